@@ -1,0 +1,40 @@
+# Two commands on a fresh machine with python3 and make: `make deck`, `make test`.
+# Each creates (or reuses) .venv and installs the pinned dependencies itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SPEC   ?= config/barometre-2021.yaml
+
+.PHONY: deck test lint bench preview images template clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+deck: $(STAMP)
+	$(BIN)/deckgen build $(SPEC)
+
+test: $(STAMP)
+	$(BIN)/ruff check deckgen tests bench
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check deckgen tests bench
+
+preview: $(STAMP)
+	$(BIN)/deckgen preview $(SPEC)
+
+images: $(STAMP)
+	$(BIN)/deckgen images $(SPEC)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+template: $(STAMP)
+	$(BIN)/python -m deckgen.template
+
+clean:
+	rm -rf out $(VENV)

@@ -1,0 +1,28 @@
+"""Numeric answers grouped into labelled bands (population, budget)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .codebook import Band
+
+
+def band_codes(values: pd.Series, bands: list[Band]) -> pd.Series:
+    """Map each number to its band code (vectorised); empty cells go to the no-answer band."""
+    import pandas as pd
+
+    out = pd.Series(pd.NA, index=values.index, dtype="object")
+    for band in bands:
+        if band.no_answer:
+            out = out.mask(values.isna(), band.code)
+            continue
+        mask = values.notna()
+        if band.min is not None:
+            mask &= values >= band.min
+        if band.max is not None:
+            mask &= values < band.max
+        out = out.mask(mask & out.isna(), band.code)
+    return out

@@ -1,0 +1,111 @@
+"""User-facing errors.
+
+Every error a user can cause is a `DeckgenError`: the CLI prints its message and
+exits with code 2, without a traceback. Anything else is a bug (exit code 1).
+An error knows where it happened (file, line, column, slide) when it can, so the
+message always answers "what is wrong, where, and what would be valid".
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, with its place."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    context: str | None = None  # e.g. 'slide 7 "Les moyens"' or 'row id=R12, column region'
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            loc = self.file
+            if self.line is not None:
+                loc += f":{self.line}"
+                if self.column is not None:
+                    loc += f":{self.column}"
+            parts.append(loc)
+        if self.context:
+            parts.append(self.context)
+        return ": ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class DeckgenError(Exception):
+    """An error the user can fix. Carries one or more problems."""
+
+    kind = "error"
+
+    def __init__(self, problems: str | Problem | Iterable[Problem], **where: object) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems, **where)]  # type: ignore[arg-type]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self.render())
+
+    def render(self, limit: int = 20) -> str:
+        shown = [str(p) for p in self.problems[:limit]]
+        more = len(self.problems) - limit
+        if more > 0:
+            shown.append(f"... and {more} more problem(s)")
+        return "\n".join(shown)
+
+
+class SpecError(DeckgenError):
+    kind = "spec error"
+
+
+class DataError(DeckgenError):
+    kind = "data error"
+
+
+class TemplateError(DeckgenError):
+    kind = "template error"
+
+
+class RenderError(DeckgenError):
+    kind = "render error"
+
+
+class OutputError(DeckgenError):
+    kind = "output error"
+
+
+@dataclass
+class Warnings:
+    """Collects non-fatal problems during a build (small bases, shrunk text)."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, message: str, **where: object) -> None:
+        self.items.append(Problem(message, **where))  # type: ignore[arg-type]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def suggest(name: str, valid: Iterable[str]) -> str:
+    """Return ' (did you mean `x`?)' for the nearest valid name, or ''."""
+    valid = list(valid)
+    close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def valid_list(valid: Iterable[str], limit: int = 12) -> str:
+    """Format valid names for a message: '`a`, `b`, `c`'."""
+    names = sorted(set(valid))
+    shown = ", ".join(f"`{v}`" for v in names[:limit])
+    if len(names) > limit:
+        shown += f", ... ({len(names) - limit} more)"
+    return shown

@@ -1,0 +1,348 @@
+"""Indicators: pure functions (survey, parameters) -> Result.
+
+A registry maps each `kind` to its function, as python-pptx maps chart types to
+XML writers: an unknown kind fails with a message naming the valid ones. Every
+computation is vectorised over the response frame.
+
+Bases, the survey way:
+- `filter` narrows the respondents in scope (e.g. communes only);
+- a question asked of some respondents only (`asked_if`) is computed over those
+  asked; a multi-select option with its own `asked_if` has its own base
+  (neighbourhood councils: the communes);
+- `base: all` divides by everyone in scope instead (e.g. "94 % of all
+  respondents held public meetings by videoconference").
+An empty base gives a result whose values are None ("n/a"), never a
+ZeroDivisionError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from .codebook import SEP, Question
+from .conditions import Condition, parse_condition
+from .errors import DataError, suggest, valid_list
+from .results import Result, Series
+from .survey import Survey
+
+Kind = Literal["count", "share", "ratio", "distribution", "multi", "likert", "ranking"]
+
+
+class Indicator(BaseModel):
+    """What to compute. Written in the spec under `indicator:`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind = Field(description="What to compute: count, share, ratio, distribution, multi, likert, ranking.")
+    question: str | None = Field(None, description="Question id (distribution, multi, likert, ranking).")
+    condition: dict[str, Any] | None = Field(
+        None, description="share/count: the condition respondents must meet, e.g. {question: logiciel, in: [libre]}."
+    )
+    filter: dict[str, Any] | None = Field(None, description="Restrict the respondents in scope (the base).")
+    base: Literal["asked", "all"] = Field(
+        "asked", description="share: divide by those asked the question (asked) or by everyone in scope (all)."
+    )
+    options: list[str] | None = Field(None, description="Show only these options/items, in this order with sort: fixed.")
+    sort: Literal["codebook", "desc", "asc", "fixed"] = Field("codebook", description="Category order.")
+    no_answer: Literal["keep", "exclude"] = Field(
+        "keep", description="Keep the 'no answer' category in the chart and its base, or exclude it."
+    )
+    top: int = Field(3, ge=1, description="ranking: share of respondents who put each item in their top N.")
+    numerator: str | None = Field(None, description="ratio: numeric question on top (e.g. budget).")
+    denominator: str | None = Field(None, description="ratio: numeric question below (e.g. population).")
+    below: float | None = Field(None, description="ratio: share of respondents whose ratio is below this.")
+    label: str | None = Field(None, description="Label of a scalar result.")
+
+    def conditions(self) -> dict[str, Condition]:
+        out = {}
+        for key in ("filter", "condition"):
+            raw = getattr(self, key)
+            if raw is not None:
+                out[key] = parse_condition(raw)
+        return out
+
+    def check(self, questions: dict[str, Question]) -> list[tuple[tuple[str, ...], str]]:
+        """Problems with this indicator for this codebook, as (key path, message)."""
+        out: list[tuple[tuple[str, ...], str]] = []
+        needs_question = {"distribution", "multi", "likert", "ranking"}
+        if self.kind in needs_question and not self.question:
+            out.append(((), f"indicator `{self.kind}` needs `question:`"))
+        if self.kind == "share" and self.condition is None:
+            out.append(((), "indicator `share` needs `condition:` (who counts), e.g. {question: q, in: [oui]}"))
+        if self.kind == "ratio":
+            for key in ("numerator", "denominator", "below"):
+                if getattr(self, key) is None:
+                    out.append(((), f"indicator `ratio` needs `{key}:`"))
+        for key in ("question", "numerator", "denominator"):
+            qid = getattr(self, key)
+            if qid is None:
+                continue
+            q = questions.get(qid)
+            if q is None:
+                out.append(((key,), f"unknown question `{qid}`{suggest(qid, questions)}; valid questions: {valid_list(questions)}"))
+                continue
+            expected = _EXPECTED_TYPES.get((self.kind, key))
+            if expected and q.type not in expected:
+                out.append(((key,), f"`{self.kind}` needs a {' or '.join(expected)} question; `{qid}` is {q.type}"))
+        for key in ("filter", "condition"):
+            raw = getattr(self, key)
+            if raw is None:
+                continue
+            try:
+                cond = parse_condition(raw)
+            except ValueError as exc:
+                out.append(((key,), str(exc)))
+                continue
+            out.extend(((key,), msg) for msg in cond.check(questions))
+        if self.options and self.question in questions:
+            q = questions[self.question]
+            codes = q.category_codes()
+            for code in self.options:
+                if code not in codes:
+                    out.append((("options",), f"`{code}` is not an option of `{q.id}`{suggest(code, codes)}; valid: {valid_list(codes)}"))
+        return out
+
+
+_EXPECTED_TYPES = {
+    ("distribution", "question"): ("single", "numeric"),
+    ("multi", "question"): ("multi",),
+    ("likert", "question"): ("likert",),
+    ("ranking", "question"): ("ranking",),
+    ("ratio", "numerator"): ("numeric",),
+    ("ratio", "denominator"): ("numeric",),
+}
+
+Compute = Callable[[Survey, Indicator], Result]
+REGISTRY: dict[str, Compute] = {}
+
+
+def register(kind: str) -> Callable[[Compute], Compute]:
+    def wrap(fn: Compute) -> Compute:
+        REGISTRY[kind] = fn
+        return fn
+
+    return wrap
+
+
+def compute(survey: Survey, indicator: Indicator) -> Result:
+    """Compute one indicator; problems with it are DataErrors that name them."""
+    fn = REGISTRY.get(indicator.kind)
+    if fn is None:
+        raise DataError(f"unknown indicator kind `{indicator.kind}`{suggest(indicator.kind, REGISTRY)}; valid: {valid_list(REGISTRY)}")
+    problems = indicator.check(survey.questions)
+    if problems:
+        raise DataError("; ".join(msg for _, msg in problems))
+    return fn(survey, indicator)
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _scope(survey: Survey, ind: Indicator) -> pd.Series:
+    """Respondents in scope: everyone, or those meeting the filter."""
+    if ind.filter is None:
+        return pd.Series(True, index=survey.frame.index)
+    return parse_condition(ind.filter).evaluate(survey.frame, survey.questions)
+
+
+def _frac(count: int, base: int) -> float | None:
+    return count / base if base else None
+
+
+def _filter_text(survey: Survey, ind: Indicator) -> str:
+    return parse_condition(ind.filter).describe(survey.questions) if ind.filter else ""
+
+
+def _result(survey: Survey, ind: Indicator, q: Question | None, **kw: Any) -> Result:
+    return Result(
+        question=q.id if q else None,
+        question_text=q.text if q else (ind.label or ""),
+        respondents=survey.codebook.respondents,
+        filter_text=_filter_text(survey, ind),
+        published=bool(q.published) if q else False,
+        **kw,
+    )
+
+
+def _order(ind: Indicator, codes: list[str], values: list[float | None]) -> list[int]:
+    """Positions of categories in display order."""
+    positions = list(range(len(codes)))
+    if ind.options:
+        wanted = [c for c in ind.options if c in codes] if ind.sort == "fixed" else [c for c in codes if c in ind.options]
+        positions = [codes.index(c) for c in wanted]
+    if ind.sort in ("desc", "asc"):
+        key = [(-1 if v is None else v) for v in values]
+        positions = sorted(positions, key=lambda i: key[i], reverse=ind.sort == "desc")
+    return positions
+
+
+def _pick(seq: list[Any], positions: list[int]) -> tuple[Any, ...]:
+    return tuple(seq[i] for i in positions)
+
+
+# -- indicators --------------------------------------------------------------
+
+@register("count")
+def count(survey: Survey, ind: Indicator) -> Result:
+    """Number of respondents in scope (and meeting `condition`)."""
+    mask = _scope(survey, ind)
+    if ind.condition is not None:
+        mask &= parse_condition(ind.condition).evaluate(survey.frame, survey.questions)
+    n = int(mask.sum())
+    return _result(
+        survey, ind, None, kind="count", categories=(ind.label or "",), codes=("count",),
+        series=(Series("", (float(n),), (n,)),), bases=(len(survey.frame),), base=len(survey.frame),
+        is_count=True,
+    )
+
+
+@register("share")
+def share(survey: Survey, ind: Indicator) -> Result:
+    """Share of respondents meeting `condition`, over those asked (or all in scope)."""
+    cond = parse_condition(ind.condition)
+    questions = survey.questions
+    scope = _scope(survey, ind)
+    if ind.base == "asked":
+        for qid in cond.questions():
+            scope &= survey.frame[questions[qid].columns()].notna().any(axis=1)
+    hits = cond.evaluate(survey.frame, questions) & scope
+    base, n = int(scope.sum()), int(hits.sum())
+    q = questions[cond.questions()[0]]
+    label = ind.label or cond.describe(questions)
+    return _result(
+        survey, ind, q, kind="share", categories=(label,), codes=("share",),
+        series=(Series("", (_frac(n, base),), (n,)),), bases=(base,), base=base,
+    )
+
+
+@register("ratio")
+def ratio(survey: Survey, ind: Indicator) -> Result:
+    """Share of respondents whose numerator/denominator is below a threshold."""
+    frame = survey.frame
+    num, den = frame[ind.numerator], frame[ind.denominator]
+    scope = _scope(survey, ind) & num.notna() & den.notna() & (den != 0)
+    hits = scope & (num / den.where(den != 0) < ind.below)
+    base, n = int(scope.sum()), int(hits.sum())
+    q = survey.questions[ind.numerator]
+    return _result(
+        survey, ind, q, kind="ratio", categories=(ind.label or "",), codes=("ratio",),
+        series=(Series("", (_frac(n, base),), (n,)),), bases=(base,), base=base,
+    )
+
+
+@register("distribution")
+def distribution(survey: Survey, ind: Indicator) -> Result:
+    """Share of respondents per option of a single-choice (or banded numeric) question."""
+    q = survey.questions[ind.question]
+    scope = _scope(survey, ind)
+    if q.asked_if is not None:
+        scope &= q.asked_if.evaluate(survey.frame, survey.questions)
+    if q.type == "numeric":
+        from .bands import band_codes
+
+        answers = band_codes(survey.frame[q.id], q.bands)
+    else:
+        answers = survey.frame[q.id]
+    cats = [c for c in q.categories() if not (ind.no_answer == "exclude" and c.no_answer)]
+    answers = answers[scope]
+    answers = answers[answers.isin([c.code for c in cats])]
+    counts_all = answers.value_counts()
+    base = int(len(answers))
+    codes = [c.code for c in cats]
+    counts = [int(counts_all.get(c, 0)) for c in codes]
+    values = [_frac(n, base) for n in counts]
+    order = _order(ind, codes, values)
+    return _result(
+        survey, ind, q, kind="distribution",
+        categories=_pick([c.label for c in cats], order), codes=_pick(codes, order),
+        series=(Series("", _pick(values, order), _pick(counts, order)),),
+        bases=tuple(base for _ in order), base=base,
+    )
+
+
+@register("multi")
+def multi(survey: Survey, ind: Indicator) -> Result:
+    """Share of respondents selecting each option; each option over its own base."""
+    q = survey.questions[ind.question]
+    scope = _scope(survey, ind)
+    cols = survey.frame.loc[scope, q.columns()]
+    asked = cols.notna()
+    counts = [int(v) for v in cols.eq(1).sum()]
+    bases = [int(v) for v in asked.sum()]
+    values = [_frac(n, b) for n, b in zip(counts, bases)]
+    codes = [o.code for o in q.options]
+    order = _order(ind, codes, values)
+    base = int(asked.any(axis=1).sum())
+    item_bases = tuple(
+        (o.label, bases[i], o.base_label or (o.asked_if.describe(survey.questions) if o.asked_if else ""))
+        for i, o in enumerate(q.options)
+        if o.asked_if is not None and i in order
+    )
+    return _result(
+        survey, ind, q, kind="multi",
+        categories=_pick([o.label for o in q.options], order), codes=_pick(codes, order),
+        series=(Series("", _pick(values, order), _pick(counts, order)),),
+        bases=_pick(bases, order), base=base, multiple=True, item_bases=item_bases,
+    )
+
+
+@register("likert")
+def likert(survey: Survey, ind: Indicator) -> Result:
+    """For each statement, the share of each scale level (a 100 % stacked bar)."""
+    q = survey.questions[ind.question]
+    scope = _scope(survey, ind)
+    cols = survey.frame.loc[scope, q.columns()]
+    levels = [o for o in q.options if not (ind.no_answer == "exclude" and (o.no_answer or o.dont_know))]
+    level_codes = [o.code for o in levels]
+    answered = cols.isin(level_codes)
+    bases = [int(v) for v in answered.sum()]
+    counts = {o.code: [int(v) for v in cols.eq(o.code).sum()] for o in levels}
+    # statements sorted by their positive share (first level + second) when asked
+    positive = [
+        _frac(counts[level_codes[0]][i] + (counts[level_codes[1]][i] if len(level_codes) > 1 else 0), bases[i])
+        for i in range(len(q.items))
+    ]
+    codes = [i.code for i in q.items]
+    order = _order(ind, codes, positive)
+    series = tuple(
+        Series(
+            o.label,
+            _pick([_frac(n, b) for n, b in zip(counts[o.code], bases)], order),
+            _pick(counts[o.code], order),
+            code=o.code,
+            dont_know=o.dont_know or o.no_answer,
+        )
+        for o in levels
+    )
+    return _result(
+        survey, ind, q, kind="likert",
+        categories=_pick([i.label for i in q.items], order), codes=_pick(codes, order),
+        series=series, bases=_pick(bases, order), base=int(answered.any(axis=1).sum()),
+    )
+
+
+@register("ranking")
+def ranking(survey: Survey, ind: Indicator) -> Result:
+    """Share of respondents who put each item in their top N (shares add up to <= N x 100 %)."""
+    q = survey.questions[ind.question]
+    scope = _scope(survey, ind)
+    cols = survey.frame.loc[scope, q.columns()]
+    ranked = cols.notna().any(axis=1)
+    base = int(ranked.sum())
+    counts = [int(v) for v in (cols.le(ind.top) & cols.notna()).sum()]
+    values = [_frac(n, base) for n in counts]
+    codes = [i.code for i in q.items]
+    order = _order(ind, codes, values)
+    return _result(
+        survey, ind, q, kind="ranking",
+        categories=_pick([i.label for i in q.items], order), codes=_pick(codes, order),
+        series=(Series(f"Top {ind.top}", _pick(values, order), _pick(counts, order)),),
+        bases=tuple(base for _ in order), base=base, multiple=True,
+    )
+
+
+def column_of(q: Question, code: str) -> str:
+    return f"{q.id}{SEP}{code}"

@@ -1,0 +1,1 @@
+"""Rendering: turns computed results into slides. Never imports pandas."""

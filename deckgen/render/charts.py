@@ -1,0 +1,267 @@
+"""Native, editable PowerPoint charts from Result objects.
+
+A dict maps each chart type to its builder, as python-pptx's xmlwriter does;
+an unknown type is a RenderError naming the valid ones. Each builder adds a
+chart with its data embedded (PowerPoint's "Edit data" works), then styles it
+from the theme. `fix_chart_xml` repairs what python-pptx writes that strict
+validators reject (negative axis ids).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.oxml.ns import qn
+from pptx.util import Pt
+
+from ..errors import RenderError, suggest, valid_list
+from ..formatting import percent_number_format
+from ..results import Result
+from ..theme import Theme
+from .geometry import Rect
+
+Builder = Callable[..., object]
+
+
+class ChartStyle:
+    """What a builder needs besides the data: theme, locale and chart options."""
+
+    def __init__(self, theme: Theme, locale: str, labels: bool = True, legend: str = "auto",
+                 colors: list[str] | None = None, digits: int = 0) -> None:
+        self.theme = theme
+        self.locale = locale
+        self.labels = labels
+        self.legend = legend
+        self.colors = [c.lstrip("#").upper() for c in colors] if colors else list(theme.colors.series)
+        self.number_format = percent_number_format(locale, digits)
+
+
+def _data(result: Result, series_indexes: list[int] | None = None) -> CategoryChartData:
+    data = CategoryChartData(number_format=None)
+    data.categories = list(result.categories)
+    for i in series_indexes if series_indexes is not None else range(len(result.series)):
+        s = result.series[i]
+        data.add_series(s.name or result.question_text or "Valeur", [0.0 if v is None else v for v in s.values])
+    return data
+
+
+def _rgb(hex_: str) -> RGBColor:
+    return RGBColor.from_string(hex_)
+
+
+def _fonts(chart, style: ChartStyle) -> None:
+    chart.font.name = style.theme.fonts.body
+    chart.font.size = Pt(style.theme.sizes.chart_axis)
+    chart.font.color.rgb = _rgb(style.theme.colors.text)
+
+
+def _value_axis_off(chart) -> None:
+    axis = chart.value_axis
+    axis.visible = False
+    axis.has_major_gridlines = False
+    axis.has_minor_gridlines = False
+    axis.maximum_scale = None
+    axis.minimum_scale = 0
+
+
+def _data_labels(plot, style: ChartStyle, position=None, color: str | None = None, size: float | None = None) -> None:
+    if not style.labels:
+        plot.has_data_labels = False
+        return
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = style.number_format
+    labels.number_format_is_linked = False
+    labels.show_value = True
+    labels.font.size = Pt(size or style.theme.sizes.chart_label)
+    labels.font.name = style.theme.fonts.body
+    labels.font.color.rgb = _rgb(color or style.theme.colors.text)
+    if position is not None:
+        labels.position = position
+
+
+def _legend(chart, style: ChartStyle, default: bool, position=XL_LEGEND_POSITION.BOTTOM) -> None:
+    wanted = default if style.legend == "auto" else style.legend != "none"
+    chart.has_legend = wanted
+    if not wanted:
+        return
+    positions = {
+        "bottom": XL_LEGEND_POSITION.BOTTOM,
+        "right": XL_LEGEND_POSITION.RIGHT,
+        "top": XL_LEGEND_POSITION.TOP,
+    }
+    chart.legend.position = positions.get(style.legend, position)
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(style.theme.sizes.chart_legend)
+    chart.legend.font.name = style.theme.fonts.body
+
+
+def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: bool):
+    kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, [0]))
+    chart = frame.chart
+    _fonts(chart, style)
+    plot = chart.plots[0]
+    plot.gap_width = 45 if horizontal else 60
+    plot.vary_by_categories = False
+    series = plot.series[0]
+    series.format.fill.solid()
+    series.format.fill.fore_color.rgb = _rgb(style.colors[0])
+    series.invert_if_negative = False
+    _value_axis_off(chart)
+    cat = chart.category_axis
+    cat.has_major_gridlines = False
+    cat.format.line.color.rgb = _rgb(style.theme.colors.muted)
+    cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis)
+    if horizontal:
+        cat.reverse_order = True  # first category on top, as it reads
+    _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END)
+    _legend(chart, style, default=False)
+    # leave headroom so outside-end labels are never clipped
+    chart.value_axis.maximum_scale = _headroom(result)
+    return frame
+
+
+def _headroom(result: Result) -> float:
+    top = max((v or 0.0 for s in result.series for v in s.values), default=0.0)
+    return max(round(top * 1.18 + 0.005, 2), 0.05)
+
+
+def bar(shapes, rect, result, style):
+    return _bars(shapes, rect, result, style, horizontal=True)
+
+
+def column(shapes, rect, result, style):
+    return _bars(shapes, rect, result, style, horizontal=False)
+
+
+def ranking(shapes, rect, result, style):
+    return _bars(shapes, rect, result, style, horizontal=True)
+
+
+def stacked100(shapes, rect, result, style):
+    """A 100 % stacked bar per statement: positive levels to negative, 'don't know' in grey."""
+    frame = shapes.add_chart(
+        XL_CHART_TYPE.BAR_STACKED_100, rect.left, rect.top, rect.width, rect.height, _data(result)
+    )
+    chart = frame.chart
+    _fonts(chart, style)
+    plot = chart.plots[0]
+    plot.gap_width = 40
+    plot.overlap = 100
+    palette = iter(style.theme.colors.likert)
+    for s, info in zip(plot.series, result.series):
+        s.format.fill.solid()
+        s.format.fill.fore_color.rgb = _rgb(style.theme.colors.dont_know if info.dont_know else next(palette, "888888"))
+        s.invert_if_negative = False
+    _value_axis_off(chart)
+    chart.value_axis.maximum_scale = 1.0
+    cat = chart.category_axis
+    cat.reverse_order = True
+    cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - 1)
+    cat.format.line.fill.background()
+    _data_labels(plot, style, XL_LABEL_POSITION.CENTER, color="FFFFFF", size=style.theme.sizes.chart_label - 2)
+    if style.labels:
+        _hide_small_labels(plot, result, threshold=0.06)
+    _legend(chart, style, default=True, position=XL_LEGEND_POSITION.BOTTOM)
+    return frame
+
+
+def _hide_small_labels(plot, result: Result, threshold: float) -> None:
+    """Delete the labels of thin segments: '3 %' in a sliver is unreadable."""
+    for s, info in zip(plot.series, result.series):
+        for idx, v in enumerate(info.values):
+            if v is not None and v < threshold:
+                dl = s.points[idx].data_label
+                dLbl = dl._get_or_add_dLbl()
+                for child in list(dLbl):
+                    if child.tag != qn("c:idx"):
+                        dLbl.remove(child)
+                dLbl.append(dLbl.makeelement(qn("c:delete"), {"val": "1"}))
+
+
+def _round(shapes, rect, result, style, kind):
+    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, [0]))
+    chart = frame.chart
+    _fonts(chart, style)
+    plot = chart.plots[0]
+    plot.vary_by_categories = True
+    colors = itertools.cycle(style.colors)
+    for point in plot.series[0].points[: len(result.categories)] if hasattr(plot.series[0].points, "__getitem__") else []:
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = _rgb(next(colors))
+        point.format.line.color.rgb = _rgb(style.theme.colors.background)
+    _data_labels(
+        plot, style,
+        XL_LABEL_POSITION.OUTSIDE_END if kind == XL_CHART_TYPE.PIE else None,
+    )
+    _legend(chart, style, default=True, position=XL_LEGEND_POSITION.RIGHT)
+    if kind == XL_CHART_TYPE.DOUGHNUT:
+        hole = plot._element.find(qn("c:holeSize"))
+        if hole is None:
+            hole = plot._element.makeelement(qn("c:holeSize"), {})
+            plot._element.append(hole)
+        hole.set("val", "55")
+    return frame
+
+
+def pie(shapes, rect, result, style):
+    return _round(shapes, rect, result, style, XL_CHART_TYPE.PIE)
+
+
+def doughnut(shapes, rect, result, style):
+    return _round(shapes, rect, result, style, XL_CHART_TYPE.DOUGHNUT)
+
+
+BUILDERS: dict[str, Builder] = {
+    "bar": bar,
+    "column": column,
+    "ranking": ranking,
+    "stacked100": stacked100,
+    "pie": pie,
+    "doughnut": doughnut,
+}
+
+# python-pptx chart type enums per spec type, for tests and readers
+NATIVE_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "ranking": XL_CHART_TYPE.BAR_CLUSTERED,
+    "stacked100": XL_CHART_TYPE.BAR_STACKED_100,
+    "pie": XL_CHART_TYPE.PIE,
+    "doughnut": XL_CHART_TYPE.DOUGHNUT,
+}
+
+
+def add_chart(shapes, chart_type: str, rect: Rect, result: Result, style: ChartStyle):
+    builder = BUILDERS.get(chart_type)
+    if builder is None:
+        raise RenderError(f"unknown chart type `{chart_type}`{suggest(chart_type, BUILDERS)}; valid: {valid_list(BUILDERS)}")
+    frame = builder(shapes, rect, result, style)
+    fix_chart_xml(frame.chart)
+    return frame
+
+
+def fix_chart_xml(chart) -> None:
+    """Make python-pptx's chart XML strictly valid.
+
+    python-pptx writes random negative axis ids (c:axId/@val); the schema types
+    them as unsigned ints, and strict validators (and some PowerPoint builds)
+    reject them. Renumber each axis id to a small positive, stable value.
+    """
+    space = chart._chartSpace
+    mapping: dict[str, str] = {}
+    for el in space.iter(qn("c:axId"), qn("c:crossAx")):
+        old = el.get("val")
+        if old not in mapping:
+            mapping[old] = str(500000 + len(mapping) + 1)
+    for el in space.iter(qn("c:axId"), qn("c:crossAx")):
+        el.set("val", mapping[el.get("val")])
+    # python-pptx adds <c:autoTitleDeleted val="0"/>; a chart without a title should say 1
+    atd = space.find(qn("c:chart") + "/" + qn("c:autoTitleDeleted"))
+    if atd is not None:
+        atd.set("val", "1")

@@ -1,0 +1,58 @@
+"""What render receives: slides with their results already computed.
+
+The build step fills these from the spec and the survey; render only draws
+them, so it never needs pandas or the survey.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..results import Result
+
+
+@dataclass
+class ChartPlan:
+    type: str
+    result: Result
+    title: str | None
+    alt_text: str
+    options: Any  # the spec's Chart (labels, legend, colours, digits)
+    region_codes: dict[str, str] = field(default_factory=dict)  # option code -> INSEE code (map)
+
+
+@dataclass
+class CalloutPlan:
+    value_text: str  # "97 %"
+    text: str  # the sentence, placeholders filled, **bold** kept
+    alt_text: str
+
+
+@dataclass
+class SlidePlan:
+    number: int  # 1-based
+    layout: str
+    title: str
+    subtitle: str | None = None
+    section_number: str | None = None
+    text: list[Any] = field(default_factory=list)
+    charts: list[ChartPlan] = field(default_factory=list)
+    callouts: list[CalloutPlan] = field(default_factory=list)
+    remark: str | None = None
+    footnote: str | None = None
+    notes: str = ""
+
+    @property
+    def label(self) -> str:
+        return f'slide {self.number} "{self.title}"'
+
+
+@dataclass
+class DeckPlan:
+    title: str
+    subtitle: str | None
+    date: str | None
+    organisation: str | None
+    locale: str
+    slides: list[SlidePlan]

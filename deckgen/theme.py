@@ -1,0 +1,108 @@
+"""The deck's look: colours, fonts and sizes from config/theme.yaml.
+
+Rendering reads everything visual from a Theme, so a communications team can
+rebrand a deck by editing YAML, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import Problem, SpecError
+
+_HEX = re.compile(r"^[0-9A-Fa-f]{6}$")
+
+
+def _check_hex(value: str) -> str:
+    value = str(value).lstrip("#")
+    if not _HEX.match(value):
+        raise ValueError(f"expected a colour as 6 hex digits like 1D3557, got {value!r}")
+    return value.upper()
+
+
+class Fonts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    heading: str = "Arial"
+    body: str = "Arial"
+
+
+class Colors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    primary: str = "1D3557"
+    accent: str = "E63946"
+    text: str = "2B2D42"
+    muted: str = "6C757D"
+    background: str = "FFFFFF"
+    light: str = "F1F4F8"
+    on_primary: str = "FFFFFF"
+    series: list[str] = Field(default_factory=lambda: ["1D3557", "457B9D", "E63946", "F4A261"])
+    likert: list[str] = Field(default_factory=lambda: ["1B6F6A", "7BC4B8", "F4A98C", "C8414D"])
+    dont_know: str = "BFC5CC"
+    map_scale: list[str] = Field(default_factory=lambda: ["CFE3EF", "7FB2D1", "3A7CA5", "1D3557"])
+    map_empty: str = "EEF0F2"
+    map_line: str = "FFFFFF"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _hex(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [_check_hex(v) for v in value]
+        return _check_hex(str(value))
+
+
+class Sizes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: float = 28
+    subtitle: float = 16
+    body: float = 16
+    callout_value: float = 54
+    callout_text: float = 14
+    chart_label: float = 12
+    chart_axis: float = 12
+    chart_legend: float = 12
+    footnote: float = 10
+    section_number: float = 96
+    section_title: float = 36
+
+
+class Theme(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = "default"
+    fonts: Fonts = Field(default_factory=Fonts)
+    colors: Colors = Field(default_factory=Colors)
+    sizes: Sizes = Field(default_factory=Sizes)
+    small_base_threshold: int = 10
+
+
+def load_theme(path: str | Path) -> Theme:
+    """Read a theme file; a bad key or colour is a SpecError naming the file and key."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise SpecError(f"theme file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SpecError(
+            Problem(
+                f"invalid YAML: {getattr(exc, 'problem', exc)}",
+                file=str(path),
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ) from None
+    try:
+        return Theme.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}",
+                file=str(path),
+            )
+            for err in exc.errors()
+        ]
+        raise SpecError(problems) from None

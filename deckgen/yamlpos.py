@@ -1,0 +1,117 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's node marks give the line and column of each key and value; we keep
+them in a dict keyed by the value's path (("slides", 6, "chart", "type")) so a
+semantic error found long after parsing can still say `spec.yaml:42:11`.
+Only the safe constructors are used: no Python object is ever built from YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DeckgenError, Problem
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class Located:
+    """Plain data loaded from YAML plus the position of each path in it."""
+
+    data: Any
+    file: str
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)  # 1-based line, col
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: PathKey, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of `path`, or of its nearest ancestor that we know."""
+        table = self.key_positions if key else self.positions
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            if not key and path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def problem(self, path: PathKey, message: str, key: bool = False, context: str | None = None) -> Problem:
+        line, col = self.where(path, key=key)
+        return Problem(message, file=self.file, line=line, column=col, context=context)
+
+
+def load_yaml(path: str | Path, error: type[DeckgenError] = DeckgenError, display: str | None = None) -> Located:
+    """Load a YAML file safely, keeping positions. Errors name file:line:col."""
+    path = Path(path)
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"file not found: {shown}") from None
+    except IsADirectoryError:
+        raise error(f"expected a YAML file, found a directory: {shown}") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise error(f"cannot read {shown}: {exc.strerror}") from None
+    return load_yaml_text(text, shown, error)
+
+
+def load_yaml_text(text: str, file: str, error: type[DeckgenError] = DeckgenError) -> Located:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise error(
+            Problem(
+                f"invalid YAML: {reason}",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ) from None
+    except yaml.YAMLError as exc:
+        raise error(Problem(f"invalid YAML: {exc}", file=file)) from None
+    located = Located(data=None, file=file)
+    if node is None:
+        return located
+    constructor = yaml.SafeLoader("")
+    try:
+        located.data = _build(node, (), located, constructor)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise error(
+            Problem(
+                f"invalid YAML value: {exc.problem}",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ) from None
+    return located
+
+
+def _build(node: yaml.Node, path: PathKey, located: Located, constructor: yaml.SafeLoader) -> Any:
+    located.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        constructor.flatten_mapping(node)  # resolves `<<:` merge keys
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = constructor.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                key = str(key)
+            located.key_positions[path + (key,)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            out[key] = _build(value_node, path + (key,), located, constructor)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(child, path + (i,), located, constructor) for i, child in enumerate(node.value)]
+    return constructor.construct_object(node, deep=True)

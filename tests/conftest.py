@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "barometre-2021"
+CODEBOOK = DATA / "codebook.yaml"
+SPEC = ROOT / "config" / "barometre-2021.yaml"
+
+
+@pytest.fixture(scope="session")
+def survey():
+    from deckgen.survey import load_survey
+
+    return load_survey(CODEBOOK)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the survey folder; returns the codebook path."""
+    dest = tmp_path / "barometre-2021"
+    shutil.copytree(DATA, dest)
+    return dest / "codebook.yaml"
+
+
+def libreoffice_or_skip() -> str:
+    """Path to soffice, or skip (fail when DECKGEN_REQUIRE_LIBREOFFICE is set, as in CI)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    missing = [name for name, path in (("soffice", soffice), ("pdftotext", shutil.which("pdftotext"))) if not path]
+    if missing:
+        reason = f"LibreOffice/poppler not installed ({', '.join(missing)} missing): apt-get install libreoffice-impress poppler-utils"
+        if os.environ.get("DECKGEN_REQUIRE_LIBREOFFICE"):
+            pytest.fail(reason + " -- required because DECKGEN_REQUIRE_LIBREOFFICE is set")
+        pytest.skip(reason)
+    return soffice
