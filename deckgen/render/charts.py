@@ -41,7 +41,7 @@ class ChartStyle:
 
 
 def _data(result: Result, series_indexes: list[int] | None = None) -> CategoryChartData:
-    data = CategoryChartData(number_format=None)
+    data = CategoryChartData(number_format="0%")  # the embedded sheet shows percents too
     data.categories = list(result.categories)
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
@@ -191,14 +191,18 @@ def _round(shapes, rect, result, style, kind):
     plot = chart.plots[0]
     plot.vary_by_categories = True
     colors = itertools.cycle(style.colors)
-    for point in plot.series[0].points[: len(result.categories)] if hasattr(plot.series[0].points, "__getitem__") else []:
+    points = plot.series[0].points
+    for idx in range(len(result.categories)):
+        point = points[idx]
         point.format.fill.solid()
         point.format.fill.fore_color.rgb = _rgb(next(colors))
         point.format.line.color.rgb = _rgb(style.theme.colors.background)
-    _data_labels(
-        plot, style,
-        XL_LABEL_POSITION.OUTSIDE_END if kind == XL_CHART_TYPE.PIE else None,
-    )
+    # labels sit on the slices: white and bold reads on every palette colour
+    _data_labels(plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None,
+                 color="FFFFFF")
+    if style.labels:
+        plot.data_labels.font.bold = True
+        _hide_small_labels(plot, result, threshold=0.04)
     _legend(chart, style, default=True, position=XL_LEGEND_POSITION.RIGHT)
     if kind == XL_CHART_TYPE.DOUGHNUT:
         hole = plot._element.find(qn("c:holeSize"))

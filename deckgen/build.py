@@ -1,0 +1,271 @@
+"""The pipeline: spec + survey -> indicators -> render -> file.
+
+`build(spec_path)` is what the CLI and the tests call. Steps, one way:
+1. load and validate the spec (structure), the theme, the survey and the template;
+2. check the spec against the data and the template, collecting every problem;
+3. compute every indicator into plain results and turn them into slide plans
+   (texts, footnotes, notes, alternative texts) -- the only step that sees pandas;
+4. render the plans with python-pptx, normalise the bytes, write atomically.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DeckgenError, Problem, SpecError, Warnings, suggest, valid_list
+from .formatting import base_text, format_number, format_percent, percent_value
+from .indicators import compute
+from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
+from .results import Result
+from .spec import Callout, Chart, Spec, load_spec, slide_context
+from .survey import Survey, load_survey
+from .theme import Theme, load_theme
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_TEMPLATE = ROOT / "layouts" / "deckgen-template.pptx"
+DEFAULT_THEME = ROOT / "config" / "theme.yaml"
+SPECIAL_LAYOUTS = ("title", "section", "closing")
+
+
+@dataclass
+class Loaded:
+    spec: Spec
+    theme: Theme
+    survey: Survey
+    template: Path
+
+
+@dataclass
+class BuildReport:
+    path: Path | None
+    plan: DeckPlan
+    warnings: Warnings = field(default_factory=Warnings)
+    results: list[tuple[SlidePlan, str, Result]] = field(default_factory=list)
+
+
+def load(spec_path: str | Path) -> Loaded:
+    spec = load_spec(spec_path)
+    theme = load_theme(spec.resolve(spec.deck.theme) if spec.deck.theme else DEFAULT_THEME)
+    data = spec.resolve(spec.deck.data)
+    responses = spec.resolve(spec.deck.responses) if spec.deck.responses else None
+    survey = load_survey(data, responses)
+    template = spec.resolve(spec.deck.template) if spec.deck.template else DEFAULT_TEMPLATE
+    return Loaded(spec, theme, survey, template)
+
+
+def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
+    """Problems between the spec and the data/template, all at once, with lines."""
+    spec, survey = loaded.spec, loaded.survey
+    doc = spec.located
+    problems: list[Problem] = []
+    lower = {n.lower() for n in layout_names or []}
+    for i, slide in enumerate(spec.slides):
+        ctx = slide_context(doc.data["slides"][i], i)
+        at = ("slides", i)
+        if layout_names is not None and slide.layout.lower() not in lower:
+            problems.append(doc.problem(
+                at + ("layout",),
+                f"layout `{slide.layout}` is not in the template {loaded.template.name}"
+                f"{suggest(slide.layout, layout_names)}; its layouts: {valid_list(layout_names)}",
+                context=ctx,
+            ))
+        raw_slide = doc.data["slides"][i]
+        chart_key = "chart" if "chart" in raw_slide else "charts"
+        for j, chart in enumerate(slide.charts):
+            cat = at + ((chart_key,) if chart_key == "chart" else (chart_key, j))
+            for sub, msg in chart.indicator.check(survey.questions):
+                problems.append(doc.problem(cat + ("indicator",) + sub, msg, context=ctx))
+            if chart.type == "map":
+                q = survey.questions.get(chart.indicator.question or "")
+                if chart.indicator.kind != "distribution" or q is None or not any("insee" in o.attrs for o in q.options):
+                    problems.append(doc.problem(cat + ("type",), "a `map` chart needs a `distribution` indicator over a question whose options carry `insee` region codes", context=ctx))
+            if chart.type == "stacked100" and chart.indicator.kind != "likert":
+                problems.append(doc.problem(cat + ("type",), f"`stacked100` shows a `likert` indicator, not `{chart.indicator.kind}`", context=ctx))
+            if chart.type in ("pie", "doughnut") and chart.indicator.kind != "distribution":
+                problems.append(doc.problem(cat + ("type",), f"a {chart.type} shows parts of a whole: use a `distribution` indicator, not `{chart.indicator.kind}`", context=ctx))
+        for j, callout in enumerate(slide.callouts):
+            cat = at + ("callouts", j)
+            for sub, msg in callout.indicator.check(survey.questions):
+                problems.append(doc.problem(cat + ("indicator",) + sub, msg, context=ctx))
+            if callout.option is not None:
+                q = survey.questions.get(callout.indicator.question or "")
+                codes = q.category_codes() if q else []
+                if q is not None and callout.option not in codes:
+                    problems.append(doc.problem(cat + ("option",), f"`{callout.option}` is not an option of `{q.id}`{suggest(callout.option, codes)}; valid: {valid_list(codes)}", context=ctx))
+            elif callout.indicator.kind in ("distribution", "multi", "likert", "ranking"):
+                problems.append(doc.problem(cat + ("indicator",), f"a callout shows one number: with a `{callout.indicator.kind}` indicator, name the `option:` to show", context=ctx))
+    if problems:
+        raise SpecError(problems)
+
+
+def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tuple[DeckPlan, list]:
+    """Compute every indicator and lay out each slide's texts."""
+    spec, survey, theme = loaded.spec, loaded.survey, loaded.theme
+    locale = spec.deck.locale
+    problems: list[Problem] = []
+    computed: list[tuple[SlidePlan, str, Result]] = []
+    slides = []
+    for i, s in enumerate(spec.slides):
+        sp = SlidePlan(number=i + 1, layout=s.layout, title=s.title, subtitle=s.subtitle,
+                       section_number=s.number, text=list(s.text), remark=s.remark)
+        for j, chart in enumerate(s.charts):
+            result = compute(survey, chart.indicator)
+            sp.charts.append(_chart_plan(chart, result, survey, locale))
+            computed.append((sp, f"chart {j + 1}", result))
+            if result.base < theme.small_base_threshold:
+                warnings.add(f"small base: {result.base} {result.respondents} (under {theme.small_base_threshold})", context=sp.label)
+        for j, callout in enumerate(s.callouts):
+            result = compute(survey, callout.indicator)
+            cp, value = _callout_plan(callout, result, locale)
+            sp.callouts.append(cp)
+            computed.append((sp, f"callout {j + 1}", result))
+            if callout.expect is not None and value != callout.expect:
+                problems.append(spec.located.problem(
+                    ("slides", i, "callouts", j, "expect"),
+                    f"callout {j + 1}: the data give {cp.value_text} but `expect: {callout.expect:g}` "
+                    f"(the published figure); the data or the spec is wrong",
+                    context=sp.label,
+                ))
+        sp.footnote = _footnote(s.footnote, sp, survey, theme, locale)
+        sp.notes = _notes(s, sp, locale)
+        slides.append(sp)
+    if problems and strict_expect:
+        raise SpecError(problems)
+    deck = spec.deck
+    return DeckPlan(deck.title, deck.subtitle, deck.date, deck.organisation, locale, slides), computed
+
+
+def _fmt(result: Result, value: float | None, locale: str) -> str:
+    if result.is_count:
+        return format_number(value or 0, locale)
+    return format_percent(value, locale)
+
+
+def _chart_plan(chart: Chart, result: Result, survey: Survey, locale: str) -> ChartPlan:
+    regions = {}
+    if chart.type == "map":
+        q = survey.questions[result.question]
+        regions = {o.code: str(o.attrs["insee"]) for o in q.options if "insee" in o.attrs}
+    return ChartPlan(chart.type, result, chart.title, chart.alt_text or alt_text(chart, result, locale), chart, regions)
+
+
+def alt_text(chart: Chart, result: Result, locale: str) -> str:
+    """'Réseaux sociaux utilisés, base 24 collectivités : Facebook 100 %, …' in reading order."""
+    head = chart.title or result.question_text
+    base = f"base {result.base} {result.respondents}"
+    if chart.type == "map":
+        items = [f"{c} {n}" for c, n in zip(result.categories, result.series[0].counts) if n]
+        return f"{head}, {base} : " + ", ".join(items) + " (nombre de répondants par région)"
+    if result.kind == "likert":
+        parts = []
+        for k, cat in enumerate(result.categories):
+            levels = ", ".join(f"{s.name} {_fmt(result, s.values[k], locale)}" for s in result.series)
+            parts.append(f"{cat} : {levels}")
+        return f"{head}, {base}. " + " ; ".join(parts)
+    items = [f"{c} {_fmt(result, v, locale)}" for c, v in zip(result.categories, result.series[0].values)]
+    return f"{head}, {base} : " + ", ".join(items)
+
+
+def _callout_plan(callout: Callout, result: Result, locale: str) -> tuple[CalloutPlan, float]:
+    if callout.option is not None:
+        k = result.codes.index(callout.option)
+        value, count, base = result.series[0].values[k], result.series[0].counts[k], result.bases[k]
+    else:
+        value, count, base = result.value, result.count, result.bases[0] if result.bases else result.base
+    if result.is_count:
+        text_value = format_number(count, locale)
+        number = float(count)
+    else:
+        text_value = format_percent(value, locale)
+        number = float(percent_value(value)) if value is not None else float("nan")
+    sentence = callout.text.replace("{value}", text_value).replace("{count}", format_number(count, locale)).replace(
+        "{base}", format_number(base, locale))
+    alt = callout.alt_text or f"{text_value} {sentence}".replace("**", "")
+    return CalloutPlan(text_value, sentence, alt), number
+
+
+def _footnote(setting, sp: SlidePlan, survey: Survey, theme: Theme, locale: str) -> str | None:
+    """'Base : 31 collectivités répondantes' by default, from the results on the slide."""
+    if setting is False:
+        return None
+    if isinstance(setting, str):
+        return setting
+    results = [c.result for c in sp.charts]
+    if not results and not sp.callouts:
+        return None
+    if not results:
+        return None
+    unit = survey.codebook.respondents
+    parts = []
+    for c in sp.charts:
+        r = c.result
+        label = f"{c.title} : " if c.title and len(results) > 1 else ""
+        who = f" ({r.filter_text})" if r.filter_text else ""
+        text = f"{label}{base_text(r.base, unit, locale)}{who}"
+        for item, n, cond in r.item_bases:
+            text += f" ; {item} : base {n}" + (f" ({cond})" if cond else "")
+        if r.multiple:
+            text += " ; plusieurs réponses possibles" if locale == "fr" else "; several answers possible"
+        if r.base < theme.small_base_threshold:
+            text += " ; base faible, à interpréter avec prudence" if locale == "fr" else "; small base, interpret with care"
+        parts.append(text)
+    return " · ".join(dict.fromkeys(parts))
+
+
+def _notes(s, sp: SlidePlan, locale: str) -> str:
+    """Speaker notes: question wording, base, key figures, published or illustrative."""
+    generated = []
+    for c in sp.charts:
+        r = c.result
+        status = "chiffres publiés" if r.published else "données illustratives (reconstruction)"
+        generated.append(f"{r.question_text} — base {r.base} {r.respondents} — {status}.")
+        generated.append(c.alt_text)
+    for c in sp.callouts:
+        generated.append(c.alt_text)
+    text = "\n".join(generated)
+    if s.notes:
+        text = s.notes if s.notes_mode == "replace" else (s.notes + ("\n\n" + text if text else ""))
+    return text
+
+
+def build(
+    spec_path: str | Path,
+    out: str | Path | None = None,
+    *,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the deck of `spec_path`; return where it went and what was noticed."""
+    from .package import fast_partnames, normalize, set_core_properties, write_atomic
+    from .render.slides import render_deck
+    from .template import layout_names, open_template
+
+    say = progress or (lambda _msg: None)
+    say("reading spec, data and template")
+    loaded = load(spec_path)
+    prs = open_template(loaded.template)
+    check(loaded, layout_names(prs))
+    warnings = Warnings()
+    say("computing indicators")
+    deck_plan, computed = plan(loaded, warnings)
+    if strict and warnings:
+        raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])
+    say(f"rendering {len(deck_plan.slides)} slides")
+    fast_partnames(prs)
+    render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
+    if strict and warnings:
+        raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])
+    set_core_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    target = Path(out) if out else default_output(spec_path)
+    say(f"writing {target}")
+    path = write_atomic(normalize(buffer.getvalue()), target)
+    return BuildReport(path, deck_plan, warnings, computed)
+
+
+def default_output(spec_path: str | Path) -> Path:
+    return Path("out") / (Path(spec_path).stem + ".pptx")

@@ -1,0 +1,174 @@
+"""Command line: a thin shell over the library.
+
+Every DeckgenError becomes a clean message and exit code 2; anything else is a
+bug: exit code 1 with a "please report" hint. Heavy imports (python-pptx,
+pandas, matplotlib) happen inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from .errors import DeckgenError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="deckgen: turn survey answers into a finished PowerPoint deck.\n\nExample: deckgen build config/barometre-2021.yaml",
+)
+
+EXIT_USER = 2
+EXIT_BUG = 1
+SpecArg = typer.Argument(..., help="The deck spec (YAML).", exists=False)
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(exc: DeckgenError) -> None:
+    console = _console(stderr=True)
+    console.print(f"[bold red]{exc.kind}[/]: " + (exc.problems[0].__str__() if len(exc.problems) == 1 else f"{len(exc.problems)} problems"), markup=True)
+    if len(exc.problems) > 1:
+        for p in exc.problems[:20]:
+            console.print(f"  - {p}", markup=False)
+        if len(exc.problems) > 20:
+            console.print(f"  ... and {len(exc.problems) - 20} more", markup=False)
+    raise typer.Exit(EXIT_USER)
+
+
+def _warn(warnings) -> None:
+    console = _console(stderr=True)
+    for w in warnings.items:
+        console.print(f"[yellow]warning[/]: {w}", markup=True)
+
+
+@app.command()
+def build(
+    spec: Path = SpecArg,
+    out: Path | None = typer.Option(None, "-o", "--out", help="Output .pptx (default: out/<spec name>.pptx)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings (small bases, text too long) as errors."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress display."),
+) -> None:
+    """Build the deck.
+
+    Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx
+    """
+    from .build import build as run
+
+    console = _console(stderr=True)
+    try:
+        if quiet:
+            report = run(spec, out, strict=strict)
+        else:
+            with console.status("building…") as status:
+                report = run(spec, out, strict=strict, progress=lambda m: status.update(m))
+    except DeckgenError as exc:
+        _fail(exc)
+    _warn(report.warnings)
+    n = len(report.plan.slides)
+    charts = sum(len(s.charts) for s in report.plan.slides)
+    _console().print(f"built {report.path} ({n} slides, {charts} charts)", markup=False)
+
+
+@app.command()
+def validate(spec: Path = SpecArg) -> None:
+    """Check the spec against its data and template, without building.
+
+    Example: deckgen validate config/barometre-2021.yaml
+    """
+    from .build import check, load, plan
+    from .errors import Warnings
+    from .template import layout_names, open_template
+
+    try:
+        loaded = load(spec)
+        check(loaded, layout_names(open_template(loaded.template)))
+        warnings = Warnings()
+        deck, _ = plan(loaded, warnings)
+    except DeckgenError as exc:
+        _fail(exc)
+    _warn(warnings)
+    _console().print(f"{spec}: valid ({len(deck.slides)} slides)", markup=False)
+
+
+@app.command()
+def indicators(
+    spec: Path = SpecArg,
+    csv_path: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV (UTF-8, formula-safe)."),
+) -> None:
+    """Print every figure the deck shows, with its base.
+
+    Example: deckgen indicators config/barometre-2021.yaml --csv out/indicateurs.csv
+    """
+    from rich.table import Table
+
+    from .build import check, load, plan
+    from .errors import Warnings
+    from .exports import figure_rows, write_csv
+
+    try:
+        loaded = load(spec)
+        check(loaded)
+        _, computed = plan(loaded, Warnings())
+        rows = figure_rows(computed, loaded.spec.deck.locale)
+        if csv_path is not None:
+            write_csv(rows, csv_path)
+    except DeckgenError as exc:
+        _fail(exc)
+    table = Table("slide", "élément", "libellé", "série", "valeur", "n", "base", "statut")
+    for r in rows:
+        table.add_row(str(r["slide"]), str(r["element"]), str(r["label"])[:60], str(r["series"])[:20],
+                      str(r["value"]), str(r["count"]), str(r["base"]), str(r["status"]))
+    _console().print(table)
+    if csv_path is not None:
+        _console(stderr=True).print(f"wrote {csv_path} ({len(rows)} rows)", markup=False)
+
+
+@app.command()
+def schema(out: Path | None = typer.Option(None, "-o", "--out", help="Write to a file instead of stdout.")) -> None:
+    """Print the spec's JSON Schema (for editor autocompletion).
+
+    Example: deckgen schema -o deckgen.schema.json
+    """
+    import json
+
+    from .spec import Spec
+
+    text = json.dumps(Spec.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from .package import write_atomic
+
+        write_atomic(text.encode("utf-8"), out)
+
+
+def main() -> None:
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so, briefly
+        import traceback
+
+        sys.stderr.write(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in deckgen, please report it with the command and spec you ran.\n"
+        )
+        if "DECKGEN_DEBUG" in __import__("os").environ:
+            traceback.print_exc()
+        sys.exit(EXIT_BUG)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""Slides from plans: placeholders filled, content arranged in the layout's area.
+
+Content layouts (anything but title/section/closing) get their charts, map,
+callouts, text and remark arranged inside the layout's content area by a small
+grid: nothing overlaps and nothing leaves the slide, whatever the template.
+"""
+
+from __future__ import annotations
+
+from pptx.oxml.ns import qn
+
+from ..errors import Warnings
+from ..template import content_area, find_layout
+from ..theme import Theme
+from .charts import ChartStyle, add_chart
+from .geometry import Rect, inches, points
+from .plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
+from .text import add_text, fit_size, needed_height
+
+GAP = inches(0.25)
+FOOTNOTE_H = inches(0.4)
+REMARK_H = inches(0.6)
+CHART_TITLE_H = inches(0.4)
+SPECIAL = ("title", "section", "closing")
+
+
+def render_deck(prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = "") -> None:
+    for slide_plan in plan.slides:
+        layout = find_layout(prs, slide_plan.layout, source=template_name or None)
+        slide = prs.slides.add_slide(layout)
+        kind = slide_plan.layout.lower()
+        if kind == "title":
+            _title_slide(slide, slide_plan, plan, theme)
+        elif kind == "section":
+            _section_slide(slide, slide_plan, theme)
+        elif kind == "closing":
+            _closing_slide(slide, slide_plan, theme)
+        else:
+            _content_slide(slide, layout, slide_plan, theme, plan.locale, warnings)
+        if slide_plan.notes:
+            slide.notes_slide.notes_text_frame.text = slide_plan.notes
+
+
+# -- placeholders ----------------------------------------------------------------
+
+def _placeholders(slide):
+    """(title placeholder, other placeholders in idx order)."""
+    title, others = None, []
+    for ph in slide.placeholders:
+        if ph.placeholder_format.type is not None and ph.placeholder_format.idx == 0:
+            title = ph
+        else:
+            others.append(ph)
+    others.sort(key=lambda p: p.placeholder_format.idx)
+    return title, others
+
+
+def _set(ph, text: str) -> None:
+    ph.text_frame.text = text
+
+
+def _drop_unused(slide, used: set[int]) -> None:
+    """Remove placeholders left empty: an empty one shows 'Click to add text'."""
+    for ph in list(slide.placeholders):
+        if ph.placeholder_format.idx not in used:
+            ph._element.getparent().remove(ph._element)
+
+
+def _title_slide(slide, sp: SlidePlan, deck: DeckPlan, theme: Theme) -> None:
+    title, others = _placeholders(slide)
+    used = set()
+    if title is not None:
+        _set(title, sp.title)
+        used.add(0)
+    lines = [sp.subtitle or deck.subtitle or "", "\n".join(t for t in sp.text if isinstance(t, str))]
+    for ph, text in zip(others, lines):
+        if text:
+            _set(ph, text)
+            used.add(ph.placeholder_format.idx)
+    _drop_unused(slide, used)
+
+
+def _section_slide(slide, sp: SlidePlan, theme: Theme) -> None:
+    title, others = _placeholders(slide)
+    used = set()
+    if title is not None:
+        _set(title, sp.title)
+        used.add(0)
+    if others and sp.section_number:
+        _set(others[0], sp.section_number)
+        used.add(others[0].placeholder_format.idx)
+    _drop_unused(slide, used)
+
+
+def _closing_slide(slide, sp: SlidePlan, theme: Theme) -> None:
+    title, others = _placeholders(slide)
+    used = set()
+    if title is not None:
+        _set(title, sp.title)
+        used.add(0)
+    body = [t for t in sp.text if isinstance(t, str)]
+    if others and body:
+        tf = others[0].text_frame
+        tf.text = body[0]
+        for line in body[1:]:
+            tf.add_paragraph().text = line
+        used.add(others[0].placeholder_format.idx)
+    _drop_unused(slide, used)
+
+
+# -- content ---------------------------------------------------------------------
+
+def _content_slide(slide, layout, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings) -> None:
+    title, _ = _placeholders(slide)
+    if title is not None:
+        _set(title, sp.title)
+    area = content_area(layout)
+    _drop_unused(slide, {0})
+    shapes = slide.shapes
+
+    if sp.footnote:
+        area, foot = _cut_bottom(area, FOOTNOTE_H)
+        add_text(shapes, foot, [sp.footnote], font=theme.fonts.body, size=theme.sizes.footnote,
+                 color=theme.colors.muted, anchor="bottom", name="Footnote")
+    if sp.remark:
+        area, band = _cut_bottom(area, REMARK_H, gap=GAP // 2)
+        _remark(shapes, band, sp, theme, warnings)
+
+    blocks = _text_paragraphs(sp.text)
+    n_charts, n_callouts = len(sp.charts), len(sp.callouts)
+    if blocks:
+        if n_charts or n_callouts:
+            text_rect, area = area.split_columns([0.42, 0.58], gap=GAP)
+        else:
+            text_rect = area
+        _text_block(shapes, text_rect, blocks, sp, theme, warnings)
+        if not (n_charts or n_callouts):
+            return
+
+    if n_callouts and n_charts:
+        if n_callouts <= 3:
+            chart_area, callout_area = area.split_columns([0.66, 0.34], gap=GAP)
+            _callouts(shapes, callout_area.split_rows([1] * n_callouts, gap=GAP // 2), sp.callouts, theme, sp, warnings)
+        else:
+            callout_area, chart_area = area.split_rows([0.36, 0.64], gap=GAP)
+            _callouts(shapes, callout_area.split_columns([1] * n_callouts, gap=GAP // 2), sp.callouts, theme, sp, warnings)
+        _charts(shapes, chart_area, sp, theme, locale)
+    elif n_callouts:
+        rows = 1 if n_callouts <= 5 else 2
+        per_row = -(-n_callouts // rows)
+        cells = []
+        for row in area.split_rows([1] * rows, gap=GAP):
+            cells.extend(row.split_columns([1] * per_row, gap=GAP))
+        _callouts(shapes, cells[:n_callouts], sp.callouts, theme, sp, warnings)
+    elif n_charts:
+        _charts(shapes, area, sp, theme, locale)
+
+
+def _cut_bottom(area: Rect, height: int, gap: int = 0) -> tuple[Rect, Rect]:
+    top = Rect(area.left, area.top, area.width, area.height - height - gap)
+    bottom = Rect(area.left, area.bottom - height, area.width, height)
+    return top, bottom
+
+
+def _text_paragraphs(text: list) -> list[tuple[str, dict]]:
+    out: list[tuple[str, dict]] = []
+    for item in text:
+        if isinstance(item, str):
+            out.append((item, {"space_before": 6 if out else 0}))
+        else:
+            if item.heading:
+                out.append((item.heading, {"bold": True, "space_before": 14 if out else 0}))
+            out.extend((b, {"bullet": True, "space_before": 2}) for b in item.bullets)
+    return out
+
+
+def _text_block(shapes, rect: Rect, paragraphs, sp: SlidePlan, theme: Theme, warnings: Warnings) -> None:
+    size, fits = fit_size([p for p, _ in paragraphs], rect, theme.sizes.body, minimum=11)
+    if not fits:
+        warnings.add("text too long for its box, even at 11 pt: shorten it", context=sp.label)
+    add_text(shapes, rect, [(p, {**o, "size": size}) for p, o in paragraphs], font=theme.fonts.body,
+             size=size, color=theme.colors.text, name="Text")
+
+
+def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings) -> None:
+    bar = shapes.add_shape(1, band.left, band.top, points(4), band.height)  # 1 = rectangle
+    bar.name = "Remark bar"
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = _rgb(theme.colors.accent)
+    bar.line.fill.background()
+    text_rect = Rect(band.left + points(12), band.top, band.width - points(12), band.height)
+    size, fits = fit_size([sp.remark], text_rect, theme.sizes.body, minimum=11)
+    if not fits:
+        warnings.add("remark too long for its band: shorten it", context=sp.label)
+    add_text(shapes, text_rect, [sp.remark], font=theme.fonts.body, size=size, color=theme.colors.primary,
+             anchor="middle", name="Remark", bold=False)
+
+
+def _rgb(hex_: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_)
+
+
+def _callouts(shapes, cells: list[Rect], callouts: list[CalloutPlan], theme: Theme, sp: SlidePlan,
+              warnings: Warnings) -> None:
+    value_size = theme.sizes.callout_value
+    if len(cells) > 3 and cells[0].width < inches(2.6):
+        value_size = min(value_size, 44)
+    for i, (cell, c) in enumerate(zip(cells, callouts)):
+        # the card hugs its content and sits centred in its cell: a full-height
+        # card with two lines at the top reads as an empty box
+        inner_w = cell.width - 2 * inches(0.12)
+        value_h = int(points(value_size) * 1.35)
+        text_size, _ = fit_size([c.text], Rect(0, 0, inner_w, cell.height - value_h), theme.sizes.callout_text, minimum=10)
+        text_h = points(needed_height([c.text], inner_w, text_size, text_size * 0.3) + 6)
+        card_h = min(cell.height, value_h + text_h + 2 * inches(0.15))
+        card_rect = Rect(cell.left, cell.top + (cell.height - card_h) // 2, cell.width, card_h)
+        card = shapes.add_shape(1, card_rect.left, card_rect.top, card_rect.width, card_rect.height)
+        card.name = f"Callout {i + 1} card"
+        card.fill.solid()
+        card.fill.fore_color.rgb = _rgb(theme.colors.light)
+        card.line.fill.background()
+        card.shadow.inherit = False
+        inner = card_rect.inset(inches(0.12))
+        value_h = min(value_h, inner.height // 2)
+        value_rect = Rect(inner.left, inner.top, inner.width, value_h)
+        text_rect = Rect(inner.left, inner.top + value_h, inner.width, inner.height - value_h)
+        vsize, _ = fit_size([c.value_text], value_rect, value_size, minimum=20)
+        box = add_text(shapes, value_rect, [c.value_text], font=theme.fonts.heading, size=vsize,
+                       color=theme.colors.accent, bold=True, align="center", anchor="bottom",
+                       name=f"Callout {i + 1} value")
+        _alt(box, c.alt_text)
+        size, fits = fit_size([c.text], text_rect, theme.sizes.callout_text, minimum=10)
+        if not fits:
+            warnings.add(f"callout {i + 1} sentence too long for its card: shorten it", context=sp.label)
+        add_text(shapes, text_rect, [c.text], font=theme.fonts.body, size=size, color=theme.colors.text,
+                 align="center", name=f"Callout {i + 1} text")
+
+
+def _charts(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str) -> None:
+    cells = area.split_columns([c.options.weight for c in sp.charts], gap=GAP)
+    for cell, plan in zip(cells, sp.charts):
+        if plan.title:
+            head, cell = _cut_top(cell, CHART_TITLE_H)
+            add_text(shapes, head, [plan.title.upper()], font=theme.fonts.heading, size=theme.sizes.chart_axis + 1,
+                     color=theme.colors.primary, bold=True, name=f"Chart title: {plan.title}")
+        _one_chart(shapes, cell, plan, theme, locale)
+
+
+def _cut_top(area: Rect, height: int) -> tuple[Rect, Rect]:
+    return Rect(area.left, area.top, area.width, height), Rect(area.left, area.top + height, area.width, area.height - height)
+
+
+def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str) -> None:
+    if plan.type == "map":
+        from .regionmap import add_region_map
+
+        counts = {
+            plan.region_codes[code]: n
+            for code, n in zip(plan.result.codes, plan.result.series[0].counts)
+            if code in plan.region_codes
+        }
+        labels = {plan.region_codes[c]: lab for c, lab in zip(plan.result.codes, plan.result.categories) if c in plan.region_codes}
+        add_region_map(shapes, rect, counts, theme, legend_title=plan.title or "", labels=labels, alt_text=plan.alt_text)
+        return
+    o = plan.options
+    style = ChartStyle(theme, locale, labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits)
+    frame = add_chart(shapes, plan.type, rect, plan.result, style)
+    frame.name = f"Chart: {plan.title or plan.result.question_text}"
+    _alt(frame, plan.alt_text)
+
+
+def _alt(shape, text: str) -> None:
+    """Alternative text: the `descr` of the shape's non-visual properties."""
+    if not text:
+        return
+    el = shape._element
+    cnv = el.find(".//" + qn("p:cNvPr"))
+    if cnv is not None:
+        cnv.set("descr", text)

@@ -1,0 +1,154 @@
+"""The real deck, built from the real spec and read back with python-pptx."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pptx import Presentation
+from pptx.util import Emu
+
+from deckgen.build import build, load
+from deckgen.formatting import format_number, format_percent
+from deckgen.indicators import compute
+from deckgen.render.charts import NATIVE_TYPES
+
+from .conftest import SPEC
+
+OUTLINE_TITLES = [
+    "Baromètre de la démocratie locale numérique", "L'édition 2021", "Les répondants", "Les répondants (2)",
+    "Résultats généraux", "Les dispositifs", "Les moyens", "Les dispositifs numériques",
+    "Les réseaux sociaux pour la participation", "La place des civic tech", "Identification des utilisateurs·rices",
+    "Objectifs des outils numériques", "À quoi servent ces outils ?",
+    "Les sources d'information sur la participation numérique",
+    "Afin de renforcer la démocratie locale numérique, il faudrait",
+    "Les élections municipales 2020 : quel impact ?", "La situation des répondants", "Changements majeurs prévus",
+    "La crise sanitaire du Covid-19 : quel impact ?", "La participation numérique pour répondre à la crise",
+    "La visio-conférence au service de la participation", "L'avenir de la visio-conférence",
+    "Évolution des dispositifs participatifs", "Les effets de la crise", "La gestion de la crise en interne", "Merci !",
+]
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    out = tmp_path_factory.mktemp("deck") / "barometre-2021.pptx"
+    report = build(SPEC, out)
+    return report, Presentation(str(out)), out
+
+
+def _title(slide) -> str:
+    return slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+
+
+def _texts(slide) -> str:
+    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def test_every_outline_slide_in_order(deck):
+    _, prs, _ = deck
+    titles = [_title(s) for s in prs.slides]
+    # a crowded outline slide may become two consecutive slides with the same title
+    collapsed = [t for i, t in enumerate(titles) if i == 0 or t != titles[i - 1]]
+    assert collapsed == OUTLINE_TITLES
+
+
+def test_charts_are_native_and_match_the_indicator_engine(deck):
+    report, prs, _ = deck
+    loaded = load(SPEC)
+    spec_slides = loaded.spec.slides
+    n_native = 0
+    for slide, spec_slide in zip(prs.slides, spec_slides):
+        frames = [s for s in slide.shapes if s.has_chart]
+        expected = [c for c in spec_slide.charts if c.type != "map"]
+        assert len(frames) == len(expected), _title(slide)
+        for frame, chart_spec in zip(frames, expected):
+            chart = frame.chart
+            assert chart.chart_type == NATIVE_TYPES[chart_spec.type]
+            result = compute(loaded.survey, chart_spec.indicator)
+            assert list(chart.plots[0].categories) == list(result.categories)
+            for series, rs in zip(chart.plots[0].series, result.series):
+                assert list(series.values) == pytest.approx([v or 0.0 for v in rs.values])
+            # the embedded workbook is there, so "Edit data" works in PowerPoint
+            assert chart.part.chart_workbook.xlsx_part is not None
+            n_native += 1
+    assert n_native >= 20
+
+
+def test_every_callout_and_expect_is_visible(deck):
+    _, prs, _ = deck
+    raw = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    expects = 0
+    for slide, spec_slide in zip(prs.slides, raw["slides"]):
+        text = _texts(slide)
+        for callout in spec_slide.get("callouts", []):
+            if "expect" in callout:
+                value = callout["expect"]
+                shown = format_number(value) if callout["indicator"]["kind"] == "count" else format_percent(value / 100)
+                assert shown in text, (_title(slide), shown)
+                expects += 1
+            sentence = re.sub(r"\*\*", "", callout["text"])
+            assert sentence in text
+    assert expects == 24
+
+
+def test_social_network_figures_are_chart_labels(deck):
+    report, _, _ = deck
+    social = next(s for s in report.plan.slides if s.title == "Les réseaux sociaux pour la participation")
+    result = social.charts[0].result
+    shown = [format_percent(v) for v in result.series[0].values]
+    assert shown == ["100\u202f%", "75\u202f%", "63\u202f%", "42\u202f%", "13\u202f%", "8\u202f%"]
+    assert social.charts[0].options.labels
+
+
+def test_nothing_leaves_the_slide_and_every_shape_has_explicit_geometry(deck):
+    _, prs, _ = deck
+    width, height = prs.slide_width, prs.slide_height
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.left is not None and shape.width is not None, (_title(slide), shape.name)
+            assert 0 <= shape.left and shape.left + shape.width <= width, (_title(slide), shape.name)
+            assert 0 <= shape.top and shape.top + shape.height <= height, (_title(slide), shape.name)
+
+
+def test_content_shapes_do_not_overlap(deck):
+    _, prs, _ = deck
+
+    def box(s):
+        return (Emu(s.left), Emu(s.top), Emu(s.left + s.width), Emu(s.top + s.height))
+
+    for slide in prs.slides:
+        blocks = [s for s in slide.shapes if s.has_chart or s.name.endswith("card") or s.shape_type == 6]
+        for i, a in enumerate(blocks):
+            for b in blocks[i + 1:]:
+                (al, at, ar, ab), (bl, bt, br, bb) = box(a), box(b)
+                assert al >= br or ar <= bl or at >= bb or ab <= bt, (_title(slide), a.name, b.name)
+
+
+def test_speaker_notes_and_footnotes(deck):
+    _, prs, _ = deck
+    moyens = next(s for s in prs.slides if _title(s) == "Les moyens")
+    notes = moyens.notes_slide.notes_text_frame.text
+    assert "base 31 collectivités" in notes
+    dispositifs = next(s for s in prs.slides if _title(s) == "Les dispositifs")
+    assert "Base\u202f: 31 collectivités" in _texts(dispositifs)
+    assert "base 22" in _texts(dispositifs)
+
+
+def test_no_default_template_leftovers(deck):
+    import zipfile
+
+    _, prs, path = deck
+    names = zipfile.ZipFile(path).namelist()
+    assert "docProps/thumbnail.jpeg" not in names
+    layouts = {layout.name for layout in prs.slide_layouts}
+    assert "Title Slide" not in layouts and "Title and Content" not in layouts
+    assert prs.slide_width == 12192000 and prs.slide_height == 6858000
+
+
+def test_default_output_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    report = build(SPEC)
+    assert report.path == Path("out/barometre-2021.pptx")
+    assert (tmp_path / "out" / "barometre-2021.pptx").stat().st_size > 50_000
