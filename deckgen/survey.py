@@ -8,6 +8,7 @@ Checks are vectorised per column so a million rows load in seconds.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: the file is empty (no header, no rows)") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: not a valid CSV file ({str(exc).strip()})") from None
-    except (ValueError, OSError, KeyError) as exc:  # openpyxl: bad zip, not a workbook
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:  # openpyxl: bad zip, not a workbook
         raise DataError(f"{path}: cannot read as {suffix[1:].upper()} ({exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:

@@ -108,8 +108,8 @@ def test_nothing_leaves_the_slide_and_every_shape_has_explicit_geometry(deck):
     for slide in prs.slides:
         for shape in slide.shapes:
             assert shape.left is not None and shape.width is not None, (_title(slide), shape.name)
-            assert 0 <= shape.left and shape.left + shape.width <= width, (_title(slide), shape.name)
-            assert 0 <= shape.top and shape.top + shape.height <= height, (_title(slide), shape.name)
+            assert shape.left >= 0 and shape.left + shape.width <= width, (_title(slide), shape.name)
+            assert shape.top >= 0 and shape.top + shape.height <= height, (_title(slide), shape.name)
 
 
 def test_content_shapes_do_not_overlap(deck):

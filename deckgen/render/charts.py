@@ -69,19 +69,28 @@ def _value_axis_off(chart) -> None:
 
 
 def _data_labels(plot, style: ChartStyle, position=None, color: str | None = None, size: float | None = None) -> None:
+    """Value labels as French percentages, set on each series.
+
+    Series-level labels (not plot-level): hiding one thin segment's label needs
+    a series `c:dLbls`, which would otherwise override the plot's settings with
+    "show nothing".
+    """
+    plot.has_data_labels = False
     if not style.labels:
-        plot.has_data_labels = False
         return
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = style.number_format
-    labels.number_format_is_linked = False
-    labels.show_value = True
-    labels.font.size = Pt(size or style.theme.sizes.chart_label)
-    labels.font.name = style.theme.fonts.body
-    labels.font.color.rgb = _rgb(color or style.theme.colors.text)
-    if position is not None:
-        labels.position = position
+    for series in plot.series:
+        labels = series.data_labels
+        labels.number_format = style.number_format
+        labels.number_format_is_linked = False
+        labels.show_value = True
+        labels.show_category_name = False
+        labels.show_series_name = False
+        labels.show_legend_key = False
+        labels.font.size = Pt(size or style.theme.sizes.chart_label)
+        labels.font.name = style.theme.fonts.body
+        labels.font.color.rgb = _rgb(color or style.theme.colors.text)
+        if position is not None:
+            labels.position = position
 
 
 def _legend(chart, style: ChartStyle, default: bool, position=XL_LEGEND_POSITION.BOTTOM) -> None:
@@ -201,7 +210,7 @@ def _round(shapes, rect, result, style, kind):
     _data_labels(plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None,
                  color="FFFFFF")
     if style.labels:
-        plot.data_labels.font.bold = True
+        plot.series[0].data_labels.font.bold = True
         _hide_small_labels(plot, result, threshold=0.04)
     _legend(chart, style, default=True, position=XL_LEGEND_POSITION.RIGHT)
     if kind == XL_CHART_TYPE.DOUGHNUT:

@@ -1,0 +1,326 @@
+"""The regions choropleth: 13 native freeforms in one correctly sized group."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
+
+from deckgen.errors import RenderError
+from deckgen.render.geometry import Rect, inches
+from deckgen.render.regionmap import (
+    DEFAULT_REGIONS_PATH,
+    Bin,
+    _load_regions_cached,
+    add_region_map,
+    bin_label,
+    compute_bins,
+    load_regions,
+)
+from deckgen.theme import Theme
+
+CODES = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
+COUNTS = {"84": 5, "11": 6, "53": 3, "44": 4, "75": 2, "32": 1, "93": 2}
+RECT = Rect(inches(0.5), inches(1.5), inches(12.333), inches(5.25))
+
+
+@pytest.fixture()
+def theme() -> Theme:
+    return Theme()
+
+
+def _slide():
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = 12_192_000, 6_858_000
+    return prs, prs.slides.add_slide(prs.slide_layouts[6])
+
+
+@pytest.fixture()
+def drawn(theme: Theme):
+    prs, slide = _slide()
+    group = add_region_map(slide.shapes, RECT, COUNTS, theme,
+                           legend_title="Collectivités répondantes",
+                           alt_text="Régions représentées, base 23 collectivités : Île-de-France 6, …")
+    return prs, slide, group
+
+
+def _box(element) -> Rect:
+    xfrm = element.xpath("./p:spPr/a:xfrm | ./p:grpSpPr/a:xfrm")[0]
+    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    return Rect(int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")))
+
+
+def _freeforms(group):
+    return [s for s in group.shapes if s.shape_type == MSO_SHAPE_TYPE.FREEFORM]
+
+
+# --------------------------------------------------------------------------- data
+
+
+def test_load_regions_projects_all_thirteen() -> None:
+    regions = load_regions(DEFAULT_REGIONS_PATH)
+    assert {r.code for r in regions} == CODES
+    by_code = {r.code: r for r in regions}
+    assert by_code["84"].name == "Auvergne-Rhône-Alpes"
+    assert len(by_code["53"].polygons) > 1  # Bretagne's islands: a MultiPolygon
+
+    def bounds(region):
+        pts = [p for poly in region.polygons for ring in poly for p in ring]
+        return min(x for x, _ in pts), min(y for _, y in pts), max(x for x, _ in pts), max(y for _, y in pts)
+
+    # north is up: Hauts-de-France is above Occitanie; west is left: Bretagne left of Grand Est
+    assert bounds(by_code["32"])[3] < bounds(by_code["76"])[1]
+    assert bounds(by_code["53"])[2] < bounds(by_code["44"])[0]
+    # x scaled by cos(46.5°): metropolitan France is about as wide as it is tall
+    allb = [bounds(r) for r in regions if r.code != "94"]
+    width = max(b[2] for b in allb) - min(b[0] for b in allb)
+    height = max(b[3] for b in allb) - min(b[1] for b in allb)
+    assert 0.9 < width / height < 1.2
+    # GeoJSON's repeated closing point is dropped
+    ring = by_code["94"].polygons[0][0]
+    assert ring[0] != ring[-1]
+
+
+def test_load_regions_is_cached() -> None:
+    load_regions(DEFAULT_REGIONS_PATH)
+    hits = _load_regions_cached.cache_info().hits
+    assert load_regions(DEFAULT_REGIONS_PATH) == load_regions(DEFAULT_REGIONS_PATH)
+    assert _load_regions_cached.cache_info().hits >= hits + 2
+
+
+def test_load_regions_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="not found"):
+        load_regions(tmp_path / "none.geojson")
+
+
+# --------------------------------------------------------------------------- bins
+
+
+SCALE = ["S1", "S2", "S3", "S4"]
+
+
+@pytest.mark.parametrize(
+    ("max_count", "expected"),
+    [
+        (1, [(1, 1, "S4")]),
+        (2, [(1, 1, "S1"), (2, 2, "S4")]),
+        (3, [(1, 1, "S1"), (2, 2, "S3"), (3, 3, "S4")]),
+        (4, [(1, 1, "S1"), (2, 2, "S2"), (3, 3, "S3"), (4, 4, "S4")]),
+        (5, [(1, 1, "S1"), (2, 2, "S2"), (3, 4, "S3"), (5, 5, "S4")]),
+        (6, [(1, 1, "S1"), (2, 2, "S2"), (3, 4, "S3"), (5, 6, "S4")]),
+        (8, [(1, 1, "S1"), (2, 2, "S2"), (3, 4, "S3"), (5, 8, "S4")]),
+    ],
+)
+def test_bins_small_maxima(max_count: int, expected: list[tuple[int, int, str]]) -> None:
+    assert compute_bins(max_count, SCALE) == [Bin(*b) for b in expected]
+
+
+@pytest.mark.parametrize("max_count", [9, 13, 40, 250, 10_000])
+def test_bins_large_maxima_are_contiguous_and_end_at_max(max_count: int) -> None:
+    bins = compute_bins(max_count, SCALE)
+    assert len(bins) == len(SCALE)
+    assert bins[0].low == 1 and bins[-1].high == max_count
+    for a, b in zip(bins, bins[1:], strict=False):
+        assert a.low <= a.high and b.low == a.high + 1
+    assert [b.color for b in bins] == SCALE
+
+
+def test_bins_empty() -> None:
+    assert compute_bins(0, SCALE) == []
+
+
+def test_bin_labels_in_french() -> None:
+    assert bin_label(Bin(1, 1, "x")) == "1 répondant"
+    assert bin_label(Bin(2, 2, "x")) == "2 répondants"
+    assert bin_label(Bin(3, 4, "x")) == "3 à 4 répondants"
+    assert bin_label(Bin(5, 5, "x"), ("collectivité", "collectivités")) == "5 collectivités"
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def test_thirteen_freeforms_in_one_group(drawn) -> None:
+    _, slide, group = drawn
+    assert group.shape_type == MSO_SHAPE_TYPE.GROUP
+    assert [s.shape_type for s in slide.shapes] == [MSO_SHAPE_TYPE.GROUP]
+    freeforms = _freeforms(group)
+    assert len(freeforms) == 13
+    names = {s.name for s in freeforms}
+    assert "Région 84 Auvergne-Rhône-Alpes" in names
+    assert {n.split()[1] for n in names} == CODES
+
+
+def test_group_transform_fits_its_children(drawn) -> None:
+    _, _, group = drawn
+    xfrm = group._element.grpSpPr.find(qn("a:xfrm"))
+    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    ch_off, ch_ext = xfrm.find(qn("a:chOff")), xfrm.find(qn("a:chExt"))
+    assert [c.tag for c in xfrm] == [qn("a:off"), qn("a:ext"), qn("a:chOff"), qn("a:chExt")]
+    assert int(ext.get("cx")) > 0 and int(ext.get("cy")) > 0
+    assert int(ch_ext.get("cx")) > 0 and int(ch_ext.get("cy")) > 0
+    assert (off.get("x"), off.get("y")) == (ch_off.get("x"), ch_off.get("y"))
+    assert (ext.get("cx"), ext.get("cy")) == (ch_ext.get("cx"), ch_ext.get("cy"))
+    child_space = Rect(int(ch_off.get("x")), int(ch_off.get("y")),
+                       int(ch_ext.get("cx")), int(ch_ext.get("cy")))
+    boxes = [_box(child) for child in group._element.iter_shape_elms()]
+    assert all(child_space.contains(b) for b in boxes)
+    # and it is the exact bounding box, not just a big one
+    assert child_space.left == min(b.left for b in boxes)
+    assert child_space.right == max(b.right for b in boxes)
+    assert child_space.top == min(b.top for b in boxes)
+    assert child_space.bottom == max(b.bottom for b in boxes)
+
+
+def test_everything_stays_inside_rect(drawn) -> None:
+    _, _, group = drawn
+    assert RECT.contains(_box(group._element))
+    for child in group._element.iter_shape_elms():
+        assert RECT.contains(_box(child)), child.xpath("./*/p:cNvPr/@name")
+
+
+@pytest.mark.parametrize(
+    "rect",
+    [Rect(0, 0, inches(4), inches(6)), Rect(inches(1), inches(2), inches(11), inches(2.5))],
+    ids=["tall-narrow", "wide-short"],
+)
+def test_fits_other_shapes_of_rect(rect: Rect, theme: Theme) -> None:
+    _, slide = _slide()
+    group = add_region_map(slide.shapes, rect, COUNTS, theme, legend_title="Répondants")
+    for child in group._element.iter_shape_elms():
+        assert rect.contains(_box(child))
+
+
+def test_freeform_points_are_integers_and_not_too_many(drawn) -> None:
+    _, _, group = drawn
+    total = 0
+    for shape in _freeforms(group):
+        pts = shape._element.xpath(".//a:path/*/a:pt")
+        assert len(pts) >= 3
+        for pt in pts:
+            int(pt.get("x")), int(pt.get("y"))  # noqa: B018 - raises if not integers
+        total += len(pts)
+    assert total < 4000  # the source has ~5,700 points; tiny steps are dropped
+
+
+def test_fill_colours_follow_the_counts(drawn, theme: Theme) -> None:
+    _, _, group = drawn
+    fills = {s.name.split()[1]: str(s.fill.fore_color.rgb) for s in _freeforms(group)}
+    assert fills["94"] == theme.colors.map_empty  # Corse: nobody
+    assert fills["24"] == theme.colors.map_empty  # not in counts at all
+    assert fills["11"] == theme.colors.map_scale[-1]  # the maximum, 6
+    assert fills["32"] == theme.colors.map_scale[0]  # 1
+    for shape in _freeforms(group):
+        assert str(shape.line.color.rgb) == theme.colors.map_line
+        assert shape.line.width == 9525  # 0.75 pt
+        assert shape._element.find(qn("p:style")) is None  # no theme shadow
+
+
+def test_zero_count_is_not_represented(theme: Theme) -> None:
+    _, slide = _slide()
+    group = add_region_map(slide.shapes, RECT, {"84": 0, "11": 2}, theme, legend_title="x")
+    fills = {s.name.split()[1]: str(s.fill.fore_color.rgb) for s in _freeforms(group)}
+    assert fills["84"] == theme.colors.map_empty
+    assert fills["11"] == theme.colors.map_scale[-1]
+
+
+def _texts(group) -> list[str]:
+    return [s.text_frame.text for s in group.shapes if s.has_text_frame and s.text_frame.text]
+
+
+def test_legend_texts(drawn, theme: Theme) -> None:
+    _, _, group = drawn
+    texts = _texts(group)
+    assert texts == [
+        "Collectivités répondantes",
+        "1 répondant",
+        "2 répondants",
+        "3 à 4 répondants",
+        "5 à 6 répondants",
+        "Aucun répondant",
+    ]
+    legend = [s for s in group.shapes if s.has_text_frame and s.text_frame.text in texts[1:]]
+    for shape in legend:
+        font = shape.text_frame.paragraphs[0].runs[0].font
+        assert font.name == theme.fonts.body
+        assert font.size.pt == theme.sizes.chart_legend
+
+
+def test_legend_is_right_of_the_map(drawn) -> None:
+    _, _, group = drawn
+    map_right = max(_box(s._element).right for s in _freeforms(group))
+    for shape in group.shapes:
+        if shape.shape_type != MSO_SHAPE_TYPE.FREEFORM:
+            assert _box(shape._element).left >= map_right
+
+
+def test_no_empty_entry_when_every_region_is_represented(theme: Theme) -> None:
+    _, slide = _slide()
+    group = add_region_map(slide.shapes, RECT, dict.fromkeys(CODES, 1), theme, legend_title="")
+    assert _texts(group) == ["1 répondant"]
+
+
+def test_alt_text(drawn, theme: Theme) -> None:
+    _, _, group = drawn
+    cnvpr = group._element.nvGrpSpPr.cNvPr
+    assert cnvpr.get("descr").startswith("Régions représentées, base 23 collectivités")
+    _, slide = _slide()
+    group = add_region_map(slide.shapes, RECT, {"84": 2, "11": 1}, theme, legend_title="Répondants",
+                           labels={"84": "Rhône-Alpes-Auvergne"})
+    descr = group._element.nvGrpSpPr.cNvPr.get("descr")
+    assert "Rhône-Alpes-Auvergne 2" in descr and "Île-de-France 1" in descr
+    assert "Corse" in descr  # listed as not represented
+
+
+def test_show_counts_labels_regions(theme: Theme) -> None:
+    _, slide = _slide()
+    group = add_region_map(slide.shapes, RECT, COUNTS, theme, legend_title="x", show_counts=True)
+    labels = [s for s in group.shapes if s.name.startswith("Étiquette")]
+    assert sorted(s.text_frame.text for s in labels) == sorted(str(n) for n in COUNTS.values())
+    for label in labels:
+        assert RECT.contains(_box(label._element))
+
+
+def test_unknown_region_code_is_a_render_error(theme: Theme) -> None:
+    _, slide = _slide()
+    with pytest.raises(RenderError, match=r"`85`.*valid codes"):
+        add_region_map(slide.shapes, RECT, {"85": 1}, theme, legend_title="x")
+    with pytest.raises(RenderError, match="overseas"):
+        add_region_map(slide.shapes, RECT, {"04": 1}, theme, legend_title="x")
+    with pytest.raises(RenderError, match="whole number"):
+        add_region_map(slide.shapes, RECT, {"84": -1}, theme, legend_title="x")
+
+
+def test_too_small_rect_is_a_render_error(theme: Theme) -> None:
+    _, slide = _slide()
+    with pytest.raises(RenderError, match="too (small|short)"):
+        add_region_map(slide.shapes, Rect(0, 0, inches(2), inches(1)), COUNTS, theme,
+                       legend_title="x")
+
+
+def test_survives_save_and_reopen(drawn, tmp_path: Path) -> None:
+    prs, _, _ = drawn
+    path = tmp_path / "map.pptx"
+    prs.save(str(path))
+    group = Presentation(str(path)).slides[0].shapes[0]
+    assert len(_freeforms(group)) == 13
+    assert group.width > 0 and group.height > 0
+    assert group._element.nvGrpSpPr.cNvPr.get("descr")
+
+
+def test_map_deck_passes_openxml_audit(drawn, tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "openxml-audit"
+    if not exe.exists():
+        pytest.skip("openxml-audit is not installed next to the interpreter")
+    prs, _, _ = drawn
+    path = tmp_path / "map.pptx"
+    prs.save(str(path))
+    # text output with --quiet: silent and exit status 0 when clean; a report and 1 otherwise
+    proc = subprocess.run([str(exe), "--quiet", str(path)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "violation" not in proc.stdout

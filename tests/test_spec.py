@@ -1,0 +1,105 @@
+"""Spec validation: every problem at once, each with file:line:col, slide and suggestion."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from deckgen.build import check, load
+from deckgen.errors import SpecError
+from deckgen.spec import load_spec
+from deckgen.template import layout_names, open_template
+
+from .conftest import ROOT, SPEC
+
+
+@pytest.fixture
+def spec_copy(tmp_path: Path) -> Path:
+    for folder in ("config", "layouts"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(ROOT / "data" / "barometre-2021", tmp_path / "data" / "barometre-2021")
+    return tmp_path / "config" / "barometre-2021.yaml"
+
+
+def _replace(path: Path, old: str, new: str, count: int = 1) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def _semantic(spec: Path) -> SpecError:
+    loaded = load(spec)
+    with pytest.raises(SpecError) as info:
+        check(loaded, layout_names(open_template(loaded.template)))
+    return info.value
+
+
+def test_renamed_question_gives_one_line_with_place_and_suggestion(spec_copy):
+    line = _replace(spec_copy, "question: reseaux_sociaux_plateformes,", "question: reseaux_sociaux_platformes,")
+    err = _semantic(spec_copy)
+    assert len(err.problems) == 1
+    msg = str(err.problems[0])
+    assert "\n" not in msg
+    assert msg.startswith(f"{spec_copy}:{line}:")
+    assert 'slide 10 "Les réseaux sociaux pour la participation"' in msg
+    assert "unknown question `reseaux_sociaux_platformes` (did you mean `reseaux_sociaux_plateformes`?)" in msg
+
+
+def test_unknown_chart_type_and_key_collected_together(spec_copy):
+    l1 = _replace(spec_copy, "type: doughnut", "type: donut")
+    l2 = _replace(spec_copy, "    remark: \"Dans une optique", "    remarks: \"Dans une optique")
+    with pytest.raises(SpecError) as info:
+        load_spec(spec_copy)
+    problems = [str(p) for p in info.value.problems]
+    assert any(f":{l1}:" in p and "`donut` is not a valid chart type (did you mean `doughnut`?)" in p for p in problems)
+    assert any(f":{l2}:" in p and "unknown key `remarks` (did you mean `remark`?)" in p for p in problems)
+
+
+def test_wrong_type(spec_copy):
+    line = _replace(spec_copy, "      labels: true\n", "      labels: true\n") if False else _replace(
+        spec_copy, "      weight: 2\n", "      weight: deux\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(spec_copy)
+    msg = str(info.value)
+    assert f":{line}:" in msg and "weight" in msg
+
+
+def test_unknown_layout(spec_copy):
+    line = _replace(spec_copy, "layout: callouts", "layout: callout")
+    err = _semantic(spec_copy)
+    msg = str(err.problems[0])
+    assert f":{line}:" in msg and "layout `callout` is not in the template" in msg and "did you mean `callouts`" in msg
+
+
+def test_unknown_option_in_callout(spec_copy):
+    line = _replace(spec_copy, "option: presse", "option: press")
+    msg = str(_semantic(spec_copy).problems[0])
+    assert f":{line}:" in msg and "`press` is not an option of `sources_information` (did you mean `presse`?)" in msg
+
+
+def test_expect_mismatch_names_the_slide(spec_copy):
+    from deckgen.build import build
+
+    line = _replace(spec_copy, "expect: 97", "expect: 96")
+    with pytest.raises(SpecError) as info:
+        build(spec_copy, spec_copy.parent / "out.pptx")
+    msg = str(info.value)
+    assert f":{line}:" in msg and 'slide 8 "Les moyens"' in msg and "the data give 97\u202f%" in msg
+    assert not (spec_copy.parent / "out.pptx").exists()
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("deck:\n  title: [oops\nslides: []\n", encoding="utf-8")
+    with pytest.raises(SpecError, match=r"bad\.yaml:3:7: invalid YAML"):
+        load_spec(bad)
+
+
+def test_real_spec_is_valid():
+    loaded = load(SPEC)
+    check(loaded, layout_names(open_template(loaded.template)))
+    assert len(loaded.spec.slides) == 28

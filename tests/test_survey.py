@@ -1,0 +1,131 @@
+"""Loading answers against the codebook: every bad input names its place."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from deckgen.errors import DataError
+from deckgen.indicators import Indicator, compute
+from deckgen.survey import load_survey
+
+
+def _edit(codebook_path, fn):
+    csv = codebook_path.parent / "responses.csv"
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    fn(frame)
+    frame.to_csv(csv, index=False)
+    return csv
+
+
+def _error(codebook_path) -> str:
+    with pytest.raises(DataError) as info:
+        load_survey(codebook_path)
+    return str(info.value)
+
+
+def test_unknown_column_names_file_and_column(data_copy):
+    csv = _edit(data_copy, lambda f: f.insert(3, "reseaux_sociaux_plateformes__facebok", "0"))
+    msg = _error(data_copy)
+    assert str(csv) in msg
+    assert "unknown column `reseaux_sociaux_plateformes__facebok`" in msg
+    assert "did you mean `reseaux_sociaux_plateformes__facebook`" in msg
+
+
+def test_unknown_answer_code_names_respondent_and_column(data_copy):
+    def change(f):
+        f.loc[f["id"] == "C05", "logiciel"] = "librе"  # Cyrillic e: looks right, is not
+
+    _edit(data_copy, change)
+    msg = _error(data_copy)
+    assert "respondent C05" in msg and "column logiciel" in msg
+    assert "did you mean `libre`" in msg
+
+
+def test_number_out_of_range(data_copy):
+    import yaml
+
+    book = yaml.safe_load(data_copy.read_text(encoding="utf-8"))
+    for q in book["questions"]:
+        if q["id"] == "population":
+            q["min"] = 1000
+    data_copy.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+
+    def change(f):
+        f.loc[f["id"] == "C03", "population"] = "12"
+
+    _edit(data_copy, change)
+    msg = _error(data_copy)
+    assert "respondent C03" in msg and "column population" in msg and "below the minimum 1000" in msg
+
+
+def test_not_a_number(data_copy):
+    _edit(data_copy, lambda f: f.__setitem__("budget_participation", f["budget_participation"].where(f["id"] != "C07", "12k€")))
+    msg = _error(data_copy)
+    assert "respondent C07" in msg and "expected a number, got `12k€`" in msg
+
+
+def test_ranking_with_too_many_picks(data_copy):
+    def change(f):
+        row = f["id"] == "C01"
+        empty = [c for c in f.columns if c.startswith("actions_renforcer__") and f.loc[row, c].iloc[0] == ""]
+        f.loc[row, empty[0]] = "2"  # a fourth pick (and a duplicate rank)
+
+    _edit(data_copy, change)
+    msg = _error(data_copy)
+    assert "respondent C01" in msg and "ranked 4 items, at most 3 allowed" in msg
+
+
+def test_answer_from_someone_not_asked(data_copy):
+    # C31 is a région: neighbourhood councils are asked of communes only
+    _edit(data_copy, lambda f: f.__setitem__("dispositifs_existants__conseils_quartier",
+                                              f["dispositifs_existants__conseils_quartier"].where(f["id"] != "C31", "1")))
+    msg = _error(data_copy)
+    assert "respondent C31" in msg and "answered but not asked" in msg and "Commune" in msg
+
+
+def test_filter_naming_a_missing_question(survey):
+    ind = Indicator(kind="multi", question="sources_information", filter={"question": "type_colectivite", "in": ["commune"]})
+    with pytest.raises(DataError) as info:
+        compute(survey, ind)
+    assert "unknown question `type_colectivite`" in str(info.value)
+    assert "did you mean `type_collectivite`" in str(info.value)
+
+
+def test_empty_data_file(data_copy):
+    (data_copy.parent / "responses.csv").write_text("", encoding="utf-8")
+    assert "the file is empty" in _error(data_copy)
+
+
+def test_header_only(data_copy):
+    csv = data_copy.parent / "responses.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert "no respondents" in _error(data_copy)
+
+
+def test_xlsx_gives_the_same_figures(data_copy, survey, tmp_path):
+    frame = pd.read_csv(data_copy.parent / "responses.csv", dtype=str, keep_default_na=False)
+    xlsx = tmp_path / "responses.xlsx"
+    frame.to_excel(xlsx, index=False)
+    from_xlsx = load_survey(data_copy, xlsx)
+    ind = Indicator(kind="multi", question="reseaux_sociaux_plateformes")
+    assert compute(from_xlsx, ind).series == compute(survey, ind).series
+
+
+def test_not_csv_or_xlsx(data_copy, tmp_path):
+    bad = tmp_path / "responses.ods"
+    bad.write_bytes(b"PK\x03\x04 nothing")
+    with pytest.raises(DataError, match=r"unsupported data file type `\.ods`; expected \.csv or \.xlsx"):
+        load_survey(data_copy, bad)
+
+
+def test_corrupt_xlsx(data_copy, tmp_path):
+    bad = tmp_path / "responses.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(DataError, match="cannot read as XLSX"):
+        load_survey(data_copy, bad)
+
+
+def test_nothing_silently_dropped(survey):
+    assert len(survey.frame) == 31
+    assert survey.frame.index.is_unique
