@@ -30,7 +30,7 @@ class Chart(Strict):
     type: Literal["bar", "column", "stacked100", "pie", "doughnut", "ranking", "map"] = Field(
         description="bar (horizontal), column, stacked100 (Likert), pie, doughnut, ranking (top-N bars), map (regions)."
     )
-    indicator: Indicator
+    indicator: Indicator = Field(description="What to compute (see `indicator:`).")
     title: str | None = Field(None, description="Chart title shown above it (defaults to none).")
     labels: bool = Field(True, description="Show data labels as percentages.")
     legend: Literal["auto", "none", "bottom", "right", "top"] = Field(
@@ -45,24 +45,24 @@ class Chart(Strict):
 class Callout(Strict):
     """A big number with its sentence, e.g. '97 %' + 'des collectivités ont un service dédié'."""
 
-    indicator: Indicator
+    indicator: Indicator = Field(description="What to compute (see `indicator:`).")
     text: str = Field(description="The sentence under the number; may use {value}, {count}, {base}; **bold** allowed.")
     option: str | None = Field(None, description="For a distribution/multi indicator: the option whose value is shown.")
     expect: float | None = Field(
         None, description="Published value (integer percent, or a count): the build fails if the data disagree."
     )
-    alt_text: str | None = None
+    alt_text: str | None = Field(None, description="Alternative text; generated from the value when absent.")
 
 
 class TextBlock(Strict):
-    heading: str | None = None
-    bullets: list[str] = Field(default_factory=list)
+    heading: str | None = Field(None, description="A bold line above the bullets.")
+    bullets: list[str] = Field(default_factory=list, description="Bullet points; **bold** allowed.")
 
 
 class Slide(Strict):
     layout: str = Field(description="Template layout name: title, section, chart, callouts, closing (or your template's).")
-    title: str
-    subtitle: str | None = None
+    title: str = Field(description="Slide title (a real title placeholder).")
+    subtitle: str | None = Field(None, description="Subtitle (title slide).")
     number: str | None = Field(None, description="Section number on a section slide.")
     text: list[str | TextBlock] = Field(default_factory=list, description="Paragraphs or {heading, bullets} blocks.")
     chart: Chart | None = Field(None, description="One chart (shorthand for charts: [ ... ]).")
@@ -71,7 +71,9 @@ class Slide(Strict):
     remark: str | None = Field(None, description="A highlighted sentence at the bottom of the slide.")
     footnote: str | bool | None = Field(None, description="Text, or false for none; default: the bases, generated.")
     notes: str | None = Field(None, description="Speaker notes (added to the generated ones; see notes_mode).")
-    notes_mode: Literal["extend", "replace"] = "extend"
+    notes_mode: Literal["extend", "replace"] = Field(
+        "extend", description="extend: your notes then the generated ones; replace: yours only."
+    )
 
     @model_validator(mode="after")
     def _one_chart_list(self) -> Slide:
@@ -84,21 +86,21 @@ class Slide(Strict):
 
 
 class Deck(Strict):
-    title: str
-    subtitle: str | None = None
-    date: str | None = None
-    organisation: str | None = None
-    source: str | None = None
+    title: str = Field(description="Deck title (document properties, title slide).")
+    subtitle: str | None = Field(None, description="Deck subtitle.")
+    date: str | None = Field(None, description="Date shown on the title slide, as written.")
+    organisation: str | None = Field(None, description="Publishing organisation.")
+    source: str | None = Field(None, description="Data source, for notes and exports.")
     data: str = Field(description="Path to the survey codebook (codebook.yaml), relative to the spec.")
     responses: str | None = Field(None, description="Responses file (CSV/XLSX) if not the codebook's own.")
     theme: str | None = Field(None, description="Theme YAML, relative to the spec.")
     template: str | None = Field(None, description="PowerPoint template (.pptx) with named layouts.")
-    locale: Literal["fr", "en"] = "fr"
+    locale: Literal["fr", "en"] = Field("fr", description="Number format: fr (97 %) or en (97%).")
 
 
 class Spec(Strict):
-    deck: Deck
-    slides: list[Slide] = Field(min_length=1)
+    deck: Deck = Field(description="What the deck is and where its data, theme and template are.")
+    slides: list[Slide] = Field(min_length=1, description="The slides, in order.")
 
     # set by load_spec
     _path: Path | None = None

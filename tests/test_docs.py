@@ -1,0 +1,35 @@
+"""The docs say what the code does."""
+
+from __future__ import annotations
+
+import re
+
+from deckgen import specdoc
+from deckgen.spec import Spec
+
+from .conftest import ROOT
+
+
+def test_spec_reference_is_up_to_date():
+    assert (ROOT / "docs" / "spec-reference.md").read_text(encoding="utf-8") == specdoc.render(), (
+        "docs/spec-reference.md is stale: run python -m deckgen.specdoc"
+    )
+
+
+def test_every_spec_key_is_documented():
+    text = specdoc.render()
+    for _, model in specdoc.MODELS:
+        for name in model.model_fields:
+            assert f"| `{name}` |" in text
+
+
+def test_readme_quickstart_is_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Quickstart.*?```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == ["make deck", "make test"]
+
+
+def test_schema_has_slides():
+    schema = Spec.model_json_schema()
+    assert "slides" in schema["properties"] and "deck" in schema["required"]
