@@ -1,0 +1,40 @@
+"""A user's own template: layouts found by name, content fitted to its areas."""
+
+from __future__ import annotations
+
+from pptx import Presentation
+
+from deckgen.build import build
+
+from .test_spec import spec_copy  # noqa: F401  (fixture)
+
+RENAME = {
+    "Title Slide": "title",
+    "Section Header": "section",
+    "Title and Content": "chart",
+    "Two Content": "callouts",
+    "Comparison": "closing",
+}
+
+
+def test_build_with_a_corporate_template(spec_copy, tmp_path):  # noqa: F811
+    corporate = Presentation()  # python-pptx's default: 4:3, Office layout names
+    for layout in corporate.slide_layouts:
+        layout.name = RENAME.get(layout.name, layout.name)
+    template = tmp_path / "corporate.pptx"
+    corporate.save(template)
+    text = spec_copy.read_text(encoding="utf-8").replace(
+        "template: ../layouts/deckgen-template.pptx", f"template: {template}"
+    )
+    spec_copy.write_text(text, encoding="utf-8")
+
+    out = tmp_path / "deck.pptx"
+    report = build(spec_copy, out)
+    prs = Presentation(str(out))
+    assert len(prs.slides) == len(report.plan.slides) == 28
+    assert prs.slide_width == corporate.slide_width  # 4:3 kept: the template decides
+    for slide in prs.slides:
+        assert slide.slide_layout.name in RENAME.values()
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.left + shape.width <= prs.slide_width, shape.name
+            assert shape.top >= 0 and shape.top + shape.height <= prs.slide_height, shape.name
