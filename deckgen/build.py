@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import DeckgenError, Problem, SpecError, Warnings, suggest, valid_list
@@ -90,7 +90,9 @@ def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
             cat = at + ("callouts", j)
             for sub, msg in callout.indicator.check(survey.questions):
                 problems.append(doc.problem(cat + ("indicator",) + sub, msg, context=ctx))
-            if callout.option is not None:
+            if callout.option is not None and callout.indicator.kind not in ("distribution", "multi", "likert", "ranking"):
+                problems.append(doc.problem(cat + ("option",), f"`option:` picks one category of a distribution, multi, likert or ranking indicator; a `{callout.indicator.kind}` indicator gives one number already: remove `option:`", context=ctx))
+            elif callout.option is not None:
                 q = survey.questions.get(callout.indicator.question or "")
                 codes = q.category_codes() if q else []
                 if q is not None and callout.option not in codes:
@@ -115,13 +117,28 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             result = compute(survey, chart.indicator)
             sp.charts.append(_chart_plan(chart, result, survey, locale))
             computed.append((sp, f"chart {j + 1}", result))
-            if result.base < theme.small_base_threshold:
+            if result.base == 0:
+                # nothing to draw: a chart of zeros would read as "0 %", so say so and stop
+                key = "chart" if "chart" in spec.located.data["slides"][i] else "charts"
+                at = ("slides", i, key) + ((j,) if key == "charts" else ()) + ("indicator", "filter")
+                problems.append(spec.located.problem(
+                    at, f"chart {j + 1}: empty base: no {result.respondents} in scope"
+                    f"{f' ({result.filter_text})' if result.filter_text else ''}, so there is nothing to chart; "
+                    "check the filter",
+                    context=sp.label,
+                ))
+            elif result.base < theme.small_base_threshold:
                 warnings.add(f"small base: {result.base} {result.respondents} (under {theme.small_base_threshold})", context=sp.label)
+        callout_results = []
         for j, callout in enumerate(s.callouts):
             result = compute(survey, callout.indicator)
+            callout_results.append((callout, result))
             cp, value = _callout_plan(callout, result, locale)
             sp.callouts.append(cp)
-            computed.append((sp, f"callout {j + 1}", result))
+            computed.append((sp, f"callout {j + 1}", shown_part(callout, result)))
+            if callout_figure(callout, result)[2] == 0:
+                warnings.add(f"callout {j + 1}: empty base: no {result.respondents} in scope, it shows {cp.value_text}",
+                             context=sp.label)
             if callout.expect is not None and value != callout.expect:
                 problems.append(spec.located.problem(
                     ("slides", i, "callouts", j, "expect"),
@@ -130,7 +147,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                     context=sp.label,
                 ))
         sp.footnote = _footnote(s.footnote, sp, survey, theme, locale)
-        sp.notes = _notes(s, sp, locale)
+        sp.notes = _notes(s, sp, callout_results, locale)
         slides.append(sp)
     if problems and strict_expect:
         raise SpecError(problems)
@@ -155,26 +172,66 @@ def _chart_plan(chart: Chart, result: Result, survey: Survey, locale: str) -> Ch
 def alt_text(chart: Chart, result: Result, locale: str) -> str:
     """'Réseaux sociaux utilisés, base 24 collectivités : Facebook 100 %, …' in reading order."""
     head = chart.title or result.question_text
-    base = f"base {result.base} {result.respondents}"
+    # "Quels outils ?, base 31" reads badly: after a question mark, a dash
+    sep = " —" if head.rstrip().endswith(("?", "!", "…", ":")) else ","
+    base = f"base {format_number(result.base, locale)} {result.respondents}"
+    figures = figures_text(chart.type, result, locale)
     if chart.type == "map":
-        items = [f"{c} {n}" for c, n in zip(result.categories, result.series[0].counts) if n]
-        return f"{head}, {base} : " + ", ".join(items) + " (nombre de répondants par région)"
+        return f"{head}{sep} {base} : {figures}{_per_region(result, locale)}"
     if result.kind == "likert":
-        parts = []
-        for k, cat in enumerate(result.categories):
-            levels = ", ".join(f"{s.name} {_fmt(result, s.values[k], locale)}" for s in result.series)
-            parts.append(f"{cat} : {levels}")
-        return f"{head}, {base}. " + " ; ".join(parts)
-    items = [f"{c} {_fmt(result, v, locale)}" for c, v in zip(result.categories, result.series[0].values)]
-    return f"{head}, {base} : " + ", ".join(items)
+        return f"{head}{sep} {base}. {figures}"
+    return f"{head}{sep} {base} : {figures}"
+
+
+def figures_text(chart_type: str, result: Result, locale: str) -> str:
+    """The figures of a chart in reading order: 'Facebook 100 %, YouTube 75 %, …'.
+
+    A map lists the regions with respondents and their counts; a Likert block
+    lists, per statement, every level ('Statement : Tout à fait 30 %, … ; …').
+    """
+    if chart_type == "map":
+        return ", ".join(f"{c} {format_number(n, locale)}" for c, n in zip(result.categories, result.series[0].counts) if n)
+    if result.kind == "likert":
+        return " ; ".join(_likert_parts(result, locale))
+    return ", ".join(f"{c} {_fmt(result, v, locale)}" for c, v in zip(result.categories, result.series[0].values))
+
+
+def _likert_parts(result: Result, locale: str) -> list[str]:
+    """'Statement : Tout à fait 30 %, Plutôt oui 50 %, …', one per statement."""
+    parts = []
+    for k, cat in enumerate(result.categories):
+        levels = ", ".join(f"{s.name} {_fmt(result, s.values[k], locale)}" for s in result.series)
+        parts.append(f"{cat} : {levels}")
+    return parts
+
+
+def _per_region(result: Result, locale: str) -> str:
+    return f" (nombre de {result.respondents} par région)" if locale == "fr" else f" ({result.respondents} per region)"
+
+
+def callout_figure(callout: Callout, result: Result) -> tuple[float | None, int, int]:
+    """(value, count, base) of the one number a callout shows."""
+    if callout.option is not None:
+        k = result.codes.index(callout.option)
+        return result.series[0].values[k], result.series[0].counts[k], result.bases[k]
+    return result.value, result.count, result.bases[0] if result.bases else result.base
+
+
+def shown_part(callout: Callout, result: Result) -> Result:
+    """The part of `result` a callout shows: its `option:` alone, or all of a scalar."""
+    if callout.option is None:
+        return result
+    k = result.codes.index(callout.option)
+    series = result.series[0]
+    return replace(
+        result, categories=(result.categories[k],), codes=(result.codes[k],),
+        series=(replace(series, values=(series.values[k],), counts=(series.counts[k],)),),
+        bases=(result.bases[k],), item_bases=(),
+    )
 
 
 def _callout_plan(callout: Callout, result: Result, locale: str) -> tuple[CalloutPlan, float]:
-    if callout.option is not None:
-        k = result.codes.index(callout.option)
-        value, count, base = result.series[0].values[k], result.series[0].counts[k], result.bases[k]
-    else:
-        value, count, base = result.value, result.count, result.bases[0] if result.bases else result.base
+    value, count, base = callout_figure(callout, result)
     if result.is_count:
         text_value = format_number(count, locale)
         number = float(count)
@@ -184,7 +241,7 @@ def _callout_plan(callout: Callout, result: Result, locale: str) -> tuple[Callou
     sentence = callout.text.replace("{value}", text_value).replace("{count}", format_number(count, locale)).replace(
         "{base}", format_number(base, locale))
     alt = callout.alt_text or f"{text_value} {sentence}".replace("**", "")
-    return CalloutPlan(text_value, sentence, alt), number
+    return CalloutPlan(text_value, sentence, alt, base=base, is_count=result.is_count), number
 
 
 def _footnote(setting, sp: SlidePlan, survey: Survey, theme: Theme, locale: str) -> str | None:
@@ -194,10 +251,6 @@ def _footnote(setting, sp: SlidePlan, survey: Survey, theme: Theme, locale: str)
     if isinstance(setting, str):
         return setting
     results = [c.result for c in sp.charts]
-    if not results and not sp.callouts:
-        return None
-    if not results:
-        return None
     unit = survey.codebook.respondents
     parts = []
     for c in sp.charts:
@@ -206,28 +259,86 @@ def _footnote(setting, sp: SlidePlan, survey: Survey, theme: Theme, locale: str)
         who = f" ({r.filter_text})" if r.filter_text else ""
         text = f"{label}{base_text(r.base, unit, locale)}{who}"
         for item, n, cond in r.item_bases:
-            text += f" ; {item} : base {n}" + (f" ({cond})" if cond else "")
+            # a codebook base_label may place the base itself: "s'appliquent seulement aux {n} communes"
+            text += f" ; {item} : {cond.format(n=n)}" if "{n}" in cond else f" ; {item} : base {n}" + (f" ({cond})" if cond else "")
         if r.multiple:
             text += " ; plusieurs réponses possibles" if locale == "fr" else "; several answers possible"
         if r.base < theme.small_base_threshold:
             text += " ; base faible, à interpréter avec prudence" if locale == "fr" else "; small base, interpret with care"
         parts.append(text)
-    return " · ".join(dict.fromkeys(parts))
+    # callouts: each distinct base once (a count of respondents has no base to state)
+    for base in dict.fromkeys(c.base for c in sp.callouts if not c.is_count):
+        text = base_text(base, unit, locale)
+        if base < theme.small_base_threshold:
+            text += " ; base faible, à interpréter avec prudence" if locale == "fr" else "; small base, interpret with care"
+        if not any(p.startswith(text) or f": {text}" in p for p in parts):
+            parts.append(text)
+    return " · ".join(dict.fromkeys(parts)) or None
 
 
-def _notes(s, sp: SlidePlan, locale: str) -> str:
-    """Speaker notes: question wording, base, key figures, published or illustrative."""
-    generated = []
-    for c in sp.charts:
+_NOTE_WORDS = {
+    "fr": {"chart": "Graphique", "question": "Question", "base": "Base", "figures": "Chiffres",
+           "key": "Chiffre clé", "several": "plusieurs réponses possibles", "who": "parmi",
+           "published": "Données publiées.",
+           "illustrative": "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés.",
+           "callout_published": "chiffre publié", "callout_illustrative": "donnée illustrative (reconstruction)"},
+    "en": {"chart": "Chart", "question": "Question", "base": "Base", "figures": "Figures",
+           "key": "Key figure", "several": "several answers possible", "who": "among",
+           "published": "Published figures.",
+           "illustrative": "Illustrative data (reconstruction): do not quote them as published results.",
+           "callout_published": "published figure", "callout_illustrative": "illustrative data (reconstruction)"},
+}
+
+
+def _label(word: str, locale: str) -> str:
+    """'Question :' in French (with its narrow no-break space), 'Question:' in English."""
+    return f"{word}\u202f:" if locale == "fr" else f"{word}:"
+
+
+def _notes(s, sp: SlidePlan, callouts: list[tuple[Callout, Result]], locale: str) -> str:
+    """Speaker notes: question wording, base, key figures, published or illustrative.
+
+    One paragraph per chart ('Question : … / Base : 24 collectivités. / Chiffres : …
+    / Données publiées.'), then one per callout. The slide's `notes:` comes first
+    (notes_mode extend, the default) or alone (notes_mode replace).
+    """
+    w = _NOTE_WORDS.get(locale, _NOTE_WORDS["fr"])
+    blocks = []
+    for i, c in enumerate(sp.charts):
         r = c.result
-        status = "chiffres publiés" if r.published else "données illustratives (reconstruction)"
-        generated.append(f"{r.question_text} — base {r.base} {r.respondents} — {status}.")
-        generated.append(c.alt_text)
-    for c in sp.callouts:
-        generated.append(c.alt_text)
-    text = "\n".join(generated)
+        lines = []
+        if c.title and c.title != r.question_text:
+            number = f" {i + 1}" if len(sp.charts) > 1 else ""
+            lines.append(f"{_label(w['chart'] + number, locale)} {c.title}")
+        if r.question_text:
+            several = f" ({w['several']})" if r.multiple else ""
+            lines.append(f"{_label(w['question'], locale)} {r.question_text}{several}")
+        base = f"{_label(w['base'], locale)} {format_number(r.base, locale)} {r.respondents}"
+        if r.filter_text:
+            base += f" ({w['who']} {r.filter_text})"
+        for item, n, cond in r.item_bases:
+            base += f" ; {item} : {format_number(n, locale)}" + (f" ({cond})" if cond else "")
+        lines.append(base + ".")
+        if r.kind == "likert":  # one line per statement, or the paragraph is unreadable
+            lines.append(_label(w["figures"], locale) + "".join(f"\n– {t}" for t in _likert_parts(r, locale)))
+        else:
+            per_region = _per_region(r, locale) if c.type == "map" else ""
+            lines.append(f"{_label(w['figures'], locale)} {figures_text(c.type, r, locale)}{per_region}.")
+        lines.append(w["published"] if r.published else w["illustrative"])
+        blocks.append("\n".join(lines))
+    for (callout, r), cp in zip(callouts, sp.callouts):
+        _, _, base = callout_figure(callout, r)
+        # an `expect:` is the published figure the data must give
+        status = w["callout_published"] if r.published or callout.expect is not None else w["callout_illustrative"]
+        sentence = f"{cp.value_text} {cp.text}".replace("**", "").rstrip(" :")
+        line = (f"{_label(w['key'], locale)} {sentence} "
+                f"(base {format_number(base, locale)} {r.respondents} ; {status}).")
+        if r.question_text:
+            line += f"\n{_label(w['question'], locale)} {r.question_text}"
+        blocks.append(line)
+    text = "\n\n".join(blocks)
     if s.notes:
-        text = s.notes if s.notes_mode == "replace" else (s.notes + ("\n\n" + text if text else ""))
+        text = s.notes.strip() if s.notes_mode == "replace" else (s.notes.strip() + ("\n\n" + text if text else ""))
     return text
 
 
@@ -239,7 +350,7 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the deck of `spec_path`; return where it went and what was noticed."""
-    from .package import fast_partnames, normalize, set_core_properties, write_atomic
+    from .package import fast_freeforms, fast_partnames, normalize, set_core_properties, write_atomic
     from .render.slides import render_deck
     from .template import layout_names, open_template
 
@@ -251,10 +362,9 @@ def build(
     warnings = Warnings()
     say("computing indicators")
     deck_plan, computed = plan(loaded, warnings)
-    if strict and warnings:
-        raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])
     say(f"rendering {len(deck_plan.slides)} slides")
     fast_partnames(prs)
+    fast_freeforms()
     render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
     if strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])

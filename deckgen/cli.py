@@ -102,16 +102,18 @@ def validate(spec: Path = SpecArg) -> None:
 def indicators(
     spec: Path = SpecArg,
     csv_path: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV (UTF-8, formula-safe)."),
+    xlsx_path: Path | None = typer.Option(
+        None, "--xlsx", help="Also write the table as an Excel workbook (header, filters, percents as numbers)."),
 ) -> None:
     """Print every figure the deck shows, with its base.
 
-    Example: deckgen indicators config/barometre-2021.yaml --csv out/indicateurs.csv
+    Example: deckgen indicators config/barometre-2021.yaml --xlsx out/indicateurs.xlsx
     """
     from rich.table import Table
 
     from .build import check, load, plan
     from .errors import Warnings
-    from .exports import figure_rows, write_csv
+    from .exports import figure_rows, write_csv, write_xlsx
 
     try:
         loaded = load(spec)
@@ -120,6 +122,8 @@ def indicators(
         rows = figure_rows(computed, loaded.spec.deck.locale)
         if csv_path is not None:
             write_csv(rows, csv_path)
+        if xlsx_path is not None:
+            write_xlsx(rows, xlsx_path, loaded.spec.deck.locale)
     except DeckgenError as exc:
         _fail(exc)
     table = Table("slide", "élément", "libellé", "série", "valeur", "n", "base", "statut")
@@ -127,8 +131,9 @@ def indicators(
         table.add_row(str(r["slide"]), str(r["element"]), str(r["label"])[:60], str(r["series"])[:20],
                       str(r["value"]), str(r["count"]), str(r["base"]), str(r["status"]))
     _console().print(table)
-    if csv_path is not None:
-        _console(stderr=True).print(f"wrote {csv_path} ({len(rows)} rows)", markup=False)
+    for written in (csv_path, xlsx_path):
+        if written is not None:
+            _console(stderr=True).print(f"wrote {written} ({len(rows)} rows)", markup=False)
 
 
 @app.command()

@@ -3,6 +3,8 @@
 One row per value drawn on a slide (chart point or callout): slide, element,
 label, formatted value, count, base, filter, question wording, published or
 illustrative. Cells that a spreadsheet would run as a formula are escaped.
+`write_csv` writes them as CSV, `write_xlsx` as a workbook laid out for a
+spreadsheet user (bold frozen header, filters, widths, real percent numbers).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import csv
 import io
 from pathlib import Path
 
-from .formatting import format_number, format_percent, percent_value
+from .formatting import format_number, format_percent, percent_number_format, percent_value
 from .results import Result
 
 COLUMNS = ["slide", "title", "element", "label", "series", "value", "percent", "count", "base", "filter", "question", "status"]
@@ -19,13 +21,22 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def figure_rows(computed: list, locale: str = "fr") -> list[dict[str, object]]:
+    """One row per value drawn: `computed` is build.plan's (slide plan, element, result) list.
+
+    A callout's row is labelled with its option (or, for a scalar, its sentence).
+    """
     rows = []
     for slide, element, result in computed:
-        rows.extend(_rows(slide.number, slide.title, element, result, locale))
+        sentence = ""
+        if element.startswith("callout "):
+            k = int(element.split()[1]) - 1
+            if k < len(slide.callouts):
+                sentence = slide.callouts[k].text.replace("**", "")
+        rows.extend(_rows(slide.number, slide.title, element, result, locale, sentence))
     return rows
 
 
-def _rows(number: int, title: str, element: str, r: Result, locale: str) -> list[dict[str, object]]:
+def _rows(number: int, title: str, element: str, r: Result, locale: str, sentence: str = "") -> list[dict[str, object]]:
     out = []
     status = "publié" if r.published else "illustratif"
     for s in r.series:
@@ -37,7 +48,7 @@ def _rows(number: int, title: str, element: str, r: Result, locale: str) -> list
                 shown = format_percent(v, locale)
                 pct = "" if v is None else float(percent_value(v))
             out.append({
-                "slide": number, "title": title, "element": element, "label": label,
+                "slide": number, "title": title, "element": element, "label": label or sentence,
                 "series": s.name, "value": shown, "percent": pct, "count": s.counts[k],
                 "base": r.bases[k] if k < len(r.bases) else r.base, "filter": r.filter_text,
                 "question": r.question_text, "status": status,
@@ -61,3 +72,75 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
     for row in rows:
         writer.writerow({k: escape_cell(v) for k, v in row.items()})
     return write_atomic(buffer.getvalue().encode("utf-8-sig"), path)
+
+
+# Column headers of the workbook, for the people who read it (keys stay COLUMNS).
+XLSX_HEADERS = {
+    "fr": {"slide": "Diapositive", "title": "Titre de la diapositive", "element": "Élément",
+           "label": "Libellé", "series": "Série", "value": "Valeur affichée", "percent": "Pourcentage",
+           "count": "Effectif", "base": "Base", "filter": "Filtre", "question": "Question",
+           "status": "Statut"},
+    "en": {"slide": "Slide", "title": "Slide title", "element": "Element", "label": "Label",
+           "series": "Series", "value": "Value shown", "percent": "Percent", "count": "Count",
+           "base": "Base", "filter": "Filter", "question": "Question", "status": "Status"},
+}
+_MAX_WIDTH = 60
+
+
+def write_xlsx(rows: list[dict[str, object]], path: Path, locale: str = "fr", sheet: str = "Indicateurs") -> Path:
+    """The figure table as an .xlsx: one row per figure of the deck.
+
+    Bold header row, frozen, with filters; column widths from the content; the
+    percent as a number (0.97) shown as a percent ("97 %"), counts and bases as
+    integers; text escaped so that no cell is run as a formula. Written
+    atomically, with fixed timestamps (same rows, same bytes).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from .package import normalize, write_atomic
+
+    headers = XLSX_HEADERS.get(locale, XLSX_HEADERS["fr"])
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append([headers[c] for c in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    percent_format = percent_number_format(locale)
+    pct_col = COLUMNS.index("percent") + 1
+    for row in rows:
+        values = []
+        for key in COLUMNS:
+            v = row.get(key, "")
+            if key == "percent":
+                # the rounded percent the deck shows, as a fraction Excel formats
+                v = None if v in ("", None) else float(v) / 100
+            elif isinstance(v, str):
+                v = escape_cell(v) if v else None
+            values.append(v)
+        ws.append(values)
+        cell = ws.cell(row=ws.max_row, column=pct_col)
+        cell.number_format = percent_format
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, whatever it starts with
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(COLUMNS))
+    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
+    for i, key in enumerate(COLUMNS, start=1):
+        texts = [headers[key]] + [_shown(row.get(key, ""), key) for row in rows]
+        width = min(max(len(t) for t in texts) + 2, _MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(i)].width = max(width, 8)
+    ws.print_title_rows = "1:1"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_atomic(normalize(buffer.getvalue()), path)
+
+
+def _shown(value: object, key: str) -> str:
+    if key == "percent":
+        return "100 %"
+    return "" if value is None else str(value)

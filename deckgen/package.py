@@ -5,6 +5,9 @@
   time grows with the square of its size. `fast_partnames` replaces that, for
   one package, with a counter per name template, seeded once from the parts
   that exist.
+- python-pptx's FreeformBuilder recomputes a shape's offset (a scan over all its
+  points) for every point it writes, so drawing a region of n points costs n^2:
+  `fast_freeforms` computes the offset once per shape (same XML).
 - A build must give identical bytes for identical inputs: `normalize` rewrites
   the zip with fixed entry dates and fixed document timestamps, including those
   of the workbooks embedded in charts.
@@ -45,6 +48,41 @@ def fast_partnames(prs) -> None:
         return PackURI(tmpl % counters[tmpl])
 
     package.next_partname = types.MethodType(next_partname, package)
+
+
+def fast_freeforms() -> None:
+    """Make python-pptx's FreeformBuilder.convert_to_shape linear (see module docstring).
+
+    While a shape is converted, its offsets are frozen at the values the original
+    properties compute, so every `a:moveTo`/`a:lnTo` gets the same coordinates as
+    before, from one scan instead of one per point. Idempotent.
+    """
+    from pptx.shapes.freeform import FreeformBuilder
+
+    if getattr(FreeformBuilder, "_deckgen_linear", False):
+        return
+    offset_x, offset_y = FreeformBuilder.shape_offset_x, FreeformBuilder.shape_offset_y
+    convert = FreeformBuilder.convert_to_shape
+
+    def frozen(prop: property, axis: int) -> property:
+        def get(self):
+            offsets = self.__dict__.get("_deckgen_offsets")
+            return offsets[axis] if offsets is not None else prop.fget(self)
+
+        return property(get, doc=prop.__doc__)
+
+    def convert_to_shape(self, *args, **kwargs):
+        self.__dict__["_deckgen_offsets"] = (offset_x.fget(self), offset_y.fget(self))
+        try:
+            return convert(self, *args, **kwargs)
+        finally:
+            del self.__dict__["_deckgen_offsets"]
+
+    convert_to_shape.__doc__ = convert.__doc__
+    FreeformBuilder.shape_offset_x = frozen(offset_x, 0)
+    FreeformBuilder.shape_offset_y = frozen(offset_y, 1)
+    FreeformBuilder.convert_to_shape = convert_to_shape
+    FreeformBuilder._deckgen_linear = True
 
 
 def set_core_properties(prs, title: str, subject: str | None = None) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, SpecError, suggest, valid_list
 from .indicators import Indicator
+from .theme import _check_hex
 from .yamlpos import Located, load_yaml
 
 CHART_TYPES = ("bar", "column", "stacked100", "pie", "doughnut", "ranking", "map")
@@ -37,6 +38,11 @@ class Chart(Strict):
         "auto", description="Legend position; auto shows one where series or slices need it."
     )
     colors: list[str] | None = Field(None, description="Override the theme's series colours (hex).")
+
+    @field_validator("colors")
+    @classmethod
+    def _hex_colors(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [_check_hex(v) for v in value]
     digits: int = Field(0, ge=0, le=2, description="Decimals in percentages.")
     alt_text: str | None = Field(None, description="Alternative text; generated from the values when absent.")
     weight: float = Field(1.0, gt=0, description="Relative width when several charts share a slide.")
@@ -144,7 +150,7 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
     problems = []
     seen = set()
     for err in exc.errors():
-        loc = _clean_loc(err["loc"])
+        loc = _clean_loc(err["loc"], doc.data)
         message, key = _message(err, loc, doc)
         if (loc, message) in seen:
             continue
@@ -157,9 +163,22 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
     return problems
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    # pydantic adds union branch names ('str', 'TextBlock') into locations
-    return tuple(p for p in loc if not (isinstance(p, str) and (p[:1].isupper() or p in ("str", "bool"))))
+def _clean_loc(loc: tuple, data: Any) -> tuple:
+    """Drop the union branch names pydantic adds into locations ('str', 'TextBlock'),
+    but never a key the user wrote (an unknown key `Title` must be named as such)."""
+    out: list = []
+    node = data
+    for p in loc:
+        present = (isinstance(node, dict) and p in node) or (
+            isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node))
+        if present:
+            node = node[p]
+        elif isinstance(p, str) and (p[:1].isupper() or p in ("str", "bool")):
+            continue
+        else:
+            node = None
+        out.append(p)
+    return tuple(out)
 
 
 def _path_text(loc: tuple) -> str:
@@ -208,6 +227,17 @@ def _message(err: dict, loc: tuple, doc: Located) -> tuple[str, bool]:
     if kind == "missing":
         return f"missing required key `{loc[-1]}`", False
     if kind in ("string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type", "int_parsing", "float_parsing", "bool_parsing"):
-        expected = kind.split("_")[0].replace("str", "text").replace("model", "mapping").replace("dict", "mapping")
-        return f"expected {'a ' if expected != 'text' else ''}{expected}, got {type(err.get('input')).__name__} `{err.get('input')}`", False
+        expected = _EXPECTED_NAMES[kind.split("_")[0]]
+        got = err.get("input")
+        return f"expected {expected}, got {_TYPE_NAMES.get(type(got).__name__, type(got).__name__)} `{got}`", False
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, "), False
     return err["msg"], False
+
+
+_EXPECTED_NAMES = {
+    "string": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+    "list": "a list", "dict": "a mapping", "model": "a mapping",
+}
+_TYPE_NAMES = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "list": "a list",
+               "dict": "a mapping", "NoneType": "nothing"}

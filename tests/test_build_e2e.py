@@ -133,7 +133,7 @@ def test_speaker_notes_and_footnotes(deck):
     assert "base 31 collectivités" in notes
     dispositifs = next(s for s in prs.slides if _title(s) == "Les dispositifs")
     assert "Base\u202f: 31 collectivités" in _texts(dispositifs)
-    assert "base 22" in _texts(dispositifs)
+    assert "Conseils de quartier / conseils citoyens : s'appliquent seulement aux 22 communes" in _texts(dispositifs)
 
 
 def test_no_default_template_leftovers(deck):

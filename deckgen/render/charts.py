@@ -128,11 +128,31 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis)
     if horizontal:
         cat.reverse_order = True  # first category on top, as it reads
+    else:
+        _horizontal_tick_labels(cat)
+        if rect.width / max(len(result.categories), 1) < 914400:  # under an inch per column
+            cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - 2)
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END)
     _legend(chart, style, default=False)
     # leave headroom so outside-end labels are never clipped
     chart.value_axis.maximum_scale = _headroom(result)
     return frame
+
+
+def _dark(hex_: str) -> bool:
+    """Relative luminance under 0.45: white text reads better than dark on it."""
+    r, g, b = (int(hex_[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
+
+
+def _horizontal_tick_labels(axis) -> None:
+    """Keep column labels horizontal (they wrap) instead of the viewer's 45° slant."""
+    txPr = axis.tick_labels._element.get_or_add_txPr() if hasattr(axis.tick_labels, "_element") else None
+    if txPr is None:
+        txPr = axis._element.get_or_add_txPr()
+    body = txPr.find(qn("a:bodyPr"))
+    body.set("rot", "0")
+    body.set("vert", "horz")
 
 
 def _headroom(result: Result) -> float:
@@ -174,6 +194,10 @@ def stacked100(shapes, rect, result, style):
     cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - 1)
     cat.format.line.fill.background()
     _data_labels(plot, style, XL_LABEL_POSITION.CENTER, color="FFFFFF", size=style.theme.sizes.chart_label - 2)
+    if style.labels:
+        for s in plot.series:  # dark text on light segments, white on dark ones
+            fill = str(s.format.fill.fore_color.rgb)
+            s.data_labels.font.color.rgb = _rgb("FFFFFF" if _dark(fill) else style.theme.colors.text)
     if style.labels:
         _hide_small_labels(plot, result, threshold=0.06)
     _legend(chart, style, default=True, position=XL_LEGEND_POSITION.BOTTOM)

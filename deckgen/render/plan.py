@@ -27,6 +27,8 @@ class CalloutPlan:
     value_text: str  # "97 %"
     text: str  # the sentence, placeholders filled, **bold** kept
     alt_text: str
+    base: int = 0  # respondents the value is a share of
+    is_count: bool = False
 
 
 @dataclass

@@ -13,7 +13,7 @@ from ..errors import Warnings
 from ..template import content_area, find_layout
 from ..theme import Theme
 from .charts import ChartStyle, add_chart
-from .geometry import Rect, inches, points
+from .geometry import EMU_PER_POINT, Rect, inches, points
 from .plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .text import add_text, fit_size, needed_height
 
@@ -37,6 +37,7 @@ def render_deck(prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_
             _closing_slide(slide, slide_plan, theme)
         else:
             _content_slide(slide, layout, slide_plan, theme, plan.locale, warnings)
+        _title_first(slide)
         if slide_plan.notes:
             slide.notes_slide.notes_text_frame.text = slide_plan.notes
 
@@ -53,6 +54,21 @@ def _placeholders(slide):
             others.append(ph)
     others.sort(key=lambda p: p.placeholder_format.idx)
     return title, others
+
+
+def _title_first(slide) -> None:
+    """Move the title placeholder to the front of the shape tree.
+
+    Screen readers and PowerPoint's reading order follow the shape tree; a
+    layout may list its title after other placeholders (the section number).
+    """
+    title = slide.shapes.title
+    if title is None:
+        return
+    tree = slide.shapes._spTree
+    first = next(iter(tree.iter_shape_elms()), None)
+    if first is not None and first is not title._element:
+        first.addprevious(title._element)
 
 
 def _set(ph, text: str) -> None:
@@ -111,6 +127,9 @@ def _closing_slide(slide, sp: SlidePlan, theme: Theme) -> None:
 # -- content ---------------------------------------------------------------------
 
 def _content_slide(slide, layout, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings) -> None:
+    """Fill a content slide. Shapes are added in reading order (the order of the
+    slide's shape tree is the order a screen reader follows): title, text,
+    charts and callouts top-to-bottom then left-to-right, remark, footnote."""
     title, _ = _placeholders(slide)
     if title is not None:
         _set(title, sp.title)
@@ -118,14 +137,20 @@ def _content_slide(slide, layout, sp: SlidePlan, theme: Theme, locale: str, warn
     _drop_unused(slide, {0})
     shapes = slide.shapes
 
+    foot = band = None
     if sp.footnote:
         area, foot = _cut_bottom(area, FOOTNOTE_H)
-        add_text(shapes, foot, [sp.footnote], font=theme.fonts.body, size=theme.sizes.footnote,
-                 color=theme.colors.muted, anchor="bottom", name="Footnote")
     if sp.remark:
         area, band = _cut_bottom(area, REMARK_H, gap=GAP // 2)
+    _content_blocks(shapes, area, sp, theme, locale, warnings)
+    if band is not None:
         _remark(shapes, band, sp, theme, warnings)
+    if foot is not None:
+        add_text(shapes, foot, [sp.footnote], font=theme.fonts.body, size=theme.sizes.footnote,
+                 color=theme.colors.muted, anchor="bottom", name="Footnote")
 
+
+def _content_blocks(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings) -> None:
     blocks = _text_paragraphs(sp.text)
     n_charts, n_callouts = len(sp.charts), len(sp.callouts)
     if blocks:
@@ -138,13 +163,15 @@ def _content_slide(slide, layout, sp: SlidePlan, theme: Theme, locale: str, warn
             return
 
     if n_callouts and n_charts:
-        if n_callouts <= 3:
-            chart_area, callout_area = area.split_columns([0.66, 0.34], gap=GAP)
+        if n_callouts <= 3:  # charts on the left, callouts in a column on the right
+            share = 0.34 if n_callouts < 3 else 0.4  # three stacked cards need wider ones
+            chart_area, callout_area = area.split_columns([1 - share, share], gap=GAP)
+            _charts(shapes, chart_area, sp, theme, locale)
             _callouts(shapes, callout_area.split_rows([1] * n_callouts, gap=GAP // 2), sp.callouts, theme, sp, warnings)
-        else:
+        else:  # a row of callouts above the charts
             callout_area, chart_area = area.split_rows([0.36, 0.64], gap=GAP)
             _callouts(shapes, callout_area.split_columns([1] * n_callouts, gap=GAP // 2), sp.callouts, theme, sp, warnings)
-        _charts(shapes, chart_area, sp, theme, locale)
+            _charts(shapes, chart_area, sp, theme, locale)
     elif n_callouts:
         rows = 1 if n_callouts <= 5 else 2
         per_row = -(-n_callouts // rows)
@@ -188,6 +215,7 @@ def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings)
     bar.fill.solid()
     bar.fill.fore_color.rgb = _rgb(theme.colors.accent)
     bar.line.fill.background()
+    _decorative(bar)
     text_rect = Rect(band.left + points(12), band.top, band.width - points(12), band.height)
     size, fits = fit_size([sp.remark], text_rect, theme.sizes.body, minimum=11)
     if not fits:
@@ -207,14 +235,20 @@ def _callouts(shapes, cells: list[Rect], callouts: list[CalloutPlan], theme: The
     value_size = theme.sizes.callout_value
     if len(cells) > 3 and cells[0].width < inches(2.6):
         value_size = min(value_size, 44)
-    for i, (cell, c) in enumerate(zip(cells, callouts)):
-        # the card hugs its content and sits centred in its cell: a full-height
-        # card with two lines at the top reads as an empty box
+    # stacked cards: the number may not take more than ~40 % of a card
+    value_size = min(value_size, cells[0].height / EMU_PER_POINT * 0.4) if cells else value_size
+    value_h = int(points(value_size) * 1.35)
+
+    def needed(cell: Rect, c: CalloutPlan) -> int:
         inner_w = cell.width - 2 * inches(0.12)
-        value_h = int(points(value_size) * 1.35)
         text_size, _ = fit_size([c.text], Rect(0, 0, inner_w, cell.height - value_h), theme.sizes.callout_text, minimum=10)
-        text_h = points(needed_height([c.text], inner_w, text_size, text_size * 0.3) + 6)
-        card_h = min(cell.height, value_h + text_h + 2 * inches(0.15))
+        return value_h + points(needed_height([c.text], inner_w, text_size, text_size * 0.3) + 6) + 2 * inches(0.15)
+
+    # every card of a group hugs the longest content and sits centred in its cell:
+    # a full-height card with two lines at the top reads as an empty box, and
+    # cards of different heights side by side look accidental
+    card_h = min(min(cell.height for cell in cells), max(needed(cell, c) for cell, c in zip(cells, callouts)))
+    for i, (cell, c) in enumerate(zip(cells, callouts)):
         card_rect = Rect(cell.left, cell.top + (cell.height - card_h) // 2, cell.width, card_h)
         card = shapes.add_shape(1, card_rect.left, card_rect.top, card_rect.width, card_rect.height)
         card.name = f"Callout {i + 1} card"
@@ -222,10 +256,11 @@ def _callouts(shapes, cells: list[Rect], callouts: list[CalloutPlan], theme: The
         card.fill.fore_color.rgb = _rgb(theme.colors.light)
         card.line.fill.background()
         card.shadow.inherit = False
+        _decorative(card)
         inner = card_rect.inset(inches(0.12))
-        value_h = min(value_h, inner.height // 2)
-        value_rect = Rect(inner.left, inner.top, inner.width, value_h)
-        text_rect = Rect(inner.left, inner.top + value_h, inner.width, inner.height - value_h)
+        head_h = min(value_h, inner.height // 2)
+        value_rect = Rect(inner.left, inner.top, inner.width, head_h)
+        text_rect = Rect(inner.left, inner.top + head_h, inner.width, inner.height - head_h)
         vsize, _ = fit_size([c.value_text], value_rect, value_size, minimum=20)
         box = add_text(shapes, value_rect, [c.value_text], font=theme.fonts.heading, size=vsize,
                        color=theme.colors.accent, bold=True, align="center", anchor="bottom",
@@ -262,7 +297,8 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str) -
             if code in plan.region_codes
         }
         labels = {plan.region_codes[c]: lab for c, lab in zip(plan.result.codes, plan.result.categories) if c in plan.region_codes}
-        add_region_map(shapes, rect, counts, theme, legend_title=plan.title or "", labels=labels, alt_text=plan.alt_text)
+        add_region_map(shapes, rect, counts, theme, legend_title="Nombre de répondants", labels=labels,
+                       alt_text=plan.alt_text)
         return
     o = plan.options
     style = ChartStyle(theme, locale, labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits)
@@ -279,3 +315,22 @@ def _alt(shape, text: str) -> None:
     cnv = el.find(".//" + qn("p:cNvPr"))
     if cnv is not None:
         cnv.set("descr", text)
+
+
+_DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def _decorative(shape) -> None:
+    """Mark a purely visual shape (a card, a bar) as decorative, as PowerPoint's
+    "Mark as decorative" does: screen readers then skip it instead of announcing
+    "rectangle"."""
+    cnv = shape._element.find(".//" + qn("p:cNvPr"))
+    if cnv is None or cnv.find(qn("a:extLst")) is not None:
+        return
+    ext_lst = cnv.makeelement(qn("a:extLst"), {})
+    ext = ext_lst.makeelement(qn("a:ext"), {"uri": _DECORATIVE_EXT})
+    mark = ext.makeelement(f"{{{_DECORATIVE_NS}}}decorative", {"val": "1"}, nsmap={"adec": _DECORATIVE_NS})
+    ext.append(mark)
+    ext_lst.append(ext)
+    cnv.append(ext_lst)
