@@ -18,6 +18,7 @@ ZeroDivisionError.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -192,11 +193,15 @@ def count(survey: Survey, ind: Indicator) -> Result:
     if ind.condition is not None:
         mask &= parse_condition(ind.condition).evaluate(survey.frame, survey.questions)
     n = int(mask.sum())
-    return _result(
-        survey, ind, None, kind="count", categories=(ind.label or "",), codes=("count",),
+    # the number of respondents is always published; a count of those meeting a
+    # condition is as published as the condition's question
+    q = survey.questions[parse_condition(ind.condition).questions()[0]] if ind.condition else None
+    result = _result(
+        survey, ind, q, kind="count", categories=(ind.label or "",), codes=("count",),
         series=(Series("", (float(n),), (n,)),), bases=(len(survey.frame),), base=len(survey.frame),
         is_count=True,
     )
+    return result if q is not None else replace(result, published=True, question_text=ind.label or "Répondants")
 
 
 @register("share")

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import Problem, SpecError
+from .errors import SpecError, suggest, valid_list
 
 _HEX = re.compile(r"^[0-9A-Fa-f]{6}$")
 
@@ -79,30 +78,22 @@ class Theme(BaseModel):
 
 
 def load_theme(path: str | Path) -> Theme:
-    """Read a theme file; a bad key or colour is a SpecError naming the file and key."""
-    path = Path(path)
+    """Read a theme file; a bad key or colour is a SpecError naming file:line and key."""
+    from .yamlpos import load_yaml
+
+    doc = load_yaml(Path(path), SpecError)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise SpecError(f"theme file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SpecError(
-            Problem(
-                f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                file=str(path),
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
-        ) from None
-    try:
-        return Theme.model_validate(raw)
+        return Theme.model_validate(doc.data or {})
     except ValidationError as exc:
-        problems = [
-            Problem(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}",
-                file=str(path),
-            )
-            for err in exc.errors()
-        ]
-        raise SpecError(problems) from None
+        raise SpecError([_problem(doc, err) for err in exc.errors()]) from None
+
+
+def _problem(doc, err: dict):
+    loc = tuple(err["loc"])
+    where = ".".join(str(p) for p in loc)
+    if err["type"] == "extra_forbidden":
+        section = {"fonts": Fonts, "colors": Colors, "sizes": Sizes}.get(str(loc[0])) if len(loc) > 1 else Theme
+        valid = list(section.model_fields) if section else []
+        message = f"{where}: unknown key `{loc[-1]}`{suggest(str(loc[-1]), valid)}; valid keys: {valid_list(valid)}"
+        return doc.problem(loc, message, key=True)
+    return doc.problem(loc, f"{where}: {err['msg']}")

@@ -66,16 +66,8 @@ def load_yaml_text(text: str, file: str, error: type[DeckgenError] = DeckgenErro
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
-        raise error(
-            Problem(
-                f"invalid YAML: {reason}",
-                file=file,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
-        ) from None
+        raise error(_marked(f"invalid YAML: {reason}", exc.problem_mark or exc.context_mark, file)) from None
     except yaml.YAMLError as exc:
         raise error(Problem(f"invalid YAML: {exc}", file=file)) from None
     located = Located(data=None, file=file)
@@ -85,16 +77,18 @@ def load_yaml_text(text: str, file: str, error: type[DeckgenError] = DeckgenErro
     try:
         located.data = _build(node, (), located, constructor)
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        raise error(
-            Problem(
-                f"invalid YAML value: {exc.problem}",
-                file=file,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
-        ) from None
+        raise error(_marked(f"invalid YAML value: {exc.problem}", exc.problem_mark, file)) from None
     return located
+
+
+def _marked(message: str, mark: yaml.Mark | None, file: str) -> Problem:
+    """A problem at a PyYAML mark (0-based) as file:line:col (1-based)."""
+    return Problem(
+        message,
+        file=file,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+    )
 
 
 def _build(node: yaml.Node, path: PathKey, located: Located, constructor: yaml.SafeLoader) -> Any:

@@ -103,3 +103,15 @@ def test_real_spec_is_valid():
     loaded = load(SPEC)
     check(loaded, layout_names(open_template(loaded.template)))
     assert len(loaded.spec.slides) == 28
+
+
+def test_theme_errors_have_lines_and_suggestions(tmp_path):
+    from deckgen.theme import load_theme
+
+    theme = tmp_path / "theme.yaml"
+    theme.write_text('colors:\n  primary: "zz1234"\nsizes:\n  titel: 30\n', encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_theme(theme)
+    problems = [str(p) for p in info.value.problems]
+    assert problems[0].startswith(f"{theme}:2:12: colors.primary:") and "6 hex digits" in problems[0]
+    assert problems[1].startswith(f"{theme}:4:3: sizes.titel: unknown key `titel` (did you mean `title`?)")
