@@ -10,14 +10,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import DeckgenError, Problem, SpecError, Warnings, suggest, valid_list
 from .formatting import base_text, format_number, format_percent, percent_value
-from .indicators import compute
+from .indicators import compute as compute_indicator
 from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .results import Result
 from .spec import Callout, Chart, Spec, load_spec, slide_context
@@ -110,6 +109,16 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     problems: list[Problem] = []
     computed: list[tuple[SlidePlan, str, Result]] = []
     slides = []
+    # one computation per distinct indicator: a deck repeats them (five callouts over
+    # one multi-select question), and a Result is immutable, so slides can share it
+    results: dict[str, Result] = {}
+
+    def compute(survey: Survey, indicator) -> Result:
+        key = indicator.model_dump_json()
+        if key not in results:
+            results[key] = compute_indicator(survey, indicator)
+        return results[key]
+
     for i, s in enumerate(spec.slides):
         sp = SlidePlan(number=i + 1, layout=s.layout, title=s.title, subtitle=s.subtitle,
                        section_number=s.number, text=list(s.text), remark=s.remark)
@@ -276,6 +285,14 @@ def _footnote(setting, sp: SlidePlan, survey: Survey, theme: Theme, locale: str)
     return " · ".join(dict.fromkeys(parts)) or None
 
 
+def item_base_text(item: str, n: int, cond: str, locale: str) -> str:
+    """'Conseils de quartier : s'appliquent seulement aux 22 communes' (a codebook
+    base label with {n}), else 'Conseils de quartier : base 22 (who)'."""
+    if "{n}" in cond:
+        return f"{item} : {cond.replace('{n}', format_number(n, locale))}"
+    return f"{item} : base {format_number(n, locale)}" + (f" ({cond})" if cond else "")
+
+
 _NOTE_WORDS = {
     "fr": {"chart": "Graphique", "question": "Question", "base": "Base", "figures": "Chiffres",
            "key": "Chiffre clé", "several": "plusieurs réponses possibles", "who": "parmi",
@@ -317,7 +334,7 @@ def _notes(s, sp: SlidePlan, callouts: list[tuple[Callout, Result]], locale: str
         if r.filter_text:
             base += f" ({w['who']} {r.filter_text})"
         for item, n, cond in r.item_bases:
-            base += f" ; {item} : {format_number(n, locale)}" + (f" ({cond})" if cond else "")
+            base += " ; " + item_base_text(item, n, cond, locale)
         lines.append(base + ".")
         if r.kind == "likert":  # one line per statement, or the paragraph is unreadable
             lines.append(_label(w["figures"], locale) + "".join(f"\n– {t}" for t in _likert_parts(r, locale)))
@@ -350,7 +367,13 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the deck of `spec_path`; return where it went and what was noticed."""
-    from .package import fast_freeforms, fast_partnames, normalize, set_core_properties, write_atomic
+    from .package import (
+        fast_freeforms,
+        fast_partnames,
+        save_normalized,
+        set_core_properties,
+        write_atomic,
+    )
     from .render.slides import render_deck
     from .template import layout_names, open_template
 
@@ -369,11 +392,10 @@ def build(
     if strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])
     set_core_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
-    buffer = io.BytesIO()
-    prs.save(buffer)
+    data = save_normalized(prs)  # = normalize(the bytes of prs.save()), in one pass
     target = Path(out) if out else default_output(spec_path)
     say(f"writing {target}")
-    path = write_atomic(normalize(buffer.getvalue()), target)
+    path = write_atomic(data, target)
     return BuildReport(path, deck_plan, warnings, computed)
 
 

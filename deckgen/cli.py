@@ -137,6 +137,90 @@ def indicators(
 
 
 @app.command()
+def images(
+    spec: Path = SpecArg,
+    out: Path = typer.Option(Path("out/images"), "-o", "--out", help="Folder for the images (default: out/images)."),
+    png_only: bool = typer.Option(False, "--png-only", help="Write PNG files only (no SVG)."),
+) -> None:
+    """Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.
+
+    Files are named after their slide: NN-slide-title[-k].png, e.g.
+    10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.
+
+    Example: deckgen images config/barometre-2021.yaml -o out/images
+    """
+    from .images import write_images
+
+    console = _console(stderr=True)
+    try:
+        with console.status("drawing…") as status:
+            written = write_images(spec, out, formats=("png",) if png_only else ("png", "svg"),
+                                   progress=lambda m: status.update(m))
+    except DeckgenError as exc:
+        _fail(exc)
+    files = sum(len(i.files) for i in written)
+    _console().print(f"wrote {files} files for {len(written)} charts in {out}", markup=False)
+
+
+@app.command()
+def preview(
+    spec: Path = SpecArg,
+    out: Path = typer.Option(Path("out"), "-o", "--out", help="Folder for the deck, PDF and images (default: out)."),
+    width: int = typer.Option(1280, "--width", help="Width of each slide PNG, in pixels."),
+    thumb: int = typer.Option(320, "--thumb", help="Width of each thumbnail on the contact sheet, in pixels."),
+    cols: int = typer.Option(4, "--cols", help="Thumbnails per row on the contact sheet."),
+    timeout: float = typer.Option(180, "--timeout", help="Seconds allowed for the LibreOffice conversion."),
+) -> None:
+    """Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact sheet.
+
+    Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and
+    out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).
+
+    Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4
+    """
+    from .preview import preview as run
+
+    console = _console(stderr=True)
+    try:
+        with console.status("previewing…") as status:
+            report = run(spec, out, slide_width=width, thumb_width=thumb, cols=cols, timeout=timeout,
+                         progress=lambda m: status.update(m))
+    except DeckgenError as exc:
+        _fail(exc)
+    for w in report.warnings:
+        console.print(f"[yellow]warning[/]: {w}", markup=True)
+    say = _console()
+    say.print(f"deck          {report.deck}", markup=False)
+    say.print(f"pdf           {report.pdf} ({len(report.slides)} pages)", markup=False)
+    say.print(f"slides        {report.slides[0].parent}/slide-NN.png", markup=False)
+    say.print(f"contact sheet {report.contact_sheet}", markup=False)
+
+
+@app.command()
+def watch(
+    spec: Path = SpecArg,
+    out: Path | None = typer.Option(None, "-o", "--out", help="Output .pptx (default: out/<spec name>.pptx)."),
+    poll: float = typer.Option(0.5, "--poll", help="Seconds between two checks of the files."),
+) -> None:
+    """Rebuild the deck whenever the spec, data, theme or template changes.
+
+    Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed
+    rebuild prints the error and keeps the last good deck. Stop with Ctrl+C.
+
+    Example: deckgen watch config/barometre-2021.yaml
+    """
+    from .watch import watch as run
+
+    say = _console()
+    try:
+        run(spec, out, poll=poll, echo=lambda line: say.print(line, markup=False))
+    except KeyboardInterrupt:
+        _console(stderr=True).print("stopped", markup=False)
+    except DeckgenError as exc:
+        _fail(exc)
+
+
+@app.command()
 def schema(out: Path | None = typer.Option(None, "-o", "--out", help="Write to a file instead of stdout.")) -> None:
     """Print the spec's JSON Schema (for editor autocompletion).
 

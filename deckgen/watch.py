@@ -1,0 +1,186 @@
+"""Watch mode: rebuild the deck whenever one of its inputs changes.
+
+`deckgen watch SPEC` builds once, then polls the modification times of the
+spec, the survey data (codebook and responses), the theme and the template
+(every 0.5 s: no new dependency, works on every file system). After each
+rebuild it prints what changed in the figures ("slide 8 callout 1: 97 % → 94 %"),
+so whoever edits the data sees the consequence at once. A failed rebuild prints
+the error and leaves the last good deck in place (builds write atomically).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import DeckgenError
+
+
+class _Stop(Protocol):
+    def is_set(self) -> bool: ...
+
+
+Snapshot = dict[Path, tuple[int, int] | None]  # path -> (mtime_ns, size), None when missing
+
+
+def watched_files(spec_path: str | Path) -> list[Path]:
+    """The files a build reads: spec, codebook, responses, theme, template.
+
+    Whatever cannot be resolved (a broken spec) is simply not listed: the spec
+    itself always is, so fixing it triggers the next build.
+    """
+    from .build import DEFAULT_TEMPLATE, DEFAULT_THEME
+    from .codebook import load_codebook
+    from .spec import load_spec
+
+    files = [Path(spec_path).resolve()]
+    try:
+        spec = load_spec(spec_path)
+    except DeckgenError:
+        return files
+    deck = spec.deck
+    codebook = spec.resolve(deck.data)
+    files.append(codebook)
+    if deck.responses:
+        files.append(spec.resolve(deck.responses))
+    else:
+        with contextlib.suppress(DeckgenError, OSError):  # a broken codebook: watch what we know
+            files.append(Path(load_codebook(codebook).responses).resolve())
+    files.append(spec.resolve(deck.theme) if deck.theme else DEFAULT_THEME)
+    files.append(spec.resolve(deck.template) if deck.template else DEFAULT_TEMPLATE)
+    return list(dict.fromkeys(files))
+
+
+def snapshot(files: list[Path]) -> Snapshot:
+    state: Snapshot = {}
+    for path in files:
+        try:
+            st = os.stat(path)
+            state[path] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            state[path] = None
+    return state
+
+
+def _key(row: dict[str, Any]) -> tuple:
+    return (row["slide"], row["element"], row["label"], row["series"])
+
+
+def _name(row: dict[str, Any]) -> str:
+    """'slide 8 callout 1' or 'slide 10 chart 1 « YouTube »' (with the series of a Likert block)."""
+    text = f"slide {row['slide']} {row['element']}"
+    if str(row["element"]).startswith("chart"):
+        label = f"{row['label']} / {row['series']}" if row["series"] else str(row["label"])
+        text += f" « {label} »"
+    return text
+
+
+def figure_diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
+    """Human lines for every figure that changed between two builds, in deck order."""
+    old = {_key(r): r for r in before}
+    new = {_key(r): r for r in after}
+    lines = []
+    for key, row in new.items():
+        prev = old.get(key)
+        if prev is None:
+            lines.append(f"{_name(row)}: new, {row['value']}")
+            continue
+        parts = []
+        if prev["value"] != row["value"]:
+            parts.append(f"{prev['value']} → {row['value']}")
+        if prev["base"] != row["base"]:
+            parts.append(f"base {prev['base']} → {row['base']}")
+        if parts:
+            lines.append(f"{_name(row)}: " + ", ".join(parts))
+    lines.extend(f"{_name(row)}: removed (was {row['value']})" for key, row in old.items() if key not in new)
+    return lines
+
+
+def _changed(before: Snapshot, after: Snapshot) -> list[Path]:
+    return [p for p in after if before.get(p) != after[p]] + [p for p in before if p not in after]
+
+
+def watch(
+    spec: str | Path,
+    out: str | Path | None = None,
+    *,
+    poll: float = 0.5,
+    max_rebuilds: int | None = None,
+    stop: _Stop | Callable[[], bool] | None = None,
+    echo: Callable[[str], None] = print,
+) -> int:
+    """Build `spec`, then rebuild on every change of its inputs until stopped.
+
+    `stop` is a threading.Event (or any callable returning True to stop);
+    `max_rebuilds` stops after that many rebuilds (the first build not counted).
+    Returns the number of rebuilds. A failed build is reported through `echo`
+    and never replaces the last good deck.
+    """
+    from .build import build, default_output
+    from .exports import figure_rows
+
+    target = Path(out) if out else default_output(spec)
+
+    def stopped() -> bool:
+        if stop is None:
+            return False
+        if hasattr(stop, "is_set"):
+            return bool(stop.is_set())
+        return bool(stop())
+
+    def wait() -> None:
+        if stop is not None and hasattr(stop, "wait"):
+            stop.wait(poll)
+        else:
+            time.sleep(poll)
+
+    def attempt() -> list[dict[str, Any]] | None:
+        try:
+            report = build(spec, target)
+        except DeckgenError as exc:
+            echo(f"build failed: {exc.kind}: {exc}")
+            kept = f"; the last good deck is unchanged: {target}" if target.exists() else ""
+            echo(f"waiting for a fix{kept}")
+            return None
+        rows = figure_rows(report.results, report.plan.locale)
+        echo(f"built {report.path} ({len(report.plan.slides)} slides, {len(rows)} figures)")
+        for w in report.warnings.items:
+            echo(f"warning: {w}")
+        return rows
+
+    files = watched_files(spec)
+    state = snapshot(files)
+    rows = attempt()
+    echo("watching " + ", ".join(p.name for p in files) + " (Ctrl+C to stop)")
+    rebuilds = 0
+    while not stopped() and (max_rebuilds is None or rebuilds < max_rebuilds):
+        wait()
+        if stopped():
+            break
+        current = snapshot(files)
+        changed = _changed(state, current)
+        if not changed:
+            continue
+        time.sleep(min(poll, 0.1))  # let an editor finish writing the file
+        state = snapshot(files)
+        echo("changed: " + ", ".join(p.name for p in changed))
+        new_rows = attempt()
+        rebuilds += 1
+        if new_rows is not None:
+            if rows is not None:
+                diff = figure_diff(rows, new_rows)
+                for line in diff:
+                    echo(line)
+                if not diff:
+                    echo("no figure changed")
+            rows = new_rows
+        # the spec may now name other files (a new theme, other data)
+        new_files = watched_files(spec)
+        if new_files != files:
+            files = new_files
+            state = snapshot(files)
+    return rebuilds

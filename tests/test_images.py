@@ -1,0 +1,173 @@
+"""Chart images (`deckgen images`): real matplotlib output read back with PIL and
+an XML parser, compared with the native charts of the real deck (python-pptx)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import warnings
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image, ImageStat
+from pptx import Presentation
+from typer.testing import CliRunner
+
+from deckgen.build import build
+from deckgen.cli import app
+from deckgen.formatting import NNBSP, format_percent
+from deckgen.images import draw_images, font_families, slugify, write_images
+from deckgen.theme import load_theme
+
+from .conftest import ROOT, SPEC
+
+SOCIAL = "10-les-reseaux-sociaux-pour-la-participation"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("images")
+    images = write_images(SPEC, folder)
+    report = build(SPEC, folder.parent / "deck.pptx")
+    return images, report, Presentation(str(report.path)), folder
+
+
+def _svg_texts(path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return ["".join(t.itertext()) for t in root.iter(SVG_NS + "text")]
+
+
+def test_one_png_and_one_svg_per_chart_named_after_the_slide(drawn):
+    images, report, _, folder = drawn
+    assert len(images) == sum(len(s.charts) for s in report.plan.slides) >= 25
+    names = [i.name for i in images]
+    assert len(set(names)) == len(names)
+    assert SOCIAL in names
+    assert "03-les-repondants-1" in names and "03-les-repondants-2" in names  # two charts on slide 3
+    assert "04-les-repondants" in names  # the map, alone on its slide
+    for image in images:
+        assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*", image.name), image.name
+        assert image.name.startswith(f"{image.slide:02d}-")
+        assert image.png == folder / f"{image.name}.png" and image.png.is_file()
+        assert image.svg == folder / f"{image.name}.svg" and image.svg.is_file()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.{ext}" for n in names for ext in ("png", "svg"))
+
+
+def test_slugs_strip_accents_and_punctuation():
+    assert slugify("Les réseaux sociaux pour la participation") == "les-reseaux-sociaux-pour-la-participation"
+    assert slugify("Identification des utilisateurs·rices") == "identification-des-utilisateurs-rices"
+    assert slugify("À quoi servent ces outils ?") == "a-quoi-servent-ces-outils"
+    assert slugify("L'avenir de la visio-conférence") == "l-avenir-de-la-visio-conference"
+    assert slugify("!!!") == "graphique"
+
+
+def test_every_png_is_1200_by_675_and_not_blank(drawn):
+    images, *_ = drawn
+    for image in images:
+        with Image.open(image.png) as png:
+            assert png.size == (1200, 675), image.name
+            assert png.format == "PNG"
+            assert ImageStat.Stat(png.convert("L")).var[0] > 100, f"{image.name} looks blank"
+
+
+def test_svg_keeps_french_labels_as_text(drawn):
+    images, *_ = drawn
+    social = next(i for i in images if i.name == SOCIAL)
+    texts = _svg_texts(social.svg)
+    expected = [format_percent(v) for v in social.result.series[0].values]
+    assert expected == [f"100{NNBSP}%", f"75{NNBSP}%", f"63{NNBSP}%", f"42{NNBSP}%", f"13{NNBSP}%", f"8{NNBSP}%"]
+    for label in expected + list(social.result.categories) + ["Parmi les utilisatrices des réseaux sociaux"]:
+        assert label in texts, label
+    assert any(t.startswith(f"Base{NNBSP}: 24 collectivités") for t in texts)
+    # every value label of every chart is in its SVG, as text
+    for image in images:
+        if image.type != "map":
+            svg_texts = _svg_texts(image.svg)
+            assert image.labels and all(label in svg_texts for label in image.labels), image.name
+
+
+def test_images_use_the_theme(drawn):
+    images, *_ = drawn
+    theme = load_theme(ROOT / "config" / "theme.yaml")
+    social = next(i for i in images if i.name == SOCIAL)
+    svg = social.svg.read_text(encoding="utf-8").lower()
+    assert f"fill: #{theme.colors.series[0].lower()}" in svg  # the bars
+    assert f"fill: #{theme.colors.primary.lower()}" in svg  # the title
+    assert f"font-family: '{theme.fonts.body.lower()}'" in svg  # the brand font named first
+    stacked = next(i for i in images if i.type == "stacked100")
+    svg = stacked.svg.read_text(encoding="utf-8").lower()
+    for color in [*theme.colors.likert, theme.colors.dont_know]:
+        assert f"#{color.lower()}" in svg
+
+
+def test_drawn_values_are_the_native_charts_values(drawn):
+    """Bar lengths, stacked segments and slice angles read back from the figures
+    equal the series values of the deck's native charts."""
+    images, report, prs, _ = drawn
+    compared = 0
+    for image in images:
+        if image.type == "map":
+            continue
+        sp = report.plan.slides[image.slide - 1]
+        native_index = [c for c in sp.charts if c.type != "map"].index(sp.charts[image.chart - 1])
+        frames = [s for s in prs.slides[image.slide - 1].shapes if s.has_chart]
+        plot = frames[native_index].chart.plots[0]
+        assert list(plot.categories) == list(image.result.categories), image.name
+        assert image.result == sp.charts[image.chart - 1].result  # the deck's own indicator result
+        assert len(image.drawn) == len(plot.series) == len(image.result.series)
+        for series, result_series in zip(plot.series, image.result.series):
+            native = list(series.values)
+            assert image.drawn[result_series.name] == pytest.approx(native, abs=1e-9), (image.name, series.name)
+        compared += 1
+    assert compared >= 24
+
+
+def test_map_regions_have_the_native_maps_colours(drawn):
+    images, _, prs, _ = drawn
+    (image,) = [i for i in images if i.type == "map"]
+    (group,) = [s for s in prs.slides[image.slide - 1].shapes if s.shape_type == 6]
+    native = {}
+    for shape in group.shapes:
+        m = re.match(r"Région (\d+) ", shape.name)
+        if m:
+            native[m.group(1)] = str(shape.fill.fore_color.rgb)
+    assert len(native) == 13
+    assert {code: color.upper() for code, color in image.region_colors.items()} == native
+    assert len(set(native.values())) >= 4  # several bins, not one flat colour
+
+
+def test_svg_output_is_deterministic(drawn, tmp_path):
+    images, report, _, _ = drawn
+    social = next(i for i in images if i.name == SOCIAL)
+    theme = load_theme(ROOT / "config" / "theme.yaml")
+    deck = dataclasses.replace(report.plan, slides=[report.plan.slides[social.slide - 1]])
+    (again,) = draw_images(deck, theme, tmp_path, source="Baromètre de la démocratie locale numérique 2021, "
+                           "enquête du 4 mars au 23 avril 2021")
+    assert again.name == SOCIAL
+    assert again.svg.read_bytes() == social.svg.read_bytes()
+    assert b"<dc:date>" not in social.svg.read_bytes()
+
+
+def test_missing_brand_font_falls_back_quietly(drawn, tmp_path, caplog):
+    images, report, _, _ = drawn
+    theme = load_theme(ROOT / "config" / "theme.yaml")
+    theme = theme.model_copy(update={"fonts": theme.fonts.model_copy(update={"body": "No Such Font", "heading": "No Such Font"})})
+    families = font_families(theme)
+    assert "No Such Font" not in families and families[-1] == "DejaVu Sans"
+    deck = dataclasses.replace(report.plan, slides=[report.plan.slides[9]])
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        (image,) = draw_images(deck, theme, tmp_path)
+    assert [str(w.message) for w in caught] == []
+    assert [r.getMessage() for r in caplog.records] == []
+    assert f"75{NNBSP}%" in _svg_texts(image.svg)
+
+
+def test_cli_images_png_only(tmp_path):
+    result = CliRunner().invoke(app, ["images", str(SPEC), "-o", str(tmp_path), "--png-only"])
+    assert result.exit_code == 0, result.output
+    pngs = sorted(p.name for p in tmp_path.iterdir())
+    assert f"{SOCIAL}.png" in pngs and all(p.endswith(".png") for p in pngs)
+    assert f"wrote {len(pngs)} files" in result.output
