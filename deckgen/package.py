@@ -53,16 +53,24 @@ def fast_partnames(prs) -> None:
 def fast_freeforms() -> None:
     """Make python-pptx's FreeformBuilder.convert_to_shape linear (see module docstring).
 
-    While a shape is converted, its offsets are frozen at the values the original
-    properties compute, so every `a:moveTo`/`a:lnTo` gets the same coordinates as
-    before, from one scan instead of one per point. Idempotent.
+    The shape's offsets are computed once (by python-pptx's own properties, which
+    also serve `_left`/`_top`/`_width`/`_height` while the shape is added), and the
+    whole `a:path` (`<a:moveTo><a:pt x= y=/></a:moveTo>`, `a:lnTo`, `a:close`...)
+    is written as text and parsed once: the XML python-pptx writes, without a
+    scan of every point and a trip through its element factory per point.
+    Idempotent.
     """
-    from pptx.shapes.freeform import FreeformBuilder
+    from pptx.oxml import parse_xml
+    from pptx.oxml.ns import nsdecls
+    from pptx.shapes.freeform import FreeformBuilder, _Close, _LineSegment, _MoveTo
 
     if getattr(FreeformBuilder, "_deckgen_linear", False):
         return
     offset_x, offset_y = FreeformBuilder.shape_offset_x, FreeformBuilder.shape_offset_y
-    convert = FreeformBuilder.convert_to_shape
+    original = FreeformBuilder.convert_to_shape
+    point = {_LineSegment: '<a:lnTo><a:pt x="%d" y="%d"/></a:lnTo>', _MoveTo: '<a:moveTo><a:pt x="%d" y="%d"/></a:moveTo>'}
+    known = {_Close, *point}
+    ns = nsdecls("a")
 
     def frozen(prop: property, axis: int) -> property:
         def get(self):
@@ -71,14 +79,27 @@ def fast_freeforms() -> None:
 
         return property(get, doc=prop.__doc__)
 
-    def convert_to_shape(self, *args, **kwargs):
-        self.__dict__["_deckgen_offsets"] = (offset_x.fget(self), offset_y.fget(self))
+    def convert_to_shape(self, origin_x=0, origin_y=0):
+        if any(type(op) not in known for op in self._drawing_operations):
+            return original(self, origin_x, origin_y)  # an operation this code does not know
+        ox, oy = offset_x.fget(self), offset_y.fget(self)
+        self.__dict__["_deckgen_offsets"] = (ox, oy)
         try:
-            return convert(self, *args, **kwargs)
+            sp = self._add_freeform_sp(origin_x, origin_y)
+            path = self._start_path(sp)  # python-pptx's a:path, w, h and first a:moveTo
+            parts = []
+            for op in self._drawing_operations:
+                kind = type(op)
+                parts.append("<a:close/>" if kind is _Close else point[kind] % (op.x - ox, op.y - oy))
+            head = "".join(f' {k}="{v}"' for k, v in path.attrib.items())
+            filled = parse_xml(f"<a:path {ns}{head}>" + "".join(parts) + "</a:path>")
+            filled.insert(0, path[0])
+            path.getparent().replace(path, filled)
         finally:
             del self.__dict__["_deckgen_offsets"]
+        return self._shapes._shape_factory(sp)
 
-    convert_to_shape.__doc__ = convert.__doc__
+    convert_to_shape.__doc__ = FreeformBuilder.convert_to_shape.__doc__
     FreeformBuilder.shape_offset_x = frozen(offset_x, 0)
     FreeformBuilder.shape_offset_y = frozen(offset_y, 1)
     FreeformBuilder.convert_to_shape = convert_to_shape
@@ -106,15 +127,43 @@ def normalize(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename.endswith(".xlsx"):
-                blob = normalize(blob)
-            elif info.filename.endswith("core.xml"):
-                blob = _STAMP.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<2>", blob)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, blob)
+            _write_entry(dst, info.filename, src.read(info.filename))
+    return out.getvalue()
+
+
+def _write_entry(dst: zipfile.ZipFile, name: str, blob: bytes) -> None:
+    """One zip entry, as `normalize` writes it: fixed date, no clock time inside."""
+    if name.endswith(".xlsx"):
+        blob = normalize(blob)
+    elif name.endswith("core.xml"):
+        blob = _STAMP.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<2>", blob)
+    entry = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16
+    dst.writestr(entry, blob)
+
+
+def save_normalized(prs) -> bytes:
+    """`normalize(bytes of prs.save())`, written in one pass.
+
+    python-pptx's save compresses every part into a zip that `normalize` would
+    then decompress and compress again; this writes the same entries, in the
+    same order ([Content_Types].xml, the package relationships, then each part
+    followed by its relationships), straight into the normalized zip.
+    """
+    from pptx.opc.oxml import serialize_part_xml
+    from pptx.opc.serialized import _ContentTypesItem
+
+    package = prs.part.package
+    parts = tuple(package.iter_parts())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        _write_entry(dst, "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts)))
+        _write_entry(dst, "_rels/.rels", package._rels.xml)
+        for part in parts:
+            _write_entry(dst, part.partname.membername, part.blob)
+            if part._rels:
+                _write_entry(dst, part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()
 
 
@@ -124,6 +173,9 @@ def write_atomic(data: bytes, target: Path) -> Path:
     if target.is_dir():
         raise OutputError(f"cannot write {target}: a directory is in its place")
     folder = target.parent
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(f"cannot write {target}: {existing} is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
