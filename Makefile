@@ -18,11 +18,11 @@ deck: $(STAMP)
 	$(BIN)/deckgen build $(SPEC)
 
 test: $(STAMP)
-	$(BIN)/ruff check deckgen tests bench
+	$(BIN)/ruff check deckgen tests $(wildcard bench)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check deckgen tests bench
+	$(BIN)/ruff check deckgen tests $(wildcard bench)
 
 preview: $(STAMP)
 	$(BIN)/deckgen preview $(SPEC)

@@ -369,7 +369,10 @@ def build(
     """Build the deck of `spec_path`; return where it went and what was noticed."""
     from .package import (
         fast_freeforms,
+        fast_groups,
         fast_partnames,
+        fast_relationships,
+        fast_slide_ids,
         save_normalized,
         set_core_properties,
         write_atomic,
@@ -387,7 +390,10 @@ def build(
     deck_plan, computed = plan(loaded, warnings)
     say(f"rendering {len(deck_plan.slides)} slides")
     fast_partnames(prs)
+    fast_relationships(prs)
+    fast_slide_ids(prs)
     fast_freeforms()
+    fast_groups()
     render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
     if strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])

@@ -34,7 +34,11 @@ def _console(stderr: bool = False):
 
 def _fail(exc: DeckgenError) -> None:
     console = _console(stderr=True)
-    console.print(f"[bold red]{exc.kind}[/]: " + (exc.problems[0].__str__() if len(exc.problems) == 1 else f"{len(exc.problems)} problems"), markup=True)
+    from rich.markup import escape
+
+    # user text (titles, values) is escaped: a `[/]` in a slide title is text, not markup
+    head = str(exc.problems[0]) if len(exc.problems) == 1 else f"{len(exc.problems)} problems"
+    console.print(f"[bold red]{exc.kind}[/]: {escape(head)}", markup=True)
     if len(exc.problems) > 1:
         for p in exc.problems[:20]:
             console.print(f"  - {p}", markup=False)
@@ -44,9 +48,15 @@ def _fail(exc: DeckgenError) -> None:
 
 
 def _warn(warnings) -> None:
+    _warn_all(warnings.items)
+
+
+def _warn_all(items) -> None:
+    from rich.markup import escape
+
     console = _console(stderr=True)
-    for w in warnings.items:
-        console.print(f"[yellow]warning[/]: {w}", markup=True)
+    for w in items:
+        console.print(f"[yellow]warning[/]: {escape(str(w))}", markup=True)
 
 
 @app.command()
@@ -187,8 +197,7 @@ def preview(
                          progress=lambda m: status.update(m))
     except DeckgenError as exc:
         _fail(exc)
-    for w in report.warnings:
-        console.print(f"[yellow]warning[/]: {w}", markup=True)
+    _warn_all(report.warnings)
     say = _console()
     say.print(f"deck          {report.deck}", markup=False)
     say.print(f"pdf           {report.pdf} ({len(report.slides)} pages)", markup=False)
@@ -236,7 +245,10 @@ def schema(out: Path | None = typer.Option(None, "-o", "--out", help="Write to a
     else:
         from .package import write_atomic
 
-        write_atomic(text.encode("utf-8"), out)
+        try:
+            write_atomic(text.encode("utf-8"), out)
+        except DeckgenError as exc:
+            _fail(exc)
 
 
 def main() -> None:

@@ -196,6 +196,10 @@ def parse_condition(raw: Any) -> Condition:
             f"condition on `{question}` needs a test: one of {valid_list(_TESTS)}"
         )
     if set(tests) == {"min", "max"} or tests in (["min"], ["max"]):
+        for key in ("min", "max"):
+            value = raw.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise ValueError(f"`{key}` takes a number, got `{value}`")
         return Leaf(question, "min", low=raw.get("min"), high=raw.get("max"))
     if len(tests) > 1:
         raise ValueError(f"condition on `{question}` has several tests ({', '.join(tests)}); use `all:`")

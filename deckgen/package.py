@@ -4,10 +4,14 @@
   part of the package each time (`OpcPackage.next_partname`), so a deck's build
   time grows with the square of its size. `fast_partnames` replaces that, for
   one package, with a counter per name template, seeded once from the parts
-  that exist.
+  that exist. Likewise `fast_relationships` indexes the presentation part's
+  relationships, which python-pptx scans in full each time a slide is added,
+  and `fast_slide_ids` counts slide ids instead of reading them all per slide.
 - python-pptx's FreeformBuilder recomputes a shape's offset (a scan over all its
   points) for every point it writes, so drawing a region of n points costs n^2:
-  `fast_freeforms` computes the offset once per shape (same XML).
+  `fast_freeforms` computes the extents once per shape and writes the path in
+  one go (same XML). After each shape added to a group python-pptx recomputes
+  the group's extents from all its children: `fast_groups` makes that cheap.
 - A build must give identical bytes for identical inputs: `normalize` rewrites
   the zip with fixed entry dates and fixed document timestamps, including those
   of the workbooks embedded in charts.
@@ -50,11 +54,100 @@ def fast_partnames(prs) -> None:
     package.next_partname = types.MethodType(next_partname, package)
 
 
+def fast_relationships(prs) -> None:
+    """Give the presentation part's relationships an O(1) lookup (see module docstring).
+
+    Each slide added relates the presentation part to it through
+    `_Relationships.get_or_add`, which looks for an existing relationship by
+    regrouping *all* the part's relationships by type: one scan per slide, n^2
+    over a deck. This keeps, for that one collection, an index
+    {(type, external, target): rId} in insertion order (so the first match wins,
+    as in python-pptx), updated on each add; any other change (a relationship
+    dropped) makes it rebuild, and a hit is checked against the relationship
+    itself before it is trusted.
+    """
+    rels = prs.part.rels
+    if "_get_matching" in vars(rels):
+        return
+    index: dict[tuple, str] = {}
+    size = [-1]  # len(rels) the index describes; -1: rebuild before use
+    add, pop = rels._add_relationship, rels.pop
+
+    def target_of(rel):
+        return rel.target_ref if rel.is_external else rel.target_part
+
+    def rebuild() -> None:
+        index.clear()
+        for rel in rels._rels.values():
+            index.setdefault((rel.reltype, rel.is_external, target_of(rel)), rel.rId)
+        size[0] = len(rels._rels)
+
+    def get_matching(reltype, target, is_external=False):
+        if size[0] != len(rels._rels):
+            rebuild()
+        rId = index.get((reltype, is_external, target))
+        if rId is not None:
+            rel = rels._rels.get(rId)
+            if rel is None or rel.reltype != reltype or rel.is_external != is_external or target_of(rel) != target:
+                rebuild()
+                rId = index.get((reltype, is_external, target))
+        return rId
+
+    def add_relationship(reltype, target, is_external=False):
+        current = size[0] == len(rels._rels)
+        rId = add(reltype, target, is_external)
+        if current:
+            index.setdefault((reltype, is_external, target), rId)
+            size[0] = len(rels._rels)
+        return rId
+
+    def drop(rId):
+        size[0] = -1
+        return pop(rId)
+
+    rels._get_matching = get_matching
+    rels._add_relationship = add_relationship
+    rels.pop = drop
+
+
+def fast_slide_ids(prs) -> None:
+    """Give `prs.slides.add_slide` an O(1) slide id (see module docstring).
+
+    python-pptx picks a new slide's id (`p:sldId/@id`) as one more than the
+    largest in use, reading all of them each time. This counts instead, from the
+    largest id in use once, and from the last `p:sldId` should anything else have
+    appended one since; past the largest id PowerPoint allows, python-pptx's own
+    search takes over. Same ids as python-pptx.
+    """
+    slides = prs.slides
+    if "add_slide" in vars(slides):
+        return
+    max_id = 2147483647
+    lst = slides._sldIdLst
+    last = [max([255, *(int(v) for v in lst.xpath("./p:sldId/@id"))])]
+    original = type(slides).add_slide
+
+    def add_slide(slide_layout):
+        if len(lst):
+            last[0] = max(last[0], int(lst[-1].get("id")))
+        if last[0] >= max_id:
+            return original(slides, slide_layout)
+        rId, slide = slides.part.add_slide(slide_layout)
+        slide.shapes.clone_layout_placeholders(slide_layout)
+        last[0] += 1
+        lst._add_sldId(id=last[0], rId=rId)
+        return slide
+
+    add_slide.__doc__ = original.__doc__
+    slides.add_slide = add_slide
+
+
 def fast_freeforms() -> None:
     """Make python-pptx's FreeformBuilder.convert_to_shape linear (see module docstring).
 
-    The shape's offsets are computed once (by python-pptx's own properties, which
-    also serve `_left`/`_top`/`_width`/`_height` while the shape is added), and the
+    The shape's extents (offsets `shape_offset_x/y`, sizes `_dx/_dy`) are computed
+    in one scan of the points and frozen while the shape is added (python-pptx
+    scans all points for each of them, and for the offsets once per point), and the
     whole `a:path` (`<a:moveTo><a:pt x= y=/></a:moveTo>`, `a:lnTo`, `a:close`...)
     is written as text and parsed once: the XML python-pptx writes, without a
     scan of every point and a trip through its element factory per point.
@@ -63,10 +156,12 @@ def fast_freeforms() -> None:
     from pptx.oxml import parse_xml
     from pptx.oxml.ns import nsdecls
     from pptx.shapes.freeform import FreeformBuilder, _Close, _LineSegment, _MoveTo
+    from pptx.util import Emu
 
     if getattr(FreeformBuilder, "_deckgen_linear", False):
         return
     offset_x, offset_y = FreeformBuilder.shape_offset_x, FreeformBuilder.shape_offset_y
+    size_x, size_y = FreeformBuilder._dx, FreeformBuilder._dy
     original = FreeformBuilder.convert_to_shape
     point = {_LineSegment: '<a:lnTo><a:pt x="%d" y="%d"/></a:lnTo>', _MoveTo: '<a:moveTo><a:pt x="%d" y="%d"/></a:moveTo>'}
     known = {_Close, *point}
@@ -74,21 +169,25 @@ def fast_freeforms() -> None:
 
     def frozen(prop: property, axis: int) -> property:
         def get(self):
-            offsets = self.__dict__.get("_deckgen_offsets")
-            return offsets[axis] if offsets is not None else prop.fget(self)
+            extents = self.__dict__.get("_deckgen_extents")
+            return extents[axis] if extents is not None else prop.fget(self)
 
         return property(get, doc=prop.__doc__)
 
     def convert_to_shape(self, origin_x=0, origin_y=0):
-        if any(type(op) not in known for op in self._drawing_operations):
+        ops = self._drawing_operations
+        if any(type(op) not in known for op in ops):
             return original(self, origin_x, origin_y)  # an operation this code does not know
-        ox, oy = offset_x.fget(self), offset_y.fget(self)
-        self.__dict__["_deckgen_offsets"] = (ox, oy)
+        points = [op for op in ops if type(op) is not _Close]
+        xs = [self._start_x, *(op.x for op in points)]
+        ys = [self._start_y, *(op.y for op in points)]
+        ox, oy = Emu(min(xs)), Emu(min(ys))
+        self.__dict__["_deckgen_extents"] = (ox, oy, Emu(max(xs) - ox), Emu(max(ys) - oy))
         try:
             sp = self._add_freeform_sp(origin_x, origin_y)
             path = self._start_path(sp)  # python-pptx's a:path, w, h and first a:moveTo
             parts = []
-            for op in self._drawing_operations:
+            for op in ops:
                 kind = type(op)
                 parts.append("<a:close/>" if kind is _Close else point[kind] % (op.x - ox, op.y - oy))
             head = "".join(f' {k}="{v}"' for k, v in path.attrib.items())
@@ -96,14 +195,61 @@ def fast_freeforms() -> None:
             filled.insert(0, path[0])
             path.getparent().replace(path, filled)
         finally:
-            del self.__dict__["_deckgen_offsets"]
+            del self.__dict__["_deckgen_extents"]
         return self._shapes._shape_factory(sp)
 
     convert_to_shape.__doc__ = FreeformBuilder.convert_to_shape.__doc__
     FreeformBuilder.shape_offset_x = frozen(offset_x, 0)
     FreeformBuilder.shape_offset_y = frozen(offset_y, 1)
+    FreeformBuilder._dx = frozen(size_x, 2)
+    FreeformBuilder._dy = frozen(size_y, 3)
     FreeformBuilder.convert_to_shape = convert_to_shape
     FreeformBuilder._deckgen_linear = True
+
+
+def fast_groups() -> None:
+    """Make python-pptx's group extents cheap to recompute (see module docstring).
+
+    python-pptx recomputes a group's position and size after every shape added to
+    it, reading each child's x, y, cx and cy through six property chains (x and y
+    twice). This reads each child's `a:off`/`a:ext` once, straight from its
+    `a:xfrm`: the same numbers; a child python-pptx would read another way (no
+    transform, a universal measure such as "1in", a class of its own) sends the
+    whole computation back to python-pptx. Idempotent.
+    """
+    from pptx.oxml.ns import qn
+    from pptx.oxml.shapes.groupshape import CT_GroupShape
+    from pptx.oxml.shapes.shared import BaseShapeElement
+    from pptx.util import Emu
+
+    if getattr(CT_GroupShape, "_deckgen_linear", False):
+        return
+    original = CT_GroupShape._child_extents
+    off_tag, ext_tag = qn("a:off"), qn("a:ext")
+    names = ("x", "y", "cx", "cy")
+    base = tuple(getattr(BaseShapeElement, n) for n in names)
+    plain: dict[type, bool] = {}
+
+    def child_extents(self):
+        boxes = []
+        for elm in self.iter_shape_elms():
+            kind = type(elm)
+            if kind not in plain:
+                plain[kind] = tuple(getattr(kind, n, None) for n in names) == base
+            xfrm = elm.xfrm if plain[kind] else None
+            try:
+                off, ext = xfrm.find(off_tag), xfrm.find(ext_tag)
+                boxes.append((int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy"))))
+            except (AttributeError, TypeError, ValueError):
+                return original.fget(self)
+        if not boxes:
+            return Emu(0), Emu(0), Emu(0), Emu(0)
+        min_x, min_y = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        max_x, max_y = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+        return Emu(min_x), Emu(min_y), Emu(max_x - min_x), Emu(max_y - min_y)
+
+    CT_GroupShape._child_extents = property(child_extents, doc=original.__doc__)
+    CT_GroupShape._deckgen_linear = True
 
 
 def set_core_properties(prs, title: str, subject: str | None = None) -> None:

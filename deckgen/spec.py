@@ -7,6 +7,7 @@ valid names and the nearest one. All problems are collected and raised once.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -128,6 +129,8 @@ class Spec(Strict):
 
 def slide_context(raw: Any, index: int) -> str:
     title = raw.get("title") if isinstance(raw, dict) else None
+    if isinstance(title, str):
+        title = _UNPRINTABLE.sub("", title)
     return f'slide {index + 1} "{title}"' if title else f"slide {index + 1}"
 
 
@@ -137,13 +140,44 @@ def load_spec(path: str | Path) -> Spec:
     doc = load_yaml(path, SpecError)
     if not isinstance(doc.data, dict):
         raise SpecError(doc.problem((), "a spec is a mapping with `deck:` and `slides:`"))
+    unprintable = _unprintable(doc)
     try:
         spec = Spec.model_validate(doc.data)
     except ValidationError as exc:
-        raise SpecError(_problems(exc, doc)) from None
+        raise SpecError(unprintable + _problems(exc, doc)) from None
+    if unprintable:
+        raise SpecError(unprintable)
     spec._path = path
     spec._located = doc
     return spec
+
+
+# Characters XML 1.0 (so PowerPoint) cannot hold; a text pasted from elsewhere may carry them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _unprintable(doc: Located) -> list[Problem]:
+    """A problem for each text holding a control character, with its place."""
+    problems = []
+
+    def walk(node: Any, at: tuple) -> None:
+        if isinstance(node, str):
+            bad = _UNPRINTABLE.search(node)
+            if bad:
+                context = slide_context(doc.data["slides"][at[1]], at[1]) if (
+                    len(at) > 1 and at[0] == "slides" and isinstance(doc.data.get("slides"), list)) else None
+                problems.append(doc.problem(at, f"{_path_text(at)}: the text contains the control character "
+                                                f"U+{ord(bad.group()):04X}, which a slide cannot show; remove it",
+                                            context=context))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, at + (key,))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, at + (i,))
+
+    walk(doc.data, ())
+    return problems
 
 
 def _problems(exc: ValidationError, doc: Located) -> list[Problem]:

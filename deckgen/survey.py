@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, Question, load_codebook
@@ -68,6 +69,9 @@ def read_table(path: Path) -> pd.DataFrame:
     except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:  # openpyxl: bad zip, not a workbook
         raise DataError(f"{path}: cannot read as {suffix[1:].upper()} ({exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    if len(frame.columns) == 1 and ";" in frame.columns[0]:
+        raise DataError(f"{path}: the columns are separated by `;` (a French Excel CSV); deckgen reads CSV with "
+                        "commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx")
     if frame.empty:
         raise DataError(f"{path}: no respondents (the file has a header but no rows)")
     return frame
@@ -131,46 +135,77 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
 
 
 def _typed_column(col: pd.Series, q: Question, name: str, file: str, problems: list[Problem]) -> pd.Series:
-    text = col.str.strip()
-    present = text.notna()
+    """Strip, type and check one column.
+
+    A column holds few distinct answers (codes, 0/1, ranks), so each distinct
+    raw value is stripped, converted and checked once, and the results are
+    spread back to the rows through the codes of `pd.factorize`: the same checks
+    and messages as working cell by cell, at the cost of one hash pass.
+    """
+    codes, uniques = pd.factorize(col)  # missing cells get code -1
+    distinct = pd.Series(uniques, dtype=uniques.dtype).str.strip()
+
+    def spread(values: np.ndarray, missing) -> np.ndarray:
+        """Per-distinct-value array -> per-row array (`missing` where the cell is empty)."""
+        lut = np.empty(len(values) + 1, dtype=values.dtype)
+        lut[:-1] = values
+        lut[-1] = missing
+        return lut[codes]
+
+    d_text = distinct.astype("object").to_numpy()
+    d_present = distinct.notna().to_numpy()
+    present = spread(d_present, False)
+    index = col.index
+
+    def text() -> pd.Series:
+        return pd.Series(spread(d_text, np.nan), index=index, dtype="object")
+
+    def first_text(rows: np.ndarray) -> str:
+        return d_text[codes[np.argmax(rows)]]
+
     where = dict(file=file, context=f"column {name}")
     if q.type in ("single", "likert"):
-        codes = [o.code for o in q.options]
-        bad = present & ~text.isin(codes)
-        for value in text[bad].unique()[:MAX_LISTED]:
-            ids = text.index[bad & (text == value)]
-            problems.append(
-                Problem(
-                    f"{_who(ids)}: unknown answer `{value}`{suggest(value, codes)}; valid codes: {valid_list(codes)}",
-                    **where,
+        valid = [o.code for o in q.options]
+        d_bad = d_present & ~distinct.isin(valid).to_numpy()
+        if d_bad.any():
+            bad_values = list(dict.fromkeys(d_text[d_bad]))  # in order of first appearance
+            for value in bad_values[:MAX_LISTED]:
+                which = np.flatnonzero(d_bad & (d_text == value))
+                ids = index[np.isin(codes, which)]
+                problems.append(
+                    Problem(
+                        f"{_who(ids)}: unknown answer `{value}`{suggest(value, valid)}; valid codes: {valid_list(valid)}",
+                        **where,
+                    )
                 )
-            )
-        return text.astype("object")
-    numbers = pd.to_numeric(text, errors="coerce")
-    bad = present & numbers.isna()
+        return text()
+    d_numbers = pd.to_numeric(distinct, errors="coerce").astype("float64").to_numpy()
+    numbers = spread(d_numbers, np.nan)
+    known = ~np.isnan(numbers)
+    bad = present & ~known
     if bad.any():
-        problems.append(Problem(f"{_who(text.index[bad])}: expected a number, got `{text[bad].iloc[0]}`", **where))
+        problems.append(Problem(f"{_who(index[bad])}: expected a number, got `{first_text(bad)}`", **where))
     if q.type == "multi":
-        bad = numbers.notna() & ~numbers.isin([0, 1])
+        bad = known & ~np.isin(numbers, [0, 1])
         if bad.any():
             problems.append(
-                Problem(f"{_who(text.index[bad])}: a multi-select cell is 1 (selected), 0 (not) or empty (not asked); got `{text[bad].iloc[0]}`", **where)
+                Problem(f"{_who(index[bad])}: a multi-select cell is 1 (selected), 0 (not) or empty (not asked); got `{first_text(bad)}`", **where)
             )
     elif q.type == "ranking":
         limit = q.max_picks or 0
-        bad = numbers.notna() & ~numbers.isin(range(1, limit + 1))
+        bad = known & ~np.isin(numbers, np.arange(1, limit + 1))
         if bad.any():
             problems.append(
-                Problem(f"{_who(text.index[bad])}: a rank is a whole number from 1 to {limit}; got `{text[bad].iloc[0]}`", **where)
+                Problem(f"{_who(index[bad])}: a rank is a whole number from 1 to {limit}; got `{first_text(bad)}`", **where)
             )
     elif q.type == "numeric":
-        if q.min is not None and (numbers < q.min).any():
-            problems.append(Problem(f"{_who(text.index[numbers < q.min])}: value below the minimum {q.min:g}", **where))
-        if q.max is not None and (numbers > q.max).any():
-            problems.append(Problem(f"{_who(text.index[numbers > q.max])}: value above the maximum {q.max:g}", **where))
+        if q.min is not None and (below := numbers < q.min).any():
+            problems.append(Problem(f"{_who(index[below])}: value below the minimum {q.min:g}", **where))
+        if q.max is not None and (above := numbers > q.max).any():
+            problems.append(Problem(f"{_who(index[above])}: value above the maximum {q.max:g}", **where))
     elif q.type == "text":
-        return text.astype("object")
-    return numbers.astype("float64")
+        return text()
+    return pd.Series(numbers, index=index, dtype="float64")
 
 
 def _check_ranking(frame: pd.DataFrame, q: Question, file: str, problems: list[Problem]) -> None:

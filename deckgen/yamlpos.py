@@ -91,8 +91,16 @@ def _marked(message: str, mark: yaml.Mark | None, file: str) -> Problem:
     )
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
+
+
 def _build(node: yaml.Node, path: PathKey, located: Located, constructor: yaml.SafeLoader) -> Any:
     located.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        # we build collections ourselves, so refuse a tag the safe loader would refuse
+        raise yaml.constructor.ConstructorError(
+            None, None, f"could not determine a constructor for the tag {node.tag!r}", node.start_mark
+        )
     if isinstance(node, yaml.MappingNode):
         constructor.flatten_mapping(node)  # resolves `<<:` merge keys
         out: dict[Any, Any] = {}

@@ -37,3 +37,19 @@ def libreoffice_or_skip() -> str:
             pytest.fail(reason + " -- required because DECKGEN_REQUIRE_LIBREOFFICE is set")
         pytest.skip(reason)
     return soffice
+
+
+@pytest.fixture(scope="session")
+def real_deck(tmp_path_factory):
+    """The real deck, built once per session; returns its BuildReport (report.path)."""
+    from deckgen.build import build
+
+    return build(SPEC, tmp_path_factory.mktemp("real-deck") / "barometre-2021.pptx")
+
+
+@pytest.fixture(scope="session")
+def small_decks(tmp_path_factory) -> dict:
+    """One small deck per chart type (plus callouts-only and text layouts): name -> path."""
+    from .helpers import build_small_decks
+
+    return build_small_decks(tmp_path_factory.mktemp("small-decks"))

@@ -1,0 +1,222 @@
+"""Shared helpers for the robustness tests (LibreOffice, validity, determinism, bad input).
+
+Everything here drives real components: the CLI in a subprocess, python-pptx,
+openxml-audit, LibreOffice and poppler. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "config" / "barometre-2021.yaml"
+DATA = ROOT / "data" / "barometre-2021"
+CODEBOOK = DATA / "codebook.yaml"
+THEME = ROOT / "config" / "theme.yaml"
+TEMPLATE = ROOT / "layouts" / "deckgen-template.pptx"
+AUDIT = Path(sys.executable).parent / "openxml-audit"
+
+
+# -- copies of the real project ------------------------------------------------
+
+def project_copy(dest: Path) -> Path:
+    """Copy config/, data/barometre-2021/ and layouts/ under `dest` (same relative
+    layout, so the spec's `../data/...` paths resolve); return the spec's path."""
+    shutil.copytree(ROOT / "config", dest / "config")
+    shutil.copytree(DATA, dest / "data" / "barometre-2021")
+    shutil.copytree(ROOT / "layouts", dest / "layouts")
+    return dest / "config" / "barometre-2021.yaml"
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace `old` by `new` in a text file; fail loudly if `old` is not there
+    (a test whose mutation silently did nothing would pass for the wrong reason)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not found {count} time(s) in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line of `path` containing `needle`."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def set_cells(csv_path: Path, changes: dict[tuple[str, str], str]) -> None:
+    """Set cells of a responses CSV: {(respondent id, column): value}."""
+    with csv_path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    for (rid, col), value in changes.items():
+        row = next(r for r in rows[1:] if r[0] == rid)
+        row[header.index(col)] = value
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def read_rows(csv_path: Path) -> list[dict[str, str]]:
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+# -- small specs over the real data ------------------------------------------
+
+def deck_header(**extra: object) -> dict:
+    """The `deck:` block of a small spec, pointing at the real data, theme and template."""
+    deck = {
+        "title": "Essai",
+        "data": str(CODEBOOK),
+        "theme": str(THEME),
+        "template": str(TEMPLATE),
+        "locale": "fr",
+    }
+    deck.update(extra)
+    return deck
+
+
+def write_spec(path: Path, slides: list[dict], **deck: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        yaml.safe_dump({"deck": deck_header(**deck), "slides": slides}, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _chart_slide(title: str, chart: dict) -> dict:
+    return {"layout": "chart", "title": title, "chart": chart}
+
+
+# One small deck per chart type, plus a callouts-only deck and the text layouts.
+# Each value is the list of slides; titles are distinct so a PDF page can be matched.
+SMALL_DECKS: dict[str, list[dict]] = {
+    "bar": [_chart_slide("Essai barres", {"type": "bar", "indicator": {
+        "kind": "multi", "question": "dispositifs_numeriques", "sort": "desc"}})],
+    "column": [_chart_slide("Essai colonnes", {"type": "column", "indicator": {
+        "kind": "distribution", "question": "etp_participation"}})],
+    "stacked100": [_chart_slide("Essai Likert", {"type": "stacked100", "indicator": {
+        "kind": "likert", "question": "utilite", "sort": "desc"}})],
+    "pie": [_chart_slide("Essai camembert", {"type": "pie", "indicator": {
+        "kind": "distribution", "question": "type_collectivite"}})],
+    "doughnut": [_chart_slide("Essai anneau", {"type": "doughnut", "indicator": {
+        "kind": "distribution", "question": "visio_avenir"}})],
+    "ranking": [_chart_slide("Essai classement", {"type": "ranking", "indicator": {
+        "kind": "ranking", "question": "actions_renforcer", "top": 3, "sort": "desc"}})],
+    "map": [_chart_slide("Essai carte", {"type": "map", "indicator": {
+        "kind": "distribution", "question": "region"}})],
+    "callouts": [{"layout": "callouts", "title": "Essai chiffres clés", "callouts": [
+        {"indicator": {"kind": "count"}, "text": "réponses"},
+        {"indicator": {"kind": "share", "condition": {"question": "logiciel", "in": ["libre"]}},
+         "text": "utilisent un **logiciel libre**"},
+        {"indicator": {"kind": "multi", "question": "sources_information"}, "option": "presse",
+         "text": "s'informent par la presse"},
+    ]}],
+    "text": [
+        {"layout": "title", "title": "Essai titre", "subtitle": "Sous-titre"},
+        {"layout": "section", "number": "1", "title": "Essai section"},
+        {"layout": "closing", "title": "Essai fin", "text": ["Merci de votre attention"]},
+    ],
+}
+
+
+def build_small_decks(folder: Path) -> dict[str, Path]:
+    """Build every SMALL_DECKS deck into `folder`; return name -> .pptx path."""
+    from deckgen.build import build
+
+    out = {}
+    for name, slides in SMALL_DECKS.items():
+        spec = write_spec(folder / "specs" / f"{name}.yaml", slides)
+        out[name] = build(spec, folder / f"{name}.pptx").path
+    return out
+
+
+# -- running the CLI ---------------------------------------------------------
+
+def run_cli(*args: object, cwd: Path | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+    """`python -m deckgen.cli ARGS` in a subprocess, as a user runs it."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("DECKGEN_DEBUG", None)
+    env["COLUMNS"] = "400"  # rich must not wrap the one-line messages
+    return subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", *map(str, args)],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+# -- openxml-audit -------------------------------------------------------------
+
+def audit(path: Path) -> dict:
+    """openxml-audit's JSON report for one file (strict policy, every error listed)."""
+    reports = audit_all(path)
+    assert len(reports) == 1, reports
+    return next(iter(reports.values()))
+
+
+def audit_all(path: Path) -> dict[str, dict]:
+    """Reports for a file, or for every .pptx of a folder in one run: file name -> report.
+    Each report gets `returncode`, the exit status of the run (0: nothing found)."""
+    args = ["--recursive"] if path.is_dir() else []
+    proc = subprocess.run(
+        [str(AUDIT), "--output", "json", "--max-errors", "0", "--policy", "strict", *args, str(path)],
+        capture_output=True, text=True, timeout=300,
+    )
+    try:
+        reports = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"openxml-audit gave no JSON (exit {proc.returncode}): {proc.stdout}{proc.stderr}") from None
+    for report in reports:
+        report["returncode"] = proc.returncode
+    return {Path(r["file"]).name: r for r in reports}
+
+
+# -- LibreOffice and poppler ---------------------------------------------------
+
+def to_pdf(soffice: str, decks: list[Path], outdir: Path, timeout: int = 300) -> dict[Path, Path]:
+    """Convert every deck to PDF in ONE soffice run (it takes seconds to start)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "lo-profile"
+    proc = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(outdir), *map(str, decks)],
+        capture_output=True, text=True, timeout=timeout,
+    )
+    pdfs = {deck: outdir / (deck.stem + ".pdf") for deck in decks}
+    missing = [str(d) for d, pdf in pdfs.items() if not pdf.exists()]
+    assert not missing, f"LibreOffice did not convert {missing} (exit {proc.returncode}): {proc.stdout}{proc.stderr}"
+    return pdfs
+
+
+def pdf_pages(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+def pdf_page_text(pdf: Path, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007\u200b]+")
+
+
+def squash(text: str) -> str:
+    """Text with every kind of space removed and typographic quotes made plain: a
+    PDF breaks lines where the slide wraps, and LibreOffice may turn a narrow
+    no-break space into a plain one, so only the sequence of visible characters
+    is compared."""
+    text = text.replace("\u2019", "'").replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
+    return _SPACES.sub("", text)

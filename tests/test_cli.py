@@ -1,0 +1,115 @@
+"""The command line as a user meets it: help with examples, the schema, the
+indicators table as a formula-safe CSV, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from .helpers import SPEC, line_of, project_copy, read_rows, replace_in, run_cli
+
+COMMANDS = ["build", "validate", "indicators", "schema"]
+
+
+def test_main_help_has_an_example_and_lists_every_command():
+    proc = run_cli("--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "Example:" in proc.stdout
+    for command in COMMANDS:
+        assert command in proc.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_has_an_example(command):
+    proc = run_cli(command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    example = proc.stdout.split("Example:", 1)
+    assert len(example) == 2, proc.stdout
+    assert f"deckgen {command}" in example[1].split("\n\n")[0].replace("\n", " ")
+
+
+def test_schema_is_valid_json_describing_slides():
+    proc = run_cli("schema")
+    assert proc.returncode == 0, proc.stderr
+    schema = json.loads(proc.stdout)
+    assert set(schema["required"]) >= {"deck", "slides"}
+    assert "slides" in schema["properties"] and "deck" in schema["properties"]
+    assert schema["properties"]["slides"]["type"] == "array"
+    # the chart types an editor can complete
+    text = json.dumps(schema)
+    for chart_type in ("bar", "column", "stacked100", "pie", "doughnut", "ranking", "map"):
+        assert f'"{chart_type}"' in text
+
+
+def test_schema_to_a_file(tmp_path: Path):
+    out = tmp_path / "deckgen.schema.json"
+    proc = run_cli("schema", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["properties"]["slides"]
+
+
+def test_schema_to_an_unwritable_place_is_a_user_error(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    proc = run_cli("schema", "-o", blocker / "schema.json")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("output error: ")
+
+
+def test_indicators_csv_has_the_published_figures(tmp_path: Path):
+    out = tmp_path / "indicateurs.csv"
+    proc = run_cli("indicators", SPEC, "--csv", out)
+    assert proc.returncode == 0, proc.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the accents right
+    rows = read_rows(out)
+    assert rows[0].keys() >= {"slide", "title", "element", "label", "value", "count", "base", "status"}
+    service = [r for r in rows if r["title"] == "Les moyens" and r["element"] == "callout 1"]
+    assert len(service) == 1
+    assert service[0]["value"] == "97\u202f%"  # narrow no-break space, as on the slide
+    assert (service[0]["count"], service[0]["base"], service[0]["status"]) == ("30", "31", "publié")
+    social = [r["value"] for r in rows if r["title"] == "Les réseaux sociaux pour la participation" and r["element"] == "chart 1"]
+    assert social == ["100\u202f%", "75\u202f%", "63\u202f%", "42\u202f%", "13\u202f%", "8\u202f%"]
+    assert any(r["value"] == "31" and r["element"] == "callout 1" for r in rows)
+
+
+def test_indicators_csv_escapes_formulas(tmp_path: Path):
+    spec = project_copy(tmp_path)
+    codebook = tmp_path / "data" / "barometre-2021" / "codebook.yaml"
+    replace_in(codebook, '{code: commune, label: "Commune"}', '{code: commune, label: "=HYPERLINK(\\"http://x\\")"}')
+    replace_in(codebook, '{code: metropole, label: "Métropole"}', '{code: metropole, label: "+33 Métropole"}')
+    out = tmp_path / "indicateurs.csv"
+    proc = run_cli("indicators", spec, "--csv", out, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    labels = [r["label"] for r in read_rows(out) if r["title"] == "Les répondants" and r["element"] == "chart 1"]
+    assert "'=HYPERLINK(\"http://x\")" in labels
+    assert "'+33 Métropole" in labels
+    assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
+
+
+def test_renamed_question_is_one_line_with_place_and_suggestion(tmp_path: Path):
+    spec = project_copy(tmp_path)
+    rel = "config/barometre-2021.yaml"
+    n = line_of(spec, "{question: logiciel, in: [proprietaire]}")
+    replace_in(spec, "{question: logiciel, in: [proprietaire]}", "{question: logiciels, in: [proprietaire]}")
+    proc = run_cli("build", rel, "-o", "out/deck.pptx", "-q", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr == (
+        f'spec error: {rel}:{n}:45: slide 11 "La place des civic tech": condition names unknown question '
+        "`logiciels` (did you mean `logiciel`?); valid questions: `accompagnement`, `actions_renforcer`, "
+        "`budget_participation`, `cellule_crise`, `changement_majorite`, `changements_prevus`, "
+        "`concernee_elections`, `consultation_presentiel`, `dispositifs_existants`, `dispositifs_numeriques`, "
+        "`effets_crise`, `etp_participation`, ... (26 more)\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_says_valid(tmp_path: Path):
+    proc = run_cli("validate", SPEC)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r": valid \(\d+ slides\)$", proc.stdout.strip()), proc.stdout

@@ -1,0 +1,96 @@
+"""Same inputs, same bytes: a deck can be committed, diffed and cached."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from deckgen.build import build
+from deckgen.package import FIXED_DATE, normalize
+
+from .helpers import SPEC, project_copy, run_cli
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _first_difference(a: bytes, b: bytes) -> str:
+    pa, pb = _parts(a), _parts(b)
+    if pa.keys() != pb.keys():
+        return f"different parts: {sorted(pa.keys() ^ pb.keys())[:10]}"
+    for name in pa:
+        if pa[name] != pb[name]:
+            if name.endswith(".xlsx"):
+                return f"{name}: " + _first_difference(pa[name], pb[name])
+            return f"{name} differs"
+    return "same parts, different zip metadata"
+
+
+def test_two_builds_in_one_process_are_identical(real_deck, tmp_path: Path):
+    again = build(SPEC, tmp_path / "again.pptx").path
+    a, b = real_deck.path.read_bytes(), again.read_bytes()
+    assert a == b, _first_difference(a, b)
+
+
+def test_a_build_in_another_process_from_another_folder_is_identical(real_deck, tmp_path: Path):
+    """A fresh interpreter (another hash seed: set and dict orders change), the
+    spec given by a relative path from a copy of the project elsewhere."""
+    spec = project_copy(tmp_path / "elsewhere")
+    proc = run_cli("build", spec.relative_to(tmp_path), "-o", "copy.pptx", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    a, b = real_deck.path.read_bytes(), (tmp_path / "copy.pptx").read_bytes()
+    assert a == b, _first_difference(a, b)
+
+
+def test_no_clock_time_in_the_deck_or_its_workbooks(real_deck):
+    """Every zip entry (the deck's and each embedded workbook's) has the fixed
+    date, and no part mentions today's date."""
+    today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d").encode()
+    data = real_deck.path.read_bytes()
+    workbooks = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            assert info.date_time == FIXED_DATE, info.filename
+            blob = z.read(info.filename)
+            assert today not in blob, info.filename
+            if info.filename.endswith(".xlsx"):
+                workbooks += 1
+                with zipfile.ZipFile(io.BytesIO(blob)) as wb:
+                    for inner in wb.infolist():
+                        assert inner.date_time == FIXED_DATE, (info.filename, inner.filename)
+                        assert today not in wb.read(inner.filename), (info.filename, inner.filename)
+    assert workbooks >= 20  # one per native chart: the check did look inside them
+
+
+def _restamp(data: bytes, date_time: tuple, iso: bytes) -> bytes:
+    """The same package as written at another moment: other zip dates and other
+    document timestamps, in the deck and in every embedded workbook."""
+    import re
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename.endswith(".xlsx"):
+                blob = _restamp(blob, date_time, iso)
+            elif info.filename.endswith("core.xml"):
+                blob = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, blob)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=date_time), blob)
+    return out.getvalue()
+
+
+def test_normalize_erases_the_moment_of_writing(real_deck):
+    """What a build at another time would differ by (zip dates, core.xml
+    timestamps, inside the embedded workbooks too) is normalised away."""
+    data = real_deck.path.read_bytes()
+    later = _restamp(data, (2031, 12, 24, 23, 59, 58), b"2031-12-24T23:59:58Z")
+    assert later != data
+    parts = _parts(later)
+    assert b"2031-12-24" in parts["docProps/core.xml"]
+    workbook = next(blob for name, blob in parts.items() if name.endswith(".xlsx"))
+    assert b"2031-12-24" in _parts(workbook)["docProps/core.xml"]
+    assert normalize(later) == data, _first_difference(normalize(later), data)

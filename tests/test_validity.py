@@ -1,0 +1,71 @@
+"""Strict Open XML validity: openxml-audit (strict policy, every error listed)
+finds nothing in the real deck nor in one small deck per chart type (plus a
+callouts-only deck and the title/section/closing layouts)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .helpers import AUDIT, SMALL_DECKS, audit, audit_all
+
+pytestmark = pytest.mark.skipif(not AUDIT.exists(), reason=f"openxml-audit not installed next to the interpreter ({AUDIT})")
+
+
+@pytest.fixture(scope="module")
+def reports(real_deck, small_decks, tmp_path_factory) -> dict[str, dict]:
+    """Every deck audited in one openxml-audit run (it takes a second to start)."""
+    folder = tmp_path_factory.mktemp("audit")
+    shutil.copy(real_deck.path, folder / "real.pptx")
+    for name, path in small_decks.items():
+        shutil.copy(path, folder / f"{name}.pptx")
+    out = audit_all(folder)
+    assert sorted(out) == sorted(["real.pptx", *(f"{n}.pptx" for n in SMALL_DECKS)]), sorted(out)
+    return out
+
+
+def _describe(report: dict) -> str:
+    lines = [f"{report['file']}: {report['error_count']} error(s), {report['warning_count']} warning(s)"]
+    lines += [f"  {e}" for e in report["errors"][:15]]
+    return "\n".join(lines)
+
+
+def _assert_clean(report: dict) -> None:
+    assert report["errors"] == [] and report["error_count"] == 0, _describe(report)
+    assert report["warning_count"] == 0, _describe(report)
+    assert report["valid"] is True, _describe(report)
+
+
+def test_real_deck_has_no_violations(reports):
+    _assert_clean(reports["real.pptx"])
+
+
+@pytest.mark.parametrize("name", list(SMALL_DECKS))
+def test_small_deck_has_no_violations(reports, name):
+    _assert_clean(reports[f"{name}.pptx"])
+
+
+def test_the_run_as_a_whole_is_clean(reports):
+    """The exit status agrees: 0 means openxml-audit found nothing anywhere."""
+    assert {r["returncode"] for r in reports.values()} == {0}
+
+
+def test_the_auditor_does_find_a_broken_deck(small_decks, tmp_path: Path):
+    """The checks above can fail: an element the schema does not allow in a
+    slide is reported, with a non-zero exit status."""
+    broken = tmp_path / "broken.pptx"
+    with zipfile.ZipFile(small_decks["bar"]) as zin, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            blob = zin.read(info.filename)
+            if info.filename == "ppt/slides/slide1.xml":
+                text, n = re.subn(r"(<p:spTree>)", r"\1<p:bogus/>", blob.decode("utf-8"), count=1)
+                assert n == 1
+                blob = text.encode("utf-8")
+            zout.writestr(info, blob)
+    report = audit(broken)
+    assert report["error_count"] > 0 and report["valid"] is False, _describe(report)
+    assert report["returncode"] != 0
