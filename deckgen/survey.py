@@ -179,6 +179,8 @@ def _typed_column(col: pd.Series, q: Question, name: str, file: str, problems: l
                     )
                 )
         return text()
+    if q.type == "text":  # free text: nothing to convert or check
+        return text()
     d_numbers = pd.to_numeric(distinct, errors="coerce").astype("float64").to_numpy()
     numbers = spread(d_numbers, np.nan)
     known = ~np.isnan(numbers)
@@ -203,8 +205,6 @@ def _typed_column(col: pd.Series, q: Question, name: str, file: str, problems: l
             problems.append(Problem(f"{_who(index[below])}: value below the minimum {q.min:g}", **where))
         if q.max is not None and (above := numbers > q.max).any():
             problems.append(Problem(f"{_who(index[above])}: value above the maximum {q.max:g}", **where))
-    elif q.type == "text":
-        return text()
     return pd.Series(numbers, index=index, dtype="float64")
 
 

@@ -129,3 +129,15 @@ def test_corrupt_xlsx(data_copy, tmp_path):
 def test_nothing_silently_dropped(survey):
     assert len(survey.frame) == 31
     assert survey.frame.index.is_unique
+
+
+def test_free_text_answers_are_kept_as_text(data_copy):
+    import yaml
+
+    book = yaml.safe_load(data_copy.read_text(encoding="utf-8"))
+    book["questions"].append({"id": "commentaire", "text": "Commentaire libre", "type": "text"})
+    data_copy.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    _edit(data_copy, lambda f: f.__setitem__("commentaire", ["Très utile, merci !"] + [""] * (len(f) - 1)))
+    survey = load_survey(data_copy)
+    assert survey.frame["commentaire"].iloc[0] == "Très utile, merci !"
+    assert survey.frame["commentaire"].isna().sum() == 30

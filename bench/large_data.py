@@ -1,0 +1,133 @@
+"""Large data: does deckgen keep up with pandas on a million respondents?
+
+    python bench/large_data.py --rows 1000000 [--json out/bench/large.json]
+
+Writes out/large/responses-<rows>.csv: respondents drawn at random (with
+replacement, fixed seed) from the 31 rows of data/barometre-2021/responses.csv,
+each with a new id, so every row is consistent with the codebook (asked_if
+rules, rankings) and the file passes deckgen's validation. Then measures, in
+this process:
+- read: plain `pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])`;
+- load: deckgen's `load_survey` (reading plus every check of the data);
+- indicators: every indicator of the real deck (config/barometre-2021.yaml)
+  computed through `build.plan` (texts, footnotes, notes), without rendering;
+  the published `expect:` figures are not enforced (resampling moves them).
+The target is indicators under 2x the read time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CODEBOOK = ROOT / "data" / "barometre-2021" / "codebook.yaml"
+SOURCE = ROOT / "data" / "barometre-2021" / "responses.csv"
+SPEC = ROOT / "config" / "barometre-2021.yaml"
+TARGET = 2.0
+
+
+def generate(rows: int, path: Path, seed: int = 2021, chunk: int = 200_000) -> Path:
+    """Resample the real respondents with new ids; no Python loop per respondent."""
+    lines = SOURCE.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    # everything after the id column, one per source respondent
+    rests = np.array([line.split(",", 1)[1] for line in body], dtype=object)
+    rng = np.random.default_rng(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    width = max(7, len(str(rows)))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(header + "\n")
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            ids = np.char.add("R", np.char.zfill(np.arange(start + 1, start + n + 1).astype(str), width))
+            picked = rests[rng.integers(0, len(rests), size=n)]
+            fh.write("\n".join(np.char.add(np.char.add(ids, ","), picked.astype(str)).tolist()) + "\n")
+    return path
+
+
+def timed(fn, *args, **kwargs):
+    gc.collect()
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def measure(rows: int, path: Path | None = None) -> dict:
+    from deckgen.build import Loaded, check, plan
+    from deckgen.errors import Warnings
+    from deckgen.spec import load_spec
+    from deckgen.survey import check_responses, load_survey, read_table
+    from deckgen.theme import load_theme
+
+    path = path or ROOT / "out" / "large" / f"responses-{rows}.csv"
+    if not path.exists() or sum(1 for _ in path.open("rb")) != rows + 1:
+        _, gen = timed(generate, rows, path)
+        print(f"generated {path} ({rows:,} respondents, {path.stat().st_size / 1e6:.0f} MB) in {gen:.1f} s", file=sys.stderr)
+
+    raw, t_read = timed(pd.read_csv, path, dtype=str, keep_default_na=False, na_values=[""])
+    assert len(raw) == rows
+    del raw
+
+    survey, t_load = timed(load_survey, CODEBOOK, path)
+    # the two halves of load_survey, for the record
+    table, t_read_table = timed(read_table, path)
+    _, t_check = timed(check_responses, table, survey.codebook, str(path))
+    del table
+
+    spec = load_spec(SPEC)
+    theme = load_theme(spec.resolve(spec.deck.theme))
+    loaded = Loaded(spec, theme, survey, spec.resolve(spec.deck.template))
+    check(loaded)
+    (deck, computed), t_plan = timed(plan, loaded, Warnings(), strict_expect=False)
+    n_indicators = sum(len(s.charts) + len(s.callouts) for s in deck.slides)
+    base = next(r for _, _, r in computed if r.kind == "count").count
+    assert base == rows, (base, rows)
+
+    out = {
+        "rows": rows,
+        "csv_mb": round(path.stat().st_size / 1e6, 1),
+        "read_csv_s": round(t_read, 3),
+        "load_survey_s": round(t_load, 3),
+        "load_survey_read_s": round(t_read_table, 3),
+        "load_survey_checks_s": round(t_check, 3),
+        "indicators": n_indicators,
+        "indicators_s": round(t_plan, 3),
+        "indicators_over_read": round(t_plan / t_read, 3),
+        "load_over_read": round(t_load / t_read, 3),
+    }
+    out["target"] = {"target": f"indicators under {TARGET}x the read time", "value": out["indicators_over_read"],
+                     "met": out["indicators_over_read"] < TARGET}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--csv", type=Path, help="use (or write) this CSV instead of out/large/responses-<rows>.csv")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    out = measure(args.rows, args.csv)
+    print(f"{out['rows']:,} respondents, {out['csv_mb']} MB of CSV")
+    print(f"  pd.read_csv (dtype=str)         {out['read_csv_s']:8.2f} s")
+    print(f"  deckgen load_survey             {out['load_survey_s']:8.2f} s  ({out['load_over_read']:.2f}x read;"
+          f" read {out['load_survey_read_s']:.2f} s + checks {out['load_survey_checks_s']:.2f} s)")
+    print(f"  {out['indicators']} indicators (build.plan) {out['indicators_s']:8.2f} s  ({out['indicators_over_read']:.2f}x read)")
+    t = out["target"]
+    print(f"{'MET   ' if t['met'] else 'NOT MET'} {t['target']}: {t['value']}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,355 @@
+"""Builds that scale: light imports, linear part naming that stays valid.
+
+No timing here (bench/run.py measures); these tests pin what makes builds fast
+without making them wrong:
+- the CLI imports no heavy library up front, and a full build never imports
+  matplotlib (only `deckgen images` needs it);
+- `fast_partnames` (O(1) part names) gives unique, contiguous part names whose
+  relationships and content types all agree, also when the package already had
+  parts; with `fast_relationships` and `fast_slide_ids` it writes the very
+  package python-pptx writes;
+- `fast_freeforms` (linear freeform drawing) writes the same XML as python-pptx,
+  and `fast_groups` computes the same group extents;
+- `save_normalized` (one-pass save) writes the bytes of save + normalize.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import posixpath
+import re
+import subprocess
+import sys
+import textwrap
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _make_spec_module():
+    spec = importlib.util.spec_from_file_location("bench_make_spec", ROOT / "bench" / "make_spec.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run_python(code: str) -> dict:
+    """Run `code` in a fresh interpreter (cwd: the project); it prints one JSON line."""
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- (a) imports -------------------------------------------------------------------
+
+HEAVY = ("matplotlib", "pandas", "numpy", "pptx", "lxml", "openpyxl", "xlsxwriter")
+
+
+def test_cli_import_loads_no_heavy_library():
+    loaded = _run_python(f"""
+        import json, sys
+        import deckgen.cli
+        print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))
+    """)
+    assert loaded == []
+
+
+def test_full_build_does_not_import_matplotlib(tmp_path: Path):
+    spec = _make_spec_module().write_spec(8, tmp_path / "small.yaml")  # every chart type, map included
+    out = tmp_path / "small.pptx"
+    result = _run_python(f"""
+        import json, sys
+        from deckgen.cli import app
+        try:
+            app(["build", {str(spec)!r}, "-o", {str(out)!r}, "-q"])
+        except SystemExit as exc:
+            code = exc.code
+        print(json.dumps({{
+            "exit": code,
+            "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
+            # chart images (matplotlib) and previews (LibreOffice) are other commands
+            "others": sorted(m for m in ("deckgen.images", "deckgen.preview", "deckgen.watch") if m in sys.modules),
+        }}))
+    """)
+    assert result == {"exit": 0, "matplotlib": [], "others": []}
+    assert out.exists()
+
+
+# -- (b), (c) part names -------------------------------------------------------------
+
+_NUMBERED = {
+    "slide": re.compile(r"^ppt/slides/slide(\d+)\.xml$"),
+    "notes": re.compile(r"^ppt/notesSlides/notesSlide(\d+)\.xml$"),
+    "chart": re.compile(r"^ppt/charts/chart(\d+)\.xml$"),
+    "xlsx": re.compile(r"^ppt/embeddings/Microsoft_Excel_Sheet(\d+)\.xlsx$"),
+}
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def package_numbers(data: bytes) -> dict[str, list[int]]:
+    """Check the package's integrity; return the sorted numbers of each numbered part.
+
+    Asserts: no duplicate zip entry; every internal relationship target exists;
+    every content-type override names an existing part, and every part has a
+    content type (override or default by extension).
+    """
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        duplicates = [n for n, k in Counter(names).items() if k > 1]
+        assert duplicates == [], f"duplicate part names: {duplicates[:10]}"
+        present = set(names)
+        types = etree.fromstring(zf.read("[Content_Types].xml"))
+        overrides = {el.get("PartName").lstrip("/") for el in types.iter(f"{_CT}Override")}
+        defaults = {el.get("Extension").lower() for el in types.iter(f"{_CT}Default")}
+        assert sorted(overrides - present) == [], "content-type overrides without a part"
+        untyped = [n for n in names if n != "[Content_Types].xml" and n not in overrides
+                   and n.rsplit(".", 1)[-1].lower() not in defaults]
+        assert untyped == [], f"parts without a content type: {untyped[:10]}"
+        for rels in (n for n in names if n.endswith(".rels")):
+            source_dir = posixpath.dirname(posixpath.dirname(rels))  # ppt/slides/_rels/x.rels -> ppt/slides
+            for rel in etree.fromstring(zf.read(rels)).iter(f"{_REL}Relationship"):
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = rel.get("Target")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(source_dir, target))
+                assert path in present, f"{rels}: {rel.get('Id')} points to missing {path}"
+    numbers: dict[str, list[int]] = {}
+    for kind, pattern in _NUMBERED.items():
+        numbers[kind] = sorted(int(m.group(1)) for n in names if (m := pattern.match(n)))
+    return numbers
+
+
+def _contiguous(numbers: list[int], count: int) -> bool:
+    return numbers == list(range(1, count + 1))
+
+
+@pytest.fixture(scope="module")
+def deck60(tmp_path_factory):
+    from deckgen.build import build
+
+    folder = tmp_path_factory.mktemp("deck60")
+    spec = _make_spec_module().write_spec(60, folder / "deck60.yaml")
+    report = build(spec, folder / "deck60.pptx")
+    return report
+
+
+def test_linear_part_names_are_unique_contiguous_and_consistent(deck60):
+    slides = deck60.plan.slides
+    native = sum(1 for s in slides for c in s.charts if c.type != "map")  # the map is drawn with shapes
+    assert len(slides) == 60 and native > 40
+    numbers = package_numbers(deck60.path.read_bytes())
+    assert _contiguous(numbers["slide"], 60)
+    assert _contiguous(numbers["notes"], sum(1 for s in slides if s.notes)), numbers["notes"]
+    assert _contiguous(numbers["chart"], native), numbers["chart"]
+    assert _contiguous(numbers["xlsx"], native), numbers["xlsx"]
+
+
+def test_fast_partnames_continues_numbering_of_an_existing_deck(deck60, tmp_path: Path):
+    """Open a saved deck with charts and notes, add more: numbering goes on, no collision."""
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    from deckgen.package import fast_partnames, fast_relationships, fast_slide_ids
+
+    before = package_numbers(deck60.path.read_bytes())
+    prs = Presentation(str(deck60.path))
+    ids_before = [s.slide_id for s in prs.slides]
+    fast_partnames(prs)
+    fast_relationships(prs)
+    fast_slide_ids(prs)
+    layout = prs.slide_layouts[0]
+    added = 5
+    for i in range(added):
+        slide = prs.slides.add_slide(layout)
+        data = CategoryChartData()
+        data.categories = ["a", "b", "c"]
+        data.add_series("s", (0.1 * i, 0.2, 0.3))
+        slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1), Inches(4), Inches(3), data)
+        slide.notes_slide.notes_text_frame.text = f"notes {i}"
+    # a kind of part the package does not have yet starts at 1
+    assert str(prs.part.package.next_partname("/ppt/deckgen/item%d.xml")) == "/ppt/deckgen/item1.xml"
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    after = package_numbers(buffer.getvalue())  # also asserts uniqueness and valid relationships
+    for kind in ("slide", "notes", "chart", "xlsx"):
+        expected = before[kind] + list(range(max(before[kind]) + 1, max(before[kind]) + added + 1))
+        assert after[kind] == expected, (kind, after[kind][-8:])
+    reopened = Presentation(io.BytesIO(buffer.getvalue()))
+    assert len(reopened.slides) == 60 + added
+    ids = [s.slide_id for s in reopened.slides]
+    assert ids[:60] == ids_before and ids[60:] == list(range(max(ids_before) + 1, max(ids_before) + added + 1))
+    rids = [el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+            for el in reopened.part._element.sldIdLst]
+    assert len(set(rids)) == len(rids)
+    assert reopened.slides[-1].notes_slide.notes_text_frame.text == f"notes {added - 1}"
+
+
+def test_fast_partnames_avoids_numbers_taken_out_of_order(tmp_path: Path):
+    """Seeded from the highest number in use, not from the count of parts."""
+    from pptx import Presentation
+    from pptx.opc.packuri import PackURI
+
+    from deckgen.package import fast_partnames
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide.part.partname = PackURI("/ppt/slides/slide7.xml")  # a gap, as after deleting slides
+    fast_partnames(prs)
+    assert str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide8.xml"
+    assert str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide9.xml"
+
+
+def _deck_by_hand(fast: bool) -> bytes:
+    """20 slides with a chart and notes, python-pptx's way or with the linear bookkeeping."""
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    from deckgen.package import fast_partnames, fast_relationships, fast_slide_ids, normalize
+
+    prs = Presentation()
+    if fast:
+        fast_partnames(prs)
+        fast_relationships(prs)
+        fast_slide_ids(prs)
+    for i in range(20):
+        slide = prs.slides.add_slide(prs.slide_layouts[5])
+        slide.shapes.title.text = f"slide {i}"
+        data = CategoryChartData()
+        data.categories = ["a", "b"]
+        data.add_series("s", (i / 20, 0.5))
+        slide.shapes.add_chart(XL_CHART_TYPE.PIE, Inches(1), Inches(2), Inches(4), Inches(3), data)
+        slide.notes_slide.notes_text_frame.text = f"notes {i}"
+        # relating twice to the same part reuses the relationship (the index's hit path)
+        assert prs.part.relate_to(slide.part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide") \
+            == prs.part._element.sldIdLst[-1].get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return normalize(buffer.getvalue())
+
+
+def test_linear_bookkeeping_writes_the_package_python_pptx_writes():
+    """Part names, relationship ids and slide ids: the same bytes, without the n^2."""
+    assert _deck_by_hand(fast=True) == _deck_by_hand(fast=False)
+
+
+def test_relationship_index_survives_a_dropped_relationship():
+    from pptx import Presentation
+
+    from deckgen.package import fast_relationships
+
+    prs = Presentation()
+    fast_relationships(prs)
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
+    rId = prs.part.relate_to(slide.part, rel_type)
+    prs.part.rels.pop(rId)  # gone: the index must not answer with it
+    again = prs.part.relate_to(slide.part, rel_type)
+    assert again in prs.part.rels and prs.part.rels[again].target_part is slide.part
+    assert prs.part.relate_to(slide.part, rel_type) == again
+
+
+def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
+    """All the speed-ups together change no byte: a deck with every chart type and
+    the map, rendered by unpatched python-pptx and normalized, equals the build."""
+    spec = _make_spec_module().write_spec(16, tmp_path / "sixteen.yaml")
+    result = _run_python(f"""
+        import io, json
+        from deckgen import package
+        from deckgen.build import build, load, plan
+        from deckgen.errors import Warnings
+        from deckgen.render.slides import render_deck
+        from deckgen.template import open_template
+
+        loaded = load({str(spec)!r})
+        prs = open_template(loaded.template)  # no fast_* of any kind: python-pptx's own code
+        deck, _ = plan(loaded, Warnings())
+        render_deck(prs, deck, loaded.theme, Warnings(), template_name=str(loaded.template))
+        package.set_core_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+        buffer = io.BytesIO()
+        prs.save(buffer)
+        plain = package.normalize(buffer.getvalue())
+        built = build({str(spec)!r}, {str(tmp_path / "built.pptx")!r}).path.read_bytes()
+        print(json.dumps({{"same": plain == built, "size": len(built)}}))
+    """)
+    assert result["same"] and result["size"] > 100_000
+
+
+# -- linear freeforms ----------------------------------------------------------------
+
+def test_fast_freeforms_writes_the_same_xml_as_python_pptx():
+    result = _run_python("""
+        import json
+        from lxml import etree
+        from pptx import Presentation
+        from deckgen.package import fast_freeforms
+
+        def draw():
+            prs = Presentation()
+            shapes = prs.slides.add_slide(prs.slide_layouts[6]).shapes
+            builder = shapes.build_freeform(1000, 2000, scale=1.0)
+            builder.add_line_segments([(5000, 800), (9000, 7000), (3000, 9000)], close=True)
+            builder.move_to(4000, 4000)
+            builder.add_line_segments([(4500, 4000), (4500, 4500)], close=True)
+            return etree.tostring(builder.convert_to_shape(10, 20)._element)
+
+        plain = draw()
+        fast_freeforms()
+        fast_freeforms()  # idempotent
+        print(json.dumps({"same": draw() == plain, "size": len(plain)}))
+    """)
+    assert result["same"] and result["size"] > 500
+
+
+# -- one-pass save ----------------------------------------------------------------------
+
+def test_save_normalized_gives_the_bytes_of_save_then_normalize(deck60):
+    from pptx import Presentation
+
+    from deckgen.package import normalize, save_normalized
+
+    prs = Presentation(str(deck60.path))
+    prs.slides.add_slide(prs.slide_layouts[0]).notes_slide.notes_text_frame.text = "one more"
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    assert save_normalized(prs) == normalize(buffer.getvalue())
+    # and what the build wrote is already normalized
+    assert normalize(deck60.path.read_bytes()) == deck60.path.read_bytes()
+
+
+def test_fast_groups_gives_python_pptx_group_extents(tmp_path: Path):
+    """The regions map is a group: its extents, read the fast way, are python-pptx's."""
+    spec = _make_spec_module().write_spec(7, tmp_path / "seven.yaml")  # the 7th slide is the map
+    result = _run_python(f"""
+        import json
+        from pptx import Presentation
+        from pptx.oxml.ns import qn
+        from pptx.oxml.shapes.groupshape import CT_GroupShape
+        from deckgen.build import build
+
+        python_pptx = CT_GroupShape._child_extents.fget  # before build() installs fast_groups
+        path = build({str(spec)!r}, {str(tmp_path / "seven.pptx")!r}).path
+        pairs = [(list(python_pptx(g)), list(g._child_extents))
+                 for slide in Presentation(str(path)).slides for g in slide.shapes._spTree.iter(qn("p:grpSp"))]
+        print(json.dumps({{"patched": CT_GroupShape._child_extents.fget is not python_pptx, "pairs": pairs}}))
+    """)
+    assert result["patched"] and result["pairs"]
+    for python_pptx, fast in result["pairs"]:
+        assert fast == python_pptx and fast[2] > 0
+
