@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import ResultCache, survey_key
+from .codebook import Codebook, load_codebook
 from .errors import DeckgenError, Problem, SpecError, Warnings, suggest, valid_list
 from .formatting import base_text, format_number, format_percent, percent_value
-from .indicators import compute as compute_indicator
 from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .results import Result
 from .spec import Callout, Chart, Spec, load_spec, slide_context
-from .survey import Survey, load_survey
 from .theme import Theme, load_theme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,10 +31,33 @@ SPECIAL_LAYOUTS = ("title", "section", "closing")
 
 @dataclass
 class Loaded:
+    """Everything a build reads. The responses load on first use of `survey`:
+    a build whose indicator results are all cached never reads them (nor
+    imports pandas)."""
+
     spec: Spec
     theme: Theme
-    survey: Survey
+    codebook: Codebook
     template: Path
+    responses: Path | None = None
+    _survey: object = None
+
+    @property
+    def survey(self):
+        if self._survey is None:
+            from .survey import load_survey
+
+            self._survey = load_survey(self.codebook.file, self.responses)
+        return self._survey
+
+    def cache(self) -> ResultCache:
+        """The result cache for these exact data files (validated once, on first load)."""
+        data_file = self.responses or self.codebook.responses
+        try:
+            key = survey_key(Path(self.codebook.file), data_file)
+        except OSError:
+            key = None  # a missing data file: loading the survey will say so
+        return ResultCache(key)
 
 
 @dataclass
@@ -50,14 +73,14 @@ def load(spec_path: str | Path) -> Loaded:
     theme = load_theme(spec.resolve(spec.deck.theme) if spec.deck.theme else DEFAULT_THEME)
     data = spec.resolve(spec.deck.data)
     responses = spec.resolve(spec.deck.responses) if spec.deck.responses else None
-    survey = load_survey(data, responses)
+    codebook = load_codebook(data)
     template = spec.resolve(spec.deck.template) if spec.deck.template else DEFAULT_TEMPLATE
-    return Loaded(spec, theme, survey, template)
+    return Loaded(spec, theme, codebook, template, responses)
 
 
 def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
     """Problems between the spec and the data/template, all at once, with lines."""
-    spec, survey = loaded.spec, loaded.survey
+    spec, survey = loaded.spec, loaded.codebook
     doc = spec.located
     problems: list[Problem] = []
     lower = {n.lower() for n in layout_names or []}
@@ -104,7 +127,7 @@ def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
 
 def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tuple[DeckPlan, list]:
     """Compute every indicator and lay out each slide's texts."""
-    spec, survey, theme = loaded.spec, loaded.survey, loaded.theme
+    spec, survey, theme = loaded.spec, loaded.codebook, loaded.theme
     locale = spec.deck.locale
     problems: list[Problem] = []
     computed: list[tuple[SlidePlan, str, Result]] = []
@@ -112,11 +135,18 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     # one computation per distinct indicator: a deck repeats them (five callouts over
     # one multi-select question), and a Result is immutable, so slides can share it
     results: dict[str, Result] = {}
+    cache = loaded.cache()
 
-    def compute(survey: Survey, indicator) -> Result:
+    def compute(_codebook: Codebook, indicator) -> Result:
         key = indicator.model_dump_json()
         if key not in results:
-            results[key] = compute_indicator(survey, indicator)
+            cached = cache.get(key)
+            if cached is None:
+                from .indicators import compute as compute_indicator
+
+                cached = compute_indicator(loaded.survey, indicator)
+                cache.put(key, cached)
+            results[key] = cached
         return results[key]
 
     for i, s in enumerate(spec.slides):
@@ -158,6 +188,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         sp.footnote = _footnote(s.footnote, sp, survey, theme, locale)
         sp.notes = _notes(s, sp, callout_results, locale)
         slides.append(sp)
+    cache.save()
     if problems and strict_expect:
         raise SpecError(problems)
     deck = spec.deck
@@ -170,7 +201,7 @@ def _fmt(result: Result, value: float | None, locale: str) -> str:
     return format_percent(value, locale)
 
 
-def _chart_plan(chart: Chart, result: Result, survey: Survey, locale: str) -> ChartPlan:
+def _chart_plan(chart: Chart, result: Result, survey: Codebook, locale: str) -> ChartPlan:
     regions = {}
     if chart.type == "map":
         q = survey.questions[result.question]
@@ -253,14 +284,14 @@ def _callout_plan(callout: Callout, result: Result, locale: str) -> tuple[Callou
     return CalloutPlan(text_value, sentence, alt, base=base, is_count=result.is_count), number
 
 
-def _footnote(setting, sp: SlidePlan, survey: Survey, theme: Theme, locale: str) -> str | None:
+def _footnote(setting, sp: SlidePlan, survey: Codebook, theme: Theme, locale: str) -> str | None:
     """'Base : 31 collectivités répondantes' by default, from the results on the slide."""
     if setting is False:
         return None
     if isinstance(setting, str):
         return setting
     results = [c.result for c in sp.charts]
-    unit = survey.codebook.respondents
+    unit = survey.respondents
     parts = []
     for c in sp.charts:
         r = c.result

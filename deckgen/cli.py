@@ -99,6 +99,7 @@ def validate(spec: Path = SpecArg) -> None:
 
     try:
         loaded = load(spec)
+        loaded.survey  # noqa: B018 -- validate checks the data every time, cached results or not
         check(loaded, layout_names(open_template(loaded.template)))
         warnings = Warnings()
         deck, _ = plan(loaded, warnings)

@@ -19,103 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from .codebook import SEP, Question
-from .conditions import Condition, parse_condition
+from .conditions import parse_condition
 from .errors import DataError, suggest, valid_list
+from .indicator_spec import Indicator
 from .results import Result, Series
 from .survey import Survey
-
-Kind = Literal["count", "share", "ratio", "distribution", "multi", "likert", "ranking"]
-
-
-class Indicator(BaseModel):
-    """What to compute. Written in the spec under `indicator:`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Kind = Field(description="What to compute: count, share, ratio, distribution, multi, likert, ranking.")
-    question: str | None = Field(None, description="Question id (distribution, multi, likert, ranking).")
-    condition: dict[str, Any] | None = Field(
-        None, description="share/count: the condition respondents must meet, e.g. {question: logiciel, in: [libre]}."
-    )
-    filter: dict[str, Any] | None = Field(None, description="Restrict the respondents in scope (the base).")
-    base: Literal["asked", "all"] = Field(
-        "asked", description="share: divide by those asked the question (asked) or by everyone in scope (all)."
-    )
-    options: list[str] | None = Field(None, description="Show only these options/items, in this order with sort: fixed.")
-    sort: Literal["codebook", "desc", "asc", "fixed"] = Field("codebook", description="Category order.")
-    no_answer: Literal["keep", "exclude"] = Field(
-        "keep", description="Keep the 'no answer' category in the chart and its base, or exclude it."
-    )
-    top: int = Field(3, ge=1, description="ranking: share of respondents who put each item in their top N.")
-    numerator: str | None = Field(None, description="ratio: numeric question on top (e.g. budget).")
-    denominator: str | None = Field(None, description="ratio: numeric question below (e.g. population).")
-    below: float | None = Field(None, description="ratio: share of respondents whose ratio is below this.")
-    label: str | None = Field(None, description="Label of a scalar result.")
-
-    def conditions(self) -> dict[str, Condition]:
-        out = {}
-        for key in ("filter", "condition"):
-            raw = getattr(self, key)
-            if raw is not None:
-                out[key] = parse_condition(raw)
-        return out
-
-    def check(self, questions: dict[str, Question]) -> list[tuple[tuple[str, ...], str]]:
-        """Problems with this indicator for this codebook, as (key path, message)."""
-        out: list[tuple[tuple[str, ...], str]] = []
-        needs_question = {"distribution", "multi", "likert", "ranking"}
-        if self.kind in needs_question and not self.question:
-            out.append(((), f"indicator `{self.kind}` needs `question:`"))
-        if self.kind == "share" and self.condition is None:
-            out.append(((), "indicator `share` needs `condition:` (who counts), e.g. {question: q, in: [oui]}"))
-        if self.kind == "ratio":
-            for key in ("numerator", "denominator", "below"):
-                if getattr(self, key) is None:
-                    out.append(((), f"indicator `ratio` needs `{key}:`"))
-        for key in ("question", "numerator", "denominator"):
-            qid = getattr(self, key)
-            if qid is None:
-                continue
-            q = questions.get(qid)
-            if q is None:
-                out.append(((key,), f"unknown question `{qid}`{suggest(qid, questions)}; valid questions: {valid_list(questions)}"))
-                continue
-            expected = _EXPECTED_TYPES.get((self.kind, key))
-            if expected and q.type not in expected:
-                out.append(((key,), f"`{self.kind}` needs a {' or '.join(expected)} question; `{qid}` is {q.type}"))
-        for key in ("filter", "condition"):
-            raw = getattr(self, key)
-            if raw is None:
-                continue
-            try:
-                cond = parse_condition(raw)
-            except ValueError as exc:
-                out.append(((key,), str(exc)))
-                continue
-            out.extend(((key,), msg) for msg in cond.check(questions))
-        if self.options and self.question in questions:
-            q = questions[self.question]
-            codes = q.category_codes()
-            for code in self.options:
-                if code not in codes:
-                    out.append((("options",), f"`{code}` is not an option of `{q.id}`{suggest(code, codes)}; valid: {valid_list(codes)}"))
-        return out
-
-
-_EXPECTED_TYPES = {
-    ("distribution", "question"): ("single", "numeric"),
-    ("multi", "question"): ("multi",),
-    ("likert", "question"): ("likert",),
-    ("ranking", "question"): ("ranking",),
-    ("ratio", "numerator"): ("numeric",),
-    ("ratio", "denominator"): ("numeric",),
-}
 
 Compute = Callable[[Survey, Indicator], Result]
 REGISTRY: dict[str, Compute] = {}

@@ -61,3 +61,22 @@ class Result:
 
     def pairs(self, series: int = 0) -> list[tuple[str, float | None]]:
         return list(zip(self.categories, self.series[series].values))
+
+
+def result_to_dict(result: Result) -> dict:
+    """A Result as plain JSON-able data (see result_from_dict)."""
+    from dataclasses import asdict
+
+    return asdict(result)
+
+
+def result_from_dict(data: dict) -> Result:
+    fields = dict(data)
+    fields["series"] = tuple(
+        Series(s["name"], tuple(s["values"]), tuple(s["counts"]), s.get("code", ""), s.get("dont_know", False))
+        for s in fields["series"]
+    )
+    for key in ("categories", "codes", "bases"):
+        fields[key] = tuple(fields[key])
+    fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))
+    return Result(**fields)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, SpecError, suggest, valid_list
-from .indicators import Indicator
+from .indicator_spec import Indicator
 from .theme import _check_hex
 from .yamlpos import Located, load_yaml
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .indicators import Indicator
+from .indicator_spec import Indicator
 from .spec import Callout, Chart, Deck, Slide, Spec, TextBlock
 
 MODELS: list[tuple[str, type[BaseModel]]] = [

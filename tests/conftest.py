@@ -7,6 +7,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_result_cache(tmp_path_factory):
+    """Builds in tests (and their subprocesses) cache results in a folder of their own."""
+    os.environ["DECKGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("deckgen-cache"))
 DATA = ROOT / "data" / "barometre-2021"
 CODEBOOK = DATA / "codebook.yaml"
 SPEC = ROOT / "config" / "barometre-2021.yaml"

@@ -1,0 +1,91 @@
+"""Indicator results cached on disk, keyed by the exact bytes of the survey.
+
+The daily loop is "edit the YAML, rebuild, look": the data rarely change between
+two builds, so recomputing every indicator (and importing pandas to do it) is
+wasted time. Results are stored per survey under a key made of the codebook's
+and the responses' bytes and deckgen's version: any change to the data, to the
+codebook or to deckgen gives a new key, so a cached result is never stale. A
+result enters the cache only after the data loaded and passed every check.
+
+The cache lives in $DECKGEN_CACHE_DIR, else $XDG_CACHE_HOME/deckgen, else
+~/.cache/deckgen. DECKGEN_NO_CACHE=1 turns it off. Anything wrong with a cache
+file (unreadable, corrupt, another format) only means a cache miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+from .results import Result, result_from_dict, result_to_dict
+
+FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("DECKGEN_NO_CACHE"):
+        return None
+    if os.environ.get("DECKGEN_CACHE_DIR"):
+        return Path(os.environ["DECKGEN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "deckgen"
+
+
+def survey_key(*files: Path) -> str:
+    digest = hashlib.sha256(f"deckgen {__version__} cache {FORMAT}\n".encode())
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0")
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+class ResultCache:
+    """Results of one survey version, by indicator (its canonical JSON)."""
+
+    def __init__(self, key: str | None, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else cache_dir()
+        self.path = self.folder / f"results-{key}.json" if (self.folder and key) else None
+        self._data: dict[str, dict] = self._read()
+        self.dirty = False
+
+    def _read(self) -> dict[str, dict]:
+        if self.path is None or not self.path.is_file():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return data["results"] if data.get("format") == FORMAT else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def get(self, key: str) -> Result | None:
+        raw = self._data.get(key)
+        if raw is None:
+            return None
+        try:
+            return result_from_dict(raw)
+        except (TypeError, KeyError, ValueError):
+            return None
+
+    def put(self, key: str, result: Result) -> None:
+        self._data[key] = result_to_dict(result)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache if it changed; failing to write it is never an error."""
+        if self.path is None or not self.dirty:
+            return
+        from .errors import DeckgenError
+        from .package import write_atomic
+
+        text = json.dumps({"format": FORMAT, "results": self._data}, ensure_ascii=False, sort_keys=True)
+        try:
+            write_atomic(text.encode("utf-8"), self.path)
+            self.dirty = False
+        except (DeckgenError, OSError):
+            pass
