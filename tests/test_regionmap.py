@@ -19,6 +19,7 @@ from deckgen.render.regionmap import (
     _load_regions_cached,
     add_region_map,
     bin_label,
+    clear_caches,
     compute_bins,
     load_regions,
 )
@@ -324,3 +325,85 @@ def test_map_deck_passes_openxml_audit(drawn, tmp_path: Path) -> None:
                           timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "violation" not in proc.stdout
+
+
+# --------------------------------------------------------------------------- cached drawing
+
+_OTHER_THEME = Theme(colors={"map_line": "334455", "muted": "101010",
+                             "map_scale": ["ffeeaa", "cc8800"]},
+                     fonts={"body": "Georgia"}, sizes={"chart_legend": 10, "chart_label": 9})
+_CASES = [
+    (RECT, COUNTS, {"legend_title": "Collectivités répondantes", "alt_text": "x"}),
+    (RECT, {"84": 250, "11": 1}, {"legend_title": "Répondants & <co>", "show_counts": True}),
+    (Rect(0, 0, inches(4), inches(6)), COUNTS, {"legend_title": "", "show_counts": True,
+                                                "unit": ("collectivité", "collectivités")}),
+    (Rect(inches(1), inches(2), inches(11), inches(2.5)), dict.fromkeys(CODES, 3),
+     {"legend_title": "Un titre assez long pour passer sur deux lignes de légende"}),
+    (Rect(123_457, 987_653, 7_654_321, 4_444_441), {}, {"legend_title": "Personne"}),
+    (RECT, COUNTS, {"legend_title": "Collectivités répondantes", "show_counts": True}),
+    (RECT, {"84": 5, "93": 1}, {"legend_title": "Collectivités répondantes", "show_counts": True,
+                                "theme": _OTHER_THEME}),
+]
+
+
+def _map_slides(theme: Theme, cases, *, cold: bool, holes: bool, nested: bool = False) -> list[bytes]:
+    """The slide XML of one map per slide; `cold`: with empty caches for each map;
+    `nested`: the map in a group (which python-pptx resizes to hold it)."""
+    prs = Presentation()
+    out = []
+    for rect, counts, kwargs in cases:
+        slide = prs.slides.add_slide(prs.slide_layouts[1])  # title and content: ids 2 and 3
+        if holes:  # ids 2 and 3 free again, 4 and 5 taken: the group and a freeform take
+            # the holes (python-pptx gives them the smallest free id), the others go on at 6
+            slide.shapes.add_textbox(0, 0, 100, 100).text = "id 4"
+            slide.shapes.add_textbox(0, 0, 100, 100).text = "id 5"
+            for shape in list(slide.placeholders):
+                shape._element.getparent().remove(shape._element)
+        if cold:
+            clear_caches()
+        kwargs = dict(kwargs)
+        shapes = slide.shapes
+        if nested:
+            shapes = shapes.add_group_shape().shapes
+            shapes.add_textbox(inches(0.1), inches(0.1), inches(1), inches(1)).text = "in the group"
+        add_region_map(shapes, rect, counts, kwargs.pop("theme", theme), **kwargs)
+        slide.shapes.add_textbox(0, 0, 100, 100).text = "after the map"
+        out.append(slide.part.blob)
+    return out
+
+
+@pytest.mark.parametrize(("holes", "nested"), [(False, False), (True, False), (False, True)],
+                         ids=["plain", "id-holes", "in-a-group"])
+def test_cached_maps_write_the_xml_of_maps_drawn_from_scratch(theme: Theme, holes: bool, nested: bool) -> None:
+    """Outlines and shapes cloned from a previous map: the very bytes of a map drawn
+    by python-pptx alone (the first one, with empty caches), ids included."""
+    cold = _map_slides(theme, _CASES, cold=True, holes=holes, nested=nested)
+    clear_caches()
+    warm = _map_slides(theme, _CASES[::-1] + _CASES, cold=False, holes=holes, nested=nested)
+    assert warm[len(_CASES):] == cold  # every shape cloned
+    assert warm[: len(_CASES)] == cold[::-1]  # some built, some cloned
+    if holes:
+        assert b'<p:cNvPr id="2" name="Carte des r' in cold[0]
+        assert b'<p:cNvPr id="3" name="R\xc3\xa9gion 75' in cold[0]
+        assert b'<p:cNvPr id="6" name="R\xc3\xa9gion 76' in cold[0]
+
+
+def test_second_map_clones_its_freeforms(theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next map at the same scale goes through no FreeformBuilder: that is the saving."""
+    from pptx.shapes.shapetree import _BaseGroupShapes
+
+    clear_caches()
+    _, slide = _slide()
+    add_region_map(slide.shapes, RECT, COUNTS, theme, legend_title="x", show_counts=True)
+
+    def no_builder(*_args, **_kwargs):
+        raise AssertionError("freeform built again")
+
+    monkeypatch.setattr(_BaseGroupShapes, "build_freeform", no_builder)
+    _, slide = _slide()
+    group = add_region_map(slide.shapes, RECT, {"84": 1, "94": 7}, theme, legend_title="x")
+    fills = {s.name.split()[1]: str(s.fill.fore_color.rgb) for s in _freeforms(group)}
+    assert len(fills) == 13
+    assert fills["94"] == theme.colors.map_scale[-1] and fills["11"] == theme.colors.map_empty
+    ids = [int(v) for v in slide.shapes._spTree.xpath("//p:cNvPr/@id")]
+    assert len(ids) == len(set(ids))

@@ -7,12 +7,20 @@ legend beside it, all inside the Rect the caller gives.
 
 Boundaries come from data/geo/regions.geojson (IGN ADMIN EXPRESS via
 france-geojson, Licence Ouverte; see data/geo/README.md).
+
+Drawing is cached at two levels, so a deck with many maps pays for the
+geometry once (see `add_region_map`): the projected, simplified outlines per
+(boundaries file, scale), and the XML of each shape python-pptx writes, cloned
+for the next map with only its id, name, position, size and colours changed.
+The bytes are those python-pptx writes for the same calls.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import math
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -279,6 +287,22 @@ def _drop_theme_style(shape: Any) -> None:
         shape._element.remove(style)
 
 
+_XFRM_HOLDERS = (qn("p:spPr"), qn("p:grpSpPr"))
+_P_XFRM = qn("p:xfrm")
+
+
+def _child_xfrm(child: Any) -> Any:
+    """The first of `./p:spPr/a:xfrm | ./p:grpSpPr/a:xfrm | ./p:xfrm` in document order, or None."""
+    for element in child:
+        if element.tag == _P_XFRM:
+            return element
+        if element.tag in _XFRM_HOLDERS:
+            xfrm = element.find(qn("a:xfrm"))
+            if xfrm is not None:
+                return xfrm
+    return None
+
+
 def fit_group_transform(group: GroupShape) -> Rect:
     """Set the group's off/ext and chOff/chExt to the exact box of its children.
 
@@ -288,10 +312,10 @@ def fit_group_transform(group: GroupShape) -> Rect:
     """
     boxes = []
     for child in group._element.iter_shape_elms():
-        xfrm = child.xpath("./p:spPr/a:xfrm | ./p:grpSpPr/a:xfrm | ./p:xfrm")
-        if not xfrm:
+        xfrm = _child_xfrm(child)
+        if xfrm is None:
             continue
-        off, ext = xfrm[0].find(qn("a:off")), xfrm[0].find(qn("a:ext"))
+        off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
         if off is None or ext is None:
             continue
         x, y = int(off.get("x")), int(off.get("y"))
@@ -317,6 +341,253 @@ def fit_group_transform(group: GroupShape) -> Rect:
     for tag in ("a:off", "a:ext", "a:chOff", "a:chExt"):
         xfrm.append(xfrm.find(qn(tag)))
     return Rect(left, top, right - left, bottom - top)
+
+
+# --------------------------------------------------------------------------- caches
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """One region drawn at one scale, in EMU from the map's top-left corner.
+
+    `contours` are the simplified, oriented rings the freeform is made of (none:
+    the region vanishes at this scale); `corner` is the top-left corner of their
+    box (the freeform's offset); `anchor` is the centroid of its largest
+    polygon, where a count label goes.
+    """
+
+    region: Region
+    contours: tuple[tuple[tuple[int, int], ...], ...]
+    corner: tuple[int, int] | None
+    anchor: tuple[int, int] | None
+
+
+@lru_cache(maxsize=8)
+def _geo_box(path: str) -> tuple[float, float, float, float]:
+    """(left, top, width, height) of all the projected boundaries of `path`."""
+    regions = _load_regions_cached(path)
+    xs = [x for r in regions for poly in r.polygons for ring in poly for x, _ in ring]
+    ys = [y for r in regions for poly in r.polygons for ring in poly for _, y in ring]
+    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+
+
+@lru_cache(maxsize=32)
+def _outlines(path: str, scale: float, left: float = 0, top: float = 0) -> tuple[_Outline, ...]:
+    """Every region of `path` at `scale`, in drawing order (larger regions first).
+
+    Points are in EMU from (`left`, `top`), the map's top-left corner, or from
+    (0, 0): a map drawn at whole (left, top) adds those integers to every point,
+    which changes no distance or area, so simplification and orientation are
+    those of the absolute points and one set of outlines serves every position.
+    """
+    geo_left, geo_top, _, _ = _geo_box(path)
+
+    def to_emu(point: Point) -> tuple[int, int]:
+        return left + round((point[0] - geo_left) * scale), top + round((point[1] - geo_top) * scale)
+
+    outlines = []
+    # Larger regions first: enclaves and small neighbours are drawn on top.
+    for region in sorted(_load_regions_cached(path), key=lambda r: -r.outer_area):
+        contours: list[tuple[tuple[int, int], ...]] = []
+        for polygon in region.polygons:
+            for i, ring in enumerate(polygon):
+                pts = _simplify([to_emu(p) for p in ring], MIN_POINT_STEP)
+                if len(pts) < 3 or abs(_signed_area(pts)) < MIN_POINT_STEP**2:
+                    if i == 0:
+                        break  # outer ring vanished: skip the island with its holes
+                    continue
+                # Outer rings one way, holes the other: a hole then stays a hole
+                # under both the even-odd and the non-zero fill rule.
+                if (_signed_area(pts) > 0) != (i == 0):
+                    pts.reverse()
+                contours.append(tuple(pts))
+        corner = anchor = None
+        if contours:
+            corner = (min(x for contour in contours for x, _ in contour),
+                      min(y for contour in contours for _, y in contour))
+            largest = max(region.polygons, key=lambda poly: abs(_signed_area(poly[0])))
+            anchor = to_emu(_centroid(largest[0]))
+        outlines.append(_Outline(region, tuple(contours), corner, anchor))
+    return tuple(outlines)
+
+
+#: Shapes as python-pptx wrote them, to clone: legend squares and text boxes by style,
+#: freeforms by (boundaries file, scale) then region code, for the latest few scales.
+_SMALL_LIMIT = 512
+_FREEFORM_SCALES = 8
+_small_prototypes: dict[tuple, Any] = {}
+_freeform_prototypes: OrderedDict[tuple[str, float], dict[str, Any]] = OrderedDict()
+
+_P_NVSPPR, _P_CNVPR, _P_SPPR = qn("p:nvSpPr"), qn("p:cNvPr"), qn("p:spPr")
+_A_XFRM, _A_OFF, _A_EXT = qn("a:xfrm"), qn("a:off"), qn("a:ext")
+_A_SOLIDFILL, _A_LN, _A_SRGBCLR = qn("a:solidFill"), qn("a:ln"), qn("a:srgbClr")
+
+
+def clear_caches() -> None:
+    """Forget cached outlines and shape prototypes (the next map is drawn from scratch)."""
+    _geo_box.cache_clear()
+    _outlines.cache_clear()
+    _small_prototypes.clear()
+    _freeform_prototypes.clear()
+
+
+class _ShapeIds:
+    """The ids python-pptx would give the next shapes of one slide, without a scan each.
+
+    python-pptx reads every `@id` of the slide for each shape it adds: a freeform
+    or a group gets the smallest free id (`CT_GroupShape._next_shape_id`), a text
+    box or an autoshape one more than the largest (`_BaseShapes._next_shape_id`).
+    This reads them once and is told of every shape added since.
+    """
+
+    def __init__(self, element: Any) -> None:
+        self._used = {int(v) for v in element.xpath("//@id") if v.isdigit()}
+        self._max = max(self._used, default=0)
+        self._free = 1
+
+    def add(self, shape_id: int) -> int:
+        self._used.add(shape_id)
+        self._max = max(self._max, shape_id)
+        return shape_id
+
+    def smallest_free(self) -> int:
+        while self._free in self._used:
+            self._free += 1
+        return self.add(self._free)
+
+    def after_largest(self) -> int:
+        return self.add(self._max + 1)
+
+
+def _xfrm_parts(sp: Any) -> tuple[Any, Any, Any] | None:
+    """(cNvPr, a:off, a:ext) of a `p:sp`, or None if it is not shaped that way."""
+    nv, sppr = sp.find(_P_NVSPPR), sp.find(_P_SPPR)
+    xfrm = sppr.find(_A_XFRM) if sppr is not None else None
+    if nv is None or xfrm is None:
+        return None
+    cnvpr, off, ext = nv.find(_P_CNVPR), xfrm.find(_A_OFF), xfrm.find(_A_EXT)
+    if cnvpr is None or off is None or ext is None:
+        return None
+    return cnvpr, off, ext
+
+
+def _fill_colours(sp: Any) -> tuple[Any, Any] | None:
+    """The `a:srgbClr` of a freeform's fill and of its outline, or None."""
+    sppr = sp.find(_P_SPPR)
+    fill, line = sppr.find(_A_SOLIDFILL), sppr.find(_A_LN)
+    line_fill = line.find(_A_SOLIDFILL) if line is not None else None
+    if fill is None or line_fill is None or len(fill) != 1 or len(line_fill) != 1:
+        return None
+    if fill[0].tag != _A_SRGBCLR or line_fill[0].tag != _A_SRGBCLR:
+        return None
+    return fill[0], line_fill[0]
+
+
+def _is_emu(*values: Any) -> bool:
+    return all(type(v) is int for v in values)
+
+
+def _remember(store: dict, key: Any, sp: Any, limit: int) -> None:
+    if _xfrm_parts(sp) is None:
+        return  # not the structure _clone knows: keep going through python-pptx
+    if len(store) >= limit:
+        store.clear()
+    store[key] = copy.deepcopy(sp)
+
+
+def _clone(tree: _BaseGroupShapes, prototype: Any, shape_id: int, name: str,
+           x: int, y: int, cx: int | None = None, cy: int | None = None) -> Any:
+    """A copy of `prototype` appended to `tree` as python-pptx appends a shape."""
+    sp = copy.deepcopy(prototype)
+    cnvpr, off, ext = _xfrm_parts(sp)  # type: ignore[misc]  # checked by _remember
+    cnvpr.set("id", str(shape_id))
+    cnvpr.set("name", name)
+    off.set("x", str(x))
+    off.set("y", str(y))
+    if cx is not None and cy is not None:
+        ext.set("cx", str(cx))
+        ext.set("cy", str(cy))
+    tree._grpSp.insert_element_before(sp, "p:extLst")
+    return sp
+
+
+def _add_text(tree: _BaseGroupShapes, ids: _ShapeIds, left: int, top: int, width: int,
+              height: int, name: str, text: str, **style: Any) -> None:
+    """`tree.add_textbox` + name + `_style_text`, or the clone of one such text box."""
+    key = ("text", text, *sorted(style.items()))
+    prototype = _small_prototypes.get(key)
+    if prototype is not None and _is_emu(left, top, width, height):
+        _clone(tree, prototype, ids.after_largest(), name, left, top, width, height)
+        return
+    box = tree.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
+    ids.add(box.shape_id)
+    box.name = name
+    _style_text(box.text_frame, text, **style)
+    _remember(_small_prototypes, key, box._element, _SMALL_LIMIT)
+
+
+def _add_square(tree: _BaseGroupShapes, ids: _ShapeIds, left: int, top: int, size: int,
+                name: str, color: str, outline: str | None) -> None:
+    """A legend square: filled, outlined in `outline` (0.5 pt) or not outlined."""
+    key = ("square", color, outline)
+    prototype = _small_prototypes.get(key)
+    if prototype is not None and _is_emu(left, top, size):
+        _clone(tree, prototype, ids.after_largest(), name, left, top, size, size)
+        return
+    sq = tree.add_shape(MSO_SHAPE.RECTANGLE, Emu(left), Emu(top), Emu(size), Emu(size))
+    ids.add(sq.shape_id)
+    sq.name = name
+    sq.fill.solid()
+    sq.fill.fore_color.rgb = _rgb(color)
+    if outline is not None:
+        sq.line.color.rgb = _rgb(outline)  # a pale square needs an outline
+        sq.line.width = Pt(0.5)
+    else:
+        sq.line.fill.background()
+    _drop_theme_style(sq)
+    _remember(_small_prototypes, key, sq._element, _SMALL_LIMIT)
+
+
+def _add_region(tree: _BaseGroupShapes, ids: _ShapeIds, outline: _Outline, key: tuple[str, float] | None,
+                left: int, top: int, fill: str, line: str) -> None:
+    """The freeform of one region, built by python-pptx or cloned from the last one built.
+
+    The outline's points are from (`left`, `top`); `key` (boundaries file, scale)
+    names its prototypes, None: none (build it, keep nothing).
+    """
+    name = f"Région {outline.region.code} {outline.region.name}"
+    shapes = _freeform_prototypes.get(key) if key is not None else None
+    prototype = shapes.get(outline.region.code) if shapes is not None else None
+    if prototype is not None and _is_emu(left, top):
+        _freeform_prototypes.move_to_end(key)
+        x0, y0 = outline.corner  # type: ignore[misc]  # set whenever there are contours
+        sp = _clone(tree, prototype, ids.smallest_free(), name, left + x0, top + y0)
+        fill_clr, line_clr = _fill_colours(sp)  # type: ignore[misc]  # checked when remembered
+        fill_clr.set("val", str(_rgb(fill)))
+        line_clr.set("val", str(_rgb(line)))
+        return
+    contours = [[(left + x, top + y) for x, y in contour] for contour in outline.contours]
+    builder = tree.build_freeform(*contours[0][0], scale=1.0)
+    builder.add_line_segments(contours[0][1:], close=True)
+    for contour in contours[1:]:
+        builder.move_to(*contour[0])
+        builder.add_line_segments(contour[1:], close=True)
+    shape = builder.convert_to_shape()
+    ids.add(shape.shape_id)
+    shape.name = name
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = _rgb(fill)
+    shape.line.color.rgb = _rgb(line)
+    shape.line.width = Pt(_LINE_WIDTH_PT)
+    _drop_theme_style(shape)
+    if key is None or not _is_emu(left, top) or _fill_colours(shape._element) is None:
+        return
+    if key not in _freeform_prototypes:
+        while len(_freeform_prototypes) >= _FREEFORM_SCALES:
+            _freeform_prototypes.popitem(last=False)
+        _freeform_prototypes[key] = {}
+    _freeform_prototypes.move_to_end(key)
+    _remember(_freeform_prototypes[key], outline.region.code, shape._element, _SMALL_LIMIT)
 
 
 # --------------------------------------------------------------------------- the map
@@ -402,10 +673,8 @@ def add_region_map(
 
     # ---- map scale: fit the projected bounding box, keep the aspect ratio
     pad = points(1)  # half the outline width and some: strokes stay inside rect
-    xs = [x for r in regions for poly in r.polygons for ring in poly for x, _ in ring]
-    ys = [y for r in regions for poly in r.polygons for ring in poly for _, y in ring]
-    geo_left, geo_top = min(xs), min(ys)
-    geo_w, geo_h = max(xs) - geo_left, max(ys) - geo_top
+    path = str(Path(geojson).resolve())
+    geo_left, geo_top, geo_w, geo_h = _geo_box(path)
     avail_w = rect.width - legend_w - gap - 2 * pad
     avail_h = rect.height - 2 * pad
     if avail_w <= inches(0.5) or avail_h <= inches(0.5):
@@ -419,92 +688,57 @@ def add_region_map(
     map_left = rect.left + pad + max(0, (rect.width - total_w) // 2)
     map_top = rect.top + pad + (avail_h - map_h) // 2
 
-    def to_emu(point: Point) -> tuple[int, int]:
-        return (
-            map_left + round((point[0] - geo_left) * scale),
-            map_top + round((point[1] - geo_top) * scale),
-        )
-
     group = shapes.add_group_shape()
     group.name = "Carte des régions"
     tree = group.shapes
+    ids = _ShapeIds(group._element)
 
-    # Larger regions first: enclaves and small neighbours are drawn on top.
-    for region in sorted(regions, key=lambda r: -r.outer_area):
+    # Outlines from the map's corner, shared by every map of that scale; from the
+    # slide's, should the corner not be a whole number of EMU (not shared then).
+    shared = _is_emu(map_left, map_top)
+    dx, dy = (map_left, map_top) if shared else (0, 0)
+    outlines = _outlines(path, scale) if shared else _outlines(path, scale, map_left, map_top)
+    for outline in outlines:
+        if not outline.contours:
+            continue
+        region = outline.region
         count = clean.get(region.code, 0)
         fill = next((b.color for b in bins if b.contains(count)), colors.map_empty)
-        contours: list[list[tuple[int, int]]] = []
-        for polygon in region.polygons:
-            for i, ring in enumerate(polygon):
-                pts = _simplify([to_emu(p) for p in ring], MIN_POINT_STEP)
-                if len(pts) < 3 or abs(_signed_area(pts)) < MIN_POINT_STEP**2:
-                    if i == 0:
-                        break  # outer ring vanished: skip the island with its holes
-                    continue
-                # Outer rings one way, holes the other: a hole then stays a hole
-                # under both the even-odd and the non-zero fill rule.
-                if (_signed_area(pts) > 0) != (i == 0):
-                    pts.reverse()
-                contours.append(pts)
-        if not contours:
-            continue
-        builder = tree.build_freeform(*contours[0][0], scale=1.0)
-        builder.add_line_segments(contours[0][1:], close=True)
-        for contour in contours[1:]:
-            builder.move_to(*contour[0])
-            builder.add_line_segments(contour[1:], close=True)
-        shape = builder.convert_to_shape()
-        shape.name = f"Région {region.code} {region.name}"
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(fill)
-        shape.line.color.rgb = _rgb(colors.map_line)
-        shape.line.width = Pt(_LINE_WIDTH_PT)
-        _drop_theme_style(shape)
+        _add_region(tree, ids, outline, (path, scale) if shared else None, dx, dy, fill, colors.map_line)
 
         label = format_number(count) if show_counts and count > 0 else ""
-        if label:
-            largest = max(region.polygons, key=lambda poly: abs(_signed_area(poly[0])))
-            cx, cy = to_emu(_centroid(largest[0]))
+        if label and outline.anchor is not None:
+            cx, cy = dx + outline.anchor[0], dy + outline.anchor[1]
             size = sizes.chart_label
             w, h = _text_width(label, size) + points(4), points(size * 1.4)
             left = min(max(cx - w // 2, map_left), map_left + map_w - w)
             top = min(max(cy - h // 2, map_top), map_top + map_h - h)
-            box = tree.add_textbox(Emu(left), Emu(top), Emu(w), Emu(h))
-            box.name = f"Étiquette {region.code}"
             text_color = colors.on_primary if _luminance(fill) < 0.3 else colors.text
-            _style_text(box.text_frame, label, font=fonts.body, size=size, color=text_color,
-                        bold=True, align=PP_ALIGN.CENTER)
+            _add_text(tree, ids, left, top, w, h, f"Étiquette {region.code}", label,
+                      font=fonts.body, size=size, color=text_color, bold=True, align=PP_ALIGN.CENTER)
 
     # ---- legend, right of the map, centred on it vertically
     legend_left = map_left + map_w + pad + gap
     legend_top = rect.top + max(0, (rect.height - legend_h) // 2)
     if legend_title:
-        title_box = tree.add_textbox(Emu(legend_left), Emu(legend_top), Emu(legend_w),
-                                     Emu(title_h - title_gap))
-        title_box.name = "Légende titre"
-        _style_text(title_box.text_frame, legend_title, font=fonts.body, size=legend_size,
-                    color=colors.text, bold=True, wrap=True)
+        _add_text(tree, ids, legend_left, legend_top, legend_w, title_h - title_gap, "Légende titre",
+                  legend_title, font=fonts.body, size=legend_size, color=colors.text, bold=True, wrap=True)
     y = legend_top + title_h
     for color, text in entries:
-        sq = tree.add_shape(MSO_SHAPE.RECTANGLE, Emu(legend_left), Emu(y + (row - square) // 2),
-                            Emu(square), Emu(square))
-        sq.name = f"Légende {text}"
-        sq.fill.solid()
-        sq.fill.fore_color.rgb = _rgb(color)
-        if color == colors.map_empty:
-            sq.line.color.rgb = _rgb(colors.muted)  # a pale square needs an outline
-            sq.line.width = Pt(0.5)
-        else:
-            sq.line.fill.background()
-        _drop_theme_style(sq)
+        outline_color = colors.muted if color == colors.map_empty else None
+        _add_square(tree, ids, legend_left, y + (row - square) // 2, square, f"Légende {text}", color,
+                    outline_color)
         text_left = legend_left + square + square_gap
-        box = tree.add_textbox(Emu(text_left), Emu(y), Emu(legend_left + legend_w - text_left),
-                               Emu(row))
-        box.name = f"Légende texte {text}"
-        _style_text(box.text_frame, text, font=fonts.body, size=legend_size, color=colors.text)
+        _add_text(tree, ids, text_left, y, legend_left + legend_w - text_left, row,
+                  f"Légende texte {text}", text, font=fonts.body, size=legend_size, color=colors.text)
         y += row
 
     fit_group_transform(group)
+    parent = group._element.getparent()
+    if parent is not None and parent.tag == qn("p:grpSp"):
+        # python-pptx resizes the groups holding this one after each shape it adds
+        # in it; cloned shapes are added without: resize them once, now it is complete.
+        parent.recalculate_extents()
     descr = alt_text if alt_text else default_alt_text(clean, regions, legend_title, labels)
     group._element.nvGrpSpPr.cNvPr.set("descr", descr)
     return group
