@@ -401,6 +401,7 @@ def build(
     from .package import (
         fast_freeforms,
         fast_groups,
+        fast_oxml,
         fast_partnames,
         fast_relationships,
         fast_slide_ids,
@@ -425,6 +426,7 @@ def build(
     fast_slide_ids(prs)
     fast_freeforms()
     fast_groups()
+    fast_oxml()
     render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
     if strict and warnings:
         raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])
