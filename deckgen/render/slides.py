@@ -82,46 +82,39 @@ def _drop_unused(slide, used: set[int]) -> None:
             ph._element.getparent().remove(ph._element)
 
 
-def _title_slide(slide, sp: SlidePlan, deck: DeckPlan, theme: Theme) -> None:
-    title, others = _placeholders(slide)
+def _fill(slide, title: str, bodies: list[list[str]]) -> None:
+    """Title into the title placeholder, each body (its paragraphs) into the next
+    placeholder in idx order; placeholders left without text are removed."""
+    placeholder, others = _placeholders(slide)
     used = set()
-    if title is not None:
-        _set(title, sp.title)
+    if placeholder is not None:
+        _set(placeholder, title)
         used.add(0)
-    lines = [sp.subtitle or deck.subtitle or "", "\n".join(t for t in sp.text if isinstance(t, str))]
-    for ph, text in zip(others, lines):
-        if text:
-            _set(ph, text)
-            used.add(ph.placeholder_format.idx)
+    for ph, paragraphs in zip(others, bodies):
+        if not any(paragraphs):
+            continue
+        tf = ph.text_frame
+        tf.text = paragraphs[0]
+        for line in paragraphs[1:]:
+            tf.add_paragraph().text = line
+        used.add(ph.placeholder_format.idx)
     _drop_unused(slide, used)
+
+
+def _plain_text(sp: SlidePlan) -> list[str]:
+    return [t for t in sp.text if isinstance(t, str)]
+
+
+def _title_slide(slide, sp: SlidePlan, deck: DeckPlan, theme: Theme) -> None:
+    _fill(slide, sp.title, [[sp.subtitle or deck.subtitle or ""], ["\n".join(_plain_text(sp))]])
 
 
 def _section_slide(slide, sp: SlidePlan, theme: Theme) -> None:
-    title, others = _placeholders(slide)
-    used = set()
-    if title is not None:
-        _set(title, sp.title)
-        used.add(0)
-    if others and sp.section_number:
-        _set(others[0], sp.section_number)
-        used.add(others[0].placeholder_format.idx)
-    _drop_unused(slide, used)
+    _fill(slide, sp.title, [[sp.section_number or ""]])
 
 
 def _closing_slide(slide, sp: SlidePlan, theme: Theme) -> None:
-    title, others = _placeholders(slide)
-    used = set()
-    if title is not None:
-        _set(title, sp.title)
-        used.add(0)
-    body = [t for t in sp.text if isinstance(t, str)]
-    if others and body:
-        tf = others[0].text_frame
-        tf.text = body[0]
-        for line in body[1:]:
-            tf.add_paragraph().text = line
-        used.add(others[0].placeholder_format.idx)
-    _drop_unused(slide, used)
+    _fill(slide, sp.title, [_plain_text(sp)])
 
 
 # -- content ---------------------------------------------------------------------
