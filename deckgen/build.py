@@ -26,7 +26,6 @@ from .theme import Theme, load_theme
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TEMPLATE = ROOT / "layouts" / "deckgen-template.pptx"
 DEFAULT_THEME = ROOT / "config" / "theme.yaml"
-SPECIAL_LAYOUTS = ("title", "section", "closing")
 
 
 @dataclass
@@ -53,11 +52,12 @@ class Loaded:
     def cache(self) -> ResultCache:
         """The result cache for these exact data files (validated once, on first load)."""
         data_file = self.responses or self.codebook.responses
+        files = (Path(self.codebook.file), data_file)
         try:
-            key = survey_key(Path(self.codebook.file), data_file)
+            key = survey_key(*files)
         except OSError:
             key = None  # a missing data file: loading the survey will say so
-        return ResultCache(key)
+        return ResultCache(key, files=files)
 
 
 @dataclass
@@ -106,6 +106,10 @@ def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
                     problems.append(doc.problem(cat + ("type",), "a `map` chart needs a `distribution` indicator over a question whose options carry `insee` region codes", context=ctx))
             if chart.type == "stacked100" and chart.indicator.kind != "likert":
                 problems.append(doc.problem(cat + ("type",), f"`stacked100` shows a `likert` indicator, not `{chart.indicator.kind}`", context=ctx))
+            if chart.indicator.kind == "likert" and chart.type != "stacked100":
+                problems.append(doc.problem(cat + ("type",), f"a `likert` indicator has a series per scale level: show it as `stacked100`, not `{chart.type}`", context=ctx))
+            if chart.indicator.kind == "count":
+                problems.append(doc.problem(cat + ("indicator", "kind"), "a `count` is one number of respondents: show it as a callout, not a chart", context=ctx))
             if chart.type in ("pie", "doughnut") and chart.indicator.kind != "distribution":
                 problems.append(doc.problem(cat + ("type",), f"a {chart.type} shows parts of a whole: use a `distribution` indicator, not `{chart.indicator.kind}`", context=ctx))
         for j, callout in enumerate(slide.callouts):
@@ -119,10 +123,23 @@ def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
                 codes = q.category_codes() if q else []
                 if q is not None and callout.option not in codes:
                     problems.append(doc.problem(cat + ("option",), f"`{callout.option}` is not an option of `{q.id}`{suggest(callout.option, codes)}; valid: {valid_list(codes)}", context=ctx))
+                elif q is not None and not _kept(callout.indicator, q, callout.option):
+                    problems.append(doc.problem(cat + ("option",), f"`{callout.option}` is left out by this indicator (its `options:` or `no_answer: exclude`): add it there or pick another", context=ctx))
             elif callout.indicator.kind in ("distribution", "multi", "likert", "ranking"):
                 problems.append(doc.problem(cat + ("indicator",), f"a callout shows one number: with a `{callout.indicator.kind}` indicator, name the `option:` to show", context=ctx))
     if problems:
         raise SpecError(problems)
+
+
+def _kept(indicator, question, code: str) -> bool:
+    """Whether `code` survives the indicator's own selection of categories."""
+    if indicator.options and code not in indicator.options:
+        return False
+    if indicator.no_answer == "exclude":
+        category = next((c for c in question.categories() if c.code == code), None)
+        if category is not None and (getattr(category, "no_answer", False) or getattr(category, "dont_know", False)):
+            return False
+    return True
 
 
 def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tuple[DeckPlan, list]:
@@ -166,7 +183,10 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                     "check the filter",
                     context=sp.label,
                 ))
-            elif result.base < theme.small_base_threshold:
+            elif any(v is None for v in result.series[0].values):
+                empty = [c for c, v in zip(result.categories, result.series[0].values) if v is None]
+                warnings.add(f"chart {j + 1}: empty base for {', '.join(empty)}: left blank", context=sp.label)
+            if 0 < result.base < theme.small_base_threshold:
                 warnings.add(f"small base: {result.base} {result.respondents} (under {theme.small_base_threshold})", context=sp.label)
         callout_results = []
         for j, callout in enumerate(s.callouts):
@@ -299,21 +319,22 @@ def _footnote(setting, sp: SlidePlan, survey: Codebook, theme: Theme, locale: st
         who = f" ({r.filter_text})" if r.filter_text else ""
         text = f"{label}{base_text(r.base, unit, locale)}{who}"
         for item, n, cond in r.item_bases:
-            # a codebook base_label may place the base itself: "s'appliquent seulement aux {n} communes"
-            text += f" ; {item} : {cond.format(n=n)}" if "{n}" in cond else f" ; {item} : base {n}" + (f" ({cond})" if cond else "")
+            text += " ; " + item_base_text(item, n, cond, locale)
         if r.multiple:
             text += " ; plusieurs réponses possibles" if locale == "fr" else "; several answers possible"
-        if r.base < theme.small_base_threshold:
-            text += " ; base faible, à interpréter avec prudence" if locale == "fr" else "; small base, interpret with care"
-        parts.append(text)
+        parts.append(text + _small_base(r.base, theme, locale))
     # callouts: each distinct base once (a count of respondents has no base to state)
     for base in dict.fromkeys(c.base for c in sp.callouts if not c.is_count):
-        text = base_text(base, unit, locale)
-        if base < theme.small_base_threshold:
-            text += " ; base faible, à interpréter avec prudence" if locale == "fr" else "; small base, interpret with care"
+        text = base_text(base, unit, locale) + _small_base(base, theme, locale)
         if not any(p.startswith(text) or f": {text}" in p for p in parts):
             parts.append(text)
     return " · ".join(dict.fromkeys(parts)) or None
+
+
+def _small_base(base: int, theme: Theme, locale: str) -> str:
+    if base >= theme.small_base_threshold:
+        return ""
+    return " ; base faible, à interpréter avec prudence" if locale == "fr" else "; small base, interpret with care"
 
 
 def item_base_text(item: str, n: int, cond: str, locale: str) -> str:

@@ -34,8 +34,23 @@ def cache_dir() -> Path | None:
     return Path(base) / "deckgen"
 
 
+# the modules whose code decides what a result is: their source is part of the key,
+# so an edited deckgen (installed in editable mode, same version) never reuses results
+_COMPUTING = ("bands.py", "cache.py", "codebook.py", "conditions.py", "indicator_spec.py",
+              "indicators.py", "results.py", "survey.py")
+
+
+def _code_digest() -> bytes:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _COMPUTING:
+        digest.update((here / name).read_bytes())
+    return digest.digest()
+
+
 def survey_key(*files: Path) -> str:
     digest = hashlib.sha256(f"deckgen {__version__} cache {FORMAT}\n".encode())
+    digest.update(_code_digest())
     for path in files:
         digest.update(str(path.name).encode() + b"\0")
         with open(path, "rb") as fh:
@@ -48,7 +63,9 @@ def survey_key(*files: Path) -> str:
 class ResultCache:
     """Results of one survey version, by indicator (its canonical JSON)."""
 
-    def __init__(self, key: str | None, folder: Path | None = None) -> None:
+    def __init__(self, key: str | None, folder: Path | None = None, files: tuple[Path, ...] = ()) -> None:
+        self.key = key
+        self.files = files  # hashed again at save: data edited mid-build must not be cached
         self.folder = folder if folder is not None else cache_dir()
         self.path = self.folder / f"results-{key}.json" if (self.folder and key) else None
         self._data: dict[str, dict] = self._read()
@@ -59,8 +76,9 @@ class ResultCache:
             return {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return data["results"] if data.get("format") == FORMAT else {}
-        except (OSError, ValueError, KeyError, TypeError):
+            results = data["results"] if data.get("format") == FORMAT else {}
+            return results if isinstance(results, dict) else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
     def get(self, key: str) -> Result | None:
@@ -79,6 +97,11 @@ class ResultCache:
     def save(self) -> None:
         """Write the cache if it changed; failing to write it is never an error."""
         if self.path is None or not self.dirty:
+            return
+        try:
+            if self.files and survey_key(*self.files) != self.key:
+                return  # the data changed while we computed: these results are for no file on disk
+        except OSError:
             return
         from .errors import DeckgenError
         from .package import write_atomic

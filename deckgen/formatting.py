@@ -23,11 +23,12 @@ def round_half_up(value: float, digits: int = 0) -> Decimal:
 def percent_value(fraction: float, digits: int = 0) -> Decimal:
     """A fraction (0.625) as its rounded percent (63).
 
-    The fraction is computed as count/base, so 15/24 must land on exactly 62.5:
-    we rebuild the percent from the float's shortest repr, which is exact for
-    counts over small bases (15/24*100 == 62.5).
+    The percent is the float's shortest decimal text shifted by two places, never
+    `fraction * 100`: 23/40 is 0.575 exactly as text, but 0.575 * 100 is
+    57.49999999999999 in binary and would round down to 57 instead of 58.
     """
-    return round_half_up(fraction * 100, digits)
+    quantum = Decimal(1).scaleb(-digits)
+    return Decimal(repr(fraction)).scaleb(2).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_percent(fraction: float | None, locale: str = "fr", digits: int = 0) -> str:

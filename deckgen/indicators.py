@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from .codebook import SEP, Question
+from .codebook import Question
 from .conditions import parse_condition
 from .errors import DataError, suggest, valid_list
 from .indicator_spec import Indicator
@@ -260,7 +260,3 @@ def ranking(survey: Survey, ind: Indicator) -> Result:
         series=(Series(f"Top {ind.top}", _pick(values, order), _pick(counts, order)),),
         bases=tuple(base for _ in order), base=base, multiple=True,
     )
-
-
-def column_of(q: Question, code: str) -> str:
-    return f"{q.id}{SEP}{code}"

@@ -178,10 +178,13 @@ def rasterize(pdf: Path, folder: Path, *, pdftoppm: str, width: int = SLIDE_WIDT
         pages = sorted((int(m.group(1)), p) for p in Path(tmp).iterdir() if (m := _PAGE.match(p.name)))
         if proc.returncode != 0 or not pages:
             raise OutputError(f"pdftoppm could not render {pdf} (exit {proc.returncode}): {proc.stderr.strip()[-300:]}")
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():  # a shorter deck must not leave old slides behind
-            if _PAGE.match(old.name):
-                old.unlink()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.iterdir():  # a shorter deck must not leave old slides behind
+                if _PAGE.match(old.name):
+                    old.unlink()
+        except OSError as exc:
+            raise OutputError(f"cannot write the slide images in {folder}: {exc.strerror or exc}") from None
         return [write_atomic(p.read_bytes(), folder / f"slide-{n:02d}.png") for n, p in pages]
 
 

@@ -484,12 +484,10 @@ def build_template(
     buffer = io.BytesIO()
     prs.save(buffer)
     data = _deterministic_zip(buffer.getvalue())
-    try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        out_path.write_bytes(data)
-    except OSError as exc:
-        raise TemplateError(f"cannot write template {out_path}: {exc.strerror or exc}") from None
-    return out_path
+    from .package import write_atomic
+
+    # atomic: a build or `deckgen watch` reading the template meanwhile never sees half a file
+    return write_atomic(data, out_path)
 
 
 def open_template(path: Path) -> PresentationT:

@@ -38,10 +38,10 @@ class Colors(BaseModel):
     background: str = "FFFFFF"
     light: str = "F1F4F8"
     on_primary: str = "FFFFFF"
-    series: list[str] = Field(default_factory=lambda: ["1D3557", "457B9D", "E63946", "F4A261"])
-    likert: list[str] = Field(default_factory=lambda: ["1B6F6A", "7BC4B8", "F4A98C", "C8414D"])
+    series: list[str] = Field(min_length=1, default_factory=lambda: ["1D3557", "457B9D", "E63946", "F4A261"])
+    likert: list[str] = Field(min_length=1, default_factory=lambda: ["1B6F6A", "7BC4B8", "F4A98C", "C8414D"])
     dont_know: str = "BFC5CC"
-    map_scale: list[str] = Field(default_factory=lambda: ["CFE3EF", "7FB2D1", "3A7CA5", "1D3557"])
+    map_scale: list[str] = Field(min_length=1, default_factory=lambda: ["CFE3EF", "7FB2D1", "3A7CA5", "1D3557"])
     map_empty: str = "EEF0F2"
     map_line: str = "FFFFFF"
 
@@ -55,17 +55,17 @@ class Colors(BaseModel):
 
 class Sizes(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: float = 28
-    subtitle: float = 16
-    body: float = 16
-    callout_value: float = 54
-    callout_text: float = 14
-    chart_label: float = 12
-    chart_axis: float = 12
-    chart_legend: float = 12
-    footnote: float = 10
-    section_number: float = 96
-    section_title: float = 36
+    title: float = Field(28, ge=6, le=200)
+    subtitle: float = Field(16, ge=6, le=200)
+    body: float = Field(16, ge=6, le=200)
+    callout_value: float = Field(54, ge=6, le=200)
+    callout_text: float = Field(14, ge=6, le=200)
+    chart_label: float = Field(12, ge=6, le=200)
+    chart_axis: float = Field(12, ge=6, le=200)
+    chart_legend: float = Field(12, ge=6, le=200)
+    footnote: float = Field(10, ge=6, le=200)
+    section_number: float = Field(96, ge=6, le=200)
+    section_title: float = Field(36, ge=6, le=200)
 
 
 class Theme(BaseModel):
@@ -74,7 +74,7 @@ class Theme(BaseModel):
     fonts: Fonts = Field(default_factory=Fonts)
     colors: Colors = Field(default_factory=Colors)
     sizes: Sizes = Field(default_factory=Sizes)
-    small_base_threshold: int = 10
+    small_base_threshold: int = Field(10, ge=0)
 
 
 def load_theme(path: str | Path) -> Theme:

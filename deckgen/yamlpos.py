@@ -110,6 +110,11 @@ def _build(node: yaml.Node, path: PathKey, located: Located, constructor: yaml.S
             key = constructor.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
                 key = str(key)
+            if key in out:  # YAML keeps the last silently: a pasted `expect:` would win unseen
+                first = located.key_positions[path + (key,)]
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key `{key}` (first at line {first[0]})", key_node.start_mark
+                )
             located.key_positions[path + (key,)] = (
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,

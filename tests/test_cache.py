@@ -79,3 +79,33 @@ def test_no_cache_switch(spec_copy, tmp_path, monkeypatch):  # noqa: F811
 
     monkeypatch.setenv("DECKGEN_NO_CACHE", "1")
     assert cache_dir() is None
+
+
+def test_results_are_not_cached_when_the_data_change_during_the_build(tmp_path):
+    from deckgen.cache import ResultCache, survey_key
+    from deckgen.results import Result, Series
+
+    data = tmp_path / "responses.csv"
+    data.write_text("id,q\nR1,oui\n", encoding="utf-8")
+    cache = ResultCache(survey_key(data), folder=tmp_path / "cache", files=(data,))
+    result = Result("count", None, "", ("",), ("count",), (Series("", (1.0,), (1,)),), (1,), 1, is_count=True)
+    cache.put("k", result)
+    data.write_text("id,q\nR1,non\n", encoding="utf-8")  # edited while the build ran
+    cache.save()
+    assert not (tmp_path / "cache").exists()
+
+    fresh = ResultCache(survey_key(data), folder=tmp_path / "cache", files=(data,))
+    fresh.put("k", result)
+    fresh.save()
+    assert ResultCache(survey_key(data), folder=tmp_path / "cache").get("k") == result
+
+
+def test_the_key_covers_deckgen_s_computing_code(monkeypatch, tmp_path):
+    from deckgen import cache
+
+    data = tmp_path / "responses.csv"
+    data.write_text("id\nR1\n", encoding="utf-8")
+    before = cache.survey_key(data)
+    monkeypatch.setattr(cache, "_code_digest", lambda: b"an edited indicators.py")
+    assert cache.survey_key(data) != before
+    assert "indicators.py" in cache._COMPUTING and "survey.py" in cache._COMPUTING

@@ -7,7 +7,7 @@ from deckgen.formatting import NNBSP, base_text, format_number, format_percent, 
 
 @pytest.mark.parametrize(
     ("count", "base", "shown"),
-    [(15, 24, 63), (3, 24, 13), (30, 31, 97), (18, 29, 62), (4, 9, 44), (1, 8, 13), (5, 8, 63), (0, 29, 0), (29, 29, 100)],
+    [(15, 24, 63), (3, 24, 13), (23, 40, 58), (29, 200, 15), (7, 200, 4), (30, 31, 97), (18, 29, 62), (4, 9, 44), (1, 8, 13), (5, 8, 63), (0, 29, 0), (29, 29, 100)],
 )
 def test_half_up(count, base, shown):
     assert percent_value(count / base) == shown
@@ -26,3 +26,13 @@ def test_french_and_english():
     assert format_number(12500) == f"12{NNBSP}500"
     assert format_number(12500, "en") == "12,500"
     assert base_text(31, "collectivités") == f"Base{NNBSP}: 31 collectivités"
+
+
+def test_every_half_over_small_bases_rounds_up():
+    from fractions import Fraction
+
+    for base in range(1, 1001):
+        for count in range(base + 1):
+            exact = Fraction(count * 100, base)
+            expected = int(exact) + (1 if exact - int(exact) >= Fraction(1, 2) else 0)
+            assert percent_value(count / base) == expected, (count, base)

@@ -115,3 +115,42 @@ def test_theme_errors_have_lines_and_suggestions(tmp_path):
     problems = [str(p) for p in info.value.problems]
     assert problems[0].startswith(f"{theme}:2:12: colors.primary:") and "6 hex digits" in problems[0]
     assert problems[1].startswith(f"{theme}:4:3: sizes.titel: unknown key `titel` (did you mean `title`?)")
+
+
+def test_callout_option_left_out_by_the_indicator(spec_copy):
+    line = _replace(spec_copy, "      - indicator: {kind: multi, question: sources_information}\n        option: presse",
+                    "      - indicator: {kind: multi, question: sources_information, options: [formations_professionnelles]}\n        option: presse")
+    msg = str(_semantic(spec_copy).problems[0])
+    assert f":{line + 1}:" in msg and "`presse` is left out by this indicator" in msg
+
+
+def test_chart_of_a_count_or_a_likert_in_bars_is_refused(spec_copy):
+    _replace(spec_copy, "indicator: {kind: multi, question: majorite_politique, sort: desc}", "indicator: {kind: count}")
+    _replace(spec_copy, "type: stacked100\n      indicator: {kind: likert, question: utilite",
+             "type: bar\n      indicator: {kind: likert, question: utilite")
+    problems = [str(p) for p in _semantic(spec_copy).problems]
+    assert any("a `count` is one number of respondents: show it as a callout" in p for p in problems)
+    assert any("a `likert` indicator has a series per scale level: show it as `stacked100`, not `bar`" in p for p in problems)
+
+
+def test_duplicate_key_is_an_error_not_a_silent_overwrite(spec_copy):
+    line = _replace(spec_copy, "        expect: 97\n", "        expect: 97\n        expect: 96\n") + 1
+    with pytest.raises(SpecError) as info:
+        load_spec(spec_copy)
+    assert f":{line}:9: invalid YAML value: duplicate key `expect` (first at line {line - 1})" in str(info.value)
+
+
+def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp_path):
+    from pptx import Presentation
+
+    from deckgen.build import build
+
+    _replace(spec_copy, "indicator: {kind: multi, question: dispositifs_existants, sort: desc}",
+             "indicator: {kind: multi, question: dispositifs_existants, filter: {question: type_collectivite, in: [region]}}")
+    report = build(spec_copy, tmp_path / "deck.pptx")
+    assert any("empty base for Conseils de quartier / conseils citoyens: left blank" in str(w) for w in report.warnings.items)
+    slide = Presentation(str(tmp_path / "deck.pptx")).slides[6]
+    chart = next(s for s in slide.shapes if s.has_chart).chart
+    values = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values))
+    assert values["Conseils de quartier / conseils citoyens"] is None
+    assert values["Réunions publiques"] is not None

@@ -45,7 +45,8 @@ def _data(result: Result, series_indexes: list[int] | None = None) -> CategoryCh
     data.categories = list(result.categories)
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
-        data.add_series(s.name or result.question_text or "Valeur", [0.0 if v is None else v for v in s.values])
+        # None (a category whose own base is empty) stays an empty point, never a "0 %" bar
+        data.add_series(s.name or result.question_text or "Valeur", list(s.values))
     return data
 
 

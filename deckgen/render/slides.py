@@ -21,7 +21,6 @@ GAP = inches(0.25)
 FOOTNOTE_H = inches(0.4)
 REMARK_H = inches(0.6)
 CHART_TITLE_H = inches(0.4)
-SPECIAL = ("title", "section", "closing")
 
 
 def render_deck(prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = "") -> None:
