@@ -325,9 +325,10 @@ def _footnote(setting, sp: SlidePlan, survey: Codebook, theme: Theme, locale: st
         parts.append(text + _small_base(r.base, theme, locale))
     # callouts: each distinct base once (a count of respondents has no base to state)
     for base in dict.fromkeys(c.base for c in sp.callouts if not c.is_count):
-        text = base_text(base, unit, locale) + _small_base(base, theme, locale)
-        if not any(p.startswith(text) or f": {text}" in p for p in parts):
-            parts.append(text)
+        bare = base_text(base, unit, locale)
+        # already stated by a chart's part ("Titre : Base : 9 … ; …")? then once is enough
+        if not any(p == bare or p.startswith(bare + " ") or f": {bare} " in p or p.endswith(f": {bare}") for p in parts):
+            parts.append(bare + _small_base(base, theme, locale))
     return " · ".join(dict.fromkeys(parts)) or None
 
 

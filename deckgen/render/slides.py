@@ -267,11 +267,17 @@ def _callouts(shapes, cells: list[Rect], callouts: list[CalloutPlan], theme: The
 
 def _charts(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str) -> None:
     cells = area.split_columns([c.options.weight for c in sp.charts], gap=GAP)
+    size = theme.sizes.chart_axis + 1
+    # one title band for all charts of the slide, as tall as the longest title
+    # wraps (so a three-line title never runs into its chart), the charts aligned below
+    heights = [points(needed_height([p.title.upper()], c.width, size, 0)) for c, p in zip(cells, sp.charts) if p.title]
+    band = max([CHART_TITLE_H, *heights]) if heights else 0
     for cell, plan in zip(cells, sp.charts):
-        if plan.title:
-            head, cell = _cut_top(cell, CHART_TITLE_H)
-            add_text(shapes, head, [plan.title.upper()], font=theme.fonts.heading, size=theme.sizes.chart_axis + 1,
-                     color=theme.colors.primary, bold=True, name=f"Chart title: {plan.title}")
+        if band:
+            head, cell = _cut_top(cell, band)
+            if plan.title:
+                add_text(shapes, head, [plan.title.upper()], font=theme.fonts.heading, size=size,
+                         color=theme.colors.primary, bold=True, name=f"Chart title: {plan.title}")
         _one_chart(shapes, cell, plan, theme, locale)
 
 
