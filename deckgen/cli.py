@@ -1,265 +1,299 @@
 """Command line: a thin shell over the library.
 
 Every DeckgenError becomes a clean message and exit code 2; anything else is a
-bug: exit code 1 with a "please report" hint. Heavy imports (python-pptx,
-pandas, matplotlib) happen inside the commands that need them.
+bug: exit code 1 with a "please report" hint. A usage mistake (unknown command
+or option) is exit code 2 too, with the usage line.
+
+Start-up is part of the edit-rebuild loop, so this module imports almost
+nothing: arguments are parsed with the standard library's argparse, and rich is
+imported only to colour a terminal (the spinner, "error"/"warning" in colour)
+or to draw the `indicators` table. Heavy imports (python-pptx, pandas,
+matplotlib) happen inside the commands that need them.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-
-import typer
 
 from .errors import DeckgenError
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    help="deckgen: turn survey answers into a finished PowerPoint deck.\n\nExample: deckgen build config/barometre-2021.yaml",
-)
-
 EXIT_USER = 2
 EXIT_BUG = 1
-SpecArg = typer.Argument(..., help="The deck spec (YAML).", exists=False)
+
+DESCRIPTION = """\
+deckgen: turn survey answers into a finished PowerPoint deck.
+
+Example: deckgen build config/barometre-2021.yaml"""
 
 
-def _console(stderr: bool = False):
+# -- output ------------------------------------------------------------------------
+
+def _colour(stream) -> bool:
+    """Colour only where someone sees it: a terminal, or FORCE_COLOR; never with NO_COLOR."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or (hasattr(stream, "isatty") and stream.isatty())
+
+
+def _say(text: str, *, err: bool = False, label: str | None = None, style: str = "") -> None:
+    """One message line; `label` ("warning", "spec error") is coloured on a terminal.
+
+    User text (titles, values) is never read as markup: a `[/]` in a slide title
+    is text.
+    """
+    stream = sys.stderr if err else sys.stdout
+    if label is not None and style and _colour(stream):
+        from rich.console import Console
+        from rich.markup import escape
+
+        Console(file=stream, highlight=False, soft_wrap=True).print(f"[{style}]{escape(label)}[/]: {escape(text)}")
+        return
+    stream.write((f"{label}: {text}" if label is not None else text) + "\n")
+    stream.flush()
+
+
+@contextmanager
+def _progress(enabled: bool, first: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step on a terminal; nothing elsewhere (logs, CI, -q)."""
+    if not (enabled and _colour(sys.stderr)):
+        yield lambda _msg: None
+        return
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    with Console(stderr=True).status(first) as status:
+        yield lambda msg: status.update(msg)
 
 
-def _fail(exc: DeckgenError) -> None:
-    console = _console(stderr=True)
-    from rich.markup import escape
-
-    # user text (titles, values) is escaped: a `[/]` in a slide title is text, not markup
+def _report(exc: DeckgenError) -> None:
     head = str(exc.problems[0]) if len(exc.problems) == 1 else f"{len(exc.problems)} problems"
-    console.print(f"[bold red]{exc.kind}[/]: {escape(head)}", markup=True)
+    _say(head, err=True, label=exc.kind, style="bold red")
     if len(exc.problems) > 1:
         for p in exc.problems[:20]:
-            console.print(f"  - {p}", markup=False)
+            _say(f"  - {p}", err=True)
         if len(exc.problems) > 20:
-            console.print(f"  ... and {len(exc.problems) - 20} more", markup=False)
-    raise typer.Exit(EXIT_USER)
-
-
-def _warn(warnings) -> None:
-    _warn_all(warnings.items)
+            _say(f"  ... and {len(exc.problems) - 20} more", err=True)
 
 
 def _warn_all(items) -> None:
-    from rich.markup import escape
-
-    console = _console(stderr=True)
     for w in items:
-        console.print(f"[yellow]warning[/]: {escape(str(w))}", markup=True)
+        _say(str(w), err=True, label="warning", style="yellow")
 
 
-@app.command()
-def build(
-    spec: Path = SpecArg,
-    out: Path | None = typer.Option(None, "-o", "--out", help="Output .pptx (default: out/<spec name>.pptx)."),
-    strict: bool = typer.Option(False, "--strict", help="Treat warnings (small bases, text too long) as errors."),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress display."),
-) -> None:
-    """Build the deck.
+# -- commands ----------------------------------------------------------------------
 
-    Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx
-    """
+def cmd_build(args: argparse.Namespace) -> None:
     from .build import build as run
 
-    console = _console(stderr=True)
-    try:
-        if quiet:
-            report = run(spec, out, strict=strict)
-        else:
-            with console.status("building…") as status:
-                report = run(spec, out, strict=strict, progress=lambda m: status.update(m))
-    except DeckgenError as exc:
-        _fail(exc)
-    _warn(report.warnings)
+    with _progress(not args.quiet, "building…") as progress:
+        report = run(args.spec, args.out, strict=args.strict, progress=progress)
+    _warn_all(report.warnings.items)
     n = len(report.plan.slides)
     charts = sum(len(s.charts) for s in report.plan.slides)
-    _console().print(f"built {report.path} ({n} slides, {charts} charts)", markup=False)
+    _say(f"built {report.path} ({n} slides, {charts} charts)")
 
 
-@app.command()
-def validate(spec: Path = SpecArg) -> None:
-    """Check the spec against its data and template, without building.
-
-    Example: deckgen validate config/barometre-2021.yaml
-    """
+def cmd_validate(args: argparse.Namespace) -> None:
     from .build import check, load, plan
     from .errors import Warnings
     from .template import layout_names, open_template
 
-    try:
-        loaded = load(spec)
-        loaded.survey  # noqa: B018 -- validate checks the data every time, cached results or not
-        check(loaded, layout_names(open_template(loaded.template)))
-        warnings = Warnings()
-        deck, _ = plan(loaded, warnings)
-    except DeckgenError as exc:
-        _fail(exc)
-    _warn(warnings)
-    _console().print(f"{spec}: valid ({len(deck.slides)} slides)", markup=False)
+    loaded = load(args.spec)
+    loaded.survey  # noqa: B018 -- validate checks the data every time, cached results or not
+    check(loaded, layout_names(open_template(loaded.template)))
+    warnings = Warnings()
+    deck, _ = plan(loaded, warnings)
+    _warn_all(warnings.items)
+    _say(f"{args.spec}: valid ({len(deck.slides)} slides)")
 
 
-@app.command()
-def indicators(
-    spec: Path = SpecArg,
-    csv_path: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV (UTF-8, formula-safe)."),
-    xlsx_path: Path | None = typer.Option(
-        None, "--xlsx", help="Also write the table as an Excel workbook (header, filters, percents as numbers)."),
-) -> None:
-    """Print every figure the deck shows, with its base.
-
-    Example: deckgen indicators config/barometre-2021.yaml --xlsx out/indicateurs.xlsx
-    """
+def cmd_indicators(args: argparse.Namespace) -> None:
+    from rich.console import Console
     from rich.table import Table
 
     from .build import check, load, plan
     from .errors import Warnings
     from .exports import figure_rows, write_csv, write_xlsx
 
-    try:
-        loaded = load(spec)
-        check(loaded)
-        _, computed = plan(loaded, Warnings())
-        rows = figure_rows(computed, loaded.spec.deck.locale)
-        if csv_path is not None:
-            write_csv(rows, csv_path)
-        if xlsx_path is not None:
-            write_xlsx(rows, xlsx_path, loaded.spec.deck.locale)
-    except DeckgenError as exc:
-        _fail(exc)
+    loaded = load(args.spec)
+    check(loaded)
+    _, computed = plan(loaded, Warnings())
+    rows = figure_rows(computed, loaded.spec.deck.locale)
+    if args.csv is not None:
+        write_csv(rows, args.csv)
+    if args.xlsx is not None:
+        write_xlsx(rows, args.xlsx, loaded.spec.deck.locale)
     table = Table("slide", "élément", "libellé", "série", "valeur", "n", "base", "statut")
     for r in rows:
         table.add_row(str(r["slide"]), str(r["element"]), str(r["label"])[:60], str(r["series"])[:20],
                       str(r["value"]), str(r["count"]), str(r["base"]), str(r["status"]))
-    _console().print(table)
-    for written in (csv_path, xlsx_path):
+    Console(file=sys.stdout, highlight=False).print(table)
+    for written in (args.csv, args.xlsx):
         if written is not None:
-            _console(stderr=True).print(f"wrote {written} ({len(rows)} rows)", markup=False)
+            _say(f"wrote {written} ({len(rows)} rows)", err=True)
 
 
-@app.command()
-def images(
-    spec: Path = SpecArg,
-    out: Path = typer.Option(Path("out/images"), "-o", "--out", help="Folder for the images (default: out/images)."),
-    png_only: bool = typer.Option(False, "--png-only", help="Write PNG files only (no SVG)."),
-) -> None:
-    """Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.
-
-    Files are named after their slide: NN-slide-title[-k].png, e.g.
-    10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.
-
-    Example: deckgen images config/barometre-2021.yaml -o out/images
-    """
+def cmd_images(args: argparse.Namespace) -> None:
     from .images import write_images
 
-    console = _console(stderr=True)
-    try:
-        with console.status("drawing…") as status:
-            written = write_images(spec, out, formats=("png",) if png_only else ("png", "svg"),
-                                   progress=lambda m: status.update(m))
-    except DeckgenError as exc:
-        _fail(exc)
+    with _progress(True, "drawing…") as progress:
+        written = write_images(args.spec, args.out, formats=("png",) if args.png_only else ("png", "svg"),
+                               progress=progress)
     files = sum(len(i.files) for i in written)
-    _console().print(f"wrote {files} files for {len(written)} charts in {out}", markup=False)
+    _say(f"wrote {files} files for {len(written)} charts in {args.out}")
 
 
-@app.command()
-def preview(
-    spec: Path = SpecArg,
-    out: Path = typer.Option(Path("out"), "-o", "--out", help="Folder for the deck, PDF and images (default: out)."),
-    width: int = typer.Option(1280, "--width", help="Width of each slide PNG, in pixels."),
-    thumb: int = typer.Option(320, "--thumb", help="Width of each thumbnail on the contact sheet, in pixels."),
-    cols: int = typer.Option(4, "--cols", help="Thumbnails per row on the contact sheet."),
-    timeout: float = typer.Option(180, "--timeout", help="Seconds allowed for the LibreOffice conversion."),
-) -> None:
-    """Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact sheet.
-
-    Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and
-    out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).
-
-    Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4
-    """
+def cmd_preview(args: argparse.Namespace) -> None:
     from .preview import preview as run
 
-    console = _console(stderr=True)
-    try:
-        with console.status("previewing…") as status:
-            report = run(spec, out, slide_width=width, thumb_width=thumb, cols=cols, timeout=timeout,
-                         progress=lambda m: status.update(m))
-    except DeckgenError as exc:
-        _fail(exc)
+    with _progress(True, "previewing…") as progress:
+        report = run(args.spec, args.out, slide_width=args.width, thumb_width=args.thumb, cols=args.cols,
+                     timeout=args.timeout, progress=progress)
     _warn_all(report.warnings)
-    say = _console()
-    say.print(f"deck          {report.deck}", markup=False)
-    say.print(f"pdf           {report.pdf} ({len(report.slides)} pages)", markup=False)
-    say.print(f"slides        {report.slides[0].parent}/slide-NN.png", markup=False)
-    say.print(f"contact sheet {report.contact_sheet}", markup=False)
+    _say(f"deck          {report.deck}")
+    _say(f"pdf           {report.pdf} ({len(report.slides)} pages)")
+    _say(f"slides        {report.slides[0].parent}/slide-NN.png")
+    _say(f"contact sheet {report.contact_sheet}")
 
 
-@app.command()
-def watch(
-    spec: Path = SpecArg,
-    out: Path | None = typer.Option(None, "-o", "--out", help="Output .pptx (default: out/<spec name>.pptx)."),
-    poll: float = typer.Option(0.5, "--poll", help="Seconds between two checks of the files."),
-) -> None:
-    """Rebuild the deck whenever the spec, data, theme or template changes.
-
-    Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed
-    rebuild prints the error and keeps the last good deck. Stop with Ctrl+C.
-
-    Example: deckgen watch config/barometre-2021.yaml
-    """
+def cmd_watch(args: argparse.Namespace) -> None:
     from .watch import watch as run
 
-    say = _console()
     try:
-        run(spec, out, poll=poll, echo=lambda line: say.print(line, markup=False))
+        run(args.spec, args.out, poll=args.poll, echo=_say)
     except KeyboardInterrupt:
-        _console(stderr=True).print("stopped", markup=False)
-    except DeckgenError as exc:
-        _fail(exc)
+        _say("stopped", err=True)
 
 
-@app.command()
-def schema(out: Path | None = typer.Option(None, "-o", "--out", help="Write to a file instead of stdout.")) -> None:
-    """Print the spec's JSON Schema (for editor autocompletion).
-
-    Example: deckgen schema -o deckgen.schema.json
-    """
+def cmd_schema(args: argparse.Namespace) -> None:
     import json
 
     from .spec import Spec
 
     text = json.dumps(Spec.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if out is None:
+    if args.out is None:
         sys.stdout.write(text)
     else:
         from .package import write_atomic
 
-        try:
-            write_atomic(text.encode("utf-8"), out)
-        except DeckgenError as exc:
-            _fail(exc)
+        write_atomic(text.encode("utf-8"), args.out)
 
 
-def main() -> None:
+# -- parser ------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, plus the nearest command for a mistyped one ("did you mean `build`?")."""
+
+    commands: tuple[str, ...] = ()
+
+    def error(self, message: str):
+        import re
+
+        from .errors import suggest
+
+        wrong = re.search(r"invalid choice: '?([^' ]+)'?", message)
+        if wrong and self.commands:
+            message += suggest(wrong.group(1), self.commands)
+        super().error(message)
+
+
+def _command(sub, name: str, func: Callable[[argparse.Namespace], None], summary: str, details: str,
+             *, spec: bool = True) -> argparse.ArgumentParser:
+    """A sub-command whose help is its summary, details and example, as written."""
+    parser = sub.add_parser(name, help=summary, description=f"{summary}\n\n{details}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    if spec:
+        parser.add_argument("spec", type=Path, help="The deck spec (YAML).")
+    parser.set_defaults(func=func)
+    return parser
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="deckgen", description=DESCRIPTION,
+                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    p = _command(sub, "build", cmd_build, "Build the deck.",
+                 "Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx")
+    p.add_argument("-o", "--out", type=Path, help="Output .pptx (default: out/<spec name>.pptx).")
+    p.add_argument("--strict", action="store_true", help="Treat warnings (small bases, text too long) as errors.")
+    p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
+
+    _command(sub, "validate", cmd_validate, "Check the spec against its data and template, without building.",
+             "Example: deckgen validate config/barometre-2021.yaml")
+
+    p = _command(sub, "indicators", cmd_indicators, "Print every figure the deck shows, with its base.",
+                 "Example: deckgen indicators config/barometre-2021.yaml --xlsx out/indicateurs.xlsx")
+    p.add_argument("--csv", type=Path, help="Also write the table as CSV (UTF-8, formula-safe).")
+    p.add_argument("--xlsx", type=Path,
+                   help="Also write the table as an Excel workbook (header, filters, percents as numbers).")
+
+    p = _command(sub, "images", cmd_images,
+                 "Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.",
+                 "Files are named after their slide: NN-slide-title[-k].png, e.g.\n"
+                 "10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.\n\n"
+                 "Example: deckgen images config/barometre-2021.yaml -o out/images")
+    p.add_argument("-o", "--out", type=Path, default=Path("out/images"),
+                   help="Folder for the images (default: out/images).")
+    p.add_argument("--png-only", action="store_true", help="Write PNG files only (no SVG).")
+
+    p = _command(sub, "preview", cmd_preview,
+                 "Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact sheet.",
+                 "Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and\n"
+                 "out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).\n\n"
+                 "Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4")
+    p.add_argument("-o", "--out", type=Path, default=Path("out"),
+                   help="Folder for the deck, PDF and images (default: out).")
+    p.add_argument("--width", type=int, default=1280, help="Width of each slide PNG, in pixels (default: 1280).")
+    p.add_argument("--thumb", type=int, default=320,
+                   help="Width of each thumbnail on the contact sheet, in pixels (default: 320).")
+    p.add_argument("--cols", type=int, default=4, help="Thumbnails per row on the contact sheet (default: 4).")
+    p.add_argument("--timeout", type=float, default=180,
+                   help="Seconds allowed for the LibreOffice conversion (default: 180).")
+
+    p = _command(sub, "watch", cmd_watch,
+                 "Rebuild the deck whenever the spec, data, theme or template changes.",
+                 'Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed\n'
+                 "rebuild prints the error and keeps the last good deck. Stop with Ctrl+C.\n\n"
+                 "Example: deckgen watch config/barometre-2021.yaml")
+    p.add_argument("-o", "--out", type=Path, help="Output .pptx (default: out/<spec name>.pptx).")
+    p.add_argument("--poll", type=float, default=0.5, help="Seconds between two checks of the files (default: 0.5).")
+
+    p = _command(sub, "schema", cmd_schema, "Print the spec's JSON Schema (for editor autocompletion).",
+                 "Example: deckgen schema -o deckgen.schema.json", spec=False)
+    p.add_argument("-o", "--out", type=Path, help="Write to a file instead of stdout.")
+    top.commands = tuple(sub.choices)
+    return top
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse `argv` (default: sys.argv[1:]), run the command; return the exit code."""
+    top = parser()
+    args = top.parse_args(argv)  # a usage mistake prints the usage and exits with 2
+    if args.command is None:
+        top.print_help(sys.stderr)
+        return EXIT_USER
     try:
-        app()
+        args.func(args)
+    except DeckgenError as exc:
+        _report(exc)
+        return EXIT_USER
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `deckgen` command: exit 0 when done, 2 for a user's mistake, 1 for a bug."""
+    try:
+        code = run(argv)
     except SystemExit:
         raise
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        code = 130
     except Exception as exc:  # a bug: say so, briefly
         import traceback
 
@@ -267,9 +301,10 @@ def main() -> None:
             f"internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in deckgen, please report it with the command and spec you ran.\n"
         )
-        if "DECKGEN_DEBUG" in __import__("os").environ:
+        if "DECKGEN_DEBUG" in os.environ:
             traceback.print_exc()
-        sys.exit(EXIT_BUG)
+        code = EXIT_BUG
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -143,12 +143,44 @@ def build_small_decks(folder: Path) -> dict[str, Path]:
 
 # -- running the CLI ---------------------------------------------------------
 
-def run_cli(*args: object, cwd: Path | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
-    """`python -m deckgen.cli ARGS` in a subprocess, as a user runs it."""
-    env = dict(os.environ)
+class CliRun:
+    """What an in-process run of the command line gave: exit code, stdout, stderr."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def invoke(*args: object) -> CliRun:
+    """The real `deckgen` entry point, in this process (the same code path as the command).
+
+    A crash (exit code 1, "internal error") re-raises the exception with its
+    traceback, so a test shows the bug rather than a bare exit code.
+    """
+    import contextlib
+    import io
+
+    from deckgen import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.run([str(a) for a in args])
+        except SystemExit as exc:  # argparse: a usage mistake
+            code = exc.code if isinstance(exc.code, int) else 1
+    return CliRun(code, out.getvalue(), err.getvalue())
+
+
+def run_cli(*args: object, cwd: Path | None = None, timeout: int = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m deckgen.cli ARGS` in a subprocess, as a user runs it (`env`: extra variables)."""
+    env = {**{k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}, **(env or {})}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("DECKGEN_DEBUG", None)
-    env["COLUMNS"] = "400"  # rich must not wrap the one-line messages
+    env["COLUMNS"] = "400"  # a coloured message must not be wrapped
     return subprocess.run(
         [sys.executable, "-m", "deckgen.cli", *map(str, args)],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,

@@ -15,11 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from deckgen.cli import app
-
-from .helpers import line_of, project_copy, replace_in, run_cli, set_cells
+from .helpers import invoke, line_of, project_copy, replace_in, run_cli, set_cells
 
 SPEC_REL = "config/barometre-2021.yaml"
 DATA_REL = "data/barometre-2021"
@@ -44,10 +41,8 @@ def project(tmp_path: Path, monkeypatch) -> Path:
 
 def deckgen(*args: str) -> Run:
     """The real CLI, in process (the same code path as the `deckgen` command)."""
-    result = CliRunner().invoke(app, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a crash is a failure of the test, shown with its traceback
-    return Run(result.exit_code, result.stdout, result.stderr)
+    result = invoke(*args)  # a crash raises, shown with its traceback
+    return Run(result.code, result.stdout, result.stderr)
 
 
 def build(*extra: str) -> Run:

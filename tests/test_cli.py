@@ -113,3 +113,32 @@ def test_validate_says_valid(tmp_path: Path):
     proc = run_cli("validate", SPEC)
     assert proc.returncode == 0, proc.stderr
     assert re.search(r": valid \(\d+ slides\)$", proc.stdout.strip()), proc.stdout
+
+
+def test_a_mistyped_command_is_a_usage_error_with_the_nearest_command():
+    proc = run_cli("buidl", SPEC)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "invalid choice: 'buidl'" in proc.stderr
+    assert proc.stderr.rstrip().endswith("(did you mean `build`?)")
+    assert "Traceback" not in proc.stderr
+
+
+def test_no_command_prints_the_help_and_is_a_usage_error():
+    proc = run_cli()
+    assert proc.returncode == 2
+    assert "Example: deckgen build" in proc.stderr
+    for command in COMMANDS:
+        assert command in proc.stderr
+
+
+def test_errors_are_coloured_only_where_asked(tmp_path: Path):
+    """Plain text in logs and pipes; FORCE_COLOR colours the label, never the user's text."""
+    spec = project_copy(tmp_path)
+    replace_in(spec, "layout: closing", "layout: closng")
+    plain = run_cli("build", spec, "-o", tmp_path / "deck.pptx", "-q", cwd=tmp_path)
+    coloured = run_cli("build", spec, "-o", tmp_path / "deck.pptx", "-q", cwd=tmp_path, env={"FORCE_COLOR": "1"})
+    assert plain.returncode == coloured.returncode == 2
+    assert plain.stderr.startswith("spec error: ") and "\x1b[" not in plain.stderr
+    assert coloured.stderr.startswith("\x1b[")
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.stderr) == plain.stderr

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from deckgen.build import load, plan
-from deckgen.cli import app
 from deckgen.errors import OutputError, Warnings
 from deckgen.exports import COLUMNS, XLSX_HEADERS, escape_cell, figure_rows, write_xlsx
 from deckgen.formatting import NNBSP
 
 from .conftest import SPEC
+from .helpers import invoke
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +102,7 @@ def test_written_atomically_and_deterministically(rows, sheet, tmp_path):
 
 def test_cli_indicators_xlsx(tmp_path, rows):
     path = tmp_path / "out" / "indicateurs.xlsx"
-    result = CliRunner().invoke(app, ["indicators", str(SPEC), "--xlsx", str(path)])
-    assert result.exit_code == 0, result.output
+    result = invoke("indicators", str(SPEC), "--xlsx", str(path))
+    assert result.code == 0, result.output
     assert f"wrote {path} ({len(rows)} rows)" in result.output
     assert load_workbook(path).active.max_row == len(rows) + 1

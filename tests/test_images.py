@@ -12,15 +12,14 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image, ImageStat
 from pptx import Presentation
-from typer.testing import CliRunner
 
 from deckgen.build import build
-from deckgen.cli import app
 from deckgen.formatting import NNBSP, format_percent
 from deckgen.images import draw_images, font_families, slugify, write_images
 from deckgen.theme import load_theme
 
 from .conftest import ROOT, SPEC
+from .helpers import invoke
 
 SOCIAL = "10-les-reseaux-sociaux-pour-la-participation"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -166,8 +165,8 @@ def test_missing_brand_font_falls_back_quietly(drawn, tmp_path, caplog):
 
 
 def test_cli_images_png_only(tmp_path):
-    result = CliRunner().invoke(app, ["images", str(SPEC), "-o", str(tmp_path), "--png-only"])
-    assert result.exit_code == 0, result.output
+    result = invoke("images", str(SPEC), "-o", str(tmp_path), "--png-only")
+    assert result.code == 0, result.output
     pngs = sorted(p.name for p in tmp_path.iterdir())
     assert f"{SOCIAL}.png" in pngs and all(p.endswith(".png") for p in pngs)
     assert f"wrote {len(pngs)} files" in result.output

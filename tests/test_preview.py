@@ -13,14 +13,13 @@ import subprocess
 import pytest
 from PIL import Image, ImageChops, ImageStat
 from pptx import Presentation
-from typer.testing import CliRunner
 
 from deckgen import preview as preview_module
-from deckgen.cli import app
 from deckgen.errors import DeckgenError
 from deckgen.preview import CAPTION_H, GAP, preview
 
 from .conftest import SPEC, libreoffice_or_skip
+from .helpers import invoke
 
 THUMB, COLS, WIDTH = 160, 5, 480
 
@@ -92,8 +91,8 @@ def test_missing_libreoffice_says_what_to_install(monkeypatch, tmp_path):
     assert "install libreoffice-impress and poppler-utils" in message
     assert "soffice" in message and "pdftoppm" in message
     assert list(tmp_path.iterdir()) == []  # nothing built for nothing
-    result = CliRunner().invoke(app, ["preview", str(SPEC), "-o", str(tmp_path)])
-    assert result.exit_code == 2
+    result = invoke("preview", str(SPEC), "-o", str(tmp_path))
+    assert result.code == 2
     assert "install libreoffice-impress and poppler-utils" in result.output
 
 

@@ -52,7 +52,7 @@ def _run_python(code: str) -> dict:
 
 # -- (a) imports -------------------------------------------------------------------
 
-HEAVY = ("matplotlib", "pandas", "numpy", "pptx", "lxml", "openpyxl", "xlsxwriter")
+HEAVY = ("matplotlib", "pandas", "numpy", "pptx", "lxml", "openpyxl", "xlsxwriter", "pydantic", "yaml", "rich")
 
 
 def test_cli_import_loads_no_heavy_library():
@@ -69,9 +69,9 @@ def test_full_build_does_not_import_matplotlib(tmp_path: Path):
     out = tmp_path / "small.pptx"
     result = _run_python(f"""
         import json, sys
-        from deckgen.cli import app
+        from deckgen.cli import main
         try:
-            app(["build", {str(spec)!r}, "-o", {str(out)!r}, "-q"])
+            main(["build", {str(spec)!r}, "-o", {str(out)!r}, "-q"])
         except SystemExit as exc:
             code = exc.code
         print(json.dumps({{
@@ -79,9 +79,11 @@ def test_full_build_does_not_import_matplotlib(tmp_path: Path):
             "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
             # chart images (matplotlib) and previews (LibreOffice) are other commands
             "others": sorted(m for m in ("deckgen.images", "deckgen.preview", "deckgen.watch") if m in sys.modules),
+            # output to a pipe is plain text: rich colours terminals only
+            "rich": "rich" in sys.modules,
         }}))
     """)
-    assert result == {"exit": 0, "matplotlib": [], "others": []}
+    assert result == {"exit": 0, "matplotlib": [], "others": [], "rich": False}
     assert out.exists()
 
 
