@@ -270,13 +270,25 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Parse `argv` (default: sys.argv[1:]), run the command; return the exit code."""
+def run(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
+    """Parse `argv` (default: sys.argv[1:]), run the command; return the exit code.
+
+    `one_shot` (the `deckgen` command, which exits afterwards) turns the cycle
+    collector off, except for `watch`: a one-shot command's objects (python-pptx's
+    XML tree, the parsed spec and template, pydantic's schemas) live until the
+    end, and the collector's passes over them cost about 30 ms of a half-second
+    build while freeing next to nothing (docs/benchmark.md). `watch` runs for
+    hours and keeps it.
+    """
     top = parser()
     args = top.parse_args(argv)  # a usage mistake prints the usage and exits with 2
     if args.command is None:
         top.print_help(sys.stderr)
         return EXIT_USER
+    if one_shot and args.command != "watch":
+        import gc
+
+        gc.disable()
     try:
         args.func(args)
     except DeckgenError as exc:
@@ -288,7 +300,7 @@ def run(argv: list[str] | None = None) -> int:
 def main(argv: list[str] | None = None) -> None:
     """The `deckgen` command: exit 0 when done, 2 for a user's mistake, 1 for a bug."""
     try:
-        code = run(argv)
+        code = run(argv, one_shot=True)
     except SystemExit:
         raise
     except KeyboardInterrupt:

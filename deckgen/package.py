@@ -14,13 +14,19 @@
   the group's extents from all its children: `fast_groups` makes that cheap.
 - A build must give identical bytes for identical inputs: `normalize` rewrites
   the zip with fixed entry dates and fixed document timestamps, including those
-  of the workbooks embedded in charts.
+  of the workbooks embedded in charts. Those workbooks are written already in
+  that form (`ChartData`: xlsxwriter with the fixed creation date, and its own
+  fixed entry date, 1980-01-01), so saving a deck need not rewrite each one;
+  `normalize` returns a zip that is already in that form as it is.
 - `write_atomic` writes next to the target and renames, so a failed build never
   leaves a half-written deck or loses the previous one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
 import io
 import os
 import re
@@ -29,12 +35,17 @@ import types
 import zipfile
 from pathlib import Path
 
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.opc.packuri import PackURI
 
 from .errors import OutputError
 
 FIXED_DATE = (2021, 7, 1, 0, 0, 0)
 FIXED_ISO = "2021-07-01T00:00:00Z"
+# the date xlsxwriter gives every entry of a workbook: the entry date of embedded workbooks
+WORKBOOK_DATE = (1980, 1, 1, 0, 0, 0)
+_ENTRY_MODE = 0o600 << 16
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
@@ -292,8 +303,6 @@ def fast_groups() -> None:
 
 
 def set_core_properties(prs, title: str, subject: str | None = None) -> None:
-    import datetime as dt
-
     core = prs.core_properties
     core.title = title
     core.subject = subject or ""
@@ -306,25 +315,75 @@ def set_core_properties(prs, title: str, subject: str | None = None) -> None:
     core.last_printed = stamp
 
 
-def normalize(data: bytes) -> bytes:
-    """Same content, deterministic bytes: fixed zip dates and document timestamps."""
+def normalize(data: bytes, date_time: tuple = FIXED_DATE) -> bytes:
+    """Same content, deterministic bytes: fixed zip dates and document timestamps.
+
+    A zip already in that form (entry dates, modes and compression as written
+    here, fixed timestamps) is returned unchanged: checking costs a read of its
+    directory and of docProps/core.xml, a rewrite a decompression and a
+    compression of every entry.
+    """
     src = zipfile.ZipFile(io.BytesIO(data))
+    if _is_normal(src, date_time):
+        return data
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            _write_entry(dst, info.filename, src.read(info.filename))
+            _write_entry(dst, info.filename, src.read(info.filename), date_time)
     return out.getvalue()
 
 
-def _write_entry(dst: zipfile.ZipFile, name: str, blob: bytes) -> None:
+def _is_normal(src: zipfile.ZipFile, date_time: tuple) -> bool:
+    for info in src.infolist():
+        if (info.date_time != date_time or info.compress_type != zipfile.ZIP_DEFLATED
+                or info.external_attr != _ENTRY_MODE or info.extra or info.comment
+                or info.filename.endswith(".xlsx")):
+            return False
+        if info.filename.endswith("core.xml"):
+            xml = src.read(info.filename)
+            if _fixed_stamps(xml) != xml:
+                return False
+    return not src.comment
+
+
+class ChartData(CategoryChartData):
+    """python-pptx's CategoryChartData, its embedded workbook written in normal form.
+
+    python-pptx has xlsxwriter stamp the workbook with the current time; here
+    it gets FIXED_ISO, and xlsxwriter dates every entry WORKBOOK_DATE: the
+    bytes `normalize` would give, so saving keeps them as they are.
+    """
+
+    @functools.cached_property
+    def _workbook_writer(self):
+        return _FixedDateWorkbookWriter(self)
+
+
+class _FixedDateWorkbookWriter(CategoryWorkbookWriter):
+    @contextlib.contextmanager
+    def _open_worksheet(self, xlsx_file):
+        from xlsxwriter import Workbook
+
+        workbook = Workbook(xlsx_file, {"in_memory": True})
+        workbook.set_properties({"created": dt.datetime(*FIXED_DATE)})
+        yield workbook, workbook.add_worksheet()
+        workbook.close()
+
+
+def _fixed_stamps(core_xml: bytes) -> bytes:
+    """docProps/core.xml with its created and modified times set to FIXED_ISO."""
+    return _STAMP.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<2>", core_xml)
+
+
+def _write_entry(dst: zipfile.ZipFile, name: str, blob: bytes, date_time: tuple = FIXED_DATE) -> None:
     """One zip entry, as `normalize` writes it: fixed date, no clock time inside."""
     if name.endswith(".xlsx"):
-        blob = normalize(blob)
+        blob = normalize(blob, WORKBOOK_DATE)
     elif name.endswith("core.xml"):
-        blob = _STAMP.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<2>", blob)
-    entry = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+        blob = _fixed_stamps(blob)
+    entry = zipfile.ZipInfo(name, date_time=date_time)
     entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = 0o600 << 16
+    entry.external_attr = _ENTRY_MODE
     dst.writestr(entry, blob)
 
 

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from deckgen.build import build
-from deckgen.package import FIXED_DATE, normalize
+from deckgen.package import FIXED_DATE, WORKBOOK_DATE, normalize
 
 from .helpers import SPEC, project_copy, run_cli
 
@@ -47,8 +47,8 @@ def test_a_build_in_another_process_from_another_folder_is_identical(real_deck, 
 
 
 def test_no_clock_time_in_the_deck_or_its_workbooks(real_deck):
-    """Every zip entry (the deck's and each embedded workbook's) has the fixed
-    date, and no part mentions today's date."""
+    """Every zip entry has its fixed date (the deck's FIXED_DATE, each embedded
+    workbook's WORKBOOK_DATE), and no part mentions today's date."""
     today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d").encode()
     data = real_deck.path.read_bytes()
     workbooks = 0
@@ -61,7 +61,7 @@ def test_no_clock_time_in_the_deck_or_its_workbooks(real_deck):
                 workbooks += 1
                 with zipfile.ZipFile(io.BytesIO(blob)) as wb:
                     for inner in wb.infolist():
-                        assert inner.date_time == FIXED_DATE, (info.filename, inner.filename)
+                        assert inner.date_time == WORKBOOK_DATE, (info.filename, inner.filename)
                         assert today not in wb.read(inner.filename), (info.filename, inner.filename)
     assert workbooks >= 20  # one per native chart: the check did look inside them
 
@@ -94,3 +94,19 @@ def test_normalize_erases_the_moment_of_writing(real_deck):
     workbook = next(blob for name, blob in parts.items() if name.endswith(".xlsx"))
     assert b"2031-12-24" in _parts(workbook)["docProps/core.xml"]
     assert normalize(later) == data, _first_difference(normalize(later), data)
+
+
+def test_chart_workbooks_are_written_in_normal_form():
+    """The workbook behind a chart is written as `normalize` would write it, so
+    saving keeps its bytes; a copy stamped at another moment normalises back to them."""
+    from deckgen.package import ChartData
+
+    data = ChartData(number_format="0%")
+    data.categories = ["Oui", "Non"]
+    data.add_series("Série", [0.25, 0.75])
+    blob = data.xlsx_blob
+    assert normalize(blob, WORKBOOK_DATE) is blob  # already normal: not rewritten
+    parts = _parts(blob)
+    assert b"<dcterms:created xsi:type=\"dcterms:W3CDTF\">2021-07-01T00:00:00Z<" in parts["docProps/core.xml"]
+    later = _restamp(blob, (2031, 12, 24, 23, 59, 58), b"2031-12-24T23:59:58Z")
+    assert later != blob and normalize(later, WORKBOOK_DATE) == blob

@@ -81,10 +81,31 @@ def test_full_build_does_not_import_matplotlib(tmp_path: Path):
             "others": sorted(m for m in ("deckgen.images", "deckgen.preview", "deckgen.watch") if m in sys.modules),
             # output to a pipe is plain text: rich colours terminals only
             "rich": "rich" in sys.modules,
+            # a one-shot command runs without the cycle collector (see deckgen.cli.run)
+            "gc": __import__("gc").isenabled(),
         }}))
     """)
-    assert result == {"exit": 0, "matplotlib": [], "others": [], "rich": False}
+    assert result == {"exit": 0, "matplotlib": [], "others": [], "rich": False, "gc": False}
     assert out.exists()
+
+
+def test_the_cycle_collector_is_left_alone_in_process_and_for_watch():
+    """Only the `deckgen` command's own process goes without it; a library caller
+    (here: the in-process CLI) and the long-running `watch` keep it."""
+    result = _run_python("""
+        import gc, json
+        from deckgen import cli
+        from deckgen.errors import DeckgenError
+        cli.run(["schema", "-o", "/dev/null"])
+        in_process = gc.isenabled()
+        def stop(*args, **kwargs):
+            raise DeckgenError("stop")
+        import deckgen.watch
+        deckgen.watch.watch = stop
+        cli.run(["watch", "missing.yaml"], one_shot=True)
+        print(json.dumps({"in_process": in_process, "watch": gc.isenabled()}))
+    """)
+    assert result == {"in_process": True, "watch": True}
 
 
 # -- (b), (c) part names -------------------------------------------------------------

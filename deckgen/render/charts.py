@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
@@ -20,6 +19,7 @@ from pptx.util import Pt
 
 from ..errors import RenderError, suggest, valid_list
 from ..formatting import percent_number_format
+from ..package import ChartData
 from ..results import Result
 from ..theme import Theme
 from .geometry import Rect
@@ -40,8 +40,8 @@ class ChartStyle:
         self.number_format = percent_number_format(locale, digits)
 
 
-def _data(result: Result, series_indexes: list[int] | None = None) -> CategoryChartData:
-    data = CategoryChartData(number_format="0%")  # the embedded sheet shows percents too
+def _data(result: Result, series_indexes: list[int] | None = None) -> ChartData:
+    data = ChartData(number_format="0%")  # the embedded sheet shows percents too
     data.categories = list(result.categories)
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
