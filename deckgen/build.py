@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -155,7 +156,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     cache = loaded.cache()
 
     def compute(_codebook: Codebook, indicator) -> Result:
-        key = indicator.model_dump_json()
+        key = json.dumps(indicator.to_dict(), ensure_ascii=False, sort_keys=True)
         if key not in results:
             cached = cache.get(key)
             if cached is None:

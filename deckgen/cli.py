@@ -172,9 +172,10 @@ def cmd_watch(args: argparse.Namespace) -> None:
 def cmd_schema(args: argparse.Namespace) -> None:
     import json
 
+    from .model import json_schema
     from .spec import Spec
 
-    text = json.dumps(Spec.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(json_schema(Spec), ensure_ascii=False, indent=2) + "\n"
     if args.out is None:
         sys.stdout.write(text)
     else:
@@ -275,7 +276,7 @@ def run(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
 
     `one_shot` (the `deckgen` command, which exits afterwards) turns the cycle
     collector off, except for `watch`: a one-shot command's objects (python-pptx's
-    XML tree, the parsed spec and template, pydantic's schemas) live until the
+    XML tree, the parsed spec, codebook and template) live until the
     end, and the collector's passes over them cost about 30 ms of a half-second
     build while freeing next to nothing (docs/benchmark.md). `watch` runs for
     hours and keeps it.

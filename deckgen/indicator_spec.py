@@ -9,39 +9,37 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .codebook import Question
 from .conditions import Condition, parse_condition
 from .errors import suggest, valid_list
+from .model import Model, field
 
 Kind = Literal["count", "share", "ratio", "distribution", "multi", "likert", "ranking"]
 
 
-class Indicator(BaseModel):
+class Indicator(Model):
     """What to compute. Written in the spec under `indicator:`."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Kind = Field(description="What to compute: count, share, ratio, distribution, multi, likert, ranking.")
-    question: str | None = Field(None, description="Question id (distribution, multi, likert, ranking).")
-    condition: dict[str, Any] | None = Field(
+    kind: Kind = field(description="What to compute: count, share, ratio, distribution, multi, likert, ranking.",
+                       what="indicator kind")
+    question: str | None = field(None, description="Question id (distribution, multi, likert, ranking).")
+    condition: dict[str, Any] | None = field(
         None, description="share/count: the condition respondents must meet, e.g. {question: logiciel, in: [libre]}."
     )
-    filter: dict[str, Any] | None = Field(None, description="Restrict the respondents in scope (the base).")
-    base: Literal["asked", "all"] = Field(
+    filter: dict[str, Any] | None = field(None, description="Restrict the respondents in scope (the base).")
+    base: Literal["asked", "all"] = field(
         "asked", description="share: divide by those asked the question (asked) or by everyone in scope (all)."
     )
-    options: list[str] | None = Field(None, description="Show only these options/items, in this order with sort: fixed.")
-    sort: Literal["codebook", "desc", "asc", "fixed"] = Field("codebook", description="Category order.")
-    no_answer: Literal["keep", "exclude"] = Field(
+    options: list[str] | None = field(None, description="Show only these options/items, in this order with sort: fixed.")
+    sort: Literal["codebook", "desc", "asc", "fixed"] = field("codebook", description="Category order.")
+    no_answer: Literal["keep", "exclude"] = field(
         "keep", description="Keep the 'no answer' category in the chart and its base, or exclude it."
     )
-    top: int = Field(3, ge=1, description="ranking: share of respondents who put each item in their top N.")
-    numerator: str | None = Field(None, description="ratio: numeric question on top (e.g. budget).")
-    denominator: str | None = Field(None, description="ratio: numeric question below (e.g. population).")
-    below: float | None = Field(None, description="ratio: share of respondents whose ratio is below this.")
-    label: str | None = Field(None, description="Label of a scalar result.")
+    top: int = field(3, ge=1, description="ranking: share of respondents who put each item in their top N.")
+    numerator: str | None = field(None, description="ratio: numeric question on top (e.g. budget).")
+    denominator: str | None = field(None, description="ratio: numeric question below (e.g. population).")
+    below: float | None = field(None, description="ratio: share of respondents whose ratio is below this.")
+    label: str | None = field(None, description="Label of a scalar result.")
 
     def conditions(self) -> dict[str, Condition]:
         out = {}

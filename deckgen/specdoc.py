@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
-
 from .indicator_spec import Indicator
+from .model import Model
 from .spec import Callout, Chart, Deck, Slide, Spec, TextBlock
 
-MODELS: list[tuple[str, type[BaseModel]]] = [
+MODELS: list[tuple[str, type[Model]]] = [
     ("Top level", Spec),
     ("`deck:`", Deck),
     ("`slides:` (each slide)", Slide),
@@ -46,12 +44,12 @@ def render() -> str:
     ]
     for title, model in MODELS:
         lines += [f"## {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
-        for name, field in model.model_fields.items():
-            if field.is_required():
+        for name, field in model.fields().items():
+            if field.required:
                 default = "**required**"
-            elif field.default_factory is not None:
+            elif field.factory is not None:
                 default = "empty"
-            elif field.default is PydanticUndefined or field.default is None:
+            elif field.default is None:
                 default = ""
             else:
                 default = f"`{field.default}`"

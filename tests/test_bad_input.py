@@ -87,6 +87,52 @@ def test_wrong_type_names_key_and_value(project):
             "slides[9].chart.weight: expected a number, got text `beaucoup`") in err, err
 
 
+@pytest.mark.parametrize("written, message", [
+    ("weight: 0", "slides[9].chart.weight: must be more than 0, got 0"),
+    ("weight: 2\n      digits: 5", "slides[9].chart.digits: must be at most 2, got 5"),
+    ("weight: 2\n      digits: -1", "slides[9].chart.digits: must be at least 0, got -1"),
+    ("weight: 2\n      digits: 1.5", "slides[9].chart.digits: expected a whole number, got a number `1.5`"),
+    ("weight: 2\n      labels: oui please", "slides[9].chart.labels: expected true or false, got text `oui please`"),
+])
+def test_value_out_of_its_range_or_of_the_wrong_kind(project, written, message):
+    n = spec_line("weight: 2")
+    replace_in(Path(SPEC_REL), "weight: 2", written)
+    err = user_error(build())
+    line = n + written.count("\n")
+    assert re.match(rf'spec error: {SPEC_REL}:{line}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
+                    + re.escape(message) + "$", err.strip()), err
+
+
+def test_missing_required_key(project):
+    n = spec_line('- layout: closing')
+    replace_in(Path(SPEC_REL), '  - layout: closing\n    title: "Merci !"', '  - layout: closing')
+    err = user_error(build())
+    assert re.match(rf"spec error: {SPEC_REL}:{n}:\d+: slide 28: slides\[27\].title: missing required key `title`$",
+                    err.strip()), err
+
+
+def test_text_item_neither_text_nor_a_block(project):
+    n = spec_line("    text:")
+    replace_in(Path(SPEC_REL), "    text:\n", "    text:\n      - 2021\n", count=1)
+    err = user_error(build())
+    assert re.match(rf'spec error: {SPEC_REL}:{n + 1}:\d+: slide 1 "[^"]+": slides\[0\].text\[0\]: '
+                    r"expected text or a mapping, got a number `2021`$", err.strip()), err
+
+
+def test_chart_and_charts_on_one_slide(project):
+    replace_in(Path(SPEC_REL), "weight: 2", "weight: 2\n    charts: [{type: pie, indicator: {kind: multi, question: q}}]")
+    err = user_error(build())
+    assert re.match(rf'spec error: {SPEC_REL}:\d+:\d+: slide 10 "Les réseaux sociaux pour la participation": '
+                    r"slides\[9\]: use either `chart` or `charts`, not both$", err.strip()), err
+
+
+def test_no_slides(project):
+    text = Path(SPEC_REL).read_text(encoding="utf-8")
+    Path(SPEC_REL).write_text(text[:text.index("slides:")] + "slides: []\n", encoding="utf-8")
+    err = user_error(build())
+    assert re.match(rf"spec error: {SPEC_REL}:\d+:\d+: slides: needs at least 1 item, got 0$", err.strip()), err
+
+
 def test_unknown_question_suggests_the_nearest(project):
     n = spec_line("question: reseaux_sociaux_plateformes")
     replace_in(Path(SPEC_REL), "question: reseaux_sociaux_plateformes", "question: reseaux_sociaux_plateforme")

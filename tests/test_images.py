@@ -152,7 +152,7 @@ def test_svg_output_is_deterministic(drawn, tmp_path):
 def test_missing_brand_font_falls_back_quietly(drawn, tmp_path, caplog):
     images, report, _, _ = drawn
     theme = load_theme(ROOT / "config" / "theme.yaml")
-    theme = theme.model_copy(update={"fonts": theme.fonts.model_copy(update={"body": "No Such Font", "heading": "No Such Font"})})
+    theme.fonts.body = theme.fonts.heading = "No Such Font"
     families = font_families(theme)
     assert "No Such Font" not in families and families[-1] == "DejaVu Sans"
     deck = dataclasses.replace(report.plan, slides=[report.plan.slides[9]])

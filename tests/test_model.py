@@ -1,0 +1,118 @@
+"""deckgen.model, the typed models of the spec and theme: what it accepts, what
+it converts, what it reports (every problem at once, with its key path) and the
+JSON Schema it gives editors."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pytest
+
+from deckgen.indicator_spec import Indicator
+from deckgen.model import Model, ModelError, field, json_schema
+from deckgen.spec import CHART_TYPES, Spec
+
+
+class Block(Model):
+    """A block."""
+
+    heading: str | None = field(None, description="Heading.")
+    bullets: list[str] = field(factory=list)
+
+
+class Item(Model):
+    """An item: one line of docs.
+
+    More docs."""
+
+    kind: Literal["a", "b"] = field(description="The kind.")
+    size: float = field(1.0, gt=0, le=10)
+    count: int = field(0, ge=0)
+    on: bool = True
+    parts: list[str | Block] = field(factory=list, min_length=0)
+    extra: dict[str, Any] | None = None
+    note: str | bool | None = None
+
+    def validated(self) -> None:
+        if self.kind == "b" and self.count == 0:
+            raise ValueError("a `b` needs a count")
+
+
+def problems(data) -> list[tuple]:
+    with pytest.raises(ModelError) as info:
+        Item.validate(data)
+    return [(path, message) for path, message, _ in info.value.problems]
+
+
+def test_defaults_conversions_and_nested_models():
+    item = Item.validate({"kind": "a", "size": 3, "count": 2.0, "parts": ["x", {"heading": "h", "bullets": ["y"]}]})
+    assert (item.kind, item.size, item.count, item.on, item.extra, item.note) == ("a", 3.0, 2, True, None, None)
+    assert isinstance(item.size, float) and isinstance(item.count, int)
+    assert item.parts[0] == "x" and isinstance(item.parts[1], Block) and item.parts[1].bullets == ["y"]
+    assert Item.validate({"kind": "a"}).parts == [] and Item.validate({"kind": "a"}).parts is not Item.validate({"kind": "a"}).parts
+
+
+def test_every_problem_at_once_with_its_key_path():
+    assert problems({"kind": "c", "size": 0, "count": -1, "on": "yes", "parts": [3], "colour": 1, "note": 2}) == [
+        (("colour",), "unknown key `colour`; valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`"),
+        (("kind",), "`c` is not a valid kind; valid: `a`, `b`"),
+        (("size",), "must be more than 0, got 0"),
+        (("count",), "must be at least 0, got -1"),
+        (("on",), "expected true or false, got text `yes`"),
+        (("parts", 0), "expected text or a mapping, got a number `3`"),
+        (("note",), "expected text or true or false, got a number `2`"),
+    ]
+
+
+def test_nearest_key_and_missing_key():
+    assert problems({"knd": "a"}) == [
+        (("knd",), "unknown key `knd` (did you mean `kind`?); valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`"),
+        (("kind",), "missing required key `kind`"),
+    ]
+
+
+def test_no_silent_coercion_across_kinds():
+    assert problems({"kind": "a", "count": True}) == [(("count",), "expected a whole number, got true/false `True`")]
+    assert problems({"kind": "a", "count": 1.5}) == [(("count",), "expected a whole number, got a number `1.5`")]
+    assert problems({"kind": "a", "size": "2"}) == [(("size",), "expected a number, got text `2`")]
+    assert problems({"kind": "a", "size": 11}) == [(("size",), "must be at most 10, got 11")]
+    assert problems([1]) == [((), "expected a mapping, got a list `[1]`")]
+
+
+def test_cross_key_check_runs_once_the_keys_are_valid():
+    assert problems({"kind": "b"}) == [((), "a `b` needs a count")]
+    assert problems({"kind": "b", "size": -1}) == [(("size",), "must be more than 0, got -1")]  # not both
+
+
+def test_keyword_construction_validates():
+    assert Indicator(kind="multi", question="q").question == "q"
+    with pytest.raises(ModelError, match="kind: `mutli` is not a valid indicator kind \\(did you mean `multi`\\?\\)"):
+        Indicator(kind="mutli", question="q")
+
+
+def test_to_dict_round_trips():
+    ind = Indicator(kind="share", condition={"question": "q", "in": ["a"]}, filter=None, below=1)
+    assert Indicator.validate(ind.to_dict()) == ind
+    assert ind.to_dict()["below"] == 1.0 and ind != Indicator(kind="share")
+
+
+def test_json_schema():
+    schema = json_schema(Item)
+    assert schema["title"] == "Item" and schema["description"] == "An item: one line of docs."
+    assert schema["required"] == ["kind"] and schema["additionalProperties"] is False
+    props = schema["properties"]
+    assert props["kind"] == {"enum": ["a", "b"], "type": "string", "description": "The kind."}
+    assert props["size"] == {"type": "number", "exclusiveMinimum": 0, "maximum": 10, "default": 1.0}
+    assert props["count"] == {"type": "integer", "minimum": 0, "default": 0}
+    assert props["parts"]["items"] == {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/Block"}]}
+    assert props["note"] == {"anyOf": [{"type": "string"}, {"type": "boolean"}, {"type": "null"}]}
+    assert schema["$defs"]["Block"]["properties"]["bullets"] == {"type": "array", "items": {"type": "string"}, "default": []}
+
+
+def test_spec_schema_lists_every_chart_type_and_requires_deck_and_slides():
+    schema = json_schema(Spec)
+    assert schema["required"] == ["deck", "slides"]
+    assert schema["properties"]["slides"] == {"type": "array", "items": {"$ref": "#/$defs/Slide"}, "minItems": 1,
+                                              "description": "The slides, in order."}
+    assert schema["$defs"]["Chart"]["properties"]["type"]["enum"] == list(CHART_TYPES)
+    assert set(schema["$defs"]) == {"Callout", "Chart", "Deck", "Indicator", "Slide", "TextBlock"}
