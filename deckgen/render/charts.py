@@ -9,9 +9,11 @@ validators reject (negative axis ids).
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable
 
+from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
@@ -54,19 +56,60 @@ def _rgb(hex_: str) -> RGBColor:
     return RGBColor.from_string(hex_)
 
 
+# styled subtrees, by (style, subtree before styling): see _styled
+_STYLED: dict[tuple, object] = {}
+_STYLED_LIMIT = 256
+
+
+def _styled(element, key: tuple, apply: Callable[[], None]) -> None:
+    """Style `element` with `apply()` (python-pptx's API), or copy that result.
+
+    The same style applied to the same subtree gives the same subtree: the
+    first result for a (style, XML before) pair is kept, and the next element
+    with the same XML gets a copy of it. A deck's twenty bar charts then pay
+    python-pptx's lookups once, not twenty times. `apply` must change nothing
+    outside `element`.
+    """
+    before = (key, etree.tostring(element))
+    done = _STYLED.get(before)
+    if done is not None:
+        element.getparent().replace(element, copy.deepcopy(done))
+        return
+    apply()
+    if len(_STYLED) < _STYLED_LIMIT:
+        _STYLED[before] = copy.deepcopy(element)
+
+
 def _fonts(chart, style: ChartStyle) -> None:
-    chart.font.name = style.theme.fonts.body
-    chart.font.size = Pt(style.theme.sizes.chart_axis)
-    chart.font.color.rgb = _rgb(style.theme.colors.text)
+    def apply() -> None:
+        chart.font.name = style.theme.fonts.body
+        chart.font.size = Pt(style.theme.sizes.chart_axis)
+        chart.font.color.rgb = _rgb(style.theme.colors.text)
+
+    key = ("fonts", style.theme.fonts.body, style.theme.sizes.chart_axis, style.theme.colors.text)
+    _styled(chart._chartSpace.get_or_add_txPr(), key, apply)
 
 
 def _value_axis_off(chart) -> None:
     axis = chart.value_axis
-    axis.visible = False
-    axis.has_major_gridlines = False
-    axis.has_minor_gridlines = False
-    axis.maximum_scale = None
-    axis.minimum_scale = 0
+
+    def apply() -> None:
+        axis.visible = False
+        axis.has_major_gridlines = False
+        axis.has_minor_gridlines = False
+        axis.maximum_scale = None
+        axis.minimum_scale = 0
+
+    _styled(axis._element, ("value axis off",), apply)
+
+
+def _fill(series, color: str) -> None:
+    """A series filled with `color` (its c:spPr)."""
+    def apply() -> None:
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _rgb(color)
+
+    _styled(series._element.get_or_add_spPr(), ("fill", color), apply)
 
 
 def _data_labels(plot, style: ChartStyle, position=None, color: str | None = None, size: float | None = None) -> None:
@@ -79,19 +122,24 @@ def _data_labels(plot, style: ChartStyle, position=None, color: str | None = Non
     plot.has_data_labels = False
     if not style.labels:
         return
+    size = size or style.theme.sizes.chart_label
+    color = color or style.theme.colors.text
+    key = ("labels", style.number_format, size, style.theme.fonts.body, color, position)
     for series in plot.series:
-        labels = series.data_labels
-        labels.number_format = style.number_format
-        labels.number_format_is_linked = False
-        labels.show_value = True
-        labels.show_category_name = False
-        labels.show_series_name = False
-        labels.show_legend_key = False
-        labels.font.size = Pt(size or style.theme.sizes.chart_label)
-        labels.font.name = style.theme.fonts.body
-        labels.font.color.rgb = _rgb(color or style.theme.colors.text)
-        if position is not None:
-            labels.position = position
+        def apply(labels=series.data_labels) -> None:
+            labels.number_format = style.number_format
+            labels.number_format_is_linked = False
+            labels.show_value = True
+            labels.show_category_name = False
+            labels.show_series_name = False
+            labels.show_legend_key = False
+            labels.font.size = Pt(size)
+            labels.font.name = style.theme.fonts.body
+            labels.font.color.rgb = _rgb(color)
+            if position is not None:
+                labels.position = position
+
+        _styled(series._element.get_or_add_dLbls(), key, apply)
 
 
 def _legend(chart, style: ChartStyle, default: bool, position=XL_LEGEND_POSITION.BOTTOM) -> None:
@@ -119,20 +167,23 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     plot.gap_width = 45 if horizontal else 60
     plot.vary_by_categories = False
     series = plot.series[0]
-    series.format.fill.solid()
-    series.format.fill.fore_color.rgb = _rgb(style.colors[0])
+    _fill(series, style.colors[0])
     series.invert_if_negative = False
     _value_axis_off(chart)
     cat = chart.category_axis
-    cat.has_major_gridlines = False
-    cat.format.line.color.rgb = _rgb(style.theme.colors.muted)
-    cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis)
-    if horizontal:
-        cat.reverse_order = True  # first category on top, as it reads
-    else:
-        _horizontal_tick_labels(cat)
-        if rect.width / max(len(result.categories), 1) < 914400:  # under an inch per column
-            cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - 2)
+    narrow = not horizontal and rect.width / max(len(result.categories), 1) < 914400  # under an inch per column
+
+    def category_axis() -> None:
+        cat.has_major_gridlines = False
+        cat.format.line.color.rgb = _rgb(style.theme.colors.muted)
+        cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - (2 if narrow else 0))
+        if horizontal:
+            cat.reverse_order = True  # first category on top, as it reads
+        else:
+            _horizontal_tick_labels(cat)
+
+    _styled(cat._element, ("category axis", style.theme.colors.muted, style.theme.sizes.chart_axis, narrow),
+            category_axis)
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END)
     _legend(chart, style, default=False)
     # leave headroom so outside-end labels are never clipped
@@ -185,8 +236,7 @@ def stacked100(shapes, rect, result, style):
     plot.overlap = 100
     palette = iter(style.theme.colors.likert)
     for s, info in zip(plot.series, result.series):
-        s.format.fill.solid()
-        s.format.fill.fore_color.rgb = _rgb(style.theme.colors.dont_know if info.dont_know else next(palette, "888888"))
+        _fill(s, style.theme.colors.dont_know if info.dont_know else next(palette, "888888"))
         s.invert_if_negative = False
     _value_axis_off(chart)
     chart.value_axis.maximum_scale = 1.0

@@ -132,4 +132,4 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0B-\x1F]")
 
 def _escape_controls(text: str) -> str:
     """As python-pptx writes run text: a control character (not tab or new line) as "_x0007_"."""
-    return _CONTROLS.sub(lambda m: "_x%04X_" % ord(m.group()), text)
+    return _CONTROLS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
