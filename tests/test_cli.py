@@ -142,3 +142,31 @@ def test_errors_are_coloured_only_where_asked(tmp_path: Path):
     assert plain.stderr.startswith("spec error: ") and "\x1b[" not in plain.stderr
     assert coloured.stderr.startswith("\x1b[")
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.stderr) == plain.stderr
+
+
+@pytest.mark.parametrize("args, code", [(["schema"], 0), (["validate", "nope.yaml"], 2)])
+def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(tmp_path: Path, args, code):
+    """`deckgen` skips the interpreter's teardown at the end (deckgen.cli._exit_now):
+    whatever was written is still flushed, and exit handlers still run."""
+    import os
+    import subprocess
+    import sys
+
+    marker = tmp_path / "handler-ran"
+    program = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text('yes'))\n"
+        "sys.stdout.write('before ')\n"  # still in the buffer when deckgen ends the process
+        "from deckgen.cli import main\n"
+        f"main({args!r})\n"
+        "print('never reached')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == code, proc.stderr
+    assert proc.stdout.startswith("before ") and "never reached" not in proc.stdout
+    if code == 0:
+        assert json.loads(proc.stdout.removeprefix("before "))["title"] == "Spec"
+    else:
+        assert proc.stderr == "spec error: file not found: nope.yaml\n"
+    assert marker.read_text() == "yes"

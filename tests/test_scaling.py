@@ -69,11 +69,8 @@ def test_full_build_does_not_import_matplotlib(tmp_path: Path):
     out = tmp_path / "small.pptx"
     result = _run_python(f"""
         import json, sys
-        from deckgen.cli import main
-        try:
-            main(["build", {str(spec)!r}, "-o", {str(out)!r}, "-q"])
-        except SystemExit as exc:
-            code = exc.code
+        from deckgen.cli import guarded
+        code = guarded(["build", {str(spec)!r}, "-o", {str(out)!r}, "-q"], one_shot=True)  # as `deckgen` runs it
         print(json.dumps({{
             "exit": code,
             "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
