@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -85,7 +86,9 @@ def measure(rows: int, path: Path | None = None) -> dict:
 
     spec = load_spec(SPEC)
     theme = load_theme(spec.resolve(spec.deck.theme))
-    loaded = Loaded(spec, theme, survey, spec.resolve(spec.deck.template))
+    # the survey just loaded, and no result cache: every indicator is computed on the big table
+    os.environ["DECKGEN_NO_CACHE"] = "1"
+    loaded = Loaded(spec, theme, survey.codebook, spec.resolve(spec.deck.template), responses=path, _survey=survey)
     check(loaded)
     (deck, computed), t_plan = timed(plan, loaded, Warnings(), strict_expect=False)
     n_indicators = sum(len(s.charts) + len(s.callouts) for s in deck.slides)

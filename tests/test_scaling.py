@@ -373,3 +373,19 @@ def test_fast_groups_gives_python_pptx_group_extents(tmp_path: Path):
     for python_pptx, fast in result["pairs"]:
         assert fast == python_pptx and fast[2] > 0
 
+
+
+def test_large_data_benchmark_computes_every_indicator_on_the_generated_table(tmp_path: Path):
+    """bench/large_data.py on a small table: it generates consistent respondents,
+    loads them through deckgen and computes the deck's indicators on them (no
+    result cache: the base of the count is the generated number of rows)."""
+    out = tmp_path / "large.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "large_data.py"), "--rows", "300",
+         "--csv", str(tmp_path / "responses.csv"), "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(out.read_text())
+    assert figures["rows"] == 300 and figures["indicators"] >= 40
+    assert figures["indicators_s"] > 0 and figures["read_csv_s"] > 0
