@@ -156,7 +156,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     cache = loaded.cache()
 
     def compute(_codebook: Codebook, indicator) -> Result:
-        key = json.dumps(indicator.to_dict(), ensure_ascii=False, sort_keys=True)
+        key = indicator_key(indicator)
         if key not in results:
             cached = cache.get(key)
             if cached is None:
@@ -411,6 +411,16 @@ def _notes(s, sp: SlidePlan, callouts: list[tuple[Callout, Result]], locale: str
     if s.notes:
         text = s.notes.strip() if s.notes_mode == "replace" else (s.notes.strip() + ("\n\n" + text if text else ""))
     return text
+
+
+def indicator_key(indicator) -> str:
+    """An indicator as canonical JSON: the key of its result (in a build and in the cache).
+
+    A value YAML reads as something JSON has no type for (a date, in a condition
+    on a question whose codes are dates) is keyed by its text, as the condition
+    compares it.
+    """
+    return json.dumps(indicator.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
 
 
 def build(

@@ -14,6 +14,7 @@ matplotlib) happen inside the commands that need them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from .errors import DeckgenError
 
 EXIT_USER = 2
 EXIT_BUG = 1
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader left
 
 DESCRIPTION = """\
 deckgen: turn survey answers into a finished PowerPoint deck.
@@ -46,7 +48,14 @@ def _say(text: str, *, err: bool = False, label: str | None = None, style: str =
     User text (titles, values) is never read as markup: a `[/]` in a slide title
     is text.
     """
-    stream = sys.stderr if err else sys.stdout
+    if err:
+        _write_line(sys.stderr, text, label, style)
+        return
+    with _writing_stdout():
+        _write_line(sys.stdout, text, label, style)
+
+
+def _write_line(stream, text: str, label: str | None, style: str) -> None:
     if label is not None and style and _colour(stream):
         from rich.console import Console
         from rich.markup import escape
@@ -55,6 +64,22 @@ def _say(text: str, *, err: bool = False, label: str | None = None, style: str =
         return
     stream.write((f"{label}: {text}" if label is not None else text) + "\n")
     stream.flush()
+
+
+@contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """A failed write to the standard output (a full disk) is an output error, not a bug.
+
+    A reader that left (`| head`) is not: BrokenPipeError goes through (see `guarded`).
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        from .errors import OutputError
+
+        raise OutputError(f"cannot write to the standard output: {exc.strerror or exc}") from None
 
 
 @contextmanager
@@ -131,7 +156,8 @@ def cmd_indicators(args: argparse.Namespace) -> None:
     for r in rows:
         table.add_row(str(r["slide"]), str(r["element"]), str(r["label"])[:60], str(r["series"])[:20],
                       str(r["value"]), str(r["count"]), str(r["base"]), str(r["status"]))
-    Console(file=sys.stdout, highlight=False).print(table)
+    with _writing_stdout():
+        Console(file=sys.stdout, highlight=False).print(table)
     for written in (args.csv, args.xlsx):
         if written is not None:
             _say(f"wrote {written} ({len(rows)} rows)", err=True)
@@ -177,7 +203,9 @@ def cmd_schema(args: argparse.Namespace) -> None:
 
     text = json.dumps(json_schema(Spec), ensure_ascii=False, indent=2) + "\n"
     if args.out is None:
-        sys.stdout.write(text)
+        with _writing_stdout():
+            sys.stdout.write(text)
+            sys.stdout.flush()
     else:
         from .package import write_atomic
 
@@ -275,18 +303,18 @@ def run(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     """Parse `argv` (default: sys.argv[1:]), run the command; return the exit code.
 
     `one_shot` (the `deckgen` command, which exits afterwards) turns the cycle
-    collector off, except for `watch`: a one-shot command's objects (python-pptx's
-    XML tree, the parsed spec, codebook and template) live until the
-    end, and the collector's passes over them cost about 30 ms of a half-second
-    build while freeing next to nothing (docs/benchmark.md). `watch` runs for
-    hours and keeps it.
+    collector off for `build`: a build's objects (python-pptx's XML tree, the
+    parsed spec, codebook and template) live until the end, and the collector's
+    passes over them cost about 30 ms of a half-second build while freeing next
+    to nothing (docs/benchmark.md). Other commands keep it: `images` leaves
+    matplotlib figures that only the collector frees, `watch` runs for hours.
     """
     top = parser()
     args = top.parse_args(argv)  # a usage mistake prints the usage and exits with 2
     if args.command is None:
         top.print_help(sys.stderr)
         return EXIT_USER
-    if one_shot and args.command != "watch":
+    if one_shot and args.command == "build":
         import gc
 
         gc.disable()
@@ -305,11 +333,14 @@ def main(argv: list[str] | None = None) -> None:
 
 def guarded(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     """`run`, as the command runs it: a bug is exit code 1 with a short message
-    asking for a report (the traceback with DECKGEN_DEBUG=1); Ctrl+C is 130."""
+    asking for a report (the traceback with DECKGEN_DEBUG=1); Ctrl+C is 130; a
+    reader that stopped reading (`| head`) is 141, quietly."""
     try:
         return run(argv, one_shot=one_shot)
     except SystemExit:
         raise
+    except BrokenPipeError:  # `deckgen indicators ... | head` stopped reading: not a bug
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
@@ -331,18 +362,30 @@ def _exit_now(code: int) -> None:
     Everything is written by now (the deck atomically, then fsync'd), yet a
     normal exit would still free every object one by one: python-pptx's XML
     trees, the template, the modules, about 40 ms of a half-second build for
-    nothing the system does not reclaim anyway. Output streams are flushed and
-    exit handlers run first, so nothing said or registered is lost.
+    nothing the system does not reclaim anyway. Exit handlers run first, then
+    the output streams are flushed; a stream that cannot be written (a full
+    disk) is reported with exit code 120, as Python itself does. Under a
+    profiler or a coverage tracer, which write their results at a normal
+    exit, the exit is a normal one.
     """
     import atexit
-    import contextlib
 
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`deckgen ... | head`)
-            stream.flush()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     run_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_handlers is not None:
         run_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # `deckgen ... | head`: the reader has gone, nothing to report
+            pass
+        except (OSError, ValueError) as exc:
+            if stream is not sys.stderr:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(f"cannot write the output: {exc}\n")
+                    sys.stderr.flush()
+            code = code or 120
     os._exit(code)
 
 

@@ -16,9 +16,11 @@ docs/spec-reference.md is generated from them (deckgen.specdoc).
 
 Supported annotations: str, bool, int, float, Any, Literal[...], list[X],
 dict[str, Any], another Model, and unions of these (X | None, str | TextBlock).
-YAML gives typed scalars already, so values are not coerced across kinds (text
-is not a number); an int is accepted where a float is expected, and a float
-with no fraction where an int is.
+Values convert as a YAML writer expects (and as pydantic did): an int where a
+float is expected, a float with no fraction where an int is, a quoted number
+("2") where a number is, "true"/"no"/0/1 where true or false is. Nothing else
+converts: a number is not text, true is not a number. In a union, a member
+taking the value as it is wins over one that would convert it.
 
 These models were pydantic ones. Importing pydantic and building the models
 took about 100 ms of every `deckgen build` in a fresh process (a fifth of the
@@ -28,6 +30,8 @@ anyway; this module does what deckgen used, in a few milliseconds.
 
 from __future__ import annotations
 
+import copy
+import math
 import types
 import typing
 from collections.abc import Callable
@@ -71,7 +75,10 @@ class Field:
         return self.default is REQUIRED and self.factory is None
 
     def make_default(self) -> Any:
-        return self.factory() if self.factory is not None else self.default
+        if self.factory is not None:
+            return self.factory()
+        # a list or mapping written as a default is copied: instances never share one
+        return copy.deepcopy(self.default) if isinstance(self.default, (list, dict, set)) else self.default
 
 
 def field(default: Any = REQUIRED, *, factory: Callable[[], Any] | None = None, description: str = "",
@@ -139,7 +146,9 @@ class Model:
                                               f"valid keys: {valid_list(fields)}", True))
         for name, spec in fields.items():
             if name in data:
-                value = _convert(spec.annotation, data[name], at + (name,), problems, spec)
+                value = _before(spec, data[name], at + (name,), problems)
+                if value is not _INVALID:
+                    value = _convert(spec.annotation, value, at + (name,), problems, spec)
             elif spec.required:
                 problems.append((at + (name,), f"missing required key `{name}`", False))
                 continue
@@ -197,18 +206,53 @@ def _base(ann: Any) -> Any:
     return typing.get_origin(ann) or ann
 
 
-def _accepts(ann: Any, value: Any) -> bool:
+_TRUE = {"true", "yes", "on", "y", "t", "1"}
+_FALSE = {"false", "no", "off", "n", "f", "0"}
+
+
+def _scalar(kind: Any, value: Any, lax: bool) -> tuple[bool, Any]:
+    """(fits, value converted) for a scalar kind; `lax` allows the conversions
+    of the module docstring, without it only the value as it is fits."""
+    if kind is bool:
+        if isinstance(value, bool):
+            return True, value
+        if lax and isinstance(value, int) and value in (0, 1):
+            return True, bool(value)
+        if lax and isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return True, value.strip().lower() in _TRUE
+        return False, value
+    if isinstance(value, bool):
+        return False, value  # true/false is never a number
+    try:
+        if kind is int:
+            if isinstance(value, int):
+                return True, value
+            if lax and isinstance(value, float) and value.is_integer():
+                return True, int(value)
+            if lax and isinstance(value, str):
+                return True, int(value.strip())
+        elif kind is float:
+            if isinstance(value, (int, float)):
+                number = float(value)
+            elif lax and isinstance(value, str):
+                number = float(value.strip())
+            else:
+                return False, value
+            return math.isfinite(number), number
+    except (ValueError, OverflowError):
+        pass
+    return False, value
+
+
+def _accepts(ann: Any, value: Any, lax: bool = True) -> bool:
     """Whether `value` is of the kind `ann` takes (its contents not checked)."""
     if typing.get_origin(ann) is Literal:
         return value in typing.get_args(ann)
     kind = _base(ann)
     if kind is Any:
         return True
-    if kind is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind is int:
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and value.is_integer())
+    if kind in (bool, int, float):
+        return _scalar(kind, value, lax)[0]
     return isinstance(value, kind)
 
 
@@ -226,19 +270,25 @@ def got(value: Any) -> str:
     return f"{names.get(type(value), type(value).__name__)} `{value}`"
 
 
+def _before(spec: Field, value: Any, at: KeyPath, problems: list) -> Any:
+    """A field's check on the raw value (before=True), once, before any conversion."""
+    if spec.check is None or not spec.before:
+        return value
+    try:
+        return spec.check(value)
+    except ValueError as exc:
+        problems.append((at, str(exc), False))
+        return _INVALID
+
+
 def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | None = None) -> Any:
     """`value` checked (and converted) against `ann`; problems appended, _INVALID if any."""
-    if spec is not None and spec.check is not None and spec.before:
-        try:
-            value = spec.check(value)
-        except ValueError as exc:
-            problems.append((at, str(exc), False))
-            return _INVALID
     if _is_union(ann):
         members = [m for m in typing.get_args(ann) if m is not _NONE]
         if value is None and len(members) < len(typing.get_args(ann)):
             return None
-        fitting = [m for m in members if _accepts(m, value)]
+        fitting = [m for m in members if _accepts(m, value, lax=False)] or [
+            m for m in members if _accepts(m, value, lax=True)]
         if fitting or len(members) == 1:
             return _convert(fitting[0] if fitting else members[0], value, at, problems, spec)
         problems.append((at, f"expected {' or '.join(_expected(m) for m in members)}, got {got(value)}", False))
@@ -264,10 +314,8 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
         value = [_convert(item, v, at + (i,), problems) for i, v in enumerate(value)]
     elif kind is dict:
         value = dict(value)
-    elif kind is float:
-        value = float(value)
-    elif kind is int:
-        value = int(value)
+    elif kind in (bool, int, float):
+        value = _scalar(kind, value, lax=True)[1]
     return _checked(value, at, problems, spec)
 
 

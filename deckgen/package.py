@@ -411,11 +411,27 @@ def save_normalized(prs) -> bytes:
     return out.getvalue()
 
 
+def _write_through(data: bytes, target: Path) -> Path:
+    """Write into a target that is not a regular file (/dev/stdout, a named pipe).
+
+    Renaming a temporary file over it would replace the device or pipe itself
+    (as root, even /dev/null); such a target has no previous content to keep.
+    """
+    try:
+        with open(target, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+    return target
+
+
 def write_atomic(data: bytes, target: Path) -> Path:
     """Write `data` to `target` via a temporary file in the same folder, then rename."""
     target = Path(target)
     if target.is_dir():
         raise OutputError(f"cannot write {target}: a directory is in its place")
+    if target.exists() and not target.is_file():
+        return _write_through(data, target)
     folder = target.parent
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if existing is not None and not existing.is_dir():

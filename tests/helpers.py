@@ -162,11 +162,14 @@ def invoke(*args: object) -> CliRun:
     """
     import contextlib
     import io
+    from unittest import mock
 
     from deckgen import cli
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    plain = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    with mock.patch.dict(os.environ, plain, clear=True), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
         try:
             code = cli.run([str(a) for a in args])
         except SystemExit as exc:  # argparse: a usage mistake

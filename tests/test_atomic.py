@@ -136,3 +136,20 @@ def test_cli_output_error_is_one_clean_line(tmp_path: Path):
 def test_header_helper_points_at_real_files():
     for key in ("data", "theme", "template"):
         assert Path(deck_header()[key]).is_file(), key
+
+
+def test_a_target_that_is_not_a_file_is_written_through_not_replaced(tmp_path: Path):
+    """A named pipe (like /dev/stdout or /dev/null) keeps being what it is: the
+    bytes go into it; a rename over it would have replaced it with a file."""
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_atomic(b"{}\n", pipe)
+    reader.join(timeout=10)
+    assert received == [b"{}\n"]
+    assert pipe.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file left

@@ -4,7 +4,10 @@ indicators table as a formula-safe CSV, and one-line errors."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,10 +151,6 @@ def test_errors_are_coloured_only_where_asked(tmp_path: Path):
 def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(tmp_path: Path, args, code):
     """`deckgen` skips the interpreter's teardown at the end (deckgen.cli._exit_now):
     whatever was written is still flushed, and exit handlers still run."""
-    import os
-    import subprocess
-    import sys
-
     marker = tmp_path / "handler-ran"
     program = (
         "import atexit, pathlib, sys\n"
@@ -161,8 +160,8 @@ def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(tmp
         f"main({args!r})\n"
         "print('never reached')\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=tmp_path)
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=_plain_env(),
+                          cwd=tmp_path)
     assert proc.returncode == code, proc.stderr
     assert proc.stdout.startswith("before ") and "never reached" not in proc.stdout
     if code == 0:
@@ -170,3 +169,37 @@ def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(tmp
     else:
         assert proc.stderr == "spec error: file not found: nope.yaml\n"
     assert marker.read_text() == "yes"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_full_disk_on_the_standard_output_is_an_output_error(tmp_path: Path):
+    proc = subprocess.run(f"{sys.executable} -m deckgen.cli schema > /dev/full", shell=True, cwd=tmp_path,
+                          capture_output=True, text=True, env=_plain_env())
+    assert proc.returncode == 2
+    assert proc.stderr == "output error: cannot write to the standard output: No space left on device\n"
+
+
+def test_a_reader_that_stops_reading_is_not_a_bug(monkeypatch, capsys):
+    """`deckgen schema | head -1`: the reader leaves, the next write breaks the pipe;
+    exit code 141 (as a shell reports it), no "internal error"."""
+    from deckgen import cli
+
+    class LeftPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def isatty(self):
+            return False
+
+    monkeypatch.setattr(sys, "stdout", LeftPipe())
+    assert cli.guarded(["schema"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def _plain_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    return env

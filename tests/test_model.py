@@ -53,12 +53,12 @@ def test_defaults_conversions_and_nested_models():
 
 
 def test_every_problem_at_once_with_its_key_path():
-    assert problems({"kind": "c", "size": 0, "count": -1, "on": "yes", "parts": [3], "colour": 1, "note": 2}) == [
+    assert problems({"kind": "c", "size": 0, "count": -1, "on": "oui", "parts": [3], "colour": 1, "note": 2}) == [
         (("colour",), "unknown key `colour`; valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`"),
         (("kind",), "`c` is not a valid kind; valid: `a`, `b`"),
         (("size",), "must be more than 0, got 0"),
         (("count",), "must be at least 0, got -1"),
-        (("on",), "expected true or false, got text `yes`"),
+        (("on",), "expected true or false, got text `oui`"),
         (("parts", 0), "expected text or a mapping, got a number `3`"),
         (("note",), "expected text or true or false, got a number `2`"),
     ]
@@ -71,12 +71,38 @@ def test_nearest_key_and_missing_key():
     ]
 
 
-def test_no_silent_coercion_across_kinds():
+def test_conversions_a_yaml_writer_expects_and_no_others():
+    item = Item.validate({"kind": "a", "size": "2.5", "count": "3", "on": "no", "note": 0})
+    assert (item.size, item.count, item.on, item.note) == (2.5, 3, False, False)
+    assert Item.validate({"kind": "a", "on": 1, "note": "0"}).on is True
+    assert Item.validate({"kind": "a", "note": "0"}).note == "0"  # text fits as it is: no conversion
     assert problems({"kind": "a", "count": True}) == [(("count",), "expected a whole number, got true/false `True`")]
     assert problems({"kind": "a", "count": 1.5}) == [(("count",), "expected a whole number, got a number `1.5`")]
-    assert problems({"kind": "a", "size": "2"}) == [(("size",), "expected a number, got text `2`")]
+    assert problems({"kind": "a", "size": "beaucoup"}) == [(("size",), "expected a number, got text `beaucoup`")]
+    assert problems({"kind": "a", "size": "nan"}) == [(("size",), "expected a number, got text `nan`")]
+    assert problems({"kind": "a", "size": 10 ** 400}) == [(("size",), f"expected a number, got a number `{10 ** 400}`")]
+    assert problems({"kind": "a", "on": 2}) == [(("on",), "expected true or false, got a number `2`")]
     assert problems({"kind": "a", "size": 11}) == [(("size",), "must be at most 10, got 11")]
+    assert problems({"kind": "a", "parts": [3]}) == [(("parts", 0), "expected text or a mapping, got a number `3`")]
     assert problems([1]) == [((), "expected a mapping, got a list `[1]`")]
+
+
+def test_defaults_are_never_shared():
+    class Listed(Model):
+        names: list[str] = []
+
+    a, b = Listed(), Listed()
+    a.names.append("x")
+    assert b.names == [] and Listed.validate({}).names == []
+
+
+def test_a_check_on_the_raw_value_runs_once():
+    calls = []
+
+    class Coloured(Model):
+        colour: str | None = field(None, check=lambda v: calls.append(v) or str(v).upper(), before=True)
+
+    assert Coloured.validate({"colour": "abc"}).colour == "ABC" and calls == ["abc"]
 
 
 def test_cross_key_check_runs_once_the_keys_are_valid():
@@ -116,3 +142,14 @@ def test_spec_schema_lists_every_chart_type_and_requires_deck_and_slides():
                                               "description": "The slides, in order."}
     assert schema["$defs"]["Chart"]["properties"]["type"]["enum"] == list(CHART_TYPES)
     assert set(schema["$defs"]) == {"Callout", "Chart", "Deck", "Indicator", "Slide", "TextBlock"}
+
+
+def test_an_indicator_with_a_date_in_a_condition_has_a_result_key():
+    """YAML reads `in: [2021-07-01]` as a date; the key of the result keys it by its text."""
+    import datetime
+    import json
+
+    from deckgen.build import indicator_key
+
+    ind = Indicator(kind="share", condition={"question": "vague", "in": [datetime.date(2021, 7, 1)]})
+    assert json.loads(indicator_key(ind))["condition"] == {"question": "vague", "in": ["2021-07-01"]}

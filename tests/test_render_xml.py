@@ -49,6 +49,7 @@ def _api_text(shapes, rect, paragraphs, *, font, size, color, bold=False, align=
      {"anchor": "middle", "align": "center"}),
     (["a", ("b", {"bullet": True, "space_before": 6, "align": "right"}), "c\td\x07e", ""], {"anchor": "bottom"}),
     (["Entreprises & « civic tech » <libres>"], {"bullets": True, "bold": True}),
+    ([], {}),
 ])
 def test_add_text_writes_what_the_api_writes(paragraphs, options):
     prs = Presentation(TEMPLATE)
@@ -60,11 +61,13 @@ def test_add_text_writes_what_the_api_writes(paragraphs, options):
     assert etree.tostring(ours._element.txBody) == etree.tostring(theirs._element.txBody)
 
 
-def _chart_xml(real_deck_plan, theme, warm: bool) -> list[bytes]:
+def _chart_xml(real_deck_plan, theme, warm: bool, monkeypatch) -> list[bytes]:
     """The chart XML of every chart of the real deck, each drawn on a fresh slide;
-    the styling memo emptied before each chart (cold: python-pptx's API every
-    time) or kept (warm: copies of earlier results)."""
+    the styling memo off (cold: python-pptx's API for every series and axis) or
+    on (warm: copies of earlier results)."""
     from deckgen.render import charts
+
+    monkeypatch.setattr(charts, "_STYLED_LIMIT", 256 if warm else 0)
 
     prs = Presentation(TEMPLATE)
     out = []
@@ -73,8 +76,6 @@ def _chart_xml(real_deck_plan, theme, warm: bool) -> list[bytes]:
             if plan.type == "map":
                 continue
             for width in (9144000, 2743200):  # wide, and narrow (small column labels)
-                if not warm:
-                    charts._STYLED.clear()
                 slide = prs.slides.add_slide(prs.slide_layouts[0])
                 o = plan.options
                 style = charts.ChartStyle(theme, "fr", labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits)
@@ -83,7 +84,7 @@ def _chart_xml(real_deck_plan, theme, warm: bool) -> list[bytes]:
     return out
 
 
-def test_chart_styling_copies_are_what_the_api_writes(real_deck):
+def test_chart_styling_copies_are_what_the_api_writes(real_deck, monkeypatch):
     """Styles applied once by python-pptx's API and copied afterwards (render/charts.py
     `_styled`) give the XML the API gives each time, for every chart of the deck."""
     from deckgen.render import charts
@@ -91,8 +92,9 @@ def test_chart_styling_copies_are_what_the_api_writes(real_deck):
 
     theme = load_theme(ROOT / "config" / "theme.yaml")
     charts._STYLED.clear()
-    cold = _chart_xml(real_deck.plan, theme, warm=False)
-    warm = _chart_xml(real_deck.plan, theme, warm=True)
+    cold = _chart_xml(real_deck.plan, theme, warm=False, monkeypatch=monkeypatch)
+    assert not charts._STYLED  # nothing kept: every style applied by the API
+    warm = _chart_xml(real_deck.plan, theme, warm=True, monkeypatch=monkeypatch)
     assert len(cold) >= 40
     assert len(charts._STYLED) > 0  # the warm run did copy
     assert cold == warm

@@ -86,23 +86,22 @@ def test_full_build_does_not_import_matplotlib(tmp_path: Path):
     assert out.exists()
 
 
-def test_the_cycle_collector_is_left_alone_in_process_and_for_watch():
-    """Only the `deckgen` command's own process goes without it; a library caller
-    (here: the in-process CLI) and the long-running `watch` keep it."""
-    result = _run_python("""
+def test_the_cycle_collector_is_off_only_for_a_one_shot_build(tmp_path: Path):
+    """Only `deckgen build`'s own process goes without it: other commands (`images`
+    keeps matplotlib figures, which only the collector frees; `watch` runs for
+    hours) and a program calling deckgen keep it."""
+    out = tmp_path / "deck.pptx"
+    result = _run_python(f"""
         import gc, json
         from deckgen import cli
-        from deckgen.errors import DeckgenError
-        cli.run(["schema", "-o", "/dev/null"])
-        in_process = gc.isenabled()
-        def stop(*args, **kwargs):
-            raise DeckgenError("stop")
-        import deckgen.watch
-        deckgen.watch.watch = stop
-        cli.run(["watch", "missing.yaml"], one_shot=True)
-        print(json.dumps({"in_process": in_process, "watch": gc.isenabled()}))
+        cli.run(["schema", "-o", {str(tmp_path / "schema.json")!r}], one_shot=True)
+        other_command = gc.isenabled()
+        cli.run(["build", "config/barometre-2021.yaml", "-o", {str(out)!r}, "-q"])
+        build_in_a_program = gc.isenabled()
+        print(json.dumps({{"other_command": other_command, "build_in_a_program": build_in_a_program}}))
     """)
-    assert result == {"in_process": True, "watch": True}
+    assert result == {"other_command": True, "build_in_a_program": True}
+    assert out.exists()
 
 
 # -- (b), (c) part names -------------------------------------------------------------

@@ -106,8 +106,9 @@ def add_text(
     for child in list(body_pr):
         body_pr.remove(child)
     SubElement(body_pr, qn("a:noAutofit"))
-    for p in body.findall(qn("a:p")):
-        body.remove(p)
+    if paragraphs:  # no paragraph at all: python-pptx's empty a:p stays
+        for p in body.findall(qn("a:p")):
+            body.remove(p)
     for item in paragraphs:
         text, over = (item, {}) if isinstance(item, str) else item
         p = SubElement(body, qn("a:p"))
