@@ -2,7 +2,8 @@
 
 Every DeckgenError becomes a clean message and exit code 2; anything else is a
 bug: exit code 1 with a "please report" hint. A usage mistake (unknown command
-or option) is exit code 2 too, with the usage line.
+or option) is exit code 2 too, with the usage line; a reader that stops reading
+(`deckgen indicators SPEC | head`) ends the command quietly with 141.
 
 Start-up is part of the edit-rebuild loop, so this module imports almost
 nothing: arguments are parsed with the standard library's argparse, and rich is
@@ -18,7 +19,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import DeckgenError
@@ -66,7 +66,7 @@ def _write_line(stream, text: str, label: str | None, style: str) -> None:
     stream.flush()
 
 
-@contextmanager
+@contextlib.contextmanager
 def _writing_stdout() -> Iterator[None]:
     """A failed write to the standard output (a full disk) is an output error, not a bug.
 
@@ -82,7 +82,7 @@ def _writing_stdout() -> Iterator[None]:
         raise OutputError(f"cannot write to the standard output: {exc.strerror or exc}") from None
 
 
-@contextmanager
+@contextlib.contextmanager
 def _progress(enabled: bool, first: str) -> Iterator[Callable[[str], None]]:
     """A spinner with the current step on a terminal; nothing elsewhere (logs, CI, -q)."""
     if not (enabled and _colour(sys.stderr)):
