@@ -431,6 +431,7 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the deck of `spec_path`; return where it went and what was noticed."""
+    from .files import write_atomic
     from .package import (
         fast_freeforms,
         fast_groups,
@@ -440,7 +441,6 @@ def build(
         fast_slide_ids,
         save_normalized,
         set_core_properties,
-        write_atomic,
     )
     from .render.slides import render_deck
     from .template import layout_names, open_template

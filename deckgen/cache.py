@@ -104,7 +104,7 @@ class ResultCache:
         except OSError:
             return
         from .errors import DeckgenError
-        from .package import write_atomic
+        from .files import write_atomic
 
         text = json.dumps({"format": FORMAT, "results": self._data}, ensure_ascii=False, sort_keys=True)
         try:

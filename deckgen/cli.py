@@ -207,7 +207,7 @@ def cmd_schema(args: argparse.Namespace) -> None:
             sys.stdout.write(text)
             sys.stdout.flush()
     else:
-        from .package import write_atomic
+        from .files import write_atomic
 
         write_atomic(text.encode("utf-8"), args.out)
 

@@ -64,7 +64,7 @@ def escape_cell(value: object) -> object:
 
 
 def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
-    from .package import write_atomic
+    from .files import write_atomic
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
@@ -99,7 +99,7 @@ def write_xlsx(rows: list[dict[str, object]], path: Path, locale: str = "fr", sh
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from .package import normalize, write_atomic
+    from .files import normalize, write_atomic
 
     headers = XLSX_HEADERS.get(locale, XLSX_HEADERS["fr"])
     wb = Workbook()

@@ -133,7 +133,7 @@ def draw_images(
     progress: Callable[[str], None] | None = None,
 ) -> list[ChartImage]:
     """Draw every chart of `deck`; write the files unless `out_dir` is None."""
-    from .package import write_atomic
+    from .files import write_atomic
 
     unknown = [f for f in formats if f not in ("png", "svg")]
     if unknown:

@@ -1,4 +1,4 @@
-"""The .pptx package: linear part naming, deterministic bytes, atomic writes.
+"""The .pptx package: linear part naming, deterministic bytes.
 
 - python-pptx finds a free part name (`/ppt/charts/chart7.xml`) by walking every
   part of the package each time (`OpcPackage.next_partname`), so a deck's build
@@ -12,14 +12,10 @@
   `fast_freeforms` computes the extents once per shape and writes the path in
   one go (same XML). After each shape added to a group python-pptx recomputes
   the group's extents from all its children: `fast_groups` makes that cheap.
-- A build must give identical bytes for identical inputs: `normalize` rewrites
-  the zip with fixed entry dates and fixed document timestamps, including those
-  of the workbooks embedded in charts. Those workbooks are written already in
+- `save_normalized` writes the deck straight into the deterministic form of
+  `files.normalize`. The workbooks embedded in charts are written already in
   that form (`ChartData`: xlsxwriter with the fixed creation date, and its own
-  fixed entry date, 1980-01-01), so saving a deck need not rewrite each one;
-  `normalize` returns a zip that is already in that form as it is.
-- `write_atomic` writes next to the target and renames, so a failed build never
-  leaves a half-written deck or loses the previous one.
+  fixed entry date, 1980-01-01), so saving a deck need not rewrite each one.
 """
 
 from __future__ import annotations
@@ -28,25 +24,15 @@ import contextlib
 import datetime as dt
 import functools
 import io
-import os
 import re
-import tempfile
 import types
 import zipfile
-from pathlib import Path
 
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.opc.packuri import PackURI
 
-from .errors import OutputError
-
-FIXED_DATE = (2021, 7, 1, 0, 0, 0)
-FIXED_ISO = "2021-07-01T00:00:00Z"
-# the date xlsxwriter gives every entry of a workbook: the entry date of embedded workbooks
-WORKBOOK_DATE = (1980, 1, 1, 0, 0, 0)
-_ENTRY_MODE = 0o600 << 16
-_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+from .files import FIXED_DATE, write_entry
 
 
 def fast_partnames(prs) -> None:
@@ -315,37 +301,6 @@ def set_core_properties(prs, title: str, subject: str | None = None) -> None:
     core.last_printed = stamp
 
 
-def normalize(data: bytes, date_time: tuple = FIXED_DATE) -> bytes:
-    """Same content, deterministic bytes: fixed zip dates and document timestamps.
-
-    A zip already in that form (entry dates, modes and compression as written
-    here, fixed timestamps) is returned unchanged: checking costs a read of its
-    directory and of docProps/core.xml, a rewrite a decompression and a
-    compression of every entry.
-    """
-    src = zipfile.ZipFile(io.BytesIO(data))
-    if _is_normal(src, date_time):
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            _write_entry(dst, info.filename, src.read(info.filename), date_time)
-    return out.getvalue()
-
-
-def _is_normal(src: zipfile.ZipFile, date_time: tuple) -> bool:
-    for info in src.infolist():
-        if (info.date_time != date_time or info.compress_type != zipfile.ZIP_DEFLATED
-                or info.external_attr != _ENTRY_MODE or info.extra or info.comment
-                or info.filename.endswith(".xlsx")):
-            return False
-        if info.filename.endswith("core.xml"):
-            xml = src.read(info.filename)
-            if _fixed_stamps(xml) != xml:
-                return False
-    return not src.comment
-
-
 class ChartData(CategoryChartData):
     """python-pptx's CategoryChartData, its embedded workbook written in normal form.
 
@@ -370,23 +325,6 @@ class _FixedDateWorkbookWriter(CategoryWorkbookWriter):
         workbook.close()
 
 
-def _fixed_stamps(core_xml: bytes) -> bytes:
-    """docProps/core.xml with its created and modified times set to FIXED_ISO."""
-    return _STAMP.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<2>", core_xml)
-
-
-def _write_entry(dst: zipfile.ZipFile, name: str, blob: bytes, date_time: tuple = FIXED_DATE) -> None:
-    """One zip entry, as `normalize` writes it: fixed date, no clock time inside."""
-    if name.endswith(".xlsx"):
-        blob = normalize(blob, WORKBOOK_DATE)
-    elif name.endswith("core.xml"):
-        blob = _fixed_stamps(blob)
-    entry = zipfile.ZipInfo(name, date_time=date_time)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = _ENTRY_MODE
-    dst.writestr(entry, blob)
-
-
 def save_normalized(prs) -> bytes:
     """`normalize(bytes of prs.save())`, written in one pass.
 
@@ -402,59 +340,12 @@ def save_normalized(prs) -> bytes:
     parts = tuple(package.iter_parts())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        _write_entry(dst, "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts)))
-        _write_entry(dst, "_rels/.rels", package._rels.xml)
+        write_entry(dst, "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts)))
+        write_entry(dst, "_rels/.rels", package._rels.xml)
         for part in parts:
-            _write_entry(dst, part.partname.membername, part.blob)
+            write_entry(dst, part.partname.membername, part.blob)
             if part._rels:
-                _write_entry(dst, part.partname.rels_uri.membername, part.rels.xml)
+                write_entry(dst, part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()
 
 
-def _write_through(data: bytes, target: Path) -> Path:
-    """Write into a target that is not a regular file (/dev/stdout, a named pipe).
-
-    Renaming a temporary file over it would replace the device or pipe itself
-    (as root, even /dev/null); such a target has no previous content to keep.
-    """
-    try:
-        with open(target, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
-    return target
-
-
-def write_atomic(data: bytes, target: Path) -> Path:
-    """Write `data` to `target` via a temporary file in the same folder, then rename."""
-    target = Path(target)
-    if target.is_dir():
-        raise OutputError(f"cannot write {target}: a directory is in its place")
-    if target.exists() and not target.is_file():
-        return _write_through(data, target)
-    folder = target.parent
-    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-    if existing is not None and not existing.is_dir():
-        raise OutputError(f"cannot write {target}: {existing} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder {folder}: {exc.strerror}") from None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"cannot write in {folder}: {exc.strerror}; the previous file is unchanged") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {exc.strerror}; the previous file is unchanged") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

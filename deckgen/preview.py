@@ -148,7 +148,7 @@ def _run(cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProce
 
 def to_pdf(pptx: Path, target: Path, *, soffice: str, timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Convert `pptx` with LibreOffice headless into `target` (written atomically)."""
-    from .package import write_atomic
+    from .files import write_atomic
 
     with tempfile.TemporaryDirectory(prefix="deckgen-lo-") as tmp:
         profile = Path(tmp) / "profile"
@@ -170,7 +170,7 @@ _PAGE = re.compile(r"^slide-(\d+)\.png$")
 def rasterize(pdf: Path, folder: Path, *, pdftoppm: str, width: int = SLIDE_WIDTH,
               timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
     """One PNG per PDF page, `folder/slide-01.png` … (stale slide PNGs are removed)."""
-    from .package import write_atomic
+    from .files import write_atomic
 
     with tempfile.TemporaryDirectory(prefix="deckgen-ppm-") as tmp:
         proc = _run([pdftoppm, "-png", "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf),
@@ -202,7 +202,7 @@ def contact_sheet(
     except ImportError:
         raise DeckgenError("the contact sheet needs Pillow: pip install 'deckgen[images]' (or pillow)") from None
 
-    from .package import write_atomic
+    from .files import write_atomic
 
     if not slides:
         raise OutputError("contact sheet: no slide images to assemble")

@@ -484,7 +484,7 @@ def build_template(
     buffer = io.BytesIO()
     prs.save(buffer)
     data = _deterministic_zip(buffer.getvalue())
-    from .package import write_atomic
+    from .files import write_atomic
 
     # atomic: a build or `deckgen watch` reading the template meanwhile never sees half a file
     return write_atomic(data, out_path)

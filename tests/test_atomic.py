@@ -10,7 +10,7 @@ import pytest
 
 from deckgen.build import build
 from deckgen.errors import DataError, OutputError, SpecError
-from deckgen.package import write_atomic
+from deckgen.files import write_atomic
 
 from .helpers import SMALL_DECKS, deck_header, run_cli, set_cells, write_spec
 

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from deckgen.build import build
-from deckgen.package import FIXED_DATE, WORKBOOK_DATE, normalize
+from deckgen.files import FIXED_DATE, WORKBOOK_DATE, normalize
 
 from .helpers import SPEC, project_copy, run_cli
 

@@ -64,6 +64,20 @@ def test_cli_import_loads_no_heavy_library():
     assert loaded == []
 
 
+def test_commands_that_write_no_deck_do_not_load_python_pptx(tmp_path: Path):
+    """The figures table with its CSV, and the schema to a file, write through
+    deckgen.files: python-pptx is for decks only."""
+    loaded = _run_python(f"""
+        import json, sys
+        from deckgen import cli
+        cli.run(["indicators", "config/barometre-2021.yaml", "--csv", {str(tmp_path / "i.csv")!r}])
+        cli.run(["schema", "-o", {str(tmp_path / "schema.json")!r}])
+        print(json.dumps([m for m in ("pptx", "lxml", "matplotlib") if m in sys.modules]))
+    """)
+    assert loaded == []
+    assert (tmp_path / "i.csv").exists() and (tmp_path / "schema.json").exists()
+
+
 def test_full_build_does_not_import_matplotlib(tmp_path: Path):
     spec = _make_spec_module().write_spec(8, tmp_path / "small.yaml")  # every chart type, map included
     out = tmp_path / "small.pptx"
@@ -240,7 +254,8 @@ def _deck_by_hand(fast: bool) -> bytes:
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches
 
-    from deckgen.package import fast_partnames, fast_relationships, fast_slide_ids, normalize
+    from deckgen.files import normalize
+    from deckgen.package import fast_partnames, fast_relationships, fast_slide_ids
 
     prs = Presentation()
     if fast:
@@ -290,7 +305,7 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
     spec = _make_spec_module().write_spec(16, tmp_path / "sixteen.yaml")
     result = _run_python(f"""
         import io, json
-        from deckgen import package
+        from deckgen import files, package
         from deckgen.build import build, load, plan
         from deckgen.errors import Warnings
         from deckgen.render.slides import render_deck
@@ -303,7 +318,7 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
         package.set_core_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
         buffer = io.BytesIO()
         prs.save(buffer)
-        plain = package.normalize(buffer.getvalue())
+        plain = files.normalize(buffer.getvalue())
         built = build({str(spec)!r}, {str(tmp_path / "built.pptx")!r}).path.read_bytes()
         print(json.dumps({{"same": plain == built, "size": len(built)}}))
     """)
@@ -341,7 +356,8 @@ def test_fast_freeforms_writes_the_same_xml_as_python_pptx():
 def test_save_normalized_gives_the_bytes_of_save_then_normalize(deck60):
     from pptx import Presentation
 
-    from deckgen.package import normalize, save_normalized
+    from deckgen.files import normalize
+    from deckgen.package import save_normalized
 
     prs = Presentation(str(deck60.path))
     prs.slides.add_slide(prs.slide_layouts[0]).notes_slide.notes_text_frame.text = "one more"

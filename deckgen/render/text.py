@@ -15,6 +15,7 @@ import re
 from lxml.etree import SubElement
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
+from pptx.oxml.text import CT_RegularTextRun
 from pptx.util import Pt
 
 from .geometry import EMU_PER_POINT, Rect
@@ -124,13 +125,5 @@ def add_text(
             r_pr = SubElement(r, qn("a:rPr"), sz=points, b="1" if (is_bold or over.get("bold", bold)) else "0")
             SubElement(SubElement(r_pr, qn("a:solidFill")), qn("a:srgbClr"), val=str(rgb))
             SubElement(r_pr, qn("a:latin"), typeface=font)
-            SubElement(r, qn("a:t")).text = _escape_controls(chunk)
+            SubElement(r, qn("a:t")).text = CT_RegularTextRun._escape_ctrl_chars(chunk)  # as run.text does
     return box
-
-
-_CONTROLS = re.compile(r"[\x00-\x08\x0B-\x1F]")
-
-
-def _escape_controls(text: str) -> str:
-    """As python-pptx writes run text: a control character (not tab or new line) as "_x0007_"."""
-    return _CONTROLS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
