@@ -67,7 +67,9 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
     from .files import write_atomic
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    # RFC 4180 line ends: the csv module quotes a field holding any character of the
+    # line terminator, so a label with a bare CR stays one field (with "\n" it would not)
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: escape_cell(v) for k, v in row.items()})

@@ -28,6 +28,13 @@ FIXED_ISO = "2021-07-01T00:00:00Z"
 WORKBOOK_DATE = (1980, 1, 1, 0, 0, 0)
 _ENTRY_MODE = 0o600 << 16
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+# characters XML 1.0 cannot hold (control characters but tab, CR, LF; surrogates; U+FFFE, U+FFFF)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML cannot hold replaced by U+FFFD (the replacement character)."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def normalize(data: bytes, date_time: tuple = FIXED_DATE) -> bytes:

@@ -55,13 +55,35 @@ def _group(value: Decimal, locale: str) -> str:
 def percent_number_format(locale: str = "fr", digits: int = 0) -> str:
     """An Excel/PowerPoint number format that shows fractions as percents.
 
-    Used for chart data labels, so the label PowerPoint draws agrees with ours.
-    PowerPoint itself rounds half away from zero, like format_percent.
+    Used for chart data labels and the cells of the embedded and exported
+    workbooks, so the label a viewer draws agrees with format_percent (viewers
+    round half away from zero too). The French space before `%` is written
+    backslash-escaped (0, backslash, U+202F, %), never as a quoted literal (0"U+202F"%):
+    PowerPoint-compatible engines stop scaling by 100 when `%` follows a quoted
+    literal (0.9 printed "1 %"), and LibreOffice itself rewrites such formats to
+    the escaped form when it saves. `is_portable_number_format` states the rule.
     """
     decimals = "." + "0" * digits if digits else ""
     if locale == "fr":
-        return f'0{decimals}"{NNBSP}"%'
+        return f"0{decimals}\\{NNBSP}%"
     return f"0{decimals}%"
+
+
+def is_portable_number_format(code: str) -> bool:
+    """True when every client reads `code` alike: no quoted literal, no bracket
+    section ([Red], [$-40C]), no text placeholder; literals only backslash-escaped."""
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == "\\":
+            if i + 1 == len(code):
+                return False
+            i += 2
+            continue
+        if ch not in "0#.,%":
+            return False
+        i += 1
+    return True
 
 
 def base_text(n: int, unit: str = "répondants", locale: str = "fr") -> str:

@@ -133,7 +133,7 @@ def draw_images(
     progress: Callable[[str], None] | None = None,
 ) -> list[ChartImage]:
     """Draw every chart of `deck`; write the files unless `out_dir` is None."""
-    from .files import write_atomic
+    from .files import write_atomic, xml_safe
 
     unknown = [f for f in formats if f not in ("png", "svg")]
     if unknown:
@@ -154,6 +154,8 @@ def draw_images(
                                 facecolor=fig.get_facecolor())
                     data = buffer.getvalue()
                     if fmt == "svg":
+                        # a label with a control character or U+FFFE would make the SVG invalid XML
+                        data = xml_safe(data.decode("utf-8")).encode("utf-8")
                         data = _svg_fonts_first(data, theme)
                     path = write_atomic(data, Path(out_dir) / f"{image.name}.{fmt}")
                     setattr(image, fmt, path)

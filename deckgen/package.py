@@ -306,7 +306,8 @@ class ChartData(CategoryChartData):
 
     python-pptx has xlsxwriter stamp the workbook with the current time; here
     it gets FIXED_ISO, and xlsxwriter dates every entry WORKBOOK_DATE: the
-    bytes `normalize` would give, so saving keeps them as they are.
+    bytes `normalize` would give, so saving keeps them as they are. Labels are
+    written as strings, never as formulas or links, whatever they start with.
     """
 
     @functools.cached_property
@@ -319,7 +320,10 @@ class _FixedDateWorkbookWriter(CategoryWorkbookWriter):
     def _open_worksheet(self, xlsx_file):
         from xlsxwriter import Workbook
 
-        workbook = Workbook(xlsx_file, {"in_memory": True})
+        # every label is text: a category or series name starting with "=" must not
+        # become a formula (=HYPERLINK(...)), nor "http://..." a link
+        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = Workbook(xlsx_file, options)
         workbook.set_properties({"created": dt.datetime(*FIXED_DATE)})
         yield workbook, workbook.add_worksheet()
         workbook.close()

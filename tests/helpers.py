@@ -255,3 +255,33 @@ def squash(text: str) -> str:
     is compared."""
     text = text.replace("\u2019", "'").replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
     return _SPACES.sub("", text)
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+_PERCENT_WORD = re.compile(r"\d+(?:[.,]\d+)?%")
+_NUMBER_WORD = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def pdf_percent_figures(pdf: Path) -> list[list[str]]:
+    """The percent figures printed on each page of `pdf` ("97 %" -> "97"), sorted.
+
+    Read from word boxes (`pdftotext -bbox`), not from the text flow: a number and
+    its "%" are paired when they sit on one line side by side, so text another
+    engine draws across them (an evaluation watermark) cannot split or merge them.
+    """
+    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        words = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(page)]
+        figures = [t[:-1] for *_, t in words if _PERCENT_WORD.fullmatch(t)]
+        for x0, y0, _x1, y1, text in words:
+            if text != "%":
+                continue
+            height = y1 - y0
+            left = [w for w in words if _NUMBER_WORD.fullmatch(w[4]) and abs(w[1] - y0) < height / 3
+                    and 0 <= x0 - w[2] < height]
+            if left:
+                figures.append(max(left, key=lambda w: w[2])[4])
+        pages.append(sorted(figures))
+    return pages

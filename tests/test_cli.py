@@ -84,12 +84,20 @@ def test_indicators_csv_escapes_formulas(tmp_path: Path):
     codebook = tmp_path / "data" / "barometre-2021" / "codebook.yaml"
     replace_in(codebook, '{code: commune, label: "Commune"}', '{code: commune, label: "=HYPERLINK(\\"http://x\\")"}')
     replace_in(codebook, '{code: metropole, label: "Métropole"}', '{code: metropole, label: "+33 Métropole"}')
+    # a bare CR must stay inside its quoted field: unquoted, a reader starts a row "=1+2"
+    replace_in(codebook, '{code: region, label: "Région"}', '{code: region, label: "\\r=1+2"}')
     out = tmp_path / "indicateurs.csv"
     proc = run_cli("indicators", spec, "--csv", out, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    labels = [r["label"] for r in read_rows(out) if r["title"] == "Les répondants" and r["element"] == "chart 1"]
+    rows = read_rows(out)
+    reference = tmp_path / "reference.csv"
+    assert run_cli("indicators", SPEC, "--csv", reference).returncode == 0
+    assert len(rows) == len(read_rows(reference))
+    assert all(r["slide"].isdigit() for r in rows)  # no row begins inside a label
+    labels = [r["label"] for r in rows if r["title"] == "Les répondants" and r["element"] == "chart 1"]
     assert "'=HYPERLINK(\"http://x\")" in labels
     assert "'+33 Métropole" in labels
+    assert "'\r=1+2" in labels
     assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
 
 

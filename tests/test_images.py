@@ -170,3 +170,16 @@ def test_cli_images_png_only(tmp_path):
     pngs = sorted(p.name for p in tmp_path.iterdir())
     assert f"{SOCIAL}.png" in pngs and all(p.endswith(".png") for p in pngs)
     assert f"wrote {len(pngs)} files" in result.output
+
+
+def test_svg_stays_valid_xml_whatever_the_labels_hold(data_copy, tmp_path):
+    from .helpers import replace_in, write_spec
+
+    # U+FFFE and a control character are legal in a YAML escape, illegal in XML
+    replace_in(data_copy, 'label: "Facebook"', 'label: "Face\\uFFFEbook\\x01"')
+    spec = write_spec(tmp_path / "spec.yaml", [{"layout": "chart", "title": "Essai", "chart": {
+        "type": "bar", "indicator": {"kind": "multi", "question": "reseaux_sociaux_plateformes"}}}],
+        data=str(data_copy))
+    (image,) = write_images(spec, tmp_path / "images", formats=("svg",))
+    texts = _svg_texts(image.svg)  # parses: the SVG is well-formed XML
+    assert "Face\ufffdbook\ufffd" in texts

@@ -42,8 +42,8 @@ class ChartStyle:
         self.number_format = percent_number_format(locale, digits)
 
 
-def _data(result: Result, series_indexes: list[int] | None = None) -> ChartData:
-    data = ChartData(number_format="0%")  # the embedded sheet shows percents too
+def _data(result: Result, style: ChartStyle, series_indexes: list[int] | None = None) -> ChartData:
+    data = ChartData(number_format=style.number_format)  # the embedded sheet shows the labels' percents
     data.categories = list(result.categories)
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
@@ -160,7 +160,7 @@ def _legend(chart, style: ChartStyle, default: bool, position=XL_LEGEND_POSITION
 
 def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: bool):
     kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
-    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, [0]))
+    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0]))
     chart = frame.chart
     _fonts(chart, style)
     plot = chart.plots[0]
@@ -227,7 +227,7 @@ def ranking(shapes, rect, result, style):
 def stacked100(shapes, rect, result, style):
     """A 100 % stacked bar per statement: positive levels to negative, 'don't know' in grey."""
     frame = shapes.add_chart(
-        XL_CHART_TYPE.BAR_STACKED_100, rect.left, rect.top, rect.width, rect.height, _data(result)
+        XL_CHART_TYPE.BAR_STACKED_100, rect.left, rect.top, rect.width, rect.height, _data(result, style)
     )
     chart = frame.chart
     _fonts(chart, style)
@@ -269,7 +269,7 @@ def _hide_small_labels(plot, result: Result, threshold: float) -> None:
 
 
 def _round(shapes, rect, result, style, kind):
-    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, [0]))
+    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0]))
     chart = frame.chart
     _fonts(chart, style)
     plot = chart.plots[0]
