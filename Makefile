@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SPEC   ?= config/barometre-2021.yaml
 
-.PHONY: deck test lint bench preview images template clean
+.PHONY: deck test lint format bench preview images template clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,16 @@ deck: $(STAMP)
 	$(BIN)/deckgen build $(SPEC)
 
 test: $(STAMP)
+	$(BIN)/ruff format --check --quiet deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
 	$(BIN)/pytest
 
 lint: $(STAMP)
+	$(BIN)/ruff format --check deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
+
+format: $(STAMP)
+	$(BIN)/ruff format deckgen tests $(wildcard bench)
 
 preview: $(STAMP)
 	$(BIN)/deckgen preview $(SPEC)

@@ -80,7 +80,9 @@ def build(values: dict, out: str) -> None:
             slide.shapes.title.text = s["title"]
         placeholders = [ph for ph in slide.placeholders if ph.placeholder_format.idx != 0]
         if s["layout"] in ("title", "section", "closing"):
-            extra = [t for t in [s.get("subtitle") or s.get("number") or ""] + s.get("text", []) if t]
+            extra = [
+                t for t in [s.get("subtitle") or s.get("number") or ""] + s.get("text", []) if t
+            ]
             if placeholders and extra:
                 placeholders[0].text = "\n".join(extra)
         else:
@@ -107,9 +109,25 @@ def build(values: dict, out: str) -> None:
             if s.get("text") and not charts and not callouts:
                 text_box(slide, margin, top, width - 2 * margin, body_h, "\n".join(s["text"]), 16)
             if s.get("remark"):
-                text_box(slide, margin, height - Inches(1.0), width - 2 * margin, Inches(0.5), s["remark"], 14)
+                text_box(
+                    slide,
+                    margin,
+                    height - Inches(1.0),
+                    width - 2 * margin,
+                    Inches(0.5),
+                    s["remark"],
+                    14,
+                )
             if s.get("footnote"):
-                text_box(slide, margin, height - Inches(0.5), width - 2 * margin, Inches(0.4), s["footnote"], 10)
+                text_box(
+                    slide,
+                    margin,
+                    height - Inches(0.5),
+                    width - 2 * margin,
+                    Inches(0.4),
+                    s["footnote"],
+                    10,
+                )
         if s.get("notes"):
             slide.notes_slide.notes_text_frame.text = s["notes"]
     prs.save(out)
@@ -128,4 +146,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -49,9 +49,13 @@ def generate(rows: int, path: Path, seed: int = 2021, chunk: int = 200_000) -> P
         fh.write(header + "\n")
         for start in range(0, rows, chunk):
             n = min(chunk, rows - start)
-            ids = np.char.add("R", np.char.zfill(np.arange(start + 1, start + n + 1).astype(str), width))
+            ids = np.char.add(
+                "R", np.char.zfill(np.arange(start + 1, start + n + 1).astype(str), width)
+            )
             picked = rests[rng.integers(0, len(rests), size=n)]
-            fh.write("\n".join(np.char.add(np.char.add(ids, ","), picked.astype(str)).tolist()) + "\n")
+            fh.write(
+                "\n".join(np.char.add(np.char.add(ids, ","), picked.astype(str)).tolist()) + "\n"
+            )
     return path
 
 
@@ -72,7 +76,10 @@ def measure(rows: int, path: Path | None = None) -> dict:
     path = path or ROOT / "out" / "large" / f"responses-{rows}.csv"
     if not path.exists() or sum(1 for _ in path.open("rb")) != rows + 1:
         _, gen = timed(generate, rows, path)
-        print(f"generated {path} ({rows:,} respondents, {path.stat().st_size / 1e6:.0f} MB) in {gen:.1f} s", file=sys.stderr)
+        print(
+            f"generated {path} ({rows:,} respondents, {path.stat().st_size / 1e6:.0f} MB) in {gen:.1f} s",
+            file=sys.stderr,
+        )
 
     raw, t_read = timed(pd.read_csv, path, dtype=str, keep_default_na=False, na_values=[""])
     assert len(raw) == rows
@@ -88,7 +95,14 @@ def measure(rows: int, path: Path | None = None) -> dict:
     theme = load_theme(spec.resolve(spec.deck.theme))
     # the survey just loaded, and no result cache: every indicator is computed on the big table
     os.environ["DECKGEN_NO_CACHE"] = "1"
-    loaded = Loaded(spec, theme, survey.codebook, spec.resolve(spec.deck.template), responses=path, _survey=survey)
+    loaded = Loaded(
+        spec,
+        theme,
+        survey.codebook,
+        spec.resolve(spec.deck.template),
+        responses=path,
+        _survey=survey,
+    )
     check(loaded)
     (deck, computed), t_plan = timed(plan, loaded, Warnings(), strict_expect=False)
     n_indicators = sum(len(s.charts) + len(s.callouts) for s in deck.slides)
@@ -107,23 +121,32 @@ def measure(rows: int, path: Path | None = None) -> dict:
         "indicators_over_read": round(t_plan / t_read, 3),
         "load_over_read": round(t_load / t_read, 3),
     }
-    out["target"] = {"target": f"indicators under {TARGET}x the read time", "value": out["indicators_over_read"],
-                     "met": out["indicators_over_read"] < TARGET}
+    out["target"] = {
+        "target": f"indicators under {TARGET}x the read time",
+        "value": out["indicators_over_read"],
+        "met": out["indicators_over_read"] < TARGET,
+    }
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--csv", type=Path, help="use (or write) this CSV instead of out/large/responses-<rows>.csv")
+    parser.add_argument(
+        "--csv", type=Path, help="use (or write) this CSV instead of out/large/responses-<rows>.csv"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     out = measure(args.rows, args.csv)
     print(f"{out['rows']:,} respondents, {out['csv_mb']} MB of CSV")
     print(f"  pd.read_csv (dtype=str)         {out['read_csv_s']:8.2f} s")
-    print(f"  deckgen load_survey             {out['load_survey_s']:8.2f} s  ({out['load_over_read']:.2f}x read;"
-          f" read {out['load_survey_read_s']:.2f} s + checks {out['load_survey_checks_s']:.2f} s)")
-    print(f"  {out['indicators']} indicators (build.plan) {out['indicators_s']:8.2f} s  ({out['indicators_over_read']:.2f}x read)")
+    print(
+        f"  deckgen load_survey             {out['load_survey_s']:8.2f} s  ({out['load_over_read']:.2f}x read;"
+        f" read {out['load_survey_read_s']:.2f} s + checks {out['load_survey_checks_s']:.2f} s)"
+    )
+    print(
+        f"  {out['indicators']} indicators (build.plan) {out['indicators_s']:8.2f} s  ({out['indicators_over_read']:.2f}x read)"
+    )
     t = out["target"]
     print(f"{'MET   ' if t['met'] else 'NOT MET'} {t['target']}: {t['value']}")
     if args.json:

@@ -23,41 +23,89 @@ TEMPLATE = ROOT / "layouts" / "deckgen-template.pptx"
 # (chart type, indicators it cycles through); every base is >= 10 respondents,
 # so the build prints no small-base warnings.
 CHARTS: list[tuple[str, list[dict]]] = [
-    ("bar", [
-        {"kind": "multi", "question": q, "sort": "desc"}
-        for q in ("dispositifs_existants", "dispositifs_numeriques", "reseaux_sociaux_plateformes",
-                  "objectifs", "visio_outils", "identification")
-    ]),
-    ("column", [
-        {"kind": "distribution", "question": q}
-        for q in ("etp_participation", "budget_participation", "population", "type_collectivite")
-    ]),
-    ("stacked100", [
-        {"kind": "likert", "question": q, "sort": "desc"} for q in ("utilite", "effets_crise")
-    ]),
-    ("pie", [
-        {"kind": "distribution", "question": q} for q in ("logiciel", "reseaux_sociaux", "priorites_crise")
-    ]),
-    ("doughnut", [
-        {"kind": "distribution", "question": q}
-        for q in ("type_collectivite", "visio_avenir", "evolution_participation", "lien_cellule")
-    ]),
-    ("ranking", [
-        {"kind": "ranking", "question": "actions_renforcer", "top": top, "sort": "desc"} for top in (3, 1, 5)
-    ]),
+    (
+        "bar",
+        [
+            {"kind": "multi", "question": q, "sort": "desc"}
+            for q in (
+                "dispositifs_existants",
+                "dispositifs_numeriques",
+                "reseaux_sociaux_plateformes",
+                "objectifs",
+                "visio_outils",
+                "identification",
+            )
+        ],
+    ),
+    (
+        "column",
+        [
+            {"kind": "distribution", "question": q}
+            for q in (
+                "etp_participation",
+                "budget_participation",
+                "population",
+                "type_collectivite",
+            )
+        ],
+    ),
+    (
+        "stacked100",
+        [{"kind": "likert", "question": q, "sort": "desc"} for q in ("utilite", "effets_crise")],
+    ),
+    (
+        "pie",
+        [
+            {"kind": "distribution", "question": q}
+            for q in ("logiciel", "reseaux_sociaux", "priorites_crise")
+        ],
+    ),
+    (
+        "doughnut",
+        [
+            {"kind": "distribution", "question": q}
+            for q in (
+                "type_collectivite",
+                "visio_avenir",
+                "evolution_participation",
+                "lien_cellule",
+            )
+        ],
+    ),
+    (
+        "ranking",
+        [
+            {"kind": "ranking", "question": "actions_renforcer", "top": top, "sort": "desc"}
+            for top in (3, 1, 5)
+        ],
+    ),
     ("map", [{"kind": "distribution", "question": "region"}]),
 ]
 
 CALLOUTS: list[dict] = [
-    {"indicator": {"kind": "share", "condition": {"question": "reseaux_sociaux", "in": ["oui"]}},
-     "text": "des collectivités utilisent les réseaux sociaux pour la participation"},
+    {
+        "indicator": {"kind": "share", "condition": {"question": "reseaux_sociaux", "in": ["oui"]}},
+        "text": "des collectivités utilisent les réseaux sociaux pour la participation",
+    },
     {"indicator": {"kind": "count"}, "text": "réponses"},
-    {"indicator": {"kind": "multi", "question": "sources_information"}, "option": "presse",
-     "text": "des répondants s'informent par la **presse**"},
-    {"indicator": {"kind": "ratio", "numerator": "budget_participation", "denominator": "population", "below": 1},
-     "text": "des collectivités consacrent moins d'1 € par habitant à la participation"},
-    {"indicator": {"kind": "share", "condition": {"question": "cellule_crise", "in": ["oui"]}},
-     "text": "des répondants ont mis en place une **cellule Covid-19**"},
+    {
+        "indicator": {"kind": "multi", "question": "sources_information"},
+        "option": "presse",
+        "text": "des répondants s'informent par la **presse**",
+    },
+    {
+        "indicator": {
+            "kind": "ratio",
+            "numerator": "budget_participation",
+            "denominator": "population",
+            "below": 1,
+        },
+        "text": "des collectivités consacrent moins d'1 € par habitant à la participation",
+    },
+    {
+        "indicator": {"kind": "share", "condition": {"question": "cellule_crise", "in": ["oui"]}},
+        "text": "des répondants ont mis en place une **cellule Covid-19**",
+    },
 ]
 
 

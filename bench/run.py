@@ -48,30 +48,39 @@ def export_values(spec: Path, path: Path) -> dict:
     deck, _ = plan(loaded, Warnings())
     slides = []
     for sp in deck.slides:
-        slides.append({
-            "layout": sp.layout,
-            "title": sp.title,
-            "subtitle": sp.subtitle,
-            "number": sp.section_number,
-            "text": [t if isinstance(t, str) else " ".join([t.heading or "", *t.bullets]).strip() for t in sp.text],
-            "charts": [
-                {
-                    "type": c.type,
-                    "title": c.title,
-                    "categories": list(c.result.categories),
-                    "series": [
-                        {"name": s.name or c.result.question_text or "Valeur",
-                         "values": [0.0 if v is None else float(v) for v in s.values]}
-                        for s in c.result.series
-                    ],
-                }
-                for c in sp.charts
-            ],
-            "callouts": [{"value": c.value_text, "text": c.text.replace("**", "")} for c in sp.callouts],
-            "remark": sp.remark,
-            "footnote": sp.footnote,
-            "notes": sp.notes,
-        })
+        slides.append(
+            {
+                "layout": sp.layout,
+                "title": sp.title,
+                "subtitle": sp.subtitle,
+                "number": sp.section_number,
+                "text": [
+                    t if isinstance(t, str) else " ".join([t.heading or "", *t.bullets]).strip()
+                    for t in sp.text
+                ],
+                "charts": [
+                    {
+                        "type": c.type,
+                        "title": c.title,
+                        "categories": list(c.result.categories),
+                        "series": [
+                            {
+                                "name": s.name or c.result.question_text or "Valeur",
+                                "values": [0.0 if v is None else float(v) for v in s.values],
+                            }
+                            for s in c.result.series
+                        ],
+                    }
+                    for c in sp.charts
+                ],
+                "callouts": [
+                    {"value": c.value_text, "text": c.text.replace("**", "")} for c in sp.callouts
+                ],
+                "remark": sp.remark,
+                "footnote": sp.footnote,
+                "notes": sp.notes,
+            }
+        )
     values = {"template": str(loaded.template or DEFAULT_TEMPLATE), "slides": slides}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
@@ -105,7 +114,9 @@ def run_child(args: list[str], result: Path) -> dict:
     proc = subprocess.run(cmd, cwd=ROOT, env=child_env(), capture_output=True, text=True)
     wall = time.perf_counter() - start
     if proc.returncode != 0 or not result.exists():
-        raise SystemExit(f"benchmark child failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"benchmark child failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-2000:]}"
+        )
     info = json.loads(result.read_text())
     return {"wall_s": wall, "peak_mb": info["maxrss_kb"] / 1024, "cpu_s": info["cpu_s"]}
 
@@ -115,13 +126,31 @@ def measure_case(name: str, spec: Path, work: Path, repeat: int) -> dict:
     counts = export_values(spec, values)
     runs: dict[str, list[dict]] = {"deckgen": [], "baseline": []}
     for _ in range(repeat):
-        runs["deckgen"].append(run_child(
-            ["-m", "deckgen.cli", "build", str(spec), "-o", str(work / f"{name}.deckgen.pptx"), "-q"],
-            work / f"{name}.deckgen.rusage.json"))
-        runs["baseline"].append(run_child(
-            [str(BENCH / "baseline.py"), str(values), str(work / f"{name}.baseline.pptx")],
-            work / f"{name}.baseline.rusage.json"))
-    out = {"case": name, "spec": str(spec.relative_to(ROOT) if spec.is_relative_to(ROOT) else spec), **counts}
+        runs["deckgen"].append(
+            run_child(
+                [
+                    "-m",
+                    "deckgen.cli",
+                    "build",
+                    str(spec),
+                    "-o",
+                    str(work / f"{name}.deckgen.pptx"),
+                    "-q",
+                ],
+                work / f"{name}.deckgen.rusage.json",
+            )
+        )
+        runs["baseline"].append(
+            run_child(
+                [str(BENCH / "baseline.py"), str(values), str(work / f"{name}.baseline.pptx")],
+                work / f"{name}.baseline.rusage.json",
+            )
+        )
+    out = {
+        "case": name,
+        "spec": str(spec.relative_to(ROOT) if spec.is_relative_to(ROOT) else spec),
+        **counts,
+    }
     for tool, samples in runs.items():
         wall = statistics.median(r["wall_s"] for r in samples)
         out[tool] = {
@@ -141,45 +170,102 @@ def targets(cases: list[dict]) -> list[dict]:
     out = []
     if "real" in by:
         ratio = by["real"]["deckgen"]["wall_s"] / by["real"]["baseline"]["wall_s"]
-        out.append({"target": f"real deck: deckgen within {TARGET_SMALL}x of baseline",
-                    "value": round(ratio, 2), "met": ratio <= TARGET_SMALL})
+        out.append(
+            {
+                "target": f"real deck: deckgen within {TARGET_SMALL}x of baseline",
+                "value": round(ratio, 2),
+                "met": ratio <= TARGET_SMALL,
+            }
+        )
     if "1600" in by:
         speedup = by["1600"]["speedup"]
-        out.append({"target": f"1,600 slides: deckgen >= {TARGET_SPEEDUP}x faster than baseline",
-                    "value": speedup, "met": speedup >= TARGET_SPEEDUP})
+        out.append(
+            {
+                "target": f"1,600 slides: deckgen >= {TARGET_SPEEDUP}x faster than baseline",
+                "value": speedup,
+                "met": speedup >= TARGET_SPEEDUP,
+            }
+        )
     sizes = sorted(int(k) for k in by if k.isdigit())
     if len(sizes) >= 2:
         small, big = by[str(sizes[0])], by[str(sizes[-1])]
         ratio = big["deckgen"]["s_per_slide"] / small["deckgen"]["s_per_slide"]
-        out.append({"target": f"s/slide at {sizes[-1]} within {TARGET_LINEAR}x of s/slide at {sizes[0]}",
-                    "value": round(ratio, 2), "met": ratio <= TARGET_LINEAR})
+        out.append(
+            {
+                "target": f"s/slide at {sizes[-1]} within {TARGET_LINEAR}x of s/slide at {sizes[0]}",
+                "value": round(ratio, 2),
+                "met": ratio <= TARGET_LINEAR,
+            }
+        )
     return out
 
 
 def table(cases: list[dict]) -> str:
-    head = ("case", "slides", "charts", "deckgen s", "s/slide", "cpu s", "peak MB",
-            "baseline s", "s/slide", "cpu s", "peak MB", "speedup")
+    head = (
+        "case",
+        "slides",
+        "charts",
+        "deckgen s",
+        "s/slide",
+        "cpu s",
+        "peak MB",
+        "baseline s",
+        "s/slide",
+        "cpu s",
+        "peak MB",
+        "speedup",
+    )
     rows = [head]
     for c in cases:
         d, b = c["deckgen"], c["baseline"]
-        rows.append((c["case"], str(c["slides"]), str(c["charts"]),
-                     f"{d['wall_s']:.2f}", f"{d['s_per_slide']:.4f}", f"{d['cpu_s']:.2f}", f"{d['peak_mb']:.0f}",
-                     f"{b['wall_s']:.2f}", f"{b['s_per_slide']:.4f}", f"{b['cpu_s']:.2f}", f"{b['peak_mb']:.0f}",
-                     f"{c['speedup']:.2f}x"))
+        rows.append(
+            (
+                c["case"],
+                str(c["slides"]),
+                str(c["charts"]),
+                f"{d['wall_s']:.2f}",
+                f"{d['s_per_slide']:.4f}",
+                f"{d['cpu_s']:.2f}",
+                f"{d['peak_mb']:.0f}",
+                f"{b['wall_s']:.2f}",
+                f"{b['s_per_slide']:.4f}",
+                f"{b['cpu_s']:.2f}",
+                f"{b['peak_mb']:.0f}",
+                f"{c['speedup']:.2f}x",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths))) for r in rows]
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths))
+        )
+        for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,400,1600", help="synthetic deck sizes, comma-separated (default 100,400,1600)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per case and tool; the median is reported")
+    parser.add_argument(
+        "--sizes",
+        default="100,400,1600",
+        help="synthetic deck sizes, comma-separated (default 100,400,1600)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per case and tool; the median is reported"
+    )
     parser.add_argument("--no-real", action="store_true", help="skip the real deck")
     parser.add_argument("--large", action="store_true", help="also run bench/large_data.py")
-    parser.add_argument("--rows", type=int, default=1_000_000, help="respondents for --large (default 1,000,000)")
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench.json", help="JSON report (default out/bench.json)")
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="respondents for --large (default 1,000,000)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "out" / "bench.json",
+        help="JSON report (default out/bench.json)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     load_start = os.getloadavg()[0]
@@ -196,10 +282,20 @@ def main(argv: list[str] | None = None) -> int:
     warm = REAL_SPEC  # small, and draws every kind of chart and the map
     warm_values = work / "warmup.values.json"
     export_values(warm, warm_values)
-    run_child(["-m", "deckgen.cli", "build", str(warm), "-o", str(work / "warmup.deckgen.pptx"), "-q"], work / "warmup.json")
-    run_child([str(BENCH / "baseline.py"), str(warm_values), str(work / "warmup.baseline.pptx")], work / "warmup.json")
+    run_child(
+        ["-m", "deckgen.cli", "build", str(warm), "-o", str(work / "warmup.deckgen.pptx"), "-q"],
+        work / "warmup.json",
+    )
+    run_child(
+        [str(BENCH / "baseline.py"), str(warm_values), str(work / "warmup.baseline.pptx")],
+        work / "warmup.json",
+    )
     for name, spec in plan:
-        print(f"measuring {name} ({args.repeat}x deckgen, {args.repeat}x baseline)…", file=sys.stderr, flush=True)
+        print(
+            f"measuring {name} ({args.repeat}x deckgen, {args.repeat}x baseline)…",
+            file=sys.stderr,
+            flush=True,
+        )
         cases.append(measure_case(name, spec, work, args.repeat))
     report = {
         "python": sys.executable,
@@ -218,8 +314,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.large:
         print("measuring large data…", file=sys.stderr, flush=True)
         result = work / "large.json"
-        proc = subprocess.run([sys.executable, str(BENCH / "large_data.py"), "--rows", str(args.rows), "--json", str(result)],
-                              cwd=ROOT, env=child_env())
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "large_data.py"),
+                "--rows",
+                str(args.rows),
+                "--json",
+                str(result),
+            ],
+            cwd=ROOT,
+            env=child_env(),
+        )
         if proc.returncode != 0:
             raise SystemExit("bench/large_data.py failed")
         report["large_data"] = json.loads(result.read_text())

@@ -89,12 +89,14 @@ def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
         ctx = slide_context(doc.data["slides"][i], i)
         at = ("slides", i)
         if layout_names is not None and slide.layout.lower() not in lower:
-            problems.append(doc.problem(
-                at + ("layout",),
-                f"layout `{slide.layout}` is not in the template {loaded.template.name}"
-                f"{suggest(slide.layout, layout_names)}; its layouts: {valid_list(layout_names)}",
-                context=ctx,
-            ))
+            problems.append(
+                doc.problem(
+                    at + ("layout",),
+                    f"layout `{slide.layout}` is not in the template {loaded.template.name}"
+                    f"{suggest(slide.layout, layout_names)}; its layouts: {valid_list(layout_names)}",
+                    context=ctx,
+                )
+            )
         raw_slide = doc.data["slides"][i]
         chart_key = "chart" if "chart" in raw_slide else "charts"
         for j, chart in enumerate(slide.charts):
@@ -103,31 +105,94 @@ def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
                 problems.append(doc.problem(cat + ("indicator",) + sub, msg, context=ctx))
             if chart.type == "map":
                 q = survey.questions.get(chart.indicator.question or "")
-                if chart.indicator.kind != "distribution" or q is None or not any("insee" in o.attrs for o in q.options):
-                    problems.append(doc.problem(cat + ("type",), "a `map` chart needs a `distribution` indicator over a question whose options carry `insee` region codes", context=ctx))
+                if (
+                    chart.indicator.kind != "distribution"
+                    or q is None
+                    or not any("insee" in o.attrs for o in q.options)
+                ):
+                    problems.append(
+                        doc.problem(
+                            cat + ("type",),
+                            "a `map` chart needs a `distribution` indicator over a question whose options carry `insee` region codes",
+                            context=ctx,
+                        )
+                    )
             if chart.type == "stacked100" and chart.indicator.kind != "likert":
-                problems.append(doc.problem(cat + ("type",), f"`stacked100` shows a `likert` indicator, not `{chart.indicator.kind}`", context=ctx))
+                problems.append(
+                    doc.problem(
+                        cat + ("type",),
+                        f"`stacked100` shows a `likert` indicator, not `{chart.indicator.kind}`",
+                        context=ctx,
+                    )
+                )
             if chart.indicator.kind == "likert" and chart.type != "stacked100":
-                problems.append(doc.problem(cat + ("type",), f"a `likert` indicator has a series per scale level: show it as `stacked100`, not `{chart.type}`", context=ctx))
+                problems.append(
+                    doc.problem(
+                        cat + ("type",),
+                        f"a `likert` indicator has a series per scale level: show it as `stacked100`, not `{chart.type}`",
+                        context=ctx,
+                    )
+                )
             if chart.indicator.kind == "count":
-                problems.append(doc.problem(cat + ("indicator", "kind"), "a `count` is one number of respondents: show it as a callout, not a chart", context=ctx))
+                problems.append(
+                    doc.problem(
+                        cat + ("indicator", "kind"),
+                        "a `count` is one number of respondents: show it as a callout, not a chart",
+                        context=ctx,
+                    )
+                )
             if chart.type in ("pie", "doughnut") and chart.indicator.kind != "distribution":
-                problems.append(doc.problem(cat + ("type",), f"a {chart.type} shows parts of a whole: use a `distribution` indicator, not `{chart.indicator.kind}`", context=ctx))
+                problems.append(
+                    doc.problem(
+                        cat + ("type",),
+                        f"a {chart.type} shows parts of a whole: use a `distribution` indicator, not `{chart.indicator.kind}`",
+                        context=ctx,
+                    )
+                )
         for j, callout in enumerate(slide.callouts):
             cat = at + ("callouts", j)
             for sub, msg in callout.indicator.check(survey.questions):
                 problems.append(doc.problem(cat + ("indicator",) + sub, msg, context=ctx))
-            if callout.option is not None and callout.indicator.kind not in ("distribution", "multi", "likert", "ranking"):
-                problems.append(doc.problem(cat + ("option",), f"`option:` picks one category of a distribution, multi, likert or ranking indicator; a `{callout.indicator.kind}` indicator gives one number already: remove `option:`", context=ctx))
+            if callout.option is not None and callout.indicator.kind not in (
+                "distribution",
+                "multi",
+                "likert",
+                "ranking",
+            ):
+                problems.append(
+                    doc.problem(
+                        cat + ("option",),
+                        f"`option:` picks one category of a distribution, multi, likert or ranking indicator; a `{callout.indicator.kind}` indicator gives one number already: remove `option:`",
+                        context=ctx,
+                    )
+                )
             elif callout.option is not None:
                 q = survey.questions.get(callout.indicator.question or "")
                 codes = q.category_codes() if q else []
                 if q is not None and callout.option not in codes:
-                    problems.append(doc.problem(cat + ("option",), f"`{callout.option}` is not an option of `{q.id}`{suggest(callout.option, codes)}; valid: {valid_list(codes)}", context=ctx))
+                    problems.append(
+                        doc.problem(
+                            cat + ("option",),
+                            f"`{callout.option}` is not an option of `{q.id}`{suggest(callout.option, codes)}; valid: {valid_list(codes)}",
+                            context=ctx,
+                        )
+                    )
                 elif q is not None and not _kept(callout.indicator, q, callout.option):
-                    problems.append(doc.problem(cat + ("option",), f"`{callout.option}` is left out by this indicator (its `options:` or `no_answer: exclude`): add it there or pick another", context=ctx))
+                    problems.append(
+                        doc.problem(
+                            cat + ("option",),
+                            f"`{callout.option}` is left out by this indicator (its `options:` or `no_answer: exclude`): add it there or pick another",
+                            context=ctx,
+                        )
+                    )
             elif callout.indicator.kind in ("distribution", "multi", "likert", "ranking"):
-                problems.append(doc.problem(cat + ("indicator",), f"a callout shows one number: with a `{callout.indicator.kind}` indicator, name the `option:` to show", context=ctx))
+                problems.append(
+                    doc.problem(
+                        cat + ("indicator",),
+                        f"a callout shows one number: with a `{callout.indicator.kind}` indicator, name the `option:` to show",
+                        context=ctx,
+                    )
+                )
     if problems:
         raise SpecError(problems)
 
@@ -138,7 +203,9 @@ def _kept(indicator, question, code: str) -> bool:
         return False
     if indicator.no_answer == "exclude":
         category = next((c for c in question.categories() if c.code == code), None)
-        if category is not None and (getattr(category, "no_answer", False) or getattr(category, "dont_know", False)):
+        if category is not None and (
+            getattr(category, "no_answer", False) or getattr(category, "dont_know", False)
+        ):
             return False
     return True
 
@@ -168,8 +235,15 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         return results[key]
 
     for i, s in enumerate(spec.slides):
-        sp = SlidePlan(number=i + 1, layout=s.layout, title=s.title, subtitle=s.subtitle,
-                       section_number=s.number, text=list(s.text), remark=s.remark)
+        sp = SlidePlan(
+            number=i + 1,
+            layout=s.layout,
+            title=s.title,
+            subtitle=s.subtitle,
+            section_number=s.number,
+            text=list(s.text),
+            remark=s.remark,
+        )
         for j, chart in enumerate(s.charts):
             result = compute(survey, chart.indicator)
             sp.charts.append(_chart_plan(chart, result, survey, locale))
@@ -177,18 +251,29 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if result.base == 0:
                 # nothing to draw: a chart of zeros would read as "0 %", so say so and stop
                 key = "chart" if "chart" in spec.located.data["slides"][i] else "charts"
-                at = ("slides", i, key) + ((j,) if key == "charts" else ()) + ("indicator", "filter")
-                problems.append(spec.located.problem(
-                    at, f"chart {j + 1}: empty base: no {result.respondents} in scope"
-                    f"{f' ({result.filter_text})' if result.filter_text else ''}, so there is nothing to chart; "
-                    "check the filter",
-                    context=sp.label,
-                ))
+                at = (
+                    ("slides", i, key) + ((j,) if key == "charts" else ()) + ("indicator", "filter")
+                )
+                problems.append(
+                    spec.located.problem(
+                        at,
+                        f"chart {j + 1}: empty base: no {result.respondents} in scope"
+                        f"{f' ({result.filter_text})' if result.filter_text else ''}, so there is nothing to chart; "
+                        "check the filter",
+                        context=sp.label,
+                    )
+                )
             elif any(v is None for v in result.series[0].values):
                 empty = [c for c, v in zip(result.categories, result.series[0].values) if v is None]
-                warnings.add(f"chart {j + 1}: empty base for {', '.join(empty)}: left blank", context=sp.label)
+                warnings.add(
+                    f"chart {j + 1}: empty base for {', '.join(empty)}: left blank",
+                    context=sp.label,
+                )
             if 0 < result.base < theme.small_base_threshold:
-                warnings.add(f"small base: {result.base} {result.respondents} (under {theme.small_base_threshold})", context=sp.label)
+                warnings.add(
+                    f"small base: {result.base} {result.respondents} (under {theme.small_base_threshold})",
+                    context=sp.label,
+                )
         callout_results = []
         for j, callout in enumerate(s.callouts):
             result = compute(survey, callout.indicator)
@@ -197,15 +282,19 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             sp.callouts.append(cp)
             computed.append((sp, f"callout {j + 1}", shown_part(callout, result)))
             if callout_figure(callout, result)[2] == 0:
-                warnings.add(f"callout {j + 1}: empty base: no {result.respondents} in scope, it shows {cp.value_text}",
-                             context=sp.label)
-            if callout.expect is not None and value != callout.expect:
-                problems.append(spec.located.problem(
-                    ("slides", i, "callouts", j, "expect"),
-                    f"callout {j + 1}: the data give {cp.value_text} but `expect: {callout.expect:g}` "
-                    f"(the published figure); the data or the spec is wrong",
+                warnings.add(
+                    f"callout {j + 1}: empty base: no {result.respondents} in scope, it shows {cp.value_text}",
                     context=sp.label,
-                ))
+                )
+            if callout.expect is not None and value != callout.expect:
+                problems.append(
+                    spec.located.problem(
+                        ("slides", i, "callouts", j, "expect"),
+                        f"callout {j + 1}: the data give {cp.value_text} but `expect: {callout.expect:g}` "
+                        f"(the published figure); the data or the spec is wrong",
+                        context=sp.label,
+                    )
+                )
         sp.footnote = _footnote(s.footnote, sp, survey, theme, locale)
         sp.notes = _notes(s, sp, callout_results, locale)
         slides.append(sp)
@@ -213,7 +302,9 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     if problems and strict_expect:
         raise SpecError(problems)
     deck = spec.deck
-    return DeckPlan(deck.title, deck.subtitle, deck.date, deck.organisation, locale, slides), computed
+    return DeckPlan(
+        deck.title, deck.subtitle, deck.date, deck.organisation, locale, slides
+    ), computed
 
 
 def _fmt(result: Result, value: float | None, locale: str) -> str:
@@ -227,7 +318,14 @@ def _chart_plan(chart: Chart, result: Result, survey: Codebook, locale: str) -> 
     if chart.type == "map":
         q = survey.questions[result.question]
         regions = {o.code: str(o.attrs["insee"]) for o in q.options if "insee" in o.attrs}
-    return ChartPlan(chart.type, result, chart.title, chart.alt_text or alt_text(chart, result, locale), chart, regions)
+    return ChartPlan(
+        chart.type,
+        result,
+        chart.title,
+        chart.alt_text or alt_text(chart, result, locale),
+        chart,
+        regions,
+    )
 
 
 def alt_text(chart: Chart, result: Result, locale: str) -> str:
@@ -251,10 +349,16 @@ def figures_text(chart_type: str, result: Result, locale: str) -> str:
     lists, per statement, every level ('Statement : Tout à fait 30 %, … ; …').
     """
     if chart_type == "map":
-        return ", ".join(f"{c} {format_number(n, locale)}" for c, n in zip(result.categories, result.series[0].counts) if n)
+        return ", ".join(
+            f"{c} {format_number(n, locale)}"
+            for c, n in zip(result.categories, result.series[0].counts)
+            if n
+        )
     if result.kind == "likert":
         return " ; ".join(_likert_parts(result, locale))
-    return ", ".join(f"{c} {_fmt(result, v, locale)}" for c, v in zip(result.categories, result.series[0].values))
+    return ", ".join(
+        f"{c} {_fmt(result, v, locale)}" for c, v in zip(result.categories, result.series[0].values)
+    )
 
 
 def _likert_parts(result: Result, locale: str) -> list[str]:
@@ -267,7 +371,11 @@ def _likert_parts(result: Result, locale: str) -> list[str]:
 
 
 def _per_region(result: Result, locale: str) -> str:
-    return f" (nombre de {result.respondents} par région)" if locale == "fr" else f" ({result.respondents} per region)"
+    return (
+        f" (nombre de {result.respondents} par région)"
+        if locale == "fr"
+        else f" ({result.respondents} per region)"
+    )
 
 
 def callout_figure(callout: Callout, result: Result) -> tuple[float | None, int, int]:
@@ -285,9 +393,12 @@ def shown_part(callout: Callout, result: Result) -> Result:
     k = result.codes.index(callout.option)
     series = result.series[0]
     return replace(
-        result, categories=(result.categories[k],), codes=(result.codes[k],),
+        result,
+        categories=(result.categories[k],),
+        codes=(result.codes[k],),
         series=(replace(series, values=(series.values[k],), counts=(series.counts[k],)),),
-        bases=(result.bases[k],), item_bases=(),
+        bases=(result.bases[k],),
+        item_bases=(),
     )
 
 
@@ -299,8 +410,11 @@ def _callout_plan(callout: Callout, result: Result, locale: str) -> tuple[Callou
     else:
         text_value = format_percent(value, locale)
         number = float(percent_value(value)) if value is not None else float("nan")
-    sentence = callout.text.replace("{value}", text_value).replace("{count}", format_number(count, locale)).replace(
-        "{base}", format_number(base, locale))
+    sentence = (
+        callout.text.replace("{value}", text_value)
+        .replace("{count}", format_number(count, locale))
+        .replace("{base}", format_number(base, locale))
+    )
     alt = callout.alt_text or f"{text_value} {sentence}".replace("**", "")
     return CalloutPlan(text_value, sentence, alt, base=base, is_count=result.is_count), number
 
@@ -322,13 +436,20 @@ def _footnote(setting, sp: SlidePlan, survey: Codebook, theme: Theme, locale: st
         for item, n, cond in r.item_bases:
             text += " ; " + item_base_text(item, n, cond, locale)
         if r.multiple:
-            text += " ; plusieurs réponses possibles" if locale == "fr" else "; several answers possible"
+            text += (
+                " ; plusieurs réponses possibles"
+                if locale == "fr"
+                else "; several answers possible"
+            )
         parts.append(text + _small_base(r.base, theme, locale))
     # callouts: each distinct base once (a count of respondents has no base to state)
     for base in dict.fromkeys(c.base for c in sp.callouts if not c.is_count):
         bare = base_text(base, unit, locale)
         # already stated by a chart's part ("Titre : Base : 9 … ; …")? then once is enough
-        if not any(p == bare or p.startswith(bare + " ") or f": {bare} " in p or p.endswith(f": {bare}") for p in parts):
+        if not any(
+            p == bare or p.startswith(bare + " ") or f": {bare} " in p or p.endswith(f": {bare}")
+            for p in parts
+        ):
             parts.append(bare + _small_base(base, theme, locale))
     return " · ".join(dict.fromkeys(parts)) or None
 
@@ -336,7 +457,11 @@ def _footnote(setting, sp: SlidePlan, survey: Codebook, theme: Theme, locale: st
 def _small_base(base: int, theme: Theme, locale: str) -> str:
     if base >= theme.small_base_threshold:
         return ""
-    return " ; base faible, à interpréter avec prudence" if locale == "fr" else "; small base, interpret with care"
+    return (
+        " ; base faible, à interpréter avec prudence"
+        if locale == "fr"
+        else "; small base, interpret with care"
+    )
 
 
 def item_base_text(item: str, n: int, cond: str, locale: str) -> str:
@@ -348,16 +473,32 @@ def item_base_text(item: str, n: int, cond: str, locale: str) -> str:
 
 
 _NOTE_WORDS = {
-    "fr": {"chart": "Graphique", "question": "Question", "base": "Base", "figures": "Chiffres",
-           "key": "Chiffre clé", "several": "plusieurs réponses possibles", "who": "parmi",
-           "published": "Données publiées.",
-           "illustrative": "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés.",
-           "callout_published": "chiffre publié", "callout_illustrative": "donnée illustrative (reconstruction)"},
-    "en": {"chart": "Chart", "question": "Question", "base": "Base", "figures": "Figures",
-           "key": "Key figure", "several": "several answers possible", "who": "among",
-           "published": "Published figures.",
-           "illustrative": "Illustrative data (reconstruction): do not quote them as published results.",
-           "callout_published": "published figure", "callout_illustrative": "illustrative data (reconstruction)"},
+    "fr": {
+        "chart": "Graphique",
+        "question": "Question",
+        "base": "Base",
+        "figures": "Chiffres",
+        "key": "Chiffre clé",
+        "several": "plusieurs réponses possibles",
+        "who": "parmi",
+        "published": "Données publiées.",
+        "illustrative": "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés.",
+        "callout_published": "chiffre publié",
+        "callout_illustrative": "donnée illustrative (reconstruction)",
+    },
+    "en": {
+        "chart": "Chart",
+        "question": "Question",
+        "base": "Base",
+        "figures": "Figures",
+        "key": "Key figure",
+        "several": "several answers possible",
+        "who": "among",
+        "published": "Published figures.",
+        "illustrative": "Illustrative data (reconstruction): do not quote them as published results.",
+        "callout_published": "published figure",
+        "callout_illustrative": "illustrative data (reconstruction)",
+    },
 }
 
 
@@ -391,25 +532,39 @@ def _notes(s, sp: SlidePlan, callouts: list[tuple[Callout, Result]], locale: str
             base += " ; " + item_base_text(item, n, cond, locale)
         lines.append(base + ".")
         if r.kind == "likert":  # one line per statement, or the paragraph is unreadable
-            lines.append(_label(w["figures"], locale) + "".join(f"\n– {t}" for t in _likert_parts(r, locale)))
+            lines.append(
+                _label(w["figures"], locale) + "".join(f"\n– {t}" for t in _likert_parts(r, locale))
+            )
         else:
             per_region = _per_region(r, locale) if c.type == "map" else ""
-            lines.append(f"{_label(w['figures'], locale)} {figures_text(c.type, r, locale)}{per_region}.")
+            lines.append(
+                f"{_label(w['figures'], locale)} {figures_text(c.type, r, locale)}{per_region}."
+            )
         lines.append(w["published"] if r.published else w["illustrative"])
         blocks.append("\n".join(lines))
     for (callout, r), cp in zip(callouts, sp.callouts):
         _, _, base = callout_figure(callout, r)
         # an `expect:` is the published figure the data must give
-        status = w["callout_published"] if r.published or callout.expect is not None else w["callout_illustrative"]
+        status = (
+            w["callout_published"]
+            if r.published or callout.expect is not None
+            else w["callout_illustrative"]
+        )
         sentence = f"{cp.value_text} {cp.text}".replace("**", "").rstrip(" :")
-        line = (f"{_label(w['key'], locale)} {sentence} "
-                f"(base {format_number(base, locale)} {r.respondents} ; {status}).")
+        line = (
+            f"{_label(w['key'], locale)} {sentence} "
+            f"(base {format_number(base, locale)} {r.respondents} ; {status})."
+        )
         if r.question_text:
             line += f"\n{_label(w['question'], locale)} {r.question_text}"
         blocks.append(line)
     text = "\n\n".join(blocks)
     if s.notes:
-        text = s.notes.strip() if s.notes_mode == "replace" else (s.notes.strip() + ("\n\n" + text if text else ""))
+        text = (
+            s.notes.strip()
+            if s.notes_mode == "replace"
+            else (s.notes.strip() + ("\n\n" + text if text else ""))
+        )
     return text
 
 
@@ -462,7 +617,12 @@ def build(
     fast_oxml()
     render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
     if strict and warnings:
-        raise DeckgenError([Problem(f"{w.message} (--strict makes warnings errors)", context=w.context) for w in warnings.items])
+        raise DeckgenError(
+            [
+                Problem(f"{w.message} (--strict makes warnings errors)", context=w.context)
+                for w in warnings.items
+            ]
+        )
     set_core_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
     data = save_normalized(prs)  # = normalize(the bytes of prs.save()), in one pass
     target = Path(out) if out else default_output(spec_path)

@@ -36,8 +36,16 @@ def cache_dir() -> Path | None:
 
 # the modules whose code decides what a result is: their source is part of the key,
 # so an edited deckgen (installed in editable mode, same version) never reuses results
-_COMPUTING = ("bands.py", "cache.py", "codebook.py", "conditions.py", "indicator_spec.py",
-              "indicators.py", "results.py", "survey.py")
+_COMPUTING = (
+    "bands.py",
+    "cache.py",
+    "codebook.py",
+    "conditions.py",
+    "indicator_spec.py",
+    "indicators.py",
+    "results.py",
+    "survey.py",
+)
 
 
 def _code_digest() -> bytes:
@@ -63,7 +71,9 @@ def survey_key(*files: Path) -> str:
 class ResultCache:
     """Results of one survey version, by indicator (its canonical JSON)."""
 
-    def __init__(self, key: str | None, folder: Path | None = None, files: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, key: str | None, folder: Path | None = None, files: tuple[Path, ...] = ()
+    ) -> None:
         self.key = key
         self.files = files  # hashed again at save: data edited mid-build must not be cached
         self.folder = folder if folder is not None else cache_dir()
@@ -106,7 +116,9 @@ class ResultCache:
         from .errors import DeckgenError
         from .files import write_atomic
 
-        text = json.dumps({"format": FORMAT, "results": self._data}, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(
+            {"format": FORMAT, "results": self._data}, ensure_ascii=False, sort_keys=True
+        )
         try:
             write_atomic(text.encode("utf-8"), self.path)
             self.dirty = False

@@ -35,6 +35,7 @@ Example: deckgen build config/barometre-2021.yaml"""
 
 # -- output ------------------------------------------------------------------------
 
+
 def _colour(stream) -> bool:
     """Colour only where someone sees it: a terminal, or FORCE_COLOR; never with NO_COLOR."""
     if os.environ.get("NO_COLOR"):
@@ -60,7 +61,9 @@ def _write_line(stream, text: str, label: str | None, style: str) -> None:
         from rich.console import Console
         from rich.markup import escape
 
-        Console(file=stream, highlight=False, soft_wrap=True).print(f"[{style}]{escape(label)}[/]: {escape(text)}")
+        Console(file=stream, highlight=False, soft_wrap=True).print(
+            f"[{style}]{escape(label)}[/]: {escape(text)}"
+        )
         return
     stream.write((f"{label}: {text}" if label is not None else text) + "\n")
     stream.flush()
@@ -111,6 +114,7 @@ def _warn_all(items) -> None:
 
 # -- commands ----------------------------------------------------------------------
 
+
 def cmd_build(args: argparse.Namespace) -> None:
     from .build import build as run
 
@@ -154,8 +158,16 @@ def cmd_indicators(args: argparse.Namespace) -> None:
         write_xlsx(rows, args.xlsx, loaded.spec.deck.locale)
     table = Table("slide", "élément", "libellé", "série", "valeur", "n", "base", "statut")
     for r in rows:
-        table.add_row(str(r["slide"]), str(r["element"]), str(r["label"])[:60], str(r["series"])[:20],
-                      str(r["value"]), str(r["count"]), str(r["base"]), str(r["status"]))
+        table.add_row(
+            str(r["slide"]),
+            str(r["element"]),
+            str(r["label"])[:60],
+            str(r["series"])[:20],
+            str(r["value"]),
+            str(r["count"]),
+            str(r["base"]),
+            str(r["status"]),
+        )
     with _writing_stdout():
         Console(file=sys.stdout, highlight=False).print(table)
     for written in (args.csv, args.xlsx):
@@ -167,8 +179,12 @@ def cmd_images(args: argparse.Namespace) -> None:
     from .images import write_images
 
     with _progress(True, "drawing…") as progress:
-        written = write_images(args.spec, args.out, formats=("png",) if args.png_only else ("png", "svg"),
-                               progress=progress)
+        written = write_images(
+            args.spec,
+            args.out,
+            formats=("png",) if args.png_only else ("png", "svg"),
+            progress=progress,
+        )
     files = sum(len(i.files) for i in written)
     _say(f"wrote {files} files for {len(written)} charts in {args.out}")
 
@@ -177,8 +193,15 @@ def cmd_preview(args: argparse.Namespace) -> None:
     from .preview import preview as run
 
     with _progress(True, "previewing…") as progress:
-        report = run(args.spec, args.out, slide_width=args.width, thumb_width=args.thumb, cols=args.cols,
-                     timeout=args.timeout, progress=progress)
+        report = run(
+            args.spec,
+            args.out,
+            slide_width=args.width,
+            thumb_width=args.thumb,
+            cols=args.cols,
+            timeout=args.timeout,
+            progress=progress,
+        )
     _warn_all(report.warnings)
     _say(f"deck          {report.deck}")
     _say(f"pdf           {report.pdf} ({len(report.slides)} pages)")
@@ -214,6 +237,7 @@ def cmd_schema(args: argparse.Namespace) -> None:
 
 # -- parser ------------------------------------------------------------------------
 
+
 class _Parser(argparse.ArgumentParser):
     """argparse, plus the nearest command for a mistyped one ("did you mean `build`?")."""
 
@@ -230,11 +254,22 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _command(sub, name: str, func: Callable[[argparse.Namespace], None], summary: str, details: str,
-             *, spec: bool = True) -> argparse.ArgumentParser:
+def _command(
+    sub,
+    name: str,
+    func: Callable[[argparse.Namespace], None],
+    summary: str,
+    details: str,
+    *,
+    spec: bool = True,
+) -> argparse.ArgumentParser:
     """A sub-command whose help is its summary, details and example, as written."""
-    parser = sub.add_parser(name, help=summary, description=f"{summary}\n\n{details}",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = sub.add_parser(
+        name,
+        help=summary,
+        description=f"{summary}\n\n{details}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     if spec:
         parser.add_argument("spec", type=Path, help="The deck spec (YAML).")
     parser.set_defaults(func=func)
@@ -242,58 +277,131 @@ def _command(sub, name: str, func: Callable[[argparse.Namespace], None], summary
 
 
 def parser() -> argparse.ArgumentParser:
-    top = _Parser(prog="deckgen", description=DESCRIPTION,
-                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = _Parser(
+        prog="deckgen",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    p = _command(sub, "build", cmd_build, "Build the deck.",
-                 "Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx")
+    p = _command(
+        sub,
+        "build",
+        cmd_build,
+        "Build the deck.",
+        "Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx",
+    )
     p.add_argument("-o", "--out", type=Path, help="Output .pptx (default: out/<spec name>.pptx).")
-    p.add_argument("--strict", action="store_true", help="Treat warnings (small bases, text too long) as errors.")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="Treat warnings (small bases, text too long) as errors.",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
 
-    _command(sub, "validate", cmd_validate, "Check the spec against its data and template, without building.",
-             "Example: deckgen validate config/barometre-2021.yaml")
+    _command(
+        sub,
+        "validate",
+        cmd_validate,
+        "Check the spec against its data and template, without building.",
+        "Example: deckgen validate config/barometre-2021.yaml",
+    )
 
-    p = _command(sub, "indicators", cmd_indicators, "Print every figure the deck shows, with its base.",
-                 "Example: deckgen indicators config/barometre-2021.yaml --xlsx out/indicateurs.xlsx")
+    p = _command(
+        sub,
+        "indicators",
+        cmd_indicators,
+        "Print every figure the deck shows, with its base.",
+        "Example: deckgen indicators config/barometre-2021.yaml --xlsx out/indicateurs.xlsx",
+    )
     p.add_argument("--csv", type=Path, help="Also write the table as CSV (UTF-8, formula-safe).")
-    p.add_argument("--xlsx", type=Path,
-                   help="Also write the table as an Excel workbook (header, filters, percents as numbers).")
+    p.add_argument(
+        "--xlsx",
+        type=Path,
+        help="Also write the table as an Excel workbook (header, filters, percents as numbers).",
+    )
 
-    p = _command(sub, "images", cmd_images,
-                 "Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.",
-                 "Files are named after their slide: NN-slide-title[-k].png, e.g.\n"
-                 "10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.\n\n"
-                 "Example: deckgen images config/barometre-2021.yaml -o out/images")
-    p.add_argument("-o", "--out", type=Path, default=Path("out/images"),
-                   help="Folder for the images (default: out/images).")
+    p = _command(
+        sub,
+        "images",
+        cmd_images,
+        "Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.",
+        "Files are named after their slide: NN-slide-title[-k].png, e.g.\n"
+        "10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.\n\n"
+        "Example: deckgen images config/barometre-2021.yaml -o out/images",
+    )
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        default=Path("out/images"),
+        help="Folder for the images (default: out/images).",
+    )
     p.add_argument("--png-only", action="store_true", help="Write PNG files only (no SVG).")
 
-    p = _command(sub, "preview", cmd_preview,
-                 "Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact sheet.",
-                 "Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and\n"
-                 "out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).\n\n"
-                 "Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4")
-    p.add_argument("-o", "--out", type=Path, default=Path("out"),
-                   help="Folder for the deck, PDF and images (default: out).")
-    p.add_argument("--width", type=int, default=1280, help="Width of each slide PNG, in pixels (default: 1280).")
-    p.add_argument("--thumb", type=int, default=320,
-                   help="Width of each thumbnail on the contact sheet, in pixels (default: 320).")
-    p.add_argument("--cols", type=int, default=4, help="Thumbnails per row on the contact sheet (default: 4).")
-    p.add_argument("--timeout", type=float, default=180,
-                   help="Seconds allowed for the LibreOffice conversion (default: 180).")
+    p = _command(
+        sub,
+        "preview",
+        cmd_preview,
+        "Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact sheet.",
+        "Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and\n"
+        "out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).\n\n"
+        "Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4",
+    )
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        default=Path("out"),
+        help="Folder for the deck, PDF and images (default: out).",
+    )
+    p.add_argument(
+        "--width",
+        type=int,
+        default=1280,
+        help="Width of each slide PNG, in pixels (default: 1280).",
+    )
+    p.add_argument(
+        "--thumb",
+        type=int,
+        default=320,
+        help="Width of each thumbnail on the contact sheet, in pixels (default: 320).",
+    )
+    p.add_argument(
+        "--cols", type=int, default=4, help="Thumbnails per row on the contact sheet (default: 4)."
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=180,
+        help="Seconds allowed for the LibreOffice conversion (default: 180).",
+    )
 
-    p = _command(sub, "watch", cmd_watch,
-                 "Rebuild the deck whenever the spec, data, theme or template changes.",
-                 'Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed\n'
-                 "rebuild prints the error and keeps the last good deck. Stop with Ctrl+C.\n\n"
-                 "Example: deckgen watch config/barometre-2021.yaml")
+    p = _command(
+        sub,
+        "watch",
+        cmd_watch,
+        "Rebuild the deck whenever the spec, data, theme or template changes.",
+        'Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed\n'
+        "rebuild prints the error and keeps the last good deck. Stop with Ctrl+C.\n\n"
+        "Example: deckgen watch config/barometre-2021.yaml",
+    )
     p.add_argument("-o", "--out", type=Path, help="Output .pptx (default: out/<spec name>.pptx).")
-    p.add_argument("--poll", type=float, default=0.5, help="Seconds between two checks of the files (default: 0.5).")
+    p.add_argument(
+        "--poll",
+        type=float,
+        default=0.5,
+        help="Seconds between two checks of the files (default: 0.5).",
+    )
 
-    p = _command(sub, "schema", cmd_schema, "Print the spec's JSON Schema (for editor autocompletion).",
-                 "Example: deckgen schema -o deckgen.schema.json", spec=False)
+    p = _command(
+        sub,
+        "schema",
+        cmd_schema,
+        "Print the spec's JSON Schema (for editor autocompletion).",
+        "Example: deckgen schema -o deckgen.schema.json",
+        spec=False,
+    )
     p.add_argument("-o", "--out", type=Path, help="Write to a file instead of stdout.")
     top.commands = tuple(sub.choices)
     return top

@@ -164,8 +164,20 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
 
 
 _QUESTION_KEYS = {
-    "id", "text", "type", "options", "items", "bands", "asked_if", "published",
-    "max_picks", "unit", "min", "max", "base_label", "note",
+    "id",
+    "text",
+    "type",
+    "options",
+    "items",
+    "bands",
+    "asked_if",
+    "published",
+    "max_picks",
+    "unit",
+    "min",
+    "max",
+    "base_label",
+    "note",
 }
 
 
@@ -176,7 +188,9 @@ def _parse_question(doc: Located, at: tuple, raw: Any, problems: list[Problem]) 
     for key in raw:
         if key not in _QUESTION_KEYS:
             problems.append(
-                doc.problem(at + (key,), f"unknown key `{key}`{suggest(key, _QUESTION_KEYS)}", key=True)
+                doc.problem(
+                    at + (key,), f"unknown key `{key}`{suggest(key, _QUESTION_KEYS)}", key=True
+                )
             )
     qid, qtype = raw.get("id"), raw.get("type")
     if not isinstance(qid, str) or not qid:
@@ -225,7 +239,9 @@ def _condition(doc: Located, at: tuple, raw: Any, problems: list[Problem]) -> Co
         return None
 
 
-def _parse_options(doc: Located, at: tuple, raw: Any, problems: list[Problem], qid: str) -> list[Option]:
+def _parse_options(
+    doc: Located, at: tuple, raw: Any, problems: list[Problem], qid: str
+) -> list[Option]:
     if not isinstance(raw, list):
         problems.append(doc.problem(at, f"question `{qid}`: expected a list"))
         return []
@@ -233,11 +249,15 @@ def _parse_options(doc: Located, at: tuple, raw: Any, problems: list[Problem], q
     seen: set[str] = set()
     for j, item in enumerate(raw):
         if not isinstance(item, dict) or "code" not in item:
-            problems.append(doc.problem(at + (j,), f"question `{qid}`: each entry needs `code` and `label`"))
+            problems.append(
+                doc.problem(at + (j,), f"question `{qid}`: each entry needs `code` and `label`")
+            )
             continue
         code = str(item["code"])
         if code in seen:
-            problems.append(doc.problem(at + (j, "code"), f"question `{qid}`: duplicate code `{code}`"))
+            problems.append(
+                doc.problem(at + (j, "code"), f"question `{qid}`: duplicate code `{code}`")
+            )
         seen.add(code)
         known = {"code", "label", "no_answer", "dont_know", "asked_if", "base_label"}
         out.append(
@@ -256,14 +276,18 @@ def _parse_options(doc: Located, at: tuple, raw: Any, problems: list[Problem], q
     return out
 
 
-def _parse_bands(doc: Located, at: tuple, raw: Any, problems: list[Problem], qid: str) -> list[Band]:
+def _parse_bands(
+    doc: Located, at: tuple, raw: Any, problems: list[Problem], qid: str
+) -> list[Band]:
     if not isinstance(raw, list):
         problems.append(doc.problem(at, f"question `{qid}`: `bands` must be a list"))
         return []
     out = []
     for j, item in enumerate(raw):
         if not isinstance(item, dict) or "code" not in item:
-            problems.append(doc.problem(at + (j,), f"question `{qid}`: each band needs `code` and `label`"))
+            problems.append(
+                doc.problem(at + (j,), f"question `{qid}`: each band needs `code` and `label`")
+            )
             continue
         out.append(
             Band(

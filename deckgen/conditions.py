@@ -69,13 +69,19 @@ class Leaf(Condition):
             ]
         errors = []
         if self.test in ("in", "not_in") and q.type not in ("single", "numeric"):
-            errors.append(f"`{self.test}` applies to single-choice questions; `{q.id}` is {q.type} (use `has`/`has_any`)")
+            errors.append(
+                f"`{self.test}` applies to single-choice questions; `{q.id}` is {q.type} (use `has`/`has_any`)"
+            )
         if self.test in ("has", "has_any", "has_all") and q.type != "multi":
-            errors.append(f"`{self.test}` applies to multi-select questions; `{q.id}` is {q.type} (use `in`)")
+            errors.append(
+                f"`{self.test}` applies to multi-select questions; `{q.id}` is {q.type} (use `in`)"
+            )
         if self.test in ("min", "max") and q.type != "numeric":
             errors.append(f"`min`/`max` apply to numeric questions; `{q.id}` is {q.type}")
         if self.test in ("in", "not_in", "has", "has_any", "has_all"):
-            codes = [b.code for b in q.bands] if q.type == "numeric" else [o.code for o in q.options]
+            codes = (
+                [b.code for b in q.bands] if q.type == "numeric" else [o.code for o in q.options]
+            )
             for v in self.values:
                 if str(v) not in codes:
                     errors.append(
@@ -127,10 +133,23 @@ class Leaf(Condition):
         for v in self.values:
             opt = None
             if q is not None:
-                opt = next((o for o in (q.bands if q.type == "numeric" else q.options) if o.code == str(v)), None)
+                opt = next(
+                    (
+                        o
+                        for o in (q.bands if q.type == "numeric" else q.options)
+                        if o.code == str(v)
+                    ),
+                    None,
+                )
             labels.append(opt.label if opt else str(v))
         joined = " ou ".join(f"« {lab} »" for lab in labels)
-        verb = {"in": "=", "not_in": "≠", "has": "inclut", "has_any": "inclut", "has_all": "inclut tout"}[self.test]
+        verb = {
+            "in": "=",
+            "not_in": "≠",
+            "has": "inclut",
+            "has_any": "inclut",
+            "has_all": "inclut tout",
+        }[self.test]
         if self.test == "has_all":
             joined = " et ".join(f"« {lab} »" for lab in labels)
         return f"« {text} » {verb} {joined}"
@@ -174,7 +193,9 @@ def parse_condition(raw: Any) -> Condition:
     for op in ("all", "any"):
         if op in raw:
             if len(raw) != 1 or not isinstance(raw[op], list) or not raw[op]:
-                raise ValueError(f"`{op}` takes a non-empty list of conditions and nothing beside it")
+                raise ValueError(
+                    f"`{op}` takes a non-empty list of conditions and nothing beside it"
+                )
             return Combine(op, tuple(parse_condition(p) for p in raw[op]))
     if "not" in raw:
         if len(raw) != 1:
@@ -192,17 +213,19 @@ def parse_condition(raw: Any) -> Condition:
         raise ValueError("a condition needs `question: <question id>`")
     tests = [t for t in _TESTS if t in raw]
     if not tests:
-        raise ValueError(
-            f"condition on `{question}` needs a test: one of {valid_list(_TESTS)}"
-        )
+        raise ValueError(f"condition on `{question}` needs a test: one of {valid_list(_TESTS)}")
     if set(tests) == {"min", "max"} or tests in (["min"], ["max"]):
         for key in ("min", "max"):
             value = raw.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float))
+            ):
                 raise ValueError(f"`{key}` takes a number, got `{value}`")
         return Leaf(question, "min", low=raw.get("min"), high=raw.get("max"))
     if len(tests) > 1:
-        raise ValueError(f"condition on `{question}` has several tests ({', '.join(tests)}); use `all:`")
+        raise ValueError(
+            f"condition on `{question}` has several tests ({', '.join(tests)}); use `all:`"
+        )
     test = tests[0]
     value = raw[test]
     if test == "answered":

@@ -16,7 +16,20 @@ from pathlib import Path
 from .formatting import format_number, format_percent, percent_number_format, percent_value
 from .results import Result
 
-COLUMNS = ["slide", "title", "element", "label", "series", "value", "percent", "count", "base", "filter", "question", "status"]
+COLUMNS = [
+    "slide",
+    "title",
+    "element",
+    "label",
+    "series",
+    "value",
+    "percent",
+    "count",
+    "base",
+    "filter",
+    "question",
+    "status",
+]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -36,7 +49,9 @@ def figure_rows(computed: list, locale: str = "fr") -> list[dict[str, object]]:
     return rows
 
 
-def _rows(number: int, title: str, element: str, r: Result, locale: str, sentence: str = "") -> list[dict[str, object]]:
+def _rows(
+    number: int, title: str, element: str, r: Result, locale: str, sentence: str = ""
+) -> list[dict[str, object]]:
     out = []
     status = "publié" if r.published else "illustratif"
     for s in r.series:
@@ -47,12 +62,22 @@ def _rows(number: int, title: str, element: str, r: Result, locale: str, sentenc
             else:
                 shown = format_percent(v, locale)
                 pct = "" if v is None else float(percent_value(v))
-            out.append({
-                "slide": number, "title": title, "element": element, "label": label or sentence,
-                "series": s.name, "value": shown, "percent": pct, "count": s.counts[k],
-                "base": r.bases[k] if k < len(r.bases) else r.base, "filter": r.filter_text,
-                "question": r.question_text, "status": status,
-            })
+            out.append(
+                {
+                    "slide": number,
+                    "title": title,
+                    "element": element,
+                    "label": label or sentence,
+                    "series": s.name,
+                    "value": shown,
+                    "percent": pct,
+                    "count": s.counts[k],
+                    "base": r.bases[k] if k < len(r.bases) else r.base,
+                    "filter": r.filter_text,
+                    "question": r.question_text,
+                    "status": status,
+                }
+            )
     return out
 
 
@@ -78,18 +103,41 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
 
 # Column headers of the workbook, for the people who read it (keys stay COLUMNS).
 XLSX_HEADERS = {
-    "fr": {"slide": "Diapositive", "title": "Titre de la diapositive", "element": "Élément",
-           "label": "Libellé", "series": "Série", "value": "Valeur affichée", "percent": "Pourcentage",
-           "count": "Effectif", "base": "Base", "filter": "Filtre", "question": "Question",
-           "status": "Statut"},
-    "en": {"slide": "Slide", "title": "Slide title", "element": "Element", "label": "Label",
-           "series": "Series", "value": "Value shown", "percent": "Percent", "count": "Count",
-           "base": "Base", "filter": "Filter", "question": "Question", "status": "Status"},
+    "fr": {
+        "slide": "Diapositive",
+        "title": "Titre de la diapositive",
+        "element": "Élément",
+        "label": "Libellé",
+        "series": "Série",
+        "value": "Valeur affichée",
+        "percent": "Pourcentage",
+        "count": "Effectif",
+        "base": "Base",
+        "filter": "Filtre",
+        "question": "Question",
+        "status": "Statut",
+    },
+    "en": {
+        "slide": "Slide",
+        "title": "Slide title",
+        "element": "Element",
+        "label": "Label",
+        "series": "Series",
+        "value": "Value shown",
+        "percent": "Percent",
+        "count": "Count",
+        "base": "Base",
+        "filter": "Filter",
+        "question": "Question",
+        "status": "Status",
+    },
 }
 _MAX_WIDTH = 60
 
 
-def write_xlsx(rows: list[dict[str, object]], path: Path, locale: str = "fr", sheet: str = "Indicateurs") -> Path:
+def write_xlsx(
+    rows: list[dict[str, object]], path: Path, locale: str = "fr", sheet: str = "Indicateurs"
+) -> Path:
     """The figure table as an .xlsx: one row per figure of the deck.
 
     Bold header row, frozen, with filters; column widths from the content; the

@@ -57,9 +57,14 @@ def normalize(data: bytes, date_time: tuple = FIXED_DATE) -> bytes:
 
 def _is_normal(src: zipfile.ZipFile, date_time: tuple) -> bool:
     for info in src.infolist():
-        if (info.date_time != date_time or info.compress_type != zipfile.ZIP_DEFLATED
-                or info.external_attr != _ENTRY_MODE or info.extra or info.comment
-                or info.filename.endswith(".xlsx")):
+        if (
+            info.date_time != date_time
+            or info.compress_type != zipfile.ZIP_DEFLATED
+            or info.external_attr != _ENTRY_MODE
+            or info.extra
+            or info.comment
+            or info.filename.endswith(".xlsx")
+        ):
             return False
         if info.filename.endswith("core.xml"):
             xml = src.read(info.filename)
@@ -73,7 +78,9 @@ def _fixed_stamps(core_xml: bytes) -> bytes:
     return _STAMP.sub(rb"\g<1>" + FIXED_ISO.encode() + rb"\g<2>", core_xml)
 
 
-def write_entry(dst: zipfile.ZipFile, name: str, blob: bytes, date_time: tuple = FIXED_DATE) -> None:
+def write_entry(
+    dst: zipfile.ZipFile, name: str, blob: bytes, date_time: tuple = FIXED_DATE
+) -> None:
     """One zip entry, as `normalize` writes it: fixed date, no clock time inside."""
     if name.endswith(".xlsx"):
         blob = normalize(blob, WORKBOOK_DATE)
@@ -117,7 +124,9 @@ def write_atomic(data: bytes, target: Path) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write in {folder}: {exc.strerror}; the previous file is unchanged") from None
+        raise OutputError(
+            f"cannot write in {folder}: {exc.strerror}; the previous file is unchanged"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -127,7 +136,9 @@ def write_atomic(data: bytes, target: Path) -> Path:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {exc.strerror}; the previous file is unchanged") from None
+        raise OutputError(
+            f"cannot write {target}: {exc.strerror}; the previous file is unchanged"
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

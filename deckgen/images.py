@@ -65,7 +65,9 @@ class ChartImage:
 
 def slugify(text: str, limit: int = 60) -> str:
     """'Les réseaux sociaux pour la participation' -> 'les-reseaux-sociaux-pour-la-participation'."""
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")  # ·, ', œ... become separators
     if len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0]
@@ -79,8 +81,15 @@ def image_jobs(deck: DeckPlan) -> list[tuple[ChartImage, ChartPlan]]:
         many = len(sp.charts) > 1
         for k, chart in enumerate(sp.charts, start=1):
             name = f"{sp.number:02d}-{slugify(sp.title)}" + (f"-{k}" if many else "")
-            image = ChartImage(sp.number, k, name, chart.type, chart.title or sp.title, chart.result,
-                               footnote=chart_footnote(chart.result, deck.locale))
+            image = ChartImage(
+                sp.number,
+                k,
+                name,
+                chart.type,
+                chart.title or sp.title,
+                chart.result,
+                footnote=chart_footnote(chart.result, deck.locale),
+            )
             jobs.append((image, chart))
     return jobs
 
@@ -98,8 +107,11 @@ def chart_footnote(r: Result, locale: str = "fr", source: str | None = None) -> 
     if r.multiple:
         text += " ; plusieurs réponses possibles" if fr else "; several answers possible"
     if not r.published:
-        text += (" · Données illustratives (reconstruction), pas des résultats publiés" if fr
-                 else " · Illustrative data (reconstruction), not published results")
+        text += (
+            " · Données illustratives (reconstruction), pas des résultats publiés"
+            if fr
+            else " · Illustrative data (reconstruction), not published results"
+        )
     if source:
         text += f" · Source{chr(0x202F)}: {source}" if fr else f" · Source: {source}"
     return text
@@ -119,8 +131,14 @@ def write_images(
     loaded = load(spec_path)
     check(loaded)
     deck, _ = plan(loaded, Warnings())
-    return draw_images(deck, loaded.theme, out_dir, formats=formats, source=loaded.spec.deck.source,
-                       progress=progress)
+    return draw_images(
+        deck,
+        loaded.theme,
+        out_dir,
+        formats=formats,
+        source=loaded.spec.deck.source,
+        progress=progress,
+    )
 
 
 def draw_images(
@@ -150,8 +168,13 @@ def draw_images(
                 for fmt in formats:
                     buffer = io.BytesIO()
                     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-                    fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata,
-                                facecolor=fig.get_facecolor())
+                    fig.savefig(
+                        buffer,
+                        format=fmt,
+                        dpi=DPI,
+                        metadata=metadata,
+                        facecolor=fig.get_facecolor(),
+                    )
                     data = buffer.getvalue()
                     if fmt == "svg":
                         # a label with a control character or U+FFFE would make the SVG invalid XML
@@ -165,11 +188,14 @@ def draw_images(
 
 # -- matplotlib set-up ------------------------------------------------------------
 
+
 def _matplotlib():
     try:
         import matplotlib
     except ImportError:
-        raise DeckgenError("chart images need matplotlib: pip install 'deckgen[images]' (or matplotlib)") from None
+        raise DeckgenError(
+            "chart images need matplotlib: pip install 'deckgen[images]' (or matplotlib)"
+        ) from None
     return matplotlib
 
 
@@ -196,11 +222,13 @@ def _svg_fonts_first(svg: bytes, theme: Theme) -> bytes:
     """
     brand = [f for f in dict.fromkeys((theme.fonts.body, theme.fonts.heading)) if f]
     lead = "".join(f"'{f}', " for f in brand).encode()
+
     def fix(match: re.Match) -> bytes:
         families = match.group(1)
         if families.startswith(lead.rstrip(b", ")):
             return match.group(0)
         return b"font-family: " + lead + families
+
     return re.sub(rb"font-family: ([^;\"]+)", fix, svg)
 
 
@@ -231,8 +259,16 @@ def _figure(image: ChartImage, chart: ChartPlan, theme: Theme, locale: str):
     FigureCanvasAgg(fig)
     c, s = theme.colors, theme.sizes
     title = "\n".join(textwrap.wrap(image.title, 80)[:2])
-    fig.text(0.035, 0.955, title, ha="left", va="top", fontsize=s.title * 0.75,
-             fontweight="bold", color="#" + c.primary)
+    fig.text(
+        0.035,
+        0.955,
+        title,
+        ha="left",
+        va="top",
+        fontsize=s.title * 0.75,
+        fontweight="bold",
+        color="#" + c.primary,
+    )
     foot = "\n".join(textwrap.wrap(image.footnote, 165)[:3])
     fig.text(0.035, 0.025, foot, ha="left", va="bottom", fontsize=s.footnote, color="#" + c.muted)
     top = 0.955 - (0.085 if "\n" not in title else 0.14)
@@ -243,6 +279,7 @@ def _figure(image: ChartImage, chart: ChartPlan, theme: Theme, locale: str):
 
 
 # -- drawers ------------------------------------------------------------------------
+
 
 def _hex(color: str) -> str:
     return "#" + color.lstrip("#")
@@ -262,7 +299,11 @@ def _show_labels(chart: ChartPlan) -> bool:
 
 
 def _label(r: Result, value: float | None, locale: str, digits: int) -> str:
-    return format_number(round(value or 0), locale) if r.is_count else format_percent(value, locale, digits)
+    return (
+        format_number(round(value or 0), locale)
+        if r.is_count
+        else format_percent(value, locale, digits)
+    )
 
 
 def _clean_axes(ax, keep: str | None = None) -> None:
@@ -286,7 +327,9 @@ def _fit_axes(fig, ax) -> None:
         right, top = max(0.0, tight.x1 - x1), max(0.0, tight.y1 - y1)
         if max(left, bottom, right, top) < 1e-4:
             break
-        ax.set_position((pos.x0 + left, pos.y0 + bottom, pos.width - left - right, pos.height - bottom - top))
+        ax.set_position(
+            (pos.x0 + left, pos.y0 + bottom, pos.width - left - right, pos.height - bottom - top)
+        )
 
 
 def _category_labels(categories, slot_px: float, theme: Theme) -> tuple[list[str], float]:
@@ -319,8 +362,14 @@ def _bars(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: st
     if _show_labels(chart):
         for bar, v in zip(bars, r.series[0].values):
             text = _label(r, v, locale, _digits(chart))
-            ax.text(bar.get_width() + top * 0.012, bar.get_y() + bar.get_height() / 2, text,
-                    va="center", ha="left", fontsize=min(theme.sizes.chart_label, size + 1))
+            ax.text(
+                bar.get_width() + top * 0.012,
+                bar.get_y() + bar.get_height() / 2,
+                text,
+                va="center",
+                ha="left",
+                fontsize=min(theme.sizes.chart_label, size + 1),
+            )
             image.labels.append(text)
     _fit_axes(fig, ax)
     image.drawn = {r.series[0].name: [float(b.get_width()) for b in bars]}
@@ -342,8 +391,14 @@ def _columns(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale:
     if _show_labels(chart):
         for bar, v in zip(bars, r.series[0].values):
             text = _label(r, v, locale, _digits(chart))
-            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + top * 0.015, text,
-                    ha="center", va="bottom", fontsize=theme.sizes.chart_label)
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                bar.get_height() + top * 0.015,
+                text,
+                ha="center",
+                va="bottom",
+                fontsize=theme.sizes.chart_label,
+            )
             image.labels.append(text)
     _fit_axes(fig, ax)
     image.drawn = {r.series[0].name: [float(b.get_height()) for b in bars]}
@@ -352,7 +407,9 @@ def _columns(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale:
 def _stacked100(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
     """A 100 % bar per statement: the Likert levels in the theme's likert colours, 'don't know' grey."""
     r = chart.result
-    labels, size = _category_labels(r.categories, ax.bbox.height * 0.85 / max(len(r.categories), 1), theme)
+    labels, size = _category_labels(
+        r.categories, ax.bbox.height * 0.85 / max(len(r.categories), 1), theme
+    )
     positions = list(range(len(r.categories)))
     left = [0.0] * len(positions)
     palette = iter(theme.colors.likert)
@@ -360,14 +417,29 @@ def _stacked100(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, loca
     for s in r.series:
         color = theme.colors.dont_know if s.dont_know else next(palette, "888888")
         values = [v or 0.0 for v in s.values]
-        bars = ax.barh(positions, values, left=left, height=0.7, color=_hex(color), label=s.name,
-                       edgecolor=_hex(theme.colors.background), linewidth=0.8)
+        bars = ax.barh(
+            positions,
+            values,
+            left=left,
+            height=0.7,
+            color=_hex(color),
+            label=s.name,
+            edgecolor=_hex(theme.colors.background),
+            linewidth=0.8,
+        )
         if _show_labels(chart):
             for bar, v in zip(bars, s.values):
                 if v is not None and v >= 0.06:  # as the native chart: no label in a sliver
                     text = _label(r, v, locale, _digits(chart))
-                    ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, text,
-                            ha="center", va="center", color="white", fontsize=theme.sizes.chart_label - 2)
+                    ax.text(
+                        bar.get_x() + bar.get_width() / 2,
+                        bar.get_y() + bar.get_height() / 2,
+                        text,
+                        ha="center",
+                        va="center",
+                        color="white",
+                        fontsize=theme.sizes.chart_label - 2,
+                    )
                     image.labels.append(text)
         drawn[s.name] = [float(b.get_width()) for b in bars]
         left = [a + b for a, b in zip(left, values)]
@@ -377,13 +449,22 @@ def _stacked100(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, loca
     ax.set_xticks([])
     ax.set_xlim(0, 1)
     _clean_axes(ax)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(r.series), frameon=False,
-              fontsize=theme.sizes.chart_legend, handlelength=1, handleheight=1)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.02),
+        ncol=len(r.series),
+        frameon=False,
+        fontsize=theme.sizes.chart_legend,
+        handlelength=1,
+        handleheight=1,
+    )
     _fit_axes(fig, ax)
     image.drawn = drawn
 
 
-def _round(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str, hole: float) -> None:
+def _round(
+    fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str, hole: float
+) -> None:
     """Pie or doughnut, clockwise from 12 o'clock as PowerPoint draws them, legend on the right."""
     r = chart.result
     values = [v or 0.0 for v in r.series[0].values]
@@ -395,8 +476,14 @@ def _round(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: s
     wedgeprops: dict[str, Any] = {"edgecolor": _hex(theme.colors.background), "linewidth": 1.5}
     if hole:
         wedgeprops["width"] = 1 - hole
-    wedges, *_ = ax.pie(values, colors=[colors[i % len(colors)] for i in range(len(values))],
-                        startangle=90, counterclock=False, wedgeprops=wedgeprops, radius=1.0)
+    wedges, *_ = ax.pie(
+        values,
+        colors=[colors[i % len(colors)] for i in range(len(values))],
+        startangle=90,
+        counterclock=False,
+        wedgeprops=wedgeprops,
+        radius=1.0,
+    )
     # the pie sits left of centre, the legend right of it
     box = ax.get_position(original=True)
     ax.set_position((box.x0 + box.width * 0.1, box.y0, box.width * 0.4, box.height))
@@ -408,14 +495,29 @@ def _round(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: s
                 continue
             angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
             text = _label(r, v, locale, _digits(chart))
-            ax.text(radius * math.cos(angle), radius * math.sin(angle), text, ha="center", va="center",
-                    color="white", fontweight="bold", fontsize=theme.sizes.chart_label)
+            ax.text(
+                radius * math.cos(angle),
+                radius * math.sin(angle),
+                text,
+                ha="center",
+                va="center",
+                color="white",
+                fontweight="bold",
+                fontsize=theme.sizes.chart_label,
+            )
             image.labels.append(text)
     legend = getattr(chart.options, "legend", "auto")
     if legend != "none":
-        fig.legend(wedges, [_wrap(c, 45) for c in r.categories], loc="center left",
-                   bbox_to_anchor=(box.x0 + box.width * 0.52, box.y0 + box.height / 2), frameon=False,
-                   fontsize=theme.sizes.chart_legend, handlelength=1, handleheight=1)
+        fig.legend(
+            wedges,
+            [_wrap(c, 45) for c in r.categories],
+            loc="center left",
+            bbox_to_anchor=(box.x0 + box.width * 0.52, box.y0 + box.height / 2),
+            frameon=False,
+            fontsize=theme.sizes.chart_legend,
+            handlelength=1,
+            handleheight=1,
+        )
     total = sum(values)
     image.drawn = {r.series[0].name: [float(w.theta2 - w.theta1) / 360 * total for w in wedges]}
 
@@ -472,8 +574,12 @@ def _map(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str
                 codes.extend([MPath.MOVETO] + [MPath.LINETO] * (len(pts) - 1) + [MPath.CLOSEPOLY])
         if not vertices:
             continue
-        patch = PathPatch(MPath(vertices, codes), facecolor=_hex(fills[region.code]),
-                          edgecolor=_hex(theme.colors.map_line), linewidth=0.8)
+        patch = PathPatch(
+            MPath(vertices, codes),
+            facecolor=_hex(fills[region.code]),
+            edgecolor=_hex(theme.colors.map_line),
+            linewidth=0.8,
+        )
         patch.set_gid(f"region-{region.code}")
         ax.add_patch(patch)
     box = ax.get_position(original=True)
@@ -482,12 +588,26 @@ def _map(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str
     ax.set_aspect("equal")
     ax.invert_yaxis()  # projected y grows southwards
     ax.set_axis_off()
-    handles = [Rectangle((0, 0), 1, 1, facecolor=_hex(color),
-                         edgecolor=_hex(theme.colors.muted) if color == theme.colors.map_empty else "none")
-               for color, _ in entries]
-    fig.legend(handles, [label for _, label in entries], loc="center left",
-               bbox_to_anchor=(box.x0 + box.width * 0.62, box.y0 + box.height / 2), frameon=False,
-               fontsize=theme.sizes.chart_legend, handlelength=1, handleheight=1)
+    handles = [
+        Rectangle(
+            (0, 0),
+            1,
+            1,
+            facecolor=_hex(color),
+            edgecolor=_hex(theme.colors.muted) if color == theme.colors.map_empty else "none",
+        )
+        for color, _ in entries
+    ]
+    fig.legend(
+        handles,
+        [label for _, label in entries],
+        loc="center left",
+        bbox_to_anchor=(box.x0 + box.width * 0.62, box.y0 + box.height / 2),
+        frameon=False,
+        fontsize=theme.sizes.chart_legend,
+        handlelength=1,
+        handleheight=1,
+    )
     image.region_colors = dict(fills)
     image.drawn = {chart.result.series[0].name: [float(n) for n in chart.result.series[0].counts]}
 

@@ -20,25 +20,44 @@ Kind = Literal["count", "share", "ratio", "distribution", "multi", "likert", "ra
 class Indicator(Model):
     """What to compute. Written in the spec under `indicator:`."""
 
-    kind: Kind = field(description="What to compute: count, share, ratio, distribution, multi, likert, ranking.",
-                       what="indicator kind")
-    question: str | None = field(None, description="Question id (distribution, multi, likert, ranking).")
+    kind: Kind = field(
+        description="What to compute: count, share, ratio, distribution, multi, likert, ranking.",
+        what="indicator kind",
+    )
+    question: str | None = field(
+        None, description="Question id (distribution, multi, likert, ranking)."
+    )
     condition: dict[str, Any] | None = field(
-        None, description="share/count: the condition respondents must meet, e.g. {question: logiciel, in: [libre]}."
+        None,
+        description="share/count: the condition respondents must meet, e.g. {question: logiciel, in: [libre]}.",
     )
-    filter: dict[str, Any] | None = field(None, description="Restrict the respondents in scope (the base).")
+    filter: dict[str, Any] | None = field(
+        None, description="Restrict the respondents in scope (the base)."
+    )
     base: Literal["asked", "all"] = field(
-        "asked", description="share: divide by those asked the question (asked) or by everyone in scope (all)."
+        "asked",
+        description="share: divide by those asked the question (asked) or by everyone in scope (all).",
     )
-    options: list[str] | None = field(None, description="Show only these options/items, in this order with sort: fixed.")
-    sort: Literal["codebook", "desc", "asc", "fixed"] = field("codebook", description="Category order.")
+    options: list[str] | None = field(
+        None, description="Show only these options/items, in this order with sort: fixed."
+    )
+    sort: Literal["codebook", "desc", "asc", "fixed"] = field(
+        "codebook", description="Category order."
+    )
     no_answer: Literal["keep", "exclude"] = field(
-        "keep", description="Keep the 'no answer' category in the chart and its base, or exclude it."
+        "keep",
+        description="Keep the 'no answer' category in the chart and its base, or exclude it.",
     )
-    top: int = field(3, ge=1, description="ranking: share of respondents who put each item in their top N.")
+    top: int = field(
+        3, ge=1, description="ranking: share of respondents who put each item in their top N."
+    )
     numerator: str | None = field(None, description="ratio: numeric question on top (e.g. budget).")
-    denominator: str | None = field(None, description="ratio: numeric question below (e.g. population).")
-    below: float | None = field(None, description="ratio: share of respondents whose ratio is below this.")
+    denominator: str | None = field(
+        None, description="ratio: numeric question below (e.g. population)."
+    )
+    below: float | None = field(
+        None, description="ratio: share of respondents whose ratio is below this."
+    )
     label: str | None = field(None, description="Label of a scalar result.")
 
     def conditions(self) -> dict[str, Condition]:
@@ -56,7 +75,12 @@ class Indicator(Model):
         if self.kind in needs_question and not self.question:
             out.append(((), f"indicator `{self.kind}` needs `question:`"))
         if self.kind == "share" and self.condition is None:
-            out.append(((), "indicator `share` needs `condition:` (who counts), e.g. {question: q, in: [oui]}"))
+            out.append(
+                (
+                    (),
+                    "indicator `share` needs `condition:` (who counts), e.g. {question: q, in: [oui]}",
+                )
+            )
         if self.kind == "ratio":
             for key in ("numerator", "denominator", "below"):
                 if getattr(self, key) is None:
@@ -67,11 +91,21 @@ class Indicator(Model):
                 continue
             q = questions.get(qid)
             if q is None:
-                out.append(((key,), f"unknown question `{qid}`{suggest(qid, questions)}; valid questions: {valid_list(questions)}"))
+                out.append(
+                    (
+                        (key,),
+                        f"unknown question `{qid}`{suggest(qid, questions)}; valid questions: {valid_list(questions)}",
+                    )
+                )
                 continue
             expected = _EXPECTED_TYPES.get((self.kind, key))
             if expected and q.type not in expected:
-                out.append(((key,), f"`{self.kind}` needs a {' or '.join(expected)} question; `{qid}` is {q.type}"))
+                out.append(
+                    (
+                        (key,),
+                        f"`{self.kind}` needs a {' or '.join(expected)} question; `{qid}` is {q.type}",
+                    )
+                )
         for key in ("filter", "condition"):
             raw = getattr(self, key)
             if raw is None:
@@ -87,7 +121,12 @@ class Indicator(Model):
             codes = q.category_codes()
             for code in self.options:
                 if code not in codes:
-                    out.append((("options",), f"`{code}` is not an option of `{q.id}`{suggest(code, codes)}; valid: {valid_list(codes)}"))
+                    out.append(
+                        (
+                            ("options",),
+                            f"`{code}` is not an option of `{q.id}`{suggest(code, codes)}; valid: {valid_list(codes)}",
+                        )
+                    )
         return out
 
 

@@ -46,7 +46,9 @@ def compute(survey: Survey, indicator: Indicator) -> Result:
     """Compute one indicator; problems with it are DataErrors that name them."""
     fn = REGISTRY.get(indicator.kind)
     if fn is None:
-        raise DataError(f"unknown indicator kind `{indicator.kind}`{suggest(indicator.kind, REGISTRY)}; valid: {valid_list(REGISTRY)}")
+        raise DataError(
+            f"unknown indicator kind `{indicator.kind}`{suggest(indicator.kind, REGISTRY)}; valid: {valid_list(REGISTRY)}"
+        )
     problems = indicator.check(survey.questions)
     if problems:
         raise DataError("; ".join(msg for _, msg in problems))
@@ -54,6 +56,7 @@ def compute(survey: Survey, indicator: Indicator) -> Result:
 
 
 # -- helpers -----------------------------------------------------------------
+
 
 def _scope(survey: Survey, ind: Indicator) -> pd.Series:
     """Respondents in scope: everyone, or those meeting the filter."""
@@ -85,7 +88,11 @@ def _order(ind: Indicator, codes: list[str], values: list[float | None]) -> list
     """Positions of categories in display order."""
     positions = list(range(len(codes)))
     if ind.options:
-        wanted = [c for c in ind.options if c in codes] if ind.sort == "fixed" else [c for c in codes if c in ind.options]
+        wanted = (
+            [c for c in ind.options if c in codes]
+            if ind.sort == "fixed"
+            else [c for c in codes if c in ind.options]
+        )
         positions = [codes.index(c) for c in wanted]
     if ind.sort in ("desc", "asc"):
         key = [(-1 if v is None else v) for v in values]
@@ -99,6 +106,7 @@ def _pick(seq: list[Any], positions: list[int]) -> tuple[Any, ...]:
 
 # -- indicators --------------------------------------------------------------
 
+
 @register("count")
 def count(survey: Survey, ind: Indicator) -> Result:
     """Number of respondents in scope (and meeting `condition`)."""
@@ -110,11 +118,22 @@ def count(survey: Survey, ind: Indicator) -> Result:
     # condition is as published as the condition's question
     q = survey.questions[parse_condition(ind.condition).questions()[0]] if ind.condition else None
     result = _result(
-        survey, ind, q, kind="count", categories=(ind.label or "",), codes=("count",),
-        series=(Series("", (float(n),), (n,)),), bases=(len(survey.frame),), base=len(survey.frame),
+        survey,
+        ind,
+        q,
+        kind="count",
+        categories=(ind.label or "",),
+        codes=("count",),
+        series=(Series("", (float(n),), (n,)),),
+        bases=(len(survey.frame),),
+        base=len(survey.frame),
         is_count=True,
     )
-    return result if q is not None else replace(result, published=True, question_text=ind.label or "Répondants")
+    return (
+        result
+        if q is not None
+        else replace(result, published=True, question_text=ind.label or "Répondants")
+    )
 
 
 @register("share")
@@ -131,8 +150,15 @@ def share(survey: Survey, ind: Indicator) -> Result:
     q = questions[cond.questions()[0]]
     label = ind.label or cond.describe(questions)
     return _result(
-        survey, ind, q, kind="share", categories=(label,), codes=("share",),
-        series=(Series("", (_frac(n, base),), (n,)),), bases=(base,), base=base,
+        survey,
+        ind,
+        q,
+        kind="share",
+        categories=(label,),
+        codes=("share",),
+        series=(Series("", (_frac(n, base),), (n,)),),
+        bases=(base,),
+        base=base,
     )
 
 
@@ -146,8 +172,15 @@ def ratio(survey: Survey, ind: Indicator) -> Result:
     base, n = int(scope.sum()), int(hits.sum())
     q = survey.questions[ind.numerator]
     return _result(
-        survey, ind, q, kind="ratio", categories=(ind.label or "",), codes=("ratio",),
-        series=(Series("", (_frac(n, base),), (n,)),), bases=(base,), base=base,
+        survey,
+        ind,
+        q,
+        kind="ratio",
+        categories=(ind.label or "",),
+        codes=("ratio",),
+        series=(Series("", (_frac(n, base),), (n,)),),
+        bases=(base,),
+        base=base,
     )
 
 
@@ -174,10 +207,15 @@ def distribution(survey: Survey, ind: Indicator) -> Result:
     values = [_frac(n, base) for n in counts]
     order = _order(ind, codes, values)
     return _result(
-        survey, ind, q, kind="distribution",
-        categories=_pick([c.label for c in cats], order), codes=_pick(codes, order),
+        survey,
+        ind,
+        q,
+        kind="distribution",
+        categories=_pick([c.label for c in cats], order),
+        codes=_pick(codes, order),
         series=(Series("", _pick(values, order), _pick(counts, order)),),
-        bases=tuple(base for _ in order), base=base,
+        bases=tuple(base for _ in order),
+        base=base,
     )
 
 
@@ -195,15 +233,26 @@ def multi(survey: Survey, ind: Indicator) -> Result:
     order = _order(ind, codes, values)
     base = int(asked.any(axis=1).sum())
     item_bases = tuple(
-        (o.label, bases[i], o.base_label or (o.asked_if.describe(survey.questions) if o.asked_if else ""))
+        (
+            o.label,
+            bases[i],
+            o.base_label or (o.asked_if.describe(survey.questions) if o.asked_if else ""),
+        )
         for i, o in enumerate(q.options)
         if o.asked_if is not None and i in order
     )
     return _result(
-        survey, ind, q, kind="multi",
-        categories=_pick([o.label for o in q.options], order), codes=_pick(codes, order),
+        survey,
+        ind,
+        q,
+        kind="multi",
+        categories=_pick([o.label for o in q.options], order),
+        codes=_pick(codes, order),
         series=(Series("", _pick(values, order), _pick(counts, order)),),
-        bases=_pick(bases, order), base=base, multiple=True, item_bases=item_bases,
+        bases=_pick(bases, order),
+        base=base,
+        multiple=True,
+        item_bases=item_bases,
     )
 
 
@@ -213,14 +262,19 @@ def likert(survey: Survey, ind: Indicator) -> Result:
     q = survey.questions[ind.question]
     scope = _scope(survey, ind)
     cols = survey.frame.loc[scope, q.columns()]
-    levels = [o for o in q.options if not (ind.no_answer == "exclude" and (o.no_answer or o.dont_know))]
+    levels = [
+        o for o in q.options if not (ind.no_answer == "exclude" and (o.no_answer or o.dont_know))
+    ]
     level_codes = [o.code for o in levels]
     answered = cols.isin(level_codes)
     bases = [int(v) for v in answered.sum()]
     counts = {o.code: [int(v) for v in cols.eq(o.code).sum()] for o in levels}
     # statements sorted by their positive share (first level + second) when asked
     positive = [
-        _frac(counts[level_codes[0]][i] + (counts[level_codes[1]][i] if len(level_codes) > 1 else 0), bases[i])
+        _frac(
+            counts[level_codes[0]][i] + (counts[level_codes[1]][i] if len(level_codes) > 1 else 0),
+            bases[i],
+        )
         for i in range(len(q.items))
     ]
     codes = [i.code for i in q.items]
@@ -236,9 +290,15 @@ def likert(survey: Survey, ind: Indicator) -> Result:
         for o in levels
     )
     return _result(
-        survey, ind, q, kind="likert",
-        categories=_pick([i.label for i in q.items], order), codes=_pick(codes, order),
-        series=series, bases=_pick(bases, order), base=int(answered.any(axis=1).sum()),
+        survey,
+        ind,
+        q,
+        kind="likert",
+        categories=_pick([i.label for i in q.items], order),
+        codes=_pick(codes, order),
+        series=series,
+        bases=_pick(bases, order),
+        base=int(answered.any(axis=1).sum()),
     )
 
 
@@ -255,8 +315,14 @@ def ranking(survey: Survey, ind: Indicator) -> Result:
     codes = [i.code for i in q.items]
     order = _order(ind, codes, values)
     return _result(
-        survey, ind, q, kind="ranking",
-        categories=_pick([i.label for i in q.items], order), codes=_pick(codes, order),
+        survey,
+        ind,
+        q,
+        kind="ranking",
+        categories=_pick([i.label for i in q.items], order),
+        codes=_pick(codes, order),
         series=(Series(f"Top {ind.top}", _pick(values, order), _pick(counts, order)),),
-        bases=tuple(base for _ in order), base=base, multiple=True,
+        bases=tuple(base for _ in order),
+        base=base,
+        multiple=True,
     )

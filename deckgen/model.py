@@ -78,13 +78,26 @@ class Field:
         if self.factory is not None:
             return self.factory()
         # a list or mapping written as a default is copied: instances never share one
-        return copy.deepcopy(self.default) if isinstance(self.default, (list, dict, set)) else self.default
+        return (
+            copy.deepcopy(self.default)
+            if isinstance(self.default, (list, dict, set))
+            else self.default
+        )
 
 
-def field(default: Any = REQUIRED, *, factory: Callable[[], Any] | None = None, description: str = "",
-          ge: float | None = None, gt: float | None = None, le: float | None = None,
-          min_length: int | None = None, check: Callable[[Any], Any] | None = None, before: bool = False,
-          what: str = "") -> Any:
+def field(
+    default: Any = REQUIRED,
+    *,
+    factory: Callable[[], Any] | None = None,
+    description: str = "",
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    min_length: int | None = None,
+    check: Callable[[Any], Any] | None = None,
+    before: bool = False,
+    what: str = "",
+) -> Any:
     """Declare a model key: `x: int = field(0, ge=0, description="...")`."""
     return Field(default, factory, description, ge, gt, le, min_length, check, before, what)
 
@@ -142,8 +155,14 @@ class Model:
         before = len(problems)
         for key in data:
             if key not in fields:
-                problems.append((at + (key,), f"unknown key `{key}`{suggest(str(key), fields)}; "
-                                              f"valid keys: {valid_list(fields)}", True))
+                problems.append(
+                    (
+                        at + (key,),
+                        f"unknown key `{key}`{suggest(str(key), fields)}; "
+                        f"valid keys: {valid_list(fields)}",
+                        True,
+                    )
+                )
         for name, spec in fields.items():
             if name in data:
                 value = _before(spec, data[name], at + (name,), problems)
@@ -187,8 +206,14 @@ def _plain(value: Any) -> Any:
 
 _INVALID: Any = object()
 _NONE = type(None)
-_EXPECTED = {str: "text", bool: "true or false", int: "a whole number", float: "a number",
-             list: "a list", dict: "a mapping"}
+_EXPECTED = {
+    str: "text",
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    list: "a list",
+    dict: "a mapping",
+}
 
 
 def _is_union(ann: Any) -> bool:
@@ -266,7 +291,14 @@ def got(value: Any) -> str:
     """'text `beaucoup`', 'a number `3`': what the user wrote, for a message."""
     if value is None:
         return "nothing"
-    names = {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
+    names = {
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+    }
     return f"{names.get(type(value), type(value).__name__)} `{value}`"
 
 
@@ -288,17 +320,26 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
         if value is None and len(members) < len(typing.get_args(ann)):
             return None
         fitting = [m for m in members if _accepts(m, value, lax=False)] or [
-            m for m in members if _accepts(m, value, lax=True)]
+            m for m in members if _accepts(m, value, lax=True)
+        ]
         if fitting or len(members) == 1:
             return _convert(fitting[0] if fitting else members[0], value, at, problems, spec)
-        problems.append((at, f"expected {' or '.join(_expected(m) for m in members)}, got {got(value)}", False))
+        problems.append(
+            (at, f"expected {' or '.join(_expected(m) for m in members)}, got {got(value)}", False)
+        )
         return _INVALID
     if typing.get_origin(ann) is Literal:
         choices = [str(c) for c in typing.get_args(ann)]
         if value not in typing.get_args(ann):
             what = (spec.what if spec is not None else "") or (str(at[-1]) if at else "value")
-            problems.append((at, f"`{value}` is not a valid {what}{suggest(str(value), choices)}; "
-                                 f"valid: {valid_list(choices)}", False))
+            problems.append(
+                (
+                    at,
+                    f"`{value}` is not a valid {what}{suggest(str(value), choices)}; "
+                    f"valid: {valid_list(choices)}",
+                    False,
+                )
+            )
             return _INVALID
         return _checked(value, at, problems, spec)
     if not _accepts(ann, value):
@@ -323,15 +364,20 @@ def _checked(value: Any, at: KeyPath, problems: list, spec: Field | None) -> Any
     """The field's limits and own check."""
     if spec is None:
         return value
-    limits = [(spec.ge, lambda v, x: v >= x, "at least"), (spec.gt, lambda v, x: v > x, "more than"),
-              (spec.le, lambda v, x: v <= x, "at most")]
+    limits = [
+        (spec.ge, lambda v, x: v >= x, "at least"),
+        (spec.gt, lambda v, x: v > x, "more than"),
+        (spec.le, lambda v, x: v <= x, "at most"),
+    ]
     for limit, ok, words in limits:
         if limit is not None and not ok(value, limit):
             problems.append((at, f"must be {words} {_number(limit)}, got {_number(value)}", False))
             return _INVALID
     if spec.min_length is not None and len(value) < spec.min_length:
         plural = "s" if spec.min_length > 1 else ""
-        problems.append((at, f"needs at least {spec.min_length} item{plural}, got {len(value)}", False))
+        problems.append(
+            (at, f"needs at least {spec.min_length} item{plural}, got {len(value)}", False)
+        )
         return _INVALID
     if spec.check is not None and not spec.before:
         try:
@@ -356,6 +402,7 @@ def path_text(at: KeyPath) -> str:
 
 # -- JSON Schema -----------------------------------------------------------------
 
+
 def json_schema(model: type[Model]) -> dict[str, Any]:
     """A JSON Schema (2020-12) of `model`, nested models under $defs."""
     defs: dict[str, dict] = {}
@@ -365,7 +412,11 @@ def json_schema(model: type[Model]) -> dict[str, Any]:
             return {"anyOf": [of(m) for m in typing.get_args(ann)]}
         if typing.get_origin(ann) is Literal:
             choices = list(typing.get_args(ann))
-            return {"enum": choices, "type": "string"} if all(isinstance(c, str) for c in choices) else {"enum": choices}
+            return (
+                {"enum": choices, "type": "string"}
+                if all(isinstance(c, str) for c in choices)
+                else {"enum": choices}
+            )
         if _is_model(ann):
             if ann.__name__ not in defs and ann is not model:
                 defs[ann.__name__] = {}  # placeholder: a model may refer to itself
@@ -375,15 +426,26 @@ def json_schema(model: type[Model]) -> dict[str, Any]:
         if kind is list:
             (item,) = typing.get_args(ann) or (Any,)
             return {"type": "array", "items": of(item)}
-        simple = {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", _NONE: "null"}
+        simple = {
+            str: "string",
+            bool: "boolean",
+            int: "integer",
+            float: "number",
+            dict: "object",
+            _NONE: "null",
+        }
         return {"type": simple[kind]} if kind in simple else {}
 
     def obj(m: type[Model]) -> dict[str, Any]:
         properties, required = {}, []
         for name, spec in m.fields().items():
             prop = of(spec.annotation)
-            for key, value in (("minimum", spec.ge), ("exclusiveMinimum", spec.gt), ("maximum", spec.le),
-                               ("minItems", spec.min_length)):
+            for key, value in (
+                ("minimum", spec.ge),
+                ("exclusiveMinimum", spec.gt),
+                ("maximum", spec.le),
+                ("minItems", spec.min_length),
+            ):
                 if value is not None:
                     prop[key] = value
             if spec.description:

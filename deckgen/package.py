@@ -43,7 +43,9 @@ def fast_partnames(prs) -> None:
     def next_partname(self, tmpl: str) -> PackURI:
         if tmpl not in counters:
             pattern = re.compile("^" + re.escape(tmpl).replace("%d", r"(\d+)") + "$")
-            used = [int(m.group(1)) for p in self.iter_parts() if (m := pattern.match(str(p.partname)))]
+            used = [
+                int(m.group(1)) for p in self.iter_parts() if (m := pattern.match(str(p.partname)))
+            ]
             counters[tmpl] = max(used, default=0)
         counters[tmpl] += 1
         return PackURI(tmpl % counters[tmpl])
@@ -85,7 +87,12 @@ def fast_relationships(prs) -> None:
         rId = index.get((reltype, is_external, target))
         if rId is not None:
             rel = rels._rels.get(rId)
-            if rel is None or rel.reltype != reltype or rel.is_external != is_external or target_of(rel) != target:
+            if (
+                rel is None
+                or rel.reltype != reltype
+                or rel.is_external != is_external
+                or target_of(rel) != target
+            ):
                 rebuild()
                 rId = index.get((reltype, is_external, target))
         return rId
@@ -160,7 +167,10 @@ def fast_freeforms() -> None:
     offset_x, offset_y = FreeformBuilder.shape_offset_x, FreeformBuilder.shape_offset_y
     size_x, size_y = FreeformBuilder._dx, FreeformBuilder._dy
     original = FreeformBuilder.convert_to_shape
-    point = {_LineSegment: '<a:lnTo><a:pt x="%d" y="%d"/></a:lnTo>', _MoveTo: '<a:moveTo><a:pt x="%d" y="%d"/></a:moveTo>'}
+    point = {
+        _LineSegment: '<a:lnTo><a:pt x="%d" y="%d"/></a:lnTo>',
+        _MoveTo: '<a:moveTo><a:pt x="%d" y="%d"/></a:moveTo>',
+    }
     known = {_Close, *point}
     ns = nsdecls("a")
 
@@ -186,7 +196,9 @@ def fast_freeforms() -> None:
             parts = []
             for op in ops:
                 kind = type(op)
-                parts.append("<a:close/>" if kind is _Close else point[kind] % (op.x - ox, op.y - oy))
+                parts.append(
+                    "<a:close/>" if kind is _Close else point[kind] % (op.x - ox, op.y - oy)
+                )
             head = "".join(f' {k}="{v}"' for k, v in path.attrib.items())
             filled = parse_xml(f"<a:path {ns}{head}>" + "".join(parts) + "</a:path>")
             filled.insert(0, path[0])
@@ -275,7 +287,9 @@ def fast_groups() -> None:
             xfrm = elm.xfrm if plain[kind] else None
             try:
                 off, ext = xfrm.find(off_tag), xfrm.find(ext_tag)
-                boxes.append((int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy"))))
+                boxes.append(
+                    (int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")))
+                )
             except (AttributeError, TypeError, ValueError):
                 return original.fget(self)
         if not boxes:
@@ -344,12 +358,12 @@ def save_normalized(prs) -> bytes:
     parts = tuple(package.iter_parts())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        write_entry(dst, "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts)))
+        write_entry(
+            dst, "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts))
+        )
         write_entry(dst, "_rels/.rels", package._rels.xml)
         for part in parts:
             write_entry(dst, part.partname.membername, part.blob)
             if part._rels:
                 write_entry(dst, part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()
-
-

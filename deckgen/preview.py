@@ -89,9 +89,15 @@ def find_tools() -> tuple[str, str]:
     """(soffice, pdftoppm) paths, or a DeckgenError saying what to install."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
-    missing = [name for name, path in (("soffice (LibreOffice)", soffice), ("pdftoppm (poppler)", pdftoppm)) if not path]
+    missing = [
+        name
+        for name, path in (("soffice (LibreOffice)", soffice), ("pdftoppm (poppler)", pdftoppm))
+        if not path
+    ]
     if missing:
-        raise DeckgenError(f"preview needs LibreOffice and poppler: {' and '.join(missing)} not found; {INSTALL_HINT}")
+        raise DeckgenError(
+            f"preview needs LibreOffice and poppler: {' and '.join(missing)} not found; {INSTALL_HINT}"
+        )
     return soffice, pdftoppm  # type: ignore[return-value]
 
 
@@ -119,21 +125,31 @@ def preview(
     say("converting to PDF with LibreOffice")
     pdf = to_pdf(report.path, out_dir / f"{stem}.pdf", soffice=soffice, timeout=timeout)
     say("rendering slide images")
-    slides = rasterize(pdf, out_dir / f"{stem}-preview", pdftoppm=pdftoppm, width=slide_width, timeout=timeout)
+    slides = rasterize(
+        pdf, out_dir / f"{stem}-preview", pdftoppm=pdftoppm, width=slide_width, timeout=timeout
+    )
     say("assembling the contact sheet")
     titles = [s.title for s in report.plan.slides]
-    sheet_path, layout = contact_sheet(slides, out_dir / f"{stem}-contact-sheet.png", thumb_width=thumb_width,
-                                       cols=cols, titles=titles)
+    sheet_path, layout = contact_sheet(
+        slides,
+        out_dir / f"{stem}-contact-sheet.png",
+        thumb_width=thumb_width,
+        cols=cols,
+        titles=titles,
+    )
     return PreviewReport(report.path, pdf, slides, sheet_path, layout, list(report.warnings.items))
 
 
 def _run(cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProcess:
     """Run `cmd` in its own process group; on timeout kill the whole group (soffice forks)."""
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
     except OSError as exc:
-        raise DeckgenError(f"cannot run {what} ({cmd[0]}): {exc.strerror}; {INSTALL_HINT}") from None
+        raise DeckgenError(
+            f"cannot run {what} ({cmd[0]}): {exc.strerror}; {INSTALL_HINT}"
+        ) from None
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -142,7 +158,9 @@ def _run(cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProce
         except (ProcessLookupError, PermissionError):
             proc.kill()
         proc.communicate()
-        raise DeckgenError(f"{what} did not finish within {timeout:g} s (--timeout to allow more)") from None
+        raise DeckgenError(
+            f"{what} did not finish within {timeout:g} s (--timeout to allow more)"
+        ) from None
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
@@ -153,38 +171,74 @@ def to_pdf(pptx: Path, target: Path, *, soffice: str, timeout: float = DEFAULT_T
     with tempfile.TemporaryDirectory(prefix="deckgen-lo-") as tmp:
         profile = Path(tmp) / "profile"
         outdir = Path(tmp) / "pdf"
-        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outdir), str(Path(pptx).resolve())]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(Path(pptx).resolve()),
+        ]
         proc = _run(cmd, timeout, "LibreOffice")
         produced = outdir / (Path(pptx).stem + ".pdf")
         if proc.returncode != 0 or not produced.exists():
             detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-3:]
-            raise OutputError(f"LibreOffice could not convert {pptx} to PDF (exit {proc.returncode})"
-                              + (": " + " / ".join(detail) if detail else ""))
+            raise OutputError(
+                f"LibreOffice could not convert {pptx} to PDF (exit {proc.returncode})"
+                + (": " + " / ".join(detail) if detail else "")
+            )
         return write_atomic(produced.read_bytes(), target)
 
 
 _PAGE = re.compile(r"^slide-(\d+)\.png$")
 
 
-def rasterize(pdf: Path, folder: Path, *, pdftoppm: str, width: int = SLIDE_WIDTH,
-              timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
+def rasterize(
+    pdf: Path,
+    folder: Path,
+    *,
+    pdftoppm: str,
+    width: int = SLIDE_WIDTH,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[Path]:
     """One PNG per PDF page, `folder/slide-01.png` … (stale slide PNGs are removed)."""
     from .files import write_atomic
 
     with tempfile.TemporaryDirectory(prefix="deckgen-ppm-") as tmp:
-        proc = _run([pdftoppm, "-png", "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf),
-                     str(Path(tmp) / "slide")], timeout, "pdftoppm")
-        pages = sorted((int(m.group(1)), p) for p in Path(tmp).iterdir() if (m := _PAGE.match(p.name)))
+        proc = _run(
+            [
+                pdftoppm,
+                "-png",
+                "-scale-to-x",
+                str(width),
+                "-scale-to-y",
+                "-1",
+                str(pdf),
+                str(Path(tmp) / "slide"),
+            ],
+            timeout,
+            "pdftoppm",
+        )
+        pages = sorted(
+            (int(m.group(1)), p) for p in Path(tmp).iterdir() if (m := _PAGE.match(p.name))
+        )
         if proc.returncode != 0 or not pages:
-            raise OutputError(f"pdftoppm could not render {pdf} (exit {proc.returncode}): {proc.stderr.strip()[-300:]}")
+            raise OutputError(
+                f"pdftoppm could not render {pdf} (exit {proc.returncode}): {proc.stderr.strip()[-300:]}"
+            )
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for old in folder.iterdir():  # a shorter deck must not leave old slides behind
                 if _PAGE.match(old.name):
                     old.unlink()
         except OSError as exc:
-            raise OutputError(f"cannot write the slide images in {folder}: {exc.strerror or exc}") from None
+            raise OutputError(
+                f"cannot write the slide images in {folder}: {exc.strerror or exc}"
+            ) from None
         return [write_atomic(p.read_bytes(), folder / f"slide-{n:02d}.png") for n, p in pages]
 
 
@@ -200,7 +254,9 @@ def contact_sheet(
     try:
         from PIL import Image, ImageDraw
     except ImportError:
-        raise DeckgenError("the contact sheet needs Pillow: pip install 'deckgen[images]' (or pillow)") from None
+        raise DeckgenError(
+            "the contact sheet needs Pillow: pip install 'deckgen[images]' (or pillow)"
+        ) from None
 
     from .files import write_atomic
 
@@ -216,7 +272,9 @@ def contact_sheet(
     for i, path in enumerate(slides):
         left, top, right, bottom = layout.box(i)
         with Image.open(path) as img:
-            thumb = img.convert("RGB").resize((layout.thumb_width, layout.thumb_height), Image.LANCZOS)
+            thumb = img.convert("RGB").resize(
+                (layout.thumb_width, layout.thumb_height), Image.LANCZOS
+            )
         sheet.paste(thumb, (left, top))
         draw.rectangle((left - 1, top - 1, right, bottom), outline=BORDER)
         caption = f"{i + 1}"

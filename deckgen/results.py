@@ -43,7 +43,9 @@ class Result:
     published: bool = False
     is_count: bool = False  # the value is a number of respondents, not a fraction
     multiple: bool = False  # several answers possible: shares may add up past 100 %
-    item_bases: tuple[tuple[str, int, str], ...] = field(default_factory=tuple)  # (label, base, who)
+    item_bases: tuple[tuple[str, int, str], ...] = field(
+        default_factory=tuple
+    )  # (label, base, who)
 
     @property
     def na(self) -> bool:
@@ -73,7 +75,13 @@ def result_to_dict(result: Result) -> dict:
 def result_from_dict(data: dict) -> Result:
     fields = dict(data)
     fields["series"] = tuple(
-        Series(s["name"], tuple(s["values"]), tuple(s["counts"]), s.get("code", ""), s.get("dont_know", False))
+        Series(
+            s["name"],
+            tuple(s["values"]),
+            tuple(s["counts"]),
+            s.get("code", ""),
+            s.get("dont_know", False),
+        )
         for s in fields["series"]
     )
     for key in ("categories", "codes", "bases"):

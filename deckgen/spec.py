@@ -43,22 +43,35 @@ class Chart(Strict):
     legend: Literal["auto", "none", "bottom", "right", "top"] = field(
         "auto", description="Legend position; auto shows one where series or slices need it."
     )
-    colors: list[str] | None = field(None, description="Override the theme's series colours (hex).", check=_hex_colors)
+    colors: list[str] | None = field(
+        None, description="Override the theme's series colours (hex).", check=_hex_colors
+    )
     digits: int = field(0, ge=0, le=2, description="Decimals in percentages.")
-    alt_text: str | None = field(None, description="Alternative text; generated from the values when absent.")
-    weight: float = field(1.0, gt=0, description="Relative width when several charts share a slide.")
+    alt_text: str | None = field(
+        None, description="Alternative text; generated from the values when absent."
+    )
+    weight: float = field(
+        1.0, gt=0, description="Relative width when several charts share a slide."
+    )
 
 
 class Callout(Strict):
     """A big number with its sentence, e.g. '97 %' + 'des collectivités ont un service dédié'."""
 
     indicator: Indicator = field(description="What to compute (see `indicator:`).")
-    text: str = field(description="The sentence under the number; may use {value}, {count}, {base}; **bold** allowed.")
-    option: str | None = field(None, description="For a distribution/multi indicator: the option whose value is shown.")
-    expect: float | None = field(
-        None, description="Published value (integer percent, or a count): the build fails if the data disagree."
+    text: str = field(
+        description="The sentence under the number; may use {value}, {count}, {base}; **bold** allowed."
     )
-    alt_text: str | None = field(None, description="Alternative text; generated from the value when absent.")
+    option: str | None = field(
+        None, description="For a distribution/multi indicator: the option whose value is shown."
+    )
+    expect: float | None = field(
+        None,
+        description="Published value (integer percent, or a count): the build fails if the data disagree.",
+    )
+    alt_text: str | None = field(
+        None, description="Alternative text; generated from the value when absent."
+    )
 
 
 class TextBlock(Strict):
@@ -67,17 +80,27 @@ class TextBlock(Strict):
 
 
 class Slide(Strict):
-    layout: str = field(description="Template layout name: title, section, chart, callouts, closing (or your template's).")
+    layout: str = field(
+        description="Template layout name: title, section, chart, callouts, closing (or your template's)."
+    )
     title: str = field(description="Slide title (a real title placeholder).")
     subtitle: str | None = field(None, description="Subtitle (title slide).")
     number: str | None = field(None, description="Section number on a section slide.")
-    text: list[str | TextBlock] = field(factory=list, description="Paragraphs or {heading, bullets} blocks.")
+    text: list[str | TextBlock] = field(
+        factory=list, description="Paragraphs or {heading, bullets} blocks."
+    )
     chart: Chart | None = field(None, description="One chart (shorthand for charts: [ ... ]).")
     charts: list[Chart] = field(factory=list)
     callouts: list[Callout] = field(factory=list)
-    remark: str | None = field(None, description="A highlighted sentence at the bottom of the slide.")
-    footnote: str | bool | None = field(None, description="Text, or false for none; default: the bases, generated.")
-    notes: str | None = field(None, description="Speaker notes (added to the generated ones; see notes_mode).")
+    remark: str | None = field(
+        None, description="A highlighted sentence at the bottom of the slide."
+    )
+    footnote: str | bool | None = field(
+        None, description="Text, or false for none; default: the bases, generated."
+    )
+    notes: str | None = field(
+        None, description="Speaker notes (added to the generated ones; see notes_mode)."
+    )
     notes_mode: Literal["extend", "replace"] = field(
         "extend", description="extend: your notes then the generated ones; replace: yours only."
     )
@@ -96,10 +119,16 @@ class Deck(Strict):
     date: str | None = field(None, description="Date shown on the title slide, as written.")
     organisation: str | None = field(None, description="Publishing organisation.")
     source: str | None = field(None, description="Data source, for notes and exports.")
-    data: str = field(description="Path to the survey codebook (codebook.yaml), relative to the spec.")
-    responses: str | None = field(None, description="Responses file (CSV/XLSX) if not the codebook's own.")
+    data: str = field(
+        description="Path to the survey codebook (codebook.yaml), relative to the spec."
+    )
+    responses: str | None = field(
+        None, description="Responses file (CSV/XLSX) if not the codebook's own."
+    )
     theme: str | None = field(None, description="Theme YAML, relative to the spec.")
-    template: str | None = field(None, description="PowerPoint template (.pptx) with named layouts.")
+    template: str | None = field(
+        None, description="PowerPoint template (.pptx) with named layouts."
+    )
     locale: Literal["fr", "en"] = field("fr", description="Number format: fr (97 %) or en (97%).")
 
 
@@ -162,11 +191,23 @@ def _unprintable(doc: Located) -> list[Problem]:
         if isinstance(node, str):
             bad = _UNPRINTABLE.search(node)
             if bad:
-                context = slide_context(doc.data["slides"][at[1]], at[1]) if (
-                    len(at) > 1 and at[0] == "slides" and isinstance(doc.data.get("slides"), list)) else None
-                problems.append(doc.problem(at, f"{path_text(at)}: the text contains the control character "
-                                                f"U+{ord(bad.group()):04X}, which a slide cannot show; remove it",
-                                            context=context))
+                context = (
+                    slide_context(doc.data["slides"][at[1]], at[1])
+                    if (
+                        len(at) > 1
+                        and at[0] == "slides"
+                        and isinstance(doc.data.get("slides"), list)
+                    )
+                    else None
+                )
+                problems.append(
+                    doc.problem(
+                        at,
+                        f"{path_text(at)}: the text contains the control character "
+                        f"U+{ord(bad.group()):04X}, which a slide cannot show; remove it",
+                        context=context,
+                    )
+                )
         elif isinstance(node, dict):
             for key, value in node.items():
                 walk(value, at + (key,))
@@ -182,9 +223,16 @@ def _problems(exc: ModelError, doc: Located) -> list[Problem]:
     problems = []
     slides = doc.data.get("slides")
     for at, message, key in exc.problems:
-        context = slide_context(slides[at[1]], at[1]) if (
-            len(at) > 1 and at[0] == "slides" and isinstance(at[1], int)
-            and isinstance(slides, list) and at[1] < len(slides)
-        ) else None
+        context = (
+            slide_context(slides[at[1]], at[1])
+            if (
+                len(at) > 1
+                and at[0] == "slides"
+                and isinstance(at[1], int)
+                and isinstance(slides, list)
+                and at[1] < len(slides)
+            )
+            else None
+        )
         problems.append(doc.problem(at, f"{path_text(at)}: {message}", key=key, context=context))
     return problems

@@ -27,10 +27,17 @@ TARGET = Path(__file__).resolve().parents[1] / "docs" / "spec-reference.md"
 
 
 def _type(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) if not getattr(annotation, "__args__", None) else None
+    text = (
+        getattr(annotation, "__name__", None) if not getattr(annotation, "__args__", None) else None
+    )
     if text:
         return text
-    text = str(annotation).replace("typing.", "").replace("deckgen.spec.", "").replace("deckgen.indicators.", "")
+    text = (
+        str(annotation)
+        .replace("typing.", "")
+        .replace("deckgen.spec.", "")
+        .replace("deckgen.indicators.", "")
+    )
     return text.replace("NoneType", "None").replace("Literal", "one of ")
 
 

@@ -53,25 +53,38 @@ def read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+            )
         elif suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=str, engine="openpyxl")
         else:
-            raise DataError(f"{path}: unsupported data file type `{suffix or '(none)'}`; expected .csv or .xlsx")
+            raise DataError(
+                f"{path}: unsupported data file type `{suffix or '(none)'}`; expected .csv or .xlsx"
+            )
     except DataError:
         raise
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV") from None
+        raise DataError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
+        ) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (no header, no rows)") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: not a valid CSV file ({str(exc).strip()})") from None
-    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:  # openpyxl: bad zip, not a workbook
+    except (
+        ValueError,
+        OSError,
+        KeyError,
+        zipfile.BadZipFile,
+    ) as exc:  # openpyxl: bad zip, not a workbook
         raise DataError(f"{path}: cannot read as {suffix[1:].upper()} ({exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) == 1 and ";" in frame.columns[0]:
-        raise DataError(f"{path}: the columns are separated by `;` (a French Excel CSV); deckgen reads CSV with "
-                        "commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx")
+        raise DataError(
+            f"{path}: the columns are separated by `;` (a French Excel CSV); deckgen reads CSV with "
+            "commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx"
+        )
     if frame.empty:
         raise DataError(f"{path}: no respondents (the file has a header but no rows)")
     return frame
@@ -80,7 +93,9 @@ def read_table(path: Path) -> pd.DataFrame:
 def _who(ids: pd.Index) -> str:
     shown = ", ".join(str(i) for i in ids[:MAX_LISTED])
     more = len(ids) - MAX_LISTED
-    return f"{'respondent' if len(ids) == 1 else 'respondents'} {shown}" + (f" and {more} more" if more > 0 else "")
+    return f"{'respondent' if len(ids) == 1 else 'respondents'} {shown}" + (
+        f" and {more} more" if more > 0 else ""
+    )
 
 
 def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.DataFrame:
@@ -97,7 +112,12 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
         problems.append(Problem(f"empty respondent id on line(s) {', '.join(rows)}", file=file))
     dup = ids[ids.duplicated() & ids.notna()]
     if len(dup):
-        problems.append(Problem(f"duplicate respondent id(s): {', '.join(map(str, dup.unique()[:MAX_LISTED]))}", file=file))
+        problems.append(
+            Problem(
+                f"duplicate respondent id(s): {', '.join(map(str, dup.unique()[:MAX_LISTED]))}",
+                file=file,
+            )
+        )
     frame = raw.set_index(id_col)
 
     known: dict[str, Question] = {}
@@ -115,7 +135,9 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
             )
     missing = [c for c in known if c not in frame.columns]
     for col in missing:
-        problems.append(Problem(f"column `{col}` of question `{known[col].id}` is missing", file=file))
+        problems.append(
+            Problem(f"column `{col}` of question `{known[col].id}` is missing", file=file)
+        )
     if problems:
         raise DataError(problems)
 
@@ -134,7 +156,9 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
     return out
 
 
-def _typed_column(col: pd.Series, q: Question, name: str, file: str, problems: list[Problem]) -> pd.Series:
+def _typed_column(
+    col: pd.Series, q: Question, name: str, file: str, problems: list[Problem]
+) -> pd.Series:
     """Strip, type and check one column.
 
     A column holds few distinct answers (codes, 0/1, ranks), so each distinct
@@ -186,25 +210,37 @@ def _typed_column(col: pd.Series, q: Question, name: str, file: str, problems: l
     known = ~np.isnan(numbers)
     bad = present & ~known
     if bad.any():
-        problems.append(Problem(f"{_who(index[bad])}: expected a number, got `{first_text(bad)}`", **where))
+        problems.append(
+            Problem(f"{_who(index[bad])}: expected a number, got `{first_text(bad)}`", **where)
+        )
     if q.type == "multi":
         bad = known & ~np.isin(numbers, [0, 1])
         if bad.any():
             problems.append(
-                Problem(f"{_who(index[bad])}: a multi-select cell is 1 (selected), 0 (not) or empty (not asked); got `{first_text(bad)}`", **where)
+                Problem(
+                    f"{_who(index[bad])}: a multi-select cell is 1 (selected), 0 (not) or empty (not asked); got `{first_text(bad)}`",
+                    **where,
+                )
             )
     elif q.type == "ranking":
         limit = q.max_picks or 0
         bad = known & ~np.isin(numbers, np.arange(1, limit + 1))
         if bad.any():
             problems.append(
-                Problem(f"{_who(index[bad])}: a rank is a whole number from 1 to {limit}; got `{first_text(bad)}`", **where)
+                Problem(
+                    f"{_who(index[bad])}: a rank is a whole number from 1 to {limit}; got `{first_text(bad)}`",
+                    **where,
+                )
             )
     elif q.type == "numeric":
         if q.min is not None and (below := numbers < q.min).any():
-            problems.append(Problem(f"{_who(index[below])}: value below the minimum {q.min:g}", **where))
+            problems.append(
+                Problem(f"{_who(index[below])}: value below the minimum {q.min:g}", **where)
+            )
         if q.max is not None and (above := numbers > q.max).any():
-            problems.append(Problem(f"{_who(index[above])}: value above the maximum {q.max:g}", **where))
+            problems.append(
+                Problem(f"{_who(index[above])}: value above the maximum {q.max:g}", **where)
+            )
     return pd.Series(numbers, index=index, dtype="float64")
 
 
@@ -225,15 +261,23 @@ def _check_ranking(frame: pd.DataFrame, q: Question, file: str, problems: list[P
     twice = (counts > 1).any(axis=1)
     if twice.any():
         problems.append(
-            Problem(f"{_who(frame.index[twice])}: the same rank given to two items", file=file, context=f"question {q.id}")
+            Problem(
+                f"{_who(frame.index[twice])}: the same rank given to two items",
+                file=file,
+                context=f"question {q.id}",
+            )
         )
 
 
-def _check_asked(frame: pd.DataFrame, q: Question, codebook: Codebook, file: str, problems: list[Problem]) -> None:
+def _check_asked(
+    frame: pd.DataFrame, q: Question, codebook: Codebook, file: str, problems: list[Problem]
+) -> None:
     """Answers only from those asked; an answer from everyone who was asked."""
     questions = codebook.questions
     asked = (
-        q.asked_if.evaluate(frame, questions) if q.asked_if is not None else pd.Series(True, index=frame.index)
+        q.asked_if.evaluate(frame, questions)
+        if q.asked_if is not None
+        else pd.Series(True, index=frame.index)
     )
     for col in q.columns():
         col_asked = asked
@@ -245,11 +289,18 @@ def _check_asked(frame: pd.DataFrame, q: Question, codebook: Codebook, file: str
         extra = has & ~col_asked
         where = dict(file=file, context=f"column {col}")
         if extra.any():
-            problems.append(Problem(f"{_who(frame.index[extra])}: answered but not asked ({_asked_text(q, col, questions)})", **where))
+            problems.append(
+                Problem(
+                    f"{_who(frame.index[extra])}: answered but not asked ({_asked_text(q, col, questions)})",
+                    **where,
+                )
+            )
         if q.type in ("single", "multi", "likert"):
             gap = col_asked & ~has
             if gap.any():
-                problems.append(Problem(f"{_who(frame.index[gap])}: no answer although asked", **where))
+                problems.append(
+                    Problem(f"{_who(frame.index[gap])}: no answer although asked", **where)
+                )
 
 
 def _asked_text(q: Question, col: str, questions: dict[str, Question]) -> str:

@@ -160,7 +160,7 @@ def _bar(shape_id: int, rect: Rect, color: str) -> str:
     """The thin accent bar: a static rectangle, part of the brand, not editable per slide."""
     return (
         f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="Barre d&apos;accent"/>'
-        "<p:cNvSpPr/><p:nvPr userDrawn=\"1\"/></p:nvSpPr>"
+        '<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>'
         f'<p:spPr>{_xfrm(rect)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
         f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr>'
         "</p:sp>"
@@ -221,48 +221,131 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
     lead = s.subtitle + 4  # subtitle and next-event text
 
     title = [
-        _placeholder(2, "Titre", 'type="ctrTitle"', _box(0.8, 1.6, 11.733, 2.1),
-                     "Titre de la présentation", size=hero, color=c.on_primary,
-                     font=f.heading, bold=True, anchor="b"),
+        _placeholder(
+            2,
+            "Titre",
+            'type="ctrTitle"',
+            _box(0.8, 1.6, 11.733, 2.1),
+            "Titre de la présentation",
+            size=hero,
+            color=c.on_primary,
+            font=f.heading,
+            bold=True,
+            anchor="b",
+        ),
         _bar(3, _box(0.8, 3.92, 1.4, 0.08), c.accent),
-        _placeholder(4, "Sous-titre", 'type="subTitle" idx="1"', _box(0.8, 4.25, 11.733, 1.2),
-                     "Sous-titre", size=lead, color=c.on_primary, font=f.body),
-        _placeholder(5, "Date et organisation", 'type="body" sz="quarter" idx="10"',
-                     _box(0.8, 6.2, 11.733, 0.6), "Date · organisation", size=s.body,
-                     color=c.on_primary, font=f.body, anchor="b"),
+        _placeholder(
+            4,
+            "Sous-titre",
+            'type="subTitle" idx="1"',
+            _box(0.8, 4.25, 11.733, 1.2),
+            "Sous-titre",
+            size=lead,
+            color=c.on_primary,
+            font=f.body,
+        ),
+        _placeholder(
+            5,
+            "Date et organisation",
+            'type="body" sz="quarter" idx="10"',
+            _box(0.8, 6.2, 11.733, 0.6),
+            "Date · organisation",
+            size=s.body,
+            color=c.on_primary,
+            font=f.body,
+            anchor="b",
+        ),
     ]
     section = [
-        _placeholder(2, "Numéro de section", 'type="body" idx="1"', _box(0.8, 0.8, 11.733, 2.6),
-                     "01", size=s.section_number, color=c.accent, font=f.heading, bold=True,
-                     anchor="b"),
-        _placeholder(3, "Titre de section", 'type="title"', _box(0.8, 3.6, 11.733, 2.2),
-                     "Titre de la section", size=s.section_title, color=c.on_primary,
-                     font=f.heading, bold=True),
+        _placeholder(
+            2,
+            "Numéro de section",
+            'type="body" idx="1"',
+            _box(0.8, 0.8, 11.733, 2.6),
+            "01",
+            size=s.section_number,
+            color=c.accent,
+            font=f.heading,
+            bold=True,
+            anchor="b",
+        ),
+        _placeholder(
+            3,
+            "Titre de section",
+            'type="title"',
+            _box(0.8, 3.6, 11.733, 2.2),
+            "Titre de la section",
+            size=s.section_title,
+            color=c.on_primary,
+            font=f.heading,
+            bold=True,
+        ),
     ]
 
     def content(prompt: str) -> list[str]:
         shapes = [
-            _placeholder(2, "Titre", 'type="title"', _box(0.5, 0.3, 12.333, 0.85),
-                         "Titre de la diapositive", size=s.title, color=c.primary,
-                         font=f.heading, bold=True, anchor="b"),
+            _placeholder(
+                2,
+                "Titre",
+                'type="title"',
+                _box(0.5, 0.3, 12.333, 0.85),
+                "Titre de la diapositive",
+                size=s.title,
+                color=c.primary,
+                font=f.heading,
+                bold=True,
+                anchor="b",
+            ),
             _bar(3, _box(0.5, 1.25, 0.9, 0.06), c.accent),
-            _placeholder(4, "Zone de contenu", f'type="body" idx="{CONTENT_PLACEHOLDER_IDX}"',
-                         _box(0.5, 1.5, 12.333, 5.25), prompt, size=s.body, color=c.text,
-                         font=f.body),
+            _placeholder(
+                4,
+                "Zone de contenu",
+                f'type="body" idx="{CONTENT_PLACEHOLDER_IDX}"',
+                _box(0.5, 1.5, 12.333, 5.25),
+                prompt,
+                size=s.body,
+                color=c.text,
+                font=f.body,
+            ),
         ]
         if organisation:
-            shapes.append(_static_text(5, "Pied de page", _box(0.5, 6.95, 9.0, 0.3),
-                                       organisation, size=s.footnote, color=c.muted,
-                                       font=f.body))
+            shapes.append(
+                _static_text(
+                    5,
+                    "Pied de page",
+                    _box(0.5, 6.95, 9.0, 0.3),
+                    organisation,
+                    size=s.footnote,
+                    color=c.muted,
+                    font=f.body,
+                )
+            )
         return shapes
 
     closing = [
-        _placeholder(2, "Titre", 'type="title"', _box(0.8, 1.6, 11.733, 2.2), "Merci !",
-                     size=hero, color=c.on_primary, font=f.heading, bold=True, anchor="b"),
+        _placeholder(
+            2,
+            "Titre",
+            'type="title"',
+            _box(0.8, 1.6, 11.733, 2.2),
+            "Merci !",
+            size=hero,
+            color=c.on_primary,
+            font=f.heading,
+            bold=True,
+            anchor="b",
+        ),
         _bar(3, _box(0.8, 4.02, 1.4, 0.08), c.accent),
-        _placeholder(4, "Prochain rendez-vous", 'type="body" idx="1"',
-                     _box(0.8, 4.35, 11.733, 2.2), "Prochain rendez-vous", size=lead,
-                     color=c.on_primary, font=f.body),
+        _placeholder(
+            4,
+            "Prochain rendez-vous",
+            'type="body" idx="1"',
+            _box(0.8, 4.35, 11.733, 2.2),
+            "Prochain rendez-vous",
+            size=lead,
+            color=c.on_primary,
+            font=f.body,
+        ),
     ]
     return [
         _layout_xml("title", "title", c.primary, title),
@@ -280,12 +363,29 @@ def _master_parts(theme: Theme) -> tuple[str, str]:
     """XML of the master's `p:cSld` and `p:txStyles` (theme fonts and text colour)."""
     c, s, f = theme.colors, theme.sizes, theme.fonts
     csld = (
-        f'<p:cSld {nsdecls("a", "r", "p")}>{_background(c.background)}<p:spTree>{_EMPTY_GROUP}'
-        + _placeholder(2, "Titre", 'type="title"', _box(0.5, 0.3, 12.333, 0.85),
-                       "Titre du masque", size=s.title, color=c.text, font=f.heading,
-                       bold=True, anchor="b")
-        + _placeholder(3, "Texte", 'type="body" idx="1"', _box(0.5, 1.5, 12.333, 5.25),
-                       "Texte du masque", size=s.body, color=c.text, font=f.body)
+        f"<p:cSld {nsdecls('a', 'r', 'p')}>{_background(c.background)}<p:spTree>{_EMPTY_GROUP}"
+        + _placeholder(
+            2,
+            "Titre",
+            'type="title"',
+            _box(0.5, 0.3, 12.333, 0.85),
+            "Titre du masque",
+            size=s.title,
+            color=c.text,
+            font=f.heading,
+            bold=True,
+            anchor="b",
+        )
+        + _placeholder(
+            3,
+            "Texte",
+            'type="body" idx="1"',
+            _box(0.5, 1.5, 12.333, 5.25),
+            "Texte du masque",
+            size=s.body,
+            color=c.text,
+            font=f.body,
+        )
         + "</p:spTree></p:cSld>"
     )
     levels = []
@@ -305,7 +405,7 @@ def _master_parts(theme: Theme) -> tuple[str, str]:
         for lvl in range(1, 10)
     )
     styles = (
-        f'<p:txStyles {nsdecls("a", "p")}>'
+        f"<p:txStyles {nsdecls('a', 'p')}>"
         '<p:titleStyle><a:lvl1pPr algn="l" rtl="0"><a:lnSpc><a:spcPct val="90000"/></a:lnSpc>'
         '<a:spcBef><a:spcPct val="0"/></a:spcBef><a:buNone/>'
         f"{_rpr(size=s.title, color=c.text, font=f.heading, bold=True)}</a:lvl1pPr></p:titleStyle>"
@@ -329,10 +429,18 @@ def _apply_theme_part(theme_xml: bytes, theme: Theme) -> bytes:
     root.set("name", theme.name)
     series = list(c.series) + [c.primary, c.accent, c.muted] * 2
     scheme = {
-        "dk1": c.text, "lt1": c.background, "dk2": c.primary, "lt2": c.light,
-        "accent1": series[0], "accent2": series[1], "accent3": series[2],
-        "accent4": series[3], "accent5": series[4], "accent6": series[5],
-        "hlink": c.primary, "folHlink": c.muted,
+        "dk1": c.text,
+        "lt1": c.background,
+        "dk2": c.primary,
+        "lt2": c.light,
+        "accent1": series[0],
+        "accent2": series[1],
+        "accent3": series[2],
+        "accent4": series[3],
+        "accent5": series[4],
+        "accent6": series[5],
+        "hlink": c.primary,
+        "folHlink": c.muted,
     }
     clr = root.find(f"{{{a}}}themeElements/{{{a}}}clrScheme")
     if clr is not None:
@@ -393,8 +501,11 @@ def _app_properties(blob: bytes, theme: Theme) -> bytes:
     ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
     vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
     root = etree.fromstring(blob)
-    for tag, value in (("Application", "deckgen"), ("PresentationFormat", "Widescreen"),
-                       ("TotalTime", "0")):
+    for tag, value in (
+        ("Application", "deckgen"),
+        ("PresentationFormat", "Widescreen"),
+        ("TotalTime", "0"),
+    ):
         el = root.find(f"{{{ns}}}{tag}")
         if el is not None:
             el.text = value
@@ -444,7 +555,7 @@ def build_template(
 
     master = prs.slide_masters[0]
     layouts = list(master.slide_layouts)
-    for extra in layouts[len(LAYOUT_NAMES):]:
+    for extra in layouts[len(LAYOUT_NAMES) :]:
         master.slide_layouts.remove(extra)  # drops the sldLayoutId, the rel and so the part
     for layout, xml in zip(layouts, _layouts(theme, organisation), strict=False):
         _replace_element_content(layout._element, xml)
@@ -624,9 +735,7 @@ def content_area(layout: SlideLayout) -> Rect:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rebuild layouts/deckgen-template.pptx from config/theme.yaml."""
-    parser = argparse.ArgumentParser(
-        prog="python -m deckgen.template", description=main.__doc__
-    )
+    parser = argparse.ArgumentParser(prog="python -m deckgen.template", description=main.__doc__)
     parser.add_argument("--theme", type=Path, default=DEFAULT_THEME_PATH)
     parser.add_argument("--out", type=Path, default=DEFAULT_TEMPLATE_PATH)
     parser.add_argument("--title", default="Modèle deckgen")
@@ -634,8 +743,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         theme = load_theme(args.theme)
-        path = build_template(theme, args.out, title=args.title,
-                              organisation=args.organisation or None)
+        path = build_template(
+            theme, args.out, title=args.title, organisation=args.organisation or None
+        )
     except DeckgenError as exc:
         print(f"{exc.kind}: {exc}", file=sys.stderr)
         return 2

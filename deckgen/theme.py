@@ -89,5 +89,9 @@ def load_theme(path: str | Path) -> Theme:
     try:
         return Theme.validate(doc.data or {})
     except ModelError as exc:
-        raise SpecError([doc.problem(at, f"{path_text(at)}: {message}", key=key)
-                         for at, message, key in exc.problems]) from None
+        raise SpecError(
+            [
+                doc.problem(at, f"{path_text(at)}: {message}", key=key)
+                for at, message, key in exc.problems
+            ]
+        ) from None

@@ -96,7 +96,9 @@ def figure_diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> li
             parts.append(f"base {prev['base']} → {row['base']}")
         if parts:
             lines.append(f"{_name(row)}: " + ", ".join(parts))
-    lines.extend(f"{_name(row)}: removed (was {row['value']})" for key, row in old.items() if key not in new)
+    lines.extend(
+        f"{_name(row)}: removed (was {row['value']})" for key, row in old.items() if key not in new
+    )
     return lines
 
 

@@ -42,12 +42,16 @@ class Located:
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, path: PathKey, message: str, key: bool = False, context: str | None = None) -> Problem:
+    def problem(
+        self, path: PathKey, message: str, key: bool = False, context: str | None = None
+    ) -> Problem:
         line, col = self.where(path, key=key)
         return Problem(message, file=self.file, line=line, column=col, context=context)
 
 
-def load_yaml(path: str | Path, error: type[DeckgenError] = DeckgenError, display: str | None = None) -> Located:
+def load_yaml(
+    path: str | Path, error: type[DeckgenError] = DeckgenError, display: str | None = None
+) -> Located:
     """Load a YAML file safely, keeping positions. Errors name file:line:col."""
     path = Path(path)
     shown = display or str(path)
@@ -69,7 +73,9 @@ def load_yaml_text(text: str, file: str, error: type[DeckgenError] = DeckgenErro
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         reason = exc.problem or exc.context or "invalid YAML"
-        raise error(_marked(f"invalid YAML: {reason}", exc.problem_mark or exc.context_mark, file)) from None
+        raise error(
+            _marked(f"invalid YAML: {reason}", exc.problem_mark or exc.context_mark, file)
+        ) from None
     except yaml.YAMLError as exc:
         raise error(Problem(f"invalid YAML: {exc}", file=file)) from None
     located = Located(data=None, file=file)
@@ -101,7 +107,10 @@ def _build(node: yaml.Node, path: PathKey, located: Located, constructor: yaml.S
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         # we build collections ourselves, so refuse a tag the safe loader would refuse
         raise yaml.constructor.ConstructorError(
-            None, None, f"could not determine a constructor for the tag {node.tag!r}", node.start_mark
+            None,
+            None,
+            f"could not determine a constructor for the tag {node.tag!r}",
+            node.start_mark,
         )
     if isinstance(node, yaml.MappingNode):
         constructor.flatten_mapping(node)  # resolves `<<:` merge keys
@@ -113,7 +122,10 @@ def _build(node: yaml.Node, path: PathKey, located: Located, constructor: yaml.S
             if key in out:  # YAML keeps the last silently: a pasted `expect:` would win unseen
                 first = located.key_positions[path + (key,)]
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key `{key}` (first at line {first[0]})", key_node.start_mark
+                    None,
+                    None,
+                    f"duplicate key `{key}` (first at line {first[0]})",
+                    key_node.start_mark,
                 )
             located.key_positions[path + (key,)] = (
                 key_node.start_mark.line + 1,
@@ -122,5 +134,7 @@ def _build(node: yaml.Node, path: PathKey, located: Located, constructor: yaml.S
             out[key] = _build(value_node, path + (key,), located, constructor)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, path + (i,), located, constructor) for i, child in enumerate(node.value)]
+        return [
+            _build(child, path + (i,), located, constructor) for i, child in enumerate(node.value)
+        ]
     return constructor.construct_object(node, deep=True)

@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _private_result_cache(tmp_path_factory):
     """Builds in tests (and their subprocesses) cache results in a folder of their own."""
     os.environ["DECKGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("deckgen-cache"))
+
+
 DATA = ROOT / "data" / "barometre-2021"
 CODEBOOK = DATA / "codebook.yaml"
 SPEC = ROOT / "config" / "barometre-2021.yaml"
@@ -36,7 +38,11 @@ def data_copy(tmp_path: Path) -> Path:
 def libreoffice_or_skip() -> str:
     """Path to soffice, or skip (fail when DECKGEN_REQUIRE_LIBREOFFICE is set, as in CI)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    missing = [name for name, path in (("soffice", soffice), ("pdftotext", shutil.which("pdftotext"))) if not path]
+    missing = [
+        name
+        for name, path in (("soffice", soffice), ("pdftotext", shutil.which("pdftotext")))
+        if not path
+    ]
     if missing:
         reason = f"LibreOffice/poppler not installed ({', '.join(missing)} missing): apt-get install libreoffice-impress poppler-utils"
         if os.environ.get("DECKGEN_REQUIRE_LIBREOFFICE"):

@@ -28,6 +28,7 @@ AUDIT = Path(sys.executable).parent / "openxml-audit"
 
 # -- copies of the real project ------------------------------------------------
 
+
 def project_copy(dest: Path) -> Path:
     """Copy config/, data/barometre-2021/ and layouts/ under `dest` (same relative
     layout, so the spec's `../data/...` paths resolve); return the spec's path."""
@@ -72,6 +73,7 @@ def read_rows(csv_path: Path) -> list[dict[str, str]]:
 
 # -- small specs over the real data ------------------------------------------
 
+
 def deck_header(**extra: object) -> dict:
     """The `deck:` block of a small spec, pointing at the real data, theme and template."""
     deck = {
@@ -88,7 +90,9 @@ def deck_header(**extra: object) -> dict:
 def write_spec(path: Path, slides: list[dict], **deck: object) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        yaml.safe_dump({"deck": deck_header(**deck), "slides": slides}, allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(
+            {"deck": deck_header(**deck), "slides": slides}, allow_unicode=True, sort_keys=False
+        ),
         encoding="utf-8",
     )
     return path
@@ -101,27 +105,90 @@ def _chart_slide(title: str, chart: dict) -> dict:
 # One small deck per chart type, plus a callouts-only deck and the text layouts.
 # Each value is the list of slides; titles are distinct so a PDF page can be matched.
 SMALL_DECKS: dict[str, list[dict]] = {
-    "bar": [_chart_slide("Essai barres", {"type": "bar", "indicator": {
-        "kind": "multi", "question": "dispositifs_numeriques", "sort": "desc"}})],
-    "column": [_chart_slide("Essai colonnes", {"type": "column", "indicator": {
-        "kind": "distribution", "question": "etp_participation"}})],
-    "stacked100": [_chart_slide("Essai Likert", {"type": "stacked100", "indicator": {
-        "kind": "likert", "question": "utilite", "sort": "desc"}})],
-    "pie": [_chart_slide("Essai camembert", {"type": "pie", "indicator": {
-        "kind": "distribution", "question": "type_collectivite"}})],
-    "doughnut": [_chart_slide("Essai anneau", {"type": "doughnut", "indicator": {
-        "kind": "distribution", "question": "visio_avenir"}})],
-    "ranking": [_chart_slide("Essai classement", {"type": "ranking", "indicator": {
-        "kind": "ranking", "question": "actions_renforcer", "top": 3, "sort": "desc"}})],
-    "map": [_chart_slide("Essai carte", {"type": "map", "indicator": {
-        "kind": "distribution", "question": "region"}})],
-    "callouts": [{"layout": "callouts", "title": "Essai chiffres clés", "callouts": [
-        {"indicator": {"kind": "count"}, "text": "réponses"},
-        {"indicator": {"kind": "share", "condition": {"question": "logiciel", "in": ["libre"]}},
-         "text": "utilisent un **logiciel libre**"},
-        {"indicator": {"kind": "multi", "question": "sources_information"}, "option": "presse",
-         "text": "s'informent par la presse"},
-    ]}],
+    "bar": [
+        _chart_slide(
+            "Essai barres",
+            {
+                "type": "bar",
+                "indicator": {
+                    "kind": "multi",
+                    "question": "dispositifs_numeriques",
+                    "sort": "desc",
+                },
+            },
+        )
+    ],
+    "column": [
+        _chart_slide(
+            "Essai colonnes",
+            {
+                "type": "column",
+                "indicator": {"kind": "distribution", "question": "etp_participation"},
+            },
+        )
+    ],
+    "stacked100": [
+        _chart_slide(
+            "Essai Likert",
+            {
+                "type": "stacked100",
+                "indicator": {"kind": "likert", "question": "utilite", "sort": "desc"},
+            },
+        )
+    ],
+    "pie": [
+        _chart_slide(
+            "Essai camembert",
+            {"type": "pie", "indicator": {"kind": "distribution", "question": "type_collectivite"}},
+        )
+    ],
+    "doughnut": [
+        _chart_slide(
+            "Essai anneau",
+            {"type": "doughnut", "indicator": {"kind": "distribution", "question": "visio_avenir"}},
+        )
+    ],
+    "ranking": [
+        _chart_slide(
+            "Essai classement",
+            {
+                "type": "ranking",
+                "indicator": {
+                    "kind": "ranking",
+                    "question": "actions_renforcer",
+                    "top": 3,
+                    "sort": "desc",
+                },
+            },
+        )
+    ],
+    "map": [
+        _chart_slide(
+            "Essai carte",
+            {"type": "map", "indicator": {"kind": "distribution", "question": "region"}},
+        )
+    ],
+    "callouts": [
+        {
+            "layout": "callouts",
+            "title": "Essai chiffres clés",
+            "callouts": [
+                {"indicator": {"kind": "count"}, "text": "réponses"},
+                {
+                    "indicator": {
+                        "kind": "share",
+                        "condition": {"question": "logiciel", "in": ["libre"]},
+                    },
+                    "text": "utilisent un **logiciel libre**",
+                },
+                {
+                    "indicator": {"kind": "multi", "question": "sources_information"},
+                    "option": "presse",
+                    "text": "s'informent par la presse",
+                },
+            ],
+        }
+    ],
     "text": [
         {"layout": "title", "title": "Essai titre", "subtitle": "Sous-titre"},
         {"layout": "section", "number": "1", "title": "Essai section"},
@@ -142,6 +209,7 @@ def build_small_decks(folder: Path) -> dict[str, Path]:
 
 
 # -- running the CLI ---------------------------------------------------------
+
 
 class CliRun:
     """What an in-process run of the command line gave: exit code, stdout, stderr."""
@@ -168,8 +236,11 @@ def invoke(*args: object) -> CliRun:
 
     out, err = io.StringIO(), io.StringIO()
     plain = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    with mock.patch.dict(os.environ, plain, clear=True), contextlib.redirect_stdout(out), \
-            contextlib.redirect_stderr(err):
+    with (
+        mock.patch.dict(os.environ, plain, clear=True),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         try:
             code = cli.run([str(a) for a in args])
         except SystemExit as exc:  # argparse: a usage mistake
@@ -177,20 +248,29 @@ def invoke(*args: object) -> CliRun:
     return CliRun(code, out.getvalue(), err.getvalue())
 
 
-def run_cli(*args: object, cwd: Path | None = None, timeout: int = 120,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: object, cwd: Path | None = None, timeout: int = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """`python -m deckgen.cli ARGS` in a subprocess, as a user runs it (`env`: extra variables)."""
-    env = {**{k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}, **(env or {})}
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")},
+        **(env or {}),
+    }
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("DECKGEN_DEBUG", None)
     env["COLUMNS"] = "400"  # a coloured message must not be wrapped
     return subprocess.run(
         [sys.executable, "-m", "deckgen.cli", *map(str, args)],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
 # -- openxml-audit -------------------------------------------------------------
+
 
 def audit(path: Path) -> dict:
     """openxml-audit's JSON report for one file (strict policy, every error listed)."""
@@ -204,13 +284,27 @@ def audit_all(path: Path) -> dict[str, dict]:
     Each report gets `returncode`, the exit status of the run (0: nothing found)."""
     args = ["--recursive"] if path.is_dir() else []
     proc = subprocess.run(
-        [str(AUDIT), "--output", "json", "--max-errors", "0", "--policy", "strict", *args, str(path)],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(AUDIT),
+            "--output",
+            "json",
+            "--max-errors",
+            "0",
+            "--policy",
+            "strict",
+            *args,
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     try:
         reports = json.loads(proc.stdout)
     except json.JSONDecodeError:
-        raise AssertionError(f"openxml-audit gave no JSON (exit {proc.returncode}): {proc.stdout}{proc.stderr}") from None
+        raise AssertionError(
+            f"openxml-audit gave no JSON (exit {proc.returncode}): {proc.stdout}{proc.stderr}"
+        ) from None
     for report in reports:
         report["returncode"] = proc.returncode
     return {Path(r["file"]).name: r for r in reports}
@@ -218,18 +312,32 @@ def audit_all(path: Path) -> dict[str, dict]:
 
 # -- LibreOffice and poppler ---------------------------------------------------
 
+
 def to_pdf(soffice: str, decks: list[Path], outdir: Path, timeout: int = 300) -> dict[Path, Path]:
     """Convert every deck to PDF in ONE soffice run (it takes seconds to start)."""
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "lo-profile"
     proc = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", "pdf", "--outdir", str(outdir), *map(str, decks)],
-        capture_output=True, text=True, timeout=timeout,
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, decks),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     pdfs = {deck: outdir / (deck.stem + ".pdf") for deck in decks}
     missing = [str(d) for d, pdf in pdfs.items() if not pdf.exists()]
-    assert not missing, f"LibreOffice did not convert {missing} (exit {proc.returncode}): {proc.stdout}{proc.stderr}"
+    assert not missing, (
+        f"LibreOffice did not convert {missing} (exit {proc.returncode}): {proc.stdout}{proc.stderr}"
+    )
     return pdfs
 
 
@@ -241,7 +349,9 @@ def pdf_pages(pdf: Path) -> int:
 def pdf_page_text(pdf: Path, page: int) -> str:
     return subprocess.run(
         ["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -253,11 +363,18 @@ def squash(text: str) -> str:
     PDF breaks lines where the slide wraps, and LibreOffice may turn a narrow
     no-break space into a plain one, so only the sequence of visible characters
     is compared."""
-    text = text.replace("\u2019", "'").replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
+    text = (
+        text.replace("\u2019", "'")
+        .replace("\u00ad", "")
+        .replace("\ufb01", "fi")
+        .replace("\ufb02", "fl")
+    )
     return _SPACES.sub("", text)
 
 
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
 _PERCENT_WORD = re.compile(r"\d+(?:[.,]\d+)?%")
 _NUMBER_WORD = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -269,18 +386,29 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
     its "%" are paired when they sit on one line side by side, so text another
     engine draws across them (an evaluation watermark) cannot split or merge them.
     """
-    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     pages = []
     for page in html.split("<page ")[1:]:
-        words = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(page)]
+        words = [
+            (float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(page)
+        ]
         figures = [t[:-1] for *_, t in words if _PERCENT_WORD.fullmatch(t)]
         for x0, y0, _x1, y1, text in words:
             if text != "%":
                 continue
             height = y1 - y0
-            left = [w for w in words if _NUMBER_WORD.fullmatch(w[4]) and abs(w[1] - y0) < height / 3
-                    and 0 <= x0 - w[2] < height]
+            left = [
+                w
+                for w in words
+                if _NUMBER_WORD.fullmatch(w[4])
+                and abs(w[1] - y0) < height / 3
+                and 0 <= x0 - w[2] < height
+            ]
             if left:
                 figures.append(max(left, key=lambda w: w[2])[4])
         pages.append(sorted(figures))

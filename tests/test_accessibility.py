@@ -59,12 +59,21 @@ def deck(tmp_path_factory):
 
 # -- alternative texts ---------------------------------------------------------
 
+
 def _figures(result, chart_type: str) -> list[str]:
     """'Facebook 100 %' … as the reader must hear them, computed from the result."""
     if chart_type == "map":
-        return [f"{c} {format_number(n)}" for c, n in zip(result.categories, result.series[0].counts) if n]
+        return [
+            f"{c} {format_number(n)}"
+            for c, n in zip(result.categories, result.series[0].counts)
+            if n
+        ]
     if result.kind == "likert":
-        return [f"{s.name} {format_percent(s.values[k])}" for k in range(len(result.categories)) for s in result.series]
+        return [
+            f"{s.name} {format_percent(s.values[k])}"
+            for k in range(len(result.categories))
+            for s in result.series
+        ]
     return [f"{c} {format_percent(v)}" for c, v in zip(result.categories, result.series[0].values)]
 
 
@@ -115,7 +124,9 @@ def test_every_callout_value_has_alt_text_with_its_value_and_sentence(deck):
     report, prs = deck
     n = 0
     for slide, sp in zip(prs.slides, report.plan.slides):
-        values = [s for s in slide.shapes if s.name.startswith("Callout ") and s.name.endswith(" value")]
+        values = [
+            s for s in slide.shapes if s.name.startswith("Callout ") and s.name.endswith(" value")
+        ]
         assert len(values) == len(sp.callouts), sp.label
         for shape, callout in zip(values, sp.callouts):
             shown = shape.text_frame.text
@@ -126,7 +137,8 @@ def test_every_callout_value_has_alt_text_with_its_value_and_sentence(deck):
     assert n == 24
     moyens = next(s for s in prs.slides if _title(s) == "Les moyens")
     assert _descr(moyens.shapes[[s.name for s in moyens.shapes].index("Callout 1 value")]) == (
-        f"97{NNBSP}% des collectivités ont un service dédié à la participation")
+        f"97{NNBSP}% des collectivités ont un service dédié à la participation"
+    )
 
 
 def test_cards_and_bars_are_decorative_not_announced(deck):
@@ -146,6 +158,7 @@ def test_cards_and_bars_are_decorative_not_announced(deck):
 
 # -- titles and reading order ---------------------------------------------------
 
+
 def test_every_slide_title_is_a_title_placeholder_read_first(deck):
     report, prs = deck
     for slide, sp in zip(prs.slides, report.plan.slides):
@@ -153,7 +166,9 @@ def test_every_slide_title_is_a_title_placeholder_read_first(deck):
         assert title is not None and title.is_placeholder, sp.label
         assert title.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
         assert title.text_frame.text == sp.title
-        assert slide.shapes[0].shape_id == title.shape_id, f"{sp.label}: title is not first in reading order"
+        assert slide.shapes[0].shape_id == title.shape_id, (
+            f"{sp.label}: title is not first in reading order"
+        )
 
 
 def _box(shape):
@@ -170,12 +185,16 @@ def test_reading_order_is_visual_order(deck):
         shapes = list(slide.shapes)[1:]  # after the title
         for i, a in enumerate(shapes):
             al, at, ar, ab = _box(a)
-            for b in shapes[i + 1:]:
+            for b in shapes[i + 1 :]:
                 bl, bt, br, bb = _box(b)
                 same_column = bl < ar and al < br
                 same_row = bt < ab and at < bb
-                assert not (same_column and bb <= at), f"{sp.label}: {b.name!r} above {a.name!r} but read after"
-                assert not (same_row and br <= al), f"{sp.label}: {b.name!r} left of {a.name!r} but read after"
+                assert not (same_column and bb <= at), (
+                    f"{sp.label}: {b.name!r} above {a.name!r} but read after"
+                )
+                assert not (same_row and br <= al), (
+                    f"{sp.label}: {b.name!r} left of {a.name!r} but read after"
+                )
         if sp.footnote:
             assert shapes[-1].name == "Footnote", sp.label
 
@@ -218,6 +237,7 @@ def test_alt_text_override_replaces_the_generated_text(deck, edited):
 
 
 # -- speaker notes -------------------------------------------------------------------
+
 
 def _notes(slide) -> str:
     return slide.notes_slide.notes_text_frame.text

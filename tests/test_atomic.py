@@ -15,9 +15,22 @@ from deckgen.files import write_atomic
 from .helpers import SMALL_DECKS, deck_header, run_cli, set_cells, write_spec
 
 GOOD = SMALL_DECKS["callouts"]
-BAD_EXPECT = [{"layout": "callouts", "title": "Essai", "callouts": [
-    {"indicator": {"kind": "share", "condition": {"question": "logiciel", "in": ["libre"]}},
-     "text": "utilisent un logiciel libre", "expect": 12}]}]
+BAD_EXPECT = [
+    {
+        "layout": "callouts",
+        "title": "Essai",
+        "callouts": [
+            {
+                "indicator": {
+                    "kind": "share",
+                    "condition": {"question": "logiciel", "in": ["libre"]},
+                },
+                "text": "utilisent un logiciel libre",
+                "expect": 12,
+            }
+        ],
+    }
+]
 
 
 @pytest.fixture
@@ -30,7 +43,9 @@ def previous(tmp_path: Path) -> tuple[Path, bytes]:
 
 def _assert_untouched(target: Path, before: bytes) -> None:
     assert target.read_bytes() == before
-    assert sorted(p.name for p in target.parent.iterdir()) == [target.name], "temporary files left behind"
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name], (
+        "temporary files left behind"
+    )
 
 
 def test_expect_mismatch_keeps_the_previous_deck(tmp_path: Path, previous):
@@ -58,7 +73,10 @@ def test_failure_while_writing_removes_the_temporary_file(tmp_path: Path, previo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full)
-    with pytest.raises(OutputError, match=r"cannot write .*deck\.pptx: No space left on device; the previous file is unchanged"):
+    with pytest.raises(
+        OutputError,
+        match=r"cannot write .*deck\.pptx: No space left on device; the previous file is unchanged",
+    ):
         build(write_spec(tmp_path / "good2.yaml", GOOD, title="Autre titre"), target)
     monkeypatch.undo()
     _assert_untouched(target, before)
@@ -99,15 +117,19 @@ def test_directory_in_place_of_the_target(tmp_path: Path):
     target = tmp_path / "deck.pptx"
     target.mkdir()
     (target / "keep.txt").write_text("mine")
-    with pytest.raises(OutputError, match=r"cannot write .*deck\.pptx: a directory is in its place"):
+    with pytest.raises(
+        OutputError, match=r"cannot write .*deck\.pptx: a directory is in its place"
+    ):
         build(write_spec(tmp_path / "good.yaml", GOOD), target)
     assert (target / "keep.txt").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.pptx", "good.yaml"]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="running as root: root writes into a 0o555 folder anyway, so the "
-                           "read-only case cannot be produced (see test_parent_is_a_file)")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="running as root: root writes into a 0o555 folder anyway, so the "
+    "read-only case cannot be produced (see test_parent_is_a_file)",
+)
 def test_read_only_folder(tmp_path: Path, previous):
     target, before = previous
     target.parent.chmod(0o555)

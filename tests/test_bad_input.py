@@ -62,84 +62,128 @@ def spec_line(needle: str) -> int:
 
 # -- the spec ------------------------------------------------------------------
 
+
 def test_yaml_syntax_error_names_line_and_column(project):
     n = spec_line('subtitle: "édition 2021 — Webinaire')
-    replace_in(Path(SPEC_REL), '    subtitle: "édition 2021 — Webinaire', '    subtitle: [ "édition 2021 — Webinaire')
+    replace_in(
+        Path(SPEC_REL),
+        '    subtitle: "édition 2021 — Webinaire',
+        '    subtitle: [ "édition 2021 — Webinaire',
+    )
     err = user_error(build())
     assert re.match(rf"spec error: {SPEC_REL}:{n + 1}:\d+: invalid YAML: ", err), err
 
 
 def test_unknown_key_names_it_and_suggests(project):
     n = spec_line('remark: "Dans une optique de communication"')
-    replace_in(Path(SPEC_REL), 'remark: "Dans une optique de communication"', 'remak: "Dans une optique de communication"')
+    replace_in(
+        Path(SPEC_REL),
+        'remark: "Dans une optique de communication"',
+        'remak: "Dans une optique de communication"',
+    )
     err = user_error(build())
     assert err.startswith(
         f'spec error: {SPEC_REL}:{n}:5: slide 10 "Les réseaux sociaux pour la participation": '
-        "slides[9].remak: unknown key `remak` (did you mean `remark`?); valid keys: `callouts`, "), err
+        "slides[9].remak: unknown key `remak` (did you mean `remark`?); valid keys: `callouts`, "
+    ), err
 
 
 def test_wrong_type_names_key_and_value(project):
     n = spec_line("weight: 2")
     replace_in(Path(SPEC_REL), "weight: 2", "weight: beaucoup")
     err = user_error(build())
-    assert (f'spec error: {SPEC_REL}:{n}:15: slide 10 "Les réseaux sociaux pour la participation": '
-            "slides[9].chart.weight: expected a number, got text `beaucoup`") in err, err
+    assert (
+        f'spec error: {SPEC_REL}:{n}:15: slide 10 "Les réseaux sociaux pour la participation": '
+        "slides[9].chart.weight: expected a number, got text `beaucoup`"
+    ) in err, err
 
 
-@pytest.mark.parametrize("written, message", [
-    ("weight: 0", "slides[9].chart.weight: must be more than 0, got 0"),
-    ("weight: 2\n      digits: 5", "slides[9].chart.digits: must be at most 2, got 5"),
-    ("weight: 2\n      digits: -1", "slides[9].chart.digits: must be at least 0, got -1"),
-    ("weight: 2\n      digits: 1.5", "slides[9].chart.digits: expected a whole number, got a number `1.5`"),
-    ("weight: 2\n      labels: oui please", "slides[9].chart.labels: expected true or false, got text `oui please`"),
-])
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("weight: 0", "slides[9].chart.weight: must be more than 0, got 0"),
+        ("weight: 2\n      digits: 5", "slides[9].chart.digits: must be at most 2, got 5"),
+        ("weight: 2\n      digits: -1", "slides[9].chart.digits: must be at least 0, got -1"),
+        (
+            "weight: 2\n      digits: 1.5",
+            "slides[9].chart.digits: expected a whole number, got a number `1.5`",
+        ),
+        (
+            "weight: 2\n      labels: oui please",
+            "slides[9].chart.labels: expected true or false, got text `oui please`",
+        ),
+    ],
+)
 def test_value_out_of_its_range_or_of_the_wrong_kind(project, written, message):
     n = spec_line("weight: 2")
     replace_in(Path(SPEC_REL), "weight: 2", written)
     err = user_error(build())
     line = n + written.count("\n")
-    assert re.match(rf'spec error: {SPEC_REL}:{line}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
-                    + re.escape(message) + "$", err.strip()), err
+    assert re.match(
+        rf'spec error: {SPEC_REL}:{line}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
+        + re.escape(message)
+        + "$",
+        err.strip(),
+    ), err
 
 
 def test_missing_required_key(project):
-    n = spec_line('- layout: closing')
-    replace_in(Path(SPEC_REL), '  - layout: closing\n    title: "Merci !"', '  - layout: closing')
+    n = spec_line("- layout: closing")
+    replace_in(Path(SPEC_REL), '  - layout: closing\n    title: "Merci !"', "  - layout: closing")
     err = user_error(build())
-    assert re.match(rf"spec error: {SPEC_REL}:{n}:\d+: slide 28: slides\[27\].title: missing required key `title`$",
-                    err.strip()), err
+    assert re.match(
+        rf"spec error: {SPEC_REL}:{n}:\d+: slide 28: slides\[27\].title: missing required key `title`$",
+        err.strip(),
+    ), err
 
 
 def test_text_item_neither_text_nor_a_block(project):
     n = spec_line("    text:")
     replace_in(Path(SPEC_REL), "    text:\n", "    text:\n      - 2021\n", count=1)
     err = user_error(build())
-    assert re.match(rf'spec error: {SPEC_REL}:{n + 1}:\d+: slide 1 "[^"]+": slides\[0\].text\[0\]: '
-                    r"expected text or a mapping, got a number `2021`$", err.strip()), err
+    assert re.match(
+        rf'spec error: {SPEC_REL}:{n + 1}:\d+: slide 1 "[^"]+": slides\[0\].text\[0\]: '
+        r"expected text or a mapping, got a number `2021`$",
+        err.strip(),
+    ), err
 
 
 def test_chart_and_charts_on_one_slide(project):
-    replace_in(Path(SPEC_REL), "weight: 2", "weight: 2\n    charts: [{type: pie, indicator: {kind: multi, question: q}}]")
+    replace_in(
+        Path(SPEC_REL),
+        "weight: 2",
+        "weight: 2\n    charts: [{type: pie, indicator: {kind: multi, question: q}}]",
+    )
     err = user_error(build())
-    assert re.match(rf'spec error: {SPEC_REL}:\d+:\d+: slide 10 "Les réseaux sociaux pour la participation": '
-                    r"slides\[9\]: use either `chart` or `charts`, not both$", err.strip()), err
+    assert re.match(
+        rf'spec error: {SPEC_REL}:\d+:\d+: slide 10 "Les réseaux sociaux pour la participation": '
+        r"slides\[9\]: use either `chart` or `charts`, not both$",
+        err.strip(),
+    ), err
 
 
 def test_no_slides(project):
     text = Path(SPEC_REL).read_text(encoding="utf-8")
-    Path(SPEC_REL).write_text(text[:text.index("slides:")] + "slides: []\n", encoding="utf-8")
+    Path(SPEC_REL).write_text(text[: text.index("slides:")] + "slides: []\n", encoding="utf-8")
     err = user_error(build())
-    assert re.match(rf"spec error: {SPEC_REL}:\d+:\d+: slides: needs at least 1 item, got 0$", err.strip()), err
+    assert re.match(
+        rf"spec error: {SPEC_REL}:\d+:\d+: slides: needs at least 1 item, got 0$", err.strip()
+    ), err
 
 
 def test_unknown_question_suggests_the_nearest(project):
     n = spec_line("question: reseaux_sociaux_plateformes")
-    replace_in(Path(SPEC_REL), "question: reseaux_sociaux_plateformes", "question: reseaux_sociaux_plateforme")
+    replace_in(
+        Path(SPEC_REL),
+        "question: reseaux_sociaux_plateformes",
+        "question: reseaux_sociaux_plateforme",
+    )
     err = user_error(build())
     assert err.startswith(
         f'spec error: {SPEC_REL}:{n}:42: slide 10 "Les réseaux sociaux pour la participation": '
         "unknown question `reseaux_sociaux_plateforme` (did you mean `reseaux_sociaux_plateformes`?); "
-        "valid questions: `accompagnement`, "), err
+        "valid questions: `accompagnement`, "
+    ), err
 
 
 def test_unknown_option_suggests_the_nearest(project):
@@ -148,15 +192,19 @@ def test_unknown_option_suggests_the_nearest(project):
     err = user_error(build())
     assert err.startswith(
         f'spec error: {SPEC_REL}:{n}:17: slide 15 "Les sources d\'information sur la participation numérique": '
-        "`press` is not an option of `sources_information` (did you mean `presse`?); valid: "), err
+        "`press` is not an option of `sources_information` (did you mean `presse`?); valid: "
+    ), err
 
 
 def test_unknown_condition_option_suggests_the_nearest(project):
     n = spec_line("in: [libre]")
     replace_in(Path(SPEC_REL), "in: [libre]", "in: [libres]")
     err = user_error(build())
-    assert re.match(rf'spec error: {SPEC_REL}:{n}:\d+: slide 11 "La place des civic tech": `libres` is not an option '
-                    r"of `logiciel` \(did you mean `libre`\?\); valid options: `libre`, `proprietaire`", err), err
+    assert re.match(
+        rf'spec error: {SPEC_REL}:{n}:\d+: slide 11 "La place des civic tech": `libres` is not an option '
+        r"of `logiciel` \(did you mean `libre`\?\); valid options: `libre`, `proprietaire`",
+        err,
+    ), err
 
 
 def test_unknown_layout_suggests_the_nearest(project):
@@ -165,16 +213,19 @@ def test_unknown_layout_suggests_the_nearest(project):
     err = user_error(build())
     assert err.strip() == (
         f'spec error: {SPEC_REL}:{n}:13: slide 28 "Merci !": layout `closng` is not in the template '
-        "deckgen-template.pptx (did you mean `closing`?); its layouts: `callouts`, `chart`, `closing`, `section`, `title`")
+        "deckgen-template.pptx (did you mean `closing`?); its layouts: `callouts`, `chart`, `closing`, `section`, `title`"
+    )
 
 
 def test_unknown_chart_type_suggests_the_nearest(project):
     n = spec_line("type: stacked100")
     replace_in(Path(SPEC_REL), "type: stacked100", "type: stacked")
     err = user_error(build())
-    assert (f'{SPEC_REL}:{n}:13: slide 14 "À quoi servent ces outils ?": slides[13].chart.type: `stacked` is not a '
-            "valid chart type (did you mean `stacked100`?); valid: `bar`, `column`, `doughnut`, `map`, `pie`, "
-            "`ranking`, `stacked100`") in err, err
+    assert (
+        f'{SPEC_REL}:{n}:13: slide 14 "À quoi servent ces outils ?": slides[13].chart.type: `stacked` is not a '
+        "valid chart type (did you mean `stacked100`?); valid: `bar`, `column`, `doughnut`, `map`, `pie`, "
+        "`ranking`, `stacked100`"
+    ) in err, err
 
 
 def test_all_spec_problems_at_once(project):
@@ -187,13 +238,21 @@ def test_all_spec_problems_at_once(project):
 
 def test_chart_type_that_does_not_fit_the_indicator(project):
     n = spec_line("type: doughnut")
-    replace_in(Path(SPEC_REL), "      - type: doughnut\n        title: \"Type de collectivité\"\n        indicator: {kind: distribution",
-               "      - type: doughnut\n        title: \"Type de collectivité\"\n        indicator: {kind: multi")
-    replace_in(Path(SPEC_REL), "indicator: {kind: multi, question: type_collectivite}",
-               "indicator: {kind: multi, question: dispositifs_numeriques}")
+    replace_in(
+        Path(SPEC_REL),
+        '      - type: doughnut\n        title: "Type de collectivité"\n        indicator: {kind: distribution',
+        '      - type: doughnut\n        title: "Type de collectivité"\n        indicator: {kind: multi',
+    )
+    replace_in(
+        Path(SPEC_REL),
+        "indicator: {kind: multi, question: type_collectivite}",
+        "indicator: {kind: multi, question: dispositifs_numeriques}",
+    )
     err = user_error(build())
-    assert err.strip() == (f'spec error: {SPEC_REL}:{n}:15: slide 3 "Les répondants": a doughnut shows parts of a '
-                           "whole: use a `distribution` indicator, not `multi`")
+    assert err.strip() == (
+        f'spec error: {SPEC_REL}:{n}:15: slide 3 "Les répondants": a doughnut shows parts of a '
+        "whole: use a `distribution` indicator, not `multi`"
+    )
 
 
 def test_option_on_a_one_number_callout(project):
@@ -202,7 +261,8 @@ def test_option_on_a_one_number_callout(project):
     err = user_error(build())
     assert err.strip() == (
         f'spec error: {SPEC_REL}:{n + 1}:17: slide 8 "Les moyens": `option:` picks one category of a distribution, '
-        "multi, likert or ranking indicator; a `share` indicator gives one number already: remove `option:`")
+        "multi, likert or ranking indicator; a `share` indicator gives one number already: remove `option:`"
+    )
 
 
 def test_colour_that_is_not_hex(project):
@@ -211,7 +271,8 @@ def test_colour_that_is_not_hex(project):
     err = user_error(build())
     assert err.strip() == (
         f'spec error: {SPEC_REL}:{n + 1}:15: slide 10 "Les réseaux sociaux pour la participation": '
-        "slides[9].chart.colors: expected a colour as 6 hex digits like 1D3557, got 'rouge'")
+        "slides[9].chart.colors: expected a colour as 6 hex digits like 1D3557, got 'rouge'"
+    )
 
 
 def test_text_with_a_control_character(project):
@@ -220,11 +281,16 @@ def test_text_with_a_control_character(project):
     err = user_error(build())
     assert err.strip() == (
         f'spec error: {SPEC_REL}:{n}:12: slide 28 "Merci!": slides[27].title: the text contains the control '
-        "character U+000B, which a slide cannot show; remove it")
+        "character U+000B, which a slide cannot show; remove it"
+    )
 
 
 def test_brackets_in_a_title_are_shown_as_typed(project):
-    replace_in(Path(SPEC_REL), 'layout: closing\n    title: "Merci !"', 'layout: closng\n    title: "Merci [/] [bold]!"')
+    replace_in(
+        Path(SPEC_REL),
+        'layout: closing\n    title: "Merci !"',
+        'layout: closng\n    title: "Merci [/] [bold]!"',
+    )
     proc = run_cli("build", SPEC_REL, "-o", "out/deck.pptx", "-q", cwd=project)
     assert proc.returncode == 2, proc.stderr
     assert 'slide 28 "Merci [/] [bold]!": layout `closng`' in proc.stderr
@@ -237,26 +303,34 @@ def test_missing_spec_file(project):
 
 # -- the data ------------------------------------------------------------------
 
+
 def test_missing_data_file(project):
     (project / DATA_REL / "responses.csv").unlink()
     err = user_error(build())
     assert err.strip() == f"data error: data file not found: {project / DATA_REL / 'responses.csv'}"
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("responses.txt", "id\nC01\n", "unsupported data file type `.txt`; expected .csv or .xlsx"),
-    ("responses.xlsx", "id,region\nC01,x\n", "cannot read as XLSX (File is not a zip file)"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("responses.txt", "id\nC01\n", "unsupported data file type `.txt`; expected .csv or .xlsx"),
+        ("responses.xlsx", "id,region\nC01,x\n", "cannot read as XLSX (File is not a zip file)"),
+    ],
+)
 def test_data_file_that_is_not_csv_or_xlsx(project, name, content, message):
     (project / DATA_REL / name).write_text(content)
-    replace_in(project / DATA_REL / "codebook.yaml", "responses: responses.csv", f"responses: {name}")
+    replace_in(
+        project / DATA_REL / "codebook.yaml", "responses: responses.csv", f"responses: {name}"
+    )
     err = user_error(build())
     assert err.strip() == f"data error: {project / DATA_REL / name}: {message}"
 
 
 def test_data_file_that_is_not_utf8(project):
     path = project / DATA_REL / "responses.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").replace("C01,", "C01é,").encode("latin-1", "replace"))
+    path.write_bytes(
+        path.read_text(encoding="utf-8").replace("C01,", "C01é,").encode("latin-1", "replace")
+    )
     err = user_error(build())
     assert err.startswith(f"data error: {path}: not UTF-8 text ("), err
     assert "save it as UTF-8 CSV" in err
@@ -268,8 +342,10 @@ def test_csv_with_semicolons(project):
     path = project / DATA_REL / "responses.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
     err = user_error(build())
-    assert err.strip() == (f"data error: {path}: the columns are separated by `;` (a French Excel CSV); deckgen "
-                           "reads CSV with commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx")
+    assert err.strip() == (
+        f"data error: {path}: the columns are separated by `;` (a French Excel CSV); deckgen "
+        "reads CSV with commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx"
+    )
 
 
 def test_csv_row_with_an_extra_cell(project):
@@ -278,8 +354,11 @@ def test_csv_row_with_an_extra_cell(project):
     lines[3] += ",en trop"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     err = user_error(build())
-    assert re.fullmatch(rf"data error: {re.escape(str(path))}: not a valid CSV file \(Error tokenizing data\. "
-                        r"C error: Expected \d+ fields in line 4, saw \d+\)", err.strip()), err
+    assert re.fullmatch(
+        rf"data error: {re.escape(str(path))}: not a valid CSV file \(Error tokenizing data\. "
+        r"C error: Expected \d+ fields in line 4, saw \d+\)",
+        err.strip(),
+    ), err
 
 
 def test_two_rows_with_the_same_respondent_id(project):
@@ -291,14 +370,19 @@ def test_two_rows_with_the_same_respondent_id(project):
     assert err.strip() == f"data error: {path}: duplicate respondent id(s): C02"
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "the file is empty (no header, no rows)"),
-    (None, "no respondents (the file has a header but no rows)"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "the file is empty (no header, no rows)"),
+        (None, "no respondents (the file has a header but no rows)"),
+    ],
+)
 def test_empty_data(project, content, message):
     path = project / DATA_REL / "responses.csv"
-    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n" if content is None else content,
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").splitlines()[0] + "\n" if content is None else content,
+        encoding="utf-8",
+    )
     err = user_error(build())
     assert err.strip() == f"data error: {path}: {message}"
 
@@ -308,8 +392,10 @@ def test_unknown_column(project):
     replace_in(path, ",region,", ",regoin,")
     err = user_error(build())
     assert err.startswith("data error: 2 problems\n")
-    assert (f"{path}: column regoin: unknown column `regoin` (did you mean `region`?): not in the codebook "
-            f"{project / DATA_REL / 'codebook.yaml'}") in err
+    assert (
+        f"{path}: column regoin: unknown column `regoin` (did you mean `region`?): not in the codebook "
+        f"{project / DATA_REL / 'codebook.yaml'}"
+    ) in err
     assert f"{path}: column `region` of question `region` is missing" in err
 
 
@@ -319,14 +405,18 @@ def test_unknown_answer_code(project):
     err = user_error(build())
     assert err.strip() == (
         f"data error: {path}: column type_collectivite: respondent C02: unknown answer `comune` "
-        "(did you mean `commune`?); valid codes: `commune`, `departement`, `intercommunalite`, `metropole`, `region`")
+        "(did you mean `commune`?); valid codes: `commune`, `departement`, `intercommunalite`, `metropole`, `region`"
+    )
 
 
 def test_value_out_of_range(project):
     path = project / DATA_REL / "responses.csv"
     set_cells(path, {("C02", "population"): "-5"})
     err = user_error(build())
-    assert err.strip() == f"data error: {path}: column population: respondent C02: value below the minimum 0"
+    assert (
+        err.strip()
+        == f"data error: {path}: column population: respondent C02: value below the minimum 0"
+    )
 
 
 def test_ranking_with_too_many_picks(project):
@@ -335,16 +425,24 @@ def test_ranking_with_too_many_picks(project):
     set_cells(path, {("C01", "actions_renforcer__former_agents"): "3"})
     err = user_error(build())
     assert err.startswith("data error: 2 problems\n"), err
-    assert f"{path}: question actions_renforcer: respondent C01: ranked 4 items, at most 3 allowed" in err, err
-    assert f"{path}: question actions_renforcer: respondent C01: the same rank given to two items" in err, err
+    assert (
+        f"{path}: question actions_renforcer: respondent C01: ranked 4 items, at most 3 allowed"
+        in err
+    ), err
+    assert (
+        f"{path}: question actions_renforcer: respondent C01: the same rank given to two items"
+        in err
+    ), err
 
 
 def test_rank_out_of_range(project):
     path = project / DATA_REL / "responses.csv"
     set_cells(path, {("C01", "actions_renforcer__former_agents"): "4"})
     err = user_error(build())
-    assert err.strip() == (f"data error: {path}: column actions_renforcer__former_agents: respondent C01: "
-                           "a rank is a whole number from 1 to 3; got `4`")
+    assert err.strip() == (
+        f"data error: {path}: column actions_renforcer__former_agents: respondent C01: "
+        "a rank is a whole number from 1 to 3; got `4`"
+    )
 
 
 def test_answer_from_someone_not_asked(project):
@@ -353,14 +451,18 @@ def test_answer_from_someone_not_asked(project):
     err = user_error(build())
     assert err.strip() == (
         f"data error: {path}: column reseaux_sociaux_plateformes__facebook: respondent C02: answered but not asked "
-        "(asked only if « Utilisez-vous les réseaux sociaux pour la participation ? » = « Oui »)")
+        "(asked only if « Utilisez-vous les réseaux sociaux pour la participation ? » = « Oui »)"
+    )
 
 
 def test_no_answer_from_someone_asked(project):
     path = project / DATA_REL / "responses.csv"
     set_cells(path, {("C01", "service_participation"): ""})
     err = user_error(build())
-    assert err.strip() == f"data error: {path}: column service_participation: respondent C01: no answer although asked"
+    assert (
+        err.strip()
+        == f"data error: {path}: column service_participation: respondent C01: no answer although asked"
+    )
 
 
 # -- filters and figures ---------------------------------------------------------
@@ -370,11 +472,15 @@ MULTI = "{kind: multi, question: reseaux_sociaux_plateformes, sort: desc}"
 
 def test_filter_naming_a_missing_question(project):
     n = spec_line(MULTI)
-    replace_in(Path(SPEC_REL), MULTI, MULTI[:-1] + ", filter: {question: type_colectivite, in: [commune]}}")
+    replace_in(
+        Path(SPEC_REL), MULTI, MULTI[:-1] + ", filter: {question: type_colectivite, in: [commune]}}"
+    )
     err = user_error(build())
-    assert re.match(rf'spec error: {SPEC_REL}:{n}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
-                    r"condition names unknown question `type_colectivite` \(did you mean `type_collectivite`\?\)",
-                    err), err
+    assert re.match(
+        rf'spec error: {SPEC_REL}:{n}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
+        r"condition names unknown question `type_colectivite` \(did you mean `type_collectivite`\?\)",
+        err,
+    ), err
 
 
 def test_filter_giving_an_empty_base_is_reported_not_drawn_as_zeros(project):
@@ -382,20 +488,30 @@ def test_filter_giving_an_empty_base_is_reported_not_drawn_as_zeros(project):
     empty = "{all: [{question: type_collectivite, in: [region]}, {question: type_collectivite, in: [commune]}]}"
     replace_in(Path(SPEC_REL), MULTI, MULTI[:-1] + f", filter: {empty}}}")
     err = user_error(build())
-    assert re.match(rf'spec error: {SPEC_REL}:{n}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
-                    r"chart 1: empty base: no collectivités in scope \(.*\), so there is nothing to chart; "
-                    r"check the filter$", err.strip()), err
+    assert re.match(
+        rf'spec error: {SPEC_REL}:{n}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
+        r"chart 1: empty base: no collectivités in scope \(.*\), so there is nothing to chart; "
+        r"check the filter$",
+        err.strip(),
+    ), err
 
 
 def test_filter_giving_an_empty_base_on_a_callout_shows_na_and_warns(project):
     empty = "{all: [{question: type_collectivite, in: [region]}, {question: type_collectivite, in: [commune]}]}"
-    replace_in(Path(SPEC_REL), "{kind: share, condition: {question: logiciel, in: [libre]}}",
-               f"{{kind: share, condition: {{question: logiciel, in: [libre]}}, filter: {empty}}}")
-    replace_in(Path(SPEC_REL), "expect: 45\n", "\n")  # the published 45 % is not what an empty base gives
+    replace_in(
+        Path(SPEC_REL),
+        "{kind: share, condition: {question: logiciel, in: [libre]}}",
+        f"{{kind: share, condition: {{question: logiciel, in: [libre]}}, filter: {empty}}}",
+    )
+    replace_in(
+        Path(SPEC_REL), "expect: 45\n", "\n"
+    )  # the published 45 % is not what an empty base gives
     run = build()
     assert run.code == 0, run.stderr
-    assert 'warning: slide 11 "La place des civic tech": callout 2: empty base: no collectivités in scope, it shows n/a' \
+    assert (
+        'warning: slide 11 "La place des civic tech": callout 2: empty base: no collectivités in scope, it shows n/a'
         in run.stderr.splitlines()
+    )
     from pptx import Presentation
 
     slide = Presentation("out/deck.pptx").slides[10]
@@ -408,7 +524,8 @@ def test_callout_expect_mismatch(project):
     err = user_error(build())
     assert err.strip() == (
         f'spec error: {SPEC_REL}:{n}:17: slide 8 "Les moyens": callout 1: the data give 97\u202f% but '
-        "`expect: 96` (the published figure); the data or the spec is wrong")
+        "`expect: 96` (the published figure); the data or the spec is wrong"
+    )
 
 
 # -- the template ----------------------------------------------------------------
@@ -422,10 +539,13 @@ def test_missing_template(project):
     assert err.strip() == f"template error: template not found: {project / TEMPLATE_REL}"
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda b: b"%PDF-1.4 not a deck", "not a PowerPoint file (not a zip archive): {path}"),
-    (lambda b: b[: len(b) // 2], "not a PowerPoint file (not a zip archive): {path}"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda b: b"%PDF-1.4 not a deck", "not a PowerPoint file (not a zip archive): {path}"),
+        (lambda b: b[: len(b) // 2], "not a PowerPoint file (not a zip archive): {path}"),
+    ],
+)
 def test_corrupt_template(project, damage, message):
     path = project / TEMPLATE_REL
     path.write_bytes(damage(path.read_bytes()))
@@ -436,7 +556,10 @@ def test_corrupt_template(project, damage, message):
 def test_template_without_a_named_layout(project):
     path = project / TEMPLATE_REL
     data = path.read_bytes()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out, zipfile.ZipFile(__import__("io").BytesIO(data)) as src:
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+        zipfile.ZipFile(__import__("io").BytesIO(data)) as src,
+    ):
         for info in src.infolist():
             blob = src.read(info.filename)
             out.writestr(info, blob.replace(b'<p:cSld name="closing">', b'<p:cSld name="Fin">'))
@@ -444,7 +567,8 @@ def test_template_without_a_named_layout(project):
     err = user_error(build())
     assert err.strip() == (
         f'spec error: {SPEC_REL}:{n}:13: slide 28 "Merci !": layout `closing` is not in the template '
-        "deckgen-template.pptx; its layouts: `Fin`, `callouts`, `chart`, `section`, `title`")
+        "deckgen-template.pptx; its layouts: `Fin`, `callouts`, `chart`, `section`, `title`"
+    )
 
 
 # -- warnings: the deck is built, the user is told --------------------------------
@@ -457,8 +581,10 @@ def test_text_too_long_is_a_warning_then_an_error_with_strict(project):
     replace_in(Path(SPEC_REL), 'remark: "Dans une optique de communication"', f'remark: "{long}"')
     run = build()
     assert run.code == 0, run.stderr
-    assert ('warning: slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: '
-            "shorten it") in run.stderr.splitlines()
+    assert (
+        'warning: slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: '
+        "shorten it"
+    ) in run.stderr.splitlines()
     from pptx import Presentation
     from pptx.util import Pt
 
@@ -469,8 +595,10 @@ def test_text_too_long_is_a_warning_then_an_error_with_strict(project):
     assert remark.text_frame.text == long
     Path("out/deck.pptx").unlink()
     err = user_error(build("--strict"))
-    assert ('slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: shorten it '
-            "(--strict makes warnings errors)") in err
+    assert (
+        'slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: shorten it '
+        "(--strict makes warnings errors)"
+    ) in err
     assert SMALL_BASE in err  # --strict reports every warning at once
 
 
@@ -490,33 +618,42 @@ def test_small_base_footnote_warning_and_strict(project):
 
 # -- YAML that tries to run code --------------------------------------------------
 
-@pytest.mark.parametrize("tag", [
-    "!!python/name:os.system",
-    "!!python/object/apply:os.system",
-    "!!python/object/new:os.system",
-])
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/name:os.system",
+        "!!python/object/apply:os.system",
+        "!!python/object/new:os.system",
+    ],
+)
 def test_python_object_tag_is_refused(project, tag):
     n = spec_line('title: "Merci !"')
     replace_in(Path(SPEC_REL), 'title: "Merci !"', f'title: {tag} "touch pwned"')
     err = user_error(build())
     assert err.strip() == (
         f"spec error: {SPEC_REL}:{n}:12: invalid YAML value: could not determine a constructor for the tag "
-        f"'tag:yaml.org,2002:{tag[2:]}'")
+        f"'tag:yaml.org,2002:{tag[2:]}'"
+    )
     assert not Path("pwned").exists()
 
 
 def test_python_object_tag_on_a_list_is_refused(project):
     """The `apply` form with an argument list: refused as its scalar form is, and nothing runs."""
     n = spec_line('title: "Merci !"')
-    replace_in(Path(SPEC_REL), 'title: "Merci !"', 'title: !!python/object/apply:os.system ["touch pwned"]')
+    replace_in(
+        Path(SPEC_REL), 'title: "Merci !"', 'title: !!python/object/apply:os.system ["touch pwned"]'
+    )
     err = user_error(build())
     assert err.strip() == (
         f"spec error: {SPEC_REL}:{n}:12: invalid YAML value: could not determine a constructor for the tag "
-        "'tag:yaml.org,2002:python/object/apply:os.system'")
+        "'tag:yaml.org,2002:python/object/apply:os.system'"
+    )
     assert not Path("pwned").exists()
 
 
 # -- a bug in deckgen -------------------------------------------------------------
+
 
 def test_internal_bug_exits_1_and_asks_for_a_report(project, monkeypatch, capsys):
     """Anything that is not a DeckgenError is a bug: exit code 1, one short
@@ -529,7 +666,9 @@ def test_internal_bug_exits_1_and_asks_for_a_report(project, monkeypatch, capsys
 
     monkeypatch.setattr(deckgen.build, "plan", broken)
     monkeypatch.delenv("DECKGEN_DEBUG", raising=False)
-    assert cli.guarded(["build", SPEC_REL, "-o", "out/deck.pptx", "-q"]) == 1  # what `deckgen` exits with
+    assert (
+        cli.guarded(["build", SPEC_REL, "-o", "out/deck.pptx", "-q"]) == 1
+    )  # what `deckgen` exits with
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "internal error: ZeroDivisionError: division by zero",

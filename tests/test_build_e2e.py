@@ -18,16 +18,32 @@ from deckgen.render.charts import NATIVE_TYPES
 from .conftest import SPEC
 
 OUTLINE_TITLES = [
-    "Baromètre de la démocratie locale numérique", "L'édition 2021", "Les répondants", "Les répondants (2)",
-    "Résultats généraux", "Les dispositifs", "Les moyens", "Les dispositifs numériques",
-    "Les réseaux sociaux pour la participation", "La place des civic tech", "Identification des utilisateurs·rices",
-    "Objectifs des outils numériques", "À quoi servent ces outils ?",
+    "Baromètre de la démocratie locale numérique",
+    "L'édition 2021",
+    "Les répondants",
+    "Les répondants (2)",
+    "Résultats généraux",
+    "Les dispositifs",
+    "Les moyens",
+    "Les dispositifs numériques",
+    "Les réseaux sociaux pour la participation",
+    "La place des civic tech",
+    "Identification des utilisateurs·rices",
+    "Objectifs des outils numériques",
+    "À quoi servent ces outils ?",
     "Les sources d'information sur la participation numérique",
     "Afin de renforcer la démocratie locale numérique, il faudrait",
-    "Les élections municipales 2020 : quel impact ?", "La situation des répondants", "Changements majeurs prévus",
-    "La crise sanitaire du Covid-19 : quel impact ?", "La participation numérique pour répondre à la crise",
-    "La visio-conférence au service de la participation", "L'avenir de la visio-conférence",
-    "Évolution des dispositifs participatifs", "Les effets de la crise", "La gestion de la crise en interne", "Merci !",
+    "Les élections municipales 2020 : quel impact ?",
+    "La situation des répondants",
+    "Changements majeurs prévus",
+    "La crise sanitaire du Covid-19 : quel impact ?",
+    "La participation numérique pour répondre à la crise",
+    "La visio-conférence au service de la participation",
+    "L'avenir de la visio-conférence",
+    "Évolution des dispositifs participatifs",
+    "Les effets de la crise",
+    "La gestion de la crise en interne",
+    "Merci !",
 ]
 
 
@@ -85,7 +101,11 @@ def test_every_callout_and_expect_is_visible(deck):
         for callout in spec_slide.get("callouts", []):
             if "expect" in callout:
                 value = callout["expect"]
-                shown = format_number(value) if callout["indicator"]["kind"] == "count" else format_percent(value / 100)
+                shown = (
+                    format_number(value)
+                    if callout["indicator"]["kind"] == "count"
+                    else format_percent(value / 100)
+                )
                 assert shown in text, (_title(slide), shown)
                 expects += 1
             sentence = re.sub(r"\*\*", "", callout["text"])
@@ -95,7 +115,9 @@ def test_every_callout_and_expect_is_visible(deck):
 
 def test_social_network_figures_are_chart_labels(deck):
     report, _, _ = deck
-    social = next(s for s in report.plan.slides if s.title == "Les réseaux sociaux pour la participation")
+    social = next(
+        s for s in report.plan.slides if s.title == "Les réseaux sociaux pour la participation"
+    )
     result = social.charts[0].result
     shown = [format_percent(v) for v in result.series[0].values]
     assert shown == ["100\u202f%", "75\u202f%", "63\u202f%", "42\u202f%", "13\u202f%", "8\u202f%"]
@@ -108,8 +130,14 @@ def test_nothing_leaves_the_slide_and_every_shape_has_explicit_geometry(deck):
     for slide in prs.slides:
         for shape in slide.shapes:
             assert shape.left is not None and shape.width is not None, (_title(slide), shape.name)
-            assert shape.left >= 0 and shape.left + shape.width <= width, (_title(slide), shape.name)
-            assert shape.top >= 0 and shape.top + shape.height <= height, (_title(slide), shape.name)
+            assert shape.left >= 0 and shape.left + shape.width <= width, (
+                _title(slide),
+                shape.name,
+            )
+            assert shape.top >= 0 and shape.top + shape.height <= height, (
+                _title(slide),
+                shape.name,
+            )
 
 
 def test_content_shapes_do_not_overlap(deck):
@@ -119,9 +147,11 @@ def test_content_shapes_do_not_overlap(deck):
         return (Emu(s.left), Emu(s.top), Emu(s.left + s.width), Emu(s.top + s.height))
 
     for slide in prs.slides:
-        blocks = [s for s in slide.shapes if s.has_chart or s.name.endswith("card") or s.shape_type == 6]
+        blocks = [
+            s for s in slide.shapes if s.has_chart or s.name.endswith("card") or s.shape_type == 6
+        ]
         for i, a in enumerate(blocks):
-            for b in blocks[i + 1:]:
+            for b in blocks[i + 1 :]:
                 (al, at, ar, ab), (bl, bt, br, bb) = box(a), box(b)
                 assert al >= br or ar <= bl or at >= bb or ab <= bt, (_title(slide), a.name, b.name)
 
@@ -133,7 +163,10 @@ def test_speaker_notes_and_footnotes(deck):
     assert "base 31 collectivités" in notes
     dispositifs = next(s for s in prs.slides if _title(s) == "Les dispositifs")
     assert "Base\u202f: 31 collectivités" in _texts(dispositifs)
-    assert "Conseils de quartier / conseils citoyens : s'appliquent seulement aux 22 communes" in _texts(dispositifs)
+    assert (
+        "Conseils de quartier / conseils citoyens : s'appliquent seulement aux 22 communes"
+        in _texts(dispositifs)
+    )
 
 
 def test_no_default_template_leftovers(deck):

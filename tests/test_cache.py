@@ -24,15 +24,23 @@ PROBE = textwrap.dedent("""
 def _build(spec: Path, out: Path, cache: Path) -> bool:
     """Build in a fresh process; return whether it imported pandas."""
     env = {"PATH": "/usr/bin:/bin", "DECKGEN_CACHE_DIR": str(cache), "HOME": str(cache)}
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(spec), str(out)], capture_output=True, text=True,
-                          env=env, cwd=Path(__file__).resolve().parents[1], timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(spec), str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip() == "True"
 
 
 def _youtube(deck: Path) -> float:
     prs = Presentation(str(deck))
-    slide = next(s for s in prs.slides if s.shapes.title.text == "Les réseaux sociaux pour la participation")
+    slide = next(
+        s for s in prs.slides if s.shapes.title.text == "Les réseaux sociaux pour la participation"
+    )
     chart = next(s for s in slide.shapes if s.has_chart).chart
     return dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values))["YouTube"]
 
@@ -88,7 +96,9 @@ def test_results_are_not_cached_when_the_data_change_during_the_build(tmp_path):
     data = tmp_path / "responses.csv"
     data.write_text("id,q\nR1,oui\n", encoding="utf-8")
     cache = ResultCache(survey_key(data), folder=tmp_path / "cache", files=(data,))
-    result = Result("count", None, "", ("",), ("count",), (Series("", (1.0,), (1,)),), (1,), 1, is_count=True)
+    result = Result(
+        "count", None, "", ("",), ("count",), (Series("", (1.0,), (1,)),), (1,), 1, is_count=True
+    )
     cache.put("k", result)
     data.write_text("id,q\nR1,non\n", encoding="utf-8")  # edited while the build ran
     cache.save()

@@ -69,12 +69,25 @@ def test_indicators_csv_has_the_published_figures(tmp_path: Path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the accents right
     rows = read_rows(out)
-    assert rows[0].keys() >= {"slide", "title", "element", "label", "value", "count", "base", "status"}
+    assert rows[0].keys() >= {
+        "slide",
+        "title",
+        "element",
+        "label",
+        "value",
+        "count",
+        "base",
+        "status",
+    }
     service = [r for r in rows if r["title"] == "Les moyens" and r["element"] == "callout 1"]
     assert len(service) == 1
     assert service[0]["value"] == "97\u202f%"  # narrow no-break space, as on the slide
     assert (service[0]["count"], service[0]["base"], service[0]["status"]) == ("30", "31", "publié")
-    social = [r["value"] for r in rows if r["title"] == "Les réseaux sociaux pour la participation" and r["element"] == "chart 1"]
+    social = [
+        r["value"]
+        for r in rows
+        if r["title"] == "Les réseaux sociaux pour la participation" and r["element"] == "chart 1"
+    ]
     assert social == ["100\u202f%", "75\u202f%", "63\u202f%", "42\u202f%", "13\u202f%", "8\u202f%"]
     assert any(r["value"] == "31" and r["element"] == "callout 1" for r in rows)
 
@@ -82,8 +95,16 @@ def test_indicators_csv_has_the_published_figures(tmp_path: Path):
 def test_indicators_csv_escapes_formulas(tmp_path: Path):
     spec = project_copy(tmp_path)
     codebook = tmp_path / "data" / "barometre-2021" / "codebook.yaml"
-    replace_in(codebook, '{code: commune, label: "Commune"}', '{code: commune, label: "=HYPERLINK(\\"http://x\\")"}')
-    replace_in(codebook, '{code: metropole, label: "Métropole"}', '{code: metropole, label: "+33 Métropole"}')
+    replace_in(
+        codebook,
+        '{code: commune, label: "Commune"}',
+        '{code: commune, label: "=HYPERLINK(\\"http://x\\")"}',
+    )
+    replace_in(
+        codebook,
+        '{code: metropole, label: "Métropole"}',
+        '{code: metropole, label: "+33 Métropole"}',
+    )
     # a bare CR must stay inside its quoted field: unquoted, a reader starts a row "=1+2"
     replace_in(codebook, '{code: region, label: "Région"}', '{code: region, label: "\\r=1+2"}')
     out = tmp_path / "indicateurs.csv"
@@ -94,8 +115,10 @@ def test_indicators_csv_escapes_formulas(tmp_path: Path):
     assert run_cli("indicators", SPEC, "--csv", reference).returncode == 0
     assert len(rows) == len(read_rows(reference))
     assert all(r["slide"].isdigit() for r in rows)  # no row begins inside a label
-    labels = [r["label"] for r in rows if r["title"] == "Les répondants" and r["element"] == "chart 1"]
-    assert "'=HYPERLINK(\"http://x\")" in labels
+    labels = [
+        r["label"] for r in rows if r["title"] == "Les répondants" and r["element"] == "chart 1"
+    ]
+    assert '\'=HYPERLINK("http://x")' in labels
     assert "'+33 Métropole" in labels
     assert "'\r=1+2" in labels
     assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
@@ -105,7 +128,11 @@ def test_renamed_question_is_one_line_with_place_and_suggestion(tmp_path: Path):
     spec = project_copy(tmp_path)
     rel = "config/barometre-2021.yaml"
     n = line_of(spec, "{question: logiciel, in: [proprietaire]}")
-    replace_in(spec, "{question: logiciel, in: [proprietaire]}", "{question: logiciels, in: [proprietaire]}")
+    replace_in(
+        spec,
+        "{question: logiciel, in: [proprietaire]}",
+        "{question: logiciels, in: [proprietaire]}",
+    )
     proc = run_cli("build", rel, "-o", "out/deck.pptx", "-q", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stdout == ""
@@ -148,7 +175,9 @@ def test_errors_are_coloured_only_where_asked(tmp_path: Path):
     spec = project_copy(tmp_path)
     replace_in(spec, "layout: closing", "layout: closng")
     plain = run_cli("build", spec, "-o", tmp_path / "deck.pptx", "-q", cwd=tmp_path)
-    coloured = run_cli("build", spec, "-o", tmp_path / "deck.pptx", "-q", cwd=tmp_path, env={"FORCE_COLOR": "1"})
+    coloured = run_cli(
+        "build", spec, "-o", tmp_path / "deck.pptx", "-q", cwd=tmp_path, env={"FORCE_COLOR": "1"}
+    )
     assert plain.returncode == coloured.returncode == 2
     assert plain.stderr.startswith("spec error: ") and "\x1b[" not in plain.stderr
     assert coloured.stderr.startswith("\x1b[")
@@ -156,7 +185,9 @@ def test_errors_are_coloured_only_where_asked(tmp_path: Path):
 
 
 @pytest.mark.parametrize("args, code", [(["schema"], 0), (["validate", "nope.yaml"], 2)])
-def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(tmp_path: Path, args, code):
+def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(
+    tmp_path: Path, args, code
+):
     """`deckgen` skips the interpreter's teardown at the end (deckgen.cli._exit_now):
     whatever was written is still flushed, and exit handlers still run."""
     marker = tmp_path / "handler-ran"
@@ -168,8 +199,13 @@ def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(tmp
         f"main({args!r})\n"
         "print('never reached')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=_plain_env(),
-                          cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        env=_plain_env(),
+        cwd=tmp_path,
+    )
     assert proc.returncode == code, proc.stderr
     assert proc.stdout.startswith("before ") and "never reached" not in proc.stdout
     if code == 0:
@@ -181,10 +217,19 @@ def test_the_command_ends_with_its_code_output_flushed_and_exit_handlers_run(tmp
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
 def test_a_full_disk_on_the_standard_output_is_an_output_error(tmp_path: Path):
-    proc = subprocess.run(f"{sys.executable} -m deckgen.cli schema > /dev/full", shell=True, cwd=tmp_path,
-                          capture_output=True, text=True, env=_plain_env())
+    proc = subprocess.run(
+        f"{sys.executable} -m deckgen.cli schema > /dev/full",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_plain_env(),
+    )
     assert proc.returncode == 2
-    assert proc.stderr == "output error: cannot write to the standard output: No space left on device\n"
+    assert (
+        proc.stderr
+        == "output error: cannot write to the standard output: No space left on device\n"
+    )
 
 
 def test_a_reader_that_stops_reading_is_not_a_bug(monkeypatch, capsys):

@@ -72,7 +72,10 @@ def _restamp(data: bytes, date_time: tuple, iso: bytes) -> bytes:
     import re
 
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             blob = src.read(info.filename)
             if info.filename.endswith(".xlsx"):
@@ -107,6 +110,9 @@ def test_chart_workbooks_are_written_in_normal_form():
     blob = data.xlsx_blob
     assert normalize(blob, WORKBOOK_DATE) is blob  # already normal: not rewritten
     parts = _parts(blob)
-    assert b"<dcterms:created xsi:type=\"dcterms:W3CDTF\">2021-07-01T00:00:00Z<" in parts["docProps/core.xml"]
+    assert (
+        b'<dcterms:created xsi:type="dcterms:W3CDTF">2021-07-01T00:00:00Z<'
+        in parts["docProps/core.xml"]
+    )
     later = _restamp(blob, (2031, 12, 24, 23, 59, 58), b"2031-12-24T23:59:58Z")
     assert later != blob and normalize(later, WORKBOOK_DATE) == blob

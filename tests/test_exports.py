@@ -41,22 +41,31 @@ def test_layout_for_a_spreadsheet_user(sheet, rows):
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:L{len(rows) + 1}"
     assert ws.max_row == len(rows) + 1
-    widths = {ws.cell(row=1, column=i + 1).value: ws.column_dimensions[chr(65 + i)].width for i in range(len(COLUMNS))}
+    widths = {
+        ws.cell(row=1, column=i + 1).value: ws.column_dimensions[chr(65 + i)].width
+        for i in range(len(COLUMNS))
+    }
     assert widths["Question"] >= 40 and widths["Diapositive"] < widths["Question"]
 
 
 def test_one_row_per_figure_shown(rows):
     # a callout shows one number: one row, not one per option of its question
     sources = [r for r in rows if r["slide"] == 15]
-    assert [r["label"] for r in sources] == ["Presse", "Réseaux d'échanges entre collectivités",
-                                             "Publications spécialisées", "Formations professionnelles",
-                                             "Consultants et experts"]
+    assert [r["label"] for r in sources] == [
+        "Presse",
+        "Réseaux d'échanges entre collectivités",
+        "Publications spécialisées",
+        "Formations professionnelles",
+        "Consultants et experts",
+    ]
     assert len({(r["slide"], r["element"], r["label"], r["series"]) for r in rows}) == len(rows)
 
 
 def test_the_97_percent_callout(sheet):
     ws, _ = sheet
-    (row,) = [r for r in _records(ws) if r["slide"].value == 8 and r["element"].value == "callout 1"]
+    (row,) = [
+        r for r in _records(ws) if r["slide"].value == 8 and r["element"].value == "callout 1"
+    ]
     assert row["value"].value == f"97{NNBSP}%"
     assert row["percent"].value == pytest.approx(0.97)
     assert isinstance(row["percent"].value, float)
@@ -69,21 +78,41 @@ def test_the_97_percent_callout(sheet):
 def test_the_social_networks(sheet):
     ws, _ = sheet
     social = [r for r in _records(ws) if r["slide"].value == 10 and r["element"].value == "chart 1"]
-    assert [(r["label"].value, r["percent"].value, r["count"].value, r["base"].value) for r in social] == [
-        ("Facebook", 1.0, 24, 24), ("YouTube", 0.75, 18, 24), ("Twitter", 0.63, 15, 24),
-        ("Instagram", 0.42, 10, 24), ("TikTok", 0.13, 3, 24), ("SnapChat", 0.08, 2, 24)]
+    assert [
+        (r["label"].value, r["percent"].value, r["count"].value, r["base"].value) for r in social
+    ] == [
+        ("Facebook", 1.0, 24, 24),
+        ("YouTube", 0.75, 18, 24),
+        ("Twitter", 0.63, 15, 24),
+        ("Instagram", 0.42, 10, 24),
+        ("TikTok", 0.13, 3, 24),
+        ("SnapChat", 0.08, 2, 24),
+    ]
     assert {r["status"].value for r in social} == {"publié"}
-    assert {r["question"].value for r in social} == {"Quels réseaux sociaux utilisez-vous pour la participation ?"}
+    assert {r["question"].value for r in social} == {
+        "Quels réseaux sociaux utilisez-vous pour la participation ?"
+    }
 
 
 def test_text_is_never_a_formula(tmp_path):
-    nasty = {"slide": 1, "title": "=cmd|' /C calc'!A0", "element": "chart 1", "label": "=HYPERLINK(\"http://x\")",
-             "series": "+33 1 23", "value": "-2", "percent": 12.0, "count": 3, "base": 25, "filter": "@SUM(A1)",
-             "question": "Q ?", "status": "illustratif"}
+    nasty = {
+        "slide": 1,
+        "title": "=cmd|' /C calc'!A0",
+        "element": "chart 1",
+        "label": '=HYPERLINK("http://x")',
+        "series": "+33 1 23",
+        "value": "-2",
+        "percent": 12.0,
+        "count": 3,
+        "base": 25,
+        "filter": "@SUM(A1)",
+        "question": "Q ?",
+        "status": "illustratif",
+    }
     path = write_xlsx([nasty], tmp_path / "nasty.xlsx")
     ws = load_workbook(path).active
     cells = {c.column_letter: c for c in ws[2]}
-    assert cells["D"].value == "'=HYPERLINK(\"http://x\")" == escape_cell(nasty["label"])
+    assert cells["D"].value == '\'=HYPERLINK("http://x")' == escape_cell(nasty["label"])
     assert cells["B"].value.startswith("'=") and cells["E"].value == "'+33 1 23"
     assert cells["F"].value == "'-2" and cells["J"].value == "'@SUM(A1)"
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

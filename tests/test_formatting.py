@@ -7,7 +7,20 @@ from deckgen.formatting import NNBSP, base_text, format_number, format_percent, 
 
 @pytest.mark.parametrize(
     ("count", "base", "shown"),
-    [(15, 24, 63), (3, 24, 13), (23, 40, 58), (29, 200, 15), (7, 200, 4), (30, 31, 97), (18, 29, 62), (4, 9, 44), (1, 8, 13), (5, 8, 63), (0, 29, 0), (29, 29, 100)],
+    [
+        (15, 24, 63),
+        (3, 24, 13),
+        (23, 40, 58),
+        (29, 200, 15),
+        (7, 200, 4),
+        (30, 31, 97),
+        (18, 29, 62),
+        (4, 9, 44),
+        (1, 8, 13),
+        (5, 8, 63),
+        (0, 29, 0),
+        (29, 29, 100),
+    ],
 )
 def test_half_up(count, base, shown):
     assert percent_value(count / base) == shown

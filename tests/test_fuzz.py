@@ -37,7 +37,9 @@ MAP_QUESTIONS = [q for q in BY_TYPE["single"] if any("insee" in o.attrs for o in
 FUZZ = settings(
     max_examples=int(os.environ.get("DECKGEN_FUZZ_EXAMPLES", "40")),
     derandomize=not os.environ.get("DECKGEN_FUZZ_RANDOM"),
-    deadline=None, database=None, print_blob=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -54,19 +56,27 @@ def texts(min_size: int = 0, max_size: int = 40):
 
 # -- conditions ------------------------------------------------------------------
 
+
 @st.composite
 def leaf(draw):
     kind = draw(st.sampled_from(["single", "multi", "numeric", "answered"]))
     if kind == "single":
         q = draw(st.sampled_from(BY_TYPE["single"]))
-        codes = draw(st.lists(st.sampled_from([o.code for o in q.options]), min_size=1, max_size=3, unique=True))
+        codes = draw(
+            st.lists(
+                st.sampled_from([o.code for o in q.options]), min_size=1, max_size=3, unique=True
+            )
+        )
         return {"question": q.id, draw(st.sampled_from(["in", "not_in"])): codes}
     if kind == "multi":
         q = draw(st.sampled_from(BY_TYPE["multi"]))
         codes = [o.code for o in q.options]
         test = draw(st.sampled_from(["has", "has_any", "has_all"]))
-        value = draw(st.sampled_from(codes)) if test == "has" else draw(
-            st.lists(st.sampled_from(codes), min_size=1, max_size=3, unique=True))
+        value = (
+            draw(st.sampled_from(codes))
+            if test == "has"
+            else draw(st.lists(st.sampled_from(codes), min_size=1, max_size=3, unique=True))
+        )
         return {"question": q.id, test: value}
     if kind == "numeric":
         q = draw(st.sampled_from(BY_TYPE["numeric"]))
@@ -89,6 +99,7 @@ conditions = st.recursive(
 
 # -- indicators ------------------------------------------------------------------
 
+
 @st.composite
 def categorical(draw, kind: str, questions: list):
     q = draw(st.sampled_from(questions))
@@ -98,7 +109,9 @@ def categorical(draw, kind: str, questions: list):
         ind["sort"] = sort
     if draw(st.booleans()):
         codes = q.category_codes()
-        ind["options"] = draw(st.lists(st.sampled_from(codes), min_size=1, max_size=len(codes), unique=True))
+        ind["options"] = draw(
+            st.lists(st.sampled_from(codes), min_size=1, max_size=len(codes), unique=True)
+        )
     if kind in ("distribution", "likert") and draw(st.booleans()):
         ind["no_answer"] = draw(st.sampled_from(["keep", "exclude"]))
     if kind == "ranking" and draw(st.booleans()):
@@ -125,14 +138,20 @@ def scalar_indicator(draw):
             ind["condition"] = draw(conditions)
     else:
         num, den = draw(st.permutations(BY_TYPE["numeric"]))[:2]
-        ind = {"kind": "ratio", "numerator": num.id, "denominator": den.id,
-               "below": draw(st.sampled_from([0, 0.5, 1, 10]))}
+        ind = {
+            "kind": "ratio",
+            "numerator": num.id,
+            "denominator": den.id,
+            "below": draw(st.sampled_from([0, 0.5, 1, 10])),
+        }
     return with_filter(draw, ind)
 
 
 @st.composite
 def chart(draw):
-    chart_type = draw(st.sampled_from(["bar", "column", "stacked100", "pie", "doughnut", "ranking", "map"]))
+    chart_type = draw(
+        st.sampled_from(["bar", "column", "stacked100", "pie", "doughnut", "ranking", "map"])
+    )
     if chart_type == "stacked100":
         ind, _ = draw(categorical("likert", BY_TYPE["likert"]))
     elif chart_type in ("pie", "doughnut"):
@@ -144,14 +163,25 @@ def chart(draw):
         if kind == "scalar":
             ind = draw(scalar_indicator())
         else:
-            pool = {"distribution": BY_TYPE["single"] + BY_TYPE["numeric"], "multi": BY_TYPE["multi"],
-                    "likert": BY_TYPE["likert"], "ranking": BY_TYPE["ranking"]}[kind]
+            pool = {
+                "distribution": BY_TYPE["single"] + BY_TYPE["numeric"],
+                "multi": BY_TYPE["multi"],
+                "likert": BY_TYPE["likert"],
+                "ranking": BY_TYPE["ranking"],
+            }[kind]
             ind, _ = draw(categorical(kind, pool))
     out = {"type": chart_type, "indicator": with_filter(draw, ind)}
-    for key, strategy in (("title", texts(min_size=1, max_size=40)), ("labels", st.booleans()),
-                          ("legend", st.sampled_from(["auto", "none", "bottom", "right", "top"])),
-                          ("digits", st.integers(0, 2)), ("weight", st.sampled_from([0.5, 1, 2])),
-                          ("colors", st.lists(st.sampled_from(["1D3557", "E63946", "2A9D8F"]), min_size=1, max_size=3))):
+    for key, strategy in (
+        ("title", texts(min_size=1, max_size=40)),
+        ("labels", st.booleans()),
+        ("legend", st.sampled_from(["auto", "none", "bottom", "right", "top"])),
+        ("digits", st.integers(0, 2)),
+        ("weight", st.sampled_from([0.5, 1, 2])),
+        (
+            "colors",
+            st.lists(st.sampled_from(["1D3557", "E63946", "2A9D8F"]), min_size=1, max_size=3),
+        ),
+    ):
         if draw(st.integers(0, 3)) == 1:
             out[key] = draw(strategy)
     return out
@@ -161,17 +191,29 @@ def chart(draw):
 def callout(draw):
     if draw(st.booleans()):
         ind = draw(scalar_indicator())
-        out = {"indicator": ind, "text": draw(st.sampled_from(["des répondants", "{value} sur {base}", "**{count}** oui"]))}
+        out = {
+            "indicator": ind,
+            "text": draw(
+                st.sampled_from(["des répondants", "{value} sur {base}", "**{count}** oui"])
+            ),
+        }
         if draw(st.integers(0, 3)) == 1:
             out["expect"] = draw(st.sampled_from([0, 31, 45, 97, 100, -1, 12.5]))
     else:
         kind = draw(st.sampled_from(["distribution", "multi", "likert", "ranking"]))
-        pool = {"distribution": BY_TYPE["single"], "multi": BY_TYPE["multi"],
-                "likert": BY_TYPE["likert"], "ranking": BY_TYPE["ranking"]}[kind]
+        pool = {
+            "distribution": BY_TYPE["single"],
+            "multi": BY_TYPE["multi"],
+            "likert": BY_TYPE["likert"],
+            "ranking": BY_TYPE["ranking"],
+        }[kind]
         ind, q = draw(categorical(kind, pool))
         ind.pop("options", None)  # the callout's option must stay among the categories shown
-        out = {"indicator": with_filter(draw, ind), "option": draw(st.sampled_from(q.category_codes())),
-               "text": "des répondants"}
+        out = {
+            "indicator": with_filter(draw, ind),
+            "option": draw(st.sampled_from(q.category_codes())),
+            "text": "des répondants",
+        }
     return out
 
 
@@ -196,7 +238,10 @@ def slide(draw, number: int):
     if callouts:
         out["callouts"] = callouts
     if draw(st.integers(0, 3)) == 1:
-        out["text"] = [draw(texts(min_size=1, max_size=80)), {"heading": "Points", "bullets": ["a", "b"]}]
+        out["text"] = [
+            draw(texts(min_size=1, max_size=80)),
+            {"heading": "Points", "bullets": ["a", "b"]},
+        ]
     if draw(st.integers(0, 3)) == 1:
         out["remark"] = draw(texts(min_size=1, max_size=200))
     if draw(st.integers(0, 4)) == 1:
@@ -241,23 +286,30 @@ def mutated(draw):
         # non-numeric `min`/`max` in a condition crashes in pandas.
         # Not generated here so the fuzzer keeps looking for others.
         # deepest first: Hypothesis favours the first choices, make them the interesting ones
-        places = sorted(((p, k) for p, k in _paths(doc) if k not in ("min", "max")), key=lambda pk: -len(pk[0]))
+        places = sorted(
+            ((p, k) for p, k in _paths(doc) if k not in ("min", "max")), key=lambda pk: -len(pk[0])
+        )
         if not places:  # everything already mutated away
             break
         parent_path, key = draw(st.sampled_from(places))
         parent = _at(doc, parent_path)
         op = draw(st.sampled_from(["rename", "delete", "retype"]))
         if op == "retype" or isinstance(parent, list):
-            parent[key] = copy.deepcopy(draw(st.sampled_from(WRONG)))  # later mutations must not edit WRONG
+            parent[key] = copy.deepcopy(
+                draw(st.sampled_from(WRONG))
+            )  # later mutations must not edit WRONG
         elif op == "delete":
             del parent[key]
         else:
-            new = draw(st.sampled_from([str(key) + "s", str(key).upper(), str(key)[:-1] or "k", "colour"]))
+            new = draw(
+                st.sampled_from([str(key) + "s", str(key).upper(), str(key)[:-1] or "k", "colour"])
+            )
             parent[new] = parent.pop(key)
     return doc
 
 
 # -- the properties ------------------------------------------------------------------
+
 
 def _build(doc: object) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -289,8 +341,23 @@ def test_mutated_specs_build_or_say_why(doc):
 
 
 def test_condition_bound_of_the_wrong_type(tmp_path):
-    doc = {"deck": deck_header(), "slides": [{"layout": "chart", "title": "T", "chart": {"type": "bar", "indicator": {
-        "kind": "multi", "question": "objectifs", "filter": {"question": "population", "min": "abc"}}}}]}
+    doc = {
+        "deck": deck_header(),
+        "slides": [
+            {
+                "layout": "chart",
+                "title": "T",
+                "chart": {
+                    "type": "bar",
+                    "indicator": {
+                        "kind": "multi",
+                        "question": "objectifs",
+                        "filter": {"question": "population", "min": "abc"},
+                    },
+                },
+            }
+        ],
+    }
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(DeckgenError, match="`min` takes a number, got `abc`"):

@@ -44,19 +44,28 @@ def test_one_png_and_one_svg_per_chart_named_after_the_slide(drawn):
     names = [i.name for i in images]
     assert len(set(names)) == len(names)
     assert SOCIAL in names
-    assert "03-les-repondants-1" in names and "03-les-repondants-2" in names  # two charts on slide 3
+    assert (
+        "03-les-repondants-1" in names and "03-les-repondants-2" in names
+    )  # two charts on slide 3
     assert "04-les-repondants" in names  # the map, alone on its slide
     for image in images:
         assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*", image.name), image.name
         assert image.name.startswith(f"{image.slide:02d}-")
         assert image.png == folder / f"{image.name}.png" and image.png.is_file()
         assert image.svg == folder / f"{image.name}.svg" and image.svg.is_file()
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.{ext}" for n in names for ext in ("png", "svg"))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{n}.{ext}" for n in names for ext in ("png", "svg")
+    )
 
 
 def test_slugs_strip_accents_and_punctuation():
-    assert slugify("Les réseaux sociaux pour la participation") == "les-reseaux-sociaux-pour-la-participation"
-    assert slugify("Identification des utilisateurs·rices") == "identification-des-utilisateurs-rices"
+    assert (
+        slugify("Les réseaux sociaux pour la participation")
+        == "les-reseaux-sociaux-pour-la-participation"
+    )
+    assert (
+        slugify("Identification des utilisateurs·rices") == "identification-des-utilisateurs-rices"
+    )
     assert slugify("À quoi servent ces outils ?") == "a-quoi-servent-ces-outils"
     assert slugify("L'avenir de la visio-conférence") == "l-avenir-de-la-visio-conference"
     assert slugify("!!!") == "graphique"
@@ -76,8 +85,17 @@ def test_svg_keeps_french_labels_as_text(drawn):
     social = next(i for i in images if i.name == SOCIAL)
     texts = _svg_texts(social.svg)
     expected = [format_percent(v) for v in social.result.series[0].values]
-    assert expected == [f"100{NNBSP}%", f"75{NNBSP}%", f"63{NNBSP}%", f"42{NNBSP}%", f"13{NNBSP}%", f"8{NNBSP}%"]
-    for label in expected + list(social.result.categories) + ["Parmi les utilisatrices des réseaux sociaux"]:
+    assert expected == [
+        f"100{NNBSP}%",
+        f"75{NNBSP}%",
+        f"63{NNBSP}%",
+        f"42{NNBSP}%",
+        f"13{NNBSP}%",
+        f"8{NNBSP}%",
+    ]
+    for label in (
+        expected + list(social.result.categories) + ["Parmi les utilisatrices des réseaux sociaux"]
+    ):
         assert label in texts, label
     assert any(t.startswith(f"Base{NNBSP}: 24 collectivités") for t in texts)
     # every value label of every chart is in its SVG, as text
@@ -118,7 +136,10 @@ def test_drawn_values_are_the_native_charts_values(drawn):
         assert len(image.drawn) == len(plot.series) == len(image.result.series)
         for series, result_series in zip(plot.series, image.result.series):
             native = list(series.values)
-            assert image.drawn[result_series.name] == pytest.approx(native, abs=1e-9), (image.name, series.name)
+            assert image.drawn[result_series.name] == pytest.approx(native, abs=1e-9), (
+                image.name,
+                series.name,
+            )
         compared += 1
     assert compared >= 24
 
@@ -142,8 +163,13 @@ def test_svg_output_is_deterministic(drawn, tmp_path):
     social = next(i for i in images if i.name == SOCIAL)
     theme = load_theme(ROOT / "config" / "theme.yaml")
     deck = dataclasses.replace(report.plan, slides=[report.plan.slides[social.slide - 1]])
-    (again,) = draw_images(deck, theme, tmp_path, source="Baromètre de la démocratie locale numérique 2021, "
-                           "enquête du 4 mars au 23 avril 2021")
+    (again,) = draw_images(
+        deck,
+        theme,
+        tmp_path,
+        source="Baromètre de la démocratie locale numérique 2021, "
+        "enquête du 4 mars au 23 avril 2021",
+    )
     assert again.name == SOCIAL
     assert again.svg.read_bytes() == social.svg.read_bytes()
     assert b"<dc:date>" not in social.svg.read_bytes()
@@ -177,9 +203,20 @@ def test_svg_stays_valid_xml_whatever_the_labels_hold(data_copy, tmp_path):
 
     # U+FFFE and a control character are legal in a YAML escape, illegal in XML
     replace_in(data_copy, 'label: "Facebook"', 'label: "Face\\uFFFEbook\\x01"')
-    spec = write_spec(tmp_path / "spec.yaml", [{"layout": "chart", "title": "Essai", "chart": {
-        "type": "bar", "indicator": {"kind": "multi", "question": "reseaux_sociaux_plateformes"}}}],
-        data=str(data_copy))
+    spec = write_spec(
+        tmp_path / "spec.yaml",
+        [
+            {
+                "layout": "chart",
+                "title": "Essai",
+                "chart": {
+                    "type": "bar",
+                    "indicator": {"kind": "multi", "question": "reseaux_sociaux_plateformes"},
+                },
+            }
+        ],
+        data=str(data_copy),
+    )
     (image,) = write_images(spec, tmp_path / "images", formats=("svg",))
     texts = _svg_texts(image.svg)  # parses: the SVG is well-formed XML
     assert "Face\ufffdbook\ufffd" in texts

@@ -39,11 +39,18 @@ def test_changing_one_answer_moves_the_figures_by_one_respondent(data_copy, surv
 
 
 def test_empty_base_is_na_not_an_error(survey):
-    nobody = {"all": [{"question": "type_collectivite", "in": ["region"]},
-                      {"question": "type_collectivite", "in": ["commune"]}]}
+    nobody = {
+        "all": [
+            {"question": "type_collectivite", "in": ["region"]},
+            {"question": "type_collectivite", "in": ["commune"]},
+        ]
+    }
     result = compute(survey, Indicator(kind="multi", question="sources_information", filter=nobody))
     assert result.na and result.base == 0
-    share = compute(survey, Indicator(kind="share", condition={"question": "logiciel", "in": ["libre"]}, filter=nobody))
+    share = compute(
+        survey,
+        Indicator(kind="share", condition={"question": "logiciel", "in": ["libre"]}, filter=nobody),
+    )
     assert share.value is None and share.na
 
 
@@ -60,7 +67,9 @@ def test_sort_orders(survey):
     codebook = compute(survey, Indicator(**base))
     desc = compute(survey, Indicator(**base, sort="desc"))
     asc = compute(survey, Indicator(**base, sort="asc"))
-    fixed = compute(survey, Indicator(**base, sort="fixed", options=["consultants_experts", "presse"]))
+    fixed = compute(
+        survey, Indicator(**base, sort="fixed", options=["consultants_experts", "presse"])
+    )
     assert codebook.codes[0] == "presse"
     assert list(desc.series[0].values) == sorted(desc.series[0].values, reverse=True)
     assert list(asc.series[0].values) == sorted(asc.series[0].values)
@@ -69,7 +78,9 @@ def test_sort_orders(survey):
 
 def test_no_answer_kept_or_excluded(survey):
     keep = compute(survey, Indicator(kind="distribution", question="budget_participation"))
-    drop = compute(survey, Indicator(kind="distribution", question="budget_participation", no_answer="exclude"))
+    drop = compute(
+        survey, Indicator(kind="distribution", question="budget_participation", no_answer="exclude")
+    )
     assert "pas_de_reponse" in keep.codes and keep.base == 31
     assert "pas_de_reponse" not in drop.codes and drop.base == 29
     assert sum(drop.series[0].counts) == 29
@@ -86,13 +97,28 @@ def test_likert_rows_add_up_to_100_percent(survey):
 def test_budget_per_inhabitant_is_computed_not_banded(survey):
     frame = survey.frame
     known = frame["budget_participation"].notna()
-    expected = ((frame["budget_participation"] / frame["population"] < 1) & known).sum() / known.sum()
-    result = compute(survey, Indicator(kind="ratio", numerator="budget_participation", denominator="population", below=1))
+    expected = (
+        (frame["budget_participation"] / frame["population"] < 1) & known
+    ).sum() / known.sum()
+    result = compute(
+        survey,
+        Indicator(
+            kind="ratio", numerator="budget_participation", denominator="population", below=1
+        ),
+    )
     assert result.value == pytest.approx(expected)
 
 
 def test_registry_lists_every_kind():
-    assert set(REGISTRY) == {"count", "share", "ratio", "distribution", "multi", "likert", "ranking"}
+    assert set(REGISTRY) == {
+        "count",
+        "share",
+        "ratio",
+        "distribution",
+        "multi",
+        "likert",
+        "ranking",
+    }
 
 
 def test_wrong_question_type_for_kind(survey):

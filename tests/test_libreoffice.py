@@ -32,7 +32,11 @@ def _expected(path) -> list[tuple[str, list[str]]]:
     out = []
     for slide in Presentation(str(path)).slides:
         title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
-        values = [s.text_frame.text for s in slide.shapes if s.has_text_frame and CALLOUT_VALUE.fullmatch(s.name)]
+        values = [
+            s.text_frame.text
+            for s in slide.shapes
+            if s.has_text_frame and CALLOUT_VALUE.fullmatch(s.name)
+        ]
         out.append((title, values))
     return out
 
@@ -46,7 +50,11 @@ def test_real_deck_has_one_page_per_slide(real_deck, pdfs):
 def test_real_deck_titles_and_callouts_are_on_their_page(real_deck, pdfs):
     expected = _expected(real_deck.path)
     # the test reads every big number of the deck, not a subset
-    assert sum(len(v) for _, v in expected) == sum(len(s.callouts) for s in real_deck.plan.slides) >= 24
+    assert (
+        sum(len(v) for _, v in expected)
+        == sum(len(s.callouts) for s in real_deck.plan.slides)
+        >= 24
+    )
     missing = []
     for number, (title, values) in enumerate(expected, 1):
         page = squash(pdf_page_text(pdfs["real"], number))
@@ -82,8 +90,12 @@ def test_small_deck_opens_with_one_page_per_slide(small_decks, pdfs, name):
 def test_native_chart_is_drawn_with_its_largest_label(small_decks, pdfs, name):
     """LibreOffice draws the chart itself (not a picture): the data label of the
     largest value, formatted by the chart's number format, is in the page text."""
-    chart = next(s.chart for s in Presentation(str(small_decks[name])).slides[0].shapes if s.has_chart)
-    values = [v for plot in chart.plots for series in plot.series for v in series.values if v is not None]
+    chart = next(
+        s.chart for s in Presentation(str(small_decks[name])).slides[0].shapes if s.has_chart
+    )
+    values = [
+        v for plot in chart.plots for series in plot.series for v in series.values if v is not None
+    ]
     top = max(values)
     assert 0 < top <= 1
     label = f"{round(top * 100)}%"

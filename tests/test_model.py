@@ -45,16 +45,35 @@ def problems(data) -> list[tuple]:
 
 
 def test_defaults_conversions_and_nested_models():
-    item = Item.validate({"kind": "a", "size": 3, "count": 2.0, "parts": ["x", {"heading": "h", "bullets": ["y"]}]})
-    assert (item.kind, item.size, item.count, item.on, item.extra, item.note) == ("a", 3.0, 2, True, None, None)
+    item = Item.validate(
+        {"kind": "a", "size": 3, "count": 2.0, "parts": ["x", {"heading": "h", "bullets": ["y"]}]}
+    )
+    assert (item.kind, item.size, item.count, item.on, item.extra, item.note) == (
+        "a",
+        3.0,
+        2,
+        True,
+        None,
+        None,
+    )
     assert isinstance(item.size, float) and isinstance(item.count, int)
-    assert item.parts[0] == "x" and isinstance(item.parts[1], Block) and item.parts[1].bullets == ["y"]
-    assert Item.validate({"kind": "a"}).parts == [] and Item.validate({"kind": "a"}).parts is not Item.validate({"kind": "a"}).parts
+    assert (
+        item.parts[0] == "x" and isinstance(item.parts[1], Block) and item.parts[1].bullets == ["y"]
+    )
+    assert (
+        Item.validate({"kind": "a"}).parts == []
+        and Item.validate({"kind": "a"}).parts is not Item.validate({"kind": "a"}).parts
+    )
 
 
 def test_every_problem_at_once_with_its_key_path():
-    assert problems({"kind": "c", "size": 0, "count": -1, "on": "oui", "parts": [3], "colour": 1, "note": 2}) == [
-        (("colour",), "unknown key `colour`; valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`"),
+    assert problems(
+        {"kind": "c", "size": 0, "count": -1, "on": "oui", "parts": [3], "colour": 1, "note": 2}
+    ) == [
+        (
+            ("colour",),
+            "unknown key `colour`; valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`",
+        ),
         (("kind",), "`c` is not a valid kind; valid: `a`, `b`"),
         (("size",), "must be more than 0, got 0"),
         (("count",), "must be at least 0, got -1"),
@@ -66,7 +85,10 @@ def test_every_problem_at_once_with_its_key_path():
 
 def test_nearest_key_and_missing_key():
     assert problems({"knd": "a"}) == [
-        (("knd",), "unknown key `knd` (did you mean `kind`?); valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`"),
+        (
+            ("knd",),
+            "unknown key `knd` (did you mean `kind`?); valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`",
+        ),
         (("kind",), "missing required key `kind`"),
     ]
 
@@ -75,15 +97,31 @@ def test_conversions_a_yaml_writer_expects_and_no_others():
     item = Item.validate({"kind": "a", "size": "2.5", "count": "3", "on": "no", "note": 0})
     assert (item.size, item.count, item.on, item.note) == (2.5, 3, False, False)
     assert Item.validate({"kind": "a", "on": 1, "note": "0"}).on is True
-    assert Item.validate({"kind": "a", "note": "0"}).note == "0"  # text fits as it is: no conversion
-    assert problems({"kind": "a", "count": True}) == [(("count",), "expected a whole number, got true/false `True`")]
-    assert problems({"kind": "a", "count": 1.5}) == [(("count",), "expected a whole number, got a number `1.5`")]
-    assert problems({"kind": "a", "size": "beaucoup"}) == [(("size",), "expected a number, got text `beaucoup`")]
-    assert problems({"kind": "a", "size": "nan"}) == [(("size",), "expected a number, got text `nan`")]
-    assert problems({"kind": "a", "size": 10 ** 400}) == [(("size",), f"expected a number, got a number `{10 ** 400}`")]
-    assert problems({"kind": "a", "on": 2}) == [(("on",), "expected true or false, got a number `2`")]
+    assert (
+        Item.validate({"kind": "a", "note": "0"}).note == "0"
+    )  # text fits as it is: no conversion
+    assert problems({"kind": "a", "count": True}) == [
+        (("count",), "expected a whole number, got true/false `True`")
+    ]
+    assert problems({"kind": "a", "count": 1.5}) == [
+        (("count",), "expected a whole number, got a number `1.5`")
+    ]
+    assert problems({"kind": "a", "size": "beaucoup"}) == [
+        (("size",), "expected a number, got text `beaucoup`")
+    ]
+    assert problems({"kind": "a", "size": "nan"}) == [
+        (("size",), "expected a number, got text `nan`")
+    ]
+    assert problems({"kind": "a", "size": 10**400}) == [
+        (("size",), f"expected a number, got a number `{10**400}`")
+    ]
+    assert problems({"kind": "a", "on": 2}) == [
+        (("on",), "expected true or false, got a number `2`")
+    ]
     assert problems({"kind": "a", "size": 11}) == [(("size",), "must be at most 10, got 11")]
-    assert problems({"kind": "a", "parts": [3]}) == [(("parts", 0), "expected text or a mapping, got a number `3`")]
+    assert problems({"kind": "a", "parts": [3]}) == [
+        (("parts", 0), "expected text or a mapping, got a number `3`")
+    ]
     assert problems([1]) == [((), "expected a mapping, got a list `[1]`")]
 
 
@@ -100,19 +138,26 @@ def test_a_check_on_the_raw_value_runs_once():
     calls = []
 
     class Coloured(Model):
-        colour: str | None = field(None, check=lambda v: calls.append(v) or str(v).upper(), before=True)
+        colour: str | None = field(
+            None, check=lambda v: calls.append(v) or str(v).upper(), before=True
+        )
 
     assert Coloured.validate({"colour": "abc"}).colour == "ABC" and calls == ["abc"]
 
 
 def test_cross_key_check_runs_once_the_keys_are_valid():
     assert problems({"kind": "b"}) == [((), "a `b` needs a count")]
-    assert problems({"kind": "b", "size": -1}) == [(("size",), "must be more than 0, got -1")]  # not both
+    assert problems({"kind": "b", "size": -1}) == [
+        (("size",), "must be more than 0, got -1")
+    ]  # not both
 
 
 def test_keyword_construction_validates():
     assert Indicator(kind="multi", question="q").question == "q"
-    with pytest.raises(ModelError, match="kind: `mutli` is not a valid indicator kind \\(did you mean `multi`\\?\\)"):
+    with pytest.raises(
+        ModelError,
+        match="kind: `mutli` is not a valid indicator kind \\(did you mean `multi`\\?\\)",
+    ):
         Indicator(kind="mutli", question="q")
 
 
@@ -132,14 +177,22 @@ def test_json_schema():
     assert props["count"] == {"type": "integer", "minimum": 0, "default": 0}
     assert props["parts"]["items"] == {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/Block"}]}
     assert props["note"] == {"anyOf": [{"type": "string"}, {"type": "boolean"}, {"type": "null"}]}
-    assert schema["$defs"]["Block"]["properties"]["bullets"] == {"type": "array", "items": {"type": "string"}, "default": []}
+    assert schema["$defs"]["Block"]["properties"]["bullets"] == {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": [],
+    }
 
 
 def test_spec_schema_lists_every_chart_type_and_requires_deck_and_slides():
     schema = json_schema(Spec)
     assert schema["required"] == ["deck", "slides"]
-    assert schema["properties"]["slides"] == {"type": "array", "items": {"$ref": "#/$defs/Slide"}, "minItems": 1,
-                                              "description": "The slides, in order."}
+    assert schema["properties"]["slides"] == {
+        "type": "array",
+        "items": {"$ref": "#/$defs/Slide"},
+        "minItems": 1,
+        "description": "The slides, in order.",
+    }
     assert schema["$defs"]["Chart"]["properties"]["type"]["enum"] == list(CHART_TYPES)
     assert set(schema["$defs"]) == {"Callout", "Chart", "Deck", "Indicator", "Slide", "TextBlock"}
 
@@ -151,5 +204,10 @@ def test_an_indicator_with_a_date_in_a_condition_has_a_result_key():
 
     from deckgen.build import indicator_key
 
-    ind = Indicator(kind="share", condition={"question": "vague", "in": [datetime.date(2021, 7, 1)]})
-    assert json.loads(indicator_key(ind))["condition"] == {"question": "vague", "in": ["2021-07-01"]}
+    ind = Indicator(
+        kind="share", condition={"question": "vague", "in": [datetime.date(2021, 7, 1)]}
+    )
+    assert json.loads(indicator_key(ind))["condition"] == {
+        "question": "vague",
+        "in": ["2021-07-01"],
+    }

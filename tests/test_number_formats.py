@@ -72,7 +72,9 @@ def test_french_format_keeps_the_narrow_space_escaped():
     assert percent_number_format("en") == "0%"
 
 
-@pytest.mark.parametrize("code", [f'0"{NNBSP}"%', '0" "%', "[Red]0%", "0%;[Red]-0%", '@', "0\\", "General"])
+@pytest.mark.parametrize(
+    "code", [f'0"{NNBSP}"%', '0" "%', "[Red]0%", "0%;[Red]-0%", "@", "0\\", "General"]
+)
 def test_forms_one_client_reads_differently_are_refused(code):
     assert not is_portable_number_format(code)
 
@@ -108,8 +110,10 @@ def test_every_format_in_the_real_deck_is_portable(real_deck):
     charts = [n for n in found if n.startswith("ppt/charts/")]
     books = [n for n in found if n.startswith("ppt/embeddings/")]
     assert len(charts) >= 20 and len(books) == len(charts)
-    wrong = {name: sorted(c for c in codes if not is_portable_number_format(c))
-             for name, codes in found.items()}
+    wrong = {
+        name: sorted(c for c in codes if not is_portable_number_format(c))
+        for name, codes in found.items()
+    }
     assert not any(wrong.values()), {k: v for k, v in wrong.items() if v}
     # the labels and the embedded cells carry the French percent, not a bare "0%"
     assert all(f"0\\{NNBSP}%" in found[name] for name in charts + books)
@@ -135,11 +139,25 @@ def test_embedded_workbooks_hold_labels_as_text(data_copy, tmp_path):
 
     for label, hostile in HOSTILE.items():
         replace_in(data_copy, f'label: "{label}"', f"label: {_yaml_str(hostile)}")
-    replace_in(data_copy, 'text: "Quels dispositifs numériques mis en place ?"',
-               'text: "=HYPERLINK(\\"http://evil.example/\\",\\"q\\")"')
-    spec = write_spec(tmp_path / "spec.yaml", [{"layout": "chart", "title": "Essai", "chart": {
-        "type": "bar", "indicator": {"kind": "multi", "question": "dispositifs_numeriques"}}}],
-        data=str(data_copy))
+    replace_in(
+        data_copy,
+        'text: "Quels dispositifs numériques mis en place ?"',
+        'text: "=HYPERLINK(\\"http://evil.example/\\",\\"q\\")"',
+    )
+    spec = write_spec(
+        tmp_path / "spec.yaml",
+        [
+            {
+                "layout": "chart",
+                "title": "Essai",
+                "chart": {
+                    "type": "bar",
+                    "indicator": {"kind": "multi", "question": "dispositifs_numeriques"},
+                },
+            }
+        ],
+        data=str(data_copy),
+    )
     deck = build(spec, tmp_path / "deck.pptx").path
     with zipfile.ZipFile(deck) as z:
         (book,) = [n for n in z.namelist() if n.startswith("ppt/embeddings/")]
@@ -157,4 +175,3 @@ def test_embedded_workbooks_hold_labels_as_text(data_copy, tmp_path):
 
 def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-

@@ -67,7 +67,10 @@ def test_contact_sheet_is_the_grid_of_all_slides(previewed):
     thumb_h = round(THUMB * 9 / 16)
     rows = -(-n // COLS)
     with Image.open(report.contact_sheet) as sheet:
-        assert sheet.size == (COLS * THUMB + (COLS + 1) * GAP, rows * (thumb_h + CAPTION_H) + (rows + 1) * GAP)
+        assert sheet.size == (
+            COLS * THUMB + (COLS + 1) * GAP,
+            rows * (thumb_h + CAPTION_H) + (rows + 1) * GAP,
+        )
         rgb = sheet.convert("RGB")
     assert ImageStat.Stat(rgb.convert("L")).var[0] > 500, "the contact sheet looks blank"
     # each cell shows its own slide, in order: compare cells with the slide images
@@ -78,8 +81,11 @@ def test_contact_sheet_is_the_grid_of_all_slides(previewed):
             expected = slide.convert("RGB").resize(cell.size, Image.LANCZOS)
         own = ImageStat.Stat(ImageChops.difference(cell, expected).convert("L")).mean[0]
         with Image.open(report.slides[(index + 1) % n]) as other:
-            wrong = ImageStat.Stat(ImageChops.difference(
-                cell, other.convert("RGB").resize(cell.size, Image.LANCZOS)).convert("L")).mean[0]
+            wrong = ImageStat.Stat(
+                ImageChops.difference(
+                    cell, other.convert("RGB").resize(cell.size, Image.LANCZOS)
+                ).convert("L")
+            ).mean[0]
         assert own < 6 and own < wrong / 3, (index, own, wrong)
 
 
@@ -98,10 +104,14 @@ def test_missing_libreoffice_says_what_to_install(monkeypatch, tmp_path):
 
 def test_missing_pdftoppm_alone_is_named(monkeypatch):
     real = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "pdftoppm" else real(name))
+    monkeypatch.setattr(
+        shutil, "which", lambda name, *a, **k: None if name == "pdftoppm" else real(name)
+    )
     if real("soffice") is None and real("libreoffice") is None:
         pytest.skip("needs soffice to be present")
-    with pytest.raises(DeckgenError, match=r"pdftoppm \(poppler\) not found; install libreoffice-impress"):
+    with pytest.raises(
+        DeckgenError, match=r"pdftoppm \(poppler\) not found; install libreoffice-impress"
+    ):
         preview_module.find_tools()
 
 

@@ -23,7 +23,14 @@ def option(question, code, **kw):
 PUBLISHED = [
     # (what, indicator, published percent, base)
     ("service dédié", share("service_participation", ["oui"]), 97, 31),
-    ("< 1 € par habitant", Indicator(kind="ratio", numerator="budget_participation", denominator="population", below=1), 62, 29),
+    (
+        "< 1 € par habitant",
+        Indicator(
+            kind="ratio", numerator="budget_participation", denominator="population", below=1
+        ),
+        62,
+        29,
+    ),
     ("réseaux sociaux", share("reseaux_sociaux", ["oui"]), 77, 31),
     ("Facebook", option("reseaux_sociaux_plateformes", "facebook"), 100, 24),
     ("YouTube", option("reseaux_sociaux_plateformes", "youtube"), 75, 24),
@@ -35,8 +42,18 @@ PUBLISHED = [
     ("logiciel libre", share("logiciel", ["libre"]), 45, 31),
     ("presse", option("sources_information", "presse"), 84, 31),
     ("réseaux entre collectivités", option("sources_information", "reseaux_collectivites"), 81, 31),
-    ("publications spécialisées", option("sources_information", "publications_specialisees"), 94, 31),
-    ("formations professionnelles", option("sources_information", "formations_professionnelles"), 52, 31),
+    (
+        "publications spécialisées",
+        option("sources_information", "publications_specialisees"),
+        94,
+        31,
+    ),
+    (
+        "formations professionnelles",
+        option("sources_information", "formations_professionnelles"),
+        52,
+        31,
+    ),
     ("consultants et experts", option("sources_information", "consultants_experts"), 45, 31),
     ("changement de majorité", share("changement_majorite", ["oui"]), 30, 27),
     ("poste existait déjà", share("poste_elu_participation", ["existait_deja"]), 63, 27),
@@ -45,11 +62,18 @@ PUBLISHED = [
     ("consultations + présentiel", share("consultation_presentiel", ["oui"]), 44, 9),
     (
         "délibérations ou réunions publiques en visio",
-        share("visio_dispositifs", ["deliberations", "reunions_publiques"], key="has_any", base="all"),
+        share(
+            "visio_dispositifs", ["deliberations", "reunions_publiques"], key="has_any", base="all"
+        ),
         94,
         31,
     ),
-    ("ateliers de concertation en visio", share("visio_dispositifs", "ateliers_concertation", key="has", base="all"), 65, 31),
+    (
+        "ateliers de concertation en visio",
+        share("visio_dispositifs", "ateliers_concertation", key="has", base="all"),
+        65,
+        31,
+    ),
     ("visio: retour au présentiel", share("visio_avenir", ["retour_presentiel"]), 21, 29),
     ("visio: hybride", share("visio_avenir", ["hybride"]), 79, 29),
     ("visio: uniquement numérique", share("visio_avenir", ["numerique_uniquement"]), 0, 29),
@@ -57,15 +81,26 @@ PUBLISHED = [
     # press coverage of the same results
     (
         "plateforme numérique de participation",
-        share("dispositifs_numeriques", ["plateforme_participation", "application_ideation", "questionnaire_en_ligne"], key="has_any"),
+        share(
+            "dispositifs_numeriques",
+            ["plateforme_participation", "application_ideation", "questionnaire_en_ligne"],
+            key="has_any",
+        ),
         87,
         31,
     ),
-    ("nouveaux outils numériques prévus", option("changements_prevus", "nouveaux_outils_numeriques"), 78, 27),
+    (
+        "nouveaux outils numériques prévus",
+        option("changements_prevus", "nouveaux_outils_numeriques"),
+        78,
+        27,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("what", "indicator", "percent", "base"), PUBLISHED, ids=[p[0] for p in PUBLISHED])
+@pytest.mark.parametrize(
+    ("what", "indicator", "percent", "base"), PUBLISHED, ids=[p[0] for p in PUBLISHED]
+)
 def test_published_percent(survey, what, indicator, percent, base):
     result = compute(survey, indicator)
     assert result.bases[0] == base
@@ -74,7 +109,10 @@ def test_published_percent(survey, what, indicator, percent, base):
 
 def test_respondent_counts(survey):
     assert compute(survey, Indicator(kind="count")).count == 31
-    concerned = compute(survey, Indicator(kind="count", condition={"question": "concernee_elections", "in": ["oui"]}))
+    concerned = compute(
+        survey,
+        Indicator(kind="count", condition={"question": "concernee_elections", "in": ["oui"]}),
+    )
     assert concerned.count == 27
 
 
@@ -83,7 +121,10 @@ def test_neighbourhood_councils_have_the_communes_as_base(survey):
     bases = dict(zip(result.codes, result.bases))
     assert bases["conseils_quartier"] == 22
     assert {b for code, b in bases.items() if code != "conseils_quartier"} == {31}
-    communes = compute(survey, Indicator(kind="count", condition={"question": "type_collectivite", "in": ["commune"]}))
+    communes = compute(
+        survey,
+        Indicator(kind="count", condition={"question": "type_collectivite", "in": ["commune"]}),
+    )
     assert communes.count == 22
 
 

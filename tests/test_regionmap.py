@@ -44,9 +44,14 @@ def _slide():
 @pytest.fixture()
 def drawn(theme: Theme):
     prs, slide = _slide()
-    group = add_region_map(slide.shapes, RECT, COUNTS, theme,
-                           legend_title="Collectivités répondantes",
-                           alt_text="Régions représentées, base 23 collectivités : Île-de-France 6, …")
+    group = add_region_map(
+        slide.shapes,
+        RECT,
+        COUNTS,
+        theme,
+        legend_title="Collectivités répondantes",
+        alt_text="Régions représentées, base 23 collectivités : Île-de-France 6, …",
+    )
     return prs, slide, group
 
 
@@ -72,7 +77,12 @@ def test_load_regions_projects_all_thirteen() -> None:
 
     def bounds(region):
         pts = [p for poly in region.polygons for ring in poly for p in ring]
-        return min(x for x, _ in pts), min(y for _, y in pts), max(x for x, _ in pts), max(y for _, y in pts)
+        return (
+            min(x for x, _ in pts),
+            min(y for _, y in pts),
+            max(x for x, _ in pts),
+            max(y for _, y in pts),
+        )
 
     # north is up: Hauts-de-France is above Occitanie; west is left: Bretagne left of Grand Est
     assert bounds(by_code["32"])[3] < bounds(by_code["76"])[1]
@@ -166,8 +176,9 @@ def test_group_transform_fits_its_children(drawn) -> None:
     assert int(ch_ext.get("cx")) > 0 and int(ch_ext.get("cy")) > 0
     assert (off.get("x"), off.get("y")) == (ch_off.get("x"), ch_off.get("y"))
     assert (ext.get("cx"), ext.get("cy")) == (ch_ext.get("cx"), ch_ext.get("cy"))
-    child_space = Rect(int(ch_off.get("x")), int(ch_off.get("y")),
-                       int(ch_ext.get("cx")), int(ch_ext.get("cy")))
+    child_space = Rect(
+        int(ch_off.get("x")), int(ch_off.get("y")), int(ch_ext.get("cx")), int(ch_ext.get("cy"))
+    )
     boxes = [_box(child) for child in group._element.iter_shape_elms()]
     assert all(child_space.contains(b) for b in boxes)
     # and it is the exact bounding box, not just a big one
@@ -270,8 +281,14 @@ def test_alt_text(drawn, theme: Theme) -> None:
     cnvpr = group._element.nvGrpSpPr.cNvPr
     assert cnvpr.get("descr").startswith("Régions représentées, base 23 collectivités")
     _, slide = _slide()
-    group = add_region_map(slide.shapes, RECT, {"84": 2, "11": 1}, theme, legend_title="Répondants",
-                           labels={"84": "Rhône-Alpes-Auvergne"})
+    group = add_region_map(
+        slide.shapes,
+        RECT,
+        {"84": 2, "11": 1},
+        theme,
+        legend_title="Répondants",
+        labels={"84": "Rhône-Alpes-Auvergne"},
+    )
     descr = group._element.nvGrpSpPr.cNvPr.get("descr")
     assert "Rhône-Alpes-Auvergne 2" in descr and "Île-de-France 1" in descr
     assert "Corse" in descr  # listed as not represented
@@ -299,8 +316,9 @@ def test_unknown_region_code_is_a_render_error(theme: Theme) -> None:
 def test_too_small_rect_is_a_render_error(theme: Theme) -> None:
     _, slide = _slide()
     with pytest.raises(RenderError, match="too (small|short)"):
-        add_region_map(slide.shapes, Rect(0, 0, inches(2), inches(1)), COUNTS, theme,
-                       legend_title="x")
+        add_region_map(
+            slide.shapes, Rect(0, 0, inches(2), inches(1)), COUNTS, theme, legend_title="x"
+        )
 
 
 def test_survives_save_and_reopen(drawn, tmp_path: Path) -> None:
@@ -321,32 +339,46 @@ def test_map_deck_passes_openxml_audit(drawn, tmp_path: Path) -> None:
     path = tmp_path / "map.pptx"
     prs.save(str(path))
     # text output with --quiet: silent and exit status 0 when clean; a report and 1 otherwise
-    proc = subprocess.run([str(exe), "--quiet", str(path)], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [str(exe), "--quiet", str(path)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "violation" not in proc.stdout
 
 
 # --------------------------------------------------------------------------- cached drawing
 
-_OTHER_THEME = Theme(colors={"map_line": "334455", "muted": "101010",
-                             "map_scale": ["ffeeaa", "cc8800"]},
-                     fonts={"body": "Georgia"}, sizes={"chart_legend": 10, "chart_label": 9})
+_OTHER_THEME = Theme(
+    colors={"map_line": "334455", "muted": "101010", "map_scale": ["ffeeaa", "cc8800"]},
+    fonts={"body": "Georgia"},
+    sizes={"chart_legend": 10, "chart_label": 9},
+)
 _CASES = [
     (RECT, COUNTS, {"legend_title": "Collectivités répondantes", "alt_text": "x"}),
     (RECT, {"84": 250, "11": 1}, {"legend_title": "Répondants & <co>", "show_counts": True}),
-    (Rect(0, 0, inches(4), inches(6)), COUNTS, {"legend_title": "", "show_counts": True,
-                                                "unit": ("collectivité", "collectivités")}),
-    (Rect(inches(1), inches(2), inches(11), inches(2.5)), dict.fromkeys(CODES, 3),
-     {"legend_title": "Un titre assez long pour passer sur deux lignes de légende"}),
+    (
+        Rect(0, 0, inches(4), inches(6)),
+        COUNTS,
+        {"legend_title": "", "show_counts": True, "unit": ("collectivité", "collectivités")},
+    ),
+    (
+        Rect(inches(1), inches(2), inches(11), inches(2.5)),
+        dict.fromkeys(CODES, 3),
+        {"legend_title": "Un titre assez long pour passer sur deux lignes de légende"},
+    ),
     (Rect(123_457, 987_653, 7_654_321, 4_444_441), {}, {"legend_title": "Personne"}),
     (RECT, COUNTS, {"legend_title": "Collectivités répondantes", "show_counts": True}),
-    (RECT, {"84": 5, "93": 1}, {"legend_title": "Collectivités répondantes", "show_counts": True,
-                                "theme": _OTHER_THEME}),
+    (
+        RECT,
+        {"84": 5, "93": 1},
+        {"legend_title": "Collectivités répondantes", "show_counts": True, "theme": _OTHER_THEME},
+    ),
 ]
 
 
-def _map_slides(theme: Theme, cases, *, cold: bool, holes: bool, nested: bool = False) -> list[bytes]:
+def _map_slides(
+    theme: Theme, cases, *, cold: bool, holes: bool, nested: bool = False
+) -> list[bytes]:
     """The slide XML of one map per slide; `cold`: with empty caches for each map;
     `nested`: the map in a group (which python-pptx resizes to hold it)."""
     prs = Presentation()
@@ -372,15 +404,20 @@ def _map_slides(theme: Theme, cases, *, cold: bool, holes: bool, nested: bool = 
     return out
 
 
-@pytest.mark.parametrize(("holes", "nested"), [(False, False), (True, False), (False, True)],
-                         ids=["plain", "id-holes", "in-a-group"])
-def test_cached_maps_write_the_xml_of_maps_drawn_from_scratch(theme: Theme, holes: bool, nested: bool) -> None:
+@pytest.mark.parametrize(
+    ("holes", "nested"),
+    [(False, False), (True, False), (False, True)],
+    ids=["plain", "id-holes", "in-a-group"],
+)
+def test_cached_maps_write_the_xml_of_maps_drawn_from_scratch(
+    theme: Theme, holes: bool, nested: bool
+) -> None:
     """Outlines and shapes cloned from a previous map: the very bytes of a map drawn
     by python-pptx alone (the first one, with empty caches), ids included."""
     cold = _map_slides(theme, _CASES, cold=True, holes=holes, nested=nested)
     clear_caches()
     warm = _map_slides(theme, _CASES[::-1] + _CASES, cold=False, holes=holes, nested=nested)
-    assert warm[len(_CASES):] == cold  # every shape cloned
+    assert warm[len(_CASES) :] == cold  # every shape cloned
     assert warm[: len(_CASES)] == cold[::-1]  # some built, some cloned
     if holes:
         assert b'<p:cNvPr id="2" name="Carte des r' in cold[0]

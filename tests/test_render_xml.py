@@ -19,17 +19,35 @@ from .conftest import ROOT
 TEMPLATE = ROOT / "layouts" / "deckgen-template.pptx"
 
 
-def _api_text(shapes, rect, paragraphs, *, font, size, color, bold=False, align="left", anchor="top", bullets=False):
+def _api_text(
+    shapes,
+    rect,
+    paragraphs,
+    *,
+    font,
+    size,
+    color,
+    bold=False,
+    align="left",
+    anchor="top",
+    bullets=False,
+):
     """The text box as python-pptx's API builds it (deckgen's former add_text)."""
     box = shapes.add_textbox(rect.left, rect.top, rect.width, rect.height)
     tf = box.text_frame
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[anchor]
+    tf.vertical_anchor = {
+        "top": MSO_ANCHOR.TOP,
+        "middle": MSO_ANCHOR.MIDDLE,
+        "bottom": MSO_ANCHOR.BOTTOM,
+    }[anchor]
     for i, item in enumerate(paragraphs):
         text, over = (item, {}) if isinstance(item, str) else item
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        p.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[over.get("align", align)]
+        p.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[
+            over.get("align", align)
+        ]
         if over.get("space_before"):
             p.space_before = Pt(over["space_before"])
         prefix = "• " if over.get("bullet", bullets) else ""
@@ -43,14 +61,28 @@ def _api_text(shapes, rect, paragraphs, *, font, size, color, bold=False, align=
     return box
 
 
-@pytest.mark.parametrize("paragraphs, options", [
-    (["Un texte **en gras** et normal"], {}),
-    (["97\u202f%", ("des collectivités **ont** un service", {"size": 9.5, "color": "FFFFFF", "bold": True})],
-     {"anchor": "middle", "align": "center"}),
-    (["a", ("b", {"bullet": True, "space_before": 6, "align": "right"}), "c\td\x07e", ""], {"anchor": "bottom"}),
-    (["Entreprises & « civic tech » <libres>"], {"bullets": True, "bold": True}),
-    ([], {}),
-])
+@pytest.mark.parametrize(
+    "paragraphs, options",
+    [
+        (["Un texte **en gras** et normal"], {}),
+        (
+            [
+                "97\u202f%",
+                (
+                    "des collectivités **ont** un service",
+                    {"size": 9.5, "color": "FFFFFF", "bold": True},
+                ),
+            ],
+            {"anchor": "middle", "align": "center"},
+        ),
+        (
+            ["a", ("b", {"bullet": True, "space_before": 6, "align": "right"}), "c\td\x07e", ""],
+            {"anchor": "bottom"},
+        ),
+        (["Entreprises & « civic tech » <libres>"], {"bullets": True, "bold": True}),
+        ([], {}),
+    ],
+)
 def test_add_text_writes_what_the_api_writes(paragraphs, options):
     prs = Presentation(TEMPLATE)
     slide = prs.slides.add_slide(prs.slide_layouts[0])
@@ -78,8 +110,12 @@ def _chart_xml(real_deck_plan, theme, warm: bool, monkeypatch) -> list[bytes]:
             for width in (9144000, 2743200):  # wide, and narrow (small column labels)
                 slide = prs.slides.add_slide(prs.slide_layouts[0])
                 o = plan.options
-                style = charts.ChartStyle(theme, "fr", labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits)
-                frame = charts.add_chart(slide.shapes, plan.type, Rect(0, 0, width, 3657600), plan.result, style)
+                style = charts.ChartStyle(
+                    theme, "fr", labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits
+                )
+                frame = charts.add_chart(
+                    slide.shapes, plan.type, Rect(0, 0, width, 3657600), plan.result, style
+                )
                 out.append(etree.tostring(frame.chart._chartSpace))
     return out
 

@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _make_spec_module():
-    spec = importlib.util.spec_from_file_location("bench_make_spec", ROOT / "bench" / "make_spec.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_make_spec", ROOT / "bench" / "make_spec.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -43,7 +45,10 @@ def _make_spec_module():
 def _run_python(code: str) -> dict:
     """Run `code` in a fresh interpreter (cwd: the project); it prints one JSON line."""
     proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert proc.returncode == 0, proc.stderr
@@ -52,7 +57,18 @@ def _run_python(code: str) -> dict:
 
 # -- (a) imports -------------------------------------------------------------------
 
-HEAVY = ("matplotlib", "pandas", "numpy", "pptx", "lxml", "openpyxl", "xlsxwriter", "pydantic", "yaml", "rich")
+HEAVY = (
+    "matplotlib",
+    "pandas",
+    "numpy",
+    "pptx",
+    "lxml",
+    "openpyxl",
+    "xlsxwriter",
+    "pydantic",
+    "yaml",
+    "rich",
+)
 
 
 def test_cli_import_loads_no_heavy_library():
@@ -79,7 +95,9 @@ def test_commands_that_write_no_deck_do_not_load_python_pptx(tmp_path: Path):
 
 
 def test_full_build_does_not_import_matplotlib(tmp_path: Path):
-    spec = _make_spec_module().write_spec(8, tmp_path / "small.yaml")  # every chart type, map included
+    spec = _make_spec_module().write_spec(
+        8, tmp_path / "small.yaml"
+    )  # every chart type, map included
     out = tmp_path / "small.pptx"
     result = _run_python(f"""
         import json, sys
@@ -148,16 +166,27 @@ def package_numbers(data: bytes) -> dict[str, list[int]]:
         overrides = {el.get("PartName").lstrip("/") for el in types.iter(f"{_CT}Override")}
         defaults = {el.get("Extension").lower() for el in types.iter(f"{_CT}Default")}
         assert sorted(overrides - present) == [], "content-type overrides without a part"
-        untyped = [n for n in names if n != "[Content_Types].xml" and n not in overrides
-                   and n.rsplit(".", 1)[-1].lower() not in defaults]
+        untyped = [
+            n
+            for n in names
+            if n != "[Content_Types].xml"
+            and n not in overrides
+            and n.rsplit(".", 1)[-1].lower() not in defaults
+        ]
         assert untyped == [], f"parts without a content type: {untyped[:10]}"
         for rels in (n for n in names if n.endswith(".rels")):
-            source_dir = posixpath.dirname(posixpath.dirname(rels))  # ppt/slides/_rels/x.rels -> ppt/slides
+            source_dir = posixpath.dirname(
+                posixpath.dirname(rels)
+            )  # ppt/slides/_rels/x.rels -> ppt/slides
             for rel in etree.fromstring(zf.read(rels)).iter(f"{_REL}Relationship"):
                 if rel.get("TargetMode") == "External":
                     continue
                 target = rel.get("Target")
-                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(source_dir, target))
+                path = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(source_dir, target))
+                )
                 assert path in present, f"{rels}: {rel.get('Id')} points to missing {path}"
     numbers: dict[str, list[int]] = {}
     for kind, pattern in _NUMBERED.items():
@@ -181,7 +210,9 @@ def deck60(tmp_path_factory):
 
 def test_linear_part_names_are_unique_contiguous_and_consistent(deck60):
     slides = deck60.plan.slides
-    native = sum(1 for s in slides for c in s.charts if c.type != "map")  # the map is drawn with shapes
+    native = sum(
+        1 for s in slides for c in s.charts if c.type != "map"
+    )  # the map is drawn with shapes
     assert len(slides) == 60 and native > 40
     numbers = package_numbers(deck60.path.read_bytes())
     assert _contiguous(numbers["slide"], 60)
@@ -212,10 +243,14 @@ def test_fast_partnames_continues_numbering_of_an_existing_deck(deck60, tmp_path
         data = CategoryChartData()
         data.categories = ["a", "b", "c"]
         data.add_series("s", (0.1 * i, 0.2, 0.3))
-        slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1), Inches(4), Inches(3), data)
+        slide.shapes.add_chart(
+            XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1), Inches(4), Inches(3), data
+        )
         slide.notes_slide.notes_text_frame.text = f"notes {i}"
     # a kind of part the package does not have yet starts at 1
-    assert str(prs.part.package.next_partname("/ppt/deckgen/item%d.xml")) == "/ppt/deckgen/item1.xml"
+    assert (
+        str(prs.part.package.next_partname("/ppt/deckgen/item%d.xml")) == "/ppt/deckgen/item1.xml"
+    )
     buffer = io.BytesIO()
     prs.save(buffer)
     after = package_numbers(buffer.getvalue())  # also asserts uniqueness and valid relationships
@@ -225,9 +260,13 @@ def test_fast_partnames_continues_numbering_of_an_existing_deck(deck60, tmp_path
     reopened = Presentation(io.BytesIO(buffer.getvalue()))
     assert len(reopened.slides) == 60 + added
     ids = [s.slide_id for s in reopened.slides]
-    assert ids[:60] == ids_before and ids[60:] == list(range(max(ids_before) + 1, max(ids_before) + added + 1))
-    rids = [el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
-            for el in reopened.part._element.sldIdLst]
+    assert ids[:60] == ids_before and ids[60:] == list(
+        range(max(ids_before) + 1, max(ids_before) + added + 1)
+    )
+    rids = [
+        el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        for el in reopened.part._element.sldIdLst
+    ]
     assert len(set(rids)) == len(rids)
     assert reopened.slides[-1].notes_slide.notes_text_frame.text == f"notes {added - 1}"
 
@@ -243,8 +282,12 @@ def test_fast_partnames_avoids_numbers_taken_out_of_order(tmp_path: Path):
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     slide.part.partname = PackURI("/ppt/slides/slide7.xml")  # a gap, as after deleting slides
     fast_partnames(prs)
-    assert str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide8.xml"
-    assert str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide9.xml"
+    assert (
+        str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide8.xml"
+    )
+    assert (
+        str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide9.xml"
+    )
 
 
 def _deck_by_hand(fast: bool) -> bytes:
@@ -271,8 +314,11 @@ def _deck_by_hand(fast: bool) -> bytes:
         slide.shapes.add_chart(XL_CHART_TYPE.PIE, Inches(1), Inches(2), Inches(4), Inches(3), data)
         slide.notes_slide.notes_text_frame.text = f"notes {i}"
         # relating twice to the same part reuses the relationship (the index's hit path)
-        assert prs.part.relate_to(slide.part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide") \
-            == prs.part._element.sldIdLst[-1].get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        assert prs.part.relate_to(
+            slide.part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
+        ) == prs.part._element.sldIdLst[-1].get(
+            "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        )
     buffer = io.BytesIO()
     prs.save(buffer)
     return normalize(buffer.getvalue())
@@ -327,6 +373,7 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
 
 # -- linear freeforms ----------------------------------------------------------------
 
+
 def test_fast_freeforms_writes_the_same_xml_as_python_pptx():
     result = _run_python("""
         import json
@@ -352,6 +399,7 @@ def test_fast_freeforms_writes_the_same_xml_as_python_pptx():
 
 
 # -- one-pass save ----------------------------------------------------------------------
+
 
 def test_save_normalized_gives_the_bytes_of_save_then_normalize(deck60):
     from pptx import Presentation
@@ -389,16 +437,26 @@ def test_fast_groups_gives_python_pptx_group_extents(tmp_path: Path):
         assert fast == python_pptx and fast[2] > 0
 
 
-
 def test_large_data_benchmark_computes_every_indicator_on_the_generated_table(tmp_path: Path):
     """bench/large_data.py on a small table: it generates consistent respondents,
     loads them through deckgen and computes the deck's indicators on them (no
     result cache: the base of the count is the generated number of rows)."""
     out = tmp_path / "large.json"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "large_data.py"), "--rows", "300",
-         "--csv", str(tmp_path / "responses.csv"), "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [
+            sys.executable,
+            str(ROOT / "bench" / "large_data.py"),
+            "--rows",
+            "300",
+            "--csv",
+            str(tmp_path / "responses.csv"),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert proc.returncode == 0, proc.stderr
     figures = json.loads(out.read_text())

@@ -39,29 +39,42 @@ def _semantic(spec: Path) -> SpecError:
 
 
 def test_renamed_question_gives_one_line_with_place_and_suggestion(spec_copy):
-    line = _replace(spec_copy, "question: reseaux_sociaux_plateformes,", "question: reseaux_sociaux_platformes,")
+    line = _replace(
+        spec_copy, "question: reseaux_sociaux_plateformes,", "question: reseaux_sociaux_platformes,"
+    )
     err = _semantic(spec_copy)
     assert len(err.problems) == 1
     msg = str(err.problems[0])
     assert "\n" not in msg
     assert msg.startswith(f"{spec_copy}:{line}:")
     assert 'slide 10 "Les réseaux sociaux pour la participation"' in msg
-    assert "unknown question `reseaux_sociaux_platformes` (did you mean `reseaux_sociaux_plateformes`?)" in msg
+    assert (
+        "unknown question `reseaux_sociaux_platformes` (did you mean `reseaux_sociaux_plateformes`?)"
+        in msg
+    )
 
 
 def test_unknown_chart_type_and_key_collected_together(spec_copy):
     l1 = _replace(spec_copy, "type: doughnut", "type: donut")
-    l2 = _replace(spec_copy, "    remark: \"Dans une optique", "    remarks: \"Dans une optique")
+    l2 = _replace(spec_copy, '    remark: "Dans une optique', '    remarks: "Dans une optique')
     with pytest.raises(SpecError) as info:
         load_spec(spec_copy)
     problems = [str(p) for p in info.value.problems]
-    assert any(f":{l1}:" in p and "`donut` is not a valid chart type (did you mean `doughnut`?)" in p for p in problems)
-    assert any(f":{l2}:" in p and "unknown key `remarks` (did you mean `remark`?)" in p for p in problems)
+    assert any(
+        f":{l1}:" in p and "`donut` is not a valid chart type (did you mean `doughnut`?)" in p
+        for p in problems
+    )
+    assert any(
+        f":{l2}:" in p and "unknown key `remarks` (did you mean `remark`?)" in p for p in problems
+    )
 
 
 def test_wrong_type(spec_copy):
-    line = _replace(spec_copy, "      labels: true\n", "      labels: true\n") if False else _replace(
-        spec_copy, "      weight: 2\n", "      weight: deux\n")
+    line = (
+        _replace(spec_copy, "      labels: true\n", "      labels: true\n")
+        if False
+        else _replace(spec_copy, "      weight: 2\n", "      weight: deux\n")
+    )
     with pytest.raises(SpecError) as info:
         load_spec(spec_copy)
     msg = str(info.value)
@@ -72,13 +85,20 @@ def test_unknown_layout(spec_copy):
     line = _replace(spec_copy, "layout: callouts", "layout: callout")
     err = _semantic(spec_copy)
     msg = str(err.problems[0])
-    assert f":{line}:" in msg and "layout `callout` is not in the template" in msg and "did you mean `callouts`" in msg
+    assert (
+        f":{line}:" in msg
+        and "layout `callout` is not in the template" in msg
+        and "did you mean `callouts`" in msg
+    )
 
 
 def test_unknown_option_in_callout(spec_copy):
     line = _replace(spec_copy, "option: presse", "option: press")
     msg = str(_semantic(spec_copy).problems[0])
-    assert f":{line}:" in msg and "`press` is not an option of `sources_information` (did you mean `presse`?)" in msg
+    assert (
+        f":{line}:" in msg
+        and "`press` is not an option of `sources_information` (did you mean `presse`?)" in msg
+    )
 
 
 def test_expect_mismatch_names_the_slide(spec_copy):
@@ -113,31 +133,55 @@ def test_theme_errors_have_lines_and_suggestions(tmp_path):
     with pytest.raises(SpecError) as info:
         load_theme(theme)
     problems = [str(p) for p in info.value.problems]
-    assert problems[0].startswith(f"{theme}:2:12: colors.primary:") and "6 hex digits" in problems[0]
-    assert problems[1].startswith(f"{theme}:4:3: sizes.titel: unknown key `titel` (did you mean `title`?)")
+    assert (
+        problems[0].startswith(f"{theme}:2:12: colors.primary:") and "6 hex digits" in problems[0]
+    )
+    assert problems[1].startswith(
+        f"{theme}:4:3: sizes.titel: unknown key `titel` (did you mean `title`?)"
+    )
 
 
 def test_callout_option_left_out_by_the_indicator(spec_copy):
-    line = _replace(spec_copy, "      - indicator: {kind: multi, question: sources_information}\n        option: presse",
-                    "      - indicator: {kind: multi, question: sources_information, options: [formations_professionnelles]}\n        option: presse")
+    line = _replace(
+        spec_copy,
+        "      - indicator: {kind: multi, question: sources_information}\n        option: presse",
+        "      - indicator: {kind: multi, question: sources_information, options: [formations_professionnelles]}\n        option: presse",
+    )
     msg = str(_semantic(spec_copy).problems[0])
     assert f":{line + 1}:" in msg and "`presse` is left out by this indicator" in msg
 
 
 def test_chart_of_a_count_or_a_likert_in_bars_is_refused(spec_copy):
-    _replace(spec_copy, "indicator: {kind: multi, question: majorite_politique, sort: desc}", "indicator: {kind: count}")
-    _replace(spec_copy, "type: stacked100\n      indicator: {kind: likert, question: utilite",
-             "type: bar\n      indicator: {kind: likert, question: utilite")
+    _replace(
+        spec_copy,
+        "indicator: {kind: multi, question: majorite_politique, sort: desc}",
+        "indicator: {kind: count}",
+    )
+    _replace(
+        spec_copy,
+        "type: stacked100\n      indicator: {kind: likert, question: utilite",
+        "type: bar\n      indicator: {kind: likert, question: utilite",
+    )
     problems = [str(p) for p in _semantic(spec_copy).problems]
-    assert any("a `count` is one number of respondents: show it as a callout" in p for p in problems)
-    assert any("a `likert` indicator has a series per scale level: show it as `stacked100`, not `bar`" in p for p in problems)
+    assert any(
+        "a `count` is one number of respondents: show it as a callout" in p for p in problems
+    )
+    assert any(
+        "a `likert` indicator has a series per scale level: show it as `stacked100`, not `bar`" in p
+        for p in problems
+    )
 
 
 def test_duplicate_key_is_an_error_not_a_silent_overwrite(spec_copy):
-    line = _replace(spec_copy, "        expect: 97\n", "        expect: 97\n        expect: 96\n") + 1
+    line = (
+        _replace(spec_copy, "        expect: 97\n", "        expect: 97\n        expect: 96\n") + 1
+    )
     with pytest.raises(SpecError) as info:
         load_spec(spec_copy)
-    assert f":{line}:9: invalid YAML value: duplicate key `expect` (first at line {line - 1})" in str(info.value)
+    assert (
+        f":{line}:9: invalid YAML value: duplicate key `expect` (first at line {line - 1})"
+        in str(info.value)
+    )
 
 
 def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp_path):
@@ -145,10 +189,16 @@ def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp
 
     from deckgen.build import build
 
-    _replace(spec_copy, "indicator: {kind: multi, question: dispositifs_existants, sort: desc}",
-             "indicator: {kind: multi, question: dispositifs_existants, filter: {question: type_collectivite, in: [region]}}")
+    _replace(
+        spec_copy,
+        "indicator: {kind: multi, question: dispositifs_existants, sort: desc}",
+        "indicator: {kind: multi, question: dispositifs_existants, filter: {question: type_collectivite, in: [region]}}",
+    )
     report = build(spec_copy, tmp_path / "deck.pptx")
-    assert any("empty base for Conseils de quartier / conseils citoyens: left blank" in str(w) for w in report.warnings.items)
+    assert any(
+        "empty base for Conseils de quartier / conseils citoyens: left blank" in str(w)
+        for w in report.warnings.items
+    )
     slide = Presentation(str(tmp_path / "deck.pptx")).slides[6]
     chart = next(s for s in slide.shapes if s.has_chart).chart
     values = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values))

@@ -56,11 +56,18 @@ def test_number_out_of_range(data_copy):
 
     _edit(data_copy, change)
     msg = _error(data_copy)
-    assert "respondent C03" in msg and "column population" in msg and "below the minimum 1000" in msg
+    assert (
+        "respondent C03" in msg and "column population" in msg and "below the minimum 1000" in msg
+    )
 
 
 def test_not_a_number(data_copy):
-    _edit(data_copy, lambda f: f.__setitem__("budget_participation", f["budget_participation"].where(f["id"] != "C07", "12k€")))
+    _edit(
+        data_copy,
+        lambda f: f.__setitem__(
+            "budget_participation", f["budget_participation"].where(f["id"] != "C07", "12k€")
+        ),
+    )
     msg = _error(data_copy)
     assert "respondent C07" in msg and "expected a number, got `12k€`" in msg
 
@@ -68,7 +75,11 @@ def test_not_a_number(data_copy):
 def test_ranking_with_too_many_picks(data_copy):
     def change(f):
         row = f["id"] == "C01"
-        empty = [c for c in f.columns if c.startswith("actions_renforcer__") and f.loc[row, c].iloc[0] == ""]
+        empty = [
+            c
+            for c in f.columns
+            if c.startswith("actions_renforcer__") and f.loc[row, c].iloc[0] == ""
+        ]
         f.loc[row, empty[0]] = "2"  # a fourth pick (and a duplicate rank)
 
     _edit(data_copy, change)
@@ -78,14 +89,23 @@ def test_ranking_with_too_many_picks(data_copy):
 
 def test_answer_from_someone_not_asked(data_copy):
     # C31 is a région: neighbourhood councils are asked of communes only
-    _edit(data_copy, lambda f: f.__setitem__("dispositifs_existants__conseils_quartier",
-                                              f["dispositifs_existants__conseils_quartier"].where(f["id"] != "C31", "1")))
+    _edit(
+        data_copy,
+        lambda f: f.__setitem__(
+            "dispositifs_existants__conseils_quartier",
+            f["dispositifs_existants__conseils_quartier"].where(f["id"] != "C31", "1"),
+        ),
+    )
     msg = _error(data_copy)
     assert "respondent C31" in msg and "answered but not asked" in msg and "Commune" in msg
 
 
 def test_filter_naming_a_missing_question(survey):
-    ind = Indicator(kind="multi", question="sources_information", filter={"question": "type_colectivite", "in": ["commune"]})
+    ind = Indicator(
+        kind="multi",
+        question="sources_information",
+        filter={"question": "type_colectivite", "in": ["commune"]},
+    )
     with pytest.raises(DataError) as info:
         compute(survey, ind)
     assert "unknown question `type_colectivite`" in str(info.value)
@@ -115,7 +135,9 @@ def test_xlsx_gives_the_same_figures(data_copy, survey, tmp_path):
 def test_not_csv_or_xlsx(data_copy, tmp_path):
     bad = tmp_path / "responses.ods"
     bad.write_bytes(b"PK\x03\x04 nothing")
-    with pytest.raises(DataError, match=r"unsupported data file type `\.ods`; expected \.csv or \.xlsx"):
+    with pytest.raises(
+        DataError, match=r"unsupported data file type `\.ods`; expected \.csv or \.xlsx"
+    ):
         load_survey(data_copy, bad)
 
 
@@ -137,7 +159,10 @@ def test_free_text_answers_are_kept_as_text(data_copy):
     book = yaml.safe_load(data_copy.read_text(encoding="utf-8"))
     book["questions"].append({"id": "commentaire", "text": "Commentaire libre", "type": "text"})
     data_copy.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
-    _edit(data_copy, lambda f: f.__setitem__("commentaire", ["Très utile, merci !"] + [""] * (len(f) - 1)))
+    _edit(
+        data_copy,
+        lambda f: f.__setitem__("commentaire", ["Très utile, merci !"] + [""] * (len(f) - 1)),
+    )
     survey = load_survey(data_copy)
     assert survey.frame["commentaire"].iloc[0] == "Très utile, merci !"
     assert survey.frame["commentaire"].isna().sum() == 30

@@ -127,7 +127,9 @@ def test_layout_placeholders_and_colours(template_path: Path, theme: Theme) -> N
 
     def types(name: str) -> dict[int, str]:
         layout = find_layout(prs, name)
-        return {ph.placeholder_format.idx: ph.placeholder_format.type.name for ph in layout.placeholders}
+        return {
+            ph.placeholder_format.idx: ph.placeholder_format.type.name for ph in layout.placeholders
+        }
 
     assert types("title") == {0: "CENTER_TITLE", 1: "SUBTITLE", 10: "BODY"}
     assert types("section") == {0: "TITLE", 1: "BODY"}
@@ -155,7 +157,9 @@ def test_layout_placeholders_and_colours(template_path: Path, theme: Theme) -> N
     assert rpr.xpath("./a:solidFill/a:srgbClr/@val") == [theme.colors.accent]
 
 
-def test_master_text_styles_use_theme_fonts_and_text_colour(template_path: Path, theme: Theme) -> None:
+def test_master_text_styles_use_theme_fonts_and_text_colour(
+    template_path: Path, theme: Theme
+) -> None:
     master = Presentation(str(template_path)).slide_masters[0]._element
     assert set(master.xpath("./p:txStyles/p:bodyStyle//a:latin/@typeface")) == {theme.fonts.body}
     colours = master.xpath("./p:txStyles/p:bodyStyle//a:solidFill/a:srgbClr/@val")
@@ -298,8 +302,13 @@ def test_deck_with_every_layout_and_a_map_passes_openxml_audit(
     slide.shapes.title.text = "Régions représentées"
     body = slide.placeholders[1]._element
     body.getparent().remove(body)
-    add_region_map(slide.shapes, content_area(layout), {"84": 5, "11": 6, "53": 3}, theme,
-                   legend_title="Collectivités")
+    add_region_map(
+        slide.shapes,
+        content_area(layout),
+        {"84": 5, "11": 6, "53": 3},
+        theme,
+        legend_title="Collectivités",
+    )
     path = tmp_path / "deck.pptx"
     prs.save(str(path))
     assert audit_errors(path) == []

@@ -35,12 +35,20 @@ def aspose_pdf(deck, out):
     try:
         import aspose.slides  # noqa: F401
     except ImportError:
-        pytest.skip("Aspose.Slides (a PowerPoint-compatible engine) is not installed: "
-                    "pip install aspose-slides; apt-get install libgdiplus (optional, not required in CI)")
+        pytest.skip(
+            "Aspose.Slides (a PowerPoint-compatible engine) is not installed: "
+            "pip install aspose-slides; apt-get install libgdiplus (optional, not required in CI)"
+        )
     except Exception as exc:  # its native runtime failed to load  # noqa: BLE001
-        pytest.skip(f"Aspose.Slides does not load here ({type(exc).__name__}: {exc}); apt-get install libgdiplus")
-    proc = subprocess.run([sys.executable, "-c", RENDER, str(deck), str(out)],
-                          capture_output=True, text=True, timeout=300)
+        pytest.skip(
+            f"Aspose.Slides does not load here ({type(exc).__name__}: {exc}); apt-get install libgdiplus"
+        )
+    proc = subprocess.run(
+        [sys.executable, "-c", RENDER, str(deck), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if proc.returncode != 0 and "gdiplus" in (proc.stderr + proc.stdout).lower():
         pytest.skip("Aspose.Slides needs libgdiplus: apt-get install libgdiplus")
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -56,7 +64,9 @@ def test_the_real_deck_prints_the_same_figures_in_both_clients(real_deck, tmp_pa
     # the comparison reads the deck's data labels, not a handful of numbers
     assert sum(map(len, in_libre)) >= 200
     differ = {page: (a, b) for page, (a, b) in enumerate(zip(in_aspose, in_libre), 1) if a != b}
-    assert not differ, "\n".join(f"slide {p}: Aspose {a} / LibreOffice {b}" for p, (a, b) in differ.items())
+    assert not differ, "\n".join(
+        f"slide {p}: Aspose {a} / LibreOffice {b}" for p, (a, b) in differ.items()
+    )
     # and both print the published figures (two engines wrong alike would agree)
     social = sorted(["100", "75", "63", "42", "13", "8", "77"])
     assert in_aspose[9] == in_libre[9] == social

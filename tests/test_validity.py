@@ -13,7 +13,9 @@ import pytest
 
 from .helpers import AUDIT, SMALL_DECKS, audit, audit_all
 
-pytestmark = pytest.mark.skipif(not AUDIT.exists(), reason=f"openxml-audit not installed next to the interpreter ({AUDIT})")
+pytestmark = pytest.mark.skipif(
+    not AUDIT.exists(), reason=f"openxml-audit not installed next to the interpreter ({AUDIT})"
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,9 @@ def reports(real_deck, small_decks, tmp_path_factory) -> dict[str, dict]:
 
 
 def _describe(report: dict) -> str:
-    lines = [f"{report['file']}: {report['error_count']} error(s), {report['warning_count']} warning(s)"]
+    lines = [
+        f"{report['file']}: {report['error_count']} error(s), {report['warning_count']} warning(s)"
+    ]
     lines += [f"  {e}" for e in report["errors"][:15]]
     return "\n".join(lines)
 
@@ -58,7 +62,10 @@ def test_the_auditor_does_find_a_broken_deck(small_decks, tmp_path: Path):
     """The checks above can fail: an element the schema does not allow in a
     slide is reported, with a non-zero exit status."""
     broken = tmp_path / "broken.pptx"
-    with zipfile.ZipFile(small_decks["bar"]) as zin, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(small_decks["bar"]) as zin,
+        zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             blob = zin.read(info.filename)
             if info.filename == "ppt/slides/slide1.xml":

@@ -44,7 +44,11 @@ def _drop_one_youtube_user(responses: Path) -> str:
     with responses.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         fields, rows = reader.fieldnames, list(reader)
-    row = next(r for r in rows if r["reseaux_sociaux"] == "oui" and r["reseaux_sociaux_plateformes__youtube"] == "1")
+    row = next(
+        r
+        for r in rows
+        if r["reseaux_sociaux"] == "oui" and r["reseaux_sociaux_plateformes__youtube"] == "1"
+    )
     row["reseaux_sociaux_plateformes__youtube"] = "0"
     with responses.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
@@ -88,11 +92,20 @@ def test_watch_rebuilds_reports_changed_figures_and_survives_a_broken_spec(tmp_p
         # 2. a broken spec: the error is printed, the last good deck stays
         start = len(lines)
         text = spec.read_text(encoding="utf-8")
-        spec.write_text(text.replace("question: reseaux_sociaux_plateformes,", "question: reseaux_sociaux_plateforme,"),
-                        encoding="utf-8")
+        spec.write_text(
+            text.replace(
+                "question: reseaux_sociaux_plateformes,", "question: reseaux_sociaux_plateforme,"
+            ),
+            encoding="utf-8",
+        )
         failed = _wait_for(lines, lambda s: s.startswith("build failed"), "the error", start)
-        assert "reseaux_sociaux_plateforme" in failed and "did you mean `reseaux_sociaux_plateformes`" in failed
-        kept = _wait_for(lines, lambda s: s.startswith("waiting for a fix"), "the keep message", start)
+        assert (
+            "reseaux_sociaux_plateforme" in failed
+            and "did you mean `reseaux_sociaux_plateformes`" in failed
+        )
+        kept = _wait_for(
+            lines, lambda s: s.startswith("waiting for a fix"), "the keep message", start
+        )
         assert str(out) in kept
         assert _digest(out) == second
 
@@ -111,8 +124,13 @@ def test_watch_rebuilds_reports_changed_figures_and_survives_a_broken_spec(tmp_p
 def test_watched_files_are_spec_data_theme_and_template(tmp_path):
     spec = _copy_project(tmp_path)
     names = [p.relative_to(tmp_path).as_posix() for p in watched_files(spec)]
-    assert names == ["config/barometre-2021.yaml", "data/barometre-2021/codebook.yaml",
-                     "data/barometre-2021/responses.csv", "config/theme.yaml", "layouts/deckgen-template.pptx"]
+    assert names == [
+        "config/barometre-2021.yaml",
+        "data/barometre-2021/codebook.yaml",
+        "data/barometre-2021/responses.csv",
+        "config/theme.yaml",
+        "layouts/deckgen-template.pptx",
+    ]
     spec.write_text("deck: [unclosed", encoding="utf-8")
     assert watched_files(spec) == [spec.resolve()]  # a broken spec: at least the spec itself
 
@@ -124,8 +142,10 @@ def test_max_rebuilds_stops_the_loop(tmp_path):
 
     def touch_theme_soon():
         _wait_for(lines, lambda s: s.startswith("watching "), "the first build")
-        theme.write_text(theme.read_text(encoding="utf-8").replace('accent: "E63946"', 'accent: "D62828"'),
-                         encoding="utf-8")
+        theme.write_text(
+            theme.read_text(encoding="utf-8").replace('accent: "E63946"', 'accent: "D62828"'),
+            encoding="utf-8",
+        )
 
     toucher = threading.Thread(target=touch_theme_soon, daemon=True)
     toucher.start()
@@ -136,16 +156,27 @@ def test_max_rebuilds_stops_the_loop(tmp_path):
 
 
 def _row(slide, element, label, value, base=31, series=""):
-    return {"slide": slide, "element": element, "label": label, "series": series, "value": value, "base": base}
+    return {
+        "slide": slide,
+        "element": element,
+        "label": label,
+        "series": series,
+        "value": value,
+        "base": base,
+    }
 
 
 def test_figure_diff_lines():
-    before = [_row(8, "callout 1", "« Service » = « Oui »", f"97{NNBSP}%"),
-              _row(14, "chart 1", "Évaluer", f"10{NNBSP}%", series="Oui, tout à fait"),
-              _row(3, "chart 1", "Région", f"3{NNBSP}%")]
-    after = [_row(8, "callout 1", "« Service » = « Oui »", f"94{NNBSP}%", base=32),
-             _row(14, "chart 1", "Évaluer", f"10{NNBSP}%", series="Oui, tout à fait"),
-             _row(3, "chart 1", "Commune", f"5{NNBSP}%")]
+    before = [
+        _row(8, "callout 1", "« Service » = « Oui »", f"97{NNBSP}%"),
+        _row(14, "chart 1", "Évaluer", f"10{NNBSP}%", series="Oui, tout à fait"),
+        _row(3, "chart 1", "Région", f"3{NNBSP}%"),
+    ]
+    after = [
+        _row(8, "callout 1", "« Service » = « Oui »", f"94{NNBSP}%", base=32),
+        _row(14, "chart 1", "Évaluer", f"10{NNBSP}%", series="Oui, tout à fait"),
+        _row(3, "chart 1", "Commune", f"5{NNBSP}%"),
+    ]
     assert figure_diff(before, after) == [
         f"slide 8 callout 1: 97{NNBSP}% → 94{NNBSP}%, base 31 → 32",
         f"slide 3 chart 1 « Commune »: new, 5{NNBSP}%",

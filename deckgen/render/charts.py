@@ -32,18 +32,29 @@ Builder = Callable[..., object]
 class ChartStyle:
     """What a builder needs besides the data: theme, locale and chart options."""
 
-    def __init__(self, theme: Theme, locale: str, labels: bool = True, legend: str = "auto",
-                 colors: list[str] | None = None, digits: int = 0) -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        locale: str,
+        labels: bool = True,
+        legend: str = "auto",
+        colors: list[str] | None = None,
+        digits: int = 0,
+    ) -> None:
         self.theme = theme
         self.locale = locale
         self.labels = labels
         self.legend = legend
-        self.colors = [c.lstrip("#").upper() for c in colors] if colors else list(theme.colors.series)
+        self.colors = (
+            [c.lstrip("#").upper() for c in colors] if colors else list(theme.colors.series)
+        )
         self.number_format = percent_number_format(locale, digits)
 
 
 def _data(result: Result, style: ChartStyle, series_indexes: list[int] | None = None) -> ChartData:
-    data = ChartData(number_format=style.number_format)  # the embedded sheet shows the labels' percents
+    data = ChartData(
+        number_format=style.number_format
+    )  # the embedded sheet shows the labels' percents
     data.categories = list(result.categories)
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
@@ -105,6 +116,7 @@ def _value_axis_off(chart) -> None:
 
 def _fill(series, color: str) -> None:
     """A series filled with `color` (its c:spPr)."""
+
     def apply() -> None:
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _rgb(color)
@@ -112,7 +124,9 @@ def _fill(series, color: str) -> None:
     _styled(series._element.get_or_add_spPr(), ("fill", color), apply)
 
 
-def _data_labels(plot, style: ChartStyle, position=None, color: str | None = None, size: float | None = None) -> None:
+def _data_labels(
+    plot, style: ChartStyle, position=None, color: str | None = None, size: float | None = None
+) -> None:
     """Value labels as French percentages, set on each series.
 
     Series-level labels (not plot-level): hiding one thin segment's label needs
@@ -126,6 +140,7 @@ def _data_labels(plot, style: ChartStyle, position=None, color: str | None = Non
     color = color or style.theme.colors.text
     key = ("labels", style.number_format, size, style.theme.fonts.body, color, position)
     for series in plot.series:
+
         def apply(labels=series.data_labels) -> None:
             labels.number_format = style.number_format
             labels.number_format_is_linked = False
@@ -160,7 +175,9 @@ def _legend(chart, style: ChartStyle, default: bool, position=XL_LEGEND_POSITION
 
 def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: bool):
     kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
-    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0]))
+    frame = shapes.add_chart(
+        kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0])
+    )
     chart = frame.chart
     _fonts(chart, style)
     plot = chart.plots[0]
@@ -171,7 +188,9 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     series.invert_if_negative = False
     _value_axis_off(chart)
     cat = chart.category_axis
-    narrow = not horizontal and rect.width / max(len(result.categories), 1) < 914400  # under an inch per column
+    narrow = (
+        not horizontal and rect.width / max(len(result.categories), 1) < 914400
+    )  # under an inch per column
 
     def category_axis() -> None:
         cat.has_major_gridlines = False
@@ -182,8 +201,11 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         else:
             _horizontal_tick_labels(cat)
 
-    _styled(cat._element, ("category axis", style.theme.colors.muted, style.theme.sizes.chart_axis, narrow),
-            category_axis)
+    _styled(
+        cat._element,
+        ("category axis", style.theme.colors.muted, style.theme.sizes.chart_axis, narrow),
+        category_axis,
+    )
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END)
     _legend(chart, style, default=False)
     # leave headroom so outside-end labels are never clipped
@@ -193,13 +215,17 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
 
 def _dark(hex_: str) -> bool:
     """Relative luminance under 0.45: white text reads better than dark on it."""
-    r, g, b = (int(hex_[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    r, g, b = (int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
 
 
 def _horizontal_tick_labels(axis) -> None:
     """Keep column labels horizontal (they wrap) instead of the viewer's 45° slant."""
-    txPr = axis.tick_labels._element.get_or_add_txPr() if hasattr(axis.tick_labels, "_element") else None
+    txPr = (
+        axis.tick_labels._element.get_or_add_txPr()
+        if hasattr(axis.tick_labels, "_element")
+        else None
+    )
     if txPr is None:
         txPr = axis._element.get_or_add_txPr()
     body = txPr.find(qn("a:bodyPr"))
@@ -227,7 +253,12 @@ def ranking(shapes, rect, result, style):
 def stacked100(shapes, rect, result, style):
     """A 100 % stacked bar per statement: positive levels to negative, 'don't know' in grey."""
     frame = shapes.add_chart(
-        XL_CHART_TYPE.BAR_STACKED_100, rect.left, rect.top, rect.width, rect.height, _data(result, style)
+        XL_CHART_TYPE.BAR_STACKED_100,
+        rect.left,
+        rect.top,
+        rect.width,
+        rect.height,
+        _data(result, style),
     )
     chart = frame.chart
     _fonts(chart, style)
@@ -244,11 +275,19 @@ def stacked100(shapes, rect, result, style):
     cat.reverse_order = True
     cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - 1)
     cat.format.line.fill.background()
-    _data_labels(plot, style, XL_LABEL_POSITION.CENTER, color="FFFFFF", size=style.theme.sizes.chart_label - 2)
+    _data_labels(
+        plot,
+        style,
+        XL_LABEL_POSITION.CENTER,
+        color="FFFFFF",
+        size=style.theme.sizes.chart_label - 2,
+    )
     if style.labels:
         for s in plot.series:  # dark text on light segments, white on dark ones
             fill = str(s.format.fill.fore_color.rgb)
-            s.data_labels.font.color.rgb = _rgb("FFFFFF" if _dark(fill) else style.theme.colors.text)
+            s.data_labels.font.color.rgb = _rgb(
+                "FFFFFF" if _dark(fill) else style.theme.colors.text
+            )
     if style.labels:
         _hide_small_labels(plot, result, threshold=0.06)
     _legend(chart, style, default=True, position=XL_LEGEND_POSITION.BOTTOM)
@@ -269,7 +308,9 @@ def _hide_small_labels(plot, result: Result, threshold: float) -> None:
 
 
 def _round(shapes, rect, result, style, kind):
-    frame = shapes.add_chart(kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0]))
+    frame = shapes.add_chart(
+        kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0])
+    )
     chart = frame.chart
     _fonts(chart, style)
     plot = chart.plots[0]
@@ -282,8 +323,9 @@ def _round(shapes, rect, result, style, kind):
         point.format.fill.fore_color.rgb = _rgb(next(colors))
         point.format.line.color.rgb = _rgb(style.theme.colors.background)
     # labels sit on the slices: white and bold reads on every palette colour
-    _data_labels(plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None,
-                 color="FFFFFF")
+    _data_labels(
+        plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"
+    )
     if style.labels:
         plot.series[0].data_labels.font.bold = True
         _hide_small_labels(plot, result, threshold=0.04)
@@ -328,7 +370,9 @@ NATIVE_TYPES = {
 def add_chart(shapes, chart_type: str, rect: Rect, result: Result, style: ChartStyle):
     builder = BUILDERS.get(chart_type)
     if builder is None:
-        raise RenderError(f"unknown chart type `{chart_type}`{suggest(chart_type, BUILDERS)}; valid: {valid_list(BUILDERS)}")
+        raise RenderError(
+            f"unknown chart type `{chart_type}`{suggest(chart_type, BUILDERS)}; valid: {valid_list(BUILDERS)}"
+        )
     frame = builder(shapes, rect, result, style)
     fix_chart_xml(frame.chart)
     return frame

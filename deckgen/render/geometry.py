@@ -29,7 +29,9 @@ class Rect:
 
     def inset(self, dx: int, dy: int | None = None) -> Rect:
         dy = dx if dy is None else dy
-        return Rect(self.left + dx, self.top + dy, max(self.width - 2 * dx, 0), max(self.height - 2 * dy, 0))
+        return Rect(
+            self.left + dx, self.top + dy, max(self.width - 2 * dx, 0), max(self.height - 2 * dy, 0)
+        )
 
     def split_columns(self, weights: list[float], gap: int = 0) -> list[Rect]:
         """Split horizontally into columns proportional to `weights`, `gap` EMU apart."""

@@ -55,8 +55,13 @@ _X_SCALE = math.cos(math.radians(46.5))
 #: make the file heavier and PowerPoint slower to edit.
 MIN_POINT_STEP = inches(0.02)
 _LINE_WIDTH_PT = 0.75
-_OVERSEAS = {"01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion",
-             "06": "Mayotte"}
+_OVERSEAS = {
+    "01": "Guadeloupe",
+    "02": "Martinique",
+    "03": "Guyane",
+    "04": "La Réunion",
+    "06": "Mayotte",
+}
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,8 @@ class Bin:
 
 def _signed_area(ring: Ring | list[Point]) -> float:
     return 0.5 * sum(
-        x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, list(ring[1:]) + [ring[0]], strict=True)
+        x0 * y1 - x1 * y0
+        for (x0, y0), (x1, y1) in zip(ring, list(ring[1:]) + [ring[0]], strict=True)
     )
 
 
@@ -203,7 +209,9 @@ def _check_counts(counts: Mapping[str, int], regions: list[Region]) -> dict[str,
                 f"valid codes: {valid_list(known, limit=20)}"
             )
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise RenderError(f"regions map: count for region `{key}` must be a whole number >= 0, got {value!r}")
+            raise RenderError(
+                f"regions map: count for region `{key}` must be a whole number >= 0, got {value!r}"
+            )
         clean[code] = clean.get(code, 0) + value
     return clean
 
@@ -258,8 +266,17 @@ def _centroid(ring: Ring) -> Point:
     return (cx / (6 * area), cy / (6 * area))
 
 
-def _style_text(frame: Any, text: str, *, font: str, size: float, color: str,
-                bold: bool = False, align: PP_ALIGN = PP_ALIGN.LEFT, wrap: bool = False) -> None:
+def _style_text(
+    frame: Any,
+    text: str,
+    *,
+    font: str,
+    size: float,
+    color: str,
+    bold: bool = False,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+    wrap: bool = False,
+) -> None:
     frame.word_wrap = wrap
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
@@ -383,7 +400,9 @@ def _outlines(path: str, scale: float, left: float = 0, top: float = 0) -> tuple
     geo_left, geo_top, _, _ = _geo_box(path)
 
     def to_emu(point: Point) -> tuple[int, int]:
-        return left + round((point[0] - geo_left) * scale), top + round((point[1] - geo_top) * scale)
+        return left + round((point[0] - geo_left) * scale), top + round(
+            (point[1] - geo_top) * scale
+        )
 
     outlines = []
     # Larger regions first: enclaves and small neighbours are drawn on top.
@@ -403,8 +422,10 @@ def _outlines(path: str, scale: float, left: float = 0, top: float = 0) -> tuple
                 contours.append(tuple(pts))
         corner = anchor = None
         if contours:
-            corner = (min(x for contour in contours for x, _ in contour),
-                      min(y for contour in contours for _, y in contour))
+            corner = (
+                min(x for contour in contours for x, _ in contour),
+                min(y for contour in contours for _, y in contour),
+            )
             largest = max(region.polygons, key=lambda poly: abs(_signed_area(poly[0])))
             anchor = to_emu(_centroid(largest[0]))
         outlines.append(_Outline(region, tuple(contours), corner, anchor))
@@ -495,8 +516,16 @@ def _remember(store: dict, key: Any, sp: Any, limit: int) -> None:
     store[key] = copy.deepcopy(sp)
 
 
-def _clone(tree: _BaseGroupShapes, prototype: Any, shape_id: int, name: str,
-           x: int, y: int, cx: int | None = None, cy: int | None = None) -> Any:
+def _clone(
+    tree: _BaseGroupShapes,
+    prototype: Any,
+    shape_id: int,
+    name: str,
+    x: int,
+    y: int,
+    cx: int | None = None,
+    cy: int | None = None,
+) -> Any:
     """A copy of `prototype` appended to `tree` as python-pptx appends a shape."""
     sp = copy.deepcopy(prototype)
     cnvpr, off, ext = _xfrm_parts(sp)  # type: ignore[misc]  # checked by _remember
@@ -511,8 +540,17 @@ def _clone(tree: _BaseGroupShapes, prototype: Any, shape_id: int, name: str,
     return sp
 
 
-def _add_text(tree: _BaseGroupShapes, ids: _ShapeIds, left: int, top: int, width: int,
-              height: int, name: str, text: str, **style: Any) -> None:
+def _add_text(
+    tree: _BaseGroupShapes,
+    ids: _ShapeIds,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    name: str,
+    text: str,
+    **style: Any,
+) -> None:
     """`tree.add_textbox` + name + `_style_text`, or the clone of one such text box."""
     key = ("text", text, *sorted(style.items()))
     prototype = _small_prototypes.get(key)
@@ -526,8 +564,16 @@ def _add_text(tree: _BaseGroupShapes, ids: _ShapeIds, left: int, top: int, width
     _remember(_small_prototypes, key, box._element, _SMALL_LIMIT)
 
 
-def _add_square(tree: _BaseGroupShapes, ids: _ShapeIds, left: int, top: int, size: int,
-                name: str, color: str, outline: str | None) -> None:
+def _add_square(
+    tree: _BaseGroupShapes,
+    ids: _ShapeIds,
+    left: int,
+    top: int,
+    size: int,
+    name: str,
+    color: str,
+    outline: str | None,
+) -> None:
     """A legend square: filled, outlined in `outline` (0.5 pt) or not outlined."""
     key = ("square", color, outline)
     prototype = _small_prototypes.get(key)
@@ -548,8 +594,16 @@ def _add_square(tree: _BaseGroupShapes, ids: _ShapeIds, left: int, top: int, siz
     _remember(_small_prototypes, key, sq._element, _SMALL_LIMIT)
 
 
-def _add_region(tree: _BaseGroupShapes, ids: _ShapeIds, outline: _Outline, key: tuple[str, float] | None,
-                left: int, top: int, fill: str, line: str) -> None:
+def _add_region(
+    tree: _BaseGroupShapes,
+    ids: _ShapeIds,
+    outline: _Outline,
+    key: tuple[str, float] | None,
+    left: int,
+    top: int,
+    fill: str,
+    line: str,
+) -> None:
     """The freeform of one region, built by python-pptx or cloned from the last one built.
 
     The outline's points are from (`left`, `top`); `key` (boundaries file, scale)
@@ -704,7 +758,9 @@ def add_region_map(
         region = outline.region
         count = clean.get(region.code, 0)
         fill = next((b.color for b in bins if b.contains(count)), colors.map_empty)
-        _add_region(tree, ids, outline, (path, scale) if shared else None, dx, dy, fill, colors.map_line)
+        _add_region(
+            tree, ids, outline, (path, scale) if shared else None, dx, dy, fill, colors.map_line
+        )
 
         label = format_number(count) if show_counts and count > 0 else ""
         if label and outline.anchor is not None:
@@ -714,23 +770,68 @@ def add_region_map(
             left = min(max(cx - w // 2, map_left), map_left + map_w - w)
             top = min(max(cy - h // 2, map_top), map_top + map_h - h)
             text_color = colors.on_primary if _luminance(fill) < 0.3 else colors.text
-            _add_text(tree, ids, left, top, w, h, f"Étiquette {region.code}", label,
-                      font=fonts.body, size=size, color=text_color, bold=True, align=PP_ALIGN.CENTER)
+            _add_text(
+                tree,
+                ids,
+                left,
+                top,
+                w,
+                h,
+                f"Étiquette {region.code}",
+                label,
+                font=fonts.body,
+                size=size,
+                color=text_color,
+                bold=True,
+                align=PP_ALIGN.CENTER,
+            )
 
     # ---- legend, right of the map, centred on it vertically
     legend_left = map_left + map_w + pad + gap
     legend_top = rect.top + max(0, (rect.height - legend_h) // 2)
     if legend_title:
-        _add_text(tree, ids, legend_left, legend_top, legend_w, title_h - title_gap, "Légende titre",
-                  legend_title, font=fonts.body, size=legend_size, color=colors.text, bold=True, wrap=True)
+        _add_text(
+            tree,
+            ids,
+            legend_left,
+            legend_top,
+            legend_w,
+            title_h - title_gap,
+            "Légende titre",
+            legend_title,
+            font=fonts.body,
+            size=legend_size,
+            color=colors.text,
+            bold=True,
+            wrap=True,
+        )
     y = legend_top + title_h
     for color, text in entries:
         outline_color = colors.muted if color == colors.map_empty else None
-        _add_square(tree, ids, legend_left, y + (row - square) // 2, square, f"Légende {text}", color,
-                    outline_color)
+        _add_square(
+            tree,
+            ids,
+            legend_left,
+            y + (row - square) // 2,
+            square,
+            f"Légende {text}",
+            color,
+            outline_color,
+        )
         text_left = legend_left + square + square_gap
-        _add_text(tree, ids, text_left, y, legend_left + legend_w - text_left, row,
-                  f"Légende texte {text}", text, font=fonts.body, size=legend_size, color=colors.text)
+        _add_text(
+            tree,
+            ids,
+            text_left,
+            y,
+            legend_left + legend_w - text_left,
+            row,
+            f"Légende texte {text}",
+            text,
+            font=fonts.body,
+            size=legend_size,
+            color=colors.text,
+        )
         y += row
 
     fit_group_transform(group)

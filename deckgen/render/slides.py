@@ -23,7 +23,9 @@ REMARK_H = inches(0.6)
 CHART_TITLE_H = inches(0.4)
 
 
-def render_deck(prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = "") -> None:
+def render_deck(
+    prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
+) -> None:
     for slide_plan in plan.slides:
         layout = find_layout(prs, slide_plan.layout, source=template_name or None)
         slide = prs.slides.add_slide(layout)
@@ -42,6 +44,7 @@ def render_deck(prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_
 
 
 # -- placeholders ----------------------------------------------------------------
+
 
 def _placeholders(slide):
     """(title placeholder, other placeholders in idx order)."""
@@ -118,7 +121,10 @@ def _closing_slide(slide, sp: SlidePlan, theme: Theme) -> None:
 
 # -- content ---------------------------------------------------------------------
 
-def _content_slide(slide, layout, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings) -> None:
+
+def _content_slide(
+    slide, layout, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings
+) -> None:
     """Fill a content slide. Shapes are added in reading order (the order of the
     slide's shape tree is the order a screen reader follows): title, text,
     charts and callouts top-to-bottom then left-to-right, remark, footnote."""
@@ -138,11 +144,21 @@ def _content_slide(slide, layout, sp: SlidePlan, theme: Theme, locale: str, warn
     if band is not None:
         _remark(shapes, band, sp, theme, warnings)
     if foot is not None:
-        add_text(shapes, foot, [sp.footnote], font=theme.fonts.body, size=theme.sizes.footnote,
-                 color=theme.colors.muted, anchor="bottom", name="Footnote")
+        add_text(
+            shapes,
+            foot,
+            [sp.footnote],
+            font=theme.fonts.body,
+            size=theme.sizes.footnote,
+            color=theme.colors.muted,
+            anchor="bottom",
+            name="Footnote",
+        )
 
 
-def _content_blocks(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings) -> None:
+def _content_blocks(
+    shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings
+) -> None:
     blocks = _text_paragraphs(sp.text)
     n_charts, n_callouts = len(sp.charts), len(sp.callouts)
     if blocks:
@@ -159,10 +175,24 @@ def _content_blocks(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str
             share = 0.34 if n_callouts < 3 else 0.4  # three stacked cards need wider ones
             chart_area, callout_area = area.split_columns([1 - share, share], gap=GAP)
             _charts(shapes, chart_area, sp, theme, locale)
-            _callouts(shapes, callout_area.split_rows([1] * n_callouts, gap=GAP // 2), sp.callouts, theme, sp, warnings)
+            _callouts(
+                shapes,
+                callout_area.split_rows([1] * n_callouts, gap=GAP // 2),
+                sp.callouts,
+                theme,
+                sp,
+                warnings,
+            )
         else:  # a row of callouts above the charts
             callout_area, chart_area = area.split_rows([0.36, 0.64], gap=GAP)
-            _callouts(shapes, callout_area.split_columns([1] * n_callouts, gap=GAP // 2), sp.callouts, theme, sp, warnings)
+            _callouts(
+                shapes,
+                callout_area.split_columns([1] * n_callouts, gap=GAP // 2),
+                sp.callouts,
+                theme,
+                sp,
+                warnings,
+            )
             _charts(shapes, chart_area, sp, theme, locale)
     elif n_callouts:
         rows = 1 if n_callouts <= 5 else 2
@@ -193,12 +223,21 @@ def _text_paragraphs(text: list) -> list[tuple[str, dict]]:
     return out
 
 
-def _text_block(shapes, rect: Rect, paragraphs, sp: SlidePlan, theme: Theme, warnings: Warnings) -> None:
+def _text_block(
+    shapes, rect: Rect, paragraphs, sp: SlidePlan, theme: Theme, warnings: Warnings
+) -> None:
     size, fits = fit_size([p for p, _ in paragraphs], rect, theme.sizes.body, minimum=11)
     if not fits:
         warnings.add("text too long for its box, even at 11 pt: shorten it", context=sp.label)
-    add_text(shapes, rect, [(p, {**o, "size": size}) for p, o in paragraphs], font=theme.fonts.body,
-             size=size, color=theme.colors.text, name="Text")
+    add_text(
+        shapes,
+        rect,
+        [(p, {**o, "size": size}) for p, o in paragraphs],
+        font=theme.fonts.body,
+        size=size,
+        color=theme.colors.text,
+        name="Text",
+    )
 
 
 def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings) -> None:
@@ -212,8 +251,17 @@ def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings)
     size, fits = fit_size([sp.remark], text_rect, theme.sizes.body, minimum=11)
     if not fits:
         warnings.add("remark too long for its band: shorten it", context=sp.label)
-    add_text(shapes, text_rect, [sp.remark], font=theme.fonts.body, size=size, color=theme.colors.primary,
-             anchor="middle", name="Remark", bold=False)
+    add_text(
+        shapes,
+        text_rect,
+        [sp.remark],
+        font=theme.fonts.body,
+        size=size,
+        color=theme.colors.primary,
+        anchor="middle",
+        name="Remark",
+        bold=False,
+    )
 
 
 def _rgb(hex_: str):
@@ -222,8 +270,14 @@ def _rgb(hex_: str):
     return RGBColor.from_string(hex_)
 
 
-def _callouts(shapes, cells: list[Rect], callouts: list[CalloutPlan], theme: Theme, sp: SlidePlan,
-              warnings: Warnings) -> None:
+def _callouts(
+    shapes,
+    cells: list[Rect],
+    callouts: list[CalloutPlan],
+    theme: Theme,
+    sp: SlidePlan,
+    warnings: Warnings,
+) -> None:
     value_size = theme.sizes.callout_value
     if len(cells) > 3 and cells[0].width < inches(2.6):
         value_size = min(value_size, 44)
@@ -233,13 +287,24 @@ def _callouts(shapes, cells: list[Rect], callouts: list[CalloutPlan], theme: The
 
     def needed(cell: Rect, c: CalloutPlan) -> int:
         inner_w = cell.width - 2 * inches(0.12)
-        text_size, _ = fit_size([c.text], Rect(0, 0, inner_w, cell.height - value_h), theme.sizes.callout_text, minimum=10)
-        return value_h + points(needed_height([c.text], inner_w, text_size, text_size * 0.3) + 6) + 2 * inches(0.15)
+        text_size, _ = fit_size(
+            [c.text],
+            Rect(0, 0, inner_w, cell.height - value_h),
+            theme.sizes.callout_text,
+            minimum=10,
+        )
+        return (
+            value_h
+            + points(needed_height([c.text], inner_w, text_size, text_size * 0.3) + 6)
+            + 2 * inches(0.15)
+        )
 
     # every card of a group hugs the longest content and sits centred in its cell:
     # a full-height card with two lines at the top reads as an empty box, and
     # cards of different heights side by side look accidental
-    card_h = min(min(cell.height for cell in cells), max(needed(cell, c) for cell, c in zip(cells, callouts)))
+    card_h = min(
+        min(cell.height for cell in cells), max(needed(cell, c) for cell, c in zip(cells, callouts))
+    )
     for i, (cell, c) in enumerate(zip(cells, callouts)):
         card_rect = Rect(cell.left, cell.top + (cell.height - card_h) // 2, cell.width, card_h)
         card = shapes.add_shape(1, card_rect.left, card_rect.top, card_rect.width, card_rect.height)
@@ -254,15 +319,34 @@ def _callouts(shapes, cells: list[Rect], callouts: list[CalloutPlan], theme: The
         value_rect = Rect(inner.left, inner.top, inner.width, head_h)
         text_rect = Rect(inner.left, inner.top + head_h, inner.width, inner.height - head_h)
         vsize, _ = fit_size([c.value_text], value_rect, value_size, minimum=20)
-        box = add_text(shapes, value_rect, [c.value_text], font=theme.fonts.heading, size=vsize,
-                       color=theme.colors.accent, bold=True, align="center", anchor="bottom",
-                       name=f"Callout {i + 1} value")
+        box = add_text(
+            shapes,
+            value_rect,
+            [c.value_text],
+            font=theme.fonts.heading,
+            size=vsize,
+            color=theme.colors.accent,
+            bold=True,
+            align="center",
+            anchor="bottom",
+            name=f"Callout {i + 1} value",
+        )
         _alt(box, c.alt_text)
         size, fits = fit_size([c.text], text_rect, theme.sizes.callout_text, minimum=10)
         if not fits:
-            warnings.add(f"callout {i + 1} sentence too long for its card: shorten it", context=sp.label)
-        add_text(shapes, text_rect, [c.text], font=theme.fonts.body, size=size, color=theme.colors.text,
-                 align="center", name=f"Callout {i + 1} text")
+            warnings.add(
+                f"callout {i + 1} sentence too long for its card: shorten it", context=sp.label
+            )
+        add_text(
+            shapes,
+            text_rect,
+            [c.text],
+            font=theme.fonts.body,
+            size=size,
+            color=theme.colors.text,
+            align="center",
+            name=f"Callout {i + 1} text",
+        )
 
 
 def _charts(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str) -> None:
@@ -270,19 +354,33 @@ def _charts(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str) -> Non
     size = theme.sizes.chart_axis + 1
     # one title band for all charts of the slide, as tall as the longest title
     # wraps (so a three-line title never runs into its chart), the charts aligned below
-    heights = [points(needed_height([p.title.upper()], c.width, size, 0)) for c, p in zip(cells, sp.charts) if p.title]
+    heights = [
+        points(needed_height([p.title.upper()], c.width, size, 0))
+        for c, p in zip(cells, sp.charts)
+        if p.title
+    ]
     band = max([CHART_TITLE_H, *heights]) if heights else 0
     for cell, plan in zip(cells, sp.charts):
         if band:
             head, cell = _cut_top(cell, band)
             if plan.title:
-                add_text(shapes, head, [plan.title.upper()], font=theme.fonts.heading, size=size,
-                         color=theme.colors.primary, bold=True, name=f"Chart title: {plan.title}")
+                add_text(
+                    shapes,
+                    head,
+                    [plan.title.upper()],
+                    font=theme.fonts.heading,
+                    size=size,
+                    color=theme.colors.primary,
+                    bold=True,
+                    name=f"Chart title: {plan.title}",
+                )
         _one_chart(shapes, cell, plan, theme, locale)
 
 
 def _cut_top(area: Rect, height: int) -> tuple[Rect, Rect]:
-    return Rect(area.left, area.top, area.width, height), Rect(area.left, area.top + height, area.width, area.height - height)
+    return Rect(area.left, area.top, area.width, height), Rect(
+        area.left, area.top + height, area.width, area.height - height
+    )
 
 
 def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str) -> None:
@@ -294,12 +392,25 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str) -
             for code, n in zip(plan.result.codes, plan.result.series[0].counts)
             if code in plan.region_codes
         }
-        labels = {plan.region_codes[c]: lab for c, lab in zip(plan.result.codes, plan.result.categories) if c in plan.region_codes}
-        add_region_map(shapes, rect, counts, theme, legend_title="Nombre de répondants", labels=labels,
-                       alt_text=plan.alt_text)
+        labels = {
+            plan.region_codes[c]: lab
+            for c, lab in zip(plan.result.codes, plan.result.categories)
+            if c in plan.region_codes
+        }
+        add_region_map(
+            shapes,
+            rect,
+            counts,
+            theme,
+            legend_title="Nombre de répondants",
+            labels=labels,
+            alt_text=plan.alt_text,
+        )
         return
     o = plan.options
-    style = ChartStyle(theme, locale, labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits)
+    style = ChartStyle(
+        theme, locale, labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits
+    )
     frame = add_chart(shapes, plan.type, rect, plan.result, style)
     frame.name = f"Chart: {plan.title or plan.result.question_text}"
     _alt(frame, plan.alt_text)
@@ -328,7 +439,9 @@ def _decorative(shape) -> None:
         return
     ext_lst = cnv.makeelement(qn("a:extLst"), {})
     ext = ext_lst.makeelement(qn("a:ext"), {"uri": _DECORATIVE_EXT})
-    mark = ext.makeelement(f"{{{_DECORATIVE_NS}}}decorative", {"val": "1"}, nsmap={"adec": _DECORATIVE_NS})
+    mark = ext.makeelement(
+        f"{{{_DECORATIVE_NS}}}decorative", {"val": "1"}, nsmap={"adec": _DECORATIVE_NS}
+    )
     ext.append(mark)
     ext_lst.append(ext)
     cnv.append(ext_lst)

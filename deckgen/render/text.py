@@ -30,7 +30,7 @@ def runs(text: str) -> list[tuple[str, bool]]:
     out, pos = [], 0
     for m in _BOLD.finditer(text):
         if m.start() > pos:
-            out.append((text[pos:m.start()], False))
+            out.append((text[pos : m.start()], False))
         out.append((m.group(1), True))
         pos = m.end()
     if pos < len(text):
@@ -42,7 +42,9 @@ def plain(text: str) -> str:
     return _BOLD.sub(r"\1", text)
 
 
-def needed_height(paragraphs: list[str], width_emu: int, size_pt: float, spacing_pt: float = 0) -> float:
+def needed_height(
+    paragraphs: list[str], width_emu: int, size_pt: float, spacing_pt: float = 0
+) -> float:
     """Estimated height in points of paragraphs wrapped at width."""
     width_pt = max(width_emu / EMU_PER_POINT - 14, 1)  # minus default insets
     per_line = max(int(width_pt / (size_pt * AVG_CHAR_EM)), 1)
@@ -63,7 +65,9 @@ def needed_height(paragraphs: list[str], width_emu: int, size_pt: float, spacing
     return lines * size_pt * LINE_SPACING + spacing_pt * max(len(paragraphs) - 1, 0) + 8
 
 
-def fit_size(paragraphs: list[str], rect: Rect, size: float, minimum: float = 9) -> tuple[float, bool]:
+def fit_size(
+    paragraphs: list[str], rect: Rect, size: float, minimum: float = 9
+) -> tuple[float, bool]:
     """The largest size <= `size` at which the text fits; (size, fits)."""
     height_pt = rect.height / EMU_PER_POINT
     s = size
@@ -122,8 +126,12 @@ def add_text(
         rgb = RGBColor.from_string(over.get("color", color))
         for chunk, is_bold in runs(prefix + text):
             r = SubElement(p, qn("a:r"))
-            r_pr = SubElement(r, qn("a:rPr"), sz=points, b="1" if (is_bold or over.get("bold", bold)) else "0")
+            r_pr = SubElement(
+                r, qn("a:rPr"), sz=points, b="1" if (is_bold or over.get("bold", bold)) else "0"
+            )
             SubElement(SubElement(r_pr, qn("a:solidFill")), qn("a:srgbClr"), val=str(rgb))
             SubElement(r_pr, qn("a:latin"), typeface=font)
-            SubElement(r, qn("a:t")).text = CT_RegularTextRun._escape_ctrl_chars(chunk)  # as run.text does
+            SubElement(r, qn("a:t")).text = CT_RegularTextRun._escape_ctrl_chars(
+                chunk
+            )  # as run.text does
     return box
