@@ -11,7 +11,7 @@ SPEC   ?= config/barometre-2021.yaml
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 deck: $(STAMP)
@@ -38,8 +38,12 @@ images: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# the packaged neutral template, and the seed deck's branded one
 template: $(STAMP)
-	$(BIN)/python -m deckgen.template
+	$(BIN)/python -m deckgen.template_writer --out deckgen/resources/template.pptx
+	$(BIN)/python -m deckgen.template_writer --theme config/theme.yaml --title "Modèle deckgen" \
+	  --organisation "Observatoire des civic tech et de la démocratie numérique" \
+	  --out layouts/deckgen-template.pptx
 
 clean:
 	rm -rf out $(VENV)

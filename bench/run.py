@@ -41,7 +41,7 @@ TARGET_SMALL = 1.3  # real deck: deckgen within 1.3x of the baseline
 
 def export_values(spec: Path, path: Path) -> dict:
     """Compute the deck's plan with deckgen and write what the baseline draws."""
-    from deckgen.build import DEFAULT_TEMPLATE, load, plan
+    from deckgen.build import load, plan
     from deckgen.errors import Warnings
 
     loaded = load(spec)
@@ -81,7 +81,7 @@ def export_values(spec: Path, path: Path) -> dict:
                 "notes": sp.notes,
             }
         )
-    values = {"template": str(loaded.template or DEFAULT_TEMPLATE), "slides": slides}
+    values = {"template": str(loaded.template), "slides": slides}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
     return {

@@ -19,14 +19,11 @@ from .cache import ResultCache, survey_key
 from .codebook import Codebook, load_codebook
 from .errors import DeckgenError, Problem, SpecError, Warnings, suggest, valid_list
 from .formatting import base_text, format_number, format_percent, percent_value
+from .packaged import default_template
 from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .results import Result
 from .spec import Callout, Chart, Spec, load_spec, slide_context
 from .theme import Theme, load_theme
-
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_TEMPLATE = ROOT / "layouts" / "deckgen-template.pptx"
-DEFAULT_THEME = ROOT / "config" / "theme.yaml"
 
 
 @dataclass
@@ -71,11 +68,12 @@ class BuildReport:
 
 def load(spec_path: str | Path) -> Loaded:
     spec = load_spec(spec_path)
-    theme = load_theme(spec.resolve(spec.deck.theme) if spec.deck.theme else DEFAULT_THEME)
+    # without `theme:` the built-in theme, without `template:` the packaged template
+    theme = load_theme(spec.resolve(spec.deck.theme)) if spec.deck.theme else Theme()
     data = spec.resolve(spec.deck.data)
     responses = spec.resolve(spec.deck.responses) if spec.deck.responses else None
     codebook = load_codebook(data)
-    template = spec.resolve(spec.deck.template) if spec.deck.template else DEFAULT_TEMPLATE
+    template = spec.resolve(spec.deck.template) if spec.deck.template else default_template()
     return Loaded(spec, theme, codebook, template, responses)
 
 

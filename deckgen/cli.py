@@ -282,6 +282,9 @@ def parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from . import __version__
+
+    top.add_argument("--version", action="version", version=f"deckgen {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     p = _command(

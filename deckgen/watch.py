@@ -33,7 +33,6 @@ def watched_files(spec_path: str | Path) -> list[Path]:
     Whatever cannot be resolved (a broken spec) is simply not listed: the spec
     itself always is, so fixing it triggers the next build.
     """
-    from .build import DEFAULT_TEMPLATE, DEFAULT_THEME
     from .codebook import load_codebook
     from .spec import load_spec
 
@@ -50,8 +49,10 @@ def watched_files(spec_path: str | Path) -> list[Path]:
     else:
         with contextlib.suppress(DeckgenError, OSError):  # a broken codebook: watch what we know
             files.append(Path(load_codebook(codebook).responses).resolve())
-    files.append(spec.resolve(deck.theme) if deck.theme else DEFAULT_THEME)
-    files.append(spec.resolve(deck.template) if deck.template else DEFAULT_TEMPLATE)
+    if deck.theme:
+        files.append(spec.resolve(deck.theme))
+    if deck.template:
+        files.append(spec.resolve(deck.template))
     return list(dict.fromkeys(files))
 
 

@@ -15,30 +15,36 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from deckgen.errors import TemplateError
+from deckgen.packaged import default_template
 from deckgen.render.geometry import Rect
 from deckgen.template import (
-    DEFAULT_TEMPLATE_PATH,
-    DEFAULT_THEME_PATH,
     LAYOUT_NAMES,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
-    build_template,
     content_area,
     find_layout,
     layout_names,
     open_template,
 )
+from deckgen.template_writer import build_template
 from deckgen.theme import Theme, load_theme
+
+ROOT = Path(__file__).resolve().parents[1]
+BRAND_THEME = ROOT / "config" / "theme.yaml"
+BRAND_TEMPLATE = ROOT / "layouts" / "deckgen-template.pptx"
+ORGANISATION = "Observatoire des civic tech et de la démocratie numérique"
 
 
 @pytest.fixture(scope="module")
 def theme() -> Theme:
-    return load_theme(DEFAULT_THEME_PATH)
+    return load_theme(BRAND_THEME)
 
 
 @pytest.fixture(scope="module")
 def template_path(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> Path:
-    return build_template(theme, tmp_path_factory.mktemp("tpl") / "deckgen-template.pptx")
+    return build_template(
+        theme, tmp_path_factory.mktemp("tpl") / "deckgen-template.pptx", organisation=ORGANISATION
+    )
 
 
 def audit_errors(path: Path) -> list[dict]:
@@ -276,11 +282,30 @@ def test_build_is_byte_deterministic(tmp_path: Path, theme: Theme) -> None:
     assert first == second
 
 
-def test_committed_template_is_up_to_date(tmp_path: Path, theme: Theme) -> None:
-    fresh = build_template(theme, tmp_path / "fresh.pptx").read_bytes()
-    assert DEFAULT_TEMPLATE_PATH.read_bytes() == fresh, (
-        "layouts/deckgen-template.pptx is stale: run `python -m deckgen.template`"
+def test_committed_templates_are_up_to_date(tmp_path: Path, theme: Theme) -> None:
+    brand = build_template(
+        theme, tmp_path / "brand.pptx", title="Modèle deckgen", organisation=ORGANISATION
     )
+    assert BRAND_TEMPLATE.read_bytes() == brand.read_bytes(), (
+        "layouts/deckgen-template.pptx is stale: run `make template`"
+    )
+    neutral = build_template(Theme(), tmp_path / "neutral.pptx")
+    assert default_template().read_bytes() == neutral.read_bytes(), (
+        "deckgen/resources/template.pptx is stale: run `make template`"
+    )
+
+
+def test_packaged_template_is_neutral() -> None:
+    # no organisation's name in the footer of the template every other survey gets
+    prs = open_template(default_template())
+    assert layout_names(prs) == list(LAYOUT_NAMES)
+    texts = [s.text_frame.text for lay in prs.slide_layouts for s in lay.shapes if s.has_text_frame]
+    assert not [t for t in texts if "Observatoire" in t]
+    brand = open_template(BRAND_TEMPLATE)
+    texts = [
+        s.text_frame.text for lay in brand.slide_layouts for s in lay.shapes if s.has_text_frame
+    ]
+    assert ORGANISATION in texts
 
 
 def test_template_passes_openxml_audit(template_path: Path) -> None:

@@ -5,8 +5,8 @@ presents the deck; freeform shapes can. Each region is one freeform (islands
 and enclaves as extra contours of the same shape) inside one group, with a
 legend beside it, all inside the Rect the caller gives.
 
-Boundaries come from data/geo/regions.geojson (IGN ADMIN EXPRESS via
-france-geojson, Licence Ouverte; see data/geo/README.md).
+Boundaries come from the packaged resources/geo/regions.geojson (IGN ADMIN
+EXPRESS via france-geojson, Licence Ouverte; see deckgen/resources/geo/README.md).
 
 Drawing is cached at two levels, so a deck with many maps pays for the
 geometry once (see `add_region_map`): the projected, simplified outlines per
@@ -35,6 +35,7 @@ from pptx.util import Emu, Pt
 
 from ..errors import RenderError, suggest, valid_list
 from ..formatting import format_number
+from ..packaged import regions_geojson
 from .geometry import Rect, inches, points
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ Point = tuple[float, float]
 Ring = tuple[Point, ...]
 Polygon = tuple[Ring, ...]  # ring 0 is the outer boundary, the others are holes
 
-DEFAULT_REGIONS_PATH = Path(__file__).resolve().parents[2] / "data" / "geo" / "regions.geojson"
+DEFAULT_REGIONS_PATH = regions_geojson()
 
 #: Equirectangular projection at France's mid-latitude: x = lon * cos(46.5°).
 _X_SCALE = math.cos(math.radians(46.5))
