@@ -64,6 +64,7 @@ class BuildReport:
     plan: DeckPlan
     warnings: Warnings = field(default_factory=Warnings)
     results: list[tuple[SlidePlan, str, Result]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how it was built (`--verbose`)
 
 
 def load(spec_path: str | Path) -> Loaded:
@@ -584,18 +585,9 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the deck of `spec_path`; return where it went and what was noticed."""
+    from . import speedups
     from .files import write_atomic
-    from .package import (
-        fast_freeforms,
-        fast_groups,
-        fast_oxml,
-        fast_partnames,
-        fast_relationships,
-        fast_slide_ids,
-        save_normalized,
-        set_core_properties,
-    )
-    from .render.slides import render_deck
+    from .render.slides import render_deck, set_properties
     from .template import layout_names, open_template
 
     say = progress or (lambda _msg: None)
@@ -604,29 +596,25 @@ def build(
     prs = open_template(loaded.template)
     check(loaded, layout_names(prs))
     warnings = Warnings()
+    notes: list[str] = []
     say("computing indicators")
     deck_plan, computed = plan(loaded, warnings)
     say(f"rendering {len(deck_plan.slides)} slides")
-    fast_partnames(prs)
-    fast_relationships(prs)
-    fast_slide_ids(prs)
-    fast_freeforms()
-    fast_groups()
-    fast_oxml()
-    render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
-    if strict and warnings:
-        raise DeckgenError(
-            [
-                Problem(f"{w.message} (--strict makes warnings errors)", context=w.context)
-                for w in warnings.items
-            ]
-        )
-    set_core_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
-    data = save_normalized(prs)  # = normalize(the bytes of prs.save()), in one pass
+    with speedups.applied(prs, note=notes.append):
+        render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
+        if strict and warnings:
+            raise DeckgenError(
+                [
+                    Problem(f"{w.message} (--strict makes warnings errors)", context=w.context)
+                    for w in warnings.items
+                ]
+            )
+        set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+        data = speedups.save(prs)  # normalised bytes (files.normalize)
     target = Path(out) if out else default_output(spec_path)
     say(f"writing {target}")
     path = write_atomic(data, target)
-    return BuildReport(path, deck_plan, warnings, computed)
+    return BuildReport(path, deck_plan, warnings, computed, notes)
 
 
 def default_output(spec_path: str | Path) -> Path:

@@ -121,6 +121,9 @@ def cmd_build(args: argparse.Namespace) -> None:
     with _progress(not args.quiet, "building…") as progress:
         report = run(args.spec, args.out, strict=args.strict, progress=progress)
     _warn_all(report.warnings.items)
+    if args.verbose:
+        for note in report.notes:
+            _say(note, err=True)
     n = len(report.plan.slides)
     charts = sum(len(s.charts) for s in report.plan.slides)
     _say(f"built {report.path} ({n} slides, {charts} charts)")
@@ -301,6 +304,7 @@ def parser() -> argparse.ArgumentParser:
         help="Treat warnings (small bases, text too long) as errors.",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
+    p.add_argument("-v", "--verbose", action="store_true", help="Also say how the deck was built.")
 
     _command(
         sub,

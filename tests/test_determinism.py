@@ -102,7 +102,7 @@ def test_normalize_erases_the_moment_of_writing(real_deck):
 def test_chart_workbooks_are_written_in_normal_form():
     """The workbook behind a chart is written as `normalize` would write it, so
     saving keeps its bytes; a copy stamped at another moment normalises back to them."""
-    from deckgen.package import ChartData
+    from deckgen.render.workbook import ChartData
 
     data = ChartData(number_format="0%")
     data.categories = ["Oui", "Non"]

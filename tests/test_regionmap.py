@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
+from deckgen import speedups
 from deckgen.errors import RenderError
 from deckgen.render.geometry import Rect, inches
 from deckgen.render.regionmap import (
@@ -19,7 +21,6 @@ from deckgen.render.regionmap import (
     _load_regions_cached,
     add_region_map,
     bin_label,
-    clear_caches,
     compute_bins,
     load_regions,
 )
@@ -379,9 +380,18 @@ _CASES = [
 def _map_slides(
     theme: Theme, cases, *, cold: bool, holes: bool, nested: bool = False
 ) -> list[bytes]:
-    """The slide XML of one map per slide; `cold`: with empty caches for each map;
-    `nested`: the map in a group (which python-pptx resizes to hold it)."""
+    """The slide XML of one map per slide; `cold`: python-pptx alone (no speed-ups
+    session, so nothing cloned); warm: in one session, each map after the first
+    cloned from shapes python-pptx wrote; `nested`: the map in a group (which
+    python-pptx resizes to hold it)."""
     prs = Presentation()
+    with contextlib.ExitStack() as stack:
+        if not cold:
+            stack.enter_context(speedups.applied(prs))
+        return _maps(prs, theme, cases, holes=holes, nested=nested)
+
+
+def _maps(prs, theme: Theme, cases, *, holes: bool, nested: bool) -> list[bytes]:
     out = []
     for rect, counts, kwargs in cases:
         slide = prs.slides.add_slide(prs.slide_layouts[1])  # title and content: ids 2 and 3
@@ -391,8 +401,6 @@ def _map_slides(
             slide.shapes.add_textbox(0, 0, 100, 100).text = "id 5"
             for shape in list(slide.placeholders):
                 shape._element.getparent().remove(shape._element)
-        if cold:
-            clear_caches()
         kwargs = dict(kwargs)
         shapes = slide.shapes
         if nested:
@@ -415,7 +423,6 @@ def test_cached_maps_write_the_xml_of_maps_drawn_from_scratch(
     """Outlines and shapes cloned from a previous map: the very bytes of a map drawn
     by python-pptx alone (the first one, with empty caches), ids included."""
     cold = _map_slides(theme, _CASES, cold=True, holes=holes, nested=nested)
-    clear_caches()
     warm = _map_slides(theme, _CASES[::-1] + _CASES, cold=False, holes=holes, nested=nested)
     assert warm[len(_CASES) :] == cold  # every shape cloned
     assert warm[: len(_CASES)] == cold[::-1]  # some built, some cloned
@@ -427,18 +434,17 @@ def test_cached_maps_write_the_xml_of_maps_drawn_from_scratch(
 
 def test_second_map_clones_its_freeforms(theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
     """The next map at the same scale goes through no FreeformBuilder: that is the saving."""
-    from pptx.shapes.shapetree import _BaseGroupShapes
+    prs = Presentation()
+    with speedups.applied(prs):
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        add_region_map(slide.shapes, RECT, COUNTS, theme, legend_title="x", show_counts=True)
 
-    clear_caches()
-    _, slide = _slide()
-    add_region_map(slide.shapes, RECT, COUNTS, theme, legend_title="x", show_counts=True)
+        def no_builder(*_args, **_kwargs):
+            raise AssertionError("freeform built again")
 
-    def no_builder(*_args, **_kwargs):
-        raise AssertionError("freeform built again")
-
-    monkeypatch.setattr(_BaseGroupShapes, "build_freeform", no_builder)
-    _, slide = _slide()
-    group = add_region_map(slide.shapes, RECT, {"84": 1, "94": 7}, theme, legend_title="x")
+        monkeypatch.setattr(speedups, "build_freeform", no_builder)
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        group = add_region_map(slide.shapes, RECT, {"84": 1, "94": 7}, theme, legend_title="x")
     fills = {s.name.split()[1]: str(s.fill.fore_color.rgb) for s in _freeforms(group)}
     assert len(fills) == 13
     assert fills["94"] == theme.colors.map_scale[-1] and fills["11"] == theme.colors.map_empty

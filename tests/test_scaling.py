@@ -4,17 +4,19 @@ No timing here (bench/run.py measures); these tests pin what makes builds fast
 without making them wrong:
 - the CLI imports no heavy library up front, and a full build never imports
   matplotlib (only `deckgen images` needs it);
-- `fast_partnames` (O(1) part names) gives unique, contiguous part names whose
-  relationships and content types all agree, also when the package already had
-  parts; with `fast_relationships` and `fast_slide_ids` it writes the very
-  package python-pptx writes;
-- `fast_freeforms` (linear freeform drawing) writes the same XML as python-pptx,
-  and `fast_groups` computes the same group extents;
-- `save_normalized` (one-pass save) writes the bytes of save + normalize.
+- the speed-ups' part naming (deckgen.speedups) gives unique, contiguous part
+  names whose relationships and content types all agree, also when the package
+  already had parts, and python-pptx's own names when it has gaps; with the
+  relationship index and counted slide ids it writes the very package
+  python-pptx writes;
+- linear freeform drawing writes the same XML as python-pptx, and the group
+  extents are python-pptx's;
+- the one-pass save writes the bytes of save + normalize.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import json
@@ -228,14 +230,13 @@ def test_fast_partnames_continues_numbering_of_an_existing_deck(deck60, tmp_path
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches
 
-    from deckgen.package import fast_partnames, fast_relationships, fast_slide_ids
+    from deckgen import speedups
 
     before = package_numbers(deck60.path.read_bytes())
     prs = Presentation(str(deck60.path))
     ids_before = [s.slide_id for s in prs.slides]
-    fast_partnames(prs)
-    fast_relationships(prs)
-    fast_slide_ids(prs)
+    stack = contextlib.ExitStack()
+    stack.enter_context(speedups.applied(prs))
     layout = prs.slide_layouts[0]
     added = 5
     for i in range(added):
@@ -251,6 +252,7 @@ def test_fast_partnames_continues_numbering_of_an_existing_deck(deck60, tmp_path
     assert (
         str(prs.part.package.next_partname("/ppt/deckgen/item%d.xml")) == "/ppt/deckgen/item1.xml"
     )
+    stack.close()
     buffer = io.BytesIO()
     prs.save(buffer)
     after = package_numbers(buffer.getvalue())  # also asserts uniqueness and valid relationships
@@ -271,23 +273,35 @@ def test_fast_partnames_continues_numbering_of_an_existing_deck(deck60, tmp_path
     assert reopened.slides[-1].notes_slide.notes_text_frame.text == f"notes {added - 1}"
 
 
-def test_fast_partnames_avoids_numbers_taken_out_of_order(tmp_path: Path):
-    """Seeded from the highest number in use, not from the count of parts."""
+def test_part_names_follow_python_pptx_rule_when_names_have_gaps():
+    """With only chart7.xml, python-pptx names the next charts 2, 3, 4, 5, 6, then 1
+    (the first free of count+1, count, ..., 1), then 8: the speed-ups give the same.
+    (Slides are named by python-pptx's own count of slides, not by this rule.)"""
     from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
     from pptx.opc.packuri import PackURI
 
-    from deckgen.package import fast_partnames
+    from deckgen import speedups
 
-    prs = Presentation()
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
-    slide.part.partname = PackURI("/ppt/slides/slide7.xml")  # a gap, as after deleting slides
-    fast_partnames(prs)
-    assert (
-        str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide8.xml"
-    )
-    assert (
-        str(prs.part.package.next_partname("/ppt/slides/slide%d.xml")) == "/ppt/slides/slide9.xml"
-    )
+    def names(fast: bool) -> list[str]:
+        prs = Presentation()
+        shapes = prs.slides.add_slide(prs.slide_layouts[6]).shapes
+        data = CategoryChartData()
+        data.categories = ["a"]
+        data.add_series("s", (1,))
+
+        def chart():
+            return shapes.add_chart(XL_CHART_TYPE.PIE, 0, 0, 100, 100, data).chart
+
+        chart().part.partname = PackURI("/ppt/charts/chart7.xml")  # a gap, as after a deletion
+        with speedups.applied(prs) if fast else contextlib.nullcontext():
+            added = [chart() for _ in range(8)]
+        return ["chart7"] + [str(c.part.partname).split("/")[-1][:-4] for c in added]
+
+    stock = names(fast=False)
+    assert stock == [f"chart{n}" for n in (7, 2, 3, 4, 5, 6, 1, 8, 9)]
+    assert names(fast=True) == stock
 
 
 def _deck_by_hand(fast: bool) -> bytes:
@@ -297,14 +311,13 @@ def _deck_by_hand(fast: bool) -> bytes:
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches
 
+    from deckgen import speedups
     from deckgen.files import normalize
-    from deckgen.package import fast_partnames, fast_relationships, fast_slide_ids
 
     prs = Presentation()
+    stack = contextlib.ExitStack()
     if fast:
-        fast_partnames(prs)
-        fast_relationships(prs)
-        fast_slide_ids(prs)
+        stack.enter_context(speedups.applied(prs))
     for i in range(20):
         slide = prs.slides.add_slide(prs.slide_layouts[5])
         slide.shapes.title.text = f"slide {i}"
@@ -319,6 +332,7 @@ def _deck_by_hand(fast: bool) -> bytes:
         ) == prs.part._element.sldIdLst[-1].get(
             "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
         )
+    stack.close()
     buffer = io.BytesIO()
     prs.save(buffer)
     return normalize(buffer.getvalue())
@@ -332,10 +346,10 @@ def test_linear_bookkeeping_writes_the_package_python_pptx_writes():
 def test_relationship_index_survives_a_dropped_relationship():
     from pptx import Presentation
 
-    from deckgen.package import fast_relationships
+    from deckgen import speedups
 
     prs = Presentation()
-    fast_relationships(prs)
+    speedups._fast_relationships(prs)
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
     rId = prs.part.relate_to(slide.part, rel_type)
@@ -351,17 +365,17 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
     spec = _make_spec_module().write_spec(16, tmp_path / "sixteen.yaml")
     result = _run_python(f"""
         import io, json
-        from deckgen import files, package
+        from deckgen import files
         from deckgen.build import build, load, plan
         from deckgen.errors import Warnings
-        from deckgen.render.slides import render_deck
+        from deckgen.render.slides import render_deck, set_properties
         from deckgen.template import open_template
 
         loaded = load({str(spec)!r})
-        prs = open_template(loaded.template)  # no fast_* of any kind: python-pptx's own code
+        prs = open_template(loaded.template)  # no speed-ups session: python-pptx's own code
         deck, _ = plan(loaded, Warnings())
         render_deck(prs, deck, loaded.theme, Warnings(), template_name=str(loaded.template))
-        package.set_core_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+        set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
         buffer = io.BytesIO()
         prs.save(buffer)
         plain = files.normalize(buffer.getvalue())
@@ -374,28 +388,25 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
 # -- linear freeforms ----------------------------------------------------------------
 
 
-def test_fast_freeforms_writes_the_same_xml_as_python_pptx():
-    result = _run_python("""
-        import json
-        from lxml import etree
-        from pptx import Presentation
-        from deckgen.package import fast_freeforms
+def test_linear_freeforms_write_the_same_xml_as_python_pptx():
+    from lxml import etree
+    from pptx import Presentation
 
-        def draw():
-            prs = Presentation()
+    from deckgen import speedups
+
+    def draw(fast: bool) -> bytes:
+        prs = Presentation()
+        with speedups.applied(prs) if fast else contextlib.nullcontext():
             shapes = prs.slides.add_slide(prs.slide_layouts[6]).shapes
-            builder = shapes.build_freeform(1000, 2000, scale=1.0)
+            builder = speedups.build_freeform(shapes, 1000, 2000)
+            assert (type(builder).__name__ == "LinearFreeformBuilder") == fast
             builder.add_line_segments([(5000, 800), (9000, 7000), (3000, 9000)], close=True)
             builder.move_to(4000, 4000)
             builder.add_line_segments([(4500, 4000), (4500, 4500)], close=True)
             return etree.tostring(builder.convert_to_shape(10, 20)._element)
 
-        plain = draw()
-        fast_freeforms()
-        fast_freeforms()  # idempotent
-        print(json.dumps({"same": draw() == plain, "size": len(plain)}))
-    """)
-    assert result["same"] and result["size"] > 500
+    plain = draw(fast=False)
+    assert draw(fast=True) == plain and len(plain) > 500
 
 
 # -- one-pass save ----------------------------------------------------------------------
@@ -404,37 +415,40 @@ def test_fast_freeforms_writes_the_same_xml_as_python_pptx():
 def test_save_normalized_gives_the_bytes_of_save_then_normalize(deck60):
     from pptx import Presentation
 
+    from deckgen import speedups
     from deckgen.files import normalize
-    from deckgen.package import save_normalized
 
     prs = Presentation(str(deck60.path))
     prs.slides.add_slide(prs.slide_layouts[0]).notes_slide.notes_text_frame.text = "one more"
     buffer = io.BytesIO()
     prs.save(buffer)
-    assert save_normalized(prs) == normalize(buffer.getvalue())
+    assert speedups.save(prs) == normalize(buffer.getvalue())  # no session: save + normalize
+    with speedups.applied(prs):
+        assert speedups.save(prs) == normalize(buffer.getvalue())  # one pass
     # and what the build wrote is already normalized
     assert normalize(deck60.path.read_bytes()) == deck60.path.read_bytes()
 
 
 def test_fast_groups_gives_python_pptx_group_extents(tmp_path: Path):
     """The regions map is a group: its extents, read the fast way, are python-pptx's."""
-    spec = _make_spec_module().write_spec(7, tmp_path / "seven.yaml")  # the 7th slide is the map
-    result = _run_python(f"""
-        import json
-        from pptx import Presentation
-        from pptx.oxml.ns import qn
-        from pptx.oxml.shapes.groupshape import CT_GroupShape
-        from deckgen.build import build
+    from pptx import Presentation
+    from pptx.oxml.ns import qn
 
-        python_pptx = CT_GroupShape._child_extents.fget  # before build() installs fast_groups
-        path = build({str(spec)!r}, {str(tmp_path / "seven.pptx")!r}).path
-        pairs = [(list(python_pptx(g)), list(g._child_extents))
-                 for slide in Presentation(str(path)).slides for g in slide.shapes._spTree.iter(qn("p:grpSp"))]
-        print(json.dumps({{"patched": CT_GroupShape._child_extents.fget is not python_pptx, "pairs": pairs}}))
-    """)
-    assert result["patched"] and result["pairs"]
-    for python_pptx, fast in result["pairs"]:
-        assert fast == python_pptx and fast[2] > 0
+    from deckgen import speedups
+    from deckgen.build import build
+
+    spec = _make_spec_module().write_spec(7, tmp_path / "seven.yaml")  # the 7th slide is the map
+    python_pptx = speedups.originals()["_child_extents"].fget
+    prs = Presentation(str(build(spec, tmp_path / "seven.pptx").path))
+    groups = [g for slide in prs.slides for g in slide.shapes._spTree.iter(qn("p:grpSp"))]
+    assert groups
+    with speedups.applied(prs):
+        from pptx.oxml.shapes.groupshape import CT_GroupShape
+
+        assert CT_GroupShape._child_extents.fget is not python_pptx  # the fast one, here
+        for group in groups:
+            fast = list(group._child_extents)
+            assert fast == list(python_pptx(group)) and fast[2] > 0
 
 
 def test_large_data_benchmark_computes_every_indicator_on_the_generated_table(tmp_path: Path):

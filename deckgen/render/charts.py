@@ -9,11 +9,9 @@ validators reject (negative axis ids).
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Callable
 
-from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
@@ -21,10 +19,11 @@ from pptx.util import Pt
 
 from ..errors import RenderError, suggest, valid_list
 from ..formatting import percent_number_format
-from ..package import ChartData
 from ..results import Result
+from ..speedups import styled
 from ..theme import Theme
 from .geometry import Rect
+from .workbook import ChartData
 
 Builder = Callable[..., object]
 
@@ -67,30 +66,6 @@ def _rgb(hex_: str) -> RGBColor:
     return RGBColor.from_string(hex_)
 
 
-# styled subtrees, by (style, subtree before styling): see _styled
-_STYLED: dict[tuple, object] = {}
-_STYLED_LIMIT = 256
-
-
-def _styled(element, key: tuple, apply: Callable[[], None]) -> None:
-    """Style `element` with `apply()` (python-pptx's API), or copy that result.
-
-    The same style applied to the same subtree gives the same subtree: the
-    first result for a (style, XML before) pair is kept, and the next element
-    with the same XML gets a copy of it. A deck's twenty bar charts then pay
-    python-pptx's lookups once, not twenty times. `apply` must change nothing
-    outside `element`.
-    """
-    before = (key, etree.tostring(element))
-    done = _STYLED.get(before)
-    if done is not None:
-        element.getparent().replace(element, copy.deepcopy(done))
-        return
-    apply()
-    if len(_STYLED) < _STYLED_LIMIT:
-        _STYLED[before] = copy.deepcopy(element)
-
-
 def _fonts(chart, style: ChartStyle) -> None:
     def apply() -> None:
         chart.font.name = style.theme.fonts.body
@@ -98,7 +73,7 @@ def _fonts(chart, style: ChartStyle) -> None:
         chart.font.color.rgb = _rgb(style.theme.colors.text)
 
     key = ("fonts", style.theme.fonts.body, style.theme.sizes.chart_axis, style.theme.colors.text)
-    _styled(chart._chartSpace.get_or_add_txPr(), key, apply)
+    styled(chart._chartSpace.get_or_add_txPr(), key, apply)
 
 
 def _value_axis_off(chart) -> None:
@@ -111,7 +86,7 @@ def _value_axis_off(chart) -> None:
         axis.maximum_scale = None
         axis.minimum_scale = 0
 
-    _styled(axis._element, ("value axis off",), apply)
+    styled(axis._element, ("value axis off",), apply)
 
 
 def _fill(series, color: str) -> None:
@@ -121,7 +96,7 @@ def _fill(series, color: str) -> None:
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _rgb(color)
 
-    _styled(series._element.get_or_add_spPr(), ("fill", color), apply)
+    styled(series._element.get_or_add_spPr(), ("fill", color), apply)
 
 
 def _data_labels(
@@ -154,7 +129,7 @@ def _data_labels(
             if position is not None:
                 labels.position = position
 
-        _styled(series._element.get_or_add_dLbls(), key, apply)
+        styled(series._element.get_or_add_dLbls(), key, apply)
 
 
 def _legend(chart, style: ChartStyle, default: bool, position=XL_LEGEND_POSITION.BOTTOM) -> None:
@@ -201,7 +176,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         else:
             _horizontal_tick_labels(cat)
 
-    _styled(
+    styled(
         cat._element,
         ("category axis", style.theme.colors.muted, style.theme.sizes.chart_axis, narrow),
         category_axis,

@@ -17,10 +17,8 @@ The bytes are those python-pptx writes for the same calls.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +31,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from .. import speedups
 from ..errors import RenderError, suggest, valid_list
 from ..formatting import format_number
 from ..packaged import regions_geojson
@@ -433,69 +432,18 @@ def _outlines(path: str, scale: float, left: float = 0, top: float = 0) -> tuple
     return tuple(outlines)
 
 
-#: Shapes as python-pptx wrote them, to clone: legend squares and text boxes by style,
-#: freeforms by (boundaries file, scale) then region code, for the latest few scales.
-_SMALL_LIMIT = 512
-_FREEFORM_SCALES = 8
-_small_prototypes: dict[tuple, Any] = {}
-_freeform_prototypes: OrderedDict[tuple[str, float], dict[str, Any]] = OrderedDict()
-
-_P_NVSPPR, _P_CNVPR, _P_SPPR = qn("p:nvSpPr"), qn("p:cNvPr"), qn("p:spPr")
-_A_XFRM, _A_OFF, _A_EXT = qn("a:xfrm"), qn("a:off"), qn("a:ext")
 _A_SOLIDFILL, _A_LN, _A_SRGBCLR = qn("a:solidFill"), qn("a:ln"), qn("a:srgbClr")
 
 
 def clear_caches() -> None:
-    """Forget cached outlines and shape prototypes (the next map is drawn from scratch)."""
+    """Forget cached outlines (the next map computes its geometry from scratch)."""
     _geo_box.cache_clear()
     _outlines.cache_clear()
-    _small_prototypes.clear()
-    _freeform_prototypes.clear()
-
-
-class _ShapeIds:
-    """The ids python-pptx would give the next shapes of one slide, without a scan each.
-
-    python-pptx reads every `@id` of the slide for each shape it adds: a freeform
-    or a group gets the smallest free id (`CT_GroupShape._next_shape_id`), a text
-    box or an autoshape one more than the largest (`_BaseShapes._next_shape_id`).
-    This reads them once and is told of every shape added since.
-    """
-
-    def __init__(self, element: Any) -> None:
-        self._used = {int(v) for v in element.xpath("//@id") if v.isdigit()}
-        self._max = max(self._used, default=0)
-        self._free = 1
-
-    def add(self, shape_id: int) -> int:
-        self._used.add(shape_id)
-        self._max = max(self._max, shape_id)
-        return shape_id
-
-    def smallest_free(self) -> int:
-        while self._free in self._used:
-            self._free += 1
-        return self.add(self._free)
-
-    def after_largest(self) -> int:
-        return self.add(self._max + 1)
-
-
-def _xfrm_parts(sp: Any) -> tuple[Any, Any, Any] | None:
-    """(cNvPr, a:off, a:ext) of a `p:sp`, or None if it is not shaped that way."""
-    nv, sppr = sp.find(_P_NVSPPR), sp.find(_P_SPPR)
-    xfrm = sppr.find(_A_XFRM) if sppr is not None else None
-    if nv is None or xfrm is None:
-        return None
-    cnvpr, off, ext = nv.find(_P_CNVPR), xfrm.find(_A_OFF), xfrm.find(_A_EXT)
-    if cnvpr is None or off is None or ext is None:
-        return None
-    return cnvpr, off, ext
 
 
 def _fill_colours(sp: Any) -> tuple[Any, Any] | None:
     """The `a:srgbClr` of a freeform's fill and of its outline, or None."""
-    sppr = sp.find(_P_SPPR)
+    sppr = sp.find(qn("p:spPr"))
     fill, line = sppr.find(_A_SOLIDFILL), sppr.find(_A_LN)
     line_fill = line.find(_A_SOLIDFILL) if line is not None else None
     if fill is None or line_fill is None or len(fill) != 1 or len(line_fill) != 1:
@@ -509,41 +457,29 @@ def _is_emu(*values: Any) -> bool:
     return all(type(v) is int for v in values)
 
 
-def _remember(store: dict, key: Any, sp: Any, limit: int) -> None:
-    if _xfrm_parts(sp) is None:
-        return  # not the structure _clone knows: keep going through python-pptx
-    if len(store) >= limit:
-        store.clear()
-    store[key] = copy.deepcopy(sp)
+class _Drawing:
+    """The group a map is drawn in, and, with the speed-ups on, its shape ids:
+    shapes python-pptx wrote once are cloned for the next ones (deckgen.speedups)."""
 
+    def __init__(self, group: GroupShape) -> None:
+        self.tree = group.shapes
+        self.session = speedups.current()
+        self.ids = speedups.ShapeIds(group._element) if self.session is not None else None
 
-def _clone(
-    tree: _BaseGroupShapes,
-    prototype: Any,
-    shape_id: int,
-    name: str,
-    x: int,
-    y: int,
-    cx: int | None = None,
-    cy: int | None = None,
-) -> Any:
-    """A copy of `prototype` appended to `tree` as python-pptx appends a shape."""
-    sp = copy.deepcopy(prototype)
-    cnvpr, off, ext = _xfrm_parts(sp)  # type: ignore[misc]  # checked by _remember
-    cnvpr.set("id", str(shape_id))
-    cnvpr.set("name", name)
-    off.set("x", str(x))
-    off.set("y", str(y))
-    if cx is not None and cy is not None:
-        ext.set("cx", str(cx))
-        ext.set("cy", str(cy))
-    tree._grpSp.insert_element_before(sp, "p:extLst")
-    return sp
+    def prototype(self, store: str, key: Any, *emu: Any) -> Any:
+        if self.session is None or not _is_emu(*emu):
+            return None
+        return self.session.prototype(store, key)
+
+    def added(self, store: str, key: Any, shape: Any) -> None:
+        if self.session is not None and self.ids is not None:
+            self.ids.add(shape.shape_id)
+            if key is not None:
+                speedups.remember_shape(self.session, store, key, shape._element)
 
 
 def _add_text(
-    tree: _BaseGroupShapes,
-    ids: _ShapeIds,
+    drawing: _Drawing,
     left: int,
     top: int,
     width: int,
@@ -554,20 +490,19 @@ def _add_text(
 ) -> None:
     """`tree.add_textbox` + name + `_style_text`, or the clone of one such text box."""
     key = ("text", text, *sorted(style.items()))
-    prototype = _small_prototypes.get(key)
-    if prototype is not None and _is_emu(left, top, width, height):
-        _clone(tree, prototype, ids.after_largest(), name, left, top, width, height)
+    prototype = drawing.prototype("map shapes", key, left, top, width, height)
+    if prototype is not None:
+        shape_id = drawing.ids.after_largest()  # type: ignore[union-attr]
+        speedups.clone_shape(drawing.tree, prototype, shape_id, name, left, top, width, height)
         return
-    box = tree.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
-    ids.add(box.shape_id)
+    box = drawing.tree.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     box.name = name
     _style_text(box.text_frame, text, **style)
-    _remember(_small_prototypes, key, box._element, _SMALL_LIMIT)
+    drawing.added("map shapes", key, box)
 
 
 def _add_square(
-    tree: _BaseGroupShapes,
-    ids: _ShapeIds,
+    drawing: _Drawing,
     left: int,
     top: int,
     size: int,
@@ -577,12 +512,12 @@ def _add_square(
 ) -> None:
     """A legend square: filled, outlined in `outline` (0.5 pt) or not outlined."""
     key = ("square", color, outline)
-    prototype = _small_prototypes.get(key)
-    if prototype is not None and _is_emu(left, top, size):
-        _clone(tree, prototype, ids.after_largest(), name, left, top, size, size)
+    prototype = drawing.prototype("map shapes", key, left, top, size)
+    if prototype is not None:
+        shape_id = drawing.ids.after_largest()  # type: ignore[union-attr]
+        speedups.clone_shape(drawing.tree, prototype, shape_id, name, left, top, size, size)
         return
-    sq = tree.add_shape(MSO_SHAPE.RECTANGLE, Emu(left), Emu(top), Emu(size), Emu(size))
-    ids.add(sq.shape_id)
+    sq = drawing.tree.add_shape(MSO_SHAPE.RECTANGLE, Emu(left), Emu(top), Emu(size), Emu(size))
     sq.name = name
     sq.fill.solid()
     sq.fill.fore_color.rgb = _rgb(color)
@@ -592,12 +527,11 @@ def _add_square(
     else:
         sq.line.fill.background()
     _drop_theme_style(sq)
-    _remember(_small_prototypes, key, sq._element, _SMALL_LIMIT)
+    drawing.added("map shapes", key, sq)
 
 
 def _add_region(
-    tree: _BaseGroupShapes,
-    ids: _ShapeIds,
+    drawing: _Drawing,
     outline: _Outline,
     key: tuple[str, float] | None,
     left: int,
@@ -608,41 +542,34 @@ def _add_region(
     """The freeform of one region, built by python-pptx or cloned from the last one built.
 
     The outline's points are from (`left`, `top`); `key` (boundaries file, scale)
-    names its prototypes, None: none (build it, keep nothing).
+    names its prototype, None: none (build it, keep nothing).
     """
     name = f"Région {outline.region.code} {outline.region.name}"
-    shapes = _freeform_prototypes.get(key) if key is not None else None
-    prototype = shapes.get(outline.region.code) if shapes is not None else None
-    if prototype is not None and _is_emu(left, top):
-        _freeform_prototypes.move_to_end(key)
+    shape_key = (*key, outline.region.code) if key is not None else None
+    prototype = drawing.prototype("map regions", shape_key, left, top) if key else None
+    if prototype is not None:
         x0, y0 = outline.corner  # type: ignore[misc]  # set whenever there are contours
-        sp = _clone(tree, prototype, ids.smallest_free(), name, left + x0, top + y0)
+        shape_id = drawing.ids.smallest_free()  # type: ignore[union-attr]
+        sp = speedups.clone_shape(drawing.tree, prototype, shape_id, name, left + x0, top + y0)
         fill_clr, line_clr = _fill_colours(sp)  # type: ignore[misc]  # checked when remembered
         fill_clr.set("val", str(_rgb(fill)))
         line_clr.set("val", str(_rgb(line)))
         return
     contours = [[(left + x, top + y) for x, y in contour] for contour in outline.contours]
-    builder = tree.build_freeform(*contours[0][0], scale=1.0)
+    builder = speedups.build_freeform(drawing.tree, *contours[0][0])
     builder.add_line_segments(contours[0][1:], close=True)
     for contour in contours[1:]:
         builder.move_to(*contour[0])
         builder.add_line_segments(contour[1:], close=True)
     shape = builder.convert_to_shape()
-    ids.add(shape.shape_id)
     shape.name = name
     shape.fill.solid()
     shape.fill.fore_color.rgb = _rgb(fill)
     shape.line.color.rgb = _rgb(line)
     shape.line.width = Pt(_LINE_WIDTH_PT)
     _drop_theme_style(shape)
-    if key is None or not _is_emu(left, top) or _fill_colours(shape._element) is None:
-        return
-    if key not in _freeform_prototypes:
-        while len(_freeform_prototypes) >= _FREEFORM_SCALES:
-            _freeform_prototypes.popitem(last=False)
-        _freeform_prototypes[key] = {}
-    _freeform_prototypes.move_to_end(key)
-    _remember(_freeform_prototypes[key], outline.region.code, shape._element, _SMALL_LIMIT)
+    keep = shape_key is not None and _is_emu(left, top) and _fill_colours(shape._element)
+    drawing.added("map regions", shape_key if keep else None, shape)
 
 
 # --------------------------------------------------------------------------- the map
@@ -745,8 +672,7 @@ def add_region_map(
 
     group = shapes.add_group_shape()
     group.name = "Carte des régions"
-    tree = group.shapes
-    ids = _ShapeIds(group._element)
+    drawing = _Drawing(group)
 
     # Outlines from the map's corner, shared by every map of that scale; from the
     # slide's, should the corner not be a whole number of EMU (not shared then).
@@ -760,7 +686,7 @@ def add_region_map(
         count = clean.get(region.code, 0)
         fill = next((b.color for b in bins if b.contains(count)), colors.map_empty)
         _add_region(
-            tree, ids, outline, (path, scale) if shared else None, dx, dy, fill, colors.map_line
+            drawing, outline, (path, scale) if shared else None, dx, dy, fill, colors.map_line
         )
 
         label = format_number(count) if show_counts and count > 0 else ""
@@ -772,8 +698,7 @@ def add_region_map(
             top = min(max(cy - h // 2, map_top), map_top + map_h - h)
             text_color = colors.on_primary if _luminance(fill) < 0.3 else colors.text
             _add_text(
-                tree,
-                ids,
+                drawing,
                 left,
                 top,
                 w,
@@ -792,8 +717,7 @@ def add_region_map(
     legend_top = rect.top + max(0, (rect.height - legend_h) // 2)
     if legend_title:
         _add_text(
-            tree,
-            ids,
+            drawing,
             legend_left,
             legend_top,
             legend_w,
@@ -810,8 +734,7 @@ def add_region_map(
     for color, text in entries:
         outline_color = colors.muted if color == colors.map_empty else None
         _add_square(
-            tree,
-            ids,
+            drawing,
             legend_left,
             y + (row - square) // 2,
             square,
@@ -821,8 +744,7 @@ def add_region_map(
         )
         text_left = legend_left + square + square_gap
         _add_text(
-            tree,
-            ids,
+            drawing,
             text_left,
             y,
             legend_left + legend_w - text_left,

@@ -23,6 +23,24 @@ REMARK_H = inches(0.6)
 CHART_TITLE_H = inches(0.4)
 
 
+def set_properties(prs, title: str, subtitle: str | None = None) -> None:
+    """The deck's document properties, with the fixed date of every build (same bytes)."""
+    import datetime as dt
+
+    from ..files import FIXED_DATE
+
+    core = prs.core_properties
+    core.title = title
+    core.subject = subtitle or ""
+    core.author = "deckgen"
+    core.last_modified_by = "deckgen"
+    core.revision = 1
+    stamp = dt.datetime(*FIXED_DATE)
+    core.created = stamp
+    core.modified = stamp
+    core.last_printed = stamp
+
+
 def render_deck(
     prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
 ) -> None:

@@ -1,0 +1,41 @@
+"""The workbook embedded in each chart (PowerPoint's "Edit data"), safe and deterministic.
+
+python-pptx writes it with xlsxwriter, which stamps the current time and turns
+any string starting with "=" into a formula and "http://..." into a link. This
+subclass of its chart data (a subclass hook, not a patch) has xlsxwriter stamp
+the fixed date of `files.normalize` and write every label as text: the bytes
+`normalize` would give, and a category named `=HYPERLINK(...)` stays a name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
+
+from ..files import FIXED_DATE
+
+
+class ChartData(CategoryChartData):
+    """python-pptx's CategoryChartData, its embedded workbook written as said above."""
+
+    @functools.cached_property
+    def _workbook_writer(self) -> CategoryWorkbookWriter:
+        return _SafeWorkbookWriter(self)
+
+
+class _SafeWorkbookWriter(CategoryWorkbookWriter):
+    @contextlib.contextmanager
+    def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
+        from xlsxwriter import Workbook
+
+        options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = Workbook(xlsx_file, options)
+        workbook.set_properties({"created": dt.datetime(*FIXED_DATE)})
+        yield workbook, workbook.add_worksheet()
+        workbook.close()
