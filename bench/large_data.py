@@ -67,8 +67,8 @@ def timed(fn, *args, **kwargs):
 
 
 def measure(rows: int, path: Path | None = None) -> dict:
-    from deckgen.build import Loaded, check, plan
     from deckgen.errors import Warnings
+    from deckgen.pipeline import Loaded, check, plan
     from deckgen.spec import load_spec
     from deckgen.survey import check_responses, load_survey, read_table
     from deckgen.theme import load_theme

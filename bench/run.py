@@ -41,8 +41,8 @@ TARGET_SMALL = 1.3  # real deck: deckgen within 1.3x of the baseline
 
 def export_values(spec: Path, path: Path) -> dict:
     """Compute the deck's plan with deckgen and write what the baseline draws."""
-    from deckgen.build import load, plan
     from deckgen.errors import Warnings
+    from deckgen.pipeline import load, plan
 
     loaded = load(spec)
     deck, _ = plan(loaded, Warnings())

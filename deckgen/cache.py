@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .results import Result, result_from_dict, result_to_dict
 
-FORMAT = 1
+FORMAT = 2  # 2: results carry no generated text (deckgen.wording adds it)
 
 
 def cache_dir() -> Path | None:
@@ -41,6 +41,7 @@ _COMPUTING = (
     "cache.py",
     "codebook.py",
     "conditions.py",
+    "indicator_kinds.py",
     "indicator_spec.py",
     "indicators.py",
     "results.py",

@@ -116,10 +116,10 @@ def _warn_all(items) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    from .build import build as run
+    from .api import load
 
     with _progress(not args.quiet, "building…") as progress:
-        report = run(args.spec, args.out, strict=args.strict, progress=progress)
+        report = load(args.spec).build(args.out, strict=args.strict, progress=progress)
     _warn_all(report.warnings.items)
     if args.verbose:
         for note in report.notes:
@@ -130,36 +130,22 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
-    from .build import check, load, plan
-    from .errors import Warnings
-    from .template import layout_names, open_template
+    from .api import load
 
-    loaded = load(args.spec)
-    loaded.survey  # noqa: B018 -- validate checks the data every time, cached results or not
-    check(loaded, layout_names(open_template(loaded.template)))
-    warnings = Warnings()
-    deck, _ = plan(loaded, warnings)
-    _warn_all(warnings.items)
-    _say(f"{args.spec}: valid ({len(deck.slides)} slides)")
+    project = load(args.spec)
+    _warn_all(project.validate())
+    _say(f"{args.spec}: valid ({project.slide_count()} slides)")
 
 
 def cmd_indicators(args: argparse.Namespace) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .build import check, load, plan
-    from .errors import Warnings
-    from .exports import figure_rows, write_csv, write_xlsx
+    from .api import load
 
-    loaded = load(args.spec)
-    check(loaded)
-    _, computed = plan(loaded, Warnings())
-    rows = figure_rows(computed, loaded.spec.deck.locale)
-    if args.csv is not None:
-        write_csv(rows, args.csv)
-    if args.xlsx is not None:
-        write_xlsx(rows, args.xlsx, loaded.spec.deck.locale)
-    table = Table("slide", "élément", "libellé", "série", "valeur", "n", "base", "statut")
+    project = load(args.spec)
+    rows = project.write_figures(csv=args.csv, xlsx=args.xlsx)
+    table = Table(*project.table_headers())
     for r in rows:
         table.add_row(
             str(r["slide"]),
@@ -179,15 +165,12 @@ def cmd_indicators(args: argparse.Namespace) -> None:
 
 
 def cmd_images(args: argparse.Namespace) -> None:
-    from .images import write_images
+    from .api import load
 
+    project = load(args.spec)
     with _progress(True, "drawing…") as progress:
-        written = write_images(
-            args.spec,
-            args.out,
-            formats=("png",) if args.png_only else ("png", "svg"),
-            progress=progress,
-        )
+        formats = ("png",) if args.png_only else ("png", "svg")
+        written = project.images(args.out, formats=formats, progress=progress)
     files = sum(len(i.files) for i in written)
     _say(f"wrote {files} files for {len(written)} charts in {args.out}")
 
@@ -222,20 +205,14 @@ def cmd_watch(args: argparse.Namespace) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    import json
+    from .api import schema_text, write_schema
 
-    from .model import json_schema
-    from .spec import Spec
-
-    text = json.dumps(json_schema(Spec), ensure_ascii=False, indent=2) + "\n"
     if args.out is None:
         with _writing_stdout():
-            sys.stdout.write(text)
+            sys.stdout.write(schema_text())
             sys.stdout.flush()
     else:
-        from .files import write_atomic
-
-        write_atomic(text.encode("utf-8"), args.out)
+        write_schema(args.out)
 
 
 # -- parser ------------------------------------------------------------------------

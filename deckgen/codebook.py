@@ -84,7 +84,7 @@ class Question:
 class Codebook:
     id: str
     title: str
-    respondents: str
+    respondents: str | None  # the noun for respondents; None: the deck locale's
     respondent_id: str
     responses: Path
     source: str
@@ -154,7 +154,7 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
     return Codebook(
         id=str(survey.get("id", path.parent.name)),
         title=str(survey.get("title", "")),
-        respondents=str(survey.get("respondents", "répondants")),
+        respondents=str(survey["respondents"]) if survey.get("respondents") else None,
         respondent_id=str(survey.get("respondent_id", "id")),
         responses=(path.parent / str(responses)),
         source=str(survey.get("source", "")),

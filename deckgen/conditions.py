@@ -11,7 +11,8 @@ One small language serves both the codebook (`asked_if`) and the deck spec
     {all: [...]}, {any: [...]}, {not: {...}}
 
 Evaluation is vectorised over the whole response frame (one boolean Series),
-never a Python loop per respondent.
+never a Python loop per respondent. What a condition says in words (in a
+footnote, in a message) is the text layer's: deckgen.wording.describe.
 """
 
 from __future__ import annotations
@@ -42,9 +43,6 @@ class Condition:
         raise NotImplementedError
 
     def evaluate(self, frame: pd.DataFrame, questions: dict[str, Question]) -> pd.Series:
-        raise NotImplementedError
-
-    def describe(self, questions: dict[str, Question]) -> str:
         raise NotImplementedError
 
 
@@ -117,43 +115,6 @@ class Leaf(Condition):
             return col.notna() & ~hit
         return hit.fillna(False).astype(bool)
 
-    def describe(self, questions: dict[str, Question]) -> str:
-        q = questions.get(self.question)
-        text = q.text if q else self.question
-        if self.test == "answered":
-            return f"« {text} » {'renseigné' if self.answered else 'non renseigné'}"
-        if self.test in ("min", "max"):
-            parts = []
-            if self.low is not None:
-                parts.append(f"≥ {self.low:g}")
-            if self.high is not None:
-                parts.append(f"< {self.high:g}")
-            return f"« {text} » {' et '.join(parts)}"
-        labels = []
-        for v in self.values:
-            opt = None
-            if q is not None:
-                opt = next(
-                    (
-                        o
-                        for o in (q.bands if q.type == "numeric" else q.options)
-                        if o.code == str(v)
-                    ),
-                    None,
-                )
-            labels.append(opt.label if opt else str(v))
-        joined = " ou ".join(f"« {lab} »" for lab in labels)
-        verb = {
-            "in": "=",
-            "not_in": "≠",
-            "has": "inclut",
-            "has_any": "inclut",
-            "has_all": "inclut tout",
-        }[self.test]
-        if self.test == "has_all":
-            joined = " et ".join(f"« {lab} »" for lab in labels)
-        return f"« {text} » {verb} {joined}"
-
 
 @dataclass(frozen=True)
 class Combine(Condition):
@@ -174,12 +135,6 @@ class Combine(Condition):
         for m in masks[1:]:
             out = (out & m) if self.op == "all" else (out | m)
         return out
-
-    def describe(self, questions: dict[str, Question]) -> str:
-        inner = [p.describe(questions) for p in self.parts]
-        if self.op == "not":
-            return f"non ({inner[0]})"
-        return (" et " if self.op == "all" else " ou ").join(inner)
 
 
 def parse_condition(raw: Any) -> Condition:

@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 
 from .formatting import format_number, format_percent, percent_number_format, percent_value
+from .locales import words
 from .results import Result
 
 COLUMNS = [
@@ -53,7 +54,8 @@ def _rows(
     number: int, title: str, element: str, r: Result, locale: str, sentence: str = ""
 ) -> list[dict[str, object]]:
     out = []
-    status = "publié" if r.published else "illustratif"
+    w = words(locale)
+    status = w("status_published") if r.published else w("status_illustrative")
     for s in r.series:
         for k, label in enumerate(r.categories):
             v = s.values[k]
@@ -101,42 +103,16 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
     return write_atomic(buffer.getvalue().encode("utf-8-sig"), path)
 
 
-# Column headers of the workbook, for the people who read it (keys stay COLUMNS).
-XLSX_HEADERS = {
-    "fr": {
-        "slide": "Diapositive",
-        "title": "Titre de la diapositive",
-        "element": "Élément",
-        "label": "Libellé",
-        "series": "Série",
-        "value": "Valeur affichée",
-        "percent": "Pourcentage",
-        "count": "Effectif",
-        "base": "Base",
-        "filter": "Filtre",
-        "question": "Question",
-        "status": "Statut",
-    },
-    "en": {
-        "slide": "Slide",
-        "title": "Slide title",
-        "element": "Element",
-        "label": "Label",
-        "series": "Series",
-        "value": "Value shown",
-        "percent": "Percent",
-        "count": "Count",
-        "base": "Base",
-        "filter": "Filter",
-        "question": "Question",
-        "status": "Status",
-    },
-}
 _MAX_WIDTH = 60
 
 
+def xlsx_headers(locale: str) -> dict[str, str]:
+    """Column headers of the workbook, for the people who read it (keys stay COLUMNS)."""
+    return dict(words(locale).get("headers"))
+
+
 def write_xlsx(
-    rows: list[dict[str, object]], path: Path, locale: str = "fr", sheet: str = "Indicateurs"
+    rows: list[dict[str, object]], path: Path, locale: str = "fr", sheet: str | None = None
 ) -> Path:
     """The figure table as an .xlsx: one row per figure of the deck.
 
@@ -151,10 +127,10 @@ def write_xlsx(
 
     from .files import normalize, write_atomic
 
-    headers = XLSX_HEADERS.get(locale, XLSX_HEADERS["fr"])
+    headers = xlsx_headers(locale)
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet
+    ws.title = sheet or words(locale)("sheet")
     ws.append([headers[c] for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 NNBSP = "\u202f"  # narrow no-break space
-LOCALES = ("fr", "en")
 
 
 def round_half_up(value: float, digits: int = 0) -> Decimal:
@@ -84,10 +83,3 @@ def is_portable_number_format(code: str) -> bool:
             return False
         i += 1
     return True
-
-
-def base_text(n: int, unit: str = "répondants", locale: str = "fr") -> str:
-    """'Base : 31 répondants' (fr, with the French space before the colon)."""
-    if locale == "fr":
-        return f"Base{NNBSP}: {format_number(n, locale)} {unit}"
-    return f"Base: {format_number(n, locale)} {unit}"

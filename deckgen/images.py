@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DeckgenError
-from .formatting import base_text, format_number, format_percent
+from .formatting import format_number, format_percent
 from .render.plan import ChartPlan, DeckPlan
 from .results import Result
 from .theme import Theme
@@ -96,49 +96,10 @@ def image_jobs(deck: DeckPlan) -> list[tuple[ChartImage, ChartPlan]]:
 
 def chart_footnote(r: Result, locale: str = "fr", source: str | None = None) -> str:
     """'Base : 24 collectivités ; plusieurs réponses possibles' (+ illustrative, + source)."""
-    from .build import item_base_text
+    from .locales import words
+    from .wording import chart_footnote as footnote
 
-    fr = locale == "fr"
-    text = base_text(r.base, r.respondents, locale)
-    if r.filter_text:
-        text += f" ({r.filter_text})"
-    for item, n, cond in r.item_bases:
-        text += " ; " + item_base_text(item, n, cond, locale)
-    if r.multiple:
-        text += " ; plusieurs réponses possibles" if fr else "; several answers possible"
-    if not r.published:
-        text += (
-            " · Données illustratives (reconstruction), pas des résultats publiés"
-            if fr
-            else " · Illustrative data (reconstruction), not published results"
-        )
-    if source:
-        text += f" · Source{chr(0x202F)}: {source}" if fr else f" · Source: {source}"
-    return text
-
-
-def write_images(
-    spec_path: str | Path,
-    out_dir: str | Path = DEFAULT_DIR,
-    *,
-    formats: tuple[str, ...] = ("png", "svg"),
-    progress: Callable[[str], None] | None = None,
-) -> list[ChartImage]:
-    """Compute the deck's charts from `spec_path` and write each as PNG and SVG in `out_dir`."""
-    from .build import check, load, plan
-    from .errors import Warnings
-
-    loaded = load(spec_path)
-    check(loaded)
-    deck, _ = plan(loaded, Warnings())
-    return draw_images(
-        deck,
-        loaded.theme,
-        out_dir,
-        formats=formats,
-        source=loaded.spec.deck.source,
-        progress=progress,
-    )
+    return footnote(r, words(locale), source)
 
 
 def draw_images(
@@ -274,7 +235,13 @@ def _figure(image: ChartImage, chart: ChartPlan, theme: Theme, locale: str):
     top = 0.955 - (0.085 if "\n" not in title else 0.14)
     bottom = 0.03 + 0.035 * (foot.count("\n") + 1) + 0.04
     ax = fig.add_axes((0.035, bottom, 0.93, top - bottom))
-    DRAWERS[chart.type](fig, ax, image, chart, theme, locale)
+    from .chart_kinds import chart_kind
+
+    kind = chart_kind(chart.type)
+    drawer = kind.draw() if kind is not None else None
+    if drawer is None:
+        raise DeckgenError(f"chart images: no image drawer for the chart type `{chart.type}`")
+    drawer(fig, ax, image, chart, theme, locale)
     return fig
 
 
@@ -345,7 +312,7 @@ def _category_labels(categories, slot_px: float, theme: Theme) -> tuple[list[str
     return labels, size
 
 
-def _bars(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
+def draw_bars(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
     """Horizontal bars, first category on top (bar, ranking)."""
     r = chart.result
     values = [v or 0.0 for v in r.series[0].values]
@@ -375,7 +342,7 @@ def _bars(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: st
     image.drawn = {r.series[0].name: [float(b.get_width()) for b in bars]}
 
 
-def _columns(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
+def draw_columns(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
     r = chart.result
     values = [v or 0.0 for v in r.series[0].values]
     width = max(10, int(110 / max(len(values), 1)))
@@ -404,7 +371,9 @@ def _columns(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale:
     image.drawn = {r.series[0].name: [float(b.get_height()) for b in bars]}
 
 
-def _stacked100(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
+def draw_stacked100(
+    fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str
+) -> None:
     """A 100 % bar per statement: the Likert levels in the theme's likert colours, 'don't know' grey."""
     r = chart.result
     labels, size = _category_labels(
@@ -522,16 +491,19 @@ def _round(
     image.drawn = {r.series[0].name: [float(w.theta2 - w.theta1) / 360 * total for w in wedges]}
 
 
-def _pie(fig, ax, image, chart, theme, locale):
+def draw_pie(fig, ax, image, chart, theme, locale):
     _round(fig, ax, image, chart, theme, locale, hole=0.0)
 
 
-def _doughnut(fig, ax, image, chart, theme, locale):
+def draw_doughnut(fig, ax, image, chart, theme, locale):
     _round(fig, ax, image, chart, theme, locale, hole=0.55)
 
 
-def region_fills(chart: ChartPlan, theme: Theme) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def region_fills(
+    chart: ChartPlan, theme: Theme, locale: str = "fr"
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """(INSEE code -> fill colour, legend entries) with the native map's colour bins."""
+    from .locales import words
     from .render.regionmap import bin_label, compute_bins, load_regions
 
     regions = load_regions()
@@ -547,20 +519,22 @@ def region_fills(chart: ChartPlan, theme: Theme) -> tuple[dict[str, str], list[t
     for region in regions:
         n = counts.get(region.code, 0)
         fills[region.code] = next((b.color for b in bins if b.contains(n)), colors.map_empty)
-    entries = [(b.color, bin_label(b)) for b in bins]
+    w = words(locale)
+    one, many = w("respondent"), w("respondents")
+    entries = [(b.color, bin_label(b, (one, many), w)) for b in bins]
     if any(counts.get(r.code, 0) == 0 for r in regions):
-        entries.append((colors.map_empty, "Aucun répondant"))
+        entries.append((colors.map_empty, w("map_none", one=one, many=many)))
     return fills, entries
 
 
-def _map(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
+def draw_map(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
     """The regions choropleth: same geometry and colour bins as the native map."""
     from matplotlib.patches import PathPatch, Rectangle
     from matplotlib.path import Path as MPath
 
     from .render.regionmap import load_regions
 
-    fills, entries = region_fills(chart, theme)
+    fills, entries = region_fills(chart, theme, locale)
     for region in load_regions():
         vertices, codes = [], []
         for polygon in region.polygons:
@@ -610,14 +584,3 @@ def _map(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str
     )
     image.region_colors = dict(fills)
     image.drawn = {chart.result.series[0].name: [float(n) for n in chart.result.series[0].counts]}
-
-
-DRAWERS: dict[str, Callable[..., None]] = {
-    "bar": _bars,
-    "ranking": _bars,
-    "column": _columns,
-    "stacked100": _stacked100,
-    "pie": _pie,
-    "doughnut": _doughnut,
-    "map": _map,
-}

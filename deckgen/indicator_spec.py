@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from . import indicator_kinds
 from .codebook import Question
-from .conditions import Condition, parse_condition
+from .conditions import parse_condition
 from .errors import suggest, valid_list
 from .model import Model, field
 
-Kind = Literal["count", "share", "ratio", "distribution", "multi", "likert", "ranking"]
+
+def _kinds() -> str:
+    return "What to compute: " + ", ".join(indicator_kinds.names()) + "."
 
 
 class Indicator(Model):
     """What to compute. Written in the spec under `indicator:`."""
 
-    kind: Kind = field(
-        description="What to compute: count, share, ratio, distribution, multi, likert, ranking.",
+    kind: str = field(
+        description=_kinds,
         what="indicator kind",
+        choices=indicator_kinds.names,
     )
     question: str | None = field(
         None, description="Question id (distribution, multi, likert, ranking)."
@@ -60,52 +64,12 @@ class Indicator(Model):
     )
     label: str | None = field(None, description="Label of a scalar result.")
 
-    def conditions(self) -> dict[str, Condition]:
-        out = {}
-        for key in ("filter", "condition"):
-            raw = getattr(self, key)
-            if raw is not None:
-                out[key] = parse_condition(raw)
-        return out
-
     def check(self, questions: dict[str, Question]) -> list[tuple[tuple[str, ...], str]]:
         """Problems with this indicator for this codebook, as (key path, message)."""
         out: list[tuple[tuple[str, ...], str]] = []
-        needs_question = {"distribution", "multi", "likert", "ranking"}
-        if self.kind in needs_question and not self.question:
-            out.append(((), f"indicator `{self.kind}` needs `question:`"))
-        if self.kind == "share" and self.condition is None:
-            out.append(
-                (
-                    (),
-                    "indicator `share` needs `condition:` (who counts), e.g. {question: q, in: [oui]}",
-                )
-            )
-        if self.kind == "ratio":
-            for key in ("numerator", "denominator", "below"):
-                if getattr(self, key) is None:
-                    out.append(((), f"indicator `ratio` needs `{key}:`"))
-        for key in ("question", "numerator", "denominator"):
-            qid = getattr(self, key)
-            if qid is None:
-                continue
-            q = questions.get(qid)
-            if q is None:
-                out.append(
-                    (
-                        (key,),
-                        f"unknown question `{qid}`{suggest(qid, questions)}; valid questions: {valid_list(questions)}",
-                    )
-                )
-                continue
-            expected = _EXPECTED_TYPES.get((self.kind, key))
-            if expected and q.type not in expected:
-                out.append(
-                    (
-                        (key,),
-                        f"`{self.kind}` needs a {' or '.join(expected)} question; `{qid}` is {q.type}",
-                    )
-                )
+        kind = indicator_kinds.indicator_kind(self.kind)
+        if kind is not None:
+            out.extend(kind.check(self, questions))
         for key in ("filter", "condition"):
             raw = getattr(self, key)
             if raw is None:
@@ -128,13 +92,3 @@ class Indicator(Model):
                         )
                     )
         return out
-
-
-_EXPECTED_TYPES = {
-    ("distribution", "question"): ("single", "numeric"),
-    ("multi", "question"): ("multi",),
-    ("likert", "question"): ("likert",),
-    ("ranking", "question"): ("ranking",),
-    ("ratio", "numerator"): ("numeric",),
-    ("ratio", "denominator"): ("numeric",),
-}

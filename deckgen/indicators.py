@@ -1,8 +1,10 @@
 """Indicators: pure functions (survey, parameters) -> Result.
 
-A registry maps each `kind` to its function, as python-pptx maps chart types to
-XML writers: an unknown kind fails with a message naming the valid ones. Every
-computation is vectorised over the response frame.
+Each kind is declared in deckgen.indicator_kinds, which names its function
+here; an unknown kind fails with a message naming the valid ones. Every
+computation is vectorised over the response frame. Results carry figures and
+the survey's own labels; the words deckgen adds about them (who is in scope,
+a scalar's label) are the text layer's (deckgen.wording.localise).
 
 Bases, the survey way:
 - `filter` narrows the respondents in scope (e.g. communes only);
@@ -17,12 +19,12 @@ ZeroDivisionError.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
+from . import indicator_kinds
 from .codebook import Question
 from .conditions import parse_condition
 from .errors import DataError, suggest, valid_list
@@ -30,29 +32,20 @@ from .indicator_spec import Indicator
 from .results import Result, Series
 from .survey import Survey
 
-Compute = Callable[[Survey, Indicator], Result]
-REGISTRY: dict[str, Compute] = {}
-
-
-def register(kind: str) -> Callable[[Compute], Compute]:
-    def wrap(fn: Compute) -> Compute:
-        REGISTRY[kind] = fn
-        return fn
-
-    return wrap
-
 
 def compute(survey: Survey, indicator: Indicator) -> Result:
     """Compute one indicator; problems with it are DataErrors that name them."""
-    fn = REGISTRY.get(indicator.kind)
-    if fn is None:
+    kind = indicator_kinds.indicator_kind(indicator.kind)
+    if kind is None:
+        known = indicator_kinds.names()
         raise DataError(
-            f"unknown indicator kind `{indicator.kind}`{suggest(indicator.kind, REGISTRY)}; valid: {valid_list(REGISTRY)}"
+            f"unknown indicator kind `{indicator.kind}`{suggest(indicator.kind, known)}; "
+            f"valid: {valid_list(known)}"
         )
     problems = indicator.check(survey.questions)
     if problems:
         raise DataError("; ".join(msg for _, msg in problems))
-    return fn(survey, indicator)
+    return kind.function()(survey, indicator)
 
 
 # -- helpers -----------------------------------------------------------------
@@ -69,16 +62,11 @@ def _frac(count: int, base: int) -> float | None:
     return count / base if base else None
 
 
-def _filter_text(survey: Survey, ind: Indicator) -> str:
-    return parse_condition(ind.filter).describe(survey.questions) if ind.filter else ""
-
-
 def _result(survey: Survey, ind: Indicator, q: Question | None, **kw: Any) -> Result:
     return Result(
         question=q.id if q else None,
         question_text=q.text if q else (ind.label or ""),
-        respondents=survey.codebook.respondents,
-        filter_text=_filter_text(survey, ind),
+        respondents=survey.codebook.respondents or "",
         published=bool(q.published) if q else False,
         **kw,
     )
@@ -107,7 +95,6 @@ def _pick(seq: list[Any], positions: list[int]) -> tuple[Any, ...]:
 # -- indicators --------------------------------------------------------------
 
 
-@register("count")
 def count(survey: Survey, ind: Indicator) -> Result:
     """Number of respondents in scope (and meeting `condition`)."""
     mask = _scope(survey, ind)
@@ -129,14 +116,9 @@ def count(survey: Survey, ind: Indicator) -> Result:
         base=len(survey.frame),
         is_count=True,
     )
-    return (
-        result
-        if q is not None
-        else replace(result, published=True, question_text=ind.label or "Répondants")
-    )
+    return result if q is not None else replace(result, published=True)
 
 
-@register("share")
 def share(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents meeting `condition`, over those asked (or all in scope)."""
     cond = parse_condition(ind.condition)
@@ -148,7 +130,7 @@ def share(survey: Survey, ind: Indicator) -> Result:
     hits = cond.evaluate(survey.frame, questions) & scope
     base, n = int(scope.sum()), int(hits.sum())
     q = questions[cond.questions()[0]]
-    label = ind.label or cond.describe(questions)
+    label = ind.label or ""  # else the text layer describes the condition
     return _result(
         survey,
         ind,
@@ -162,7 +144,6 @@ def share(survey: Survey, ind: Indicator) -> Result:
     )
 
 
-@register("ratio")
 def ratio(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents whose numerator/denominator is below a threshold."""
     frame = survey.frame
@@ -184,7 +165,6 @@ def ratio(survey: Survey, ind: Indicator) -> Result:
     )
 
 
-@register("distribution")
 def distribution(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents per option of a single-choice (or banded numeric) question."""
     q = survey.questions[ind.question]
@@ -219,7 +199,6 @@ def distribution(survey: Survey, ind: Indicator) -> Result:
     )
 
 
-@register("multi")
 def multi(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents selecting each option; each option over its own base."""
     q = survey.questions[ind.question]
@@ -233,11 +212,7 @@ def multi(survey: Survey, ind: Indicator) -> Result:
     order = _order(ind, codes, values)
     base = int(asked.any(axis=1).sum())
     item_bases = tuple(
-        (
-            o.label,
-            bases[i],
-            o.base_label or (o.asked_if.describe(survey.questions) if o.asked_if else ""),
-        )
+        (o.label, bases[i], o.base_label or "", o.code)  # who was asked: the text layer's
         for i, o in enumerate(q.options)
         if o.asked_if is not None and i in order
     )
@@ -256,7 +231,6 @@ def multi(survey: Survey, ind: Indicator) -> Result:
     )
 
 
-@register("likert")
 def likert(survey: Survey, ind: Indicator) -> Result:
     """For each statement, the share of each scale level (a 100 % stacked bar)."""
     q = survey.questions[ind.question]
@@ -302,7 +276,6 @@ def likert(survey: Survey, ind: Indicator) -> Result:
     )
 
 
-@register("ranking")
 def ranking(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents who put each item in their top N (shares add up to <= N x 100 %)."""
     q = survey.questions[ind.question]
@@ -321,7 +294,7 @@ def ranking(survey: Survey, ind: Indicator) -> Result:
         kind="ranking",
         categories=_pick([i.label for i in q.items], order),
         codes=_pick(codes, order),
-        series=(Series(f"Top {ind.top}", _pick(values, order), _pick(counts, order)),),
+        series=(Series("", _pick(values, order), _pick(counts, order)),),  # named "Top N"
         bases=tuple(base for _ in order),
         base=base,
         multiple=True,

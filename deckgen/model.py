@@ -34,7 +34,7 @@ import copy
 import math
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal, Union
 
@@ -57,7 +57,7 @@ class Field:
 
     default: Any = REQUIRED
     factory: Callable[[], Any] | None = None
-    description: str = ""
+    description: str | Callable[[], str] = ""
     ge: float | None = None
     gt: float | None = None
     le: float | None = None
@@ -67,8 +67,15 @@ class Field:
     check: Callable[[Any], Any] | None = None
     before: bool = False
     what: str = ""  # what a value names, for messages: "`donut` is not a valid chart type"
+    # the valid values, asked when a value is checked (a registry that plug-ins extend)
+    choices: Callable[[], Sequence[str]] | None = None
     name: str = ""
     annotation: Any = None
+
+    @property
+    def text(self) -> str:
+        """The description (a callable description is asked now: it may list a registry)."""
+        return self.description() if callable(self.description) else self.description
 
     @property
     def required(self) -> bool:
@@ -89,7 +96,7 @@ def field(
     default: Any = REQUIRED,
     *,
     factory: Callable[[], Any] | None = None,
-    description: str = "",
+    description: str | Callable[[], str] = "",
     ge: float | None = None,
     gt: float | None = None,
     le: float | None = None,
@@ -97,9 +104,12 @@ def field(
     check: Callable[[Any], Any] | None = None,
     before: bool = False,
     what: str = "",
+    choices: Callable[[], Sequence[str]] | None = None,
 ) -> Any:
     """Declare a model key: `x: int = field(0, ge=0, description="...")`."""
-    return Field(default, factory, description, ge, gt, le, min_length, check, before, what)
+    return Field(
+        default, factory, description, ge, gt, le, min_length, check, before, what, choices
+    )
 
 
 class ModelError(ValueError):
@@ -329,18 +339,8 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
         )
         return _INVALID
     if typing.get_origin(ann) is Literal:
-        choices = [str(c) for c in typing.get_args(ann)]
         if value not in typing.get_args(ann):
-            what = (spec.what if spec is not None else "") or (str(at[-1]) if at else "value")
-            problems.append(
-                (
-                    at,
-                    f"`{value}` is not a valid {what}{suggest(str(value), choices)}; "
-                    f"valid: {valid_list(choices)}",
-                    False,
-                )
-            )
-            return _INVALID
+            return _not_one_of(value, typing.get_args(ann), at, problems, spec)
         return _checked(value, at, problems, spec)
     if not _accepts(ann, value):
         problems.append((at, f"expected {_expected(ann)}, got {got(value)}", False))
@@ -360,10 +360,31 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
     return _checked(value, at, problems, spec)
 
 
+def _not_one_of(
+    value: Any, choices: Sequence[Any], at: KeyPath, problems: list, spec: Field | None
+) -> Any:
+    """'`donut` is not a valid chart type (did you mean `doughnut`?); valid: …'."""
+    names = [str(c) for c in choices]
+    what = (spec.what if spec is not None else "") or (str(at[-1]) if at else "value")
+    problems.append(
+        (
+            at,
+            f"`{value}` is not a valid {what}{suggest(str(value), names)}; "
+            f"valid: {valid_list(names)}",
+            False,
+        )
+    )
+    return _INVALID
+
+
 def _checked(value: Any, at: KeyPath, problems: list, spec: Field | None) -> Any:
-    """The field's limits and own check."""
+    """The field's choices, limits and own check."""
     if spec is None:
         return value
+    if spec.choices is not None:
+        choices = list(spec.choices())
+        if value not in choices:
+            return _not_one_of(value, choices, at, problems, spec)
     limits = [
         (spec.ge, lambda v, x: v >= x, "at least"),
         (spec.gt, lambda v, x: v > x, "more than"),
@@ -448,8 +469,10 @@ def json_schema(model: type[Model]) -> dict[str, Any]:
             ):
                 if value is not None:
                     prop[key] = value
-            if spec.description:
-                prop["description"] = spec.description
+            if spec.choices is not None:
+                prop["enum"] = list(spec.choices())
+            if spec.text:
+                prop["description"] = spec.text
             if spec.required:
                 required.append(name)
             else:

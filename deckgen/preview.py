@@ -112,7 +112,7 @@ def preview(
     progress: Callable[[str], None] | None = None,
 ) -> PreviewReport:
     """Build the deck of `spec_path` into `out_dir` and render its preview files there."""
-    from .build import build
+    from .api import load
 
     if cols < 1 or thumb_width < 16 or slide_width < 16:
         raise DeckgenError("preview: --cols must be at least 1 and widths at least 16 px")
@@ -120,7 +120,7 @@ def preview(
     say = progress or (lambda _m: None)
     out_dir = Path(out_dir)
     stem = Path(spec_path).stem
-    report = build(spec_path, out_dir / f"{stem}.pptx", progress=progress)
+    report = load(spec_path).build(out_dir / f"{stem}.pptx", progress=progress)
     assert report.path is not None
     say("converting to PDF with LibreOffice")
     pdf = to_pdf(report.path, out_dir / f"{stem}.pdf", soffice=soffice, timeout=timeout)

@@ -38,14 +38,13 @@ class Result:
     series: tuple[Series, ...]
     bases: tuple[int, ...]
     base: int  # respondents in scope (after filter)
-    respondents: str = "répondants"
+    respondents: str = ""  # the codebook's noun, else the locale's ("répondants")
     filter_text: str = ""
     published: bool = False
     is_count: bool = False  # the value is a number of respondents, not a fraction
     multiple: bool = False  # several answers possible: shares may add up past 100 %
-    item_bases: tuple[tuple[str, int, str], ...] = field(
-        default_factory=tuple
-    )  # (label, base, who)
+    # items asked of some respondents only: (label, base, who was asked, option code)
+    item_bases: tuple[tuple[str, int, str, str], ...] = field(default_factory=tuple)
 
     @property
     def na(self) -> bool:

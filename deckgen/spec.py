@@ -12,14 +12,12 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
+from . import chart_kinds
 from .errors import Problem, SpecError
 from .indicator_spec import Indicator
 from .model import Model, ModelError, field, path_text
 from .theme import _check_hex
 from .yamlpos import Located, load_yaml
-
-CHART_TYPES = ("bar", "column", "stacked100", "pie", "doughnut", "ranking", "map")
-LOCALES = ("fr", "en")
 
 
 def _hex_colors(value: list[str] | None) -> list[str] | None:
@@ -33,9 +31,10 @@ class Strict(Model):
 class Chart(Strict):
     """A native chart (or the regions map) computed from one indicator."""
 
-    type: Literal["bar", "column", "stacked100", "pie", "doughnut", "ranking", "map"] = field(
-        description="bar (horizontal), column, stacked100 (Likert), pie, doughnut, ranking (top-N bars), map (regions).",
+    type: str = field(
+        description=chart_kinds.described,
         what="chart type",
+        choices=chart_kinds.names,
     )
     indicator: Indicator = field(description="What to compute (see `indicator:`).")
     title: str | None = field(None, description="Chart title shown above it (defaults to none).")

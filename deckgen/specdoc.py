@@ -60,8 +60,9 @@ def render() -> str:
                 default = ""
             else:
                 default = f"`{field.default}`"
-            doc = (field.description or "").replace("|", "\\|")
-            kind = _type(field.annotation).replace("|", "\\|")
+            doc = (field.text or "").replace("|", "\\|")
+            shown = f"one of {list(field.choices())}" if field.choices else _type(field.annotation)
+            kind = shown.replace("|", "\\|")
             lines.append(f"| `{name}` | {kind} | {default} | {doc} |")
         lines.append("")
     lines += [

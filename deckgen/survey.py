@@ -17,6 +17,8 @@ import pandas as pd
 
 from .codebook import Codebook, Question, load_codebook
 from .errors import DataError, Problem, suggest, valid_list
+from .locales import words
+from .wording import asked_text
 
 MAX_LISTED = 5  # respondents named per problem before "and N more"
 
@@ -291,7 +293,8 @@ def _check_asked(
         if extra.any():
             problems.append(
                 Problem(
-                    f"{_who(frame.index[extra])}: answered but not asked ({_asked_text(q, col, questions)})",
+                    f"{_who(frame.index[extra])}: answered but not asked "
+                    f"({asked_text(q, col, questions, words('en'))})",
                     **where,
                 )
             )
@@ -301,14 +304,3 @@ def _check_asked(
                 problems.append(
                     Problem(f"{_who(frame.index[gap])}: no answer although asked", **where)
                 )
-
-
-def _asked_text(q: Question, col: str, questions: dict[str, Question]) -> str:
-    parts = []
-    if q.asked_if is not None:
-        parts.append(q.asked_if.describe(questions))
-    if q.type == "multi":
-        opt = q.option(col.split("__", 1)[1])
-        if opt is not None and opt.asked_if is not None:
-            parts.append(opt.asked_if.describe(questions))
-    return "asked only if " + " et ".join(parts) if parts else "asked of everyone"

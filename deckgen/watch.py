@@ -10,7 +10,6 @@ the error and leaves the last good deck in place (builds write atomically).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -28,32 +27,12 @@ Snapshot = dict[Path, tuple[int, int] | None]  # path -> (mtime_ns, size), None 
 
 
 def watched_files(spec_path: str | Path) -> list[Path]:
-    """The files a build reads: spec, codebook, responses, theme, template.
+    """The files a build reads (deckgen.api.inputs): spec, theme, codebook,
+    responses, template, boundaries. A broken spec or codebook lists what it
+    can; the spec itself always, so fixing it triggers the next build."""
+    from .api import inputs
 
-    Whatever cannot be resolved (a broken spec) is simply not listed: the spec
-    itself always is, so fixing it triggers the next build.
-    """
-    from .codebook import load_codebook
-    from .spec import load_spec
-
-    files = [Path(spec_path).resolve()]
-    try:
-        spec = load_spec(spec_path)
-    except DeckgenError:
-        return files
-    deck = spec.deck
-    codebook = spec.resolve(deck.data)
-    files.append(codebook)
-    if deck.responses:
-        files.append(spec.resolve(deck.responses))
-    else:
-        with contextlib.suppress(DeckgenError, OSError):  # a broken codebook: watch what we know
-            files.append(Path(load_codebook(codebook).responses).resolve())
-    if deck.theme:
-        files.append(spec.resolve(deck.theme))
-    if deck.template:
-        files.append(spec.resolve(deck.template))
-    return list(dict.fromkeys(files))
+    return inputs(spec_path)
 
 
 def snapshot(files: list[Path]) -> Snapshot:
@@ -123,8 +102,7 @@ def watch(
     Returns the number of rebuilds. A failed build is reported through `echo`
     and never replaces the last good deck.
     """
-    from .build import build, default_output
-    from .exports import figure_rows
+    from .api import default_output, load
 
     target = Path(out) if out else default_output(spec)
 
@@ -143,13 +121,13 @@ def watch(
 
     def attempt() -> list[dict[str, Any]] | None:
         try:
-            report = build(spec, target)
+            report = load(spec).build(target)
         except DeckgenError as exc:
             echo(f"build failed: {exc.kind}: {exc}")
             kept = f"; the last good deck is unchanged: {target}" if target.exists() else ""
             echo(f"waiting for a fix{kept}")
             return None
-        rows = figure_rows(report.results, report.plan.locale)
+        rows = report.figures()
         echo(f"built {report.path} ({len(report.plan.slides)} slides, {len(rows)} figures)")
         for w in report.warnings.items:
             echo(f"warning: {w}")

@@ -54,7 +54,7 @@ def libreoffice_or_skip() -> str:
 @pytest.fixture(scope="session")
 def real_deck(tmp_path_factory):
     """The real deck, built once per session; returns its BuildReport (report.path)."""
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     return build(SPEC, tmp_path_factory.mktemp("real-deck") / "barometre-2021.pptx")
 

@@ -15,8 +15,8 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 
-from deckgen.build import build
 from deckgen.formatting import NNBSP, format_number, format_percent
+from deckgen.pipeline import build
 
 from .conftest import ROOT, SPEC
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import build
 from deckgen.errors import DataError, OutputError, SpecError
 from deckgen.files import write_atomic
+from deckgen.pipeline import build
 
 from .helpers import SMALL_DECKS, deck_header, run_cli, set_cells, write_spec
 

@@ -451,7 +451,7 @@ def test_answer_from_someone_not_asked(project):
     err = user_error(build())
     assert err.strip() == (
         f"data error: {path}: column reseaux_sociaux_plateformes__facebook: respondent C02: answered but not asked "
-        "(asked only if « Utilisez-vous les réseaux sociaux pour la participation ? » = « Oui »)"
+        "(asked only if “Utilisez-vous les réseaux sociaux pour la participation ?” = “Oui”)"
     )
 
 
@@ -658,13 +658,13 @@ def test_python_object_tag_on_a_list_is_refused(project):
 def test_internal_bug_exits_1_and_asks_for_a_report(project, monkeypatch, capsys):
     """Anything that is not a DeckgenError is a bug: exit code 1, one short
     message asking for a report, no traceback (unless DECKGEN_DEBUG is set)."""
-    import deckgen.build
+    import deckgen.pipeline
     from deckgen import cli
 
     def broken(*args, **kwargs):
         return 1 / 0
 
-    monkeypatch.setattr(deckgen.build, "plan", broken)
+    monkeypatch.setattr(deckgen.pipeline, "plan", broken)
     monkeypatch.delenv("DECKGEN_DEBUG", raising=False)
     assert (
         cli.guarded(["build", SPEC_REL, "-o", "out/deck.pptx", "-q"]) == 1

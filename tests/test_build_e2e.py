@@ -10,9 +10,9 @@ import yaml
 from pptx import Presentation
 from pptx.util import Emu
 
-from deckgen.build import build, load
 from deckgen.formatting import format_number, format_percent
 from deckgen.indicators import compute
+from deckgen.pipeline import build, load
 from deckgen.render.charts import NATIVE_TYPES
 
 from .conftest import SPEC

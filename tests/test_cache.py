@@ -15,7 +15,7 @@ from .test_spec import spec_copy  # noqa: F401  (fixture)
 
 PROBE = textwrap.dedent("""
     import sys
-    from deckgen.build import build
+    from deckgen.pipeline import build
     build(sys.argv[1], sys.argv[2])
     print("pandas" in sys.modules)
 """)
@@ -78,7 +78,9 @@ def test_a_corrupt_cache_file_is_only_a_miss(spec_copy, tmp_path):  # noqa: F811
     (entry,) = cache.glob("results-*.json")
     entry.write_text("{not json", encoding="utf-8")
     assert _build(spec_copy, tmp_path / "b.pptx", cache) is True
-    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == 1
+    from deckgen.cache import FORMAT
+
+    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == FORMAT
     assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pptx import Presentation
 
-from deckgen.build import build
+from deckgen.pipeline import build
 
 from .test_spec import spec_copy  # noqa: F401  (fixture)
 

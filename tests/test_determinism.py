@@ -7,8 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
-from deckgen.build import build
 from deckgen.files import FIXED_DATE, WORKBOOK_DATE, normalize
+from deckgen.pipeline import build
 
 from .helpers import SPEC, project_copy, run_cli
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from deckgen.build import load, plan
 from deckgen.errors import OutputError, Warnings
-from deckgen.exports import COLUMNS, XLSX_HEADERS, escape_cell, figure_rows, write_xlsx
+from deckgen.exports import COLUMNS, escape_cell, figure_rows, write_xlsx, xlsx_headers
 from deckgen.formatting import NNBSP
+from deckgen.pipeline import load, plan
 
 from .conftest import SPEC
 from .helpers import invoke
@@ -30,13 +30,13 @@ def sheet(rows, tmp_path_factory):
 
 def _records(ws) -> list[dict]:
     header = [c.value for c in ws[1]]
-    keys = {XLSX_HEADERS["fr"][k]: k for k in COLUMNS}
+    keys = {xlsx_headers("fr")[k]: k for k in COLUMNS}
     return [{keys[h]: c for h, c in zip(header, row)} for row in ws.iter_rows(min_row=2)]
 
 
 def test_layout_for_a_spreadsheet_user(sheet, rows):
     ws, _ = sheet
-    assert [c.value for c in ws[1]] == [XLSX_HEADERS["fr"][k] for k in COLUMNS]
+    assert [c.value for c in ws[1]] == [xlsx_headers("fr")[k] for k in COLUMNS]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:L{len(rows) + 1}"

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.formatting import NNBSP, base_text, format_number, format_percent, percent_value
+from deckgen.formatting import NNBSP, format_number, format_percent, percent_value
+from deckgen.locales import words
+from deckgen.wording import base_text
 
 
 @pytest.mark.parametrize(
@@ -38,7 +40,7 @@ def test_french_and_english():
     assert format_percent(1 / 3, digits=1) == f"33,3{NNBSP}%"
     assert format_number(12500) == f"12{NNBSP}500"
     assert format_number(12500, "en") == "12,500"
-    assert base_text(31, "collectivités") == f"Base{NNBSP}: 31 collectivités"
+    assert base_text(31, "collectivités", words("fr")) == f"Base{NNBSP}: 31 collectivités"
 
 
 def test_every_half_over_small_bases_rounds_up():

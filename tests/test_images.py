@@ -13,9 +13,10 @@ import pytest
 from PIL import Image, ImageStat
 from pptx import Presentation
 
-from deckgen.build import build
+import deckgen
 from deckgen.formatting import NNBSP, format_percent
-from deckgen.images import draw_images, font_families, slugify, write_images
+from deckgen.images import draw_images, font_families, slugify
+from deckgen.pipeline import build
 from deckgen.theme import load_theme
 
 from .conftest import ROOT, SPEC
@@ -28,7 +29,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
     folder = tmp_path_factory.mktemp("images")
-    images = write_images(SPEC, folder)
+    images = deckgen.load(SPEC).images(folder)
     report = build(SPEC, folder.parent / "deck.pptx")
     return images, report, Presentation(str(report.path)), folder
 
@@ -217,6 +218,6 @@ def test_svg_stays_valid_xml_whatever_the_labels_hold(data_copy, tmp_path):
         ],
         data=str(data_copy),
     )
-    (image,) = write_images(spec, tmp_path / "images", formats=("svg",))
+    (image,) = deckgen.load(spec).images(tmp_path / "images", formats=("svg",))
     texts = _svg_texts(image.svg)  # parses: the SVG is well-formed XML
     assert "Face\ufffdbook\ufffd" in texts

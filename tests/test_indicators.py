@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from deckgen.formatting import percent_value
-from deckgen.indicators import REGISTRY, Indicator, compute
+from deckgen.indicator_kinds import names as indicator_kind_names
+from deckgen.indicators import Indicator, compute
 from deckgen.survey import load_survey
 
 
@@ -56,10 +57,18 @@ def test_empty_base_is_na_not_an_error(survey):
 
 def test_filter_restricts_the_base(survey):
     communes = {"question": "type_collectivite", "in": ["commune"]}
-    result = compute(survey, Indicator(kind="distribution", question="logiciel", filter=communes))
+    indicator = Indicator(kind="distribution", question="logiciel", filter=communes)
+    result = compute(survey, indicator)
     assert result.base == 22
     assert sum(result.series[0].counts) == 22
-    assert "Commune" in result.filter_text
+    assert result.filter_text == ""  # computed results carry no generated words
+    from deckgen.locales import words
+    from deckgen.wording import localise
+
+    fr = localise(result, indicator, survey.codebook, words("fr")).filter_text
+    en = localise(result, indicator, survey.codebook, words("en")).filter_text
+    assert fr == "« Type de collectivité » = « Commune »"
+    assert en == "“Type de collectivité” = “Commune”"
 
 
 def test_sort_orders(survey):
@@ -110,7 +119,7 @@ def test_budget_per_inhabitant_is_computed_not_banded(survey):
 
 
 def test_registry_lists_every_kind():
-    assert set(REGISTRY) == {
+    assert set(indicator_kind_names()) == {
         "count",
         "share",
         "ratio",

@@ -20,12 +20,12 @@ import pytest
 from openpyxl import load_workbook
 
 from deckgen.formatting import (
-    LOCALES,
     NNBSP,
     format_percent,
     is_portable_number_format,
     percent_number_format,
 )
+from deckgen.locales import LOCALES
 
 from .helpers import replace_in, write_spec
 
@@ -135,7 +135,7 @@ HOSTILE = {
 
 
 def test_embedded_workbooks_hold_labels_as_text(data_copy, tmp_path):
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     for label, hostile in HOSTILE.items():
         replace_in(data_copy, f'label: "{label}"', f"label: {_yaml_str(hostile)}")

@@ -73,9 +73,7 @@ def _chart_xml(real_deck_plan, theme, warm: bool) -> list[bytes]:
                         theme, "fr", labels=o.labels, legend=o.legend, colors=o.colors,
                         digits=o.digits,
                     )  # fmt: skip
-                    frame = charts.add_chart(
-                        slide.shapes, plan.type, Rect(0, 0, width, 3657600), plan.result, style
-                    )
+                    frame = charts.add_chart(slide.shapes, Rect(0, 0, width, 3657600), plan, style)
                     out.append(etree.tostring(frame.chart._chartSpace))
         if session is not None:
             assert session._styles  # the warm run did copy

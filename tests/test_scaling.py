@@ -202,7 +202,7 @@ def _contiguous(numbers: list[int], count: int) -> bool:
 
 @pytest.fixture(scope="module")
 def deck60(tmp_path_factory):
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     folder = tmp_path_factory.mktemp("deck60")
     spec = _make_spec_module().write_spec(60, folder / "deck60.yaml")
@@ -366,7 +366,7 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
     result = _run_python(f"""
         import io, json
         from deckgen import files
-        from deckgen.build import build, load, plan
+        from deckgen.pipeline import build, load, plan
         from deckgen.errors import Warnings
         from deckgen.render.slides import render_deck, set_properties
         from deckgen.template import open_template
@@ -435,7 +435,7 @@ def test_fast_groups_gives_python_pptx_group_extents(tmp_path: Path):
     from pptx.oxml.ns import qn
 
     from deckgen import speedups
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     spec = _make_spec_module().write_spec(7, tmp_path / "seven.yaml")  # the 7th slide is the map
     python_pptx = speedups.originals()["_child_extents"].fget

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import check, load
 from deckgen.errors import SpecError
+from deckgen.pipeline import check, load
 from deckgen.spec import load_spec
 from deckgen.template import layout_names, open_template
 
@@ -102,7 +102,7 @@ def test_unknown_option_in_callout(spec_copy):
 
 
 def test_expect_mismatch_names_the_slide(spec_copy):
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     line = _replace(spec_copy, "expect: 97", "expect: 96")
     with pytest.raises(SpecError) as info:
@@ -187,7 +187,7 @@ def test_duplicate_key_is_an_error_not_a_silent_overwrite(spec_copy):
 def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp_path):
     from pptx import Presentation
 
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     _replace(
         spec_copy,

@@ -47,7 +47,7 @@ def test_python_pptx_is_its_own_again_after_a_build(tmp_path: Path):
         from pptx.oxml.shapes.groupshape import CT_GroupShape
         from pptx.shapes.freeform import FreeformBuilder
         from deckgen import speedups
-        from deckgen.build import build
+        from deckgen.pipeline import build
 
         def snapshot():
             return {{
@@ -97,7 +97,7 @@ def test_nested_sessions_restore_when_the_last_one_leaves():
 
 
 def test_the_real_deck_is_the_same_without_the_speed_ups(real_deck, tmp_path, monkeypatch):
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     monkeypatch.setenv(speedups.ENV_OFF, "1")
     report = build(SPEC, tmp_path / "stock.pptx")
@@ -106,7 +106,7 @@ def test_the_real_deck_is_the_same_without_the_speed_ups(real_deck, tmp_path, mo
 
 
 def test_an_unverified_python_pptx_builds_with_stock_code(real_deck, tmp_path, monkeypatch):
-    from deckgen.build import build
+    from deckgen.pipeline import build
 
     monkeypatch.setattr(speedups, "pptx_version", lambda: "1.9.0")
     on, why = speedups.status()

@@ -123,14 +123,19 @@ def test_watch_rebuilds_reports_changed_figures_and_survives_a_broken_spec(tmp_p
 
 def test_watched_files_are_spec_data_theme_and_template(tmp_path):
     spec = _copy_project(tmp_path)
-    names = [p.relative_to(tmp_path).as_posix() for p in watched_files(spec)]
+    from deckgen.packaged import regions_geojson
+
+    files = watched_files(spec)
+    names = [p.relative_to(tmp_path).as_posix() for p in files if p.is_relative_to(tmp_path)]
     assert names == [
         "config/barometre-2021.yaml",
+        "config/theme.yaml",
         "data/barometre-2021/codebook.yaml",
         "data/barometre-2021/responses.csv",
-        "config/theme.yaml",
         "layouts/deckgen-template.pptx",
     ]
+    # the deck has a map: the boundaries it draws are an input too
+    assert files[len(names) :] == [regions_geojson().resolve()]
     spec.write_text("deck: [unclosed", encoding="utf-8")
     assert watched_files(spec) == [spec.resolve()]  # a broken spec: at least the spec itself
 

@@ -1,7 +1,8 @@
 """Native, editable PowerPoint charts from Result objects.
 
-A dict maps each chart type to its builder, as python-pptx's xmlwriter does;
-an unknown type is a RenderError naming the valid ones. Each builder adds a
+The chart kinds (deckgen.chart_kinds) name their builder here, as
+python-pptx's xmlwriter maps chart types to writers; an unknown type is a
+RenderError naming the valid ones. Each builder adds a
 chart with its data embedded (PowerPoint's "Edit data" works), then styles it
 from the theme. `fix_chart_xml` repairs what python-pptx writes that strict
 validators reject (negative axis ids).
@@ -10,7 +11,6 @@ validators reject (negative axis ids).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
@@ -23,9 +23,8 @@ from ..results import Result
 from ..speedups import styled
 from ..theme import Theme
 from .geometry import Rect
+from .plan import ChartPlan
 from .workbook import ChartData
-
-Builder = Callable[..., object]
 
 
 class ChartStyle:
@@ -39,9 +38,14 @@ class ChartStyle:
         legend: str = "auto",
         colors: list[str] | None = None,
         digits: int = 0,
+        legend_default: bool = False,
     ) -> None:
+        from ..locales import words
+
         self.theme = theme
         self.locale = locale
+        self.words = words(locale)
+        self.legend_default = legend_default
         self.labels = labels
         self.legend = legend
         self.colors = (
@@ -58,7 +62,7 @@ def _data(result: Result, style: ChartStyle, series_indexes: list[int] | None = 
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
         # None (a category whose own base is empty) stays an empty point, never a "0 %" bar
-        data.add_series(s.name or result.question_text or "Valeur", list(s.values))
+        data.add_series(s.name or result.question_text or style.words("value"), list(s.values))
     return data
 
 
@@ -132,8 +136,9 @@ def _data_labels(
         styled(series._element.get_or_add_dLbls(), key, apply)
 
 
-def _legend(chart, style: ChartStyle, default: bool, position=XL_LEGEND_POSITION.BOTTOM) -> None:
-    wanted = default if style.legend == "auto" else style.legend != "none"
+def _legend(chart, style: ChartStyle, position=XL_LEGEND_POSITION.BOTTOM) -> None:
+    """The legend the spec asks for; `auto`: the chart kind's default (deckgen.chart_kinds)."""
+    wanted = style.legend_default if style.legend == "auto" else style.legend != "none"
     chart.has_legend = wanted
     if not wanted:
         return
@@ -182,7 +187,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         category_axis,
     )
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END)
-    _legend(chart, style, default=False)
+    _legend(chart, style)
     # leave headroom so outside-end labels are never clipped
     chart.value_axis.maximum_scale = _headroom(result)
     return frame
@@ -213,20 +218,21 @@ def _headroom(result: Result) -> float:
     return max(round(top * 1.18 + 0.005, 2), 0.05)
 
 
-def bar(shapes, rect, result, style):
-    return _bars(shapes, rect, result, style, horizontal=True)
+def bar(shapes, rect, chart: ChartPlan, style):
+    return _bars(shapes, rect, chart.result, style, horizontal=True)
 
 
-def column(shapes, rect, result, style):
-    return _bars(shapes, rect, result, style, horizontal=False)
+def column(shapes, rect, chart: ChartPlan, style):
+    return _bars(shapes, rect, chart.result, style, horizontal=False)
 
 
-def ranking(shapes, rect, result, style):
-    return _bars(shapes, rect, result, style, horizontal=True)
+def ranking(shapes, rect, chart: ChartPlan, style):
+    return _bars(shapes, rect, chart.result, style, horizontal=True)
 
 
-def stacked100(shapes, rect, result, style):
+def stacked100(shapes, rect, chart: ChartPlan, style):
     """A 100 % stacked bar per statement: positive levels to negative, 'don't know' in grey."""
+    result = chart.result
     frame = shapes.add_chart(
         XL_CHART_TYPE.BAR_STACKED_100,
         rect.left,
@@ -265,7 +271,7 @@ def stacked100(shapes, rect, result, style):
             )
     if style.labels:
         _hide_small_labels(plot, result, threshold=0.06)
-    _legend(chart, style, default=True, position=XL_LEGEND_POSITION.BOTTOM)
+    _legend(chart, style, position=XL_LEGEND_POSITION.BOTTOM)
     return frame
 
 
@@ -304,7 +310,7 @@ def _round(shapes, rect, result, style, kind):
     if style.labels:
         plot.series[0].data_labels.font.bold = True
         _hide_small_labels(plot, result, threshold=0.04)
-    _legend(chart, style, default=True, position=XL_LEGEND_POSITION.RIGHT)
+    _legend(chart, style, position=XL_LEGEND_POSITION.RIGHT)
     if kind == XL_CHART_TYPE.DOUGHNUT:
         hole = plot._element.find(qn("c:holeSize"))
         if hole is None:
@@ -314,22 +320,13 @@ def _round(shapes, rect, result, style, kind):
     return frame
 
 
-def pie(shapes, rect, result, style):
-    return _round(shapes, rect, result, style, XL_CHART_TYPE.PIE)
+def pie(shapes, rect, chart: ChartPlan, style):
+    return _round(shapes, rect, chart.result, style, XL_CHART_TYPE.PIE)
 
 
-def doughnut(shapes, rect, result, style):
-    return _round(shapes, rect, result, style, XL_CHART_TYPE.DOUGHNUT)
+def doughnut(shapes, rect, chart: ChartPlan, style):
+    return _round(shapes, rect, chart.result, style, XL_CHART_TYPE.DOUGHNUT)
 
-
-BUILDERS: dict[str, Builder] = {
-    "bar": bar,
-    "column": column,
-    "ranking": ranking,
-    "stacked100": stacked100,
-    "pie": pie,
-    "doughnut": doughnut,
-}
 
 # python-pptx chart type enums per spec type, for tests and readers
 NATIVE_TYPES = {
@@ -342,14 +339,19 @@ NATIVE_TYPES = {
 }
 
 
-def add_chart(shapes, chart_type: str, rect: Rect, result: Result, style: ChartStyle):
-    builder = BUILDERS.get(chart_type)
-    if builder is None:
+def add_chart(shapes, rect: Rect, chart: ChartPlan, style: ChartStyle):
+    """The native chart of `chart`'s kind (deckgen.chart_kinds), strictly valid."""
+    from ..chart_kinds import chart_kind, names
+
+    kind = chart_kind(chart.type)
+    if kind is None:
         raise RenderError(
-            f"unknown chart type `{chart_type}`{suggest(chart_type, BUILDERS)}; valid: {valid_list(BUILDERS)}"
+            f"unknown chart type `{chart.type}`{suggest(chart.type, names())}; "
+            f"valid: {valid_list(names())}"
         )
-    frame = builder(shapes, rect, result, style)
-    fix_chart_xml(frame.chart)
+    frame = kind.build()(shapes, rect, chart, style)
+    if getattr(frame, "has_chart", False):
+        fix_chart_xml(frame.chart)
     return frame
 
 

@@ -33,7 +33,8 @@ from pptx.util import Emu, Pt
 
 from .. import speedups
 from ..errors import RenderError, suggest, valid_list
-from ..formatting import format_number
+from ..locales import Words
+from ..locales import words as _words
 from ..packaged import regions_geojson
 from .geometry import Rect, inches, points
 
@@ -185,11 +186,13 @@ def compute_bins(max_count: int, scale: list[str]) -> list[Bin]:
     return bins
 
 
-def bin_label(b: Bin, unit: tuple[str, str] = ("répondant", "répondants")) -> str:
-    """'1 répondant', '2 répondants', '3 à 4 répondants'."""
+def bin_label(b: Bin, unit: tuple[str, str] | None = None, w: Words | None = None) -> str:
+    """'1 répondant', '2 répondants', '3 à 4 répondants' (in the locale of `w`)."""
+    w = w or _words("fr")
+    one, many = unit or (w("respondent"), w("respondents"))
     if b.low == b.high:
-        return f"{format_number(b.low)} {unit[0] if b.low <= 1 else unit[1]}"
-    return f"{format_number(b.low)} à {format_number(b.high)} {unit[1]}"
+        return f"{w.number(b.low)} {w.plural(b.low, one, many)}"
+    return w("map_bin_range", low=w.number(b.low), high=w.number(b.high), many=many)
 
 
 def _check_counts(counts: Mapping[str, int], regions: list[Region]) -> dict[str, int]:
@@ -461,8 +464,9 @@ class _Drawing:
     """The group a map is drawn in, and, with the speed-ups on, its shape ids:
     shapes python-pptx wrote once are cloned for the next ones (deckgen.speedups)."""
 
-    def __init__(self, group: GroupShape) -> None:
+    def __init__(self, group: GroupShape, w: Words) -> None:
         self.tree = group.shapes
+        self.words = w
         self.session = speedups.current()
         self.ids = speedups.ShapeIds(group._element) if self.session is not None else None
 
@@ -544,7 +548,7 @@ def _add_region(
     The outline's points are from (`left`, `top`); `key` (boundaries file, scale)
     names its prototype, None: none (build it, keep nothing).
     """
-    name = f"Région {outline.region.code} {outline.region.name}"
+    name = drawing.words("shape_region", code=outline.region.code, name=outline.region.name)
     shape_key = (*key, outline.region.code) if key is not None else None
     prototype = drawing.prototype("map regions", shape_key, left, top) if key else None
     if prototype is not None:
@@ -580,6 +584,7 @@ def default_alt_text(
     regions: list[Region],
     legend_title: str,
     labels: Mapping[str, str] | None = None,
+    w: Words | None = None,
 ) -> str:
     """'Carte des régions, <title> : Île-de-France 6, ... Non représentées : Corse, ...'.
 
@@ -591,10 +596,11 @@ def default_alt_text(
     )
     absent = sorted(names[c] for c in names if counts.get(c, 0) <= 0)
     title = legend_title.strip().rstrip(":").strip()
-    text = f"Carte des régions, {title} : " if title else "Carte des régions : "
-    text += ", ".join(f"{name} {format_number(n)}" for name, n in present) or "aucune région"
+    w = w or _words("fr")
+    text = w("map_alt_titled", title=title) if title else w("map_alt")
+    text += ", ".join(f"{name} {w.number(n)}" for name, n in present) or w("map_alt_nothing")
     if absent:
-        text += ". Non représentées : " + ", ".join(absent)
+        text += w("map_alt_absent") + ", ".join(absent)
     return text + "."
 
 
@@ -607,9 +613,10 @@ def add_region_map(
     legend_title: str,
     labels: Mapping[str, str] | None = None,
     alt_text: str | None = None,
-    unit: tuple[str, str] = ("répondant", "répondants"),
+    unit: tuple[str, str] | None = None,
     show_counts: bool = False,
     geojson: str | Path = DEFAULT_REGIONS_PATH,
+    words: Words | None = None,
 ) -> GroupShape:
     """Draw the regions choropleth and its legend inside `rect`; return the group.
 
@@ -628,8 +635,10 @@ def add_region_map(
 
     # ---- legend size, so the map gets what is left
     legend_size = sizes.chart_legend
-    entries = [(colors.map_empty, "Aucun " + unit[0])] if has_empty else []
-    entries = [(b.color, bin_label(b, unit)) for b in bins] + entries
+    w = words or _words("fr")
+    one, many = unit or (w("respondent"), w("respondents"))
+    entries = [(colors.map_empty, w("map_none", one=one, many=many))] if has_empty else []
+    entries = [(b.color, bin_label(b, (one, many), w)) for b in bins] + entries
     square = points(legend_size * 1.1)
     square_gap = points(legend_size * 0.6)
     row = max(inches(0.3), points(legend_size * 1.9))
@@ -671,8 +680,8 @@ def add_region_map(
     map_top = rect.top + pad + (avail_h - map_h) // 2
 
     group = shapes.add_group_shape()
-    group.name = "Carte des régions"
-    drawing = _Drawing(group)
+    group.name = w("shape_map")
+    drawing = _Drawing(group, w)
 
     # Outlines from the map's corner, shared by every map of that scale; from the
     # slide's, should the corner not be a whole number of EMU (not shared then).
@@ -689,21 +698,21 @@ def add_region_map(
             drawing, outline, (path, scale) if shared else None, dx, dy, fill, colors.map_line
         )
 
-        label = format_number(count) if show_counts and count > 0 else ""
+        label = w.number(count) if show_counts and count > 0 else ""
         if label and outline.anchor is not None:
             cx, cy = dx + outline.anchor[0], dy + outline.anchor[1]
             size = sizes.chart_label
-            w, h = _text_width(label, size) + points(4), points(size * 1.4)
-            left = min(max(cx - w // 2, map_left), map_left + map_w - w)
-            top = min(max(cy - h // 2, map_top), map_top + map_h - h)
+            box_w, box_h = _text_width(label, size) + points(4), points(size * 1.4)
+            left = min(max(cx - box_w // 2, map_left), map_left + map_w - box_w)
+            top = min(max(cy - box_h // 2, map_top), map_top + map_h - box_h)
             text_color = colors.on_primary if _luminance(fill) < 0.3 else colors.text
             _add_text(
                 drawing,
                 left,
                 top,
-                w,
-                h,
-                f"Étiquette {region.code}",
+                box_w,
+                box_h,
+                w("shape_region_label", code=region.code),
                 label,
                 font=fonts.body,
                 size=size,
@@ -722,7 +731,7 @@ def add_region_map(
             legend_top,
             legend_w,
             title_h - title_gap,
-            "Légende titre",
+            w("shape_legend_title"),
             legend_title,
             font=fonts.body,
             size=legend_size,
@@ -738,7 +747,7 @@ def add_region_map(
             legend_left,
             y + (row - square) // 2,
             square,
-            f"Légende {text}",
+            w("shape_legend", text=text),
             color,
             outline_color,
         )
@@ -749,7 +758,7 @@ def add_region_map(
             y,
             legend_left + legend_w - text_left,
             row,
-            f"Légende texte {text}",
+            w("shape_legend_text", text=text),
             text,
             font=fonts.body,
             size=legend_size,
@@ -763,6 +772,6 @@ def add_region_map(
         # python-pptx resizes the groups holding this one after each shape it adds
         # in it; cloned shapes are added without: resize them once, now it is complete.
         parent.recalculate_extents()
-    descr = alt_text if alt_text else default_alt_text(clean, regions, legend_title, labels)
+    descr = alt_text if alt_text else default_alt_text(clean, regions, legend_title, labels, w)
     group._element.nvGrpSpPr.cNvPr.set("descr", descr)
     return group

@@ -402,36 +402,50 @@ def _cut_top(area: Rect, height: int) -> tuple[Rect, Rect]:
 
 
 def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str) -> None:
-    if plan.type == "map":
-        from .regionmap import add_region_map
+    from ..chart_kinds import chart_kind
 
-        counts = {
-            plan.region_codes[code]: n
-            for code, n in zip(plan.result.codes, plan.result.series[0].counts)
-            if code in plan.region_codes
-        }
-        labels = {
-            plan.region_codes[c]: lab
-            for c, lab in zip(plan.result.codes, plan.result.categories)
-            if c in plan.region_codes
-        }
-        add_region_map(
-            shapes,
-            rect,
-            counts,
-            theme,
-            legend_title="Nombre de répondants",
-            labels=labels,
-            alt_text=plan.alt_text,
-        )
-        return
     o = plan.options
+    kind = chart_kind(plan.type)
     style = ChartStyle(
-        theme, locale, labels=o.labels, legend=o.legend, colors=o.colors, digits=o.digits
+        theme,
+        locale,
+        labels=o.labels,
+        legend=o.legend,
+        colors=o.colors,
+        digits=o.digits,
+        legend_default=kind.legend if kind is not None else False,
     )
-    frame = add_chart(shapes, plan.type, rect, plan.result, style)
-    frame.name = f"Chart: {plan.title or plan.result.question_text}"
-    _alt(frame, plan.alt_text)
+    shape = add_chart(shapes, rect, plan, style)
+    if getattr(shape, "has_chart", False):
+        shape.name = f"Chart: {plan.title or plan.result.question_text}"
+        _alt(shape, plan.alt_text)
+
+
+def region_map(shapes, rect: Rect, plan: ChartPlan, style: ChartStyle):
+    """The `map` chart kind: the regions choropleth of a distribution over regions."""
+    from .regionmap import add_region_map
+
+    counts = {
+        plan.region_codes[code]: n
+        for code, n in zip(plan.result.codes, plan.result.series[0].counts)
+        if code in plan.region_codes
+    }
+    labels = {
+        plan.region_codes[c]: lab
+        for c, lab in zip(plan.result.codes, plan.result.categories)
+        if c in plan.region_codes
+    }
+    w = style.words
+    return add_region_map(
+        shapes,
+        rect,
+        counts,
+        style.theme,
+        legend_title=w("map_legend_title"),
+        labels=labels,
+        alt_text=plan.alt_text,
+        words=w,
+    )
 
 
 def _alt(shape, text: str) -> None:

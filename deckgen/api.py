@@ -1,0 +1,229 @@
+"""deckgen as a library: the one surface every command is built on.
+
+    import deckgen
+
+    project = deckgen.load("config/barometre-2021.yaml")   # spec, theme, codebook
+    project.validate()                # every check a build makes, data included
+    for row in project.figures():     # every figure the deck shows, with its base
+        print(row["slide"], row["label"], row["value"])
+    report = project.build("out/deck.pptx")
+    project.images("out/images")      # each chart as PNG and SVG (needs matplotlib)
+    project.inputs()                  # the files a build reads (what `watch` watches)
+
+Every mistake in the inputs is a `deckgen.DeckgenError` carrying its problems
+(file:line, slide, what would be valid). The command line (deckgen.cli),
+`watch`, `images` and `preview` call this module and nothing below it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import DeckgenError, Problem, Warnings
+
+Progress = Callable[[str], None]
+
+
+class Project:
+    """A deck spec with what it names: its theme, its survey's codebook and data, its template.
+
+    Loading reads the spec, the theme and the codebook; the responses are read
+    when a figure must be computed (not at all when every result is cached).
+    """
+
+    def __init__(self, spec_path: str | Path) -> None:
+        from .pipeline import load
+
+        self.spec_path = Path(spec_path)
+        self._loaded = load(spec_path)
+
+    @property
+    def spec(self) -> Any:
+        return self._loaded.spec
+
+    @property
+    def locale(self) -> str:
+        return str(self._loaded.spec.deck.locale)
+
+    @property
+    def template(self) -> Path:
+        return Path(self._loaded.template)
+
+    def inputs(self) -> list[Path]:
+        """Every file a build of this project reads, resolved: spec, theme, codebook,
+        responses, template, and the regions boundaries when a slide has a map."""
+        loaded = self._loaded
+        spec = loaded.spec
+        files = [self.spec_path.resolve()]
+        if spec.deck.theme:
+            files.append(spec.resolve(spec.deck.theme))
+        files.append(Path(loaded.codebook.file).resolve())
+        files.append(Path(loaded.responses or loaded.codebook.responses).resolve())
+        files.append(Path(loaded.template).resolve())
+        if any(chart.type == "map" for slide in spec.slides for chart in slide.charts):
+            from .packaged import regions_geojson
+
+            files.append(regions_geojson().resolve())
+        return list(dict.fromkeys(files))
+
+    def _check(self, with_template: bool) -> None:
+        from .pipeline import check
+
+        names = None
+        if with_template:
+            from .template import layout_names, open_template
+
+            names = layout_names(open_template(self._loaded.template))
+        check(self._loaded, names)
+
+    def validate(self) -> list[Problem]:
+        """Every check a build makes (spec, codebook, data, template, `expect:`),
+        without rendering; the warnings. Raises DeckgenError with every problem."""
+        from .pipeline import plan
+
+        self._loaded.survey  # noqa: B018 -- the data are checked every time, cached results or not
+        self._check(with_template=True)
+        warnings = Warnings()
+        plan(self._loaded, warnings)
+        return list(warnings.items)
+
+    def slide_count(self) -> int:
+        return len(self._loaded.spec.slides)
+
+    def plan(self, warnings: Warnings | None = None) -> tuple[Any, list]:
+        """(deck plan, computed figures): every indicator computed, every text laid out."""
+        from .pipeline import plan
+
+        self._check(with_template=False)
+        return plan(self._loaded, warnings if warnings is not None else Warnings())
+
+    def figures(self) -> list[dict[str, object]]:
+        """One row per figure the deck shows: slide, element, label, value, count, base…"""
+        from .exports import figure_rows
+
+        _, computed = self.plan()
+        return figure_rows(computed, self.locale)
+
+    def table_headers(self) -> tuple[str, ...]:
+        """The headers of the figures table printed by `deckgen indicators`, in the locale."""
+        from .locales import words
+
+        return tuple(words(self.locale).get("table"))
+
+    def write_figures(
+        self, csv: str | Path | None = None, xlsx: str | Path | None = None
+    ) -> list[dict[str, object]]:
+        """The figures, written as CSV and/or as an Excel workbook; returns the rows."""
+        from .exports import write_csv, write_xlsx
+
+        rows = self.figures()
+        if csv is not None:
+            write_csv(rows, Path(csv))
+        if xlsx is not None:
+            write_xlsx(rows, Path(xlsx), self.locale)
+        return rows
+
+    def build(
+        self,
+        out: str | Path | None = None,
+        *,
+        strict: bool = False,
+        progress: Progress | None = None,
+    ) -> Any:
+        """Render and write the deck (default: out/<spec name>.pptx); the BuildReport."""
+        from .pipeline import build
+
+        return build(self._loaded, out, strict=strict, progress=progress, spec_path=self.spec_path)
+
+    def images(
+        self,
+        out_dir: str | Path | None,
+        *,
+        formats: tuple[str, ...] = ("png", "svg"),
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        """Every chart as PNG (1200x675) and SVG in `out_dir` (None: drawn, not written)."""
+        from .images import draw_images
+
+        deck, _ = self.plan()
+        return draw_images(
+            deck,
+            self._loaded.theme,
+            out_dir,
+            formats=formats,
+            source=self._loaded.spec.deck.source,
+            progress=progress,
+        )
+
+
+def load(spec_path: str | Path) -> Project:
+    """The project of a spec; a mistake in the spec, theme or codebook is a DeckgenError."""
+    return Project(spec_path)
+
+
+def build(spec_path: str | Path, out: str | Path | None = None, **options: Any) -> Any:
+    """`load(spec_path).build(out, ...)`."""
+    return load(spec_path).build(out, **options)
+
+
+def inputs(spec_path: str | Path) -> list[Path]:
+    """The files a build of `spec_path` reads, as far as they can be known.
+
+    For `watch`: whatever cannot be resolved (a broken spec, a broken codebook)
+    is left out, but the spec itself is always listed, so fixing it is seen.
+    """
+    try:
+        return load(spec_path).inputs()
+    except DeckgenError:
+        pass
+    from .codebook import load_codebook
+    from .spec import load_spec
+
+    files = [Path(spec_path).resolve()]
+    try:
+        spec = load_spec(spec_path)
+    except DeckgenError:
+        return files
+    deck = spec.deck
+    codebook = spec.resolve(deck.data)
+    files.append(codebook)
+    if deck.responses:
+        files.append(spec.resolve(deck.responses))
+    else:
+        with contextlib.suppress(DeckgenError, OSError):
+            files.append(Path(load_codebook(codebook).responses).resolve())
+    for extra in (deck.theme, deck.template):
+        if extra:
+            files.append(spec.resolve(extra))
+    return list(dict.fromkeys(files))
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of a spec (for editors' autocompletion)."""
+    from .model import json_schema
+    from .spec import Spec
+
+    return json_schema(Spec)
+
+
+def schema_text() -> str:
+    import json
+
+    return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schema(path: str | Path) -> Path:
+    """The JSON Schema written (atomically) to `path`."""
+    from .files import write_atomic
+
+    return write_atomic(schema_text().encode("utf-8"), Path(path))
+
+
+def default_output(spec_path: str | Path) -> Path:
+    """Where a build writes without `-o`: out/<spec name>.pptx, under the current folder."""
+    from .pipeline import default_output as output
+
+    return output(spec_path)

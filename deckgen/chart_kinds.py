@@ -1,0 +1,154 @@
+"""The chart kinds: one declaration each, read by everything that knows charts.
+
+A kind says which indicator kinds it shows, how it is drawn as a native
+PowerPoint chart (`builder`, python-pptx) and as an image (`drawer`,
+matplotlib), whether it shows a legend by default, and a description. From
+these come the spec's valid `type:` values and the JSON Schema
+(deckgen.spec), the spec-vs-data rules (deckgen.rules), the renderer
+(deckgen.render.slides) and `deckgen images`. Builders and drawers are named
+"module:function" and imported only when a deck or an image is drawn, so
+checking a spec imports neither python-pptx nor matplotlib. A new kind is one
+`register(...)` call (see ARCHITECTURE.md).
+
+Signatures:
+- builder(shapes, rect, chart_plan, style) -> the shape it added (render.charts.ChartStyle);
+- drawer(fig, ax, image, chart_plan, theme, locale) -> None (deckgen.images).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from .registry import Registry
+
+
+def _resolve(ref: str | Callable[..., Any]) -> Callable[..., Any]:
+    if callable(ref):
+        return ref
+    module, name = ref.split(":")
+    return getattr(import_module(module), name)
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    name: str
+    description: str
+    builder: str | Callable[..., Any]
+    drawer: str | Callable[..., Any] | None = None
+    #: indicator kinds it shows; None: any that can be a chart and allows it
+    indicators: tuple[str, ...] | None = None
+    #: the message when it is given another kind: {chart}, {kind}, {indicators}
+    mismatch: str = "`{chart}` shows {indicators} indicator, not `{kind}`"
+    legend: bool = False  # a legend by default (`legend: auto`)
+    #: a further check of the indicator against the codebook: a message, or None
+    fits: Callable[[Any, dict[str, Any]], str | None] | None = None
+
+    def build(self) -> Callable[..., Any]:
+        return _resolve(self.builder)
+
+    def draw(self) -> Callable[..., Any] | None:
+        return _resolve(self.drawer) if self.drawer is not None else None
+
+    def accepts(self, indicator: Any, questions: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
+        """(key path under the chart, message) for each reason it cannot show `indicator`."""
+        from .indicator_kinds import indicator_kind
+
+        kind = indicator_kind(indicator.kind)
+        if self.fits is not None:
+            message = self.fits(indicator, questions)
+            if message:
+                yield ("type",), message
+                return
+        if self.indicators is not None and indicator.kind not in self.indicators:
+            wanted = " or ".join(f"`{k}`" for k in self.indicators)
+            article = "an" if wanted.lstrip("`")[:1] in "aeiou" else "a"
+            text = self.mismatch.format(
+                chart=self.name, kind=indicator.kind, indicators=f"{article} {wanted}"
+            )
+            yield ("type",), text
+        if kind is None:
+            return
+        if kind.charts is not None and self.name not in kind.charts:
+            charts = "`, `".join(kind.charts)
+            yield ("type",), kind.charts_hint.format(charts=charts, chart=self.name)
+        if kind.not_a_chart:
+            yield ("indicator", "kind"), kind.not_a_chart
+
+
+KINDS: Registry[ChartKind] = Registry()
+register = KINDS.register
+unregister = KINDS.unregister
+chart_kind = KINDS.get
+names = KINDS.names
+
+
+def described() -> str:
+    """'bar (horizontal bars), column (…), …': for the spec reference."""
+    return ", ".join(f"{k.name} ({k.description})" for k in KINDS.values()) + "."
+
+
+def _map_fits(indicator: Any, questions: dict[str, Any]) -> str | None:
+    q = questions.get(indicator.question or "")
+    if (
+        indicator.kind == "distribution"
+        and q is not None
+        and any("insee" in o.attrs for o in q.options)
+    ):
+        return None
+    return (
+        "a `map` chart needs a `distribution` indicator over a question whose options "
+        "carry `insee` region codes"
+    )
+
+
+_CHARTS = "deckgen.render.charts"
+_IMAGES = "deckgen.images"
+
+register(ChartKind("bar", "horizontal bars", f"{_CHARTS}:bar", f"{_IMAGES}:draw_bars"))
+register(ChartKind("column", "vertical bars", f"{_CHARTS}:column", f"{_IMAGES}:draw_columns"))
+register(
+    ChartKind(
+        "stacked100",
+        "a 100 % bar per statement, for Likert grids",
+        f"{_CHARTS}:stacked100",
+        f"{_IMAGES}:draw_stacked100",
+        indicators=("likert",),
+        legend=True,
+    )
+)
+_PARTS = "a {chart} shows parts of a whole: use {indicators} indicator, not `{kind}`"
+register(
+    ChartKind(
+        "pie",
+        "parts of a whole",
+        f"{_CHARTS}:pie",
+        f"{_IMAGES}:draw_pie",
+        indicators=("distribution",),
+        mismatch=_PARTS,
+        legend=True,
+    )
+)
+register(
+    ChartKind(
+        "doughnut",
+        "parts of a whole, with a hole",
+        f"{_CHARTS}:doughnut",
+        f"{_IMAGES}:draw_doughnut",
+        indicators=("distribution",),
+        mismatch=_PARTS,
+        legend=True,
+    )
+)
+register(ChartKind("ranking", "top-N bars", f"{_CHARTS}:ranking", f"{_IMAGES}:draw_bars"))
+register(
+    ChartKind(
+        "map",
+        "the French regions, coloured by respondents",
+        "deckgen.render.slides:region_map",
+        f"{_IMAGES}:draw_map",
+        fits=_map_fits,
+    )
+)

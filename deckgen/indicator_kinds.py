@@ -1,0 +1,155 @@
+"""The indicator kinds: what each computes, what it needs, where it may be shown.
+
+One entry per kind, declared here, read by everything else: the spec model
+(the valid `kind:` values and the JSON Schema), the indicator's checks against
+the codebook (`needs`, `question_types`), the rules on charts and callouts
+(`categorised`, `charts`) and the computation (`compute`, imported only when a
+figure is computed: it needs pandas). A new kind is one `register(...)` call
+with its compute function (see ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from .registry import Registry
+
+
+@dataclass(frozen=True)
+class IndicatorKind:
+    name: str
+    description: str
+    #: "module:function" (imported on first use) or the function: (survey, indicator) -> Result
+    compute: str | Callable[..., Any]
+    #: keys the indicator must set, each with a hint for the message
+    needs: tuple[tuple[str, str], ...] = ()
+    #: key -> the question types it may name
+    question_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: one value per category: a callout shows one of them, named by `option:`
+    categorised: bool = False
+    #: None: any chart kind that takes it; else only these (with `charts_hint`)
+    charts: tuple[str, ...] | None = None
+    charts_hint: str = ""
+    #: why it is never a chart (a callout only), or "" when it can be one
+    not_a_chart: str = ""
+
+    def function(self) -> Callable[..., Any]:
+        if callable(self.compute):
+            return self.compute
+        module, name = self.compute.split(":")
+        return getattr(import_module(module), name)
+
+    def check(self, indicator: Any, questions: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+        """Problems of `indicator` (of this kind) with the codebook: (key path, message)."""
+        from .errors import suggest, valid_list
+
+        out: list[tuple[tuple[str, ...], str]] = []
+        for key, hint in self.needs:
+            if getattr(indicator, key, None) is None:
+                out.append(((), f"indicator `{self.name}` needs `{key}:`{hint}"))
+        for key in ("question", "numerator", "denominator"):
+            qid = getattr(indicator, key, None)
+            if qid is None:
+                continue
+            q = questions.get(qid)
+            if q is None:
+                out.append(
+                    (
+                        (key,),
+                        f"unknown question `{qid}`{suggest(qid, questions)}; "
+                        f"valid questions: {valid_list(questions)}",
+                    )
+                )
+                continue
+            expected = self.question_types.get(key)
+            if expected and q.type not in expected:
+                out.append(
+                    (
+                        (key,),
+                        f"`{self.name}` needs a {' or '.join(expected)} question; "
+                        f"`{qid}` is {q.type}",
+                    )
+                )
+        return out
+
+
+KINDS: Registry[IndicatorKind] = Registry()
+register = KINDS.register
+unregister = KINDS.unregister
+indicator_kind = KINDS.get
+names = KINDS.names
+
+
+_QUESTION = (("question", ""),)
+
+register(
+    IndicatorKind(
+        "count",
+        "number of respondents in scope (meeting `condition:` if given)",
+        "deckgen.indicators:count",
+        not_a_chart="a `count` is one number of respondents: show it as a callout, not a chart",
+    )
+)
+register(
+    IndicatorKind(
+        "share",
+        "share of respondents meeting `condition:`",
+        "deckgen.indicators:share",
+        needs=(("condition", " (who counts), e.g. {question: q, in: [oui]}"),),
+    )
+)
+register(
+    IndicatorKind(
+        "ratio",
+        "share of respondents whose numerator/denominator is below `below:`",
+        "deckgen.indicators:ratio",
+        needs=(("numerator", ""), ("denominator", ""), ("below", "")),
+        question_types={"numerator": ("numeric",), "denominator": ("numeric",)},
+    )
+)
+register(
+    IndicatorKind(
+        "distribution",
+        "share per option of a single-choice (or banded numeric) question",
+        "deckgen.indicators:distribution",
+        needs=_QUESTION,
+        question_types={"question": ("single", "numeric")},
+        categorised=True,
+    )
+)
+register(
+    IndicatorKind(
+        "multi",
+        "share selecting each option of a multi-select question",
+        "deckgen.indicators:multi",
+        needs=_QUESTION,
+        question_types={"question": ("multi",)},
+        categorised=True,
+    )
+)
+register(
+    IndicatorKind(
+        "likert",
+        "share of each scale level, per statement of a grid",
+        "deckgen.indicators:likert",
+        needs=_QUESTION,
+        question_types={"question": ("likert",)},
+        categorised=True,
+        charts=("stacked100",),
+        charts_hint="a `likert` indicator has a series per scale level: show it as `{charts}`, "
+        "not `{chart}`",
+    )
+)
+register(
+    IndicatorKind(
+        "ranking",
+        "share who put each item in their top N",
+        "deckgen.indicators:ranking",
+        needs=_QUESTION,
+        question_types={"question": ("ranking",)},
+        categorised=True,
+    )
+)

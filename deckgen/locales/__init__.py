@@ -1,0 +1,71 @@
+"""Every word deckgen writes into a deck or an export, one catalogue per locale.
+
+A catalogue (`fr.py`, `en.py`) maps a key to a text, with `{name}` fields
+filled by `Words.__call__`. Render and compute code never spell a word: they
+ask the deck's `Words` (`words(locale)`), which also knows the locale's quotes,
+list joining, plural, label colon and number formats. A new locale is a new
+module here with the same keys (a test checks every catalogue has them all),
+listed in LOCALES.
+
+The command line's own messages (errors, progress) are English whatever the
+deck's locale; the survey's own texts (questions, options) are the survey's.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from importlib import import_module
+from typing import Any
+
+from ..formatting import NNBSP, format_number, format_percent
+
+LOCALES = ("fr", "en")
+
+
+class Words:
+    """The generated words of one locale, with the typography that goes with them."""
+
+    def __init__(self, locale: str, texts: dict[str, Any]) -> None:
+        self.locale = locale
+        self.texts = texts
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return str(self.texts[key]).format(**values)
+
+    def get(self, key: str) -> Any:
+        return self.texts[key]
+
+    # -- typography ----------------------------------------------------------------
+
+    def quote(self, text: str) -> str:
+        """« text » (fr, with no-break spaces as typed today: plain) or “text” (en)."""
+        opening, closing = self.texts["quotes"]
+        return f"{opening}{text}{closing}"
+
+    def label(self, word: str) -> str:
+        """'Question :' in French (narrow no-break space), 'Question:' in English."""
+        return f"{word}{NNBSP}:" if self.locale == "fr" else f"{word}:"
+
+    def join(self, items: Iterable[str], how: str = "and") -> str:
+        """'a et b', 'a ou b' (fr); 'a and b', 'a or b' (en): the words between items."""
+        return f" {self.texts[how]} ".join(items)
+
+    def plural(self, n: float, one: str, many: str) -> str:
+        """The form of a noun for `n`: French takes the singular for 0 and 1, English for 1."""
+        single = n in (0, 1) if self.locale == "fr" else n == 1
+        return one if single else many
+
+    def number(self, value: float | int, digits: int = 0) -> str:
+        return format_number(value, self.locale, digits)
+
+    def percent(self, fraction: float | None, digits: int = 0) -> str:
+        return format_percent(fraction, self.locale, digits)
+
+
+@functools.cache
+def words(locale: str) -> Words:
+    """The catalogue of `locale` (one of LOCALES)."""
+    if locale not in LOCALES:
+        raise KeyError(f"no catalogue for locale {locale!r}; available: {', '.join(LOCALES)}")
+    return Words(locale, import_module(f"{__name__}.{locale}").TEXTS)

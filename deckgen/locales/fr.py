@@ -1,0 +1,83 @@
+"""French: the seed deck's language. Typography: narrow no-break space before
+`%` and before the colon of a label ("Base :"), guillemets, " ; " between items."""
+
+TEXTS = {
+    # typography
+    "quotes": ("« ", " »"),
+    "and": "et",
+    "or": "ou",
+    "colon": " : ",
+    "sep": " ; ",
+    # bases and footnotes
+    "base": "Base\u202f: {n} {unit}",
+    "footnote_chart": "{title} : ",
+    "several": "plusieurs réponses possibles",
+    "small_base": "base faible, à interpréter avec prudence",
+    "item_base": "{item} : base {n}",
+    "item_base_label": "{item} : {label}",
+    "respondents": "répondants",
+    "respondent": "répondant",
+    "respondents_title": "Répondants",
+    # alternative texts
+    "alt_base": "base {n} {unit}",
+    "per_region": " (nombre de {unit} par région)",
+    # speaker notes
+    "note_chart": "Graphique",
+    "note_question": "Question",
+    "note_base": "Base",
+    "note_figures": "Chiffres",
+    "note_key": "Chiffre clé",
+    "note_who": "parmi",
+    "note_published": "Données publiées.",
+    "note_illustrative": (
+        "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés."
+    ),
+    "note_callout_base": "(base {n} {unit} ; {status})",
+    "note_callout_published": "chiffre publié",
+    "note_callout_illustrative": "donnée illustrative (reconstruction)",
+    # conditions, as footnotes describe a filter
+    "cond_answered": "renseigné",
+    "cond_not_answered": "non renseigné",
+    "cond_in": "=",
+    "cond_not_in": "≠",
+    "cond_has": "inclut",
+    "cond_has_all": "inclut tout",
+    "cond_not": "non ({inner})",
+    # charts and the regions map
+    "value": "Valeur",
+    "top": "Top {n}",
+    "map_legend_title": "Nombre de répondants",
+    "map_none": "Aucun {one}",
+    "map_bin_range": "{low} à {high} {many}",
+    "map_alt": "Carte des régions : ",
+    "map_alt_titled": "Carte des régions, {title} : ",
+    "map_alt_nothing": "aucune région",
+    "map_alt_absent": ". Non représentées : ",
+    "shape_map": "Carte des régions",
+    "shape_region": "Région {code} {name}",
+    "shape_region_label": "Étiquette {code}",
+    "shape_legend_title": "Légende titre",
+    "shape_legend": "Légende {text}",
+    "shape_legend_text": "Légende texte {text}",
+    # exports and images
+    "status_published": "publié",
+    "status_illustrative": "illustratif",
+    "illustrative_stamp": "Données illustratives (reconstruction), pas des résultats publiés",
+    "source": "Source",
+    "sheet": "Indicateurs",
+    "headers": {
+        "slide": "Diapositive",
+        "title": "Titre de la diapositive",
+        "element": "Élément",
+        "label": "Libellé",
+        "series": "Série",
+        "value": "Valeur affichée",
+        "percent": "Pourcentage",
+        "count": "Effectif",
+        "base": "Base",
+        "filter": "Filtre",
+        "question": "Question",
+        "status": "Statut",
+    },
+    "table": ("diapo", "élément", "libellé", "série", "valeur", "n", "base", "statut"),
+}

@@ -1,0 +1,314 @@
+"""The pipeline: spec + survey -> indicators -> render -> file.
+
+Steps, one way:
+1. `load`: read and validate the spec (structure), the theme, the codebook and
+   where the template and the responses are;
+2. `check`: the spec against the data and the template (deckgen.rules), every
+   problem at once;
+3. `plan`: compute every indicator into plain results and lay out each slide's
+   texts (footnotes, notes, alternative texts: deckgen.wording) -- the only step
+   that sees pandas, and only for results not already cached;
+4. `build`: render the plans with python-pptx (deckgen.render, with
+   deckgen.speedups), normalise the bytes, write atomically.
+Programs and commands call these through the library API (deckgen.api).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import rules
+from .cache import ResultCache, survey_key
+from .codebook import Codebook, load_codebook
+from .errors import DeckgenError, Problem, SpecError, Warnings
+from .formatting import percent_value
+from .locales import Words, words
+from .packaged import default_template
+from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
+from .results import Result
+from .spec import Callout, Chart, Spec, load_spec
+from .theme import Theme, load_theme
+from .wording import alt_text, footnote, localise, notes
+
+
+@dataclass
+class Loaded:
+    """Everything a build reads. The responses load on first use of `survey`:
+    a build whose indicator results are all cached never reads them (nor
+    imports pandas)."""
+
+    spec: Spec
+    theme: Theme
+    codebook: Codebook
+    template: Path
+    responses: Path | None = None
+    _survey: object = None
+
+    @property
+    def survey(self):
+        if self._survey is None:
+            from .survey import load_survey
+
+            self._survey = load_survey(self.codebook.file, self.responses)
+        return self._survey
+
+    def cache(self) -> ResultCache:
+        """The result cache for these exact data files (validated once, on first load)."""
+        data_file = self.responses or self.codebook.responses
+        files = (Path(self.codebook.file), data_file)
+        try:
+            key = survey_key(*files)
+        except OSError:
+            key = None  # a missing data file: loading the survey will say so
+        return ResultCache(key, files=files)
+
+
+@dataclass
+class BuildReport:
+    path: Path | None
+    plan: DeckPlan
+    warnings: Warnings = field(default_factory=Warnings)
+    results: list[tuple[SlidePlan, str, Result]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how it was built (`--verbose`)
+
+    def figures(self) -> list[dict[str, object]]:
+        """One row per figure the deck shows (deckgen.exports.figure_rows)."""
+        from .exports import figure_rows
+
+        return figure_rows(self.results, self.plan.locale)
+
+
+def load(spec_path: str | Path) -> Loaded:
+    spec = load_spec(spec_path)
+    # without `theme:` the built-in theme, without `template:` the packaged template
+    theme = load_theme(spec.resolve(spec.deck.theme)) if spec.deck.theme else Theme()
+    data = spec.resolve(spec.deck.data)
+    responses = spec.resolve(spec.deck.responses) if spec.deck.responses else None
+    codebook = load_codebook(data)
+    template = spec.resolve(spec.deck.template) if spec.deck.template else default_template()
+    return Loaded(spec, theme, codebook, template, responses)
+
+
+def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
+    """Problems between the spec and the data/template, all at once, with lines."""
+    context = rules.Context(loaded.codebook.questions, layout_names, Path(loaded.template).name)
+    rules.check(loaded.spec, context)
+
+
+def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tuple[DeckPlan, list]:
+    """Compute every indicator and lay out each slide's texts."""
+    spec, codebook, theme = loaded.spec, loaded.codebook, loaded.theme
+    locale = spec.deck.locale
+    w = words(locale)
+    problems: list[Problem] = []
+    computed: list[tuple[SlidePlan, str, Result]] = []
+    slides = []
+    # one computation per distinct indicator: a deck repeats them (five callouts over
+    # one multi-select question), and a Result is immutable, so slides can share it
+    results: dict[str, Result] = {}
+    cache = loaded.cache()
+
+    def compute(indicator) -> Result:
+        key = indicator_key(indicator)
+        if key not in results:
+            cached = cache.get(key)
+            if cached is None:
+                from .indicators import compute as compute_indicator
+
+                cached = compute_indicator(loaded.survey, indicator)
+                cache.put(key, cached)
+            # the words about it (who is in scope...) in the deck's locale
+            results[key] = localise(cached, indicator, codebook, w)
+        return results[key]
+
+    for i, s in enumerate(spec.slides):
+        sp = SlidePlan(
+            number=i + 1,
+            layout=s.layout,
+            title=s.title,
+            subtitle=s.subtitle,
+            section_number=s.number,
+            text=list(s.text),
+            remark=s.remark,
+        )
+        for j, chart in enumerate(s.charts):
+            result = compute(chart.indicator)
+            sp.charts.append(_chart_plan(chart, result, codebook, w))
+            computed.append((sp, f"chart {j + 1}", result))
+            if result.base == 0:
+                # nothing to draw: a chart of zeros would read as "0 %", so say so and stop
+                key = "chart" if "chart" in spec.located.data["slides"][i] else "charts"
+                at = (
+                    ("slides", i, key) + ((j,) if key == "charts" else ()) + ("indicator", "filter")
+                )
+                problems.append(
+                    spec.located.problem(
+                        at,
+                        f"chart {j + 1}: empty base: no {result.respondents} in scope"
+                        f"{f' ({result.filter_text})' if result.filter_text else ''}, "
+                        "so there is nothing to chart; check the filter",
+                        context=sp.label,
+                    )
+                )
+            elif any(v is None for v in result.series[0].values):
+                empty = [c for c, v in zip(result.categories, result.series[0].values) if v is None]
+                warnings.add(
+                    f"chart {j + 1}: empty base for {', '.join(empty)}: left blank",
+                    context=sp.label,
+                )
+            if 0 < result.base < theme.small_base_threshold:
+                warnings.add(
+                    f"small base: {result.base} {result.respondents} "
+                    f"(under {theme.small_base_threshold})",
+                    context=sp.label,
+                )
+        callout_results = []
+        for j, callout in enumerate(s.callouts):
+            result = compute(callout.indicator)
+            cp, value = _callout_plan(callout, result, w)
+            # an `expect:` is the published figure the data must give
+            published = result.published or callout.expect is not None
+            callout_results.append((cp, result, callout_figure(callout, result)[2], published))
+            sp.callouts.append(cp)
+            computed.append((sp, f"callout {j + 1}", shown_part(callout, result)))
+            if callout_figure(callout, result)[2] == 0:
+                warnings.add(
+                    f"callout {j + 1}: empty base: no {result.respondents} in scope, "
+                    f"it shows {cp.value_text}",
+                    context=sp.label,
+                )
+            if callout.expect is not None and value != callout.expect:
+                problems.append(
+                    spec.located.problem(
+                        ("slides", i, "callouts", j, "expect"),
+                        f"callout {j + 1}: the data give {cp.value_text} but "
+                        f"`expect: {callout.expect:g}` (the published figure); "
+                        "the data or the spec is wrong",
+                        context=sp.label,
+                    )
+                )
+        unit = codebook.respondents or w("respondents")
+        sp.footnote = footnote(s.footnote, sp, unit, theme, w)
+        sp.notes = notes(s.notes, s.notes_mode, sp, callout_results, w)
+        slides.append(sp)
+    cache.save()
+    if problems and strict_expect:
+        raise SpecError(problems)
+    deck = spec.deck
+    return DeckPlan(
+        deck.title, deck.subtitle, deck.date, deck.organisation, locale, slides
+    ), computed
+
+
+def _chart_plan(chart: Chart, result: Result, codebook: Codebook, w: Words) -> ChartPlan:
+    regions = {}
+    if chart.type == "map":
+        q = codebook.questions[result.question or ""]
+        regions = {o.code: str(o.attrs["insee"]) for o in q.options if "insee" in o.attrs}
+    text = chart.alt_text or alt_text(chart.type, chart.title, result, w, chart.digits)
+    return ChartPlan(chart.type, result, chart.title, text, chart, regions)
+
+
+def callout_figure(callout: Callout, result: Result) -> tuple[float | None, int, int]:
+    """(value, count, base) of the one number a callout shows."""
+    if callout.option is not None:
+        k = result.codes.index(callout.option)
+        return result.series[0].values[k], result.series[0].counts[k], result.bases[k]
+    return result.value, result.count, result.bases[0] if result.bases else result.base
+
+
+def shown_part(callout: Callout, result: Result) -> Result:
+    """The part of `result` a callout shows: its `option:` alone, or all of a scalar."""
+    if callout.option is None:
+        return result
+    k = result.codes.index(callout.option)
+    series = result.series[0]
+    return replace(
+        result,
+        categories=(result.categories[k],),
+        codes=(result.codes[k],),
+        series=(replace(series, values=(series.values[k],), counts=(series.counts[k],)),),
+        bases=(result.bases[k],),
+        item_bases=(),
+    )
+
+
+def _callout_plan(callout: Callout, result: Result, w: Words) -> tuple[CalloutPlan, float]:
+    value, count, base = callout_figure(callout, result)
+    if result.is_count:
+        text_value = w.number(count)
+        number = float(count)
+    else:
+        text_value = w.percent(value)
+        number = float(percent_value(value)) if value is not None else float("nan")
+    sentence = (
+        callout.text.replace("{value}", text_value)
+        .replace("{count}", w.number(count))
+        .replace("{base}", w.number(base))
+    )
+    alt = callout.alt_text or f"{text_value} {sentence}".replace("**", "")
+    return CalloutPlan(text_value, sentence, alt, base=base, is_count=result.is_count), number
+
+
+def indicator_key(indicator) -> str:
+    """An indicator as canonical JSON: the key of its result (in a build and in the cache).
+
+    A value YAML reads as something JSON has no type for (a date, in a condition
+    on a question whose codes are dates) is keyed by its text, as the condition
+    compares it.
+    """
+    return json.dumps(indicator.to_dict(), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def build(
+    source: str | Path | Loaded,
+    out: str | Path | None = None,
+    *,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+    spec_path: str | Path | None = None,
+) -> BuildReport:
+    """Build the deck of a spec (its path, or what `load` read of it); return where
+    it went and what was noticed."""
+    from . import speedups
+    from .files import write_atomic
+    from .render.slides import render_deck, set_properties
+    from .template import layout_names, open_template
+
+    say = progress or (lambda _msg: None)
+    say("reading spec, data and template")
+    if isinstance(source, Loaded):
+        loaded = source
+        spec_path = spec_path or loaded.spec.path
+    else:
+        loaded = load(source)
+        spec_path = source
+    prs = open_template(loaded.template)
+    check(loaded, layout_names(prs))
+    warnings = Warnings()
+    notes: list[str] = []
+    say("computing indicators")
+    deck_plan, computed = plan(loaded, warnings)
+    say(f"rendering {len(deck_plan.slides)} slides")
+    with speedups.applied(prs, note=notes.append):
+        render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
+        if strict and warnings:
+            raise DeckgenError(
+                [
+                    Problem(f"{w.message} (--strict makes warnings errors)", context=w.context)
+                    for w in warnings.items
+                ]
+            )
+        set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+        data = speedups.save(prs)  # normalised bytes (files.normalize)
+    target = Path(out) if out else default_output(spec_path)
+    say(f"writing {target}")
+    path = write_atomic(data, target)
+    return BuildReport(path, deck_plan, warnings, computed, notes)
+
+
+def default_output(spec_path: str | Path) -> Path:
+    return Path("out") / (Path(spec_path).stem + ".pptx")

@@ -1,0 +1,177 @@
+"""What a spec may ask of its data and template: one named rule per mistake.
+
+Each rule looks at one element of one slide (a chart, a callout, the slide
+itself) and yields (key path under that element, message) for each problem;
+`check` runs every rule over every element, collects every problem with its
+file:line, and raises them together. Each message has its row in
+docs/errors.md. Which chart kinds take which indicator kinds is declared by
+the chart kinds themselves (deckgen.chart_kinds); the rules read it there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem, SpecError, suggest, valid_list
+from .spec import slide_context
+
+KeyPath = tuple[Any, ...]
+Found = Iterator[tuple[KeyPath, str]]
+
+
+@dataclass
+class Context:
+    """What the rules may read: the codebook's questions and the template's layouts."""
+
+    questions: dict[str, Any]
+    layout_names: list[str] | None  # None: the template is not checked (figures only)
+    template_name: str
+
+
+# -- slides ------------------------------------------------------------------------
+
+
+def layout_exists(slide: Any, ctx: Context) -> Found:
+    """A slide's layout must be one of the template's (case-insensitive)."""
+    names = ctx.layout_names
+    if names is not None and slide.layout.lower() not in {n.lower() for n in names}:
+        yield (
+            ("layout",),
+            f"layout `{slide.layout}` is not in the template {ctx.template_name}"
+            f"{suggest(slide.layout, names)}; its layouts: {valid_list(names)}",
+        )
+
+
+# -- charts ------------------------------------------------------------------------
+
+
+def chart_indicator_valid(chart: Any, ctx: Context) -> Found:
+    """The indicator's own checks against the codebook (questions, types, options)."""
+    for sub, msg in chart.indicator.check(ctx.questions):
+        yield ("indicator", *sub), msg
+
+
+def chart_shows_its_indicator(chart: Any, ctx: Context) -> Found:
+    """The chart kind takes this indicator kind (and this question, for the map)."""
+    from .chart_kinds import chart_kind
+
+    kind = chart_kind(chart.type)
+    if kind is None:
+        return
+    yield from kind.accepts(chart.indicator, ctx.questions)
+
+
+# -- callouts ------------------------------------------------------------------------
+
+_WITH_CATEGORIES = ("distribution", "multi", "likert", "ranking")
+
+
+def callout_indicator_valid(callout: Any, ctx: Context) -> Found:
+    for sub, msg in callout.indicator.check(ctx.questions):
+        yield ("indicator", *sub), msg
+
+
+def callout_picks_one_number(callout: Any, ctx: Context) -> Found:
+    """A callout shows one number: `option:` with a categorised indicator, never without."""
+    from .indicator_kinds import indicator_kind
+
+    kind = indicator_kind(callout.indicator.kind)
+    categorised = kind.categorised if kind is not None else False
+    name = callout.indicator.kind
+    if callout.option is not None and not categorised:
+        yield (
+            ("option",),
+            f"`option:` picks one category of a distribution, multi, likert or ranking "
+            f"indicator; a `{name}` indicator gives one number already: remove `option:`",
+        )
+    elif callout.option is None and categorised:
+        yield (
+            ("indicator",),
+            f"a callout shows one number: with a `{name}` indicator, name the `option:` to show",
+        )
+
+
+def callout_option_exists(callout: Any, ctx: Context) -> Found:
+    """The `option:` is a category of the question, and the indicator keeps it."""
+    from .indicator_kinds import indicator_kind
+
+    kind = indicator_kind(callout.indicator.kind)
+    if callout.option is None or kind is None or not kind.categorised:
+        return
+    q = ctx.questions.get(callout.indicator.question or "")
+    if q is None:
+        return
+    codes = q.category_codes()
+    if callout.option not in codes:
+        yield (
+            ("option",),
+            f"`{callout.option}` is not an option of `{q.id}`{suggest(callout.option, codes)}; "
+            f"valid: {valid_list(codes)}",
+        )
+    elif not _kept(callout.indicator, q, callout.option):
+        yield (
+            ("option",),
+            f"`{callout.option}` is left out by this indicator (its `options:` or "
+            "`no_answer: exclude`): add it there or pick another",
+        )
+
+
+def _kept(indicator: Any, question: Any, code: str) -> bool:
+    """Whether `code` survives the indicator's own selection of categories."""
+    if indicator.options and code not in indicator.options:
+        return False
+    if indicator.no_answer == "exclude":
+        category = next((c for c in question.categories() if c.code == code), None)
+        if category is not None and (
+            getattr(category, "no_answer", False) or getattr(category, "dont_know", False)
+        ):
+            return False
+    return True
+
+
+Rule = Callable[[Any, Context], Found]
+
+#: The rules, by what they look at.
+SLIDE_RULES: tuple[Rule, ...] = (layout_exists,)
+CHART_RULES: tuple[Rule, ...] = (chart_indicator_valid, chart_shows_its_indicator)
+CALLOUT_RULES: tuple[Rule, ...] = (
+    callout_indicator_valid,
+    callout_picks_one_number,
+    callout_option_exists,
+)
+
+
+def problems(spec: Any, ctx: Context) -> list[Problem]:
+    """Every problem between the spec and its data/template, with file:line."""
+    doc = spec.located
+    found: list[Problem] = []
+    for i, slide in enumerate(spec.slides):
+        raw = doc.data["slides"][i]
+        where = slide_context(raw, i)
+        at: KeyPath = ("slides", i)
+        for rule in SLIDE_RULES:
+            found += [doc.problem(at + sub, msg, context=where) for sub, msg in rule(slide, ctx)]
+        single = "chart" in raw
+        for j, chart in enumerate(slide.charts):
+            chart_at = at + (("chart",) if single else ("charts", j))
+            for rule in CHART_RULES:
+                found += [
+                    doc.problem(chart_at + sub, msg, context=where) for sub, msg in rule(chart, ctx)
+                ]
+        for j, callout in enumerate(slide.callouts):
+            callout_at = at + ("callouts", j)
+            for rule in CALLOUT_RULES:
+                found += [
+                    doc.problem(callout_at + sub, msg, context=where)
+                    for sub, msg in rule(callout, ctx)
+                ]
+    return found
+
+
+def check(spec: Any, ctx: Context) -> None:
+    """Raise every problem of `problems` at once (SpecError), if any."""
+    found = problems(spec, ctx)
+    if found:
+        raise SpecError(found)

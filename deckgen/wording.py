@@ -1,0 +1,276 @@
+"""Every sentence deckgen writes about the figures, in the deck's locale.
+
+Footnotes ("Base : 31 collectivités ; plusieurs réponses possibles"), speaker
+notes, alternative texts, descriptions of filters and of who was asked, the
+texts a computed result carries (`localise`) and the image footnotes: all of
+them are made here from the catalogue of the deck's locale (deckgen.locales),
+so the renderers and the indicators never spell a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from .conditions import Combine, Condition, Leaf
+from .locales import Words
+from .results import Result
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .codebook import Codebook, Question
+    from .render.plan import SlidePlan
+    from .theme import Theme
+
+
+# -- what a condition says -----------------------------------------------------------
+
+
+def describe(condition: Condition, questions: dict[str, Question], w: Words) -> str:
+    """« Type de collectivité » = « Commune » ou « Région » (fr); “…” = “…” or “…” (en)."""
+    if isinstance(condition, Combine):
+        inner = [describe(p, questions, w) for p in condition.parts]
+        if condition.op == "not":
+            return w("cond_not", inner=inner[0])
+        return w.join(inner, "and" if condition.op == "all" else "or")
+    assert isinstance(condition, Leaf)
+    q = questions.get(condition.question)
+    text = w.quote(q.text if q else condition.question)
+    if condition.test == "answered":
+        return f"{text} {w('cond_answered' if condition.answered else 'cond_not_answered')}"
+    if condition.test in ("min", "max"):
+        parts = []
+        if condition.low is not None:
+            parts.append(f"≥ {condition.low:g}")
+        if condition.high is not None:
+            parts.append(f"< {condition.high:g}")
+        return f"{text} {w.join(parts, 'and')}"
+    labels = []
+    for v in condition.values:
+        found = None
+        if q is not None:
+            pool = q.bands if q.type == "numeric" else q.options
+            found = next((o for o in pool if o.code == str(v)), None)
+        labels.append(w.quote(found.label if found else str(v)))
+    verb = {"in": "cond_in", "not_in": "cond_not_in", "has": "cond_has", "has_any": "cond_has"}
+    if condition.test == "has_all":
+        return f"{text} {w('cond_has_all')} {w.join(labels, 'and')}"
+    return f"{text} {w(verb[condition.test])} {w.join(labels, 'or')}"
+
+
+def asked_text(q: Question, column: str, questions: dict[str, Question], w: Words) -> str:
+    """Who was asked the question behind `column`, for a data error message."""
+    parts = []
+    if q.asked_if is not None:
+        parts.append(describe(q.asked_if, questions, w))
+    if q.type == "multi":
+        opt = q.option(column.split("__", 1)[1])
+        if opt is not None and opt.asked_if is not None:
+            parts.append(describe(opt.asked_if, questions, w))
+    return "asked only if " + w.join(parts, "and") if parts else "asked of everyone"
+
+
+# -- what a computed result says about itself ---------------------------------------------
+
+
+def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Result:
+    """`result` with the texts deckgen writes about it: who is in scope, what a
+    scalar's category is called, the series of a top-N ranking, who each item
+    of a multi-select was asked of, the noun for respondents."""
+    from .conditions import parse_condition
+
+    questions = codebook.questions
+    changes: dict[str, Any] = {"respondents": codebook.respondents or w("respondents")}
+    if indicator.filter is not None:
+        changes["filter_text"] = describe(parse_condition(indicator.filter), questions, w)
+    if result.kind == "share" and not indicator.label:
+        changes["categories"] = (describe(parse_condition(indicator.condition), questions, w),)
+    if result.kind == "count" and not result.question_text:
+        changes["question_text"] = w("respondents_title")
+    if result.kind == "ranking":
+        changes["series"] = tuple(replace(s, name=w("top", n=indicator.top)) for s in result.series)
+    if result.item_bases:
+        q = questions.get(result.question or "")
+        items = []
+        for label, n, who, code in result.item_bases:
+            option = q.option(code) if q is not None else None
+            if not who and option is not None and option.asked_if is not None:
+                who = describe(option.asked_if, questions, w)
+            items.append((label, n, who, code))
+        changes["item_bases"] = tuple(items)
+    return replace(result, **changes)
+
+
+# -- footnotes --------------------------------------------------------------------
+
+
+def base_text(n: int, unit: str, w: Words) -> str:
+    """'Base : 31 collectivités' (fr, with the French space before the colon)."""
+    return w("base", n=w.number(n), unit=unit)
+
+
+def item_base_text(item: str, n: int, label: str, w: Words) -> str:
+    """'Conseils de quartier : s'appliquent seulement aux 22 communes' (a codebook
+    base label with {n}), else 'Conseils de quartier : base 22 (who)'."""
+    if "{n}" in label:
+        return w("item_base_label", item=item, label=label.replace("{n}", w.number(n)))
+    return w("item_base", item=item, n=w.number(n)) + (f" ({label})" if label else "")
+
+
+def result_base(r: Result, w: Words) -> str:
+    """The base of one result: 'Base : 24 collectivités (who) ; item bases ; several answers'."""
+    text = base_text(r.base, r.respondents, w)
+    if r.filter_text:
+        text += f" ({r.filter_text})"
+    for item, n, label, _code in r.item_bases:
+        text += w("sep") + item_base_text(item, n, label, w)
+    if r.multiple:
+        text += w("sep") + w("several")
+    return text
+
+
+def small_base(base: int, threshold: int, w: Words) -> str:
+    return "" if base >= threshold else w("sep") + w("small_base")
+
+
+def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> str | None:
+    """'Base : 31 collectivités répondantes' by default, from the results on the slide."""
+    if setting is False:
+        return None
+    if isinstance(setting, str):
+        return setting
+    threshold = theme.small_base_threshold
+    parts = []
+    for c in sp.charts:
+        label = w("footnote_chart", title=c.title) if c.title and len(sp.charts) > 1 else ""
+        parts.append(label + result_base(c.result, w) + small_base(c.result.base, threshold, w))
+    # callouts: each distinct base once (a count of respondents has no base to state)
+    mark = w("colon").lstrip()  # ": " after a chart's title
+    for base in dict.fromkeys(c.base for c in sp.callouts if not c.is_count):
+        bare = base_text(base, unit, w)
+        # already stated by a chart's part ("Titre : Base : 9 … ; …")? then once is enough
+        if not any(
+            p == bare
+            or p.startswith(bare + " ")
+            or f"{mark}{bare} " in p
+            or p.endswith(f"{mark}{bare}")
+            for p in parts
+        ):
+            parts.append(bare + small_base(base, threshold, w))
+    return " · ".join(dict.fromkeys(parts)) or None
+
+
+def chart_footnote(r: Result, w: Words, source: str | None = None) -> str:
+    """Under a chart image: its base (+ illustrative, + source)."""
+    text = result_base(r, w)
+    if not r.published:
+        text += " · " + w("illustrative_stamp")
+    if source:
+        text += f" · {w.label(w('source'))} {source}"
+    return text
+
+
+# -- alternative texts and the figures in reading order ------------------------------------
+
+
+def value_text(r: Result, value: float | None, w: Words, digits: int = 0) -> str:
+    if r.is_count:
+        return w.number(value or 0)
+    return w.percent(value, digits)
+
+
+def figures_text(chart_type: str, r: Result, w: Words, digits: int = 0) -> str:
+    """The figures of a chart in reading order: 'Facebook 100 %, YouTube 75 %, …'.
+
+    A map lists the regions with respondents and their counts; a Likert block
+    lists, per statement, every level ('Statement : Tout à fait 30 %, … ; …').
+    """
+    if chart_type == "map":
+        return ", ".join(
+            f"{c} {w.number(n)}" for c, n in zip(r.categories, r.series[0].counts) if n
+        )
+    if r.kind == "likert":
+        return w("sep").join(likert_parts(r, w, digits))
+    return ", ".join(
+        f"{c} {value_text(r, v, w, digits)}" for c, v in zip(r.categories, r.series[0].values)
+    )
+
+
+def likert_parts(r: Result, w: Words, digits: int = 0) -> list[str]:
+    """'Statement : Tout à fait 30 %, Plutôt oui 50 %, …', one per statement."""
+    parts = []
+    for k, cat in enumerate(r.categories):
+        levels = ", ".join(f"{s.name} {value_text(r, s.values[k], w, digits)}" for s in r.series)
+        parts.append(f"{cat}{w('colon')}{levels}")
+    return parts
+
+
+def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: int = 0) -> str:
+    """'Réseaux sociaux utilisés, base 24 collectivités : Facebook 100 %, …' in reading order."""
+    head = title or r.question_text
+    # "Quels outils ?, base 31" reads badly: after a question mark, a dash
+    sep = " —" if head.rstrip().endswith(("?", "!", "…", ":")) else ","
+    base = w("alt_base", n=w.number(r.base), unit=r.respondents)
+    figures = figures_text(chart_type, r, w, digits)
+    if chart_type == "map":
+        return f"{head}{sep} {base}{w('colon')}{figures}{w('per_region', unit=r.respondents)}"
+    if r.kind == "likert":
+        return f"{head}{sep} {base}. {figures}"
+    return f"{head}{sep} {base}{w('colon')}{figures}"
+
+
+# -- speaker notes ------------------------------------------------------------------
+
+
+def notes(
+    own: str | None,
+    mode: str,
+    sp: SlidePlan,
+    callouts: list[tuple[Any, Result, int, bool]],
+    w: Words,
+) -> str:
+    """Speaker notes: question wording, base, key figures, published or illustrative.
+
+    One paragraph per chart ('Question : … / Base : 24 collectivités. / Chiffres : …
+    / Données publiées.'), then one per callout (`callouts`: the plan, its result,
+    the base of its figure, whether it is a published figure). The slide's own
+    notes come first (mode extend) or alone (mode replace).
+    """
+    blocks = []
+    for i, c in enumerate(sp.charts):
+        r = c.result
+        digits = int(getattr(c.options, "digits", 0) or 0)
+        lines = []
+        if c.title and c.title != r.question_text:
+            number = f" {i + 1}" if len(sp.charts) > 1 else ""
+            lines.append(f"{w.label(w('note_chart') + number)} {c.title}")
+        if r.question_text:
+            several = f" ({w('several')})" if r.multiple else ""
+            lines.append(f"{w.label(w('note_question'))} {r.question_text}{several}")
+        base = f"{w.label(w('note_base'))} {w.number(r.base)} {r.respondents}"
+        if r.filter_text:
+            base += f" ({w('note_who')} {r.filter_text})"
+        for item, n, label, _code in r.item_bases:
+            base += w("sep") + item_base_text(item, n, label, w)
+        lines.append(base + ".")
+        if r.kind == "likert":  # one line per statement, or the paragraph is unreadable
+            lines.append(
+                w.label(w("note_figures")) + "".join(f"\n– {t}" for t in likert_parts(r, w, digits))
+            )
+        else:
+            per_region = w("per_region", unit=r.respondents) if c.type == "map" else ""
+            figures = figures_text(c.type, r, w, digits)
+            lines.append(f"{w.label(w('note_figures'))} {figures}{per_region}.")
+        lines.append(w("note_published") if r.published else w("note_illustrative"))
+        blocks.append("\n".join(lines))
+    for cp, r, base, published in callouts:
+        status = w("note_callout_published" if published else "note_callout_illustrative")
+        sentence = f"{cp.value_text} {cp.text}".replace("**", "").rstrip(" :")
+        basis = w("note_callout_base", n=w.number(base), unit=r.respondents, status=status)
+        line = f"{w.label(w('note_key'))} {sentence} {basis}."
+        if r.question_text:
+            line += f"\n{w.label(w('note_question'))} {r.question_text}"
+        blocks.append(line)
+    text = "\n\n".join(blocks)
+    if own:
+        text = own.strip() if mode == "replace" else (own.strip() + ("\n\n" + text if text else ""))
+    return text

@@ -1,0 +1,130 @@
+"""The library API (deckgen.api), called as a program would, and the commands
+built on it and on nothing below it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import deckgen
+from deckgen.errors import DeckgenError
+
+from .helpers import CODEBOOK, ROOT, SPEC, replace_in
+
+
+def test_a_program_builds_the_deck_without_the_command_line(real_deck, tmp_path):
+    project = deckgen.load(SPEC)
+    report = project.build(tmp_path / "deck.pptx")
+    assert report.path.read_bytes() == real_deck.path.read_bytes()
+    assert len(report.plan.slides) == project.slide_count() == 28
+    assert deckgen.build(SPEC, tmp_path / "again.pptx").path.read_bytes() == (
+        real_deck.path.read_bytes()
+    )
+
+
+def test_validate_figures_and_inputs():
+    project = deckgen.load(SPEC)
+    warnings = project.validate()
+    assert [w.message for w in warnings] == ["small base: 9 collectivités (under 10)"]
+    rows = project.figures()
+    service = [r for r in rows if r["slide"] == 8 and r["element"] == "callout 1"]
+    assert [(r["value"], r["count"], r["base"]) for r in service] == [("97\u202f%", 30, 31)]
+    inputs = project.inputs()
+    assert inputs[0] == SPEC.resolve()
+    assert {p.name for p in inputs} == {
+        "barometre-2021.yaml",
+        "theme.yaml",
+        "codebook.yaml",
+        "responses.csv",
+        "deckgen-template.pptx",
+        "regions.geojson",
+    }
+    assert all(p.is_absolute() and p.is_file() for p in inputs)
+
+
+def test_mistakes_are_deckgen_errors(tmp_path):
+    with pytest.raises(DeckgenError, match="file not found"):
+        deckgen.load(tmp_path / "missing.yaml")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC.read_text(encoding="utf-8").replace(
+        "../data/barometre-2021/codebook.yaml", str(CODEBOOK)
+    ).replace("theme: theme.yaml", f"theme: {ROOT / 'config' / 'theme.yaml'}").replace(
+        "template: ../layouts/deckgen-template.pptx",
+        f"template: {ROOT / 'layouts' / 'deckgen-template.pptx'}",
+    ), encoding="utf-8")  # fmt: skip
+    replace_in(spec, "expect: 97", "expect: 96")
+    project = deckgen.load(spec)
+    with pytest.raises(DeckgenError) as caught:
+        project.validate()
+    assert "the data give 97\u202f% but `expect: 96`" in str(caught.value)
+
+
+def test_schema_lists_the_chart_kinds():
+    schema = deckgen.schema()
+    assert "map" in schema["$defs"]["Chart"]["properties"]["type"]["enum"]
+
+
+# -- the commands use the API and nothing below it ----------------------------------
+
+COMMANDS = ("cli.py", "watch.py", "preview.py")
+# what a command module may import from deckgen: the public API and the error
+# types at its boundary, and the writing of files
+PUBLIC = {"deckgen", "deckgen.api", "deckgen.errors", "deckgen.files"}
+# the pipeline: what the API hides from the commands (and from images.py)
+PIPELINE = {
+    "deckgen.pipeline",
+    "deckgen.spec",
+    "deckgen.codebook",
+    "deckgen.survey",
+    "deckgen.indicators",
+    "deckgen.rules",
+    "deckgen.cache",
+    "deckgen.template",
+    "deckgen.speedups",
+}
+
+
+def _is_module(dotted: str) -> bool:
+    path = ROOT.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _deckgen_imports(path: Path) -> set[str]:
+    """Every deckgen module `path` imports, top-level or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:  # from .x import y / from . import y (a deckgen module)
+                module = "deckgen" + (f".{node.module}" if node.module else "")
+            elif node.module and node.module.split(".")[0] == "deckgen":
+                module = node.module
+            else:
+                continue
+            # `from deckgen import spec` imports a module, `from . import __version__` a name
+            subs = {f"{module}.{a.name}" for a in node.names if _is_module(f"{module}.{a.name}")}
+            found |= subs or {module}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "deckgen"}
+    return found
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_modules_import_only_the_public_api(name):
+    imported = _deckgen_imports(ROOT / "deckgen" / name)
+    assert imported <= PUBLIC | {"deckgen.preview", "deckgen.watch"}, imported - PUBLIC
+    assert "deckgen.api" in imported
+
+
+def test_images_draw_a_plan_and_assemble_no_pipeline():
+    imported = _deckgen_imports(ROOT / "deckgen" / "images.py")
+    assert not imported & PIPELINE, imported & PIPELINE
+
+
+def test_the_import_check_sees_a_forbidden_import(tmp_path):
+    # the check above can fail: a module importing the pipeline is caught
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from .pipeline import plan\n    from deckgen import spec\n")
+    assert _deckgen_imports(bad) == {"deckgen.pipeline", "deckgen.spec"}

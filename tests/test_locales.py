@@ -1,0 +1,114 @@
+"""One catalogue per locale, complete, and decks without the other locale's words.
+
+The seed deck built with `locale: en` keeps the survey's French texts (its
+questions and options) but none of the words deckgen generates in French
+(footnotes, notes, alt texts, legends, exports, image footnotes), and the
+French deck none of the English ones.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from openpyxl import load_workbook
+
+import deckgen
+from deckgen.locales import LOCALES, words
+
+from .helpers import CODEBOOK, ROOT, SPEC, replace_in
+
+
+def test_every_catalogue_has_every_key():
+    keys = {locale: set(words(locale).texts) for locale in LOCALES}
+    reference = keys["fr"]
+    for locale, found in keys.items():
+        assert found == reference, (locale, found ^ reference)
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (tuple, list)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _fragments(locale: str, other: str, inputs: str) -> set[str]:
+    """The words only `locale`'s catalogue generates: each entry cut at its `{fields}`,
+    pieces with a word of 4+ letters that the other catalogue does not have and the
+    inputs (spec, codebook: the survey's own texts) do not hold."""
+    theirs = " ".join(_strings(words(other).texts))
+    pieces = set()
+    for text in _strings(words(locale).texts):
+        for piece in re.split(r"\{[^}]*\}", text):
+            piece = piece.strip(" .,;:()«»“”·–-")
+            if re.search(r"[^\W\d_]{4,}", piece) and piece not in theirs and piece not in inputs:
+                pieces.add(piece)
+    return pieces
+
+
+def _deck_texts(path: Path) -> str:
+    """Every text of a deck a person reads: shapes, charts, alternative texts, notes.
+    (Shape names are identifiers, as python-pptx's own "Slide Image Placeholder".)"""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith(".xml") and name.startswith(
+                ("ppt/slides/", "ppt/notesSlides/", "ppt/charts/")
+            ):
+                root = etree.fromstring(z.read(name))
+                out.extend(t for t in root.itertext())
+                out.extend(root.xpath("//@descr"))
+    return "\n".join(out)
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory, real_deck):
+    folder = tmp_path_factory.mktemp("locales")
+    shutil.copytree(ROOT / "config", folder / "config")
+    shutil.copytree(CODEBOOK.parent, folder / "data" / "barometre-2021")
+    shutil.copytree(ROOT / "layouts", folder / "layouts")
+    english = folder / "config" / "english.yaml"
+    shutil.copy(folder / "config" / "barometre-2021.yaml", english)
+    replace_in(english, "  locale: fr\n", "  locale: en\n")
+    out = {}
+    for locale, spec in (("fr", SPEC), ("en", english)):
+        project = deckgen.load(spec)
+        report = project.build(folder / f"{locale}.pptx")
+        xlsx = folder / f"{locale}.xlsx"
+        rows = project.write_figures(xlsx=xlsx)
+        sheet = load_workbook(xlsx).active
+        cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        images = project.images(None)
+        exported = [str(v) for row in rows for v in row.values()]
+        out[locale] = "\n".join(
+            [_deck_texts(report.path), *cells, sheet.title, *exported,
+             *(i.footnote for i in images), *project.table_headers()]
+        )  # fmt: skip
+    inputs = SPEC.read_text(encoding="utf-8") + CODEBOOK.read_text(encoding="utf-8")
+    return out, inputs
+
+
+@pytest.mark.parametrize(("locale", "other"), [("en", "fr"), ("fr", "en")])
+def test_a_deck_has_no_generated_word_of_the_other_locale(decks, locale, other):
+    texts, inputs = decks
+    foreign = _fragments(other, locale, inputs)
+    assert len(foreign) >= 20  # the check reads the catalogue, not a handful of words
+    found = sorted(f for f in foreign if f in texts[locale])
+    assert not found, f"{other} words in the {locale} deck and its exports: {found}"
+
+
+def test_the_english_deck_speaks_english(decks):
+    texts, _ = decks
+    english = texts["en"]
+    assert "Base: 31 collectivités" in english
+    assert "several answers possible" in english
+    assert "Published figures." in english
+    assert "97%" in english and "97\u202f%" not in english

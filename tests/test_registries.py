@@ -1,0 +1,149 @@
+"""A chart kind and an indicator kind added from outside deckgen, in this test
+module: the spec, the schema, the rules, the native builder and the image
+export all see them, from their one declaration each."""
+
+from __future__ import annotations
+
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+import deckgen
+from deckgen import chart_kinds, indicator_kinds
+from deckgen.errors import DeckgenError
+
+from .helpers import DATA, write_spec
+
+
+def lollipop(shapes, rect, chart, style):
+    """A native chart: thin columns, as a lollipop reads (python-pptx's own API)."""
+    from deckgen.render.workbook import ChartData
+
+    data = ChartData()
+    data.categories = list(chart.result.categories)
+    data.add_series("Part", [v or 0 for v in chart.result.series[0].values])
+    frame = shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, rect.left, rect.top, rect.width, rect.height, data
+    )
+    frame.chart.plots[0].gap_width = 400
+    return frame
+
+
+def draw_lollipop(fig, ax, image, chart, theme, locale):
+    values = [v or 0 for v in chart.result.series[0].values]
+    ax.vlines(range(len(values)), 0, values, color="#" + theme.colors.primary)
+    ax.plot(range(len(values)), values, "o", color="#" + theme.colors.accent)
+    image.drawn = {"Part": values}
+
+
+def non_response(survey, indicator):
+    """Share of respondents in scope who left `question` empty."""
+    from deckgen.results import Result, Series
+
+    q = survey.questions[indicator.question]
+    empty = survey.frame[q.columns()].isna().all(axis=1)
+    n, base = int(empty.sum()), len(survey.frame)
+    return Result(
+        "non_response", q.id, q.text, ("",), ("non_response",),
+        (Series("", (n / base,), (n,)),), (base,), base, published=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def plugins():
+    chart_kinds.register(
+        chart_kinds.ChartKind(
+            "lollipop",
+            "dots on stems",
+            lollipop,
+            draw_lollipop,
+            indicators=("multi", "distribution"),
+        )
+    )
+    indicator_kinds.register(
+        indicator_kinds.IndicatorKind(
+            "non_response",
+            "share who did not answer a question",
+            non_response,
+            needs=(("question", ""),),
+        )
+    )
+    yield
+    chart_kinds.unregister("lollipop")
+    indicator_kinds.unregister("non_response")
+
+
+def _deck(tmp_path, chart_type: str, kind: str = "multi") -> object:
+    return write_spec(
+        tmp_path / "spec.yaml",
+        [
+            {
+                "layout": "chart",
+                "title": "Essai sucette",
+                "chart": {"type": chart_type, "indicator": {"kind": kind, "question": "logiciel"}
+                          if kind == "distribution" else
+                          {"kind": kind, "question": "dispositifs_numeriques"}},
+                "callouts": [
+                    {
+                        "indicator": {"kind": "non_response", "question": "budget_participation"},
+                        "text": "n'ont pas indiqué de budget",
+                    }
+                ],
+            }
+        ],
+    )  # fmt: skip
+
+
+def test_a_new_chart_kind_is_in_the_spec_schema_rules_deck_and_images(plugins, tmp_path):
+    spec = _deck(tmp_path, "lollipop")
+    project = deckgen.load(spec)  # the spec accepts `type: lollipop`
+    assert "lollipop" in deckgen.schema()["$defs"]["Chart"]["properties"]["type"]["enum"]
+    report = project.build(tmp_path / "deck.pptx")
+    (chart,) = [s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart]
+    assert chart.plots[0].gap_width == 400
+    values = list(chart.plots[0].series[0].values)
+    (plan,) = report.plan.slides[0].charts
+    assert values == [v or 0 for v in plan.result.series[0].values] and len(values) == 8
+    # its image drawer
+    (image,) = project.images(tmp_path / "images", formats=("png",))
+    assert image.drawn == {"Part": values} and image.png.is_file()
+    # the new indicator kind, in a callout: the share who left the budget question empty
+    import pandas as pd
+
+    from deckgen.formatting import format_percent
+
+    rows = pd.read_csv(DATA / "responses.csv", dtype=str, keep_default_na=False)
+    empty = int((rows["budget_participation"].str.strip() == "").sum())
+    (callout,) = report.plan.slides[0].callouts
+    (row,) = [r for r in project.figures() if r["element"] == "callout 1"]
+    assert (row["count"], row["base"]) == (empty, 31)
+    assert callout.value_text == format_percent(empty / 31)
+
+
+def test_the_rules_read_the_new_kinds(plugins, tmp_path):
+    # lollipop declares the indicator kinds it shows: a likert is refused, with its line
+    spec = _deck(tmp_path, "lollipop", kind="likert")
+    with pytest.raises(DeckgenError) as caught:
+        deckgen.load(spec).validate()
+    text = str(caught.value)
+    assert "`lollipop` shows a `multi` or `distribution` indicator, not `likert`" in text
+    assert "a `likert` indicator has a series per scale level: show it as `stacked100`" in text
+
+
+def test_without_the_plugin_the_type_is_unknown(tmp_path):
+    spec = _deck(tmp_path, "lollipop")
+    with pytest.raises(DeckgenError) as caught:
+        deckgen.load(spec)
+    assert "`lollipop` is not a valid chart type" in str(caught.value)
+    assert "lollipop" not in deckgen.schema()["$defs"]["Chart"]["properties"]["type"]["enum"]
+
+
+def test_the_new_indicator_computes_what_it_declares(plugins, survey):
+    from deckgen.indicator_spec import Indicator
+    from deckgen.indicators import compute
+
+    result = compute(survey, Indicator(kind="non_response", question="budget_participation"))
+    empty = int(survey.frame["budget_participation"].isna().sum())
+    assert result.count == empty and result.base == len(survey.frame) == 31
+    with pytest.raises(DeckgenError, match="indicator `non_response` needs `question:`"):
+        compute(survey, Indicator(kind="non_response"))
