@@ -92,11 +92,7 @@ def described() -> str:
 
 def _map_fits(indicator: Any, questions: dict[str, Any]) -> str | None:
     q = questions.get(indicator.question or "")
-    if (
-        indicator.kind == "distribution"
-        and q is not None
-        and any("insee" in o.attrs for o in q.options)
-    ):
+    if indicator.kind == "distribution" and q is not None and any(o.insee for o in q.options):
         return None
     return (
         "a `map` chart needs a `distribution` indicator over a question whose options "

@@ -1,58 +1,127 @@
 """The codebook: what each survey question is, its options and who was asked.
 
-Format: docs/codebook.md. Parsed from YAML with positions kept, so a mistake in
-the codebook is reported as `codebook.yaml:LINE:COL`.
+Format: docs/codebook.md. Read from YAML with positions kept and validated
+against the models below (deckgen.model), like the spec: every mistake is
+reported at once, as `codebook.yaml:LINE:COL: questions[3].options[2].lable:
+unknown key `lable` (did you mean `label`?)`. Booleans are strict (YAML's own
+true/false), conditions are parsed once into typed objects, and what the
+questions claim of the responses (their columns) is checked for clashes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .conditions import Condition, parse_condition
-from .errors import DataError, Problem, suggest, valid_list
+from .errors import DataError, Problem
+from .model import Model, ModelError, field, path_text
 from .yamlpos import Located, load_yaml
 
 QUESTION_TYPES = ("single", "multi", "likert", "ranking", "numeric", "text")
 SEP = "__"  # between a question id and an option/item code in column names
+MAX_PICKS = 1000  # a ranking of more items than this is a mistake
 
 
-@dataclass(frozen=True)
-class Option:
-    code: str
-    label: str
-    no_answer: bool = False
-    dont_know: bool = False
-    asked_if: Condition | None = None
+def _code(value: Any) -> str:
+    """An answer code as text: `commune`, or a number as a survey file holds it (`7`)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"a code is text or a whole number, got `{value}`")
+    text = str(value)
+    if not text.strip():
+        raise ValueError("a code cannot be empty")
+    return text
+
+
+def _condition(value: Any) -> Condition:
+    return parse_condition(value)
+
+
+class Option(Model):
+    """An answer option (single, multi, likert scale) or an item (likert, ranking)."""
+
+    code: str | int = field(description="What the responses hold.", check=_code)
+    label: str | None = field(None, description="As a slide shows it (default: the code).")
+    no_answer: bool = field(False, description="This option means no answer.")
+    dont_know: bool = field(False, description="This option means don't know (shown apart).")
+    asked_if: dict[str, Any] | None = field(
+        None, description="Who was asked this option (a condition).", check=_condition
+    )
+    base_label: str | None = field(
+        None, description="How a footnote names this option's own base; {n} is the base."
+    )
+    attrs: dict[str, Any] = field(
+        factory=dict, description="Extra attributes for renderers, e.g. {insee: '84'}."
+    )
+
+    def validated(self) -> None:
+        if self.label is None:
+            self.label = str(self.code)
+
+    @property
+    def insee(self) -> str | None:
+        """The INSEE region code (`attrs: {insee: …}`) the regions map places this option at."""
+        value = self.attrs.get("insee")
+        return None if value is None else str(value)
+
+
+class Band(Model):
+    """A range of a numeric answer, shown as a category."""
+
+    code: str | int = field(check=_code)
+    label: str | None = None
+    min: float | None = field(None, description="Inclusive lower bound.")
+    max: float | None = field(None, description="Exclusive upper bound.")
+    no_answer: bool = field(False, description="The band of an empty cell.")
+
+    def validated(self) -> None:
+        if self.label is None:
+            self.label = str(self.code)
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(
+                f"band `{self.code}`: `min` {self.min:g} is not below `max` {self.max:g}"
+            )
+
+
+class Question(Model):
+    id: str = field(description="snake_case, unique.")
+    text: str | None = field(None, description="The wording, as a slide shows it.")
+    type: Literal["single", "multi", "likert", "ranking", "numeric", "text"] = field(
+        what="question type"
+    )
+    options: list[Option] = field(factory=list)
+    items: list[Option] = field(factory=list)
+    bands: list[Band] = field(factory=list)
+    asked_if: dict[str, Any] | None = field(None, check=_condition)
     base_label: str | None = None
-    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Band:
-    code: str
-    label: str
-    min: float | None = None
-    max: float | None = None
-    no_answer: bool = False
-
-
-@dataclass
-class Question:
-    id: str
-    text: str
-    type: str
-    options: list[Option] = field(default_factory=list)
-    items: list[Option] = field(default_factory=list)
-    bands: list[Band] = field(default_factory=list)
-    asked_if: Condition | None = None
-    base_label: str | None = None
-    published: bool = False
-    max_picks: int | None = None
+    published: bool = field(False, description="The figures built on it were published.")
+    max_picks: int | None = field(None, ge=1, le=MAX_PICKS)
     unit: str | None = None
     min: float | None = None
     max: float | None = None
+    note: str | None = None
+
+    def validated(self) -> None:
+        if self.text is None:
+            self.text = self.id
+        needs = {"single": "options", "multi": "options", "likert": "items", "ranking": "items"}
+        wanted = needs.get(self.type)
+        if wanted and not getattr(self, wanted):
+            raise ValueError(f"question `{self.id}` of type {self.type} needs `{wanted}`")
+        if self.type == "likert" and not self.options:
+            raise ValueError(f"likert question `{self.id}` needs `options` (its scale)")
+        if self.type == "ranking" and self.max_picks is None:
+            raise ValueError(f"ranking question `{self.id}` needs an integer `max_picks`")
+        for name in ("options", "items", "bands"):
+            codes = [str(o.code) for o in getattr(self, name)]
+            twice = sorted({c for c in codes if codes.count(c) > 1})
+            if twice:
+                raise ValueError(f"question `{self.id}`: duplicate code `{twice[0]}` in `{name}`")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(
+                f"question `{self.id}`: `min` {self.min:g} is above `max` {self.max:g}"
+            )
 
     def columns(self) -> list[str]:
         """The response columns this question owns, in order."""
@@ -63,10 +132,7 @@ class Question:
         return [self.id]
 
     def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
-
-    def item(self, code: str) -> Option | None:
-        return next((i for i in self.items if i.code == code), None)
+        return next((o for o in self.options if str(o.code) == code), None)
 
     def categories(self) -> list[Option | Band]:
         """What a distribution of this question is made of: options or bands."""
@@ -77,7 +143,24 @@ class Question:
         return list(self.options)
 
     def category_codes(self) -> list[str]:
-        return [c.code for c in self.categories()]
+        return [str(c.code) for c in self.categories()]
+
+
+class SurveyInfo(Model):
+    id: str | None = field(None, description="Stable id (default: the folder's name).")
+    title: str = ""
+    respondents: str | None = field(
+        None, description="Plural noun for respondents: 'Base : 31 collectivités'."
+    )
+    respondent: str | None = field(None, description="The same noun, singular.")
+    respondent_id: str = field("id", description="The id column of the responses.")
+    responses: str = field("responses.csv", description="Relative to the codebook.")
+    source: str = ""
+
+
+class CodebookFile(Model):
+    survey: SurveyInfo = field(factory=SurveyInfo)
+    questions: list[Question] = field(min_length=1)
 
 
 @dataclass
@@ -90,19 +173,7 @@ class Codebook:
     source: str
     questions: dict[str, Question]
     file: str
-
-    def question(self, qid: str, where: str = "") -> Question:
-        try:
-            return self.questions[qid]
-        except KeyError:
-            raise DataError(self.unknown_question(qid, where)) from None
-
-    def unknown_question(self, qid: str, where: str = "") -> str:
-        prefix = f"{where}: " if where else ""
-        return (
-            f"{prefix}unknown question `{qid}`{suggest(qid, self.questions)}; "
-            f"valid questions: {valid_list(self.questions)}"
-        )
+    respondent: str | None = None
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -113,33 +184,38 @@ def load_codebook(path: str | Path) -> Codebook:
 
 
 def parse_codebook(doc: Located, path: Path) -> Codebook:
-    problems: list[Problem] = []
-    data = doc.data if isinstance(doc.data, dict) else {}
     if not isinstance(doc.data, dict):
         raise DataError(doc.problem((), "a codebook is a mapping with `survey:` and `questions:`"))
-    survey = data.get("survey") or {}
-    if not isinstance(survey, dict):
-        problems.append(doc.problem(("survey",), "`survey` must be a mapping"))
-        survey = {}
-    raw_questions = data.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        raise DataError(doc.problem(("questions",), "`questions` must be a non-empty list"))
-
+    try:
+        parsed = CodebookFile.validate(doc.data)
+    except ModelError as exc:
+        raise DataError(
+            [
+                doc.problem(at, f"{path_text(at)}: {message}", key=key)
+                for at, message, key in exc.problems
+            ]
+        ) from None
+    problems: list[Problem] = []
     questions: dict[str, Question] = {}
-    for i, raw in enumerate(raw_questions):
-        q = _parse_question(doc, ("questions", i), raw, problems)
-        if q is None:
-            continue
+    owner: dict[str, tuple[int, str]] = {}  # column -> (question index, question id)
+    for i, q in enumerate(parsed.questions):
         if q.id in questions:
             problems.append(doc.problem(("questions", i, "id"), f"duplicate question id `{q.id}`"))
-        questions[q.id] = q
-
-    # Conditions may name any question: check them once all are known.
-    for i, raw in enumerate(raw_questions):
-        qid = raw.get("id") if isinstance(raw, dict) else None
-        q = questions.get(qid) if isinstance(qid, str) else None
-        if q is None:
             continue
+        questions[q.id] = q
+        for column in q.columns():
+            if column in owner and owner[column][1] != q.id:
+                first = owner[column][1]
+                problems.append(
+                    doc.problem(
+                        ("questions", i, "id"),
+                        f"question `{q.id}` claims the column `{column}`, which is already "
+                        f"question `{first}`'s: rename one of them",
+                    )
+                )
+            owner.setdefault(column, (i, q.id))
+    # conditions may name any question: check them once all are known
+    for i, q in enumerate(parsed.questions):
         if q.asked_if is not None:
             for msg in q.asked_if.check(questions):
                 problems.append(doc.problem(("questions", i, "asked_if"), msg))
@@ -147,155 +223,17 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
             if opt.asked_if is not None:
                 for msg in opt.asked_if.check(questions):
                     problems.append(doc.problem(("questions", i, "options", j, "asked_if"), msg))
-
     if problems:
         raise DataError(problems)
-    responses = survey.get("responses", "responses.csv")
+    survey = parsed.survey
     return Codebook(
-        id=str(survey.get("id", path.parent.name)),
-        title=str(survey.get("title", "")),
-        respondents=str(survey["respondents"]) if survey.get("respondents") else None,
-        respondent_id=str(survey.get("respondent_id", "id")),
-        responses=(path.parent / str(responses)),
-        source=str(survey.get("source", "")),
+        id=survey.id or path.parent.name,
+        title=survey.title,
+        respondents=survey.respondents,
+        respondent_id=survey.respondent_id,
+        responses=path.parent / survey.responses,
+        source=survey.source,
         questions=questions,
         file=str(path),
+        respondent=survey.respondent,
     )
-
-
-_QUESTION_KEYS = {
-    "id",
-    "text",
-    "type",
-    "options",
-    "items",
-    "bands",
-    "asked_if",
-    "published",
-    "max_picks",
-    "unit",
-    "min",
-    "max",
-    "base_label",
-    "note",
-}
-
-
-def _parse_question(doc: Located, at: tuple, raw: Any, problems: list[Problem]) -> Question | None:
-    if not isinstance(raw, dict):
-        problems.append(doc.problem(at, "each question is a mapping with `id`, `text`, `type`"))
-        return None
-    for key in raw:
-        if key not in _QUESTION_KEYS:
-            problems.append(
-                doc.problem(
-                    at + (key,), f"unknown key `{key}`{suggest(key, _QUESTION_KEYS)}", key=True
-                )
-            )
-    qid, qtype = raw.get("id"), raw.get("type")
-    if not isinstance(qid, str) or not qid:
-        problems.append(doc.problem(at, "question without an `id`"))
-        return None
-    if qtype not in QUESTION_TYPES:
-        problems.append(
-            doc.problem(
-                at + ("type",),
-                f"question `{qid}`: unknown type `{qtype}`{suggest(str(qtype), QUESTION_TYPES)}; "
-                f"expected one of {valid_list(QUESTION_TYPES)}",
-            )
-        )
-        return None
-    q = Question(
-        id=qid,
-        text=str(raw.get("text", qid)),
-        type=qtype,
-        published=bool(raw.get("published", False)),
-        max_picks=raw.get("max_picks"),
-        unit=raw.get("unit"),
-        min=raw.get("min"),
-        max=raw.get("max"),
-        base_label=raw.get("base_label"),
-    )
-    q.options = _parse_options(doc, at + ("options",), raw.get("options") or [], problems, qid)
-    q.items = _parse_options(doc, at + ("items",), raw.get("items") or [], problems, qid)
-    q.bands = _parse_bands(doc, at + ("bands",), raw.get("bands") or [], problems, qid)
-    if raw.get("asked_if") is not None:
-        q.asked_if = _condition(doc, at + ("asked_if",), raw["asked_if"], problems)
-    needs = {"single": "options", "multi": "options", "likert": "items", "ranking": "items"}
-    if qtype in needs and not getattr(q, needs[qtype]):
-        problems.append(doc.problem(at, f"question `{qid}` of type {qtype} needs `{needs[qtype]}`"))
-    if qtype == "likert" and not q.options:
-        problems.append(doc.problem(at, f"likert question `{qid}` needs `options` (its scale)"))
-    if qtype == "ranking" and not isinstance(q.max_picks, int):
-        problems.append(doc.problem(at, f"ranking question `{qid}` needs an integer `max_picks`"))
-    return q
-
-
-def _condition(doc: Located, at: tuple, raw: Any, problems: list[Problem]) -> Condition | None:
-    try:
-        return parse_condition(raw)
-    except ValueError as exc:
-        problems.append(doc.problem(at, str(exc)))
-        return None
-
-
-def _parse_options(
-    doc: Located, at: tuple, raw: Any, problems: list[Problem], qid: str
-) -> list[Option]:
-    if not isinstance(raw, list):
-        problems.append(doc.problem(at, f"question `{qid}`: expected a list"))
-        return []
-    out: list[Option] = []
-    seen: set[str] = set()
-    for j, item in enumerate(raw):
-        if not isinstance(item, dict) or "code" not in item:
-            problems.append(
-                doc.problem(at + (j,), f"question `{qid}`: each entry needs `code` and `label`")
-            )
-            continue
-        code = str(item["code"])
-        if code in seen:
-            problems.append(
-                doc.problem(at + (j, "code"), f"question `{qid}`: duplicate code `{code}`")
-            )
-        seen.add(code)
-        known = {"code", "label", "no_answer", "dont_know", "asked_if", "base_label"}
-        out.append(
-            Option(
-                code=code,
-                label=str(item.get("label", code)),
-                no_answer=bool(item.get("no_answer", False)),
-                dont_know=bool(item.get("dont_know", False)),
-                asked_if=_condition(doc, at + (j, "asked_if"), item["asked_if"], problems)
-                if item.get("asked_if") is not None
-                else None,
-                base_label=item.get("base_label"),
-                attrs={k: v for k, v in item.items() if k not in known},
-            )
-        )
-    return out
-
-
-def _parse_bands(
-    doc: Located, at: tuple, raw: Any, problems: list[Problem], qid: str
-) -> list[Band]:
-    if not isinstance(raw, list):
-        problems.append(doc.problem(at, f"question `{qid}`: `bands` must be a list"))
-        return []
-    out = []
-    for j, item in enumerate(raw):
-        if not isinstance(item, dict) or "code" not in item:
-            problems.append(
-                doc.problem(at + (j,), f"question `{qid}`: each band needs `code` and `label`")
-            )
-            continue
-        out.append(
-            Band(
-                code=str(item["code"]),
-                label=str(item.get("label", item["code"])),
-                min=item.get("min"),
-                max=item.get("max"),
-                no_answer=bool(item.get("no_answer", False)),
-            )
-        )
-    return out

@@ -17,7 +17,8 @@ footnote, in a message) is the text layer's: deckgen.wording.describe.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import suggest, valid_list
@@ -30,11 +31,21 @@ if TYPE_CHECKING:  # pragma: no cover
 SEP = "__"
 _LEAF_KEYS = {"question", "in", "not_in", "has", "has_any", "has_all", "answered", "min", "max"}
 _TESTS = ("in", "not_in", "has", "has_any", "has_all", "answered", "min", "max")
+MAX_DEPTH = 20  # all/any/not nested deeper than this is a mistake, not a survey
 
 
 @dataclass(frozen=True)
 class Condition:
-    """Base class; see the module docstring for the forms."""
+    """Base class; see the module docstring for the forms.
+
+    Parsed once, where it is read (codebook `asked_if`, spec `filter` and
+    `condition`); `raw` keeps what was written, for cache keys and exports.
+    """
+
+    raw: Any = field(default=None, compare=False, repr=False, kw_only=True)
+
+    def to_data(self) -> Any:
+        return self.raw
 
     def questions(self) -> list[str]:
         raise NotImplementedError
@@ -137,10 +148,12 @@ class Combine(Condition):
         return out
 
 
-def parse_condition(raw: Any) -> Condition:
+def parse_condition(raw: Any, depth: int = 0) -> Condition:
     """Build a Condition from YAML data; ValueError says what was expected."""
     if isinstance(raw, Condition):
         return raw
+    if depth > MAX_DEPTH:
+        raise ValueError(f"conditions nested more than {MAX_DEPTH} deep (all/any/not): simplify")
     if not isinstance(raw, dict) or not raw:
         raise ValueError(
             "a condition is a mapping such as {question: type_collectivite, in: [commune]}"
@@ -151,11 +164,11 @@ def parse_condition(raw: Any) -> Condition:
                 raise ValueError(
                     f"`{op}` takes a non-empty list of conditions and nothing beside it"
                 )
-            return Combine(op, tuple(parse_condition(p) for p in raw[op]))
+            return Combine(op, tuple(parse_condition(p, depth + 1) for p in raw[op]), raw=raw)
     if "not" in raw:
         if len(raw) != 1:
             raise ValueError("`not` takes one condition and nothing beside it")
-        return Combine("not", (parse_condition(raw["not"]),))
+        return Combine("not", (parse_condition(raw["not"], depth + 1),), raw=raw)
     unknown = [k for k in raw if k not in _LEAF_KEYS]
     if unknown:
         k = str(unknown[0])
@@ -173,10 +186,12 @@ def parse_condition(raw: Any) -> Condition:
         for key in ("min", "max"):
             value = raw.get(key)
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, (int, float))
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
             ):
-                raise ValueError(f"`{key}` takes a number, got `{value}`")
-        return Leaf(question, "min", low=raw.get("min"), high=raw.get("max"))
+                raise ValueError(f"`{key}` takes a finite number, got `{value}`")
+        return Leaf(question, "min", low=raw.get("min"), high=raw.get("max"), raw=raw)
     if len(tests) > 1:
         raise ValueError(
             f"condition on `{question}` has several tests ({', '.join(tests)}); use `all:`"
@@ -184,7 +199,9 @@ def parse_condition(raw: Any) -> Condition:
     test = tests[0]
     value = raw[test]
     if test == "answered":
-        return Leaf(question, "answered", answered=bool(value))
+        if not isinstance(value, bool):  # a quoted "false" would be true
+            raise ValueError(f"`answered` takes true or false (unquoted), got `{value}`")
+        return Leaf(question, "answered", answered=value, raw=raw)
     if test == "has":
         values: tuple[Any, ...] = (str(value),)
     elif isinstance(value, list) and value:
@@ -193,4 +210,4 @@ def parse_condition(raw: Any) -> Condition:
         values = (str(value),)
     else:
         raise ValueError(f"`{test}` takes a list of option codes")
-    return Leaf(question, test, values=values)
+    return Leaf(question, test, values=values, raw=raw)

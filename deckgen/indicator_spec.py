@@ -31,12 +31,15 @@ class Indicator(Model):
     question: str | None = field(
         None, description="Question id (distribution, multi, likert, ranking)."
     )
+    # conditions are parsed once, here (deckgen.conditions): the model keeps a Condition
     condition: dict[str, Any] | None = field(
         None,
-        description="share/count: the condition respondents must meet, e.g. {question: logiciel, in: [libre]}.",
+        description="share/count: the condition respondents must meet, "
+        "e.g. {question: logiciel, in: [libre]}.",
+        check=parse_condition,
     )
     filter: dict[str, Any] | None = field(
-        None, description="Restrict the respondents in scope (the base)."
+        None, description="Restrict the respondents in scope (the base).", check=parse_condition
     )
     base: Literal["asked", "all"] = field(
         "asked",
@@ -71,15 +74,9 @@ class Indicator(Model):
         if kind is not None:
             out.extend(kind.check(self, questions))
         for key in ("filter", "condition"):
-            raw = getattr(self, key)
-            if raw is None:
-                continue
-            try:
-                cond = parse_condition(raw)
-            except ValueError as exc:
-                out.append(((key,), str(exc)))
-                continue
-            out.extend(((key,), msg) for msg in cond.check(questions))
+            cond = getattr(self, key)
+            if cond is not None:
+                out.extend(((key,), msg) for msg in cond.check(questions))
         if self.options and self.question in questions:
             q = questions[self.question]
             codes = q.category_codes()
@@ -88,7 +85,8 @@ class Indicator(Model):
                     out.append(
                         (
                             ("options",),
-                            f"`{code}` is not an option of `{q.id}`{suggest(code, codes)}; valid: {valid_list(codes)}",
+                            f"`{code}` is not an option of `{q.id}`{suggest(code, codes)}; "
+                            f"valid: {valid_list(codes)}",
                         )
                     )
         return out

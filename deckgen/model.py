@@ -16,11 +16,12 @@ docs/spec-reference.md is generated from them (deckgen.specdoc).
 
 Supported annotations: str, bool, int, float, Any, Literal[...], list[X],
 dict[str, Any], another Model, and unions of these (X | None, str | TextBlock).
-Values convert as a YAML writer expects (and as pydantic did): an int where a
-float is expected, a float with no fraction where an int is, a quoted number
-("2") where a number is, "true"/"no"/0/1 where true or false is. Nothing else
-converts: a number is not text, true is not a number. In a union, a member
-taking the value as it is wins over one that would convert it.
+Values convert as a YAML writer expects: an int where a float is expected, a
+float with no fraction where an int is, a quoted number ("2") where a number
+is. Booleans are strict: only YAML's own `true` and `false` (a quoted "false"
+or a 0 is refused: read as text or a number, it would be true or silently
+false). Nothing else converts: a number is not text, true is not a number. In
+a union, a member taking the value as it is wins over one that would convert it.
 
 These models were pydantic ones. Importing pydantic and building the models
 took about 100 ms of every `deckgen build` in a fresh process (a fifth of the
@@ -32,11 +33,14 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal, TypeVar, Union
+
+from typing_extensions import dataclass_transform
 
 from .errors import suggest, valid_list
 
@@ -120,8 +124,17 @@ class ModelError(ValueError):
         super().__init__("; ".join(f"{path_text(p)}: {m}" for p, m, _ in problems))
 
 
+M = TypeVar("M", bound="Model")
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
 class Model:
-    """Base of the models. Keyword construction validates like `validate`."""
+    """Base of the models. Keyword construction validates like `validate`.
+
+    A subclass's declarations are checked when it is defined: a default that its
+    own type or limits refuse (`Literal["a", "b"]` with default "zzz", `ge=0`
+    with default -5) is a TypeError naming the class and the key.
+    """
 
     _fields_cache: ClassVar[dict[str, Field] | None] = None
 
@@ -131,31 +144,28 @@ class Model:
         if problems:
             raise ModelError(problems)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _check_declarations(cls, strict=False)
+
     @classmethod
     def fields(cls) -> dict[str, Field]:
         """The keys, in declaration order (a base class's first)."""
         cached = cls.__dict__.get("_fields_cache")
         if cached is None:
-            hints = typing.get_type_hints(cls)
-            cached = {}
-            for klass in reversed(cls.__mro__):
-                for name in klass.__dict__.get("__annotations__", {}):
-                    if name.startswith("_") or name in cached:
-                        continue
-                    declared = getattr(cls, name, REQUIRED)
-                    spec = declared if isinstance(declared, Field) else Field(default=declared)
-                    cached[name] = replace(spec, name=name, annotation=hints[name])
+            cached = _fields(cls, typing.get_type_hints(cls))
             cls._fields_cache = cached
+            _check_declarations(cls, strict=True)
         return cached
 
     @classmethod
-    def validate(cls, data: Any, at: KeyPath = ()) -> Model:
+    def validate(cls: type[M], data: Any, at: KeyPath = ()) -> M:
         """An instance from `data` (a mapping), or ModelError with every problem."""
         problems: list[tuple[KeyPath, str, bool]] = []
         value = _convert(cls, data, at, problems)
         if problems:
             raise ModelError(problems)
-        return value
+        return typing.cast(M, value)
 
     def validated(self) -> None:
         """Checks across keys, once each key is valid; raise ValueError(message)."""
@@ -204,9 +214,63 @@ class Model:
         return f"{type(self).__name__}({shown})"
 
 
+def _fields(cls: type, hints: dict[str, Any]) -> dict[str, Field]:
+    found: dict[str, Field] = {}
+    for klass in reversed(cls.__mro__):
+        for name in klass.__dict__.get("__annotations__", {}):
+            if name.startswith("_") or name in found or name not in hints:
+                continue
+            declared = getattr(cls, name, REQUIRED)
+            spec = declared if isinstance(declared, Field) else Field(default=declared)
+            found[name] = replace(spec, name=name, annotation=hints[name])
+    return found
+
+
+def _check_declarations(cls: type, strict: bool) -> None:
+    """Each default fits its key's type, limits and choices, or a TypeError.
+
+    At definition (`strict` False) a type naming a class defined further down
+    cannot be read yet: those keys are checked when the model is first used.
+    """
+    module = sys.modules.get(cls.__module__)
+    names = {**vars(typing), **(vars(module) if module else {}), cls.__name__: cls}
+    hints: dict[str, Any] = {}
+    for name, ann in cls.__dict__.get("__annotations__", {}).items():
+        if name.startswith("_"):
+            continue
+        try:
+            hints[name] = eval(ann, names) if isinstance(ann, str) else ann  # noqa: S307
+        except NameError:
+            if strict:
+                raise
+    for name, spec in _fields(cls, hints).items():
+        if name not in cls.__dict__.get("__annotations__", {}) or spec.required:
+            continue
+        problems: list[tuple[KeyPath, str, bool]] = []
+        value = _plain(spec.make_default())  # a model instance checked as the mapping it is
+        if value is None and not _allows_none(spec.annotation):
+            problems.append(((name,), "None is not of its type", False))
+        elif value is not None:
+            if spec.check is not None and spec.before:
+                value = _before(spec, value, (name,), problems)
+            if value is not _INVALID:
+                _convert(spec.annotation, value, (name,), problems, spec)
+        if problems:
+            raise TypeError(
+                f"{cls.__name__}.{name}: the default {spec.default!r} does not fit its own "
+                f"declaration: {problems[0][1]}"
+            )
+
+
+def _allows_none(ann: Any) -> bool:
+    return ann is Any or ann is None or (_is_union(ann) and _NONE in typing.get_args(ann))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Model):
         return value.to_dict()
+    if hasattr(value, "to_data"):  # a parsed value that keeps what was written (a condition)
+        return value.to_data()
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
@@ -241,21 +305,12 @@ def _base(ann: Any) -> Any:
     return typing.get_origin(ann) or ann
 
 
-_TRUE = {"true", "yes", "on", "y", "t", "1"}
-_FALSE = {"false", "no", "off", "n", "f", "0"}
-
-
 def _scalar(kind: Any, value: Any, lax: bool) -> tuple[bool, Any]:
     """(fits, value converted) for a scalar kind; `lax` allows the conversions
     of the module docstring, without it only the value as it is fits."""
     if kind is bool:
-        if isinstance(value, bool):
-            return True, value
-        if lax and isinstance(value, int) and value in (0, 1):
-            return True, bool(value)
-        if lax and isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return True, value.strip().lower() in _TRUE
-        return False, value
+        # only YAML's own true and false: a quoted "false" is text, and text is true
+        return isinstance(value, bool), value
     if isinstance(value, bool):
         return False, value  # true/false is never a number
     try:

@@ -207,7 +207,7 @@ def _chart_plan(chart: Chart, result: Result, codebook: Codebook, w: Words) -> C
     regions = {}
     if chart.type == "map":
         q = codebook.questions[result.question or ""]
-        regions = {o.code: str(o.attrs["insee"]) for o in q.options if "insee" in o.attrs}
+        regions = {str(o.code): o.insee for o in q.options if o.insee}
     text = chart.alt_text or alt_text(chart.type, chart.title, result, w, chart.digits)
     return ChartPlan(chart.type, result, chart.title, text, chart, regions)
 

@@ -8,6 +8,7 @@ Only the safe constructors are used: no Python object is ever built from YAML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,27 @@ from .errors import DeckgenError, Problem
 
 PathKey = tuple[Any, ...]
 # libyaml's parser (shipped in PyYAML's wheels) is ten times faster and keeps the marks
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _Loader(_BASE):  # type: ignore[misc,valid-type]
+    """Safe loading with YAML 1.2's booleans: `true` and `false` only.
+
+    YAML 1.1 (PyYAML's default) also reads yes, no, on, off, y, n as booleans,
+    so an answer code `no` or a country code `NO` would become false. Here they
+    stay text, and only true/false (unquoted, any case) are booleans.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    for first, resolvers in _BASE.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_LOADER = _Loader
 
 
 @dataclass

@@ -360,5 +360,5 @@ def test_condition_bound_of_the_wrong_type(tmp_path):
     }
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(DeckgenError, match="`min` takes a number, got `abc`"):
+    with pytest.raises(DeckgenError, match="`min` takes a finite number, got `abc`"):
         build(spec, tmp_path / "deck.pptx")

@@ -95,12 +95,20 @@ def test_nearest_key_and_missing_key():
 
 
 def test_conversions_a_yaml_writer_expects_and_no_others():
-    item = Item.validate({"kind": "a", "size": "2.5", "count": "3", "on": "no", "note": 0})
+    item = Item.validate({"kind": "a", "size": "2.5", "count": "3", "on": False, "note": False})
     assert (item.size, item.count, item.on, item.note) == (2.5, 3, False, False)
-    assert Item.validate({"kind": "a", "on": 1, "note": "0"}).on is True
-    assert (
-        Item.validate({"kind": "a", "note": "0"}).note == "0"
-    )  # text fits as it is: no conversion
+    assert Item.validate({"kind": "a", "note": "0"}).note == "0"  # text fits as it is
+    # booleans are strict: a quoted "false" is text (true in a condition), 0 a number
+    for text in ("false", "no", "off", "yes"):
+        assert problems({"kind": "a", "on": text}) == [
+            (("on",), f"expected true or false, got text `{text}`")
+        ]
+    assert problems({"kind": "a", "on": 1}) == [
+        (("on",), "expected true or false, got a number `1`")
+    ]
+    assert problems({"kind": "a", "note": 0}) == [
+        (("note",), "expected text or true or false, got a number `0`")
+    ]
     assert problems({"kind": "a", "count": True}) == [
         (("count",), "expected a whole number, got true/false `True`")
     ]
@@ -124,6 +132,23 @@ def test_conversions_a_yaml_writer_expects_and_no_others():
         (("parts", 0), "expected text or a mapping, got a number `3`")
     ]
     assert problems([1]) == [((), "expected a mapping, got a list `[1]`")]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        ('x: Literal["a", "b"] = field("zzz")', "`zzz` is not a valid x; valid: `a`, `b`"),
+        ("y: int = field(-5, ge=0)", "must be at least 0, got -5"),
+        ('z: bool = "false"', "expected true or false, got text `false`"),
+        ("w: int = None", "None is not of its type"),
+    ],
+)
+def test_a_declaration_that_contradicts_itself_is_refused_when_defined(declaration, message):
+    source = f"class Wrong(Model):\n    {declaration}\n"
+    with pytest.raises(TypeError) as caught:
+        exec(source, {"Model": Model, "field": field, "Literal": Literal})
+    assert str(caught.value).startswith(f"Wrong.{declaration.split(':')[0]}: the default ")
+    assert str(caught.value).endswith(message)
 
 
 def test_defaults_are_never_shared():
