@@ -20,11 +20,13 @@ deck: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff format --check --quiet deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format deckgen tests $(wildcard bench)

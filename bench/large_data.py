@@ -77,7 +77,8 @@ def measure(rows: int, path: Path | None = None) -> dict:
     if not path.exists() or sum(1 for _ in path.open("rb")) != rows + 1:
         _, gen = timed(generate, rows, path)
         print(
-            f"generated {path} ({rows:,} respondents, {path.stat().st_size / 1e6:.0f} MB) in {gen:.1f} s",
+            f"generated {path} ({rows:,} respondents, {path.stat().st_size / 1e6:.0f} MB) in "
+            f"{gen:.1f} s",
             file=sys.stderr,
         )
 
@@ -141,11 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{out['rows']:,} respondents, {out['csv_mb']} MB of CSV")
     print(f"  pd.read_csv (dtype=str)         {out['read_csv_s']:8.2f} s")
     print(
-        f"  deckgen load_survey             {out['load_survey_s']:8.2f} s  ({out['load_over_read']:.2f}x read;"
+        f"  deckgen load_survey             {out['load_survey_s']:8.2f} s  "
+        f"({out['load_over_read']:.2f}x read;"
         f" read {out['load_survey_read_s']:.2f} s + checks {out['load_survey_checks_s']:.2f} s)"
     )
     print(
-        f"  {out['indicators']} indicators (build.plan) {out['indicators_s']:8.2f} s  ({out['indicators_over_read']:.2f}x read)"
+        f"  {out['indicators']} indicators (build.plan) {out['indicators_s']:8.2f} s  "
+        f"({out['indicators_over_read']:.2f}x read)"
     )
     t = out["target"]
     print(f"{'MET   ' if t['met'] else 'NOT MET'} {t['target']}: {t['value']}")

@@ -123,7 +123,8 @@ def make_spec(slides: int) -> dict:
             "layout": "chart",
             "title": f"Diapositive {i + 1} : {kind}",
             "chart": {"type": kind, "title": f"Graphique {i + 1}", "indicator": indicator},
-            "notes": f"Notes de la diapositive {i + 1} : commenter le graphique {kind} et ses chiffres clés.",
+            "notes": f"Notes de la diapositive {i + 1} : commenter le graphique {kind} "
+            "et ses chiffres clés.",
         }
         n_callouts = (i // len(CHARTS)) % 3  # 0, 1 or 2, each type gets every count over the cycles
         if n_callouts:

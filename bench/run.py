@@ -192,7 +192,8 @@ def targets(cases: list[dict]) -> list[dict]:
         ratio = big["deckgen"]["s_per_slide"] / small["deckgen"]["s_per_slide"]
         out.append(
             {
-                "target": f"s/slide at {sizes[-1]} within {TARGET_LINEAR}x of s/slide at {sizes[0]}",
+                "target": f"s/slide at {sizes[-1]} within {TARGET_LINEAR}x "
+                f"of s/slide at {sizes[0]}",
                 "value": round(ratio, 2),
                 "met": ratio <= TARGET_LINEAR,
             }

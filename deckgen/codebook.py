@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .conditions import Condition, parse_condition
+from .conditions import Condition
 from .errors import DataError, Problem
 from .model import Model, ModelError, field, path_text
 from .yamlpos import Located, load_yaml
@@ -34,29 +34,27 @@ def _code(value: Any) -> str:
     return text
 
 
-def _condition(value: Any) -> Condition:
-    return parse_condition(value)
-
-
 class Option(Model):
     """An answer option (single, multi, likert scale) or an item (likert, ranking)."""
 
-    code: str | int = field(description="What the responses hold.", check=_code)
-    label: str | None = field(None, description="As a slide shows it (default: the code).")
-    no_answer: bool = field(False, description="This option means no answer.")
-    dont_know: bool = field(False, description="This option means don't know (shown apart).")
-    asked_if: dict[str, Any] | None = field(
-        None, description="Who was asked this option (a condition).", check=_condition
+    code: str = field(description="What the responses hold.", check=_code, before=True)
+    label: str = field(default="", description="As a slide shows it (default: the code).")
+    no_answer: bool = field(default=False, description="This option means no answer.")
+    dont_know: bool = field(
+        default=False, description="This option means don't know (shown apart)."
+    )
+    asked_if: Condition | None = field(
+        default=None, description="Who was asked this option (a condition)."
     )
     base_label: str | None = field(
-        None, description="How a footnote names this option's own base; {n} is the base."
+        default=None, description="How a footnote names this option's own base; {n} is the base."
     )
     attrs: dict[str, Any] = field(
         factory=dict, description="Extra attributes for renderers, e.g. {insee: '84'}."
     )
 
     def validated(self) -> None:
-        if self.label is None:
+        if not self.label:
             self.label = str(self.code)
 
     @property
@@ -69,14 +67,14 @@ class Option(Model):
 class Band(Model):
     """A range of a numeric answer, shown as a category."""
 
-    code: str | int = field(check=_code)
-    label: str | None = None
-    min: float | None = field(None, description="Inclusive lower bound.")
-    max: float | None = field(None, description="Exclusive upper bound.")
-    no_answer: bool = field(False, description="The band of an empty cell.")
+    code: str = field(check=_code, before=True)
+    label: str = ""
+    min: float | None = field(default=None, description="Inclusive lower bound.")
+    max: float | None = field(default=None, description="Exclusive upper bound.")
+    no_answer: bool = field(default=False, description="The band of an empty cell.")
 
     def validated(self) -> None:
-        if self.label is None:
+        if not self.label:
             self.label = str(self.code)
         if self.min is not None and self.max is not None and self.min >= self.max:
             raise ValueError(
@@ -86,24 +84,24 @@ class Band(Model):
 
 class Question(Model):
     id: str = field(description="snake_case, unique.")
-    text: str | None = field(None, description="The wording, as a slide shows it.")
+    text: str = field(default="", description="The wording, as a slide shows it (default: id).")
     type: Literal["single", "multi", "likert", "ranking", "numeric", "text"] = field(
         what="question type"
     )
     options: list[Option] = field(factory=list)
     items: list[Option] = field(factory=list)
     bands: list[Band] = field(factory=list)
-    asked_if: dict[str, Any] | None = field(None, check=_condition)
+    asked_if: Condition | None = None
     base_label: str | None = None
-    published: bool = field(False, description="The figures built on it were published.")
-    max_picks: int | None = field(None, ge=1, le=MAX_PICKS)
+    published: bool = field(default=False, description="The figures built on it were published.")
+    max_picks: int | None = field(default=None, ge=1, le=MAX_PICKS)
     unit: str | None = None
     min: float | None = None
     max: float | None = None
     note: str | None = None
 
     def validated(self) -> None:
-        if self.text is None:
+        if not self.text:
             self.text = self.id
         needs = {"single": "options", "multi": "options", "likert": "items", "ranking": "items"}
         wanted = needs.get(self.type)
@@ -147,14 +145,14 @@ class Question(Model):
 
 
 class SurveyInfo(Model):
-    id: str | None = field(None, description="Stable id (default: the folder's name).")
+    id: str | None = field(default=None, description="Stable id (default: the folder's name).")
     title: str = ""
     respondents: str | None = field(
-        None, description="Plural noun for respondents: 'Base : 31 collectivités'."
+        default=None, description="Plural noun for respondents: 'Base : 31 collectivités'."
     )
-    respondent: str | None = field(None, description="The same noun, singular.")
-    respondent_id: str = field("id", description="The id column of the responses.")
-    responses: str = field("responses.csv", description="Relative to the codebook.")
+    respondent: str | None = field(default=None, description="The same noun, singular.")
+    respondent_id: str = field(default="id", description="The id column of the responses.")
+    responses: str = field(default="responses.csv", description="Relative to the codebook.")
     source: str = ""
 
 

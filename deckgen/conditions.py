@@ -47,6 +47,11 @@ class Condition:
     def to_data(self) -> Any:
         return self.raw
 
+    @classmethod
+    def from_data(cls, raw: Any) -> Condition:
+        """The condition written as `raw` (YAML data); ValueError says what was expected."""
+        return parse_condition(raw)
+
     def questions(self) -> list[str]:
         raise NotImplementedError
 
@@ -79,7 +84,8 @@ class Leaf(Condition):
         errors = []
         if self.test in ("in", "not_in") and q.type not in ("single", "numeric"):
             errors.append(
-                f"`{self.test}` applies to single-choice questions; `{q.id}` is {q.type} (use `has`/`has_any`)"
+                f"`{self.test}` applies to single-choice questions; `{q.id}` is {q.type} (use "
+                "`has`/`has_any`)"
             )
         if self.test in ("has", "has_any", "has_all") and q.type != "multi":
             errors.append(

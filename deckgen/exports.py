@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from .formatting import format_number, format_percent, percent_number_format, percent_value
 from .locales import words
@@ -59,6 +60,7 @@ def _rows(
     for s in r.series:
         for k, label in enumerate(r.categories):
             v = s.values[k]
+            pct: str | float
             if r.is_count:
                 shown, pct = format_number(s.counts[k], locale), ""
             else:
@@ -140,7 +142,7 @@ def write_xlsx(
     for row in rows:
         values = []
         for key in COLUMNS:
-            v = row.get(key, "")
+            v: Any = row.get(key, "")
             if key == "percent":
                 # the rounded percent the deck shows, as a fraction Excel formats
                 v = None if v in ("", None) else float(v) / 100

@@ -33,7 +33,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(text: str) -> str:
-    """`text` with every character XML cannot hold replaced by U+FFFD (the replacement character)."""
+    """`text` with every character XML cannot hold replaced by U+FFFD (the replacement char)."""
     return _NOT_XML.sub("\ufffd", text)
 
 

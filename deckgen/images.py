@@ -64,7 +64,7 @@ class ChartImage:
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    """'Les réseaux sociaux pour la participation' -> 'les-reseaux-sociaux-pour-la-participation'."""
+    """'Les réseaux sociaux pour la participation' -> 'les-reseaux-sociaux-pour-la-partic…'."""
     plain = "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
@@ -374,7 +374,7 @@ def draw_columns(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, loc
 def draw_stacked100(
     fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str
 ) -> None:
-    """A 100 % bar per statement: the Likert levels in the theme's likert colours, 'don't know' grey."""
+    """A 100 % bar per statement: the levels in the theme's likert colours, 'don't know' grey."""
     r = chart.result
     labels, size = _category_labels(
         r.categories, ax.bbox.height * 0.85 / max(len(r.categories), 1), theme

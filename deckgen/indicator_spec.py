@@ -7,11 +7,11 @@ pandas.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from . import indicator_kinds
 from .codebook import Question
-from .conditions import parse_condition
+from .conditions import Condition
 from .errors import suggest, valid_list
 from .model import Model, field
 
@@ -29,43 +29,48 @@ class Indicator(Model):
         choices=indicator_kinds.names,
     )
     question: str | None = field(
-        None, description="Question id (distribution, multi, likert, ranking)."
+        default=None, description="Question id (distribution, multi, likert, ranking)."
     )
-    # conditions are parsed once, here (deckgen.conditions): the model keeps a Condition
-    condition: dict[str, Any] | None = field(
-        None,
+    # conditions are parsed once, when the spec is read (Condition.from_data)
+    condition: Condition | None = field(
+        default=None,
         description="share/count: the condition respondents must meet, "
         "e.g. {question: logiciel, in: [libre]}.",
-        check=parse_condition,
     )
-    filter: dict[str, Any] | None = field(
-        None, description="Restrict the respondents in scope (the base).", check=parse_condition
+    filter: Condition | None = field(
+        default=None,
+        description="Restrict the respondents in scope (the base).",
     )
     base: Literal["asked", "all"] = field(
-        "asked",
-        description="share: divide by those asked the question (asked) or by everyone in scope (all).",
+        default="asked",
+        description="share: divide by those asked the question (asked) or by everyone in scope "
+        "(all).",
     )
     options: list[str] | None = field(
-        None, description="Show only these options/items, in this order with sort: fixed."
+        default=None, description="Show only these options/items, in this order with sort: fixed."
     )
     sort: Literal["codebook", "desc", "asc", "fixed"] = field(
-        "codebook", description="Category order."
+        default="codebook", description="Category order."
     )
     no_answer: Literal["keep", "exclude"] = field(
-        "keep",
+        default="keep",
         description="Keep the 'no answer' category in the chart and its base, or exclude it.",
     )
     top: int = field(
-        3, ge=1, description="ranking: share of respondents who put each item in their top N."
+        default=3,
+        ge=1,
+        description="ranking: share of respondents who put each item in their top N.",
     )
-    numerator: str | None = field(None, description="ratio: numeric question on top (e.g. budget).")
+    numerator: str | None = field(
+        default=None, description="ratio: numeric question on top (e.g. budget)."
+    )
     denominator: str | None = field(
-        None, description="ratio: numeric question below (e.g. population)."
+        default=None, description="ratio: numeric question below (e.g. population)."
     )
     below: float | None = field(
-        None, description="ratio: share of respondents whose ratio is below this."
+        default=None, description="ratio: share of respondents whose ratio is below this."
     )
-    label: str | None = field(None, description="Label of a scalar result.")
+    label: str | None = field(default=None, description="Label of a scalar result.")
 
     def check(self, questions: dict[str, Question]) -> list[tuple[tuple[str, ...], str]]:
         """Problems with this indicator for this codebook, as (key path, message)."""

@@ -58,6 +58,12 @@ def _scope(survey: Survey, ind: Indicator) -> pd.Series:
     return parse_condition(ind.filter).evaluate(survey.frame, survey.questions)
 
 
+def _question(survey: Survey, qid: str | None) -> Question:
+    """The question an indicator names (checked before any computation)."""
+    assert qid is not None
+    return survey.questions[qid]
+
+
 def _frac(count: int, base: int) -> float | None:
     return count / base if base else None
 
@@ -151,7 +157,7 @@ def ratio(survey: Survey, ind: Indicator) -> Result:
     scope = _scope(survey, ind) & num.notna() & den.notna() & (den != 0)
     hits = scope & (num / den.where(den != 0) < ind.below)
     base, n = int(scope.sum()), int(hits.sum())
-    q = survey.questions[ind.numerator]
+    q = _question(survey, ind.numerator)
     return _result(
         survey,
         ind,
@@ -167,7 +173,7 @@ def ratio(survey: Survey, ind: Indicator) -> Result:
 
 def distribution(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents per option of a single-choice (or banded numeric) question."""
-    q = survey.questions[ind.question]
+    q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     if q.asked_if is not None:
         scope &= q.asked_if.evaluate(survey.frame, survey.questions)
@@ -201,7 +207,7 @@ def distribution(survey: Survey, ind: Indicator) -> Result:
 
 def multi(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents selecting each option; each option over its own base."""
-    q = survey.questions[ind.question]
+    q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     cols = survey.frame.loc[scope, q.columns()]
     asked = cols.notna()
@@ -233,7 +239,7 @@ def multi(survey: Survey, ind: Indicator) -> Result:
 
 def likert(survey: Survey, ind: Indicator) -> Result:
     """For each statement, the share of each scale level (a 100 % stacked bar)."""
-    q = survey.questions[ind.question]
+    q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     cols = survey.frame.loc[scope, q.columns()]
     levels = [
@@ -278,7 +284,7 @@ def likert(survey: Survey, ind: Indicator) -> Result:
 
 def ranking(survey: Survey, ind: Indicator) -> Result:
     """Share of respondents who put each item in their top N (shares add up to <= N x 100 %)."""
-    q = survey.questions[ind.question]
+    q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     cols = survey.frame.loc[scope, q.columns()]
     ranked = cols.notna().any(axis=1)

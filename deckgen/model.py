@@ -4,7 +4,7 @@ A model is a class whose annotated attributes are its keys:
 
     class Chart(Model):
         type: Literal["bar", "pie"] = field(description="bar or pie.")
-        digits: int = field(0, ge=0, le=2, description="Decimals in percentages.")
+        digits: int = field(default=0, ge=0, le=2, description="Decimals in percentages.")
 
 `Chart.validate(data)` returns an instance or raises ModelError listing every
 problem at once, each with the path of the key it is about (so the caller can
@@ -97,8 +97,8 @@ class Field:
 
 
 def field(
-    default: Any = REQUIRED,
     *,
+    default: Any = REQUIRED,
     factory: Callable[[], Any] | None = None,
     description: str | Callable[[], str] = "",
     ge: float | None = None,
@@ -110,7 +110,9 @@ def field(
     what: str = "",
     choices: Callable[[], Sequence[str]] | None = None,
 ) -> Any:
-    """Declare a model key: `x: int = field(0, ge=0, description="...")`."""
+    """Declare a model key: `x: int = field(default=0, ge=0, description="...")`.
+
+    `default` is a keyword, as type checkers read it (dataclass_transform)."""
     return Field(
         default, factory, description, ge, gt, le, min_length, check, before, what, choices
     )
@@ -207,7 +209,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.to_dict() == self.to_dict()
 
-    __hash__ = None  # mutable, compared by value: not a dict key
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: not a dict key
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items())
@@ -298,9 +300,14 @@ def _is_model(ann: Any) -> bool:
     return isinstance(ann, type) and issubclass(ann, Model)
 
 
+def _is_parsed(ann: Any) -> bool:
+    """A class written as a mapping and read by its own `from_data` (a condition)."""
+    return isinstance(ann, type) and hasattr(ann, "from_data") and not _is_model(ann)
+
+
 def _base(ann: Any) -> Any:
     """list[str] -> list, dict[str, Any] -> dict, a Model -> dict (what YAML must give)."""
-    if _is_model(ann):
+    if _is_model(ann) or _is_parsed(ann):
         return dict
     return typing.get_origin(ann) or ann
 
@@ -405,6 +412,13 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
         instance = ann.__new__(ann)
         instance._fill(value, at, problems)
         return instance
+    if _is_parsed(ann):
+        try:
+            value = ann.from_data(value)
+        except ValueError as exc:
+            problems.append((at, str(exc), False))
+            return _INVALID
+        return _checked(value, at, problems, spec)
     if kind is list:
         (item,) = typing.get_args(ann) or (Any,)
         value = [_convert(item, v, at + (i,), problems) for i, v in enumerate(value)]

@@ -96,7 +96,8 @@ def find_tools() -> tuple[str, str]:
     ]
     if missing:
         raise DeckgenError(
-            f"preview needs LibreOffice and poppler: {' and '.join(missing)} not found; {INSTALL_HINT}"
+            f"preview needs LibreOffice and poppler: {' and '.join(missing)} not found; "
+            f"{INSTALL_HINT}"
         )
     return soffice, pdftoppm  # type: ignore[return-value]
 
@@ -228,7 +229,8 @@ def rasterize(
         )
         if proc.returncode != 0 or not pages:
             raise OutputError(
-                f"pdftoppm could not render {pdf} (exit {proc.returncode}): {proc.stderr.strip()[-300:]}"
+                f"pdftoppm could not render {pdf} (exit {proc.returncode}): "
+                f"{proc.stderr.strip()[-300:]}"
             )
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -273,7 +275,7 @@ def contact_sheet(
         left, top, right, bottom = layout.box(i)
         with Image.open(path) as img:
             thumb = img.convert("RGB").resize(
-                (layout.thumb_width, layout.thumb_height), Image.LANCZOS
+                (layout.thumb_width, layout.thumb_height), Image.Resampling.LANCZOS
             )
         sheet.paste(thumb, (left, top))
         draw.rectangle((left - 1, top - 1, right, bottom), outline=BORDER)

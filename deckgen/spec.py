@@ -37,20 +37,23 @@ class Chart(Strict):
         choices=chart_kinds.names,
     )
     indicator: Indicator = field(description="What to compute (see `indicator:`).")
-    title: str | None = field(None, description="Chart title shown above it (defaults to none).")
-    labels: bool = field(True, description="Show data labels as percentages.")
+    title: str | None = field(
+        default=None, description="Chart title shown above it (defaults to none)."
+    )
+    labels: bool = field(default=True, description="Show data labels as percentages.")
     legend: Literal["auto", "none", "bottom", "right", "top"] = field(
-        "auto", description="Legend position; auto shows one where series or slices need it."
+        default="auto",
+        description="Legend position; auto shows one where series or slices need it.",
     )
     colors: list[str] | None = field(
-        None, description="Override the theme's series colours (hex).", check=_hex_colors
+        default=None, description="Override the theme's series colours (hex).", check=_hex_colors
     )
-    digits: int = field(0, ge=0, le=2, description="Decimals in percentages.")
+    digits: int = field(default=0, ge=0, le=2, description="Decimals in percentages.")
     alt_text: str | None = field(
-        None, description="Alternative text; generated from the values when absent."
+        default=None, description="Alternative text; generated from the values when absent."
     )
     weight: float = field(
-        1.0, gt=0, description="Relative width when several charts share a slide."
+        default=1.0, gt=0, description="Relative width when several charts share a slide."
     )
 
 
@@ -59,49 +62,56 @@ class Callout(Strict):
 
     indicator: Indicator = field(description="What to compute (see `indicator:`).")
     text: str = field(
-        description="The sentence under the number; may use {value}, {count}, {base}; **bold** allowed."
+        description="The sentence under the number; may use {value}, {count}, {base}; **bold** "
+        "allowed."
     )
     option: str | None = field(
-        None, description="For a distribution/multi indicator: the option whose value is shown."
+        default=None,
+        description="For a distribution/multi indicator: the option whose value is shown.",
     )
     expect: float | None = field(
-        None,
-        description="Published value (integer percent, or a count): the build fails if the data disagree.",
+        default=None,
+        description="Published value (integer percent, or a count): the build fails if the data "
+        "disagree.",
     )
     alt_text: str | None = field(
-        None, description="Alternative text; generated from the value when absent."
+        default=None, description="Alternative text; generated from the value when absent."
     )
 
 
 class TextBlock(Strict):
-    heading: str | None = field(None, description="A bold line above the bullets.")
+    heading: str | None = field(default=None, description="A bold line above the bullets.")
     bullets: list[str] = field(factory=list, description="Bullet points; **bold** allowed.")
 
 
 class Slide(Strict):
     layout: str = field(
-        description="Template layout name: title, section, chart, callouts, closing (or your template's)."
+        description="Template layout name: title, section, chart, callouts, closing (or your "
+        "template's)."
     )
     title: str = field(description="Slide title (a real title placeholder).")
-    subtitle: str | None = field(None, description="Subtitle (title slide).")
-    number: str | None = field(None, description="Section number on a section slide.")
+    subtitle: str | None = field(default=None, description="Subtitle (title slide).")
+    number: str | None = field(default=None, description="Section number on a section slide.")
     text: list[str | TextBlock] = field(
         factory=list, description="Paragraphs or {heading, bullets} blocks."
     )
-    chart: Chart | None = field(None, description="One chart (shorthand for charts: [ ... ]).")
+    chart: Chart | None = field(
+        default=None, description="One chart (shorthand for charts: [ ... ])."
+    )
     charts: list[Chart] = field(factory=list)
     callouts: list[Callout] = field(factory=list)
     remark: str | None = field(
-        None, description="A highlighted sentence at the bottom of the slide."
+        default=None, description="A highlighted sentence at the bottom of the slide."
     )
     footnote: str | bool | None = field(
-        None, description="Text, or false for none; default: the bases, generated."
+        default=None, description="Text, or false for none; default: the bases, generated."
     )
     notes: str | None = field(
-        None, description="Speaker notes (added to the generated ones; see notes_mode)."
+        default=None, description="Speaker notes (added to the generated ones; see notes_mode)."
     )
     notes_mode: Literal["extend", "replace"] = field(
-        "extend", description="extend: your notes then the generated ones; replace: yours only."
+        default="extend",
+        description="extend: your notes then the generated ones; replace: yours only.",
     )
 
     def validated(self) -> None:
@@ -114,21 +124,23 @@ class Slide(Strict):
 
 class Deck(Strict):
     title: str = field(description="Deck title (document properties, title slide).")
-    subtitle: str | None = field(None, description="Deck subtitle.")
-    date: str | None = field(None, description="Date shown on the title slide, as written.")
-    organisation: str | None = field(None, description="Publishing organisation.")
-    source: str | None = field(None, description="Data source, for notes and exports.")
+    subtitle: str | None = field(default=None, description="Deck subtitle.")
+    date: str | None = field(default=None, description="Date shown on the title slide, as written.")
+    organisation: str | None = field(default=None, description="Publishing organisation.")
+    source: str | None = field(default=None, description="Data source, for notes and exports.")
     data: str = field(
         description="Path to the survey codebook (codebook.yaml), relative to the spec."
     )
     responses: str | None = field(
-        None, description="Responses file (CSV/XLSX) if not the codebook's own."
+        default=None, description="Responses file (CSV/XLSX) if not the codebook's own."
     )
-    theme: str | None = field(None, description="Theme YAML, relative to the spec.")
+    theme: str | None = field(default=None, description="Theme YAML, relative to the spec.")
     template: str | None = field(
-        None, description="PowerPoint template (.pptx) with named layouts."
+        default=None, description="PowerPoint template (.pptx) with named layouts."
     )
-    locale: Literal["fr", "en"] = field("fr", description="Number format: fr (97 %) or en (97%).")
+    locale: Literal["fr", "en"] = field(
+        default="fr", description="Number format: fr (97 %) or en (97%)."
+    )
 
 
 class Spec(Strict):

@@ -37,6 +37,7 @@ def _type(annotation: Any) -> str:
         .replace("typing.", "")
         .replace("deckgen.spec.", "")
         .replace("deckgen.indicators.", "")
+        .replace("deckgen.conditions.Condition", "condition")
     )
     return text.replace("NoneType", "None").replace("Literal", "one of ")
 
@@ -69,7 +70,8 @@ def render() -> str:
         "## Conditions (`filter:`, `condition:`)",
         "",
         "See [codebook.md](codebook.md#conditions-asked_if-and-filter-in-a-deck-spec):",
-        "`{question: q, in: [a, b]}`, `not_in`, `has`, `has_any`, `has_all`, `answered`, `min`/`max`,",
+        "`{question: q, in: [a, b]}`, `not_in`, `has`, `has_any`, `has_all`, `answered`, "
+        "`min`/`max`,",
         "and `all:` / `any:` / `not:` to combine.",
         "",
     ]

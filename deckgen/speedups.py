@@ -402,7 +402,7 @@ def _cheap_group_extents() -> None:
             kind = type(elm)
             if kind not in plain:
                 plain[kind] = tuple(getattr(kind, n, None) for n in names) == base
-            xfrm = elm.xfrm if plain[kind] else None
+            xfrm: Any = elm.xfrm if plain[kind] else None
             try:
                 off, ext = xfrm.find(off_tag), xfrm.find(ext_tag)
                 boxes.append(
@@ -430,7 +430,7 @@ def build_freeform(shapes: Any, start_x: int, start_y: int) -> Any:
 
 
 @functools.cache
-def _linear_builder() -> type:
+def _linear_builder() -> Any:
     """A FreeformBuilder whose `convert_to_shape` is linear in the number of points.
 
     python-pptx recomputes a shape's offset (a scan over all its points) for
@@ -443,34 +443,36 @@ def _linear_builder() -> type:
     from pptx.shapes.freeform import FreeformBuilder, _Close, _LineSegment, _MoveTo
     from pptx.util import Emu
 
-    point = {
+    point: dict[Any, str] = {
         _LineSegment: '<a:lnTo><a:pt x="%d" y="%d"/></a:lnTo>',
         _MoveTo: '<a:moveTo><a:pt x="%d" y="%d"/></a:moveTo>',
     }
     known = {_Close, *point}
     ns = nsdecls("a")
 
+    stock: Any = FreeformBuilder  # its private properties, read as python-pptx defines them
+
     class LinearFreeformBuilder(FreeformBuilder):
         _extents: tuple[Any, Any, Any, Any] | None = None
 
         @property
         def shape_offset_x(self) -> Any:
-            return self._extents[0] if self._extents else FreeformBuilder.shape_offset_x.fget(self)
+            return self._extents[0] if self._extents else stock.shape_offset_x.fget(self)
 
         @property
         def shape_offset_y(self) -> Any:
-            return self._extents[1] if self._extents else FreeformBuilder.shape_offset_y.fget(self)
+            return self._extents[1] if self._extents else stock.shape_offset_y.fget(self)
 
         @property
         def _dx(self) -> Any:
-            return self._extents[2] if self._extents else FreeformBuilder._dx.fget(self)
+            return self._extents[2] if self._extents else stock._dx.fget(self)
 
         @property
         def _dy(self) -> Any:
-            return self._extents[3] if self._extents else FreeformBuilder._dy.fget(self)
+            return self._extents[3] if self._extents else stock._dy.fget(self)
 
         def convert_to_shape(self, origin_x: Any = 0, origin_y: Any = 0) -> Any:
-            ops = self._drawing_operations
+            ops: list[Any] = self._drawing_operations
             if any(type(op) not in known for op in ops):
                 return super().convert_to_shape(origin_x, origin_y)
             points = [op for op in ops if type(op) is not _Close]

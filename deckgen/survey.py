@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,8 @@ def read_table(path: Path) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) == 1 and ";" in frame.columns[0]:
         raise DataError(
-            f"{path}: the columns are separated by `;` (a French Excel CSV); deckgen reads CSV with "
+            f"{path}: the columns are separated by `;` (a French Excel CSV); deckgen reads CSV "
+            "with "
             "commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx"
         )
     if frame.empty:
@@ -130,7 +132,8 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
         if col not in known:
             problems.append(
                 Problem(
-                    f"unknown column `{col}`{suggest(col, known)}: not in the codebook {codebook.file}",
+                    f"unknown column `{col}`{suggest(col, known)}: not in the codebook "
+                    f"{codebook.file}",
                     file=file,
                     context=f"column {col}",
                 )
@@ -189,7 +192,7 @@ def _typed_column(
     def first_text(rows: np.ndarray) -> str:
         return d_text[codes[np.argmax(rows)]]
 
-    where = dict(file=file, context=f"column {name}")
+    where: dict[str, Any] = {"file": file, "context": f"column {name}"}
     if q.type in ("single", "likert"):
         valid = [o.code for o in q.options]
         d_bad = d_present & ~distinct.isin(valid).to_numpy()
@@ -200,7 +203,8 @@ def _typed_column(
                 ids = index[np.isin(codes, which)]
                 problems.append(
                     Problem(
-                        f"{_who(ids)}: unknown answer `{value}`{suggest(value, valid)}; valid codes: {valid_list(valid)}",
+                        f"{_who(ids)}: unknown answer `{value}`{suggest(value, valid)}; valid "
+                        f"codes: {valid_list(valid)}",
                         **where,
                     )
                 )
@@ -220,7 +224,8 @@ def _typed_column(
         if bad.any():
             problems.append(
                 Problem(
-                    f"{_who(index[bad])}: a multi-select cell is 1 (selected), 0 (not) or empty (not asked); got `{first_text(bad)}`",
+                    f"{_who(index[bad])}: a multi-select cell is 1 (selected), 0 (not) or empty "
+                    f"(not asked); got `{first_text(bad)}`",
                     **where,
                 )
             )
@@ -230,7 +235,8 @@ def _typed_column(
         if bad.any():
             problems.append(
                 Problem(
-                    f"{_who(index[bad])}: a rank is a whole number from 1 to {limit}; got `{first_text(bad)}`",
+                    f"{_who(index[bad])}: a rank is a whole number from 1 to {limit}; got "
+                    f"`{first_text(bad)}`",
                     **where,
                 )
             )
@@ -253,7 +259,8 @@ def _check_ranking(frame: pd.DataFrame, q: Question, file: str, problems: list[P
     if over.any():
         problems.append(
             Problem(
-                f"{_who(frame.index[over])}: ranked {int(picks[over].max())} items, at most {q.max_picks} allowed",
+                f"{_who(frame.index[over])}: ranked {int(picks[over].max())} items, at most "
+                f"{q.max_picks} allowed",
                 file=file,
                 context=f"question {q.id}",
             )
@@ -289,7 +296,7 @@ def _check_asked(
                 col_asked = asked & opt.asked_if.evaluate(frame, questions)
         has = frame[col].notna()
         extra = has & ~col_asked
-        where = dict(file=file, context=f"column {col}")
+        where: dict[str, Any] = {"file": file, "context": f"column {col}"}
         if extra.any():
             problems.append(
                 Problem(

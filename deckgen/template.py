@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import weakref
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from pptx import Presentation
@@ -57,7 +58,8 @@ _NON_CONTENT_TYPES = {
 }
 _TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 
-# open_template remembers where each presentation part came from (Presentation is unhashable), so find_layout can name the file.
+# open_template remembers where each presentation part came from (Presentation is
+# unhashable), so find_layout can name the file.
 _SOURCES: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
 
 
@@ -153,11 +155,13 @@ def find_layout(prs: PresentationT, name: str, *, source: str | Path | None = No
 
 
 def _placeholder_rect(ph: object) -> Rect | None:
-    left, top = getattr(ph, "left", None), getattr(ph, "top", None)
-    width, height = getattr(ph, "width", None), getattr(ph, "height", None)
-    if None in (left, top, width, height) or width <= 0 or height <= 0:
+    box = [getattr(ph, name, None) for name in ("left", "top", "width", "height")]
+    if any(v is None for v in box):
         return None
-    return Rect(int(left), int(top), int(width), int(height))
+    left, top, width, height = (int(v) for v in box)  # type: ignore[arg-type]
+    if width <= 0 or height <= 0:
+        return None
+    return Rect(left, top, width, height)
 
 
 def content_area(layout: SlideLayout) -> Rect:
@@ -170,7 +174,8 @@ def content_area(layout: SlideLayout) -> Rect:
     """
     best: Rect | None = None
     title: Rect | None = None
-    for ph in layout.placeholders:
+    placeholders: Iterable[Any] = layout.placeholders
+    for ph in placeholders:  # (python-pptx annotates this __iter__ as a plain function)
         ph_type = ph.placeholder_format.type
         rect = _placeholder_rect(ph)
         if rect is None:

@@ -23,6 +23,7 @@ from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
+from pptx.util import Emu
 
 from .errors import DeckgenError
 from .render.geometry import Rect, inches
@@ -486,8 +487,8 @@ def build_template(
     """
     out_path = Path(out_path)
     prs = Presentation()
-    prs.slide_width = SLIDE_WIDTH
-    prs.slide_height = SLIDE_HEIGHT
+    prs.slide_width = Emu(SLIDE_WIDTH)
+    prs.slide_height = Emu(SLIDE_HEIGHT)
     sld_sz = prs.part._element.find(qn("p:sldSz"))
     if sld_sz is not None and "type" in sld_sz.attrib:
         del sld_sz.attrib["type"]  # "screen4x3" would be a lie; no type means custom size

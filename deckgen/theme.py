@@ -37,40 +37,49 @@ def _colour(value: object) -> object:
     return _check_hex(str(value))
 
 
-def _colour_field(default: str | None = None, *, palette: list[str] | None = None):
-    if palette is not None:
-        return field(factory=lambda: list(palette), min_length=1, check=_colour, before=True)
-    return field(default, check=_colour, before=True)
-
-
 class Colors(Model):
-    primary: str = _colour_field("1D3557")
-    accent: str = _colour_field("E63946")
-    text: str = _colour_field("2B2D42")
-    muted: str = _colour_field("6C757D")
-    background: str = _colour_field("FFFFFF")
-    light: str = _colour_field("F1F4F8")
-    on_primary: str = _colour_field("FFFFFF")
-    series: list[str] = _colour_field(palette=["1D3557", "457B9D", "E63946", "F4A261"])
-    likert: list[str] = _colour_field(palette=["1B6F6A", "7BC4B8", "F4A98C", "C8414D"])
-    dont_know: str = _colour_field("BFC5CC")
-    map_scale: list[str] = _colour_field(palette=["CFE3EF", "7FB2D1", "3A7CA5", "1D3557"])
-    map_empty: str = _colour_field("EEF0F2")
-    map_line: str = _colour_field("FFFFFF")
+    primary: str = field(default="1D3557", check=_colour, before=True)
+    accent: str = field(default="E63946", check=_colour, before=True)
+    text: str = field(default="2B2D42", check=_colour, before=True)
+    muted: str = field(default="6C757D", check=_colour, before=True)
+    background: str = field(default="FFFFFF", check=_colour, before=True)
+    light: str = field(default="F1F4F8", check=_colour, before=True)
+    on_primary: str = field(default="FFFFFF", check=_colour, before=True)
+    series: list[str] = field(
+        factory=lambda: ["1D3557", "457B9D", "E63946", "F4A261"],
+        min_length=1,
+        check=_colour,
+        before=True,
+    )
+    likert: list[str] = field(
+        factory=lambda: ["1B6F6A", "7BC4B8", "F4A98C", "C8414D"],
+        min_length=1,
+        check=_colour,
+        before=True,
+    )
+    dont_know: str = field(default="BFC5CC", check=_colour, before=True)
+    map_scale: list[str] = field(
+        factory=lambda: ["CFE3EF", "7FB2D1", "3A7CA5", "1D3557"],
+        min_length=1,
+        check=_colour,
+        before=True,
+    )
+    map_empty: str = field(default="EEF0F2", check=_colour, before=True)
+    map_line: str = field(default="FFFFFF", check=_colour, before=True)
 
 
 class Sizes(Model):
-    title: float = field(28, ge=6, le=200)
-    subtitle: float = field(16, ge=6, le=200)
-    body: float = field(16, ge=6, le=200)
-    callout_value: float = field(54, ge=6, le=200)
-    callout_text: float = field(14, ge=6, le=200)
-    chart_label: float = field(12, ge=6, le=200)
-    chart_axis: float = field(12, ge=6, le=200)
-    chart_legend: float = field(12, ge=6, le=200)
-    footnote: float = field(10, ge=6, le=200)
-    section_number: float = field(96, ge=6, le=200)
-    section_title: float = field(36, ge=6, le=200)
+    title: float = field(default=28, ge=6, le=200)
+    subtitle: float = field(default=16, ge=6, le=200)
+    body: float = field(default=16, ge=6, le=200)
+    callout_value: float = field(default=54, ge=6, le=200)
+    callout_text: float = field(default=14, ge=6, le=200)
+    chart_label: float = field(default=12, ge=6, le=200)
+    chart_axis: float = field(default=12, ge=6, le=200)
+    chart_legend: float = field(default=12, ge=6, le=200)
+    footnote: float = field(default=10, ge=6, le=200)
+    section_number: float = field(default=96, ge=6, le=200)
+    section_title: float = field(default=36, ge=6, le=200)
 
 
 class Theme(Model):
@@ -78,7 +87,7 @@ class Theme(Model):
     fonts: Fonts = field(factory=Fonts)
     colors: Colors = field(factory=Colors)
     sizes: Sizes = field(factory=Sizes)
-    small_base_threshold: int = field(10, ge=0)
+    small_base_threshold: int = field(default=10, ge=0)
 
 
 def load_theme(path: str | Path) -> Theme:

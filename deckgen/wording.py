@@ -225,7 +225,7 @@ def notes(
     own: str | None,
     mode: str,
     sp: SlidePlan,
-    callouts: list[tuple[Any, Result, int, bool]],
+    callouts: list[tuple[Any, Result, int, bool]],  # (callout plan, result, base, published)
     w: Words,
 ) -> str:
     """Speaker notes: question wording, base, key figures, published or illustrative.
@@ -262,10 +262,10 @@ def notes(
             lines.append(f"{w.label(w('note_figures'))} {figures}{per_region}.")
         lines.append(w("note_published") if r.published else w("note_illustrative"))
         blocks.append("\n".join(lines))
-    for cp, r, base, published in callouts:
+    for cp, r, figure_base, published in callouts:
         status = w("note_callout_published" if published else "note_callout_illustrative")
         sentence = f"{cp.value_text} {cp.text}".replace("**", "").rstrip(" :")
-        basis = w("note_callout_base", n=w.number(base), unit=r.respondents, status=status)
+        basis = w("note_callout_base", n=w.number(figure_base), unit=r.respondents, status=status)
         line = f"{w.label(w('note_key'))} {sentence} {basis}."
         if r.question_text:
             line += f"\n{w.label(w('note_question'))} {r.question_text}"

@@ -44,7 +44,10 @@ def libreoffice_or_skip() -> str:
         if not path
     ]
     if missing:
-        reason = f"LibreOffice/poppler not installed ({', '.join(missing)} missing): apt-get install libreoffice-impress poppler-utils"
+        reason = (
+            f"LibreOffice/poppler not installed ({', '.join(missing)} missing): "
+            "apt-get install libreoffice-impress poppler-utils"
+        )
         if os.environ.get("DECKGEN_REQUIRE_LIBREOFFICE"):
             pytest.fail(reason + " -- required because DECKGEN_REQUIRE_LIBREOFFICE is set")
         pytest.skip(reason)

@@ -336,7 +336,8 @@ def to_pdf(soffice: str, decks: list[Path], outdir: Path, timeout: int = 300) ->
     pdfs = {deck: outdir / (deck.stem + ".pdf") for deck in decks}
     missing = [str(d) for d, pdf in pdfs.items() if not pdf.exists()]
     assert not missing, (
-        f"LibreOffice did not convert {missing} (exit {proc.returncode}): {proc.stdout}{proc.stderr}"
+        f"LibreOffice did not convert {missing} (exit {proc.returncode}): "
+        f"{proc.stdout}{proc.stderr}"
     )
     return pdfs
 

@@ -115,8 +115,10 @@ def test_social_networks_alt_text_reads_as_published(deck):
     slide = next(s for s in prs.slides if _title(s) == SOCIAL)
     (frame,) = [s for s in slide.shapes if s.has_chart]
     assert _descr(frame) == (
-        f"Parmi les utilisatrices des réseaux sociaux, base 24 collectivités : Facebook 100{NNBSP}%, "
-        f"YouTube 75{NNBSP}%, Twitter 63{NNBSP}%, Instagram 42{NNBSP}%, TikTok 13{NNBSP}%, SnapChat 8{NNBSP}%"
+        "Parmi les utilisatrices des réseaux sociaux, base 24 collectivités : Facebook "
+        f"100{NNBSP}%, "
+        f"YouTube 75{NNBSP}%, Twitter 63{NNBSP}%, Instagram 42{NNBSP}%, TikTok 13{NNBSP}%, "
+        f"SnapChat 8{NNBSP}%"
     )
 
 

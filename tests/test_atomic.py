@@ -151,7 +151,8 @@ def test_cli_output_error_is_one_clean_line(tmp_path: Path):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.stderr.strip().splitlines() == [
-        f"output error: cannot write {blocker / 'sub' / 'deck.pptx'}: {blocker} is a file, not a folder"
+        f"output error: cannot write {blocker / 'sub' / 'deck.pptx'}: {blocker} is a file, not a "
+        "folder"
     ]
 
 

@@ -120,9 +120,8 @@ def test_value_out_of_its_range_or_of_the_wrong_kind(project, written, message):
     err = user_error(build())
     line = n + written.count("\n")
     assert re.match(
-        rf'spec error: {SPEC_REL}:{line}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
-        + re.escape(message)
-        + "$",
+        rf'spec error: {SPEC_REL}:{line}:\d+: slide 10 "Les réseaux sociaux pour la '
+        rf'participation": ' + re.escape(message) + "$",
         err.strip(),
     ), err
 
@@ -132,7 +131,8 @@ def test_missing_required_key(project):
     replace_in(Path(SPEC_REL), '  - layout: closing\n    title: "Merci !"', "  - layout: closing")
     err = user_error(build())
     assert re.match(
-        rf"spec error: {SPEC_REL}:{n}:\d+: slide 28: slides\[27\].title: missing required key `title`$",
+        rf"spec error: {SPEC_REL}:{n}:\d+: slide 28: slides\[27\].title: missing required key "
+        rf"`title`$",
         err.strip(),
     ), err
 
@@ -181,7 +181,8 @@ def test_unknown_question_suggests_the_nearest(project):
     err = user_error(build())
     assert err.startswith(
         f'spec error: {SPEC_REL}:{n}:42: slide 10 "Les réseaux sociaux pour la participation": '
-        "unknown question `reseaux_sociaux_plateforme` (did you mean `reseaux_sociaux_plateformes`?); "
+        "unknown question `reseaux_sociaux_plateforme` (did you mean "
+        "`reseaux_sociaux_plateformes`?); "
         "valid questions: `accompagnement`, "
     ), err
 
@@ -191,7 +192,8 @@ def test_unknown_option_suggests_the_nearest(project):
     replace_in(Path(SPEC_REL), "option: presse", "option: press")
     err = user_error(build())
     assert err.startswith(
-        f'spec error: {SPEC_REL}:{n}:17: slide 15 "Les sources d\'information sur la participation numérique": '
+        f"spec error: {SPEC_REL}:{n}:17: slide 15 \"Les sources d'information sur la participation "
+        'numérique": '
         "`press` is not an option of `sources_information` (did you mean `presse`?); valid: "
     ), err
 
@@ -201,7 +203,8 @@ def test_unknown_condition_option_suggests_the_nearest(project):
     replace_in(Path(SPEC_REL), "in: [libre]", "in: [libres]")
     err = user_error(build())
     assert re.match(
-        rf'spec error: {SPEC_REL}:{n}:\d+: slide 11 "La place des civic tech": `libres` is not an option '
+        rf'spec error: {SPEC_REL}:{n}:\d+: slide 11 "La place des civic tech": `libres` is not an '
+        rf"option "
         r"of `logiciel` \(did you mean `libre`\?\); valid options: `libre`, `proprietaire`",
         err,
     ), err
@@ -212,8 +215,10 @@ def test_unknown_layout_suggests_the_nearest(project):
     replace_in(Path(SPEC_REL), "layout: closing", "layout: closng")
     err = user_error(build())
     assert err.strip() == (
-        f'spec error: {SPEC_REL}:{n}:13: slide 28 "Merci !": layout `closng` is not in the template '
-        "deckgen-template.pptx (did you mean `closing`?); its layouts: `callouts`, `chart`, `closing`, `section`, `title`"
+        f'spec error: {SPEC_REL}:{n}:13: slide 28 "Merci !": layout `closng` is not in the '
+        "template "
+        "deckgen-template.pptx (did you mean `closing`?); its layouts: `callouts`, `chart`, "
+        "`closing`, `section`, `title`"
     )
 
 
@@ -222,8 +227,10 @@ def test_unknown_chart_type_suggests_the_nearest(project):
     replace_in(Path(SPEC_REL), "type: stacked100", "type: stacked")
     err = user_error(build())
     assert (
-        f'{SPEC_REL}:{n}:13: slide 14 "À quoi servent ces outils ?": slides[13].chart.type: `stacked` is not a '
-        "valid chart type (did you mean `stacked100`?); valid: `bar`, `column`, `doughnut`, `map`, `pie`, "
+        f'{SPEC_REL}:{n}:13: slide 14 "À quoi servent ces outils ?": slides[13].chart.type: '
+        "`stacked` is not a "
+        "valid chart type (did you mean `stacked100`?); valid: `bar`, `column`, `doughnut`, `map`, "
+        "`pie`, "
         "`ranking`, `stacked100`"
     ) in err, err
 
@@ -240,8 +247,10 @@ def test_chart_type_that_does_not_fit_the_indicator(project):
     n = spec_line("type: doughnut")
     replace_in(
         Path(SPEC_REL),
-        '      - type: doughnut\n        title: "Type de collectivité"\n        indicator: {kind: distribution',
-        '      - type: doughnut\n        title: "Type de collectivité"\n        indicator: {kind: multi',
+        '      - type: doughnut\n        title: "Type de collectivité"\n        indicator: {kind: '
+        "distribution",
+        '      - type: doughnut\n        title: "Type de collectivité"\n        indicator: {kind: '
+        "multi",
     )
     replace_in(
         Path(SPEC_REL),
@@ -260,8 +269,10 @@ def test_option_on_a_one_number_callout(project):
     replace_in(Path(SPEC_REL), "expect: 97", "expect: 97\n        option: oui")
     err = user_error(build())
     assert err.strip() == (
-        f'spec error: {SPEC_REL}:{n + 1}:17: slide 8 "Les moyens": `option:` picks one category of a distribution, '
-        "multi, likert or ranking indicator; a `share` indicator gives one number already: remove `option:`"
+        f'spec error: {SPEC_REL}:{n + 1}:17: slide 8 "Les moyens": `option:` picks one category of '
+        "a distribution, "
+        "multi, likert or ranking indicator; a `share` indicator gives one number already: remove "
+        "`option:`"
     )
 
 
@@ -280,7 +291,8 @@ def test_text_with_a_control_character(project):
     replace_in(Path(SPEC_REL), 'title: "Merci !"', 'title: "Merci\\v!"')
     err = user_error(build())
     assert err.strip() == (
-        f'spec error: {SPEC_REL}:{n}:12: slide 28 "Merci!": slides[27].title: the text contains the control '
+        f'spec error: {SPEC_REL}:{n}:12: slide 28 "Merci!": slides[27].title: the text contains '
+        "the control "
         "character U+000B, which a slide cannot show; remove it"
     )
 
@@ -393,7 +405,8 @@ def test_unknown_column(project):
     err = user_error(build())
     assert err.startswith("data error: 2 problems\n")
     assert (
-        f"{path}: column regoin: unknown column `regoin` (did you mean `region`?): not in the codebook "
+        f"{path}: column regoin: unknown column `regoin` (did you mean `region`?): not in the "
+        "codebook "
         f"{project / DATA_REL / 'codebook.yaml'}"
     ) in err
     assert f"{path}: column `region` of question `region` is missing" in err
@@ -405,7 +418,8 @@ def test_unknown_answer_code(project):
     err = user_error(build())
     assert err.strip() == (
         f"data error: {path}: column type_collectivite: respondent C02: unknown answer `comune` "
-        "(did you mean `commune`?); valid codes: `commune`, `departement`, `intercommunalite`, `metropole`, `region`"
+        "(did you mean `commune`?); valid codes: `commune`, `departement`, `intercommunalite`, "
+        "`metropole`, `region`"
     )
 
 
@@ -450,7 +464,8 @@ def test_answer_from_someone_not_asked(project):
     set_cells(path, {("C02", "reseaux_sociaux_plateformes__facebook"): "1"})
     err = user_error(build())
     assert err.strip() == (
-        f"data error: {path}: column reseaux_sociaux_plateformes__facebook: respondent C02: answered but not asked "
+        f"data error: {path}: column reseaux_sociaux_plateformes__facebook: respondent C02: "
+        "answered but not asked "
         "(asked only if “Utilisez-vous les réseaux sociaux pour la participation ?” = “Oui”)"
     )
 
@@ -460,14 +475,19 @@ def test_no_answer_from_someone_asked(project):
     set_cells(path, {("C01", "service_participation"): ""})
     err = user_error(build())
     assert (
-        err.strip()
-        == f"data error: {path}: column service_participation: respondent C01: no answer although asked"
+        err.strip() == f"data error: {path}: column service_participation: respondent C01: "
+        "no answer although asked"
     )
 
 
 # -- filters and figures ---------------------------------------------------------
 
 MULTI = "{kind: multi, question: reseaux_sociaux_plateformes, sort: desc}"
+# region and commune at once: nobody
+EMPTY_FILTER = (
+    "{all: [{question: type_collectivite, in: [region]}, "
+    "{question: type_collectivite, in: [commune]}]}"
+)
 
 
 def test_filter_naming_a_missing_question(project):
@@ -478,14 +498,15 @@ def test_filter_naming_a_missing_question(project):
     err = user_error(build())
     assert re.match(
         rf'spec error: {SPEC_REL}:{n}:\d+: slide 10 "Les réseaux sociaux pour la participation": '
-        r"condition names unknown question `type_colectivite` \(did you mean `type_collectivite`\?\)",
+        r"condition names unknown question `type_colectivite` \(did you mean "
+        r"`type_collectivite`\?\)",
         err,
     ), err
 
 
 def test_filter_giving_an_empty_base_is_reported_not_drawn_as_zeros(project):
     n = spec_line(MULTI)
-    empty = "{all: [{question: type_collectivite, in: [region]}, {question: type_collectivite, in: [commune]}]}"
+    empty = EMPTY_FILTER
     replace_in(Path(SPEC_REL), MULTI, MULTI[:-1] + f", filter: {empty}}}")
     err = user_error(build())
     assert re.match(
@@ -497,7 +518,7 @@ def test_filter_giving_an_empty_base_is_reported_not_drawn_as_zeros(project):
 
 
 def test_filter_giving_an_empty_base_on_a_callout_shows_na_and_warns(project):
-    empty = "{all: [{question: type_collectivite, in: [region]}, {question: type_collectivite, in: [commune]}]}"
+    empty = EMPTY_FILTER
     replace_in(
         Path(SPEC_REL),
         "{kind: share, condition: {question: logiciel, in: [libre]}}",
@@ -509,8 +530,8 @@ def test_filter_giving_an_empty_base_on_a_callout_shows_na_and_warns(project):
     run = build()
     assert run.code == 0, run.stderr
     assert (
-        'warning: slide 11 "La place des civic tech": callout 2: empty base: no collectivités in scope, it shows n/a'
-        in run.stderr.splitlines()
+        'warning: slide 11 "La place des civic tech": callout 2: empty base: no collectivités in '
+        "scope, it shows n/a" in run.stderr.splitlines()
     )
     from pptx import Presentation
 
@@ -523,7 +544,8 @@ def test_callout_expect_mismatch(project):
     replace_in(Path(SPEC_REL), "expect: 97", "expect: 96")
     err = user_error(build())
     assert err.strip() == (
-        f'spec error: {SPEC_REL}:{n}:17: slide 8 "Les moyens": callout 1: the data give 97\u202f% but '
+        f'spec error: {SPEC_REL}:{n}:17: slide 8 "Les moyens": callout 1: the data give 97\u202f% '
+        "but "
         "`expect: 96` (the published figure); the data or the spec is wrong"
     )
 
@@ -566,14 +588,18 @@ def test_template_without_a_named_layout(project):
     n = spec_line("layout: closing")
     err = user_error(build())
     assert err.strip() == (
-        f'spec error: {SPEC_REL}:{n}:13: slide 28 "Merci !": layout `closing` is not in the template '
+        f'spec error: {SPEC_REL}:{n}:13: slide 28 "Merci !": layout `closing` is not in the '
+        "template "
         "deckgen-template.pptx; its layouts: `Fin`, `callouts`, `chart`, `section`, `title`"
     )
 
 
 # -- warnings: the deck is built, the user is told --------------------------------
 
-SMALL_BASE = 'slide 21 "La participation numérique pour répondre à la crise": small base: 9 collectivités (under 10)'
+SMALL_BASE = (
+    'slide 21 "La participation numérique pour répondre à la crise": '
+    "small base: 9 collectivités (under 10)"
+)
 
 
 def test_text_too_long_is_a_warning_then_an_error_with_strict(project):
@@ -582,7 +608,8 @@ def test_text_too_long_is_a_warning_then_an_error_with_strict(project):
     run = build()
     assert run.code == 0, run.stderr
     assert (
-        'warning: slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: '
+        'warning: slide 10 "Les réseaux sociaux pour la participation": remark too long for its '
+        "band: "
         "shorten it"
     ) in run.stderr.splitlines()
     from pptx import Presentation
@@ -596,7 +623,8 @@ def test_text_too_long_is_a_warning_then_an_error_with_strict(project):
     Path("out/deck.pptx").unlink()
     err = user_error(build("--strict"))
     assert (
-        'slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: shorten it '
+        'slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: '
+        "shorten it "
         "(--strict makes warnings errors)"
     ) in err
     assert SMALL_BASE in err  # --strict reports every warning at once
@@ -632,7 +660,8 @@ def test_python_object_tag_is_refused(project, tag):
     replace_in(Path(SPEC_REL), 'title: "Merci !"', f'title: {tag} "touch pwned"')
     err = user_error(build())
     assert err.strip() == (
-        f"spec error: {SPEC_REL}:{n}:12: invalid YAML value: could not determine a constructor for the tag "
+        f"spec error: {SPEC_REL}:{n}:12: invalid YAML value: could not determine a constructor for "
+        "the tag "
         f"'tag:yaml.org,2002:{tag[2:]}'"
     )
     assert not Path("pwned").exists()
@@ -646,7 +675,8 @@ def test_python_object_tag_on_a_list_is_refused(project):
     )
     err = user_error(build())
     assert err.strip() == (
-        f"spec error: {SPEC_REL}:{n}:12: invalid YAML value: could not determine a constructor for the tag "
+        f"spec error: {SPEC_REL}:{n}:12: invalid YAML value: could not determine a constructor for "
+        "the tag "
         "'tag:yaml.org,2002:python/object/apply:os.system'"
     )
     assert not Path("pwned").exists()

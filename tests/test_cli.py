@@ -138,10 +138,13 @@ def test_renamed_question_is_one_line_with_place_and_suggestion(tmp_path: Path):
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr == (
-        f'spec error: {rel}:{n}:45: slide 11 "La place des civic tech": condition names unknown question '
-        "`logiciels` (did you mean `logiciel`?); valid questions: `accompagnement`, `actions_renforcer`, "
+        f'spec error: {rel}:{n}:45: slide 11 "La place des civic tech": condition names unknown '
+        "question "
+        "`logiciels` (did you mean `logiciel`?); valid questions: `accompagnement`, "
+        "`actions_renforcer`, "
         "`budget_participation`, `cellule_crise`, `changement_majorite`, `changements_prevus`, "
-        "`concernee_elections`, `consultation_presentiel`, `dispositifs_existants`, `dispositifs_numeriques`, "
+        "`concernee_elections`, `consultation_presentiel`, `dispositifs_existants`, "
+        "`dispositifs_numeriques`, "
         "`effets_crise`, `etp_participation`, ... (26 more)\n"
     )
     assert not (tmp_path / "out").exists()

@@ -17,7 +17,7 @@ from deckgen.spec import Spec
 class Block(Model):
     """A block."""
 
-    heading: str | None = field(None, description="Heading.")
+    heading: str | None = field(default=None, description="Heading.")
     bullets: list[str] = field(factory=list)
 
 
@@ -27,8 +27,8 @@ class Item(Model):
     More docs."""
 
     kind: Literal["a", "b"] = field(description="The kind.")
-    size: float = field(1.0, gt=0, le=10)
-    count: int = field(0, ge=0)
+    size: float = field(default=1.0, gt=0, le=10)
+    count: int = field(default=0, ge=0)
     on: bool = True
     parts: list[str | Block] = field(factory=list, min_length=0)
     extra: dict[str, Any] | None = None
@@ -73,7 +73,8 @@ def test_every_problem_at_once_with_its_key_path():
     ) == [
         (
             ("colour",),
-            "unknown key `colour`; valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`",
+            "unknown key `colour`; valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, "
+            "`size`",
         ),
         (("kind",), "`c` is not a valid kind; valid: `a`, `b`"),
         (("size",), "must be more than 0, got 0"),
@@ -88,7 +89,8 @@ def test_nearest_key_and_missing_key():
     assert problems({"knd": "a"}) == [
         (
             ("knd",),
-            "unknown key `knd` (did you mean `kind`?); valid keys: `count`, `extra`, `kind`, `note`, `on`, `parts`, `size`",
+            "unknown key `knd` (did you mean `kind`?); valid keys: `count`, `extra`, `kind`, "
+            "`note`, `on`, `parts`, `size`",
         ),
         (("kind",), "missing required key `kind`"),
     ]
@@ -137,8 +139,8 @@ def test_conversions_a_yaml_writer_expects_and_no_others():
 @pytest.mark.parametrize(
     ("declaration", "message"),
     [
-        ('x: Literal["a", "b"] = field("zzz")', "`zzz` is not a valid x; valid: `a`, `b`"),
-        ("y: int = field(-5, ge=0)", "must be at least 0, got -5"),
+        ('x: Literal["a", "b"] = field(default="zzz")', "`zzz` is not a valid x; valid: `a`, `b`"),
+        ("y: int = field(default=-5, ge=0)", "must be at least 0, got -5"),
         ('z: bool = "false"', "expected true or false, got text `false`"),
         ("w: int = None", "None is not of its type"),
     ],
@@ -165,7 +167,7 @@ def test_a_check_on_the_raw_value_runs_once():
 
     class Coloured(Model):
         colour: str | None = field(
-            None, check=lambda v: calls.append(v) or str(v).upper(), before=True
+            default=None, check=lambda v: calls.append(v) or str(v).upper(), before=True
         )
 
     assert Coloured.validate({"colour": "abc"}).colour == "ABC" and calls == ["abc"]

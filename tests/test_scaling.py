@@ -104,12 +104,14 @@ def test_full_build_does_not_import_matplotlib(tmp_path: Path):
     result = _run_python(f"""
         import json, sys
         from deckgen.cli import guarded
-        code = guarded(["build", {str(spec)!r}, "-o", {str(out)!r}, "-q"], one_shot=True)  # as `deckgen` runs it
+        # as the `deckgen` command runs it
+        code = guarded(["build", {str(spec)!r}, "-o", {str(out)!r}, "-q"], one_shot=True)
         print(json.dumps({{
             "exit": code,
             "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
             # chart images (matplotlib) and previews (LibreOffice) are other commands
-            "others": sorted(m for m in ("deckgen.images", "deckgen.preview", "deckgen.watch") if m in sys.modules),
+            "others": sorted(m for m in ("deckgen.images", "deckgen.preview", "deckgen.watch")
+                             if m in sys.modules),
             # output to a pipe is plain text: rich colours terminals only
             "rich": "rich" in sys.modules,
             # a one-shot command runs without the cycle collector (see deckgen.cli.run)
@@ -132,7 +134,8 @@ def test_the_cycle_collector_is_off_only_for_a_one_shot_build(tmp_path: Path):
         other_command = gc.isenabled()
         cli.run(["build", "config/barometre-2021.yaml", "-o", {str(out)!r}, "-q"])
         build_in_a_program = gc.isenabled()
-        print(json.dumps({{"other_command": other_command, "build_in_a_program": build_in_a_program}}))
+        print(json.dumps({{"other_command": other_command,
+                          "build_in_a_program": build_in_a_program}}))
     """)
     assert result == {"other_command": True, "build_in_a_program": True}
     assert out.exists()

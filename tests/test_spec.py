@@ -49,8 +49,8 @@ def test_renamed_question_gives_one_line_with_place_and_suggestion(spec_copy):
     assert msg.startswith(f"{spec_copy}:{line}:")
     assert 'slide 10 "Les réseaux sociaux pour la participation"' in msg
     assert (
-        "unknown question `reseaux_sociaux_platformes` (did you mean `reseaux_sociaux_plateformes`?)"
-        in msg
+        "unknown question `reseaux_sociaux_platformes` (did you mean "
+        "`reseaux_sociaux_plateformes`?)" in msg
     )
 
 
@@ -145,7 +145,8 @@ def test_callout_option_left_out_by_the_indicator(spec_copy):
     line = _replace(
         spec_copy,
         "      - indicator: {kind: multi, question: sources_information}\n        option: presse",
-        "      - indicator: {kind: multi, question: sources_information, options: [formations_professionnelles]}\n        option: presse",
+        "      - indicator: {kind: multi, question: sources_information, options: "
+        "[formations_professionnelles]}\n        option: presse",
     )
     msg = str(_semantic(spec_copy).problems[0])
     assert f":{line + 1}:" in msg and "`presse` is left out by this indicator" in msg
@@ -192,7 +193,8 @@ def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp
     _replace(
         spec_copy,
         "indicator: {kind: multi, question: dispositifs_existants, sort: desc}",
-        "indicator: {kind: multi, question: dispositifs_existants, filter: {question: type_collectivite, in: [region]}}",
+        "indicator: {kind: multi, question: dispositifs_existants, filter: {question: "
+        "type_collectivite, in: [region]}}",
     )
     report = build(spec_copy, tmp_path / "deck.pptx")
     assert any(

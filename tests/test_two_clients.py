@@ -31,7 +31,7 @@ with slides.Presentation(sys.argv[1]) as deck:
 
 
 def aspose_pdf(deck, out):
-    """`deck` rendered to PDF by Aspose.Slides, in a process of its own (it loads a .NET runtime)."""
+    """`deck` rendered to PDF by Aspose.Slides, in a process of its own (it loads .NET)."""
     try:
         import aspose.slides  # noqa: F401
     except ImportError:
@@ -41,7 +41,8 @@ def aspose_pdf(deck, out):
         )
     except Exception as exc:  # its native runtime failed to load  # noqa: BLE001
         pytest.skip(
-            f"Aspose.Slides does not load here ({type(exc).__name__}: {exc}); apt-get install libgdiplus"
+            f"Aspose.Slides does not load here ({type(exc).__name__}: {exc}); apt-get install "
+            "libgdiplus"
         )
     proc = subprocess.run(
         [sys.executable, "-c", RENDER, str(deck), str(out)],

@@ -230,9 +230,9 @@ def ranking(shapes, rect, chart: ChartPlan, style):
     return _bars(shapes, rect, chart.result, style, horizontal=True)
 
 
-def stacked100(shapes, rect, chart: ChartPlan, style):
+def stacked100(shapes, rect, plan: ChartPlan, style):
     """A 100 % stacked bar per statement: positive levels to negative, 'don't know' in grey."""
-    result = chart.result
+    result = plan.result
     frame = shapes.add_chart(
         XL_CHART_TYPE.BAR_STACKED_100,
         rect.left,

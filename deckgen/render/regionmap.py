@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,7 +93,7 @@ class Bin:
 # --------------------------------------------------------------------------- data
 
 
-def _signed_area(ring: Ring | list[Point]) -> float:
+def _signed_area(ring: Sequence[Point] | Sequence[tuple[int, int]]) -> float:
     return 0.5 * sum(
         x0 * y1 - x1 * y0
         for (x0, y0), (x1, y1) in zip(ring, list(ring[1:]) + [ring[0]], strict=True)
@@ -392,7 +392,7 @@ def _geo_box(path: str) -> tuple[float, float, float, float]:
 
 
 @lru_cache(maxsize=32)
-def _outlines(path: str, scale: float, left: float = 0, top: float = 0) -> tuple[_Outline, ...]:
+def _outlines(path: str, scale: float, left: int = 0, top: int = 0) -> tuple[_Outline, ...]:
     """Every region of `path` at `scale`, in drawing order (larger regions first).
 
     Points are in EMU from (`left`, `top`), the map's top-left corner, or from
@@ -773,5 +773,5 @@ def add_region_map(
         # in it; cloned shapes are added without: resize them once, now it is complete.
         parent.recalculate_extents()
     descr = alt_text if alt_text else default_alt_text(clean, regions, legend_title, labels, w)
-    group._element.nvGrpSpPr.cNvPr.set("descr", descr)
+    group._element.nvGrpSpPr.cNvPr.set("descr", descr)  # type: ignore[union-attr]
     return group

@@ -161,7 +161,7 @@ def _content_slide(
     _content_blocks(shapes, area, sp, theme, locale, warnings)
     if band is not None:
         _remark(shapes, band, sp, theme, warnings)
-    if foot is not None:
+    if foot is not None and sp.footnote:
         add_text(
             shapes,
             foot,
@@ -266,13 +266,14 @@ def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings)
     bar.line.fill.background()
     _decorative(bar)
     text_rect = Rect(band.left + points(12), band.top, band.width - points(12), band.height)
-    size, fits = fit_size([sp.remark], text_rect, theme.sizes.body, minimum=11)
+    remark = sp.remark or ""
+    size, fits = fit_size([remark], text_rect, theme.sizes.body, minimum=11)
     if not fits:
         warnings.add("remark too long for its band: shorten it", context=sp.label)
     add_text(
         shapes,
         text_rect,
-        [sp.remark],
+        [remark],
         font=theme.fonts.body,
         size=size,
         color=theme.colors.primary,
