@@ -503,8 +503,9 @@ def region_fills(
     chart: ChartPlan, theme: Theme, locale: str = "fr"
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """(INSEE code -> fill colour, legend entries) with the native map's colour bins."""
+    from .geo import compute_bins, load_regions
     from .locales import words
-    from .render.regionmap import bin_label, compute_bins, load_regions
+    from .wording import bin_label
 
     regions = load_regions()
     counts: dict[str, int] = {}
@@ -521,7 +522,7 @@ def region_fills(
         fills[region.code] = next((b.color for b in bins if b.contains(n)), colors.map_empty)
     w = words(locale)
     one, many = w("respondent"), w("respondents")
-    entries = [(b.color, bin_label(b, (one, many), w)) for b in bins]
+    entries = [(b.color, bin_label(b, one, many, w)) for b in bins]
     if any(counts.get(r.code, 0) == 0 for r in regions):
         entries.append((colors.map_empty, w("map_none", one=one, many=many)))
     return fills, entries
@@ -532,7 +533,7 @@ def draw_map(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale:
     from matplotlib.patches import PathPatch, Rectangle
     from matplotlib.path import Path as MPath
 
-    from .render.regionmap import load_regions
+    from .geo import load_regions
 
     fills, entries = region_fills(chart, theme, locale)
     for region in load_regions():

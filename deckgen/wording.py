@@ -218,6 +218,16 @@ def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: in
     return f"{head}{sep} {base}{w('colon')}{figures}"
 
 
+# -- the regions map's legend -----------------------------------------------------------
+
+
+def bin_label(b: Any, one: str, many: str, w: Words) -> str:
+    """A colour class of the map's legend: '1 répondant', '2 répondants', '3 à 4 répondants'."""
+    if b.low == b.high:
+        return f"{w.number(b.low)} {w.plural(b.low, one, many)}"
+    return w("map_bin_range", low=w.number(b.low), high=w.number(b.high), many=many)
+
+
 # -- speaker notes ------------------------------------------------------------------
 
 

@@ -128,3 +128,23 @@ def test_the_import_check_sees_a_forbidden_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from .pipeline import plan\n    from deckgen import spec\n")
     assert _deckgen_imports(bad) == {"deckgen.pipeline", "deckgen.spec"}
+
+
+def test_chart_images_do_not_load_python_pptx():
+    """The map image reads its geometry from deckgen.geo: `deckgen images` draws
+    every chart, the map included, without python-pptx."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, deckgen\n"
+        f"images = deckgen.load({str(SPEC)!r}).images(None)\n"
+        "print(json.dumps([len(images), sorted(m for m in ('pptx', 'lxml') if m in sys.modules)]))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    count, loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert count >= 25 and loaded == []

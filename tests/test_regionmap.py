@@ -14,17 +14,12 @@ from pptx.oxml.ns import qn
 
 from deckgen import speedups
 from deckgen.errors import RenderError
+from deckgen.geo import DEFAULT_REGIONS_PATH, Bin, _load_regions_cached, compute_bins, load_regions
+from deckgen.locales import words
 from deckgen.render.geometry import Rect, inches
-from deckgen.render.regionmap import (
-    DEFAULT_REGIONS_PATH,
-    Bin,
-    _load_regions_cached,
-    add_region_map,
-    bin_label,
-    compute_bins,
-    load_regions,
-)
+from deckgen.render.regionmap import add_region_map
 from deckgen.theme import Theme
+from deckgen.wording import bin_label
 
 CODES = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
 COUNTS = {"84": 5, "11": 6, "53": 3, "44": 4, "75": 2, "32": 1, "93": 2}
@@ -147,10 +142,13 @@ def test_bins_empty() -> None:
 
 
 def test_bin_labels_in_french() -> None:
-    assert bin_label(Bin(1, 1, "x")) == "1 répondant"
-    assert bin_label(Bin(2, 2, "x")) == "2 répondants"
-    assert bin_label(Bin(3, 4, "x")) == "3 à 4 répondants"
-    assert bin_label(Bin(5, 5, "x"), ("collectivité", "collectivités")) == "5 collectivités"
+    fr, en = words("fr"), words("en")
+    assert bin_label(Bin(1, 1, "x"), "répondant", "répondants", fr) == "1 répondant"
+    assert bin_label(Bin(2, 2, "x"), "répondant", "répondants", fr) == "2 répondants"
+    assert bin_label(Bin(3, 4, "x"), "répondant", "répondants", fr) == "3 à 4 répondants"
+    assert bin_label(Bin(5, 5, "x"), "collectivité", "collectivités", fr) == "5 collectivités"
+    assert bin_label(Bin(1, 1, "x"), "respondent", "respondents", en) == "1 respondent"
+    assert bin_label(Bin(3, 4, "x"), "respondent", "respondents", en) == "3 to 4 respondents"
 
 
 # --------------------------------------------------------------------------- the map

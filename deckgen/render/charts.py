@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 
-from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
 from pptx.util import Pt
@@ -22,6 +21,7 @@ from ..formatting import percent_number_format
 from ..results import Result
 from ..speedups import styled
 from ..theme import Theme
+from .colors import readable_on, rgb
 from .geometry import Rect
 from .plan import ChartPlan
 from .workbook import ChartData
@@ -66,15 +66,11 @@ def _data(result: Result, style: ChartStyle, series_indexes: list[int] | None = 
     return data
 
 
-def _rgb(hex_: str) -> RGBColor:
-    return RGBColor.from_string(hex_)
-
-
 def _fonts(chart, style: ChartStyle) -> None:
     def apply() -> None:
         chart.font.name = style.theme.fonts.body
         chart.font.size = Pt(style.theme.sizes.chart_axis)
-        chart.font.color.rgb = _rgb(style.theme.colors.text)
+        chart.font.color.rgb = rgb(style.theme.colors.text)
 
     key = ("fonts", style.theme.fonts.body, style.theme.sizes.chart_axis, style.theme.colors.text)
     styled(chart._chartSpace.get_or_add_txPr(), key, apply)
@@ -98,7 +94,7 @@ def _fill(series, color: str) -> None:
 
     def apply() -> None:
         series.format.fill.solid()
-        series.format.fill.fore_color.rgb = _rgb(color)
+        series.format.fill.fore_color.rgb = rgb(color)
 
     styled(series._element.get_or_add_spPr(), ("fill", color), apply)
 
@@ -129,7 +125,7 @@ def _data_labels(
             labels.show_legend_key = False
             labels.font.size = Pt(size)
             labels.font.name = style.theme.fonts.body
-            labels.font.color.rgb = _rgb(color)
+            labels.font.color.rgb = rgb(color)
             if position is not None:
                 labels.position = position
 
@@ -174,7 +170,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
 
     def category_axis() -> None:
         cat.has_major_gridlines = False
-        cat.format.line.color.rgb = _rgb(style.theme.colors.muted)
+        cat.format.line.color.rgb = rgb(style.theme.colors.muted)
         cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - (2 if narrow else 0))
         if horizontal:
             cat.reverse_order = True  # first category on top, as it reads
@@ -191,12 +187,6 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     # leave headroom so outside-end labels are never clipped
     chart.value_axis.maximum_scale = _headroom(result)
     return frame
-
-
-def _dark(hex_: str) -> bool:
-    """Relative luminance under 0.45: white text reads better than dark on it."""
-    r, g, b = (int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
 
 
 def _horizontal_tick_labels(axis) -> None:
@@ -266,9 +256,7 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     if style.labels:
         for s in plot.series:  # dark text on light segments, white on dark ones
             fill = str(s.format.fill.fore_color.rgb)
-            s.data_labels.font.color.rgb = _rgb(
-                "FFFFFF" if _dark(fill) else style.theme.colors.text
-            )
+            s.data_labels.font.color.rgb = rgb(readable_on(fill, "FFFFFF", style.theme.colors.text))
     if style.labels:
         _hide_small_labels(plot, result, threshold=0.06)
     _legend(chart, style, position=XL_LEGEND_POSITION.BOTTOM)
@@ -301,8 +289,8 @@ def _round(shapes, rect, result, style, kind):
     for idx in range(len(result.categories)):
         point = points[idx]
         point.format.fill.solid()
-        point.format.fill.fore_color.rgb = _rgb(next(colors))
-        point.format.line.color.rgb = _rgb(style.theme.colors.background)
+        point.format.fill.fore_color.rgb = rgb(next(colors))
+        point.format.line.color.rgb = rgb(style.theme.colors.background)
     # labels sit on the slices: white and bold reads on every palette colour
     _data_labels(
         plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"

@@ -63,14 +63,6 @@ class Rect:
             and other.bottom <= self.bottom
         )
 
-    def overlaps(self, other: Rect) -> bool:
-        return not (
-            other.left >= self.right
-            or other.right <= self.left
-            or other.top >= self.bottom
-            or other.bottom <= self.top
-        )
-
 
 def inches(value: float) -> int:
     return round(value * EMU_PER_INCH)

@@ -5,37 +5,41 @@ presents the deck; freeform shapes can. Each region is one freeform (islands
 and enclaves as extra contours of the same shape) inside one group, with a
 legend beside it, all inside the Rect the caller gives.
 
-Boundaries come from the packaged resources/geo/regions.geojson (IGN ADMIN
-EXPRESS via france-geojson, Licence Ouverte; see deckgen/resources/geo/README.md).
-
-Drawing is cached at two levels, so a deck with many maps pays for the
-geometry once (see `add_region_map`): the projected, simplified outlines per
-(boundaries file, scale), and the XML of each shape python-pptx writes, cloned
-for the next map with only its id, name, position, size and colours changed.
-The bytes are those python-pptx writes for the same calls.
+The geometry (boundaries, projection, simplified outlines, colour classes) is
+deckgen.geo's, shared with the map image. With the speed-ups on
+(deckgen.speedups), the shapes of a map are cloned from those python-pptx
+wrote for an earlier map of the build, with only their id, name, position,
+size and colours changed: the bytes python-pptx writes for the same calls.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from .. import speedups
-from ..errors import RenderError, suggest, valid_list
+from ..errors import RenderError
+from ..geo import (
+    DEFAULT_REGIONS_PATH,
+    Outline,
+    Region,
+    check_counts,
+    compute_bins,
+    geo_box,
+    load_regions,
+    outlines_at,
+)
 from ..locales import Words
 from ..locales import words as _words
-from ..packaged import regions_geojson
+from ..wording import bin_label
+from .colors import readable_on, rgb
 from .geometry import Rect, inches, points
 
 if TYPE_CHECKING:
@@ -44,229 +48,12 @@ if TYPE_CHECKING:
 
     from ..theme import Theme
 
-Point = tuple[float, float]
-Ring = tuple[Point, ...]
-Polygon = tuple[Ring, ...]  # ring 0 is the outer boundary, the others are holes
-
-DEFAULT_REGIONS_PATH = regions_geojson()
-
-#: Equirectangular projection at France's mid-latitude: x = lon * cos(46.5°).
-_X_SCALE = math.cos(math.radians(46.5))
-#: Consecutive points closer than this (after scaling) are dropped: invisible, but they
-#: make the file heavier and PowerPoint slower to edit.
-MIN_POINT_STEP = inches(0.02)
-_LINE_WIDTH_PT = 0.75
-_OVERSEAS = {
-    "01": "Guadeloupe",
-    "02": "Martinique",
-    "03": "Guyane",
-    "04": "La Réunion",
-    "06": "Mayotte",
-}
-
-
-@dataclass(frozen=True)
-class Region:
-    """One region: INSEE code, name and projected polygons (north up, y grows down)."""
-
-    code: str
-    name: str
-    polygons: tuple[Polygon, ...]
-
-    @property
-    def outer_area(self) -> float:
-        return sum(abs(_signed_area(poly[0])) for poly in self.polygons)
-
-
-@dataclass(frozen=True)
-class Bin:
-    """A colour class of the legend: counts from `low` to `high` inclusive."""
-
-    low: int
-    high: int
-    color: str
-
-    def contains(self, count: int) -> bool:
-        return self.low <= count <= self.high
-
-
-# --------------------------------------------------------------------------- data
-
-
-def _signed_area(ring: Sequence[Point] | Sequence[tuple[int, int]]) -> float:
-    return 0.5 * sum(
-        x0 * y1 - x1 * y0
-        for (x0, y0), (x1, y1) in zip(ring, list(ring[1:]) + [ring[0]], strict=True)
-    )
-
-
-def _project(ring: list[list[float]]) -> Ring:
-    points_ = [(float(lon) * _X_SCALE, -float(lat)) for lon, lat, *_ in ring]
-    if len(points_) > 1 and points_[0] == points_[-1]:
-        points_.pop()  # GeoJSON repeats the first point; the freeform closes itself
-    return tuple(points_)
-
-
-def load_regions(path: str | Path = DEFAULT_REGIONS_PATH) -> list[Region]:
-    """Read and project the regions GeoJSON (Polygon and MultiPolygon features).
-
-    Cached per path: the file is ~225 KB and a deck may draw several maps.
-    """
-    return list(_load_regions_cached(str(Path(path).resolve())))
-
-
-@lru_cache(maxsize=8)
-def _load_regions_cached(path: str) -> tuple[Region, ...]:
-    try:
-        raw: Any = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RenderError(f"regions map data not found: {path}") from None
-    except (OSError, ValueError) as exc:
-        raise RenderError(f"cannot read regions map data {path}: {exc}") from None
-    regions = []
-    try:
-        for feature in raw["features"]:
-            geometry, props = feature["geometry"], feature["properties"]
-            if geometry["type"] == "Polygon":
-                parts = [geometry["coordinates"]]
-            elif geometry["type"] == "MultiPolygon":
-                parts = geometry["coordinates"]
-            else:
-                continue
-            polygons = tuple(
-                tuple(ring for ring in (_project(r) for r in part) if len(ring) >= 3)
-                for part in parts
-            )
-            regions.append(
-                Region(str(props["code"]), str(props["nom"]), tuple(p for p in polygons if p))
-            )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RenderError(f"regions map data {path} is not the expected GeoJSON: {exc!r}") from None
-    if not regions:
-        raise RenderError(f"regions map data {path} has no Polygon features")
-    return tuple(regions)
-
-
-# --------------------------------------------------------------------------- bins
-
-
-def compute_bins(max_count: int, scale: list[str]) -> list[Bin]:
-    """Colour classes for counts 1..max_count, one per scale colour at most.
-
-    Small maxima get one class per value (1, 2, 3); larger ones double
-    (1, 2, 3-4, 5-8...) and the last class ends at the real maximum, so the
-    legend never promises a "5+" that nobody reached. Past what doubling can
-    cover, class bounds grow geometrically. With fewer classes than colours,
-    colours are spread so the maximum always gets the darkest one.
-    """
-    if max_count <= 0:
-        return []
-    if not scale:
-        raise RenderError("theme colors.map_scale is empty: the map needs at least one colour")
-    n = len(scale)
-    if max_count <= n:
-        uppers = list(range(1, max_count + 1))
-    elif max_count <= 2 ** (n - 1):
-        uppers = [2**i for i in range(n - 1)] + [max_count]
-    else:
-        uppers = []
-        for i in range(1, n):
-            candidate = round(max_count ** (i / n))
-            low_limit = uppers[-1] + 1 if uppers else 1
-            candidate = max(candidate, low_limit)
-            candidate = min(candidate, max_count - (n - i))
-            uppers.append(candidate)
-        uppers.append(max_count)
-    k = len(uppers)
-    colors = [scale[-1]] if k == 1 else [scale[round(i * (n - 1) / (k - 1))] for i in range(k)]
-    bins, low = [], 1
-    for upper, color in zip(uppers, colors, strict=True):
-        bins.append(Bin(low, upper, color))
-        low = upper + 1
-    return bins
-
-
-def bin_label(b: Bin, unit: tuple[str, str] | None = None, w: Words | None = None) -> str:
-    """'1 répondant', '2 répondants', '3 à 4 répondants' (in the locale of `w`)."""
-    w = w or _words("fr")
-    one, many = unit or (w("respondent"), w("respondents"))
-    if b.low == b.high:
-        return f"{w.number(b.low)} {w.plural(b.low, one, many)}"
-    return w("map_bin_range", low=w.number(b.low), high=w.number(b.high), many=many)
-
-
-def _check_counts(counts: Mapping[str, int], regions: list[Region]) -> dict[str, int]:
-    known = {r.code: r.name for r in regions}
-    clean: dict[str, int] = {}
-    for key, value in counts.items():
-        code = str(key).strip()
-        if code.isdigit() and len(code) == 1:
-            code = "0" + code
-        if code not in known:
-            if code in _OVERSEAS:
-                why = f"{_OVERSEAS[code]} is overseas and not on the metropolitan map"
-            else:
-                why = f"unknown INSEE region code{suggest(code, known)}"
-            raise RenderError(
-                f"regions map: cannot place region `{key}`: {why}; "
-                f"valid codes: {valid_list(known, limit=20)}"
-            )
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise RenderError(
-                f"regions map: count for region `{key}` must be a whole number >= 0, got {value!r}"
-            )
-        clean[code] = clean.get(code, 0) + value
-    return clean
-
-
 # --------------------------------------------------------------------------- drawing helpers
-
-
-def _simplify(ring: list[tuple[int, int]], step: int) -> list[tuple[int, int]]:
-    """Drop points closer than `step` EMU to the last kept one (and to the start)."""
-    kept = [ring[0]]
-    step2 = step * step
-    for x, y in ring[1:]:
-        lx, ly = kept[-1]
-        if (x - lx) ** 2 + (y - ly) ** 2 >= step2:
-            kept.append((x, y))
-    while len(kept) > 3:
-        (x, y), (fx, fy) = kept[-1], kept[0]
-        if (x - fx) ** 2 + (y - fy) ** 2 >= step2:
-            break
-        kept.pop()
-    return kept
-
-
-def _rgb(hex_color: str) -> RGBColor:
-    return RGBColor.from_string(hex_color)
-
-
-def _luminance(hex_color: str) -> float:
-    def channel(v: int) -> float:
-        c = v / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
 def _text_width(text: str, size_pt: float) -> int:
     """Rough width of `text` in a sans font: 0.55 em per character, a little generous."""
     return points(len(text) * size_pt * 0.55)
-
-
-def _centroid(ring: Ring) -> Point:
-    area = _signed_area(ring)
-    if abs(area) < 1e-12:
-        xs, ys = zip(*ring, strict=True)
-        return (sum(xs) / len(xs), sum(ys) / len(ys))
-    cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, list(ring[1:]) + [ring[0]], strict=True):
-        cross = x0 * y1 - x1 * y0
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    return (cx / (6 * area), cy / (6 * area))
 
 
 def _style_text(
@@ -291,7 +78,7 @@ def _style_text(
     run.font.name = font
     run.font.size = Pt(size)
     run.font.bold = bold
-    run.font.color.rgb = _rgb(color)
+    run.font.color.rgb = rgb(color)
 
 
 def _drop_theme_style(shape: Any) -> None:
@@ -307,6 +94,7 @@ def _drop_theme_style(shape: Any) -> None:
         shape._element.remove(style)
 
 
+_LINE_WIDTH_PT = 0.75
 _XFRM_HOLDERS = (qn("p:spPr"), qn("p:grpSpPr"))
 _P_XFRM = qn("p:xfrm")
 
@@ -366,82 +154,7 @@ def fit_group_transform(group: GroupShape) -> Rect:
 # --------------------------------------------------------------------------- caches
 
 
-@dataclass(frozen=True)
-class _Outline:
-    """One region drawn at one scale, in EMU from the map's top-left corner.
-
-    `contours` are the simplified, oriented rings the freeform is made of (none:
-    the region vanishes at this scale); `corner` is the top-left corner of their
-    box (the freeform's offset); `anchor` is the centroid of its largest
-    polygon, where a count label goes.
-    """
-
-    region: Region
-    contours: tuple[tuple[tuple[int, int], ...], ...]
-    corner: tuple[int, int] | None
-    anchor: tuple[int, int] | None
-
-
-@lru_cache(maxsize=8)
-def _geo_box(path: str) -> tuple[float, float, float, float]:
-    """(left, top, width, height) of all the projected boundaries of `path`."""
-    regions = _load_regions_cached(path)
-    xs = [x for r in regions for poly in r.polygons for ring in poly for x, _ in ring]
-    ys = [y for r in regions for poly in r.polygons for ring in poly for _, y in ring]
-    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
-
-
-@lru_cache(maxsize=32)
-def _outlines(path: str, scale: float, left: int = 0, top: int = 0) -> tuple[_Outline, ...]:
-    """Every region of `path` at `scale`, in drawing order (larger regions first).
-
-    Points are in EMU from (`left`, `top`), the map's top-left corner, or from
-    (0, 0): a map drawn at whole (left, top) adds those integers to every point,
-    which changes no distance or area, so simplification and orientation are
-    those of the absolute points and one set of outlines serves every position.
-    """
-    geo_left, geo_top, _, _ = _geo_box(path)
-
-    def to_emu(point: Point) -> tuple[int, int]:
-        return left + round((point[0] - geo_left) * scale), top + round(
-            (point[1] - geo_top) * scale
-        )
-
-    outlines = []
-    # Larger regions first: enclaves and small neighbours are drawn on top.
-    for region in sorted(_load_regions_cached(path), key=lambda r: -r.outer_area):
-        contours: list[tuple[tuple[int, int], ...]] = []
-        for polygon in region.polygons:
-            for i, ring in enumerate(polygon):
-                pts = _simplify([to_emu(p) for p in ring], MIN_POINT_STEP)
-                if len(pts) < 3 or abs(_signed_area(pts)) < MIN_POINT_STEP**2:
-                    if i == 0:
-                        break  # outer ring vanished: skip the island with its holes
-                    continue
-                # Outer rings one way, holes the other: a hole then stays a hole
-                # under both the even-odd and the non-zero fill rule.
-                if (_signed_area(pts) > 0) != (i == 0):
-                    pts.reverse()
-                contours.append(tuple(pts))
-        corner = anchor = None
-        if contours:
-            corner = (
-                min(x for contour in contours for x, _ in contour),
-                min(y for contour in contours for _, y in contour),
-            )
-            largest = max(region.polygons, key=lambda poly: abs(_signed_area(poly[0])))
-            anchor = to_emu(_centroid(largest[0]))
-        outlines.append(_Outline(region, tuple(contours), corner, anchor))
-    return tuple(outlines)
-
-
 _A_SOLIDFILL, _A_LN, _A_SRGBCLR = qn("a:solidFill"), qn("a:ln"), qn("a:srgbClr")
-
-
-def clear_caches() -> None:
-    """Forget cached outlines (the next map computes its geometry from scratch)."""
-    _geo_box.cache_clear()
-    _outlines.cache_clear()
 
 
 def _fill_colours(sp: Any) -> tuple[Any, Any] | None:
@@ -524,9 +237,9 @@ def _add_square(
     sq = drawing.tree.add_shape(MSO_SHAPE.RECTANGLE, Emu(left), Emu(top), Emu(size), Emu(size))
     sq.name = name
     sq.fill.solid()
-    sq.fill.fore_color.rgb = _rgb(color)
+    sq.fill.fore_color.rgb = rgb(color)
     if outline is not None:
-        sq.line.color.rgb = _rgb(outline)  # a pale square needs an outline
+        sq.line.color.rgb = rgb(outline)  # a pale square needs an outline
         sq.line.width = Pt(0.5)
     else:
         sq.line.fill.background()
@@ -536,7 +249,7 @@ def _add_square(
 
 def _add_region(
     drawing: _Drawing,
-    outline: _Outline,
+    outline: Outline,
     key: tuple[str, float] | None,
     left: int,
     top: int,
@@ -556,8 +269,8 @@ def _add_region(
         shape_id = drawing.ids.smallest_free()  # type: ignore[union-attr]
         sp = speedups.clone_shape(drawing.tree, prototype, shape_id, name, left + x0, top + y0)
         fill_clr, line_clr = _fill_colours(sp)  # type: ignore[misc]  # checked when remembered
-        fill_clr.set("val", str(_rgb(fill)))
-        line_clr.set("val", str(_rgb(line)))
+        fill_clr.set("val", str(rgb(fill)))
+        line_clr.set("val", str(rgb(line)))
         return
     contours = [[(left + x, top + y) for x, y in contour] for contour in outline.contours]
     builder = speedups.build_freeform(drawing.tree, *contours[0][0])
@@ -568,8 +281,8 @@ def _add_region(
     shape = builder.convert_to_shape()
     shape.name = name
     shape.fill.solid()
-    shape.fill.fore_color.rgb = _rgb(fill)
-    shape.line.color.rgb = _rgb(line)
+    shape.fill.fore_color.rgb = rgb(fill)
+    shape.line.color.rgb = rgb(line)
     shape.line.width = Pt(_LINE_WIDTH_PT)
     _drop_theme_style(shape)
     keep = shape_key is not None and _is_emu(left, top) and _fill_colours(shape._element)
@@ -628,7 +341,7 @@ def add_region_map(
     (singular, plural); `show_counts` writes each represented region's count on it.
     """
     regions = load_regions(geojson)
-    clean = _check_counts(counts, regions)
+    clean = check_counts(counts, regions)
     colors, sizes, fonts = theme.colors, theme.sizes, theme.fonts
     bins = compute_bins(max(clean.values(), default=0), list(colors.map_scale))
     has_empty = any(clean.get(r.code, 0) == 0 for r in regions)
@@ -638,7 +351,7 @@ def add_region_map(
     w = words or _words("fr")
     one, many = unit or (w("respondent"), w("respondents"))
     entries = [(colors.map_empty, w("map_none", one=one, many=many))] if has_empty else []
-    entries = [(b.color, bin_label(b, (one, many), w)) for b in bins] + entries
+    entries = [(b.color, bin_label(b, one, many, w)) for b in bins] + entries
     square = points(legend_size * 1.1)
     square_gap = points(legend_size * 0.6)
     row = max(inches(0.3), points(legend_size * 1.9))
@@ -665,7 +378,7 @@ def add_region_map(
     # ---- map scale: fit the projected bounding box, keep the aspect ratio
     pad = points(1)  # half the outline width and some: strokes stay inside rect
     path = str(Path(geojson).resolve())
-    geo_left, geo_top, geo_w, geo_h = _geo_box(path)
+    geo_left, geo_top, geo_w, geo_h = geo_box(path)
     avail_w = rect.width - legend_w - gap - 2 * pad
     avail_h = rect.height - 2 * pad
     if avail_w <= inches(0.5) or avail_h <= inches(0.5):
@@ -687,7 +400,7 @@ def add_region_map(
     # slide's, should the corner not be a whole number of EMU (not shared then).
     shared = _is_emu(map_left, map_top)
     dx, dy = (map_left, map_top) if shared else (0, 0)
-    outlines = _outlines(path, scale) if shared else _outlines(path, scale, map_left, map_top)
+    outlines = outlines_at(path, scale) if shared else outlines_at(path, scale, map_left, map_top)
     for outline in outlines:
         if not outline.contours:
             continue
@@ -705,7 +418,7 @@ def add_region_map(
             box_w, box_h = _text_width(label, size) + points(4), points(size * 1.4)
             left = min(max(cx - box_w // 2, map_left), map_left + map_w - box_w)
             top = min(max(cy - box_h // 2, map_top), map_top + map_h - box_h)
-            text_color = colors.on_primary if _luminance(fill) < 0.3 else colors.text
+            text_color = readable_on(fill, colors.on_primary, colors.text)
             _add_text(
                 drawing,
                 left,

@@ -13,6 +13,7 @@ from ..errors import Warnings
 from ..template import content_area, find_layout
 from ..theme import Theme
 from .charts import ChartStyle, add_chart
+from .colors import rgb
 from .geometry import EMU_PER_POINT, Rect, inches, points
 from .plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .text import add_text, fit_size, needed_height
@@ -262,7 +263,7 @@ def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings)
     bar = shapes.add_shape(1, band.left, band.top, points(4), band.height)  # 1 = rectangle
     bar.name = "Remark bar"
     bar.fill.solid()
-    bar.fill.fore_color.rgb = _rgb(theme.colors.accent)
+    bar.fill.fore_color.rgb = rgb(theme.colors.accent)
     bar.line.fill.background()
     _decorative(bar)
     text_rect = Rect(band.left + points(12), band.top, band.width - points(12), band.height)
@@ -281,12 +282,6 @@ def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings)
         name="Remark",
         bold=False,
     )
-
-
-def _rgb(hex_: str):
-    from pptx.dml.color import RGBColor
-
-    return RGBColor.from_string(hex_)
 
 
 def _callouts(
@@ -329,7 +324,7 @@ def _callouts(
         card = shapes.add_shape(1, card_rect.left, card_rect.top, card_rect.width, card_rect.height)
         card.name = f"Callout {i + 1} card"
         card.fill.solid()
-        card.fill.fore_color.rgb = _rgb(theme.colors.light)
+        card.fill.fore_color.rgb = rgb(theme.colors.light)
         card.line.fill.background()
         card.shadow.inherit = False
         _decorative(card)

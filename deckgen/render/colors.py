@@ -1,0 +1,33 @@
+"""Colours as the renderers use them: python-pptx RGB values, and readable text on a fill."""
+
+from __future__ import annotations
+
+from pptx.dml.color import RGBColor
+
+
+def rgb(hex_color: str) -> RGBColor:
+    """'1D3557' (or '#1D3557') as python-pptx's RGBColor."""
+    return RGBColor.from_string(hex_color.lstrip("#"))
+
+
+def luminance(hex_color: str) -> float:
+    """Relative luminance (WCAG 2): 0 for black, 1 for white."""
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    value = hex_color.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours, from 1 (same) to 21 (black on white)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_on(fill: str, light: str = "FFFFFF", dark: str = "000000") -> str:
+    """Of `light` and `dark`, the text colour with more contrast on `fill`."""
+    return light if contrast(light, fill) >= contrast(dark, fill) else dark
