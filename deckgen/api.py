@@ -18,9 +18,9 @@ Every mistake in the inputs is a `deckgen.DeckgenError` carrying its problems
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import DeckgenError, Problem, Warnings
 
@@ -55,19 +55,31 @@ class Project:
     def inputs(self) -> list[Path]:
         """Every file a build of this project reads, resolved: spec, theme, codebook,
         responses, template, and the regions boundaries when a slide has a map."""
+        return list(self._roles())
+
+    def _roles(self) -> dict[Path, str]:
         loaded = self._loaded
         spec = loaded.spec
-        files = [self.spec_path.resolve()]
+        roles = {self.spec_path.resolve(): "the spec"}
         if spec.deck.theme:
-            files.append(spec.resolve(spec.deck.theme))
-        files.append(Path(loaded.codebook.file).resolve())
-        files.append(Path(loaded.responses or loaded.codebook.responses).resolve())
-        files.append(Path(loaded.template).resolve())
+            roles.setdefault(spec.resolve(spec.deck.theme), "the theme")
+        roles.setdefault(Path(loaded.codebook.file).resolve(), "the codebook")
+        data = Path(loaded.responses or loaded.codebook.responses).resolve()
+        roles.setdefault(data, "the responses")
+        roles.setdefault(Path(loaded.template).resolve(), "the template")
         if any(chart.type == "map" for slide in spec.slides for chart in slide.charts):
             from .packaged import regions_geojson
 
-            files.append(regions_geojson().resolve())
-        return list(dict.fromkeys(files))
+            roles.setdefault(regions_geojson().resolve(), "the regions boundaries")
+        return roles
+
+    @contextlib.contextmanager
+    def protecting(self) -> Iterator[None]:
+        """While inside, nothing is written over one of the inputs (an OutputError)."""
+        from .files import protecting
+
+        with protecting(self._roles()):
+            yield
 
     def _check(self, with_template: bool) -> None:
         from .pipeline import check
@@ -118,25 +130,37 @@ class Project:
     ) -> list[dict[str, object]]:
         """The figures, written as CSV and/or as an Excel workbook; returns the rows."""
         from .exports import write_csv, write_xlsx
+        from .files import refuse_inputs
 
-        rows = self.figures()
-        if csv is not None:
-            write_csv(rows, Path(csv))
-        if xlsx is not None:
-            write_xlsx(rows, Path(xlsx), self.locale)
+        with self.protecting():
+            for target in (csv, xlsx):
+                if target is not None:
+                    refuse_inputs(Path(target))  # before computing anything
+            rows = self.figures()
+            if csv is not None:
+                write_csv(rows, Path(csv))
+            if xlsx is not None:
+                write_xlsx(rows, Path(xlsx), self.locale)
         return rows
 
     def build(
         self,
-        out: str | Path | None = None,
+        out: str | Path | BinaryIO | None = None,
         *,
         strict: bool = False,
         progress: Progress | None = None,
     ) -> Any:
-        """Render and write the deck (default: out/<spec name>.pptx); the BuildReport."""
-        from .pipeline import build
+        """Render and write the deck (default: out/<spec name>.pptx; a binary stream:
+        written into it, e.g. the standard output); the BuildReport."""
+        from .files import refuse_inputs
+        from .pipeline import build, default_output
 
-        return build(self._loaded, out, strict=strict, progress=progress, spec_path=self.spec_path)
+        with self.protecting():
+            if out is None or isinstance(out, (str, Path)):
+                refuse_inputs(Path(out) if out is not None else default_output(self.spec_path))
+            return build(
+                self._loaded, out, strict=strict, progress=progress, spec_path=self.spec_path
+            )
 
     def images(
         self,
@@ -148,15 +172,16 @@ class Project:
         """Every chart as PNG (1200x675) and SVG in `out_dir` (None: drawn, not written)."""
         from .images import draw_images
 
-        deck, _ = self.plan()
-        return draw_images(
-            deck,
-            self._loaded.theme,
-            out_dir,
-            formats=formats,
-            source=self._loaded.spec.deck.source,
-            progress=progress,
-        )
+        with self.protecting():
+            deck, _ = self.plan()
+            return draw_images(
+                deck,
+                self._loaded.theme,
+                out_dir,
+                formats=formats,
+                source=self._loaded.spec.deck.source,
+                progress=progress,
+            )
 
 
 def load(spec_path: str | Path) -> Project:

@@ -118,15 +118,31 @@ def _warn_all(items) -> None:
 def cmd_build(args: argparse.Namespace) -> None:
     from .api import load
 
+    project = load(args.spec)
+    to_stdout = str(args.out) == "-"
+    # a deck written to the standard output (-o -, or a path that is it) gets the
+    # messages on the standard error, never after its bytes
+    quiet_out = to_stdout or (args.out is not None and _is_stdout(args.out))
+    out = sys.stdout.buffer if to_stdout else args.out
     with _progress(not args.quiet, "building…") as progress:
-        report = load(args.spec).build(args.out, strict=args.strict, progress=progress)
+        report = project.build(out, strict=args.strict, progress=progress)
     _warn_all(report.warnings.items)
     if args.verbose:
         for note in report.notes:
             _say(note, err=True)
     n = len(report.plan.slides)
     charts = sum(len(s.charts) for s in report.plan.slides)
-    _say(f"built {report.path} ({n} slides, {charts} charts)")
+    where = "the standard output" if to_stdout else report.path
+    _say(f"built {where} ({n} slides, {charts} charts)", err=quiet_out)
+
+
+def _is_stdout(path: Path) -> bool:
+    """Whether `path` is the file the standard output writes to (/dev/stdout, `> file`)."""
+    try:
+        here, there = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
@@ -274,7 +290,13 @@ def parser() -> argparse.ArgumentParser:
         "Build the deck.",
         "Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx",
     )
-    p.add_argument("-o", "--out", type=Path, help="Output .pptx (default: out/<spec name>.pptx).")
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        help="Output .pptx (default: out/<spec name>.pptx under the current folder; "
+        "`-` writes the deck to the standard output).",
+    )
     p.add_argument(
         "--strict",
         action="store_true",
@@ -420,7 +442,20 @@ def run(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """The `deckgen` command: exit 0 when done, 2 for a user's mistake, 1 for a bug."""
+    import signal
+
+    # SIGTERM ends the command as Ctrl+C does: through the exceptions, so a
+    # temporary file being written is removed and the previous output kept
+    signal.signal(signal.SIGTERM, _terminated)
     _exit_now(guarded(argv, one_shot=True))
+
+
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def guarded(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
@@ -436,6 +471,9 @@ def guarded(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
+    except Terminated:
+        sys.stderr.write("terminated\n")
+        return 143
     except Exception as exc:  # a bug: say so, briefly
         import traceback
 

@@ -13,11 +13,14 @@ images or the schema do not load it.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError
@@ -92,6 +95,53 @@ def write_entry(
     dst.writestr(entry, blob)
 
 
+_PROTECTED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "deckgen_protected", default=None
+)
+
+
+@contextlib.contextmanager
+def protecting(inputs: dict[Path, str]) -> Iterator[None]:
+    """While inside, no output may be written over one of `inputs` ({path: what it is}).
+
+    A build reads its spec, codebook, responses, theme, template and boundaries;
+    `-o` (or `--csv`, an image folder) that names one of them would replace an
+    input by the deck. Paths are compared resolved, and by file identity.
+    """
+    table: dict[str, str] = {}
+    for path, what in inputs.items():
+        try:
+            resolved = Path(path).resolve()
+        except (OSError, RuntimeError):
+            continue
+        table[str(resolved)] = what
+        with contextlib.suppress(OSError):
+            st = resolved.stat()
+            table[f"{st.st_dev}:{st.st_ino}"] = what
+    token = _PROTECTED.set({**(_PROTECTED.get() or {}), **table})
+    try:
+        yield
+    finally:
+        _PROTECTED.reset(token)
+
+
+def refuse_inputs(target: Path) -> None:
+    """OutputError if `target` is an input of the build in progress (see `protecting`)."""
+    table = _PROTECTED.get()
+    if not table:
+        return
+    what = table.get(str(Path(target).resolve()))
+    if what is None:
+        with contextlib.suppress(OSError):
+            st = Path(target).stat()
+            what = table.get(f"{st.st_dev}:{st.st_ino}")
+    if what is not None:
+        raise OutputError(
+            f"refusing to write {target}: it is {what}, an input of this build; "
+            "choose another output"
+        )
+
+
 def _write_through(data: bytes, target: Path) -> Path:
     """Write into a target that is not a regular file (/dev/stdout, a named pipe).
 
@@ -107,8 +157,30 @@ def _write_through(data: bytes, target: Path) -> Path:
 
 
 def write_atomic(data: bytes, target: Path) -> Path:
-    """Write `data` to `target` via a temporary file in the same folder, then rename."""
+    """Write `data` to `target` via a temporary file in the same folder, then rename.
+
+    A symbolic link is never renamed over: the file it points to is written
+    (atomically when it is a regular file). A target that is not a regular
+    file (a pipe, /dev/stdout) is written straight into. An input of the
+    build in progress is never written (`protecting`).
+    """
     target = Path(target)
+    refuse_inputs(target)
+    try:
+        target.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # a new file, or a folder in the way: said below
+    except OSError as exc:  # a name too long...
+        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
+    if target.is_symlink():
+        try:
+            resolved = target.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise OutputError(f"cannot write {target}: a broken or looping link") from None
+        if not resolved.is_file():
+            return _write_through(data, target)
+        write_atomic(data, resolved)
+        return target
     if target.is_dir():
         raise OutputError(f"cannot write {target}: a directory is in its place")
     if target.exists() and not target.is_file():
@@ -122,7 +194,9 @@ def write_atomic(data: bytes, target: Path) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {folder}: {exc.strerror}") from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # within the file system's 255-byte name limit, whatever the target's length
+        stem = target.name.encode("utf-8")[:180].decode("utf-8", "ignore")
+        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(
             f"cannot write in {folder}: {exc.strerror}; the previous file is unchanged"

@@ -19,11 +19,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from . import rules
 from .cache import ResultCache, survey_key
 from .codebook import Codebook, load_codebook
-from .errors import DeckgenError, Problem, SpecError, Warnings
+from .errors import DeckgenError, OutputError, Problem, SpecError, Warnings
 from .formatting import percent_value
 from .locales import Words, words
 from .packaged import default_template
@@ -265,7 +266,7 @@ def indicator_key(indicator) -> str:
 
 def build(
     source: str | Path | Loaded,
-    out: str | Path | None = None,
+    out: str | Path | BinaryIO | None = None,
     *,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -304,6 +305,14 @@ def build(
             )
         set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
         data = speedups.save(prs)  # normalised bytes (files.normalize)
+    if out is not None and not isinstance(out, (str, Path)):  # a stream: the standard output
+        say("writing the deck to the output stream")
+        try:
+            out.write(data)
+            out.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write the deck: {exc.strerror or exc}") from None
+        return BuildReport(None, deck_plan, warnings, computed, notes)
     target = Path(out) if out else default_output(spec_path)
     say(f"writing {target}")
     path = write_atomic(data, target)

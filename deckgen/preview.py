@@ -121,23 +121,25 @@ def preview(
     say = progress or (lambda _m: None)
     out_dir = Path(out_dir)
     stem = Path(spec_path).stem
-    report = load(spec_path).build(out_dir / f"{stem}.pptx", progress=progress)
-    assert report.path is not None
-    say("converting to PDF with LibreOffice")
-    pdf = to_pdf(report.path, out_dir / f"{stem}.pdf", soffice=soffice, timeout=timeout)
-    say("rendering slide images")
-    slides = rasterize(
-        pdf, out_dir / f"{stem}-preview", pdftoppm=pdftoppm, width=slide_width, timeout=timeout
-    )
-    say("assembling the contact sheet")
-    titles = [s.title for s in report.plan.slides]
-    sheet_path, layout = contact_sheet(
-        slides,
-        out_dir / f"{stem}-contact-sheet.png",
-        thumb_width=thumb_width,
-        cols=cols,
-        titles=titles,
-    )
+    project = load(spec_path)
+    with project.protecting():  # no preview file over an input of the build
+        report = project.build(out_dir / f"{stem}.pptx", progress=progress)
+        assert report.path is not None
+        say("converting to PDF with LibreOffice")
+        pdf = to_pdf(report.path, out_dir / f"{stem}.pdf", soffice=soffice, timeout=timeout)
+        say("rendering slide images")
+        slides = rasterize(
+            pdf, out_dir / f"{stem}-preview", pdftoppm=pdftoppm, width=slide_width, timeout=timeout
+        )
+        say("assembling the contact sheet")
+        titles = [s.title for s in report.plan.slides]
+        sheet_path, layout = contact_sheet(
+            slides,
+            out_dir / f"{stem}-contact-sheet.png",
+            thumb_width=thumb_width,
+            cols=cols,
+            titles=titles,
+        )
     return PreviewReport(report.path, pdf, slides, sheet_path, layout, list(report.warnings.items))
 
 
