@@ -84,12 +84,12 @@ class Project:
     def _check(self, with_template: bool) -> None:
         from .pipeline import check
 
-        names = None
+        template = None
         if with_template:
-            from .template import layout_names, open_template
+            from .template import open_template
 
-            names = layout_names(open_template(self._loaded.template))
-        check(self._loaded, names)
+            template = open_template(self._loaded.template)
+        check(self._loaded, template)
 
     def validate(self) -> list[Problem]:
         """Every check a build makes (spec, codebook, data, template, `expect:`),

@@ -11,7 +11,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def band_codes(values: pd.Series, bands: list[Band]) -> pd.Series:
-    """Map each number to its band code (vectorised); empty cells go to the no-answer band."""
+    """Map each number to its band code (vectorised); empty cells go to the no-answer band,
+    numbers no band takes to the `other` band (without one, loading refused them)."""
     import pandas as pd
 
     out = pd.Series(pd.NA, index=values.index, dtype="object")
@@ -19,10 +20,15 @@ def band_codes(values: pd.Series, bands: list[Band]) -> pd.Series:
         if band.no_answer:
             out = out.mask(values.isna(), band.code)
             continue
+        if band.other:
+            continue  # takes what is left, below
         mask = values.notna()
         if band.min is not None:
             mask &= values >= band.min
         if band.max is not None:
             mask &= values < band.max
         out = out.mask(mask & out.isna(), band.code)
+    for band in bands:
+        if band.other:
+            out = out.mask(values.notna() & out.isna(), band.code)
     return out

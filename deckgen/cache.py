@@ -5,7 +5,9 @@ two builds, so recomputing every indicator (and importing pandas to do it) is
 wasted time. Results are stored per survey under a key made of the codebook's
 and the responses' bytes and deckgen's version: any change to the data, to the
 codebook or to deckgen gives a new key, so a cached result is never stale. A
-result enters the cache only after the data loaded and passed every check.
+result enters the cache only after the data loaded and passed every check. What
+is read back is checked: the file's survey key and the checksum of its results,
+and each result's shape and arithmetic (deckgen.results.check_result).
 
 The cache lives in $DECKGEN_CACHE_DIR, else $XDG_CACHE_HOME/deckgen, else
 ~/.cache/deckgen. DECKGEN_NO_CACHE=1 turns it off. Anything wrong with a cache
@@ -22,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .results import Result, result_from_dict, result_to_dict
 
-FORMAT = 2  # 2: results carry no generated text (deckgen.wording adds it)
+FORMAT = 3  # 2: results carry no generated text; 3: a key and a checksum, results checked
 
 
 def cache_dir() -> Path | None:
@@ -69,6 +71,14 @@ def survey_key(*files: Path) -> str:
     return digest.hexdigest()[:32]
 
 
+MAX_BYTES = 50_000_000  # a cache file this large was not written by deckgen
+
+
+def _checksum(results: object) -> str:
+    canonical = json.dumps(results, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 class ResultCache:
     """Results of one survey version, by indicator (its canonical JSON)."""
 
@@ -83,13 +93,24 @@ class ResultCache:
         self.dirty = False
 
     def _read(self) -> dict[str, dict]:
+        """The cached results, if the file is what `save` wrote for these data: its
+        format, its survey key and the checksum of its results all agree."""
         if self.path is None or not self.path.is_file():
             return {}
         try:
+            if self.path.stat().st_size > MAX_BYTES:
+                return {}
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            results = data["results"] if data.get("format") == FORMAT else {}
-            return results if isinstance(results, dict) else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            results = data["results"]
+            if (
+                data.get("format") != FORMAT
+                or data.get("key") != self.key
+                or data.get("checksum") != _checksum(results)
+                or not isinstance(results, dict)
+            ):
+                return {}
+            return results
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return {}
 
     def get(self, key: str) -> Result | None:
@@ -97,8 +118,8 @@ class ResultCache:
         if raw is None:
             return None
         try:
-            return result_from_dict(raw)
-        except (TypeError, KeyError, ValueError):
+            return result_from_dict(raw)  # checked: a result an indicator could give
+        except (TypeError, KeyError, ValueError, AttributeError):
             return None
 
     def put(self, key: str, result: Result) -> None:
@@ -117,9 +138,19 @@ class ResultCache:
         from .errors import DeckgenError
         from .files import write_atomic
 
-        text = json.dumps(
-            {"format": FORMAT, "results": self._data}, ensure_ascii=False, sort_keys=True
-        )
+        try:
+            text = json.dumps(
+                {
+                    "format": FORMAT,
+                    "key": self.key,
+                    "checksum": _checksum(self._data),
+                    "results": self._data,
+                },
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+        except ValueError:  # a value JSON cannot hold: nothing worth caching
+            return
         try:
             write_atomic(text.encode("utf-8"), self.path)
             self.dirty = False

@@ -72,6 +72,7 @@ class Band(Model):
     min: float | None = field(default=None, description="Inclusive lower bound.")
     max: float | None = field(default=None, description="Exclusive upper bound.")
     no_answer: bool = field(default=False, description="The band of an empty cell.")
+    other: bool = field(default=False, description="The band of every value no other band takes.")
 
     def validated(self) -> None:
         if not self.label:

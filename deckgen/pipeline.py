@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from . import rules
 from .cache import ResultCache, survey_key
@@ -93,9 +93,16 @@ def load(spec_path: str | Path) -> Loaded:
     return Loaded(spec, theme, codebook, template, responses)
 
 
-def check(loaded: Loaded, layout_names: list[str] | None = None) -> None:
-    """Problems between the spec and the data/template, all at once, with lines."""
-    context = rules.Context(loaded.codebook.questions, layout_names, Path(loaded.template).name)
+def check(loaded: Loaded, template: Any = None) -> None:
+    """Problems between the spec and the data/template (an opened template, or None
+    to check the data only), all at once, with lines."""
+    names: list[str] | None = None
+    titleless: tuple[str, ...] = ()
+    if template is not None:  # python-pptx only when there is a template to read
+        from .template import layout_names, titleless_layouts
+
+        names, titleless = layout_names(template), tuple(titleless_layouts(template))
+    context = rules.Context(loaded.codebook.questions, names, Path(loaded.template).name, titleless)
     rules.check(loaded.spec, context)
 
 
@@ -277,7 +284,7 @@ def build(
     from . import speedups
     from .files import write_atomic
     from .render.slides import render_deck, set_properties
-    from .template import layout_names, open_template
+    from .template import open_template
 
     say = progress or (lambda _msg: None)
     say("reading spec, data and template")
@@ -288,7 +295,7 @@ def build(
         loaded = load(source)
         spec_path = source
     prs = open_template(loaded.template)
-    check(loaded, layout_names(prs))
+    check(loaded, prs)
     warnings = Warnings()
     notes: list[str] = []
     say("computing indicators")

@@ -72,6 +72,8 @@ def result_to_dict(result: Result) -> dict:
 
 
 def result_from_dict(data: dict) -> Result:
+    """A Result from `result_to_dict`'s data, checked (see `check_result`): ValueError
+    when anything is off (a hand-edited or damaged cache is then only a miss)."""
     fields = dict(data)
     fields["series"] = tuple(
         Series(
@@ -86,4 +88,33 @@ def result_from_dict(data: dict) -> Result:
     for key in ("categories", "codes", "bases"):
         fields[key] = tuple(fields[key])
     fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))
-    return Result(**fields)
+    result = Result(**fields)
+    check_result(result)
+    return result
+
+
+def check_result(r: Result) -> None:
+    """ValueError unless `r` is a result an indicator can give: one value and one
+    count per category in each series, whole counts and bases, and each value the
+    count over its base (None for an empty base), or the count itself for a count."""
+
+    def whole(n: object) -> bool:
+        return isinstance(n, int) and not isinstance(n, bool) and n >= 0
+
+    n = len(r.categories)
+    if not (n and len(r.codes) == n and len(r.bases) == n and r.series):
+        raise ValueError("categories, codes, bases and series do not match")
+    if not all(isinstance(t, str) for t in (*r.categories, *r.codes, r.question_text)):
+        raise ValueError("a label or a code is not text")
+    if not whole(r.base) or not all(whole(b) for b in r.bases):
+        raise ValueError("a base is not a whole number")
+    for s in r.series:
+        if len(s.values) != n or len(s.counts) != n or not all(whole(c) for c in s.counts):
+            raise ValueError("a series does not have one whole count per category")
+        for value, count, base in zip(s.values, s.counts, r.bases):
+            expected = float(count) if r.is_count else (count / base if base else None)
+            if expected is None or value is None:
+                if value is not expected:
+                    raise ValueError("a value does not match its count and base")
+            elif not isinstance(value, (int, float)) or abs(value - expected) > 1e-9:
+                raise ValueError("a value does not match its count and base")

@@ -28,6 +28,7 @@ class Context:
     questions: dict[str, Any]
     layout_names: list[str] | None  # None: the template is not checked (figures only)
     template_name: str
+    titleless: tuple[str, ...] = ()  # layouts without a title placeholder
 
 
 # -- slides ------------------------------------------------------------------------
@@ -41,6 +42,18 @@ def layout_exists(slide: Any, ctx: Context) -> Found:
             ("layout",),
             f"layout `{slide.layout}` is not in the template {ctx.template_name}"
             f"{suggest(slide.layout, names)}; its layouts: {valid_list(names)}",
+        )
+
+
+def layout_has_a_title(slide: Any, ctx: Context) -> Found:
+    """Every slide has a title: its layout must have a title placeholder to hold it."""
+    wanted = slide.layout.strip().casefold()
+    if any(name.strip().casefold() == wanted for name in ctx.titleless):
+        yield (
+            ("layout",),
+            f"layout `{slide.layout}` of the template {ctx.template_name} has no title "
+            "placeholder, so the slide's title would be lost: add one to the layout "
+            "(View > Slide Master) or use another layout",
         )
 
 
@@ -134,7 +147,7 @@ def _kept(indicator: Any, question: Any, code: str) -> bool:
 Rule = Callable[[Any, Context], Found]
 
 #: The rules, by what they look at.
-SLIDE_RULES: tuple[Rule, ...] = (layout_exists,)
+SLIDE_RULES: tuple[Rule, ...] = (layout_exists, layout_has_a_title)
 CHART_RULES: tuple[Rule, ...] = (chart_indicator_valid, chart_shows_its_indicator)
 CALLOUT_RULES: tuple[Rule, ...] = (
     callout_indicator_valid,

@@ -8,6 +8,7 @@ Checks are vectorised per column so a million rows load in seconds.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,20 +48,26 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
     return Survey(codebook=codebook, frame=frame, path=path)
 
 
+MAX_XLSX_BYTES = 300_000_000  # uncompressed: past this, openpyxl needs gigabytes (use CSV)
+
+
 def read_table(path: Path) -> pd.DataFrame:
     """Read CSV or XLSX as text-free typed columns; errors say which file and why."""
     if not path.exists():
         raise DataError(f"data file not found: {path}")
     if path.is_dir():
         raise DataError(f"expected a data file, found a directory: {path}")
+    if not path.is_file():  # a pipe or a device would be read forever
+        raise DataError(f"{path}: not a regular file (a device or a pipe); give a CSV or XLSX file")
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
+            _check_csv_header(path)
             frame = pd.read_csv(
                 path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
             )
         elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+            frame = _read_xlsx(path)
         else:
             raise DataError(
                 f"{path}: unsupported data file type `{suffix or '(none)'}`; expected .csv or .xlsx"
@@ -75,23 +82,91 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: the file is empty (no header, no rows)") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: not a valid CSV file ({str(exc).strip()})") from None
-    except (
-        ValueError,
-        OSError,
-        KeyError,
-        zipfile.BadZipFile,
-    ) as exc:  # openpyxl: bad zip, not a workbook
-        raise DataError(f"{path}: cannot read as {suffix[1:].upper()} ({exc})") from None
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:  # not a workbook
+        reason = re.sub(r"<_io\.\w+ object at 0x[0-9a-f]+>", "the file", str(exc))
+        raise DataError(f"{path}: cannot read as {suffix[1:].upper()} ({reason})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) == 1 and ";" in frame.columns[0]:
         raise DataError(
             f"{path}: the columns are separated by `;` (a French Excel CSV); deckgen reads CSV "
-            "with "
-            "commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx"
+            "with commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx"
         )
     if frame.empty:
         raise DataError(f"{path}: no respondents (the file has a header but no rows)")
     return frame
+
+
+def _check_csv_header(path: Path) -> None:
+    """Two columns with one name: pandas would rename the second `name.1`, silently."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        name = name.strip()
+        if name in seen:
+            raise DataError(
+                f"{path}: the column `{name}` appears twice in the header (columns {seen[name]} "
+                f"and {i}); each question's column must appear once"
+            )
+        seen[name] = i
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    """The first sheet of a workbook, after three checks: its size once uncompressed
+    (a small file can expand to gigabytes), formulas without a saved value (read
+    as empty, they would silently leave the base), and data on another sheet."""
+    with zipfile.ZipFile(path) as z:
+        size = sum(info.file_size for info in z.infolist())
+        if size > MAX_XLSX_BYTES:
+            raise DataError(
+                f"{path}: the workbook holds {size / 1e6:,.0f} MB once uncompressed (more than "
+                f"{MAX_XLSX_BYTES / 1e6:,.0f} MB); save the responses as CSV"
+            )
+        has_formulas = any(
+            info.filename.startswith("xl/worksheets/") and b"<f" in z.read(info.filename)
+            for info in z.infolist()
+        )
+    from openpyxl import load_workbook
+
+    values = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = values.worksheets[0]
+        if has_formulas:
+            _check_formulas(path, sheet)
+        frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+        if frame.empty:
+            others = [ws.title for ws in values.worksheets[1:] if (ws.max_row or 0) > 1]
+            if others:
+                raise DataError(
+                    f"{path}: the first sheet `{sheet.title}` has no respondents, but the sheet "
+                    f"`{others[0]}` has rows: deckgen reads the first sheet; move it first"
+                )
+        return frame
+    finally:
+        values.close()
+
+
+def _check_formulas(path: Path, sheet: Any) -> None:
+    """A formula cell whose value was never saved (a workbook written by a program,
+    not saved by Excel) reads as empty: name the cell."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = formulas.worksheets[0].iter_rows()
+        for row, saved in zip(rows, sheet.iter_rows()):
+            for cell, value in zip(row, saved):
+                if cell.data_type == "f" and value.value is None:
+                    raise DataError(
+                        f"{path}: cell {sheet.title}!{cell.coordinate} holds the formula "
+                        f"`{str(cell.value)[:60]}` with no saved value (the workbook was written "
+                        "by a program, not saved by a spreadsheet): open and save it in a "
+                        "spreadsheet, or write the value itself"
+                    )
+    finally:
+        formulas.close()
 
 
 def _who(ids: pd.Index) -> str:
@@ -203,8 +278,8 @@ def _typed_column(
                 ids = index[np.isin(codes, which)]
                 problems.append(
                     Problem(
-                        f"{_who(ids)}: unknown answer `{value}`{suggest(value, valid)}; valid "
-                        f"codes: {valid_list(valid)}",
+                        f"{_who(ids)}: unknown answer {_shown(value)}{suggest(value, valid)}; "
+                        f"valid codes: {valid_list(valid)}",
                         **where,
                     )
                 )
@@ -217,15 +292,27 @@ def _typed_column(
     bad = present & ~known
     if bad.any():
         problems.append(
-            Problem(f"{_who(index[bad])}: expected a number, got `{first_text(bad)}`", **where)
+            Problem(
+                f"{_who(index[bad])}: expected a number, got {_shown(first_text(bad))}", **where
+            )
         )
+    endless = known & ~np.isfinite(numbers)  # "inf", "1e400": no respondent has that many
+    if endless.any():
+        problems.append(
+            Problem(
+                f"{_who(index[endless])}: expected a finite number, got "
+                f"{_shown(first_text(endless))}",
+                **where,
+            )
+        )
+        known &= ~endless
     if q.type == "multi":
         bad = known & ~np.isin(numbers, [0, 1])
         if bad.any():
             problems.append(
                 Problem(
                     f"{_who(index[bad])}: a multi-select cell is 1 (selected), 0 (not) or empty "
-                    f"(not asked); got `{first_text(bad)}`",
+                    f"(not asked); got {_shown(first_text(bad))}",
                     **where,
                 )
             )
@@ -236,20 +323,75 @@ def _typed_column(
             problems.append(
                 Problem(
                     f"{_who(index[bad])}: a rank is a whole number from 1 to {limit}; got "
-                    f"`{first_text(bad)}`",
+                    f"{_shown(first_text(bad))}",
                     **where,
                 )
             )
     elif q.type == "numeric":
+        in_range = known.copy()
         if q.min is not None and (below := numbers < q.min).any():
             problems.append(
                 Problem(f"{_who(index[below])}: value below the minimum {q.min:g}", **where)
             )
+            in_range &= ~below
         if q.max is not None and (above := numbers > q.max).any():
             problems.append(
                 Problem(f"{_who(index[above])}: value above the maximum {q.max:g}", **where)
             )
+            in_range &= ~above
+        _check_bands(numbers, in_range, q, index, first_text, where, problems)
     return pd.Series(numbers, index=index, dtype="float64")
+
+
+def _check_bands(
+    numbers: np.ndarray,
+    known: np.ndarray,
+    q: Question,
+    index: pd.Index,
+    first_text: Any,
+    where: dict[str, Any],
+    problems: list[Problem],
+) -> None:
+    """Every number falls in a band (or a band takes the rest: `other: true`).
+
+    A number in no band would leave the distribution's base without a word: its
+    respondent would simply not be counted.
+    """
+    ranges = [b for b in q.bands if not b.no_answer and not b.other]
+    if not ranges or any(b.other for b in q.bands):
+        return
+    covered = np.zeros(len(numbers), dtype=bool)
+    for band in ranges:
+        inside = known.copy()
+        if band.min is not None:
+            inside &= numbers >= band.min
+        if band.max is not None:
+            inside &= numbers < band.max
+        covered |= inside
+    outside = known & ~covered
+    if outside.any():
+        problems.append(
+            Problem(
+                f"{_who(index[outside])}: {first_text(outside)} is in none of the bands of "
+                f"`{q.id}` ({', '.join(_band_range(b) for b in ranges)}); add a band that takes "
+                "it in the codebook, or one with `other: true` for every value outside the others",
+                **where,
+            )
+        )
+
+
+def _band_range(band: Any) -> str:
+    low = "" if band.min is None else f"{band.min:g}"
+    high = "" if band.max is None else f"{band.max:g}"
+    return f"{low}–{high}"
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A cell as a message shows it: quoted and cut when long; a blank cell said so."""
+    if not text.strip():
+        return f"a blank cell ({len(text)} space{'s' if len(text) > 1 else ''})"
+    cut = text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+    return f"`{cut}`"
 
 
 def _check_ranking(frame: pd.DataFrame, q: Question, file: str, problems: list[Problem]) -> None:

@@ -91,6 +91,12 @@ def open_template(path: Path) -> PresentationT:
         raise TemplateError(f"not a valid PowerPoint template {path}: {reason}") from None
     if not len(prs.slide_masters):
         raise TemplateError(f"template has no slide master: {path}")
+    if len(prs.slides):
+        # they would come first in every deck, before the spec's slides
+        raise TemplateError(
+            f"template {path} already holds {len(prs.slides)} slide(s): deckgen adds its own; "
+            "delete them in PowerPoint (or save the template as .potx without slides)"
+        )
     _SOURCES[prs.part] = str(path)
     return prs
 
@@ -120,6 +126,17 @@ def _as_presentation_package(data: bytes) -> bytes:
                     )
                 dst.writestr(info, blob)
     return out.getvalue()
+
+
+def titleless_layouts(prs: PresentationT) -> list[str]:
+    """Names of the layouts that have no title placeholder (a slide title would be lost)."""
+    out = []
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            types = {ph.placeholder_format.type for ph in layout.placeholders}
+            if not types & _TITLE_TYPES:
+                out.append(layout.name)
+    return out
 
 
 def layout_names(prs: PresentationT) -> list[str]:

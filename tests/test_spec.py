@@ -10,7 +10,7 @@ import pytest
 from deckgen.errors import SpecError
 from deckgen.pipeline import check, load
 from deckgen.spec import load_spec
-from deckgen.template import layout_names, open_template
+from deckgen.template import open_template
 
 from .conftest import ROOT, SPEC
 
@@ -34,7 +34,7 @@ def _replace(path: Path, old: str, new: str, count: int = 1) -> int:
 def _semantic(spec: Path) -> SpecError:
     loaded = load(spec)
     with pytest.raises(SpecError) as info:
-        check(loaded, layout_names(open_template(loaded.template)))
+        check(loaded, open_template(loaded.template))
     return info.value
 
 
@@ -121,7 +121,7 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path):
 
 def test_real_spec_is_valid():
     loaded = load(SPEC)
-    check(loaded, layout_names(open_template(loaded.template)))
+    check(loaded, open_template(loaded.template))
     assert len(loaded.spec.slides) == 28
 
 
