@@ -187,6 +187,9 @@ def cmd_images(args: argparse.Namespace) -> None:
     with _progress(True, "drawing…") as progress:
         formats = ("png",) if args.png_only else ("png", "svg")
         written = project.images(args.out, formats=formats, progress=progress)
+    for image in written:
+        for warning in image.warnings:
+            _say(f"{image.name}: {warning}", err=True, label="warning", style="yellow")
     files = sum(len(i.files) for i in written)
     _say(f"wrote {files} files for {len(written)} charts in {args.out}")
 

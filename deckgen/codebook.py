@@ -185,15 +185,19 @@ def load_codebook(path: str | Path) -> Codebook:
 def parse_codebook(doc: Located, path: Path) -> Codebook:
     if not isinstance(doc.data, dict):
         raise DataError(doc.problem((), "a codebook is a mapping with `survey:` and `questions:`"))
+    unprintable = doc.unprintable()
     try:
         parsed = CodebookFile.validate(doc.data)
     except ModelError as exc:
         raise DataError(
-            [
+            unprintable
+            + [
                 doc.problem(at, f"{path_text(at)}: {message}", key=key)
                 for at, message, key in exc.problems
             ]
         ) from None
+    if unprintable:
+        raise DataError(unprintable)
     problems: list[Problem] = []
     questions: dict[str, Question] = {}
     owner: dict[str, tuple[int, str]] = {}  # column -> (question index, question id)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .errors import suggest, valid_list
@@ -211,6 +212,8 @@ def parse_condition(raw: Any, depth: int = 0) -> Condition:
     if test == "has":
         values: tuple[Any, ...] = (str(value),)
     elif isinstance(value, list) and value:
+        if not all(isinstance(v, (str, int, date)) and not isinstance(v, bool) for v in value):
+            raise ValueError(f"`{test}` takes a list of option codes, got `{value}`")
         values = tuple(str(v) for v in value)
     elif test in ("in", "not_in", "has_any", "has_all") and isinstance(value, (str, int)):
         values = (str(value),)

@@ -97,8 +97,11 @@ class Warnings:
 
 def suggest(name: str, valid: Iterable[str]) -> str:
     """Return ' (did you mean `x`?)' for the nearest valid name, or ''."""
-    valid = list(valid)
-    close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
+    name = str(name)
+    if len(name) > 100:  # a pasted paragraph is no misspelt name (and costly to compare)
+        return ""
+    valid = [v for v in valid if len(v) <= 100][:5000]
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 

@@ -22,6 +22,7 @@ import math
 import re
 import textwrap
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,7 @@ class ChartImage:
     # (bar lengths, stacked segment widths, pie/doughnut slice fractions of the whole)
     drawn: dict[str, list[float]] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)  # value labels written on the figure
+    warnings: list[str] = field(default_factory=list)  # what could not be drawn as asked
     region_colors: dict[str, str] = field(default_factory=dict)  # map: INSEE code -> fill hex
 
     @property
@@ -112,7 +114,7 @@ def draw_images(
     progress: Callable[[str], None] | None = None,
 ) -> list[ChartImage]:
     """Draw every chart of `deck`; write the files unless `out_dir` is None."""
-    from .files import write_atomic, xml_safe
+    from .files import write_atomic
 
     unknown = [f for f in formats if f not in ("png", "svg")]
     if unknown:
@@ -124,27 +126,40 @@ def draw_images(
         for image, chart in image_jobs(deck):
             image.footnote = chart_footnote(chart.result, deck.locale, source)
             say(f"drawing {image.name}")
-            fig = _figure(image, chart, theme, deck.locale)
-            if out_dir is not None:
-                for fmt in formats:
-                    buffer = io.BytesIO()
-                    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-                    fig.savefig(
-                        buffer,
-                        format=fmt,
-                        dpi=DPI,
-                        metadata=metadata,
-                        facecolor=fig.get_facecolor(),
-                    )
-                    data = buffer.getvalue()
-                    if fmt == "svg":
-                        # a label with a control character or U+FFFE would make the SVG invalid XML
-                        data = xml_safe(data.decode("utf-8")).encode("utf-8")
-                        data = _svg_fonts_first(data, theme)
-                    path = write_atomic(data, Path(out_dir) / f"{image.name}.{fmt}")
-                    setattr(image, fmt, path)
+            # matplotlib warns on stderr (a glyph no font has); say it once, as a warning
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                fig = _figure(image, chart, theme, deck.locale)
+                if out_dir is not None:
+                    for fmt in formats:
+                        path = Path(out_dir) / f"{image.name}.{fmt}"
+                        setattr(image, fmt, write_atomic(_save(fig, fmt, theme), path))
+            image.warnings = list(dict.fromkeys(_said(w.message) for w in caught))
             images.append(image)
     return images
+
+
+def _save(fig: Any, fmt: str, theme: Theme) -> bytes:
+    from .files import xml_safe
+
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, facecolor=fig.get_facecolor())
+    data = buffer.getvalue()
+    if fmt == "svg":
+        # a label with a control character or U+FFFE would make the SVG invalid XML
+        data = xml_safe(data.decode("utf-8")).encode("utf-8")
+        data = _svg_fonts_first(data, theme)
+    return data
+
+
+def _said(message: Warning | str) -> str:
+    """A matplotlib warning as deckgen says it."""
+    text = str(message)
+    glyph = re.match(r"Glyph (\d+) .*missing from font", text)
+    if glyph:
+        return f"no installed font has the character U+{int(glyph.group(1)):04X}: drawn as a box"
+    return text.splitlines()[0] if text else "matplotlib warning"
 
 
 # -- matplotlib set-up ------------------------------------------------------------

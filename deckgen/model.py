@@ -405,7 +405,11 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
             return _not_one_of(value, typing.get_args(ann), at, problems, spec)
         return _checked(value, at, problems, spec)
     if not _accepts(ann, value):
-        problems.append((at, f"expected {_expected(ann)}, got {got(value)}", False))
+        endless = isinstance(value, float) and not math.isfinite(value)
+        if _base(ann) in (int, float) and endless:
+            problems.append((at, f"expected a finite number, got `{value}`", False))
+        else:
+            problems.append((at, f"expected {_expected(ann)}, got {got(value)}", False))
         return _INVALID
     kind = _base(ann)
     if _is_model(ann):

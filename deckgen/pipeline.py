@@ -167,6 +167,15 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                     f"chart {j + 1}: empty base for {', '.join(empty)}: left blank",
                     context=sp.label,
                 )
+            if chart.type == "stacked100":
+                levels = sum(1 for series in result.series if not series.dont_know)
+                if levels > len(theme.colors.likert):
+                    warnings.add(
+                        f"chart {j + 1}: {levels} scale levels but {len(theme.colors.likert)} "
+                        "colours in the theme's `colors.likert`: the levels past them are grey; "
+                        "add colours to the theme",
+                        context=sp.label,
+                    )
             if 0 < result.base < theme.small_base_threshold:
                 warnings.add(
                     f"small base: {result.base} {result.respondents} "

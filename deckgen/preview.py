@@ -115,8 +115,10 @@ def preview(
     """Build the deck of `spec_path` into `out_dir` and render its preview files there."""
     from .api import load
 
-    if cols < 1 or thumb_width < 16 or slide_width < 16:
-        raise DeckgenError("preview: --cols must be at least 1 and widths at least 16 px")
+    _bounded("--width", slide_width, 16, MAX_SLIDE_WIDTH, "px")
+    _bounded("--thumb", thumb_width, 16, MAX_THUMB_WIDTH, "px")
+    _bounded("--cols", cols, 1, MAX_COLUMNS, "")
+    _bounded("--timeout", timeout, 1, MAX_TIMEOUT, "s")
     soffice, pdftoppm = find_tools()  # before a build that would be wasted
     say = progress or (lambda _m: None)
     out_dir = Path(out_dir)
@@ -141,6 +143,23 @@ def preview(
             titles=titles,
         )
     return PreviewReport(report.path, pdf, slides, sheet_path, layout, list(report.warnings.items))
+
+
+MAX_SLIDE_WIDTH = 8000  # px: a 4K screen is 3840
+MAX_THUMB_WIDTH = 2000
+MAX_COLUMNS = 50
+MAX_TIMEOUT = 3600  # s
+
+
+def _bounded(option: str, value: float, low: float, high: float, unit: str) -> None:
+    """A preview size or time within what a screen or a person would ask for."""
+    import math
+
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
+        raise DeckgenError(
+            f"preview: {option} must be from {low:g} to {high:g}{' ' + unit if unit else ''}, "
+            f"got {value}"
+        )
 
 
 def _run(cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProcess:

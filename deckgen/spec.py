@@ -8,7 +8,6 @@ collected and raised once.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +16,7 @@ from .errors import Problem, SpecError
 from .indicator_spec import Indicator
 from .model import Model, ModelError, field, path_text
 from .theme import _check_hex
-from .yamlpos import Located, load_yaml
+from .yamlpos import UNPRINTABLE, Located, load_yaml
 
 
 def _hex_colors(value: list[str] | None) -> list[str] | None:
@@ -168,7 +167,7 @@ class Spec(Strict):
 def slide_context(raw: Any, index: int) -> str:
     title = raw.get("title") if isinstance(raw, dict) else None
     if isinstance(title, str):
-        title = _UNPRINTABLE.sub("", title)
+        title = UNPRINTABLE.sub("", title)
     return f'slide {index + 1} "{title}"' if title else f"slide {index + 1}"
 
 
@@ -190,44 +189,16 @@ def load_spec(path: str | Path) -> Spec:
     return spec
 
 
-# Characters XML 1.0 (so PowerPoint) cannot hold; a text pasted from elsewhere may carry them.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 def _unprintable(doc: Located) -> list[Problem]:
-    """A problem for each text holding a control character, with its place."""
-    problems = []
+    """A problem for each text holding a character a slide cannot show, with its place."""
+    slides = doc.data.get("slides") if isinstance(doc.data, dict) else None
 
-    def walk(node: Any, at: tuple) -> None:
-        if isinstance(node, str):
-            bad = _UNPRINTABLE.search(node)
-            if bad:
-                context = (
-                    slide_context(doc.data["slides"][at[1]], at[1])
-                    if (
-                        len(at) > 1
-                        and at[0] == "slides"
-                        and isinstance(doc.data.get("slides"), list)
-                    )
-                    else None
-                )
-                problems.append(
-                    doc.problem(
-                        at,
-                        f"{path_text(at)}: the text contains the control character "
-                        f"U+{ord(bad.group()):04X}, which a slide cannot show; remove it",
-                        context=context,
-                    )
-                )
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, at + (key,))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                walk(value, at + (i,))
+    def context(at: tuple) -> str | None:
+        if len(at) > 1 and at[0] == "slides" and isinstance(slides, list):
+            return slide_context(slides[at[1]], at[1])
+        return None
 
-    walk(doc.data, ())
-    return problems
+    return doc.unprintable(context)
 
 
 def _problems(exc: ModelError, doc: Located) -> list[Problem]:

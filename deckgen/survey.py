@@ -21,8 +21,10 @@ from .codebook import Codebook, Question, load_codebook
 from .errors import DataError, Problem, suggest, valid_list
 from .locales import words
 from .wording import asked_text
+from .yamlpos import UNPRINTABLE
 
 MAX_LISTED = 5  # respondents named per problem before "and N more"
+MAX_UNKNOWN = 10  # unknown columns reported one by one (with a suggestion each)
 
 
 @dataclass
@@ -170,11 +172,20 @@ def _check_formulas(path: Path, sheet: Any) -> None:
 
 
 def _who(ids: pd.Index) -> str:
-    shown = ", ".join(str(i) for i in ids[:MAX_LISTED])
+    shown = ", ".join(_id(i) for i in ids[:MAX_LISTED])
     more = len(ids) - MAX_LISTED
     return f"{'respondent' if len(ids) == 1 else 'respondents'} {shown}" + (
         f" and {more} more" if more > 0 else ""
     )
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _id(value: object) -> str:
+    """A respondent id as a message shows it: control characters written as U+XXXX."""
+    return UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
 
 
 def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.DataFrame:
@@ -203,16 +214,24 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
     for q in codebook.questions.values():
         for col in q.columns():
             known[col] = q
-    for col in frame.columns:
-        if col not in known:
-            problems.append(
-                Problem(
-                    f"unknown column `{col}`{suggest(col, known)}: not in the codebook "
-                    f"{codebook.file}",
-                    file=file,
-                    context=f"column {col}",
-                )
+    unknown = [col for col in frame.columns if col not in known]
+    for col in unknown[:MAX_UNKNOWN]:
+        problems.append(
+            Problem(
+                f"unknown column `{_cut(col)}`{suggest(col, known)}: not in the codebook "
+                f"{codebook.file}",
+                file=file,
+                context=f"column {_cut(col)}",
             )
+        )
+    if len(unknown) > MAX_UNKNOWN:
+        problems.append(
+            Problem(
+                f"and {len(unknown) - MAX_UNKNOWN:,} more columns not in the codebook "
+                f"{codebook.file}: is it the codebook of this file?",
+                file=file,
+            )
+        )
     missing = [c for c in known if c not in frame.columns]
     for col in missing:
         problems.append(
@@ -268,6 +287,18 @@ def _typed_column(
         return d_text[codes[np.argmax(rows)]]
 
     where: dict[str, Any] = {"file": file, "context": f"column {name}"}
+    d_control = d_present & distinct.str.contains(UNPRINTABLE.pattern, regex=True).fillna(False)
+    if d_control.any():
+        rows = np.isin(codes, np.flatnonzero(d_control.to_numpy()))
+        char = UNPRINTABLE.search(first_text(rows))
+        problems.append(
+            Problem(
+                f"{_who(index[rows])}: the cell holds the control character "
+                f"U+{ord(char.group()) if char else 0:04X}, which a slide cannot show; remove it",
+                **where,
+            )
+        )
+        return text()
     if q.type in ("single", "likert"):
         valid = [o.code for o in q.options]
         d_bad = d_present & ~distinct.isin(valid).to_numpy()

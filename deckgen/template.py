@@ -78,6 +78,11 @@ def open_template(path: Path) -> PresentationT:
         data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"cannot read template {path}: {exc.strerror or exc}") from None
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE2 container, not a zip
+        raise TemplateError(
+            f"template {path} is password-protected or an old binary .ppt: open it in "
+            "PowerPoint and save it as a .pptx without a password"
+        )
     try:
         prs = Presentation(io.BytesIO(_as_presentation_package(data)))
     except zipfile.BadZipFile:

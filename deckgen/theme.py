@@ -95,12 +95,17 @@ def load_theme(path: str | Path) -> Theme:
     from .yamlpos import load_yaml
 
     doc = load_yaml(Path(path), SpecError)
+    unprintable = doc.unprintable()
     try:
-        return Theme.validate(doc.data or {})
+        theme = Theme.validate(doc.data or {})
     except ModelError as exc:
         raise SpecError(
-            [
+            unprintable
+            + [
                 doc.problem(at, f"{path_text(at)}: {message}", key=key)
                 for at, message, key in exc.problems
             ]
         ) from None
+    if unprintable:
+        raise SpecError(unprintable)
+    return theme

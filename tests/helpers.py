@@ -48,7 +48,9 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
 
 def line_of(path: Path, needle: str) -> int:
     """1-based number of the first line of `path` containing `needle`."""
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    # lines end at "\n" only, as YAML and editors count them (splitlines would also
+    # end one at a vertical tab or a form feed)
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if needle in line:
             return n
     raise AssertionError(f"{needle!r} not in {path}")

@@ -157,6 +157,13 @@ def fit_group_transform(group: GroupShape) -> Rect:
 _A_SOLIDFILL, _A_LN, _A_SRGBCLR = qn("a:solidFill"), qn("a:ln"), qn("a:srgbClr")
 
 
+def _room(rect: Rect) -> str:
+    """'3.20 x 1.10 in', or 'no room' when the space left is empty."""
+    if rect.width <= 0 or rect.height <= 0:
+        return "no room"
+    return f"{rect.width / 914400:.2f} x {rect.height / 914400:.2f} in"
+
+
 def _fill_colours(sp: Any) -> tuple[Any, Any] | None:
     """The `a:srgbClr` of a freeform's fill and of its outline, or None."""
     sppr = sp.find(qn("p:spPr"))
@@ -371,7 +378,8 @@ def add_region_map(
         legend_h = title_h + row * len(entries)
         if legend_h > rect.height:
             raise RenderError(
-                f"regions map: area {rect.height / 914400:.2f} in high is too short for the legend"
+                f"regions map: {_room(rect)} left on the slide, too little for its legend of "
+                f"{len(entries)} entries: give the map a slide with fewer elements"
             )
     gap = inches(0.3)
 
@@ -383,8 +391,8 @@ def add_region_map(
     avail_h = rect.height - 2 * pad
     if avail_w <= inches(0.5) or avail_h <= inches(0.5):
         raise RenderError(
-            f"regions map: area {rect.width / 914400:.2f} x {rect.height / 914400:.2f} in "
-            "is too small for a map and its legend"
+            f"regions map: {_room(rect)} left on the slide, too little for a map and its "
+            "legend: give the map a slide with fewer elements"
         )
     scale = min(avail_w / geo_w, avail_h / geo_h)
     map_w, map_h = round(geo_w * scale), round(geo_h * scale)
