@@ -10,6 +10,7 @@ questions claim of the responses (their columns) is checked for clashes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from .model import Model, ModelError, field, path_text
 from .yamlpos import Located, load_yaml
 
 QUESTION_TYPES = ("single", "multi", "likert", "ranking", "numeric", "text")
+_WHOLE = re.compile(r"-?\d+")
 SEP = "__"  # between a question id and an option/item code in column names
 MAX_PICKS = 1000  # a ranking of more items than this is a mistake
 
@@ -51,6 +53,11 @@ class Option(Model):
     )
     attrs: dict[str, Any] = field(
         factory=dict, description="Extra attributes for renderers, e.g. {insee: '84'}."
+    )
+    column: str | None = field(
+        default=None,
+        description="multi option, likert or ranking item: its column in the responses "
+        "(default: <question id>__<code>).",
     )
 
     def validated(self) -> None:
@@ -95,6 +102,20 @@ class Question(Model):
     asked_if: Condition | None = None
     base_label: str | None = None
     published: bool = field(default=False, description="The figures built on it were published.")
+    column: str | None = field(
+        default=None, description="Its column in the responses (default: the id)."
+    )
+    optional: bool = field(
+        default=False,
+        description="Respondents could leave it empty: an empty cell (or a `missing` code) "
+        "is no answer, not a mistake.",
+    )
+    missing: list[str] = field(
+        factory=list,
+        description="Codes that mean no answer (8, 9, -1…): read as an empty cell.",
+        check=lambda values: [_code(v) for v in values] if isinstance(values, list) else values,
+        before=True,
+    )
     max_picks: int | None = field(default=None, ge=1, le=MAX_PICKS)
     unit: str | None = None
     min: float | None = None
@@ -123,12 +144,28 @@ class Question(Model):
             )
 
     def columns(self) -> list[str]:
-        """The response columns this question owns, in order."""
+        """The response columns this question owns, in order, by their names in deckgen
+        (`id`, or `id__code` per option or item), whatever they are called in the file."""
+        return list(self.column_names())
+
+    def column_names(self) -> dict[str, str]:
+        """{name in deckgen: name in the responses file} of this question's columns."""
         if self.type == "multi":
-            return [f"{self.id}{SEP}{o.code}" for o in self.options]
+            return {
+                f"{self.id}{SEP}{o.code}": o.column or f"{self.id}{SEP}{o.code}"
+                for o in self.options
+            }
         if self.type in ("likert", "ranking"):
-            return [f"{self.id}{SEP}{i.code}" for i in self.items]
-        return [self.id]
+            return {
+                f"{self.id}{SEP}{i.code}": i.column or f"{self.id}{SEP}{i.code}" for i in self.items
+            }
+        return {self.id: self.column or self.id}
+
+    @property
+    def numeric_codes(self) -> bool:
+        """Its answer codes are whole numbers: a cell `7.0` is the code `7`."""
+        pool = self.bands if self.type == "numeric" else self.options
+        return bool(pool) and all(_WHOLE.fullmatch(str(o.code)) for o in pool)
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if str(o.code) == code), None)
@@ -155,6 +192,9 @@ class SurveyInfo(Model):
     respondent_id: str = field(default="id", description="The id column of the responses.")
     responses: str = field(default="responses.csv", description="Relative to the codebook.")
     source: str = ""
+    ignore: list[str] = field(
+        factory=list, description="Columns of the responses that no question reads."
+    )
 
 
 class CodebookFile(Model):
@@ -173,6 +213,7 @@ class Codebook:
     questions: dict[str, Question]
     file: str
     respondent: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -206,7 +247,8 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
             problems.append(doc.problem(("questions", i, "id"), f"duplicate question id `{q.id}`"))
             continue
         questions[q.id] = q
-        for column in q.columns():
+        names = q.column_names()
+        for column in dict.fromkeys([*names, *names.values()]):  # in deckgen and in the file
             if column in owner and owner[column][1] != q.id:
                 first = owner[column][1]
                 problems.append(
@@ -239,4 +281,5 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
         questions=questions,
         file=str(path),
         respondent=survey.respondent,
+        ignore=tuple(survey.ignore),
     )

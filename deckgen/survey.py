@@ -9,7 +9,6 @@ Checks are vectorised per column so a million rows load in seconds.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,125 +49,11 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
     return Survey(codebook=codebook, frame=frame, path=path)
 
 
-MAX_XLSX_BYTES = 300_000_000  # uncompressed: past this, openpyxl needs gigabytes (use CSV)
-
-
 def read_table(path: Path) -> pd.DataFrame:
-    """Read CSV or XLSX as text-free typed columns; errors say which file and why."""
-    if not path.exists():
-        raise DataError(f"data file not found: {path}")
-    if path.is_dir():
-        raise DataError(f"expected a data file, found a directory: {path}")
-    if not path.is_file():  # a pipe or a device would be read forever
-        raise DataError(f"{path}: not a regular file (a device or a pipe); give a CSV or XLSX file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            _check_csv_header(path)
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
-            )
-        elif suffix in (".xlsx", ".xlsm"):
-            frame = _read_xlsx(path)
-        else:
-            raise DataError(
-                f"{path}: unsupported data file type `{suffix or '(none)'}`; expected .csv or .xlsx"
-            )
-    except DataError:
-        raise
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
-        ) from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty (no header, no rows)") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: not a valid CSV file ({str(exc).strip()})") from None
-    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:  # not a workbook
-        reason = re.sub(r"<_io\.\w+ object at 0x[0-9a-f]+>", "the file", str(exc))
-        raise DataError(f"{path}: cannot read as {suffix[1:].upper()} ({reason})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if len(frame.columns) == 1 and ";" in frame.columns[0]:
-        raise DataError(
-            f"{path}: the columns are separated by `;` (a French Excel CSV); deckgen reads CSV "
-            "with commas: save as « CSV UTF-8 (délimité par des virgules) » or as .xlsx"
-        )
-    if frame.empty:
-        raise DataError(f"{path}: no respondents (the file has a header but no rows)")
-    return frame
+    """The answers of a survey file (CSV, XLSX, SPSS, Stata) as text: deckgen.readers."""
+    from .readers import read
 
-
-def _check_csv_header(path: Path) -> None:
-    """Two columns with one name: pandas would rename the second `name.1`, silently."""
-    import csv
-
-    with path.open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh), [])
-    seen: dict[str, int] = {}
-    for i, name in enumerate(header, start=1):
-        name = name.strip()
-        if name in seen:
-            raise DataError(
-                f"{path}: the column `{name}` appears twice in the header (columns {seen[name]} "
-                f"and {i}); each question's column must appear once"
-            )
-        seen[name] = i
-
-
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    """The first sheet of a workbook, after three checks: its size once uncompressed
-    (a small file can expand to gigabytes), formulas without a saved value (read
-    as empty, they would silently leave the base), and data on another sheet."""
-    with zipfile.ZipFile(path) as z:
-        size = sum(info.file_size for info in z.infolist())
-        if size > MAX_XLSX_BYTES:
-            raise DataError(
-                f"{path}: the workbook holds {size / 1e6:,.0f} MB once uncompressed (more than "
-                f"{MAX_XLSX_BYTES / 1e6:,.0f} MB); save the responses as CSV"
-            )
-        has_formulas = any(
-            info.filename.startswith("xl/worksheets/") and b"<f" in z.read(info.filename)
-            for info in z.infolist()
-        )
-    from openpyxl import load_workbook
-
-    values = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = values.worksheets[0]
-        if has_formulas:
-            _check_formulas(path, sheet)
-        frame = pd.read_excel(path, dtype=str, engine="openpyxl")
-        if frame.empty:
-            others = [ws.title for ws in values.worksheets[1:] if (ws.max_row or 0) > 1]
-            if others:
-                raise DataError(
-                    f"{path}: the first sheet `{sheet.title}` has no respondents, but the sheet "
-                    f"`{others[0]}` has rows: deckgen reads the first sheet; move it first"
-                )
-        return frame
-    finally:
-        values.close()
-
-
-def _check_formulas(path: Path, sheet: Any) -> None:
-    """A formula cell whose value was never saved (a workbook written by a program,
-    not saved by Excel) reads as empty: name the cell."""
-    from openpyxl import load_workbook
-
-    formulas = load_workbook(path, read_only=True, data_only=False)
-    try:
-        rows = formulas.worksheets[0].iter_rows()
-        for row, saved in zip(rows, sheet.iter_rows()):
-            for cell, value in zip(row, saved):
-                if cell.data_type == "f" and value.value is None:
-                    raise DataError(
-                        f"{path}: cell {sheet.title}!{cell.coordinate} holds the formula "
-                        f"`{str(cell.value)[:60]}` with no saved value (the workbook was written "
-                        "by a program, not saved by a spreadsheet): open and save it in a "
-                        "spreadsheet, or write the value itself"
-                    )
-    finally:
-        formulas.close()
+    return read(path).frame
 
 
 def _who(ids: pd.Index) -> str:
@@ -210,11 +95,15 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
         )
     frame = raw.set_index(id_col)
 
+    # each question's columns, by their names in the file (`column:` in the codebook)
     known: dict[str, Question] = {}
+    names: dict[str, str] = {}  # name in deckgen -> name in the file
     for q in codebook.questions.values():
-        for col in q.columns():
-            known[col] = q
-    unknown = [col for col in frame.columns if col not in known]
+        for name, in_file in q.column_names().items():
+            known[in_file] = q
+            names[name] = in_file
+    ignored = set(codebook.ignore)
+    unknown = [col for col in frame.columns if col not in known and col not in ignored]
     for col in unknown[:MAX_UNKNOWN]:
         problems.append(
             Problem(
@@ -235,21 +124,25 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
     missing = [c for c in known if c not in frame.columns]
     for col in missing:
         problems.append(
-            Problem(f"column `{col}` of question `{known[col].id}` is missing", file=file)
+            Problem(
+                f"column `{col}` of question `{known[col].id}` is missing"
+                f"{suggest(col, [c for c in frame.columns if c not in known])}",
+                file=file,
+            )
         )
     if problems:
         raise DataError(problems)
 
     typed: dict[str, pd.Series] = {}
     for q in codebook.questions.values():
-        for col in q.columns():
-            typed[col] = _typed_column(frame[col], q, col, file, problems)
+        for name, in_file in q.column_names().items():
+            typed[name] = _typed_column(frame[in_file], q, in_file, file, problems)
     out = pd.DataFrame(typed, index=frame.index)
     if not problems:
         for q in codebook.questions.values():
             if q.type == "ranking":
                 _check_ranking(out, q, file, problems)
-            _check_asked(out, q, codebook, file, problems)
+            _check_asked(out, q, codebook, file, problems, names)
     if problems:
         raise DataError(problems)
     return out
@@ -267,6 +160,11 @@ def _typed_column(
     """
     codes, uniques = pd.factorize(col)  # missing cells get code -1
     distinct = pd.Series(uniques, dtype=uniques.dtype).str.strip()
+    if q.numeric_codes or q.type in ("numeric", "multi", "ranking"):
+        # 7.0 is the code 7 (survey files often store codes as decimals)
+        distinct = distinct.map(_whole_number)
+    if q.missing:  # declared no-answer codes (8, 9, -1...) read as an empty cell
+        distinct = distinct.mask(distinct.isin([_whole_number(m) for m in q.missing]))
 
     def spread(values: np.ndarray, missing) -> np.ndarray:
         """Per-distinct-value array -> per-row array (`missing` where the cell is empty)."""
@@ -304,16 +202,21 @@ def _typed_column(
         d_bad = d_present & ~distinct.isin(valid).to_numpy()
         if d_bad.any():
             bad_values = list(dict.fromkeys(d_text[d_bad]))  # in order of first appearance
+            parts = []
             for value in bad_values[:MAX_LISTED]:
                 which = np.flatnonzero(d_bad & (d_text == value))
                 ids = index[np.isin(codes, which)]
-                problems.append(
-                    Problem(
-                        f"{_who(ids)}: unknown answer {_shown(value)}{suggest(value, valid)}; "
-                        f"valid codes: {valid_list(valid)}",
-                        **where,
-                    )
+                parts.append(f"{_shown(value)}{suggest(value, valid)} ({_who(ids)})")
+            if len(bad_values) > MAX_LISTED:
+                parts.append(f"and {len(bad_values) - MAX_LISTED} more")
+            problems.append(
+                Problem(
+                    f"unknown answer{'s' if len(bad_values) > 1 else ''} "
+                    f"{', '.join(parts)}; valid codes: {valid_list(valid)}"
+                    f"{_code_hint(bad_values, q)}",
+                    **where,
                 )
+            )
         return text()
     if q.type == "text":  # free text: nothing to convert or check
         return text()
@@ -451,8 +354,39 @@ def _check_ranking(frame: pd.DataFrame, q: Question, file: str, problems: list[P
         )
 
 
+def _code_hint(values: list[str], q: Question) -> str:
+    """What to change when the cells are not codes: labels, or numbers with decimals."""
+    labels = {o.label for o in q.options}
+    if any(v in labels for v in values):
+        return (
+            "; the cells hold the options' labels: write their codes in the responses, "
+            "or make each label the code in the codebook"
+        )
+    if q.numeric_codes and all(_NUMBER.fullmatch(v) for v in values):
+        return "; the codes are whole numbers: a cell holds one of them (7 or 7.0)"
+    return ""
+
+
+_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?")
+
+
+def _whole_number(value: object) -> object:
+    """'7.0' -> '7' (a code written as a decimal); anything else as it is."""
+    if isinstance(value, str) and _DECIMAL_WHOLE.fullmatch(value):
+        return value.split(".")[0].lstrip("+") or "0"
+    return value
+
+
+_DECIMAL_WHOLE = re.compile(r"[+-]?\d+\.0*")
+
+
 def _check_asked(
-    frame: pd.DataFrame, q: Question, codebook: Codebook, file: str, problems: list[Problem]
+    frame: pd.DataFrame,
+    q: Question,
+    codebook: Codebook,
+    file: str,
+    problems: list[Problem],
+    names: dict[str, str],
 ) -> None:
     """Answers only from those asked; an answer from everyone who was asked."""
     questions = codebook.questions
@@ -469,7 +403,7 @@ def _check_asked(
                 col_asked = asked & opt.asked_if.evaluate(frame, questions)
         has = frame[col].notna()
         extra = has & ~col_asked
-        where: dict[str, Any] = {"file": file, "context": f"column {col}"}
+        where: dict[str, Any] = {"file": file, "context": f"column {names.get(col, col)}"}
         if extra.any():
             problems.append(
                 Problem(
@@ -478,9 +412,13 @@ def _check_asked(
                     **where,
                 )
             )
-        if q.type in ("single", "multi", "likert"):
+        if q.type in ("single", "multi", "likert") and not q.optional:
             gap = col_asked & ~has
             if gap.any():
                 problems.append(
-                    Problem(f"{_who(frame.index[gap])}: no answer although asked", **where)
+                    Problem(
+                        f"{_who(frame.index[gap])}: no answer although asked (if respondents "
+                        "could skip it, say `optional: true` for the question in the codebook)",
+                        **where,
+                    )
                 )

@@ -325,7 +325,12 @@ def test_missing_data_file(project):
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("responses.txt", "id\nC01\n", "unsupported data file type `.txt`; expected .csv or .xlsx"),
+        (
+            "responses.txt",
+            "id\nC01\n",
+            "unsupported data file type `.txt`; expected one of .csv, .dta, .sav, .xlsm, .xlsx, "
+            ".zsav",
+        ),
         ("responses.xlsx", "id,region\nC01,x\n", "cannot read as XLSX (File is not a zip file)"),
     ],
 )
@@ -417,9 +422,27 @@ def test_unknown_answer_code(project):
     set_cells(path, {("C02", "type_collectivite"): "comune"})
     err = user_error(build())
     assert err.strip() == (
-        f"data error: {path}: column type_collectivite: respondent C02: unknown answer `comune` "
-        "(did you mean `commune`?); valid codes: `commune`, `departement`, `intercommunalite`, "
-        "`metropole`, `region`"
+        f"data error: {path}: column type_collectivite: unknown answer `comune` "
+        "(did you mean `commune`?) (respondent C02); valid codes: `commune`, `departement`, "
+        "`intercommunalite`, `metropole`, `region`"
+    )
+
+
+def test_unknown_answers_of_one_column_are_one_message(project):
+    """Several wrong cells of one column: one message, each value with its respondents;
+    cells holding labels instead of codes are said to be labels."""
+    path = project / DATA_REL / "responses.csv"
+    cells = {"C02": "Commune", "C03": "Commune", "C04": "ville"}
+    set_cells(path, {(rid, "type_collectivite"): value for rid, value in cells.items()})
+    err = user_error(build())
+    assert err.count("\n") == 1, err
+    assert (
+        f"data error: {path}: column type_collectivite: unknown answers `Commune` (did you mean "
+        "`commune`?) (respondents C02, C03), `ville` (respondent C04); valid codes: `commune`, "
+    ) in err
+    assert err.strip().endswith(
+        "the cells hold the options' labels: write their codes in the responses, or make each "
+        "label the code in the codebook"
     )
 
 
@@ -476,8 +499,36 @@ def test_no_answer_from_someone_asked(project):
     err = user_error(build())
     assert (
         err.strip() == f"data error: {path}: column service_participation: respondent C01: "
-        "no answer although asked"
+        "no answer although asked (if respondents could skip it, say `optional: true` for the "
+        "question in the codebook)"
     )
+
+
+def test_optional_questions_missing_codes_and_decimal_codes(project):
+    """What survey files do: a skipped question, codes 8/9 for no answer, codes as 7.0,
+    columns under other names. The figures are those of the answers given."""
+    from .helpers import replace_in
+
+    path = project / DATA_REL / "responses.csv"
+    codebook = project / DATA_REL / "codebook.yaml"
+    set_cells(path, {("C01", "service_participation"): "", ("C02", "service_participation"): "9"})
+    replace_in(codebook, "  - id: service_participation\n", "  - id: service_participation\n"
+               "    optional: true\n    missing: [9]\n")  # fmt: skip
+    # 31 answers became 29: 97 % (30/31) of the published figure is no longer the data
+    replace_in(project / SPEC_REL, "        expect: 97\n", "")
+    import deckgen
+
+    rows = deckgen.load(project / SPEC_REL).figures()
+    (row,) = [r for r in rows if r["slide"] == 8 and r["element"] == "callout 1"]
+    assert (row["count"], row["base"]) == (28, 29)
+    # codes written as decimals, and a column under another name
+    text = path.read_text(encoding="utf-8")
+    header, *lines = text.splitlines()
+    header = header.replace("etp_participation", "Q12_ETP")
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    replace_in(codebook, "  - id: etp_participation\n", "  - id: etp_participation\n"
+               "    column: Q12_ETP\n")  # fmt: skip
+    assert deckgen.load(project / SPEC_REL).figures() == rows
 
 
 # -- filters and figures ---------------------------------------------------------

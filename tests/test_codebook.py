@@ -32,7 +32,7 @@ CASES = [
         '{code: gauche, label: "Gauche"}',
         '{code: gauche, lable: "Gauche"}',
         "unknown key `lable` (did you mean `label`?); valid keys: `asked_if`, `attrs`, "
-        "`base_label`, `code`, `dont_know`, `label`, `no_answer`",
+        "`base_label`, `code`, `column`, `dont_know`, `label`, `no_answer`",
     ),
     (
         "misspelt question key",

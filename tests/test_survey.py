@@ -136,7 +136,7 @@ def test_not_csv_or_xlsx(data_copy, tmp_path):
     bad = tmp_path / "responses.ods"
     bad.write_bytes(b"PK\x03\x04 nothing")
     with pytest.raises(
-        DataError, match=r"unsupported data file type `\.ods`; expected \.csv or \.xlsx"
+        DataError, match=r"unsupported data file type `\.ods`; expected one of \.csv, \.dta, \.sav"
     ):
         load_survey(data_copy, bad)
 
@@ -166,3 +166,27 @@ def test_free_text_answers_are_kept_as_text(data_copy):
     survey = load_survey(data_copy)
     assert survey.frame["commentaire"].iloc[0] == "Très utile, merci !"
     assert survey.frame["commentaire"].isna().sum() == 30
+
+
+def test_whole_number_codes_match_their_decimal_cells(tmp_path):
+    """A survey file stores the code 7 as `7.0` (and SPSS/Stata exports do): when a
+    question's codes are whole numbers, the cell is the code; 7.5 is not."""
+    from deckgen.errors import DataError
+    from deckgen.survey import load_survey
+
+    (tmp_path / "codebook.yaml").write_text(
+        "questions:\n"
+        "  - id: pid\n    type: single\n    optional: true\n    missing: [8, 9]\n"
+        "    options: [{code: 1, label: Dem}, {code: 2, label: Rep}, {code: 7, label: Other}]\n",
+        encoding="utf-8",
+    )
+    rows = ["id,pid", "a,1.0", "b,2", "c,7.0", "d,9", "e,", "f,9.0"]
+    (tmp_path / "responses.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    survey = load_survey(tmp_path / "codebook.yaml")
+    assert survey.frame["pid"].tolist()[:3] == ["1", "2", "7"]
+    assert survey.frame["pid"].isna().tolist() == [False, False, False, True, True, True]
+    (tmp_path / "responses.csv").write_text("id,pid\na,7.5\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_survey(tmp_path / "codebook.yaml")
+    assert "unknown answer `7.5`" in str(caught.value)
+    assert "the codes are whole numbers: a cell holds one of them (7 or 7.0)" in str(caught.value)
