@@ -8,7 +8,7 @@ The library API (documented in deckgen.api):
     project.validate()
     report = project.build("out/deck.pptx")
 
-`load`, `build`, `inputs` and `schema` are deckgen.api's; every user mistake
+`load`, `build`, `init`, `inputs` and `schema` are deckgen.api's; every user mistake
 is a `DeckgenError`. Names are imported on first use, so `import deckgen`
 stays light for the command line.
 """
@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["DeckgenError", "Project", "__version__", "build", "inputs", "load", "schema"]
+__all__ = ["DeckgenError", "Project", "__version__", "build", "init", "inputs", "load", "schema"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Project", "load", "build", "inputs", "schema"):
+    if name in ("Project", "load", "build", "init", "inputs", "schema"):
         from . import api
 
         return getattr(api, name)

@@ -226,6 +226,16 @@ def inputs(spec_path: str | Path) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
+def init(
+    data: str | Path, out_dir: str | Path | None = None, *, locale: str = "fr", force: bool = False
+) -> Any:
+    """Draft `codebook.yaml` and `deck.yaml` from a survey file (CSV, XLSX, SPSS, Stata)
+    into `out_dir` (default: the file's folder): deckgen.scaffold."""
+    from .scaffold import scaffold
+
+    return scaffold(data, out_dir, locale=locale, force=force)
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of a spec (for editors' autocompletion)."""
     from .model import json_schema

@@ -223,6 +223,22 @@ def cmd_watch(args: argparse.Namespace) -> None:
         _say("stopped", err=True)
 
 
+def cmd_init(args: argparse.Namespace) -> None:
+    from .api import init
+
+    written = init(args.data, args.out, locale=args.locale, force=args.force)
+    draft = written.draft
+    kinds: dict[str, int] = {}
+    for q in draft.questions:
+        kinds[q.type] = kinds.get(q.type, 0) + 1
+    found = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    _say(f"wrote {written.codebook} ({len(draft.questions)} questions: {found})")
+    for column, why in draft.ignored:
+        _say(f"  left out: {column}: {why}")
+    _say(f"wrote {written.spec} (1 title slide and {len(draft.questions)} chart slides)")
+    _say(f"next: deckgen build {written.spec}")
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from .api import schema_text, write_schema
 
@@ -401,6 +417,32 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=0.5,
         help="Seconds between two checks of the files (default: 0.5).",
+    )
+
+    p = _command(
+        sub,
+        "init",
+        cmd_init,
+        "Draft a codebook and a first deck spec from a survey file.",
+        "Reads a CSV, XLSX, SPSS (.sav) or Stata (.dta) file, infers each question's type\n"
+        "(single choice, multi-select, Likert grid, ranking, numeric) and writes\n"
+        "codebook.yaml and deck.yaml, which build as they are. Existing files are kept\n"
+        "unless --force.\n\n"
+        "Example: deckgen init data/survey.sav -o data/survey --locale en",
+        spec=False,
+    )
+    p.add_argument("data", type=Path, help="The survey file (.csv, .xlsx, .sav, .dta).")
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        help="Folder for codebook.yaml and deck.yaml (default: the file's).",
+    )
+    p.add_argument(
+        "--locale", choices=("fr", "en"), default="fr", help="The deck's language (default: fr)."
+    )
+    p.add_argument(
+        "--force", action="store_true", help="Replace existing codebook.yaml and deck.yaml."
     )
 
     p = _command(

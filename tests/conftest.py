@@ -63,6 +63,15 @@ def real_deck(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def gss_deck(tmp_path_factory):
+    """The English example deck (General Social Survey 2018), built once per session."""
+    from deckgen.pipeline import build
+
+    spec = ROOT / "config" / "gss-2018-spending.yaml"
+    return build(spec, tmp_path_factory.mktemp("gss-deck") / "gss-2018-spending.pptx")
+
+
+@pytest.fixture(scope="session")
 def small_decks(tmp_path_factory) -> dict:
     """One small deck per chart type (plus callouts-only and text layouts): name -> path."""
     from .helpers import build_small_decks

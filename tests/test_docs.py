@@ -34,3 +34,28 @@ def test_readme_quickstart_is_the_two_commands():
 def test_schema_has_slides():
     schema = json_schema(Spec)
     assert "slides" in schema["properties"] and "deck" in schema["required"]
+
+
+def test_every_option_of_every_command_has_help_and_every_command_an_example():
+    import argparse
+
+    from deckgen.cli import parser
+
+    top = parser()
+    (commands,) = [a for a in top._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) >= {"build", "init", "validate", "indicators", "images"}
+    for name, sub in commands.choices.items():
+        assert "Example: deckgen " in (sub.description or ""), name
+        for action in sub._actions:
+            if action.dest != "help":
+                assert action.help, (name, action.dest)
+
+
+def test_every_command_is_in_the_readme():
+    from deckgen.cli import parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    top = parser()
+    (commands,) = [a for a in top._actions if a.__class__.__name__ == "_SubParsersAction"]
+    for name in commands.choices:
+        assert f"`deckgen {name}" in readme, name

@@ -20,9 +20,9 @@ CALLOUT_VALUE = re.compile(r"Callout \d+ value")
 
 
 @pytest.fixture(scope="module")
-def pdfs(real_deck, small_decks, tmp_path_factory) -> dict[str, object]:
+def pdfs(real_deck, gss_deck, small_decks, tmp_path_factory) -> dict[str, object]:
     soffice = libreoffice_or_skip()
-    decks = {"real": real_deck.path, **small_decks}
+    decks = {"real": real_deck.path, "gss": gss_deck.path, **small_decks}
     converted = to_pdf(soffice, list(decks.values()), tmp_path_factory.mktemp("pdf"))
     return {name: converted[path] for name, path in decks.items()}
 
@@ -63,6 +63,17 @@ def test_real_deck_titles_and_callouts_are_on_their_page(real_deck, pdfs):
             if squash(text) not in page:
                 missing.append(f"page {number}: {text!r}")
     assert not missing, "not on their PDF page:\n" + "\n".join(missing)
+
+
+def test_the_english_example_deck_opens_with_its_titles_and_figures(gss_deck, pdfs):
+    """The deck of a survey no one here wrote (General Social Survey 2018)."""
+    expected = _expected(gss_deck.path)
+    assert pdf_pages(pdfs["gss"]) == len(expected) == len(gss_deck.plan.slides) >= 10
+    assert sum(len(v) for _, v in expected) >= 7
+    for number, (title, values) in enumerate(expected, 1):
+        page = squash(pdf_page_text(pdfs["gss"], number))
+        for text in (title, *values):
+            assert squash(text) in page, (number, text)
 
 
 def test_a_page_is_not_matched_by_accident(real_deck, pdfs):

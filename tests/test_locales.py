@@ -92,6 +92,17 @@ def decks(tmp_path_factory, real_deck):
             [_deck_texts(report.path), *cells, sheet.title, *exported,
              *(i.footnote for i in images), *project.table_headers()]
         )  # fmt: skip
+    # the English example survey: an English deck from English inputs
+    gss = ROOT / "config" / "gss-2018-spending.yaml"
+    project = deckgen.load(gss)
+    report = project.build(folder / "gss.pptx")
+    rows = project.write_figures(xlsx=folder / "gss.xlsx")
+    sheet = load_workbook(folder / "gss.xlsx").active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    out["gss"] = "\n".join(
+        [_deck_texts(report.path), *cells, sheet.title, *(str(v) for r in rows for v in r.values()),
+         *(i.footnote for i in project.images(None)), *project.table_headers()]
+    )  # fmt: skip
     inputs = SPEC.read_text(encoding="utf-8") + CODEBOOK.read_text(encoding="utf-8")
     return out, inputs
 
@@ -103,6 +114,18 @@ def test_a_deck_has_no_generated_word_of_the_other_locale(decks, locale, other):
     assert len(foreign) >= 20  # the check reads the catalogue, not a handful of words
     found = sorted(f for f in foreign if f in texts[locale])
     assert not found, f"{other} words in the {locale} deck and its exports: {found}"
+
+
+def test_the_english_example_deck_has_no_french_at_all(decks):
+    """The General Social Survey deck: English data, English spec, English deck --
+    none of the French catalogue's words, not even the shortest, and no French
+    typography (narrow no-break space before %, guillemets)."""
+    texts, _ = decks
+    gss = texts["gss"]
+    french = _fragments("fr", "en", "")
+    assert not sorted(f for f in french if f in gss)
+    assert "\u202f%" not in gss and "«" not in gss and "»" not in gss
+    assert "Base: 2,348 respondents" in gss
 
 
 def test_the_english_deck_speaks_english(decks):

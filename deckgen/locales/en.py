@@ -58,6 +58,10 @@ TEXTS = {
     "shape_legend_title": "Legend title",
     "shape_legend": "Legend {text}",
     "shape_legend_text": "Legend text {text}",
+    # bands that `deckgen init` drafts for a numeric question
+    "band_under": "under {x}",
+    "band_over": "{x} and over",
+    "band_range": "{low} to {high}",
     # exports and images
     "status_published": "published",
     "status_illustrative": "illustrative",

@@ -59,6 +59,10 @@ TEXTS = {
     "shape_legend_title": "Légende titre",
     "shape_legend": "Légende {text}",
     "shape_legend_text": "Légende texte {text}",
+    # bands that `deckgen init` drafts for a numeric question
+    "band_under": "moins de {x}",
+    "band_over": "{x} et plus",
+    "band_range": "{low} à {high}",
     # exports and images
     "status_published": "publié",
     "status_illustrative": "illustratif",
