@@ -93,13 +93,37 @@ class Project:
 
     def validate(self) -> list[Problem]:
         """Every check a build makes (spec, codebook, data, template, `expect:`),
-        without rendering; the warnings. Raises DeckgenError with every problem."""
-        from .pipeline import plan
+        without rendering; the warnings. Raises DeckgenError with every problem,
+        of every stage, at once."""
+        from .errors import collected
+        from .pipeline import check, plan
+        from .template import open_template
 
-        self._loaded.survey  # noqa: B018 -- the data are checked every time, cached results or not
-        self._check(with_template=True)
+        errors: list[DeckgenError] = []
+        template = None
+        try:
+            template = open_template(self._loaded.template)
+        except DeckgenError as exc:
+            errors.append(exc)
+        sound = True
+        try:
+            check(self._loaded, template)
+        except DeckgenError as exc:
+            errors.append(exc)
+            sound = False
+        try:
+            self._loaded.survey  # noqa: B018 -- the data are checked every time, cached or not
+        except DeckgenError as exc:
+            errors.append(exc)
+            sound = False
         warnings = Warnings()
-        plan(self._loaded, warnings)
+        if sound:  # figures need a spec that fits the codebook, and sound data
+            try:
+                plan(self._loaded, warnings)
+            except DeckgenError as exc:
+                errors.append(exc)
+        if errors:
+            raise collected(errors)
         return list(warnings.items)
 
     def slide_count(self) -> int:

@@ -22,6 +22,7 @@ class Problem:
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     context: str | None = None  # e.g. 'slide 7 "Les moyens"' or 'row id=R12, column region'
+    kind: str | None = None  # "spec error", "data error"...: when reported with others
 
     def location(self) -> str:
         parts = []
@@ -38,7 +39,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.location()
-        return f"{where}: {self.message}" if where else self.message
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{self.kind}: {text}" if self.kind else text
 
 
 class DeckgenError(Exception):
@@ -60,6 +62,21 @@ class DeckgenError(Exception):
         if more > 0:
             shown.append(f"... and {more} more problem(s)")
         return "\n".join(shown)
+
+
+def collected(errors: Iterable[DeckgenError]) -> DeckgenError:
+    """One error holding the problems of several: of their type when they share one,
+    else a DeckgenError whose problems each say their kind ("spec error"…)."""
+    errors = list(errors)
+    types = {type(e) for e in errors}
+    if len(types) == 1:
+        return types.pop()([p for e in errors for p in e.problems])
+    problems = []
+    for e in errors:
+        for p in e.problems:
+            p.kind = p.kind or e.kind
+            problems.append(p)
+    return DeckgenError(problems)
 
 
 class SpecError(DeckgenError):

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from . import rules
 from .cache import ResultCache, survey_key
 from .codebook import Codebook, load_codebook
-from .errors import DeckgenError, OutputError, Problem, SpecError, Warnings
+from .errors import DeckgenError, OutputError, Problem, SpecError, Warnings, collected
 from .formatting import percent_value
 from .locales import Words, words
 from .packaged import default_template
@@ -83,14 +83,48 @@ class BuildReport:
 
 
 def load(spec_path: str | Path) -> Loaded:
-    spec = load_spec(spec_path)
+    """Read the spec, its theme and its codebook; every mistake of any of them (and of
+    the spec against the codebook, and of the data, once anything is wrong) in one
+    DeckgenError: a person fixes them in one round, not one file per run."""
+    errors: list[DeckgenError] = []
+    spec = load_spec(spec_path, errors)
+    if spec is None:  # the YAML, or the deck itself: nothing else can be found
+        raise collected(errors)
     # without `theme:` the built-in theme, without `template:` the packaged template
-    theme = load_theme(spec.resolve(spec.deck.theme)) if spec.deck.theme else Theme()
+    theme = Theme()
+    if spec.deck.theme:
+        try:
+            theme = load_theme(spec.resolve(spec.deck.theme))
+        except DeckgenError as exc:
+            errors.append(exc)
     data = spec.resolve(spec.deck.data)
     responses = spec.resolve(spec.deck.responses) if spec.deck.responses else None
-    codebook = load_codebook(data)
     template = spec.resolve(spec.deck.template) if spec.deck.template else default_template()
-    return Loaded(spec, theme, codebook, template, responses)
+    try:
+        codebook = load_codebook(data)
+    except DeckgenError as exc:
+        raise collected([*errors, exc]) from None
+    loaded = Loaded(spec, theme, codebook, template, responses)
+    if errors:  # the spec had mistakes: add what its sound part says of codebook and data
+        errors.extend(further_errors(loaded))
+        raise collected(errors)
+    return loaded
+
+
+def further_errors(loaded: Loaded, template: Any = None) -> list[DeckgenError]:
+    """The problems of a project beyond those already found: the spec against the
+    codebook and the template, the data. Used when something is already wrong, to
+    report everything in one run."""
+    errors: list[DeckgenError] = []
+    try:
+        check(loaded, template)
+    except DeckgenError as exc:
+        errors.append(exc)
+    try:
+        loaded.survey  # noqa: B018
+    except DeckgenError as exc:
+        errors.append(exc)
+    return errors
 
 
 def check(loaded: Loaded, template: Any = None) -> None:
@@ -134,7 +168,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
 
     for i, s in enumerate(spec.slides):
         sp = SlidePlan(
-            number=i + 1,
+            number=spec.index_of(i) + 1,
             layout=s.layout,
             title=s.title,
             subtitle=s.subtitle,
@@ -148,9 +182,12 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             computed.append((sp, f"chart {j + 1}", result))
             if result.base == 0:
                 # nothing to draw: a chart of zeros would read as "0 %", so say so and stop
-                key = "chart" if "chart" in spec.located.data["slides"][i] else "charts"
+                place = spec.index_of(i)
+                key = "chart" if "chart" in spec.located.data["slides"][place] else "charts"
                 at = (
-                    ("slides", i, key) + ((j,) if key == "charts" else ()) + ("indicator", "filter")
+                    ("slides", place, key)
+                    + ((j,) if key == "charts" else ())
+                    + ("indicator", "filter")
                 )
                 problems.append(
                     spec.located.problem(
@@ -200,7 +237,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if callout.expect is not None and value != callout.expect:
                 problems.append(
                     spec.located.problem(
-                        ("slides", i, "callouts", j, "expect"),
+                        ("slides", spec.index_of(i), "callouts", j, "expect"),
                         f"callout {j + 1}: the data give {cp.value_text} but "
                         f"`expect: {callout.expect:g}` (the published figure); "
                         "the data or the spec is wrong",
@@ -303,8 +340,23 @@ def build(
     else:
         loaded = load(source)
         spec_path = source
-    prs = open_template(loaded.template)
-    check(loaded, prs)
+    errors: list[DeckgenError] = []
+    prs = None
+    try:
+        prs = open_template(loaded.template)
+    except DeckgenError as exc:
+        errors.append(exc)
+    try:
+        check(loaded, prs)
+    except DeckgenError as exc:
+        errors.append(exc)
+    if errors:  # report the data's problems with them: one round of fixes
+        try:
+            loaded.survey  # noqa: B018
+        except DeckgenError as exc:
+            errors.append(exc)
+        raise collected(errors)
+    assert prs is not None
     warnings = Warnings()
     notes: list[str] = []
     say("computing indicators")

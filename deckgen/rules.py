@@ -160,7 +160,8 @@ def problems(spec: Any, ctx: Context) -> list[Problem]:
     """Every problem between the spec and its data/template, with file:line."""
     doc = spec.located
     found: list[Problem] = []
-    for i, slide in enumerate(spec.slides):
+    for n, slide in enumerate(spec.slides):
+        i = spec.index_of(n)
         raw = doc.data["slides"][i]
         where = slide_context(raw, i)
         at: KeyPath = ("slides", i)

@@ -9,10 +9,10 @@ collected and raised once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from . import chart_kinds
-from .errors import Problem, SpecError
+from .errors import DeckgenError, Problem, SpecError
 from .indicator_spec import Indicator
 from .model import Model, ModelError, field, path_text
 from .theme import _check_hex
@@ -149,6 +149,7 @@ class Spec(Strict):
     # set by load_spec
     _path: Path | None = None
     _located: Located | None = None
+    _index: list[int] | None = None  # partial spec: each slide's place in the file
 
     @property
     def path(self) -> Path:
@@ -159,6 +160,10 @@ class Spec(Strict):
     def located(self) -> Located:
         assert self._located is not None
         return self._located
+
+    def index_of(self, i: int) -> int:
+        """The place in the file of the spec's slide `i` (they differ in a partial spec)."""
+        return self._index[i] if self._index is not None else i
 
     def resolve(self, relative: str) -> Path:
         return (self.path.parent / relative).resolve()
@@ -171,21 +176,68 @@ def slide_context(raw: Any, index: int) -> str:
     return f'slide {index + 1} "{title}"' if title else f"slide {index + 1}"
 
 
-def load_spec(path: str | Path) -> Spec:
-    """Read and validate a spec (structure only; see check_spec for data)."""
+@overload
+def load_spec(path: str | Path) -> Spec: ...
+
+
+@overload
+def load_spec(path: str | Path, problems: list[DeckgenError]) -> Spec | None: ...
+
+
+def load_spec(path: str | Path, problems: list[DeckgenError] | None = None) -> Spec | None:
+    """Read and validate a spec (its structure; deckgen.rules checks it against the data).
+
+    Without `problems`, any mistake raises SpecError. With a list, mistakes are
+    added to it and what could be read is returned, so that later checks can
+    run on it too and every problem be reported in one run: the deck (None when
+    the deck itself or the YAML is wrong) and its valid slides (`index_of` maps
+    them to their place in the file).
+    """
     path = Path(path)
-    doc = load_yaml(path, SpecError)
-    if not isinstance(doc.data, dict):
-        raise SpecError(doc.problem((), "a spec is a mapping with `deck:` and `slides:`"))
-    unprintable = _unprintable(doc)
+    try:
+        doc = load_yaml(path, SpecError)
+        if not isinstance(doc.data, dict):
+            raise SpecError(doc.problem((), "a spec is a mapping with `deck:` and `slides:`"))
+    except SpecError as exc:
+        if problems is None:
+            raise
+        problems.append(exc)
+        return None
+    found = _unprintable(doc)
+    spec: Spec | None
     try:
         spec = Spec.validate(doc.data)
     except ModelError as exc:
-        raise SpecError(unprintable + _problems(exc, doc)) from None
-    if unprintable:
-        raise SpecError(unprintable)
+        found += _problems(exc, doc)
+        spec = _partial(doc) if problems is not None else None
+    if found:
+        if problems is None:
+            raise SpecError(found)
+        problems.append(SpecError(found))
+    if spec is None:
+        return None
     spec._path = path
     spec._located = doc
+    return spec
+
+
+def _partial(doc: Located) -> Spec | None:
+    """What a spec with mistakes holds that is sound: its deck and its valid slides."""
+    data = doc.data
+    try:
+        deck = Deck.validate(data.get("deck"))
+    except ModelError:
+        return None
+    slides, index = [], []
+    for i, raw in enumerate(data.get("slides") or []):
+        try:
+            slides.append(Slide.validate(raw))
+            index.append(i)
+        except ModelError:
+            continue
+    spec = Spec.__new__(Spec)
+    spec.deck, spec.slides = deck, slides
+    spec._index = index
     return spec
 
 

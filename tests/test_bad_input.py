@@ -766,3 +766,28 @@ def test_user_error_in_a_real_process(project):
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "(did you mean `closing`?)" in proc.stderr
+
+
+def test_every_problem_of_every_file_in_one_run(project):
+    """A misspelt key, two unknown questions, a wrong theme colour and a wrong answer
+    in the data: all reported by one run, each with its place and kind."""
+    from .helpers import replace_in
+
+    spec = project / SPEC_REL
+    replace_in(spec, '    remark: "Dans une optique de communication"', '    remak: "x"')
+    replace_in(spec, "{question: logiciel, in: [proprietaire]}", "{question: logiciels, in: [x]}")
+    replace_in(spec, "question: sources_information", "question: sources_informations", count=1)
+    replace_in(project / "config" / "theme.yaml", 'accent: "E63946"', 'accent: "E6394"')
+    set_cells(project / DATA_REL / "responses.csv", {("C02", "type_collectivite"): "comune"})
+    for command in (("validate", SPEC_REL), ("build", SPEC_REL, "-q")):
+        err = user_error(deckgen(*command))
+        head, *lines = err.strip().splitlines()
+        assert head == "error: 5 problems", err
+        assert (
+            lines[0].startswith("  - spec error: config/barometre-2021.yaml:")
+            and "remak" in lines[0]
+        )
+        assert any("theme.yaml" in line and "E6394" in line for line in lines)
+        assert sum("unknown question `logiciels`" in line or "`sources_informations`" in line
+                   for line in lines) == 2  # fmt: skip
+        assert any(line.startswith("  - data error: ") and "comune" in line for line in lines)
