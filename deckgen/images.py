@@ -268,8 +268,11 @@ def _hex(color: str) -> str:
 
 
 def _series_colors(chart: ChartPlan, theme: Theme) -> list[str]:
-    colors = getattr(chart.options, "colors", None) or theme.colors.series
-    return [_hex(c) for c in colors]
+    """One distinct colour per category, as the native chart (never one twice)."""
+    from .theme import categorical
+
+    own = getattr(chart.options, "colors", None) or theme.colors.series
+    return [_hex(c) for c in categorical(list(own), max(len(chart.result.categories), 1))]
 
 
 def _digits(chart: ChartPlan) -> int:
@@ -396,10 +399,10 @@ def draw_stacked100(
     )
     positions = list(range(len(r.categories)))
     left = [0.0] * len(positions)
-    palette = iter(theme.colors.likert)
+    palette = iter(theme.likert_palette(sum(1 for s in r.series if not s.dont_know)))
     drawn = {}
     for s in r.series:
-        color = theme.colors.dont_know if s.dont_know else next(palette, "888888")
+        color = theme.colors.dont_know if s.dont_know else next(palette)
         values = [v or 0.0 for v in s.values]
         bars = ax.barh(
             positions,

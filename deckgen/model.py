@@ -172,9 +172,14 @@ class Model:
     def validated(self) -> None:
         """Checks across keys, once each key is valid; raise ValueError(message)."""
 
+    def given(self, key: str) -> bool:
+        """Whether `key` was written in the input (not a default)."""
+        return key in self.__dict__.get("_given", ())
+
     def _fill(self, data: dict, at: KeyPath, problems: list) -> None:
         fields = self.fields()
         before = len(problems)
+        self._given = frozenset(k for k in data if k in fields)
         for key in data:
             if key not in fields:
                 problems.append(

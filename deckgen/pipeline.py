@@ -204,15 +204,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                     f"chart {j + 1}: empty base for {', '.join(empty)}: left blank",
                     context=sp.label,
                 )
-            if chart.type == "stacked100":
-                levels = sum(1 for series in result.series if not series.dont_know)
-                if levels > len(theme.colors.likert):
-                    warnings.add(
-                        f"chart {j + 1}: {levels} scale levels but {len(theme.colors.likert)} "
-                        "colours in the theme's `colors.likert`: the levels past them are grey; "
-                        "add colours to the theme",
-                        context=sp.label,
-                    )
+            for message in _palette_warnings(chart, result, theme):
+                warnings.add(f"chart {j + 1}: {message}", context=sp.label)
             if 0 < result.base < theme.small_base_threshold:
                 warnings.add(
                     f"small base: {result.base} {result.respondents} "
@@ -255,6 +248,23 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     return DeckPlan(
         deck.title, deck.subtitle, deck.date, deck.organisation, locale, slides
     ), computed
+
+
+def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:
+    """A palette listed (in the theme or the chart) with fewer colours than needed:
+    the others are generated, and the person who listed them is told."""
+    levels = sum(1 for series in result.series if not series.dont_know)
+    parts = chart.type in ("pie", "doughnut")
+    out = theme.short_palettes(
+        likert_levels=levels if chart.type == "stacked100" else 0,
+        categories=len(result.categories) if parts else 0,
+    )
+    if parts and chart.colors is not None and len(chart.colors) < len(result.categories):
+        out.append(
+            f"{len(result.categories)} categories but {len(chart.colors)} colours in the "
+            "chart's `colors`: the others are lighter and darker versions of them"
+        )
+    return out
 
 
 def _chart_plan(chart: Chart, result: Result, codebook: Codebook, w: Words) -> ChartPlan:

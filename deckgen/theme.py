@@ -82,12 +82,103 @@ class Sizes(Model):
     section_title: float = field(default=36, ge=6, le=200)
 
 
+_NEUTRAL = "DDE1E6"  # the middle level of an odd scale: neither side
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    value = hex_color.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def mix(a: str, b: str, t: float) -> str:
+    """The colour `t` of the way from `a` to `b` (0: a, 1: b)."""
+    ra, rb = _rgb(a), _rgb(b)
+    return "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ra, rb))
+
+
+def diverging(positive: str, negative: str, levels: int, neutral: str = _NEUTRAL) -> list[str]:
+    """`levels` colours from the strongest positive to the strongest negative, each
+    side fading toward a neutral middle (a neutral level of its own when odd)."""
+    side = levels // 2
+    fades = [0.6 * j / max(side - 1, 1) if side > 1 else 0.0 for j in range(side)]
+    high = [mix(positive, "FFFFFF", t) for t in fades]
+    low = [mix(negative, "FFFFFF", t) for t in reversed(fades)]
+    return high + ([neutral] if levels % 2 else []) + low
+
+
+def categorical(base: list[str], n: int) -> list[str]:
+    """`n` distinct colours: the theme's, then lighter and darker versions of them."""
+    out = list(dict.fromkeys(c.upper() for c in base))
+    seen = set(out)
+    # lighter then darker versions, each step further from the theme's colours
+    steps = [(toward, t) for t in (0.45, 0.3, 0.6, 0.15, 0.75) for toward in ("FFFFFF", "000000")]
+    for toward, t in steps:
+        for colour in base:
+            if len(out) >= n:
+                return out[:n]
+            candidate = mix(colour, toward, t)
+            if candidate not in seen:
+                seen.add(candidate)
+                out.append(candidate)
+    k = 0
+    while len(out) < n:  # past ten times the theme's colours: shades of grey
+        k += 1
+        grey = f"{(37 * k) % 200 + 40:02X}" * 3
+        if grey not in seen:
+            seen.add(grey)
+            out.append(grey)
+    return out[:n]
+
+
 class Theme(Model):
     name: str = "default"
     fonts: Fonts = field(factory=Fonts)
     colors: Colors = field(factory=Colors)
     sizes: Sizes = field(factory=Sizes)
     small_base_threshold: int = field(default=10, ge=0)
+
+    def likert_palette(self, levels: int) -> list[str]:
+        """The colours of a scale of `levels` ordered levels ("don't know" apart): the
+        theme's own list when it has that many, else a diverging scale generated
+        from its two ends (`short_palettes` says when a listed palette fell short)."""
+        own = list(self.colors.likert)
+        if levels == len(own) or (levels < len(own) and levels % 2 == len(own) % 2 == 0):
+            return own if levels == len(own) else _pick_even(own, levels)
+        negative = own[-1]
+        if negative == own[0]:  # one colour listed: the other end from the theme
+            negative = self.colors.accent if self.colors.accent != own[0] else "C8414D"
+        return diverging(own[0], negative, levels)
+
+    def series_palette(self, n: int) -> list[str]:
+        """`n` distinct colours for the categories of a pie or the series of a chart."""
+        own = list(self.colors.series)
+        return own[:n] if len(own) >= n else categorical(own, n)
+
+    def short_palettes(self, likert_levels: int = 0, categories: int = 0) -> list[str]:
+        """Warnings for palettes the theme lists itself with fewer colours than needed
+        (the missing ones are generated, never reused)."""
+        out = []
+        colors = self.colors
+        if likert_levels > len(colors.likert) and colors.given("likert"):
+            out.append(
+                f"{likert_levels} scale levels but {len(colors.likert)} colours in the theme's "
+                "`colors.likert`: the others are generated from its two ends; list them "
+                "in the theme to choose them"
+            )
+        if categories > len(colors.series) and colors.given("series"):
+            out.append(
+                f"{categories} categories but {len(colors.series)} colours in the theme's "
+                "`colors.series`: the others are lighter and darker versions of them; list "
+                "them in the theme to choose them"
+            )
+        return out
+
+
+def _pick_even(own: list[str], levels: int) -> list[str]:
+    """An even number of levels from a longer even list: its ends, side by side."""
+    side = levels // 2
+    half = len(own) // 2
+    return own[:side] + own[len(own) - side :] if side <= half else own
 
 
 def load_theme(path: str | Path) -> Theme:

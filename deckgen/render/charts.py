@@ -10,8 +10,6 @@ validators reject (negative axis ids).
 
 from __future__ import annotations
 
-import itertools
-
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
 from pptx.util import Pt
@@ -20,7 +18,7 @@ from ..errors import RenderError, suggest, valid_list
 from ..formatting import percent_number_format
 from ..results import Result
 from ..speedups import styled
-from ..theme import Theme
+from ..theme import Theme, categorical
 from .colors import readable_on, rgb
 from .geometry import Rect
 from .plan import ChartPlan
@@ -236,9 +234,10 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     plot = chart.plots[0]
     plot.gap_width = 40
     plot.overlap = 100
-    palette = iter(style.theme.colors.likert)
+    levels = sum(1 for info in result.series if not info.dont_know)
+    palette = iter(style.theme.likert_palette(levels))  # diverging, whatever the scale
     for s, info in zip(plot.series, result.series):
-        _fill(s, style.theme.colors.dont_know if info.dont_know else next(palette, "888888"))
+        _fill(s, style.theme.colors.dont_know if info.dont_know else next(palette))
         s.invert_if_negative = False
     _value_axis_off(chart)
     chart.value_axis.maximum_scale = 1.0
@@ -284,7 +283,7 @@ def _round(shapes, rect, result, style, kind):
     _fonts(chart, style)
     plot = chart.plots[0]
     plot.vary_by_categories = True
-    colors = itertools.cycle(style.colors)
+    colors = iter(categorical(style.colors, len(result.categories)))  # never one colour twice
     points = plot.series[0].points
     for idx in range(len(result.categories)):
         point = points[idx]
