@@ -40,11 +40,11 @@ images: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-# the packaged neutral template, and the seed deck's branded one
+# the packaged neutral template, and the seed deck's (its theme's colours; the
+# organisation, date and logo come from the spec at build time)
 template: $(STAMP)
 	$(BIN)/python -m deckgen.template_writer --out deckgen/resources/template.pptx
 	$(BIN)/python -m deckgen.template_writer --theme config/theme.yaml --title "Modèle deckgen" \
-	  --organisation "Observatoire des civic tech et de la démocratie numérique" \
 	  --out layouts/deckgen-template.pptx
 
 clean:

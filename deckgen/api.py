@@ -49,8 +49,9 @@ class Project:
         return str(self._loaded.spec.deck.locale)
 
     @property
-    def template(self) -> Path:
-        return Path(self._loaded.template)
+    def template(self) -> Path | None:
+        """The template file, or None: one is made from the theme at build time."""
+        return Path(self._loaded.template) if self._loaded.template else None
 
     def inputs(self) -> list[Path]:
         """Every file a build of this project reads, resolved: spec, theme, codebook,
@@ -66,7 +67,10 @@ class Project:
         roles.setdefault(Path(loaded.codebook.file).resolve(), "the codebook")
         data = Path(loaded.responses or loaded.codebook.responses).resolve()
         roles.setdefault(data, "the responses")
-        roles.setdefault(Path(loaded.template).resolve(), "the template")
+        if loaded.template is not None:
+            roles.setdefault(Path(loaded.template).resolve(), "the template")
+        if spec.deck.logo:
+            roles.setdefault(spec.resolve(spec.deck.logo), "the logo")
         if any(chart.type == "map" for slide in spec.slides for chart in slide.charts):
             from .packaged import regions_geojson
 
@@ -86,9 +90,9 @@ class Project:
 
         template = None
         if with_template:
-            from .template import open_template
+            from .template import open_project_template
 
-            template = open_template(self._loaded.template)
+            template = open_project_template(self._loaded.template, self._loaded.theme)
         check(self._loaded, template)
 
     def validate(self) -> list[Problem]:
@@ -97,12 +101,12 @@ class Project:
         of every stage, at once."""
         from .errors import collected
         from .pipeline import check, plan
-        from .template import open_template
+        from .template import open_project_template
 
         errors: list[DeckgenError] = []
         template = None
         try:
-            template = open_template(self._loaded.template)
+            template = open_project_template(self._loaded.template, self._loaded.theme)
         except DeckgenError as exc:
             errors.append(exc)
         sound = True

@@ -44,7 +44,7 @@ class Loaded:
     spec: Spec
     theme: Theme
     codebook: Codebook
-    template: Path
+    template: Path | None  # None: made from the theme at build time
     responses: Path | None = None
     _survey: object = None
 
@@ -99,16 +99,42 @@ def load(spec_path: str | Path) -> Loaded:
             errors.append(exc)
     data = spec.resolve(spec.deck.data)
     responses = spec.resolve(spec.deck.responses) if spec.deck.responses else None
-    template = spec.resolve(spec.deck.template) if spec.deck.template else default_template()
+    # without `template:` one made from the theme (or, without a theme, the packaged one)
+    template: Path | None = spec.resolve(spec.deck.template) if spec.deck.template else None
+    if template is None and not spec.deck.theme:
+        template = default_template()
     try:
         codebook = load_codebook(data)
     except DeckgenError as exc:
         raise collected([*errors, exc]) from None
+    if spec.deck.logo:
+        problem = _logo_problem(spec)
+        if problem is not None:
+            errors.append(SpecError(problem))
     loaded = Loaded(spec, theme, codebook, template, responses)
     if errors:  # the spec had mistakes: add what its sound part says of codebook and data
         errors.extend(further_errors(loaded))
         raise collected(errors)
     return loaded
+
+
+_IMAGES = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF"}
+
+
+def _logo_problem(spec: Spec) -> Problem | None:
+    """The logo must be an image file PowerPoint shows: PNG, JPEG or GIF."""
+    path = spec.resolve(spec.deck.logo or "")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        reason = "not found" if isinstance(exc, FileNotFoundError) else exc.strerror
+        return spec.located.problem(("deck", "logo"), f"deck.logo: {path}: {reason}")
+    if not any(head.startswith(magic) for magic in _IMAGES):
+        return spec.located.problem(
+            ("deck", "logo"), f"deck.logo: {path} is not a PNG, JPEG or GIF image"
+        )
+    return None
 
 
 def further_errors(loaded: Loaded, template: Any = None) -> list[DeckgenError]:
@@ -136,7 +162,8 @@ def check(loaded: Loaded, template: Any = None) -> None:
         from .template import layout_names, titleless_layouts
 
         names, titleless = layout_names(template), tuple(titleless_layouts(template))
-    context = rules.Context(loaded.codebook.questions, names, Path(loaded.template).name, titleless)
+    shown = Path(loaded.template).name if loaded.template else "made from the theme"
+    context = rules.Context(loaded.codebook.questions, names, shown, titleless)
     rules.check(loaded.spec, context)
 
 
@@ -245,9 +272,18 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     if problems and strict_expect:
         raise SpecError(problems)
     deck = spec.deck
-    return DeckPlan(
-        deck.title, deck.subtitle, deck.date, deck.organisation, locale, slides
-    ), computed
+    footer = deck.organisation if deck.footer is None or deck.footer is True else deck.footer
+    deck_plan = DeckPlan(
+        deck.title,
+        deck.subtitle,
+        deck.date,
+        deck.organisation,
+        locale,
+        slides,
+        footer=footer or None,
+        logo=spec.resolve(deck.logo) if deck.logo else None,
+    )
+    return deck_plan, computed
 
 
 def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:
@@ -340,7 +376,7 @@ def build(
     from . import speedups
     from .files import write_atomic
     from .render.slides import render_deck, set_properties
-    from .template import open_template
+    from .template import open_project_template
 
     say = progress or (lambda _msg: None)
     say("reading spec, data and template")
@@ -353,7 +389,7 @@ def build(
     errors: list[DeckgenError] = []
     prs = None
     try:
-        prs = open_template(loaded.template)
+        prs = open_project_template(loaded.template, loaded.theme)
     except DeckgenError as exc:
         errors.append(exc)
     try:
@@ -373,7 +409,9 @@ def build(
     deck_plan, computed = plan(loaded, warnings)
     say(f"rendering {len(deck_plan.slides)} slides")
     with speedups.applied(prs, note=notes.append):
-        render_deck(prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template))
+        render_deck(
+            prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template or "")
+        )
         if strict and warnings:
             raise DeckgenError(
                 [

@@ -124,8 +124,23 @@ class Slide(Strict):
 class Deck(Strict):
     title: str = field(description="Deck title (document properties, title slide).")
     subtitle: str | None = field(default=None, description="Deck subtitle.")
-    date: str | None = field(default=None, description="Date shown on the title slide, as written.")
-    organisation: str | None = field(default=None, description="Publishing organisation.")
+    date: str | None = field(
+        default=None,
+        description="Date, as written: on the title slide (when its `text:` does not say it).",
+    )
+    organisation: str | None = field(
+        default=None,
+        description="Publishing organisation: on the title slide (as the date) and, unless "
+        "`footer:` says otherwise, in the footer of every content slide.",
+    )
+    footer: str | bool | None = field(
+        default=None,
+        description="Footer text of the content slides (default: the organisation); false: none.",
+    )
+    logo: str | None = field(
+        default=None,
+        description="An image (PNG, JPEG, GIF), relative to the spec: bottom right of every slide.",
+    )
     source: str | None = field(default=None, description="Data source, for notes and exports.")
     data: str = field(
         description="Path to the survey codebook (codebook.yaml), relative to the spec."

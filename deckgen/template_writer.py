@@ -477,15 +477,25 @@ def build_template(
     title: str = "deckgen",
     organisation: str | None = None,
 ) -> Path:
-    """Write our branded 16:9 template with the five named layouts; return its path.
+    """Write our 16:9 template with the five named layouts; return its path.
 
     Starts from python-pptx's default template (so the package skeleton is one
     python-pptx and PowerPoint already agree on), keeps five layout parts and
     rewrites them, drops the rest with their relationships, and scrubs the
     default template's leftovers (thumbnail, printer settings, author, dates).
-    `organisation` is shown as a small footer on the chart and callouts layouts.
+    `organisation` is shown as a small footer on the chart and callouts layouts
+    (decks get theirs from the spec: deckgen's templates carry none).
     """
-    out_path = Path(out_path)
+    from .files import write_atomic
+
+    # atomic: a build or `deckgen watch` reading the template meanwhile never sees half a file
+    return write_atomic(template_bytes(theme, title=title, organisation=organisation), out_path)
+
+
+def template_bytes(
+    theme: Theme, *, title: str = "deckgen", organisation: str | None = None
+) -> bytes:
+    """The bytes of the template `build_template` writes (same theme, same bytes)."""
     prs = Presentation()
     prs.slide_width = Emu(SLIDE_WIDTH)
     prs.slide_height = Emu(SLIDE_HEIGHT)
@@ -534,12 +544,9 @@ def build_template(
 
     buffer = io.BytesIO()
     prs.save(buffer)
-    from .files import normalize, write_atomic
+    from .files import normalize
 
-    data = normalize(buffer.getvalue())
-
-    # atomic: a build or `deckgen watch` reading the template meanwhile never sees half a file
-    return write_atomic(data, out_path)
+    return normalize(buffer.getvalue())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

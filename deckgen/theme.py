@@ -136,6 +136,9 @@ class Theme(Model):
     colors: Colors = field(factory=Colors)
     sizes: Sizes = field(factory=Sizes)
     small_base_threshold: int = field(default=10, ge=0)
+    chart_title_caps: bool = field(
+        default=True, description="Chart titles in capitals (a font setting, the text unchanged)."
+    )
 
     def likert_palette(self, levels: int) -> list[str]:
         """The colours of a scale of `levels` ordered levels ("don't know" apart): the

@@ -7,6 +7,7 @@ them, so it never needs pandas or the survey.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..results import Result
@@ -58,3 +59,5 @@ class DeckPlan:
     organisation: str | None
     locale: str
     slides: list[SlidePlan]
+    footer: str | None = None  # text at the foot of every content slide
+    logo: Path | None = None  # an image at the foot of every slide

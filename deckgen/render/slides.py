@@ -45,6 +45,7 @@ def set_properties(prs, title: str, subtitle: str | None = None) -> None:
 def render_deck(
     prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
 ) -> None:
+    """Every slide of `plan` into `prs`, with the deck's footer and logo."""
     for slide_plan in plan.slides:
         layout = find_layout(prs, slide_plan.layout, source=template_name or None)
         slide = prs.slides.add_slide(layout)
@@ -57,6 +58,10 @@ def render_deck(
             _closing_slide(slide, slide_plan, theme)
         else:
             _content_slide(slide, layout, slide_plan, theme, plan.locale, warnings)
+            if plan.footer:
+                _footer(slide, prs, layout, plan.footer, theme)
+        if plan.logo is not None:
+            _logo(slide, prs, plan.logo)
         _title_first(slide)
         if slide_plan.notes:
             slide.notes_slide.notes_text_frame.text = slide_plan.notes
@@ -127,7 +132,48 @@ def _plain_text(sp: SlidePlan) -> list[str]:
 
 
 def _title_slide(slide, sp: SlidePlan, deck: DeckPlan, theme: Theme) -> None:
-    _fill(slide, sp.title, [[sp.subtitle or deck.subtitle or ""], ["\n".join(_plain_text(sp))]])
+    """Title, subtitle, and the slide's text -- else the deck's date and organisation."""
+    line = "\n".join(_plain_text(sp)) or " · ".join(
+        part for part in (deck.date, deck.organisation) if part
+    )
+    _fill(slide, sp.title, [[sp.subtitle or deck.subtitle or ""], [line]])
+
+
+FOOTER_H = inches(0.3)
+LOGO_H = inches(0.4)
+_MARGIN = inches(0.5)
+
+
+def _footer(slide, prs, layout, text: str, theme: Theme) -> None:
+    """The deck's footer (organisation) at the foot of a content slide, in the layout's
+    footer placeholder's place when it has one, else under the content area."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    height = int(prs.slide_height)
+    rect = Rect(_MARGIN, height - inches(0.55), inches(9.0), FOOTER_H)
+    for ph in layout.placeholders:
+        if ph.placeholder_format.type == PP_PLACEHOLDER.FOOTER and ph.width and ph.height:
+            rect = Rect(int(ph.left), int(ph.top), int(ph.width), int(ph.height))
+    add_text(
+        slide.shapes,
+        rect,
+        [text],
+        font=theme.fonts.body,
+        size=theme.sizes.footnote,
+        color=theme.colors.muted,
+        anchor="middle",
+        name="Footer",
+        inset=False,
+    )
+
+
+def _logo(slide, prs, path) -> None:
+    """The deck's logo, bottom right of the slide, its proportions kept."""
+    picture = slide.shapes.add_picture(str(path), 0, 0, height=LOGO_H)
+    picture.left = int(prs.slide_width) - _MARGIN - int(picture.width)
+    picture.top = int(prs.slide_height) - inches(0.5) - int(picture.height) // 2
+    picture.name = "Logo"
+    _decorative(picture)
 
 
 def _section_slide(slide, sp: SlidePlan, theme: Theme) -> None:
@@ -368,8 +414,9 @@ def _charts(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str) -> Non
     size = theme.sizes.chart_axis + 1
     # one title band for all charts of the slide, as tall as the longest title
     # wraps (so a three-line title never runs into its chart), the charts aligned below
+    caps = theme.chart_title_caps  # capitals as a font setting: an editor can undo it
     heights = [
-        points(needed_height([p.title.upper()], c.width, size, 0))
+        points(needed_height([p.title.upper() if caps else p.title], c.width, size, 0))
         for c, p in zip(cells, sp.charts)
         if p.title
     ]
@@ -381,12 +428,13 @@ def _charts(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str) -> Non
                 add_text(
                     shapes,
                     head,
-                    [plan.title.upper()],
+                    [plan.title],
                     font=theme.fonts.heading,
                     size=size,
                     color=theme.colors.primary,
                     bold=True,
                     name=f"Chart title: {plan.title}",
+                    caps=caps,
                 )
         _one_chart(shapes, cell, plan, theme, locale)
 

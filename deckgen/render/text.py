@@ -97,8 +97,12 @@ def add_text(
     anchor: str = "top",
     name: str | None = None,
     bullets: bool = False,
+    inset: bool = True,
+    caps: bool = False,
 ):
     """A text box at `rect`. Each paragraph is a string or (string, overrides).
+    `inset` False: no inner margins; `caps`: shown in capitals (a font setting, so
+    the text itself stays as written and an editor can turn it off).
 
     Written with python-pptx's text API; with the speed-ups on (deckgen.speedups),
     the same elements (a:pPr, a:r with a:rPr sz/b, a:solidFill, a:latin) are
@@ -109,7 +113,10 @@ def add_text(
     if name:
         box.name = name
     items = [(item, {}) if isinstance(item, str) else item for item in paragraphs]
-    style = {"font": font, "size": size, "color": color, "bold": bold, "align": align}
+    style = {
+        "font": font, "size": size, "color": color, "bold": bold, "align": align,
+        "inset": inset, "caps": caps,
+    }  # fmt: skip
     if current() is None:
         _api_text(box, items, anchor, bullets, style)
     else:
@@ -122,6 +129,8 @@ def _api_text(box, items, anchor: str, bullets: bool, style: dict) -> None:
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
     tf.vertical_anchor = _API_ANCHOR[anchor]
+    if not style["inset"]:
+        tf.margin_left = tf.margin_top = tf.margin_right = tf.margin_bottom = 0
     for i, (text, over) in enumerate(items):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         p.alignment = _API_ALIGN[over.get("align", style["align"])]
@@ -135,6 +144,8 @@ def _api_text(box, items, anchor: str, bullets: bool, style: dict) -> None:
             f.name = style["font"]
             f.size = Pt(over.get("size", style["size"]))
             f.bold = bool(is_bold or over.get("bold", style["bold"]))
+            if style["caps"]:
+                r._r.get_or_add_rPr().set("cap", "all")
             f.color.rgb = RGBColor.from_string(over.get("color", style["color"]))
 
 
@@ -143,6 +154,9 @@ def _xml_text(box, items, anchor: str, bullets: bool, style: dict) -> None:
     body_pr = body.find(qn("a:bodyPr"))
     body_pr.set("wrap", "square")
     body_pr.set("anchor", _ANCHOR[anchor])
+    if not style["inset"]:  # in the order python-pptx's margin setters write them
+        for side in ("lIns", "tIns", "rIns", "bIns"):
+            body_pr.set(side, "0")
     for child in list(body_pr):
         body_pr.remove(child)
     SubElement(body_pr, qn("a:noAutofit"))
@@ -162,6 +176,8 @@ def _xml_text(box, items, anchor: str, bullets: bool, style: dict) -> None:
         for chunk, is_bold in runs(prefix + text):
             r = SubElement(p, qn("a:r"))
             r_pr = SubElement(r, qn("a:rPr"), sz=points, b="1" if is_bold else bold)
+            if style["caps"]:
+                r_pr.set("cap", "all")
             SubElement(SubElement(r_pr, qn("a:solidFill")), qn("a:srgbClr"), val=str(rgb))
             SubElement(r_pr, qn("a:latin"), typeface=style["font"])
             # control characters escaped as run.text does ("_x0007_")
