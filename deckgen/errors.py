@@ -129,3 +129,12 @@ def valid_list(valid: Iterable[str], limit: int = 12) -> str:
     if len(names) > limit:
         shown += f", ... ({len(names) - limit} more)"
     return shown
+
+
+def quoted_title(title: str, limit: int = 60) -> str:
+    """A title as a message names it: quoted, and cut past `limit` characters (a
+    5,000-character title would bury the message)."""
+    title = " ".join(title.split())
+    if len(title) > limit:
+        title = title[: limit - 1].rstrip() + "…"
+    return f'"{title}"'

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from . import chart_kinds
-from .errors import DeckgenError, Problem, SpecError
+from .errors import DeckgenError, Problem, SpecError, quoted_title
 from .indicator_spec import Indicator
 from .model import Model, ModelError, field, path_text
 from .theme import _check_hex
@@ -188,7 +188,7 @@ def slide_context(raw: Any, index: int) -> str:
     title = raw.get("title") if isinstance(raw, dict) else None
     if isinstance(title, str):
         title = UNPRINTABLE.sub("", title)
-    return f'slide {index + 1} "{title}"' if title else f"slide {index + 1}"
+    return f"slide {index + 1} {quoted_title(title)}" if title else f"slide {index + 1}"
 
 
 @overload

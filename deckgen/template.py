@@ -186,7 +186,7 @@ def find_layout(prs: PresentationT, name: str, *, source: str | Path | None = No
     )
 
 
-def _placeholder_rect(ph: object) -> Rect | None:
+def placeholder_rect(ph: object) -> Rect | None:
     box = [getattr(ph, name, None) for name in ("left", "top", "width", "height")]
     if any(v is None for v in box):
         return None
@@ -199,17 +199,18 @@ def _placeholder_rect(ph: object) -> Rect | None:
 def content_area(layout: SlideLayout) -> Rect:
     """The rectangle charts and callouts are drawn in, read from the layout.
 
-    It is the largest non-title placeholder (body, object, chart, table...),
-    its position inherited from the master when the layout does not say.
+    It spans the layout's content placeholders (body, object, chart, table...:
+    a "Two Content" layout gives both columns), their positions inherited from
+    the master when the layout does not say, and starts under the title.
     Without one, fall back to the slide under the title with 0.5 in margins,
     so a minimal corporate layout still works.
     """
-    best: Rect | None = None
+    area: Rect | None = None
     title: Rect | None = None
     placeholders: Iterable[Any] = layout.placeholders
     for ph in placeholders:  # (python-pptx annotates this __iter__ as a plain function)
         ph_type = ph.placeholder_format.type
-        rect = _placeholder_rect(ph)
+        rect = placeholder_rect(ph)
         if rect is None:
             continue
         if ph_type in _TITLE_TYPES:
@@ -217,10 +218,12 @@ def content_area(layout: SlideLayout) -> Rect:
             continue
         if ph_type in _NON_CONTENT_TYPES:
             continue
-        if best is None or rect.width * rect.height > best.width * best.height:
-            best = rect
-    if best is not None:
-        return best
+        area = rect if area is None else _union(area, rect)
+    if area is not None:
+        if title is not None and area.top < title.bottom < area.bottom:
+            top = title.bottom + inches(0.25)
+            area = Rect(area.left, top, area.width, max(area.bottom - top, 1))
+        return area
 
     prs = layout.part.package.presentation_part.presentation
     width = int(prs.slide_width or SLIDE_WIDTH)
@@ -228,3 +231,59 @@ def content_area(layout: SlideLayout) -> Rect:
     top = title.bottom + inches(0.25) if title is not None else inches(1.5)
     top = min(top, height // 2)
     return Rect(_MARGIN, top, max(width - 2 * _MARGIN, 1), max(height - _MARGIN - top, 1))
+
+
+def _union(a: Rect, b: Rect) -> Rect:
+    left, top = min(a.left, b.left), min(a.top, b.top)
+    return Rect(left, top, max(a.right, b.right) - left, max(a.bottom, b.bottom) - top)
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+# what a build asks of each layout's placeholders, read once per layout part
+_LAYOUT_PLACEHOLDERS: weakref.WeakKeyDictionary[object, dict] = weakref.WeakKeyDictionary()
+
+
+def layout_placeholder(layout: SlideLayout, idx: int) -> tuple[Rect | None, float | None]:
+    """The rectangle (inherited from the master where the layout does not say) and
+    the font size (`placeholder_font_size`) of the layout's placeholder `idx`: what
+    a slide's placeholder shows, since it is cloned without a position of its own."""
+    known = _LAYOUT_PLACEHOLDERS.setdefault(layout.part, {})
+    if idx not in known:
+        placeholders: Iterable[Any] = layout.placeholders
+        ph = next((p for p in placeholders if p.placeholder_format.idx == idx), None)
+        rect = placeholder_rect(ph) if ph is not None else None
+        known[idx] = (rect, placeholder_font_size(layout, idx))
+    return known[idx]
+
+
+def placeholder_font_size(layout: SlideLayout, idx: int) -> float | None:
+    """The font size (pt) the template gives the first level of placeholder `idx` of
+    `layout`: its own list style, else the master's placeholder of the same type,
+    else the master's title or body text style; None when no one says."""
+    layout_placeholders: Iterable[Any] = layout.placeholders
+    ph = next((p for p in layout_placeholders if p.placeholder_format.idx == idx), None)
+    if ph is None:
+        return None
+    candidates = [ph._element]
+    master = layout.slide_master
+    ph_type = ph.placeholder_format.type
+    master_placeholders: Iterable[Any] = master.placeholders
+    for master_ph in master_placeholders:
+        if master_ph.placeholder_format.type == ph_type:
+            candidates.append(master_ph._element)
+            break
+    styles = master._element.find(f"{_P}txStyles")
+    if styles is not None:
+        name = "titleStyle" if ph_type in _TITLE_TYPES else "bodyStyle"
+        candidates.append(styles.find(f"{_P}{name}"))
+    for element in candidates:
+        if element is None:
+            continue
+        for rpr in element.iter(f"{_A}defRPr"):
+            level = rpr.getparent()
+            if level is not None and level.tag == f"{_A}lvl1pPr" and rpr.get("sz", "").isdigit():
+                return int(rpr.get("sz")) / 100
+    return None

@@ -382,6 +382,16 @@ _PERCENT_WORD = re.compile(r"\d+(?:[.,]\d+)?%")
 _NUMBER_WORD = re.compile(r"\d+(?:[.,]\d+)?")
 
 
+def pdf_bbox(pdf: Path) -> str:
+    """`pdftotext -bbox`: every word of `pdf` with its box, page by page (XHTML)."""
+    return subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def pdf_percent_figures(pdf: Path) -> list[list[str]]:
     """The percent figures printed on each page of `pdf` ("97 %" -> "97"), sorted.
 
@@ -389,12 +399,7 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
     its "%" are paired when they sit on one line side by side, so text another
     engine draws across them (an evaluation watermark) cannot split or merge them.
     """
-    html = subprocess.run(
-        ["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    html = pdf_bbox(pdf)
     pages = []
     for page in html.split("<page ")[1:]:
         words = [

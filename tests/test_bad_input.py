@@ -653,32 +653,42 @@ SMALL_BASE = (
 )
 
 
-def test_text_too_long_is_a_warning_then_an_error_with_strict(project):
+def test_long_remark_gets_a_taller_band_and_an_overlong_one_is_cut(project):
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    from deckgen.render.geometry import inches
+
+    # a remark of five lines: the band grows to hold it at 11 pt, nothing is cut
     long = "Dans une optique de communication " + "et de dialogue avec les habitants " * 11 + "fin"
     replace_in(Path(SPEC_REL), 'remark: "Dans une optique de communication"', f'remark: "{long}"')
     run = build()
     assert run.code == 0, run.stderr
+    assert "remark" not in run.stderr
+    remark = next(s for s in Presentation("out/deck.pptx").slides[9].shapes if s.name == "Remark")
+    assert remark.text_frame.text == long
+    assert {r.font.size for p in remark.text_frame.paragraphs for r in p.runs} == {Pt(11)}
+    assert remark.height > inches(0.6)  # taller than the usual band
+
+    # ten times longer: shrunk to 11 pt, cut with an ellipsis, and the user told
+    replace_in(Path(SPEC_REL), long, long * 10)
+    run = build()
+    assert run.code == 0, run.stderr
     assert (
         'warning: slide 10 "Les réseaux sociaux pour la participation": remark too long for its '
-        "band: "
-        "shorten it"
+        "place, even at 11 pt: cut with an ellipsis; shorten it"
     ) in run.stderr.splitlines()
-    from pptx import Presentation
-    from pptx.util import Pt
-
     remark = next(s for s in Presentation("out/deck.pptx").slides[9].shapes if s.name == "Remark")
-    assert remark.text_frame.word_wrap is True  # wrapped...
-    sizes = {r.font.size for p in remark.text_frame.paragraphs for r in p.runs}
-    assert sizes == {Pt(11)}  # ...and shrunk to the minimum (the theme's body size is 16 pt)
-    assert remark.text_frame.text == long
+    text = remark.text_frame.text
+    assert text.endswith("…") and len(text) < len(long * 10) and long.startswith(text[:100])
     Path("out/deck.pptx").unlink()
     err = user_error(build("--strict"))
     assert (
-        'slide 10 "Les réseaux sociaux pour la participation": remark too long for its band: '
-        "shorten it "
-        "(--strict makes warnings errors)"
+        'slide 10 "Les réseaux sociaux pour la participation": remark too long for its place, '
+        "even at 11 pt: cut with an ellipsis; shorten it (--strict makes warnings errors)"
     ) in err
     assert SMALL_BASE in err  # --strict reports every warning at once
+    assert not Path("out/deck.pptx").exists()
 
 
 def test_small_base_footnote_warning_and_strict(project):

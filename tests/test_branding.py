@@ -121,3 +121,17 @@ def test_a_logo_that_is_not_an_image(tmp_path):
     line = line_of(spec, "logo:")
     assert f"{spec}:{line}:" in str(caught.value)
     assert "is not a PNG, JPEG or GIF image" in str(caught.value)
+
+
+def test_a_very_wide_logo_is_scaled_to_stay_clear_of_the_footer(tmp_path):
+    wide = tmp_path / "wide.png"
+    Image.new("RGB", (4000, 100), (230, 57, 70)).save(wide)  # 40:1
+    spec = _spec(tmp_path, organisation='"Ville de Xville"', logo=str(wide))
+    report = deckgen.build(spec, tmp_path / "deck.pptx")
+    assert not [w for w in report.warnings.items if "Logo" in w.message]
+    prs = Presentation(str(tmp_path / "deck.pptx"))
+    slide = prs.slides[1]
+    logo = next(s for s in slide.shapes if s.name == "Logo")
+    footer = next(s for s in slide.shapes if s.name == "Footer")
+    assert logo.width == 3 * 914_400 and abs(logo.width / logo.height - 40) < 0.1
+    assert logo.left + logo.width <= prs.slide_width and logo.left >= footer.left + footer.width

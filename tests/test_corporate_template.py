@@ -30,9 +30,17 @@ def test_build_with_a_corporate_template(spec_copy, tmp_path):  # noqa: F811
 
     out = tmp_path / "deck.pptx"
     report = build(spec_copy, out)
+    # the template's narrower 4:3 slides crowd some texts, but nothing collides
+    messages = [w.message for w in report.warnings.items]
+    assert not [m for m in messages if "overlap" in m or "past the edge" in m], messages
+    assert not [m for m in messages if "figure" in m], messages  # a figure is never cut
     prs = Presentation(str(out))
     assert len(prs.slides) == len(report.plan.slides) == 28
     assert prs.slide_width == corporate.slide_width  # 4:3 kept: the template decides
+    # the callouts span the "Two Content" layout's both columns
+    callouts = prs.slides[14].shapes
+    cards = [s for s in callouts if s.name.endswith(" card")]
+    assert len(cards) == 5 and max(c.left + c.width for c in cards) > prs.slide_width * 0.8
     for slide in prs.slides:
         assert slide.slide_layout.name in RENAME.values()
         for shape in slide.shapes:

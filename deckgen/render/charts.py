@@ -20,6 +20,7 @@ from ..results import Result
 from ..speedups import styled
 from ..theme import Theme, categorical
 from .colors import readable_on, rgb
+from .fit import cut_label, legend_extent, slice_label_fits
 from .geometry import Rect
 from .plan import ChartPlan
 from .workbook import ChartData
@@ -50,17 +51,19 @@ class ChartStyle:
             [c.lstrip("#").upper() for c in colors] if colors else list(theme.colors.series)
         )
         self.number_format = percent_number_format(locale, digits)
+        self.problems: list[str] = []  # what did not fit, for the slide's warnings
 
 
 def _data(result: Result, style: ChartStyle, series_indexes: list[int] | None = None) -> ChartData:
     data = ChartData(
         number_format=style.number_format
     )  # the embedded sheet shows the labels' percents
-    data.categories = list(result.categories)
+    data.categories = [cut_label(c) for c in result.categories]  # past 80 characters, cut
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
+        name = cut_label(s.name or result.question_text or style.words("value"))
         # None (a category whose own base is empty) stays an empty point, never a "0 %" bar
-        data.add_series(s.name or result.question_text or style.words("value"), list(s.values))
+        data.add_series(name, list(s.values))
     return data
 
 
@@ -130,21 +133,54 @@ def _data_labels(
         styled(series._element.get_or_add_dLbls(), key, apply)
 
 
-def _legend(chart, style: ChartStyle, position=XL_LEGEND_POSITION.BOTTOM) -> None:
-    """The legend the spec asks for; `auto`: the chart kind's default (deckgen.chart_kinds)."""
+def _series_names(chart) -> list[str]:
+    return [s.name or "" for s in chart.plots[0].series]
+
+
+_POSITIONS = {
+    "bottom": XL_LEGEND_POSITION.BOTTOM,
+    "right": XL_LEGEND_POSITION.RIGHT,
+    "top": XL_LEGEND_POSITION.TOP,
+}
+
+
+def _legend(
+    chart, style: ChartStyle, rect: Rect, labels: list[str], default: str
+) -> tuple[str, float] | None:
+    """The legend the spec asks for; `auto`: the chart kind's default (deckgen.chart_kinds)
+    at `default`'s side, or the other side when it fits only there. Its font shrinks
+    (to 8 pt) to fit the chart; a legend that fits nowhere is noted in `style.problems`.
+    Returns the legend's side and the points it takes from the plot (None: no legend)."""
     wanted = style.legend_default if style.legend == "auto" else style.legend != "none"
     chart.has_legend = wanted
     if not wanted:
-        return
-    positions = {
-        "bottom": XL_LEGEND_POSITION.BOTTOM,
-        "right": XL_LEGEND_POSITION.RIGHT,
-        "top": XL_LEGEND_POSITION.TOP,
-    }
-    chart.legend.position = positions.get(style.legend, position)
+        return None
+    nominal = style.theme.sizes.chart_legend
+    smallest = min(8, nominal)
+    sides = [style.legend] if style.legend in _POSITIONS else [default]
+    if style.legend == "auto":
+        sides.append("right" if default != "right" else "bottom")
+    placed = None
+    for side in sides:
+        size = nominal
+        while (extent := legend_extent(labels, rect, side, size)) is None and size > smallest:
+            size = max(size - 1, smallest)
+        if extent is not None:
+            placed = (side, size, extent)
+            break
+    if placed is None:
+        style.problems.append(
+            f"its legend ({len(labels)} entries) does not fit the chart: "
+            "fewer charts on the slide, shorter labels or `legend: none`"
+        )
+        side = sides[0]
+        placed = (side, smallest, rect.width / 12_700 * 0.4 if side == "right" else 0.0)
+    side, size, extent = placed
+    chart.legend.position = _POSITIONS[side]
     chart.legend.include_in_layout = False
-    chart.legend.font.size = Pt(style.theme.sizes.chart_legend)
+    chart.legend.font.size = Pt(size)
     chart.legend.font.name = style.theme.fonts.body
+    return side, extent
 
 
 def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: bool):
@@ -181,7 +217,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         category_axis,
     )
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END)
-    _legend(chart, style)
+    _legend(chart, style, rect, _series_names(chart), "bottom")
     # leave headroom so outside-end labels are never clipped
     chart.value_axis.maximum_scale = _headroom(result)
     return frame
@@ -258,15 +294,18 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
             s.data_labels.font.color.rgb = rgb(readable_on(fill, "FFFFFF", style.theme.colors.text))
     if style.labels:
         _hide_small_labels(plot, result, threshold=0.06)
-    _legend(chart, style, position=XL_LEGEND_POSITION.BOTTOM)
+    _legend(chart, style, rect, _series_names(chart), "bottom")
     return frame
 
 
-def _hide_small_labels(plot, result: Result, threshold: float) -> None:
-    """Delete the labels of thin segments: '3 %' in a sliver is unreadable."""
+def _hide_small_labels(
+    plot, result: Result, threshold: float, keep: list[bool] | None = None
+) -> None:
+    """Delete the labels of thin segments: '3 %' in a sliver is unreadable. `keep`:
+    for the one series of a pie, which figures fit their slice."""
     for s, info in zip(plot.series, result.series):
         for idx, v in enumerate(info.values):
-            if v is not None and v < threshold:
+            if v is not None and (v < threshold or (keep is not None and not keep[idx])):
                 dl = s.points[idx].data_label
                 dLbl = dl._get_or_add_dLbl()
                 for child in list(dLbl):
@@ -294,10 +333,23 @@ def _round(shapes, rect, result, style, kind):
     _data_labels(
         plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"
     )
+    legend = _legend(chart, style, rect, [cut_label(c) for c in result.categories], "right")
     if style.labels:
         plot.series[0].data_labels.font.bold = True
-        _hide_small_labels(plot, result, threshold=0.04)
-    _legend(chart, style, position=XL_LEGEND_POSITION.RIGHT)
+        # a figure is shown where it fits on its slice: in a small chart, fewer of them
+        hole = 0.55 if kind == XL_CHART_TYPE.DOUGHNUT else 0.0
+        size = style.theme.sizes.chart_label
+        values = result.series[0].values
+        fits = [
+            v is not None and slice_label_fits(rect, legend, v, f"{v * 100:.0f} %", size, hole)
+            for v in values
+        ]
+        _hide_small_labels(plot, result, threshold=0.04, keep=fits)
+        if any(v is not None and v >= 0.04 and not ok for v, ok in zip(values, fits)):
+            style.problems.append(
+                "the chart is too small to show the figures of some slices: "
+                "fewer charts on the slide"
+            )
     if kind == XL_CHART_TYPE.DOUGHNUT:
         hole = plot._element.find(qn("c:holeSize"))
         if hole is None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import quoted_title
 from ..results import Result
 
 
@@ -48,7 +49,7 @@ class SlidePlan:
 
     @property
     def label(self) -> str:
-        return f'slide {self.number} "{self.title}"'
+        return f"slide {self.number} {quoted_title(self.title)}"
 
 
 @dataclass

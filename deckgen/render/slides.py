@@ -8,12 +8,14 @@ grid: nothing overlaps and nothing leaves the slide, whatever the template.
 from __future__ import annotations
 
 from pptx.oxml.ns import qn
+from pptx.util import Pt
 
-from ..errors import Warnings
-from ..template import content_area, find_layout
+from ..errors import Warnings, quoted_title
+from ..template import content_area, find_layout, layout_placeholder
 from ..theme import Theme
 from .charts import ChartStyle, add_chart
 from .colors import rgb
+from .fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label
 from .geometry import EMU_PER_POINT, Rect, inches, points
 from .plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .text import add_text, fit_size, needed_height
@@ -22,6 +24,7 @@ GAP = inches(0.25)
 FOOTNOTE_H = inches(0.4)
 REMARK_H = inches(0.6)
 CHART_TITLE_H = inches(0.4)
+MIN_CHART_W = inches(2.0)  # narrower, a chart's legend and labels run into each other
 
 
 def set_properties(prs, title: str, subtitle: str | None = None) -> None:
@@ -45,24 +48,32 @@ def set_properties(prs, title: str, subtitle: str | None = None) -> None:
 def render_deck(
     prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
 ) -> None:
-    """Every slide of `plan` into `prs`, with the deck's footer and logo."""
+    """Every slide of `plan` into `prs`, with the deck's footer and logo; each slide
+    is checked after layout (deckgen.render.fit.audit), what collides a warning."""
     for slide_plan in plan.slides:
         layout = find_layout(prs, slide_plan.layout, source=template_name or None)
         slide = prs.slides.add_slide(layout)
+        fitter = SlideFitter(warnings, slide_plan.label)
         kind = slide_plan.layout.lower()
         if kind == "title":
-            _title_slide(slide, slide_plan, plan, theme)
+            _title_slide(slide, slide_plan, plan, theme, fitter)
         elif kind == "section":
-            _section_slide(slide, slide_plan, theme)
+            _section_slide(slide, slide_plan, theme, fitter)
         elif kind == "closing":
-            _closing_slide(slide, slide_plan, theme)
+            _closing_slide(slide, slide_plan, theme, fitter)
         else:
-            _content_slide(slide, layout, slide_plan, theme, plan.locale, warnings)
+            _content_slide(slide, layout, slide_plan, theme, plan.locale, fitter)
             if plan.footer:
-                _footer(slide, prs, layout, plan.footer, theme)
+                _footer(slide, prs, layout, plan.footer, theme, fitter)
         if plan.logo is not None:
             _logo(slide, prs, plan.logo)
         _title_first(slide)
+        fitter.audit(
+            slide,
+            lambda idx, layout=layout: layout_placeholder(layout, idx)[0],
+            int(prs.slide_width),
+            int(prs.slide_height),
+        )
         if slide_plan.notes:
             slide.notes_slide.notes_text_frame.text = slide_plan.notes
 
@@ -97,8 +108,25 @@ def _title_first(slide) -> None:
         first.addprevious(title._element)
 
 
-def _set(ph, text: str) -> None:
-    ph.text_frame.text = text
+def _put(slide, ph, paragraphs: list[str], fallback: float, fitter: SlideFitter, what: str):
+    """Paragraphs into a placeholder, in the template's size when they fit its box,
+    else shrunk (down to half) and, past that, cut."""
+    paragraphs = [line for p in paragraphs for line in p.split("\n")]
+    rect, size = layout_placeholder(slide.slide_layout, ph.placeholder_format.idx)
+    size = size or fallback
+    if rect is None:
+        fitted = Fitted(paragraphs, size)
+    else:
+        bold = ph.placeholder_format.idx == 0  # titles are set in bold
+        fitted = fitter.text(paragraphs, rect, size, max(10, size / 2), what, bold=bold)
+    tf = ph.text_frame
+    tf.text = fitted.paragraphs[0]
+    for line in fitted.paragraphs[1:]:
+        tf.add_paragraph().text = line
+    if fitted.shrunk:  # an explicit size only where the template's does not fit
+        for paragraph in tf.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(fitted.size)
 
 
 def _drop_unused(slide, used: set[int]) -> None:
@@ -108,21 +136,21 @@ def _drop_unused(slide, used: set[int]) -> None:
             ph._element.getparent().remove(ph._element)
 
 
-def _fill(slide, title: str, bodies: list[list[str]]) -> None:
-    """Title into the title placeholder, each body (its paragraphs) into the next
-    placeholder in idx order; placeholders left without text are removed."""
+def _fill(
+    slide, title: str, bodies: list[tuple[list[str], str]], theme: Theme, fitter: SlideFitter
+) -> None:
+    """Title into the title placeholder, each body (its paragraphs, and what it is
+    for messages) into the next placeholder in idx order; placeholders left without
+    text are removed."""
     placeholder, others = _placeholders(slide)
     used = set()
     if placeholder is not None:
-        _set(placeholder, title)
+        _put(slide, placeholder, [title], theme.sizes.title, fitter, "title")
         used.add(0)
-    for ph, paragraphs in zip(others, bodies):
+    for ph, (paragraphs, what) in zip(others, bodies):
         if not any(paragraphs):
             continue
-        tf = ph.text_frame
-        tf.text = paragraphs[0]
-        for line in paragraphs[1:]:
-            tf.add_paragraph().text = line
+        _put(slide, ph, paragraphs, theme.sizes.body, fitter, what)
         used.add(ph.placeholder_format.idx)
     _drop_unused(slide, used)
 
@@ -131,20 +159,22 @@ def _plain_text(sp: SlidePlan) -> list[str]:
     return [t for t in sp.text if isinstance(t, str)]
 
 
-def _title_slide(slide, sp: SlidePlan, deck: DeckPlan, theme: Theme) -> None:
+def _title_slide(slide, sp: SlidePlan, deck: DeckPlan, theme: Theme, fitter: SlideFitter) -> None:
     """Title, subtitle, and the slide's text -- else the deck's date and organisation."""
     line = "\n".join(_plain_text(sp)) or " · ".join(
         part for part in (deck.date, deck.organisation) if part
     )
-    _fill(slide, sp.title, [[sp.subtitle or deck.subtitle or ""], [line]])
+    subtitle = sp.subtitle or deck.subtitle or ""
+    _fill(slide, sp.title, [([subtitle], "subtitle"), ([line], "text")], theme, fitter)
 
 
 FOOTER_H = inches(0.3)
 LOGO_H = inches(0.4)
+LOGO_MAX_W = inches(3)
 _MARGIN = inches(0.5)
 
 
-def _footer(slide, prs, layout, text: str, theme: Theme) -> None:
+def _footer(slide, prs, layout, text: str, theme: Theme, fitter: SlideFitter) -> None:
     """The deck's footer (organisation) at the foot of a content slide, in the layout's
     footer placeholder's place when it has one, else under the content area."""
     from pptx.enum.shapes import PP_PLACEHOLDER
@@ -154,12 +184,13 @@ def _footer(slide, prs, layout, text: str, theme: Theme) -> None:
     for ph in layout.placeholders:
         if ph.placeholder_format.type == PP_PLACEHOLDER.FOOTER and ph.width and ph.height:
             rect = Rect(int(ph.left), int(ph.top), int(ph.width), int(ph.height))
+    fitted = fitter.text([text], rect, theme.sizes.footnote, 7, "footer")
     add_text(
         slide.shapes,
         rect,
-        [text],
+        fitted.paragraphs,
         font=theme.fonts.body,
-        size=theme.sizes.footnote,
+        size=fitted.size,
         color=theme.colors.muted,
         anchor="middle",
         name="Footer",
@@ -168,61 +199,79 @@ def _footer(slide, prs, layout, text: str, theme: Theme) -> None:
 
 
 def _logo(slide, prs, path) -> None:
-    """The deck's logo, bottom right of the slide, its proportions kept."""
+    """The deck's logo, bottom right of the slide, its proportions kept: 0.4 in high,
+    or 3 in wide when it is wider than that (it would run into the footer)."""
     picture = slide.shapes.add_picture(str(path), 0, 0, height=LOGO_H)
+    if picture.width > LOGO_MAX_W:
+        picture.height = round(picture.height * LOGO_MAX_W / picture.width)
+        picture.width = LOGO_MAX_W
     picture.left = int(prs.slide_width) - _MARGIN - int(picture.width)
     picture.top = int(prs.slide_height) - inches(0.5) - int(picture.height) // 2
     picture.name = "Logo"
     _decorative(picture)
 
 
-def _section_slide(slide, sp: SlidePlan, theme: Theme) -> None:
-    _fill(slide, sp.title, [[sp.section_number or ""]])
+def _section_slide(slide, sp: SlidePlan, theme: Theme, fitter: SlideFitter) -> None:
+    _fill(slide, sp.title, [([sp.section_number or ""], "section number")], theme, fitter)
 
 
-def _closing_slide(slide, sp: SlidePlan, theme: Theme) -> None:
-    _fill(slide, sp.title, [_plain_text(sp)])
+def _closing_slide(slide, sp: SlidePlan, theme: Theme, fitter: SlideFitter) -> None:
+    _fill(slide, sp.title, [(_plain_text(sp), "text")], theme, fitter)
 
 
 # -- content ---------------------------------------------------------------------
 
 
 def _content_slide(
-    slide, layout, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings
+    slide, layout, sp: SlidePlan, theme: Theme, locale: str, fitter: SlideFitter
 ) -> None:
     """Fill a content slide. Shapes are added in reading order (the order of the
     slide's shape tree is the order a screen reader follows): title, text,
     charts and callouts top-to-bottom then left-to-right, remark, footnote."""
     title, _ = _placeholders(slide)
     if title is not None:
-        _set(title, sp.title)
+        _put(slide, title, [sp.title], theme.sizes.title, fitter, "title")
     area = content_area(layout)
     _drop_unused(slide, {0})
     shapes = slide.shapes
 
     foot = band = None
-    if sp.footnote:
-        area, foot = _cut_bottom(area, FOOTNOTE_H)
+    if sp.footnote:  # as tall as the footnote needs, up to a quarter of the area
+        need = points(needed_height([sp.footnote], area.width, theme.sizes.footnote))
+        area, foot = _cut_bottom(
+            area, min(max(FOOTNOTE_H, need), max(FOOTNOTE_H, area.height // 4))
+        )
     if sp.remark:
-        area, band = _cut_bottom(area, REMARK_H, gap=GAP // 2)
-    _content_blocks(shapes, area, sp, theme, locale, warnings)
+        area, band = _cut_bottom(area, _remark_height(sp.remark, area, theme), gap=GAP // 2)
+    _content_blocks(shapes, area, sp, theme, locale, fitter)
     if band is not None:
-        _remark(shapes, band, sp, theme, warnings)
+        _remark(shapes, band, sp, theme, fitter)
     if foot is not None and sp.footnote:
+        fitted = fitter.text([sp.footnote], foot, theme.sizes.footnote, 7, "footnote")
         add_text(
             shapes,
             foot,
-            [sp.footnote],
+            fitted.paragraphs,
             font=theme.fonts.body,
-            size=theme.sizes.footnote,
+            size=fitted.size,
             color=theme.colors.muted,
             anchor="bottom",
             name="Footnote",
         )
 
 
+def _remark_height(remark: str, area: Rect, theme: Theme) -> int:
+    """The remark band: REMARK_H, where the remark fits down to 11 pt; else as tall
+    as it needs at 11 pt, up to a fifth of the area."""
+    width = area.width - points(12)
+    if fit_size([remark], Rect(0, 0, width, REMARK_H), theme.sizes.body, minimum=11)[1]:
+        return REMARK_H
+    need = points(needed_height([remark], width, 11, 11 * 0.3))
+    return min(need, max(REMARK_H, area.height // 5))
+
+
 def _content_blocks(
-    shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, warnings: Warnings
+    shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, fitter: SlideFitter
 ) -> None:
     blocks = _text_paragraphs(sp.text)
     n_charts, n_callouts = len(sp.charts), len(sp.callouts)
@@ -231,7 +280,7 @@ def _content_blocks(
             text_rect, area = area.split_columns([0.42, 0.58], gap=GAP)
         else:
             text_rect = area
-        _text_block(shapes, text_rect, blocks, sp, theme, warnings)
+        _text_block(shapes, text_rect, blocks, theme, fitter)
         if not (n_charts or n_callouts):
             return
 
@@ -239,14 +288,13 @@ def _content_blocks(
         if n_callouts <= 3:  # charts on the left, callouts in a column on the right
             share = 0.34 if n_callouts < 3 else 0.4  # three stacked cards need wider ones
             chart_area, callout_area = area.split_columns([1 - share, share], gap=GAP)
-            _charts(shapes, chart_area, sp, theme, locale)
+            _charts(shapes, chart_area, sp, theme, locale, fitter)
             _callouts(
                 shapes,
                 callout_area.split_rows([1] * n_callouts, gap=GAP // 2),
                 sp.callouts,
                 theme,
-                sp,
-                warnings,
+                fitter,
             )
         else:  # a row of callouts above the charts
             callout_area, chart_area = area.split_rows([0.36, 0.64], gap=GAP)
@@ -255,19 +303,18 @@ def _content_blocks(
                 callout_area.split_columns([1] * n_callouts, gap=GAP // 2),
                 sp.callouts,
                 theme,
-                sp,
-                warnings,
+                fitter,
             )
-            _charts(shapes, chart_area, sp, theme, locale)
+            _charts(shapes, chart_area, sp, theme, locale, fitter)
     elif n_callouts:
         rows = 1 if n_callouts <= 5 else 2
         per_row = -(-n_callouts // rows)
         cells = []
         for row in area.split_rows([1] * rows, gap=GAP):
             cells.extend(row.split_columns([1] * per_row, gap=GAP))
-        _callouts(shapes, cells[:n_callouts], sp.callouts, theme, sp, warnings)
+        _callouts(shapes, cells[:n_callouts], sp.callouts, theme, fitter)
     elif n_charts:
-        _charts(shapes, area, sp, theme, locale)
+        _charts(shapes, area, sp, theme, locale, fitter)
 
 
 def _cut_bottom(area: Rect, height: int, gap: int = 0) -> tuple[Rect, Rect]:
@@ -288,24 +335,21 @@ def _text_paragraphs(text: list) -> list[tuple[str, dict]]:
     return out
 
 
-def _text_block(
-    shapes, rect: Rect, paragraphs, sp: SlidePlan, theme: Theme, warnings: Warnings
-) -> None:
-    size, fits = fit_size([p for p, _ in paragraphs], rect, theme.sizes.body, minimum=11)
-    if not fits:
-        warnings.add("text too long for its box, even at 11 pt: shorten it", context=sp.label)
+def _text_block(shapes, rect: Rect, paragraphs, theme: Theme, fitter: SlideFitter) -> None:
+    fitted = fitter.text([p for p, _ in paragraphs], rect, theme.sizes.body, 11, "text")
+    # the paragraphs kept are the first ones, the last perhaps cut: each keeps its style
     add_text(
         shapes,
         rect,
-        [(p, {**o, "size": size}) for p, o in paragraphs],
+        [(p, {**o, "size": fitted.size}) for p, (_, o) in zip(fitted.paragraphs, paragraphs)],
         font=theme.fonts.body,
-        size=size,
+        size=fitted.size,
         color=theme.colors.text,
         name="Text",
     )
 
 
-def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings) -> None:
+def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, fitter: SlideFitter) -> None:
     bar = shapes.add_shape(1, band.left, band.top, points(4), band.height)  # 1 = rectangle
     bar.name = "Remark bar"
     bar.fill.solid()
@@ -313,16 +357,13 @@ def _remark(shapes, band: Rect, sp: SlidePlan, theme: Theme, warnings: Warnings)
     bar.line.fill.background()
     _decorative(bar)
     text_rect = Rect(band.left + points(12), band.top, band.width - points(12), band.height)
-    remark = sp.remark or ""
-    size, fits = fit_size([remark], text_rect, theme.sizes.body, minimum=11)
-    if not fits:
-        warnings.add("remark too long for its band: shorten it", context=sp.label)
+    fitted = fitter.text([sp.remark or ""], text_rect, theme.sizes.body, 11, "remark")
     add_text(
         shapes,
         text_rect,
-        [remark],
+        fitted.paragraphs,
         font=theme.fonts.body,
-        size=size,
+        size=fitted.size,
         color=theme.colors.primary,
         anchor="middle",
         name="Remark",
@@ -335,8 +376,7 @@ def _callouts(
     cells: list[Rect],
     callouts: list[CalloutPlan],
     theme: Theme,
-    sp: SlidePlan,
-    warnings: Warnings,
+    fitter: SlideFitter,
 ) -> None:
     value_size = theme.sizes.callout_value
     if len(cells) > 3 and cells[0].width < inches(2.6):
@@ -378,13 +418,21 @@ def _callouts(
         head_h = min(value_h, inner.height // 2)
         value_rect = Rect(inner.left, inner.top, inner.width, head_h)
         text_rect = Rect(inner.left, inner.top + head_h, inner.width, inner.height - head_h)
-        vsize, _ = fit_size([c.value_text], value_rect, value_size, minimum=20)
+        value = fitter.text(
+            [c.value_text],
+            value_rect,
+            value_size,
+            min(20, value_size),
+            f"callout {i + 1} figure",
+            bold=True,
+            cut=False,  # a figure is never cut: "9…" would be a wrong one
+        )
         box = add_text(
             shapes,
             value_rect,
-            [c.value_text],
+            value.paragraphs,
             font=theme.fonts.heading,
-            size=vsize,
+            size=value.size,
             color=theme.colors.accent,
             bold=True,
             align="center",
@@ -392,51 +440,90 @@ def _callouts(
             name=f"Callout {i + 1} value",
         )
         _alt(box, c.alt_text)
-        size, fits = fit_size([c.text], text_rect, theme.sizes.callout_text, minimum=10)
-        if not fits:
-            warnings.add(
-                f"callout {i + 1} sentence too long for its card: shorten it", context=sp.label
-            )
+        sentence = fitter.text(
+            [c.text], text_rect, theme.sizes.callout_text, 10, f"callout {i + 1} sentence"
+        )
         add_text(
             shapes,
             text_rect,
-            [c.text],
+            sentence.paragraphs,
             font=theme.fonts.body,
-            size=size,
+            size=sentence.size,
             color=theme.colors.text,
             align="center",
             name=f"Callout {i + 1} text",
         )
 
 
-def _charts(shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str) -> None:
-    cells = area.split_columns([c.options.weight for c in sp.charts], gap=GAP)
+def _charts(
+    shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, fitter: SlideFitter
+) -> None:
+    """The slide's charts side by side, in rows when side by side they would be
+    narrower than MIN_CHART_W (every row's cells as wide as the first row's)."""
+    n = len(sp.charts)
+    columns = n
+    while columns > 1 and (area.width - GAP * (columns - 1)) // columns < MIN_CHART_W:
+        columns -= 1
+    rows = -(-n // columns)
+    columns = -(-n // rows)  # balanced: 7 charts as 4 + 3, not 5 + 2
+    cell_w = (area.width - GAP * (columns - 1)) // columns
+    for r, row in enumerate(area.split_rows([1] * rows, gap=GAP)):
+        plans = sp.charts[r * columns : (r + 1) * columns]
+        if rows > 1:  # a short last row keeps the first row's cell width, centred
+            width = cell_w * len(plans) + GAP * (len(plans) - 1)
+            row = Rect(row.left + (row.width - width) // 2, row.top, width, row.height)
+        _chart_row(shapes, row, plans, theme, locale, fitter, first=r * columns)
+
+
+def _chart_row(
+    shapes,
+    area: Rect,
+    plans: list[ChartPlan],
+    theme: Theme,
+    locale: str,
+    fitter: SlideFitter,
+    first: int = 0,
+) -> None:
+    cells = area.split_columns([c.options.weight for c in plans], gap=GAP)
     size = theme.sizes.chart_axis + 1
-    # one title band for all charts of the slide, as tall as the longest title
-    # wraps (so a three-line title never runs into its chart), the charts aligned below
+    # one title band for all charts of the row, as tall as the longest title
+    # wraps (so a three-line title never runs into its chart), the charts aligned
+    # below; at most 30 % of the row, a longer title shrunk then cut
     caps = theme.chart_title_caps  # capitals as a font setting: an editor can undo it
     heights = [
-        points(needed_height([p.title.upper() if caps else p.title], c.width, size, 0))
-        for c, p in zip(cells, sp.charts)
+        points(needed_height([_shown(p.title, caps)], c.width, size, bold=True))
+        for c, p in zip(cells, plans)
         if p.title
     ]
-    band = max([CHART_TITLE_H, *heights]) if heights else 0
-    for cell, plan in zip(cells, sp.charts):
+    band = min(max([CHART_TITLE_H, *heights]), max(CHART_TITLE_H, area.height * 3 // 10))
+    band = band if heights else 0
+    for i, (cell, plan) in enumerate(zip(cells, plans), start=first):
         if band:
             head, cell = _cut_top(cell, band)
             if plan.title:
+                title = fitter.text(
+                    [_shown(plan.title, caps)], head, size, 8, f"chart {i + 1} title", bold=True
+                )
+                text = plan.title
+                if title.cut:  # the cut measured in capitals, the text kept as written
+                    text = plan.title[: len(title.paragraphs[0]) - 1].rstrip() + "…"
                 add_text(
                     shapes,
                     head,
-                    [plan.title],
+                    [text],
                     font=theme.fonts.heading,
-                    size=size,
+                    size=title.size,
                     color=theme.colors.primary,
                     bold=True,
-                    name=f"Chart title: {plan.title}",
+                    name=cut_label(f"Chart title: {plan.title}"),
                     caps=caps,
                 )
-        _one_chart(shapes, cell, plan, theme, locale)
+        _one_chart(shapes, cell, plan, theme, locale, fitter)
+
+
+def _shown(title: str, caps: bool) -> str:
+    """A chart title as it shows: in capitals when the theme sets them."""
+    return title.upper() if caps else title
 
 
 def _cut_top(area: Rect, height: int) -> tuple[Rect, Rect]:
@@ -445,7 +532,9 @@ def _cut_top(area: Rect, height: int) -> tuple[Rect, Rect]:
     )
 
 
-def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str) -> None:
+def _one_chart(
+    shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, fitter: SlideFitter
+) -> None:
     from ..chart_kinds import chart_kind
 
     o = plan.options
@@ -459,9 +548,23 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str) -
         digits=o.digits,
         legend_default=kind.legend if kind is not None else False,
     )
+    long = [
+        label
+        for label in [*plan.result.categories, *(s.name or "" for s in plan.result.series)]
+        if len(label) > LABEL_LIMIT
+    ]
+    if long:
+        fitter.warnings.add(
+            f"{len(long)} chart label(s) longer than {LABEL_LIMIT} characters, cut with "
+            f"an ellipsis (first: {quoted_title(long[0])}): shorten them in the codebook",
+            context=fitter.context,
+        )
     shape = add_chart(shapes, rect, plan, style)
+    name = cut_label(f"Chart: {plan.title or plan.result.question_text}")
+    for problem in style.problems:
+        fitter.warnings.add(f"{name}: {problem}", context=fitter.context)
     if getattr(shape, "has_chart", False):
-        shape.name = f"Chart: {plan.title or plan.result.question_text}"
+        shape.name = name
         _alt(shape, plan.alt_text)
 
 

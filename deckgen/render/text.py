@@ -1,16 +1,17 @@
 """Text boxes with explicit geometry, **bold** runs and a fit check.
 
 python-pptx cannot measure text, and PowerPoint's "shrink on overflow" only
-applies when PowerPoint recomputes it. So we estimate the wrapped height from an
-average glyph width (0.52 em for Arial-like fonts, a little generous) and shrink
-the font ourselves until it fits; if even the minimum size overflows, the
-caller gets a warning to report.
+applies when PowerPoint recomputes it. So we estimate the wrapped height from
+the glyph widths of Arial-like fonts (deckgen.render.metrics, a little generous)
+and shrink the font ourselves until it fits (deckgen.render.fit cuts what does
+not fit even at the minimum size).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from lxml.etree import SubElement
 from pptx.dml.color import RGBColor
@@ -21,8 +22,9 @@ from pptx.util import Pt
 
 from ..speedups import current
 from .geometry import EMU_PER_POINT, Rect
+from .metrics import SPACE, word_width
 
-AVG_CHAR_EM = 0.52
+WIDTH_MARGIN = 1.05  # measured widths, a little generous: kerning, font substitution
 LINE_SPACING = 1.2
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -45,26 +47,36 @@ def plain(text: str) -> str:
 
 
 def needed_height(
-    paragraphs: list[str], width_emu: int, size_pt: float, spacing_pt: float = 0
+    paragraphs: list[str], width_emu: int, size_pt: float, spacing_pt: float = 0, bold: bool = False
 ) -> float:
-    """Estimated height in points of paragraphs wrapped at width."""
+    """Estimated height in points of paragraphs wrapped at width (**bold** runs, or
+    all of it with `bold`, measured in the bold face)."""
     width_pt = max(width_emu / EMU_PER_POINT - 14, 1)  # minus default insets
-    per_line = max(int(width_pt / (size_pt * AVG_CHAR_EM)), 1)
+    avail = width_pt / (size_pt * WIDTH_MARGIN)  # in ems
     lines = 0
     for p in paragraphs:
-        words = plain(p).split() or [""]
-        # greedy word wrap, so long words count as they really break
-        line_len, n = 0, 1
-        for w in words:
-            add = len(w) + (1 if line_len else 0)
-            if line_len + add > per_line and line_len:
-                n += 1
-                line_len = len(w)
-            else:
-                line_len += add
-            n += max(0, math.ceil(len(w) / per_line) - 1)
-        lines += n
+        lines += _lines([(w, b or bold) for chunk, b in runs(p) for w in chunk.split()], avail)
     return lines * size_pt * LINE_SPACING + spacing_pt * max(len(paragraphs) - 1, 0) + 8
+
+
+def _lines(words: list[tuple[str, bool]], avail: float) -> int:
+    """Lines a greedy word wrap makes of `words` in `avail` ems; a word longer than
+    a line breaks over as many as it needs."""
+    n, line = 1, 0.0
+    for word, bold in words:
+        width = word_width(word, bold)
+        if width > avail:
+            if line:
+                n += 1
+            extra = math.ceil(width / avail) - 1
+            n += extra
+            line = width - extra * avail
+        elif line and line + SPACE + width > avail:
+            n += 1
+            line = width
+        else:
+            line += (SPACE if line else 0) + width
+    return n
 
 
 def fit_size(
@@ -87,7 +99,7 @@ _API_ANCHOR = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO
 def add_text(
     shapes,
     rect: Rect,
-    paragraphs: list[str | tuple[str, dict]],
+    paragraphs: Sequence[str | tuple[str, dict]],
     *,
     font: str,
     size: float,

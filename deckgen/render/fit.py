@@ -1,0 +1,277 @@
+"""Making every text fit its place, and checking that nothing collides.
+
+The one fitting mechanism of the renderer. A text gets the room it needs up to
+a limit; past it, it is shrunk down to a minimum size; past that, cut with an
+ellipsis, as a last resort, and the caller is told so (a warning naming the
+slide; an error with --strict). After a slide is laid out, `audit` checks
+every shape deckgen placed: inside the slide, and not over another block.
+
+Text extents are estimates (deckgen.render.text.needed_height: the glyph
+widths of Arial-like fonts, a little generous), checked against where
+LibreOffice really puts the words by tests/test_fitting.py.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..errors import Warnings
+from .geometry import EMU_PER_POINT, Rect
+from .metrics import word_width
+from .text import needed_height, plain
+
+ELLIPSIS = "…"
+
+
+@dataclass
+class Fitted:
+    """A text as it will be written: its paragraphs (cut or not) and its size."""
+
+    paragraphs: list[str]
+    size: float
+    shrunk: bool = False
+    cut: bool = False
+
+
+def fits(paragraphs: list[str], rect: Rect, size: float, bold: bool = False) -> bool:
+    height = needed_height(paragraphs, rect.width, size, size * 0.3, bold=bold)
+    return height <= rect.height / EMU_PER_POINT
+
+
+def fit_text(
+    paragraphs: list[str], rect: Rect, size: float, minimum: float, bold: bool = False
+) -> Fitted:
+    """The largest size from `size` down to `minimum` at which the text fits `rect`;
+    at `minimum`, the text cut with an ellipsis where it must be."""
+    s = size
+    while s > minimum and not fits(paragraphs, rect, s, bold):
+        s = max(s - 1, minimum)
+    if fits(paragraphs, rect, s, bold):
+        return Fitted(list(paragraphs), s, shrunk=s < size)
+    return Fitted(cut_to_fit(paragraphs, rect, s, bold), s, shrunk=s < size, cut=True)
+
+
+def cut_to_fit(paragraphs: list[str], rect: Rect, size: float, bold: bool = False) -> list[str]:
+    """As many paragraphs as fit at `size`, the last one cut with an ellipsis (its bold
+    marks dropped): the paragraphs kept are the first ones, unchanged."""
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if fits([*kept, paragraph], rect, size, bold):
+            kept.append(paragraph)
+            continue
+        text = plain(paragraph)
+        low, high = 0, len(text)
+        while low < high:  # the most characters that fit, by bisection
+            mid = (low + high + 1) // 2
+            if fits([*kept, _shortened(text, mid)], rect, size, bold):
+                low = mid
+            else:
+                high = mid - 1
+        if low or not kept:
+            kept.append(_shortened(text, low))
+        else:  # not a word of it fits: the ellipsis ends the previous paragraph
+            kept[-1] = _shortened(plain(kept[-1]), max(len(plain(kept[-1])) - 2, 0))
+        break
+    return kept
+
+
+def _shortened(text: str, keep: int) -> str:
+    if keep >= len(text):
+        return text
+    head = text[:keep].rstrip()
+    # end on a word when a word ends near: "a long sent…" rather than "a long sen…"
+    space = head.rfind(" ")
+    if space > keep * 0.8:
+        head = head[:space].rstrip(" ,;:")
+    return head + ELLIPSIS
+
+
+LABEL_LIMIT = 160  # characters of an axis label or legend entry (two long lines); past it, cut
+
+
+def cut_label(text: str, limit: int = LABEL_LIMIT) -> str:
+    """A label of at most `limit` characters (an axis label, a legend entry)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def _legend_entries(labels: list[str], size: float) -> tuple[list[float], float, float]:
+    """Each entry's text width, the key's width and the line height, in points."""
+    return [word_width(label) * size * 1.05 for label in labels], size * 2, size * 1.3
+
+
+def legend_extent(labels: list[str], chart: Rect, position: str, size: float) -> float | None:
+    """The points a legend takes from the plot, as LibreOffice lays it out (its width
+    beside the plot, its height under or over it); None when it does not fit.
+
+    Under the plot, entries sit in columns as wide as the widest, in rows taking at
+    most 35 % of the height; beside it, in a column at most 40 % of the width,
+    long entries wrapped in it, within the height."""
+    if not labels:
+        return 0.0
+    width, height = chart.width / EMU_PER_POINT, chart.height / EMU_PER_POINT
+    widths, key, line_h = _legend_entries(labels, size)
+    if position == "right":
+        column = min(max(widths), width * 0.4 - key)
+        if column < size * 6:  # not even a short word per line
+            return None
+        lines = sum(max(1, -(-w // column)) for w in widths)
+        return column + key if lines * line_h <= height * 0.9 else None
+    per_row = int((width - 10) // (max(widths) + key))
+    if per_row < 1:
+        return None
+    extent = -(-len(labels) // per_row) * line_h + 6
+    return extent if extent <= height * 0.35 else None
+
+
+def legend_fits(labels: list[str], chart: Rect, position: str, size: float) -> bool:
+    """Whether a legend of `labels` at `size` pt fits a chart of `chart`'s size at
+    `position` (`bottom`, `top` or `right`) and leaves the plot its room."""
+    return legend_extent(labels, chart, position, size) is not None
+
+
+def slice_label_fits(
+    chart: Rect,
+    legend: tuple[str, float] | None,
+    share: float,
+    label: str,
+    size: float,
+    hole: float,
+) -> bool:
+    """Whether the figure `label` fits on a slice of `share` of a pie (`hole` 0) or a
+    doughnut. `legend`: its side and the points it takes from the plot.
+
+    The plot is a circle in what the legend leaves (85 % of it, as LibreOffice draws
+    it); a figure needs its width along the slice's middle arc, and its height
+    across the ring."""
+    width, height = chart.width / EMU_PER_POINT, chart.height / EMU_PER_POINT
+    if legend is not None:
+        side, extent = legend
+        if side == "right":
+            width -= extent
+        else:
+            height -= extent
+    radius = max(min(width, height) * 0.85 / 2, 1.0)
+    if radius * (1 - hole) < size * 1.2:  # a ring thinner than a line of text
+        return False
+    middle = radius * (1 + hole) / 2 if hole else radius * 0.6
+    return 2 * math.pi * middle * share >= word_width(label, True) * size * 1.1
+
+
+# -- checking a laid-out slide ----------------------------------------------------------
+
+
+def _block(name: str) -> str:
+    """Shapes that belong together and may overlap: a callout's card, value and text;
+    the remark's bar and text; a map group stands alone."""
+    if name.startswith("Callout "):
+        return " ".join(name.split()[:2])
+    if name.startswith("Remark"):
+        return "Remark"
+    return name
+
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# where each kind of shape keeps its position: its shape properties' a:xfrm, a
+# graphic frame's own p:xfrm, a group's group-shape properties
+_XFRM = {
+    f"{_P}sp": f"{_P}spPr/{_A}xfrm",
+    f"{_P}pic": f"{_P}spPr/{_A}xfrm",
+    f"{_P}cxnSp": f"{_P}spPr/{_A}xfrm",
+    f"{_P}graphicFrame": f"{_P}xfrm",
+    f"{_P}grpSp": f"{_P}grpSpPr/{_A}xfrm",
+}
+
+Placed = tuple[str, Rect, bool]  # a shape's name, its rectangle, whether a placeholder
+
+
+def placed_shapes(slide, layout_rect) -> list[Placed]:
+    """Every shape of `slide` with its rectangle, read from the XML; a placeholder
+    without a position of its own takes its layout's, from `layout_rect(idx)`."""
+    out = []
+    for element in slide.shapes._spTree.iterchildren():
+        path = _XFRM.get(element.tag)
+        if path is None:
+            continue
+        c_nv_pr = next(element.iter(f"{_P}cNvPr"), None)
+        name = c_nv_pr.get("name", "") if c_nv_pr is not None else ""
+        ph = next(element.iter(f"{_P}ph"), None)
+        xfrm = element.find(path)
+        off = xfrm.find(f"{_A}off") if xfrm is not None else None
+        ext = xfrm.find(f"{_A}ext") if xfrm is not None else None
+        if off is not None and ext is not None:
+            rect = Rect(
+                int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy"))
+            )
+        elif ph is not None:
+            rect = layout_rect(int(ph.get("idx", "0")))
+            if rect is None:  # nor does the layout give it one
+                continue
+        else:
+            continue
+        out.append((name, rect, ph is not None))
+    return out
+
+
+def audit(placed: list[Placed], slide_width: int, slide_height: int) -> list[str]:
+    """What collides on a slide: a shape past its edges, or two blocks over each other.
+
+    The layout's placeholders (title, section number) count against what deckgen
+    placed, not against each other: how a template arranges its own placeholders
+    is its designer's choice."""
+    problems = []
+    bounds = Rect(0, 0, slide_width, slide_height)
+    for name, rect, _ in placed:
+        if not bounds.contains(rect):
+            problems.append(f"{name} goes past the edge of the slide")
+    for i, (name_a, a, ph_a) in enumerate(placed):
+        for name_b, b, ph_b in placed[i + 1 :]:
+            if ph_a and ph_b or _block(name_a) == _block(name_b):
+                continue
+            if _overlap(a, b):
+                problems.append(f"{name_a} and {name_b} overlap")
+    return problems
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
+
+
+@dataclass
+class SlideFitter:
+    """Fits the texts of one slide, and says which had to be cut (naming the slide)."""
+
+    warnings: Warnings
+    context: str
+
+    def text(
+        self,
+        paragraphs: list[str],
+        rect: Rect,
+        size: float,
+        minimum: float,
+        what: str,
+        bold: bool = False,
+        cut: bool = True,
+    ) -> Fitted:
+        """`cut` False: a text never cut (a figure), kept whole at `minimum`."""
+        fitted = fit_text(paragraphs, rect, size, minimum, bold)
+        if fitted.cut and not cut:
+            self.warnings.add(
+                f"{what} too big for its place, even at {minimum:g} pt: "
+                "fewer elements on the slide",
+                context=self.context,
+            )
+            return Fitted(list(paragraphs), fitted.size, shrunk=fitted.shrunk)
+        if fitted.cut:
+            self.warnings.add(
+                f"{what} too long for its place, even at {minimum:g} pt: "
+                "cut with an ellipsis; shorten it",
+                context=self.context,
+            )
+        return fitted
+
+    def audit(self, slide, layout_rect, width: int, height: int) -> None:
+        for problem in audit(placed_shapes(slide, layout_rect), width, height):
+            self.warnings.add(problem, context=self.context)

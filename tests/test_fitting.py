@@ -1,0 +1,344 @@
+"""Nothing collides on a slide, whatever the texts: the one fitting mechanism
+(deckgen.render.fit) on crowded slides, checked on the geometry deckgen writes
+and on where LibreOffice really sets the words (`pdftotext -bbox`).
+
+The crowded deck is made from the English example survey (General Social Survey
+2018, data/gss-2018-spending), with a codebook label, titles, remarks,
+footnotes, callout sentences and texts of 5,000 characters, a section number of
+500 digits, and slides of seven charts with legends.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pptx import Presentation
+
+from deckgen.render.fit import (
+    ELLIPSIS,
+    audit,
+    cut_label,
+    cut_to_fit,
+    fit_text,
+    legend_fits,
+    placed_shapes,
+)
+from deckgen.render.geometry import Rect, inches
+from deckgen.render.text import needed_height
+
+from .conftest import libreoffice_or_skip
+from .helpers import ROOT, pdf_bbox, to_pdf
+
+LONG = ("Spending priorities of respondents across many different programmes " * 80)[:5000]
+GSS = ROOT / "data" / "gss-2018-spending"
+SEVEN = ["age", "sex", "degree", "race", "partyid", "polviews", "wrkstat"]
+
+
+# -- the measures ---------------------------------------------------------------------
+
+
+def test_a_text_is_shrunk_before_it_is_cut():
+    box = Rect(0, 0, inches(4), inches(0.6))
+    short = fit_text(["A short remark"], box, 16, 11)
+    assert (short.size, short.shrunk, short.cut) == (16, False, False)
+    medium = fit_text(["A remark of a few words more, " * 2], box, 16, 11)
+    assert 11 <= medium.size < 16 and medium.shrunk and not medium.cut
+    assert medium.paragraphs == ["A remark of a few words more, " * 2]
+    long = fit_text([LONG], box, 16, 11)
+    assert long.size == 11 and long.cut
+    (text,) = long.paragraphs
+    assert text.endswith(ELLIPSIS) and LONG.startswith(text[:-1].rstrip())
+    assert needed_height([text], box.width, 11, 11 * 0.3) <= box.height / 12_700
+
+
+def test_a_cut_keeps_whole_paragraphs_first_and_ends_on_a_word():
+    box = Rect(0, 0, inches(6), inches(1.2))
+    first = "A first paragraph that fits."
+    kept = cut_to_fit([first, LONG, "A third one never shown"], box, 12)
+    assert kept[0] == first and len(kept) == 2
+    assert kept[1].endswith(ELLIPSIS)
+    assert kept[1][:-1].split()[-1] in LONG.split()  # a whole word before the ellipsis
+
+
+def test_labels_are_cut_past_the_limit_only():
+    assert cut_label("Graduate") == "Graduate"
+    assert cut_label("x" * 160) == "x" * 160
+    assert cut_label("x" * 161) == "x" * 159 + ELLIPSIS
+    assert len(cut_label(LONG)) <= 160 and cut_label(LONG).endswith(ELLIPSIS)
+
+
+def test_bold_capitals_take_more_room_than_plain_text():
+    width = inches(3)
+    text = "Are we spending too much or too little on the environment"
+    assert needed_height([text], width, 12) < needed_height([text.upper()], width, 12, bold=True)
+
+
+def test_a_legend_fits_or_moves_as_laid_out():
+    labels = ["Strong democrat", "Not strong democrat", "Independent, close to democrat"]
+    wide = Rect(0, 0, inches(6), inches(4))
+    narrow = Rect(0, 0, inches(1.4), inches(1.2))
+    assert legend_fits(labels, wide, "bottom", 12) and legend_fits(labels, wide, "right", 12)
+    assert not legend_fits(labels, narrow, "bottom", 8)
+    assert not legend_fits(labels, narrow, "right", 8)
+
+
+def test_the_audit_finds_overlaps_and_shapes_off_the_slide():
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    a = slide.shapes.add_textbox(inches(1), inches(1), inches(3), inches(1))
+    a.name = "Remark"
+    b = slide.shapes.add_textbox(inches(2), inches(1.5), inches(3), inches(1))
+    b.name = "Footnote"
+    c = slide.shapes.add_textbox(inches(8), inches(6), inches(3), inches(1))
+    c.name = "Text"
+    card = slide.shapes.add_textbox(inches(1), inches(3), inches(2), inches(2))
+    card.name = "Callout 1 card"
+    value = slide.shapes.add_textbox(inches(1.1), inches(3.1), inches(1.8), inches(1))
+    value.name = "Callout 1 value"  # inside its own card: one block, no collision
+    placed = placed_shapes(slide, lambda idx: None)
+    assert [name for name, _, _ in placed] == [
+        "Remark", "Footnote", "Text", "Callout 1 card", "Callout 1 value"
+    ]  # fmt: skip
+    assert placed[1][1] == Rect(inches(2), inches(1.5), inches(3), inches(1))
+    problems = audit(placed, int(prs.slide_width), int(prs.slide_height))
+    assert problems == [
+        "Text goes past the edge of the slide",
+        "Remark and Footnote overlap",
+    ]
+
+
+# -- a crowded deck, built --------------------------------------------------------------
+
+
+def _crowded_spec(folder: Path) -> Path:
+    codebook = yaml.safe_load((GSS / "codebook.yaml").read_text(encoding="utf-8"))
+    codebook["survey"]["responses"] = str(GSS / "responses.csv")
+    news = next(q for q in codebook["questions"] if q["id"] == "news")
+    news["options"][0]["label"] = LONG  # a 5,000-character answer label
+    (folder / "codebook.yaml").write_text(
+        yaml.safe_dump(codebook, allow_unicode=True), encoding="utf-8"
+    )
+    doughnuts = [
+        {"type": "doughnut", "title": q.capitalize(), "indicator": {"kind": "distribution",
+         "question": q}}
+        for q in SEVEN
+    ]  # fmt: skip
+    bars = [
+        {"type": "bar", "title": f"{q.capitalize()} of the respondents, all of them",
+         "indicator": {"kind": "distribution", "question": q}}
+        for q in SEVEN
+    ]  # fmt: skip
+    footnote = (
+        "Base: 2,348 respondents of the General Social Survey 2018, each chart on those "
+        "who answered its question; unweighted figures; categories as the survey asked "
+        "them, in the order of the questionnaire; percentages rounded half up. "
+    ) * 2
+    slides = [
+        {"layout": "title", "title": LONG, "subtitle": LONG},
+        {"layout": "chart", "title": "Seven charts with their legends", "charts": doughnuts,
+         "remark": "Each chart has its own base", "footnote": footnote},
+        {"layout": "chart", "title": "Seven bar charts and a long footnote", "charts": bars,
+         "footnote": footnote * 2},
+        {"layout": "chart", "title": LONG, "remark": LONG, "footnote": LONG,
+         "chart": {"type": "bar", "title": LONG,
+                   "indicator": {"kind": "distribution", "question": "news"}}},
+        {"layout": "section", "title": LONG, "number": "9" * 500},
+        {"layout": "callouts", "title": "Callouts", "callouts": [
+            {"indicator": {"kind": "count"}, "text": LONG},
+            {"indicator": {"kind": "distribution", "question": "sex"}, "option": "1",
+             "text": "are women"},
+            {"indicator": {"kind": "count"}, "text": LONG[:300]},
+            {"indicator": {"kind": "count"}, "text": "short"},
+            {"indicator": {"kind": "count"}, "text": LONG[:120]}]},
+        {"layout": "chart", "title": "Text", "text": [
+            LONG[:400], {"heading": LONG[:200], "bullets": [LONG, "a bullet"]}, LONG]},
+        {"layout": "chart", "title": "Text beside callouts", "text": [LONG],
+         "callouts": [{"indicator": {"kind": "count"}, "text": LONG}]},
+        {"layout": "closing", "title": LONG, "text": [LONG]},
+    ]  # fmt: skip
+    spec = {
+        "deck": {"title": "Crowded", "data": "codebook.yaml", "locale": "en",
+                 "footer": LONG[:300]},
+        "slides": slides,
+    }  # fmt: skip
+    path = folder / "crowded.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    from deckgen.pipeline import build
+
+    folder = tmp_path_factory.mktemp("crowded")
+    return build(_crowded_spec(folder), folder / "crowded.pptx")
+
+
+def _rect(shape) -> Rect:
+    return Rect(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
+
+
+def _group(name: str) -> str:
+    """Shapes drawn as one block: a callout's card, figure and sentence; the remark's
+    bar and text."""
+    for prefix in ("Callout ", "Remark"):
+        if name.startswith(prefix):
+            return " ".join(name.split()[:2]) if prefix == "Callout " else prefix
+    return name
+
+
+def test_the_crowded_deck_is_built_and_says_what_was_cut(crowded):
+    messages = [f"{w.context}: {w.message}" for w in crowded.warnings.items]
+    cut = [m for m in messages if "cut with an ellipsis" in m]
+    # every overlong text is named, on its slide
+    for expected in (
+        r'^slide 1 "Spending priorities .*": title too long',
+        r'^slide 1 "Spending .*": subtitle too long',
+        r'^slide 4 "Spending .*": title too long',
+        r'^slide 4 "Spending .*": chart 1 title too long',
+        r'^slide 4 "Spending .*": remark too long',
+        r'^slide 4 "Spending .*": footnote too long',
+        r'^slide 5 "Spending .*": section number too long',
+        r'^slide 6 "Callouts": callout 1 sentence too long',
+        r'^slide 7 "Text": text too long',
+        r'^slide 9 "Spending .*": text too long',
+    ):
+        assert any(re.search(expected, m) for m in cut), (expected, messages)
+    assert any("chart label(s) longer than 160 characters" in m for m in messages)
+    # a message names a long title by its first 60 characters, not all 5,000
+    assert max(len(m) for m in messages) < 400
+    assert not [m for m in messages if "overlap" in m or "past the edge" in m]
+
+
+def test_no_shape_leaves_the_slide_or_covers_another(crowded):
+    prs = Presentation(str(crowded.path))
+    bounds = Rect(0, 0, int(prs.slide_width), int(prs.slide_height))
+    problems = []
+    for number, slide in enumerate(prs.slides, 1):
+        shapes = [(s.name, _rect(s)) for s in slide.shapes]
+        for name, r in shapes:
+            if not bounds.contains(r):
+                problems.append(f"slide {number}: {name} off the slide")
+        for i, (name_a, a) in enumerate(shapes):
+            for name_b, b in shapes[i + 1 :]:
+                apart = a.right <= b.left or b.right <= a.left
+                apart = apart or a.bottom <= b.top or b.bottom <= a.top
+                if not apart and _group(name_a) != _group(name_b):
+                    problems.append(f"slide {number}: {name_a} over {name_b}")
+    assert problems == []
+
+
+def test_seven_charts_are_laid_out_in_two_rows_wide_enough(crowded):
+    prs = Presentation(str(crowded.path))
+    for slide in (prs.slides[1], prs.slides[2]):
+        charts = [s for s in slide.shapes if s.has_chart]
+        assert len(charts) == 7
+        assert len({c.top for c in charts}) == 2  # 4 + 3
+        assert min(c.width for c in charts) >= inches(2.0)
+
+
+def test_overlong_texts_end_with_an_ellipsis_and_begin_as_written(crowded):
+    prs = Presentation(str(crowded.path))
+    texts = [
+        shape.text_frame.text
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.text_frame.text.startswith("Spending priorities")
+    ]
+    whole = {LONG[:n] for n in (120, 200, 300, 400)}  # the shorter texts of the spec
+    texts = [t for t in texts if t not in whole]
+    assert len(texts) >= 10
+    for text in texts:
+        assert len(text) < len(LONG)
+        paragraphs = [p.removeprefix("• ") for p in text.split("\n")]  # bullets
+        for paragraph in paragraphs[:-1]:
+            assert paragraph in LONG  # paragraphs before the cut are whole
+        last = paragraphs[-1]
+        assert last.endswith(ELLIPSIS) and LONG.startswith(last[:-1].rstrip())
+    # the caps of a cut chart title stay a font setting: the text is as written
+    title = next(
+        s for s in prs.slides[3].shapes if s.name.startswith("Chart title")
+    ).text_frame.text
+    assert title.endswith(ELLIPSIS) and title[:20] == LONG[:20]
+
+
+def test_a_label_of_5000_characters_is_cut_in_the_chart_and_its_sheet(crowded):
+    prs = Presentation(str(crowded.path))
+    chart = next(s for s in prs.slides[3].shapes if s.has_chart).chart
+    labels = list(chart.plots[0].categories)
+    assert len(labels[0]) <= 160 and labels[0].endswith(ELLIPSIS)
+    assert LONG.startswith(labels[0][:-1])
+    assert labels[1:] == ["A few times a week", "Once a week", "Less than once a week", "Never"]
+
+
+# -- where LibreOffice sets the words -----------------------------------------------------
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+EMU_PER_PT = 12_700
+
+
+def _pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
+    html = pdf_bbox(pdf)
+    return [
+        (
+            float(w),
+            float(h),
+            [(*map(float, m.groups()[:4]), m.group(5)) for m in _WORD.finditer(body)],
+        )
+        for w, h, body in _PAGE.findall(html)
+    ]
+
+
+@pytest.fixture(scope="module")
+def crowded_pdf(crowded, tmp_path_factory):
+    soffice = libreoffice_or_skip()
+    return to_pdf(soffice, [crowded.path], tmp_path_factory.mktemp("crowded-pdf"))[crowded.path]
+
+
+def test_libreoffice_sets_every_word_inside_its_box(crowded, crowded_pdf):
+    """Each word LibreOffice draws lies inside a shape deckgen placed (a text box, a
+    placeholder, a chart): no text spills out of its box onto another."""
+    prs = Presentation(str(crowded.path))
+    pages = _pages(crowded_pdf)
+    assert len(pages) == len(prs.slides)
+    tolerance = 3  # points: a glyph's side bearing, the PDF's rounding
+    strays = []
+    for number, (slide, (_, _, words)) in enumerate(zip(prs.slides, pages), 1):
+        boxes = [_rect(s) for s in slide.shapes]
+        assert words, f"slide {number} shows no text"
+        for x0, y0, x1, y1, text in words:
+            # a word's box runs from the font's ascent to its descent: its glyphs
+            # are the middle of it (an accent, a comma's tail may reach out)
+            body = (y1 - y0) * 0.2
+            inside = any(
+                x0 >= b.left / EMU_PER_PT - tolerance
+                and x1 <= b.right / EMU_PER_PT + tolerance
+                and y0 + body >= b.top / EMU_PER_PT - tolerance
+                and y1 - body <= b.bottom / EMU_PER_PT + tolerance
+                for b in boxes
+            )
+            if not inside:
+                strays.append(f"slide {number}: {text!r} at ({x0:.0f}, {y0:.0f})")
+    assert strays == []
+
+
+def test_libreoffice_sets_no_word_over_another(crowded_pdf):
+    overlaps = []
+    for number, (_, _, words) in enumerate(_pages(crowded_pdf), 1):
+        words = sorted(words)
+        for i, (ax0, ay0, ax1, ay1, a) in enumerate(words):
+            for bx0, by0, bx1, by1, b in words[i + 1 :]:
+                if bx0 >= ax1:
+                    break  # sorted by left edge: no later word reaches back
+                w = min(ax1, bx1) - max(ax0, bx0)
+                h = min(ay1, by1) - max(ay0, by0)
+                smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+                if w > 0 and h > 0 and w * h > 0.2 * smaller:
+                    overlaps.append(f"slide {number}: {a!r} over {b!r}")
+    assert overlaps == []
