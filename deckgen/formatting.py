@@ -8,7 +8,7 @@ thousands groups.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 NNBSP = "\u202f"  # narrow no-break space
 
@@ -28,6 +28,27 @@ def percent_value(fraction: float, digits: int = 0) -> Decimal:
     """
     quantum = Decimal(1).scaleb(-digits)
     return Decimal(repr(fraction)).scaleb(2).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def largest_remainder(values: list[float | None], digits: int = 0) -> list[float | None]:
+    """Fractions of one whole rounded so that the percents shown add up to what the
+    whole rounds to (100 % for a full distribution): each percent is rounded down,
+    then the units left go to the largest remainders (Hamilton's method; on a tie,
+    the larger value, then the earlier one). None stays None.
+
+    [0.125, 0.125, 0.75] gives 13 + 13 + 75 = 101 % half up; here 13 + 12 + 75.
+    """
+    quantum = Decimal(1).scaleb(-digits)
+    exact = {i: Decimal(repr(v)).scaleb(2) for i, v in enumerate(values) if v is not None}
+    target = sum(exact.values(), Decimal(0)).quantize(quantum, rounding=ROUND_HALF_UP)
+    floors = {i: (x / quantum).to_integral_value(rounding=ROUND_FLOOR) for i, x in exact.items()}
+    left = int((target / quantum) - sum(floors.values(), Decimal(0)))
+    order = sorted(exact, key=lambda i: (-(exact[i] / quantum - floors[i]), -exact[i], i))
+    for i in order[: max(left, 0)]:
+        floors[i] += 1
+    return [
+        float((floors[i] * quantum).scaleb(-2)) if i in floors else None for i in range(len(values))
+    ]
 
 
 def format_percent(fraction: float | None, locale: str = "fr", digits: int = 0) -> str:

@@ -29,7 +29,7 @@ from .formatting import percent_value
 from .locales import Words, words
 from .packaged import default_template
 from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
-from .results import Result
+from .results import Result, adding_up
 from .spec import Callout, Chart, Spec, load_spec
 from .theme import Theme, load_theme
 from .wording import alt_text, footnote, localise, notes
@@ -205,6 +205,9 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         )
         for j, chart in enumerate(s.charts):
             result = compute(chart.indicator)
+            rounding = chart.rounding or spec.deck.rounding
+            if rounding == "largest_remainder" and adds_up(chart.indicator):
+                result = adding_up(result, chart.digits)  # what the chart, notes, exports show
             sp.charts.append(_chart_plan(chart, result, codebook, w))
             computed.append((sp, f"chart {j + 1}", result))
             if result.base == 0:
@@ -242,6 +245,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         callout_results = []
         for j, callout in enumerate(s.callouts):
             result = compute(callout.indicator)
+            if spec.deck.rounding == "largest_remainder" and adds_up(callout.indicator):
+                result = adding_up(result)  # the figure its chart shows beside it
             cp, value = _callout_plan(callout, result, w)
             # an `expect:` is the published figure the data must give
             published = result.published or callout.expect is not None
@@ -284,6 +289,11 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         logo=spec.resolve(deck.logo) if deck.logo else None,
     )
     return deck_plan, computed
+
+
+def adds_up(indicator) -> bool:
+    """Whether largest-remainder rounding applies: figures that are parts of one whole."""
+    return indicator.kind in rules.PARTS_OF_A_WHOLE
 
 
 def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:

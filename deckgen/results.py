@@ -1,12 +1,14 @@
 """Plain result objects: what indicators compute and renderers draw.
 
 No pandas here: render imports this module and stays light. Values are
-fractions (0.97), never pre-rounded; rounding happens once, at formatting.
+fractions (0.97), never pre-rounded; rounding happens once, at formatting --
+except in a chart that asks for largest-remainder rounding, which shows
+`adding_up(result)`: its parts already rounded so that they add up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,28 @@ class Result:
 
     def pairs(self, series: int = 0) -> list[tuple[str, float | None]]:
         return list(zip(self.categories, self.series[series].values))
+
+
+def adding_up(result: Result, digits: int = 0) -> Result:
+    """`result` with its parts rounded (to `digits` decimals of a percent) by largest
+    remainders, so that the parts of one whole add up to 100 %: a distribution's
+    categories, or each Likert statement's levels."""
+    from .formatting import largest_remainder
+
+    if result.kind == "likert":  # a whole per statement, across the level series
+        columns = [
+            largest_remainder([s.values[k] for s in result.series], digits)
+            for k in range(len(result.categories))
+        ]
+        series = tuple(
+            replace(s, values=tuple(column[j] for column in columns))
+            for j, s in enumerate(result.series)
+        )
+    else:
+        (first, *rest) = result.series
+        values = tuple(largest_remainder(list(first.values), digits))
+        series = (replace(first, values=values), *rest)
+    return replace(result, series=series)
 
 
 def result_to_dict(result: Result) -> dict:

@@ -76,6 +76,21 @@ def chart_shows_its_indicator(chart: Any, ctx: Context) -> Found:
     yield from kind.accepts(chart.indicator, ctx.questions)
 
 
+PARTS_OF_A_WHOLE = ("distribution", "likert")  # what largest-remainder rounding can add up
+
+
+def chart_rounding_adds_up(chart: Any, ctx: Context) -> Found:
+    """`rounding: largest_remainder` on a chart whose figures are parts of one whole."""
+    kind = chart.indicator.kind
+    if chart.rounding == "largest_remainder" and kind not in PARTS_OF_A_WHOLE:
+        yield (
+            ("rounding",),
+            "`rounding: largest_remainder` makes the parts of one whole add up to 100 %, "
+            f"as in a distribution or a Likert grid; the figures of a `{kind}` indicator "
+            "are not parts of one whole: remove `rounding`",
+        )
+
+
 # -- callouts ------------------------------------------------------------------------
 
 _WITH_CATEGORIES = ("distribution", "multi", "likert", "ranking")
@@ -148,7 +163,11 @@ Rule = Callable[[Any, Context], Found]
 
 #: The rules, by what they look at.
 SLIDE_RULES: tuple[Rule, ...] = (layout_exists, layout_has_a_title)
-CHART_RULES: tuple[Rule, ...] = (chart_indicator_valid, chart_shows_its_indicator)
+CHART_RULES: tuple[Rule, ...] = (
+    chart_indicator_valid,
+    chart_shows_its_indicator,
+    chart_rounding_adds_up,
+)
 CALLOUT_RULES: tuple[Rule, ...] = (
     callout_indicator_valid,
     callout_picks_one_number,

@@ -48,6 +48,12 @@ class Chart(Strict):
         default=None, description="Override the theme's series colours (hex).", check=_hex_colors
     )
     digits: int = field(default=0, ge=0, le=2, description="Decimals in percentages.")
+    rounding: Literal["half_up", "largest_remainder"] | None = field(
+        default=None,
+        description="How percentages are rounded: half_up (each on its own, as published "
+        "figures are) or largest_remainder (the parts of a distribution, or each Likert "
+        "statement's levels, add up to 100 %); default: the deck's `rounding`.",
+    )
     alt_text: str | None = field(
         default=None, description="Alternative text; generated from the values when absent."
     )
@@ -154,6 +160,13 @@ class Deck(Strict):
     )
     locale: Literal["fr", "en"] = field(
         default="fr", description="Number format: fr (97 %) or en (97%)."
+    )
+    rounding: Literal["half_up", "largest_remainder"] = field(
+        default="half_up",
+        description="How the charts' percentages are rounded: half_up, each on its own (the "
+        "published figures' way), or largest_remainder, so that the parts of each "
+        "distribution and Likert statement add up to 100 % (charts of shares of several "
+        "answers keep half_up). A chart's `rounding` overrides it.",
     )
 
 

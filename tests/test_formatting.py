@@ -51,3 +51,36 @@ def test_every_half_over_small_bases_rounds_up():
             exact = Fraction(count * 100, base)
             expected = int(exact) + (1 if exact - int(exact) >= Fraction(1, 2) else 0)
             assert percent_value(count / base) == expected, (count, base)
+
+
+# -- largest remainders: the parts of one whole add up ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "digits", "shown"),
+    [
+        ([0.125, 0.125, 0.75], 0, [13, 12, 75]),  # half up: 13 + 13 + 75 = 101
+        ([1 / 3, 1 / 3, 1 / 3], 0, [34, 33, 33]),  # half up: 99
+        ([0.985, 0.015], 0, [99, 1]),  # half up: "Clinton 99 %, Dole 2 %"; a tie: the larger
+        ([2 / 3, 1 / 3], 1, [66.7, 33.3]),
+        ([None, 0.3, 0.7], 0, [None, 30, 70]),  # an empty category stays empty
+        ([1 / 7] * 7, 0, [15, 15, 14, 14, 14, 14, 14]),  # ties: the earlier ones
+    ],
+)
+def test_largest_remainders_add_up_to_the_whole(values, digits, shown):
+    from deckgen.formatting import largest_remainder
+
+    rounded = largest_remainder(values, digits)
+    assert [None if v is None else float(percent_value(v, digits)) for v in rounded] == shown
+    assert sum(v for v in shown if v is not None) == 100
+    # each differs from its exact percent by less than one unit of the last digit
+    for exact, r in zip(values, rounded):
+        if exact is not None:
+            assert abs(exact * 100 - r * 100) < 10**-digits
+
+
+def test_largest_remainders_of_a_partial_whole_add_up_to_its_rounded_sum():
+    from deckgen.formatting import largest_remainder
+
+    rounded = largest_remainder([0.125, 0.125, 0.125], 0)  # three parts of 37.5 %
+    assert sum(percent_value(v) for v in rounded) == 38
