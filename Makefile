@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+CLIENTS_STAMP := $(VENV)/.clients-stamp
 SPEC   ?= config/barometre-2021.yaml
 
 .PHONY: deck test lint format bench preview images template clean
@@ -14,10 +15,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# the second rendering client the tests compare figures with (not needed to build)
+$(CLIENTS_STAMP): requirements-clients.lock $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-clients.lock
+	touch $(CLIENTS_STAMP)
+
 deck: $(STAMP)
 	$(BIN)/deckgen build $(SPEC)
 
-test: $(STAMP)
+test: $(STAMP) $(CLIENTS_STAMP)
 	$(BIN)/ruff format --check --quiet deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
 	$(BIN)/mypy
