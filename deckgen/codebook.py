@@ -195,6 +195,11 @@ class SurveyInfo(Model):
     ignore: list[str] = field(
         factory=list, description="Columns of the responses that no question reads."
     )
+    reconstruction: bool = field(
+        default=False,
+        description="The responses are a reconstruction, not the real answers: the figures "
+        "of questions not `published` are then marked illustrative.",
+    )
 
 
 class CodebookFile(Model):
@@ -214,6 +219,7 @@ class Codebook:
     file: str
     respondent: str | None = None
     ignore: tuple[str, ...] = ()
+    reconstruction: bool = False  # the rows are reconstructed: unpublished figures illustrative
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -282,4 +288,5 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
         file=str(path),
         respondent=survey.respondent,
         ignore=tuple(survey.ignore),
+        reconstruction=survey.reconstruction,
     )

@@ -56,7 +56,7 @@ def _rows(
 ) -> list[dict[str, object]]:
     out = []
     w = words(locale)
-    status = w("status_published") if r.published else w("status_illustrative")
+    status = w(f"status_{r.status}")
     for s in r.series:
         for k, label in enumerate(r.categories):
             v = s.values[k]

@@ -47,6 +47,15 @@ class Result:
     multiple: bool = False  # several answers possible: shares may add up past 100 %
     # items asked of some respondents only: (label, base, who was asked, option code)
     item_bases: tuple[tuple[str, int, str, str], ...] = field(default_factory=tuple)
+    reconstructed: bool = False  # from reconstructed rows (the codebook's `reconstruction`)
+
+    @property
+    def status(self) -> str:
+        """`published`; `illustrative` (reconstructed rows, figures never published); or
+        `survey` (computed from a survey's own answers: nothing to warn about)."""
+        if self.published:
+            return "published"
+        return "illustrative" if self.reconstructed else "survey"
 
     @property
     def na(self) -> bool:

@@ -79,7 +79,10 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
     from .conditions import parse_condition
 
     questions = codebook.questions
-    changes: dict[str, Any] = {"respondents": codebook.respondents or w("respondents")}
+    changes: dict[str, Any] = {
+        "respondents": codebook.respondents or w("respondents"),
+        "reconstructed": codebook.reconstruction,
+    }
     if indicator.filter is not None:
         changes["filter_text"] = describe(parse_condition(indicator.filter), questions, w)
     if result.kind == "share" and not indicator.label:
@@ -162,7 +165,7 @@ def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> 
 def chart_footnote(r: Result, w: Words, source: str | None = None) -> str:
     """Under a chart image: its base (+ illustrative, + source)."""
     text = result_base(r, w)
-    if not r.published:
+    if r.status == "illustrative":
         text += " · " + w("illustrative_stamp")
     if source:
         text += f" · {w.label(w('source'))} {source}"
@@ -270,12 +273,22 @@ def notes(
             per_region = w("per_region", unit=r.respondents) if c.type == "map" else ""
             figures = figures_text(c.type, r, w, digits)
             lines.append(f"{w.label(w('note_figures'))} {figures}{per_region}.")
-        lines.append(w("note_published") if r.published else w("note_illustrative"))
+        if r.status != "survey":  # a survey's own figures need no warning
+            lines.append(w(f"note_{r.status}"))
         blocks.append("\n".join(lines))
     for cp, r, figure_base, published in callouts:
-        status = w("note_callout_published" if published else "note_callout_illustrative")
+        status = "published" if published else r.status
         sentence = f"{cp.value_text} {cp.text}".replace("**", "").rstrip(" :")
-        basis = w("note_callout_base", n=w.number(figure_base), unit=r.respondents, status=status)
+        shown_base = w.number(figure_base)
+        if status == "survey":
+            basis = w("note_callout_base_survey", n=shown_base, unit=r.respondents)
+        else:
+            basis = w(
+                "note_callout_base",
+                n=shown_base,
+                unit=r.respondents,
+                status=w(f"note_callout_{status}"),
+            )
         line = f"{w.label(w('note_key'))} {sentence} {basis}."
         if r.question_text:
             line += f"\n{w.label(w('note_question'))} {r.question_text}"

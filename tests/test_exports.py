@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 
@@ -135,3 +137,26 @@ def test_cli_indicators_xlsx(tmp_path, rows):
     assert result.code == 0, result.output
     assert f"wrote {path} ({len(rows)} rows)" in result.output
     assert load_workbook(path).active.max_row == len(rows) + 1
+
+
+def test_a_survey_s_own_figures_are_not_called_illustrative(gss_deck):
+    """The Baromètre's rows are a reconstruction (`reconstruction: true` in its
+    codebook): figures it never published are marked illustrative. A survey's own
+    answers (the GSS example) give figures that need no such warning."""
+    from pptx import Presentation
+
+    figures = gss_deck.figures()
+    # the number of respondents is always a published figure; the rest is the survey's
+    assert {r["status"] for r in figures if r["question"] != "Respondents"} == {"survey data"}
+    assert {r["status"] for r in figures if r["question"] == "Respondents"} == {"published"}
+    notes = "\n".join(
+        slide.notes_slide.notes_text_frame.text for slide in Presentation(str(gss_deck.path)).slides
+    )
+    assert "Figures:" in notes and "Key figure:" in notes
+    assert "llustrative" not in notes and "reconstruction" not in notes
+    assert re.search(r"Key figure: \d+% say .* \(base [\d,]+ respondents\)\.", notes)
+
+
+def test_reconstructed_rows_keep_their_illustrative_mark(rows):
+    statuses = {row["status"] for row in rows}
+    assert statuses == {"publié", "illustratif"}

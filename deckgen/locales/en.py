@@ -32,6 +32,7 @@ TEXTS = {
         "Illustrative data (reconstruction): do not quote them as published results."
     ),
     "note_callout_base": "(base {n} {unit}; {status})",
+    "note_callout_base_survey": "(base {n} {unit})",
     "note_callout_published": "published figure",
     "note_callout_illustrative": "illustrative data (reconstruction)",
     # conditions, as footnotes describe a filter
@@ -65,6 +66,7 @@ TEXTS = {
     # exports and images
     "status_published": "published",
     "status_illustrative": "illustrative",
+    "status_survey": "survey data",
     "illustrative_stamp": "Illustrative data (reconstruction), not published results",
     "source": "Source",
     "sheet": "Figures",

@@ -33,6 +33,7 @@ TEXTS = {
         "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés."
     ),
     "note_callout_base": "(base {n} {unit} ; {status})",
+    "note_callout_base_survey": "(base {n} {unit})",
     "note_callout_published": "chiffre publié",
     "note_callout_illustrative": "donnée illustrative (reconstruction)",
     # conditions, as footnotes describe a filter
@@ -66,6 +67,7 @@ TEXTS = {
     # exports and images
     "status_published": "publié",
     "status_illustrative": "illustratif",
+    "status_survey": "données d'enquête",
     "illustrative_stamp": "Données illustratives (reconstruction), pas des résultats publiés",
     "source": "Source",
     "sheet": "Indicateurs",
