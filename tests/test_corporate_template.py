@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pptx import Presentation
 
 from deckgen.pipeline import build
@@ -46,3 +47,38 @@ def test_build_with_a_corporate_template(spec_copy, tmp_path):  # noqa: F811
         for shape in slide.shapes:
             assert shape.left >= 0 and shape.left + shape.width <= prs.slide_width, shape.name
             assert shape.top >= 0 and shape.top + shape.height <= prs.slide_height, shape.name
+
+
+def test_a_template_footer_over_the_content_is_reported(spec_copy, tmp_path):  # noqa: F811
+    """A corporate layout whose footer placeholder sits in the middle of the content
+    area: the deck is built, and every slide where the footer covers a chart is
+    named (an error with --strict)."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    from deckgen.errors import DeckgenError
+
+    corporate = Presentation()
+    for layout in corporate.slide_layouts:
+        layout.name = RENAME.get(layout.name, layout.name)
+        if layout.name == "chart":
+            footer = next(
+                ph
+                for ph in layout.placeholders
+                if ph.placeholder_format.type == PP_PLACEHOLDER.FOOTER
+            )
+            footer.top = corporate.slide_height // 2  # across the charts
+    template = tmp_path / "corporate.pptx"
+    corporate.save(template)
+    text = spec_copy.read_text(encoding="utf-8").replace(
+        "template: ../layouts/deckgen-template.pptx", f"template: {template}"
+    )
+    spec_copy.write_text(text.replace("  locale: fr\n", "  locale: fr\n  footer: Ville\n"), "utf-8")
+
+    report = build(spec_copy, tmp_path / "deck.pptx")
+    collisions = [w for w in report.warnings.items if w.message.endswith(" and Footer overlap")]
+    charts = [w for w in collisions if w.message.startswith("Chart: ")]
+    assert len(charts) >= 10, [w.message for w in report.warnings.items]
+    assert all(w.context.startswith("slide ") for w in collisions)
+    with pytest.raises(DeckgenError, match=r"Chart: .* and Footer overlap \(--strict"):
+        build(spec_copy, tmp_path / "strict.pptx", strict=True)
+    assert not (tmp_path / "strict.pptx").exists()
