@@ -15,10 +15,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# the second rendering client the tests compare figures with (not needed to build)
+# the second rendering client the tests compare figures with (not needed to build; a
+# proprietary evaluation build, so a failed install leaves its test skipped, not red)
 $(CLIENTS_STAMP): requirements-clients.lock $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-clients.lock
-	touch $(CLIENTS_STAMP)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-clients.lock \
+	  && touch $(CLIENTS_STAMP) \
+	  || echo "note: Aspose.Slides not installed; tests/test_two_clients.py will be skipped"
 
 deck: $(STAMP)
 	$(BIN)/deckgen build $(SPEC)

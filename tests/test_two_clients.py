@@ -6,16 +6,15 @@ engine print "1 %" for 90 %). Here the real deck is rendered to PDF by
 LibreOffice and by Aspose.Slides (a PowerPoint-compatible engine), and the
 percent figures printed on each page are compared.
 
-Aspose.Slides is a proprietary evaluation build (it stamps a watermark);
-`make test` installs it (requirements-clients.lock), and it needs the system
-library libgdiplus. Without them this test is skipped with the reason, and
-fails instead when DECKGEN_REQUIRE_LIBREOFFICE is set (as in CI, which installs
-libgdiplus).
+Aspose.Slides is a proprietary evaluation build (it stamps a watermark):
+`make test` installs it (requirements-clients.lock) and CI installs the system
+library it needs (libgdiplus), so the comparison runs there; but it is kept out
+of the required set: without it this test is skipped with the reason, even when
+DECKGEN_REQUIRE_LIBREOFFICE is set.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -33,10 +32,8 @@ with slides.Presentation(sys.argv[1]) as deck:
 
 
 def _missing(reason: str) -> None:
-    """Skip, or fail where both clients are required (DECKGEN_REQUIRE_LIBREOFFICE)."""
-    if os.environ.get("DECKGEN_REQUIRE_LIBREOFFICE"):
-        pytest.fail(reason + " -- required because DECKGEN_REQUIRE_LIBREOFFICE is set")
-    pytest.skip(reason)
+    """Skip, with the reason: the second client is optional (see the module's text)."""
+    pytest.skip(reason + " (optional, not required in CI)")
 
 
 def aspose_pdf(deck, out):
