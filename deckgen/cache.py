@@ -24,7 +24,8 @@ from pathlib import Path
 from . import __version__
 from .results import Result, result_from_dict, result_to_dict
 
-FORMAT = 3  # 2: results carry no generated text; 3: a key and a checksum, results checked
+FORMAT = 4  # 2: results carry no generated text; 3: a key and a checksum, results checked;
+# 4: breakdowns (series bases, by, groups)
 
 
 def cache_dir() -> Path | None:

@@ -45,6 +45,8 @@ class ChartKind:
     legend: bool = False  # a legend by default (`legend: auto`)
     #: a further check of the indicator against the codebook: a message, or None
     fits: Callable[[Any, dict[str, Any]], str | None] | None = None
+    #: shows a breakdown (`by:`): a series per segment
+    breakdowns: bool = False
 
     def build(self) -> Callable[..., Any]:
         return _resolve(self.builder)
@@ -71,11 +73,30 @@ class ChartKind:
             yield ("type",), text
         if kind is None:
             return
-        if kind.charts is not None and self.name not in kind.charts:
-            charts = "`, `".join(kind.charts)
-            yield ("type",), kind.charts_hint.format(charts=charts, chart=self.name)
+        allowed = kind.allowed_charts(indicator)
+        if allowed is not None and self.name not in allowed:
+            charts = " or ".join(f"`{c}`" for c in allowed)
+            if getattr(indicator, "score", None):
+                yield (
+                    ("type",),
+                    (
+                        "a Likert score per segment is one share per statement and segment: show "
+                        f"it as {charts}, not `{self.name}`"
+                    ),
+                )
+            else:
+                yield ("type",), kind.charts_hint.format(charts=charts, chart=self.name)
         if kind.not_a_chart:
             yield ("indicator", "kind"), kind.not_a_chart
+        if getattr(indicator, "by", None) and not self.breakdowns:
+            with_by = "`, `".join(k.name for k in KINDS.values() if k.breakdowns)
+            yield (
+                ("type",),
+                (
+                    f"a `{self.name}` chart shows no breakdown: an indicator with `by:` needs "
+                    f"`{with_by}`"
+                ),
+            )
 
 
 KINDS: Registry[ChartKind] = Registry()
@@ -103,16 +124,44 @@ def _map_fits(indicator: Any, questions: dict[str, Any]) -> str | None:
 _CHARTS = "deckgen.render.charts"
 _IMAGES = "deckgen.images"
 
-register(ChartKind("bar", "horizontal bars", f"{_CHARTS}:bar", f"{_IMAGES}:draw_bars"))
-register(ChartKind("column", "vertical bars", f"{_CHARTS}:column", f"{_IMAGES}:draw_columns"))
+register(
+    ChartKind(
+        "bar",
+        "horizontal bars; clustered, a colour per segment, with `by:`",
+        f"{_CHARTS}:bar",
+        f"{_IMAGES}:draw_bars",
+        breakdowns=True,
+    )
+)
+register(
+    ChartKind(
+        "column",
+        "vertical bars; clustered with `by:`",
+        f"{_CHARTS}:column",
+        f"{_IMAGES}:draw_columns",
+        breakdowns=True,
+    )
+)
 register(
     ChartKind(
         "stacked100",
-        "a 100 % bar per statement, for Likert grids",
+        "a 100 % bar per statement of a Likert grid (per statement and segment with `by:`), "
+        "or per segment of a distribution with `by:`",
         f"{_CHARTS}:stacked100",
         f"{_IMAGES}:draw_stacked100",
-        indicators=("likert",),
+        indicators=("likert", "distribution"),
         legend=True,
+        breakdowns=True,
+    )
+)
+register(
+    ChartKind(
+        "table",
+        "a native table: a row per option, a column per segment and the total, a base row",
+        "deckgen.render.tables:table",
+        f"{_IMAGES}:draw_table",
+        indicators=("distribution", "share", "multi", "likert", "ranking", "ratio"),
+        breakdowns=True,
     )
 )
 _PARTS = "a {chart} shows parts of a whole: use {indicators} indicator, not `{kind}`"

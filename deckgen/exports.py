@@ -76,7 +76,7 @@ def _rows(
                     "value": shown,
                     "percent": pct,
                     "count": s.counts[k],
-                    "base": r.bases[k] if k < len(r.bases) else r.base,
+                    "base": r.bases_of(s)[k] if k < len(r.bases_of(s)) else r.base,
                     "filter": r.filter_text,
                     "question": r.question_text,
                     "status": status,

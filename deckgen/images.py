@@ -31,7 +31,7 @@ from typing import Any
 from .errors import DeckgenError
 from .formatting import format_number, format_percent
 from .render.plan import ChartPlan, DeckPlan
-from .results import Result
+from .results import Result, shown
 from .theme import Theme
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 675, 100
@@ -330,76 +330,98 @@ def _category_labels(categories, slot_px: float, theme: Theme) -> tuple[list[str
     return labels, size
 
 
+def _bar_colors(chart: ChartPlan, r: Result, theme: Theme) -> list[str]:
+    """The first series colour for one series; a colour per segment for a breakdown."""
+    from .theme import categorical
+
+    own = list(getattr(chart.options, "colors", None) or theme.colors.series)
+    return [_hex(c) for c in categorical(own, max(len(r.series), 1))]
+
+
 def draw_bars(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
-    """Horizontal bars, first category on top (bar, ranking)."""
-    r = chart.result
-    values = [v or 0.0 for v in r.series[0].values]
-    labels, size = _category_labels(r.categories, ax.bbox.height / max(len(values), 1), theme)
-    positions = list(range(len(values)))
-    bars = ax.barh(positions, values, height=0.68, color=_series_colors(chart, theme)[0])
-    ax.set_yticks(positions, labels, fontsize=size)
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0, pad=6)
-    ax.set_xticks([])
-    top = max(values, default=0.0)
-    ax.set_xlim(0, max(top * 1.16, 0.05))
-    _clean_axes(ax, keep="left")
-    if _show_labels(chart):
-        for bar, v in zip(bars, r.series[0].values):
-            text = _label(r, v, locale, _digits(chart))
-            ax.text(
-                bar.get_width() + top * 0.012,
-                bar.get_y() + bar.get_height() / 2,
-                text,
-                va="center",
-                ha="left",
-                fontsize=min(theme.sizes.chart_label, size + 1),
-            )
-            image.labels.append(text)
-    _fit_axes(fig, ax)
-    image.drawn = {r.series[0].name: [float(b.get_width()) for b in bars]}
+    """Horizontal bars, first category on top (bar, ranking); clustered for a breakdown."""
+    _draw_bars(fig, ax, image, chart, theme, locale, horizontal=True)
 
 
 def draw_columns(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
-    r = chart.result
-    values = [v or 0.0 for v in r.series[0].values]
-    width = max(10, int(110 / max(len(values), 1)))
-    labels = [_wrap(c, width) for c in r.categories]
-    positions = list(range(len(values)))
-    bars = ax.bar(positions, values, width=0.62, color=_series_colors(chart, theme)[0])
-    ax.set_xticks(positions, labels, fontsize=theme.sizes.chart_axis)
-    ax.tick_params(axis="x", length=0, pad=6)
-    ax.set_yticks([])
-    top = max(values, default=0.0)
-    ax.set_ylim(0, max(top * 1.15, 0.05))
-    _clean_axes(ax, keep="bottom")
-    if _show_labels(chart):
-        for bar, v in zip(bars, r.series[0].values):
-            text = _label(r, v, locale, _digits(chart))
-            ax.text(
-                bar.get_x() + bar.get_width() / 2,
-                bar.get_height() + top * 0.015,
-                text,
-                ha="center",
-                va="bottom",
-                fontsize=theme.sizes.chart_label,
-            )
-            image.labels.append(text)
+    """Vertical bars; clustered for a breakdown."""
+    _draw_bars(fig, ax, image, chart, theme, locale, horizontal=False)
+
+
+def _draw_bars(
+    fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str, horizontal: bool
+) -> None:
+    r = shown(chart.result, chart.type)
+    n, k = len(r.categories), len(r.series)
+    colors = _bar_colors(chart, r, theme) if k > 1 else [_series_colors(chart, theme)[0]]
+    thickness = (0.68 if horizontal else 0.62) if k == 1 else 0.8 / k
+    top = max((v or 0.0 for s in r.series for v in s.values), default=0.0)
+    if horizontal:
+        labels, size = _category_labels(r.categories, ax.bbox.height / max(n, 1), theme)
+    else:
+        width = max(10, int(110 / max(n, 1)))
+        labels, size = [_wrap(c, width) for c in r.categories], theme.sizes.chart_axis
+    label_size = theme.sizes.chart_label if k == 1 else max(theme.sizes.chart_label - 2, 8)
+    drawn = {}
+    for j, (s, color) in enumerate(zip(r.series, colors)):
+        offset = (j - (k - 1) / 2) * thickness if k > 1 else 0.0
+        positions = [i + offset for i in range(n)]
+        values = [v or 0.0 for v in s.values]
+        if horizontal:
+            bars = ax.barh(positions, values, height=thickness, color=color, label=s.name)
+        else:
+            bars = ax.bar(positions, values, width=thickness, color=color, label=s.name)
+        if _show_labels(chart):
+            for bar, v in zip(bars, s.values):
+                text = _label(r, v, locale, _digits(chart))
+                if horizontal:
+                    ax.text(bar.get_width() + top * 0.012, bar.get_y() + bar.get_height() / 2,
+                            text, va="center", ha="left",
+                            fontsize=min(label_size, size + 1))  # fmt: skip
+                else:
+                    ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + top * 0.015,
+                            text, ha="center", va="bottom", fontsize=label_size)  # fmt: skip
+                image.labels.append(text)
+        drawn[s.name] = [float(b.get_width() if horizontal else b.get_height()) for b in bars]
+    ticks = list(range(n))
+    if horizontal:
+        ax.set_yticks(ticks, labels, fontsize=size)
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", length=0, pad=6)
+        ax.set_xticks([])
+        ax.set_xlim(0, max(top * 1.16, 0.05))
+        _clean_axes(ax, keep="left")
+    else:
+        ax.set_xticks(ticks, labels, fontsize=size)
+        ax.tick_params(axis="x", length=0, pad=6)
+        ax.set_yticks([])
+        ax.set_ylim(0, max(top * 1.15, 0.05))
+        _clean_axes(ax, keep="bottom")
+    if k > 1 and getattr(chart.options, "legend", "auto") != "none":
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04 if horizontal else -0.12),
+                  ncol=min(k, 4), frameon=False, fontsize=theme.sizes.chart_legend,
+                  handlelength=1, handleheight=1)  # fmt: skip
     _fit_axes(fig, ax)
-    image.drawn = {r.series[0].name: [float(b.get_height()) for b in bars]}
+    image.drawn = drawn
 
 
 def draw_stacked100(
     fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str
 ) -> None:
-    """A 100 % bar per statement: the levels in the theme's likert colours, 'don't know' grey."""
-    r = chart.result
+    """A 100 % bar per statement: the levels in the theme's likert colours, 'don't know'
+    grey; per segment of a distribution broken down, its options in distinct colours."""
+    r = shown(chart.result, chart.type)
     labels, size = _category_labels(
         r.categories, ax.bbox.height * 0.85 / max(len(r.categories), 1), theme
     )
     positions = list(range(len(r.categories)))
     left = [0.0] * len(positions)
-    palette = iter(theme.likert_palette(sum(1 for s in r.series if not s.dont_know)))
+    levels = sum(1 for s in r.series if not s.dont_know)
+    palette = iter(
+        theme.likert_palette(levels)
+        if r.kind == "likert"
+        else [c.lstrip("#") for c in _bar_colors(chart, r, theme)]
+    )
     drawn = {}
     for s in r.series:
         color = theme.colors.dont_know if s.dont_know else next(palette)
@@ -439,7 +461,7 @@ def draw_stacked100(
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.02),
-        ncol=len(r.series),
+        ncol=min(len(r.series), 4),
         frameon=False,
         fontsize=theme.sizes.chart_legend,
         handlelength=1,
@@ -507,6 +529,38 @@ def _round(
         )
     total = sum(values)
     image.drawn = {r.series[0].name: [float(w.theta2 - w.theta1) / 360 * total for w in wedges]}
+
+
+def draw_table(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
+    """The crosstab as the native table shows it: header, a row per category, the bases."""
+    from .locales import words
+    from .wording import table_rows
+
+    r = chart.result
+    rows = table_rows(r, words(locale), _digits(chart))
+    ax.set_axis_off()
+    n_cols = len(rows[0])
+    label_share = 0.4 if n_cols > 1 else 1.0
+    widths = [label_share] + [(1 - label_share) / max(n_cols - 1, 1)] * (n_cols - 1)
+    cells = [[_wrap(text, 48) if c == 0 else text for c, text in enumerate(row)] for row in rows]
+    table = ax.table(cellText=cells, colWidths=widths, loc="upper center", cellLoc="right")
+    table.auto_set_font_size(False)
+    size = max(8.0, min(theme.sizes.chart_label, ax.bbox.height / len(rows) / DPI * 72 / 1.6))
+    table.set_fontsize(size)
+    table.scale(1, 1.35)
+    for (row, col), cell in table.get_celld().items():
+        cell.set_edgecolor(_hex(theme.colors.background))
+        cell.get_text().set_ha("left" if col == 0 else "right")
+        if row == 0:
+            cell.set_facecolor(_hex(theme.colors.primary))
+            cell.get_text().set_color("white")
+            cell.get_text().set_fontweight("bold")
+        else:
+            cell.set_facecolor(
+                _hex(theme.colors.light if row % 2 == 0 else theme.colors.background)
+            )
+    image.labels.extend(text for row in rows[1:] for text in row[1:])
+    image.drawn = {s.name: [float(v or 0.0) for v in s.values] for s in r.series}
 
 
 def draw_pie(fig, ax, image, chart, theme, locale):

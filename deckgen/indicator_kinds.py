@@ -33,8 +33,16 @@ class IndicatorKind:
     #: None: any chart kind that takes it; else only these (with `charts_hint`)
     charts: tuple[str, ...] | None = None
     charts_hint: str = ""
+    #: with `score:` (a share per statement and segment): these charts instead
+    score_charts: tuple[str, ...] | None = None
     #: why it is never a chart (a callout only), or "" when it can be one
     not_a_chart: str = ""
+
+    def allowed_charts(self, indicator: Any) -> tuple[str, ...] | None:
+        """The chart kinds that may show `indicator` (None: any)."""
+        if getattr(indicator, "score", None) and self.score_charts is not None:
+            return self.score_charts
+        return self.charts
 
     def function(self) -> Callable[..., Any]:
         if callable(self.compute):
@@ -138,9 +146,10 @@ register(
         needs=_QUESTION,
         question_types={"question": ("likert",)},
         categorised=True,
-        charts=("stacked100",),
-        charts_hint="a `likert` indicator has a series per scale level: show it as `{charts}`, "
+        charts=("stacked100", "table"),
+        charts_hint="a `likert` indicator has a series per scale level: show it as {charts}, "
         "not `{chart}`",
+        score_charts=("bar", "column", "table"),
     )
 )
 register(

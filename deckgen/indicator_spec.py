@@ -7,13 +7,18 @@ pandas.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from . import indicator_kinds
-from .codebook import Question
+from .codebook import Question, _code
 from .conditions import Condition
 from .errors import suggest, valid_list
 from .model import Model, field
+
+
+def _codes(values: Any) -> Any:
+    """Answer codes as text, whether written `commune` or `7` (as in the codebook)."""
+    return [_code(v) for v in values] if isinstance(values, list) else values
 
 
 def _kinds() -> str:
@@ -47,7 +52,10 @@ class Indicator(Model):
         "(all).",
     )
     options: list[str] | None = field(
-        default=None, description="Show only these options/items, in this order with sort: fixed."
+        default=None,
+        description="Show only these options/items, in this order with sort: fixed.",
+        check=_codes,
+        before=True,
     )
     sort: Literal["codebook", "desc", "asc", "fixed"] = field(
         default="codebook", description="Category order."
@@ -71,6 +79,32 @@ class Indicator(Model):
         default=None, description="ratio: share of respondents whose ratio is below this."
     )
     label: str | None = field(default=None, description="Label of a scalar result.")
+    by: str | None = field(
+        default=None,
+        description="Break the figures down by this question (single choice, or numeric through "
+        "its bands): one series per option, each over its own base. distribution, share, multi, "
+        "likert.",
+    )
+    total: bool = field(
+        default=False, description="With `by:`, the whole sample as a series too, first."
+    )
+    segments: dict[str, list[str]] | None = field(
+        default=None,
+        check=lambda groups: (
+            {k: _codes(v) for k, v in groups.items()} if isinstance(groups, dict) else groups
+        ),
+        before=True,
+        description="With `by:`, segments made of several options: {label: [codes]}, e.g. "
+        "{Communes: [commune], Autres: [metropole, departement, region]}; default: one per "
+        "option.",
+    )
+    score: list[str] | None = field(
+        default=None,
+        check=_codes,
+        before=True,
+        description="likert with `by:`: the levels whose share is shown per statement and "
+        "segment (e.g. the two positive ones); without it, a block of levels per statement.",
+    )
 
     def check(self, questions: dict[str, Question]) -> list[tuple[tuple[str, ...], str]]:
         """Problems with this indicator for this codebook, as (key path, message)."""
@@ -82,6 +116,7 @@ class Indicator(Model):
             cond = getattr(self, key)
             if cond is not None:
                 out.extend(((key,), msg) for msg in cond.check(questions))
+        out.extend(self._check_breakdown(questions))
         if self.options and self.question in questions:
             q = questions[self.question]
             codes = q.category_codes()
@@ -95,3 +130,60 @@ class Indicator(Model):
                         )
                     )
         return out
+
+    def _check_breakdown(self, questions: dict[str, Question]) -> list[tuple[tuple[str, ...], str]]:
+        out: list[tuple[tuple[str, ...], str]] = []
+        if self.by is None:
+            if self.segments is not None:
+                out.append((("segments",), "`segments:` groups the options of `by:`: set "
+                            "`by:` or remove `segments`"))  # fmt: skip
+            if self.total:
+                out.append((("total",), "`total: true` adds the whole sample beside the "
+                            "segments of `by:`: set `by:` or remove `total`"))  # fmt: skip
+            if self.score is not None:
+                out.append((("score",), "`score:` is the share shown per segment of `by:`: "
+                            "set `by:` or remove `score`"))  # fmt: skip
+            return out
+        if self.kind not in BREAKDOWN_KINDS:
+            kinds = ", ".join(f"`{k}`" for k in BREAKDOWN_KINDS)
+            return [(("by",), f"`by:` breaks down {kinds} indicators, not `{self.kind}`")]
+        by = questions.get(self.by)
+        if by is None:
+            return [(("by",), f"unknown question `{self.by}`{suggest(self.by, questions)}; "
+                     f"valid questions: {valid_list(questions)}")]  # fmt: skip
+        if by.type not in ("single", "numeric") or (by.type == "numeric" and not by.bands):
+            out.append((("by",), f"`by:` needs a single-choice question, or a numeric one with "
+                        f"`bands`, whose options make the segments; `{by.id}` is {by.type}"
+                        + (" without bands" if by.type == "numeric" else "")))  # fmt: skip
+        elif self.by == self.question:
+            out.append((("by",), f"`{self.by}` broken down by itself: each segment would be "
+                        "100 % of one option; choose another question"))  # fmt: skip
+        if self.segments is not None and by.type in ("single", "numeric"):
+            codes = by.category_codes()
+            seen: set[str] = set()
+            for label, members in self.segments.items():
+                for code in members:
+                    code = str(code)
+                    if code not in codes:
+                        out.append((("segments", label), f"`{code}` is not an option of "
+                                    f"`{by.id}`{suggest(code, codes)}; valid: "
+                                    f"{valid_list(codes)}"))  # fmt: skip
+                    elif code in seen:
+                        out.append((("segments", label), f"`{code}` is in two segments: "
+                                    "each option may make part of one only"))  # fmt: skip
+                    seen.add(code)
+        if self.score is not None:
+            if self.kind != "likert":
+                out.append((("score",), "`score:` is for a `likert` indicator"))
+            elif self.question in questions:
+                levels = [o.code for o in questions[self.question].options]
+                for code in self.score:
+                    if code not in levels:
+                        out.append((("score",), f"`{code}` is not a level of "
+                                    f"`{self.question}`{suggest(code, levels)}; valid: "
+                                    f"{valid_list(levels)}"))  # fmt: skip
+        return out
+
+
+#: the indicator kinds `by:` breaks down
+BREAKDOWN_KINDS = ("distribution", "share", "multi", "likert")

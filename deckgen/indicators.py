@@ -19,9 +19,10 @@ ZeroDivisionError.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import indicator_kinds
@@ -133,21 +134,11 @@ def share(survey: Survey, ind: Indicator) -> Result:
     if ind.base == "asked":
         for qid in cond.questions():
             scope &= survey.frame[questions[qid].columns()].notna().any(axis=1)
-    hits = cond.evaluate(survey.frame, questions) & scope
-    base, n = int(scope.sum()), int(hits.sum())
+    hits = cond.evaluate(survey.frame, questions)[scope].to_numpy(bool)
     q = questions[cond.questions()[0]]
     label = ind.label or ""  # else the text layer describes the condition
-    return _result(
-        survey,
-        ind,
-        q,
-        kind="share",
-        categories=(label,),
-        codes=("share",),
-        series=(Series("", (_frac(n, base),), (n,)),),
-        bases=(base,),
-        base=base,
-    )
+    tally = Tally(scope, ["share"], [label], [_ONE_LEVEL], [hits[:, None]], _ones(hits))
+    return _categorised(survey, ind, q, tally, kind="share")
 
 
 def ratio(survey: Survey, ind: Indicator) -> Result:
@@ -155,20 +146,10 @@ def ratio(survey: Survey, ind: Indicator) -> Result:
     frame = survey.frame
     num, den = frame[ind.numerator], frame[ind.denominator]
     scope = _scope(survey, ind) & num.notna() & den.notna() & (den != 0)
-    hits = scope & (num / den.where(den != 0) < ind.below)
-    base, n = int(scope.sum()), int(hits.sum())
+    hits = (num / den.where(den != 0) < ind.below)[scope].to_numpy(bool)
     q = _question(survey, ind.numerator)
-    return _result(
-        survey,
-        ind,
-        q,
-        kind="ratio",
-        categories=(ind.label or "",),
-        codes=("ratio",),
-        series=(Series("", (_frac(n, base),), (n,)),),
-        bases=(base,),
-        base=base,
-    )
+    tally = Tally(scope, ["ratio"], [ind.label or ""], [_ONE_LEVEL], [hits[:, None]], _ones(hits))
+    return _categorised(survey, ind, q, tally, kind="ratio")
 
 
 def distribution(survey: Survey, ind: Indicator) -> Result:
@@ -177,32 +158,12 @@ def distribution(survey: Survey, ind: Indicator) -> Result:
     scope = _scope(survey, ind)
     if q.asked_if is not None:
         scope &= q.asked_if.evaluate(survey.frame, survey.questions)
-    if q.type == "numeric":
-        from .bands import band_codes
-
-        answers = band_codes(survey.frame[q.id], q.bands)
-    else:
-        answers = survey.frame[q.id]
     cats = [c for c in q.categories() if not (ind.no_answer == "exclude" and c.no_answer)]
-    answers = answers[scope]
-    answers = answers[answers.isin([c.code for c in cats])]
-    counts_all = answers.value_counts()
-    base = int(len(answers))
     codes = [c.code for c in cats]
-    counts = [int(counts_all.get(c, 0)) for c in codes]
-    values = [_frac(n, base) for n in counts]
-    order = _order(ind, codes, values)
-    return _result(
-        survey,
-        ind,
-        q,
-        kind="distribution",
-        categories=_pick([c.label for c in cats], order),
-        codes=_pick(codes, order),
-        series=(Series("", _pick(values, order), _pick(counts, order)),),
-        bases=tuple(base for _ in order),
-        base=base,
-    )
+    hits = _one_hot(_answers(survey, q)[scope], codes)
+    answered: np.ndarray = np.asarray(hits.any(axis=1))
+    tally = Tally(scope, codes, [c.label for c in cats], [_ONE_LEVEL], [hits], answered[:, None])
+    return _categorised(survey, ind, q, tally, kind="distribution")
 
 
 def multi(survey: Survey, ind: Indicator) -> Result:
@@ -210,31 +171,17 @@ def multi(survey: Survey, ind: Indicator) -> Result:
     q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     cols = survey.frame.loc[scope, q.columns()]
-    asked = cols.notna()
-    counts = [int(v) for v in cols.eq(1).sum()]
-    bases = [int(v) for v in asked.sum()]
-    values = [_frac(n, b) for n, b in zip(counts, bases)]
-    codes = [o.code for o in q.options]
-    order = _order(ind, codes, values)
-    base = int(asked.any(axis=1).sum())
-    item_bases = tuple(
-        (o.label, bases[i], o.base_label or "", o.code)  # who was asked: the text layer's
-        for i, o in enumerate(q.options)
-        if o.asked_if is not None and i in order
+    asked = cols.notna().to_numpy(bool)
+    tally = Tally(
+        scope,
+        [o.code for o in q.options],
+        [o.label for o in q.options],
+        [_ONE_LEVEL],
+        [cols.eq(1).to_numpy(bool)],
+        asked,
+        answered=asked.any(axis=1),
     )
-    return _result(
-        survey,
-        ind,
-        q,
-        kind="multi",
-        categories=_pick([o.label for o in q.options], order),
-        codes=_pick(codes, order),
-        series=(Series("", _pick(values, order), _pick(counts, order)),),
-        bases=_pick(bases, order),
-        base=base,
-        multiple=True,
-        item_bases=item_bases,
-    )
+    return _categorised(survey, ind, q, tally, kind="multi")
 
 
 def likert(survey: Survey, ind: Indicator) -> Result:
@@ -245,41 +192,17 @@ def likert(survey: Survey, ind: Indicator) -> Result:
     levels = [
         o for o in q.options if not (ind.no_answer == "exclude" and (o.no_answer or o.dont_know))
     ]
-    level_codes = [o.code for o in levels]
-    answered = cols.isin(level_codes)
-    bases = [int(v) for v in answered.sum()]
-    counts = {o.code: [int(v) for v in cols.eq(o.code).sum()] for o in levels}
-    # statements sorted by their positive share (first level + second) when asked
-    positive = [
-        _frac(
-            counts[level_codes[0]][i] + (counts[level_codes[1]][i] if len(level_codes) > 1 else 0),
-            bases[i],
-        )
-        for i in range(len(q.items))
-    ]
-    codes = [i.code for i in q.items]
-    order = _order(ind, codes, positive)
-    series = tuple(
-        Series(
-            o.label,
-            _pick([_frac(n, b) for n, b in zip(counts[o.code], bases)], order),
-            _pick(counts[o.code], order),
-            code=o.code,
-            dont_know=o.dont_know or o.no_answer,
-        )
-        for o in levels
+    asked = cols.isin([o.code for o in levels]).to_numpy(bool)
+    tally = Tally(
+        scope,
+        [i.code for i in q.items],
+        [i.label for i in q.items],
+        [Level(o.code, o.label, o.dont_know or o.no_answer) for o in levels],
+        [cols.eq(o.code).to_numpy(bool) for o in levels],
+        asked,
+        answered=asked.any(axis=1),
     )
-    return _result(
-        survey,
-        ind,
-        q,
-        kind="likert",
-        categories=_pick([i.label for i in q.items], order),
-        codes=_pick(codes, order),
-        series=series,
-        bases=_pick(bases, order),
-        base=int(answered.any(axis=1).sum()),
-    )
+    return _categorised(survey, ind, q, tally, kind="likert")
 
 
 def ranking(survey: Survey, ind: Indicator) -> Result:
@@ -287,21 +210,245 @@ def ranking(survey: Survey, ind: Indicator) -> Result:
     q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     cols = survey.frame.loc[scope, q.columns()]
-    ranked = cols.notna().any(axis=1)
-    base = int(ranked.sum())
-    counts = [int(v) for v in (cols.le(ind.top) & cols.notna()).sum()]
-    values = [_frac(n, base) for n in counts]
-    codes = [i.code for i in q.items]
-    order = _order(ind, codes, values)
-    return _result(
-        survey,
-        ind,
-        q,
-        kind="ranking",
-        categories=_pick([i.label for i in q.items], order),
-        codes=_pick(codes, order),
-        series=(Series("", _pick(values, order), _pick(counts, order)),),  # named "Top N"
-        bases=tuple(base for _ in order),
-        base=base,
-        multiple=True,
+    ranked = cols.notna().any(axis=1).to_numpy(bool)
+    hits = (cols.le(ind.top) & cols.notna()).to_numpy(bool)
+    tally = Tally(
+        scope, [i.code for i in q.items], [i.label for i in q.items], [_ONE_LEVEL], [hits],
+        ranked[:, None],
+    )  # fmt: skip
+    return _categorised(survey, ind, q, tally, kind="ranking")
+
+
+# -- tallies: what is counted, respondent by respondent ----------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    """A series of a categorised result: a Likert scale level, or the one series."""
+
+    code: str
+    label: str
+    dont_know: bool = False
+
+
+_ONE_LEVEL = Level("", "")
+
+
+@dataclass
+class Tally:
+    """What a categorised indicator counts, for the respondents in `scope` (rows, in
+    the frame's order): for each level, who counts in each category (`hits`); who
+    is in each category's base (`asked`, one column when all share it); and who is
+    in the result's base (`answered`, default: in any category's base).
+
+    Summed over everyone it gives the result; summed per segment of another
+    question (`by:`), a breakdown; with weights, weighted figures."""
+
+    scope: pd.Series
+    codes: list[str]
+    labels: list[str]
+    levels: list[Level]
+    hits: list[np.ndarray]  # per level: respondents x categories
+    asked: np.ndarray  # respondents x categories, or respondents x 1
+    answered: np.ndarray | None = None  # respondents
+
+    def __post_init__(self) -> None:
+        if self.answered is None:
+            self.answered = np.asarray(self.asked.any(axis=1))
+
+
+def _ones(hits: np.ndarray) -> np.ndarray:
+    return np.ones((len(hits), 1), dtype=bool)
+
+
+def _one_hot(answers: pd.Series, codes: list[str]) -> np.ndarray:
+    """respondents x codes: True where the answer is that code."""
+    position = answers.map({c: j for j, c in enumerate(codes)})
+    found = position.to_numpy(dtype=float, na_value=np.nan)
+    return found[:, None] == np.arange(len(codes))[None, :]
+
+
+def _answers(survey: Survey, q: Question) -> pd.Series:
+    """A single-choice question's answer codes, or a numeric question's band codes."""
+    if q.type == "numeric":
+        from .bands import band_codes
+
+        return band_codes(survey.frame[q.id], q.bands)
+    return survey.frame[q.id]
+
+
+def _sums(matrix: np.ndarray, segment: np.ndarray | None, segments: int) -> np.ndarray:
+    """Column sums of a respondents x k matrix: one row (everyone), or one per segment
+    (`segment`: each respondent's segment, `segments` for none)."""
+    if segment is None:
+        return matrix.sum(axis=0, keepdims=True).astype(np.int64)
+    out = np.empty((segments, matrix.shape[1]), dtype=np.int64)
+    for j in range(matrix.shape[1]):
+        out[:, j] = np.bincount(segment, weights=matrix[:, j], minlength=segments + 1)[:segments]
+    return out
+
+
+@dataclass
+class _Sums:
+    """A tally summed: per level, counts (rows x k); bases (rows x k); base (rows)."""
+
+    counts: list[np.ndarray]
+    bases: np.ndarray
+    base: np.ndarray
+
+
+def _summed(tally: Tally, segment: np.ndarray | None = None, segments: int = 1) -> _Sums:
+    k = len(tally.codes)
+    bases = _sums(tally.asked, segment, segments)
+    if bases.shape[1] != k:
+        bases = np.repeat(bases, k, axis=1)
+    assert tally.answered is not None
+    base = _sums(tally.answered[:, None], segment, segments)[:, 0]
+    return _Sums([_sums(h, segment, segments) for h in tally.hits], bases, base)
+
+
+def _values(counts: np.ndarray, bases: np.ndarray) -> list[float | None]:
+    return [_frac(int(n), int(b)) for n, b in zip(counts, bases)]
+
+
+def _sort_key(tally: Tally, sums: _Sums, ind: Indicator) -> list[float | None]:
+    """What `sort:` orders categories by: the value, or for a Likert grid the share of
+    its first two levels (the positive side)."""
+    counts = sums.counts[0][0]
+    if len(tally.levels) > 1 and len(sums.counts) > 1:
+        counts = counts + sums.counts[1][0]
+    return _values(counts, sums.bases[0])
+
+
+def _categorised(survey: Survey, ind: Indicator, q: Question, tally: Tally, kind: str) -> Result:
+    """The result of a tally: over everyone in scope, or broken down `by:` a question."""
+    total = _summed(tally)
+    order = _order(ind, tally.codes, _sort_key(tally, total, ind))
+    extra: dict[str, Any] = {}
+    if kind == "multi":
+        bases = total.bases[0]
+        extra["item_bases"] = tuple(
+            (o.label, int(bases[i]), o.base_label or "", o.code)  # who was asked: the text layer's
+            for i, o in enumerate(q.options)
+            if o.asked_if is not None and i in order
+        )
+    if kind in ("multi", "ranking"):
+        extra["multiple"] = True
+    base = int(total.base[0])
+    if ind.by is None:
+        series = tuple(
+            Series(
+                level.label,
+                _pick(_values(counts[0], total.bases[0]), order),
+                _pick([int(c) for c in counts[0]], order),
+                code=level.code,
+                dont_know=level.dont_know,
+            )
+            for level, counts in zip(tally.levels, total.counts)
+        )
+        return _result(
+            survey,
+            ind,
+            q,
+            kind=kind,
+            categories=_pick(tally.labels, order),
+            codes=_pick(tally.codes, order),
+            series=series,
+            bases=_pick([int(b) for b in total.bases[0]], order),
+            base=base,
+            **extra,
+        )
+    return _breakdown(survey, ind, q, tally, kind, total, order, extra)
+
+
+def _breakdown(
+    survey: Survey,
+    ind: Indicator,
+    q: Question,
+    tally: Tally,
+    kind: str,
+    total: _Sums,
+    order: list[int],
+    extra: dict[str, Any],
+) -> Result:
+    """One series per segment of the `by:` question (and the total first, with
+    `total: true`), each over its own base; a Likert grid gives either a score per
+    statement and segment (`score:`) or a block of levels per statement."""
+    by = survey.questions[ind.by or ""]
+    # (label, code, its options' codes): one per option (no answer aside), or as grouped
+    if ind.segments is not None:
+        segments = [
+            (label, label, [str(c) for c in codes]) for label, codes in ind.segments.items()
+        ]
+    else:
+        segments = [(c.label, c.code, [c.code]) for c in by.categories() if not c.no_answer]
+    position = {code: i for i, (_, _, codes) in enumerate(segments) for code in codes}
+    answers = _answers(survey, by)[tally.scope]
+    segment = answers.map(position).fillna(len(segments)).to_numpy(np.int64)
+    per = _summed(tally, segment, len(segments))
+    # the rows: the total (when asked for) then each segment, as (label, code, sums row)
+    rows: list[tuple[str, str, _Sums, int, bool]] = [
+        ("", "", total, 0, True)
+    ] if ind.total else []  # fmt: skip
+    rows += [(label, code, per, i, False) for i, (label, code, _) in enumerate(segments)]
+    common = {"by": by.id, "by_text": by.text, "base": int(total.base[0]), **extra}
+    if kind == "likert" and ind.score:  # a score per statement and segment
+        wanted = [i for i, level in enumerate(tally.levels) if level.code in ind.score]
+        scores: list[Series] = []
+        for label, code, sums, r, is_total in rows:
+            counts = sum(sums.counts[i][r] for i in wanted)
+            scores.append(
+                Series(
+                    label,
+                    _pick(_values(counts, sums.bases[r]), order),
+                    _pick([int(c) for c in counts], order),
+                    code=code,
+                    base=int(sums.base[r]),
+                    bases=_pick([int(b) for b in sums.bases[r]], order),
+                    total=is_total,
+                )
+            )
+        return _result(
+            survey, ind, q, kind=kind, categories=_pick(tally.labels, order),
+            codes=_pick(tally.codes, order), series=tuple(scores),
+            bases=_pick([int(b) for b in total.bases[0]], order), **common,
+        )  # fmt: skip
+    if kind == "likert":  # a block per statement: one bar per segment, the levels stacked
+        cells = [(j, row) for j in order for row in rows]
+        series = tuple(
+            Series(
+                level.label,
+                tuple(_frac(int(row[2].counts[i][row[3]][j]), int(row[2].bases[row[3]][j]))
+                      for j, row in cells),
+                tuple(int(row[2].counts[i][row[3]][j]) for j, row in cells),
+                code=level.code,
+                dont_know=level.dont_know,
+            )
+            for i, level in enumerate(tally.levels)
+        )  # fmt: skip
+        return _result(
+            survey, ind, q, kind=kind,
+            categories=tuple(row[0] for _, row in cells),
+            codes=tuple(f"{tally.codes[j]}|{row[1]}" for j, row in cells),
+            groups=tuple(tally.labels[j] for j, _ in cells),
+            series=series,
+            bases=tuple(int(row[2].bases[row[3]][j]) for j, row in cells),
+            **common,
+        )  # fmt: skip
+    series = tuple(
+        Series(
+            label,
+            _pick(_values(sums.counts[0][r], sums.bases[r]), order),
+            _pick([int(c) for c in sums.counts[0][r]], order),
+            code=code,
+            base=int(sums.base[r]),
+            bases=_pick([int(b) for b in sums.bases[r]], order),
+            total=is_total,
+        )
+        for label, code, sums, r, is_total in rows
     )
+    return _result(
+        survey, ind, q, kind=kind, categories=_pick(tally.labels, order),
+        codes=_pick(tally.codes, order), series=series,
+        bases=_pick([int(b) for b in total.bases[0]], order), **common,
+    )  # fmt: skip

@@ -242,6 +242,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                     f"(under {theme.small_base_threshold})",
                     context=sp.label,
                 )
+            for message in _segment_warnings(result, theme.small_base_threshold):
+                warnings.add(f"chart {j + 1}: {message}", context=sp.label)
         callout_results = []
         for j, callout in enumerate(s.callouts):
             result = compute(callout.indicator)
@@ -289,6 +291,22 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         logo=spec.resolve(deck.logo) if deck.logo else None,
     )
     return deck_plan, computed
+
+
+def _segment_warnings(result: Result, threshold: int) -> list[str]:
+    """A breakdown's segments with nobody in scope, or under the small-base threshold."""
+    from .wording import small_segments
+
+    if not result.by:
+        return []
+    out = []
+    empty = [s.name for s in result.series if s.base == 0]
+    if empty:
+        out.append(f"no {result.respondents} in segment(s) {', '.join(empty)}: left blank")
+    small = small_segments(result, threshold)
+    if small:
+        out.append(f"small base for segment(s) {', '.join(small)} (under {threshold})")
+    return out
 
 
 def adds_up(indicator) -> bool:

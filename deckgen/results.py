@@ -13,13 +13,19 @@ from dataclasses import dataclass, field, replace
 
 @dataclass(frozen=True)
 class Series:
-    """One series of a chart: a value per category."""
+    """One series of a chart: a value per category.
+
+    In a breakdown (`by:`) a series is one segment of the respondents (its option
+    `code`), or the whole (`total`), with its own base and per-category bases."""
 
     name: str
     values: tuple[float | None, ...]  # fractions of the base (None where the base is empty)
     counts: tuple[int, ...]
     code: str = ""
     dont_know: bool = False
+    base: int | None = None  # a segment's respondents in the result's base
+    bases: tuple[int, ...] = ()  # a segment's base per category (empty: the result's)
+    total: bool = False  # the whole sample beside its segments
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,9 @@ class Result:
     # items asked of some respondents only: (label, base, who was asked, option code)
     item_bases: tuple[tuple[str, int, str, str], ...] = field(default_factory=tuple)
     reconstructed: bool = False  # from reconstructed rows (the codebook's `reconstruction`)
+    by: str | None = None  # a breakdown: the question whose options are the segments
+    by_text: str = ""  # its wording
+    groups: tuple[str, ...] = ()  # a Likert grid by segment: each category's statement
 
     @property
     def status(self) -> str:
@@ -56,6 +65,10 @@ class Result:
         if self.published:
             return "published"
         return "illustrative" if self.reconstructed else "survey"
+
+    def bases_of(self, series: Series) -> tuple[int, ...]:
+        """The base of each of `series`' values: its own in a breakdown, else the result's."""
+        return series.bases or self.bases
 
     @property
     def na(self) -> bool:
@@ -81,6 +94,8 @@ def adding_up(result: Result, digits: int = 0) -> Result:
     categories, or each Likert statement's levels."""
     from .formatting import largest_remainder
 
+    if result.kind == "likert" and result.by and not result.groups:
+        return result  # a score per statement and segment: no whole to add up to
     if result.kind == "likert":  # a whole per statement, across the level series
         columns = [
             largest_remainder([s.values[k] for s in result.series], digits)
@@ -90,11 +105,73 @@ def adding_up(result: Result, digits: int = 0) -> Result:
             replace(s, values=tuple(column[j] for column in columns))
             for j, s in enumerate(result.series)
         )
-    else:
-        (first, *rest) = result.series
-        values = tuple(largest_remainder(list(first.values), digits))
-        series = (replace(first, values=values), *rest)
+    else:  # each series is a whole: the distribution, or one segment's
+        series = tuple(
+            replace(s, values=tuple(largest_remainder(list(s.values), digits)))
+            for s in result.series
+        )
     return replace(result, series=series)
+
+
+def transposed(result: Result) -> Result:
+    """A breakdown turned for a 100 % bar per segment: the segments become the
+    categories, the options the series (the stacked levels)."""
+    return replace(
+        result,
+        categories=tuple(s.name for s in result.series),
+        codes=tuple(s.code or "total" for s in result.series),
+        series=tuple(
+            Series(
+                label,
+                tuple(s.values[k] for s in result.series),
+                tuple(s.counts[k] for s in result.series),
+                code=code,
+            )
+            for k, (label, code) in enumerate(zip(result.categories, result.codes))
+        ),
+        bases=tuple(result.bases_of(s)[0] if result.bases_of(s) else 0 for s in result.series),
+        groups=(),
+    )
+
+
+def shown(result: Result, chart_type: str) -> Result:
+    """The result as a chart of `chart_type` draws it: a distribution broken down, as
+    100 % bars, has a bar per segment (`transposed`); so has a share broken down, as
+    bars; a Likert grid by segment has a heading row per statement over its
+    segments' bars (`headed`)."""
+    if not result.by:
+        return result
+    if chart_type == "stacked100" and result.kind != "likert":
+        return transposed(result)
+    if chart_type in ("bar", "column") and result.kind in ("share", "ratio"):
+        return transposed(result)
+    if chart_type == "stacked100" and result.groups:
+        return headed(result)
+    return result
+
+
+def headed(result: Result) -> Result:
+    """Flat categories for a chart: each statement's label on a row of its own (no
+    bar), then its segments' rows."""
+    rows: list[int | str] = []  # a category index, or a statement's label
+    for k, group in enumerate(result.groups):
+        if k == 0 or result.groups[k - 1] != group:
+            rows.append(group)
+        rows.append(k)
+
+    def pick(values: tuple, empty: object) -> tuple:
+        return tuple(values[r] if isinstance(r, int) else empty for r in rows)
+
+    return replace(
+        result,
+        categories=tuple(result.categories[r] if isinstance(r, int) else r for r in rows),
+        codes=tuple(result.codes[r] if isinstance(r, int) else f"{r}|" for r in rows),
+        series=tuple(
+            replace(s, values=pick(s.values, None), counts=pick(s.counts, 0)) for s in result.series
+        ),
+        bases=pick(result.bases, 0),
+        groups=(),
+    )
 
 
 def result_to_dict(result: Result) -> dict:
@@ -115,10 +192,13 @@ def result_from_dict(data: dict) -> Result:
             tuple(s["counts"]),
             s.get("code", ""),
             s.get("dont_know", False),
+            s.get("base"),
+            tuple(s.get("bases", ())),
+            s.get("total", False),
         )
         for s in fields["series"]
     )
-    for key in ("categories", "codes", "bases"):
+    for key in ("categories", "codes", "bases", "groups"):
         fields[key] = tuple(fields[key])
     fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))
     result = Result(**fields)
@@ -141,10 +221,16 @@ def check_result(r: Result) -> None:
         raise ValueError("a label or a code is not text")
     if not whole(r.base) or not all(whole(b) for b in r.bases):
         raise ValueError("a base is not a whole number")
+    if r.groups and len(r.groups) != n:
+        raise ValueError("groups do not match the categories")
     for s in r.series:
         if len(s.values) != n or len(s.counts) != n or not all(whole(c) for c in s.counts):
             raise ValueError("a series does not have one whole count per category")
-        for value, count, base in zip(s.values, s.counts, r.bases):
+        if s.bases and (len(s.bases) != n or not all(whole(b) for b in s.bases)):
+            raise ValueError("a series' bases do not match its categories")
+        if s.base is not None and not whole(s.base):
+            raise ValueError("a base is not a whole number")
+        for value, count, base in zip(s.values, s.counts, r.bases_of(s)):
             expected = float(count) if r.is_count else (count / base if base else None)
             if expected is None or value is None:
                 if value is not expected:

@@ -100,6 +100,17 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
                 who = describe(option.asked_if, questions, w)
             items.append((label, n, who, code))
         changes["item_bases"] = tuple(items)
+    if result.by:  # each segment named with its base: "Communes (n = 22)"
+        if result.groups:  # a Likert grid by segment: the bars are the segments
+            changes["categories"] = tuple(
+                w("segment", label=c or w("total"), n=w.number(b))
+                for c, b in zip(result.categories, result.bases)
+            )
+        else:
+            changes["series"] = tuple(
+                replace(s, name=w("segment", label=s.name or w("total"), n=w.number(s.base or 0)))
+                for s in changes.get("series", result.series)
+            )
     return replace(result, **changes)
 
 
@@ -128,11 +139,27 @@ def result_base(r: Result, w: Words) -> str:
         text += w("sep") + item_base_text(item, n, label, w)
     if r.multiple:
         text += w("sep") + w("several")
+    if r.by:
+        text += w("sep") + w("by", question=w.quote(r.by_text))
     return text
 
 
 def small_base(base: int, threshold: int, w: Words) -> str:
     return "" if base >= threshold else w("sep") + w("small_base")
+
+
+def small_segments(r: Result, threshold: int) -> list[str]:
+    """The segments of a breakdown under the small-base threshold, as they are named."""
+    if not r.by:
+        return []
+    if r.groups:  # a Likert grid by segment: each bar has its own base
+        return list(dict.fromkeys(c for c, b in zip(r.categories, r.bases) if 0 < b < threshold))
+    return [s.name for s in r.series if s.base is not None and 0 < s.base < threshold]
+
+
+def small_segments_text(r: Result, threshold: int, w: Words) -> str:
+    names = small_segments(r, threshold)
+    return w("sep") + w("small_segments", names=", ".join(names)) if names else ""
 
 
 def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> str | None:
@@ -145,7 +172,12 @@ def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> 
     parts = []
     for c in sp.charts:
         label = w("footnote_chart", title=c.title) if c.title and len(sp.charts) > 1 else ""
-        parts.append(label + result_base(c.result, w) + small_base(c.result.base, threshold, w))
+        parts.append(
+            label
+            + result_base(c.result, w)
+            + small_base(c.result.base, threshold, w)
+            + small_segments_text(c.result, threshold, w)
+        )
     # callouts: each distinct base once (a count of respondents has no base to state)
     mark = w("colon").lstrip()  # ": " after a chart's title
     for base in dict.fromkeys(c.base for c in sp.callouts if not c.is_count):
@@ -191,17 +223,20 @@ def figures_text(chart_type: str, r: Result, w: Words, digits: int = 0) -> str:
         return ", ".join(
             f"{c} {w.number(n)}" for c, n in zip(r.categories, r.series[0].counts) if n
         )
-    if r.kind == "likert":
-        return w("sep").join(likert_parts(r, w, digits))
+    if len(r.series) > 1 or r.by:
+        return w("sep").join(series_parts(r, w, digits))
     return ", ".join(
         f"{c} {value_text(r, v, w, digits)}" for c, v in zip(r.categories, r.series[0].values)
     )
 
 
-def likert_parts(r: Result, w: Words, digits: int = 0) -> list[str]:
-    """'Statement : Tout à fait 30 %, Plutôt oui 50 %, …', one per statement."""
+def series_parts(r: Result, w: Words, digits: int = 0) -> list[str]:
+    """'Statement : Tout à fait 30 %, Plutôt oui 50 %, …', one per category, each
+    series named: a Likert grid's levels, or a breakdown's segments."""
     parts = []
     for k, cat in enumerate(r.categories):
+        if r.groups:  # a Likert grid by segment: "Statement — Segment (n = 22)"
+            cat = f"{r.groups[k]} — {cat}"
         levels = ", ".join(f"{s.name} {value_text(r, s.values[k], w, digits)}" for s in r.series)
         parts.append(f"{cat}{w('colon')}{levels}")
     return parts
@@ -216,9 +251,37 @@ def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: in
     figures = figures_text(chart_type, r, w, digits)
     if chart_type == "map":
         return f"{head}{sep} {base}{w('colon')}{figures}{w('per_region', unit=r.respondents)}"
-    if r.kind == "likert":
+    if len(r.series) > 1 or r.by:
         return f"{head}{sep} {base}. {figures}"
     return f"{head}{sep} {base}{w('colon')}{figures}"
+
+
+# -- tables ----------------------------------------------------------------------------
+
+
+def table_rows(result: Result, words: Words, digits: int = 0) -> list[list[str]]:
+    """The table's text, a list per row: header, one row per category, then the base
+    row (a breakdown), or a base column when the rows have bases of their own."""
+    series = result.series
+    base_row = bool(result.by) and all(s.base is not None for s in series)
+    header = ["", *(s.name or words("value") for s in series)]
+    if not base_row:
+        header.append(words("table_base"))
+    rows = [header]
+    for k, category in enumerate(result.categories):
+        label = f"{result.groups[k]} — {category}" if result.groups else category
+        cells = [label]
+        for s in series:
+            value = s.values[k]
+            cells.append(
+                words.number(value or 0) if result.is_count else words.percent(value, digits)
+            )
+        if not base_row:
+            cells.append(words.number(result.bases[k]))
+        rows.append(cells)
+    if base_row:
+        rows.append([words("table_base"), *(words.number(s.base or 0) for s in series)])
+    return rows
 
 
 # -- the regions map's legend -----------------------------------------------------------
@@ -264,10 +327,12 @@ def notes(
             base += f" ({w('note_who')} {r.filter_text})"
         for item, n, label, _code in r.item_bases:
             base += w("sep") + item_base_text(item, n, label, w)
+        if r.by:
+            base += w("sep") + w("by", question=w.quote(r.by_text))
         lines.append(base + ".")
-        if r.kind == "likert":  # one line per statement, or the paragraph is unreadable
+        if len(r.series) > 1 or r.by:  # one line per category, or the paragraph is unreadable
             lines.append(
-                w.label(w("note_figures")) + "".join(f"\n– {t}" for t in likert_parts(r, w, digits))
+                w.label(w("note_figures")) + "".join(f"\n– {t}" for t in series_parts(r, w, digits))
             )
         else:
             per_region = w("per_region", unit=r.respondents) if c.type == "map" else ""

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 import deckgen
 from deckgen.errors import SpecError
@@ -42,6 +43,8 @@ def _wholes(chart) -> list[list[Decimal]]:
     series = [[percent_value(v) for v in s.values if v is not None] for s in plot.series]
     if len(series) == 1:
         return series
+    if chart.chart_type != XL_CHART_TYPE.BAR_STACKED_100:
+        return []  # clustered bars of segments' scores: no whole
     return [list(column) for column in zip(*series)]
 
 

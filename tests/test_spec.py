@@ -168,7 +168,8 @@ def test_chart_of_a_count_or_a_likert_in_bars_is_refused(spec_copy):
         "a `count` is one number of respondents: show it as a callout" in p for p in problems
     )
     assert any(
-        "a `likert` indicator has a series per scale level: show it as `stacked100`, not `bar`" in p
+        "a `likert` indicator has a series per scale level: "
+        "show it as `stacked100` or `table`, not `bar`" in p
         for p in problems
     )
 

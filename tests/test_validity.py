@@ -19,14 +19,17 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def reports(real_deck, small_decks, tmp_path_factory) -> dict[str, dict]:
-    """Every deck audited in one openxml-audit run (it takes a second to start)."""
+def reports(real_deck, gss_deck, small_decks, tmp_path_factory) -> dict[str, dict]:
+    """Every deck audited in one openxml-audit run (it takes a second to start): the
+    real deck, the English example (breakdowns, a native table) and the small decks."""
     folder = tmp_path_factory.mktemp("audit")
     shutil.copy(real_deck.path, folder / "real.pptx")
+    shutil.copy(gss_deck.path, folder / "gss.pptx")
     for name, path in small_decks.items():
         shutil.copy(path, folder / f"{name}.pptx")
     out = audit_all(folder)
-    assert sorted(out) == sorted(["real.pptx", *(f"{n}.pptx" for n in SMALL_DECKS)]), sorted(out)
+    expected = ["real.pptx", "gss.pptx", *(f"{n}.pptx" for n in SMALL_DECKS)]
+    assert sorted(out) == sorted(expected), sorted(out)
     return out
 
 
@@ -46,6 +49,10 @@ def _assert_clean(report: dict) -> None:
 
 def test_real_deck_has_no_violations(reports):
     _assert_clean(reports["real.pptx"])
+
+
+def test_the_english_example_with_breakdowns_and_a_table_has_no_violations(reports):
+    _assert_clean(reports["gss.pptx"])
 
 
 @pytest.mark.parametrize("name", list(SMALL_DECKS))

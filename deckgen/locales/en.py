@@ -17,6 +17,13 @@ TEXTS = {
     "respondents": "respondents",
     "respondent": "respondent",
     "respondents_title": "Respondents",
+    # breakdowns: a series per segment of another question
+    "total": "Total",
+    "segment": "{label} (n = {n})",
+    "by": "by {question}",
+    "small_segments": "small bases: {names}, interpret with caution",
+    "table_base": "Base",
+    "table_more": "… and {n} more rows (see the indicators export)",
     # alternative texts
     "alt_base": "base {n} {unit}",
     "per_region": " ({unit} per region)",

@@ -18,6 +18,13 @@ TEXTS = {
     "respondents": "répondants",
     "respondent": "répondant",
     "respondents_title": "Répondants",
+    # breakdowns: a series per segment of another question
+    "total": "Ensemble",
+    "segment": "{label} (n = {n})",
+    "by": "selon {question}",
+    "small_segments": "bases faibles\u202f: {names}, à interpréter avec prudence",
+    "table_base": "Base",
+    "table_more": "… et {n} lignes de plus (voir l'export des indicateurs)",
     # alternative texts
     "alt_base": "base {n} {unit}",
     "per_region": " (nombre de {unit} par région)",

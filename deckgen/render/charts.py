@@ -16,7 +16,7 @@ from pptx.util import Pt
 
 from ..errors import RenderError, suggest, valid_list
 from ..formatting import percent_number_format
-from ..results import Result
+from ..results import Result, shown
 from ..speedups import styled
 from ..theme import Theme, categorical
 from .colors import readable_on, rgb
@@ -58,7 +58,7 @@ def _data(result: Result, style: ChartStyle, series_indexes: list[int] | None = 
     data = ChartData(
         number_format=style.number_format
     )  # the embedded sheet shows the labels' percents
-    data.categories = [cut_label(c) for c in result.categories]  # past 80 characters, cut
+    data.categories = [cut_label(c) for c in result.categories]  # past 160 characters, cut
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
         name = cut_label(s.name or result.question_text or style.words("value"))
@@ -184,18 +184,26 @@ def _legend(
 
 
 def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: bool):
+    """Bars of one series, or clustered bars of a breakdown's segments (a colour each)."""
     kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    several = len(result.series) > 1
     frame = shapes.add_chart(
-        kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0])
+        kind,
+        rect.left,
+        rect.top,
+        rect.width,
+        rect.height,
+        _data(result, style, None if several else [0]),
     )
     chart = frame.chart
     _fonts(chart, style)
     plot = chart.plots[0]
-    plot.gap_width = 45 if horizontal else 60
+    plot.gap_width = (45 if horizontal else 60) if not several else 80
     plot.vary_by_categories = False
-    series = plot.series[0]
-    _fill(series, style.colors[0])
-    series.invert_if_negative = False
+    colors = categorical(style.colors, len(plot.series)) if several else style.colors[:1]
+    for series, color in zip(plot.series, colors):
+        _fill(series, color)
+        series.invert_if_negative = False
     _value_axis_off(chart)
     cat = chart.category_axis
     narrow = (
@@ -216,7 +224,9 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         ("category axis", style.theme.colors.muted, style.theme.sizes.chart_axis, narrow),
         category_axis,
     )
-    _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END)
+    # clustered bars are thinner: their figures a little smaller
+    size = max(style.theme.sizes.chart_label - 2, 8) if several else None
+    _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END, size=size)
     _legend(chart, style, rect, _series_names(chart), "bottom")
     # leave headroom so outside-end labels are never clipped
     chart.value_axis.maximum_scale = _headroom(result)
@@ -243,11 +253,11 @@ def _headroom(result: Result) -> float:
 
 
 def bar(shapes, rect, chart: ChartPlan, style):
-    return _bars(shapes, rect, chart.result, style, horizontal=True)
+    return _bars(shapes, rect, shown(chart.result, "bar"), style, horizontal=True)
 
 
 def column(shapes, rect, chart: ChartPlan, style):
-    return _bars(shapes, rect, chart.result, style, horizontal=False)
+    return _bars(shapes, rect, shown(chart.result, "column"), style, horizontal=False)
 
 
 def ranking(shapes, rect, chart: ChartPlan, style):
@@ -255,8 +265,10 @@ def ranking(shapes, rect, chart: ChartPlan, style):
 
 
 def stacked100(shapes, rect, plan: ChartPlan, style):
-    """A 100 % stacked bar per statement: positive levels to negative, 'don't know' in grey."""
-    result = plan.result
+    """A 100 % stacked bar per statement (positive levels to negative, 'don't know' in
+    grey), per segment and statement (a Likert grid by segment), or per segment of a
+    distribution broken down (its options stacked, in distinct colours)."""
+    result = shown(plan.result, plan.type)
     frame = shapes.add_chart(
         XL_CHART_TYPE.BAR_STACKED_100,
         rect.left,
@@ -271,7 +283,11 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     plot.gap_width = 40
     plot.overlap = 100
     levels = sum(1 for info in result.series if not info.dont_know)
-    palette = iter(style.theme.likert_palette(levels))  # diverging, whatever the scale
+    palette = iter(
+        style.theme.likert_palette(levels)  # diverging, whatever the scale
+        if result.kind == "likert"
+        else categorical(style.colors, levels)  # options: no order to show
+    )
     for s, info in zip(plot.series, result.series):
         _fill(s, style.theme.colors.dont_know if info.dont_know else next(palette))
         s.invert_if_negative = False

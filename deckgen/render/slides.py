@@ -11,6 +11,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from ..errors import Warnings, quoted_title
+from ..results import shown
 from ..template import content_area, find_layout, layout_placeholder
 from ..theme import Theme
 from .charts import ChartStyle, add_chart
@@ -546,7 +547,9 @@ def _one_chart(
         legend=o.legend,
         colors=o.colors,
         digits=o.digits,
-        legend_default=kind.legend if kind is not None else False,
+        # a breakdown's segments (several series) need their key
+        legend_default=(kind.legend if kind is not None else False)
+        or len(shown(plan.result, plan.type).series) > 1,
     )
     long = [
         label
@@ -560,10 +563,11 @@ def _one_chart(
             context=fitter.context,
         )
     shape = add_chart(shapes, rect, plan, style)
-    name = cut_label(f"Chart: {plan.title or plan.result.question_text}")
+    what = "Table" if getattr(shape, "has_table", False) else "Chart"
+    name = cut_label(f"{what}: {plan.title or plan.result.question_text}")
     for problem in style.problems:
         fitter.warnings.add(f"{name}: {problem}", context=fitter.context)
-    if getattr(shape, "has_chart", False):
+    if getattr(shape, "has_chart", False) or getattr(shape, "has_table", False):
         shape.name = name
         _alt(shape, plan.alt_text)
 

@@ -1,0 +1,437 @@
+"""Breakdowns (`by:`): one series per segment of another question, each over its own
+base, and the `table` chart kind. Figures are compared with independent pandas
+computations on the raw CSV files, on a survey no one here wrote (the General
+Social Survey 2018 example) and on the Baromètre's rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+import deckgen
+from deckgen.errors import SpecError
+from deckgen.indicator_spec import Indicator
+from deckgen.indicators import compute
+from deckgen.pipeline import load
+from deckgen.render.geometry import Rect
+from deckgen.results import shown
+
+from .helpers import ROOT
+
+GSS = ROOT / "data" / "gss-2018-spending"
+BAROMETRE = ROOT / "data" / "barometre-2021"
+OTHERS = ["intercommunalite", "metropole", "departement", "region"]
+
+
+@pytest.fixture(scope="module")
+def gss():
+    return load(ROOT / "config" / "gss-2018-spending.yaml").survey
+
+
+@pytest.fixture(scope="module")
+def raw() -> pd.DataFrame:
+    """The GSS rows as pandas reads them, codes as whole numbers."""
+    return pd.read_csv(GSS / "responses.csv")
+
+
+def _indicator(**data) -> Indicator:
+    return Indicator.validate(data)
+
+
+def _values(series) -> list[float | None]:
+    return [None if v is None else round(v, 12) for v in series.values]
+
+
+# -- the figures, against pandas ---------------------------------------------------------
+
+
+def test_a_distribution_by_segment_is_each_segment_s_own_distribution(gss, raw):
+    r = compute(gss, _indicator(kind="distribution", question="polviews", by="sex", total=True))
+    assert (r.by, r.by_text) == ("sex", "Sex")
+    total, male, female = r.series
+    assert total.total and not male.total and (male.code, female.code) == ("0", "1")
+    answered = raw.dropna(subset=["polviews"])
+    table = pd.crosstab(answered["polviews"], answered["sex"], normalize="columns")
+    counts = pd.crosstab(answered["polviews"], answered["sex"])
+    for series, sex in ((male, 0), (female, 1)):
+        assert series.base == int((answered["sex"] == sex).sum())
+        assert series.counts == tuple(int(counts.loc[v, sex]) for v in range(1, 8))
+        assert _values(series) == [round(table.loc[v, sex], 12) for v in range(1, 8)]
+    # the total is the plain distribution, unchanged by the breakdown
+    plain = compute(gss, _indicator(kind="distribution", question="polviews"))
+    assert total.values == plain.series[0].values and total.base == plain.base == len(answered)
+
+
+def test_segments_of_a_numeric_question_are_its_bands(gss, raw):
+    r = compute(gss, _indicator(kind="share", condition={"question": "sex", "in": ["1"]}, by="age"))
+    bands = pd.cut(raw["age"], [18, 30, 45, 65, 200], right=False, labels=False)
+    expected = raw.groupby(bands)["sex"].agg(["mean", "size"])
+    assert [s.code for s in r.series] == ["a18", "a30", "a45", "a65"]
+    assert [s.base for s in r.series] == [int(n) for n in expected["size"]]
+    assert [round(s.values[0], 12) for s in r.series] == [round(m, 12) for m in expected["mean"]]
+
+
+def test_a_likert_score_by_segment(gss, raw):
+    ind = _indicator(
+        kind="likert", question="nat", by="partyid", score=["1"], options=["heal", "arms"],
+        sort="fixed",
+    )  # fmt: skip
+    r = compute(gss, ind)
+    assert r.categories == (
+        "Improving and protecting the nation's health",
+        "The military, armaments and defense",
+    )
+    for series in r.series:
+        party = int(series.code)
+        for k, column in enumerate(("natheal", "natarms")):
+            rows = raw[(raw["partyid"] == party) & raw[column].notna()]
+            assert series.bases[k] == len(rows)
+            assert series.counts[k] == int((rows[column] == 1).sum())
+            assert series.values[k] == pytest.approx((rows[column] == 1).mean())
+
+
+def test_a_likert_grid_by_segment_stacks_each_statement_s_segments(gss, raw):
+    ind = _indicator(kind="likert", question="nat", by="sex", options=["heal"], sort="fixed")
+    r = compute(gss, ind)
+    assert r.groups == ("Improving and protecting the nation's health",) * 2
+    assert r.categories == ("Male", "Female")
+    rows = raw.dropna(subset=["natheal"])
+    shares = pd.crosstab(rows["sex"], rows["natheal"], normalize="index")
+    for level in r.series:
+        assert _values(level) == [round(shares.loc[sex, int(level.code)], 12) for sex in (0, 1)]
+    # drawn with a heading row per statement over its segments' bars
+    drawn = shown(r, "stacked100")
+    assert drawn.categories == ("Improving and protecting the nation's health", "Male", "Female")
+    assert drawn.series[0].values[0] is None
+
+
+def test_segments_grouping_options_on_the_barometre(survey):
+    ind = _indicator(
+        kind="multi", question="dispositifs_numeriques", by="type_collectivite", total=True,
+        segments={"Communes": ["commune"], "Autres": OTHERS},
+    )  # fmt: skip
+    r = compute(survey, ind)
+    rows = pd.read_csv(BAROMETRE / "responses.csv", dtype=str)
+    communes = rows[rows["type_collectivite"] == "commune"]
+    others = rows[rows["type_collectivite"].isin(OTHERS)]
+    assert [s.name for s in r.series] == ["", "Communes", "Autres"]
+    assert [s.base for s in r.series] == [len(rows), len(communes), len(others)]
+    for series, group in zip(r.series[1:], (communes, others)):
+        for k, code in enumerate(r.codes):
+            column = group[f"dispositifs_numeriques__{code}"]
+            assert series.bases[k] == int(column.notna().sum())
+            assert series.counts[k] == int((column == "1").sum())
+
+
+def test_the_segments_of_a_sorted_breakdown_follow_the_total_s_order(gss):
+    r = compute(gss, _indicator(kind="distribution", question="degree", by="sex", sort="desc"))
+    plain = compute(gss, _indicator(kind="distribution", question="degree", sort="desc"))
+    assert r.categories == plain.categories
+
+
+# -- what a spec may ask --------------------------------------------------------------------
+
+SPEC_HEAD = f"""deck:
+  title: "Breakdowns"
+  data: {GSS / "codebook.yaml"}
+  locale: en
+slides:
+"""
+
+
+def _spec(folder, slides: str):
+    path = folder / "spec.yaml"
+    path.write_text(SPEC_HEAD + slides, encoding="utf-8")
+    return path
+
+
+def _problems(folder, chart: str) -> str:
+    spec = _spec(folder, f"  - layout: chart\n    title: T\n    chart:\n{chart}")
+    with pytest.raises(SpecError) as caught:
+        deckgen.load(spec).validate()
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("chart", "message"),
+    [
+        (
+            "      type: pie\n      indicator: {kind: distribution, question: degree, by: sex}\n",
+            "a `pie` chart shows no breakdown: an indicator with `by:` needs `bar`, `column`, "
+            "`stacked100`, `table`",
+        ),
+        (
+            "      type: bar\n      indicator: {kind: ranking, question: nat, by: sex}\n",
+            "`by:` breaks down `distribution`, `share`, `multi`, `likert` indicators, not "
+            "`ranking`",
+        ),
+        (
+            "      type: bar\n      indicator: {kind: distribution, question: degree, by: sexe}\n",
+            "unknown question `sexe` (did you mean `sex`?)",
+        ),
+        (
+            "      type: bar\n      indicator: {kind: distribution, question: degree, by: nat}\n",
+            "`by:` needs a single-choice question, or a numeric one with `bands`, whose options "
+            "make the segments; `nat` is likert",
+        ),
+        (
+            "      type: bar\n      indicator: {kind: distribution, question: sex, by: sex}\n",
+            "`sex` broken down by itself",
+        ),
+        (
+            "      type: bar\n"
+            "      indicator: {kind: distribution, question: degree, total: true}\n",
+            "`total: true` adds the whole sample beside the segments of `by:`",
+        ),
+        (
+            "      type: stacked100\n"
+            "      indicator: {kind: likert, question: nat, by: sex, score: ['1']}\n",
+            "a Likert score per segment is one share per statement and segment: show it as "
+            "`bar` or `column` or `table`, not `stacked100`",
+        ),
+        (
+            "      type: bar\n"
+            "      indicator: {kind: likert, question: nat, by: sex, score: [2]}\n",
+            "`2` is not a level of `nat`",
+        ),
+        (
+            "      type: bar\n      indicator:\n        kind: distribution\n"
+            "        question: degree\n        by: sex\n"
+            "        segments: {A: ['0'], B: ['0', '1']}\n",
+            "`0` is in two segments",
+        ),
+    ],
+)
+def test_breakdown_mistakes_are_named(tmp_path, chart, message):
+    text = _problems(tmp_path, chart)
+    assert message in text
+    assert re.search(r"spec\.yaml:\d+:\d+: slide 1 \"T\"", text)
+
+
+# -- a deck of breakdowns ----------------------------------------------------------------------
+
+SLIDES = """  - layout: chart
+    title: "Political views by sex"
+    chart:
+      type: bar
+      indicator: {kind: distribution, question: polviews, by: sex, total: true}
+  - layout: chart
+    title: "Party identification by degree"
+    chart:
+      type: stacked100
+      indicator: {kind: distribution, question: partyid, by: degree}
+  - layout: chart
+    title: "Too little spending, by sex"
+    chart:
+      type: column
+      indicator:
+        kind: likert
+        question: nat
+        by: sex
+        score: ['1']
+        options: [heal, educ]
+        sort: fixed
+  - layout: chart
+    title: "A crosstab"
+    chart:
+      type: table
+      indicator: {kind: distribution, question: polviews, by: sex, total: true}
+  - layout: chart
+    title: "Women by degree"
+    chart:
+      type: bar
+      indicator: {kind: share, condition: {question: sex, in: ['1']}, label: Women, by: degree}
+"""
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("breakdowns")
+    project = deckgen.load(_spec(folder, SLIDES))
+    report = project.build(folder / "deck.pptx")
+    return report, Presentation(str(report.path))
+
+
+def _frame(slide, kind: str = "chart"):
+    return next(s for s in slide.shapes if getattr(s, f"has_{kind}", False))
+
+
+def test_clustered_bars_have_a_series_per_segment_named_with_its_base(deck):
+    report, prs = deck
+    result = report.plan.slides[0].charts[0].result
+    chart = _frame(prs.slides[0]).chart
+    names = [s.name for s in chart.plots[0].series]
+    assert names == ["Total (n = 2,247)", "Male (n = 1,013)", "Female (n = 1,234)"]
+    for native, series in zip(chart.plots[0].series, result.series):
+        assert list(native.values) == pytest.approx([v or 0 for v in series.values])
+    assert chart.has_legend
+    notes = prs.slides[0].notes_slide.notes_text_frame.text
+    assert "Base: 2,247 respondents; by “Sex”." in notes
+    assert (
+        "– Moderate: Total (n = 2,247) 38%, Male (n = 1,013) 36%, Female (n = 1,234) 40%" in notes
+    )
+
+
+def test_a_distribution_broken_down_as_100_percent_bars_has_a_bar_per_segment(deck):
+    report, prs = deck
+    chart = _frame(prs.slides[1]).chart
+    categories = list(chart.plots[0].categories)
+    assert categories[0] == "Less than high school (n = 259)" and len(categories) == 5
+    assert len(chart.plots[0].series) == 8  # the party options, stacked
+    for k in range(len(categories)):
+        assert sum(s.values[k] for s in chart.plots[0].series) == pytest.approx(1.0)
+
+
+def test_a_share_broken_down_shows_a_bar_per_segment(deck):
+    _, prs = deck
+    chart = _frame(prs.slides[4]).chart
+    assert len(chart.plots[0].series) == 1 and not chart.has_legend
+    assert list(chart.plots[0].categories)[0] == "Less than high school (n = 262)"
+
+
+def test_a_crosstab_is_a_native_table_with_its_bases(deck):
+    report, prs = deck
+    table = _frame(prs.slides[3], "table").table
+    cells = [
+        [table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))
+    ]
+    assert cells[0] == ["", "Total (n = 2,247)", "Male (n = 1,013)", "Female (n = 1,234)"]
+    assert cells[4] == ["Moderate", "38%", "36%", "40%"]
+    assert cells[-1] == ["Base", "2,247", "1,013", "1,234"]
+    assert len(cells) == 1 + 7 + 1
+    frame = _frame(prs.slides[3], "table")
+    assert frame.name == "Table: Political views, from extremely liberal to extremely conservative"
+    assert "Moderate: Total (n = 2,247) 38%" in frame._element.find(".//{*}cNvPr").get("descr")
+
+
+def test_exports_give_each_segment_its_own_base(deck):
+    report, _ = deck
+    rows = [r for r in report.figures() if r["slide"] == 1 and r["label"] == "Moderate"]
+    assert [(r["series"], r["base"]) for r in rows] == [
+        ("Total (n = 2,247)", 2247),
+        ("Male (n = 1,013)", 1013),
+        ("Female (n = 1,234)", 1234),
+    ]
+
+
+def test_small_segments_are_flagged_in_the_footnote_and_warned(tmp_path):
+    slides = f"""deck:
+  title: "Segments"
+  data: {BAROMETRE / "codebook.yaml"}
+slides:
+  - layout: chart
+    title: "Communes et autres"
+    chart:
+      type: bar
+      indicator:
+        kind: multi
+        question: dispositifs_numeriques
+        by: type_collectivite
+        segments: {{Communes: [commune], Autres: {OTHERS}}}
+"""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(slides, encoding="utf-8")
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    messages = [w.message for w in report.warnings.items]
+    assert "chart 1: small base for segment(s) Autres (n\u202f=\u202f9) (under 10)" in messages
+    footnote = report.plan.slides[0].footnote
+    assert "selon « Type de collectivité »" in footnote
+    assert "bases faibles\u202f: Autres (n\u202f=\u202f9), à interpréter avec prudence" in footnote
+
+
+def test_the_breakdowns_open_in_libreoffice_with_their_figures(deck, tmp_path):
+    from .conftest import libreoffice_or_skip
+    from .helpers import pdf_page_text, squash, to_pdf
+
+    report, prs = deck
+    soffice = libreoffice_or_skip()
+    pdf = to_pdf(soffice, [report.path], tmp_path)[report.path]
+    table_page = squash(pdf_page_text(pdf, 4))
+    for text in ("Total(n=2,247)", "Moderate", "38%", "36%", "40%", "Base", "1,013"):
+        assert text in table_page
+    assert squash("Female (n = 1,234)") in squash(pdf_page_text(pdf, 1))
+
+
+def test_the_images_draw_what_the_native_charts_show(deck, tmp_path):
+    report, prs = deck
+    images = deckgen.load(_spec(tmp_path, SLIDES)).images(tmp_path / "img")
+    assert len(images) == 5
+    for image, slide in zip(images, prs.slides):
+        drawn_result = shown(image.result, image.type)
+        if image.type == "table":
+            expected = {s.name: [v or 0.0 for v in s.values] for s in drawn_result.series}
+            assert image.drawn == expected
+            assert "38%" in image.labels
+            continue
+        plot = _frame(slide).chart.plots[0]
+        assert list(plot.categories) == list(drawn_result.categories), image.name
+        for native, series in zip(plot.series, drawn_result.series):
+            assert image.drawn[series.name] == pytest.approx(list(native.values)), image.name
+
+
+def test_an_empty_segment_is_left_blank_and_said(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Segments"
+  data: {BAROMETRE / "codebook.yaml"}
+slides:
+  - layout: chart
+    title: "Communes seulement"
+    chart:
+      type: table
+      indicator:
+        kind: multi
+        question: dispositifs_numeriques
+        filter: {{question: type_collectivite, in: [commune]}}
+        by: type_collectivite
+""",
+        encoding="utf-8",
+    )
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    (message,) = [w.message for w in report.warnings.items if "in segment(s)" in w.message]
+    assert message.startswith(
+        "chart 1: no collectivités in segment(s) Intercommunalité (n\u202f=\u202f0)"
+    )
+    assert message.endswith(": left blank")
+    table = _frame(Presentation(str(report.path)).slides[0], "table").table
+    assert table.cell(1, 2).text == "n/a"  # an empty segment's cell: nothing to show
+
+
+def test_a_table_too_long_for_its_place_shows_what_fits_and_says_so():
+    from types import SimpleNamespace
+
+    from deckgen.render.charts import ChartStyle
+    from deckgen.render.geometry import inches
+    from deckgen.render.plan import ChartPlan
+    from deckgen.render.tables import table
+    from deckgen.results import Result, Series
+    from deckgen.theme import Theme
+
+    n = 40
+    result = Result(
+        kind="distribution", question="q", question_text="Q",
+        categories=tuple(f"Option {i}" for i in range(n)), codes=tuple(str(i) for i in range(n)),
+        series=(Series("", tuple(1 / n for _ in range(n)), tuple(1 for _ in range(n))),),
+        bases=(n,) * n, base=n,
+    )  # fmt: skip
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    style = ChartStyle(Theme(), "en")
+    plan = ChartPlan("table", result, None, "", SimpleNamespace(digits=0))
+    frame = table(slide.shapes, Rect(0, 0, inches(6), inches(3)), plan, style)
+    rows = [frame.table.cell(r, 0).text for r in range(len(frame.table.rows))]
+    shown_rows = [r for r in rows if r.startswith("Option ")]
+    assert (
+        5 < len(shown_rows) < n
+        and rows[-1] == f"… and {n - len(shown_rows)} more rows (see the indicators export)"
+    )
+    assert style.problems == [
+        f"its table has {n} rows, {n - len(shown_rows)} more than fit even at 8 pt: split it "
+        "(`options:`) or give it a slide of its own"
+    ]
+    assert sum(row.height for row in frame.table.rows) <= inches(3)
