@@ -160,7 +160,6 @@ register(
         "a native table: a row per option, a column per segment and the total, a base row",
         "deckgen.render.tables:table",
         f"{_IMAGES}:draw_table",
-        indicators=("distribution", "share", "multi", "likert", "ranking", "ratio"),
         breakdowns=True,
     )
 )

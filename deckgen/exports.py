@@ -17,6 +17,7 @@ from typing import Any
 from .formatting import format_number, format_percent, percent_number_format, percent_value
 from .locales import words
 from .results import Result
+from .wording import value_text
 
 COLUMNS = [
     "slide",
@@ -63,6 +64,8 @@ def _rows(
             pct: str | float
             if r.is_count:
                 shown, pct = format_number(s.counts[k], locale), ""
+            elif r.measure:  # a mean, a median: the number itself, in its unit
+                shown, pct = value_text(r, v, w), ""
             else:
                 shown = format_percent(v, locale)
                 pct = "" if v is None else float(percent_value(v))

@@ -89,6 +89,12 @@ def percent_number_format(locale: str = "fr", digits: int = 0) -> str:
     return f"0{decimals}%"
 
 
+def number_number_format(decimals: int = 0) -> str:
+    """The number format of a mean or a median on a chart: thousands grouped, and
+    `decimals` decimals (the viewer sets the separators of its own locale)."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def is_portable_number_format(code: str) -> bool:
     """True when every client reads `code` alike: no quoted literal, no bracket
     section ([Red], [$-40C]), no text placeholder; literals only backslash-escaped."""

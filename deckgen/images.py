@@ -284,6 +284,11 @@ def _show_labels(chart: ChartPlan) -> bool:
 
 
 def _label(r: Result, value: float | None, locale: str, digits: int) -> str:
+    if r.measure:
+        from .locales import words
+        from .wording import value_text
+
+        return value_text(r, value, words(locale), digits)
     return (
         format_number(round(value or 0), locale)
         if r.is_count
@@ -536,7 +541,7 @@ def draw_table(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, local
     from .locales import words
     from .wording import table_rows
 
-    r = chart.result
+    r = shown(chart.result, chart.type)
     rows = table_rows(r, words(locale), _digits(chart))
     ax.set_axis_off()
     n_cols = len(rows[0])

@@ -152,6 +152,28 @@ register(
         score_charts=("bar", "column", "table"),
     )
 )
+_SUMMARIES = (  # name, description, keys it needs besides `question:`
+    ("mean", "mean of a numeric question, over those who gave a number", ()),
+    ("median", "median of a numeric question (half the answers below, half above)", ()),
+    (
+        "quantile",
+        "quantile `q:` of a numeric question (0.25: a quarter of the answers below)",
+        (("q", " (which quantile, e.g. 0.25)"),),
+    ),
+)
+for _name, _description, _needs in _SUMMARIES:
+    register(
+        IndicatorKind(
+            _name,
+            _description,
+            f"deckgen.indicators:{_name}",
+            needs=(*_QUESTION, *_needs),
+            question_types={"question": ("numeric",)},
+            charts=("bar", "column", "table"),
+            charts_hint=f"a `{_name}` is one number per segment: show it as {{charts}}, "
+            "not `{chart}`",
+        )
+    )
 register(
     IndicatorKind(
         "ranking",

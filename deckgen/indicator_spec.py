@@ -21,6 +21,12 @@ def _codes(values: Any) -> Any:
     return [_code(v) for v in values] if isinstance(values, list) else values
 
 
+def _below_one(q: Any) -> Any:
+    if isinstance(q, (int, float)) and q >= 1:
+        raise ValueError(f"must be less than 1 (0.25 for the first quartile), got {q:g}")
+    return q
+
+
 def _kinds() -> str:
     return "What to compute: " + ", ".join(indicator_kinds.names()) + "."
 
@@ -79,6 +85,15 @@ class Indicator(Model):
         default=None, description="ratio: share of respondents whose ratio is below this."
     )
     label: str | None = field(default=None, description="Label of a scalar result.")
+    q: float | None = field(
+        default=None,
+        gt=0,
+        check=_below_one,
+        description="quantile: which one, between 0 and 1, e.g. 0.25 for the first quartile.",
+    )
+    decimals: int = field(
+        default=1, ge=0, le=3, description="mean, median, quantile: decimals shown (3,7 jours)."
+    )
     by: str | None = field(
         default=None,
         description="Break the figures down by this question (single choice, or numeric through "
@@ -186,4 +201,4 @@ class Indicator(Model):
 
 
 #: the indicator kinds `by:` breaks down
-BREAKDOWN_KINDS = ("distribution", "share", "multi", "likert")
+BREAKDOWN_KINDS = ("distribution", "share", "multi", "likert", "mean", "median", "quantile")

@@ -219,6 +219,66 @@ def ranking(survey: Survey, ind: Indicator) -> Result:
     return _categorised(survey, ind, q, tally, kind="ranking")
 
 
+def mean(survey: Survey, ind: Indicator) -> Result:
+    """Mean of a numeric question over those in scope who gave a number."""
+    return _summary(survey, ind, "mean", lambda x: float(x.mean()))
+
+
+def median(survey: Survey, ind: Indicator) -> Result:
+    """Median of a numeric question (the middle answer; the mean of the two middle ones)."""
+    return _summary(survey, ind, "median", lambda x: float(x.median()))
+
+
+def quantile(survey: Survey, ind: Indicator) -> Result:
+    """Quantile `q` of a numeric question (linear between the two nearest answers)."""
+    q = float(ind.q or 0.5)
+    return _summary(survey, ind, "quantile", lambda x: float(x.quantile(q)))
+
+
+def _summary(survey: Survey, ind: Indicator, kind: str, statistic) -> Result:
+    """One number summing up a numeric question, over everyone in scope or per segment."""
+    q = _question(survey, ind.question)
+    scope = _scope(survey, ind)
+    if q.asked_if is not None:
+        scope &= q.asked_if.evaluate(survey.frame, survey.questions)
+    numbers = pd.to_numeric(survey.frame.loc[scope, q.id], errors="coerce")
+    answered = numbers.notna()
+
+    def one(values: pd.Series) -> tuple[float | None, int]:
+        values = values.dropna()
+        return (statistic(values) if len(values) else None), len(values)
+
+    value, n = one(numbers)
+    common: dict[str, Any] = {
+        "kind": kind,
+        "categories": (ind.label or "",),  # else the text layer names the statistic
+        "codes": (kind,),
+        "measure": kind,
+        "unit": q.unit or "",
+        "decimals": ind.decimals,
+    }
+    if ind.by is None:
+        return _result(
+            survey, ind, q, series=(Series("", (value,), (n,)),), bases=(n,), base=n, **common
+        )
+    by = survey.questions[ind.by]
+    if ind.segments is not None:
+        segments = [
+            (label, label, [str(c) for c in codes]) for label, codes in ind.segments.items()
+        ]
+    else:
+        segments = [(c.label, c.code, [c.code]) for c in by.categories() if not c.no_answer]
+    answers = _answers(survey, by)[scope]
+    series = [Series("", (value,), (n,), base=n, bases=(n,), total=True)] if ind.total else []
+    for label, code, codes in segments:
+        v, k = one(numbers[answers.isin(codes) & answered])
+        series.append(Series(label, (v,), (k,), code=code, base=k, bases=(k,)))
+    return _result(
+        survey, ind, q, series=tuple(series), bases=(n,), base=n, by=by.id, by_text=by.text,
+        **common,
+    )  # fmt: skip
+
+
 # -- tallies: what is counted, respondent by respondent ----------------------------------
 
 

@@ -25,14 +25,14 @@ from . import rules
 from .cache import ResultCache, survey_key
 from .codebook import Codebook, load_codebook
 from .errors import DeckgenError, OutputError, Problem, SpecError, Warnings, collected
-from .formatting import percent_value
+from .formatting import percent_value, round_half_up
 from .locales import Words, words
 from .packaged import default_template
 from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .results import Result, adding_up
 from .spec import Callout, Chart, Spec, load_spec
 from .theme import Theme, load_theme
-from .wording import alt_text, footnote, localise, notes
+from .wording import alt_text, footnote, localise, notes, value_text
 
 
 @dataclass
@@ -369,6 +369,9 @@ def _callout_plan(callout: Callout, result: Result, w: Words) -> tuple[CalloutPl
     if result.is_count:
         text_value = w.number(count)
         number = float(count)
+    elif result.measure:  # '3,7 jours'; `expect:` is the number at the shown decimals
+        text_value = value_text(result, value, w)
+        number = float(round_half_up(value, result.decimals)) if value is not None else float("nan")
     else:
         text_value = w.percent(value)
         number = float(percent_value(value)) if value is not None else float("nan")

@@ -57,6 +57,11 @@ class Result:
     by: str | None = None  # a breakdown: the question whose options are the segments
     by_text: str = ""  # its wording
     groups: tuple[str, ...] = ()  # a Likert grid by segment: each category's statement
+    # a numeric summary (mean, median, quantile): values are in the question's unit,
+    # shown with `decimals`; counts are the respondents who gave a number
+    measure: str = ""
+    unit: str = ""
+    decimals: int = 0
 
     @property
     def status(self) -> str:
@@ -145,6 +150,8 @@ def shown(result: Result, chart_type: str) -> Result:
         return transposed(result)
     if chart_type in ("bar", "column") and result.kind in ("share", "ratio"):
         return transposed(result)
+    if chart_type in ("bar", "column", "table") and result.measure:
+        return transposed(result)  # a bar (a row) per segment
     if chart_type == "stacked100" and result.groups:
         return headed(result)
     return result
@@ -230,6 +237,10 @@ def check_result(r: Result) -> None:
             raise ValueError("a series' bases do not match its categories")
         if s.base is not None and not whole(s.base):
             raise ValueError("a base is not a whole number")
+        if r.measure:  # a mean or a median: no count over base to check it against
+            if not all(v is None or isinstance(v, (int, float)) for v in s.values):
+                raise ValueError("a value is not a number")
+            continue
         for value, count, base in zip(s.values, s.counts, r.bases_of(s)):
             expected = float(count) if r.is_count else (count / base if base else None)
             if expected is None or value is None:

@@ -121,6 +121,16 @@ def callout_picks_one_number(callout: Any, ctx: Context) -> Found:
         )
 
 
+def callout_without_breakdown(callout: Any, ctx: Context) -> Found:
+    """A callout shows one number: a breakdown (`by:`) gives one per segment."""
+    if getattr(callout.indicator, "by", None):
+        yield (
+            ("indicator", "by"),
+            "a callout shows one number, and `by:` gives one per segment: show the breakdown "
+            "as a chart or a table, or narrow the callout with `filter:`",
+        )
+
+
 def callout_option_exists(callout: Any, ctx: Context) -> Found:
     """The `option:` is a category of the question, and the indicator keeps it."""
     from .indicator_kinds import indicator_kind
@@ -171,6 +181,7 @@ CHART_RULES: tuple[Rule, ...] = (
 CALLOUT_RULES: tuple[Rule, ...] = (
     callout_indicator_valid,
     callout_picks_one_number,
+    callout_without_breakdown,
     callout_option_exists,
 )
 

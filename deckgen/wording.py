@@ -85,6 +85,9 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
     }
     if indicator.filter is not None:
         changes["filter_text"] = describe(parse_condition(indicator.filter), questions, w)
+    if result.measure and not indicator.label:  # "Moyenne", "Médiane", "25e centile"
+        q = round((indicator.q or 0.5) * 100)
+        changes["categories"] = (w(f"measure_{result.measure}", p=w.ordinal(q)),)
     if result.kind == "share" and not indicator.label:
         changes["categories"] = (describe(parse_condition(indicator.condition), questions, w),)
     if result.kind == "count" and not result.question_text:
@@ -208,6 +211,13 @@ def chart_footnote(r: Result, w: Words, source: str | None = None) -> str:
 
 
 def value_text(r: Result, value: float | None, w: Words, digits: int = 0) -> str:
+    """A figure as every place shows it: '97 %', '2 348', or a mean with its unit
+    ('3,7 jours', with the indicator's decimals)."""
+    if r.measure:
+        if value is None:
+            return w.percent(None)  # n/a
+        text = w.number(value, r.decimals)
+        return f"{text} {r.unit}" if r.unit else text
     if r.is_count:
         return w.number(value or 0)
     return w.percent(value, digits)
@@ -272,10 +282,7 @@ def table_rows(result: Result, words: Words, digits: int = 0) -> list[list[str]]
         label = f"{result.groups[k]} — {category}" if result.groups else category
         cells = [label]
         for s in series:
-            value = s.values[k]
-            cells.append(
-                words.number(value or 0) if result.is_count else words.percent(value, digits)
-            )
+            cells.append(value_text(result, s.values[k], words, digits))
         if not base_row:
             cells.append(words.number(result.bases[k]))
         rows.append(cells)

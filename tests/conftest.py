@@ -77,3 +77,19 @@ def small_decks(tmp_path_factory) -> dict:
     from .helpers import build_small_decks
 
     return build_small_decks(tmp_path_factory.mktemp("small-decks"))
+
+
+@pytest.fixture(scope="session")
+def gss_survey():
+    """The English example survey (General Social Survey 2018), loaded by deckgen."""
+    from deckgen.pipeline import load
+
+    return load(ROOT / "config" / "gss-2018-spending.yaml").survey
+
+
+@pytest.fixture(scope="session")
+def gss_raw():
+    """The same rows as pandas reads them, codes as numbers: the independent reference."""
+    import pandas as pd
+
+    return pd.read_csv(ROOT / "data" / "gss-2018-spending" / "responses.csv")

@@ -16,7 +16,6 @@ import deckgen
 from deckgen.errors import SpecError
 from deckgen.indicator_spec import Indicator
 from deckgen.indicators import compute
-from deckgen.pipeline import load
 from deckgen.render.geometry import Rect
 from deckgen.results import shown
 
@@ -25,17 +24,6 @@ from .helpers import ROOT
 GSS = ROOT / "data" / "gss-2018-spending"
 BAROMETRE = ROOT / "data" / "barometre-2021"
 OTHERS = ["intercommunalite", "metropole", "departement", "region"]
-
-
-@pytest.fixture(scope="module")
-def gss():
-    return load(ROOT / "config" / "gss-2018-spending.yaml").survey
-
-
-@pytest.fixture(scope="module")
-def raw() -> pd.DataFrame:
-    """The GSS rows as pandas reads them, codes as whole numbers."""
-    return pd.read_csv(GSS / "responses.csv")
 
 
 def _indicator(**data) -> Indicator:
@@ -49,12 +37,14 @@ def _values(series) -> list[float | None]:
 # -- the figures, against pandas ---------------------------------------------------------
 
 
-def test_a_distribution_by_segment_is_each_segment_s_own_distribution(gss, raw):
-    r = compute(gss, _indicator(kind="distribution", question="polviews", by="sex", total=True))
+def test_a_distribution_by_segment_is_each_segment_s_own_distribution(gss_survey, gss_raw):
+    r = compute(
+        gss_survey, _indicator(kind="distribution", question="polviews", by="sex", total=True)
+    )
     assert (r.by, r.by_text) == ("sex", "Sex")
     total, male, female = r.series
     assert total.total and not male.total and (male.code, female.code) == ("0", "1")
-    answered = raw.dropna(subset=["polviews"])
+    answered = gss_raw.dropna(subset=["polviews"])
     table = pd.crosstab(answered["polviews"], answered["sex"], normalize="columns")
     counts = pd.crosstab(answered["polviews"], answered["sex"])
     for series, sex in ((male, 0), (female, 1)):
@@ -62,25 +52,27 @@ def test_a_distribution_by_segment_is_each_segment_s_own_distribution(gss, raw):
         assert series.counts == tuple(int(counts.loc[v, sex]) for v in range(1, 8))
         assert _values(series) == [round(table.loc[v, sex], 12) for v in range(1, 8)]
     # the total is the plain distribution, unchanged by the breakdown
-    plain = compute(gss, _indicator(kind="distribution", question="polviews"))
+    plain = compute(gss_survey, _indicator(kind="distribution", question="polviews"))
     assert total.values == plain.series[0].values and total.base == plain.base == len(answered)
 
 
-def test_segments_of_a_numeric_question_are_its_bands(gss, raw):
-    r = compute(gss, _indicator(kind="share", condition={"question": "sex", "in": ["1"]}, by="age"))
-    bands = pd.cut(raw["age"], [18, 30, 45, 65, 200], right=False, labels=False)
-    expected = raw.groupby(bands)["sex"].agg(["mean", "size"])
+def test_segments_of_a_numeric_question_are_its_bands(gss_survey, gss_raw):
+    r = compute(
+        gss_survey, _indicator(kind="share", condition={"question": "sex", "in": ["1"]}, by="age")
+    )
+    bands = pd.cut(gss_raw["age"], [18, 30, 45, 65, 200], right=False, labels=False)
+    expected = gss_raw.groupby(bands)["sex"].agg(["mean", "size"])
     assert [s.code for s in r.series] == ["a18", "a30", "a45", "a65"]
     assert [s.base for s in r.series] == [int(n) for n in expected["size"]]
     assert [round(s.values[0], 12) for s in r.series] == [round(m, 12) for m in expected["mean"]]
 
 
-def test_a_likert_score_by_segment(gss, raw):
+def test_a_likert_score_by_segment(gss_survey, gss_raw):
     ind = _indicator(
         kind="likert", question="nat", by="partyid", score=["1"], options=["heal", "arms"],
         sort="fixed",
     )  # fmt: skip
-    r = compute(gss, ind)
+    r = compute(gss_survey, ind)
     assert r.categories == (
         "Improving and protecting the nation's health",
         "The military, armaments and defense",
@@ -88,18 +80,18 @@ def test_a_likert_score_by_segment(gss, raw):
     for series in r.series:
         party = int(series.code)
         for k, column in enumerate(("natheal", "natarms")):
-            rows = raw[(raw["partyid"] == party) & raw[column].notna()]
+            rows = gss_raw[(gss_raw["partyid"] == party) & gss_raw[column].notna()]
             assert series.bases[k] == len(rows)
             assert series.counts[k] == int((rows[column] == 1).sum())
             assert series.values[k] == pytest.approx((rows[column] == 1).mean())
 
 
-def test_a_likert_grid_by_segment_stacks_each_statement_s_segments(gss, raw):
+def test_a_likert_grid_by_segment_stacks_each_statement_s_segments(gss_survey, gss_raw):
     ind = _indicator(kind="likert", question="nat", by="sex", options=["heal"], sort="fixed")
-    r = compute(gss, ind)
+    r = compute(gss_survey, ind)
     assert r.groups == ("Improving and protecting the nation's health",) * 2
     assert r.categories == ("Male", "Female")
-    rows = raw.dropna(subset=["natheal"])
+    rows = gss_raw.dropna(subset=["natheal"])
     shares = pd.crosstab(rows["sex"], rows["natheal"], normalize="index")
     for level in r.series:
         assert _values(level) == [round(shares.loc[sex, int(level.code)], 12) for sex in (0, 1)]
@@ -127,9 +119,11 @@ def test_segments_grouping_options_on_the_barometre(survey):
             assert series.counts[k] == int((column == "1").sum())
 
 
-def test_the_segments_of_a_sorted_breakdown_follow_the_total_s_order(gss):
-    r = compute(gss, _indicator(kind="distribution", question="degree", by="sex", sort="desc"))
-    plain = compute(gss, _indicator(kind="distribution", question="degree", sort="desc"))
+def test_the_segments_of_a_sorted_breakdown_follow_the_total_s_order(gss_survey):
+    r = compute(
+        gss_survey, _indicator(kind="distribution", question="degree", by="sex", sort="desc")
+    )
+    plain = compute(gss_survey, _indicator(kind="distribution", question="degree", sort="desc"))
     assert r.categories == plain.categories
 
 
@@ -166,8 +160,8 @@ def _problems(folder, chart: str) -> str:
         ),
         (
             "      type: bar\n      indicator: {kind: ranking, question: nat, by: sex}\n",
-            "`by:` breaks down `distribution`, `share`, `multi`, `likert` indicators, not "
-            "`ranking`",
+            "`by:` breaks down `distribution`, `share`, `multi`, `likert`, `mean`, `median`, "
+            "`quantile` indicators, not `ranking`",
         ),
         (
             "      type: bar\n      indicator: {kind: distribution, question: degree, by: sexe}\n",

@@ -126,6 +126,9 @@ def test_registry_lists_every_kind():
         "distribution",
         "multi",
         "likert",
+        "mean",
+        "median",
+        "quantile",
         "ranking",
     }
 

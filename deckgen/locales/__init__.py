@@ -56,6 +56,13 @@ class Words:
         single = n in (0, 1) if self.locale == "fr" else n == 1
         return one if single else many
 
+    def ordinal(self, n: int) -> str:
+        """1er, 2e, 25e (fr); 1st, 2nd, 3rd, 25th (en)."""
+        if self.locale == "fr":
+            return f"{n}er" if n == 1 else f"{n}e"
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+
     def number(self, value: float | int, digits: int = 0) -> str:
         return format_number(value, self.locale, digits)
 

@@ -23,6 +23,9 @@ TEXTS = {
     "by": "by {question}",
     "small_segments": "small bases: {names}, interpret with caution",
     "table_base": "Base",
+    "measure_mean": "Mean",
+    "measure_median": "Median",
+    "measure_quantile": "{p} percentile",
     "table_more": "… and {n} more rows (see the indicators export)",
     # alternative texts
     "alt_base": "base {n} {unit}",

@@ -24,6 +24,9 @@ TEXTS = {
     "by": "selon {question}",
     "small_segments": "bases faibles\u202f: {names}, à interpréter avec prudence",
     "table_base": "Base",
+    "measure_mean": "Moyenne",
+    "measure_median": "Médiane",
+    "measure_quantile": "{p} centile",
     "table_more": "… et {n} lignes de plus (voir l'export des indicateurs)",
     # alternative texts
     "alt_base": "base {n} {unit}",

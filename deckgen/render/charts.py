@@ -38,6 +38,7 @@ class ChartStyle:
         colors: list[str] | None = None,
         digits: int = 0,
         legend_default: bool = False,
+        number_format: str | None = None,
     ) -> None:
         from ..locales import words
 
@@ -50,7 +51,7 @@ class ChartStyle:
         self.colors = (
             [c.lstrip("#").upper() for c in colors] if colors else list(theme.colors.series)
         )
-        self.number_format = percent_number_format(locale, digits)
+        self.number_format = number_format or percent_number_format(locale, digits)
         self.problems: list[str] = []  # what did not fit, for the slide's warnings
 
 

@@ -11,6 +11,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from ..errors import Warnings, quoted_title
+from ..formatting import number_number_format
 from ..results import shown
 from ..template import content_area, find_layout, layout_placeholder
 from ..theme import Theme
@@ -550,6 +551,8 @@ def _one_chart(
         # a breakdown's segments (several series) need their key
         legend_default=(kind.legend if kind is not None else False)
         or len(shown(plan.result, plan.type).series) > 1,
+        # a mean or a median: a number in its unit, not a percent
+        number_format=number_number_format(plan.result.decimals) if plan.result.measure else None,
     )
     long = [
         label

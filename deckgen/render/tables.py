@@ -14,6 +14,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from ..results import shown
 from ..wording import table_rows
 from .colors import rgb
 from .fit import cut_label
@@ -29,7 +30,7 @@ LABEL_SHARE = 0.4  # of the width, for the row labels
 def table(shapes, rect: Rect, plan: ChartPlan, style):
     """The native table of `plan` in `rect`; what does not fit goes to `style.problems`."""
     words = style.words
-    rows = table_rows(plan.result, words, getattr(plan.options, "digits", 0) or 0)
+    rows = table_rows(shown(plan.result, "table"), words, getattr(plan.options, "digits", 0) or 0)
     has_base_row = rows[-1][0] == words("table_base") and len(rows) > 2
     n_cols = len(rows[0])
     label_w = int(rect.width * LABEL_SHARE) if n_cols > 1 else rect.width
