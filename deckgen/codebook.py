@@ -195,6 +195,11 @@ class SurveyInfo(Model):
     ignore: list[str] = field(
         factory=list, description="Columns of the responses that no question reads."
     )
+    weight: str | None = field(
+        default=None,
+        description="The column of the responses holding each respondent's weight (a number, "
+        "0 or more): every figure is then weighted, unless an indicator says `weights: false`.",
+    )
     reconstruction: bool = field(
         default=False,
         description="The responses are a reconstruction, not the real answers: the figures "
@@ -220,6 +225,7 @@ class Codebook:
     respondent: str | None = None
     ignore: tuple[str, ...] = ()
     reconstruction: bool = False  # the rows are reconstructed: unpublished figures illustrative
+    weight: str | None = None  # the column of each respondent's weight
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -289,4 +295,5 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
         respondent=survey.respondent,
         ignore=tuple(survey.ignore),
         reconstruction=survey.reconstruction,
+        weight=survey.weight,
     )

@@ -32,6 +32,10 @@ COLUMNS = [
     "filter",
     "question",
     "status",
+    "weighted",
+    "test",
+    "p",
+    "significance",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,9 +87,20 @@ def _rows(
                     "filter": r.filter_text,
                     "question": r.question_text,
                     "status": status,
+                    "weighted": w("yes") if r.weighted else w("no"),
+                    "test": w(f"test_{r.test}") if r.test and not s.total else "",
+                    "p": _p_value(r, s, k),
+                    "significance": s.marks[k] if k < len(s.marks) else "",
                 }
             )
     return out
+
+
+def _p_value(r: Result, s: Any, k: int) -> object:
+    """The p-value of a segment's figure against the rest (blank when not tested)."""
+    if r.compared != "rest" or k >= len(s.p) or s.p[k] is None:
+        return ""
+    return round(float(s.p[k]), 6)
 
 
 def escape_cell(value: object) -> object:

@@ -377,8 +377,10 @@ def _draw_bars(
         else:
             bars = ax.bar(positions, values, width=thickness, color=color, label=s.name)
         if _show_labels(chart):
-            for bar, v in zip(bars, s.values):
+            for i, (bar, v) in enumerate(zip(bars, s.values)):
                 text = _label(r, v, locale, _digits(chart))
+                if i < len(s.marks) and s.marks[i]:  # a significance mark, as on the slide
+                    text += f" {s.marks[i]}"
                 if horizontal:
                     ax.text(bar.get_width() + top * 0.012, bar.get_y() + bar.get_height() / 2,
                             text, va="center", ha="left",

@@ -91,6 +91,11 @@ class Indicator(Model):
         check=_below_one,
         description="quantile: which one, between 0 and 1, e.g. 0.25 for the first quartile.",
     )
+    weights: bool = field(
+        default=True,
+        description="Weight the figures with the codebook's `weight` column (when it names "
+        "one); false: unweighted.",
+    )
     decimals: int = field(
         default=1, ge=0, le=3, description="mean, median, quantile: decimals shown (3,7 jours)."
     )
@@ -112,6 +117,12 @@ class Indicator(Model):
         description="With `by:`, segments made of several options: {label: [codes]}, e.g. "
         "{Communes: [commune], Autres: [metropole, departement, region]}; default: one per "
         "option.",
+    )
+    test: Literal["none", "rest", "pairwise"] = field(
+        default="none",
+        description="With `by:`, test each segment's figure: against the rest of the sample "
+        "(rest), or against each other segment (pairwise, letters A, B…); shares by the "
+        "two-proportion z-test, means by Welch's t-test, at the theme's significance_level.",
     )
     score: list[str] | None = field(
         default=None,
@@ -149,6 +160,9 @@ class Indicator(Model):
     def _check_breakdown(self, questions: dict[str, Question]) -> list[tuple[tuple[str, ...], str]]:
         out: list[tuple[tuple[str, ...], str]] = []
         if self.by is None:
+            if self.test != "none":
+                out.append((("test",), "`test:` compares the segments of `by:`: set `by:` or "
+                            "remove `test`"))  # fmt: skip
             if self.segments is not None:
                 out.append((("segments",), "`segments:` groups the options of `by:`: set "
                             "`by:` or remove `segments`"))  # fmt: skip
@@ -187,6 +201,15 @@ class Indicator(Model):
                         out.append((("segments", label), f"`{code}` is in two segments: "
                                     "each option may make part of one only"))  # fmt: skip
                     seen.add(code)
+        if self.test != "none" and (
+            self.kind in ("median", "quantile") or (self.kind == "likert" and not self.score)
+        ):
+            what = (
+                "a Likert grid's blocks of levels: test a score (`score:`)"
+                if self.kind == "likert"
+                else f"a `{self.kind}`: test a mean or a share"
+            )
+            out.append((("test",), f"no significance test for {what}"))
         if self.score is not None:
             if self.kind != "likert":
                 out.append((("score",), "`score:` is for a `likert` indicator"))

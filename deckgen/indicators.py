@@ -96,7 +96,8 @@ def _order(ind: Indicator, codes: list[str], values: list[float | None]) -> list
 
 
 def _pick(seq: list[Any], positions: list[int]) -> tuple[Any, ...]:
-    return tuple(seq[i] for i in positions)
+    """`seq` in display order (an empty `seq`, such as unweighted effective bases, stays empty)."""
+    return tuple(seq[i] for i in positions) if seq else ()
 
 
 # -- indicators --------------------------------------------------------------
@@ -221,34 +222,65 @@ def ranking(survey: Survey, ind: Indicator) -> Result:
 
 def mean(survey: Survey, ind: Indicator) -> Result:
     """Mean of a numeric question over those in scope who gave a number."""
-    return _summary(survey, ind, "mean", lambda x: float(x.mean()))
+    return _summary(survey, ind, "mean", lambda x: float(x.mean()), lambda d: float(d.mean))
 
 
 def median(survey: Survey, ind: Indicator) -> Result:
     """Median of a numeric question (the middle answer; the mean of the two middle ones)."""
-    return _summary(survey, ind, "median", lambda x: float(x.median()))
+    return _summary(
+        survey, ind, "median", lambda x: float(x.median()), lambda d: _weighted_quantile(d, 0.5)
+    )
 
 
 def quantile(survey: Survey, ind: Indicator) -> Result:
-    """Quantile `q` of a numeric question (linear between the two nearest answers)."""
+    """Quantile `q` of a numeric question (linear between the two nearest answers;
+    weighted, statsmodels' DescrStatsW quantile: the inverse of the weighted CDF)."""
     q = float(ind.q or 0.5)
-    return _summary(survey, ind, "quantile", lambda x: float(x.quantile(q)))
+    return _summary(
+        survey, ind, "quantile", lambda x: float(x.quantile(q)), lambda d: _weighted_quantile(d, q)
+    )
 
 
-def _summary(survey: Survey, ind: Indicator, kind: str, statistic) -> Result:
-    """One number summing up a numeric question, over everyone in scope or per segment."""
+def _weighted_quantile(described, q: float) -> float:
+    return float(described.quantile([q], return_pandas=False)[0])
+
+
+def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Result:
+    """One number summing up a numeric question, over everyone in scope or per segment:
+    `plain(values)`, or with weights `weighted(DescrStatsW)` (statsmodels, imported then)."""
     q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     if q.asked_if is not None:
         scope &= q.asked_if.evaluate(survey.frame, survey.questions)
     numbers = pd.to_numeric(survey.frame.loc[scope, q.id], errors="coerce")
-    answered = numbers.notna()
+    weights = _weights(survey, ind, scope)
+    w = pd.Series(weights, index=numbers.index) if weights is not None else None
 
-    def one(values: pd.Series) -> tuple[float | None, int]:
-        values = values.dropna()
-        return (statistic(values) if len(values) else None), len(values)
+    def one(rows: pd.Series) -> tuple[float | None, int, float | None]:
+        """(statistic, respondents, effective base) of the numbers in `rows`."""
+        values = numbers[rows].dropna()
+        if w is None:
+            return (plain(values) if len(values) else None), len(values), None
+        from statsmodels.stats.weightstats import DescrStatsW
 
-    value, n = one(numbers)
+        kept = w[values.index]
+        values, kept = values[kept > 0], kept[kept > 0]
+        if not len(values):
+            return None, len(numbers[rows].dropna()), 0.0
+        effective = float(kept.sum() ** 2 / (kept**2).sum())
+        described = DescrStatsW(values.to_numpy(float), weights=kept.to_numpy(float))
+        return weighted(described), len(numbers[rows].dropna()), effective
+
+    def series(label: str, code: str, rows: pd.Series, **kw: Any) -> Series:
+        value, n, effective = one(rows)
+        return Series(
+            label, (value,), (n,), code=code, effective=() if effective is None else (effective,),
+            **kw,
+        )  # fmt: skip
+
+    everyone = pd.Series(True, index=numbers.index)
+    total = series("", "", everyone)
+    n = total.counts[0]
     common: dict[str, Any] = {
         "kind": kind,
         "categories": (ind.label or "",),  # else the text layer names the statistic
@@ -256,25 +288,47 @@ def _summary(survey: Survey, ind: Indicator, kind: str, statistic) -> Result:
         "measure": kind,
         "unit": q.unit or "",
         "decimals": ind.decimals,
+        "weighted": weights is not None,
     }
     if ind.by is None:
-        return _result(
-            survey, ind, q, series=(Series("", (value,), (n,)),), bases=(n,), base=n, **common
-        )
+        return _result(survey, ind, q, series=(total,), bases=(n,), base=n, **common)
+    answers = _answers(survey, survey.questions[ind.by])[scope]
+    rows = [replace(total, base=n, bases=(n,), total=True)] if ind.total else []
+    members = []
+    for label, code, codes in _segments(survey, ind):
+        inside = answers.isin(codes)
+        k = int((inside & numbers.notna()).sum())
+        rows.append(series(label, code, inside, base=k, bases=(k,)))
+        members.append((len(rows) - 1, inside))
+    if ind.test != "none":  # Welch's t-test, each segment against the rest or another
+        from . import significance
+
+        def sample(rows_in: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+            values = numbers[rows_in].dropna()
+            return values, (w[values.index] if w is not None else None)
+
+        for k, inside in members:
+            a, wa = sample(inside)
+            b, wb = sample(~inside)
+            p = significance.means(a, b, wa, wb)
+            value = rows[k].values[0]
+            sign = 0
+            if value is not None and len(b) and (wb is None or wb.sum() > 0):
+                sign = int(np.sign(value - float(np.average(b, weights=wb))))
+            rows[k] = replace(rows[k], p=(p,), higher=(sign,))
+        pairs = []
+        for i, (ka, inside_a) in enumerate(members):
+            for kb, inside_b in members[i + 1 :] if ind.test == "pairwise" else []:
+                a, wa = sample(inside_a)
+                b, wb = sample(inside_b)
+                p = significance.means(a, b, wa, wb)
+                if p is not None:
+                    va, vb = rows[ka].values[0] or 0.0, rows[kb].values[0] or 0.0
+                    pairs.append((0, ka, kb, p, 1 if va > vb else -1 if va < vb else 0))
+        common.update(test="t", compared=ind.test, pairwise=tuple(pairs))
     by = survey.questions[ind.by]
-    if ind.segments is not None:
-        segments = [
-            (label, label, [str(c) for c in codes]) for label, codes in ind.segments.items()
-        ]
-    else:
-        segments = [(c.label, c.code, [c.code]) for c in by.categories() if not c.no_answer]
-    answers = _answers(survey, by)[scope]
-    series = [Series("", (value,), (n,), base=n, bases=(n,), total=True)] if ind.total else []
-    for label, code, codes in segments:
-        v, k = one(numbers[answers.isin(codes) & answered])
-        series.append(Series(label, (v,), (k,), code=code, base=k, bases=(k,)))
     return _result(
-        survey, ind, q, series=tuple(series), bases=(n,), base=n, by=by.id, by_text=by.text,
+        survey, ind, q, series=tuple(rows), bases=(n,), base=n, by=by.id, by_text=by.text,
         **common,
     )  # fmt: skip
 
@@ -337,12 +391,19 @@ def _answers(survey: Survey, q: Question) -> pd.Series:
     return survey.frame[q.id]
 
 
-def _sums(matrix: np.ndarray, segment: np.ndarray | None, segments: int) -> np.ndarray:
-    """Column sums of a respondents x k matrix: one row (everyone), or one per segment
-    (`segment`: each respondent's segment, `segments` for none)."""
+def _sums(
+    matrix: np.ndarray,
+    segment: np.ndarray | None,
+    segments: int,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Column sums of a respondents x k matrix (each row times its weight): one row
+    (everyone), or one per segment (`segment`: each respondent's, `segments` for none)."""
+    if weights is not None:
+        matrix = matrix * weights[:, None]
     if segment is None:
-        return matrix.sum(axis=0, keepdims=True).astype(np.int64)
-    out = np.empty((segments, matrix.shape[1]), dtype=np.int64)
+        return matrix.sum(axis=0, keepdims=True)
+    out = np.empty((segments, matrix.shape[1]))
     for j in range(matrix.shape[1]):
         out[:, j] = np.bincount(segment, weights=matrix[:, j], minlength=segments + 1)[:segments]
     return out
@@ -350,41 +411,89 @@ def _sums(matrix: np.ndarray, segment: np.ndarray | None, segments: int) -> np.n
 
 @dataclass
 class _Sums:
-    """A tally summed: per level, counts (rows x k); bases (rows x k); base (rows)."""
+    """A tally summed, a row per segment (one row: everyone): per level, the counts;
+    the bases; the base -- respondents, unweighted, as bases are shown -- and, weighted,
+    the same sums of weights and each base's effective size (Kish: (sum w)^2 / sum w^2)."""
 
     counts: list[np.ndarray]
     bases: np.ndarray
     base: np.ndarray
+    wcounts: list[np.ndarray] | None = None
+    wbases: np.ndarray | None = None
+    squares: np.ndarray | None = None  # sums of squared weights, over each base
+    effective: np.ndarray | None = None
+
+    def hits(self, levels: list[int], r: int) -> list[int]:
+        return [int(c) for c in sum(self.counts[i][r] for i in levels)]
+
+    def fractions(self, levels: list[int], r: int) -> list[float | None]:
+        """The share in each category of these levels, weighted when there are weights."""
+        if self.wcounts is None or self.wbases is None:
+            return _values(sum(self.counts[i][r] for i in levels), self.bases[r])
+        counts = sum(self.wcounts[i][r] for i in levels)
+        return [float(c / b) if b > 0 else None for c, b in zip(counts, self.wbases[r])]
+
+    def series_effective(self, r: int) -> list[float]:
+        """A row's effective bases (weighted), else none."""
+        return [] if self.effective is None else [float(e) for e in self.effective[r]]
 
 
-def _summed(tally: Tally, segment: np.ndarray | None = None, segments: int = 1) -> _Sums:
+def _summed(
+    tally: Tally,
+    segment: np.ndarray | None = None,
+    segments: int = 1,
+    weights: np.ndarray | None = None,
+) -> _Sums:
     k = len(tally.codes)
-    bases = _sums(tally.asked, segment, segments)
-    if bases.shape[1] != k:
-        bases = np.repeat(bases, k, axis=1)
+
+    def wide(sums: np.ndarray) -> np.ndarray:  # a base shared by every category
+        return sums if sums.shape[1] == k else np.repeat(sums, k, axis=1)
+
     assert tally.answered is not None
-    base = _sums(tally.answered[:, None], segment, segments)[:, 0]
-    return _Sums([_sums(h, segment, segments) for h in tally.hits], bases, base)
+    sums = _Sums(
+        [_sums(h, segment, segments).astype(np.int64) for h in tally.hits],
+        wide(_sums(tally.asked, segment, segments).astype(np.int64)),
+        _sums(tally.answered[:, None], segment, segments)[:, 0].astype(np.int64),
+    )
+    if weights is not None:
+        sums.wcounts = [_sums(h, segment, segments, weights) for h in tally.hits]
+        sums.wbases = wide(_sums(tally.asked, segment, segments, weights))
+        sums.squares = wide(_sums(tally.asked, segment, segments, weights * weights))
+        sums.effective = _kish(sums.wbases, sums.squares)
+    return sums
+
+
+def _kish(total: np.ndarray, squares: np.ndarray) -> np.ndarray:
+    """Effective sizes: (sum of weights)^2 / sum of squared weights (0 where empty)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(squares > 0, total**2 / np.where(squares > 0, squares, 1), 0.0)
 
 
 def _values(counts: np.ndarray, bases: np.ndarray) -> list[float | None]:
     return [_frac(int(n), int(b)) for n, b in zip(counts, bases)]
 
 
-def _sort_key(tally: Tally, sums: _Sums, ind: Indicator) -> list[float | None]:
+def _weights(survey: Survey, ind: Indicator, scope: pd.Series) -> np.ndarray | None:
+    """The weights of the respondents in scope, when the codebook names a weight column
+    and the indicator does not turn them off."""
+    if survey.weights is None or not ind.weights:
+        return None
+    return survey.weights.reindex(survey.frame.index)[scope].to_numpy(float)
+
+
+def _sort_key(tally: Tally, sums: _Sums) -> list[float | None]:
     """What `sort:` orders categories by: the value, or for a Likert grid the share of
     its first two levels (the positive side)."""
-    counts = sums.counts[0][0]
-    if len(tally.levels) > 1 and len(sums.counts) > 1:
-        counts = counts + sums.counts[1][0]
-    return _values(counts, sums.bases[0])
+    levels = [0, 1] if len(tally.levels) > 1 and len(sums.counts) > 1 else [0]
+    return sums.fractions(levels, 0)
 
 
 def _categorised(survey: Survey, ind: Indicator, q: Question, tally: Tally, kind: str) -> Result:
     """The result of a tally: over everyone in scope, or broken down `by:` a question."""
-    total = _summed(tally)
-    order = _order(ind, tally.codes, _sort_key(tally, total, ind))
-    extra: dict[str, Any] = {}
+    weights = _weights(survey, ind, tally.scope)
+    total = _summed(tally, weights=weights)
+    order = _order(ind, tally.codes, _sort_key(tally, total))
+    extra: dict[str, Any] = {"weighted": weights is not None}
     if kind == "multi":
         bases = total.bases[0]
         extra["item_bases"] = tuple(
@@ -396,15 +505,17 @@ def _categorised(survey: Survey, ind: Indicator, q: Question, tally: Tally, kind
         extra["multiple"] = True
     base = int(total.base[0])
     if ind.by is None:
+        effective = _pick(total.series_effective(0), order)
         series = tuple(
             Series(
                 level.label,
-                _pick(_values(counts[0], total.bases[0]), order),
-                _pick([int(c) for c in counts[0]], order),
+                _pick(total.fractions([i], 0), order),
+                _pick(total.hits([i], 0), order),
                 code=level.code,
                 dont_know=level.dont_know,
+                effective=effective,
             )
-            for level, counts in zip(tally.levels, total.counts)
+            for i, level in enumerate(tally.levels)
         )
         return _result(
             survey,
@@ -418,7 +529,16 @@ def _categorised(survey: Survey, ind: Indicator, q: Question, tally: Tally, kind
             base=base,
             **extra,
         )
-    return _breakdown(survey, ind, q, tally, kind, total, order, extra)
+    return _breakdown(survey, ind, q, tally, kind, total, order, extra, weights)
+
+
+def _segments(survey: Survey, ind: Indicator) -> list[tuple[str, str, list[str]]]:
+    """The segments of `by:`: (label, code, the option codes it holds) -- one per option
+    (no answer aside), or as `segments:` groups them."""
+    by = survey.questions[ind.by or ""]
+    if ind.segments is not None:
+        return [(label, label, [str(c) for c in codes]) for label, codes in ind.segments.items()]
+    return [(c.label, c.code, [c.code]) for c in by.categories() if not c.no_answer]
 
 
 def _breakdown(
@@ -430,85 +550,124 @@ def _breakdown(
     total: _Sums,
     order: list[int],
     extra: dict[str, Any],
+    weights: np.ndarray | None,
 ) -> Result:
     """One series per segment of the `by:` question (and the total first, with
     `total: true`), each over its own base; a Likert grid gives either a score per
     statement and segment (`score:`) or a block of levels per statement."""
     by = survey.questions[ind.by or ""]
-    # (label, code, its options' codes): one per option (no answer aside), or as grouped
-    if ind.segments is not None:
-        segments = [
-            (label, label, [str(c) for c in codes]) for label, codes in ind.segments.items()
-        ]
-    else:
-        segments = [(c.label, c.code, [c.code]) for c in by.categories() if not c.no_answer]
+    segments = _segments(survey, ind)
     position = {code: i for i, (_, _, codes) in enumerate(segments) for code in codes}
     answers = _answers(survey, by)[tally.scope]
     segment = answers.map(position).fillna(len(segments)).to_numpy(np.int64)
-    per = _summed(tally, segment, len(segments))
+    per = _summed(tally, segment, len(segments), weights)
     # the rows: the total (when asked for) then each segment, as (label, code, sums row)
     rows: list[tuple[str, str, _Sums, int, bool]] = [
         ("", "", total, 0, True)
     ] if ind.total else []  # fmt: skip
     rows += [(label, code, per, i, False) for i, (label, code, _) in enumerate(segments)]
     common = {"by": by.id, "by_text": by.text, "base": int(total.base[0]), **extra}
-    if kind == "likert" and ind.score:  # a score per statement and segment
-        wanted = [i for i, level in enumerate(tally.levels) if level.code in ind.score]
-        scores: list[Series] = []
-        for label, code, sums, r, is_total in rows:
-            counts = sum(sums.counts[i][r] for i in wanted)
-            scores.append(
-                Series(
-                    label,
-                    _pick(_values(counts, sums.bases[r]), order),
-                    _pick([int(c) for c in counts], order),
-                    code=code,
-                    base=int(sums.base[r]),
-                    bases=_pick([int(b) for b in sums.bases[r]], order),
-                    total=is_total,
-                )
-            )
-        return _result(
-            survey, ind, q, kind=kind, categories=_pick(tally.labels, order),
-            codes=_pick(tally.codes, order), series=tuple(scores),
-            bases=_pick([int(b) for b in total.bases[0]], order), **common,
-        )  # fmt: skip
-    if kind == "likert":  # a block per statement: one bar per segment, the levels stacked
-        cells = [(j, row) for j in order for row in rows]
-        series = tuple(
-            Series(
-                level.label,
-                tuple(_frac(int(row[2].counts[i][row[3]][j]), int(row[2].bases[row[3]][j]))
-                      for j, row in cells),
-                tuple(int(row[2].counts[i][row[3]][j]) for j, row in cells),
-                code=level.code,
-                dont_know=level.dont_know,
-            )
-            for i, level in enumerate(tally.levels)
-        )  # fmt: skip
-        return _result(
-            survey, ind, q, kind=kind,
-            categories=tuple(row[0] for _, row in cells),
-            codes=tuple(f"{tally.codes[j]}|{row[1]}" for j, row in cells),
-            groups=tuple(tally.labels[j] for j, _ in cells),
-            series=series,
-            bases=tuple(int(row[2].bases[row[3]][j]) for j, row in cells),
-            **common,
-        )  # fmt: skip
+    if kind == "likert" and not ind.score:  # a block per statement: a bar per segment
+        return _likert_blocks(survey, ind, q, tally, order, rows, common)
+    # one series per segment: the share of the scored levels (a Likert score), or of the one
+    levels = [i for i, level in enumerate(tally.levels) if level.code in (ind.score or [])]
+    levels = levels if kind == "likert" else [0]
     series = tuple(
         Series(
             label,
-            _pick(_values(sums.counts[0][r], sums.bases[r]), order),
-            _pick([int(c) for c in sums.counts[0][r]], order),
+            _pick(sums.fractions(levels, r), order),
+            _pick(sums.hits(levels, r), order),
             code=code,
             base=int(sums.base[r]),
-            bases=_pick([int(b) for b in sums.bases[r]], order),
             total=is_total,
+            bases=_pick([int(b) for b in sums.bases[r]], order),
+            effective=_pick(sums.series_effective(r), order),
         )
         for label, code, sums, r, is_total in rows
     )
+    if ind.test != "none":
+        series, common = _tested_shares(ind, series, rows, total, per, levels, order, common)
     return _result(
         survey, ind, q, kind=kind, categories=_pick(tally.labels, order),
         codes=_pick(tally.codes, order), series=series,
         bases=_pick([int(b) for b in total.bases[0]], order), **common,
+    )  # fmt: skip
+
+
+def _share_and_size(sums: _Sums, levels: list[int], r: int, j: int) -> tuple[float, float]:
+    """(share, sample size) of category `j` in row `r`: weighted share and effective
+    size with weights, else the plain ones."""
+    if sums.wcounts is not None and sums.wbases is not None and sums.effective is not None:
+        base = float(sums.wbases[r][j])
+        hits = float(sum(sums.wcounts[i][r][j] for i in levels))
+        return (hits / base if base > 0 else 0.0), float(sums.effective[r][j])
+    base = float(sums.bases[r][j])
+    hits = float(sum(sums.counts[i][r][j] for i in levels))
+    return (hits / base if base > 0 else 0.0), base
+
+
+def _rest(total: _Sums, per: _Sums, levels: list[int], r: int, j: int) -> tuple[float, float]:
+    """(share, sample size) of category `j` among everyone in scope but segment `r`."""
+    if total.wcounts is not None and total.wbases is not None and total.squares is not None:
+        assert per.wcounts is not None and per.wbases is not None and per.squares is not None
+        base = float(total.wbases[0][j] - per.wbases[r][j])
+        hits = float(sum(total.wcounts[i][0][j] - per.wcounts[i][r][j] for i in levels))
+        squares = float(total.squares[0][j] - per.squares[r][j])
+        size = base * base / squares if squares > 0 else 0.0
+        return (hits / base if base > 0 else 0.0), size
+    base = float(total.bases[0][j] - per.bases[r][j])
+    hits = float(sum(total.counts[i][0][j] - per.counts[i][r][j] for i in levels))
+    return (hits / base if base > 0 else 0.0), base
+
+
+def _tested_shares(ind, series, rows, total, per, levels, order, common):
+    """Each segment's share tested (two-proportion z-test) against the rest of the
+    sample, or against each other segment (`test: pairwise`)."""
+    from . import significance
+
+    out = list(series)
+    pairs = []
+    segments = [(k, r) for k, (_, _, _, r, is_total) in enumerate(rows) if not is_total]
+    for k, r in segments:
+        ps, signs = [], []
+        for j in order:
+            share, size = _share_and_size(per, levels, r, j)
+            rest_share, rest_size = _rest(total, per, levels, r, j)
+            ps.append(significance.proportions(share, size, rest_share, rest_size))
+            signs.append(1 if share > rest_share else -1 if share < rest_share else 0)
+        out[k] = replace(out[k], p=tuple(ps), higher=tuple(signs))
+    if ind.test == "pairwise":
+        for a, (ka, ra) in enumerate(segments):
+            for kb, rb in segments[a + 1 :]:
+                for position, j in enumerate(order):
+                    pa, na = _share_and_size(per, levels, ra, j)
+                    pb, nb = _share_and_size(per, levels, rb, j)
+                    p = significance.proportions(pa, na, pb, nb)
+                    if p is not None:
+                        pairs.append((position, ka, kb, p, 1 if pa > pb else -1 if pa < pb else 0))
+    return tuple(out), {**common, "test": "z", "compared": ind.test, "pairwise": tuple(pairs)}
+
+
+def _likert_blocks(survey, ind, q, tally, order, rows, common) -> Result:
+    """A Likert grid by segment: for each statement, a bar per segment (the total first),
+    its levels stacked."""
+    cells = [(j, row) for j in order for row in rows]
+    series = tuple(
+        Series(
+            level.label,
+            tuple(sums.fractions([i], r)[j] for j, (_, _, sums, r, _) in cells),
+            tuple(sums.hits([i], r)[j] for j, (_, _, sums, r, _) in cells),
+            code=level.code,
+            dont_know=level.dont_know,
+        )
+        for i, level in enumerate(tally.levels)
+    )
+    return _result(
+        survey, ind, q, kind="likert",
+        categories=tuple(row[0] for _, row in cells),
+        codes=tuple(f"{tally.codes[j]}|{row[1]}" for j, row in cells),
+        groups=tuple(tally.labels[j] for j, _ in cells),
+        series=series,
+        bases=tuple(int(row[2].bases[row[3]][j]) for j, row in cells),
+        **common,
     )  # fmt: skip

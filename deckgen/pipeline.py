@@ -29,7 +29,7 @@ from .formatting import percent_value, round_half_up
 from .locales import Words, words
 from .packaged import default_template
 from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
-from .results import Result, adding_up
+from .results import Result, adding_up, marked
 from .spec import Callout, Chart, Spec, load_spec
 from .theme import Theme, load_theme
 from .wording import alt_text, footnote, localise, notes, value_text
@@ -208,6 +208,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             rounding = chart.rounding or spec.deck.rounding
             if rounding == "largest_remainder" and adds_up(chart.indicator):
                 result = adding_up(result, chart.digits)  # what the chart, notes, exports show
+            result = marked(result, theme.significance_level, theme.small_base_threshold)
             sp.charts.append(_chart_plan(chart, result, codebook, w))
             computed.append((sp, f"chart {j + 1}", result))
             if result.base == 0:
@@ -273,7 +274,9 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 )
         unit = codebook.respondents or w("respondents")
         sp.footnote = footnote(s.footnote, sp, unit, theme, w)
-        sp.notes = notes(s.notes, s.notes_mode, sp, callout_results, w)
+        sp.notes = notes(
+            s.notes, s.notes_mode, sp, callout_results, w, level=theme.significance_level
+        )
         slides.append(sp)
     cache.save()
     if problems and strict_expect:
@@ -381,7 +384,10 @@ def _callout_plan(callout: Callout, result: Result, w: Words) -> tuple[CalloutPl
         .replace("{base}", w.number(base))
     )
     alt = callout.alt_text or f"{text_value} {sentence}".replace("**", "")
-    return CalloutPlan(text_value, sentence, alt, base=base, is_count=result.is_count), number
+    plan = CalloutPlan(
+        text_value, sentence, alt, base=base, is_count=result.is_count, weighted=result.weighted
+    )
+    return plan, number
 
 
 def indicator_key(indicator) -> str:

@@ -26,6 +26,12 @@ class Series:
     base: int | None = None  # a segment's respondents in the result's base
     bases: tuple[int, ...] = ()  # a segment's base per category (empty: the result's)
     total: bool = False  # the whole sample beside its segments
+    effective: tuple[float, ...] = ()  # weighted: each base's effective size (Kish)
+    # a segment tested against the rest of the sample: per category, the p-value and
+    # whether it is higher (1) or lower (-1); `marks` what the deck shows (▲, ▼, B C…)
+    p: tuple[float | None, ...] = ()
+    higher: tuple[int, ...] = ()
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,14 @@ class Result:
     measure: str = ""
     unit: str = ""
     decimals: int = 0
+    weighted: bool = False  # values weighted; counts and bases stay respondents
+    # significance: the test ("z" for shares, "t" for means), what each segment is
+    # compared with ("rest" or "pairwise"), pairwise p-values as (category, series a,
+    # series b, p, 1 when a is higher), and the segments left untested (small bases)
+    test: str = ""
+    compared: str = ""
+    pairwise: tuple[tuple[int, int, int, float, int], ...] = ()
+    untested: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -131,6 +145,9 @@ def transposed(result: Result) -> Result:
                 tuple(s.values[k] for s in result.series),
                 tuple(s.counts[k] for s in result.series),
                 code=code,
+                marks=tuple(s.marks[k] if k < len(s.marks) else "" for s in result.series)
+                if any(s.marks for s in result.series)
+                else (),
             )
             for k, (label, code) in enumerate(zip(result.categories, result.codes))
         ),
@@ -181,6 +198,47 @@ def headed(result: Result) -> Result:
     )
 
 
+UP, DOWN = "▲", "▼"
+
+
+def marked(result: Result, level: float, threshold: int) -> Result:
+    """A tested breakdown with what the deck shows of its tests, at `level` (0.95):
+    against the rest, ▲ (significantly higher) or ▼ (lower); pairwise, each segment
+    lettered (A, B…) and each cell the letters of the segments it is significantly
+    higher than. A segment (or a rest) of fewer than `threshold` respondents is not
+    tested, and named in `untested`."""
+    if not result.test:
+        return result
+    alpha = 1 - level
+    series = list(result.series)
+    segments = [k for k, s in enumerate(series) if not s.total]
+    letters = {k: chr(ord("A") + i) for i, k in enumerate(segments)}
+
+    def enough(k: int, j: int) -> bool:
+        bases = result.bases_of(series[k])
+        base = bases[j] if j < len(bases) else series[k].base or 0
+        rest = (result.bases[j] if j < len(result.bases) else result.base) - base
+        return base >= threshold and (result.compared == "pairwise" or rest >= threshold)
+
+    untested = [series[k].name for k in segments if not enough(k, 0)]
+    marks: dict[int, list[str]] = {k: [""] * len(result.categories) for k in segments}
+    if result.compared == "rest":
+        for k in segments:
+            for j, (p, sign) in enumerate(zip(series[k].p, series[k].higher)):
+                if p is not None and p < alpha and enough(k, j):
+                    marks[k][j] = UP if sign > 0 else DOWN if sign < 0 else ""
+    else:
+        for j, a, b, p, sign in result.pairwise:
+            if p < alpha and sign and enough(a, j) and enough(b, j):
+                high, low = (a, b) if sign > 0 else (b, a)
+                marks[high][j] += letters[low]
+        for k in segments:
+            series[k] = replace(series[k], name=f"{series[k].name} ({letters[k]})")
+    for k in segments:
+        series[k] = replace(series[k], marks=tuple(marks[k]))
+    return replace(result, series=tuple(series), untested=tuple(untested))
+
+
 def result_to_dict(result: Result) -> dict:
     """A Result as plain JSON-able data (see result_from_dict)."""
     from dataclasses import asdict
@@ -202,12 +260,18 @@ def result_from_dict(data: dict) -> Result:
             s.get("base"),
             tuple(s.get("bases", ())),
             s.get("total", False),
+            tuple(s.get("effective", ())),
+            tuple(s.get("p", ())),
+            tuple(s.get("higher", ())),
+            tuple(s.get("marks", ())),
         )
         for s in fields["series"]
     )
     for key in ("categories", "codes", "bases", "groups"):
         fields[key] = tuple(fields[key])
     fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))
+    fields["pairwise"] = tuple(tuple(pair) for pair in fields.get("pairwise", ()))
+    fields["untested"] = tuple(fields.get("untested", ()))
     result = Result(**fields)
     check_result(result)
     return result
@@ -237,7 +301,7 @@ def check_result(r: Result) -> None:
             raise ValueError("a series' bases do not match its categories")
         if s.base is not None and not whole(s.base):
             raise ValueError("a base is not a whole number")
-        if r.measure:  # a mean or a median: no count over base to check it against
+        if r.measure or r.weighted:  # a mean, weighted shares: not a count over its base
             if not all(v is None or isinstance(v, (int, float)) for v in s.values):
                 raise ValueError("a value is not a number")
             continue

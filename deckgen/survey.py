@@ -31,6 +31,7 @@ class Survey:
     codebook: Codebook
     frame: pd.DataFrame  # indexed by respondent id
     path: Path
+    weights: pd.Series | None = None  # each respondent's weight (the codebook's `weight`)
 
     @property
     def questions(self) -> dict[str, Question]:
@@ -44,9 +45,43 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
     """Load the codebook, then its responses (CSV or XLSX), and check them."""
     codebook = load_codebook(codebook_path)
     path = Path(responses) if responses is not None else codebook.responses
-    frame = read_table(path)
-    frame = check_responses(frame, codebook, str(path))
-    return Survey(codebook=codebook, frame=frame, path=path)
+    raw = read_table(path)
+    frame = check_responses(raw, codebook, str(path))
+    weights = read_weights(raw, codebook, str(path))
+    return Survey(codebook=codebook, frame=frame, path=path, weights=weights)
+
+
+def read_weights(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Series | None:
+    """The weight of each respondent (indexed by id), from the codebook's `weight`
+    column: every cell a finite number, 0 or more."""
+    if codebook.weight is None:
+        return None
+    column = raw[codebook.weight]
+    numbers = pd.to_numeric(column, errors="coerce")
+    ids = raw[codebook.respondent_id]
+    problems = []
+    for rows, what in (
+        (column.isna(), "no weight"),
+        (column.notna() & numbers.isna(), "a weight that is not a number"),
+        (numbers.notna() & ~np.isfinite(numbers), "an infinite weight"),
+        (np.isfinite(numbers) & (numbers < 0), "a negative weight"),
+    ):
+        if rows.any():
+            problems.append(
+                Problem(
+                    f"{_who(pd.Index(ids[rows]))}: {what} in column `{codebook.weight}` (weights "
+                    "are numbers, 0 or more)",
+                    file=file,
+                    context=f"column {codebook.weight}",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+    if not (numbers > 0).any():
+        raise DataError(
+            Problem(f"every weight in column `{codebook.weight}` is 0: nobody counts", file=file)
+        )
+    return pd.Series(numbers.to_numpy(float), index=pd.Index(ids), name="weight")
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -93,6 +128,14 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
                 file=file,
             )
         )
+    if codebook.weight is not None and codebook.weight not in raw.columns:
+        problems.append(
+            Problem(
+                f"no weight column `{codebook.weight}` (the codebook's `survey.weight`)"
+                f"{suggest(codebook.weight, raw.columns)}",
+                file=file,
+            )
+        )
     frame = raw.set_index(id_col)
 
     # each question's columns, by their names in the file (`column:` in the codebook)
@@ -102,7 +145,7 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
         for name, in_file in q.column_names().items():
             known[in_file] = q
             names[name] = in_file
-    ignored = set(codebook.ignore)
+    ignored = set(codebook.ignore) | ({codebook.weight} if codebook.weight else set())
     unknown = [col for col in frame.columns if col not in known and col not in ignored]
     for col in unknown[:MAX_UNKNOWN]:
         problems.append(

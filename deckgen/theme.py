@@ -68,6 +68,12 @@ class Colors(Model):
     map_line: str = field(default="FFFFFF", check=_colour, before=True)
 
 
+def _below_one(level: object) -> object:
+    if isinstance(level, (int, float)) and level >= 1:
+        raise ValueError(f"must be less than 1 (0.95 for 95 %), got {level:g}")
+    return level
+
+
 class Sizes(Model):
     title: float = field(default=28, ge=6, le=200)
     subtitle: float = field(default=16, ge=6, le=200)
@@ -136,6 +142,12 @@ class Theme(Model):
     colors: Colors = field(factory=Colors)
     sizes: Sizes = field(factory=Sizes)
     small_base_threshold: int = field(default=10, ge=0)
+    significance_level: float = field(
+        default=0.95,
+        gt=0.5,
+        check=_below_one,
+        description="Confidence level of the significance tests (`test:` on a breakdown).",
+    )
     chart_title_caps: bool = field(
         default=True, description="Chart titles in capitals (a font setting, the text unchanged)."
     )

@@ -144,6 +144,26 @@ def result_base(r: Result, w: Words) -> str:
         text += w("sep") + w("several")
     if r.by:
         text += w("sep") + w("by", question=w.quote(r.by_text))
+    if r.weighted:
+        text += w("sep") + w("weighted")
+    return text
+
+
+def significance_text(r: Result, level: float, w: Words) -> str:
+    """What the tests of a breakdown did: the markers' meaning (or that nothing was
+    significant), the test and level, effective bases, and who was not tested."""
+    if not r.test:
+        return ""
+    values = {"level": w.percent(level), "test": w(f"test_{r.test}")}
+    found = any(m for s in r.series for m in s.marks)
+    if not found:
+        text = w("sig_none", **values)
+    else:
+        text = w("sig_pairwise" if r.compared == "pairwise" else "sig_rest", **values)
+    if r.weighted:
+        text += ", " + w("sig_effective")
+    if r.untested:
+        text += w("sep") + w("sig_untested", names=", ".join(r.untested))
     return text
 
 
@@ -175,16 +195,20 @@ def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> 
     parts = []
     for c in sp.charts:
         label = w("footnote_chart", title=c.title) if c.title and len(sp.charts) > 1 else ""
+        tests = significance_text(c.result, theme.significance_level, w)
         parts.append(
             label
             + result_base(c.result, w)
             + small_base(c.result.base, threshold, w)
             + small_segments_text(c.result, threshold, w)
+            + (w("sep") + tests if tests else "")
         )
     # callouts: each distinct base once (a count of respondents has no base to state)
     mark = w("colon").lstrip()  # ": " after a chart's title
-    for base in dict.fromkeys(c.base for c in sp.callouts if not c.is_count):
-        bare = base_text(base, unit, w)
+    for base, weighted in dict.fromkeys(
+        (c.base, c.weighted) for c in sp.callouts if not c.is_count
+    ):
+        bare = base_text(base, unit, w) + (w("sep") + w("weighted") if weighted else "")
         # already stated by a chart's part ("Titre : Base : 9 … ; …")? then once is enough
         if not any(
             p == bare
@@ -247,9 +271,16 @@ def series_parts(r: Result, w: Words, digits: int = 0) -> list[str]:
     for k, cat in enumerate(r.categories):
         if r.groups:  # a Likert grid by segment: "Statement — Segment (n = 22)"
             cat = f"{r.groups[k]} — {cat}"
-        levels = ", ".join(f"{s.name} {value_text(r, s.values[k], w, digits)}" for s in r.series)
+        levels = ", ".join(
+            f"{s.name} {value_text(r, s.values[k], w, digits)}{_mark(s, k)}" for s in r.series
+        )
         parts.append(f"{cat}{w('colon')}{levels}")
     return parts
+
+
+def _mark(s: Any, k: int) -> str:
+    """' ▲' after a figure significantly higher (a test's marks), else nothing."""
+    return f" {s.marks[k]}" if k < len(s.marks) and s.marks[k] else ""
 
 
 def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: int = 0) -> str:
@@ -282,7 +313,7 @@ def table_rows(result: Result, words: Words, digits: int = 0) -> list[list[str]]
         label = f"{result.groups[k]} — {category}" if result.groups else category
         cells = [label]
         for s in series:
-            cells.append(value_text(result, s.values[k], words, digits))
+            cells.append(value_text(result, s.values[k], words, digits) + _mark(s, k))
         if not base_row:
             cells.append(words.number(result.bases[k]))
         rows.append(cells)
@@ -310,6 +341,7 @@ def notes(
     sp: SlidePlan,
     callouts: list[tuple[Any, Result, int, bool]],  # (callout plan, result, base, published)
     w: Words,
+    level: float = 0.95,  # of the significance tests, as the footnote states it
 ) -> str:
     """Speaker notes: question wording, base, key figures, published or illustrative.
 
@@ -336,6 +368,8 @@ def notes(
             base += w("sep") + item_base_text(item, n, label, w)
         if r.by:
             base += w("sep") + w("by", question=w.quote(r.by_text))
+        if r.weighted:
+            base += w("sep") + w("weighted")
         lines.append(base + ".")
         if len(r.series) > 1 or r.by:  # one line per category, or the paragraph is unreadable
             lines.append(
@@ -345,6 +379,8 @@ def notes(
             per_region = w("per_region", unit=r.respondents) if c.type == "map" else ""
             figures = figures_text(c.type, r, w, digits)
             lines.append(f"{w.label(w('note_figures'))} {figures}{per_region}.")
+        if r.test:
+            lines.append(significance_text(r, level, w) + ".")
         if r.status != "survey":  # a survey's own figures need no warning
             lines.append(w(f"note_{r.status}"))
         blocks.append("\n".join(lines))

@@ -72,6 +72,15 @@ def gss_deck(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def ess_deck(tmp_path_factory):
+    """The weighted English example (European Social Survey 2020, Norway), built once."""
+    from deckgen.pipeline import build
+
+    spec = ROOT / "config" / "ess-2020-norway.yaml"
+    return build(spec, tmp_path_factory.mktemp("ess-deck") / "ess-2020-norway.pptx")
+
+
+@pytest.fixture(scope="session")
 def small_decks(tmp_path_factory) -> dict:
     """One small deck per chart type (plus callouts-only and text layouts): name -> path."""
     from .helpers import build_small_decks

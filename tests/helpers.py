@@ -421,3 +421,35 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
                 figures.append(max(left, key=lambda w: w[2])[4])
         pages.append(sorted(figures))
     return pages
+
+
+# -- breakdowns on the Baromètre ------------------------------------------------------------
+
+#: the Baromètre's communes against the other collectivités, as `segments:` in a spec
+COMMUNES_VS_OTHERS = (
+    "{Communes: [commune], Autres: [intercommunalite, metropole, departement, region]}"
+)
+
+
+def communes_spec(folder: Path, extra: str = "", chart: str = "bar") -> Path:
+    """A one-slide French spec: the digital tools, communes against the others
+    (`extra`: more indicator keys, each line indented by 8 spaces)."""
+    spec = folder / "spec.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Segments"
+  data: {CODEBOOK}
+slides:
+  - layout: chart
+    title: "Communes et autres"
+    chart:
+      type: {chart}
+      indicator:
+        kind: multi
+        question: dispositifs_numeriques
+        by: type_collectivite
+        segments: {COMMUNES_VS_OTHERS}
+{extra}""",
+        encoding="utf-8",
+    )
+    return spec

@@ -19,7 +19,7 @@ from deckgen.indicators import compute
 from deckgen.render.geometry import Rect
 from deckgen.results import shown
 
-from .helpers import ROOT
+from .helpers import ROOT, communes_spec
 
 GSS = ROOT / "data" / "gss-2018-spending"
 BAROMETRE = ROOT / "data" / "barometre-2021"
@@ -313,22 +313,7 @@ def test_exports_give_each_segment_its_own_base(deck):
 
 
 def test_small_segments_are_flagged_in_the_footnote_and_warned(tmp_path):
-    slides = f"""deck:
-  title: "Segments"
-  data: {BAROMETRE / "codebook.yaml"}
-slides:
-  - layout: chart
-    title: "Communes et autres"
-    chart:
-      type: bar
-      indicator:
-        kind: multi
-        question: dispositifs_numeriques
-        by: type_collectivite
-        segments: {{Communes: [commune], Autres: {OTHERS}}}
-"""
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(slides, encoding="utf-8")
+    spec = communes_spec(tmp_path)
     report = deckgen.load(spec).build(tmp_path / "deck.pptx")
     messages = [w.message for w in report.warnings.items]
     assert "chart 1: small base for segment(s) Autres (n\u202f=\u202f9) (under 10)" in messages

@@ -20,9 +20,9 @@ CALLOUT_VALUE = re.compile(r"Callout \d+ value")
 
 
 @pytest.fixture(scope="module")
-def pdfs(real_deck, gss_deck, small_decks, tmp_path_factory) -> dict[str, object]:
+def pdfs(real_deck, gss_deck, ess_deck, small_decks, tmp_path_factory) -> dict[str, object]:
     soffice = libreoffice_or_skip()
-    decks = {"real": real_deck.path, "gss": gss_deck.path, **small_decks}
+    decks = {"real": real_deck.path, "gss": gss_deck.path, "ess": ess_deck.path, **small_decks}
     converted = to_pdf(soffice, list(decks.values()), tmp_path_factory.mktemp("pdf"))
     return {name: converted[path] for name, path in decks.items()}
 
@@ -65,13 +65,18 @@ def test_real_deck_titles_and_callouts_are_on_their_page(real_deck, pdfs):
     assert not missing, "not on their PDF page:\n" + "\n".join(missing)
 
 
-def test_the_english_example_deck_opens_with_its_titles_and_figures(gss_deck, pdfs):
-    """The deck of a survey no one here wrote (General Social Survey 2018)."""
-    expected = _expected(gss_deck.path)
-    assert pdf_pages(pdfs["gss"]) == len(expected) == len(gss_deck.plan.slides) >= 10
-    assert sum(len(v) for _, v in expected) >= 7
+@pytest.mark.parametrize(("name", "slides", "callouts"), [("gss", 10, 7), ("ess", 9, 3)])
+def test_the_english_examples_open_with_their_titles_and_figures(
+    gss_deck, ess_deck, pdfs, name, slides, callouts
+):
+    """The decks of surveys no one here wrote (General Social Survey 2018; European
+    Social Survey 2020, weighted, with breakdowns, tests and tables)."""
+    deck = {"gss": gss_deck, "ess": ess_deck}[name]
+    expected = _expected(deck.path)
+    assert pdf_pages(pdfs[name]) == len(expected) == len(deck.plan.slides) >= slides
+    assert sum(len(v) for _, v in expected) >= callouts
     for number, (title, values) in enumerate(expected, 1):
-        page = squash(pdf_page_text(pdfs["gss"], number))
+        page = squash(pdf_page_text(pdfs[name], number))
         for text in (title, *values):
             assert squash(text) in page, (number, text)
 

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 import deckgen
 from deckgen.locales import LOCALES, words
 
-from .helpers import CODEBOOK, ROOT, SPEC, replace_in
+from .helpers import CODEBOOK, COMMUNES_VS_OTHERS, ROOT, SPEC, replace_in
 
 
 def test_every_catalogue_has_every_key():
@@ -69,6 +69,27 @@ def _deck_texts(path: Path) -> str:
     return "\n".join(out)
 
 
+ANALYSES = f"""deck:
+  title: "Analyses"
+  data: {CODEBOOK}
+  locale: fr
+slides:
+  - layout: chart
+    title: "Communes et autres"
+    charts:
+      - type: bar
+        indicator:
+          kind: multi
+          question: dispositifs_numeriques
+          by: type_collectivite
+          segments: {COMMUNES_VS_OTHERS}
+          total: true
+          test: rest
+      - type: table
+        indicator: {{kind: mean, question: population, by: type_collectivite, test: pairwise}}
+"""
+
+
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory, real_deck):
     folder = tmp_path_factory.mktemp("locales")
@@ -78,8 +99,13 @@ def decks(tmp_path_factory, real_deck):
     english = folder / "config" / "english.yaml"
     shutil.copy(folder / "config" / "barometre-2021.yaml", english)
     replace_in(english, "  locale: fr\n", "  locale: en\n")
+    # breakdowns, a table, means, significance tests: their words too
+    analyses = folder / "config" / "analyses.yaml"
+    analyses.write_text(ANALYSES, encoding="utf-8")
+    analyses_en = folder / "config" / "analyses-en.yaml"
+    analyses_en.write_text(ANALYSES.replace("  locale: fr\n", "  locale: en\n"), "utf-8")
     out = {}
-    for locale, spec in (("fr", SPEC), ("en", english)):
+    for locale, spec in (("fr", SPEC), ("en", english), ("fr", analyses), ("en", analyses_en)):
         project = deckgen.load(spec)
         report = project.build(folder / f"{locale}.pptx")
         xlsx = folder / f"{locale}.xlsx"
@@ -88,21 +114,22 @@ def decks(tmp_path_factory, real_deck):
         cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
         images = project.images(None)
         exported = [str(v) for row in rows for v in row.values()]
-        out[locale] = "\n".join(
+        out[locale] = out.get(locale, "") + "\n".join(
             [_deck_texts(report.path), *cells, sheet.title, *exported,
              *(i.footnote for i in images), *project.table_headers()]
         )  # fmt: skip
-    # the English example survey: an English deck from English inputs
-    gss = ROOT / "config" / "gss-2018-spending.yaml"
-    project = deckgen.load(gss)
-    report = project.build(folder / "gss.pptx")
-    rows = project.write_figures(xlsx=folder / "gss.xlsx")
-    sheet = load_workbook(folder / "gss.xlsx").active
-    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    out["gss"] = "\n".join(
-        [_deck_texts(report.path), *cells, sheet.title, *(str(v) for r in rows for v in r.values()),
-         *(i.footnote for i in project.images(None)), *project.table_headers()]
-    )  # fmt: skip
+    # the English example surveys: English decks from English inputs
+    for name in ("gss-2018-spending", "ess-2020-norway"):
+        project = deckgen.load(ROOT / "config" / f"{name}.yaml")
+        report = project.build(folder / f"{name}.pptx")
+        rows = project.write_figures(xlsx=folder / f"{name}.xlsx")
+        sheet = load_workbook(folder / f"{name}.xlsx").active
+        cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        out[name] = "\n".join(
+            [_deck_texts(report.path), *cells, sheet.title,
+             *(str(v) for r in rows for v in r.values()),
+             *(i.footnote for i in project.images(None)), *project.table_headers()]
+        )  # fmt: skip
     inputs = SPEC.read_text(encoding="utf-8") + CODEBOOK.read_text(encoding="utf-8")
     return out, inputs
 
@@ -121,11 +148,16 @@ def test_the_english_example_deck_has_no_french_at_all(decks):
     none of the French catalogue's words, not even the shortest, and no French
     typography (narrow no-break space before %, guillemets)."""
     texts, _ = decks
-    gss = texts["gss"]
     french = _fragments("fr", "en", "")
-    assert not sorted(f for f in french if f in gss)
-    assert "\u202f%" not in gss and "«" not in gss and "»" not in gss
-    assert "Base: 2,348 respondents" in gss
+    examples = (
+        ("gss-2018-spending", "Base: 2,348 respondents"),
+        ("ess-2020-norway", "Base: 1,407 respondents; weighted figures"),
+    )
+    for name, base in examples:
+        text = texts[name]
+        assert not sorted(f for f in french if f in text), name
+        assert "\u202f%" not in text and "«" not in text and "»" not in text
+        assert base in text
 
 
 def test_the_english_deck_speaks_english(decks):

@@ -77,3 +77,45 @@ def test_the_real_deck_prints_the_same_figures_in_both_clients(real_deck, tmp_pa
     # and both print the published figures (two engines wrong alike would agree)
     social = sorted(["100", "75", "63", "42", "13", "8", "77"])
     assert in_aspose[9] == in_libre[9] == social
+
+
+def test_the_weighted_example_prints_the_same_figures_and_marks_in_both_clients(ess_deck, tmp_path):
+    """Breakdowns, a table and significance marks written as each point's own number
+    format ('0%\\ \\▲'): both engines print the figure and its mark alike."""
+    import subprocess
+
+    aspose = aspose_pdf(ess_deck.path, tmp_path / "aspose.pdf")
+    soffice = libreoffice_or_skip()
+    libre = to_pdf(soffice, [ess_deck.path], tmp_path / "lo")[ess_deck.path]
+    in_aspose, in_libre = pdf_percent_figures(aspose), pdf_percent_figures(libre)
+    assert in_aspose == in_libre and sum(map(len, in_libre)) >= 40
+
+    def marks(pdf) -> list[int]:
+        pages = []
+        for page in range(1, len(ess_deck.plan.slides) + 1):
+            text = subprocess.run(
+                ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            pages.append(text.count("▲") + text.count("▼"))
+        return pages
+
+    expected = [
+        sum(
+            m.count("▲") + m.count("▼")
+            for s in slide.charts
+            for x in s.result.series
+            for m in x.marks
+        )
+        for slide in ess_deck.plan.slides
+    ]
+    assert sum(expected) >= 2
+    # every mark on a chart or in a table, plus the "▲▼" the footnote and remark write
+    footnotes = [
+        sum(
+            text.count("▲") + text.count("▼") for text in (slide.footnote or "", slide.remark or "")
+        )
+        for slide in ess_deck.plan.slides
+    ]
+    wanted = [e + f for e, f in zip(expected, footnotes)]
+    assert marks(libre) == marks(aspose) == wanted

@@ -19,16 +19,17 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def reports(real_deck, gss_deck, small_decks, tmp_path_factory) -> dict[str, dict]:
+def reports(real_deck, gss_deck, ess_deck, small_decks, tmp_path_factory) -> dict[str, dict]:
     """Every deck audited in one openxml-audit run (it takes a second to start): the
     real deck, the English example (breakdowns, a native table) and the small decks."""
     folder = tmp_path_factory.mktemp("audit")
     shutil.copy(real_deck.path, folder / "real.pptx")
     shutil.copy(gss_deck.path, folder / "gss.pptx")
+    shutil.copy(ess_deck.path, folder / "ess.pptx")
     for name, path in small_decks.items():
         shutil.copy(path, folder / f"{name}.pptx")
     out = audit_all(folder)
-    expected = ["real.pptx", "gss.pptx", *(f"{n}.pptx" for n in SMALL_DECKS)]
+    expected = ["real.pptx", "gss.pptx", "ess.pptx", *(f"{n}.pptx" for n in SMALL_DECKS)]
     assert sorted(out) == sorted(expected), sorted(out)
     return out
 
@@ -51,8 +52,9 @@ def test_real_deck_has_no_violations(reports):
     _assert_clean(reports["real.pptx"])
 
 
-def test_the_english_example_with_breakdowns_and_a_table_has_no_violations(reports):
-    _assert_clean(reports["gss.pptx"])
+@pytest.mark.parametrize("name", ["gss", "ess"])
+def test_the_english_examples_with_breakdowns_tables_and_tests_have_no_violations(reports, name):
+    _assert_clean(reports[f"{name}.pptx"])
 
 
 @pytest.mark.parametrize("name", list(SMALL_DECKS))

@@ -23,6 +23,22 @@ TEXTS = {
     "by": "by {question}",
     "small_segments": "small bases: {names}, interpret with caution",
     "table_base": "Base",
+    "yes": "yes",
+    "no": "no",
+    "weighted": "weighted figures",
+    # significance tests of a breakdown
+    "test_z": "two-proportion z-test",
+    "test_t": "Welch's t-test",
+    "sig_rest": (
+        "▲▼: significantly different from the rest of the sample at the {level} level ({test})"
+    ),
+    "sig_pairwise": (
+        "A, B…: significantly higher than the segment of that letter at the {level} level "
+        "({test}, pairwise, no correction)"
+    ),
+    "sig_none": "no significant difference at the {level} level ({test})",
+    "sig_effective": "on the effective bases of the weights",
+    "sig_untested": "no test for {names}: small base",
     "measure_mean": "Mean",
     "measure_median": "Median",
     "measure_quantile": "{p} percentile",
@@ -93,6 +109,10 @@ TEXTS = {
         "filter": "Filter",
         "question": "Question",
         "status": "Status",
+        "weighted": "Weighted",
+        "test": "Test",
+        "p": "p (against the rest)",
+        "significance": "Significance",
     },
     "table": ("slide", "element", "label", "series", "value", "n", "base", "status"),
 }

@@ -24,6 +24,22 @@ TEXTS = {
     "by": "selon {question}",
     "small_segments": "bases faibles\u202f: {names}, à interpréter avec prudence",
     "table_base": "Base",
+    "yes": "oui",
+    "no": "non",
+    "weighted": "données pondérées",
+    # significance tests of a breakdown
+    "test_z": "test z de comparaison de proportions",
+    "test_t": "test t de Welch",
+    "sig_rest": (
+        "▲▼\u202f: écart significatif avec le reste de l'échantillon au seuil de {level} ({test})"
+    ),
+    "sig_pairwise": (
+        "A, B…\u202f: significativement plus élevé que le segment de cette lettre au seuil de "
+        "{level} ({test}, deux à deux, sans correction)"
+    ),
+    "sig_none": "aucun écart significatif au seuil de {level} ({test})",
+    "sig_effective": "sur les bases effectives de la pondération",
+    "sig_untested": "pas de test pour {names}\u202f: base faible",
     "measure_mean": "Moyenne",
     "measure_median": "Médiane",
     "measure_quantile": "{p} centile",
@@ -94,6 +110,10 @@ TEXTS = {
         "filter": "Filtre",
         "question": "Question",
         "status": "Statut",
+        "weighted": "Pondéré",
+        "test": "Test",
+        "p": "p (contre le reste)",
+        "significance": "Significativité",
     },
     "table": ("diapo", "élément", "libellé", "série", "valeur", "n", "base", "statut"),
 }

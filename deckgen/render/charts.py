@@ -145,6 +145,42 @@ _POSITIONS = {
 }
 
 
+def _mark_points(plot, result: Result, style: ChartStyle) -> None:
+    """A significance mark after the figure of each marked point ('38 % ▲', '38 % B'):
+    the point's own label with the series' format and the mark as escaped literal
+    characters, so the figure stays linked to its value and every client reads it."""
+    from copy import deepcopy
+
+    for series, info in zip(plot.series, result.series):
+        if not any(info.marks):
+            continue
+        labels = series._element.find(qn("c:dLbls"))
+        for idx, mark in enumerate(info.marks):
+            if not mark:
+                continue
+            label = series.points[idx].data_label._get_or_add_dLbl()
+            for child in list(label):
+                if child.tag != qn("c:idx"):
+                    label.remove(child)
+            code = style.number_format + "\\ " + "".join(f"\\{ch}" for ch in mark)
+            label.append(
+                label.makeelement(qn("c:numFmt"), {"formatCode": code, "sourceLinked": "0"})
+            )
+            for tag in ("c:spPr", "c:txPr", "c:dLblPos"):
+                found = labels.find(qn(tag)) if labels is not None else None
+                if found is not None:
+                    label.append(deepcopy(found))
+            for tag, val in (
+                ("showLegendKey", "0"),
+                ("showVal", "1"),
+                ("showCatName", "0"),
+                ("showSerName", "0"),
+                ("showPercent", "0"),
+                ("showBubbleSize", "0"),
+            ):
+                label.append(label.makeelement(qn(f"c:{tag}"), {"val": val}))  # fmt: skip
+
+
 def _legend(
     chart, style: ChartStyle, rect: Rect, labels: list[str], default: str
 ) -> tuple[str, float] | None:
@@ -228,6 +264,8 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     # clustered bars are thinner: their figures a little smaller
     size = max(style.theme.sizes.chart_label - 2, 8) if several else None
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END, size=size)
+    if style.labels:
+        _mark_points(plot, result, style)
     _legend(chart, style, rect, _series_names(chart), "bottom")
     # leave headroom so outside-end labels are never clipped
     chart.value_axis.maximum_scale = _headroom(result)

@@ -31,6 +31,7 @@ class CalloutPlan:
     alt_text: str
     base: int = 0  # respondents the value is a share of
     is_count: bool = False
+    weighted: bool = False
 
 
 @dataclass

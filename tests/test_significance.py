@@ -1,0 +1,328 @@
+"""Weights and significance tests, on a weighted survey no one here wrote: the
+European Social Survey 2020 in Norway (data/ess-2020-norway, analysis weight
+`anweight`), and on the Baromètre, whose 31 rows leave most tests undone.
+
+Reference values are computed here independently of the libraries deckgen
+calls: the z-test from its formula (math.erfc), Welch's test against the
+worked example of the Wikipedia article "Welch's t-test" (t = -2.46, 24.99
+degrees of freedom, p = 0.021), weighted figures with pandas sums and Kish's
+effective sample size.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+import deckgen
+from deckgen import significance
+from deckgen.errors import DataError, SpecError
+from deckgen.indicator_spec import Indicator
+from deckgen.indicators import compute
+from deckgen.survey import load_survey
+
+from .helpers import ROOT, communes_spec
+
+ESS = ROOT / "data" / "ess-2020-norway"
+
+
+def _z_test(p1: float, n1: float, p2: float, n2: float) -> float:
+    """The pooled two-proportion z-test, two-sided, from its formula."""
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    z = (p1 - p2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def _kish(w: pd.Series) -> float:
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
+# -- the tests themselves -----------------------------------------------------------------
+
+
+def test_the_z_test_is_its_formula():
+    # 45 of 100 against 30 of 100: pooled 0.375, z = 2.1909, p = 0.02846
+    assert significance.proportions(0.45, 100, 0.30, 100) == pytest.approx(0.0284597, abs=1e-6)
+    assert significance.proportions(0.45, 100, 0.30, 100) == pytest.approx(
+        _z_test(0.45, 100, 0.30, 100), rel=1e-9
+    )
+    assert significance.proportions(0.0, 50, 0.0, 60) is None  # nothing to compare
+    assert significance.proportions(0.5, 0, 0.2, 10) is None
+
+
+def test_welch_s_test_gives_the_textbook_example():
+    a = [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4]
+    b = [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4]
+    assert significance.means(a, b) == pytest.approx(0.021, abs=5e-4)
+    assert significance.means([1.0], b) is None  # one value: no variance
+
+
+def test_a_weighted_welch_test_uses_the_effective_sizes():
+    from scipy.stats import t as student
+
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(5.0, 2.0, 80), rng.normal(5.8, 2.5, 60)
+    wa, wb = rng.uniform(0.2, 3.0, 80), rng.uniform(0.2, 3.0, 60)
+
+    def described(x, w):
+        n = w.sum() ** 2 / (w**2).sum()
+        mean = np.average(x, weights=w)
+        scaled = w * n / w.sum()  # weights adding up to the effective size
+        var = (scaled * (x - mean) ** 2).sum() / (n - 1)
+        return mean, var, n
+
+    (ma, va, na), (mb, vb, nb) = described(a, wa), described(b, wb)
+    se2 = va / na + vb / nb
+    df = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+    expected = 2 * student.sf(abs(ma - mb) / math.sqrt(se2), df)
+    assert significance.means(a, b, wa, wb) == pytest.approx(expected, rel=1e-6)
+
+
+# -- weights ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ess():
+    return load_survey(ESS / "codebook.yaml")
+
+
+@pytest.fixture(scope="module")
+def ess_raw() -> pd.DataFrame:
+    return pd.read_csv(ESS / "responses.csv", dtype={"eu_vote": str})
+
+
+def _compute(survey, **data):
+    return compute(survey, Indicator.validate(data))
+
+
+def test_weighted_shares_are_sums_of_weights_and_bases_stay_respondents(ess, ess_raw):
+    r = _compute(ess, kind="distribution", question="eu_vote", no_answer="exclude")
+    answered = ess_raw[ess_raw["eu_vote"] != "Refuse to Answer"]
+    shares = answered.groupby("eu_vote")["anweight"].sum() / answered["anweight"].sum()
+    assert r.weighted and r.base == len(answered)
+    for code, value, count in zip(r.codes, r.series[0].values, r.series[0].counts):
+        assert value == pytest.approx(shares[code], rel=1e-12)
+        assert count == int((answered["eu_vote"] == code).sum())  # respondents, not weights
+    assert r.series[0].effective[0] == pytest.approx(_kish(answered["anweight"]), rel=1e-12)
+    unweighted = _compute(ess, kind="distribution", question="eu_vote", weights=False)
+    assert not unweighted.weighted
+    assert unweighted.series[0].values[0] == pytest.approx(363 / 1411)
+
+
+def test_weighted_means_and_medians(ess, ess_raw):
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    rows = ess_raw.dropna(subset=["lrscale"])
+    mean = _compute(ess, kind="mean", question="lrscale")
+    assert mean.series[0].values[0] == pytest.approx(
+        np.average(rows["lrscale"], weights=rows["anweight"]), rel=1e-12
+    )
+    median = _compute(ess, kind="median", question="agea")
+    expected = DescrStatsW(ess_raw["agea"], weights=ess_raw["anweight"]).quantile(
+        [0.5], return_pandas=False
+    )[0]
+    assert median.series[0].values[0] == expected
+
+
+def test_a_weight_column_that_is_wrong_is_named(tmp_path):
+    (tmp_path / "responses.csv").write_text(
+        "idno,female,w\n1,0,1.5\n2,1,\n3,1,-2\n4,0,abc\n", encoding="utf-8"
+    )
+    (tmp_path / "codebook.yaml").write_text(
+        "survey:\n  respondent_id: idno\n  weight: w\nquestions:\n"
+        "  - {id: female, type: single, options: [{code: 0}, {code: 1}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load_survey(tmp_path / "codebook.yaml")
+    text = str(caught.value)
+    assert "respondent 2: no weight in column `w`" in text
+    assert "respondent 3: a negative weight in column `w`" in text
+    assert "respondent 4: a weight that is not a number in column `w`" in text
+    (tmp_path / "codebook.yaml").write_text(
+        (tmp_path / "codebook.yaml").read_text().replace("weight: w", "weight: wt"), "utf-8"
+    )
+    with pytest.raises(
+        DataError, match=r"no weight column `wt` \(the codebook's `survey.weight`\)"
+    ):
+        load_survey(tmp_path / "codebook.yaml")
+    (tmp_path / "responses.csv").write_text("idno,female,wt\n1,0,0\n2,1,0.0\n", "utf-8")
+    with pytest.raises(DataError, match=r"every weight in column `wt` is 0: nobody counts"):
+        load_survey(tmp_path / "codebook.yaml")
+
+
+# -- significance of a breakdown, against independent computations ------------------------
+
+
+def test_each_segment_against_the_rest_with_the_design_effect(ess, ess_raw):
+    r = _compute(
+        ess, kind="distribution", question="eu_vote", no_answer="exclude", by="female", test="rest"
+    )
+    answered = ess_raw[ess_raw["eu_vote"] != "Refuse to Answer"]
+    assert r.test == "z" and r.compared == "rest"
+    for series in r.series:
+        inside = answered["female"] == int(series.code)
+        group, rest = answered[inside], answered[~inside]
+        for k, code in enumerate(r.codes):
+
+            def share(rows, code=code):
+                return rows.loc[rows["eu_vote"] == code, "anweight"].sum() / rows["anweight"].sum()
+
+            expected = _z_test(share(group), _kish(group["anweight"]),
+                               share(rest), _kish(rest["anweight"]))  # fmt: skip
+            assert series.p[k] == pytest.approx(expected, rel=1e-9)
+            assert series.higher[k] == (1 if share(group) > share(rest) else -1)
+
+
+def test_means_by_segment_against_the_rest(ess, ess_raw):
+    from scipy.stats import ttest_ind
+
+    r = _compute(ess, kind="mean", question="lrscale", by="region", test="rest", weights=False)
+    rows = ess_raw.dropna(subset=["lrscale"])
+    for series in r.series:
+        inside = rows["region"] == series.code
+        expected = ttest_ind(rows.loc[inside, "lrscale"], rows.loc[~inside, "lrscale"],
+                             equal_var=False).pvalue  # fmt: skip
+        assert series.p[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_marks_follow_the_level_and_leave_small_segments_untested():
+    from deckgen.results import DOWN, UP, Result, Series, marked
+
+    result = Result(
+        kind="distribution", question="q", question_text="Q", categories=("a", "b"),
+        codes=("a", "b"),
+        series=(
+            Series("big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
+                   p=(0.02, 0.20), higher=(1, -1)),
+            Series("other", (0.3, 0.7), (30, 70), code="2", base=100, bases=(100, 100),
+                   p=(0.02, 0.04), higher=(-1, 1)),
+            Series("tiny", (0.2, 0.8), (1, 4), code="3", base=5, bases=(5, 5),
+                   p=(0.001, 0.001), higher=(-1, 1)),
+        ),
+        bases=(205, 205), base=205, by="x", test="z", compared="rest",
+    )  # fmt: skip
+    at_95 = marked(result, 0.95, 10)
+    assert [s.marks for s in at_95.series] == [(UP, ""), (DOWN, UP), ("", "")]
+    assert at_95.untested == ("tiny",)
+    at_99 = marked(result, 0.99, 10)
+    assert [s.marks for s in at_99.series] == [("", ""), ("", ""), ("", "")]
+
+
+# -- in a deck ----------------------------------------------------------------------------
+
+SPEC = f"""deck:
+  title: "Tests"
+  data: {ESS / "codebook.yaml"}
+  locale: en
+slides:
+  - layout: chart
+    title: "EU vote by sex"
+    chart:
+      type: bar
+      indicator: {{kind: distribution, question: eu_vote, no_answer: exclude, by: female,
+                   test: rest}}
+  - layout: chart
+    title: "Immigration by schooling"
+    chart:
+      type: table
+      indicator: {{kind: likert, question: imm, score: ['6', '7', '8', '9', '10'], by: eduyrs,
+                   test: pairwise}}
+"""
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tests")
+    spec = folder / "spec.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    report = deckgen.load(spec).build(folder / "deck.pptx")
+    return report, Presentation(str(report.path))
+
+
+def test_the_chart_marks_significant_figures_and_the_footnote_says_how(deck):
+    report, prs = deck
+    result = report.plan.slides[0].charts[0].result
+    chart = next(s for s in prs.slides[0].shapes if s.has_chart).chart
+    women = next(i for i, s in enumerate(result.series) if s.name.startswith("Women"))
+    k = result.categories.index("Don't know")
+    assert result.series[women].marks[k] == "▲"
+    labels = chart.plots[0].series[women]._element.iter("{*}dLbl")
+    label = next(d for d in labels if d.find("{*}idx").get("val") == str(k))
+    code = label.find("{*}numFmt").get("formatCode")
+    assert code == "0%\\ \\▲"  # the figure stays linked to its value, the mark escaped
+    assert (
+        "▲▼: significantly different from the rest of the sample at the 95% level "
+        "(two-proportion z-test), on the effective bases of the weights"
+    ) in report.plan.slides[0].footnote
+    assert "weighted figures" in report.plan.slides[0].footnote
+    notes = prs.slides[0].notes_slide.notes_text_frame.text
+    assert "Women (n = 689) 6% ▲" in notes
+
+
+def test_pairwise_letters_in_a_table(deck):
+    report, prs = deck
+    table = next(s for s in prs.slides[1].shapes if s.has_table).table
+    header = [table.cell(0, c).text for c in range(len(table.columns))]
+    assert header[1].endswith("(A)") and header[3].endswith("(C)")
+    economy = [table.cell(1, c).text for c in range(len(table.columns))]
+    assert economy[3].endswith(" AB")  # the most schooled, higher than both others
+    rows = [r for r in report.figures() if r["slide"] == 2]
+    assert {r["test"] for r in rows} == {"two-proportion z-test"}
+    assert {r["weighted"] for r in rows} == {"yes"}
+    assert "AB" in {r["significance"] for r in rows}
+
+
+def test_the_barometre_says_which_tests_its_small_bases_leave_undone(tmp_path):
+    spec = communes_spec(tmp_path, "        test: rest\n")
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    footnote = report.plan.slides[0].footnote
+    assert "pas de test pour Autres (n\u202f=\u202f9) (A)" not in footnote  # rest, no letters
+    assert "pas de test pour Communes (n\u202f=\u202f22), Autres (n\u202f=\u202f9)" in footnote
+    assert "aucun écart significatif au seuil de 95\u202f% (test z de comparaison" in footnote
+
+
+@pytest.mark.parametrize(
+    ("indicator", "message"),
+    [
+        (
+            "{kind: median, question: agea, by: female, test: rest}",
+            "no significance test for a `median`",
+        ),
+        (
+            "{kind: likert, question: imm, by: female, test: rest}",
+            "no significance test for a Likert",
+        ),
+        ("{kind: mean, question: agea, test: rest}", "`test:` compares the segments of `by:`"),
+    ],
+)
+def test_test_mistakes_are_named(tmp_path, indicator, message):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"deck:\n  title: T\n  data: {ESS / 'codebook.yaml'}\n  locale: en\nslides:\n"
+        f"  - layout: chart\n    title: T\n    chart:\n      type: table\n"
+        f"      indicator: {indicator}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        deckgen.load(spec).validate()
+    assert message in str(caught.value)
+
+
+def test_a_deck_without_tests_never_loads_scipy_or_statsmodels(tmp_path):
+    code = (
+        "import sys, deckgen.cli\n"
+        "from deckgen.pipeline import build\n"
+        f"build({str(ROOT / 'config' / 'barometre-2021.yaml')!r}, {str(tmp_path / 'd.pptx')!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'statsmodels')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
