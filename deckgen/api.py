@@ -55,7 +55,8 @@ class Project:
 
     def inputs(self) -> list[Path]:
         """Every file a build of this project reads, resolved: spec, theme, codebook,
-        responses, template, and the regions boundaries when a slide has a map."""
+        responses, template, logo, editions, and the regions boundaries when a slide has
+        a map."""
         return list(self._roles())
 
     def _roles(self) -> dict[Path, str]:
@@ -71,6 +72,8 @@ class Project:
             roles.setdefault(Path(loaded.template).resolve(), "the template")
         if spec.deck.logo:
             roles.setdefault(spec.resolve(spec.deck.logo), "the logo")
+        if spec.deck.editions:
+            roles.setdefault(spec.resolve(spec.deck.editions), "the editions file")
         if any(chart.type == "map" for slide in spec.slides for chart in slide.charts):
             from .packaged import regions_geojson
 

@@ -31,6 +31,15 @@ def _kinds() -> str:
     return "What to compute: " + ", ".join(indicator_kinds.names()) + "."
 
 
+class EditionsRef(Model):
+    """Which earlier editions to show beside the current figure (a trend)."""
+
+    figure: str = field(description="The figure's `key` in the editions file.")
+    show: list[str] | None = field(
+        default=None, description="Edition ids to show, oldest first (default: every one)."
+    )
+
+
 class Indicator(Model):
     """What to compute. Written in the spec under `indicator:`."""
 
@@ -123,6 +132,12 @@ class Indicator(Model):
         description="With `by:`, test each segment's figure: against the rest of the sample "
         "(rest), or against each other segment (pairwise, letters A, B…); shares by the "
         "two-proportion z-test, means by Welch's t-test, at the theme's significance_level.",
+    )
+    editions: EditionsRef | None = field(
+        default=None,
+        description="A trend: the earlier editions' published figures (the deck's `editions` "
+        "file) beside this one, with the change in points and a test where both bases are "
+        "exact. distribution or share.",
     )
     score: list[str] | None = field(
         default=None,

@@ -432,7 +432,14 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
         (item,) = typing.get_args(ann) or (Any,)
         value = [_convert(item, v, at + (i,), problems) for i, v in enumerate(value)]
     elif kind is dict:
-        value = dict(value)
+        args = typing.get_args(ann)
+        if len(args) == 2 and args[1] is not Any:  # each value checked as declared
+            value = {
+                (str(k) if args[0] is str else k): _convert(args[1], v, at + (k,), problems)
+                for k, v in value.items()
+            }
+        else:
+            value = dict(value)
     elif kind in (bool, int, float):
         value = _scalar(kind, value, lax=True)[1]
     return _checked(value, at, problems, spec)

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from . import rules
 from .cache import ResultCache, survey_key
 from .codebook import Codebook, load_codebook
+from .editions import EditionsFile, load_editions, tested, trend
 from .errors import DeckgenError, OutputError, Problem, SpecError, Warnings, collected
 from .formatting import percent_value, round_half_up
 from .locales import Words, words
@@ -32,7 +33,7 @@ from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from .results import Result, adding_up, marked
 from .spec import Callout, Chart, Spec, load_spec
 from .theme import Theme, load_theme
-from .wording import alt_text, footnote, localise, notes, value_text
+from .wording import alt_text, footnote, localise, notes, value_text, with_changes
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Loaded:
     codebook: Codebook
     template: Path | None  # None: made from the theme at build time
     responses: Path | None = None
+    editions: EditionsFile | None = None  # earlier editions' published figures
     _survey: object = None
 
     @property
@@ -111,7 +113,13 @@ def load(spec_path: str | Path) -> Loaded:
         problem = _logo_problem(spec)
         if problem is not None:
             errors.append(SpecError(problem))
-    loaded = Loaded(spec, theme, codebook, template, responses)
+    editions = None
+    if spec.deck.editions:
+        try:
+            editions = load_editions(spec.resolve(spec.deck.editions))
+        except DeckgenError as exc:
+            errors.append(exc)
+    loaded = Loaded(spec, theme, codebook, template, responses, editions)
     if errors:  # the spec had mistakes: add what its sound part says of codebook and data
         errors.extend(further_errors(loaded))
         raise collected(errors)
@@ -163,7 +171,9 @@ def check(loaded: Loaded, template: Any = None) -> None:
 
         names, titleless = layout_names(template), tuple(titleless_layouts(template))
     shown = Path(loaded.template).name if loaded.template else "made from the theme"
-    context = rules.Context(loaded.codebook.questions, names, shown, titleless)
+    context = rules.Context(
+        loaded.codebook.questions, names, shown, titleless, editions=loaded.editions
+    )
     rules.check(loaded.spec, context)
 
 
@@ -208,7 +218,11 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             rounding = chart.rounding or spec.deck.rounding
             if rounding == "largest_remainder" and adds_up(chart.indicator):
                 result = adding_up(result, chart.digits)  # what the chart, notes, exports show
+            if chart.indicator.editions is not None and loaded.editions is not None:
+                result = _trend(result, chart.indicator.editions, loaded.editions)
             result = marked(result, theme.significance_level, theme.small_base_threshold)
+            if result.editions:
+                result = with_changes(result, w)
             sp.charts.append(_chart_plan(chart, result, codebook, w))
             computed.append((sp, f"chart {j + 1}", result))
             if result.base == 0:
@@ -229,7 +243,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                         context=sp.label,
                     )
                 )
-            elif any(v is None for v in result.series[0].values):
+            elif not result.editions and any(v is None for v in result.series[0].values):
                 empty = [c for c, v in zip(result.categories, result.series[0].values) if v is None]
                 warnings.add(
                     f"chart {j + 1}: empty base for {', '.join(empty)}: left blank",
@@ -310,6 +324,17 @@ def _segment_warnings(result: Result, threshold: int) -> list[str]:
     if small:
         out.append(f"small base for segment(s) {', '.join(small)} (under {threshold})")
     return out
+
+
+def _trend(result: Result, ref, editions: EditionsFile) -> Result:
+    """The current figure beside the earlier editions' (deckgen.editions)."""
+    figure = editions.figure(ref.figure)
+    assert figure is not None  # checked by the rules
+    published = {*(figure.shares or {}), *(figure.distributions or {})}
+    shown = (
+        ref.show if ref.show is not None else [e.id for e in editions.editions if e.id in published]
+    )
+    return tested(trend(result, figure, editions, shown))
 
 
 def adds_up(indicator) -> bool:

@@ -76,6 +76,9 @@ class Result:
     compared: str = ""
     pairwise: tuple[tuple[int, int, int, float, int], ...] = ()
     untested: tuple[str, ...] = ()
+    # a trend: the earlier editions shown, (id, label, respondents, exact, how an
+    # approximate base reads), oldest first; the last series is the current edition
+    editions: tuple[tuple[str, str, int, bool, str], ...] = ()
 
     @property
     def status(self) -> str:
@@ -218,11 +221,11 @@ def marked(result: Result, level: float, threshold: int) -> Result:
         bases = result.bases_of(series[k])
         base = bases[j] if j < len(bases) else series[k].base or 0
         rest = (result.bases[j] if j < len(result.bases) else result.base) - base
-        return base >= threshold and (result.compared == "pairwise" or rest >= threshold)
+        return base >= threshold and (result.compared != "rest" or rest >= threshold)
 
     untested = [series[k].name for k in segments if not enough(k, 0)]
     marks: dict[int, list[str]] = {k: [""] * len(result.categories) for k in segments}
-    if result.compared == "rest":
+    if result.compared in ("rest", "previous"):
         for k in segments:
             for j, (p, sign) in enumerate(zip(series[k].p, series[k].higher)):
                 if p is not None and p < alpha and enough(k, j):
@@ -236,7 +239,8 @@ def marked(result: Result, level: float, threshold: int) -> Result:
             series[k] = replace(series[k], name=f"{series[k].name} ({letters[k]})")
     for k in segments:
         series[k] = replace(series[k], marks=tuple(marks[k]))
-    return replace(result, series=tuple(series), untested=tuple(untested))
+    untested = [*result.untested, *untested]  # a trend says why it was not tested
+    return replace(result, series=tuple(series), untested=tuple(dict.fromkeys(untested)))
 
 
 def result_to_dict(result: Result) -> dict:
@@ -272,6 +276,7 @@ def result_from_dict(data: dict) -> Result:
     fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))
     fields["pairwise"] = tuple(tuple(pair) for pair in fields.get("pairwise", ()))
     fields["untested"] = tuple(fields.get("untested", ()))
+    fields["editions"] = tuple(tuple(e) for e in fields.get("editions", ()))
     result = Result(**fields)
     check_result(result)
     return result

@@ -29,6 +29,7 @@ class Context:
     layout_names: list[str] | None  # None: the template is not checked (figures only)
     template_name: str
     titleless: tuple[str, ...] = ()  # layouts without a title placeholder
+    editions: Any = None  # the deck's editions file (deckgen.editions), if any
 
 
 # -- slides ------------------------------------------------------------------------
@@ -77,6 +78,56 @@ def chart_shows_its_indicator(chart: Any, ctx: Context) -> Found:
 
 
 PARTS_OF_A_WHOLE = ("distribution", "likert")  # what largest-remainder rounding can add up
+
+
+def chart_editions_exist(chart: Any, ctx: Context) -> Found:
+    """A trend names a figure of the editions file, editions it has, on a kind it fits."""
+    ref = chart.indicator.editions
+    if ref is None:
+        return
+    at = ("indicator", "editions")
+    if ctx.editions is None:
+        yield at, "a trend needs the earlier editions' figures: set `deck.editions` to their file"
+        return
+    figure = ctx.editions.figure(ref.figure)
+    if figure is None:
+        keys = [f.key for f in ctx.editions.figures]
+        yield (
+            at + ("figure",),
+            (
+                f"no figure `{ref.figure}` in the editions file{suggest(ref.figure, keys)}; "
+                f"valid: {valid_list(keys)}"
+            ),
+        )
+        return
+    ids = [e.id for e in ctx.editions.editions]
+    for edition_id in ref.show or []:
+        if edition_id not in ids:
+            yield (
+                at + ("show",),
+                (
+                    f"no edition `{edition_id}` in the editions file{suggest(edition_id, ids)}; "
+                    f"valid: {valid_list(ids)}"
+                ),
+            )
+    kind = chart.indicator.kind
+    wanted = "share" if figure.shares is not None else "distribution"
+    if kind != wanted:
+        yield (
+            at,
+            (
+                f"figure `{ref.figure}` was published as a {wanted}: a trend of it needs a "
+                f"`{wanted}` indicator, not `{kind}`"
+            ),
+        )
+    if chart.indicator.by is not None:
+        yield (
+            at,
+            (
+                "a trend's series are the editions: remove `by:` (with rows for each edition, "
+                "use `by: edition` instead of `editions:`)"
+            ),
+        )
 
 
 def chart_rounding_adds_up(chart: Any, ctx: Context) -> Found:
@@ -177,6 +228,7 @@ CHART_RULES: tuple[Rule, ...] = (
     chart_indicator_valid,
     chart_shows_its_indicator,
     chart_rounding_adds_up,
+    chart_editions_exist,
 )
 CALLOUT_RULES: tuple[Rule, ...] = (
     callout_indicator_valid,

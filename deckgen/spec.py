@@ -161,6 +161,11 @@ class Deck(Strict):
     locale: Literal["fr", "en"] = field(
         default="fr", description="Number format: fr (97 %) or en (97%)."
     )
+    editions: str | None = field(
+        default=None,
+        description="Earlier editions' published figures (YAML, relative to the spec), for "
+        "trends (`editions:` under an indicator).",
+    )
     rounding: Literal["half_up", "largest_remainder"] = field(
         default="half_up",
         description="How the charts' percentages are rounded: half_up, each on its own (the "

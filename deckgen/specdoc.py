@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .indicator_spec import Indicator
+from .indicator_spec import EditionsRef, Indicator
 from .model import Model
 from .spec import Callout, Chart, Deck, Slide, Spec, TextBlock
 
@@ -21,6 +21,7 @@ MODELS: list[tuple[str, type[Model]]] = [
     ("`chart:` / `charts:`", Chart),
     ("`callouts:` (each callout)", Callout),
     ("`indicator:`", Indicator),
+    ("`editions:` (under an indicator)", EditionsRef),
     ("`text:` block", TextBlock),
 ]
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "spec-reference.md"

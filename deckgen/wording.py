@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .conditions import Combine, Condition, Leaf
+from .formatting import percent_value
 from .locales import Words
 from .results import Result
 
@@ -142,7 +143,7 @@ def result_base(r: Result, w: Words) -> str:
         text += w("sep") + item_base_text(item, n, label, w)
     if r.multiple:
         text += w("sep") + w("several")
-    if r.by:
+    if r.by and not r.editions:  # a trend says its editions instead
         text += w("sep") + w("by", question=w.quote(r.by_text))
     if r.weighted:
         text += w("sep") + w("weighted")
@@ -152,6 +153,8 @@ def result_base(r: Result, w: Words) -> str:
 def significance_text(r: Result, level: float, w: Words) -> str:
     """What the tests of a breakdown did: the markers' meaning (or that nothing was
     significant), the test and level, effective bases, and who was not tested."""
+    if r.editions:
+        return _trend_text(r, level, w)
     if not r.test:
         return ""
     values = {"level": w.percent(level), "test": w(f"test_{r.test}")}
@@ -165,6 +168,52 @@ def significance_text(r: Result, level: float, w: Words) -> str:
     if r.untested:
         text += w("sep") + w("sig_untested", names=", ".join(r.untested))
     return text
+
+
+def _trend_text(r: Result, level: float, w: Words) -> str:
+    """A trend's footnote: the earlier editions and their bases, then what the test of
+    the change since the last one found, or why there was none."""
+    text = w("editions_published")
+    for _, label, n, exact, about in r.editions:
+        if not exact:
+            text += w("sep") + w("editions_about", label=label, about=about or w.number(n))
+    previous = r.editions[-1][1]
+    if r.test:
+        values = {"edition": previous, "level": w.percent(level), "test": w(f"test_{r.test}")}
+        found = any(m for s in r.series for m in s.marks)
+        tests = w("sig_previous" if found else "sig_previous_none", **values)
+    else:
+        tests = w("sig_untested_edition", edition=previous)
+    return text + w("sep") + tests
+
+
+def with_changes(r: Result, w: Words) -> Result:
+    """A trend as the deck shows it: each edition named with its base ('2018 (n ≈ 70)'),
+    the current figures with their change in points since the last earlier edition
+    ('+44 pts', then ▲▼ when the test found it significant)."""
+    from dataclasses import replace
+
+    named = []
+    for s, edition in zip(r.series, (*r.editions, None)):
+        if edition is None:  # the current edition, from the rows
+            named.append(replace(s, name=w("edition_base", label=s.name, n=w.number(s.base or 0))))
+        else:
+            _, label, n, exact, _ = edition
+            key = "edition_base" if exact else "edition_about"
+            named.append(replace(s, name=w(key, label=label, n=w.number(n))))
+    current, previous = named[-1], named[-2]
+    marks = []
+    for k, (now, before) in enumerate(zip(current.values, previous.values)):
+        mark = current.marks[k] if k < len(current.marks) else ""
+        if now is None or before is None:
+            marks.append(mark)
+            continue
+        points = int(percent_value(now) - percent_value(before))
+        sign = "+" if points > 0 else "\u2212" if points < 0 else "±"
+        change = w("change", n=f"{sign}{abs(points)}")
+        marks.append(f"{change} {mark}".strip())
+    named[-1] = replace(current, marks=tuple(marks))
+    return replace(r, series=tuple(named))
 
 
 def small_base(base: int, threshold: int, w: Words) -> str:
@@ -366,7 +415,7 @@ def notes(
             base += f" ({w('note_who')} {r.filter_text})"
         for item, n, label, _code in r.item_bases:
             base += w("sep") + item_base_text(item, n, label, w)
-        if r.by:
+        if r.by and not r.editions:
             base += w("sep") + w("by", question=w.quote(r.by_text))
         if r.weighted:
             base += w("sep") + w("weighted")
@@ -379,7 +428,7 @@ def notes(
             per_region = w("per_region", unit=r.respondents) if c.type == "map" else ""
             figures = figures_text(c.type, r, w, digits)
             lines.append(f"{w.label(w('note_figures'))} {figures}{per_region}.")
-        if r.test:
+        if r.test or r.editions:
             lines.append(significance_text(r, level, w) + ".")
         if r.status != "survey":  # a survey's own figures need no warning
             lines.append(w(f"note_{r.status}"))

@@ -81,6 +81,15 @@ def ess_deck(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def evolution_deck(tmp_path_factory):
+    """The Baromètre's trends over editions and communes against the others, built once."""
+    from deckgen.pipeline import build
+
+    spec = ROOT / "config" / "barometre-evolution.yaml"
+    return build(spec, tmp_path_factory.mktemp("evolution") / "barometre-evolution.pptx")
+
+
+@pytest.fixture(scope="session")
 def small_decks(tmp_path_factory) -> dict:
     """One small deck per chart type (plus callouts-only and text layouts): name -> path."""
     from .helpers import build_small_decks

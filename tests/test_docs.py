@@ -59,3 +59,40 @@ def test_every_command_is_in_the_readme():
     (commands,) = [a for a in top._actions if a.__class__.__name__ == "_SubParsersAction"]
     for name in commands.choices:
         assert f"`deckgen {name}" in readme, name
+
+
+def test_every_indicator_the_readme_shows_is_valid_on_a_shipped_survey():
+    """The README's examples (breakdowns, means, trends…) are real: each indicator in
+    its YAML blocks passes the checks against one of the shipped codebooks."""
+    import re
+    import textwrap
+
+    import yaml
+
+    from deckgen.codebook import load_codebook
+    from deckgen.indicator_spec import Indicator
+
+    codebooks = [
+        load_codebook(ROOT / "data" / name / "codebook.yaml").questions
+        for name in ("barometre-2021", "gss-2018-spending", "ess-2020-norway")
+    ]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "indicator" and isinstance(value, dict):
+                    found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for block in re.findall(r"```yaml\n(.*?)```", readme, re.S):
+        walk(yaml.safe_load(textwrap.dedent(block)))
+    kinds = {data["kind"] for data in found}
+    assert {"multi", "median", "share"} <= kinds, kinds  # by:, a summary, a trend
+    for data in found:
+        indicator = Indicator.validate(data)
+        assert any(not indicator.check(questions) for questions in codebooks), data

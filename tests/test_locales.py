@@ -105,7 +105,10 @@ def decks(tmp_path_factory, real_deck):
     analyses_en = folder / "config" / "analyses-en.yaml"
     analyses_en.write_text(ANALYSES.replace("  locale: fr\n", "  locale: en\n"), "utf-8")
     out = {}
-    for locale, spec in (("fr", SPEC), ("en", english), ("fr", analyses), ("en", analyses_en)):
+    evolution = ROOT / "config" / "barometre-evolution.yaml"  # trends over editions
+    specs = (("fr", SPEC), ("en", english), ("fr", analyses), ("en", analyses_en),
+             ("fr", evolution))  # fmt: skip
+    for locale, spec in specs:
         project = deckgen.load(spec)
         report = project.build(folder / f"{locale}.pptx")
         xlsx = folder / f"{locale}.xlsx"

@@ -222,7 +222,15 @@ def test_spec_schema_lists_every_chart_type_and_requires_deck_and_slides():
         "description": "The slides, in order.",
     }
     assert schema["$defs"]["Chart"]["properties"]["type"]["enum"] == chart_kind_names()
-    assert set(schema["$defs"]) == {"Callout", "Chart", "Deck", "Indicator", "Slide", "TextBlock"}
+    assert set(schema["$defs"]) == {
+        "Callout",
+        "Chart",
+        "Deck",
+        "EditionsRef",
+        "Indicator",
+        "Slide",
+        "TextBlock",
+    }
 
 
 def test_an_indicator_with_a_date_in_a_condition_has_a_result_key():

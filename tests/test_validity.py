@@ -19,17 +19,21 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def reports(real_deck, gss_deck, ess_deck, small_decks, tmp_path_factory) -> dict[str, dict]:
+def reports(
+    real_deck, gss_deck, ess_deck, evolution_deck, small_decks, tmp_path_factory
+) -> dict[str, dict]:
     """Every deck audited in one openxml-audit run (it takes a second to start): the
     real deck, the English example (breakdowns, a native table) and the small decks."""
     folder = tmp_path_factory.mktemp("audit")
     shutil.copy(real_deck.path, folder / "real.pptx")
     shutil.copy(gss_deck.path, folder / "gss.pptx")
     shutil.copy(ess_deck.path, folder / "ess.pptx")
+    shutil.copy(evolution_deck.path, folder / "evolution.pptx")
     for name, path in small_decks.items():
         shutil.copy(path, folder / f"{name}.pptx")
     out = audit_all(folder)
-    expected = ["real.pptx", "gss.pptx", "ess.pptx", *(f"{n}.pptx" for n in SMALL_DECKS)]
+    decks = ["real", "gss", "ess", "evolution", *SMALL_DECKS]
+    expected = [f"{name}.pptx" for name in decks]
     assert sorted(out) == sorted(expected), sorted(out)
     return out
 
@@ -52,7 +56,7 @@ def test_real_deck_has_no_violations(reports):
     _assert_clean(reports["real.pptx"])
 
 
-@pytest.mark.parametrize("name", ["gss", "ess"])
+@pytest.mark.parametrize("name", ["gss", "ess", "evolution"])
 def test_the_english_examples_with_breakdowns_tables_and_tests_have_no_violations(reports, name):
     _assert_clean(reports[f"{name}.pptx"])
 

@@ -40,6 +40,19 @@ TEXTS = {
     "sig_none": "aucun écart significatif au seuil de {level} ({test})",
     "sig_effective": "sur les bases effectives de la pondération",
     "sig_untested": "pas de test pour {names}\u202f: base faible",
+    # trends over editions
+    "edition_base": "{label} (n\u202f=\u202f{n})",
+    "edition_about": "{label} (n\u202f≈\u202f{n})",
+    "change": "{n}\u202fpts",
+    "editions_published": "éditions précédentes\u202f: chiffres publiés",
+    "editions_about": "{label}\u202f: {about}, base approximative",
+    "sig_previous": (
+        "▲▼\u202f: évolution significative depuis {edition} au seuil de {level} ({test})"
+    ),
+    "sig_previous_none": (
+        "aucune évolution significative depuis {edition} au seuil de {level} ({test})"
+    ),
+    "sig_untested_edition": "pas de test avec {edition}\u202f: base approximative",
     "measure_mean": "Moyenne",
     "measure_median": "Médiane",
     "measure_quantile": "{p} centile",

@@ -1,0 +1,208 @@
+"""Editions over time: the Baromètre's earlier editions, as they were published
+(data/barometre-editions), beside 2021's figures computed from the rows; and,
+where every edition has rows, `by: edition`.
+
+The reference figures are the published ones (the project's published-figures
+notes, "Earlier waves"): 2016, 194 collectivités: communes 51 %,
+intercommunalités 27 %, départements 12 %, régions 5 %, métropoles 4 %;
+2016-2017, 243: communes 67 %, intercommunalités 27 %, départements and régions
+6 %; 2018, about 70: a dedicated service 53 %, a digital platform 58 %.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+import deckgen
+from deckgen.editions import load_editions, trend
+from deckgen.editions import tested as compared_with_last
+from deckgen.errors import SpecError
+from deckgen.indicator_spec import Indicator
+from deckgen.indicators import compute
+from deckgen.locales import words
+
+from .helpers import CODEBOOK, ROOT
+
+EDITIONS = ROOT / "data" / "barometre-editions" / "editions.yaml"
+EVOLUTION = ROOT / "config" / "barometre-evolution.yaml"
+
+
+@pytest.fixture(scope="module")
+def editions():
+    return load_editions(EDITIONS)
+
+
+def _z_test(p1: float, n1: float, p2: float, n2: float) -> float:
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    z = (p1 - p2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def test_a_distribution_trend_groups_options_as_an_edition_did(survey, editions):
+    current = compute(survey, Indicator.validate({"kind": "distribution",
+                                                  "question": "type_collectivite"}))  # fmt: skip
+    r = trend(current, editions.figure("type_collectivite"), editions, ["2016", "2016-2017"])
+    # départements and régions together, as 2016-2017 published them
+    assert r.codes == ("commune", "intercommunalite", "metropole", "departements_regions")
+    assert r.categories[-1] == "Départements et régions"
+    e2016, e2017, e2021 = r.series
+    assert (e2016.code, e2017.code, e2021.code) == ("2016", "2016-2017", "2021")
+    assert e2016.values == pytest.approx((0.51, 0.27, 0.04, 0.12 + 0.05))
+    assert e2017.values[:2] == pytest.approx((0.67, 0.27)) and e2017.values[2] is None
+    assert e2017.values[3] == pytest.approx(0.06)
+    share = dict(zip(current.codes, current.series[0].values))
+    assert e2021.values[3] == pytest.approx(share["departement"] + share["region"])
+    assert (e2016.base, e2017.base, e2021.base) == (194, 243, 31)
+
+
+def _service_since_2018(survey, editions):
+    """2021's dedicated participation services (97 %) beside 2018's (53 %, about 70)."""
+    condition = {"question": "service_participation", "in": ["oui"]}
+    current = compute(survey, Indicator.validate({"kind": "share", "condition": condition}))
+    figure = editions.figure("service_participation")
+    return compared_with_last(trend(current, figure, editions, ["2018"]))
+
+
+def test_the_change_is_tested_only_against_an_exact_base(survey, editions):
+    since_2018 = _service_since_2018(survey, editions)
+    assert since_2018.test == "" and since_2018.untested == ("2018",)
+    mix = {"kind": "distribution", "question": "type_collectivite"}
+    distribution = compute(survey, Indicator.validate(mix))
+    r = compared_with_last(
+        trend(distribution, editions.figure("type_collectivite"), editions, ["2016-2017"])
+    )
+    assert r.test == "z" and r.compared == "previous"
+    communes = r.series[-1].values[0]
+    assert r.series[-1].p[0] == pytest.approx(_z_test(communes, 31, 0.67, 243), rel=1e-9)
+
+
+def test_the_change_in_points_and_the_bases_read_on_the_series(survey, editions):
+    from deckgen.results import marked
+    from deckgen.wording import with_changes
+
+    r = _service_since_2018(survey, editions)
+    shown = with_changes(marked(r, 0.95, 10), words("fr"))
+    assert [s.name for s in shown.series] == ["2018 (n\u202f≈\u202f70)", "2021 (n\u202f=\u202f31)"]
+    assert shown.series[-1].marks == ("+44\u202fpts",)  # 97 % against 53 %, no test
+
+
+@pytest.mark.parametrize(
+    ("editions_key", "message"),
+    [
+        ("{figure: service_participaton}", "no figure `service_participaton` in the editions file "
+         "(did you mean `service_participation`?)"),
+        ("{figure: service_participation, show: ['2019']}",
+         "no edition `2019` in the editions file"),
+        ("{figure: type_collectivite}", "figure `type_collectivite` was published as a "
+         "distribution: a trend of it needs a `distribution` indicator, not `share`"),
+    ],
+)  # fmt: skip
+def test_trend_mistakes_are_named(tmp_path, editions_key, message):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"""deck:
+  title: T
+  data: {CODEBOOK}
+  editions: {EDITIONS}
+slides:
+  - layout: chart
+    title: T
+    chart:
+      type: column
+      indicator:
+        kind: share
+        condition: {{question: service_participation, in: [oui]}}
+        editions: {editions_key}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as caught:
+        deckgen.load(spec).validate()
+    assert message in str(caught.value)
+
+
+def test_an_editions_file_that_names_an_unknown_edition(tmp_path):
+    path = tmp_path / "editions.yaml"
+    path.write_text(
+        EDITIONS.read_text(encoding="utf-8").replace(
+            'shares: {"2018": 53}', 'shares: {"2019": 53}'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError, match=r"figure `service_participation`: edition `2019` is not"):
+        load_editions(path)
+
+
+# -- the evolution deck -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def evolution(evolution_deck):
+    return evolution_deck, Presentation(str(evolution_deck.path))
+
+
+def test_the_evolution_deck_shows_each_edition_and_says_what_was_tested(evolution):
+    report, prs = evolution
+    mix = next(s for s in prs.slides[2].shapes if s.has_chart).chart
+    assert [s.name for s in mix.plots[0].series] == [
+        "2016 (n\u202f=\u202f194)", "2016-2017 (n\u202f=\u202f243)", "2021 (n\u202f=\u202f31)"
+    ]  # fmt: skip
+    assert list(mix.plots[0].categories)[-1] == "Départements et régions"
+    footnote = report.plan.slides[2].footnote
+    assert "éditions précédentes\u202f: chiffres publiés" in footnote
+    assert "évolution significative depuis 2016-2017 au seuil de 95\u202f%" in footnote
+    service = report.plan.slides[3]
+    assert "2018\u202f: environ 70 collectivités, base approximative" in service.footnote
+    assert "pas de test avec 2018\u202f: base approximative" in service.footnote
+    # the current bar's label: the figure, linked to its value, and its change
+    chart = next(s for s in prs.slides[3].shapes if s.has_chart).chart
+    label = next(chart.plots[0].series[0]._element.iter("{*}dLbl"))
+    assert label.find("{*}numFmt").get("formatCode").endswith("\\+\\4\\4\\\u202f\\p\\t\\s")
+    rows = [r for r in report.figures() if r["slide"] == 4 and r["element"] == "chart 1"]
+    assert [r["series"] for r in rows] == ["2018 (n\u202f≈\u202f70)", "2021 (n\u202f=\u202f31)"]
+
+
+def test_the_evolution_deck_opens_in_libreoffice(evolution, tmp_path):
+    from .conftest import libreoffice_or_skip
+    from .helpers import pdf_page_text, pdf_pages, squash, to_pdf
+
+    report, prs = evolution
+    pdf = to_pdf(libreoffice_or_skip(), [report.path], tmp_path)[report.path]
+    assert pdf_pages(pdf) == len(prs.slides) == 8
+    service = squash(pdf_page_text(pdf, 4))
+    for text in ("53%", "97%", "+44pts", "58%", "87%", "+29pts", "2018(n≈70)"):
+        assert squash(text) in service, text
+
+
+def test_editions_with_rows_are_a_breakdown_by_edition(tmp_path):
+    """Next year's rows stacked under this year's, with an `edition` column: the same
+    charts come from `by: edition`, each edition over its own base, tested pairwise."""
+    rows = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str)
+    later = rows.copy()
+    later["id"] = "N" + later["id"]
+    later.loc[later.index[:6], "service_participation"] = "non"  # fewer services next time
+    stacked = pd.concat([rows.assign(edition="2021"), later.assign(edition="2022")])
+    stacked.to_csv(tmp_path / "responses.csv", index=False)
+    edition = (
+        "questions:\n  - id: edition\n    text: Édition\n    type: single\n"
+        "    options: [{code: '2021'}, {code: '2022'}]\n"
+    )
+    codebook = CODEBOOK.read_text(encoding="utf-8").replace("questions:\n", edition, 1)
+    (tmp_path / "codebook.yaml").write_text(codebook, encoding="utf-8")
+    from deckgen.survey import load_survey
+
+    survey = load_survey(tmp_path / "codebook.yaml")
+    r = compute(survey, Indicator.validate({
+        "kind": "share", "condition": {"question": "service_participation", "in": ["oui"]},
+        "by": "edition", "test": "pairwise",
+    }))  # fmt: skip
+    assert [(s.code, s.base, round(s.values[0], 4)) for s in r.series] == [
+        ("2021", 31, round(30 / 31, 4)),
+        ("2022", 31, round(24 / 31, 4)),
+    ]
+    ((_, a, b, p, sign),) = r.pairwise
+    assert (a, b, sign) == (0, 1, 1) and p == pytest.approx(_z_test(30 / 31, 31, 24 / 31, 31))
