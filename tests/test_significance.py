@@ -273,6 +273,9 @@ def test_pairwise_letters_in_a_table(deck):
     assert header[1].endswith("(A)") and header[3].endswith("(C)")
     economy = [table.cell(1, c).text for c in range(len(table.columns))]
     assert economy[3].endswith(" AB")  # the most schooled, higher than both others
+    marked_cell = table.cell(1, 3).text_frame.paragraphs[0].runs[0].font
+    plain_cell = table.cell(1, 1).text_frame.paragraphs[0].runs[0].font
+    assert marked_cell.bold and not plain_cell.bold  # significant cells stand out
     rows = [r for r in report.figures() if r["slide"] == 2]
     assert {r["test"] for r in rows} == {"two-proportion z-test"}
     assert {r["weighted"] for r in rows} == {"yes"}

@@ -108,10 +108,19 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
             font.name = theme.fonts.body
             font.bold = header
             font.italic = bool(base) and not header
-            font.color.rgb = rgb(
-                "FFFFFF" if header else (theme.colors.muted if base else theme.colors.text)
-            )
+            color = "FFFFFF" if header else (theme.colors.muted if base else theme.colors.text)
+            if not header and c > 0 and _significant(text):  # a significant cell stands out
+                font.bold = True
+                up, down = theme.likert_palette(2)
+                color = down if "▼" in text else up if "▲" in text else theme.colors.primary
+            font.color.rgb = rgb(color)
     return frame
+
+
+def _significant(text: str) -> bool:
+    """A cell with a significance mark: ▲, ▼, or the letters of a pairwise test."""
+    last = text.rsplit(" ", 1)[-1]
+    return "▲" in text or "▼" in text or (last.isalpha() and last.isupper() and last != text)
 
 
 def _plain_style(tbl) -> None:
