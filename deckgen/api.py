@@ -193,6 +193,67 @@ class Project:
                 self._loaded, out, strict=strict, progress=progress, spec_path=self.spec_path
             )
 
+    def build_each(
+        self,
+        question: str,
+        out_dir: str | Path | None = None,
+        *,
+        include_small: bool = False,
+        beside_total: bool = False,
+        jobs: int | None = None,
+        shard: str | tuple[int, int] | None = None,
+        strict: bool = False,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        """One deck per option of `question` (deckgen.segments) in `out_dir` (default
+        out/<spec name>/), built by the batch runner (deckgen.batch); an Outcome each,
+        built, skipped (under the privacy or small-base threshold) or failed. `shard`:
+        "I/N" or (I, N), the I-th of N slices of the decks."""
+        from . import batch
+        from .errors import SpecError
+
+        if isinstance(shard, str):
+            try:
+                shard = batch.parse_shard(shard)
+            except ValueError as exc:
+                raise SpecError(str(exc)) from None
+        if jobs is not None and jobs < 1:
+            raise SpecError(f"--jobs takes a number of processes, 1 or more, got {jobs}")
+        from .files import refuse_inputs
+        from .pipeline import check
+        from .segments import for_segment, segments_of
+
+        with self.protecting():
+            loaded = self._loaded
+            check(loaded)  # the spec against data and template, once for every deck
+            segments = segments_of(loaded, question)  # loads the responses, before forking
+            folder = Path(out_dir) if out_dir is not None else Path("out") / self.spec_path.stem
+            theme = loaded.theme
+            chosen = batch.shard(segments, lambda s: s.key, shard)
+            for segment in chosen:
+                refuse_inputs(folder / f"{self.spec_path.stem}-{segment.key}.pptx")
+
+            def work(segment) -> batch.Outcome:
+                outcome = batch.Outcome(segment.key, segment.label)
+                if segment.base < theme.privacy_threshold:
+                    outcome.skipped = (
+                        f"{_respondents(segment.base)}, under the privacy threshold "
+                        f"({theme.privacy_threshold}): never built"
+                    )
+                    return outcome
+                if segment.base < theme.small_base_threshold and not include_small:
+                    outcome.skipped = (
+                        f"small base: {_respondents(segment.base)} (under "
+                        f"{theme.small_base_threshold}); --include-small builds it"
+                    )
+                    return outcome
+                target = folder / f"{self.spec_path.stem}-{segment.key}.pptx"
+                return _build_one(
+                    outcome, for_segment(loaded, segment, question, beside_total), target, strict
+                )
+
+            return batch.run(chosen, work, jobs=jobs, progress=progress)
+
     def images(
         self,
         out_dir: str | Path | None,
@@ -293,3 +354,25 @@ def default_output(spec_path: str | Path) -> Path:
     from .pipeline import default_output as output
 
     return output(spec_path)
+
+
+def _build_one(outcome: Any, loaded: Any, target: Path, strict: bool) -> Any:
+    """Build one deck of a batch into `outcome`: its path and warnings, or its error."""
+    from .errors import DeckgenError
+    from .pipeline import build
+
+    try:
+        report = build(loaded, target, strict=strict, spec_path=loaded.spec.path)
+    except DeckgenError as exc:
+        outcome.error = "; ".join(str(p) for p in exc.problems)
+        return outcome
+    except Exception as exc:  # noqa: BLE001 - one deck's bug must not stop the batch
+        outcome.error = f"internal error: {type(exc).__name__}: {exc}"
+        return outcome
+    outcome.path = report.path
+    outcome.warnings = [str(w) for w in report.warnings.items]
+    return outcome
+
+
+def _respondents(n: int) -> str:
+    return f"{n} respondent" if n == 1 else f"{n} respondents"

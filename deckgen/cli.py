@@ -119,6 +119,8 @@ def cmd_build(args: argparse.Namespace) -> None:
     from .api import load
 
     project = load(args.spec)
+    if args.each:
+        return _build_each(project, args)
     to_stdout = str(args.out) == "-"
     # a deck written to the standard output (-o -, or a path that is it) gets the
     # messages on the standard error, never after its bytes
@@ -134,6 +136,41 @@ def cmd_build(args: argparse.Namespace) -> None:
     charts = sum(len(s.charts) for s in report.plan.slides)
     where = "the standard output" if to_stdout else report.path
     _say(f"built {where} ({n} slides, {charts} charts)", err=quiet_out)
+
+
+def _build_each(project, args: argparse.Namespace) -> None:
+    """`build --each QUESTION`: a deck per option, a line per deck, a summary; exit 2
+    when any deck failed."""
+    with _progress(not args.quiet, "building…") as progress:
+        outcomes = project.build_each(
+            args.each,
+            args.out,
+            include_small=args.include_small,
+            beside_total=args.beside_total,
+            jobs=args.jobs,
+            shard=args.shard,
+            strict=args.strict,
+            progress=progress,
+        )
+    built = [o for o in outcomes if o.path is not None]
+    for o in outcomes:
+        _warn_all(f"{o.label}: {w}" for w in o.warnings)
+        if o.skipped:
+            _say(f"{o.label}: not built: {o.skipped}", err=True, label="warning", style="yellow")
+        if o.error:
+            _say(f"{o.label}: {o.error}", err=True, label="error", style="bold red")
+    for o in built:
+        _say(f"built {o.path}")
+    failed = [o for o in outcomes if o.error]
+    skipped = [o for o in outcomes if o.skipped]
+    summary = f"{len(built)} of {len(outcomes)} decks built"
+    if skipped:
+        summary += f", {len(skipped)} not built"
+    if failed:
+        summary += f", {len(failed)} failed ({', '.join(o.label for o in failed)})"
+    _say(summary, err=True)
+    if failed:
+        raise SystemExit(2)
 
 
 def _is_stdout(path: Path) -> bool:
@@ -323,6 +360,35 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
     p.add_argument("-v", "--verbose", action="store_true", help="Also say how the deck was built.")
+    p.add_argument(
+        "--each",
+        metavar="QUESTION",
+        help="One deck per option of this single-choice question (or band of a numeric one), "
+        "each computed on its respondents, in the folder -o (default out/<spec name>/).",
+    )
+    p.add_argument(
+        "--beside-total",
+        action="store_true",
+        help="With --each: charts show the segment beside the whole sample.",
+    )
+    p.add_argument(
+        "--include-small",
+        action="store_true",
+        help="With --each: also build segments under the small-base threshold (never those "
+        "under the privacy threshold).",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="With --each: decks built at once, in N processes (default: the number of CPUs).",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="With --each: build only the I-th of N deterministic slices of the decks (to share "
+        "a batch between N machines).",
+    )
 
     _command(
         sub,

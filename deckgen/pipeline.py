@@ -48,6 +48,7 @@ class Loaded:
     template: Path | None  # None: made from the theme at build time
     responses: Path | None = None
     editions: EditionsFile | None = None  # earlier editions' published figures
+    segment: str | None = None  # a segment deck's segment ("Communes (n = 22)")
     _survey: object = None
 
     @property
@@ -201,6 +202,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 cache.put(key, cached)
             # the words about it (who is in scope...) in the deck's locale
             results[key] = localise(cached, indicator, codebook, w)
+            if loaded.segment is not None:  # a segment's figures were never published
+                results[key] = replace(results[key], published=False)
         return results[key]
 
     for i, s in enumerate(spec.slides):

@@ -142,6 +142,12 @@ class Theme(Model):
     colors: Colors = field(factory=Colors)
     sizes: Sizes = field(factory=Sizes)
     small_base_threshold: int = field(default=10, ge=0)
+    privacy_threshold: int = field(
+        default=5,
+        ge=1,
+        description="Fewest respondents a segment deck, or a comparison group of a personal "
+        "deck, may show (besides the recipient).",
+    )
     significance_level: float = field(
         default=0.95,
         gt=0.5,

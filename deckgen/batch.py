@@ -1,0 +1,102 @@
+"""Many decks from one spec: the batch runner.
+
+The shared inputs (spec, theme, codebook, responses, template) are loaded once,
+in the parent; the decks are built by worker processes forked after that, so
+each starts with them in memory (`--jobs N`, default the number of CPUs; where
+processes cannot be forked, on Windows or macOS' default, one at a time). One
+deck's failure is recorded with its name and does not stop the others; each
+deck is written atomically, so an interrupted batch leaves only whole decks.
+`--shard I/N` keeps a deterministic slice of the decks, so that N machines (a CI
+job matrix, any scheduler) can share a batch: shard I takes the decks whose
+position in key order is I-1 modulo N.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Outcome:
+    """What became of one deck of a batch."""
+
+    key: str
+    label: str
+    path: Path | None = None
+    error: str = ""  # it failed: why
+    skipped: str = ""  # it was not built: why
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'2/5' -> (2, 5); ValueError with the reason otherwise."""
+    try:
+        index, total = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard takes I/N, e.g. 2/5, got `{text}`") from None
+    if total < 1 or not 1 <= index <= total:
+        raise ValueError(f"--shard {text}: I must be between 1 and N")
+    return index, total
+
+
+def shard(items: Sequence[Any], key: Callable[[Any], str], part: tuple[int, int] | None) -> list:
+    """The items of shard `part` = (I, N): every N-th in key order, from the I-th."""
+    ordered = sorted(items, key=key)
+    if part is None:
+        return ordered
+    index, total = part
+    return ordered[index - 1 :: total]
+
+
+_WORK: Callable[[Any], Outcome] | None = None  # the work of the batch, for forked workers
+
+
+def _run_one(item: Any) -> Outcome:
+    assert _WORK is not None
+    return _WORK(item)
+
+
+def run(
+    items: Sequence[Any],
+    work: Callable[[Any], Outcome],
+    jobs: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Outcome]:
+    """`work(item)` for every item, in `jobs` forked processes (1: here), in order."""
+    global _WORK
+    say = progress or (lambda _msg: None)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    total = len(items)
+    started = time.perf_counter()
+    done: list[Outcome | None] = [None] * total
+
+    def tell(finished: int) -> None:
+        spent = time.perf_counter() - started
+        left = spent / finished * (total - finished) if finished else 0
+        say(f"{finished}/{total} decks, about {left:.0f} s left")
+
+    import multiprocessing
+
+    if jobs == 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for i, item in enumerate(items):
+            done[i] = work(item)
+            tell(i + 1)
+        return [d for d in done if d is not None]
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    _WORK = work  # the forked workers inherit it, with everything already loaded
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=context) as pool:
+            futures = {pool.submit(_run_one, item): i for i, item in enumerate(items)}
+            for finished, future in enumerate(as_completed(futures), 1):
+                done[futures[future]] = future.result()
+                tell(finished)
+    finally:
+        _WORK = None
+    return [d for d in done if d is not None]

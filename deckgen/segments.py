@@ -1,0 +1,129 @@
+"""One deck per segment: the spec rewritten for the respondents of one option.
+
+`deckgen build SPEC --each QUESTION` makes a deck per option of a
+single-choice question (or per band of a numeric one): every indicator keeps
+its own filter and is narrowed to the segment; with `--beside-total`, each chart
+that can show a breakdown shows the segment beside the whole sample instead
+(the analyses' `by:` machinery, the total first). The title slide and the
+footer of every content slide name the segment and its base. `expect:` checks
+are for whole-sample figures: a segment deck does not check them, nor calls
+its figures published.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .conditions import Condition
+from .errors import SpecError, suggest, valid_list
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The respondents of one option (or band) of the `--each` question."""
+
+    key: str  # file-name slug, unique in the batch
+    label: str
+    code: str
+    condition: dict[str, Any]  # selects its respondents
+    base: int  # how many respondents it holds
+
+
+def segments_of(loaded: Any, question_id: str) -> list[Segment]:
+    """The segments of `question_id`: its options (no answer aside), or its bands
+    with bounds; each with the number of respondents it holds."""
+    from .images import slugify
+
+    questions = loaded.codebook.questions
+    q = questions.get(question_id)
+    if q is None:
+        raise SpecError(
+            f"--each: unknown question `{question_id}`{suggest(question_id, questions)}; "
+            f"valid questions: {valid_list(questions)}"
+        )
+    if q.type not in ("single", "numeric") or (q.type == "numeric" and not q.bands):
+        raise SpecError(
+            f"--each needs a single-choice question, or a numeric one with `bands`: one deck "
+            f"per option; `{q.id}` is {q.type}" + (" without bands" if q.type == "numeric" else "")
+        )
+    frame = loaded.survey.frame
+    if q.type == "numeric":
+        from .bands import band_codes
+
+        answers = band_codes(frame[q.id], q.bands)
+    else:
+        answers = frame[q.id]
+    out: list[Segment] = []
+    keys: set[str] = set()
+    for category in q.categories():
+        if category.no_answer or getattr(category, "other", False):
+            continue
+        if q.type == "numeric":
+            bounds = {
+                k: v for k, v in (("min", category.min), ("max", category.max)) if v is not None
+            }
+            condition: dict[str, Any] = {"question": q.id, **bounds}
+        else:
+            condition = {"question": q.id, "in": [category.code]}
+        key = slugify(category.label)
+        while key in keys:  # two labels with one slug: number them
+            key = f"{key}-{len(keys)}"
+        keys.add(key)
+        base = int((answers == category.code).sum())
+        out.append(Segment(key, category.label, str(category.code), condition, base))
+    return out
+
+
+def for_segment(loaded: Any, segment: Segment, question_id: str, beside_total: bool) -> Any:
+    """`loaded` with its spec rewritten for `segment` (the survey and theme shared)."""
+    from .chart_kinds import chart_kind
+    from .indicator_spec import BREAKDOWN_KINDS
+    from .locales import words
+
+    spec = copy.deepcopy(loaded.spec)
+    spec._path = loaded.spec._path
+    spec._located = loaded.spec._located
+    spec._index = loaded.spec._index
+    w = words(spec.deck.locale)
+    named = w("segment", label=segment.label, n=w.number(segment.base))
+    narrow = Condition.from_data(segment.condition)
+
+    def narrowed(indicator: Any) -> None:
+        indicator.filter = (
+            narrow
+            if indicator.filter is None
+            else Condition.from_data({"all": [indicator.filter.to_data(), segment.condition]})
+        )
+
+    for slide in spec.slides:
+        if slide.layout.lower() == "title":
+            slide.subtitle = " — ".join(
+                p for p in (slide.subtitle or spec.deck.subtitle, named) if p
+            )
+        for chart in slide.charts:
+            ind = chart.indicator
+            kind = chart_kind(chart.type)
+            shows_both = (
+                beside_total
+                and kind is not None
+                and kind.breakdowns
+                and ind.kind in BREAKDOWN_KINDS
+                and ind.by is None
+                and ind.editions is None
+                and ind.question != question_id
+            )
+            if shows_both:  # the segment beside the whole sample, the total first
+                ind.by, ind.segments, ind.total = question_id, {segment.label: [segment.code]}, True
+            else:
+                narrowed(ind)
+        for callout in slide.callouts:
+            narrowed(callout.indicator)
+            callout.expect = None  # a published figure is a whole-sample one
+    deck = spec.deck
+    deck.subtitle = " — ".join(p for p in (deck.subtitle, named) if p)
+    if deck.footer is not False:
+        base = deck.footer if isinstance(deck.footer, str) else deck.organisation
+        deck.footer = " · ".join(p for p in (base, named) if p)
+    return replace(loaded, spec=spec, segment=named)

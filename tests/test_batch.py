@@ -1,0 +1,157 @@
+"""One deck per segment (`build --each`), and the batch runner behind it: shared
+inputs loaded once, decks built in parallel processes, one deck's failure kept
+to itself, deterministic shards. On the Baromètre (communes, and the types too
+small to show) and on the weighted European Social Survey example (regions).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+import deckgen
+from deckgen.batch import parse_shard, shard
+from deckgen.indicator_spec import Indicator
+from deckgen.indicators import compute
+
+from .helpers import ROOT, SPEC, invoke
+
+ESS_SPEC = ROOT / "config" / "ess-2020-norway.yaml"
+
+
+@pytest.fixture(scope="module")
+def communes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("each")
+    outcomes = deckgen.load(SPEC).build_each("type_collectivite", folder, jobs=1)
+    return folder, outcomes
+
+
+def test_a_deck_per_type_the_ones_too_small_never_built(communes):
+    folder, outcomes = communes
+    by_label = {o.label: o for o in outcomes}
+    assert set(by_label) == {"Commune", "Intercommunalité", "Métropole", "Département", "Région"}
+    assert by_label["Commune"].path == folder / "barometre-2021-commune.pptx"
+    for label in ("Intercommunalité", "Métropole", "Département", "Région"):
+        assert by_label[label].path is None
+        assert "under the privacy threshold (5): never built" in by_label[label].skipped
+    assert sorted(p.name for p in folder.iterdir()) == ["barometre-2021-commune.pptx"]
+
+
+def test_a_segment_deck_computes_every_figure_on_its_segment(communes, survey):
+    folder, _ = communes
+    prs = Presentation(str(folder / "barometre-2021-commune.pptx"))
+    # the social networks chart, on the communes that use them
+    chart = next(s for s in prs.slides[9].shapes if s.has_chart).chart
+    indicator = Indicator.validate({
+        "kind": "multi", "question": "reseaux_sociaux_plateformes", "sort": "desc",
+        "filter": {"question": "type_collectivite", "in": ["commune"]},
+    })  # fmt: skip
+    expected = compute(survey, indicator)
+    assert list(chart.plots[0].series[0].values) == pytest.approx(expected.series[0].values)
+    texts = [s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame]
+    assert any(t.endswith("— Commune (n\u202f=\u202f22)") for t in texts)
+    footers = {
+        s.text_frame.text for slide in prs.slides for s in slide.shapes if s.name == "Footer"
+    }
+    assert footers == {
+        "Observatoire des civic tech et de la démocratie numérique · Commune (n\u202f=\u202f22)"
+    }
+    # a segment's figure is no published figure: no `expect:` claimed in the notes
+    notes = prs.slides[7].notes_slide.notes_text_frame.text
+    assert "chiffre publié" not in notes
+
+
+def test_beside_the_total_and_identical_in_parallel(tmp_path):
+    project = deckgen.load(SPEC)
+    one = project.build_each("type_collectivite", tmp_path / "one", beside_total=True, jobs=1)
+    two = project.build_each("type_collectivite", tmp_path / "two", beside_total=True, jobs=2)
+    (path_one,) = [o.path for o in one if o.path]
+    (path_two,) = [o.path for o in two if o.path]
+    assert path_one.read_bytes() == path_two.read_bytes()  # same deck from a forked worker
+    chart = next(s for s in Presentation(str(path_one)).slides[9].shapes if s.has_chart).chart
+    assert [s.name for s in chart.plots[0].series] == [
+        "Ensemble (n\u202f=\u202f24)", "Commune (n\u202f=\u202f16)"
+    ]  # fmt: skip
+
+
+def test_small_segments_are_skipped_unless_asked(tmp_path):
+    theme = tmp_path / "theme.yaml"
+    theme.write_text("small_base_threshold: 100\n", encoding="utf-8")
+    spec = tmp_path / "ess.yaml"
+    text = ESS_SPEC.read_text(encoding="utf-8").replace("../data/", f"{ROOT}/data/")
+    spec.write_text(text.replace("  locale: en\n", f"  locale: en\n  theme: {theme}\n"), "utf-8")
+    project = deckgen.load(spec)
+    outcomes = {o.label: o for o in project.build_each("region", tmp_path / "a", jobs=2)}
+    assert outcomes["Nord-Norge"].path is None
+    assert outcomes["Nord-Norge"].skipped == (
+        "small base: 92 respondents (under 100); --include-small builds it"
+    )
+    assert outcomes["Oslo og Viken"].path is not None
+    again = {o.label: o for o in project.build_each(
+        "region", tmp_path / "b", jobs=2, include_small=True
+    )}  # fmt: skip
+    assert again["Nord-Norge"].path == tmp_path / "b" / "ess-nord-norge.pptx"
+    assert len([o for o in again.values() if o.path]) == 6
+
+
+def test_shards_never_overlap_and_cover_every_deck(tmp_path):
+    items = [f"deck-{i:02d}" for i in range(23)]
+    parts = [shard(items, str, (i, 4)) for i in range(1, 5)]
+    assert sorted(x for part in parts for x in part) == sorted(items)
+    assert sum(len(part) for part in parts) == len(items)  # no deck twice
+    assert parse_shard("2/4") == (2, 4)
+    for bad in ("0/4", "5/4", "2", "a/b"):
+        with pytest.raises(ValueError, match="--shard"):
+            parse_shard(bad)
+    # the same through the command: two machines, disjoint files, all of them together
+    spec = ESS_SPEC
+    first = invoke("build", spec, "--each", "region", "-o", tmp_path / "s", "--shard", "1/2", "-q")
+    second = invoke("build", spec, "--each", "region", "-o", tmp_path / "s", "--shard", "2/2", "-q")
+    assert first.code == second.code == 0, first.output + second.output
+    assert len(list((tmp_path / "s").iterdir())) == 6
+    assert "3 of 3 decks built" in first.output and "3 of 3 decks built" in second.output
+
+
+def test_one_deck_failing_does_not_stop_the_others(tmp_path):
+    folder = tmp_path / "out"
+    blocked = folder / "ess-2020-norway-innlandet.pptx"
+    blocked.mkdir(parents=True)  # a folder where that deck would go: it cannot be written
+    run = invoke("build", ESS_SPEC, "--each", "region", "-o", folder, "-q")
+    assert run.code == 2
+    assert "5 of 6 decks built, 1 failed (Innlandet)" in run.output
+    assert "error: Innlandet: " in run.output
+    built = sorted(p.name for p in folder.iterdir() if p.is_file())
+    assert len(built) == 5 and "ess-2020-norway-oslo-og-viken.pptx" in built
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--each", "type_colectivite"), "--each: unknown question `type_colectivite` "
+         "(did you mean `type_collectivite`?)"),
+        (("--each", "dispositifs_numeriques"), "--each needs a single-choice question, or a "
+         "numeric one with `bands`: one deck per option; `dispositifs_numeriques` is multi"),
+        (("--each", "type_collectivite", "--shard", "3/2"),
+         "--shard 3/2: I must be between 1 and N"),
+        (("--each", "type_collectivite", "--jobs", "0"), "--jobs takes a number of processes"),
+    ],
+)  # fmt: skip
+def test_batch_mistakes_are_named(tmp_path, args, message):
+    run = invoke("build", SPEC, *args, "-o", tmp_path / "x", "-q")
+    assert run.code == 2 and message in run.output, run.output
+    assert not Path(tmp_path / "x").exists()
+
+
+def test_a_segment_deck_opens_in_libreoffice_and_is_valid(communes, tmp_path):
+    from .conftest import libreoffice_or_skip
+    from .helpers import audit, pdf_page_text, pdf_pages, squash, to_pdf
+
+    folder, _ = communes
+    deck = folder / "barometre-2021-commune.pptx"
+    report = audit(deck)
+    assert report["error_count"] == 0 and report["valid"], report["errors"][:5]
+    pdf = to_pdf(libreoffice_or_skip(), [deck], tmp_path)[deck]
+    assert pdf_pages(pdf) == 28
+    assert squash("Commune (n\u202f=\u202f22)") in squash(pdf_page_text(pdf, 1))
