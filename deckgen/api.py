@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import DeckgenError, Problem, Warnings
+from .errors import DeckgenError, Problem, Warnings, suggest, valid_list
 
 Progress = Callable[[str], None]
 
@@ -210,15 +210,8 @@ class Project:
         built, skipped (under the privacy or small-base threshold) or failed. `shard`:
         "I/N" or (I, N), the I-th of N slices of the decks."""
         from . import batch
-        from .errors import SpecError
 
-        if isinstance(shard, str):
-            try:
-                shard = batch.parse_shard(shard)
-            except ValueError as exc:
-                raise SpecError(str(exc)) from None
-        if jobs is not None and jobs < 1:
-            raise SpecError(f"--jobs takes a number of processes, 1 or more, got {jobs}")
+        shard = _batch_options(shard, jobs)
         from .files import refuse_inputs
         from .pipeline import check
         from .segments import for_segment, segments_of
@@ -251,6 +244,53 @@ class Project:
                 return _build_one(
                     outcome, for_segment(loaded, segment, question, beside_total), target, strict
                 )
+
+            return batch.run(chosen, work, jobs=jobs, progress=progress)
+
+    def build_personal(
+        self,
+        out_dir: str | Path | None = None,
+        *,
+        peers: str | None = None,
+        name: str | None = None,
+        jobs: int | None = None,
+        shard: str | tuple[int, int] | None = None,
+        strict: bool = False,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        """One deck per respondent (deckgen.personal) in `out_dir` (default
+        out/<spec name>-personal/): their answers marked beside everyone's and, with
+        `peers` (a single-choice question), their group's, under the privacy rule;
+        files named by respondent id, or by their answer to `name`."""
+        from . import batch
+        from .errors import SpecError
+        from .files import refuse_inputs
+        from .personal import for_recipient, recipients
+        from .pipeline import check
+
+        part = _batch_options(shard, jobs)
+        with self.protecting():
+            loaded = self._loaded
+            check(loaded)
+            if peers is not None:
+                q = loaded.codebook.questions.get(peers)
+                if q is None or q.type != "single":
+                    valid = [k for k, v in loaded.codebook.questions.items() if v.type == "single"]
+                    raise SpecError(
+                        f"--peers: `{peers}` is not a single-choice question of the codebook"
+                        f"{suggest(peers, valid)}; valid: {valid_list(valid)}"
+                    )
+            people = recipients(loaded, name)  # loads the responses, before forking
+            stem = self.spec_path.stem
+            folder = Path(out_dir) if out_dir is not None else Path("out") / f"{stem}-personal"
+            chosen = batch.shard(people, lambda r: r.key, part)
+            for person in chosen:
+                refuse_inputs(folder / f"{stem}-{person.key}.pptx")
+
+            def work(person) -> batch.Outcome:
+                outcome = batch.Outcome(person.key, person.label)
+                target = folder / f"{stem}-{person.key}.pptx"
+                return _build_one(outcome, for_recipient(loaded, person, peers), target, strict)
 
             return batch.run(chosen, work, jobs=jobs, progress=progress)
 
@@ -376,3 +416,18 @@ def _build_one(outcome: Any, loaded: Any, target: Path, strict: bool) -> Any:
 
 def _respondents(n: int) -> str:
     return f"{n} respondent" if n == 1 else f"{n} respondents"
+
+
+def _batch_options(shard: str | tuple[int, int] | None, jobs: int | None) -> tuple[int, int] | None:
+    """A batch's `shard` ("I/N" or (I, N)) and `jobs`, checked: a SpecError says why."""
+    from .batch import parse_shard
+    from .errors import SpecError
+
+    if jobs is not None and jobs < 1:
+        raise SpecError(f"--jobs takes a number of processes, 1 or more, got {jobs}")
+    if isinstance(shard, str):
+        try:
+            return parse_shard(shard)
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
+    return shard

@@ -119,7 +119,7 @@ def cmd_build(args: argparse.Namespace) -> None:
     from .api import load
 
     project = load(args.spec)
-    if args.each:
+    if args.each or args.each_respondent:
         return _build_each(project, args)
     to_stdout = str(args.out) == "-"
     # a deck written to the standard output (-o -, or a path that is it) gets the
@@ -141,17 +141,25 @@ def cmd_build(args: argparse.Namespace) -> None:
 def _build_each(project, args: argparse.Namespace) -> None:
     """`build --each QUESTION`: a deck per option, a line per deck, a summary; exit 2
     when any deck failed."""
+    from .errors import SpecError
+
+    if args.each and args.each_respondent:
+        raise SpecError("--each and --each-respondent: one or the other")
     with _progress(not args.quiet, "building…") as progress:
-        outcomes = project.build_each(
-            args.each,
-            args.out,
-            include_small=args.include_small,
-            beside_total=args.beside_total,
-            jobs=args.jobs,
-            shard=args.shard,
-            strict=args.strict,
-            progress=progress,
-        )
+        common = {"jobs": args.jobs, "shard": args.shard, "strict": args.strict}
+        if args.each_respondent:
+            outcomes = project.build_personal(
+                args.out, peers=args.peers, name=args.name, progress=progress, **common
+            )
+        else:
+            outcomes = project.build_each(
+                args.each,
+                args.out,
+                include_small=args.include_small,
+                beside_total=args.beside_total,
+                progress=progress,
+                **common,
+            )
     built = [o for o in outcomes if o.path is not None]
     for o in outcomes:
         _warn_all(f"{o.label}: {w}" for w in o.warnings)
@@ -367,6 +375,25 @@ def parser() -> argparse.ArgumentParser:
         "each computed on its respondents, in the folder -o (default out/<spec name>/).",
     )
     p.add_argument(
+        "--each-respondent",
+        action="store_true",
+        help="One deck per respondent, their answers marked beside everyone's, in the folder -o "
+        "(default out/<spec name>-personal/).",
+    )
+    p.add_argument(
+        "--peers",
+        metavar="QUESTION",
+        help="With --each-respondent: also the respondents of the same option of this "
+        "single-choice question (shown only with at least the theme's privacy_threshold of "
+        "them besides the recipient).",
+    )
+    p.add_argument(
+        "--name",
+        metavar="QUESTION",
+        help="With --each-respondent: name each deck by the answer to this question "
+        "(default: the respondent id).",
+    )
+    p.add_argument(
         "--beside-total",
         action="store_true",
         help="With --each: charts show the segment beside the whole sample.",
@@ -381,13 +408,14 @@ def parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="With --each: decks built at once, in N processes (default: the number of CPUs).",
+        help="With --each or --each-respondent: decks built at once, in N processes (default: "
+        "the number of CPUs).",
     )
     p.add_argument(
         "--shard",
         metavar="I/N",
-        help="With --each: build only the I-th of N deterministic slices of the decks (to share "
-        "a batch between N machines).",
+        help="With --each or --each-respondent: build only the I-th of N deterministic slices "
+        "of the decks (to share a batch between N machines).",
     )
 
     _command(

@@ -49,6 +49,7 @@ class Loaded:
     responses: Path | None = None
     editions: EditionsFile | None = None  # earlier editions' published figures
     segment: str | None = None  # a segment deck's segment ("Communes (n = 22)")
+    personal: tuple[str, str | None] | None = None  # a personal deck: (respondent, peers)
     _survey: object = None
 
     @property
@@ -226,6 +227,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             result = marked(result, theme.significance_level, theme.small_base_threshold)
             if result.editions:
                 result = with_changes(result, w)
+            if loaded.personal is not None:
+                result = _personal(loaded, result, chart.indicator, w)
             sp.charts.append(_chart_plan(chart, result, codebook, w))
             computed.append((sp, f"chart {j + 1}", result))
             if result.base == 0:
@@ -268,6 +271,10 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if spec.deck.rounding == "largest_remainder" and adds_up(callout.indicator):
                 result = adding_up(result)  # the figure its chart shows beside it
             cp, value = _callout_plan(callout, result, w)
+            if loaded.personal is not None:  # "Votre réponse : oui" under the sentence
+                from .personal import own_text
+
+                cp.own = own_text(loaded.survey, callout.indicator, loaded.personal[0], w)
             # an `expect:` is the published figure the data must give
             published = result.published or callout.expect is not None
             callout_results.append((cp, result, callout_figure(callout, result)[2], published))
@@ -327,6 +334,19 @@ def _segment_warnings(result: Result, threshold: int) -> list[str]:
     if small:
         out.append(f"small base for segment(s) {', '.join(small)} (under {threshold})")
     return out
+
+
+def _personal(loaded: Loaded, result: Result, indicator, w: Words) -> Result:
+    """A personal deck's chart: the privacy rule on its comparison group, then the
+    recipient's own answers marked (deckgen.personal)."""
+    from .personal import own_answers, private
+
+    rid, peers = loaded.personal or ("", None)
+    if peers is not None and result.by == peers:
+        result, withheld = private(result, True, loaded.theme.privacy_threshold)
+        if withheld:
+            result = replace(result, withheld=tuple(withheld))
+    return own_answers(loaded.survey, result, indicator, rid, w)
 
 
 def _trend(result: Result, ref, editions: EditionsFile) -> Result:

@@ -79,6 +79,10 @@ class Result:
     # a trend: the earlier editions shown, (id, label, respondents, exact, how an
     # approximate base reads), oldest first; the last series is the current edition
     editions: tuple[tuple[str, str, int, bool, str], ...] = ()
+    # a personal deck: the recipient's answer per category ("x", a Likert level, a
+    # rank; "" where not theirs), and the comparison figures privacy left out
+    own: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -156,6 +160,7 @@ def transposed(result: Result) -> Result:
         ),
         bases=tuple(result.bases_of(s)[0] if result.bases_of(s) else 0 for s in result.series),
         groups=(),
+        own=(),
     )
 
 
@@ -198,6 +203,7 @@ def headed(result: Result) -> Result:
         ),
         bases=pick(result.bases, 0),
         groups=(),
+        own=pick(result.own, "") if result.own else (),
     )
 
 
@@ -277,6 +283,8 @@ def result_from_dict(data: dict) -> Result:
     fields["pairwise"] = tuple(tuple(pair) for pair in fields.get("pairwise", ()))
     fields["untested"] = tuple(fields.get("untested", ()))
     fields["editions"] = tuple(tuple(e) for e in fields.get("editions", ()))
+    fields["own"] = tuple(fields.get("own", ()))
+    fields["withheld"] = tuple(fields.get("withheld", ()))
     result = Result(**fields)
     check_result(result)
     return result

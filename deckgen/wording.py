@@ -216,6 +216,18 @@ def with_changes(r: Result, w: Words) -> Result:
     return replace(r, series=tuple(named))
 
 
+def privacy_text(r: Result, k: int, w: Words) -> str:
+    """What a personal deck's privacy rule left out of a chart, and why."""
+    out = ""
+    for note in r.withheld:
+        what, _, group = note.partition(":")
+        if what == "group":
+            out += w("sep") + w("privacy_group", group=group, k=k)
+        else:
+            out += w("sep") + w("privacy_cells", group=group, k=2 * k)
+    return out
+
+
 def small_base(base: int, threshold: int, w: Words) -> str:
     return "" if base >= threshold else w("sep") + w("small_base")
 
@@ -251,7 +263,10 @@ def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> 
             + small_base(c.result.base, threshold, w)
             + small_segments_text(c.result, threshold, w)
             + (w("sep") + tests if tests else "")
+            + privacy_text(c.result, theme.privacy_threshold, w)
         )
+    if any(c.result.own for c in sp.charts):
+        parts.append(w("own_note"))
     # callouts: each distinct base once (a count of respondents has no base to state)
     mark = w("colon").lstrip()  # ": " after a chart's title
     for base, weighted in dict.fromkeys(

@@ -145,6 +145,42 @@ _POSITIONS = {
 }
 
 
+def _own(plot, result: Result, style: ChartStyle, fill: bool) -> None:
+    """A personal deck: the recipient's answers stand out, in the accent colour -- the
+    bars of their categories filled with it (`fill`), or, in stacked bars and pies, the
+    segment of their answer outlined with it."""
+    if not result.own:
+        return
+    accent = rgb(style.theme.colors.accent)
+    for series in plot.series:
+        named = series.name or ""
+        info = next((s for s in result.series if cut_label(s.name or "") == named), None)
+        for idx, mark in enumerate(result.own):
+            if not mark:
+                continue
+            if fill:
+                point = series.points[idx]
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = accent
+            elif mark == "x" or (info is not None and info.code == mark):
+                point = series.points[idx]
+                _keep_fill(point, series, plot, idx)  # a point's own shape properties
+                point.format.line.color.rgb = accent  # would otherwise reset its colour
+                point.format.line.width = Pt(2.5)
+
+
+def _keep_fill(point, series, plot, idx: int) -> None:
+    """Give `point` the fill it shows now (its own, else its series'), so that adding
+    an outline to it does not reset its colour to the viewer's automatic one."""
+    fill = point.format.fill
+    if fill.type is not None:
+        return  # it has its own (a pie's slice)
+    colour = series.format.fill.fore_color.rgb if series.format.fill.type is not None else None
+    if colour is not None:
+        fill.solid()
+        fill.fore_color.rgb = colour
+
+
 def _mark_points(plot, result: Result, style: ChartStyle) -> None:
     """A significance mark after the figure of each marked point ('38 % ▲', '38 % B'):
     the point's own label with the series' format and the mark as escaped literal
@@ -266,6 +302,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END, size=size)
     if style.labels:
         _mark_points(plot, result, style)
+    _own(plot, result, style, fill=True)
     _legend(chart, style, rect, _series_names(chart), "bottom")
     # leave headroom so outside-end labels are never clipped
     chart.value_axis.maximum_scale = _headroom(result)
@@ -349,6 +386,7 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
             s.data_labels.font.color.rgb = rgb(readable_on(fill, "FFFFFF", style.theme.colors.text))
     if style.labels:
         _hide_small_labels(plot, result, threshold=0.06)
+    _own(plot, result, style, fill=False)  # the recipient's level of each statement
     _legend(chart, style, rect, _series_names(chart), "bottom")
     return frame
 
@@ -389,6 +427,7 @@ def _round(shapes, rect, result, style, kind):
         plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"
     )
     legend = _legend(chart, style, rect, [cut_label(c) for c in result.categories], "right")
+    _own(plot, result, style, fill=False)  # the recipient's slice outlined
     if style.labels:
         plot.series[0].data_labels.font.bold = True
         # a figure is shown where it fits on its slice: in a small chart, fewer of them

@@ -32,6 +32,7 @@ class CalloutPlan:
     base: int = 0  # respondents the value is a share of
     is_count: bool = False
     weighted: bool = False
+    own: str = ""  # a personal deck: "Votre réponse : oui"
 
 
 @dataclass

@@ -7,6 +7,8 @@ grid: nothing overlaps and nothing leaves the slide, whatever the template.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -387,17 +389,20 @@ def _callouts(
     value_size = min(value_size, cells[0].height / EMU_PER_POINT * 0.4) if cells else value_size
     value_h = int(points(value_size) * 1.35)
 
+    def texts(c: CalloutPlan) -> list[str]:  # the sentence, and a recipient's own answer
+        return [c.text, c.own] if c.own else [c.text]
+
     def needed(cell: Rect, c: CalloutPlan) -> int:
         inner_w = cell.width - 2 * inches(0.12)
         text_size, _ = fit_size(
-            [c.text],
+            texts(c),
             Rect(0, 0, inner_w, cell.height - value_h),
             theme.sizes.callout_text,
             minimum=10,
         )
         return (
             value_h
-            + points(needed_height([c.text], inner_w, text_size, text_size * 0.3) + 6)
+            + points(needed_height(texts(c), inner_w, text_size, text_size * 0.3) + 6)
             + 2 * inches(0.15)
         )
 
@@ -443,12 +448,13 @@ def _callouts(
         )
         _alt(box, c.alt_text)
         sentence = fitter.text(
-            [c.text], text_rect, theme.sizes.callout_text, 10, f"callout {i + 1} sentence"
+            texts(c), text_rect, theme.sizes.callout_text, 10, f"callout {i + 1} sentence"
         )
+        own = {"color": theme.colors.accent, "bold": True, "space_before": 4}
         add_text(
             shapes,
             text_rect,
-            sentence.paragraphs,
+            [(p, own if c.own and k == 1 else {}) for k, p in enumerate(sentence.paragraphs)],
             font=theme.fonts.body,
             size=sentence.size,
             color=theme.colors.text,
@@ -590,7 +596,7 @@ def region_map(shapes, rect: Rect, plan: ChartPlan, style: ChartStyle):
         if c in plan.region_codes
     }
     w = style.words
-    return add_region_map(
+    group = add_region_map(
         shapes,
         rect,
         counts,
@@ -600,6 +606,19 @@ def region_map(shapes, rect: Rect, plan: ChartPlan, style: ChartStyle):
         alt_text=plan.alt_text,
         words=w,
     )
+    own = {
+        plan.region_codes[c]
+        for c, mark in zip(plan.result.codes, plan.result.own)
+        if mark and c in plan.region_codes
+    }
+    if own:  # a personal deck: the recipient's region outlined in the accent colour
+        prefixes = tuple(w("shape_region", code=code, name="").rstrip() + " " for code in own)
+        regions: Any = group.shapes  # freeforms (python-pptx types them as BaseShape)
+        for shape in regions:
+            if shape.name.startswith(prefixes):
+                shape.line.color.rgb = rgb(style.theme.colors.accent)
+                shape.line.width = Pt(2.5)
+    return group
 
 
 def _alt(shape, text: str) -> None:

@@ -1,0 +1,273 @@
+"""One deck per respondent: "your answers compared with all respondents".
+
+`deckgen build SPEC --each-respondent` writes a deck per respondent (named by
+its id, or by a text question with `--name`), where every element marks the
+recipient's own answer beside the figures of all respondents and, with
+`--peers QUESTION`, of the respondents of the same type:
+
+- bars: the recipient's categories in the accent colour, labelled "(votre
+  réponse)"; a ranking's items with the recipient's rank;
+- Likert grids: the recipient's level of each statement outlined, and the
+  statement labelled with it;
+- the map: the recipient's region outlined;
+- callouts: "Votre réponse : oui" under the sentence.
+
+**Privacy.** The whole-sample figures the public deck already shows are
+exempt. A comparison group (the peers) is shown only when it holds at least
+*k* respondents other than the recipient (the theme's `privacy_threshold`,
+default 5), and a figure of 0 % or 100 % is suppressed in a group of fewer
+than 2 *k* (it would tell the recipient every other member's answer);
+whatever is left out says so in the footnote. `tests/test_personal.py` checks
+the rule on every personal deck of the seed data.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import SpecError, suggest, valid_list
+from .results import Result
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # file-name slug
+    id: str  # respondent id
+    label: str
+
+
+def recipients(loaded: Any, name: str | None = None) -> list[Recipient]:
+    """Every respondent, keyed by id (or by the slug of their answer to `name`)."""
+    from .images import slugify
+
+    frame = loaded.survey.frame
+    if name is not None:
+        q = loaded.codebook.questions.get(name)
+        if q is None or q.type not in ("text", "single"):
+            valid = [
+                k for k, v in loaded.codebook.questions.items() if v.type in ("text", "single")
+            ]
+            raise SpecError(
+                f"--name: `{name}` is not a text or single-choice question of the codebook"
+                f"{suggest(name, valid)}; valid: {valid_list(valid)}"
+            )
+    out: list[Recipient] = []
+    keys: set[str] = set()
+    for rid in frame.index:
+        label = str(rid)
+        if name is not None and isinstance(frame.at[rid, name], str) and frame.at[rid, name]:
+            label = str(frame.at[rid, name])
+        key = slugify(label, limit=80) if name is not None else _safe_id(str(rid))
+        while key in keys:
+            key = f"{key}-{len(keys)}"
+        keys.add(key)
+        out.append(Recipient(key, str(rid), label))
+    return out
+
+
+def _safe_id(rid: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", rid).strip("-.") or "respondent"
+
+
+def for_recipient(loaded: Any, recipient: Recipient, peers: str | None) -> Any:
+    """`loaded` for `recipient`'s deck: with `peers`, each chart that can show a
+    breakdown gets the recipient's group beside the whole sample."""
+    from .chart_kinds import chart_kind
+    from .indicator_spec import BREAKDOWN_KINDS
+
+    spec = copy.deepcopy(loaded.spec)
+    spec._path, spec._located, spec._index = (
+        loaded.spec._path, loaded.spec._located, loaded.spec._index
+    )  # fmt: skip
+    group = None
+    if peers is not None:
+        q = loaded.codebook.questions[peers]
+        answer = loaded.survey.frame.at[recipient.id, peers]
+        option = q.option(str(answer)) if isinstance(answer, str) else None
+        if option is not None:
+            group = (option.label, option.code)
+    if group is not None:
+        for slide in spec.slides:
+            for chart in slide.charts:
+                ind, kind = chart.indicator, chart_kind(chart.type)
+                if (
+                    kind is not None
+                    and kind.breakdowns
+                    and ind.kind in BREAKDOWN_KINDS
+                    and ind.kind != "likert"  # a block per statement: too heavy to read
+                    and ind.by is None
+                    and ind.editions is None
+                    and ind.question != peers
+                ):
+                    ind.by, ind.segments, ind.total = peers, {group[0]: [group[1]]}, True
+    deck = spec.deck
+    deck.subtitle = " — ".join(p for p in (deck.subtitle, recipient.label) if p)
+    return replace(loaded, spec=spec, personal=(recipient.id, peers))
+
+
+# -- the recipient's own answers ------------------------------------------------------------
+
+
+def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -> Result:
+    """`result` with the recipient's answers marked: `own` per category ("x" for a
+    chosen option, a Likert level's code, a rank), the categories labelled."""
+    if result.question is None or rid not in survey.frame.index:
+        return result
+    q = survey.questions.get(result.question)
+    if q is None:
+        return result
+    row = survey.frame.loc[rid]
+    own: list[str] = []
+    for code in result.codes:
+        code = code.split("|")[0]  # a Likert grid by segment: "statement|segment"
+        if q.type == "multi":
+            value = row.get(f"{q.id}__{code}")
+            own.append("x" if value == 1 or value == "1" else "")
+        elif q.type == "likert":
+            value = row.get(f"{q.id}__{code}")
+            own.append("" if _empty(value) else str(_whole(value)))
+        elif q.type == "ranking":  # the recipient's own top N
+            value = row.get(f"{q.id}__{code}")
+            rank = None if _empty(value) else _whole(value)
+            top = getattr(indicator, "top", 3)
+            own.append(str(rank) if isinstance(rank, int) and rank <= top else "")
+        elif q.type == "numeric":
+            import pandas as pd
+
+            from .bands import band_codes
+
+            band = band_codes(pd.Series([row.get(q.id)]), q.bands).iloc[0]
+            own.append("x" if band == code else "")
+        else:
+            own.append("x" if str(row.get(q.id)) == code else "")
+    if not any(own):
+        return result
+    labels = []
+    for category, mark in zip(result.categories, own):
+        if not mark:
+            labels.append(category)
+        elif q.type == "likert":
+            level = q.option(mark)
+            labels.append(f"{category} ({w('own_level', level=level.label if level else mark)})")
+        elif q.type == "ranking":
+            labels.append(f"{category} ({w('own_rank', rank=w.ordinal(int(mark)))})")
+        else:
+            labels.append(f"{category} ({w('own_answer')})")
+    if result.kind in ("share", "ratio", "count"):
+        return replace(result, own=tuple(own))
+    return replace(result, categories=tuple(labels), own=tuple(own))
+
+
+def own_text(survey: Any, indicator: Any, rid: str, w: Any) -> str:
+    """'Votre réponse : oui' for a callout: the recipient's answer to the question the
+    callout's figure is about (its condition's, or its question's)."""
+    if rid not in survey.frame.index:
+        return ""
+    qid = indicator.question
+    if qid is None and indicator.condition is not None:
+        qid = indicator.condition.questions()[0]
+    if qid is None:
+        return ""
+    q = survey.questions.get(qid)
+    if q is None:
+        return ""
+    row = survey.frame.loc[rid]
+    if q.type == "multi":
+        chosen = [o.label for o in q.options if row.get(f"{q.id}__{o.code}") in (1, "1")]
+        answer = ", ".join(chosen) or w("own_none")
+    elif q.type in ("single",):
+        value = row.get(q.id)
+        option = q.option(str(value)) if not _empty(value) else None
+        answer = option.label if option is not None else w("own_none")
+    elif q.type == "numeric":
+        value = row.get(q.id)
+        answer = (
+            w.number(float(value)) + (f" {q.unit}" if q.unit else "")
+            if not _empty(value)
+            else w("own_none")
+        )
+    else:
+        return ""
+    return f"{w.label(w('own_answer_label'))} {answer}"
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value == ""
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# -- privacy ----------------------------------------------------------------------------------
+
+
+def private(result: Result, rid_in_group: bool, k: int) -> tuple[Result, list[str]]:
+    """The privacy rule on a result's comparison groups (its non-total series): a group
+    of fewer than `k` respondents besides the recipient is dropped; in a group of
+    fewer than 2k, 0 % and 100 % figures are blanked. Returns what was left out."""
+    if not result.by:
+        return result, []
+    if result.groups:  # a Likert grid by segment: the groups are rows, "statement|segment"
+        return _private_rows(result, rid_in_group, k)
+    kept, notes = [], []
+    for s in result.series:
+        if s.total:
+            kept.append(s)
+            continue
+        others = (s.base or 0) - (1 if rid_in_group else 0)
+        if others < k:
+            notes.append(f"group:{s.name}")
+            continue
+        if (s.base or 0) < 2 * k:
+            values = tuple(None if v is not None and (v <= 0 or v >= 1) else v for v in s.values)
+            if values != s.values:
+                notes.append(f"cells:{s.name}")
+                s = replace(s, values=values)
+        kept.append(s)
+    if len(kept) == len(result.series) and not notes:
+        return result, []
+    return replace(result, series=tuple(kept)), notes
+
+
+def _private_rows(result: Result, rid_in_group: bool, k: int) -> tuple[Result, list[str]]:
+    """The privacy rule on a Likert grid by segment, whose rows are the groups."""
+    keep: list[int] = []
+    notes: list[str] = []
+    blank: set[int] = set()
+    for j, (code, base) in enumerate(zip(result.codes, result.bases)):
+        if code.endswith("|"):  # the whole sample's row: exempt
+            keep.append(j)
+            continue
+        name = result.categories[j]
+        if base - (1 if rid_in_group else 0) < k:
+            notes.append(f"group:{name}")
+            continue
+        keep.append(j)
+        if base < 2 * k:
+            blank.add(j)
+    series = []
+    for s in result.series:
+        values = [
+            None if j in blank and s.values[j] is not None and s.values[j] in (0, 1)
+            else s.values[j]
+            for j in keep
+        ]  # fmt: skip
+        if any(j in blank and s.values[j] in (0, 1) for j in keep):
+            notes.append(f"cells:{result.categories[next(iter(blank))]}")
+        series.append(replace(s, values=tuple(values), counts=tuple(s.counts[j] for j in keep)))
+    return (
+        replace(
+            result,
+            categories=tuple(result.categories[j] for j in keep),
+            codes=tuple(result.codes[j] for j in keep),
+            groups=tuple(result.groups[j] for j in keep),
+            bases=tuple(result.bases[j] for j in keep),
+            series=tuple(series),
+        ),
+        list(dict.fromkeys(notes)),
+    )

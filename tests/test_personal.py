@@ -1,0 +1,128 @@
+"""Personal decks (`build --each-respondent`): every respondent of the seed data gets
+a deck with their own answers marked beside everyone's and their type's, under
+the privacy rule. All 31 decks are built and checked here without LibreOffice
+(privacy and own answers, read from the files and from responses.csv); a sample
+is opened in LibreOffice and audited.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+import deckgen
+
+from .helpers import CODEBOOK, SPEC, invoke
+
+K = 5  # the theme's privacy_threshold (default)
+
+
+@pytest.fixture(scope="module")
+def personal(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("personal")
+    outcomes = deckgen.load(SPEC).build_personal(folder, peers="type_collectivite", jobs=2)
+    rows = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str).set_index("id")
+    return folder, outcomes, rows
+
+
+def _labels(question: str) -> dict[str, str]:
+    from deckgen.codebook import load_codebook
+
+    return {o.code: o.label for o in load_codebook(CODEBOOK).questions[question].options}
+
+
+def _charts(prs):
+    for number, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            if shape.has_chart:
+                yield number, shape.chart
+
+
+def test_every_respondent_gets_a_deck(personal):
+    folder, outcomes, rows = personal
+    assert sorted(o.key for o in outcomes) == sorted(rows.index)
+    assert all(o.path == folder / f"barometre-2021-{o.key}.pptx" and not o.error for o in outcomes)
+
+
+def test_no_comparison_group_smaller_than_k_others_is_ever_shown(personal):
+    """The rule, on every deck: a peer group's series appears only when the group holds
+    at least k respondents besides the recipient, and then, under 2k, never 0 % or
+    100 %; the whole sample ('Ensemble') is exempt."""
+    folder, outcomes, rows = personal
+    sizes = rows["type_collectivite"].value_counts()
+    labels = _labels("type_collectivite")
+    shown_groups = set()
+    for outcome in outcomes:
+        prs = Presentation(str(outcome.path))
+        own_type = rows.at[outcome.key, "type_collectivite"]
+        for number, chart in _charts(prs):
+            for series in chart.plots[0].series:
+                m = re.match(r"(.+) \(n\u202f=\u202f(\d+)\)$", series.name or "")
+                if not m or m.group(1) == "Ensemble":
+                    continue
+                group, n = m.group(1), int(m.group(2))
+                assert group == labels[own_type], (outcome.key, number, group)
+                # the group's size is that of the recipient's type, recipient included
+                assert n <= sizes[own_type] and n - 1 >= K, (outcome.key, number, series.name)
+                if n < 2 * K:
+                    assert not {0.0, 1.0} & {v for v in series.values if v is not None}
+                shown_groups.add(group)
+        footnotes = " ".join(
+            s.text_frame.text for slide in prs.slides for s in slide.shapes if s.name == "Footnote"
+        )
+        if sizes[own_type] - 1 < K:  # too few peers: said, never shown
+            assert f"pas de comparaison avec {labels[own_type]}" in footnotes, outcome.key
+    assert shown_groups == {"Commune"}  # 22 communes; the other types are 1 to 3
+
+
+def test_each_deck_marks_the_recipient_s_own_answers(personal):
+    folder, outcomes, rows = personal
+    etp = _labels("etp_participation")
+    for outcome in outcomes:
+        prs = Presentation(str(outcome.path))
+        answer = rows.at[outcome.key, "etp_participation"]
+        chart = next(c for n, c in _charts(prs) if n == 8)  # "Les moyens": staff
+        categories = list(chart.plots[0].categories)
+        marked = [c for c in categories if c.endswith("(votre réponse)")]
+        if answer in etp:
+            assert marked == [f"{etp[answer]} (votre réponse)"], outcome.key
+            point = chart.plots[0].series[0].points[categories.index(marked[0])]
+            assert str(point.format.fill.fore_color.rgb) == "E63946"  # the accent
+        else:
+            assert marked == [], outcome.key
+        service = rows.at[outcome.key, "service_participation"]
+        texts = {s.name: s.text_frame.text for s in prs.slides[7].shapes if s.has_text_frame}
+        own = "Oui" if service == "oui" else "Non"
+        assert texts["Callout 1 text"].endswith(f"Votre réponse\u202f: {own}"), outcome.key
+
+
+def test_a_sample_opens_in_libreoffice_and_is_valid(personal, tmp_path):
+    from .conftest import libreoffice_or_skip
+    from .helpers import audit_all, pdf_page_text, pdf_pages, squash, to_pdf
+
+    folder, outcomes, _ = personal
+    sample = [o.path for o in outcomes if o.key in ("C01", "C23", "C31")]
+    for name, report in audit_all(folder).items():
+        assert report["error_count"] == 0 and report["valid"], (name, report["errors"][:3])
+    pdfs = to_pdf(libreoffice_or_skip(), sample, tmp_path)
+    for path in sample:
+        assert pdf_pages(pdfs[path]) == 28
+        assert squash("votre réponse") in squash(pdf_page_text(pdfs[path], 8))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--each-respondent", "--peers", "dispositifs_numeriques"),
+         "--peers: `dispositifs_numeriques` is not a single-choice question"),
+        (("--each-respondent", "--name", "type_colectivite"), "--name: `type_colectivite` is not"),
+        (("--each-respondent", "--each", "type_collectivite"),
+         "--each and --each-respondent: one or the other"),
+    ],
+)  # fmt: skip
+def test_personal_deck_mistakes_are_named(tmp_path, args, message):
+    run = invoke("build", SPEC, *args, "-o", tmp_path / "p", "-q")
+    assert run.code == 2 and message in run.output, run.output
