@@ -52,9 +52,12 @@ def largest_remainder(values: list[float | None], digits: int = 0) -> list[float
 
 
 def format_percent(fraction: float | None, locale: str = "fr", digits: int = 0) -> str:
-    """0.9677 -> '97 %' (fr, narrow no-break space) or '97%' (en); None -> 'n/a'."""
+    """0.9677 -> '97 %' (fr, narrow no-break space) or '97%' (en); None (an empty
+    base) -> the locale's "not available": 'n.d.' (fr), 'n/a' (en)."""
     if fraction is None:
-        return "n/a"
+        from .locales import words
+
+        return words(locale)("not_available")
     value = percent_value(fraction, digits)
     text = _group(value, locale)
     return f"{text}{NNBSP}%" if locale == "fr" else f"{text}%"

@@ -486,7 +486,9 @@ def _round(
     values = [v or 0.0 for v in r.series[0].values]
     colors = _series_colors(chart, theme)
     if sum(values) <= 0:
-        ax.text(0.5, 0.5, "n/a", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, format_percent(None, locale), ha="center", va="center", transform=ax.transAxes
+        )
         ax.set_axis_off()
         return
     wedgeprops: dict[str, Any] = {"edgecolor": _hex(theme.colors.background), "linewidth": 1.5}

@@ -13,7 +13,7 @@ Bases, the survey way:
   (neighbourhood councils: the communes);
 - `base: all` divides by everyone in scope instead (e.g. "94 % of all
   respondents held public meetings by videoconference").
-An empty base gives a result whose values are None ("n/a"), never a
+An empty base gives a result whose values are None ("n.d." / "n/a"), never a
 ZeroDivisionError.
 """
 

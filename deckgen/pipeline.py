@@ -231,7 +231,15 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 result = _personal(loaded, result, chart.indicator, w)
             sp.charts.append(_chart_plan(chart, result, codebook, w))
             computed.append((sp, f"chart {j + 1}", result))
-            if result.base == 0:
+            if result.base == 0 and loaded.segment is not None:
+                # a segment deck: this segment has nobody in scope, which is data, not a
+                # mistake of the spec; the chart's place says so
+                warnings.add(
+                    f"chart {j + 1}: empty base in this segment: no {result.respondents} "
+                    "in scope; the slide says so",
+                    context=sp.label,
+                )
+            elif result.base == 0:
                 # nothing to draw: a chart of zeros would read as "0 %", so say so and stop
                 place = spec.index_of(i)
                 key = "chart" if "chart" in spec.located.data["slides"][place] else "charts"

@@ -303,7 +303,7 @@ def value_text(r: Result, value: float | None, w: Words, digits: int = 0) -> str
     ('3,7 jours', with the indicator's decimals)."""
     if r.measure:
         if value is None:
-            return w.percent(None)  # n/a
+            return w.percent(None)  # n.d. / n/a
         text = w.number(value, r.decimals)
         return f"{text} {r.unit}" if r.unit else text
     if r.is_count:

@@ -568,7 +568,7 @@ def test_filter_giving_an_empty_base_is_reported_not_drawn_as_zeros(project):
     ), err
 
 
-def test_filter_giving_an_empty_base_on_a_callout_shows_na_and_warns(project):
+def test_filter_giving_an_empty_base_on_a_callout_shows_nd_and_warns(project):
     empty = EMPTY_FILTER
     replace_in(
         Path(SPEC_REL),
@@ -582,12 +582,12 @@ def test_filter_giving_an_empty_base_on_a_callout_shows_na_and_warns(project):
     assert run.code == 0, run.stderr
     assert (
         'warning: slide 11 "La place des civic tech": callout 2: empty base: no collectivités in '
-        "scope, it shows n/a" in run.stderr.splitlines()
+        "scope, it shows n.d." in run.stderr.splitlines()
     )
     from pptx import Presentation
 
     slide = Presentation("out/deck.pptx").slides[10]
-    assert [s.text_frame.text for s in slide.shapes if s.name == "Callout 2 value"] == ["n/a"]
+    assert [s.text_frame.text for s in slide.shapes if s.name == "Callout 2 value"] == ["n.d."]
 
 
 def test_callout_expect_mismatch(project):

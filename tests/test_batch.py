@@ -155,3 +155,50 @@ def test_a_segment_deck_opens_in_libreoffice_and_is_valid(communes, tmp_path):
     pdf = to_pdf(libreoffice_or_skip(), [deck], tmp_path)[deck]
     assert pdf_pages(pdf) == 28
     assert squash("Commune (n\u202f=\u202f22)") in squash(pdf_page_text(pdf, 1))
+
+
+def test_a_chart_nobody_of_the_segment_is_in_scope_for_says_so(tmp_path):
+    """A chart filtered to the regions: fine on the whole sample, empty in the
+    communes' deck. That is data, not a mistake of the spec: the deck is built,
+    the chart's place says why it is empty, and the build warns."""
+    from .helpers import CODEBOOK
+
+    spec = tmp_path / "segments.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Segments"
+  data: {CODEBOOK}
+  locale: fr
+slides:
+  - layout: chart
+    title: "Les régions, puis tout le monde"
+    charts:
+      - type: bar
+        title: "Régions"
+        indicator:
+          kind: multi
+          question: dispositifs_numeriques
+          filter: {{question: type_collectivite, in: [region]}}
+      - type: bar
+        title: "Toutes"
+        indicator: {{kind: multi, question: dispositifs_numeriques}}
+""",
+        encoding="utf-8",
+    )
+    project = deckgen.load(spec)
+    whole = Presentation(str(project.build(tmp_path / "whole.pptx").path))
+    assert sum(s.has_chart for s in whole.slides[0].shapes) == 2
+    (commune,) = [o for o in project.build_each("type_collectivite", tmp_path / "each", jobs=1)
+                  if o.path]  # fmt: skip
+    assert any(
+        'slide 1 "Les régions, puis tout le monde": chart 1: empty base in this segment: '
+        "no collectivités in scope; the slide says so" in w
+        for w in commune.warnings
+    ), commune.warnings
+    shapes = Presentation(str(commune.path)).slides[0].shapes
+    charts = [s for s in shapes if s.has_chart]
+    assert len(charts) == 1 and charts[0].name == "Chart: Toutes"
+    (empty,) = [s for s in shapes if s.name == "Chart: Régions (empty)"]
+    assert empty.text_frame.text == "Aucune réponse de ce segment à cette question (base vide)"
+    # its place is the one the chart would have had: the left half of the row
+    assert empty.left < charts[0].left and empty.width > 0 and empty.height > 0

@@ -378,7 +378,7 @@ slides:
     )
     assert message.endswith(": left blank")
     table = _frame(Presentation(str(report.path)).slides[0], "table").table
-    assert table.cell(1, 2).text == "n/a"  # an empty segment's cell: nothing to show
+    assert table.cell(1, 2).text == "n.d."  # an empty segment's cell: nothing to show
 
 
 def test_a_table_too_long_for_its_place_shows_what_fits_and_says_so():

@@ -36,7 +36,8 @@ def test_python_round_would_be_wrong_here():
 def test_french_and_english():
     assert format_percent(30 / 31) == f"97{NNBSP}%"
     assert format_percent(30 / 31, "en") == "97%"
-    assert format_percent(None) == "n/a"
+    assert format_percent(None) == "n.d."  # non disponible: no English in a French deck
+    assert format_percent(None, "en") == "n/a"
     assert format_percent(1 / 3, digits=1) == f"33,3{NNBSP}%"
     assert format_number(12500) == f"12{NNBSP}500"
     assert format_number(12500, "en") == "12,500"

@@ -22,6 +22,8 @@ TEXTS = {
     "segment": "{label} (n = {n})",
     "by": "by {question}",
     "small_segments": "small bases: {names}, interpret with caution",
+    "not_available": "n/a",  # an empty base
+    "empty_segment": "No answers from this segment to this question (empty base)",
     "table_base": "Base",
     # personal decks
     "own_answer": "your answer",

@@ -23,6 +23,8 @@ TEXTS = {
     "segment": "{label} (n = {n})",
     "by": "selon {question}",
     "small_segments": "bases faibles\u202f: {names}, à interpréter avec prudence",
+    "not_available": "n.d.",  # non disponible: an empty base
+    "empty_segment": "Aucune réponse de ce segment à cette question (base vide)",
     "table_base": "Base",
     # personal decks
     "own_answer": "votre réponse",

@@ -560,6 +560,19 @@ def _one_chart(
         # a mean or a median: a number in its unit, not a percent
         number_format=number_number_format(plan.result.decimals) if plan.result.measure else None,
     )
+    if plan.result.base == 0:  # a segment deck whose segment is not in scope: say so
+        add_text(
+            shapes,
+            rect,
+            [style.words("empty_segment")],
+            font=theme.fonts.body,
+            size=theme.sizes.body,
+            color=theme.colors.muted,
+            align="center",
+            anchor="middle",
+            name=cut_label(f"Chart: {plan.title or plan.result.question_text} (empty)"),
+        )
+        return
     long = [
         label
         for label in [*plan.result.categories, *(s.name or "" for s in plan.result.series)]
