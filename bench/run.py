@@ -37,6 +37,7 @@ sys.path.insert(0, str(BENCH))
 TARGET_SPEEDUP = 4.0  # 1,600 slides: deckgen at least 4x faster than the baseline
 TARGET_LINEAR = 1.5  # time per slide at 1,600 within 1.5x of that at 100
 TARGET_SMALL = 1.3  # real deck: deckgen within 1.3x of the baseline
+TARGET_MEMORY = 1.5  # 1,600 slides: deckgen's peak memory within 1.5x of the baseline's
 
 
 def export_values(spec: Path, path: Path) -> dict:
@@ -186,6 +187,15 @@ def targets(cases: list[dict]) -> list[dict]:
                 "met": speedup >= TARGET_SPEEDUP,
             }
         )
+        memory = by["1600"]["deckgen"]["peak_mb"] / by["1600"]["baseline"]["peak_mb"]
+        out.append(
+            {
+                "target": f"1,600 slides: deckgen's peak memory within {TARGET_MEMORY}x "
+                "of the baseline's",
+                "value": round(memory, 2),
+                "met": memory <= TARGET_MEMORY,
+            }
+        )
     sizes = sorted(int(k) for k in by if k.isdigit())
     if len(sizes) >= 2:
         small, big = by[str(sizes[0])], by[str(sizes[-1])]
@@ -246,6 +256,20 @@ def table(cases: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def sub_bench(what: str, script: str, args: list[str]) -> dict:
+    """Run another bench/ script in its own process; return the figures it wrote."""
+    print(f"measuring {what}…", file=sys.stderr, flush=True)
+    result = ROOT / "out" / "bench" / f"{Path(script).stem}.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), *args, "--json", str(result)],
+        cwd=ROOT,
+        env=child_env(),
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"bench/{script} failed")
+    return json.loads(result.read_text())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -260,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", action="store_true", help="also run bench/large_data.py")
     parser.add_argument(
         "--rows", type=int, default=1_000_000, help="respondents for --large (default 1,000,000)"
+    )
+    parser.add_argument(
+        "--batch", action="store_true", help="also run bench/batch.py (batches of decks)"
     )
     parser.add_argument(
         "--out",
@@ -313,23 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     for t in report["targets"]:
         print(f"{'MET   ' if t['met'] else 'NOT MET'} {t['target']}: {t['value']}")
     if args.large:
-        print("measuring large data…", file=sys.stderr, flush=True)
-        result = work / "large.json"
-        proc = subprocess.run(
-            [
-                sys.executable,
-                str(BENCH / "large_data.py"),
-                "--rows",
-                str(args.rows),
-                "--json",
-                str(result),
-            ],
-            cwd=ROOT,
-            env=child_env(),
-        )
-        if proc.returncode != 0:
-            raise SystemExit("bench/large_data.py failed")
-        report["large_data"] = json.loads(result.read_text())
+        report["large_data"] = sub_bench("large data", "large_data.py", ["--rows", str(args.rows)])
+    if args.batch:
+        report["batch"] = sub_bench("batches", "batch.py", ["--repeat", str(args.repeat)])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)

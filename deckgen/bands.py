@@ -32,3 +32,18 @@ def band_codes(values: pd.Series, bands: list[Band]) -> pd.Series:
         if band.other:
             out = out.mask(values.notna() & out.isna(), band.code)
     return out
+
+
+def band_of(value: object, bands: list[Band]) -> str | None:
+    """The band code of one number, as `band_codes` gives it in a column (one
+    respondent's answer, without building a Series)."""
+    import pandas as pd
+
+    if pd.isna(value):
+        return next((band.code for band in bands if band.no_answer), None)
+    for band in bands:
+        if band.no_answer or band.other:
+            continue
+        if (band.min is None or value >= band.min) and (band.max is None or value < band.max):  # type: ignore[operator]
+            return band.code
+    return next((band.code for band in bands if band.other), None)

@@ -58,7 +58,21 @@ _WORK: Callable[[Any], Outcome] | None = None  # the work of the batch, for fork
 
 def _run_one(item: Any) -> Outcome:
     assert _WORK is not None
-    return _WORK(item)
+    return _collected(_WORK, item)
+
+
+def _collected(work: Callable[[Any], Outcome], item: Any) -> Outcome:
+    """`work(item)`, then its garbage collected: a deck leaves reference cycles
+    (python-pptx's objects), and a one-shot `deckgen build` runs without the
+    cycle collector, so a batch collects after each deck to keep memory flat.
+    The shared inputs were frozen out of the collector's sight (`gc.freeze`), so
+    this looks only at what the deck made."""
+    import gc
+
+    try:
+        return work(item)
+    finally:
+        gc.collect()
 
 
 def run(
@@ -68,7 +82,6 @@ def run(
     progress: Callable[[str], None] | None = None,
 ) -> list[Outcome]:
     """`work(item)` for every item, in `jobs` forked processes (1: here), in order."""
-    global _WORK
     say = progress or (lambda _msg: None)
     jobs = max(1, jobs or os.cpu_count() or 1)
     total = len(items)
@@ -80,23 +93,41 @@ def run(
         left = spent / finished * (total - finished) if finished else 0
         say(f"{finished}/{total} decks, about {left:.0f} s left")
 
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the shared inputs: never scanned again, pages shared with the workers
+    try:
+        _run_all(items, work, jobs, done, tell)
+    finally:
+        gc.unfreeze()  # a program that goes on after the batch collects them again
+    return [d for d in done if d is not None]
+
+
+def _run_all(
+    items: Sequence[Any],
+    work: Callable[[Any], Outcome],
+    jobs: int,
+    done: list[Outcome | None],
+    tell: Callable[[int], None],
+) -> None:
+    global _WORK
     import multiprocessing
 
-    if jobs == 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs == 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for i, item in enumerate(items):
-            done[i] = work(item)
+            done[i] = _collected(work, item)
             tell(i + 1)
-        return [d for d in done if d is not None]
+        return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     _WORK = work  # the forked workers inherit it, with everything already loaded
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
             futures = {pool.submit(_run_one, item): i for i, item in enumerate(items)}
             for finished, future in enumerate(as_completed(futures), 1):
                 done[futures[future]] = future.result()
                 tell(finished)
     finally:
         _WORK = None
-    return [d for d in done if d is not None]

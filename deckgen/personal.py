@@ -76,13 +76,7 @@ def _safe_id(rid: str) -> str:
 def for_recipient(loaded: Any, recipient: Recipient, peers: str | None) -> Any:
     """`loaded` for `recipient`'s deck: with `peers`, each chart that can show a
     breakdown gets the recipient's group beside the whole sample."""
-    from .chart_kinds import chart_kind
-    from .indicator_spec import BREAKDOWN_KINDS
-
-    spec = copy.deepcopy(loaded.spec)
-    spec._path, spec._located, spec._index = (
-        loaded.spec._path, loaded.spec._located, loaded.spec._index
-    )  # fmt: skip
+    spec = copy.copy(loaded.spec)  # what changes is copied, the rest shared
     group = None
     if peers is not None:
         q = loaded.codebook.questions[peers]
@@ -90,23 +84,41 @@ def for_recipient(loaded: Any, recipient: Recipient, peers: str | None) -> Any:
         option = q.option(str(answer)) if isinstance(answer, str) else None
         if option is not None:
             group = (option.label, option.code)
-    if group is not None:
-        for slide in spec.slides:
-            for chart in slide.charts:
-                ind, kind = chart.indicator, chart_kind(chart.type)
-                if (
-                    kind is not None
-                    and kind.breakdowns
-                    and ind.kind in BREAKDOWN_KINDS
-                    and ind.kind != "likert"  # a block per statement: too heavy to read
-                    and ind.by is None
-                    and ind.editions is None
-                    and ind.question != peers
-                ):
-                    ind.by, ind.segments, ind.total = peers, {group[0]: [group[1]]}, True
+    if group is not None and peers is not None:
+        spec.slides = [_beside_peers(slide, peers, group) for slide in spec.slides]
+    spec.deck = copy.copy(spec.deck)
     deck = spec.deck
     deck.subtitle = " — ".join(p for p in (deck.subtitle, recipient.label) if p)
     return replace(loaded, spec=spec, personal=(recipient.id, peers))
+
+
+def _beside_peers(slide: Any, peers: str, group: tuple[str, str]) -> Any:
+    """`slide` with each chart that can show a breakdown broken down by the
+    recipient's group (a copy where something changes)."""
+    from .chart_kinds import chart_kind
+    from .indicator_spec import BREAKDOWN_KINDS
+
+    charts = []
+    for chart in slide.charts:
+        ind, kind = chart.indicator, chart_kind(chart.type)
+        if (
+            kind is not None
+            and kind.breakdowns
+            and ind.kind in BREAKDOWN_KINDS
+            and ind.kind != "likert"  # a block per statement: too heavy to read
+            and ind.by is None
+            and ind.editions is None
+            and ind.question != peers
+        ):
+            chart, ind = copy.copy(chart), copy.copy(ind)
+            ind.by, ind.segments, ind.total = peers, {group[0]: [group[1]]}, True
+            chart.indicator = ind
+        charts.append(chart)
+    if all(new is old for new, old in zip(charts, slide.charts)):
+        return slide
+    slide = copy.copy(slide)
+    slide.charts = charts
+    return slide
 
 
 # -- the recipient's own answers ------------------------------------------------------------
@@ -136,12 +148,9 @@ def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -
             top = getattr(indicator, "top", 3)
             own.append(str(rank) if isinstance(rank, int) and rank <= top else "")
         elif q.type == "numeric":
-            import pandas as pd
+            from .bands import band_of
 
-            from .bands import band_codes
-
-            band = band_codes(pd.Series([row.get(q.id)]), q.bands).iloc[0]
-            own.append("x" if band == code else "")
+            own.append("x" if band_of(row.get(q.id), q.bands) == code else "")
         else:
             own.append("x" if str(row.get(q.id)) == code else "")
     if not any(own):

@@ -23,6 +23,12 @@ What changes, and for how long:
   map shapes are cloned from the first one python-pptx wrote (`clone_shape`);
   text boxes are written straight as XML (render.text);
   the package is saved directly in its normal form (`save`).
+- Memory: when a slide is finished (`finished`), its part, its notes and its
+  charts are serialised at once and their XML trees released (`FrozenPart`),
+  so a deck's peak memory is its serialised size plus one slide's trees.
+  python-pptx's objects hold reference cycles, and `deckgen build` runs
+  without the cycle collector, so between slides (`between_slides`) the
+  youngest generation is collected every `COLLECT_EVERY` slides.
 
 The fast paths read private parts of python-pptx, so they are version-gated:
 on a python-pptx release the test suite has not verified (`VERIFIED_PPTX`),
@@ -82,6 +88,7 @@ class Session:
     PROTOTYPE_LIMIT = 512
 
     def __init__(self) -> None:
+        self.slides_done = 0
         self._styles: dict[tuple, Any] = {}
         #: shapes as python-pptx wrote them, to clone: {store name: {key: element}}
         self.prototypes: dict[str, dict[Any, Any]] = {}
@@ -573,6 +580,79 @@ class ShapeIds:
 
     def after_largest(self) -> int:
         return self.add(self._max + 1)
+
+
+# -- finished slides: serialised at once ------------------------------------------------
+
+
+#: slides between two collections of the youngest generation (`between_slides`)
+COLLECT_EVERY = 32
+
+
+def between_slides() -> None:
+    """A slide is done and its objects unreferenced: every COLLECT_EVERY slides,
+    collect the cycle collector's youngest generation (what was made since the
+    last time), which frees the finished slides' XML trees even where the
+    collector is off. Called where no slide is in progress, so none is kept."""
+    session = current()
+    if session is None:
+        return
+    session.slides_done += 1
+    if session.slides_done % COLLECT_EVERY == 0:
+        import gc
+
+        gc.collect(0)
+
+
+@functools.cache
+def _frozen() -> type:
+    from pptx.opc.package import Part
+
+    class FrozenPart(Part):
+        """A part whose XML was serialised when its slide was finished.
+
+        It keeps its name, content type, package and relationships (what saving
+        reads) and the bytes python-pptx would have written at save; its XML
+        tree, and the objects python-pptx cached over it, are released.
+        """
+
+    return FrozenPart
+
+
+#: the relationship types of the parts that belong to one slide alone
+_SLIDE_OWN = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide",
+)
+_KEPT = ("_partname", "_content_type", "_package", "_rels")
+
+
+def finished(slide: Any) -> None:
+    """`slide` is complete: serialise its parts now and let their trees go.
+
+    With the speed-ups off, nothing happens (python-pptx serialises at save).
+    After this, the slide and its charts and notes are no longer python-pptx
+    objects, only bytes: a renderer calls it once nothing will read them again.
+    """
+    if current() is None:
+        return
+    part = slide.part
+    for rel in list(part.rels.values()):
+        if not rel.is_external and rel.reltype in _SLIDE_OWN:
+            _freeze(rel.target_part)
+    _freeze(part)
+
+
+def _freeze(part: Any) -> None:
+    frozen = _frozen()
+    if isinstance(part, frozen) or not hasattr(part, "_element"):
+        return
+    blob = part.blob  # exactly what save would write
+    kept = {name: part.__dict__[name] for name in _KEPT if name in part.__dict__}
+    part.__dict__.clear()
+    part.__dict__.update(kept)
+    part.__class__ = frozen
+    part._blob = blob
 
 
 # -- saving ----------------------------------------------------------------------

@@ -126,3 +126,24 @@ def test_a_sample_opens_in_libreoffice_and_is_valid(personal, tmp_path):
 def test_personal_deck_mistakes_are_named(tmp_path, args, message):
     run = invoke("build", SPEC, *args, "-o", tmp_path / "p", "-q")
     assert run.code == 2 and message in run.output, run.output
+
+
+def test_one_answer_falls_in_the_band_the_whole_column_gives_it(survey):
+    """A personal deck bands one respondent's number (`band_of`); the indicators
+    band whole columns (`band_codes`): the same band for every value, edges,
+    empties and numbers beyond the last band included."""
+    import math
+
+    import pandas as pd
+
+    from deckgen.bands import band_codes, band_of
+
+    for qid in ("population", "budget_participation"):
+        bands = survey.questions[qid].bands
+        edges = [b.min for b in bands if b.min is not None] + [b.max for b in bands if b.max]
+        values = [None, math.nan, 0, -1, 1e12, *edges, *(e - 0.5 for e in edges)]
+        values += list(survey.frame[qid])
+        column = band_codes(pd.Series(values, dtype="float64"), bands)
+        assert [band_of(v, bands) for v in values] == [
+            None if pd.isna(c) else c for c in column
+        ], qid

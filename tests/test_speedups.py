@@ -140,3 +140,97 @@ def test_any_value_turns_them_off(value, monkeypatch):
     assert speedups.status()[0] is False
     monkeypatch.delenv(speedups.ENV_OFF)
     assert speedups.status() == (True, "")
+
+
+def test_a_finished_slide_is_serialised_and_its_trees_released():
+    """Memory stays flat over a long deck: once `finished`, a slide's part, its
+    chart and its notes hold only the bytes save would write, and nothing keeps
+    python-pptx's objects over their XML alive."""
+    import gc
+    import io
+    import weakref
+
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    from deckgen.files import normalize
+
+    def draw(prs, freeze: bool):
+        slide = prs.slides.add_slide(prs.slide_layouts[5])
+        slide.shapes.title.text = "Titre"
+        data = CategoryChartData()
+        data.categories = ["Oui", "Non"]
+        data.add_series("Part", (0.7, 0.3))
+        chart = slide.shapes.add_chart(
+            XL_CHART_TYPE.BAR_CLUSTERED, 0, 0, Inches(4), Inches(3), data
+        ).chart
+        slide.notes_slide.notes_text_frame.text = "Notes"
+        parts = [slide.part, chart.part, slide.notes_slide.part]
+        xml = [p.blob for p in parts]
+        if freeze:
+            speedups.finished(slide)
+        return weakref.ref(slide), weakref.ref(chart), parts, xml
+
+    saved = []
+    for freeze in (False, True):
+        prs = Presentation()
+        with speedups.applied(prs):
+            slide_ref, chart_ref, parts, xml = draw(prs, freeze)
+            gc.collect()
+            if freeze:
+                assert slide_ref() is None and chart_ref() is None
+                assert [type(p).__name__ for p in parts] == ["FrozenPart"] * 3
+                assert not any(hasattr(p, "_element") for p in parts)
+                assert [p.blob for p in parts] == xml  # the bytes save would have written
+                draw(prs, freeze)  # the deck goes on after a frozen slide
+            else:
+                draw(prs, freeze)
+            saved.append(speedups.save(prs))
+    buffer = io.BytesIO()
+    prs.save(buffer)  # python-pptx's own save reads frozen parts too
+    assert saved[0] == saved[1] == normalize(buffer.getvalue())
+
+
+def test_without_the_speed_ups_finished_changes_nothing():
+    from pptx import Presentation
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    speedups.finished(slide)
+    assert type(slide.part).__name__ == "SlidePart" and slide.part._element is not None
+
+
+def test_a_long_build_without_the_cycle_collector_keeps_few_slides_alive(tmp_path):
+    """`deckgen build` runs with the cycle collector off; python-pptx's objects hold
+    cycles, so without `between_slides` every slide's objects (and through them
+    its XML tree) would live to the end of the build. With it, at most one slide
+    in COLLECT_EVERY outlives its turn (the one in progress when collecting)."""
+    import gc
+    import weakref
+
+    from deckgen.pipeline import build
+
+    from .test_scaling import _make_spec_module
+
+    spec = _make_spec_module().write_spec(96, tmp_path / "ninety-six.yaml")
+    seen: list[weakref.ref] = []
+    finished = speedups.finished
+
+    def watching(slide) -> None:
+        seen.append(weakref.ref(slide))
+        finished(slide)
+
+    speedups.finished = watching  # type: ignore[assignment]
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        build(spec, tmp_path / "deck.pptx")
+        alive = sum(ref() is not None for ref in seen)
+    finally:
+        speedups.finished = finished  # type: ignore[assignment]
+        if was_enabled:
+            gc.enable()
+    assert len(seen) == 96
+    assert alive <= 96 // speedups.COLLECT_EVERY + 1, alive

@@ -12,6 +12,7 @@ from typing import Any
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
+from .. import speedups
 from ..errors import Warnings, quoted_title
 from ..formatting import number_number_format
 from ..results import shown
@@ -55,31 +56,43 @@ def render_deck(
     """Every slide of `plan` into `prs`, with the deck's footer and logo; each slide
     is checked after layout (deckgen.render.fit.audit), what collides a warning."""
     for slide_plan in plan.slides:
-        layout = find_layout(prs, slide_plan.layout, source=template_name or None)
-        slide = prs.slides.add_slide(layout)
-        fitter = SlideFitter(warnings, slide_plan.label)
-        kind = slide_plan.layout.lower()
-        if kind == "title":
-            _title_slide(slide, slide_plan, plan, theme, fitter)
-        elif kind == "section":
-            _section_slide(slide, slide_plan, theme, fitter)
-        elif kind == "closing":
-            _closing_slide(slide, slide_plan, theme, fitter)
-        else:
-            _content_slide(slide, layout, slide_plan, theme, plan.locale, fitter)
-            if plan.footer:
-                _footer(slide, prs, layout, plan.footer, theme, fitter)
-        if plan.logo is not None:
-            _logo(slide, prs, plan.logo)
-        _title_first(slide)
-        fitter.audit(
-            slide,
-            lambda idx, layout=layout: layout_placeholder(layout, idx)[0],
-            int(prs.slide_width),
-            int(prs.slide_height),
-        )
-        if slide_plan.notes:
-            slide.notes_slide.notes_text_frame.text = slide_plan.notes
+        render_slide(prs, slide_plan, plan, theme, warnings, template_name)
+        # the slide's objects are garbage now: let the speed-ups release them
+        speedups.between_slides()
+
+
+def render_slide(
+    prs, slide_plan, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
+):
+    """One slide of `plan`, appended to `prs`; returns it (serialised already when
+    the speed-ups are on: deckgen.speedups.finished)."""
+    layout = find_layout(prs, slide_plan.layout, source=template_name or None)
+    slide = prs.slides.add_slide(layout)
+    fitter = SlideFitter(warnings, slide_plan.label)
+    kind = slide_plan.layout.lower()
+    if kind == "title":
+        _title_slide(slide, slide_plan, plan, theme, fitter)
+    elif kind == "section":
+        _section_slide(slide, slide_plan, theme, fitter)
+    elif kind == "closing":
+        _closing_slide(slide, slide_plan, theme, fitter)
+    else:
+        _content_slide(slide, layout, slide_plan, theme, plan.locale, fitter)
+        if plan.footer:
+            _footer(slide, prs, layout, plan.footer, theme, fitter)
+    if plan.logo is not None:
+        _logo(slide, prs, plan.logo)
+    _title_first(slide)
+    fitter.audit(
+        slide,
+        lambda idx, layout=layout: layout_placeholder(layout, idx)[0],
+        int(prs.slide_width),
+        int(prs.slide_height),
+    )
+    if slide_plan.notes:
+        slide.notes_slide.notes_text_frame.text = slide_plan.notes
+    speedups.finished(slide)  # serialised now: memory stays flat over a long deck
+    return slide
 
 
 # -- placeholders ----------------------------------------------------------------
