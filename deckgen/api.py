@@ -193,6 +193,43 @@ class Project:
                 self._loaded, out, strict=strict, progress=progress, spec_path=self.spec_path
             )
 
+    def update(
+        self,
+        deck: str | Path,
+        out: str | Path | None = None,
+        *,
+        force: bool = False,
+        dry_run: bool = False,
+        add_missing: bool = False,
+        csv: str | Path | None = None,
+        xlsx: str | Path | None = None,
+        progress: Progress | None = None,
+    ) -> Any:
+        """New figures into `deck`, a deck deckgen built that the team has edited
+        (deckgen.update): written to `out` (default: DECK-updated.pptx; `out` equal
+        to `deck` updates it in place, after a backup); the UpdateReport. The change
+        report also goes to `csv` / `xlsx`. Nothing is written with `dry_run`."""
+        from .files import refuse_inputs
+        from .update import update, write_changes
+
+        deck = Path(deck)
+        with self.protecting():
+            for target in (out, csv, xlsx):
+                if target is not None and Path(target).resolve() != deck.resolve():
+                    refuse_inputs(Path(target))
+            report = update(
+                self._loaded,
+                deck,
+                Path(out) if out is not None else None,
+                force=force,
+                dry_run=dry_run,
+                add_missing=add_missing,
+                say=progress,
+            )
+            if not dry_run:
+                write_changes(report.changes, self.locale, csv=csv, xlsx=xlsx)
+            return report
+
     def build_each(
         self,
         question: str,

@@ -190,6 +190,37 @@ def _is_stdout(path: Path) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
+def cmd_update(args: argparse.Namespace) -> None:
+    from .api import load
+
+    project = load(args.spec)
+    with _progress(not args.quiet, "updating…") as progress:
+        report = project.update(
+            args.deck,
+            args.out,
+            force=args.force,
+            dry_run=args.dry_run,
+            add_missing=args.add_missing,
+            csv=args.csv,
+            xlsx=args.xlsx,
+            progress=progress,
+        )
+    for change in report.changes:
+        style = "yellow" if change.status in ("conflict", "deleted", "missing", "expect") else None
+        _say(change.line(), label=change.status if style else None, style=style or "")
+    moved = len(report.of("updated"))
+    conflicts = len(report.of("conflict"))
+    if report.backup is not None:
+        _say(f"backup of the edited deck: {report.backup}")
+    if report.path is None:
+        _say(f"dry run: {moved} change(s), {conflicts} conflict(s); nothing written")
+    else:
+        _say(f"updated {report.path}: {moved} change(s), {conflicts} conflict(s)")
+    for written in (args.csv, args.xlsx):
+        if written is not None and report.path is not None:
+            _say(f"wrote {written} ({len(report.changes)} rows)", err=True)
+
+
 def cmd_validate(args: argparse.Namespace) -> None:
     from .api import load
 
@@ -417,6 +448,36 @@ def parser() -> argparse.ArgumentParser:
         help="With --each or --each-respondent: build only the I-th of N deterministic slices "
         "of the decks (to share a batch between N machines).",
     )
+
+    p = _command(
+        sub,
+        "update",
+        cmd_update,
+        "Write new figures into a deck the team has edited, keeping their edits.",
+        "Charts, callouts, footnotes, tables, the map, alternative texts and the generated\n"
+        "speaker notes get the figures of a fresh build; positions, colours, fonts, titles,\n"
+        "slide order and the team's own slides stay. A figure retyped by hand is a\n"
+        "conflict, left alone (--force overwrites it). See docs/refresh.md.\n\n"
+        "Example: deckgen update config/barometre-2021.yaml --deck edited.pptx",
+    )
+    p.add_argument("--deck", type=Path, required=True, help="The edited deck (.pptx).")
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        help="Output .pptx (default: DECK-updated.pptx beside it; the deck itself: updated in "
+        "place, a backup DECK.before-update.pptx written first).",
+    )
+    p.add_argument("--force", action="store_true", help="Also overwrite figures retyped by hand.")
+    p.add_argument("--dry-run", action="store_true", help="Print the changes; write nothing.")
+    p.add_argument(
+        "--add-missing",
+        action="store_true",
+        help="Append the slides new in the spec at the end of the deck.",
+    )
+    p.add_argument("--csv", type=Path, help="Also write the change report as CSV.")
+    p.add_argument("--xlsx", type=Path, help="Also write the change report as an Excel workbook.")
+    p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
 
     _command(
         sub,

@@ -21,7 +21,6 @@ import io
 import math
 import re
 import textwrap
-import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Any
 
 from .errors import DeckgenError
 from .formatting import format_number, format_percent
+from .identity import slugify
 from .render.plan import ChartPlan, DeckPlan
 from .results import Result, shown
 from .theme import Theme
@@ -63,17 +63,6 @@ class ChartImage:
     @property
     def files(self) -> list[Path]:
         return [p for p in (self.png, self.svg) if p is not None]
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """'Les réseaux sociaux pour la participation' -> 'les-reseaux-sociaux-pour-la-partic…'."""
-    plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")  # ·, ', œ... become separators
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0]
-    return slug or "graphique"
 
 
 def image_jobs(deck: DeckPlan) -> list[tuple[ChartImage, ChartPlan]]:

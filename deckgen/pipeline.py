@@ -25,7 +25,15 @@ from . import rules
 from .cache import ResultCache, survey_key
 from .codebook import Codebook, load_codebook
 from .editions import EditionsFile, load_editions, tested, trend
-from .errors import DeckgenError, OutputError, Problem, SpecError, Warnings, collected
+from .errors import (
+    DeckgenError,
+    OutputError,
+    Problem,
+    SpecError,
+    Warnings,
+    collected,
+    quoted_title,
+)
 from .formatting import percent_value, round_half_up
 from .locales import Words, words
 from .packaged import default_template
@@ -78,6 +86,11 @@ class BuildReport:
     warnings: Warnings = field(default_factory=Warnings)
     results: list[tuple[SlidePlan, str, Result]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how it was built (`--verbose`)
+
+    @property
+    def expect_problems(self) -> list[Problem]:
+        """What a build with `strict_expect=False` went past (`deckgen update`)."""
+        return list(self.plan.problems)
 
     def figures(self) -> list[dict[str, object]]:
         """One row per figure the deck shows (deckgen.exports.figure_rows)."""
@@ -207,6 +220,18 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 results[key] = replace(results[key], published=False)
         return results[key]
 
+    from .identity import element_key, slide_keys
+
+    keys = slide_keys(spec.slides)
+    unnamed = [n for n, s in enumerate(spec.slides) if s.id is None and (s.charts or s.callouts)]
+    if unnamed:
+        first = spec.slides[unnamed[0]]
+        warnings.add(
+            f"{len(unnamed)} slide(s) with figures but no `id:` (first: slide "
+            f"{spec.index_of(unnamed[0]) + 1} {quoted_title(first.title)}): their keys come "
+            "from their titles, and `deckgen update` cannot follow a slide whose title "
+            "changed; give each slide an `id:`"
+        )
     for i, s in enumerate(spec.slides):
         sp = SlidePlan(
             number=spec.index_of(i) + 1,
@@ -216,6 +241,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             section_number=s.number,
             text=list(s.text),
             remark=s.remark,
+            key=keys[i],
         )
         for j, chart in enumerate(s.charts):
             result = compute(chart.indicator)
@@ -230,6 +256,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if loaded.personal is not None:
                 result = _personal(loaded, result, chart.indicator, w)
             sp.charts.append(_chart_plan(chart, result, codebook, w))
+            sp.charts[-1].key = element_key(sp.key, f"chart-{j + 1}")
             computed.append((sp, f"chart {j + 1}", result))
             if result.base == 0 and loaded.segment is not None:
                 # a segment deck: this segment has nobody in scope, which is data, not a
@@ -279,6 +306,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if spec.deck.rounding == "largest_remainder" and adds_up(callout.indicator):
                 result = adding_up(result)  # the figure its chart shows beside it
             cp, value = _callout_plan(callout, result, w)
+            cp.key = element_key(sp.key, f"callout-{j + 1}")
             if loaded.personal is not None:  # "Votre réponse : oui" under the sentence
                 from .personal import own_text
 
@@ -324,6 +352,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         slides,
         footer=footer or None,
         logo=spec.resolve(deck.logo) if deck.logo else None,
+        problems=problems,
     )
     return deck_plan, computed
 
@@ -463,9 +492,11 @@ def build(
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
     spec_path: str | Path | None = None,
+    strict_expect: bool = True,
 ) -> BuildReport:
     """Build the deck of a spec (its path, or what `load` read of it); return where
     it went and what was noticed."""
+    from . import manifest as manifests
     from . import speedups
     from .files import write_atomic
     from .render.slides import render_deck, set_properties
@@ -499,11 +530,17 @@ def build(
     warnings = Warnings()
     notes: list[str] = []
     say("computing indicators")
-    deck_plan, computed = plan(loaded, warnings)
+    deck_plan, computed = plan(loaded, warnings, strict_expect=strict_expect)
     say(f"rendering {len(deck_plan.slides)} slides")
+    elements: dict[str, dict] = {}  # what each keyed element holds: the manifest
     with speedups.applied(prs, note=notes.append):
         render_deck(
-            prs, deck_plan, loaded.theme, warnings, template_name=str(loaded.template or "")
+            prs,
+            deck_plan,
+            loaded.theme,
+            warnings,
+            template_name=str(loaded.template or ""),
+            records=elements,
         )
         if strict and warnings:
             raise DeckgenError(
@@ -513,6 +550,7 @@ def build(
                 ]
             )
         set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+        manifests.write(prs, manifest(deck_plan, elements))
         data = speedups.save(prs)  # normalised bytes (files.normalize)
     if out is not None and not isinstance(out, (str, Path)):  # a stream: the standard output
         say("writing the deck to the output stream")
@@ -526,6 +564,17 @@ def build(
     say(f"writing {target}")
     path = write_atomic(data, target)
     return BuildReport(path, deck_plan, warnings, computed, notes)
+
+
+def manifest(deck_plan: DeckPlan, elements: dict[str, dict]) -> dict:
+    """The manifest of a deck built from `deck_plan` (deckgen.manifest)."""
+    from .manifest import VERSION
+
+    return {
+        "version": VERSION,
+        "slides": [[sp.key, sp.title] for sp in deck_plan.slides],
+        "elements": elements,
+    }
 
 
 def default_output(spec_path: str | Path) -> Path:

@@ -242,11 +242,23 @@ def problems(spec: Any, ctx: Context) -> list[Problem]:
     """Every problem between the spec and its data/template, with file:line."""
     doc = spec.located
     found: list[Problem] = []
+    ids: dict[str, int] = {}
     for n, slide in enumerate(spec.slides):
         i = spec.index_of(n)
         raw = doc.data["slides"][i]
         where = slide_context(raw, i)
         at: KeyPath = ("slides", i)
+        if slide.id is not None:
+            if slide.id in ids:
+                found.append(
+                    doc.problem(
+                        at + ("id",),
+                        f"slide id `{slide.id}` is already the id of slide {ids[slide.id] + 1}: "
+                        "each slide needs its own",
+                        context=where,
+                    )
+                )
+            ids.setdefault(slide.id, i)
         for rule in SLIDE_RULES:
             found += [doc.problem(at + sub, msg, context=where) for sub, msg in rule(slide, ctx)]
         single = "chart" in raw

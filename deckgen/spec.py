@@ -89,7 +89,25 @@ class TextBlock(Strict):
     bullets: list[str] = field(factory=list, description="Bullet points; **bold** allowed.")
 
 
+def _slide_id(value: Any) -> Any:
+    import re
+
+    if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", str(value)):
+        raise ValueError(
+            "a slide id is 1 to 64 letters, digits, - and _, starting with a letter or digit, "
+            f"got `{value}`"
+        )
+    return value
+
+
 class Slide(Strict):
+    id: str | None = field(
+        default=None,
+        check=_slide_id,
+        description="A stable key of the slide (letters, digits, - and _), unique in the deck: "
+        "`deckgen update` finds the slide's figures in an edited deck by it. Default: derived "
+        "from the title (a warning says so, since a new title would change it).",
+    )
     layout: str = field(
         description="Template layout name: title, section, chart, callouts, closing (or your "
         "template's)."

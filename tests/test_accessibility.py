@@ -16,6 +16,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 
 from deckgen.formatting import NNBSP, format_number, format_percent
+from deckgen.identity import label_of
 from deckgen.pipeline import build
 
 from .conftest import ROOT, SPEC
@@ -127,7 +128,9 @@ def test_every_callout_value_has_alt_text_with_its_value_and_sentence(deck):
     n = 0
     for slide, sp in zip(prs.slides, report.plan.slides):
         values = [
-            s for s in slide.shapes if s.name.startswith("Callout ") and s.name.endswith(" value")
+            s
+            for s in slide.shapes
+            if label_of(s.name).startswith("Callout ") and label_of(s.name).endswith(" value")
         ]
         assert len(values) == len(sp.callouts), sp.label
         for shape, callout in zip(values, sp.callouts):
@@ -138,9 +141,9 @@ def test_every_callout_value_has_alt_text_with_its_value_and_sentence(deck):
             n += 1
     assert n == 24
     moyens = next(s for s in prs.slides if _title(s) == "Les moyens")
-    assert _descr(moyens.shapes[[s.name for s in moyens.shapes].index("Callout 1 value")]) == (
-        f"97{NNBSP}% des collectivités ont un service dédié à la participation"
-    )
+    assert _descr(
+        moyens.shapes[[label_of(s.name) for s in moyens.shapes].index("Callout 1 value")]
+    ) == (f"97{NNBSP}% des collectivités ont un service dédié à la participation")
 
 
 def test_cards_and_bars_are_decorative_not_announced(deck):
@@ -148,12 +151,12 @@ def test_cards_and_bars_are_decorative_not_announced(deck):
     marked = 0
     for slide in prs.slides:
         for shape in slide.shapes:
-            if shape.name.endswith(" card") or shape.name == "Remark bar":
+            if label_of(shape.name).endswith(" card") or label_of(shape.name) == "Remark bar":
                 cnv = shape._element.find(".//" + qn("p:cNvPr"))
                 assert cnv.find(".//" + DECORATIVE).get("val") == "1", shape.name
                 assert not cnv.get("descr")
                 marked += 1
-            elif shape.has_chart or shape.name.endswith(" value"):
+            elif shape.has_chart or label_of(shape.name).endswith(" value"):
                 assert shape._element.find(".//" + DECORATIVE) is None
     assert marked == sum(len(sp.callouts) + bool(sp.remark) for sp in report.plan.slides) > 0
 
@@ -199,7 +202,7 @@ def test_reading_order_is_visual_order(deck):
                 )
         content = [s for s in shapes if s.name not in ("Footer", "Logo")]  # page furniture
         if sp.footnote:
-            assert content[-1].name == "Footnote", sp.label
+            assert label_of(content[-1].name) == "Footnote", sp.label
         if report.plan.footer:  # the deck's footer closes the page, under the footnote
             assert shapes[-1].name == "Footer", sp.label
 
@@ -235,7 +238,7 @@ def test_alt_text_override_replaces_the_generated_text(deck, edited):
     slide = next(s for s in edited.slides if _title(s) == SOCIAL)
     (frame,) = [s for s in slide.shapes if s.has_chart]
     assert _descr(frame) == CHART_ALT
-    value = next(s for s in slide.shapes if s.name == "Callout 1 value")
+    value = next(s for s in slide.shapes if label_of(s.name) == "Callout 1 value")
     assert _descr(value) == CALLOUT_ALT
     (before,) = [s for s in original.shapes if s.has_chart]
     assert _descr(before) != CHART_ALT and "Facebook" in _descr(before)

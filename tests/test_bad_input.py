@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.identity import label_of
+
 from .helpers import invoke, line_of, project_copy, replace_in, run_cli, set_cells
 
 SPEC_REL = "config/barometre-2021.yaml"
@@ -127,8 +129,8 @@ def test_value_out_of_its_range_or_of_the_wrong_kind(project, written, message):
 
 
 def test_missing_required_key(project):
-    n = spec_line("- layout: closing")
-    replace_in(Path(SPEC_REL), '  - layout: closing\n    title: "Merci !"', "  - layout: closing")
+    n = spec_line("- id: merci")
+    replace_in(Path(SPEC_REL), '    layout: closing\n    title: "Merci !"', "    layout: closing")
     err = user_error(build())
     assert re.match(
         rf"spec error: {SPEC_REL}:{n}:\d+: slide 28: slides\[27\].title: missing required key "
@@ -587,7 +589,9 @@ def test_filter_giving_an_empty_base_on_a_callout_shows_nd_and_warns(project):
     from pptx import Presentation
 
     slide = Presentation("out/deck.pptx").slides[10]
-    assert [s.text_frame.text for s in slide.shapes if s.name == "Callout 2 value"] == ["n.d."]
+    assert [s.text_frame.text for s in slide.shapes if label_of(s.name) == "Callout 2 value"] == [
+        "n.d."
+    ]
 
 
 def test_callout_expect_mismatch(project):
@@ -665,7 +669,9 @@ def test_long_remark_gets_a_taller_band_and_an_overlong_one_is_cut(project):
     run = build()
     assert run.code == 0, run.stderr
     assert "remark" not in run.stderr
-    remark = next(s for s in Presentation("out/deck.pptx").slides[9].shapes if s.name == "Remark")
+    remark = next(
+        s for s in Presentation("out/deck.pptx").slides[9].shapes if label_of(s.name) == "Remark"
+    )
     assert remark.text_frame.text == long
     assert {r.font.size for p in remark.text_frame.paragraphs for r in p.runs} == {Pt(11)}
     assert remark.height > inches(0.6)  # taller than the usual band
@@ -678,7 +684,9 @@ def test_long_remark_gets_a_taller_band_and_an_overlong_one_is_cut(project):
         'warning: slide 10 "Les réseaux sociaux pour la participation": remark too long for its '
         "place, even at 11 pt: cut with an ellipsis; shorten it"
     ) in run.stderr.splitlines()
-    remark = next(s for s in Presentation("out/deck.pptx").slides[9].shapes if s.name == "Remark")
+    remark = next(
+        s for s in Presentation("out/deck.pptx").slides[9].shapes if label_of(s.name) == "Remark"
+    )
     text = remark.text_frame.text
     assert text.endswith("…") and len(text) < len(long * 10) and long.startswith(text[:100])
     Path("out/deck.pptx").unlink()
@@ -698,7 +706,7 @@ def test_small_base_footnote_warning_and_strict(project):
     assert run.code == 0
     assert f"warning: {SMALL_BASE}" in run.stderr.splitlines()
     slide = Presentation("out/deck.pptx").slides[20]
-    footnote = next(s.text_frame.text for s in slide.shapes if s.name == "Footnote")
+    footnote = next(s.text_frame.text for s in slide.shapes if label_of(s.name) == "Footnote")
     assert "base faible, à interpréter avec prudence" in footnote
     Path("out/deck.pptx").unlink()
     err = user_error(build("--strict"))

@@ -13,6 +13,7 @@ from pptx import Presentation
 
 import deckgen
 from deckgen.batch import parse_shard, shard
+from deckgen.identity import label_of
 from deckgen.indicator_spec import Indicator
 from deckgen.indicators import compute
 
@@ -53,7 +54,10 @@ def test_a_segment_deck_computes_every_figure_on_its_segment(communes, survey):
     texts = [s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame]
     assert any(t.endswith("— Commune (n\u202f=\u202f22)") for t in texts)
     footers = {
-        s.text_frame.text for slide in prs.slides for s in slide.shapes if s.name == "Footer"
+        s.text_frame.text
+        for slide in prs.slides
+        for s in slide.shapes
+        if label_of(s.name) == "Footer"
     }
     assert footers == {
         "Observatoire des civic tech et de la démocratie numérique · Commune (n\u202f=\u202f22)"
@@ -197,8 +201,8 @@ slides:
     ), commune.warnings
     shapes = Presentation(str(commune.path)).slides[0].shapes
     charts = [s for s in shapes if s.has_chart]
-    assert len(charts) == 1 and charts[0].name == "Chart: Toutes"
-    (empty,) = [s for s in shapes if s.name == "Chart: Régions (empty)"]
+    assert len(charts) == 1 and label_of(charts[0].name) == "Chart: Toutes"
+    (empty,) = [s for s in shapes if label_of(s.name) == "Chart: Régions (empty)"]
     assert empty.text_frame.text == "Aucune réponse de ce segment à cette question (base vide)"
     # its place is the one the chart would have had: the left half of the row
     assert empty.left < charts[0].left and empty.width > 0 and empty.height > 0

@@ -13,6 +13,7 @@ from PIL import Image
 from pptx import Presentation
 
 import deckgen
+from deckgen.identity import label_of
 
 from .conftest import libreoffice_or_skip
 from .helpers import CODEBOOK, THEME, line_of, pdf_page_text, squash, to_pdf
@@ -53,14 +54,14 @@ def test_organisation_date_footer_and_logo_come_from_the_spec(tmp_path, logo):
     title, content, section, closing = prs.slides
     texts = [s.text_frame.text for s in title.shapes if s.has_text_frame]
     assert "12 mars 2026 · Ville de Xville" in texts  # the title slide's line
-    (footer,) = [s for s in content.shapes if s.name == "Footer"]
+    (footer,) = [s for s in content.shapes if label_of(s.name) == "Footer"]
     assert footer.text_frame.text == "Ville de Xville"
     assert int(footer.top) + int(footer.height) <= prs.slide_height
     for slide in prs.slides:  # the logo on every slide, proportions kept, inside the slide
-        (picture,) = [s for s in slide.shapes if s.name == "Logo"]
+        (picture,) = [s for s in slide.shapes if label_of(s.name) == "Logo"]
         assert abs(picture.width / picture.height - 3) < 0.01
         assert int(picture.left) + int(picture.width) <= prs.slide_width
-    assert not [s for s in section.shapes if s.name == "Footer"]  # content slides only
+    assert not [s for s in section.shapes if label_of(s.name) == "Footer"]  # content slides only
     soffice = libreoffice_or_skip()
     pdf = to_pdf(soffice, [report.path], tmp_path / "pdf")[report.path]
     assert squash("Ville de Xville") in squash(pdf_page_text(pdf, 2))
@@ -73,7 +74,7 @@ def test_organisation_date_footer_and_logo_come_from_the_spec(tmp_path, logo):
 def test_the_footer_can_be_another_text_or_none(tmp_path, setting, expected):
     spec = _spec(tmp_path, organisation='"Ville de Xville"', footer=setting)
     prs = Presentation(str(deckgen.load(spec).build(tmp_path / "d.pptx").path))
-    footers = [s.text_frame.text for s in prs.slides[1].shapes if s.name == "Footer"]
+    footers = [s.text_frame.text for s in prs.slides[1].shapes if label_of(s.name) == "Footer"]
     assert footers == ([expected] if expected else [])
 
 
@@ -101,7 +102,7 @@ def test_a_theme_without_a_template_colours_the_template(tmp_path):
 def test_chart_titles_in_capitals_are_a_font_setting(tmp_path):
     spec = _spec(tmp_path)
     prs = Presentation(str(deckgen.load(spec).build(tmp_path / "d.pptx").path))
-    (title,) = [s for s in prs.slides[1].shapes if s.name.startswith("Chart title")]
+    (title,) = [s for s in prs.slides[1].shapes if label_of(s.name).startswith("Chart title")]
     run = title.text_frame.paragraphs[0].runs[0]
     assert run.text == "Quels dispositifs ?"  # as written: an editor can undo the capitals
     assert run._r.rPr.get("cap") == "all"
@@ -109,7 +110,7 @@ def test_chart_titles_in_capitals_are_a_font_setting(tmp_path):
     theme.write_text(THEME.read_text(encoding="utf-8") + "chart_title_caps: false\n")
     spec = _spec(tmp_path, theme="theme.yaml")
     prs = Presentation(str(deckgen.load(spec).build(tmp_path / "e.pptx").path))
-    (title,) = [s for s in prs.slides[1].shapes if s.name.startswith("Chart title")]
+    (title,) = [s for s in prs.slides[1].shapes if label_of(s.name).startswith("Chart title")]
     assert title.text_frame.paragraphs[0].runs[0]._r.rPr.get("cap") is None
 
 
@@ -131,7 +132,7 @@ def test_a_very_wide_logo_is_scaled_to_stay_clear_of_the_footer(tmp_path):
     assert not [w for w in report.warnings.items if "Logo" in w.message]
     prs = Presentation(str(tmp_path / "deck.pptx"))
     slide = prs.slides[1]
-    logo = next(s for s in slide.shapes if s.name == "Logo")
-    footer = next(s for s in slide.shapes if s.name == "Footer")
+    logo = next(s for s in slide.shapes if label_of(s.name) == "Logo")
+    footer = next(s for s in slide.shapes if label_of(s.name) == "Footer")
     assert logo.width == 3 * 914_400 and abs(logo.width / logo.height - 40) < 0.1
     assert logo.left + logo.width <= prs.slide_width and logo.left >= footer.left + footer.width

@@ -14,6 +14,7 @@ from pptx import Presentation
 
 import deckgen
 from deckgen.errors import SpecError
+from deckgen.identity import label_of
 from deckgen.indicator_spec import Indicator
 from deckgen.indicators import compute
 from deckgen.render.geometry import Rect
@@ -298,7 +299,10 @@ def test_a_crosstab_is_a_native_table_with_its_bases(deck):
     assert cells[-1] == ["Base", "2,247", "1,013", "1,234"]
     assert len(cells) == 1 + 7 + 1
     frame = _frame(prs.slides[3], "table")
-    assert frame.name == "Table: Political views, from extremely liberal to extremely conservative"
+    assert (
+        label_of(frame.name)
+        == "Table: Political views, from extremely liberal to extremely conservative"
+    )
     assert "Moderate: Total (n = 2,247) 38%" in frame._element.find(".//{*}cNvPr").get("descr")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pptx import Presentation
 
+from deckgen.identity import label_of
 from deckgen.pipeline import build
 
 from .test_spec import spec_copy  # noqa: F401  (fixture)
@@ -40,7 +41,7 @@ def test_build_with_a_corporate_template(spec_copy, tmp_path):  # noqa: F811
     assert prs.slide_width == corporate.slide_width  # 4:3 kept: the template decides
     # the callouts span the "Two Content" layout's both columns
     callouts = prs.slides[14].shapes
-    cards = [s for s in callouts if s.name.endswith(" card")]
+    cards = [s for s in callouts if label_of(s.name).endswith(" card")]
     assert len(cards) == 5 and max(c.left + c.width for c in cards) > prs.slide_width * 0.8
     for slide in prs.slides:
         assert slide.slide_layout.name in RENAME.values()
@@ -60,7 +61,7 @@ def test_a_template_footer_over_the_content_is_reported(spec_copy, tmp_path):  #
     corporate = Presentation()
     for layout in corporate.slide_layouts:
         layout.name = RENAME.get(layout.name, layout.name)
-        if layout.name == "chart":
+        if label_of(layout.name) == "chart":
             footer = next(
                 ph
                 for ph in layout.placeholders

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from pptx import Presentation
 
+from deckgen.identity import label_of
 from deckgen.render.fit import (
     ELLIPSIS,
     audit,
@@ -260,7 +261,7 @@ def test_overlong_texts_end_with_an_ellipsis_and_begin_as_written(crowded):
         assert last.endswith(ELLIPSIS) and LONG.startswith(last[:-1].rstrip())
     # the caps of a cut chart title stay a font setting: the text is as written
     title = next(
-        s for s in prs.slides[3].shapes if s.name.startswith("Chart title")
+        s for s in prs.slides[3].shapes if label_of(s.name).startswith("Chart title")
     ).text_frame.text
     assert title.endswith(ELLIPSIS) and title[:20] == LONG[:20]
 

@@ -13,6 +13,8 @@ import re
 import pytest
 from pptx import Presentation
 
+from deckgen.identity import label_of
+
 from .conftest import libreoffice_or_skip
 from .helpers import SMALL_DECKS, pdf_page_text, pdf_pages, squash, to_pdf
 
@@ -35,7 +37,7 @@ def _expected(path) -> list[tuple[str, list[str]]]:
         values = [
             s.text_frame.text
             for s in slide.shapes
-            if s.has_text_frame and CALLOUT_VALUE.fullmatch(s.name)
+            if s.has_text_frame and CALLOUT_VALUE.fullmatch(label_of(s.name))
         ]
         out.append((title, values))
     return out

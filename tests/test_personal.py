@@ -14,6 +14,7 @@ import pytest
 from pptx import Presentation
 
 import deckgen
+from deckgen.identity import label_of
 
 from .helpers import CODEBOOK, SPEC, invoke
 
@@ -71,7 +72,10 @@ def test_no_comparison_group_smaller_than_k_others_is_ever_shown(personal):
                     assert not {0.0, 1.0} & {v for v in series.values if v is not None}
                 shown_groups.add(group)
         footnotes = " ".join(
-            s.text_frame.text for slide in prs.slides for s in slide.shapes if s.name == "Footnote"
+            s.text_frame.text
+            for slide in prs.slides
+            for s in slide.shapes
+            if label_of(s.name) == "Footnote"
         )
         if sizes[own_type] - 1 < K:  # too few peers: said, never shown
             assert f"pas de comparaison avec {labels[own_type]}" in footnotes, outcome.key
@@ -94,7 +98,9 @@ def test_each_deck_marks_the_recipient_s_own_answers(personal):
         else:
             assert marked == [], outcome.key
         service = rows.at[outcome.key, "service_participation"]
-        texts = {s.name: s.text_frame.text for s in prs.slides[7].shapes if s.has_text_frame}
+        texts = {
+            label_of(s.name): s.text_frame.text for s in prs.slides[7].shapes if s.has_text_frame
+        }
         own = "Oui" if service == "oui" else "Non"
         assert texts["Callout 1 text"].endswith(f"Votre réponse\u202f: {own}"), outcome.key
 
@@ -144,6 +150,6 @@ def test_one_answer_falls_in_the_band_the_whole_column_gives_it(survey):
         values = [None, math.nan, 0, -1, 1e12, *edges, *(e - 0.5 for e in edges)]
         values += list(survey.frame[qid])
         column = band_codes(pd.Series(values, dtype="float64"), bands)
-        assert [band_of(v, bands) for v in values] == [
-            None if pd.isna(c) else c for c in column
-        ], qid
+        assert [band_of(v, bands) for v in values] == [None if pd.isna(c) else c for c in column], (
+            qid
+        )

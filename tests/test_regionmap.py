@@ -15,6 +15,7 @@ from pptx.oxml.ns import qn
 from deckgen import speedups
 from deckgen.errors import RenderError
 from deckgen.geo import DEFAULT_REGIONS_PATH, Bin, _load_regions_cached, compute_bins, load_regions
+from deckgen.identity import label_of
 from deckgen.locales import words
 from deckgen.render.geometry import Rect, inches
 from deckgen.render.regionmap import add_region_map
@@ -257,7 +258,7 @@ def test_legend_texts(drawn, theme: Theme) -> None:
     legend = [s for s in group.shapes if s.has_text_frame and s.text_frame.text in texts[1:]]
     for shape in legend:
         font = shape.text_frame.paragraphs[0].runs[0].font
-        assert font.name == theme.fonts.body
+        assert label_of(font.name) == theme.fonts.body
         assert font.size.pt == theme.sizes.chart_legend
 
 
@@ -296,7 +297,7 @@ def test_alt_text(drawn, theme: Theme) -> None:
 def test_show_counts_labels_regions(theme: Theme) -> None:
     _, slide = _slide()
     group = add_region_map(slide.shapes, RECT, COUNTS, theme, legend_title="x", show_counts=True)
-    labels = [s for s in group.shapes if s.name.startswith("Étiquette")]
+    labels = [s for s in group.shapes if label_of(s.name).startswith("Étiquette")]
     assert sorted(s.text_frame.text for s in labels) == sorted(str(n) for n in COUNTS.values())
     for label in labels:
         assert RECT.contains(_box(label._element))

@@ -19,6 +19,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 import deckgen
 from deckgen.errors import SpecError
 from deckgen.formatting import percent_value
+from deckgen.identity import label_of
 
 from .helpers import ROOT
 
@@ -85,7 +86,7 @@ def test_notes_alt_texts_and_callouts_show_the_chart_figures(decks):
     # the key figure of a callout is the one its statement shows in the chart
     health_chart = next(sh for sh in prs.slides[5].shapes if sh.has_chart).chart
     too_little = percent_value(health_chart.plots[0].series[0].values[0])
-    callout = next(sh for sh in prs.slides[7].shapes if sh.name == "Callout 1 value")
+    callout = next(sh for sh in prs.slides[7].shapes if label_of(sh.name) == "Callout 1 value")
     assert callout.text_frame.text == f"{too_little}%"
 
 

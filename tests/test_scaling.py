@@ -377,8 +377,13 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
         loaded = load({str(spec)!r})
         prs = open_template(loaded.template)  # no speed-ups session: python-pptx's own code
         deck, _ = plan(loaded, Warnings())
-        render_deck(prs, deck, loaded.theme, Warnings(), template_name=str(loaded.template))
+        elements = {{}}
+        render_deck(prs, deck, loaded.theme, Warnings(), template_name=str(loaded.template),
+                    records=elements)
         set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+        from deckgen import manifest
+        from deckgen.pipeline import manifest as deck_manifest
+        manifest.write(prs, deck_manifest(deck, elements))
         buffer = io.BytesIO()
         prs.save(buffer)
         plain = files.normalize(buffer.getvalue())

@@ -10,6 +10,7 @@ from pptx import Presentation
 
 import deckgen
 from deckgen.errors import SpecError
+from deckgen.identity import label_of
 from deckgen.indicator_spec import Indicator
 from deckgen.indicators import compute
 
@@ -92,7 +93,7 @@ def decks(tmp_path_factory):
 
 
 def _texts(slide) -> dict[str, str]:
-    return {s.name: s.text_frame.text for s in slide.shapes if s.has_text_frame}
+    return {label_of(s.name): s.text_frame.text for s in slide.shapes if s.has_text_frame}
 
 
 @pytest.mark.parametrize(

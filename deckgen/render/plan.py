@@ -22,6 +22,7 @@ class ChartPlan:
     alt_text: str
     options: Any  # the spec's Chart (labels, legend, colours, digits)
     region_codes: dict[str, str] = field(default_factory=dict)  # option code -> INSEE code (map)
+    key: str = ""  # "slide#chart-1" (deckgen.identity): written into the shape's name
 
 
 @dataclass
@@ -33,6 +34,7 @@ class CalloutPlan:
     is_count: bool = False
     weighted: bool = False
     own: str = ""  # a personal deck: "Votre réponse : oui"
+    key: str = ""  # "slide#callout-1" (deckgen.identity): its shapes' names end with it
 
 
 @dataclass
@@ -48,6 +50,7 @@ class SlidePlan:
     remark: str | None = None
     footnote: str | None = None
     notes: str = ""
+    key: str = ""  # the slide's key (deckgen.identity): its spec id, or a slug of its title
 
     @property
     def label(self) -> str:
@@ -63,4 +66,7 @@ class DeckPlan:
     locale: str
     slides: list[SlidePlan]
     footer: str | None = None  # text at the foot of every content slide
+    #: what a build that does not stop at them (`deckgen update`) noticed: `expect:`
+    #: figures the data no longer give, charts of nobody
+    problems: list[Any] = field(default_factory=list)
     logo: Path | None = None  # an image at the foot of every slide

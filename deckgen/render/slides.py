@@ -15,6 +15,7 @@ from pptx.util import Pt
 from .. import speedups
 from ..errors import Warnings, quoted_title
 from ..formatting import number_number_format
+from ..identity import element_key, named
 from ..results import shown
 from ..template import content_area, find_layout, layout_placeholder
 from ..theme import Theme
@@ -51,18 +52,30 @@ def set_properties(prs, title: str, subtitle: str | None = None) -> None:
 
 
 def render_deck(
-    prs, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
+    prs,
+    plan: DeckPlan,
+    theme: Theme,
+    warnings: Warnings,
+    template_name: str = "",
+    records: dict | None = None,
 ) -> None:
     """Every slide of `plan` into `prs`, with the deck's footer and logo; each slide
-    is checked after layout (deckgen.render.fit.audit), what collides a warning."""
+    is checked after layout (deckgen.render.fit.audit), what collides a warning.
+    `records` gets what each keyed element holds (deckgen.manifest)."""
     for slide_plan in plan.slides:
-        render_slide(prs, slide_plan, plan, theme, warnings, template_name)
+        render_slide(prs, slide_plan, plan, theme, warnings, template_name, records)
         # the slide's objects are garbage now: let the speed-ups release them
         speedups.between_slides()
 
 
 def render_slide(
-    prs, slide_plan, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
+    prs,
+    slide_plan,
+    plan: DeckPlan,
+    theme: Theme,
+    warnings: Warnings,
+    template_name: str = "",
+    records: dict | None = None,
 ):
     """One slide of `plan`, appended to `prs`; returns it (serialised already when
     the speed-ups are on: deckgen.speedups.finished)."""
@@ -91,6 +104,10 @@ def render_slide(
     )
     if slide_plan.notes:
         slide.notes_slide.notes_text_frame.text = slide_plan.notes
+    if records is not None:
+        from ..manifest import records as records_of
+
+        records.update(records_of(slide))
     speedups.finished(slide)  # serialised now: memory stays flat over a long deck
     return slide
 
@@ -273,7 +290,7 @@ def _content_slide(
             size=fitted.size,
             color=theme.colors.muted,
             anchor="bottom",
-            name="Footnote",
+            name=named("Footnote", element_key(sp.key, "footnote")),
         )
 
 
@@ -457,7 +474,7 @@ def _callouts(
             bold=True,
             align="center",
             anchor="bottom",
-            name=f"Callout {i + 1} value",
+            name=named(f"Callout {i + 1} value", f"{c.key}-value" if c.key else ""),
         )
         _alt(box, c.alt_text)
         sentence = fitter.text(
@@ -472,7 +489,7 @@ def _callouts(
             size=sentence.size,
             color=theme.colors.text,
             align="center",
-            name=f"Callout {i + 1} text",
+            name=named(f"Callout {i + 1} text", f"{c.key}-text" if c.key else ""),
         )
 
 
@@ -583,7 +600,9 @@ def _one_chart(
             color=theme.colors.muted,
             align="center",
             anchor="middle",
-            name=cut_label(f"Chart: {plan.title or plan.result.question_text} (empty)"),
+            name=named(
+                cut_label(f"Chart: {plan.title or plan.result.question_text} (empty)"), plan.key
+            ),
         )
         return
     long = [
@@ -603,8 +622,10 @@ def _one_chart(
     for problem in style.problems:
         fitter.warnings.add(f"{name}: {problem}", context=fitter.context)
     if getattr(shape, "has_chart", False) or getattr(shape, "has_table", False):
-        shape.name = name
+        shape.name = named(name, plan.key)
         _alt(shape, plan.alt_text)
+    elif shape is not None and plan.key:  # the regions map: a group
+        shape.name = named(shape.name, plan.key)
 
 
 def region_map(shapes, rect: Rect, plan: ChartPlan, style: ChartStyle):

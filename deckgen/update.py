@@ -1,0 +1,563 @@
+"""`deckgen update`: new figures into a deck the communications team has edited.
+
+Three versions of each element meet (deckgen.identity names them): what
+deckgen wrote last time (the deck's manifest, deckgen.manifest), what the
+edited deck holds now, and what a fresh build of the spec gives.
+
+- In the fresh build and in the edited deck: when its figures moved, they are
+  written into the edited element, which keeps everything else the team set:
+  a chart's data go through python-pptx's `replace_data` (its caches and its
+  embedded workbook, recreated where a tool dropped it; series colours, fonts,
+  number formats and axes stay), a text changes run by run (each run keeps its
+  formatting), the map's regions change colour, a table's cells their text.
+  Alternative texts are restored where a tool dropped them. The speaker notes'
+  generated part is replaced; what the team wrote after it is kept.
+- When the edited element no longer holds what deckgen wrote (a callout's
+  number retyped, a chart's data edited by hand), that is a conflict: it is
+  left alone and listed, unless `force`.
+- In the manifest but not in the edited deck: the team deleted it. Reported,
+  never recreated.
+- In the fresh build only: new in the spec. Reported; `add_missing` appends
+  its slide at the end of the deck.
+Elements whose figures did not move are left byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import manifest as manifests
+from .errors import DataError as InputError
+from .identity import key_of
+
+#: the elements of a slide, as the change report names them
+_ELEMENT = re.compile(r"(chart|callout)-(\d+)(?:-(value|text))?$")
+
+
+@dataclass
+class Change:
+    """One line of the change report."""
+
+    slide: str  # 'slide 10 "Les réseaux sociaux"' (the spec's numbering)
+    element: str  # "callout 1", "chart 2, Facebook", "footnote", "notes"
+    old: str
+    new: str
+    status: str  # updated | conflict | deleted | missing | added | restored | expect
+
+    def line(self) -> str:
+        what = f"{self.slide}, {self.element}"
+        if self.status == "updated":
+            return f"{what}: {self.old} → {self.new}"
+        if self.status == "conflict":
+            return (
+                f"{what}: conflict, left as the team wrote it ({self.old}); "
+                f"the data give {self.new} (--force writes it)"
+            )
+        if self.status == "deleted":
+            return f"{what}: deleted from the deck, not recreated"
+        if self.status == "missing":
+            return f"{what}: new in the spec, not in the deck (--add-missing appends its slide)"
+        if self.status == "added":
+            return f"{what}: new in the spec, appended at the end of the deck"
+        if self.status == "restored":
+            return f"{what}: {self.new} restored"
+        return f"{what}: {self.new}"  # expect: the published figure no longer holds
+
+
+@dataclass
+class UpdateReport:
+    path: Path | None  # None: --dry-run
+    changes: list[Change] = field(default_factory=list)
+    backup: Path | None = None
+
+    def of(self, status: str) -> list[Change]:
+        return [c for c in self.changes if c.status == status]
+
+
+def update(
+    loaded: Any,
+    deck: Path,
+    out: Path | None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    add_missing: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> UpdateReport:
+    """Refresh `deck` (edited) with `loaded`'s figures into `out` (see the module)."""
+    from pptx import Presentation
+
+    from .files import normalize, write_atomic
+    from .pipeline import build
+
+    tell = say or (lambda _msg: None)
+    edited = _open(deck)
+    old = manifests.read(edited)
+    if old is None:
+        raise InputError(
+            f"{deck}: no deckgen manifest in this deck: it was not built by deckgen, or by "
+            "a version before `deckgen update`; build it once with `deckgen build`, then hand "
+            "that deck to the team"
+        )
+    tell("building the new figures")
+    buffer = io.BytesIO()
+    fresh_report = build(loaded, buffer, strict_expect=False)
+    fresh = Presentation(io.BytesIO(buffer.getvalue()))
+    new = manifests.read(fresh)
+    assert new is not None
+    labels = _labels(fresh_report.plan, new)
+    report = UpdateReport(None)
+    for problem in fresh_report.expect_problems:
+        report.changes.append(
+            Change(problem.context or "", "expect", "", problem.message, "expect")
+        )
+
+    mine = _index(edited)
+    theirs = _index(fresh)
+    old_elements: dict[str, Any] = old.get("elements", {})
+    kept: dict[str, Any] = {}  # the manifest's records that stay as they were
+    for key, record in sorted(new["elements"].items(), key=_order(new)):
+        slide_key, element = key.split("#", 1)
+        where, what = labels.get(slide_key, slide_key), _element_name(element)
+        before = old_elements.get(key)
+        if element == "notes":
+            slide = mine["slides"].get(slide_key)
+            if slide is None:
+                continue
+            change = _notes(slide, before, record, where, force)
+            if change is not None:
+                report.changes.append(change)
+                if change.status == "conflict":
+                    kept[key] = before
+            continue
+        shape = mine["shapes"].get(key)
+        if shape is None:
+            if before is not None:
+                report.changes.append(Change(where, what, "", "", "deleted"))
+                kept[key] = before
+            elif slide_key not in {k.split("#", 1)[0] for k in old_elements}:
+                report.changes.append(Change(where, what, "", "", "missing"))
+            continue
+        source = theirs["shapes"][key]
+        changes = _element(shape, source, before, record, where, what, force, loaded)
+        report.changes.extend(changes)
+        if any(c.status == "conflict" for c in changes):
+            kept[key] = before
+    for key, record in old_elements.items():  # deleted earlier: still deleted
+        if key not in new["elements"]:
+            kept.setdefault(key, record)
+    if add_missing:
+        _append_missing(edited, fresh_report, report, loaded, new)
+    manifest = dict(new)
+    manifest["elements"] = {**new["elements"], **{k: v for k, v in kept.items() if v}}
+    manifests.write(edited, manifest)
+    if dry_run:
+        return report
+    target = out or deck.with_name(f"{deck.stem}-updated{deck.suffix}")
+    if target.resolve() == deck.resolve():
+        backup = deck.with_name(f"{deck.stem}.before-update{deck.suffix}")
+        write_atomic(deck.read_bytes(), backup)
+        report.backup = backup
+    saved = io.BytesIO()
+    edited.save(saved)
+    tell(f"writing {target}")
+    report.path = write_atomic(normalize(saved.getvalue()), target)
+    return report
+
+
+def _open(deck: Path) -> Any:
+    import zipfile
+
+    from pptx import Presentation
+    from pptx.exc import PackageNotFoundError
+
+    if not deck.is_file():
+        raise InputError(f"{deck}: no such deck")
+    try:
+        return Presentation(str(deck))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise InputError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
+
+
+def _index(prs: Any) -> dict[str, dict[str, Any]]:
+    """{"shapes": {key: shape}, "slides": {slide key: slide}} of a deck."""
+    shapes: dict[str, Any] = {}
+    slides: dict[str, Any] = {}
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            key = key_of(shape.name)
+            if key is not None:
+                shapes.setdefault("#".join(key), shape)
+        owner = manifests.slide_key(slide)
+        if owner is not None:
+            slides.setdefault(owner, slide)
+    return {"shapes": shapes, "slides": slides}
+
+
+def _labels(plan: Any, manifest: dict[str, Any]) -> dict[str, str]:
+    return {sp.key: sp.label for sp in plan.slides if getattr(sp, "key", "")}
+
+
+def _order(manifest: dict[str, Any]) -> Callable[[tuple[str, Any]], tuple]:
+    """Elements in the deck's order: by slide, then charts, callouts, footnote, notes."""
+    position = {key: n for n, (key, _title) in enumerate(manifest.get("slides", []))}
+    rank = {"chart": 0, "callout": 1, "footnote": 2, "notes": 3}
+
+    def key(item: tuple[str, Any]) -> tuple:
+        slide, element = item[0].split("#", 1)
+        m = _ELEMENT.match(element)
+        number = int(m.group(2)) if m else 0
+        return (position.get(slide, len(position)), rank.get(element.split("-")[0], 9), number,
+                element)  # fmt: skip
+
+    return key
+
+
+def _element_name(element: str) -> str:
+    m = _ELEMENT.match(element)
+    if m is None:
+        return element
+    kind, n, part = m.groups()
+    return f"{kind} {n}" + (" sentence" if part == "text" else "")
+
+
+# -- one element ------------------------------------------------------------------------
+
+
+def _element(
+    shape: Any,
+    source: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    where: str,
+    what: str,
+    force: bool,
+    loaded: Any,
+) -> list[Change]:
+    now = manifests.record(shape)
+    out: list[Change] = []
+    kind = after["kind"]
+    moved = before is None or _content(before) != _content(after)
+    retyped = before is not None and not _same(_content(now), _content(before))
+    if retyped and not force:  # the deck no longer shows what deckgen wrote: theirs
+        shown = now.get("text", "") if kind == "text" else "edited in the deck"
+        conflict = Change(where, what, shown, after.get("text", "new figures"), "conflict")
+        return [conflict, *_alt_change(shape, after, where, what)]
+    if kind == "chart" and shape.has_chart:
+        if moved or retyped or _no_workbook(shape):
+            _chart(shape, source)
+            if moved or retyped:
+                out += _chart_changes(before, after, where, what, source)
+            else:
+                out.append(Change(where, what, "", "embedded workbook", "restored"))
+    elif kind == "text" and shape.has_text_frame:
+        if moved or retyped:
+            _retext(shape.text_frame, source.text_frame)
+            old_text = now["text"] if retyped else (before or {}).get("text", "")
+            out.append(Change(where, what, *_short(old_text, after["text"]), "updated"))
+    elif kind == "table" and getattr(shape, "has_table", False):
+        if moved or retyped:
+            _table(shape, source, where, what, out)
+    elif kind == "map" and shape.shape_type == 6 and (moved or retyped):
+        _map(shape, source)
+        out.append(Change(where, what, "", "regions and legend", "updated"))
+    return out + _alt_change(shape, after, where, what)
+
+
+def _alt_change(shape: Any, after: dict[str, Any], where: str, what: str) -> list[Change]:
+    """The alternative text: updated, or restored where a tool dropped it."""
+    if not after.get("alt") or manifests.alt_text(shape) == after["alt"]:
+        return []
+    restored = not manifests.alt_text(shape)
+    _set_alt(shape, after["alt"])
+    what = f"{what}, alternative text"
+    if restored:
+        return [Change(where, what, "", "alternative text", "restored")]
+    return [Change(where, what, "", "new alternative text", "updated")]
+
+
+def _content(record: dict[str, Any]) -> Any:
+    """What of a record holds figures (its alternative text aside)."""
+    return {k: v for k, v in record.items() if k != "alt"}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, numbers within a rounding of a round trip (LibreOffice writes 15 digits)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _no_workbook(shape: Any) -> bool:
+    return shape.chart.part.chart_workbook.xlsx_part is None
+
+
+def _chart(shape: Any, source: Any) -> None:
+    """The source chart's categories, series and values into `shape`'s chart."""
+    from .render.workbook import ChartData
+
+    series = manifests.chart_series(source.chart)
+    fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+    data = ChartData(number_format=str(fmt[0]) if fmt else "General")
+    data.categories = [
+        c if c is not None else "" for c in (series[0]["categories"] if series else [])
+    ]
+    for s in series:
+        data.add_series(s["name"], s["values"])
+    shape.chart.replace_data(data)
+
+
+def _chart_changes(
+    before: dict[str, Any] | None, after: dict[str, Any], where: str, what: str, source: Any
+) -> list[Change]:
+    fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+    show = _shown(str(fmt[0]) if fmt else "General")
+    out = []
+    old_points = {
+        (s["name"], c): v
+        for s in (before or {}).get("series", [])
+        for c, v in zip(s["categories"], s["values"])
+    }
+    many = len(after["series"]) > 1
+    for s in after["series"]:
+        for c, v in zip(s["categories"], s["values"]):
+            was = old_points.get((s["name"], c), "absent")
+            if was == "absent" or show(was) != show(v):  # a figure as the chart shows it
+                label = f"{what}, {c}" + (f" ({s['name']})" if many and s["name"] else "")
+                old_text = "—" if was == "absent" else show(was)
+                out.append(Change(where, label, old_text, show(v), "updated"))
+    return out
+
+
+def _shown(fmt: str) -> Callable[[Any], str]:
+    """How a chart value reads with the number format `fmt` (the chart's own)."""
+    from .formatting import format_number, format_percent
+
+    locale = "fr" if "\u202f" in fmt or "\\ " in fmt else "en"
+    digits = len(fmt.split(".", 1)[1].split("%")[0].rstrip("\\\u202f ")) if "." in fmt else 0
+
+    def show(v: Any) -> str:
+        if v is None:
+            return format_percent(None, locale)
+        if "%" in fmt:
+            return format_percent(v, locale, digits)
+        return format_number(v, locale, digits)
+
+    return show
+
+
+def _short(old: str, new: str) -> tuple[str, str]:
+    """The words that changed between two texts: '31' → '30' rather than two footnotes."""
+    if len(old) <= 40 and len(new) <= 40:
+        return old, new
+    a, b = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    olds, news = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "equal":
+            olds.append(" ".join(a[i1:i2]) or "—")
+            news.append(" ".join(b[j1:j2]) or "—")
+    if not olds or len(" ".join(olds)) > 120:
+        return old, new
+    return " … ".join(olds), " … ".join(news)
+
+
+def _retext(target: Any, source: Any) -> None:
+    """`source`'s text into `target`, run by run where their runs match (each run
+    keeps its formatting), else paragraph by paragraph into each first run."""
+    from copy import deepcopy
+
+    mine, theirs = list(target.paragraphs), list(source.paragraphs)
+    shapes_match = len(mine) == len(theirs) and all(
+        len(p.runs) == len(q.runs) for p, q in zip(mine, theirs)
+    )
+    if shapes_match:
+        for p, q in zip(mine, theirs):
+            for r, s in zip(p.runs, q.runs):
+                if r.text != s.text:
+                    r.text = s.text
+        return
+    while len(mine) > len(theirs) and len(mine) > 1:  # fewer paragraphs now
+        gone = mine.pop()
+        gone._p.getparent().remove(gone._p)
+    while len(mine) < len(theirs):  # more: copies of the last one
+        copy = deepcopy(mine[-1]._p)
+        mine[-1]._p.addnext(copy)
+        mine = list(target.paragraphs)
+    for p, q in zip(mine, theirs):
+        runs = p.runs
+        if not runs:
+            p.text = q.text
+            continue
+        runs[0].text = q.text
+        for extra in runs[1:]:
+            extra._r.getparent().remove(extra._r)
+
+
+def _table(shape: Any, source: Any, where: str, what: str, out: list[Change]) -> None:
+    mine, theirs = shape.table, source.table
+    for i, (row, new_row) in enumerate(zip(mine.rows, theirs.rows)):
+        for j, (cell, new_cell) in enumerate(zip(row.cells, new_row.cells)):
+            if cell.text != new_cell.text:
+                out.append(
+                    Change(
+                        where,
+                        f"{what}, row {i + 1} column {j + 1}",
+                        cell.text,
+                        new_cell.text,
+                        "updated",
+                    )
+                )
+                _retext(cell.text_frame, new_cell.text_frame)
+
+
+def _map(shape: Any, source: Any) -> None:
+    """The source map's region colours and texts into `shape` (children by name)."""
+    from .manifest import _A
+
+    theirs = {child.name: child for child in source.shapes}
+    for child in shape.shapes:
+        new = theirs.get(child.name)
+        if new is None:
+            continue
+        fill = new._element.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
+        mine = child._element.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
+        if fill is not None and mine is not None:
+            mine.set("val", fill.get("val"))
+        if (
+            new.has_text_frame
+            and child.has_text_frame
+            and new.text_frame.text != child.text_frame.text
+        ):
+            _retext(child.text_frame, new.text_frame)
+
+
+def _set_alt(shape: Any, text: str) -> None:
+    found = manifests.xpath(shape._element, "./*[1]/p:cNvPr")
+    if found:
+        found[0].set("descr", text)
+
+
+def _notes(
+    slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, force: bool
+) -> Change | None:
+    """The generated part of the speaker notes replaced, the team's additions kept."""
+    old = (before or {}).get("text", "")
+    new = after["text"]
+    current = manifests.notes_text(slide) if slide.has_notes_slide else ""
+    if old == new and current.startswith(old):
+        return None
+    if not current.startswith(old) and not force:
+        return Change(where, "notes", "edited in the deck", "new generated notes", "conflict")
+    frame = slide.notes_slide.notes_text_frame
+    generated = len(old.split("\n")) if old else 0
+    paragraphs = list(frame.paragraphs)
+    lines = new.split("\n")
+    keep = paragraphs[generated:] if current.startswith(old) else []
+    _replace_paragraphs(
+        frame, paragraphs[:generated] if current.startswith(old) else paragraphs, lines, keep
+    )
+    return Change(where, "notes", *_short(old, new), "updated")
+
+
+def _replace_paragraphs(frame: Any, old: list[Any], lines: list[str], keep: list[Any]) -> None:
+    from copy import deepcopy
+
+    body = frame._txBody
+    template = deepcopy(old[0]._p) if old else None
+    for p in old:
+        body.remove(p._p)
+    anchor = keep[0]._p if keep else None
+    for line in lines:
+        if template is not None:
+            p = deepcopy(template)
+            for r in p.findall("{http://schemas.openxmlformats.org/drawingml/2006/main}r")[1:]:
+                p.remove(r)
+        else:
+            p = body.makeelement("{http://schemas.openxmlformats.org/drawingml/2006/main}p", {})
+        if anchor is not None:
+            anchor.addprevious(p)
+        else:
+            body.append(p)
+        from pptx.text.text import _Paragraph
+
+        para = _Paragraph(p, frame)
+        runs = para.runs
+        if runs:
+            runs[0].text = line
+        else:
+            para.text = line
+
+
+def _append_missing(
+    edited: Any, fresh_report: Any, report: UpdateReport, loaded: Any, new: dict
+) -> None:
+    """Append the slides new in the spec (reported as missing) to the edited deck."""
+    from .errors import Warnings
+    from .render.slides import render_slide
+
+    missing = {c.slide for c in report.changes if c.status == "missing"}
+    plan = fresh_report.plan
+    for sp in plan.slides:
+        if sp.label in missing:
+            render_slide(edited, sp, plan, loaded.theme, Warnings(), str(loaded.template or ""))
+    for c in report.changes:
+        if c.status == "missing":
+            c.status = "added"
+
+
+# -- the change report as files ------------------------------------------------------------
+
+COLUMNS = ("slide", "element", "old", "new", "status")
+
+
+def write_changes(
+    changes: list[Change],
+    locale: str,
+    csv: str | Path | None = None,
+    xlsx: str | Path | None = None,
+) -> None:
+    """The change report as CSV and/or .xlsx (text only, formula-safe, atomic)."""
+    from .exports import escape_cell
+    from .files import normalize, write_atomic
+    from .locales import words
+
+    w = words(locale)
+    headers = [w(f"change_{c}") for c in COLUMNS]
+    rows = [[c.slide, c.element, c.old, c.new, w(f"status_{c.status}")] for c in changes]
+    if csv is not None:
+        import csv as csvlib
+
+        text = io.StringIO()
+        writer = csvlib.writer(text, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows([[escape_cell(v) for v in row] for row in rows])
+        write_atomic(text.getvalue().encode("utf-8-sig"), Path(csv))
+    if xlsx is not None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = w("changes_sheet")
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([escape_cell(v) for v in row])
+            for cell in ws[ws.max_row]:
+                cell.data_type = "s"
+        ws.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        write_atomic(normalize(buffer.getvalue()), Path(xlsx))
