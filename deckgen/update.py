@@ -141,7 +141,7 @@ def update(
             if before is not None:
                 report.changes.append(Change(where, what, "", "", "deleted"))
                 kept[key] = before
-            elif slide_key not in {k.split("#", 1)[0] for k in old_elements}:
+            else:  # new in the spec: on a slide the deck has, or on a new slide
                 report.changes.append(Change(where, what, "", "", "missing"))
             continue
         source = theirs["shapes"][key]
@@ -153,7 +153,7 @@ def update(
         if key not in new["elements"]:
             kept.setdefault(key, record)
     if add_missing:
-        _append_missing(edited, fresh_report, report, loaded, new)
+        _append_missing(edited, fresh_report, report, loaded, old)
     manifest = dict(new)
     manifest["elements"] = {**new["elements"], **{k: v for k, v in kept.items() if v}}
     manifests.write(edited, manifest)
@@ -500,19 +500,23 @@ def _replace_paragraphs(frame: Any, old: list[Any], lines: list[str], keep: list
 
 
 def _append_missing(
-    edited: Any, fresh_report: Any, report: UpdateReport, loaded: Any, new: dict
+    edited: Any, fresh_report: Any, report: UpdateReport, loaded: Any, old: dict
 ) -> None:
     """Append the slides new in the spec (reported as missing) to the edited deck."""
     from .errors import Warnings
     from .render.slides import render_slide
 
-    missing = {c.slide for c in report.changes if c.status == "missing"}
+    present = {manifests.slide_key(slide) for slide in edited.slides}
+    known = {key.split("#", 1)[0] for key in old.get("elements", {})}
+    known |= {entry[0] for entry in old.get("slides", []) if entry}  # the deck had them once
     plan = fresh_report.plan
-    for sp in plan.slides:
-        if sp.label in missing:
+    appended = set()
+    for sp in plan.slides:  # whole slides the deck never had; not an element of one it has
+        if sp.key not in present and sp.key not in known:
             render_slide(edited, sp, plan, loaded.theme, Warnings(), str(loaded.template or ""))
+            appended.add(sp.label)
     for c in report.changes:
-        if c.status == "missing":
+        if c.status == "missing" and c.slide in appended:
             c.status = "added"
 
 

@@ -368,3 +368,24 @@ def test_a_slide_new_in_the_spec_is_reported_or_appended(tmp_path):
     assert any(s.name.endswith("[nouvelle#chart-1]") for s in prs.slides[28].shapes)
     # the next update finds it: nothing missing, nothing to change
     assert project.update(added.path, tmp_path / "again.pptx").changes == []
+
+
+def test_a_callout_new_on_a_slide_the_deck_has_is_reported_not_a_whole_slide(tmp_path):
+    from .helpers import replace_in
+
+    spec = project_copy(tmp_path)
+    deck = deckgen.load(spec).build(tmp_path / "deck.pptx").path
+    replace_in(
+        spec,
+        '        text: "des collectivités utilisent les réseaux sociaux pour la participation, '
+        'parmi lesquelles :"\n        expect: 77\n',
+        '        text: "des collectivités utilisent les réseaux sociaux pour la participation, '
+        'parmi lesquelles :"\n        expect: 77\n'
+        "      - indicator: {kind: share, condition: {question: reseaux_sociaux, in: [non]}}\n"
+        '        text: "des collectivités ne les utilisent pas"\n',
+    )
+    report = deckgen.load(spec).update(deck, tmp_path / "u.pptx", add_missing=True)
+    missing = {c.element for c in report.of("missing")}
+    assert missing == {"callout 2", "callout 2 sentence"}, report.changes
+    assert not report.of("added")  # its slide is in the deck: no second copy of it
+    assert len(Presentation(str(report.path)).slides) == 28
