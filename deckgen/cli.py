@@ -294,7 +294,7 @@ def cmd_watch(args: argparse.Namespace) -> None:
     from .watch import watch as run
 
     try:
-        run(args.spec, args.out, poll=args.poll, echo=_say)
+        run(args.spec, args.out, poll=args.poll, echo=_say, deck=args.deck)
     except KeyboardInterrupt:
         _say("stopped", err=True)
 
@@ -563,10 +563,18 @@ def parser() -> argparse.ArgumentParser:
         cmd_watch,
         "Rebuild the deck whenever the spec, data, theme or template changes.",
         'Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed\n'
-        "rebuild prints the error and keeps the last good deck. Stop with Ctrl+C.\n\n"
-        "Example: deckgen watch config/barometre-2021.yaml",
+        "rebuild prints the error and keeps the last good deck. With --deck, refreshes a\n"
+        "deck the team has edited instead (deckgen update). Stop with Ctrl+C.\n\n"
+        "Example: deckgen watch config/barometre-2021.yaml\n"
+        "         deckgen watch config/barometre-2021.yaml --deck edited.pptx",
     )
     p.add_argument("-o", "--out", type=Path, help="Output .pptx (default: out/<spec name>.pptx).")
+    p.add_argument(
+        "--deck",
+        type=Path,
+        help="A deck the team has edited: refresh it (deckgen update) into DECK-updated.pptx "
+        "(or -o) on every change of the inputs or of the deck itself.",
+    )
     p.add_argument(
         "--poll",
         type=float,

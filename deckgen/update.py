@@ -111,7 +111,7 @@ def update(
     fresh = Presentation(io.BytesIO(buffer.getvalue()))
     new = manifests.read(fresh)
     assert new is not None
-    labels = _labels(fresh_report.plan, new)
+    labels = {sp.key: sp.label for sp in fresh_report.plan.slides if sp.key}
     report = UpdateReport(None)
     for problem in fresh_report.expect_problems:
         report.changes.append(
@@ -145,7 +145,7 @@ def update(
                 report.changes.append(Change(where, what, "", "", "missing"))
             continue
         source = theirs["shapes"][key]
-        changes = _element(shape, source, before, record, where, what, force, loaded)
+        changes = _element(shape, source, before, record, where, what, force)
         report.changes.extend(changes)
         if any(c.status == "conflict" for c in changes):
             kept[key] = before
@@ -200,10 +200,6 @@ def _index(prs: Any) -> dict[str, dict[str, Any]]:
     return {"shapes": shapes, "slides": slides}
 
 
-def _labels(plan: Any, manifest: dict[str, Any]) -> dict[str, str]:
-    return {sp.key: sp.label for sp in plan.slides if getattr(sp, "key", "")}
-
-
 def _order(manifest: dict[str, Any]) -> Callable[[tuple[str, Any]], tuple]:
     """Elements in the deck's order: by slide, then charts, callouts, footnote, notes."""
     position = {key: n for n, (key, _title) in enumerate(manifest.get("slides", []))}
@@ -238,7 +234,6 @@ def _element(
     where: str,
     what: str,
     force: bool,
-    loaded: Any,
 ) -> list[Change]:
     now = manifests.record(shape)
     out: list[Change] = []
@@ -314,7 +309,44 @@ def _chart(shape: Any, source: Any) -> None:
     ]
     for s in series:
         data.add_series(s["name"], s["values"])
+    before = manifests.chart_series(shape.chart)
+    moved = [s["categories"] for s in before] != [s["categories"] for s in series]
     shape.chart.replace_data(data)
+    _points(shape.chart, source.chart, moved)
+
+
+#: what follows a series' per-point formatting (c:dPt) in the schema's order
+_AFTER_POINTS = ("dLbls", "trendline", "errBars", "cat", "val", "xVal", "yVal", "shape",
+                 "smooth", "extLst")  # fmt: skip
+
+
+def _points(chart: Any, source: Any, moved: bool) -> None:
+    """Per-point formatting follows the figures. The labels of single points are
+    deckgen's (a label hidden on a slice too thin for it, a significance mark):
+    they come from the fresh chart, the series' label settings (font, number
+    format) staying the team's. Points' own colours stay the team's unless the
+    categories moved (added, removed or reordered), when they would colour
+    another category than they did: then they come from the fresh chart too."""
+    from copy import deepcopy
+
+    c = f"{{{manifests._C}}}"
+    for mine, theirs in zip(chart._chartSpace.iter(f"{c}ser"), source._chartSpace.iter(f"{c}ser")):
+        labels, fresh = mine.find(f"{c}dLbls"), theirs.find(f"{c}dLbls")
+        if labels is not None:
+            for old in labels.findall(f"{c}dLbl"):
+                labels.remove(old)
+            for k, new in enumerate(fresh.findall(f"{c}dLbl") if fresh is not None else []):
+                labels.insert(k, deepcopy(new))
+        if not moved:
+            continue
+        for old in mine.findall(f"{c}dPt"):
+            mine.remove(old)
+        anchor = next((el for el in mine if el.tag.split("}")[-1] in _AFTER_POINTS), None)
+        for new in theirs.findall(f"{c}dPt"):
+            if anchor is not None:
+                anchor.addprevious(deepcopy(new))
+            else:
+                mine.append(deepcopy(new))
 
 
 def _chart_changes(

@@ -6,6 +6,11 @@ spec, the survey data (codebook and responses), the theme and the template
 rebuild it prints what changed in the figures ("slide 8 callout 1: 97 % → 94 %"),
 so whoever edits the data sees the consequence at once. A failed rebuild prints
 the error and leaves the last good deck in place (builds write atomically).
+
+`deckgen watch SPEC --deck EDITED` keeps a deck the team has edited up to date
+instead: each change of the inputs, or a new save of the edited deck, runs
+`deckgen update` into EDITED-updated.pptx (or -o) and prints its change report
+(what differs from the edited deck: deckgen.update).
 """
 
 from __future__ import annotations
@@ -94,8 +99,11 @@ def watch(
     max_rebuilds: int | None = None,
     stop: _Stop | Callable[[], bool] | None = None,
     echo: Callable[[str], None] = print,
+    deck: str | Path | None = None,
 ) -> int:
     """Build `spec`, then rebuild on every change of its inputs until stopped.
+    With `deck` (a deck the team edited), update it into `out` instead (default
+    DECK-updated.pptx), also when the deck itself is saved again.
 
     `stop` is a threading.Event (or any callable returning True to stop);
     `max_rebuilds` stops after that many rebuilds (the first build not counted).
@@ -104,7 +112,11 @@ def watch(
     """
     from .api import default_output, load
 
-    target = Path(out) if out else default_output(spec)
+    edited = Path(deck) if deck is not None else None
+    if edited is not None:
+        target = Path(out) if out else edited.with_name(f"{edited.stem}-updated{edited.suffix}")
+    else:
+        target = Path(out) if out else default_output(spec)
 
     def stopped() -> bool:
         if stop is None:
@@ -121,6 +133,8 @@ def watch(
 
     def attempt() -> list[dict[str, Any]] | None:
         try:
+            if edited is not None:
+                return refresh()
             report = load(spec).build(target)
         except DeckgenError as exc:
             echo(f"build failed: {exc.kind}: {exc}")
@@ -133,7 +147,24 @@ def watch(
             echo(f"warning: {w}")
         return rows
 
-    files = watched_files(spec)
+    def refresh() -> list[dict[str, Any]]:
+        assert edited is not None
+        update = load(spec).update(edited, target)
+        for change in update.changes:
+            echo(change.line())
+        echo(
+            f"updated {update.path} ({len(update.of('updated'))} change(s), "
+            f"{len(update.of('conflict'))} conflict(s))"
+        )
+        return []  # the change report says what moved, against the edited deck
+
+    def inputs() -> list[Path]:
+        found = watched_files(spec)
+        if edited is not None and edited.resolve() != target.resolve():
+            found.append(edited.resolve())  # the team saved their deck again
+        return found
+
+    files = inputs()
     state = snapshot(files)
     rows = attempt()
     echo("watching " + ", ".join(p.name for p in files) + " (Ctrl+C to stop)")
@@ -151,7 +182,7 @@ def watch(
         echo("changed: " + ", ".join(p.name for p in changed))
         new_rows = attempt()
         rebuilds += 1
-        if new_rows is not None:
+        if new_rows is not None and edited is None:
             if rows is not None:
                 diff = figure_diff(rows, new_rows)
                 for line in diff:
@@ -160,7 +191,7 @@ def watch(
                     echo("no figure changed")
             rows = new_rows
         # the spec may now name other files (a new theme, other data)
-        new_files = watched_files(spec)
+        new_files = inputs()
         if new_files != files:
             files = new_files
             state = snapshot(files)

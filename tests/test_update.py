@@ -268,6 +268,15 @@ def test_the_updated_decks_open_in_libreoffice_and_stay_valid(updated, round_tri
         assert pdf_pages(pdfs[deck]) == len(Presentation(str(deck)).slides) == 28
     report = audit(updated.path)
     assert report["error_count"] == 0, report["errors"][:5]
+    # after the round trip: no violation that LibreOffice's own save did not bring
+    from collections import Counter
+
+    def found(path):
+        return Counter((e["description"], e["node"], e["path"]) for e in audit(path)["errors"])
+
+    lo_input = updated.path.parent / "lo" / "edited.pptx"
+    assert lo_input.is_file()
+    assert not found(round_tripped.path) - found(lo_input)
 
 
 def test_unchanged_elements_are_left_byte_for_byte(scenario):
@@ -389,3 +398,37 @@ def test_a_callout_new_on_a_slide_the_deck_has_is_reported_not_a_whole_slide(tmp
     assert missing == {"callout 2", "callout 2 sentence"}, report.changes
     assert not report.of("added")  # its slide is in the deck: no second copy of it
     assert len(Presentation(str(report.path)).slides) == 28
+
+
+def test_per_point_labels_follow_the_figures(tmp_path):
+    """The doughnut hides the label of a slice too thin for it (Région, 1 of 31).
+    Three communes become regions: the slice grows, its label must show again,
+    while the team's own label font stays."""
+    spec = project_copy(tmp_path)
+    built = deckgen.load(spec).build(tmp_path / "deck.pptx").path
+    prs = Presentation(str(built))
+    chart = _shape(prs, "repondants-profil#chart-1").chart
+    chart.plots[0].series[0].data_labels.font.size = Pt(13)
+    prs.save(str(tmp_path / "edited.pptx"))
+
+    def hidden(shape) -> list[str]:
+        return manifest.xpath(shape.chart._chartSpace, "//c:dLbl[c:delete/@val='1']/c:idx/@val")
+
+    assert hidden(_shape(prs, "repondants-profil#chart-1")) == ["4"]  # Région
+    responses = tmp_path / "data" / "barometre-2021" / "responses.csv"
+    communes = [r.split(",")[0] for r in responses.read_text().splitlines()[1:] if ",commune," in r]
+    set_cells(
+        responses,
+        {(rid, "type_collectivite"): "region" for rid in communes[:3]}
+        | {(rid, "dispositifs_existants__conseils_quartier"): "" for rid in communes[:3]},
+    )
+    report = deckgen.load(spec).update(tmp_path / "edited.pptx", tmp_path / "u.pptx")
+    assert report.of("updated")
+    after = _shape(Presentation(str(report.path)), "repondants-profil#chart-1")
+    buffer = io.BytesIO()
+    from deckgen.pipeline import build, load
+
+    build(load(spec), buffer, strict_expect=False)
+    fresh = _shape(Presentation(io.BytesIO(buffer.getvalue())), "repondants-profil#chart-1")
+    assert "4" not in hidden(after) and hidden(after) == hidden(fresh)
+    assert after.chart.plots[0].series[0].data_labels.font.size == Pt(13)

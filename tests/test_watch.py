@@ -188,3 +188,48 @@ def test_figure_diff_lines():
         f"slide 3 chart 1 « Région »: removed (was 3{NNBSP}%)",
     ]
     assert figure_diff(before, before) == []
+
+
+def test_watch_keeps_an_edited_deck_up_to_date(tmp_path):
+    """`watch --deck`: the team's deck is refreshed into DECK-updated.pptx on every
+    data change, and again when the team saves their deck."""
+    from pptx import Presentation
+
+    import deckgen
+
+    spec = _copy_project(tmp_path)
+    edited = tmp_path / "edited.pptx"
+    built = deckgen.load(spec).build(tmp_path / "deck.pptx").path
+    prs = Presentation(str(built))
+    prs.slides[9].shapes.title.text = "Notre titre"
+    prs.save(str(edited))
+    out = tmp_path / "edited-updated.pptx"
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=lambda: watch(spec, poll=0.05, stop=stop, echo=lines.append, deck=edited),
+        daemon=True,
+    )
+    thread.start()
+    try:
+        _wait_for(lines, lambda s: s.startswith("watching "), "the first refresh")
+        assert f"updated {out} (0 change(s), 0 conflict(s))" in lines
+        assert "edited.pptx" in lines[-1]  # the team's deck is watched too
+        start = len(lines)
+        _drop_one_youtube_user(spec.parent.parent / "data" / "barometre-2021" / "responses.csv")
+        line = _wait_for(lines, lambda s: "YouTube" in s, "the change report", start)
+        assert line.endswith(f"chart 1, YouTube: 75{NNBSP}% → 71{NNBSP}%")
+        _wait_for(lines, lambda s: s.startswith("updated "), "the refresh", start)
+        slide = Presentation(str(out)).slides[9]
+        assert slide.shapes.title.text == "Notre titre"  # the team's edit stays
+        # the team saves their deck again: refreshed from it
+        start = len(lines)
+        prs.slides[9].shapes.title.text = "Notre nouveau titre"
+        prs.save(str(edited))
+        _wait_for(lines, lambda s: s == "changed: edited.pptx", "the deck's change", start)
+        _wait_for(lines, lambda s: s.startswith("updated "), "the second refresh", start)
+        assert Presentation(str(out)).slides[9].shapes.title.text == "Notre nouveau titre"
+    finally:
+        stop.set()
+        thread.join(timeout=WAIT)
+    assert not thread.is_alive()
