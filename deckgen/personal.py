@@ -204,6 +204,62 @@ def own_text(survey: Any, indicator: Any, rid: str, w: Any) -> str:
     return f"{w.label(w('own_answer_label'))} {answer}"
 
 
+def own_matches(survey: Any, indicator: Any, rid: str) -> tuple[str, bool] | None:
+    """(question, whether the recipient is counted) when a callout's figure is the
+    share of one or more options of one question (`condition: {question: q, in:
+    [...]}` or `has`/`has_any`): the card can then say "this is your answer
+    too" instead of repeating the answer. None for any other figure."""
+    from .conditions import Leaf
+
+    cond = indicator.condition
+    if not isinstance(cond, Leaf) or cond.test not in ("in", "has", "has_any") or not cond.values:
+        return None
+    q = survey.questions.get(cond.question)
+    if q is None or q.type not in ("single", "multi") or rid not in survey.frame.index:
+        return None
+    row = survey.frame.loc[rid]
+    codes = {str(v) for v in cond.values}
+    if q.type == "single":
+        value = row.get(q.id)
+        chosen = not _empty(value) and str(value) in codes
+    else:
+        chosen = any(row.get(f"{q.id}__{code}") in (1, "1") for code in codes)
+    return q.id, chosen
+
+
+def own_lines(survey: Any, indicators: list[Any], rid: str, w: Any) -> list[tuple[str, bool]]:
+    """The recipient's line under each callout of one slide. A card whose figure
+    counts the recipient's own answer says so ("C'est aussi votre réponse"); the
+    other cards about that question stay silent. Otherwise the recipient's answer
+    to the question ("Votre réponse : oui") is said once per question, under its
+    first card: three cards over one question's three options would otherwise
+    repeat a long answer three times and crowd the sentences out. Each line comes
+    with whether the card's figure counts the recipient's answer."""
+    matches = [own_matches(survey, ind, rid) for ind in indicators]
+    answered = {m[0] for m in matches if m is not None and m[1]}
+    said: set[str] = set()
+    out = []
+    for ind, match in zip(indicators, matches):
+        if match is not None and match[1]:
+            out.append((w("own_match"), True))
+            continue
+        qid = match[0] if match is not None else _question_of(ind)
+        if qid is None or qid in answered or qid in said:
+            out.append(("", False))
+            continue
+        said.add(qid)
+        out.append((own_text(survey, ind, rid, w), False))
+    return out
+
+
+def _question_of(indicator: Any) -> str | None:
+    if indicator.question is not None:
+        return str(indicator.question)
+    if indicator.condition is not None:
+        return str(indicator.condition.questions()[0])
+    return None
+
+
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value == ""
 

@@ -307,10 +307,6 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 result = adding_up(result)  # the figure its chart shows beside it
             cp, value = _callout_plan(callout, result, w)
             cp.key = element_key(sp.key, f"callout-{j + 1}")
-            if loaded.personal is not None:  # "Votre réponse : oui" under the sentence
-                from .personal import own_text
-
-                cp.own = own_text(loaded.survey, callout.indicator, loaded.personal[0], w)
             # an `expect:` is the published figure the data must give
             published = result.published or callout.expect is not None
             callout_results.append((cp, result, callout_figure(callout, result)[2], published))
@@ -332,6 +328,14 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                         context=sp.label,
                     )
                 )
+        if loaded.personal is not None and sp.callouts:  # "Votre réponse : oui" under them
+            from .personal import own_lines
+
+            lines = own_lines(
+                loaded.survey, [c.indicator for c in s.callouts], loaded.personal[0], w
+            )
+            for cp, (line, match) in zip(sp.callouts, lines):
+                cp.own, cp.own_match = line, match
         unit = codebook.respondents or w("respondents")
         sp.footnote = footnote(s.footnote, sp, unit, theme, w)
         sp.notes = notes(

@@ -14,6 +14,7 @@ import pytest
 from pptx import Presentation
 
 import deckgen
+from deckgen import manifest
 from deckgen.identity import label_of
 
 from .helpers import CODEBOOK, SPEC, invoke
@@ -101,8 +102,10 @@ def test_each_deck_marks_the_recipient_s_own_answers(personal):
         texts = {
             label_of(s.name): s.text_frame.text for s in prs.slides[7].shapes if s.has_text_frame
         }
-        own = "Oui" if service == "oui" else "Non"
-        assert texts["Callout 1 text"].endswith(f"Votre réponse\u202f: {own}"), outcome.key
+        # the card counts the collectivités with a service: it says so to those that
+        # have one, and tells the others their own answer
+        own = "C'est aussi votre réponse" if service == "oui" else "Votre réponse\u202f: Non"
+        assert texts["Callout 1 text"].endswith(f"\n{own}"), outcome.key
 
 
 def test_a_sample_opens_in_libreoffice_and_is_valid(personal, tmp_path):
@@ -153,3 +156,31 @@ def test_one_answer_falls_in_the_band_the_whole_column_gives_it(survey):
         assert [band_of(v, bands) for v in values] == [None if pd.isna(c) else c for c in column], (
             qid
         )
+
+
+def test_callouts_say_once_which_figure_counts_the_recipient(personal):
+    """Slide 23: three cards over the three answers to one question. The card of
+    the recipient's answer is marked (its line, or, with no room for it, an
+    outline in the accent colour); the others stay silent; no sentence is cut."""
+    folder, outcomes, rows = personal
+    options = ["retour_presentiel", "hybride", "numerique_uniquement"]
+    for outcome in outcomes:
+        assert not [w for w in outcome.warnings if "cut with an ellipsis" in w], outcome.key
+        slide = Presentation(str(outcome.path)).slides[22]
+        shapes = {label_of(s.name): s for s in slide.shapes}
+        answer = rows.at[outcome.key, "visio_avenir"]
+        for n, code in enumerate(options, 1):
+            card, text = shapes[f"Callout {n} card"], shapes[f"Callout {n} text"].text_frame.text
+            outlined = bool(
+                manifest.xpath(card._element, ".//a:ln/a:solidFill/a:srgbClr[@val='E63946']")
+            )
+            said = text.endswith("C'est aussi votre réponse")
+            if answer not in options:  # no answer: said once, under the first card
+                assert not outlined and not said
+                assert text.endswith("Votre réponse\u202f: pas de réponse") == (n == 1)
+                continue
+            assert "Votre réponse" not in text, outcome.key  # the answer is never repeated
+            if code == answer:
+                assert outlined or said, (outcome.key, n)
+            else:
+                assert not outlined and not said, (outcome.key, n)

@@ -44,6 +44,7 @@ TEXTS = {
     "own_level": "your answer: {level}",
     "own_rank": "your {rank} choice",
     "own_answer_label": "Your answer",
+    "own_match": "This is your answer too",
     "own_none": "no answer",
     "own_note": "highlighted: your answer",
     "privacy_group": "no comparison with {group}: fewer than {k} other respondents",

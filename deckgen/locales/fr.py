@@ -45,6 +45,7 @@ TEXTS = {
     "own_level": "votre réponse\u202f: {level}",
     "own_rank": "votre {rank} choix",
     "own_answer_label": "Votre réponse",
+    "own_match": "C'est aussi votre réponse",
     "own_none": "pas de réponse",
     "own_note": "en couleur\u202f: votre réponse",
     "privacy_group": "pas de comparaison avec {group}\u202f: moins de {k} autres répondants",

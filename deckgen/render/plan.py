@@ -34,6 +34,7 @@ class CalloutPlan:
     is_count: bool = False
     weighted: bool = False
     own: str = ""  # a personal deck: "Votre réponse : oui"
+    own_match: bool = False  # a personal deck: the figure counts the recipient's answer
     key: str = ""  # "slide#callout-1" (deckgen.identity): its shapes' names end with it
 
 

@@ -7,6 +7,7 @@ grid: nothing overlaps and nothing leaves the slide, whatever the template.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pptx.oxml.ns import qn
@@ -455,6 +456,16 @@ def _callouts(
         head_h = min(value_h, inner.height // 2)
         value_rect = Rect(inner.left, inner.top, inner.width, head_h)
         text_rect = Rect(inner.left, inner.top + head_h, inner.width, inner.height - head_h)
+        size = theme.sizes.callout_text
+        if (
+            c.own
+            and not fit_size(texts(c), text_rect, size, 10)[1]
+            and fit_size([c.text], text_rect, size, 10)[1]
+        ):  # no room for the recipient's line: the card itself is marked instead, in
+            c = replace(c, own="")  # the colour the footnote explains ("en couleur : …")
+        if c.own_match and not c.own:
+            card.line.color.rgb = rgb(theme.colors.accent)
+            card.line.width = Pt(2.25)
         value = fitter.text(
             [c.value_text],
             value_rect,
