@@ -209,10 +209,22 @@ class Project:
         (deckgen.update): written to `out` (default: DECK-updated.pptx; `out` equal
         to `deck` updates it in place, after a backup); the UpdateReport. The change
         report also goes to `csv` / `xlsx`. Nothing is written with `dry_run`."""
+        from .errors import OutputError
         from .files import refuse_inputs
         from .update import update, write_changes
 
         deck = Path(deck)
+        written = Path(out) if out is not None else deck.with_name(f"{deck.stem}-updated.pptx")
+        reports = [Path(t) for t in (csv, xlsx) if t is not None]
+        for report_path in reports:  # a report never goes over a deck, nor over the other
+            for other, what in ((deck, "the edited deck"), (written, "the updated deck")):
+                if report_path.resolve() == other.resolve():
+                    raise OutputError(
+                        f"refusing to write the change report to {report_path}: it is {what}; "
+                        "choose another file"
+                    )
+        if len(reports) == 2 and reports[0].resolve() == reports[1].resolve():
+            raise OutputError("--csv and --xlsx name the same file; choose two")
         with self.protecting():
             for target in (out, csv, xlsx):
                 if target is not None and Path(target).resolve() != deck.resolve():

@@ -52,16 +52,26 @@ def xpath(element: Any, path: str) -> list[Any]:
 # -- what a slide holds ----------------------------------------------------------------
 
 
+def keyed_shapes(shapes: Any) -> Any:
+    """The shapes of a shape collection that carry a key, also inside groups the
+    team made (a keyed group, the map, is one element: not looked into)."""
+    for shape in shapes:
+        if key_of(shape.name) is not None:
+            yield shape
+        elif shape.shape_type == 6:  # a group of the team's
+            yield from keyed_shapes(shape.shapes)
+
+
 def slide_key(slide: Any) -> str | None:
-    """The key of the spec slide `slide` shows: the one its keyed shapes name."""
-    keys = [k[0] for k in (key_of(s.name) for s in slide.shapes) if k is not None]
-    return max(set(keys), key=keys.count) if keys else None
+    """The key of the spec slide `slide` shows: the one most of its keyed shapes name."""
+    keys = [key_of(s.name)[0] for s in keyed_shapes(slide.shapes)]  # type: ignore[index]
+    return max(sorted(set(keys)), key=keys.count) if keys else None
 
 
 def records(slide: Any) -> dict[str, dict[str, Any]]:
     """Every keyed element of `slide`: {"slide#element": record}; the notes too."""
     out: dict[str, dict[str, Any]] = {}
-    for shape in slide.shapes:
+    for shape in keyed_shapes(slide.shapes):
         key = key_of(shape.name)
         if key is not None:
             out["#".join(key)] = record(shape)
@@ -199,10 +209,10 @@ def read(prs: Any) -> dict[str, Any] | None:
     except etree.XMLSyntaxError:
         return None
     chunks = sorted(
-        (str(p.get("name")), "".join(p.itertext()))
+        (_number(str(p.get("name"))), "".join(p.itertext()))
         for p in root
         if str(p.get("name", "")).startswith(PREFIX)
-    )
+    )  # by number: .1000 comes after .999
     if not chunks:
         return None
     try:
@@ -210,6 +220,11 @@ def read(prs: Any) -> dict[str, Any] | None:
     except (ValueError, binascii.Error, zlib.error):
         return None
     return data if isinstance(data, dict) and data.get("version") == VERSION else None
+
+
+def _number(name: str) -> int:
+    tail = name[len(PREFIX) :]
+    return int(tail) if tail.isdigit() else -1
 
 
 def _packed(manifest: dict[str, Any]) -> str:

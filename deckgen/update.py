@@ -48,7 +48,8 @@ class Change:
     element: str  # "callout 1", "chart 2, Facebook", "footnote", "notes"
     old: str
     new: str
-    status: str  # updated | conflict | deleted | missing | added | restored | expect
+    #: updated | conflict | deleted | missing | added | restored | orphan | alt | expect
+    status: str
 
     def line(self) -> str:
         what = f"{self.slide}, {self.element}"
@@ -60,14 +61,22 @@ class Change:
                 f"the data give {self.new} (--force writes it)"
             )
         if self.status == "deleted":
-            return f"{what}: deleted from the deck, not recreated"
+            return f"{what}: no longer in the deck (deleted, or renamed): not recreated"
         if self.status == "missing":
-            return f"{what}: new in the spec, not in the deck (--add-missing appends its slide)"
+            if self.new == "slide":
+                return f"{what}: new in the spec, not in the deck (--add-missing appends its slide)"
+            if self.new:
+                return f"{what}: new in the spec, not in the deck ({self.new})"
+            return f"{what}: new in the spec, on a slide the deck has: add it by hand"
         if self.status == "added":
             return f"{what}: new in the spec, appended at the end of the deck"
         if self.status == "restored":
             return f"{what}: {self.new} restored"
-        return f"{what}: {self.new}"  # expect: the published figure no longer holds
+        if self.status == "orphan":
+            return f"{what}: no longer in the spec: left as it is, its figures not updated"
+        if self.status == "alt":
+            return f"{what}: updated"
+        return f"{self.slide}: {self.new}"  # expect: the published figure no longer holds
 
 
 @dataclass
@@ -114,13 +123,20 @@ def update(
     labels = {sp.key: sp.label for sp in fresh_report.plan.slides if sp.key}
     report = UpdateReport(None)
     for problem in fresh_report.expect_problems:
-        report.changes.append(
-            Change(problem.context or "", "expect", "", problem.message, "expect")
-        )
+        report.changes.append(Change(problem.context or "", "", "", problem.message, "expect"))
 
     mine = _index(edited)
     theirs = _index(fresh)
     old_elements: dict[str, Any] = old.get("elements", {})
+    if old_elements and not set(old_elements) & set(new["elements"]):
+        raise InputError(
+            f"{deck}: none of the deck's {len(old_elements)} elements is in this spec: it was "
+            "built from another spec; give `update` the spec the deck was built from"
+        )
+    for sp in fresh_report.plan.slides:  # where the team's deck has the slide now
+        place = mine["position"].get(sp.key)
+        if place is not None and place != sp.number and sp.key in labels:
+            labels[sp.key] = f"{sp.label} (slide {place} of the deck)"
     kept: dict[str, Any] = {}  # the manifest's records that stay as they were
     for key, record in sorted(new["elements"].items(), key=_order(new)):
         slide_key, element = key.split("#", 1)
@@ -133,7 +149,7 @@ def update(
             change = _notes(slide, before, record, where, force)
             if change is not None:
                 report.changes.append(change)
-                if change.status == "conflict":
+                if change.status in ("conflict", "deleted"):
                     kept[key] = before
             continue
         shape = mine["shapes"].get(key)
@@ -142,16 +158,23 @@ def update(
                 report.changes.append(Change(where, what, "", "", "deleted"))
                 kept[key] = before
             else:  # new in the spec: on a slide the deck has, or on a new slide
-                report.changes.append(Change(where, what, "", "", "missing"))
+                whole = slide_key not in mine["slides"] and slide_key not in _known(old)
+                report.changes.append(Change(where, what, "", "slide" if whole else "", "missing"))
             continue
         source = theirs["shapes"][key]
         changes = _element(shape, source, before, record, where, what, force)
         report.changes.extend(changes)
         if any(c.status == "conflict" for c in changes):
             kept[key] = before
-    for key, record in old_elements.items():  # deleted earlier: still deleted
-        if key not in new["elements"]:
-            kept.setdefault(key, record)
+    titles = {entry[0]: entry[1] for entry in old.get("slides", []) if len(entry) == 2}
+    for key, record in sorted(old_elements.items()):  # no longer in the spec
+        if key in new["elements"]:
+            continue
+        slide_key, element = key.split("#", 1)
+        if element != "notes" and key in mine["shapes"]:
+            where = f'slide "{titles.get(slide_key, slide_key)}"'
+            report.changes.append(Change(where, _element_name(element), "", "", "orphan"))
+        kept.setdefault(key, record)  # remembered: it is not "new" if the spec brings it back
     if add_missing:
         _append_missing(edited, fresh_report, report, loaded, old)
     manifest = dict(new)
@@ -160,8 +183,10 @@ def update(
     if dry_run:
         return report
     target = out or deck.with_name(f"{deck.stem}-updated{deck.suffix}")
-    if target.resolve() == deck.resolve():
-        backup = deck.with_name(f"{deck.stem}.before-update{deck.suffix}")
+    if target.resolve() == deck.resolve():  # in place: a backup first, never over one
+        backup, n = deck.with_name(f"{deck.stem}.before-update{deck.suffix}"), 2
+        while backup.exists():
+            backup, n = deck.with_name(f"{deck.stem}.before-update-{n}{deck.suffix}"), n + 1
         write_atomic(deck.read_bytes(), backup)
         report.backup = backup
     saved = io.BytesIO()
@@ -185,19 +210,32 @@ def _open(deck: Path) -> Any:
         raise InputError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
 
 
-def _index(prs: Any) -> dict[str, dict[str, Any]]:
-    """{"shapes": {key: shape}, "slides": {slide key: slide}} of a deck."""
+def _index(prs: Any) -> dict[str, Any]:
+    """{"shapes": {key: shape}, "slides": {slide key: slide}, "position": {slide key:
+    its place in the deck, from 1}}. A key copied onto another slide is found on
+    the slide holding most of its slide's keys (the copy is left alone)."""
+    owners: dict[str, Any] = {}
+    weight: dict[str, int] = {}
+    position: dict[str, int] = {}
+    for n, slide in enumerate(prs.slides, 1):
+        keys = [key_of(s.name)[0] for s in manifests.keyed_shapes(slide.shapes)]  # type: ignore[index]
+        for slide_key in set(keys):
+            if keys.count(slide_key) > weight.get(slide_key, 0):
+                owners[slide_key], weight[slide_key] = slide, keys.count(slide_key)
+                position[slide_key] = n
     shapes: dict[str, Any] = {}
-    slides: dict[str, Any] = {}
-    for slide in prs.slides:
-        for shape in slide.shapes:
+    for slide_key, slide in owners.items():
+        for shape in manifests.keyed_shapes(slide.shapes):
             key = key_of(shape.name)
-            if key is not None:
+            if key is not None and key[0] == slide_key:
                 shapes.setdefault("#".join(key), shape)
-        owner = manifests.slide_key(slide)
-        if owner is not None:
-            slides.setdefault(owner, slide)
-    return {"shapes": shapes, "slides": slides}
+    return {"shapes": shapes, "slides": owners, "position": position}
+
+
+def _known(old: dict[str, Any]) -> set[str]:
+    """The slide keys the deck had when deckgen last wrote it."""
+    known = {key.split("#", 1)[0] for key in old.get("elements", {})}
+    return known | {entry[0] for entry in old.get("slides", []) if entry}
 
 
 def _order(manifest: dict[str, Any]) -> Callable[[tuple[str, Any]], tuple]:
@@ -243,7 +281,7 @@ def _element(
     if retyped and not force:  # the deck no longer shows what deckgen wrote: theirs
         shown = now.get("text", "") if kind == "text" else "edited in the deck"
         conflict = Change(where, what, shown, after.get("text", "new figures"), "conflict")
-        return [conflict, *_alt_change(shape, after, where, what)]
+        return [conflict, *_alt_change(shape, before, after, where, what)]
     if kind == "chart" and shape.has_chart:
         if moved or retyped or _no_workbook(shape):
             _chart(shape, source)
@@ -262,19 +300,30 @@ def _element(
     elif kind == "map" and shape.shape_type == 6 and (moved or retyped):
         _map(shape, source)
         out.append(Change(where, what, "", "regions and legend", "updated"))
-    return out + _alt_change(shape, after, where, what)
+    return out + _alt_change(shape, before, after, where, what)
 
 
-def _alt_change(shape: Any, after: dict[str, Any], where: str, what: str) -> list[Change]:
-    """The alternative text: updated, or restored where a tool dropped it."""
-    if not after.get("alt") or manifests.alt_text(shape) == after["alt"]:
+def _alt_change(
+    shape: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, what: str
+) -> list[Change]:
+    """The alternative text: restored where a tool dropped it, updated where it is
+    still deckgen's; one the team rewrote is theirs (a conflict if the figures it
+    describes moved)."""
+    new = after.get("alt") or ""
+    now = manifests.alt_text(shape)
+    last = (before or {}).get("alt") or ""
+    if not new or now == new:
         return []
-    restored = not manifests.alt_text(shape)
-    _set_alt(shape, after["alt"])
     what = f"{what}, alternative text"
-    if restored:
+    if not now:
+        _set_alt(shape, new)
         return [Change(where, what, "", "alternative text", "restored")]
-    return [Change(where, what, "", "new alternative text", "updated")]
+    if last and now != last:  # the team's own
+        if new == last:
+            return []
+        return [Change(where, what, now, new, "conflict")]
+    _set_alt(shape, new)
+    return [Change(where, what, now, new, "alt")]
 
 
 def _content(record: dict[str, Any]) -> Any:
@@ -361,6 +410,11 @@ def _chart_changes(
         for c, v in zip(s["categories"], s["values"])
     }
     many = len(after["series"]) > 1
+    now = {(s["name"], c) for s in after["series"] for c in s["categories"]}
+    for (name, c), v in old_points.items():
+        if (name, c) not in now:
+            label = f"{what}, {c}" + (f" ({name})" if many and name else "")
+            out.append(Change(where, label, show(v), "—", "updated"))
     for s in after["series"]:
         for c, v in zip(s["categories"], s["values"]):
             was = old_points.get((s["name"], c), "absent")
@@ -405,26 +459,22 @@ def _short(old: str, new: str) -> tuple[str, str]:
 
 
 def _retext(target: Any, source: Any) -> None:
-    """`source`'s text into `target`, run by run where their runs match (each run
-    keeps its formatting), else paragraph by paragraph into each first run."""
+    """`source`'s text into `target`, changing only the characters that differ, in
+    the runs that hold them: a run the team made smaller or bold keeps its
+    formatting. Where the paragraphs themselves differ in number, each new
+    paragraph goes into the first run of one of the team's."""
     from copy import deepcopy
 
     mine, theirs = list(target.paragraphs), list(source.paragraphs)
-    shapes_match = len(mine) == len(theirs) and all(
-        len(p.runs) == len(q.runs) for p, q in zip(mine, theirs)
-    )
-    if shapes_match:
+    if len(mine) == len(theirs):
         for p, q in zip(mine, theirs):
-            for r, s in zip(p.runs, q.runs):
-                if r.text != s.text:
-                    r.text = s.text
+            _respell(p, "".join(r.text for r in q.runs))
         return
     while len(mine) > len(theirs) and len(mine) > 1:  # fewer paragraphs now
         gone = mine.pop()
         gone._p.getparent().remove(gone._p)
     while len(mine) < len(theirs):  # more: copies of the last one
-        copy = deepcopy(mine[-1]._p)
-        mine[-1]._p.addnext(copy)
+        mine[-1]._p.addnext(deepcopy(mine[-1]._p))
         mine = list(target.paragraphs)
     for p, q in zip(mine, theirs):
         runs = p.runs
@@ -434,6 +484,38 @@ def _retext(target: Any, source: Any) -> None:
         runs[0].text = q.text
         for extra in runs[1:]:
             extra._r.getparent().remove(extra._r)
+
+
+def _respell(paragraph: Any, new: str) -> None:
+    """The runs of `paragraph` made to read `new`, each change made in the run that
+    holds it (insertions join the run before them)."""
+    runs = paragraph.runs
+    if not runs:
+        if new:
+            paragraph.text = new
+        return
+    texts = [r.text for r in runs]
+    old = "".join(texts)
+    if old == new:
+        return
+    owner: list[int] = []  # the run of each character of `old`
+    for k, t in enumerate(texts):
+        owner.extend([k] * len(t))
+    ops = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    pieces: list[list[str]] = [[] for _ in runs]
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            for i in range(i1, i2):
+                pieces[owner[i]].append(old[i])
+            continue
+        run = owner[i1] if i1 < len(owner) else owner[-1] if owner else 0
+        if op in ("replace", "insert") and i1 > 0 and (i1 >= len(owner) or op == "insert"):
+            run = owner[i1 - 1]
+        pieces[run].append(new[j1:j2])
+    for run, text in zip(runs, pieces):
+        joined = "".join(text)
+        if run.text != joined:
+            run.text = joined
 
 
 def _table(shape: Any, source: Any, where: str, what: str, out: list[Change]) -> None:
@@ -483,22 +565,24 @@ def _set_alt(shape: Any, text: str) -> None:
 def _notes(
     slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, force: bool
 ) -> Change | None:
-    """The generated part of the speaker notes replaced, the team's additions kept."""
+    """The generated part of the speaker notes replaced, the team's additions kept.
+    The generated part is the notes' first paragraphs, as deckgen wrote them: a
+    word changed or added inside them makes the notes the team's (a conflict)."""
     old = (before or {}).get("text", "")
     new = after["text"]
-    current = manifests.notes_text(slide) if slide.has_notes_slide else ""
-    if old == new and current.startswith(old):
-        return None
-    if not current.startswith(old) and not force:
-        return Change(where, "notes", "edited in the deck", "new generated notes", "conflict")
-    frame = slide.notes_slide.notes_text_frame
-    generated = len(old.split("\n")) if old else 0
+    frame = slide.notes_slide.notes_text_frame if slide.has_notes_slide else None
+    if frame is None:  # the team deleted the notes page, or its text
+        return Change(where, "notes", "", "", "deleted") if old != new else None
     paragraphs = list(frame.paragraphs)
-    lines = new.split("\n")
-    keep = paragraphs[generated:] if current.startswith(old) else []
-    _replace_paragraphs(
-        frame, paragraphs[:generated] if current.startswith(old) else paragraphs, lines, keep
-    )
+    old_lines = old.split("\n") if old else []
+    ours = [p.text for p in paragraphs[: len(old_lines)]] == old_lines
+    if old == new and ours:
+        return None
+    if not ours and not force:
+        return Change(where, "notes", "edited in the deck", "new generated notes", "conflict")
+    generated = paragraphs[: len(old_lines)] if ours else paragraphs
+    keep = paragraphs[len(old_lines) :] if ours else []
+    _replace_paragraphs(frame, generated, new.split("\n"), keep)
     return Change(where, "notes", *_short(old, new), "updated")
 
 
@@ -535,17 +619,22 @@ def _append_missing(
     edited: Any, fresh_report: Any, report: UpdateReport, loaded: Any, old: dict
 ) -> None:
     """Append the slides new in the spec (reported as missing) to the edited deck."""
-    from .errors import Warnings
+    from .errors import DeckgenError, Warnings
     from .render.slides import render_slide
 
     present = {manifests.slide_key(slide) for slide in edited.slides}
-    known = {key.split("#", 1)[0] for key in old.get("elements", {})}
-    known |= {entry[0] for entry in old.get("slides", []) if entry}  # the deck had them once
+    known = _known(old)
     plan = fresh_report.plan
     appended = set()
     for sp in plan.slides:  # whole slides the deck never had; not an element of one it has
         if sp.key not in present and sp.key not in known:
-            render_slide(edited, sp, plan, loaded.theme, Warnings(), str(loaded.template or ""))
+            try:
+                render_slide(edited, sp, plan, loaded.theme, Warnings(), "the edited deck")
+            except DeckgenError as exc:  # a tool renamed the layouts (LibreOffice does)
+                for c in report.changes:
+                    if c.status == "missing" and c.slide == sp.label:
+                        c.new = f"not appended: {exc}"
+                continue
             appended.add(sp.label)
     for c in report.changes:
         if c.status == "missing" and c.slide in appended:

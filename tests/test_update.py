@@ -12,6 +12,7 @@ report exactly the figures that moved.
 
 from __future__ import annotations
 
+import copy
 import io
 import shutil
 import subprocess
@@ -91,6 +92,16 @@ def _round_trip(deck: Path, folder: Path) -> Path:
     return out
 
 
+def _one_answer_changed(root: Path) -> None:
+    """C01 no longer uses social networks: 77 % -> 74 %, and the chart's base 24 -> 23."""
+    platforms = ("facebook", "youtube", "twitter", "instagram", "tiktok", "snapchat")
+    set_cells(
+        root / "data" / "barometre-2021" / "responses.csv",
+        {("C01", "reseaux_sociaux"): "non"}
+        | {("C01", f"reseaux_sociaux_plateformes__{p}"): "" for p in platforms},
+    )
+
+
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     root = tmp_path_factory.mktemp("update")
@@ -98,12 +109,7 @@ def scenario(tmp_path_factory):
     original = deckgen.load(spec).build(root / "deck.pptx").path
     edited = root / "edited.pptx"
     _edit(original, edited)
-    set_cells(
-        root / "data" / "barometre-2021" / "responses.csv",
-        {("C01", "reseaux_sociaux"): "non"}
-        | {("C01", f"reseaux_sociaux_plateformes__{p}"): "" for p in
-           ("facebook", "youtube", "twitter", "instagram", "tiktok", "snapchat")},
-    )  # fmt: skip
+    _one_answer_changed(root)
     return root, spec, original, edited
 
 
@@ -432,3 +438,194 @@ def test_per_point_labels_follow_the_figures(tmp_path):
     fresh = _shape(Presentation(io.BytesIO(buffer.getvalue())), "repondants-profil#chart-1")
     assert "4" not in hidden(after) and hidden(after) == hidden(fresh)
     assert after.chart.plots[0].series[0].data_labels.font.size == Pt(13)
+
+
+# -- what a review of the first version found --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The seed deck built once, and a copy of the project whose data changed
+    (social networks 77 % -> 74 %), for the cases below."""
+    root = tmp_path_factory.mktemp("update-cases")
+    spec = project_copy(root)
+    deck = deckgen.load(spec).build(root / "deck.pptx").path
+    _one_answer_changed(root)
+    return root, spec, deck
+
+
+def _edited(base, tmp_path, edit) -> Path:
+    _, _, deck = base
+    prs = Presentation(str(deck))
+    edit(prs)
+    out = tmp_path / "edited.pptx"
+    prs.save(str(out))
+    return out
+
+
+def test_a_change_report_never_goes_over_a_deck(base, tmp_path):
+    root, spec, deck = base
+    mine = tmp_path / "mine.pptx"
+    shutil.copy(deck, mine)
+    run = invoke("update", spec, "--deck", mine, "--csv", mine, "-q")
+    assert run.code == 2 and "refusing to write the change report" in run.output
+    run = invoke("update", spec, "--deck", mine, "-o", tmp_path / "o.pptx",
+                 "--xlsx", tmp_path / "o.pptx", "-q")  # fmt: skip
+    assert run.code == 2 and "it is the updated deck" in run.output
+    assert mine.read_bytes() == deck.read_bytes() and not (tmp_path / "o.pptx").exists()
+
+
+def test_words_the_team_added_inside_the_generated_notes_are_never_lost(base, tmp_path):
+    def edit(prs):
+        frame = _slide_of(prs, f"{SOCIAL}#chart-1").notes_slide.notes_text_frame
+        frame.paragraphs[-1].runs[-1].text += " À vérifier avec Marie."
+
+    edited = _edited(base, tmp_path, edit)
+    report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
+    (conflict,) = [c for c in report.of("conflict") if c.element == "notes"]
+    notes = _slide_of(Presentation(str(report.path)), f"{SOCIAL}#chart-1").notes_slide
+    assert notes.notes_text_frame.text.endswith("À vérifier avec Marie.")
+
+
+def test_figures_the_team_grouped_are_still_updated(base, tmp_path):
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    def edit(prs):
+        slide = _slide_of(prs, f"{SOCIAL}#chart-1")
+        tree = slide.shapes._spTree
+        group = slide.shapes.add_group_shape()
+        for key in ("callout-1-value", "callout-1-text"):
+            shape = _shape(prs, f"{SOCIAL}#{key}")
+            tree.remove(shape._element)
+            group._element.append(shape._element)
+
+    edited = _edited(base, tmp_path, edit)
+    report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
+    assert not report.of("deleted")
+    slide = _slide_of(Presentation(str(report.path)), f"{SOCIAL}#chart-1")
+    (group,) = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.GROUP]
+    value = next(s for s in group.shapes if s.name.endswith("#callout-1-value]"))
+    assert value.text_frame.text == "74\u202f%"
+
+
+def test_an_alternative_text_the_team_wrote_is_theirs(base, tmp_path):
+    def edit(prs):
+        manifest.xpath(_shape(prs, "repondants-profil#chart-1")._element,
+                       "./*[1]/p:cNvPr")[0].set("descr", "Notre description")  # fmt: skip
+
+    edited = _edited(base, tmp_path, edit)
+    report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
+    shape = _shape(Presentation(str(report.path)), "repondants-profil#chart-1")
+    assert manifest.alt_text(shape) == "Notre description"
+    assert not [c for c in report.changes if c.slide.startswith("slide 3 ")]
+
+
+def test_a_split_run_keeps_its_formatting(base, tmp_path):
+    def edit(prs):  # the "%" of the callout made smaller: one run becomes two
+        run = _shape(prs, f"{SOCIAL}#callout-1-value").text_frame.paragraphs[0].runs[0]
+        figure, percent = run.text.split("\u202f")
+        run.text = figure + "\u202f"
+        tail = copy.deepcopy(run._r)
+        run._r.addnext(tail)
+        paragraph = _shape(prs, f"{SOCIAL}#callout-1-value").text_frame.paragraphs[0]
+        paragraph.runs[1].text = percent
+        paragraph.runs[1].font.size = Pt(20)
+
+    edited = _edited(base, tmp_path, edit)
+    report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
+    runs = _shape(Presentation(str(report.path)), f"{SOCIAL}#callout-1-value").text_frame
+    texts = [(r.text, r.font.size) for r in runs.paragraphs[0].runs]
+    assert texts[0][0] == "74\u202f" and texts[1] == ("%", Pt(20))
+
+
+def test_deleted_notes_are_reported_as_deleted_and_force_does_not_break(base, tmp_path):
+    def edit(prs):
+        notes = _slide_of(prs, f"{SOCIAL}#chart-1").notes_slide
+        body = notes.notes_placeholder
+        body._element.getparent().remove(body._element)
+
+    edited = _edited(base, tmp_path, edit)
+    for force in (False, True):
+        report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx", force=force)
+        assert [c.element for c in report.of("deleted")] == ["notes"]
+        assert not [c for c in report.of("conflict") if c.element == "notes"]
+
+
+def test_a_figure_copied_onto_another_slide_leaves_the_original_updated(base, tmp_path):
+    def edit(prs):
+        value = _shape(prs, f"{SOCIAL}#callout-1-value")
+        prs.slides[0].shapes._spTree.append(copy.deepcopy(value._element))
+
+    edited = _edited(base, tmp_path, edit)
+    report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
+    prs = Presentation(str(report.path))
+    social = _slide_of(prs, f"{SOCIAL}#chart-1")
+    value = next(s for s in social.shapes if s.name.endswith("#callout-1-value]"))
+    assert value.text_frame.text == "74\u202f%"
+    assert not report.of("conflict")
+
+
+def test_in_place_twice_keeps_every_backup(base, tmp_path):
+    root, spec, deck = base
+    mine = tmp_path / "mine.pptx"
+    shutil.copy(deck, mine)
+    project = deckgen.load(spec)
+    first = project.update(mine, mine)
+    second = project.update(mine, mine)
+    assert first.backup.name == "mine.before-update.pptx"
+    assert second.backup.name == "mine.before-update-2.pptx"
+    assert first.backup.read_bytes() == deck.read_bytes()
+
+
+def test_another_spec_is_refused_and_a_removed_element_reported(base, tmp_path):
+    from .helpers import ROOT
+
+    root, spec, deck = base
+    run = invoke("update", ROOT / "config" / "gss-2018-spending.yaml", "--deck", deck, "-q")
+    assert run.code == 2 and "it was built from another spec" in run.output
+    other = project_copy(tmp_path)
+    text = other.read_text(encoding="utf-8")
+    start = text.index("  - id: les-moyens\n")
+    end = text.index("  - id: les-dispositifs-numeriques\n")
+    other.write_text(text[:start] + text[end:], encoding="utf-8")  # the slide leaves the spec
+    report = deckgen.load(other).update(deck, tmp_path / "u.pptx")
+    orphans = {c.element for c in report.of("orphan")}
+    assert {"chart 1", "callout 1", "footnote"} <= orphans
+    assert all(c.slide == 'slide "Les moyens"' for c in report.of("orphan"))
+
+
+def test_add_missing_after_a_libreoffice_round_trip_reports_instead_of_failing(base, tmp_path):
+    from .helpers import replace_in
+
+    root, spec, deck = base
+    lo = _round_trip(deck, tmp_path / "lo")
+    other = project_copy(tmp_path / "p")
+    replace_in(
+        other,
+        "  - id: merci\n",
+        '  - id: nouvelle\n    layout: chart\n    title: "Une diapositive nouvelle"\n'
+        "    chart: {type: bar, indicator: {kind: distribution, question: type_collectivite}}\n"
+        "  - id: merci\n",
+    )
+    report = deckgen.load(other).update(lo, tmp_path / "u.pptx", add_missing=True)
+    missing = report.of("missing")
+    assert missing and all("not appended" in c.line() for c in missing if c.element == "chart 1")
+    assert report.path is not None and len(Presentation(str(report.path)).slides) == 28
+
+
+def test_a_manifest_of_a_thousand_properties_reads_back():
+    import os
+
+    from pptx import Presentation as New
+
+    prs = New()
+    big = {"version": manifest.VERSION, "noise": os.urandom(200_000).hex()}
+    manifest.write(prs, big)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    again = New(io.BytesIO(buffer.getvalue()))
+    assert manifest.read(again) == big
+    from lxml import etree
+
+    names = etree.fromstring(manifest._custom_part(again).blob).xpath("//@name")
+    assert len(names) > 1000  # past .999: read back in order all the same

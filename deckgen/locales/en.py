@@ -35,6 +35,8 @@ TEXTS = {
     "status_missing": "not in the deck",
     "status_added": "added",
     "status_restored": "restored",
+    "status_alt": "alternative text updated",
+    "status_orphan": "no longer in the spec",
     "status_expect": "published figure contradicted",
     "not_available": "n/a",  # an empty base
     "empty_segment": "No answers from this segment to this question (empty base)",

@@ -36,6 +36,8 @@ TEXTS = {
     "status_missing": "absent du deck",
     "status_added": "ajouté",
     "status_restored": "rétabli",
+    "status_alt": "texte alternatif mis à jour",
+    "status_orphan": "retiré de la spec",
     "status_expect": "chiffre publié contredit",
     "not_available": "n.d.",  # non disponible: an empty base
     "empty_segment": "Aucune réponse de ce segment à cette question (base vide)",
