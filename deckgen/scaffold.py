@@ -450,6 +450,7 @@ def spec_text(draft: Draft, data: Path, locale: str) -> str:
         "  - layout: title",
         f"    title: {_q(name)}",
     ]
+    ids: set[str] = set()
     for q in draft.questions:
         title = q.text if len(q.text) <= 90 else q.text[:89].rstrip() + "…"
         if q.type == "ranking":
@@ -463,13 +464,28 @@ def spec_text(draft: Draft, data: Path, locale: str) -> str:
             indicator = f"{{kind: {kind}, question: {q.id}{sort}}}"
             chart = _CHARTS[q.type]
         lines += [
-            "  - layout: chart",
+            f"  - id: {_slide_id(q.id, ids)}",  # what `deckgen update` finds the slide by
+            "    layout: chart",
             f"    title: {_q(title)}",
             "    chart:",
             f"      type: {chart}",
             f"      indicator: {indicator}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _slide_id(question: str, taken: set[str]) -> str:
+    """A slide id from a question id: letters, digits, - and _, unique."""
+    import re
+
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", question).strip("-_")[:60] or "question"
+    if not base[0].isalnum():
+        base = "q" + base
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key
 
 
 def scaffold(

@@ -107,6 +107,7 @@ def test_each_format_to_a_built_deck(tmp_path, kind):
         assert "9" not in [o.code for o in partyid.options]
     build = invoke("build", tmp_path / "deck" / "deck.yaml", "-o", tmp_path / "deck.pptx", "-q")
     assert build.code == 0, build.output
+    assert "no `id:`" not in build.output  # every drafted slide has its id: update-ready
 
 
 def test_init_never_overwrites(tmp_path):
