@@ -24,7 +24,6 @@ import binascii
 import json
 import zlib
 from typing import Any
-from xml.sax.saxutils import escape
 
 from .identity import key_of
 
@@ -151,7 +150,10 @@ def _points(ser: Any, tag: str) -> list[Any]:
 
 def write(prs: Any, manifest: dict[str, Any]) -> None:
     """Put `manifest` into `prs`'s custom properties (replacing an earlier one,
-    keeping every other property)."""
+    keeping every other property). The properties are edited as one XML tree and
+    serialised once: a property copied out and back would carry its own namespace
+    declarations, which PowerPoint-compatible readers refuse ("Unknown attribute
+    xmlns")."""
     from lxml import etree
     from pptx.opc.package import Part
     from pptx.opc.packuri import PackURI
@@ -160,25 +162,27 @@ def write(prs: Any, manifest: dict[str, Any]) -> None:
     chunks = [text[i : i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
     package = prs.part.package
     part = _custom_part(prs)
-    kept: list[bytes] = []
+    root = None
     if part is not None:
-        root = etree.fromstring(part.blob)
-        for prop in root:
-            if not str(prop.get("name", "")).startswith(PREFIX):
-                kept.append(etree.tostring(prop))
-    props = [_renumbered(raw, pid) for pid, raw in enumerate(kept, 2)]
-    start = 2 + len(kept)
+        try:
+            root = etree.fromstring(part.blob)
+        except etree.XMLSyntaxError:
+            root = None  # unreadable: written afresh
+    if root is None or root.tag != f"{{{_NS}}}Properties":
+        root = etree.Element(f"{{{_NS}}}Properties", nsmap={None: _NS, "vt": _VT})
+    for prop in list(root):
+        if str(prop.get("name", "")).startswith(PREFIX):
+            root.remove(prop)
     for n, chunk in enumerate(chunks):
-        props.append(
-            f'<property fmtid="{_FMTID}" pid="{start + n}" name="{PREFIX}{n + 1:03d}">'
-            f"<vt:lpwstr>{escape(chunk)}</vt:lpwstr></property>".encode()
-        )
-    xml = (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        + f'<Properties xmlns="{_NS}" xmlns:vt="{_VT}">'.encode()
-        + b"".join(props)
-        + b"</Properties>"
-    )
+        prop = etree.SubElement(root, f"{{{_NS}}}property")
+        prop.set("fmtid", _FMTID)
+        prop.set("name", f"{PREFIX}{n + 1:03d}")
+        etree.SubElement(prop, f"{{{_VT}}}lpwstr").text = chunk
+    for pid, prop in enumerate(root, 2):  # ids from 2, in order, as Office numbers them
+        prop.set("pid", str(pid))
+    xml = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(
+        root, encoding="unicode"
+    ).encode("utf-8")  # the declaration as Office writes it
     if part is None:
         part = Part(PackURI("/docProps/custom.xml"), _CT_CUSTOM, package, xml)
         package.relate_to(part, _RT_CUSTOM)
@@ -186,14 +190,6 @@ def write(prs: Any, manifest: dict[str, Any]) -> None:
         part.__class__ = Part  # a loaded XmlPart or a plain Part: bytes from now on
         part.__dict__.pop("_element", None)
         part._blob = xml
-
-
-def _renumbered(raw: bytes, pid: int) -> bytes:
-    from lxml import etree
-
-    el = etree.fromstring(raw)
-    el.set("pid", str(pid))
-    return etree.tostring(el)
 
 
 def read(prs: Any) -> dict[str, Any] | None:

@@ -629,3 +629,66 @@ def test_a_manifest_of_a_thousand_properties_reads_back():
 
     names = etree.fromstring(manifest._custom_part(again).blob).xpath("//@name")
     assert len(names) > 1000  # past .999: read back in order all the same
+
+
+def test_the_updated_decks_print_the_same_figures_in_both_clients(updated, round_tripped, tmp_path):
+    """The updated deck prints the same percent figures in LibreOffice and in the
+    PowerPoint-compatible engine (skipped without it: it is optional, see
+    tests/test_two_clients.py). After a LibreOffice round trip the two engines
+    already disagree on some pages of the saved input (LibreOffice writes two
+    charts' value axes so that only the other engine prints their ticks): the
+    update adds no page to those."""
+    from .conftest import libreoffice_or_skip
+    from .helpers import pdf_percent_figures, to_pdf
+    from .test_two_clients import aspose_pdf
+
+    def figures(deck: Path) -> tuple[list, list]:
+        aspose = aspose_pdf(deck, tmp_path / f"{deck.parent.name}-{deck.stem}-aspose.pdf")
+        libre = to_pdf(libreoffice_or_skip(), [deck], tmp_path / f"{deck.parent.name}-lo")[deck]
+        return pdf_percent_figures(aspose), pdf_percent_figures(libre)
+
+    def differing(deck: Path) -> set[int]:
+        a, b = figures(deck)
+        assert len(a) == len(b) == len(Presentation(str(deck)).slides)
+        return {page for page, (x, y) in enumerate(zip(a, b)) if x != y}
+
+    in_aspose, in_libre = figures(updated.path)
+    assert in_aspose == in_libre and sum(map(len, in_libre)) >= 200
+    social = next(i for i, s in enumerate(Presentation(str(updated.path)).slides)
+                  if any(SOCIAL in sh.name for sh in s.shapes))  # fmt: skip
+    assert sorted(["100", "74", "65", "43", "13", "9", "74"]) == in_libre[social]
+    lo_input = updated.path.parent / "lo" / "edited.pptx"
+    assert differing(round_tripped.path) <= differing(lo_input)
+
+
+def test_the_team_s_own_document_properties_are_kept_in_one_clean_part(base, tmp_path):
+    """A property of the team's (LibreOffice adds 'PresentationFormat') stays, and
+    the part declares its namespaces once: a property carrying its own
+    declarations is refused by PowerPoint-compatible readers."""
+    import re
+    import zipfile
+
+    root, spec, deck = base
+    prs = Presentation(str(deck))
+    part = manifest._custom_part(prs)
+    xml = part.blob.replace(
+        b"<property ",
+        b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Client">'
+        b"<vt:lpwstr>Ville &amp; Co</vt:lpwstr></property><property ",
+        1,
+    )
+    part._blob = xml
+    edited = tmp_path / "edited.pptx"
+    prs.save(str(edited))
+    report = deckgen.load(spec).update(edited, tmp_path / "u.pptx")
+    with zipfile.ZipFile(report.path) as z:
+        text = z.read("docProps/custom.xml").decode("utf-8")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>')
+    assert len(re.findall(r' xmlns="', text)) == 1 and len(re.findall(r" xmlns:vt=", text)) == 1
+    assert (
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Client">'
+        "<vt:lpwstr>Ville &amp; Co</vt:lpwstr></property>" in text
+    )
+    pids = [int(p) for p in re.findall(r' pid="(\d+)"', text)]
+    assert pids == list(range(2, 2 + len(pids)))
+    assert manifest.read(Presentation(str(report.path))) is not None
