@@ -95,23 +95,14 @@ def for_recipient(loaded: Any, recipient: Recipient, peers: str | None) -> Any:
 def _beside_peers(slide: Any, peers: str, group: tuple[str, str]) -> Any:
     """`slide` with each chart that can show a breakdown broken down by the
     recipient's group (a copy where something changes)."""
-    from .chart_kinds import chart_kind
-    from .indicator_spec import BREAKDOWN_KINDS
+    from .segments import can_show_beside, show_beside
 
     charts = []
     for chart in slide.charts:
-        ind, kind = chart.indicator, chart_kind(chart.type)
-        if (
-            kind is not None
-            and kind.breakdowns
-            and ind.kind in BREAKDOWN_KINDS
-            and ind.kind != "likert"  # a block per statement: too heavy to read
-            and ind.by is None
-            and ind.editions is None
-            and ind.question != peers
-        ):
-            chart, ind = copy.copy(chart), copy.copy(ind)
-            ind.by, ind.segments, ind.total = peers, {group[0]: [group[1]]}, True
+        # not a Likert grid: a block per statement and group is too heavy to read
+        if can_show_beside(chart, peers) and chart.indicator.kind != "likert":
+            chart, ind = copy.copy(chart), copy.copy(chart.indicator)
+            show_beside(ind, peers, *group)
             chart.indicator = ind
         charts.append(chart)
     if all(new is old for new, old in zip(charts, slide.charts)):

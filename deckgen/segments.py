@@ -76,10 +76,32 @@ def segments_of(loaded: Any, question_id: str) -> list[Segment]:
     return out
 
 
-def for_segment(loaded: Any, segment: Segment, question_id: str, beside_total: bool) -> Any:
-    """`loaded` with its spec rewritten for `segment` (the survey and theme shared)."""
+def can_show_beside(chart: Any, question_id: str) -> bool:
+    """Whether `chart` can show one group of `question_id` beside the whole sample:
+    a chart kind that draws breakdowns, of an indicator that can be broken down
+    and is not already (nor over editions, nor about that question itself)."""
     from .chart_kinds import chart_kind
     from .indicator_spec import BREAKDOWN_KINDS
+
+    ind, kind = chart.indicator, chart_kind(chart.type)
+    return (
+        kind is not None
+        and kind.breakdowns
+        and ind.kind in BREAKDOWN_KINDS
+        and ind.by is None
+        and ind.editions is None
+        and ind.question != question_id
+    )
+
+
+def show_beside(indicator: Any, question_id: str, label: str, code: str) -> None:
+    """`indicator` broken down by `question_id`: the whole sample first, then the
+    group of option `code` (named `label`)."""
+    indicator.by, indicator.segments, indicator.total = question_id, {label: [code]}, True
+
+
+def for_segment(loaded: Any, segment: Segment, question_id: str, beside_total: bool) -> Any:
+    """`loaded` with its spec rewritten for `segment` (the survey and theme shared)."""
     from .locales import words
 
     spec = copy.deepcopy(loaded.spec)
@@ -104,18 +126,8 @@ def for_segment(loaded: Any, segment: Segment, question_id: str, beside_total: b
             )
         for chart in slide.charts:
             ind = chart.indicator
-            kind = chart_kind(chart.type)
-            shows_both = (
-                beside_total
-                and kind is not None
-                and kind.breakdowns
-                and ind.kind in BREAKDOWN_KINDS
-                and ind.by is None
-                and ind.editions is None
-                and ind.question != question_id
-            )
-            if shows_both:  # the segment beside the whole sample, the total first
-                ind.by, ind.segments, ind.total = question_id, {segment.label: [segment.code]}, True
+            if beside_total and can_show_beside(chart, question_id):
+                show_beside(ind, question_id, segment.label, segment.code)
             else:
                 narrowed(ind)
         for callout in slide.callouts:
