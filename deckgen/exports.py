@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -111,16 +112,65 @@ def escape_cell(value: object) -> object:
 
 
 def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
+    return write_table_csv(list(COLUMNS), [[row.get(k, "") for k in COLUMNS] for row in rows], path)
+
+
+def write_table_csv(header: list[str], rows: Sequence[Sequence[object]], path: Path) -> Path:
+    """A table as CSV for spreadsheets: UTF-8 with a byte-order mark, text that a
+    spreadsheet would evaluate escaped (`escape_cell`), written atomically."""
     from .files import write_atomic
 
     buffer = io.StringIO()
     # RFC 4180 line ends: the csv module quotes a field holding any character of the
     # line terminator, so a label with a bare CR stays one field (with "\n" it would not)
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: escape_cell(v) for k, v in row.items()})
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([escape_cell(v) for v in row] for row in rows)
     return write_atomic(buffer.getvalue().encode("utf-8-sig"), path)
+
+
+def write_table_xlsx(header: list[str], rows: list[list[str]], path: Path, sheet: str) -> Path:
+    """A table of texts as an .xlsx, laid out as the figure table (`write_xlsx`)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(header)
+    for row in rows:
+        ws.append([escape_cell(v) if v else None for v in row])
+        _as_text(ws)
+    texts = [[h, *(str(row[i]) for row in rows)] for i, h in enumerate(header)]
+    return _finish(wb, ws, texts, path)
+
+
+def _as_text(ws: Any) -> None:
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # text stays text, whatever it starts with
+
+
+def _finish(wb: Any, ws: Any, columns: list[list[str]], path: Path) -> Path:
+    """Bold frozen header with filters, widths from the content (`columns`: each
+    column's texts, header first), printed titles; saved in normal form, atomically."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from .files import normalize, write_atomic
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
+    for i, texts in enumerate(columns, start=1):
+        width = min(max(len(t) for t in texts) + 2, _MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(i)].width = max(width, 8)
+    ws.print_title_rows = "1:1"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_atomic(normalize(buffer.getvalue()), path)
 
 
 _MAX_WIDTH = 60
@@ -142,19 +192,12 @@ def write_xlsx(
     atomically, with fixed timestamps (same rows, same bytes).
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    from .files import normalize, write_atomic
 
     headers = xlsx_headers(locale)
     wb = Workbook()
     ws = wb.active
     ws.title = sheet or words(locale)("sheet")
     ws.append([headers[c] for c in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="center")
     percent_format = percent_number_format(locale)
     pct_col = COLUMNS.index("percent") + 1
     for row in rows:
@@ -170,20 +213,9 @@ def write_xlsx(
         ws.append(values)
         cell = ws.cell(row=ws.max_row, column=pct_col)
         cell.number_format = percent_format
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, whatever it starts with
-    ws.freeze_panes = "A2"
-    last = get_column_letter(len(COLUMNS))
-    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
-    for i, key in enumerate(COLUMNS, start=1):
-        texts = [headers[key]] + [_shown(row.get(key, ""), key) for row in rows]
-        width = min(max(len(t) for t in texts) + 2, _MAX_WIDTH)
-        ws.column_dimensions[get_column_letter(i)].width = max(width, 8)
-    ws.print_title_rows = "1:1"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return write_atomic(normalize(buffer.getvalue()), path)
+        _as_text(ws)
+    texts = [[headers[key]] + [_shown(row.get(key, ""), key) for row in rows] for key in COLUMNS]
+    return _finish(wb, ws, texts, path)
 
 
 def _shown(value: object, key: str) -> str:

@@ -652,37 +652,15 @@ def write_changes(
     csv: str | Path | None = None,
     xlsx: str | Path | None = None,
 ) -> None:
-    """The change report as CSV and/or .xlsx (text only, formula-safe, atomic)."""
-    from .exports import escape_cell
-    from .files import normalize, write_atomic
+    """The change report as CSV and/or .xlsx, as the figure table is written
+    (deckgen.exports: formula-safe, atomic)."""
+    from .exports import write_table_csv, write_table_xlsx
     from .locales import words
 
     w = words(locale)
     headers = [w(f"change_{c}") for c in COLUMNS]
     rows = [[c.slide, c.element, c.old, c.new, w(f"status_{c.status}")] for c in changes]
     if csv is not None:
-        import csv as csvlib
-
-        text = io.StringIO()
-        writer = csvlib.writer(text, lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows([[escape_cell(v) for v in row] for row in rows])
-        write_atomic(text.getvalue().encode("utf-8-sig"), Path(csv))
+        write_table_csv(headers, rows, Path(csv))
     if xlsx is not None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = w("changes_sheet")
-        ws.append(headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([escape_cell(v) for v in row])
-            for cell in ws[ws.max_row]:
-                cell.data_type = "s"
-        ws.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        write_atomic(normalize(buffer.getvalue()), Path(xlsx))
+        write_table_xlsx(headers, rows, Path(xlsx), w("changes_sheet"))
