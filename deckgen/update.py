@@ -121,6 +121,7 @@ def update(
     new = manifests.read(fresh)
     assert new is not None
     labels = {sp.key: sp.label for sp in fresh_report.plan.slides if sp.key}
+    locale = fresh_report.plan.locale
     report = UpdateReport(None)
     for problem in fresh_report.expect_problems:
         report.changes.append(Change(problem.context or "", "", "", problem.message, "expect"))
@@ -162,7 +163,7 @@ def update(
                 report.changes.append(Change(where, what, "", "slide" if whole else "", "missing"))
             continue
         source = theirs["shapes"][key]
-        changes = _element(shape, source, before, record, where, what, force)
+        changes = _element(shape, source, before, record, where, what, force, locale)
         report.changes.extend(changes)
         if any(c.status == "conflict" for c in changes):
             kept[key] = before
@@ -272,6 +273,7 @@ def _element(
     where: str,
     what: str,
     force: bool,
+    locale: str,
 ) -> list[Change]:
     now = manifests.record(shape)
     out: list[Change] = []
@@ -286,7 +288,7 @@ def _element(
         if moved or retyped or _no_workbook(shape):
             _chart(shape, source)
             if moved or retyped:
-                out += _chart_changes(before, after, where, what, source)
+                out += _chart_changes(before, after, where, what, source, locale)
             else:
                 out.append(Change(where, what, "", "embedded workbook", "restored"))
     elif kind == "text" and shape.has_text_frame:
@@ -399,10 +401,15 @@ def _points(chart: Any, source: Any, moved: bool) -> None:
 
 
 def _chart_changes(
-    before: dict[str, Any] | None, after: dict[str, Any], where: str, what: str, source: Any
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    where: str,
+    what: str,
+    source: Any,
+    locale: str,
 ) -> list[Change]:
     fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
-    show = _shown(str(fmt[0]) if fmt else "General")
+    show = _shown(str(fmt[0]) if fmt else "General", locale)
     out = []
     old_points = {
         (s["name"], c): v
@@ -425,11 +432,11 @@ def _chart_changes(
     return out
 
 
-def _shown(fmt: str) -> Callable[[Any], str]:
-    """How a chart value reads with the number format `fmt` (the chart's own)."""
+def _shown(fmt: str, locale: str) -> Callable[[Any], str]:
+    """How a chart value reads in the deck's locale with the number format `fmt`
+    (the chart's own: a percent or not, and its decimals)."""
     from .formatting import format_number, format_percent
 
-    locale = "fr" if "\u202f" in fmt or "\\ " in fmt else "en"
     digits = len(fmt.split(".", 1)[1].split("%")[0].rstrip("\\\u202f ")) if "." in fmt else 0
 
     def show(v: Any) -> str:

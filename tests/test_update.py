@@ -692,3 +692,34 @@ def test_the_team_s_own_document_properties_are_kept_in_one_clean_part(base, tmp
     pids = [int(p) for p in re.findall(r' pid="(\d+)"', text)]
     assert pids == list(range(2, 2 + len(pids)))
     assert manifest.read(Presentation(str(report.path))) is not None
+
+
+def test_an_english_survey_is_updated_and_reported_in_english(tmp_path):
+    """The General Social Survey example (English data, English deck): 200 fewer
+    respondents; the updated figures are a fresh build's, the report reads them as
+    the English deck shows them."""
+    from .helpers import ROOT
+
+    for folder in ("config", "layouts"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(ROOT / "data" / "gss-2018-spending", tmp_path / "data" / "gss-2018-spending")
+    spec = tmp_path / "config" / "gss-2018-spending.yaml"
+    deck = deckgen.load(spec).build(tmp_path / "gss.pptx").path
+    responses = tmp_path / "data" / "gss-2018-spending" / "responses.csv"
+    lines = responses.read_text(encoding="utf-8").splitlines(keepends=True)
+    responses.write_text("".join(lines[:1] + lines[201:]), encoding="utf-8")
+    report = deckgen.load(spec).update(deck, tmp_path / "u.pptx", csv=tmp_path / "c.csv")
+    buffer = io.BytesIO()
+    from deckgen.pipeline import build, load
+
+    build(load(spec), buffer, strict_expect=False)
+    mine, theirs = (
+        _figures(Presentation(str(report.path))),
+        _figures(Presentation(io.BytesIO(buffer.getvalue()))),
+    )
+    assert mine == theirs
+    lines = [c.line() for c in report.of("updated")]
+    assert 'slide 2 "The respondents", callout 1: 2,348 → 2,148' in lines
+    assert any(line.endswith("%") and "\u202f" not in line for line in lines if "chart" in line)
+    header = (tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "slide,element,before,after,status"
