@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 CLIENTS_STAMP := $(VENV)/.clients-stamp
 SPEC   ?= config/barometre-2021.yaml
 
-.PHONY: deck test lint format bench preview images template clean
+.PHONY: deck test test-arrow lint format bench preview images template clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,21 @@ $(CLIENTS_STAMP): requirements-clients.lock $(STAMP)
 	  && touch $(CLIENTS_STAMP) \
 	  || echo "note: Aspose.Slides not installed; tests/test_two_clients.py will be skipped"
 
+# the same suite where pyarrow is installed (pandas then stores text as Arrow strings),
+# and the example decks built cold in both environments, compared byte for byte
+ARROW_VENV  := .venv-arrow
+ARROW_BIN   := $(ARROW_VENV)/bin
+ARROW_STAMP := $(ARROW_VENV)/.installed-stamp
+
+$(ARROW_STAMP): requirements.lock requirements-arrow.lock requirements-clients.lock pyproject.toml
+	$(PYTHON) -m venv $(ARROW_VENV)
+	$(ARROW_BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock \
+	  -r requirements-arrow.lock
+	$(ARROW_BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(ARROW_BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-clients.lock \
+	  || echo "note: Aspose.Slides not installed in $(ARROW_VENV)"
+	touch $(ARROW_STAMP)
+
 deck: $(STAMP)
 	$(BIN)/deckgen build $(SPEC)
 
@@ -30,6 +45,16 @@ test: $(STAMP) $(CLIENTS_STAMP)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+test-arrow: $(STAMP) $(ARROW_STAMP)
+	DECKGEN_EXPECT_ARROW=1 $(ARROW_BIN)/pytest -p no:cacheprovider
+	rm -rf out/storage
+	$(BIN)/python tests/example_decks.py out/storage/python
+	$(ARROW_BIN)/python tests/example_decks.py out/storage/arrow
+	for deck in out/storage/python/*.pptx; do \
+	  cmp "$$deck" "out/storage/arrow/$$(basename "$$deck")" || exit 1; \
+	done
+	@echo "example decks byte-identical with and without pyarrow"
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check deckgen tests $(wildcard bench)
@@ -56,4 +81,4 @@ template: $(STAMP)
 	  --out layouts/deckgen-template.pptx
 
 clean:
-	rm -rf out $(VENV)
+	rm -rf out $(VENV) $(ARROW_VENV)

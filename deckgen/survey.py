@@ -228,9 +228,15 @@ def _typed_column(
         return d_text[codes[np.argmax(rows)]]
 
     where: dict[str, Any] = {"file": file, "context": f"column {name}"}
-    d_control = d_present & distinct.str.contains(UNPRINTABLE.pattern, regex=True).fillna(False)
+    # on the Python strings, not `Series.str`: Arrow-backed text (pandas with pyarrow)
+    # cannot encode the surrogate range of the pattern, and the answer must not depend
+    # on how pandas stores text
+    d_control = np.array(
+        [present_ and UNPRINTABLE.search(t) is not None for present_, t in zip(d_present, d_text)],
+        dtype=bool,
+    )
     if d_control.any():
-        rows = np.isin(codes, np.flatnonzero(d_control.to_numpy()))
+        rows = np.isin(codes, np.flatnonzero(d_control))
         char = UNPRINTABLE.search(first_text(rows))
         problems.append(
             Problem(
