@@ -16,7 +16,8 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 # the second rendering client the tests compare figures with (not needed to build; a
-# proprietary evaluation build, so a failed install leaves its test skipped, not red)
+# failed install leaves its tests skipped, except in CI, where DECKGEN_REQUIRE_CLIENTS
+# turns the skip into a failure)
 $(CLIENTS_STAMP): requirements-clients.lock $(STAMP)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-clients.lock \
 	  && touch $(CLIENTS_STAMP) \

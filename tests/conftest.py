@@ -36,7 +36,7 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def libreoffice_or_skip() -> str:
-    """Path to soffice, or skip (fail when DECKGEN_REQUIRE_LIBREOFFICE is set, as in CI)."""
+    """Path to soffice, or skip (fail when DECKGEN_REQUIRE_CLIENTS is set, as in CI)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     missing = [
         name
@@ -48,8 +48,8 @@ def libreoffice_or_skip() -> str:
             f"LibreOffice/poppler not installed ({', '.join(missing)} missing): "
             "apt-get install libreoffice-impress poppler-utils"
         )
-        if os.environ.get("DECKGEN_REQUIRE_LIBREOFFICE"):
-            pytest.fail(reason + " -- required because DECKGEN_REQUIRE_LIBREOFFICE is set")
+        if os.environ.get("DECKGEN_REQUIRE_CLIENTS"):
+            pytest.fail(reason + " -- required because DECKGEN_REQUIRE_CLIENTS is set")
         pytest.skip(reason)
     return soffice
 

@@ -3,7 +3,7 @@ has one page per slide with each slide's title and big numbers on its page.
 
 All decks are converted in ONE soffice run (it takes seconds to start).
 Skipped when LibreOffice/poppler are missing, except in CI where
-DECKGEN_REQUIRE_LIBREOFFICE turns the skip into a failure.
+DECKGEN_REQUIRE_CLIENTS turns the skip into a failure.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`deckgen preview`: the real deck through real LibreOffice and poppler, once.
 
 Skipped when LibreOffice/poppler are missing, except in CI where
-DECKGEN_REQUIRE_LIBREOFFICE turns the skip into a failure (conftest).
+DECKGEN_REQUIRE_CLIENTS turns the skip into a failure (conftest).
 """
 
 from __future__ import annotations

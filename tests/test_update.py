@@ -633,8 +633,8 @@ def test_a_manifest_of_a_thousand_properties_reads_back():
 
 def test_the_updated_decks_print_the_same_figures_in_both_clients(updated, round_tripped, tmp_path):
     """The updated deck prints the same percent figures in LibreOffice and in the
-    PowerPoint-compatible engine (skipped without it: it is optional, see
-    tests/test_two_clients.py). After a LibreOffice round trip the two engines
+    PowerPoint-compatible engine (required in CI, see tests/test_two_clients.py).
+    After a LibreOffice round trip the two engines
     already disagree on some pages of the saved input (LibreOffice writes two
     charts' value axes so that only the other engine prints their ticks): the
     update adds no page to those."""
