@@ -261,9 +261,10 @@ class Project:
         from . import batch
 
         shard = _batch_options(shard, jobs)
+        from .disclosure import SMALL
         from .files import refuse_inputs
         from .pipeline import check
-        from .segments import for_segment, segments_of
+        from .segments import batch_decisions, for_segment, segments_of
 
         with self.protecting():
             loaded = self._loaded
@@ -274,13 +275,25 @@ class Project:
             chosen = batch.shard(segments, lambda s: s.key, shard)
             for segment in chosen:
                 refuse_inputs(folder / f"{self.spec_path.stem}-{segment.key}.pptx")
+            # one decision for the whole batch, before forking: every shard decides alike
+            left_out, decisions = batch_decisions(loaded, question, segments)
+            everyone = len(loaded.survey.frame)
 
             def work(segment) -> batch.Outcome:
                 outcome = batch.Outcome(segment.key, segment.label)
-                if segment.base < theme.privacy_threshold:
+                why = left_out.get(segment.label)
+                if why == SMALL:
                     outcome.skipped = (
                         f"{_respondents(segment.base)}, under the privacy threshold "
                         f"({theme.privacy_threshold}): never built"
+                    )
+                    return outcome
+                if why is not None:
+                    outcome.skipped = (
+                        f"{_respondents(segment.base)}, but the public deck minus this deck "
+                        f"would give the figures of the {_respondents(everyone - segment.base)} "
+                        "not in it, with the segments not built, under the privacy threshold "
+                        f"({theme.privacy_threshold}): never built (docs/privacy.md)"
                     )
                     return outcome
                 if segment.base < theme.small_base_threshold and not include_small:
@@ -290,9 +303,8 @@ class Project:
                     )
                     return outcome
                 target = folder / f"{self.spec_path.stem}-{segment.key}.pptx"
-                return _build_one(
-                    outcome, for_segment(loaded, segment, question, beside_total), target, strict
-                )
+                rewritten = for_segment(loaded, segment, question, beside_total, decisions)
+                return _build_one(outcome, rewritten, target, strict)
 
             return batch.run(chosen, work, jobs=jobs, progress=progress)
 

@@ -12,13 +12,15 @@ recipient's own answer beside the figures of all respondents and, with
 - the map: the recipient's region outlined;
 - callouts: "Votre réponse : oui" under the sentence.
 
-**Privacy.** The whole-sample figures the public deck already shows are
-exempt. A comparison group (the peers) is shown only when it holds at least
-*k* respondents other than the recipient (the theme's `privacy_threshold`,
-default 5), and a figure of 0 % or 100 % is suppressed in a group of fewer
-than 2 *k* (it would tell the recipient every other member's answer);
-whatever is left out says so in the footnote. `tests/test_personal.py` checks
-the rule on every personal deck of the seed data.
+**Privacy.** The peer groups are held to the disclosure rule of every deck
+(deckgen.disclosure, docs/privacy.md), as a family: all the personal decks of a
+batch together show every group that passes it, so a group is shown only with
+at least *k* respondents besides the recipient, the rest of the sample outside
+the groups shown holds none or at least *k* (besides a reader), and a figure that
+would tell a member the others' answers (they number under 2 *k* and all answered
+alike, once the reader's own answer is set aside) is blanked; whatever is left
+out says so in the footnote, without the group's size. `tests/test_personal.py`
+and `tests/test_privacy_attack.py` check it.
 """
 
 from __future__ import annotations
@@ -257,73 +259,3 @@ def _empty(value: Any) -> bool:
 
 def _whole(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-# -- privacy ----------------------------------------------------------------------------------
-
-
-def private(result: Result, rid_in_group: bool, k: int) -> tuple[Result, list[str]]:
-    """The privacy rule on a result's comparison groups (its non-total series): a group
-    of fewer than `k` respondents besides the recipient is dropped; in a group of
-    fewer than 2k, 0 % and 100 % figures are blanked. Returns what was left out."""
-    if not result.by:
-        return result, []
-    if result.groups:  # a Likert grid by segment: the groups are rows, "statement|segment"
-        return _private_rows(result, rid_in_group, k)
-    kept, notes = [], []
-    for s in result.series:
-        if s.total:
-            kept.append(s)
-            continue
-        others = (s.base or 0) - (1 if rid_in_group else 0)
-        if others < k:
-            notes.append(f"group:{s.name}")
-            continue
-        if (s.base or 0) < 2 * k:
-            values = tuple(None if v is not None and (v <= 0 or v >= 1) else v for v in s.values)
-            if values != s.values:
-                notes.append(f"cells:{s.name}")
-                s = replace(s, values=values)
-        kept.append(s)
-    if len(kept) == len(result.series) and not notes:
-        return result, []
-    return replace(result, series=tuple(kept)), notes
-
-
-def _private_rows(result: Result, rid_in_group: bool, k: int) -> tuple[Result, list[str]]:
-    """The privacy rule on a Likert grid by segment, whose rows are the groups."""
-    keep: list[int] = []
-    notes: list[str] = []
-    blank: set[int] = set()
-    for j, (code, base) in enumerate(zip(result.codes, result.bases)):
-        if code.endswith("|"):  # the whole sample's row: exempt
-            keep.append(j)
-            continue
-        name = result.categories[j]
-        if base - (1 if rid_in_group else 0) < k:
-            notes.append(f"group:{name}")
-            continue
-        keep.append(j)
-        if base < 2 * k:
-            blank.add(j)
-    series = []
-    for s in result.series:
-        values = [
-            None if j in blank and s.values[j] is not None and s.values[j] in (0, 1)
-            else s.values[j]
-            for j in keep
-        ]  # fmt: skip
-        if any(j in blank and s.values[j] in (0, 1) for j in keep):
-            notes.append(f"cells:{result.categories[next(iter(blank))]}")
-        series.append(replace(s, values=tuple(values), counts=tuple(s.counts[j] for j in keep)))
-    return (
-        replace(
-            result,
-            categories=tuple(result.categories[j] for j in keep),
-            codes=tuple(result.codes[j] for j in keep),
-            groups=tuple(result.groups[j] for j in keep),
-            bases=tuple(result.bases[j] for j in keep),
-            series=tuple(series),
-        ),
-        list(dict.fromkeys(notes)),
-    )

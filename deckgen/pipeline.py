@@ -15,13 +15,14 @@ Programs and commands call these through the library API (deckgen.api).
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import rules
+from . import disclosure, rules
 from .cache import ResultCache, survey_key
 from .codebook import Codebook, load_codebook
 from .editions import EditionsFile, load_editions, tested, trend
@@ -58,6 +59,8 @@ class Loaded:
     editions: EditionsFile | None = None  # earlier editions' published figures
     segment: str | None = None  # a segment deck's segment ("Communes (n = 22)")
     personal: tuple[str, str | None] | None = None  # a personal deck: (respondent, peers)
+    # a segment deck's share of its batch's disclosure decisions (deckgen.segments)
+    segment_rule: Any = None
     _survey: object = None
 
     @property
@@ -208,17 +211,14 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     def compute(indicator) -> Result:
         key = indicator_key(indicator)
         if key not in results:
-            cached = cache.get(key)
-            if cached is None:
-                from .indicators import compute as compute_indicator
-
-                cached = compute_indicator(loaded.survey, indicator)
-                cache.put(key, cached)
             # the words about it (who is in scope...) in the deck's locale
-            results[key] = localise(cached, indicator, codebook, w)
+            results[key] = localise(raw(indicator), indicator, codebook, w)
             if loaded.segment is not None:  # a segment's figures were never published
                 results[key] = replace(results[key], published=False)
         return results[key]
+
+    def raw(indicator) -> Result:
+        return _computed(loaded, cache, indicator)
 
     from .identity import element_key, slide_keys
 
@@ -245,6 +245,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         )
         for j, chart in enumerate(s.charts):
             result = compute(chart.indicator)
+            result = _disclosed(loaded, cache, result, chart.indicator, (i, "chart", j))
             rounding = chart.rounding or spec.deck.rounding
             if rounding == "largest_remainder" and adds_up(chart.indicator):
                 result = adding_up(result, chart.digits)  # what the chart, notes, exports show
@@ -258,7 +259,15 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             sp.charts.append(_chart_plan(chart, result, codebook, w))
             sp.charts[-1].key = element_key(sp.key, f"chart-{j + 1}")
             computed.append((sp, f"chart {j + 1}", result))
-            if result.base == 0 and loaded.segment is not None:
+            if disclosure.is_withheld(result):
+                warnings.add(
+                    f"chart {j + 1}: not shown in this deck: its figures, alone or subtracted "
+                    "from the public deck's, would be about fewer than "
+                    f"{theme.privacy_threshold} {result.respondents} (docs/privacy.md); "
+                    "the slide says so",
+                    context=sp.label,
+                )
+            elif result.base == 0 and loaded.segment is not None:
                 # a segment deck: this segment has nobody in scope, which is data, not a
                 # mistake of the spec; the chart's place says so
                 warnings.add(
@@ -303,9 +312,10 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         callout_results = []
         for j, callout in enumerate(s.callouts):
             result = compute(callout.indicator)
+            result = _disclosed(loaded, cache, result, callout.indicator, (i, "callout", j))
             if spec.deck.rounding == "largest_remainder" and adds_up(callout.indicator):
                 result = adding_up(result)  # the figure its chart shows beside it
-            cp, value = _callout_plan(callout, result, w)
+            cp, value = _callout_plan(callout, result, w, theme.privacy_threshold)
             cp.key = element_key(sp.key, f"callout-{j + 1}")
             # an `expect:` is the published figure the data must give
             published = result.published or callout.expect is not None
@@ -337,9 +347,16 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             for cp, (line, match) in zip(sp.callouts, lines):
                 cp.own, cp.own_match = line, match
         unit = codebook.respondents or w("respondents")
-        sp.footnote = footnote(s.footnote, sp, unit, theme, w)
+        sp.footnote = footnote(s.footnote, sp, unit, theme, w, loaded.personal is not None)
         sp.notes = notes(
-            s.notes, s.notes_mode, sp, callout_results, w, level=theme.significance_level
+            s.notes,
+            s.notes_mode,
+            sp,
+            callout_results,
+            w,
+            level=theme.significance_level,
+            k=theme.privacy_threshold,
+            personal=loaded.personal is not None,
         )
         slides.append(sp)
     cache.save()
@@ -361,6 +378,83 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     return deck_plan, computed
 
 
+def _computed(loaded: Loaded, cache: ResultCache, indicator) -> Result:
+    """An indicator's result from the cache, else computed (and cached)."""
+    key = indicator_key(indicator)
+    result = cache.get(key)
+    if result is None:
+        from .indicators import compute as compute_indicator
+
+        result = compute_indicator(loaded.survey, indicator)
+        cache.put(key, result)
+    return result
+
+
+def raw_results(loaded: Loaded) -> dict[tuple[int, str, int], Result]:
+    """Every chart's and callout's result, by (slide index, "chart" or "callout",
+    index), as computed (no words, no rounding): what a batch's disclosure rule
+    compares across its decks (deckgen.segments)."""
+    cache = loaded.cache()
+    out: dict[tuple[int, str, int], Result] = {}
+    for i, s in enumerate(loaded.spec.slides):
+        for j, chart in enumerate(s.charts):
+            out[(i, "chart", j)] = _computed(loaded, cache, chart.indicator)
+        for j, callout in enumerate(s.callouts):
+            out[(i, "callout", j)] = _computed(loaded, cache, callout.indicator)
+    cache.save()
+    return out
+
+
+def _disclosed(
+    loaded: Loaded, cache: ResultCache, result: Result, indicator, element: tuple[int, str, int]
+) -> Result:
+    """The disclosure rule (deckgen.disclosure) on one chart's or callout's result: a
+    segment deck applies its batch's decision; a personal deck's peer breakdown and
+    the public deck's `by:` breakdowns are decided here, against the whole family of
+    their question (every group, with the total)."""
+    from . import disclosure
+    from .indicator_spec import BREAKDOWN_KINDS
+
+    rule = loaded.segment_rule
+    if rule is not None:
+        decision = rule.decisions.get(element)
+        if decision is None:
+            return result
+        if result.by == rule.question and not result.editions:  # --beside-total
+            return disclosure.apply_to_breakdown(result, decision, {rule.label: rule.label})
+        return disclosure.apply_to_group(result, decision, rule.label, rule.label)
+    if not result.by or result.editions or indicator.kind not in BREAKDOWN_KINDS:
+        return result
+    if loaded.personal is not None and loaded.personal[1] != result.by:
+        return result
+    family_indicator = copy.copy(indicator)
+    family_indicator.total, family_indicator.test = True, "none"
+    by = loaded.codebook.questions[result.by]
+    if loaded.personal is not None:  # every peer group, as all the personal decks show them
+        family_indicator.segments = {
+            o.label: [o.code] for o in by.categories() if not getattr(o, "no_answer", False)
+        }
+    family = _computed(loaded, cache, family_indicator)
+    whole, groups, bases = disclosure.breakdown_family(family)
+    decision = disclosure.decide(
+        whole,
+        groups,
+        family.base,
+        bases,
+        loaded.theme.privacy_threshold,
+        reader_in=loaded.personal is not None,
+    )
+    labels = {code: _group_label(by, family_indicator, code) for code in groups}
+    return disclosure.apply_to_breakdown(result, decision, labels)
+
+
+def _group_label(by, indicator, code: str) -> str:
+    if indicator.segments:
+        return code
+    option = by.option(code)
+    return option.label if option is not None else code
+
+
 def _segment_warnings(result: Result, threshold: int) -> list[str]:
     """A breakdown's segments with nobody in scope, or under the small-base threshold."""
     from .wording import small_segments
@@ -378,15 +472,11 @@ def _segment_warnings(result: Result, threshold: int) -> list[str]:
 
 
 def _personal(loaded: Loaded, result: Result, indicator, w: Words) -> Result:
-    """A personal deck's chart: the privacy rule on its comparison group, then the
-    recipient's own answers marked (deckgen.personal)."""
-    from .personal import own_answers, private
+    """A personal deck's chart with the recipient's own answers marked (the
+    disclosure rule has already applied to its peer group: `_disclosed`)."""
+    from .personal import own_answers
 
-    rid, peers = loaded.personal or ("", None)
-    if peers is not None and result.by == peers:
-        result, withheld = private(result, True, loaded.theme.privacy_threshold)
-        if withheld:
-            result = replace(result, withheld=tuple(withheld))
+    rid = loaded.personal[0] if loaded.personal else ""
     return own_answers(loaded.survey, result, indicator, rid, w)
 
 
@@ -456,7 +546,19 @@ def shown_part(callout: Callout, result: Result) -> Result:
     )
 
 
-def _callout_plan(callout: Callout, result: Result, w: Words) -> tuple[CalloutPlan, float]:
+def _callout_plan(
+    callout: Callout, result: Result, w: Words, k: int = 5
+) -> tuple[CalloutPlan, float]:
+    from .disclosure import is_withheld
+    from .wording import privacy_text
+
+    if is_withheld(result):  # the disclosure rule left nothing: no figure, no count, no base
+        na = w("not_available")
+        sentence = callout.text.replace("{value}", na).replace("{count}", na)
+        sentence = sentence.replace("{base}", na)
+        why = privacy_text(result, k, w)[len(w("sep")) :]
+        plan = CalloutPlan(na, sentence, f"{na} {sentence}".replace("**", ""), withheld=why)
+        return plan, float("nan")
     value, count, base = callout_figure(callout, result)
     if result.is_count:
         text_value = w.number(count)

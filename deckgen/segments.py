@@ -100,8 +100,57 @@ def show_beside(indicator: Any, question_id: str, label: str, code: str) -> None
     indicator.by, indicator.segments, indicator.total = question_id, {label: [code]}, True
 
 
-def for_segment(loaded: Any, segment: Segment, question_id: str, beside_total: bool) -> Any:
-    """`loaded` with its spec rewritten for `segment` (the survey and theme shared)."""
+@dataclass(frozen=True)
+class SegmentRule:
+    """A segment deck's share of its batch's disclosure decisions: each chart's and
+    callout's (by slide index, "chart" or "callout", index), about this segment."""
+
+    question: str
+    label: str
+    decisions: dict[tuple[int, str, int], Any]
+
+
+def batch_decisions(
+    loaded: Any, question_id: str, segments: list[Segment]
+) -> tuple[dict[str, str], dict[tuple[int, str, int], Any]]:
+    """The disclosure rule (deckgen.disclosure) on a batch of segment decks, which
+    together with the public deck form one family: the segments left out whole
+    (label -> why), then, for each chart and callout, what each built segment's
+    deck may show of it. Computing every segment's figures here also fills the
+    result cache the decks are then built from."""
+    from .disclosure import decide, hidden_groups, result_cells
+    from .pipeline import raw_results
+
+    k = loaded.theme.privacy_threshold
+    left_out = hidden_groups(len(loaded.survey.frame), {s.label: s.base for s in segments}, k)
+    whole = raw_results(loaded)
+    per = {
+        s.label: raw_results(for_segment(loaded, s, question_id, beside_total=False))
+        for s in segments
+        if s.label not in left_out
+    }
+    decisions = {
+        element: decide(
+            result_cells(total),
+            {label: result_cells(results[element]) for label, results in per.items()},
+            total.base,
+            {label: results[element].base for label, results in per.items()},
+            k,
+        )
+        for element, total in whole.items()
+    }
+    return left_out, decisions
+
+
+def for_segment(
+    loaded: Any,
+    segment: Segment,
+    question_id: str,
+    beside_total: bool,
+    decisions: dict[tuple[int, str, int], Any] | None = None,
+) -> Any:
+    """`loaded` with its spec rewritten for `segment` (the survey and theme shared),
+    under its batch's disclosure `decisions` when given."""
     from .locales import words
 
     spec = copy.deepcopy(loaded.spec)
@@ -138,4 +187,5 @@ def for_segment(loaded: Any, segment: Segment, question_id: str, beside_total: b
     if deck.footer is not False:
         base = deck.footer if isinstance(deck.footer, str) else deck.organisation
         deck.footer = " · ".join(p for p in (base, named) if p)
-    return replace(loaded, spec=spec, segment=named)
+    rule = SegmentRule(question_id, segment.label, decisions) if decisions is not None else None
+    return replace(loaded, spec=spec, segment=named, segment_rule=rule)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .conditions import Combine, Condition, Leaf
+from .disclosure import is_withheld
 from .formatting import percent_value
 from .locales import Words
 from .results import Result
@@ -216,15 +217,18 @@ def with_changes(r: Result, w: Words) -> Result:
     return replace(r, series=tuple(named))
 
 
-def privacy_text(r: Result, k: int, w: Words) -> str:
-    """What a personal deck's privacy rule left out of a chart, and why."""
+def privacy_text(r: Result, k: int, w: Words, personal: bool = False) -> str:
+    """What the disclosure rule (deckgen.disclosure) left out of a chart, and why."""
+    keys = {
+        "group": "privacy_group_others" if personal else "privacy_group",
+        "rest": "privacy_rest",
+        "cells": "privacy_cells",
+        "all": "privacy_all",
+    }
     out = ""
     for note in r.withheld:
         what, _, group = note.partition(":")
-        if what == "group":
-            out += w("sep") + w("privacy_group", group=group, k=k)
-        else:
-            out += w("sep") + w("privacy_cells", group=group, k=2 * k)
+        out += w("sep") + w(keys[what], group=group, k=k)
     return out
 
 
@@ -246,7 +250,9 @@ def small_segments_text(r: Result, threshold: int, w: Words) -> str:
     return w("sep") + w("small_segments", names=", ".join(names)) if names else ""
 
 
-def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> str | None:
+def footnote(
+    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, personal: bool = False
+) -> str | None:
     """'Base : 31 collectivités répondantes' by default, from the results on the slide."""
     if setting is False:
         return None
@@ -256,6 +262,11 @@ def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> 
     parts = []
     for c in sp.charts:
         label = w("footnote_chart", title=c.title) if c.title and len(sp.charts) > 1 else ""
+        if is_withheld(c.result):  # nothing of it shown: no base either, only why
+            parts.append(
+                label + privacy_text(c.result, theme.privacy_threshold, w)[len(w("sep")) :]
+            )
+            continue
         tests = significance_text(c.result, theme.significance_level, w)
         parts.append(
             label
@@ -263,14 +274,14 @@ def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> 
             + small_base(c.result.base, threshold, w)
             + small_segments_text(c.result, threshold, w)
             + (w("sep") + tests if tests else "")
-            + privacy_text(c.result, theme.privacy_threshold, w)
+            + privacy_text(c.result, theme.privacy_threshold, w, personal)
         )
     if any(c.result.own for c in sp.charts):
         parts.append(w("own_note"))
     # callouts: each distinct base once (a count of respondents has no base to state)
     mark = w("colon").lstrip()  # ": " after a chart's title
     for base, weighted in dict.fromkeys(
-        (c.base, c.weighted) for c in sp.callouts if not c.is_count
+        (c.base, c.weighted) for c in sp.callouts if not c.is_count and not c.withheld
     ):
         bare = base_text(base, unit, w) + (w("sep") + w("weighted") if weighted else "")
         # already stated by a chart's part ("Titre : Base : 9 … ; …")? then once is enough
@@ -282,6 +293,7 @@ def footnote(setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words) -> 
             for p in parts
         ):
             parts.append(bare + small_base(base, threshold, w))
+    parts.extend(c.withheld for c in sp.callouts if c.withheld)
     return " · ".join(dict.fromkeys(parts)) or None
 
 
@@ -406,6 +418,8 @@ def notes(
     callouts: list[tuple[Any, Result, int, bool]],  # (callout plan, result, base, published)
     w: Words,
     level: float = 0.95,  # of the significance tests, as the footnote states it
+    k: int = 5,  # the privacy threshold, as the footnote states it
+    personal: bool = False,
 ) -> str:
     """Speaker notes: question wording, base, key figures, published or illustrative.
 
@@ -425,6 +439,10 @@ def notes(
         if r.question_text:
             several = f" ({w('several')})" if r.multiple else ""
             lines.append(f"{w.label(w('note_question'))} {r.question_text}{several}")
+        if is_withheld(r):  # nothing of it shown, no base either: only why
+            lines.append(privacy_text(r, k, w)[len(w("sep")) :] + ".")
+            blocks.append("\n".join(lines))
+            continue
         base = f"{w.label(w('note_base'))} {w.number(r.base)} {r.respondents}"
         if r.filter_text:
             base += f" ({w('note_who')} {r.filter_text})"
@@ -443,12 +461,17 @@ def notes(
             per_region = w("per_region", unit=r.respondents) if c.type == "map" else ""
             figures = figures_text(c.type, r, w, digits)
             lines.append(f"{w.label(w('note_figures'))} {figures}{per_region}.")
+        if r.withheld:
+            lines.append(privacy_text(r, k, w, personal)[len(w("sep")) :] + ".")
         if r.test or r.editions:
             lines.append(significance_text(r, level, w) + ".")
         if r.status != "survey":  # a survey's own figures need no warning
             lines.append(w(f"note_{r.status}"))
         blocks.append("\n".join(lines))
     for cp, r, figure_base, published in callouts:
+        if cp.withheld:
+            blocks.append(f"{w.label(w('note_key'))} {cp.text.replace('**', '')}: {cp.withheld}.")
+            continue
         status = "published" if published else r.status
         sentence = f"{cp.value_text} {cp.text}".replace("**", "").rstrip(" :")
         shown_base = w.number(figure_base)

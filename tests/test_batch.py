@@ -50,7 +50,25 @@ def test_a_segment_deck_computes_every_figure_on_its_segment(communes, survey):
         "filter": {"question": "type_collectivite", "in": ["commune"]},
     })  # fmt: skip
     expected = compute(survey, indicator)
-    assert list(chart.plots[0].series[0].values) == pytest.approx(expected.series[0].values)
+    whole = compute(survey, Indicator.validate({k: v for k, v in indicator.to_dict().items()
+                                                if k != "filter"}))  # fmt: skip
+    shown = list(chart.plots[0].series[0].values)
+    assert len(shown) == len(expected.series[0].values)
+    blanked = 0
+    for value, category, count, base in zip(
+        shown, expected.categories, expected.series[0].counts, expected.bases
+    ):
+        if value is not None:
+            assert value == pytest.approx(count / base)
+            continue
+        # blanked: the public deck minus this figure would tell the others' answers,
+        # 8 collectivités (under 2k = 10) who, but one of them perhaps, answered alike
+        j = whole.categories.index(category)
+        rest_count, rest_base = whole.series[0].counts[j] - count, whole.bases[j] - base
+        assert rest_base == 8 and rest_count in (0, 1, rest_base - 1, rest_base), category
+        blanked += 1
+    assert 0 < blanked < len(shown)
+    assert "certains chiffres de Commune masqués" in _footnote(prs.slides[9])
     texts = [s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame]
     assert any(t.endswith("— Commune (n\u202f=\u202f22)") for t in texts)
     footers = {
@@ -194,15 +212,27 @@ slides:
     assert sum(s.has_chart for s in whole.slides[0].shapes) == 2
     (commune,) = [o for o in project.build_each("type_collectivite", tmp_path / "each", jobs=1)
                   if o.path]  # fmt: skip
+    # nobody of the communes is a région: an empty figure, which the disclosure rule
+    # withholds like any figure about fewer than k (an empty cell can be a 0 % of a group)
     assert any(
-        'slide 1 "Les régions, puis tout le monde": chart 1: empty base in this segment: '
-        "no collectivités in scope; the slide says so" in w
+        'slide 1 "Les régions, puis tout le monde": chart 1: not shown in this deck: its '
+        "figures, alone or subtracted from the public deck's, would be about fewer than 5 "
+        "collectivités" in w
         for w in commune.warnings
     ), commune.warnings
     shapes = Presentation(str(commune.path)).slides[0].shapes
     charts = [s for s in shapes if s.has_chart]
     assert len(charts) == 1 and label_of(charts[0].name) == "Chart: Toutes"
     (empty,) = [s for s in shapes if label_of(s.name) == "Chart: Régions (empty)"]
-    assert empty.text_frame.text == "Aucune réponse de ce segment à cette question (base vide)"
+    assert empty.text_frame.text == "Non montré, pour préserver l'anonymat des répondants"
+    footnote = _footnote(Presentation(str(commune.path)).slides[0])
+    assert footnote.startswith("Régions")
+    assert "Régions\u202f: Base" not in footnote  # nothing of its base either
+    assert "chiffres non montrés pour Commune\u202f: seuls ou par différence" in footnote
+    assert "Base\u202f: 0" not in footnote
     # its place is the one the chart would have had: the left half of the row
     assert empty.left < charts[0].left and empty.width > 0 and empty.height > 0
+
+
+def _footnote(slide) -> str:
+    return next(s.text_frame.text for s in slide.shapes if label_of(s.name) == "Footnote")

@@ -96,3 +96,54 @@ def test_every_indicator_the_readme_shows_is_valid_on_a_shipped_survey():
     for data in found:
         indicator = Indicator.validate(data)
         assert any(not indicator.check(questions) for questions in codebooks), data
+
+
+def test_architecture_names_only_what_exists():
+    """ARCHITECTURE.md stays true: every module, folder, function and class it names
+    in backticks exists (a renamed or removed one fails here)."""
+    import importlib
+    import re
+
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "deckgen").rglob("*.py"))
+    # what the project's code uses of its libraries, and its settings: named, not defined
+    used = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in [*(ROOT / "tests").glob("*.py"), ROOT / ".ci" / "run", ROOT / "Makefile"]
+    )
+    names = set(re.findall(r"`([^`\s]+)`", text))
+    missing = []
+    for name in sorted(names):
+        bare = re.sub(r"\(.*\)$", "", name)
+        if re.fullmatch(r"[\w/]+\.py|[\w]+/", bare):  # a module or a folder
+            where = [ROOT / bare, ROOT / "deckgen" / bare, ROOT / "deckgen" / "render" / bare,
+                     ROOT / "deckgen" / "locales" / bare]  # fmt: skip
+            if not any(p.exists() for p in where):
+                missing.append(name)
+        elif re.fullmatch(r"[a-z_]+(\.\w+)+", bare):  # module.attribute
+            parts = bare.split(".")
+            if parts[0] == "deckgen":
+                parts = parts[1:]
+            for cut in range(len(parts), 0, -1):
+                module = "deckgen." + ".".join(parts[:cut])
+                try:
+                    obj = importlib.import_module(module)
+                except ImportError:
+                    continue
+                for attr in parts[cut:]:
+                    obj = getattr(obj, attr, None)
+                if obj is None:
+                    missing.append(name)
+                break
+            else:  # a module of the standard library or of a dependency
+                try:
+                    obj = importlib.import_module(parts[0])
+                    for attr in parts[1:]:
+                        obj = getattr(obj, attr)
+                except (ImportError, AttributeError):
+                    missing.append(name)
+        elif re.fullmatch(r"[A-Za-z]\w*_\w+|[A-Z][a-z]+[A-Z]\w*|[A-Z][A-Z_]+|[A-Z][a-z]+", bare):
+            defined = re.search(rf"(def|class) {bare}\b|^\s*{bare}\s*[:=]", source, re.M)
+            if not defined and not re.search(rf"\.{bare}\(|\b{bare}=", source + used):
+                missing.append(name)
+    assert not missing, f"ARCHITECTURE.md names what does not exist: {missing}"

@@ -49,8 +49,19 @@ TEXTS = {
     "own_match": "This is your answer too",
     "own_none": "no answer",
     "own_note": "highlighted: your answer",
-    "privacy_group": "no comparison with {group}: fewer than {k} other respondents",
-    "privacy_cells": "0% and 100% hidden for {group} (fewer than {k} respondents)",
+    # what the disclosure rule left out (docs/privacy.md): never with a group's size
+    "privacy_group": "no figures for {group}: fewer than {k} respondents",
+    "privacy_group_others": "no comparison with {group}: fewer than {k} other respondents",
+    "privacy_rest": (
+        "no figures for {group}: by subtraction they would give away those of fewer than "
+        "{k} other respondents"
+    ),
+    "privacy_cells": "some figures for {group} hidden: they would give away individual answers",
+    "privacy_all": (
+        "figures for {group} not shown: alone or by subtraction they would give away the "
+        "answers of fewer than {k} respondents"
+    ),
+    "privacy_withheld": "Not shown, to protect respondents' anonymity",
     "yes": "yes",
     "no": "no",
     "weighted": "weighted figures",

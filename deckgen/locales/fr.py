@@ -50,8 +50,22 @@ TEXTS = {
     "own_match": "C'est aussi votre réponse",
     "own_none": "pas de réponse",
     "own_note": "en couleur\u202f: votre réponse",
-    "privacy_group": "pas de comparaison avec {group}\u202f: moins de {k} autres répondants",
-    "privacy_cells": "0\u202f% et 100\u202f% masqués pour {group} (moins de {k} répondants)",
+    # what the disclosure rule left out (docs/privacy.md): never with a group's size
+    "privacy_group": "pas de chiffres pour {group}\u202f: moins de {k} répondants",
+    "privacy_group_others": "pas de comparaison avec {group}\u202f: moins de {k} autres répondants",
+    "privacy_rest": (
+        "pas de chiffres pour {group}\u202f: par différence, ils feraient connaître ceux de "
+        "moins de {k} autres répondants"
+    ),
+    "privacy_cells": (
+        "certains chiffres de {group} masqués\u202f: ils feraient connaître des réponses "
+        "individuelles"
+    ),
+    "privacy_all": (
+        "chiffres non montrés pour {group}\u202f: seuls ou par différence, ils feraient "
+        "connaître les réponses de moins de {k} répondants"
+    ),
+    "privacy_withheld": "Non montré, pour préserver l'anonymat des répondants",
     "yes": "oui",
     "no": "non",
     "weighted": "données pondérées",

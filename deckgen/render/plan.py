@@ -36,6 +36,7 @@ class CalloutPlan:
     own: str = ""  # a personal deck: "Votre réponse : oui"
     own_match: bool = False  # a personal deck: the figure counts the recipient's answer
     key: str = ""  # "slide#callout-1" (deckgen.identity): its shapes' names end with it
+    withheld: str = ""  # why the disclosure rule left its figure out (the footnote says it)
 
 
 @dataclass

@@ -601,11 +601,12 @@ def _one_chart(
         # a mean or a median: a number in its unit, not a percent
         number_format=number_number_format(plan.result.decimals) if plan.result.measure else None,
     )
-    if plan.result.base == 0:  # a segment deck whose segment is not in scope: say so
+    if plan.result.base == 0:  # a segment deck whose segment is not in scope, or withheld
+        withheld = any(note.startswith("all:") for note in plan.result.withheld)
         add_text(
             shapes,
             rect,
-            [style.words("empty_segment")],
+            [style.words("privacy_withheld" if withheld else "empty_segment")],
             font=theme.fonts.body,
             size=theme.sizes.body,
             color=theme.colors.muted,
