@@ -58,6 +58,14 @@ class Colors(Model):
         before=True,
     )
     dont_know: str = field(default="BFC5CC", check=_colour, before=True)
+    own: str = field(
+        default="7B2CBF",
+        check=_colour,
+        before=True,
+        description="A personal deck: the outline that marks the recipient's own answer. It "
+        "must differ from every colour of a chart; where it is too close to one, a distinct "
+        "colour is chosen.",
+    )
     map_scale: list[str] = field(
         factory=lambda: ["CFE3EF", "7FB2D1", "3A7CA5", "1D3557"],
         min_length=1,

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import pytest
 from pptx import Presentation
+from pptx.util import Pt
 
 import deckgen
 from deckgen import manifest
@@ -94,8 +95,13 @@ def test_each_deck_marks_the_recipient_s_own_answers(personal):
         marked = [c for c in categories if c.endswith("(votre réponse)")]
         if answer in etp:
             assert marked == [f"{etp[answer]} (votre réponse)"], outcome.key
-            point = chart.plots[0].series[0].points[categories.index(marked[0])]
-            assert str(point.format.fill.fore_color.rgb) == "E63946"  # the accent
+            idx = categories.index(marked[0])
+            for series in chart.plots[0].series:
+                # outlined in a colour the chart has nowhere else; filled as its series
+                point = series.points[idx]
+                assert point.format.line.width == Pt(2.5)
+                assert str(point.format.line.color.rgb) not in _chart_colours(chart)
+                assert point.format.fill.fore_color.rgb == series.format.fill.fore_color.rgb
         else:
             assert marked == [], outcome.key
         service = rows.at[outcome.key, "service_participation"]
@@ -184,3 +190,32 @@ def test_callouts_say_once_which_figure_counts_the_recipient(personal):
                 assert outlined or said, (outcome.key, n)
             else:
                 assert not outlined and not said, (outcome.key, n)
+
+
+def _chart_colours(chart) -> set[str]:
+    """Every fill colour of a chart's series and points (not the outlines)."""
+    return set(chart._chartSpace.xpath(".//c:spPr/a:solidFill/a:srgbClr/@val"))
+
+
+def test_the_mark_keeps_every_series_colour_even_on_a_red_category(personal):
+    """A métropole's deck (Métropole is red in the pie, as is the accent): its own slice
+    keeps its colour and is outlined in one no slice uses; bars of both series keep
+    their series' colours (no bar of a pair turns red)."""
+    folder, outcomes, rows = personal
+    (metropole,) = [o for o in outcomes if rows.at[o.key, "type_collectivite"] == "metropole"][:1]
+    prs = Presentation(str(metropole.path))
+    pie = next(c for n, c in _charts(prs) if n == 3)
+    categories = list(pie.plots[0].categories)
+    idx = next(i for i, c in enumerate(categories) if c.endswith("(votre réponse)"))
+    point = pie.plots[0].series[0].points[idx]
+    fills = _chart_colours(pie)
+    assert str(point.format.fill.fore_color.rgb) == "E63946"  # Métropole's own colour
+    assert str(point.format.line.color.rgb) not in fills
+    for number, chart in _charts(prs):
+        for series in chart.plots[0].series:
+            if series.format.fill.type is None:
+                continue
+            colour = series.format.fill.fore_color.rgb
+            for point in series.points:
+                if point.format.fill.type is not None:
+                    assert point.format.fill.fore_color.rgb == colour, number

@@ -48,7 +48,7 @@ TEXTS = {
     "own_answer_label": "Your answer",
     "own_match": "This is your answer too",
     "own_none": "no answer",
-    "own_note": "highlighted: your answer",
+    "own_note": "outlined: your answer",
     # what the disclosure rule left out (docs/privacy.md): never with a group's size
     "privacy_group": "no figures for {group}: fewer than {k} respondents",
     "privacy_group_others": "no comparison with {group}: fewer than {k} other respondents",

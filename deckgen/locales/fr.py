@@ -49,7 +49,7 @@ TEXTS = {
     "own_answer_label": "Votre réponse",
     "own_match": "C'est aussi votre réponse",
     "own_none": "pas de réponse",
-    "own_note": "en couleur\u202f: votre réponse",
+    "own_note": "encadré\u202f: votre réponse",
     # what the disclosure rule left out (docs/privacy.md): never with a group's size
     "privacy_group": "pas de chiffres pour {group}\u202f: moins de {k} répondants",
     "privacy_group_others": "pas de comparaison avec {group}\u202f: moins de {k} autres répondants",

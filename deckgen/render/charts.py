@@ -146,27 +146,46 @@ _POSITIONS = {
 
 
 def _own(plot, result: Result, style: ChartStyle, fill: bool) -> None:
-    """A personal deck: the recipient's answers stand out, in the accent colour -- the
-    bars of their categories filled with it (`fill`), or, in stacked bars and pies, the
-    segment of their answer outlined with it."""
+    """A personal deck: the recipient's answers stand out without repainting anything:
+    each of their bars (`fill`: one per series of their category), or, in stacked bars
+    and pies, the segment of their answer, outlined in a colour no part of the chart
+    uses (`own_colour`), so every series keeps its colour and the legend stays true."""
     if not result.own:
         return
-    accent = rgb(style.theme.colors.accent)
+    mark = rgb(own_colour(plot, style.theme.colors.own))
     for series in plot.series:
         named = series.name or ""
         info = next((s for s in result.series if cut_label(s.name or "") == named), None)
-        for idx, mark in enumerate(result.own):
-            if not mark:
+        for idx, answer in enumerate(result.own):
+            if not answer:
                 continue
-            if fill:
-                point = series.points[idx]
-                point.format.fill.solid()
-                point.format.fill.fore_color.rgb = accent
-            elif mark == "x" or (info is not None and info.code == mark):
+            if fill or answer == "x" or (info is not None and info.code == answer):
                 point = series.points[idx]
                 _keep_fill(point, series, plot, idx)  # a point's own shape properties
-                point.format.line.color.rgb = accent  # would otherwise reset its colour
+                point.format.line.color.rgb = mark  # would otherwise reset its colour
                 point.format.line.width = Pt(2.5)
+
+
+# marks tried after the theme's, each far from the others: violet, orange, cyan, black
+_OWN_FALLBACKS = ("7B2CBF", "F77F00", "00B4D8", "000000")
+
+
+def own_colour(plot, preferred: str) -> str:
+    """The first of the theme's mark colour and a few distinct others that is far
+    (in RGB) from every colour the chart draws with."""
+    used = {
+        str(v).upper() for v in plot._element.getparent().xpath(".//a:solidFill/a:srgbClr/@val")
+    }
+
+    def far(colour: str) -> bool:
+        a = [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
+        for other in used:
+            b = [int(other[i : i + 2], 16) for i in (0, 2, 4)]
+            if sum((x - y) ** 2 for x, y in zip(a, b)) < 100**2:
+                return False
+        return True
+
+    return next((c for c in (preferred, *_OWN_FALLBACKS) if far(c)), preferred)
 
 
 def _keep_fill(point, series, plot, idx: int) -> None:
