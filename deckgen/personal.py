@@ -90,6 +90,20 @@ def for_recipient(loaded: Any, recipient: Recipient, peers: str | None) -> Any:
         spec.slides = [_beside_peers(slide, peers, group) for slide in spec.slides]
     spec.deck = copy.copy(spec.deck)
     deck = spec.deck
+    # the cover names the recipient and says how to read the deck, in one line
+    from .locales import words
+
+    w = words(deck.locale)
+    key = w("personal_cover", name=recipient.label) + (
+        w("personal_cover_peers", group=group[0]) if group is not None else ""
+    )
+    slides = []
+    for slide in spec.slides:
+        if slide.layout.lower() == "title":
+            slide = copy.copy(slide)
+            slide.subtitle = "\n".join(p for p in (slide.subtitle or deck.subtitle, key) if p)
+        slides.append(slide)
+    spec.slides = slides
     deck.subtitle = " — ".join(p for p in (deck.subtitle, recipient.label) if p)
     return replace(loaded, spec=spec, personal=(recipient.id, peers))
 
@@ -164,6 +178,13 @@ def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -
     return replace(result, categories=tuple(labels), own=tuple(own))
 
 
+def asked(survey: Any, q: Any, rid: str) -> bool:
+    """Whether the recipient was asked question `q` (its codebook `asked_if`)."""
+    if q.asked_if is None:
+        return True
+    return bool(q.asked_if.evaluate(survey.frame.loc[[rid]], survey.questions).iloc[0])
+
+
 def own_text(survey: Any, indicator: Any, rid: str, w: Any) -> str:
     """'Votre réponse : oui' for a callout: the recipient's answer to the question the
     callout's figure is about (its condition's, or its question's)."""
@@ -177,6 +198,8 @@ def own_text(survey: Any, indicator: Any, rid: str, w: Any) -> str:
     q = survey.questions.get(qid)
     if q is None:
         return ""
+    if not asked(survey, q, rid):  # never asked: not the same as no answer
+        return f"{w.label(w('own_answer_label'))} {w('own_not_asked')}"
     row = survey.frame.loc[rid]
     if q.type == "multi":
         chosen = [o.label for o in q.options if row.get(f"{q.id}__{o.code}") in (1, "1")]

@@ -183,7 +183,11 @@ def test_callouts_say_once_which_figure_counts_the_recipient(personal):
             said = text.endswith("C'est aussi votre réponse")
             if answer not in options:  # no answer: said once, under the first card
                 assert not outlined and not said
-                assert text.endswith("Votre réponse\u202f: pas de réponse") == (n == 1)
+                # visio_avenir is asked of those who used videoconference: the others
+                # were never asked, which is not the same as no answer
+                asked = rows.at[outcome.key, "visio_utilisee"] == "oui"
+                expected = "pas de réponse" if asked else "non concerné"
+                assert text.endswith(f"Votre réponse\u202f: {expected}") == (n == 1)
                 continue
             assert "Votre réponse" not in text, outcome.key  # the answer is never repeated
             if code == answer:
@@ -219,3 +223,38 @@ def test_the_mark_keeps_every_series_colour_even_on_a_red_category(personal):
             for point in series.points:
                 if point.format.fill.type is not None:
                     assert point.format.fill.fore_color.rgb == colour, number
+
+
+def test_the_cover_names_the_recipient_and_says_how_to_read(personal):
+    folder, outcomes, rows = personal
+    for outcome in outcomes:
+        cover = [s.text_frame.text for s in Presentation(str(outcome.path)).slides[0].shapes
+                 if s.has_text_frame]  # fmt: skip
+        line = next(t for t in cover if "Les réponses de" in t).splitlines()[-1]
+        assert line.startswith(f"Les réponses de {outcome.key}\u202f: encadrées dans chaque")
+        group = _labels("type_collectivite")[rows.at[outcome.key, "type_collectivite"]]
+        assert line.endswith(f"de votre groupe ({group})"), line
+
+
+def test_a_question_never_asked_says_not_asked_not_no_answer(personal):
+    """consultation_presentiel is asked only of those who held a consultation in the
+    crisis (outils_crise has consultation_crise): the others' decks say 'non
+    concerné' under its card; those asked who left it empty say 'pas de réponse'."""
+    folder, outcomes, rows = personal
+    said: dict[str, str] = {}
+    for outcome in outcomes:
+        texts = [
+            s.text_frame.text
+            for slide in Presentation(str(outcome.path)).slides
+            for s in slide.shapes
+            if s.has_text_frame
+        ]
+        card = next(t for t in texts if "accompagnées par des dispositifs en présentiel\n" in t)
+        said[outcome.key] = card.splitlines()[-1]
+    for rid, line in said.items():
+        asked = rows.at[rid, "outils_crise__consultation_crise"] == "1"
+        if not asked:
+            assert line == "Votre réponse\u202f: non concerné", rid
+        else:
+            assert "non concerné" not in line, rid
+    assert sum(line.endswith("non concerné") for line in said.values()) >= 5

@@ -48,6 +48,10 @@ TEXTS = {
     "own_answer_label": "Your answer",
     "own_match": "This is your answer too",
     "own_none": "no answer",
+    "own_not_asked": "not asked",
+    "personal_cover": "The answers of {name}: outlined in every chart, beside those of all "
+    "respondents",
+    "personal_cover_peers": " and, where there are enough of them, of your group ({group})",
     "own_note": "outlined: your answer",
     # what the disclosure rule left out (docs/privacy.md): never with a group's size
     "privacy_group": "no figures for {group}: fewer than {k} respondents",

@@ -49,6 +49,10 @@ TEXTS = {
     "own_answer_label": "Votre réponse",
     "own_match": "C'est aussi votre réponse",
     "own_none": "pas de réponse",
+    "own_not_asked": "non concerné",
+    "personal_cover": "Les réponses de {name}\u202f: encadrées dans chaque graphique, à côté de "
+    "celles de l'ensemble des répondants",
+    "personal_cover_peers": " et, quand ils sont assez nombreux, de votre groupe ({group})",
     "own_note": "encadré\u202f: votre réponse",
     # what the disclosure rule left out (docs/privacy.md): never with a group's size
     "privacy_group": "pas de chiffres pour {group}\u202f: moins de {k} répondants",
