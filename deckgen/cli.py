@@ -161,14 +161,15 @@ def _build_each(project, args: argparse.Namespace) -> None:
                 **common,
             )
     built = [o for o in outcomes if o.path is not None]
+    _warn_all(batch_warnings(outcomes))
     for o in outcomes:
-        _warn_all(f"{o.label}: {w}" for w in o.warnings)
         if o.skipped:
             _say(f"{o.label}: not built: {o.skipped}", err=True, label="warning", style="yellow")
         if o.error:
             _say(f"{o.label}: {o.error}", err=True, label="error", style="bold red")
-    for o in built:
-        _say(f"built {o.path}")
+    if not args.quiet:
+        for o in built:
+            _say(f"built {o.path}")
     failed = [o for o in outcomes if o.error]
     skipped = [o for o in outcomes if o.skipped]
     summary = f"{len(built)} of {len(outcomes)} decks built"
@@ -179,6 +180,26 @@ def _build_each(project, args: argparse.Namespace) -> None:
     _say(summary, err=True)
     if failed:
         raise SystemExit(2)
+
+
+def batch_warnings(outcomes, listed: int = 3) -> list[str]:
+    """A batch's warnings, each said once: with the deck it concerns, or, when several
+    decks repeat it, with how many ("in 30 of 31 decks: C01, C02, C03…")."""
+    decks: dict[str, list[str]] = {}
+    for o in outcomes:
+        for w in dict.fromkeys(o.warnings):
+            decks.setdefault(w, []).append(o.label)
+    out = []
+    for warning, labels in decks.items():
+        if len(labels) == 1:
+            out.append(f"{labels[0]}: {warning}")
+            continue
+        if len(labels) == len(outcomes):
+            out.append(f"{warning} (in every deck)")
+            continue
+        names = ", ".join(labels[:listed]) + ("…" if len(labels) > listed else "")
+        out.append(f"{warning} (in {len(labels)} of {len(outcomes)} decks: {names})")
+    return out
 
 
 def _is_stdout(path: Path) -> bool:
@@ -397,7 +418,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Treat warnings (small bases, text too long) as errors.",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="No progress display; in a batch, no line per deck built (warnings, errors and "
+        "the summary only).",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="Also say how the deck was built.")
     p.add_argument(
         "--each",

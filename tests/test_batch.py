@@ -236,3 +236,21 @@ slides:
 
 def _footnote(slide) -> str:
     return next(s.text_frame.text for s in slide.shapes if label_of(s.name) == "Footnote")
+
+
+def test_quiet_batch_says_each_repeated_warning_once(tmp_path):
+    """`-q` in a batch: no line per deck built; a warning every deck repeats is said
+    once, with how many decks it concerns; a deck's own warning keeps its name."""
+    from deckgen.batch import Outcome
+    from deckgen.cli import batch_warnings
+
+    run = invoke("build", SPEC, "--each-respondent", "-o", tmp_path, "-q", "--jobs", "1",
+                 "--shard", "1/8")  # fmt: skip
+    assert run.code == 0, run.stderr
+    assert "built " not in run.output.replace("decks built", "")
+    small = [line for line in run.stderr.splitlines() if "small base: 9 collectivités" in line]
+    assert len(small) == 1 and small[0].endswith("(in every deck)")
+    outcomes = [Outcome("A", "A"), Outcome("B", "B"), Outcome("C", "C")]
+    outcomes[0].warnings = ["x", "only A"]
+    outcomes[1].warnings = ["x", "x"]
+    assert batch_warnings(outcomes, listed=1) == ["x (in 2 of 3 decks: A…)", "A: only A"]
