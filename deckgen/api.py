@@ -247,6 +247,7 @@ class Project:
         question: str,
         out_dir: str | Path | None = None,
         *,
+        groups: dict[str, list[str]] | None = None,
         include_small: bool = False,
         beside_total: bool = False,
         jobs: int | None = None,
@@ -256,8 +257,9 @@ class Project:
     ) -> list[Any]:
         """One deck per option of `question` (deckgen.segments) in `out_dir` (default
         out/<spec name>/), built by the batch runner (deckgen.batch); an Outcome each,
-        built, skipped (under the privacy or small-base threshold) or failed. `shard`:
-        "I/N" or (I, N), the I-th of N slices of the decks."""
+        built, skipped (under the privacy or small-base threshold) or failed. `groups`:
+        {label: [codes]}, one deck per group of options instead (as an indicator's
+        `segments:`). `shard`: "I/N" or (I, N), the I-th of N slices of the decks."""
         from . import batch
 
         shard = _batch_options(shard, jobs)
@@ -269,7 +271,7 @@ class Project:
         with self.protecting():
             loaded = self._loaded
             check(loaded)  # the spec against data and template, once for every deck
-            segments = segments_of(loaded, question)  # loads the responses, before forking
+            segments = segments_of(loaded, question, groups)  # loads the responses, before forking
             folder = Path(out_dir) if out_dir is not None else Path("out") / self.spec_path.stem
             theme = loaded.theme
             chosen = batch.shard(segments, lambda s: s.key, shard)

@@ -155,6 +155,7 @@ def _build_each(project, args: argparse.Namespace) -> None:
             outcomes = project.build_each(
                 args.each,
                 args.out,
+                groups=_groups(args.group),
                 include_small=args.include_small,
                 beside_total=args.beside_total,
                 progress=progress,
@@ -180,6 +181,27 @@ def _build_each(project, args: argparse.Namespace) -> None:
     _say(summary, err=True)
     if failed:
         raise SystemExit(2)
+
+
+def _groups(given: list[str] | None) -> dict[str, list[str]] | None:
+    """`--group LABEL=CODE,CODE` (repeated) as {label: [codes]}."""
+    from .errors import SpecError
+
+    if not given:
+        return None
+    out: dict[str, list[str]] = {}
+    for item in given:
+        label, sep, codes = item.partition("=")
+        picked = [c.strip() for c in codes.split(",") if c.strip()]
+        if not sep or not label.strip() or not picked:
+            raise SpecError(
+                f"--group {item!r}: expected LABEL=CODE,CODE (a deck's name, then the codes "
+                "of the options it holds), e.g. --group Autres=metropole,region"
+            )
+        if label.strip() in out:
+            raise SpecError(f"--group: the label {label.strip()!r} is given twice")
+        out[label.strip()] = picked
+    return out
 
 
 def batch_warnings(outcomes, listed: int = 3) -> list[str]:
@@ -450,6 +472,15 @@ def parser() -> argparse.ArgumentParser:
         metavar="QUESTION",
         help="With --each-respondent: name each deck by the answer to this question "
         "(default: the respondent id).",
+    )
+    p.add_argument(
+        "--group",
+        action="append",
+        metavar="LABEL=CODE,CODE",
+        help="With --each: one deck for these options (or bands) together, named LABEL, as an "
+        "indicator's `segments:` groups them; repeat it for each deck (the options left out "
+        "get no deck). Example: --group Communes=commune --group "
+        "Autres=intercommunalite,metropole,departement,region",
     )
     p.add_argument(
         "--beside-total",

@@ -118,7 +118,7 @@ def _beside_peers(slide: Any, peers: str, group: tuple[str, str]) -> Any:
         # not a Likert grid: a block per statement and group is too heavy to read
         if can_show_beside(chart, peers) and chart.indicator.kind != "likert":
             chart, ind = copy.copy(chart), copy.copy(chart.indicator)
-            show_beside(ind, peers, *group)
+            show_beside(ind, peers, group[0], [group[1]])
             chart.indicator = ind
         charts.append(chart)
     if all(new is old for new, old in zip(charts, slide.charts)):

@@ -293,8 +293,17 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                         context=sp.label,
                     )
                 )
-            elif not result.editions and any(v is None for v in result.series[0].values):
-                empty = [c for c, v in zip(result.categories, result.series[0].values) if v is None]
+            elif not result.editions and (
+                empty := [  # a blank the disclosure rule made is said by the footnote
+                    c
+                    for c, v, b in zip(
+                        result.categories,
+                        result.series[0].values,
+                        result.bases_of(result.series[0]),
+                    )
+                    if v is None and b == 0
+                ]
+            ):
                 warnings.add(
                     f"chart {j + 1}: empty base for {', '.join(empty)}: left blank",
                     context=sp.label,

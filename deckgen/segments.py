@@ -31,9 +31,13 @@ class Segment:
     base: int  # how many respondents it holds
 
 
-def segments_of(loaded: Any, question_id: str) -> list[Segment]:
+def segments_of(
+    loaded: Any, question_id: str, groups: dict[str, list[str]] | None = None
+) -> list[Segment]:
     """The segments of `question_id`: its options (no answer aside), or its bands
-    with bounds; each with the number of respondents it holds."""
+    with bounds, or, with `groups` ({label: [codes]}), those options or bands grouped
+    as an indicator's `segments:` groups them; each with the number of respondents
+    it holds."""
     from .images import slugify
 
     questions = loaded.codebook.questions
@@ -57,6 +61,8 @@ def segments_of(loaded: Any, question_id: str) -> list[Segment]:
         answers = frame[q.id]
     out: list[Segment] = []
     keys: set[str] = set()
+    if groups is not None:
+        return _grouped(q, answers, groups)
     for category in q.categories():
         if category.no_answer or getattr(category, "other", False):
             continue
@@ -73,6 +79,45 @@ def segments_of(loaded: Any, question_id: str) -> list[Segment]:
         keys.add(key)
         base = int((answers == category.code).sum())
         out.append(Segment(key, category.label, str(category.code), condition, base))
+    return out
+
+
+def _grouped(q: Any, answers: Any, groups: dict[str, list[str]]) -> list[Segment]:
+    """One segment per group of codes: each code a category of `q`, in one group only."""
+    from .images import slugify
+
+    categories = {str(c.code): c for c in q.categories()}
+    seen: dict[str, str] = {}
+    out: list[Segment] = []
+    keys: set[str] = set()
+    for label, codes in groups.items():
+        parts = []
+        for code in codes:
+            category = categories.get(str(code))
+            if category is None:
+                raise SpecError(
+                    f"--group {label}: `{code}` is not an option of `{q.id}`"
+                    f"{suggest(str(code), categories)}; valid: {valid_list(categories)}"
+                )
+            if str(code) in seen:
+                raise SpecError(
+                    f"--group {label}: `{code}` is already in the group {seen[str(code)]}; a "
+                    "respondent must be in one deck only"
+                )
+            seen[str(code)] = label
+            if q.type == "numeric":
+                bounds = {k: v for k, v in (("min", category.min), ("max", category.max))
+                          if v is not None}  # fmt: skip
+                parts.append({"question": q.id, **bounds})
+        condition: dict[str, Any] = (
+            {"any": parts} if q.type == "numeric" else {"question": q.id, "in": list(codes)}
+        )
+        key = slugify(label)
+        while key in keys:
+            key = f"{key}-{len(keys)}"
+        keys.add(key)
+        base = int(answers.isin([str(c) for c in codes]).sum())
+        out.append(Segment(key, label, "|".join(str(c) for c in codes), condition, base))
     return out
 
 
@@ -94,10 +139,10 @@ def can_show_beside(chart: Any, question_id: str) -> bool:
     )
 
 
-def show_beside(indicator: Any, question_id: str, label: str, code: str) -> None:
+def show_beside(indicator: Any, question_id: str, label: str, codes: list[str]) -> None:
     """`indicator` broken down by `question_id`: the whole sample first, then the
-    group of option `code` (named `label`)."""
-    indicator.by, indicator.segments, indicator.total = question_id, {label: [code]}, True
+    group of the options `codes` (named `label`)."""
+    indicator.by, indicator.segments, indicator.total = question_id, {label: list(codes)}, True
 
 
 @dataclass(frozen=True)
@@ -176,7 +221,7 @@ def for_segment(
         for chart in slide.charts:
             ind = chart.indicator
             if beside_total and can_show_beside(chart, question_id):
-                show_beside(ind, question_id, segment.label, segment.code)
+                show_beside(ind, question_id, segment.label, segment.code.split("|"))
             else:
                 narrowed(ind)
         for callout in slide.callouts:

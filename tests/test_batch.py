@@ -254,3 +254,34 @@ def test_quiet_batch_says_each_repeated_warning_once(tmp_path):
     outcomes[0].warnings = ["x", "only A"]
     outcomes[1].warnings = ["x", "x"]
     assert batch_warnings(outcomes, listed=1) == ["x (in 2 of 3 decks: A…)", "A: only A"]
+
+
+def test_each_with_groups_builds_one_deck_per_group_of_options(tmp_path):
+    """`--group` groups options as an indicator's `segments:` does: one deck for the
+    communes, one for the nine other collectivités, with no new column."""
+    import pandas as pd
+
+    rows = pd.read_csv(ROOT / "data" / "barometre-2021" / "responses.csv", dtype=str)
+    others = ["intercommunalite", "metropole", "departement", "region"]
+    expected = int(rows["type_collectivite"].isin(others).sum())  # 9, from the file
+    group = "Autres=" + ",".join(others)
+    run = invoke("build", SPEC, "--each", "type_collectivite", "--group", "Communes=commune",
+                 "--group", group, "--include-small", "-o", tmp_path)  # fmt: skip
+    assert run.code == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "barometre-2021-autres.pptx",
+        "barometre-2021-communes.pptx",
+    ]
+    cover = Presentation(str(tmp_path / "barometre-2021-autres.pptx")).slides[0]
+    texts = [s.text_frame.text for s in cover.shapes if s.has_text_frame]
+    assert any(t.endswith(f"— Autres (n\u202f=\u202f{expected})") for t in texts), texts
+    for bad, message in (
+        ("Autres=metropol", "`metropol` is not an option of `type_collectivite` (did you mean"),
+        ("Communes", "expected LABEL=CODE,CODE"),
+    ):
+        run = invoke("build", SPEC, "--each", "type_collectivite", "--group", "Communes=commune",
+                     "--group", bad, "-o", tmp_path / "x")  # fmt: skip
+        assert run.code == 2 and message in run.stderr, run.stderr
+    run = invoke("build", SPEC, "--each", "type_collectivite", "--group", "A=commune",
+                 "--group", "B=commune,region", "-o", tmp_path / "x")  # fmt: skip
+    assert run.code == 2 and "`commune` is already in the group A" in run.stderr
