@@ -430,7 +430,9 @@ def _convert(ann: Any, value: Any, at: KeyPath, problems: list, spec: Field | No
         return _checked(value, at, problems, spec)
     if kind is list:
         (item,) = typing.get_args(ann) or (Any,)
-        value = [_convert(item, v, at + (i,), problems) for i, v in enumerate(value)]
+        # each item named as the field names its values ("not a valid kind of deck")
+        named = Field(what=spec.what) if spec is not None and spec.what else None
+        value = [_convert(item, v, at + (i,), problems, named) for i, v in enumerate(value)]
     elif kind is dict:
         args = typing.get_args(ann)
         if len(args) == 2 and args[1] is not Any:  # each value checked as declared

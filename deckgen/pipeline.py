@@ -232,7 +232,14 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             "from their titles, and `deckgen update` cannot follow a slide whose title "
             "changed; give each slide an `id:`"
         )
+    kind = "personal" if loaded.personal else "segment" if loaded.segment else "public"
+
+    def belongs(item) -> bool:  # `only:` a slide, chart or callout says which decks
+        return item.only is None or kind in item.only
+
     for i, s in enumerate(spec.slides):
+        if not belongs(s):
+            continue
         sp = SlidePlan(
             number=spec.index_of(i) + 1,
             layout=s.layout,
@@ -244,6 +251,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             key=keys[i],
         )
         for j, chart in enumerate(s.charts):
+            if not belongs(chart):  # its key stays chart-<j+1>: the others' keys do not move
+                continue
             result = compute(chart.indicator)
             result = _disclosed(loaded, cache, result, chart.indicator, (i, "chart", j))
             rounding = chart.rounding or spec.deck.rounding
@@ -319,7 +328,10 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             for message in _segment_warnings(result, theme.small_base_threshold):
                 warnings.add(f"chart {j + 1}: {message}", context=sp.label)
         callout_results = []
+        callouts = [c for c in s.callouts if belongs(c)]
         for j, callout in enumerate(s.callouts):
+            if not belongs(callout):
+                continue
             result = compute(callout.indicator)
             result = _disclosed(loaded, cache, result, callout.indicator, (i, "callout", j))
             if spec.deck.rounding == "largest_remainder" and adds_up(callout.indicator):
@@ -331,7 +343,12 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             callout_results.append((cp, result, callout_figure(callout, result)[2], published))
             sp.callouts.append(cp)
             computed.append((sp, f"callout {j + 1}", shown_part(callout, result)))
-            if callout_figure(callout, result)[2] == 0:
+            if cp.withheld:
+                warnings.add(
+                    f"callout {j + 1}: not shown in this deck: {cp.withheld} (docs/privacy.md)",
+                    context=sp.label,
+                )
+            elif callout_figure(callout, result)[2] == 0:
                 warnings.add(
                     f"callout {j + 1}: empty base: no {result.respondents} in scope, "
                     f"it shows {cp.value_text}",
@@ -350,9 +367,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         if loaded.personal is not None and sp.callouts:  # "Votre réponse : oui" under them
             from .personal import own_lines
 
-            lines = own_lines(
-                loaded.survey, [c.indicator for c in s.callouts], loaded.personal[0], w
-            )
+            lines = own_lines(loaded.survey, [c.indicator for c in callouts], loaded.personal[0], w)
             for cp, (line, match) in zip(sp.callouts, lines):
                 cp.own, cp.own_match = line, match
         unit = codebook.respondents or w("respondents")

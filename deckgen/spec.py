@@ -27,6 +27,26 @@ class Strict(Model):
     """Unknown keys are errors (every model of deckgen.model forbids them)."""
 
 
+DECK_KINDS = ("public", "segment", "personal")
+
+
+def _deck_kinds(value: Any) -> Any:
+    """`only: public` is `only: [public]`."""
+    return [value] if isinstance(value, str) else value
+
+
+def _only() -> Any:
+    return field(
+        default=None,
+        check=_deck_kinds,
+        before=True,
+        what="kind of deck",
+        description="The decks it belongs to, of public (`deckgen build`), segment (`--each`) "
+        "and personal (`--each-respondent`): e.g. `only: public` keeps a chart by education "
+        "out of each education group's deck. Default: all.",
+    )
+
+
 class Chart(Strict):
     """A native chart (or the regions map) computed from one indicator."""
 
@@ -60,6 +80,7 @@ class Chart(Strict):
     weight: float = field(
         default=1.0, gt=0, description="Relative width when several charts share a slide."
     )
+    only: list[Literal["public", "segment", "personal"]] | None = _only()
 
 
 class Callout(Strict):
@@ -82,6 +103,7 @@ class Callout(Strict):
     alt_text: str | None = field(
         default=None, description="Alternative text; generated from the value when absent."
     )
+    only: list[Literal["public", "segment", "personal"]] | None = _only()
 
 
 class TextBlock(Strict):
@@ -136,6 +158,7 @@ class Slide(Strict):
         default="extend",
         description="extend: your notes then the generated ones; replace: yours only.",
     )
+    only: list[Literal["public", "segment", "personal"]] | None = _only()
 
     def validated(self) -> None:
         if self.chart is not None:

@@ -285,3 +285,53 @@ def test_each_with_groups_builds_one_deck_per_group_of_options(tmp_path):
     run = invoke("build", SPEC, "--each", "type_collectivite", "--group", "A=commune",
                  "--group", "B=commune,region", "-o", tmp_path / "x")  # fmt: skip
     assert run.code == 2 and "`commune` is already in the group A" in run.stderr
+
+
+def test_only_keeps_a_slide_or_an_element_to_the_decks_it_belongs_to(tmp_path):
+    """A breakdown by type is `only: public` (in a deck per type it would be one bar),
+    a callout `only: [public, personal]`: the segment decks leave both out, the public
+    deck keeps both, and the other elements keep their keys."""
+    from .helpers import CODEBOOK
+
+    spec = tmp_path / "only.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Par type"
+  data: {CODEBOOK}
+slides:
+  - layout: chart
+    title: "Réseaux sociaux"
+    id: reseaux
+    charts:
+      - type: bar
+        indicator: {{kind: share, condition: {{question: reseaux_sociaux, in: [oui]}},
+                     by: type_collectivite, segments: {{Communes: [commune],
+                     Autres: [intercommunalite, metropole, departement, region]}}}}
+        only: public
+      - type: bar
+        indicator: {{kind: multi, question: dispositifs_numeriques}}
+    callouts:
+      - indicator: {{kind: share, condition: {{question: service_participation, in: [oui]}}}}
+        text: "ont un service"
+        only: [public, personal]
+  - layout: chart
+    title: "Pour le public seulement"
+    only: public
+    chart:
+      type: bar
+      indicator: {{kind: multi, question: dispositifs_numeriques}}
+""",
+        encoding="utf-8",
+    )
+    project = deckgen.load(spec)
+    public = Presentation(str(project.build(tmp_path / "public.pptx").path))
+    assert len(public.slides) == 2
+    names = [label_of(s.name) for s in public.slides[0].shapes]
+    assert sum(s.has_chart for s in public.slides[0].shapes) == 2 and "Callout 1 text" in names
+    (commune,) = [o for o in project.build_each("type_collectivite", tmp_path / "each", jobs=1)
+                  if o.path]  # fmt: skip
+    deck = Presentation(str(commune.path))
+    assert len(deck.slides) == 1
+    charts = [s for s in deck.slides[0].shapes if s.has_chart]
+    assert len(charts) == 1 and charts[0].name.endswith("[reseaux#chart-2]")
+    assert not any(label_of(s.name).startswith("Callout") for s in deck.slides[0].shapes)
