@@ -316,6 +316,8 @@ def cmd_images(args: argparse.Namespace) -> None:
 def cmd_preview(args: argparse.Namespace) -> None:
     from .preview import preview as run
 
+    if args.each or args.each_respondent:
+        return _preview_each(args)
     with _progress(True, "previewing…") as progress:
         report = run(
             args.spec,
@@ -331,6 +333,43 @@ def cmd_preview(args: argparse.Namespace) -> None:
     _say(f"pdf           {report.pdf} ({len(report.slides)} pages)")
     _say(f"slides        {report.slides[0].parent}/slide-NN.png")
     _say(f"contact sheet {report.contact_sheet}")
+
+
+def _preview_each(args: argparse.Namespace) -> None:
+    """`preview --each` / `--each-respondent`: a contact sheet per deck built."""
+    from .errors import SpecError
+    from .preview import preview_batch
+
+    if args.each and args.each_respondent:
+        raise SpecError("--each and --each-respondent: one or the other")
+    with _progress(True, "previewing…") as progress:
+        outcomes, reports = preview_batch(
+            args.spec,
+            args.out,
+            each=args.each,
+            groups=_groups(args.group),
+            include_small=args.include_small,
+            each_respondent=args.each_respondent,
+            peers=args.peers,
+            name=args.name,
+            jobs=args.jobs,
+            slide_width=args.width,
+            thumb_width=args.thumb,
+            cols=args.cols,
+            timeout=args.timeout,
+            progress=progress,
+        )
+    _warn_all(batch_warnings(outcomes))
+    for o in outcomes:
+        if o.skipped:
+            _say(f"{o.label}: not built: {o.skipped}", err=True, label="warning", style="yellow")
+        if o.error:
+            _say(f"{o.label}: {o.error}", err=True, label="error", style="bold red")
+    for report in reports:
+        _say(f"contact sheet {report.contact_sheet}")
+    _say(f"{len(reports)} of {len(outcomes)} decks previewed", err=True)
+    if any(o.error for o in outcomes):
+        raise SystemExit(2)
 
 
 def cmd_watch(args: argparse.Namespace) -> None:
@@ -584,7 +623,10 @@ def parser() -> argparse.ArgumentParser:
         "Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact sheet.",
         "Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and\n"
         "out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).\n\n"
-        "Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4",
+        "With --each or --each-respondent, the decks of that batch, each with its own\n"
+        "contact sheet.\n\n"
+        "Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4\n"
+        "         deckgen preview config/barometre-2021.yaml --each type_collectivite -o out/types",
     )
     p.add_argument(
         "-o",
@@ -613,6 +655,37 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=180,
         help="Seconds allowed for the LibreOffice conversion (default: 180).",
+    )
+    p.add_argument(
+        "--each",
+        metavar="QUESTION",
+        help="Preview the decks of `build --each QUESTION` instead: each deck with its PDF, "
+        "slide images and contact sheet, in the folder -o.",
+    )
+    p.add_argument(
+        "--group",
+        action="append",
+        metavar="LABEL=CODE,CODE",
+        help="With --each: one deck per group of options, as for build.",
+    )
+    p.add_argument(
+        "--include-small",
+        action="store_true",
+        help="With --each: also segments under the small-base threshold, as for build.",
+    )
+    p.add_argument(
+        "--each-respondent",
+        action="store_true",
+        help="Preview the personal decks of `build --each-respondent` instead, one contact "
+        "sheet per deck.",
+    )
+    p.add_argument("--peers", metavar="QUESTION", help="With --each-respondent: as for build.")
+    p.add_argument("--name", metavar="QUESTION", help="With --each-respondent: as for build.")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="With --each or --each-respondent: decks built at once (default: the CPUs).",
     )
 
     p = _command(

@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import DeckgenError, OutputError
 
@@ -120,29 +121,102 @@ def preview(
     _bounded("--cols", cols, 1, MAX_COLUMNS, "")
     _bounded("--timeout", timeout, 1, MAX_TIMEOUT, "s")
     soffice, pdftoppm = find_tools()  # before a build that would be wasted
-    say = progress or (lambda _m: None)
     out_dir = Path(out_dir)
     stem = Path(spec_path).stem
     project = load(spec_path)
     with project.protecting():  # no preview file over an input of the build
         report = project.build(out_dir / f"{stem}.pptx", progress=progress)
         assert report.path is not None
-        say("converting to PDF with LibreOffice")
-        pdf = to_pdf(report.path, out_dir / f"{stem}.pdf", soffice=soffice, timeout=timeout)
-        say("rendering slide images")
-        slides = rasterize(
-            pdf, out_dir / f"{stem}-preview", pdftoppm=pdftoppm, width=slide_width, timeout=timeout
-        )
-        say("assembling the contact sheet")
         titles = [s.title for s in report.plan.slides]
-        sheet_path, layout = contact_sheet(
-            slides,
-            out_dir / f"{stem}-contact-sheet.png",
-            thumb_width=thumb_width,
-            cols=cols,
-            titles=titles,
+        sizes = (slide_width, thumb_width, cols, timeout)
+        files = _render(report.path, titles, soffice, pdftoppm, sizes, progress)
+    return PreviewReport(report.path, *files, list(report.warnings.items))
+
+
+def preview_batch(
+    spec_path: str | Path,
+    out_dir: str | Path = "out",
+    *,
+    each: str | None = None,
+    groups: dict[str, list[str]] | None = None,
+    include_small: bool = False,
+    each_respondent: bool = False,
+    peers: str | None = None,
+    name: str | None = None,
+    jobs: int | None = None,
+    slide_width: int = SLIDE_WIDTH,
+    thumb_width: int = THUMB_WIDTH,
+    cols: int = COLUMNS,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[Any], list[PreviewReport]]:
+    """The decks of `build --each` (or `--each-respondent`) in `out_dir`, each with its
+    PDF, slide images and contact sheet beside it: the batch's outcomes (built,
+    skipped, failed) and a PreviewReport per deck built."""
+    from .api import load
+
+    _bounded("--width", slide_width, 16, MAX_SLIDE_WIDTH, "px")
+    _bounded("--thumb", thumb_width, 16, MAX_THUMB_WIDTH, "px")
+    _bounded("--cols", cols, 1, MAX_COLUMNS, "")
+    _bounded("--timeout", timeout, 1, MAX_TIMEOUT, "s")
+    soffice, pdftoppm = find_tools()
+    project = load(spec_path)
+    if each_respondent:
+        outcomes = project.build_personal(
+            out_dir, peers=peers, name=name, jobs=jobs, progress=progress
         )
-    return PreviewReport(report.path, pdf, slides, sheet_path, layout, list(report.warnings.items))
+    else:
+        assert each is not None
+        outcomes = project.build_each(
+            each, out_dir, groups=groups, include_small=include_small, jobs=jobs, progress=progress
+        )
+    reports = []
+    with project.protecting():
+        for outcome in outcomes:
+            if outcome.path is None:
+                continue
+            titles = _titles(outcome.path)
+            sizes = (slide_width, thumb_width, cols, timeout)
+            files = _render(outcome.path, titles, soffice, pdftoppm, sizes, progress)
+            reports.append(PreviewReport(outcome.path, *files, list(outcome.warnings)))
+    return outcomes, reports
+
+
+def _titles(deck: Path) -> list[str]:
+    """Each slide's title, as the deck holds it (a batch's decks are read back)."""
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(str(deck)).slides:
+        title = slide.shapes.title
+        out.append(title.text_frame.text if title is not None and title.has_text_frame else "")
+    return out
+
+
+def _render(
+    deck: Path,
+    titles: list[str],
+    soffice: str,
+    pdftoppm: str,
+    sizes: tuple[int, int, int, float],
+    progress: Callable[[str], None] | None,
+) -> tuple[Path, list[Path], Path, SheetLayout]:
+    """A built deck's PDF, slide images and contact sheet, beside it."""
+    slide_width, thumb_width, cols, timeout = sizes
+    say = progress or (lambda _m: None)
+    out_dir, stem = deck.parent, deck.stem
+    say(f"converting {deck.name} to PDF with LibreOffice")
+    pdf = to_pdf(deck, out_dir / f"{stem}.pdf", soffice=soffice, timeout=timeout)
+    say("rendering slide images")
+    slides = rasterize(
+        pdf, out_dir / f"{stem}-preview", pdftoppm=pdftoppm, width=slide_width, timeout=timeout
+    )
+    say("assembling the contact sheet")
+    sheet_path, layout = contact_sheet(
+        slides, out_dir / f"{stem}-contact-sheet.png", thumb_width=thumb_width, cols=cols,
+        titles=titles,
+    )  # fmt: skip
+    return pdf, slides, sheet_path, layout
 
 
 MAX_SLIDE_WIDTH = 8000  # px: a 4K screen is 3840

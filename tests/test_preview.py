@@ -118,3 +118,41 @@ def test_missing_pdftoppm_alone_is_named(monkeypatch):
 def test_a_hung_converter_is_killed_with_a_clear_message():
     with pytest.raises(DeckgenError, match=r"sleep did not finish within 0.2 s"):
         preview_module._run(["sleep", "30"], 0.2, "sleep")
+
+
+def test_preview_each_writes_a_contact_sheet_per_deck(tmp_path):
+    """`preview --each` with groups: each deck built gets its own PDF and contact sheet,
+    with as many thumbnails as the deck has slides; the summary names them."""
+    libreoffice_or_skip()
+    from .helpers import CODEBOOK
+
+    spec = tmp_path / "two.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Deux groupes"
+  data: {CODEBOOK}
+slides:
+  - layout: title
+    title: "Deux groupes"
+  - layout: chart
+    title: "Dispositifs"
+    chart:
+      type: bar
+      indicator: {{kind: multi, question: dispositifs_numeriques}}
+""",
+        encoding="utf-8",
+    )
+    groups = ["--group", "Grandes=de_100000_a_500000,de_500000_a_1000000,plus_de_1000000",
+              "--group", "Petites=de_5000_a_10000,de_10000_a_50000,de_50000_a_100000"]  # fmt: skip
+    run = invoke("preview", spec, "--each", "population", *groups, "--include-small",
+                 "-o", tmp_path / "out",
+                 "--thumb", THUMB, "--width", WIDTH, "--jobs", 1)  # fmt: skip
+    sheets = sorted((tmp_path / "out").glob("*-contact-sheet.png"))
+    assert run.code == 0, run.output
+    assert [p.name for p in sheets] == ["two-grandes-contact-sheet.png",
+                                        "two-petites-contact-sheet.png"]  # fmt: skip
+    for sheet in sheets:
+        deck = sheet.with_name(sheet.name.replace("-contact-sheet.png", ".pptx"))
+        assert _pages(deck.with_suffix(".pdf")) == len(Presentation(str(deck)).slides) == 2
+        assert f"contact sheet {sheet}" in run.stdout
+    assert "2 of 2 decks previewed" in run.stderr
