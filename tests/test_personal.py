@@ -258,3 +258,29 @@ def test_a_question_never_asked_says_not_asked_not_no_answer(personal):
         else:
             assert "non concerné" not in line, rid
     assert sum(line.endswith("non concerné") for line in said.values()) >= 5
+
+
+@pytest.mark.libreoffice
+def test_three_named_personal_decks_print_the_same_figures_in_both_clients(personal, tmp_path):
+    """A commune (C01, beside its peers), a métropole whose own slice is the red one
+    (C26) and a collectivité never asked a filtered question (C02): rendered by
+    LibreOffice and by the PowerPoint-compatible engine, every page prints the same
+    percent figures (no label dropped or misread by one of them)."""
+    from .conftest import libreoffice_or_skip
+    from .helpers import pdf_percent_figures, to_pdf
+    from .test_two_clients import aspose_pdf
+
+    folder, outcomes, rows = personal
+    by_key = {o.key: o for o in outcomes}
+    assert rows.at["C01", "type_collectivite"] == "commune"
+    assert rows.at["C26", "type_collectivite"] == "metropole"
+    assert rows.at["C02", "visio_utilisee"] != "oui"
+    decks = [by_key[k].path for k in ("C01", "C26", "C02")]
+    libre = to_pdf(libreoffice_or_skip(), decks, tmp_path / "lo")
+    for deck in decks:
+        in_aspose = pdf_percent_figures(aspose_pdf(deck, tmp_path / f"{deck.stem}.pdf"))
+        in_libre = pdf_percent_figures(libre[deck])
+        assert len(in_aspose) == len(in_libre) == len(Presentation(str(deck)).slides)
+        differ = {p: (a, b) for p, (a, b) in enumerate(zip(in_aspose, in_libre), 1) if a != b}
+        assert not differ, (deck.name, differ)
+        assert sum(map(len, in_libre)) >= 150
