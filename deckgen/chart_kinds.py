@@ -47,6 +47,9 @@ class ChartKind:
     fits: Callable[[Any, dict[str, Any]], str | None] | None = None
     #: shows a breakdown (`by:`): a series per segment
     breakdowns: bool = False
+    #: draws lengths along a value axis from 0: the charts of one unit on a slide (or of
+    #: one `scale:` group) share its maximum, so equal figures are equally long
+    value_axis: bool = False
 
     def build(self) -> Callable[..., Any]:
         return _resolve(self.builder)
@@ -131,6 +134,7 @@ register(
         f"{_CHARTS}:bar",
         f"{_IMAGES}:draw_bars",
         breakdowns=True,
+        value_axis=True,
     )
 )
 register(
@@ -140,6 +144,7 @@ register(
         f"{_CHARTS}:column",
         f"{_IMAGES}:draw_columns",
         breakdowns=True,
+        value_axis=True,
     )
 )
 register(
@@ -186,7 +191,11 @@ register(
         legend=True,
     )
 )
-register(ChartKind("ranking", "top-N bars", f"{_CHARTS}:ranking", f"{_IMAGES}:draw_bars"))
+register(
+    ChartKind(
+        "ranking", "top-N bars", f"{_CHARTS}:ranking", f"{_IMAGES}:draw_bars", value_axis=True
+    )
+)
 register(
     ChartKind(
         "map",

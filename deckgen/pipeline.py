@@ -384,6 +384,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         )
         slides.append(sp)
     cache.save()
+    shared_scales(slides)
     if problems and strict_expect:
         raise SpecError(problems)
     deck = spec.deck
@@ -400,6 +401,29 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         problems=problems,
     )
     return deck_plan, computed
+
+
+def shared_scales(slides: list[SlidePlan]) -> None:
+    """One scale per comparison: the charts with a value axis (bars, columns) of one unit
+    on a slide, or in one `scale:` group across slides, get the same maximum, the
+    largest any of them needs (its longest bar and room for its label)."""
+    from .chart_kinds import chart_kind
+    from .results import headroom, shown
+
+    groups: dict[tuple, list[ChartPlan]] = {}
+    for sp in slides:
+        for c in sp.charts:
+            kind = chart_kind(c.type)
+            if kind is None or not kind.value_axis:
+                continue
+            r = c.result
+            unit = ("measure", r.unit) if r.measure else "count" if r.is_count else "%"
+            name = getattr(c.options, "scale", None)
+            groups.setdefault((name or f"slide {sp.number}", unit), []).append(c)
+    for charts in groups.values():
+        top = max(headroom(shown(c.result, c.type)) for c in charts)
+        for c in charts:
+            c.scale = top
 
 
 def _computed(loaded: Loaded, cache: ResultCache, indicator) -> Result:

@@ -207,6 +207,13 @@ def headed(result: Result) -> Result:
     )
 
 
+def headroom(result: Result) -> float:
+    """A value axis' maximum for `result`: its longest bar and room for the label past
+    its end (18 %, at least 0.05)."""
+    top = max((v or 0.0 for s in result.series for v in s.values), default=0.0)
+    return max(round(top * 1.18 + 0.005, 2), 0.05)
+
+
 UP, DOWN = "▲", "▼"
 
 

@@ -81,6 +81,12 @@ class Chart(Strict):
         default=1.0, gt=0, description="Relative width when several charts share a slide."
     )
     only: list[Literal["public", "segment", "personal"]] | None = _only()
+    scale: str | None = field(
+        default=None,
+        description="A name shared by charts on several slides that must be read on one scale "
+        "(bars and columns of the same unit): they get the same value axis. Charts of the same "
+        "unit on one slide always share theirs.",
+    )
 
 
 class Callout(Strict):

@@ -16,7 +16,7 @@ from pptx.util import Pt
 
 from ..errors import RenderError, suggest, valid_list
 from ..formatting import percent_number_format
-from ..results import Result, shown
+from ..results import Result, headroom, shown
 from ..speedups import styled
 from ..theme import Theme, categorical
 from .colors import readable_on, rgb
@@ -39,6 +39,7 @@ class ChartStyle:
         digits: int = 0,
         legend_default: bool = False,
         number_format: str | None = None,
+        scale: float | None = None,
     ) -> None:
         from ..locales import words
 
@@ -52,6 +53,7 @@ class ChartStyle:
             [c.lstrip("#").upper() for c in colors] if colors else list(theme.colors.series)
         )
         self.number_format = number_format or percent_number_format(locale, digits)
+        self.scale = scale  # the value axis' maximum, shared (ChartPlan.scale)
         self.problems: list[str] = []  # what did not fit, for the slide's warnings
 
 
@@ -316,15 +318,23 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         ("category axis", style.theme.colors.muted, style.theme.sizes.chart_axis, narrow),
         category_axis,
     )
-    # clustered bars are thinner: their figures a little smaller
-    size = max(style.theme.sizes.chart_label - 2, 8) if several else None
+    # clustered bars are thinner: their figures a little smaller; and no figure taller
+    # than its bar's slot, or neighbours' figures overlap where a shared scale keeps
+    # the bars short (horizontal bars: a slot is the plot's height over the bars)
+    size = float(
+        max(style.theme.sizes.chart_label - 2, 8) if several else style.theme.sizes.chart_label
+    )
+    if horizontal:
+        bars = max(len(result.categories) * len(result.series), 1)
+        slot = rect.height * 0.75 / bars / 12700  # points, the plot about 3/4 of the frame
+        size = max(min(size, round(slot * 0.9, 1)), 7.0)
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END, size=size)
     if style.labels:
         _mark_points(plot, result, style)
     _own(plot, result, style, fill=True)
     _legend(chart, style, rect, _series_names(chart), "bottom")
-    # leave headroom so outside-end labels are never clipped
-    chart.value_axis.maximum_scale = _headroom(result)
+    # one scale for the charts compared on a slide, with headroom for the labels
+    chart.value_axis.maximum_scale = style.scale or headroom(result)
     return frame
 
 
@@ -340,11 +350,6 @@ def _horizontal_tick_labels(axis) -> None:
     body = txPr.find(qn("a:bodyPr"))
     body.set("rot", "0")
     body.set("vert", "horz")
-
-
-def _headroom(result: Result) -> float:
-    top = max((v or 0.0 for s in result.series for v in s.values), default=0.0)
-    return max(round(top * 1.18 + 0.005, 2), 0.05)
 
 
 def bar(shapes, rect, chart: ChartPlan, style):

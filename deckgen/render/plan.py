@@ -23,6 +23,9 @@ class ChartPlan:
     options: Any  # the spec's Chart (labels, legend, colours, digits)
     region_codes: dict[str, str] = field(default_factory=dict)  # option code -> INSEE code (map)
     key: str = ""  # "slide#chart-1" (deckgen.identity): written into the shape's name
+    # the value axis' maximum, shared with the charts of the same unit on the slide or in
+    # the same `scale:` group (None: the chart has no value axis)
+    scale: float | None = None
 
 
 @dataclass

@@ -600,6 +600,7 @@ def _one_chart(
         or len(shown(plan.result, plan.type).series) > 1,
         # a mean or a median: a number in its unit, not a percent
         number_format=number_number_format(plan.result.decimals) if plan.result.measure else None,
+        scale=plan.scale,
     )
     if plan.result.base == 0:  # a segment deck whose segment is not in scope, or withheld
         withheld = any(note.startswith("all:") for note in plan.result.withheld)
