@@ -89,7 +89,11 @@ def record(shape: Any) -> dict[str, Any]:
     """What deckgen compares of one element."""
     alt = alt_text(shape)
     if getattr(shape, "has_chart", False):
-        return {"kind": "chart", "series": chart_series(shape.chart), "alt": alt}
+        record: dict[str, Any] = {"kind": "chart", "series": chart_series(shape.chart), "alt": alt}
+        top = axis_maximum(shape.chart)
+        if top is not None:  # the value axis' maximum deckgen set (`update` follows it)
+            record["axis"] = top
+        return record
     if getattr(shape, "has_table", False):
         rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
         return {"kind": "table", "cells": rows, "alt": alt}
@@ -104,6 +108,15 @@ def record(shape: Any) -> dict[str, Any]:
         return {"kind": "map", "fills": fills, "texts": texts, "alt": alt}
     text = shape.text_frame.text if shape.has_text_frame else ""
     return {"kind": "text", "text": text, "alt": alt}
+
+
+def axis_maximum(chart: Any) -> float | None:
+    """The maximum of a chart's value axis, when it has one set."""
+    found = xpath(chart._chartSpace, ".//c:valAx/c:scaling/c:max/@val")
+    try:
+        return float(found[0]) if found else None
+    except ValueError:
+        return None
 
 
 def alt_text(shape: Any) -> str:

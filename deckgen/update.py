@@ -291,6 +291,7 @@ def _element(
                 out += _chart_changes(before, after, where, what, source, locale)
             else:
                 out.append(Change(where, what, "", "embedded workbook", "restored"))
+        out += _axis(shape, source, before, where, what)
     elif kind == "text" and shape.has_text_frame:
         if moved or retyped:
             _retext(shape.text_frame, source.text_frame)
@@ -303,6 +304,28 @@ def _element(
         _map(shape, source)
         out.append(Change(where, what, "", "regions and legend", "updated"))
     return out + _alt_change(shape, before, after, where, what)
+
+
+def _axis(shape: Any, source: Any, before: dict[str, Any] | None, where: str, what: str) -> list:
+    """The value axis follows the figures as a fresh build sets it (its longest bar and
+    room for the label; the scale shared on the slide), unless the team set it by hand:
+    then it stays theirs, and a figure past it is reported."""
+    fresh, now = manifests.axis_maximum(source.chart), manifests.axis_maximum(shape.chart)
+    if fresh is None or now == fresh:
+        return []
+    last = (before or {}).get("axis")
+    if now is not None and last is not None and not _same(now, last):  # the team's own
+        top = max((v or 0.0 for s in manifests.chart_series(shape.chart) for v in s["values"]),
+                  default=0.0)  # fmt: skip
+        if top > now:
+            return [Change(where, f"{what}, value axis", _number(now), _number(fresh), "conflict")]
+        return []
+    shape.chart.value_axis.maximum_scale = fresh
+    return []
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def _alt_change(
@@ -329,8 +352,8 @@ def _alt_change(
 
 
 def _content(record: dict[str, Any]) -> Any:
-    """What of a record holds figures (its alternative text aside)."""
-    return {k: v for k, v in record.items() if k != "alt"}
+    """What of a record holds figures (its alternative text and axis aside)."""
+    return {k: v for k, v in record.items() if k not in ("alt", "axis")}
 
 
 def _same(a: Any, b: Any) -> bool:

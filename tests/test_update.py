@@ -723,3 +723,37 @@ def test_an_english_survey_is_updated_and_reported_in_english(tmp_path):
     assert any(line.endswith("%") and "\u202f" not in line for line in lines if "chart" in line)
     header = (tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "slide,element,before,after,status"
+
+
+def test_the_value_axis_follows_the_figures_unless_the_team_set_it(tmp_path):
+    """Staff: '1 ou 2' grows from 13 to 19 of 31 (42 % -> 61 %), past the axis the deck
+    was built with. An untouched chart gets the fresh build's axis (no bar cut off); an
+    axis the team set by hand stays theirs, and the bar past it is reported."""
+    spec = project_copy(tmp_path)
+    built = deckgen.load(spec).build(tmp_path / "deck.pptx").path
+    key = "les-moyens#chart-1"
+    before = manifest.axis_maximum(_shape(Presentation(str(built)), key).chart)
+    prs = Presentation(str(built))
+    _shape(prs, key).chart.value_axis.maximum_scale = 0.45  # the team's own
+    prs.save(str(tmp_path / "by-hand.pptx"))
+    responses = tmp_path / "data" / "barometre-2021" / "responses.csv"
+    rows = [r.split(",") for r in responses.read_text(encoding="utf-8").splitlines()]
+    column = rows[0].index("etp_participation")
+    fewer = [r[0] for r in rows[1:] if r[column] in ("moins_de_1", "de_3_a_5")][:6]
+    set_cells(responses, {(rid, "etp_participation"): "de_1_a_2" for rid in fewer})
+    assert before is not None and before < 19 / 31  # the new bar would be cut off
+
+    report = deckgen.load(spec).update(built, tmp_path / "u.pptx")
+    chart = _shape(Presentation(str(report.path)), key).chart
+    buffer = io.BytesIO()
+    from deckgen.pipeline import build, load
+
+    build(load(spec), buffer, strict_expect=False)
+    fresh = _shape(Presentation(io.BytesIO(buffer.getvalue())), key).chart
+    assert manifest.axis_maximum(chart) == manifest.axis_maximum(fresh) > 19 / 31 * 1.15
+
+    report = deckgen.load(spec).update(tmp_path / "by-hand.pptx", tmp_path / "h.pptx")
+    chart = _shape(Presentation(str(report.path)), key).chart
+    assert manifest.axis_maximum(chart) == 0.45
+    (conflict,) = [c for c in report.changes if c.element.endswith("value axis")]
+    assert conflict.status == "conflict" and conflict.old == "0.45"
