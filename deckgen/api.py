@@ -465,7 +465,7 @@ def _build_one(outcome: Any, loaded: Any, target: Path, strict: bool) -> Any:
     from .pipeline import build
 
     try:
-        report = build(loaded, target, strict=strict, spec_path=loaded.spec.path)
+        report = build(loaded, target, strict=strict, spec_path=loaded.spec.path, into_folder=True)
     except DeckgenError as exc:
         outcome.error = "; ".join(str(p) for p in exc.problems)
         return outcome

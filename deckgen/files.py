@@ -156,15 +156,20 @@ def _write_through(data: bytes, target: Path) -> Path:
     return target
 
 
-def write_atomic(data: bytes, target: Path) -> Path:
+def write_atomic(data: bytes, target: Path, *, into_folder: bool = False) -> Path:
     """Write `data` to `target` via a temporary file in the same folder, then rename.
 
-    A symbolic link is never renamed over: the file it points to is written
-    (atomically when it is a regular file). A target that is not a regular
-    file (a pipe, /dev/stdout) is written straight into. An input of the
+    A symbolic link given as the output (`-o LINK`) is never renamed over: the file
+    it points to is written (atomically when it is a regular file). A file deckgen
+    names itself inside a folder (`into_folder`: init's two files, a batch's decks,
+    images, preview pages) never follows a link out of it: the link is replaced by
+    the file, and whatever it pointed to is left alone. A target that is not a
+    regular file (a pipe, /dev/stdout) is written straight into. An input of the
     build in progress is never written (`protecting`).
     """
     target = Path(target)
+    if into_folder and target.is_symlink():  # the link goes, what it points to stays
+        return _replace(data, target)
     refuse_inputs(target)
     try:
         target.lstat()
@@ -193,6 +198,13 @@ def write_atomic(data: bytes, target: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {folder}: {exc.strerror}") from None
+    return _replace(data, target)
+
+
+def _replace(data: bytes, target: Path) -> Path:
+    """`data` into a temporary file beside `target`, renamed over it (a link named
+    `target` is replaced, not followed)."""
+    folder = target.parent
     try:
         # within the file system's 255-byte name limit, whatever the target's length
         stem = target.name.encode("utf-8")[:180].decode("utf-8", "ignore")

@@ -122,7 +122,9 @@ def draw_images(
                 if out_dir is not None:
                     for fmt in formats:
                         path = Path(out_dir) / f"{image.name}.{fmt}"
-                        setattr(image, fmt, write_atomic(_save(fig, fmt, theme), path))
+                        setattr(
+                            image, fmt, write_atomic(_save(fig, fmt, theme), path, into_folder=True)
+                        )
             image.warnings = list(dict.fromkeys(_said(w.message) for w in caught))
             images.append(image)
     return images

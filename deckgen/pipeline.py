@@ -647,6 +647,7 @@ def build(
     progress: Callable[[str], None] | None = None,
     spec_path: str | Path | None = None,
     strict_expect: bool = True,
+    into_folder: bool = False,
 ) -> BuildReport:
     """Build the deck of a spec (its path, or what `load` read of it); return where
     it went and what was noticed."""
@@ -716,7 +717,7 @@ def build(
         return BuildReport(None, deck_plan, warnings, computed, notes)
     target = Path(out) if out else default_output(spec_path)
     say(f"writing {target}")
-    path = write_atomic(data, target)
+    path = write_atomic(data, target, into_folder=into_folder)  # a batch's: no link followed
     return BuildReport(path, deck_plan, warnings, computed, notes)
 
 

@@ -336,7 +336,10 @@ def rasterize(
             raise OutputError(
                 f"cannot write the slide images in {folder}: {exc.strerror or exc}"
             ) from None
-        return [write_atomic(p.read_bytes(), folder / f"slide-{n:02d}.png") for n, p in pages]
+        return [
+            write_atomic(p.read_bytes(), folder / f"slide-{n:02d}.png", into_folder=True)
+            for n, p in pages
+        ]
 
 
 def contact_sheet(

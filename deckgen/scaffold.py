@@ -507,6 +507,11 @@ def scaffold(
     draft = infer(read(data))
     if not draft.questions:
         raise DeckgenError(f"{data}: no column could be read as a question")
-    codebook = write_atomic(codebook_text(draft, data, folder, locale).encode("utf-8"), targets[0])
-    spec = write_atomic(spec_text(draft, data, locale).encode("utf-8"), targets[1])
+    from .files import protecting
+
+    with protecting({data: "the survey file"}):  # -o the survey's own folder, a link...
+        codebook_bytes = codebook_text(draft, data, folder, locale).encode("utf-8")
+        codebook = write_atomic(codebook_bytes, targets[0], into_folder=True)
+        spec = write_atomic(spec_text(draft, data, locale).encode("utf-8"), targets[1],
+                            into_folder=True)  # fmt: skip
     return Written(codebook, spec, draft)

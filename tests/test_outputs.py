@@ -139,3 +139,38 @@ def test_a_very_long_output_name(project):
     run = invoke("build", SPEC, "-o", f"out/{longer}", "-q")
     assert run.code == 2
     assert run.stderr.startswith(f"output error: cannot write out/{longer}: File name too long")
+
+
+def test_init_never_writes_through_a_link_onto_the_survey_or_out_of_its_folder(tmp_path: Path):
+    """`init -o out --force` where out/codebook.yaml links to the survey file, and
+    out/deck.yaml to a file outside out/: the survey and that file keep their bytes,
+    and the two links are replaced by the two files init writes."""
+    survey = tmp_path / "answers.csv"
+    survey.write_text("id,q\n1,a\n2,b\n3,a\n", encoding="utf-8")
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "codebook.yaml").symlink_to(survey)
+    (out / "deck.yaml").symlink_to(outside)
+    before = survey.read_bytes()
+    run = invoke("init", survey, "-o", out, "--force")
+    assert run.code == 0, run.output
+    assert survey.read_bytes() == before and outside.read_text(encoding="utf-8") == "keep me"
+    for name in ("codebook.yaml", "deck.yaml"):
+        assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
+
+
+def test_a_batch_deck_never_follows_a_link_out_of_its_folder(project):
+    """A deck of `build --each` whose name is a link to a file outside the folder:
+    the link is replaced by the deck, the file it pointed to is left alone."""
+    outside = project / "precious.pptx"
+    outside.write_bytes(b"the team's own deck")
+    folder = project / "each"
+    folder.mkdir()
+    (folder / "barometre-2021-commune.pptx").symlink_to(outside)
+    run = invoke("build", SPEC, "--each", "type_collectivite", "-o", folder, "-q")
+    assert run.code == 0, run.output
+    assert outside.read_bytes() == b"the team's own deck"
+    deck = folder / "barometre-2021-commune.pptx"
+    assert not deck.is_symlink() and zipfile.is_zipfile(deck)
