@@ -215,6 +215,7 @@ def _rc(theme: Theme) -> dict[str, Any]:
         "svg.fonttype": "none",  # texts stay text: searchable, accessible, editable
         "svg.hashsalt": _SVG_SALT,  # deterministic ids
         "path.simplify": True,
+        "text.parse_math": False,  # labels are text: "$5 000 à $10 000" is money, not TeX
     }
 
 

@@ -217,3 +217,22 @@ def test_svg_stays_valid_xml_whatever_the_labels_hold(tmp_path):
     (image,) = [i for i in images if i.result is chart.result]
     texts = _svg_texts(image.svg)  # parses: the SVG is well-formed XML
     assert "Face\ufffdbook\ufffd" in texts
+
+
+def test_a_dollar_in_a_label_is_money_not_mathematics(tmp_path):
+    """'Budget de $5 000 à $10 000' was drawn as TeX italics ('5000à10 000'): every
+    label is plain text, written into the SVG as it is."""
+    from deckgen.results import Result
+
+    project = deckgen.load(SPEC)
+    deck, _ = project.plan()
+    slide = next(s for s in deck.slides if [c.type for c in s.charts] == ["bar"])
+    (chart,) = slide.charts
+    money = "Budget de $5 000 à $10 000"
+    categories = (money, *chart.result.categories[1:])
+    chart.result = Result(**{**chart.result.__dict__, "categories": categories})
+    one = dataclasses.replace(deck, slides=[slide])
+    images = draw_images(one, load_theme(ROOT / "config" / "theme.yaml"), tmp_path,
+                         formats=("svg",))  # fmt: skip
+    (image,) = [i for i in images if i.result is chart.result]
+    assert money in _svg_texts(image.svg)
