@@ -10,6 +10,7 @@ names. deckgen's own templates are written by `deckgen.template_writer`.
 from __future__ import annotations
 
 import io
+import re
 import weakref
 import zipfile
 from collections.abc import Iterable
@@ -103,6 +104,14 @@ def open_template(path: Path) -> PresentationT:
         raise TemplateError(f"damaged PowerPoint file {path}: missing part {exc}") from None
     except Exception as exc:  # noqa: BLE001 - any parse failure of a user file is the file's fault
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        kinds = {"wordprocessingml": "a Word document", "spreadsheetml": "an Excel workbook"}
+        other = next((name for mark, name in kinds.items() if mark in reason), None)
+        if other is not None:  # a .docx or .xlsx renamed .pptx
+            raise TemplateError(
+                f"template {path} is {other} renamed .pptx, not a PowerPoint file: give a "
+                ".pptx or .potx saved by PowerPoint or LibreOffice Impress"
+            ) from None
+        reason = re.sub(r"<_io\.\w+ object at 0x[0-9a-f]+>", "the file", reason)
         raise TemplateError(f"not a valid PowerPoint template {path}: {reason}") from None
     if not len(prs.slide_masters):
         raise TemplateError(f"template has no slide master: {path}")

@@ -809,3 +809,46 @@ def test_every_problem_of_every_file_in_one_run(project):
         assert sum("unknown question `logiciels`" in line or "`sources_informations`" in line
                    for line in lines) == 2  # fmt: skip
         assert any(line.startswith("  - data error: ") and "comune" in line for line in lines)
+
+
+def _office_file(main: str, part: str) -> bytes:
+    """A minimal Office Open XML package whose main part is `part`, of type `main`."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+            '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.{main}"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/relationships/officeDocument" Target="{part}"/></Relationships>',
+        )
+        z.writestr(part, "<root/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "main, part, what",
+    [
+        ("wordprocessingml.document.main+xml", "word/document.xml", "a Word document"),
+        ("spreadsheetml.sheet.main+xml", "xl/workbook.xml", "an Excel workbook"),
+    ],
+)
+def test_a_renamed_word_or_excel_file_as_template_is_named_as_such(project, main, part, what):
+    path = project / TEMPLATE_REL
+    path.write_bytes(_office_file(main, part))
+    err = user_error(build())
+    assert err.strip() == (
+        f"template error: template {path} is {what} renamed .pptx, not a PowerPoint file: "
+        "give a .pptx or .potx saved by PowerPoint or LibreOffice Impress"
+    )
+    assert "0x" not in err
