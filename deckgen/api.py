@@ -422,13 +422,19 @@ def inputs(spec_path: str | Path) -> list[Path]:
 
 
 def init(
-    data: str | Path, out_dir: str | Path | None = None, *, locale: str = "fr", force: bool = False
+    data: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    locale: str = "fr",
+    force: bool = False,
+    sheet: str | None = None,
 ) -> Any:
     """Draft `codebook.yaml` and `deck.yaml` from a survey file (CSV, XLSX, SPSS, Stata)
-    into `out_dir` (default: the file's folder): deckgen.scaffold."""
+    into `out_dir` (default: the file's folder): deckgen.scaffold. `sheet`: an XLSX
+    workbook's sheet of responses."""
     from .scaffold import scaffold
 
-    return scaffold(data, out_dir, locale=locale, force=force)
+    return scaffold(data, out_dir, locale=locale, force=force, sheet=sheet)
 
 
 def schema() -> dict[str, Any]:

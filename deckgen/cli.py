@@ -384,7 +384,7 @@ def cmd_watch(args: argparse.Namespace) -> None:
 def cmd_init(args: argparse.Namespace) -> None:
     from .api import init
 
-    written = init(args.data, args.out, locale=args.locale, force=args.force)
+    written = init(args.data, args.out, locale=args.locale, force=args.force, sheet=args.sheet)
     draft = written.draft
     kinds: dict[str, int] = {}
     for q in draft.questions:
@@ -737,6 +737,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--force", action="store_true", help="Replace existing codebook.yaml and deck.yaml."
+    )
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="An XLSX workbook's sheet of responses (default: the first visible one, when no "
+        "other sheet has rows); written into the codebook as `sheet:`.",
     )
 
     p = _command(

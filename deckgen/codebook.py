@@ -191,6 +191,11 @@ class SurveyInfo(Model):
     respondent: str | None = field(default=None, description="The same noun, singular.")
     respondent_id: str = field(default="id", description="The id column of the responses.")
     responses: str = field(default="responses.csv", description="Relative to the codebook.")
+    sheet: str | None = field(
+        default=None,
+        description="An XLSX workbook's sheet holding the responses, by name (default: the "
+        "first visible sheet, when it is the only one with rows).",
+    )
     source: str = ""
     ignore: list[str] = field(
         factory=list, description="Columns of the responses that no question reads."
@@ -226,6 +231,7 @@ class Codebook:
     ignore: tuple[str, ...] = ()
     reconstruction: bool = False  # the rows are reconstructed: unpublished figures illustrative
     weight: str | None = None  # the column of each respondent's weight
+    sheet: str | None = None  # an XLSX workbook's sheet of responses
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -296,4 +302,5 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
         ignore=tuple(survey.ignore),
         reconstruction=survey.reconstruction,
         weight=survey.weight,
+        sheet=survey.sheet,
     )

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, suggest, valid_list
 
 MAX_XLSX_BYTES = 300_000_000  # uncompressed: past this, openpyxl needs gigabytes (use CSV)
 
@@ -35,8 +35,9 @@ class Table:
     missing: dict[str, list[str]] = field(default_factory=dict)  # column -> no-answer codes
 
 
-def read(path: Path) -> Table:
-    """The table of a survey file; any problem is a DataError naming the file and why."""
+def read(path: Path, sheet: str | None = None) -> Table:
+    """The table of a survey file; any problem is a DataError naming the file and why.
+    `sheet`: an XLSX workbook's sheet, by name (the codebook's `sheet:`)."""
     path = Path(path)
     if not path.exists():
         raise DataError(f"data file not found: {path}")
@@ -51,8 +52,10 @@ def read(path: Path) -> Table:
         raise DataError(
             f"{path}: unsupported data file type `{suffix or '(none)'}`; expected one of {kinds}"
         )
+    if sheet is not None and reader is not read_xlsx:
+        raise DataError(f"{path}: `sheet: {sheet}` is for an XLSX workbook, not a {suffix} file")
     try:
-        table = reader(path)
+        table = read_xlsx(path, sheet) if reader is read_xlsx else reader(path)
     except DataError:
         raise
     except UnicodeDecodeError as exc:
@@ -105,10 +108,12 @@ def _check_csv_header(path: Path) -> None:
 # -- XLSX ----------------------------------------------------------------------------
 
 
-def read_xlsx(path: Path) -> Table:
-    """The first sheet of a workbook, after three checks: its size once uncompressed
-    (a small file can expand to gigabytes), formulas without a saved value (read
-    as empty, they would silently leave the base), and data on another sheet."""
+def read_xlsx(path: Path, sheet: str | None = None) -> Table:
+    """One sheet of a workbook: `sheet` by name, else the first visible one, after
+    these checks: its size once uncompressed (a small file can expand to gigabytes),
+    other sheets with rows (read silently, their answers would be lost: `sheet:`
+    chooses), merged cells (all but the first read as empty, they would leave the
+    base), formulas without a saved value (read as empty too)."""
     with zipfile.ZipFile(path) as z:
         size = sum(info.file_size for info in z.infolist())
         if size > MAX_XLSX_BYTES:
@@ -124,30 +129,94 @@ def read_xlsx(path: Path) -> Table:
 
     values = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = values.worksheets[0]
+        chosen = _sheet(path, values, sheet)
+        _check_merged(path, chosen)
         if has_formulas:
-            _check_formulas(path, sheet)
-        frame = pd.read_excel(path, dtype=str, engine="openpyxl")
-        if frame.empty:
-            others = [ws.title for ws in values.worksheets[1:] if (ws.max_row or 0) > 1]
-            if others:
-                raise DataError(
-                    f"{path}: the first sheet `{sheet.title}` has no respondents, but the sheet "
-                    f"`{others[0]}` has rows: deckgen reads the first sheet; move it first"
-                )
+            _check_formulas(path, chosen, values.worksheets.index(chosen))
+        frame = pd.read_excel(path, sheet_name=chosen.title, dtype=str, engine="openpyxl")
         return Table(frame)
     finally:
         values.close()
 
 
-def _check_formulas(path: Path, sheet: Any) -> None:
+def _sheet(path: Path, book: Any, name: str | None) -> Any:
+    """The sheet of responses: `name`, else the first visible sheet, which must be the
+    only sheet with rows (a second one would be left out without a word)."""
+    sheets = book.worksheets
+    if name is not None:
+        found = next((ws for ws in sheets if ws.title == name), None)
+        if found is None:
+            titles = [ws.title for ws in sheets]
+            raise DataError(
+                f"{path}: no sheet `{name}` in the workbook{suggest(name, titles)}; its sheets: "
+                f"{valid_list(titles)}"
+            )
+        return found
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
+    first = visible[0]
+    others = [ws.title for ws in sheets if ws is not first and (ws.max_row or 0) > 1]
+    if others:
+        hidden = " (hidden)" if first is not sheets[0] else ""
+        raise DataError(
+            f"{path}: rows on several sheets: `{first.title}` (the first visible one) and "
+            f"{valid_list(others)}{hidden}; say which holds the responses with `sheet:` in the "
+            "codebook's `survey:` (or remove the others)"
+        )
+    return first
+
+
+def _check_merged(path: Path, sheet: Any) -> None:
+    """Merged cells read as empty but for the first: name them."""
+    import re as _re
+
+    with zipfile.ZipFile(path) as z:
+        target = _sheet_part(z, sheet.title)
+        xml = z.read(target) if target is not None else b""
+    ranges = _re.findall(rb'<mergeCell[^>]*\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml)
+    if ranges:
+        shown = ", ".join(r.decode() for r in ranges[:5]) + (" …" if len(ranges) > 5 else "")
+        raise DataError(
+            f"{path}: merged cells in the sheet `{sheet.title}` ({shown}): all but the first "
+            "cell of each read as empty, as if those respondents had not answered; unmerge "
+            "them and fill every cell"
+        )
+
+
+def _sheet_part(z: zipfile.ZipFile, title: str) -> str | None:
+    """The zip part of the sheet named `title` (xl/workbook.xml and its relationships)."""
+    import re as _re
+
+    book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    for tag in _re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        name = _re.search(r'\bname="([^"]*)"', tag)
+        rid = _re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', tag)
+        if name is None or rid is None or _unescape(name.group(1)) != title:
+            continue
+        wanted = rid.group(1) or rid.group(2)
+        for rel in _re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+            if f'Id="{wanted}"' in rel:
+                target = _re.search(r'Target="([^"]*)"', rel)
+                if target is not None:
+                    part = target.group(1).lstrip("/")
+                    return part if part.startswith("xl/") else f"xl/{part}"
+    return None
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def _check_formulas(path: Path, sheet: Any, index: int) -> None:
     """A formula cell whose value was never saved (a workbook written by a program,
     not saved by Excel) reads as empty: name the cell."""
     from openpyxl import load_workbook
 
     formulas = load_workbook(path, read_only=True, data_only=False)
     try:
-        rows = formulas.worksheets[0].iter_rows()
+        rows = formulas.worksheets[index].iter_rows()
         for row, saved in zip(rows, sheet.iter_rows()):
             for cell, value in zip(row, saved):
                 if cell.data_type == "f" and value.value is None:

@@ -378,7 +378,9 @@ def _band_label(low: float | None, high: float | None, locale: str) -> str:
     return w("band_range", low=shown(low), high=shown(high))
 
 
-def codebook_text(draft: Draft, data: Path, out_dir: Path, locale: str) -> str:
+def codebook_text(
+    draft: Draft, data: Path, out_dir: Path, locale: str, sheet: str | None = None
+) -> str:
     responses = Path(os.path.relpath(data.resolve(), out_dir.resolve())).as_posix()
     name = survey_name(data)
     lines = [
@@ -390,6 +392,7 @@ def codebook_text(draft: Draft, data: Path, out_dir: Path, locale: str) -> str:
         f"  respondents: {_q(words(locale)('respondents'))}",
         f"  respondent_id: {_q(draft.id_column)}",
         f"  responses: {_q(responses)}",
+        *([f"  sheet: {_q(sheet)}"] if sheet is not None else []),
     ]
     if draft.ignored:
         lines.append("  ignore:  # columns no question reads")
@@ -489,7 +492,12 @@ def _slide_id(question: str, taken: set[str]) -> str:
 
 
 def scaffold(
-    data: str | Path, out_dir: str | Path | None = None, *, locale: str = "fr", force: bool = False
+    data: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    locale: str = "fr",
+    force: bool = False,
+    sheet: str | None = None,
 ) -> Written:
     """Write `codebook.yaml` and `deck.yaml` for the survey file `data` into `out_dir`
     (default: the file's folder); an existing file is kept unless `force`."""
@@ -504,13 +512,13 @@ def scaffold(
             f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}: "
             "deckgen init never overwrites them; --force to replace, or -o another folder"
         )
-    draft = infer(read(data))
+    draft = infer(read(data, sheet=sheet))
     if not draft.questions:
         raise DeckgenError(f"{data}: no column could be read as a question")
     from .files import protecting
 
     with protecting({data: "the survey file"}):  # -o the survey's own folder, a link...
-        codebook_bytes = codebook_text(draft, data, folder, locale).encode("utf-8")
+        codebook_bytes = codebook_text(draft, data, folder, locale, sheet).encode("utf-8")
         codebook = write_atomic(codebook_bytes, targets[0], into_folder=True)
         spec = write_atomic(spec_text(draft, data, locale).encode("utf-8"), targets[1],
                             into_folder=True)  # fmt: skip

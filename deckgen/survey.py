@@ -45,7 +45,7 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
     """Load the codebook, then its responses (CSV or XLSX), and check them."""
     codebook = load_codebook(codebook_path)
     path = Path(responses) if responses is not None else codebook.responses
-    raw = read_table(path)
+    raw = read_table(path, sheet=codebook.sheet)
     frame = check_responses(raw, codebook, str(path))
     weights = read_weights(raw, codebook, str(path))
     return Survey(codebook=codebook, frame=frame, path=path, weights=weights)
@@ -84,11 +84,12 @@ def read_weights(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Series 
     return pd.Series(numbers.to_numpy(float), index=pd.Index(ids), name="weight")
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """The answers of a survey file (CSV, XLSX, SPSS, Stata) as text: deckgen.readers."""
+def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    """The answers of a survey file (CSV, XLSX, SPSS, Stata) as text: deckgen.readers;
+    `sheet`: an XLSX workbook's sheet, by name."""
     from .readers import read
 
-    return read(path).frame
+    return read(path, sheet=sheet).frame
 
 
 def _who(ids: pd.Index) -> str:

@@ -190,3 +190,67 @@ def test_whole_number_codes_match_their_decimal_cells(tmp_path):
         load_survey(tmp_path / "codebook.yaml")
     assert "unknown answer `7.5`" in str(caught.value)
     assert "the codes are whole numbers: a cell holds one of them (7 or 7.0)" in str(caught.value)
+
+
+def _workbook(path, sheets: dict, hidden: tuple = (), merge: str | None = None) -> None:
+    """A workbook with these sheets ({title: rows}), some hidden, one range merged."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        if title in hidden:
+            ws.sheet_state = "hidden"
+    if merge is not None:
+        book[next(iter(sheets))].merge_cells(merge)
+    book.save(path)
+
+
+def _rows(data_copy) -> list[list[str]]:
+    frame = pd.read_csv(data_copy.parent / "responses.csv", dtype=str, keep_default_na=False)
+    return [list(frame.columns), *frame.astype(str).values.tolist()]
+
+
+def test_xlsx_a_second_sheet_with_rows_is_never_ignored_without_a_word(data_copy, tmp_path):
+    xlsx = tmp_path / "responses.xlsx"
+    _workbook(xlsx, {"Réponses": _rows(data_copy), "Brouillon": [["x"], ["1"], ["2"]]})
+    with pytest.raises(DataError) as info:
+        load_survey(data_copy, xlsx)
+    assert "rows on several sheets: `Réponses` (the first visible one) and `Brouillon`" in str(
+        info.value
+    )
+    assert "`sheet:`" in str(info.value)
+
+
+def test_xlsx_the_codebook_s_sheet_chooses_and_a_hidden_first_sheet_is_skipped(
+    data_copy, survey, tmp_path
+):
+    """A hidden first sheet is not the one read: the first visible is; the codebook's
+    `sheet:` names another; a misspelt one is named with the sheets there are."""
+    import yaml
+
+    xlsx = tmp_path / "responses.xlsx"
+    _workbook(xlsx, {"Ancien": [["a"]], "Réponses": _rows(data_copy)}, hidden=("Ancien",))
+    ind = Indicator(kind="multi", question="reseaux_sociaux_plateformes")
+    assert compute(load_survey(data_copy, xlsx), ind).series == compute(survey, ind).series
+    _workbook(xlsx, {"Notes": [["a"], ["b"]], "Réponses": _rows(data_copy)})
+    book = yaml.safe_load(data_copy.read_text(encoding="utf-8"))
+    book["survey"]["sheet"] = "Réponses"
+    data_copy.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    assert compute(load_survey(data_copy, xlsx), ind).series == compute(survey, ind).series
+    book["survey"]["sheet"] = "Reponses"
+    data_copy.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_survey(data_copy, xlsx)
+    assert "no sheet `Reponses` in the workbook (did you mean `Réponses`?)" in str(info.value)
+
+
+def test_xlsx_merged_cells_are_named_not_read_as_no_answer(data_copy, tmp_path):
+    xlsx = tmp_path / "responses.xlsx"
+    _workbook(xlsx, {"Réponses": _rows(data_copy)}, merge="B2:B4")
+    with pytest.raises(DataError) as info:
+        load_survey(data_copy, xlsx)
+    assert "merged cells in the sheet `Réponses` (B2:B4)" in str(info.value)
