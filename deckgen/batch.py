@@ -120,14 +120,37 @@ def _run_all(
             tell(i + 1)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     _WORK = work  # the forked workers inherit it, with everything already loaded
+    context = multiprocessing.get_context("fork")
+    finished = 0
     try:
-        context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
             futures = {pool.submit(_run_one, item): i for i, item in enumerate(items)}
-            for finished, future in enumerate(as_completed(futures), 1):
-                done[futures[future]] = future.result()
+            for future in as_completed(futures):
+                try:
+                    done[futures[future]] = future.result()
+                except BrokenProcessPool:
+                    continue  # a worker died: its deck and the unfinished ones, below
+                finished += 1
                 tell(finished)
+        # a worker killed (out of memory, a signal) broke the pool: each deck not built
+        # is tried again alone, in a process of its own; the one that dies again fails
+        for i, item in enumerate(items):
+            if done[i] is not None:
+                continue
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as alone:
+                try:
+                    done[i] = alone.submit(_run_one, item).result()
+                except BrokenProcessPool:
+                    outcome = Outcome(str(getattr(item, "key", i)), str(getattr(item, "label", i)))
+                    outcome.error = (
+                        "the process building this deck died (killed, or out of memory); "
+                        "the other decks were built"
+                    )
+                    done[i] = outcome
+            finished += 1
+            tell(finished)
     finally:
         _WORK = None

@@ -6,6 +6,7 @@ small to show) and on the weighted European Social Survey example (regions).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,33 @@ slides:
     charts = [s for s in deck.slides[0].shapes if s.has_chart]
     assert len(charts) == 1 and charts[0].name.endswith("[reseaux#chart-2]")
     assert not any(label_of(s.name).startswith("Callout") for s in deck.slides[0].shapes)
+
+
+def test_a_worker_that_dies_is_a_failed_deck_and_the_others_are_built():
+    """One deck's process is killed (SIGKILL, as the out-of-memory killer does): that
+    deck is named as failed, with why; every other deck is built all the same."""
+    import os
+    import signal
+
+    from deckgen.batch import Outcome, run
+
+    parent = os.getpid()
+
+    def work(item) -> Outcome:
+        if item.key == "c" and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        outcome = Outcome(item.key, item.label)
+        outcome.path = Path(f"/built/{item.key}")
+        return outcome
+
+    outcomes = run([_Item(k, k.upper()) for k in "abcdef"], work, jobs=2)
+    assert [o.key for o in outcomes] == list("abcdef")
+    failed = [o for o in outcomes if o.error]
+    assert [o.label for o in failed] == ["C"] and "died" in failed[0].error
+    assert all(o.path == Path(f"/built/{o.key}") for o in outcomes if o.key != "c")
+
+
+@dataclass(frozen=True)
+class _Item:  # a batch's item, as a segment or a recipient is: picklable, a key and a label
+    key: str
+    label: str
