@@ -155,12 +155,16 @@ def _sheet(path: Path, book: Any, name: str | None) -> Any:
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     first = visible[0]
     others = [ws.title for ws in sheets if ws is not first and (ws.max_row or 0) > 1]
+    say = "say which holds the responses with `sheet:` in the codebook's `survey:`"
+    if others and (first.max_row or 0) <= 1:
+        raise DataError(
+            f"{path}: the first sheet `{first.title}` has no respondents, but the sheet "
+            f"`{others[0]}` has rows: {say} (or move it first)"
+        )
     if others:
-        hidden = " (hidden)" if first is not sheets[0] else ""
         raise DataError(
             f"{path}: rows on several sheets: `{first.title}` (the first visible one) and "
-            f"{valid_list(others)}{hidden}; say which holds the responses with `sheet:` in the "
-            "codebook's `survey:` (or remove the others)"
+            f"{valid_list(others)}; {say} (or remove the others)"
         )
     return first
 
