@@ -40,6 +40,30 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def deck_date(text: str | None) -> tuple[int, int, int] | None:
+    """The date a deck's document properties carry, never the wall clock (the same
+    inputs give the same bytes): SOURCE_DATE_EPOCH when set (reproducible builds),
+    else the spec's `date:` read as day month year ("01 07 2021", "1/7/2021"), year
+    month day ("2021-07-01"), month and year ("07 2021") or a year alone ("2021":
+    its first day); None when neither says one."""
+    import datetime as dt
+    import re
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return when.year, when.month, when.day
+    numbers = [int(n) for n in re.findall(r"\d+", text or "")]
+    if len(numbers) == 3 and numbers[0] > 31:
+        numbers = numbers[::-1]  # year first: ISO
+    parts = {3: numbers[-3:], 2: [1, *numbers[-2:]], 1: [1, 1, *numbers[-1:]]}
+    day, month, year = parts.get(min(len(numbers), 3), [0, 0, 0])
+    try:
+        return (year, month, day) if year >= 1900 and dt.date(year, month, day) else None
+    except ValueError:
+        return None
+
+
 def normalize(data: bytes, date_time: tuple = FIXED_DATE) -> bytes:
     """Same content, deterministic bytes: fixed zip dates and document timestamps.
 
@@ -49,16 +73,19 @@ def normalize(data: bytes, date_time: tuple = FIXED_DATE) -> bytes:
     compression of every entry.
     """
     src = zipfile.ZipFile(io.BytesIO(data))
-    if _is_normal(src, date_time):
+    # a deck's document dates are its own (the spec's date, or the team's): kept; a
+    # workbook's are the moment it was written: fixed
+    stamps = "ppt/presentation.xml" not in src.namelist()
+    if _is_normal(src, date_time, stamps):
         return data
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            write_entry(dst, info.filename, src.read(info.filename), date_time)
+            write_entry(dst, info.filename, src.read(info.filename), date_time, stamps=stamps)
     return out.getvalue()
 
 
-def _is_normal(src: zipfile.ZipFile, date_time: tuple) -> bool:
+def _is_normal(src: zipfile.ZipFile, date_time: tuple, stamps: bool = True) -> bool:
     for info in src.infolist():
         if (
             info.date_time != date_time
@@ -69,7 +96,7 @@ def _is_normal(src: zipfile.ZipFile, date_time: tuple) -> bool:
             or info.filename.endswith(".xlsx")
         ):
             return False
-        if info.filename.endswith("core.xml"):
+        if stamps and info.filename.endswith("core.xml"):
             xml = src.read(info.filename)
             if _fixed_stamps(xml) != xml:
                 return False
@@ -82,12 +109,18 @@ def _fixed_stamps(core_xml: bytes) -> bytes:
 
 
 def write_entry(
-    dst: zipfile.ZipFile, name: str, blob: bytes, date_time: tuple = FIXED_DATE
+    dst: zipfile.ZipFile,
+    name: str,
+    blob: bytes,
+    date_time: tuple = FIXED_DATE,
+    *,
+    stamps: bool = True,
 ) -> None:
-    """One zip entry, as `normalize` writes it: fixed date, no clock time inside."""
+    """One zip entry, as `normalize` writes it: fixed date, no clock time inside (a
+    deck's own document dates kept: `stamps=False`)."""
     if name.endswith(".xlsx"):
         blob = normalize(blob, WORKBOOK_DATE)
-    elif name.endswith("core.xml"):
+    elif stamps and name.endswith("core.xml"):
         blob = _fixed_stamps(blob)
     entry = zipfile.ZipInfo(name, date_time=date_time)
     entry.compress_type = zipfile.ZIP_DEFLATED

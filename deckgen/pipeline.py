@@ -35,6 +35,7 @@ from .errors import (
     collected,
     quoted_title,
 )
+from .files import deck_date
 from .formatting import percent_value, round_half_up
 from .locales import Words, words
 from .packaged import default_template
@@ -704,7 +705,8 @@ def build(
                     for w in warnings.items
                 ]
             )
-        set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
+        deck = loaded.spec.deck
+        set_properties(prs, deck.title, deck.subtitle, deck_date(deck.date))
         manifests.write(prs, manifest(deck_plan, elements))
         data = speedups.save(prs)  # normalised bytes (files.normalize)
     if out is not None and not isinstance(out, (str, Path)):  # a stream: the standard output

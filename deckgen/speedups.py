@@ -680,12 +680,11 @@ def save(prs: Any) -> bytes:
     parts = tuple(package.iter_parts())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        write_entry(
-            dst, "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts))
-        )
-        write_entry(dst, "_rels/.rels", package._rels.xml)
-        for part in parts:
-            write_entry(dst, part.partname.membername, part.blob)
+        types = serialize_part_xml(_ContentTypesItem.xml_for(parts))
+        write_entry(dst, "[Content_Types].xml", types, stamps=False)
+        write_entry(dst, "_rels/.rels", package._rels.xml, stamps=False)
+        for part in parts:  # a deck's document dates are the spec's (set_properties)
+            write_entry(dst, part.partname.membername, part.blob, stamps=False)
             if part._rels:
-                write_entry(dst, part.partname.rels_uri.membername, part.rels.xml)
+                write_entry(dst, part.partname.rels_uri.membername, part.rels.xml, stamps=False)
     return out.getvalue()

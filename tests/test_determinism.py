@@ -87,8 +87,9 @@ def _restamp(data: bytes, date_time: tuple, iso: bytes) -> bytes:
 
 
 def test_normalize_erases_the_moment_of_writing(real_deck):
-    """What a build at another time would differ by (zip dates, core.xml
-    timestamps, inside the embedded workbooks too) is normalised away."""
+    """What a build at another time would differ by (zip dates, the embedded
+    workbooks' timestamps) is normalised away; the deck's own document dates are the
+    spec's (or, in a deck `update` refreshes, the team's): kept."""
     data = real_deck.path.read_bytes()
     later = _restamp(data, (2031, 12, 24, 23, 59, 58), b"2031-12-24T23:59:58Z")
     assert later != data
@@ -96,7 +97,14 @@ def test_normalize_erases_the_moment_of_writing(real_deck):
     assert b"2031-12-24" in parts["docProps/core.xml"]
     workbook = next(blob for name, blob in parts.items() if name.endswith(".xlsx"))
     assert b"2031-12-24" in _parts(workbook)["docProps/core.xml"]
-    assert normalize(later) == data, _first_difference(normalize(later), data)
+    again = _parts(normalize(later))
+    assert again.pop("docProps/core.xml") == parts["docProps/core.xml"]  # the deck's: kept
+    original = _parts(data)
+    assert b"2021-07-01" in original.pop("docProps/core.xml")  # the spec's date: 01 07 2021
+    assert again == original
+    assert [i.date_time for i in zipfile.ZipFile(io.BytesIO(normalize(later))).infolist()] == [
+        FIXED_DATE
+    ] * len(original | {"docProps/core.xml": b""})
 
 
 def test_chart_workbooks_are_written_in_normal_form():
@@ -116,3 +124,30 @@ def test_chart_workbooks_are_written_in_normal_form():
     )
     later = _restamp(blob, (2031, 12, 24, 23, 59, 58), b"2031-12-24T23:59:58Z")
     assert later != blob and normalize(later, WORKBOOK_DATE) == blob
+
+
+def test_document_dates_come_from_the_spec_never_the_clock(gss_deck, tmp_path, monkeypatch):
+    """The GSS deck (`date: "2018"`) is dated 2018-01-01, not the Baromètre's 2021;
+    SOURCE_DATE_EPOCH, when set, dates every deck; a spec without a date gives an
+    undated deck; a subtitle past PowerPoint's 255 characters is cut, not a crash."""
+    from pptx import Presentation
+
+    from .helpers import CODEBOOK
+
+    assert Presentation(str(gss_deck.path)).core_properties.created.date().isoformat() == (
+        "2018-01-01"
+    )
+    spec = tmp_path / "undated.yaml"
+    long = "Une réponse très longue prise comme nom " * 10
+    spec.write_text(
+        f'deck:\n  title: "Sans date"\n  subtitle: "{long}"\n  data: {CODEBOOK}\n'
+        "slides:\n  - layout: title\n    title: Sans date\n",
+        encoding="utf-8",
+    )
+    props = Presentation(str(build(spec, tmp_path / "a.pptx").path)).core_properties
+    assert props.created is None and props.modified is None
+    assert len(long) > 255 and len(props.subject) <= 255 and props.subject.endswith("…")
+    assert long.startswith(props.subject[:-1])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 UTC
+    props = Presentation(str(build(spec, tmp_path / "b.pptx").path)).core_properties
+    assert props.created.date().isoformat() == "2023-11-14"
