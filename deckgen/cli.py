@@ -718,8 +718,8 @@ def parser() -> argparse.ArgumentParser:
         "init",
         cmd_init,
         "Draft a codebook and a first deck spec from a survey file.",
-        "Reads a CSV, XLSX, SPSS (.sav) or Stata (.dta) file, infers each question's type\n"
-        "(single choice, multi-select, Likert grid, ranking, numeric) and writes\n"
+        "Reads a CSV, XLSX, SPSS (.sav), Stata (.dta), Parquet or Feather file, infers each\n"
+        "question's type (single choice, multi-select, Likert grid, ranking, numeric) and writes\n"
         "codebook.yaml and deck.yaml, which build as they are. Existing files are kept\n"
         "unless --force.\n\n"
         "Example: deckgen init data/survey.sav -o data/survey --locale en",

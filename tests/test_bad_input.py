@@ -330,8 +330,8 @@ def test_missing_data_file(project):
         (
             "responses.txt",
             "id\nC01\n",
-            "unsupported data file type `.txt`; expected one of .csv, .dta, .sav, .xlsm, .xlsx, "
-            ".zsav",
+            "unsupported data file type `.txt`; expected one of .csv, .dta, .feather, .parquet, "
+            ".sav, .xlsm, .xlsx, .zsav",
         ),
         ("responses.xlsx", "id,region\nC01,x\n", "cannot read as XLSX (File is not a zip file)"),
     ],

@@ -64,3 +64,28 @@ def test_clean_cells_load_the_same_answers_as_the_file(data_copy):
             assert loaded == row["reseaux_sociaux"].strip()
         else:
             assert pd.isna(loaded)
+
+
+def test_parquet_and_feather_give_the_csv_s_figures_or_say_what_they_need(data_copy, tmp_path):
+    """With pyarrow (the Arrow pass), a Parquet or Feather file of the responses, its
+    codes stored as numbers where they are, gives the figures of the CSV; without it,
+    the message says to install pyarrow or save as CSV."""
+    from deckgen.indicators import Indicator, compute
+
+    frame = pd.read_csv(data_copy.parent / "responses.csv", dtype=str, keep_default_na=False)
+    frame = frame.replace("", None)
+    frame["population"] = pd.to_numeric(frame["population"]).astype("float64")  # 12487.0
+    ind = Indicator(kind="distribution", question="population")
+    multi = Indicator(kind="multi", question="reseaux_sociaux_plateformes")
+    expected = load_survey(data_copy)
+    for suffix in (".parquet", ".feather"):
+        path = tmp_path / f"responses{suffix}"
+        if importlib.util.find_spec("pyarrow") is None:
+            path.write_bytes(b"PAR1")
+            with pytest.raises(DataError, match=rf"reading \{suffix} files needs pyarrow"):
+                load_survey(data_copy, path)
+            continue
+        (frame.to_parquet if suffix == ".parquet" else frame.to_feather)(path)
+        got = load_survey(data_copy, path)
+        for indicator in (ind, multi):
+            assert compute(got, indicator).series == compute(expected, indicator).series

@@ -136,7 +136,8 @@ def test_not_csv_or_xlsx(data_copy, tmp_path):
     bad = tmp_path / "responses.ods"
     bad.write_bytes(b"PK\x03\x04 nothing")
     with pytest.raises(
-        DataError, match=r"unsupported data file type `\.ods`; expected one of \.csv, \.dta, \.sav"
+        DataError,
+        match=r"unsupported data file type `\.ods`; expected one of \.csv, \.dta, \.feather",
     ):
         load_survey(data_copy, bad)
 
