@@ -27,8 +27,9 @@ from pathlib import Path
 from . import __version__
 from .results import Result, result_from_dict, result_to_dict
 
-FORMAT = 4  # 2: results carry no generated text; 3: a key and a checksum, results checked;
-# 4: breakdowns (series bases, by, groups)
+FORMAT = 5  # 2: results carry no generated text; 3: a key and a checksum, results checked;
+# 4: breakdowns (series bases, by, groups); 5: each figure's test or why none ran, and the
+# size of what it is compared with
 
 
 def cache_dir() -> Path | None:

@@ -154,6 +154,7 @@ def trend(result: Result, figure: Figure, editions: EditionsFile, shown: list[st
         for e in earlier
     ]
     now = [summed(codes) for _, codes in categories]
+    effective = current.effective[:1] * len(categories)  # weighted: the base's, Kish's
     series.append(
         Series(
             editions.current.label,
@@ -162,6 +163,7 @@ def trend(result: Result, figure: Figure, editions: EditionsFile, shown: list[st
             code=editions.current.id,
             base=result.base,
             bases=tuple(result.base for _ in categories),
+            effective=effective,
         )
     )
     labels = [figure.labels.get(group) or _label(result, group) for group, _codes in categories]
@@ -218,12 +220,19 @@ def tested(result: Result) -> Result:
 
     ps: list[float | None] = []
     signs: list[int] = []
+    tests: list[str] = []
+    size = current.effective[0] if current.effective else float(current.base or 0)
+    before_size = float(previous.base or 0)
     for now, before in zip(current.values, previous.values):
-        if now is None or before is None:
+        if now is None or before is None:  # an empty base, or no figure that year
             ps.append(None)
             signs.append(0)
+            tests.append("empty" if now is None else "unpublished")
             continue
-        ps.append(significance.proportions(now, current.base or 0, before, previous.base or 0))
+        p, how = significance.shares(now, size, before, before_size)
+        ps.append(p)
+        tests.append(how)
         signs.append(1 if now > before else -1 if now < before else 0)
-    series = (*result.series[:-1], replace(current, p=tuple(ps), higher=tuple(signs)))
-    return replace(result, series=series, test="z", compared="previous")
+    rest = tuple(before_size for _ in ps)
+    current = replace(current, p=tuple(ps), higher=tuple(signs), tested=tuple(tests), rest=rest)
+    return replace(result, series=(*result.series[:-1], current), test="z", compared="previous")

@@ -310,21 +310,21 @@ def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Resu
         for k, inside in members:
             a, wa = sample(inside)
             b, wb = sample(~inside)
-            p = significance.means(a, b, wa, wb)
+            p, how = significance.samples(a, b, wa, wb)
             value = rows[k].values[0]
             sign = 0
             if value is not None and len(b) and (wb is None or wb.sum() > 0):
                 sign = int(np.sign(value - float(np.average(b, weights=wb))))
-            rows[k] = replace(rows[k], p=(p,), higher=(sign,))
+            rest = float(len(b)) if wb is None else _effective_size(wb)
+            rows[k] = replace(rows[k], p=(p,), higher=(sign,), tested=(how,), rest=(rest,))
         pairs = []
         for i, (ka, inside_a) in enumerate(members):
             for kb, inside_b in members[i + 1 :] if ind.test == "pairwise" else []:
                 a, wa = sample(inside_a)
                 b, wb = sample(inside_b)
-                p = significance.means(a, b, wa, wb)
-                if p is not None:
-                    va, vb = rows[ka].values[0] or 0.0, rows[kb].values[0] or 0.0
-                    pairs.append((0, ka, kb, p, 1 if va > vb else -1 if va < vb else 0))
+                p, how = significance.samples(a, b, wa, wb)
+                va, vb = rows[ka].values[0] or 0.0, rows[kb].values[0] or 0.0
+                pairs.append((0, ka, kb, p, 1 if va > vb else -1 if va < vb else 0, how))
         common.update(test="t", compared=ind.test, pairwise=tuple(pairs))
     by = survey.questions[ind.by]
     return _result(
@@ -461,6 +461,12 @@ def _summed(
         sums.squares = wide(_sums(tally.asked, segment, segments, weights * weights))
         sums.effective = _kish(sums.wbases, sums.squares)
     return sums
+
+
+def _effective_size(weights: pd.Series) -> float:
+    """Kish's effective size of one group's weights (0 for none)."""
+    squares = float((weights**2).sum())
+    return float(weights.sum()) ** 2 / squares if squares > 0 else 0.0
 
 
 def _kish(total: np.ndarray, squares: np.ndarray) -> np.ndarray:
@@ -629,22 +635,27 @@ def _tested_shares(ind, series, rows, total, per, levels, order, common):
     pairs = []
     segments = [(k, r) for k, (_, _, _, r, is_total) in enumerate(rows) if not is_total]
     for k, r in segments:
-        ps, signs = [], []
+        ps, signs, tests, rests = [], [], [], []
         for j in order:
             share, size = _share_and_size(per, levels, r, j)
             rest_share, rest_size = _rest(total, per, levels, r, j)
-            ps.append(significance.proportions(share, size, rest_share, rest_size))
+            p, how = significance.shares(share, size, rest_share, rest_size)
+            ps.append(p)
+            tests.append(how)
+            rests.append(rest_size)
             signs.append(1 if share > rest_share else -1 if share < rest_share else 0)
-        out[k] = replace(out[k], p=tuple(ps), higher=tuple(signs))
+        out[k] = replace(
+            out[k], p=tuple(ps), higher=tuple(signs), tested=tuple(tests), rest=tuple(rests)
+        )
     if ind.test == "pairwise":
         for a, (ka, ra) in enumerate(segments):
             for kb, rb in segments[a + 1 :]:
                 for position, j in enumerate(order):
                     pa, na = _share_and_size(per, levels, ra, j)
                     pb, nb = _share_and_size(per, levels, rb, j)
-                    p = significance.proportions(pa, na, pb, nb)
-                    if p is not None:
-                        pairs.append((position, ka, kb, p, 1 if pa > pb else -1 if pa < pb else 0))
+                    p, how = significance.shares(pa, na, pb, nb)
+                    sign = 1 if pa > pb else -1 if pa < pb else 0
+                    pairs.append((position, ka, kb, p, sign, how))
     return tuple(out), {**common, "test": "z", "compared": ind.test, "pairwise": tuple(pairs)}
 
 

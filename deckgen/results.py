@@ -32,6 +32,11 @@ class Series:
     p: tuple[float | None, ...] = ()
     higher: tuple[int, ...] = ()
     marks: tuple[str, ...] = ()
+    # per category, the test that gave `p` (TESTS) or why no test ran (a reason of
+    # UNTESTED, or "empty": no figure); and the size of what the figure is compared
+    # with (the rest of the sample, the previous edition: effective when weighted)
+    tested: tuple[str, ...] = ()
+    rest: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,14 @@ class Result:
     decimals: int = 0
     weighted: bool = False  # values weighted; counts and bases stay respondents
     # significance: the test ("z" for shares, "t" for means), what each segment is
-    # compared with ("rest" or "pairwise"), pairwise p-values as (category, series a,
-    # series b, p, 1 when a is higher), and the segments left untested (small bases)
+    # compared with ("rest", "pairwise" or, in a trend, "previous"), each pair's test
+    # as (category, series a, series b, p or None, 1 when a is higher, the test or why
+    # none ran: as `Series.tested`), a trend's edition left untested (approximate base)
     test: str = ""
     compared: str = ""
-    pairwise: tuple[tuple[int, int, int, float, int], ...] = ()
+    pairwise: tuple[tuple[int, int, int, float | None, int, str], ...] = ()
     untested: tuple[str, ...] = ()
+    min_base: int = 0  # marked: the smallest (effective) base a test needs
     # a trend: the earlier editions shown, (id, label, respondents, exact, how an
     # approximate base reads), oldest first; the last series is the current edition
     editions: tuple[tuple[str, str, int, bool, str], ...] = ()
@@ -209,13 +216,24 @@ def headed(result: Result) -> Result:
 
 UP, DOWN = "▲", "▼"
 
+TESTS = ("z", "t")  # what `tested` holds when a test ran
+# why no test ran, in the order a footnote names them: the segment's own (effective)
+# base, or what it is compared with, under the theme's small-base threshold; a trend's
+# earlier edition that published no figure for it; a test the data leave undefined
+# (no variance, both shares 0 % or both 100 %)
+UNTESTED = ("small", "rest_small", "unpublished", "undefined")
+
 
 def marked(result: Result, level: float, threshold: int) -> Result:
     """A tested breakdown with what the deck shows of its tests, at `level` (0.95):
     against the rest, ▲ (significantly higher) or ▼ (lower); pairwise, each segment
     lettered (A, B…) and each cell the letters of the segments it is significantly
-    higher than. A segment (or a rest) of fewer than `threshold` respondents is not
-    tested, and named in `untested`."""
+    higher than.
+
+    Only figures whose test ran are marked, and `tested` says, figure by figure, the
+    test or why there was none: "small" when the segment's own base (its effective
+    base, with weights) is under `threshold`, "rest_small" when what it is compared
+    with is -- a segment is never called small because of its complement."""
     if not result.test:
         return result
     alpha = 1 - level
@@ -223,30 +241,64 @@ def marked(result: Result, level: float, threshold: int) -> Result:
     segments = [k for k, s in enumerate(series) if not s.total]
     letters = {k: chr(ord("A") + i) for i, k in enumerate(segments)}
 
-    def enough(k: int, j: int) -> bool:
-        bases = result.bases_of(series[k])
-        base = bases[j] if j < len(bases) else series[k].base or 0
-        rest = (result.bases[j] if j < len(result.bases) else result.base) - base
-        return base >= threshold and (result.compared != "rest" or rest >= threshold)
+    def size(k: int, j: int) -> float:
+        """The (effective) base of series k's figure j."""
+        s = series[k]
+        if j < len(s.effective):
+            return s.effective[j]
+        bases = result.bases_of(s)
+        return bases[j] if j < len(bases) else s.base or 0
 
-    untested = [series[k].name for k in segments if not enough(k, 0)]
+    def own(k: int, j: int) -> str:
+        """Why series k's figure j cannot be tested whatever it is compared with, or ""."""
+        n = size(k, j)
+        return "empty" if n <= 0 else "small" if n < threshold else ""
+
+    def verdict(k: int, j: int) -> str:
+        """The test of series k's figure j against the rest (or the previous edition),
+        or why none ran."""
+        s = series[k]
+        if own(k, j):
+            return own(k, j)
+        if j < len(s.rest):
+            rest = s.rest[j]
+        else:  # made without the comparison's size: the result's base but the segment's
+            rest = (result.bases[j] if j < len(result.bases) else result.base) - size(k, j)
+        if rest < threshold:
+            return "rest_small"
+        p = s.p[j] if j < len(s.p) else None
+        how = s.tested[j] if j < len(s.tested) else (result.test if p is not None else "")
+        return how if p is not None else (how or "undefined")
+
     marks: dict[int, list[str]] = {k: [""] * len(result.categories) for k in segments}
+    tested: dict[int, list[str]] = {}
+    pairs = list(result.pairwise)
     if result.compared in ("rest", "previous"):
         for k in segments:
+            if not series[k].p and not series[k].tested:
+                continue  # a trend's earlier edition: what the current one is compared with
+            tested[k] = [verdict(k, j) for j in range(len(result.categories))]
             for j, (p, sign) in enumerate(zip(series[k].p, series[k].higher)):
-                if p is not None and p < alpha and enough(k, j):
+                if tested[k][j] in TESTS and p is not None and p < alpha:
                     marks[k][j] = UP if sign > 0 else DOWN if sign < 0 else ""
     else:
-        for j, a, b, p, sign in result.pairwise:
-            if p < alpha and sign and enough(a, j) and enough(b, j):
+        for k in segments:  # a segment too small for any test, category by category
+            tested[k] = [own(k, j) for j in range(len(result.categories))]
+        for i, (j, a, b, p, sign, how) in enumerate(pairs):
+            why = own(a, j) or own(b, j)
+            if why:
+                pairs[i] = (j, a, b, p, sign, why)
+            elif p is not None and how in TESTS and p < alpha and sign:
                 high, low = (a, b) if sign > 0 else (b, a)
                 marks[high][j] += letters[low]
         for k in segments:
             series[k] = replace(series[k], name=f"{series[k].name} ({letters[k]})")
     for k in segments:
-        series[k] = replace(series[k], marks=tuple(marks[k]))
-    untested = [*result.untested, *untested]  # a trend says why it was not tested
-    return replace(result, series=tuple(series), untested=tuple(dict.fromkeys(untested)))
+        changes: dict = {"marks": tuple(marks[k])}
+        if k in tested:
+            changes["tested"] = tuple(tested[k])
+        series[k] = replace(series[k], **changes)
+    return replace(result, series=tuple(series), pairwise=tuple(pairs), min_base=threshold)
 
 
 def result_to_dict(result: Result) -> dict:
@@ -274,6 +326,8 @@ def result_from_dict(data: dict) -> Result:
             tuple(s.get("p", ())),
             tuple(s.get("higher", ())),
             tuple(s.get("marks", ())),
+            tuple(s.get("tested", ())),
+            tuple(s.get("rest", ())),
         )
         for s in fields["series"]
     )

@@ -20,6 +20,29 @@ import math
 from collections.abc import Sequence
 
 
+def shares(p1: float, n1: float, p2: float, n2: float) -> tuple[float | None, str]:
+    """(p-value, the test) of the share p1 (of n1) against p2 (of n2), or (None, why
+    none ran): "empty" for an empty group, "undefined" when the test is (both shares
+    0 % or both 100 %). The sizes are effective ones with weights."""
+    if n1 <= 0 or n2 <= 0:
+        return None, "empty"
+    p = proportions(p1, n1, p2, n2)
+    return (p, "z") if p is not None else (None, "undefined")
+
+
+def samples(
+    a: Sequence[float],
+    b: Sequence[float],
+    wa: Sequence[float] | None = None,
+    wb: Sequence[float] | None = None,
+) -> tuple[float | None, str]:
+    """(p-value, the test) of Welch's test of `a` against `b`, or (None, why none ran)."""
+    if not len(a) or not len(b):
+        return None, "empty"
+    p = means(a, b, wa, wb)
+    return (p, "t") if p is not None else (None, "undefined")
+
+
 def proportions(p1: float, n1: float, p2: float, n2: float) -> float | None:
     """Two-sided p-value of the pooled z-test of p1 (of n1) against p2 (of n2); None
     when it cannot be computed (an empty group, or both shares 0 or both 1)."""

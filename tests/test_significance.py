@@ -192,27 +192,112 @@ def test_means_by_segment_against_the_rest(ess, ess_raw):
         assert series.p[0] == pytest.approx(expected, rel=1e-9)
 
 
-def test_marks_follow_the_level_and_leave_small_segments_untested():
-    from deckgen.results import DOWN, UP, Result, Series, marked
+def _breakdown(*series, bases=(205, 205), weighted=False):
+    from deckgen.results import Result
 
-    result = Result(
+    return Result(
         kind="distribution", question="q", question_text="Q", categories=("a", "b"),
-        codes=("a", "b"),
-        series=(
-            Series("big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
-                   p=(0.02, 0.20), higher=(1, -1)),
-            Series("other", (0.3, 0.7), (30, 70), code="2", base=100, bases=(100, 100),
-                   p=(0.02, 0.04), higher=(-1, 1)),
-            Series("tiny", (0.2, 0.8), (1, 4), code="3", base=5, bases=(5, 5),
-                   p=(0.001, 0.001), higher=(-1, 1)),
-        ),
-        bases=(205, 205), base=205, by="x", test="z", compared="rest",
+        codes=("a", "b"), series=series, bases=bases, base=bases[0], by="x", test="z",
+        compared="rest", weighted=weighted,
+    )  # fmt: skip
+
+
+def test_marks_follow_the_level_and_leave_small_segments_untested():
+    from deckgen.results import DOWN, UP, Series, marked
+
+    result = _breakdown(
+        Series("big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
+               p=(0.02, 0.20), higher=(1, -1), tested=("z", "z"), rest=(105, 105)),
+        Series("other", (0.3, 0.7), (30, 70), code="2", base=100, bases=(100, 100),
+               p=(0.02, 0.04), higher=(-1, 1), tested=("z", "z"), rest=(105, 105)),
+        Series("tiny", (0.2, 0.8), (1, 4), code="3", base=5, bases=(5, 5),
+               p=(0.001, 0.001), higher=(-1, 1), tested=("z", "z"), rest=(200, 200)),
     )  # fmt: skip
     at_95 = marked(result, 0.95, 10)
     assert [s.marks for s in at_95.series] == [(UP, ""), (DOWN, UP), ("", "")]
-    assert at_95.untested == ("tiny",)
+    assert [s.tested for s in at_95.series] == [("z", "z"), ("z", "z"), ("small", "small")]
     at_99 = marked(result, 0.99, 10)
     assert [s.marks for s in at_99.series] == [("", ""), ("", ""), ("", "")]
+    # the threshold is a base of 10 and more: 10 is tested, 9 is not
+    assert marked(result, 0.95, 5).series[2].tested == ("z", "z")
+    assert marked(result, 0.95, 6).series[2].tested == ("small", "small")
+
+
+def test_a_segment_is_not_called_small_because_of_its_complement():
+    """22 communes against 9 others: the communes are tested against a rest of 9, so
+    they are not tested -- because of that rest, which the reason names."""
+    from deckgen.results import Series, marked
+    from deckgen.wording import untested
+
+    result = _breakdown(
+        Series("Communes", (0.0, 0.5), (0, 11), code="c", base=22, bases=(22, 22),
+               p=(0.001, 0.5), higher=(-1, 1), tested=("z", "z"), rest=(9, 9)),
+        Series("Autres", (0.56, 0.5), (5, 4), code="a", base=9, bases=(9, 9),
+               p=(0.001, 0.5), higher=(1, -1), tested=("z", "z"), rest=(22, 22)),
+        bases=(31, 31),
+    )  # fmt: skip
+    shown = marked(result, 0.95, 10)
+    assert [s.tested for s in shown.series] == [("rest_small",) * 2, ("small",) * 2]
+    assert all(m == "" for s in shown.series for m in s.marks)
+    assert untested(shown) == [("small", ["Autres"]), ("rest_small", ["Communes"])]
+
+
+def test_no_difference_is_claimed_only_of_the_figures_tested():
+    from deckgen.locales import words
+    from deckgen.results import Series, marked
+    from deckgen.wording import significance_text
+
+    result = _breakdown(
+        Series("Big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
+               p=(0.40, 0.60), higher=(1, -1), tested=("z", "z"), rest=(105, 105)),
+        Series("Tiny", (0.2, 0.8), (1, 4), code="3", base=5, bases=(5, 5),
+               p=(0.30, 0.30), higher=(-1, 1), tested=("z", "z"), rest=(200, 200)),
+    )  # fmt: skip
+    shown = marked(result, 0.95, 10)
+    assert significance_text(shown, 0.95, words("en")) == (
+        "no significant difference at the 95% level among the figures tested (two-proportion "
+        "z-test); no test for Tiny: base under 10"
+    )
+    assert significance_text(shown, 0.95, words("fr")) == (
+        "aucun écart significatif au seuil de 95\u202f% parmi les chiffres testés (test z de "
+        "comparaison de proportions) ; pas de test pour Tiny\u202f: base inférieure à 10"
+    )
+    everything = marked(result, 0.95, 5)  # Tiny tested too: the claim is about all
+    assert significance_text(everything, 0.95, words("en")) == (
+        "no significant difference at the 95% level (two-proportion z-test)"
+    )
+
+
+def test_weighted_segments_are_tested_on_their_effective_bases():
+    """A segment of 40 respondents whose weights make it worth 8 (Kish), and one whose
+    rest is worth 9: neither is tested at a threshold of 10."""
+    from deckgen.results import Series, marked
+
+    result = _breakdown(
+        Series("skewed", (0.5, 0.5), (20, 20), code="1", base=40, bases=(40, 40),
+               effective=(8.0, 8.0), p=(0.001, 0.001), higher=(1, -1),
+               tested=("z", "z"), rest=(300.0, 300.0)),
+        Series("even", (0.2, 0.8), (60, 240), code="2", base=300, bases=(300, 300),
+               effective=(290.0, 290.0), p=(0.001, 0.001), higher=(-1, 1),
+               tested=("z", "z"), rest=(9.0, 11.0)),
+        bases=(340, 340), weighted=True,
+    )  # fmt: skip
+    shown = marked(result, 0.95, 10)
+    assert shown.series[0].tested == ("small", "small")
+    assert shown.series[1].tested == ("rest_small", "z")
+    assert [s.marks for s in shown.series] == [("", ""), ("", "▲")]
+
+
+def test_the_rest_s_effective_base_is_computed_from_the_weights(ess, ess_raw):
+    """`rest` holds, per figure, Kish's effective size of everyone else's weights."""
+    r = _compute(
+        ess, kind="distribution", question="eu_vote", no_answer="exclude", by="female", test="rest"
+    )
+    answered = ess_raw[ess_raw["eu_vote"] != "Refuse to Answer"]
+    for series in r.series:
+        rest = answered.loc[answered["female"] != int(series.code), "anweight"]
+        assert series.rest == pytest.approx([_kish(rest)] * len(r.codes), rel=1e-12)
+        assert series.tested == ("z",) * len(r.codes)
 
 
 # -- in a deck ----------------------------------------------------------------------------
@@ -283,12 +368,60 @@ def test_pairwise_letters_in_a_table(deck):
 
 
 def test_the_barometre_says_which_tests_its_small_bases_leave_undone(tmp_path):
+    """22 communes against 9 others: no test can run (the others are under 10, and they
+    are the communes' rest), so no footnote says "no significant difference"; each
+    segment is named with its own reason."""
     spec = communes_spec(tmp_path, "        test: rest\n")
     report = deckgen.load(spec).build(tmp_path / "deck.pptx")
     footnote = report.plan.slides[0].footnote
-    assert "pas de test pour Autres (n\u202f=\u202f9) (A)" not in footnote  # rest, no letters
-    assert "pas de test pour Communes (n\u202f=\u202f22), Autres (n\u202f=\u202f9)" in footnote
-    assert "aucun écart significatif au seuil de 95\u202f% (test z de comparaison" in footnote
+    assert "aucun écart significatif" not in footnote
+    assert "pas de test pour Autres (n\u202f=\u202f9)\u202f: base inférieure à 10" in footnote
+    assert (
+        "pas de test pour Communes (n\u202f=\u202f22)\u202f: base de comparaison inférieure "
+        "à 10 (reste de l'échantillon)"
+    ) in footnote
+    assert "Communes (n\u202f=\u202f22)\u202f: base inférieure" not in footnote
+    notes = report.plan.slides[0].notes
+    assert "aucun écart significatif" not in notes and "pas de test pour Autres" in notes
+    rows = [r for r in report.figures() if r["series"].startswith(("Communes", "Autres"))]
+    assert rows and {(r["test"], r["p"], r["significance"]) for r in rows} == {("", "", "")}
+
+
+def test_english_footnotes_name_what_was_not_tested_and_why(tmp_path):
+    spec = communes_spec(tmp_path, "        test: rest\n")
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "deck:\n", "deck:\n  locale: en\n"), encoding="utf-8")  # fmt: skip
+    footnote = deckgen.load(spec).build(tmp_path / "deck.pptx").plan.slides[0].footnote
+    assert "no significant difference" not in footnote
+    assert "no test for Autres (n = 9): base under 10" in footnote
+    assert "no test for Communes (n = 22): comparison base under 10 (the rest of the sample)" in (
+        footnote
+    )
+
+
+def test_some_figures_tested_the_claim_is_only_about_them(tmp_path):
+    """At a threshold of 5, communes and others are tested, except on the neighbourhood
+    councils, asked of communes only: the communes' figure has no rest to be compared
+    with. The footnote names that figure, and any claim is about the figures tested."""
+    theme = tmp_path / "theme.yaml"
+    theme.write_text("small_base_threshold: 5\n", encoding="utf-8")
+    spec = communes_spec(tmp_path, "        test: rest\n", chart="table")
+    text = spec.read_text(encoding="utf-8").replace(
+        "dispositifs_numeriques", "dispositifs_existants"
+    )
+    spec.write_text(text.replace("deck:\n", f"deck:\n  theme: {theme}\n"), encoding="utf-8")
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    result = report.plan.slides[0].charts[0].result
+    k = result.codes.index("conseils_quartier")
+    communes, others = result.series
+    assert communes.tested[k] == "rest_small" and others.tested[k] == "empty"
+    assert {communes.tested[j] for j in range(len(result.codes)) if j != k} == {"z"}
+    footnote = report.plan.slides[0].footnote
+    assert (
+        "pas de test pour Conseils de quartier / conseils citoyens — Communes "
+        "(n\u202f=\u202f22)\u202f: base de comparaison inférieure à 5 (reste de l'échantillon)"
+    ) in footnote
+    assert "Autres (n\u202f=\u202f9)\u202f:" not in footnote  # its empty figure is not a test
 
 
 @pytest.mark.parametrize(

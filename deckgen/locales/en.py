@@ -65,8 +65,17 @@ TEXTS = {
         "({test}, pairwise, no correction)"
     ),
     "sig_none": "no significant difference at the {level} level ({test})",
+    "sig_none_tested": "no significant difference at the {level} level among the figures "
+    "tested ({test})",
     "sig_effective": "on the effective bases of the weights",
-    "sig_untested": "no test for {names}: small base",
+    "sig_untested": "no test for {names}: {reason}",
+    "why_small": "base under {n}",
+    "why_small_effective": "effective base under {n}",
+    "why_rest_small": "comparison base under {n} ({rest})",
+    "why_rest_small_effective": "effective comparison base under {n} ({rest})",
+    "why_undefined": "the test cannot be computed",
+    "why_unpublished": "no figure published in {edition}",
+    "rest_of_sample": "the rest of the sample",
     # trends over editions
     "edition_base": "{label} (n = {n})",
     "edition_about": "{label} (n ≈ {n})",
@@ -75,6 +84,10 @@ TEXTS = {
     "editions_about": "{label}: {about}, approximate base",
     "sig_previous": "▲▼: significant change since {edition} at the {level} level ({test})",
     "sig_previous_none": "no significant change since {edition} at the {level} level ({test})",
+    "sig_previous_none_tested": (
+        "no significant change since {edition} at the {level} level among the figures tested "
+        "({test})"
+    ),
     "sig_untested_edition": "no test against {edition}: approximate base",
     "measure_mean": "Mean",
     "measure_median": "Median",

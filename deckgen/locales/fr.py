@@ -66,8 +66,17 @@ TEXTS = {
         "{level} ({test}, deux à deux, sans correction)"
     ),
     "sig_none": "aucun écart significatif au seuil de {level} ({test})",
+    "sig_none_tested": "aucun écart significatif au seuil de {level} parmi les chiffres testés "
+    "({test})",
     "sig_effective": "sur les bases effectives de la pondération",
-    "sig_untested": "pas de test pour {names}\u202f: base faible",
+    "sig_untested": "pas de test pour {names}\u202f: {reason}",
+    "why_small": "base inférieure à {n}",
+    "why_small_effective": "base effective inférieure à {n}",
+    "why_rest_small": "base de comparaison inférieure à {n} ({rest})",
+    "why_rest_small_effective": "base effective de comparaison inférieure à {n} ({rest})",
+    "why_undefined": "test non calculable",
+    "why_unpublished": "aucun chiffre publié en {edition}",
+    "rest_of_sample": "reste de l'échantillon",
     # trends over editions
     "edition_base": "{label} (n\u202f=\u202f{n})",
     "edition_about": "{label} (n\u202f≈\u202f{n})",
@@ -79,6 +88,10 @@ TEXTS = {
     ),
     "sig_previous_none": (
         "aucune évolution significative depuis {edition} au seuil de {level} ({test})"
+    ),
+    "sig_previous_none_tested": (
+        "aucune évolution significative depuis {edition} au seuil de {level} parmi les "
+        "chiffres testés ({test})"
     ),
     "sig_untested_edition": "pas de test avec {edition}\u202f: base approximative",
     "measure_mean": "Moyenne",
