@@ -209,7 +209,9 @@ def _merged(result: Result, figure: Figure, shown: list[str]) -> list[tuple[str,
 
 def tested(result: Result) -> Result:
     """A trend's current figures tested against the last earlier edition shown
-    (two-proportion z-test), when both bases are exact; else untested, and why."""
+    (two-proportion z-test), when both bases are exact; else untested, and why. An
+    expected count under 5 leaves a figure untested: the earlier edition's counts
+    are known only as rounded percentages, which an exact test cannot take."""
     if len(result.series) < 2 or not result.editions:
         return result
     previous, current = result.series[-2], result.series[-1]
@@ -229,7 +231,8 @@ def tested(result: Result) -> Result:
             signs.append(0)
             tests.append("empty" if now is None else "unpublished")
             continue
-        p, how = significance.shares(now, size, before, before_size)
+        # an earlier edition's counts are known only as rounded percentages: no exact test
+        p, how = significance.shares(now, size, before, before_size, whole=False)
         ps.append(p)
         tests.append(how)
         signs.append(1 if now > before else -1 if now < before else 0)

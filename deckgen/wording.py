@@ -161,8 +161,8 @@ def significance_text(r: Result, level: float, w: Words) -> str:
     untested = untested_text(r, w)
     if not _ran(r):  # nothing was tested: nothing to claim, only why
         return untested
-    values = {"level": w.percent(level), "test": _tests_used(r, w)}
-    if any(m for s in r.series for m in s.marks):
+    values = {"level": w.percent(level), "test": _tests_used(r, w), "correction": _correction(r, w)}
+    if _significant(r):
         text = w("sig_pairwise" if r.compared == "pairwise" else "sig_rest", **values)
     else:
         text = w("sig_none_tested" if untested else "sig_none", **values)
@@ -183,39 +183,66 @@ def _trend_text(r: Result, level: float, w: Words) -> str:
         return text + w("sep") + w("sig_untested_edition", edition=previous)
     untested = untested_text(r, w)
     if _ran(r):
-        values = {"edition": previous, "level": w.percent(level), "test": _tests_used(r, w)}
-        found = any(m for s in r.series for m in s.marks)
+        values = {
+            "edition": previous,
+            "level": w.percent(level),
+            "test": _tests_used(r, w),
+            "correction": _correction(r, w),
+        }
+        found = _significant(r)
         key = "sig_previous" if found else "sig_previous_none"
         text += w("sep") + w(key + ("_tested" if untested and not found else ""), **values)
     return text + (w("sep") + untested if untested else "")
 
 
-def _ran(r: Result) -> bool:
-    """Whether any test of `r` ran (after `results.marked`'s rules)."""
-    from .results import TESTS
+def _significant(r: Result) -> bool:
+    """Whether a figure of `r` is marked significant: ▲▼, or a pairwise letter (a
+    trend's marks also hold its change in points, which is no test's)."""
+    from .results import DOWN, UP
 
     if r.compared == "pairwise":
-        return any(p is not None and how in TESTS for *_, p, _sign, how in r.pairwise)
+        return any(m for s in r.series for m in s.marks)
+    return any(UP in m or DOWN in m for s in r.series for m in s.marks)
+
+
+def _ran(r: Result) -> bool:
+    """Whether any test of `r` ran (after `results.marked`'s rules)."""
+    from .results import TESTS, pair_tests
+
+    if r.compared == "pairwise":
+        hows = pair_tests(r)
+        return any(p is not None and how in TESTS for (*_, p, _), how in zip(r.pairwise, hows))
     return any(t in TESTS for s in r.series for t in s.tested)
 
 
 def _tests_used(r: Result, w: Words) -> str:
     """The names of the tests that ran, as the catalogue says them."""
-    from .results import TESTS
+    from .results import TESTS, pair_tests
 
     if r.compared == "pairwise":
-        used = {how for *_, p, _sign, how in r.pairwise if p is not None}
+        used = {how for (*_, p, _), how in zip(r.pairwise, pair_tests(r)) if p is not None}
     else:
         used = {t for s in r.series for t in s.tested}
-    return ", ".join(w(f"test_{t}") for t in TESTS if t in used) or w(f"test_{r.test}")
+    return w.join([w(f"test_{t}") for t in TESTS if t in used]) or w(f"test_{r.test}")
+
+
+def _correction(r: Result, w: Words) -> str:
+    """'correction de Holm pour 8 comparaisons', or that there was none."""
+    if r.correction in ("", "none"):
+        return w("corr_none")
+    n = f"{w.number(r.family)} {w.plural(r.family, w('comparison'), w('comparisons'))}"
+    return w(f"corr_{r.correction}", n=n)
 
 
 def untested(r: Result) -> list[tuple[str, list[str]]]:
     """What no test was run on, by reason (in `results.UNTESTED`'s order): a segment
-    whose every figure went untested for one reason by its name, else each figure
-    ("category — segment"); in a trend, each category; pairwise, a pair not tested
-    for a reason of its own as its letters ("A/C"). Empty figures are not named."""
-    from .results import UNTESTED
+    whose every figure went untested for one reason by its name; else a category
+    whose every other segment's figure went untested for one reason by its name
+    (and in a trend, whose figures are those of one edition), none of them empty;
+    else each figure ("category — segment"). Pairwise, a pair not tested for a
+    reason of its own by its letters ("A/C"). Empty (or withheld) figures are not
+    named, nor what they would have been."""
+    from .results import UNTESTED, pair_tests
 
     found: dict[str, list[str]] = {}
 
@@ -225,6 +252,7 @@ def untested(r: Result) -> list[tuple[str, list[str]]]:
             names.append(name)
 
     several = len(r.categories) > 1
+    rest = []  # the segments not named as a whole
     for s in r.series:
         if s.total or not s.tested:
             continue
@@ -234,17 +262,19 @@ def untested(r: Result) -> list[tuple[str, list[str]]]:
         if whole and (r.compared != "previous" or not several):  # a trend names categories
             add(reasons[0], s.name)
             continue
-        for j, t in enumerate(s.tested):
-            if t in UNTESTED:
-                category = r.categories[j]
-                if r.compared == "previous":
-                    add(t, category)
-                else:
-                    add(t, f"{category} — {s.name}" if several else s.name)
+        rest.append(s)
+    for j, category in enumerate(r.categories):
+        whys = {s.tested[j] for s in rest}  # an empty figure keeps its category's name out
+        if len(whys) == 1 and whys <= set(UNTESTED) and (several or len(rest) > 1):
+            add(whys.pop(), category)  # every segment's figure, for one reason
+            continue
+        for s in rest:
+            if s.tested[j] in UNTESTED:
+                add(s.tested[j], f"{category} — {s.name}" if several else s.name)
     if r.compared == "pairwise":
         letters = [chr(ord("A") + i) for i, s in enumerate(x for x in r.series if not x.total)]
         first = next((k for k, s in enumerate(r.series) if not s.total), 0)
-        for j, a, b, _p, _sign, how in r.pairwise:
+        for (j, a, b, _p, _sign), how in zip(r.pairwise, pair_tests(r)):
             if how in UNTESTED and how != "small":  # a small segment is named itself
                 pair = f"{letters[a - first]}/{letters[b - first]}"
                 add(how, f"{r.categories[j]} — {pair}" if several else pair)
@@ -253,6 +283,8 @@ def untested(r: Result) -> list[tuple[str, list[str]]]:
 
 def untested_text(r: Result, w: Words) -> str:
     """'pas de test pour Autres (n = 9) : base inférieure à 10 ; …', or ""."""
+    from .significance import BOUNDARY_BASE, MIN_EXPECTED
+
     parts = []
     for why, names in untested(r):
         effective = "_effective" if r.weighted else ""
@@ -261,6 +293,15 @@ def untested_text(r: Result, w: Words) -> str:
         elif why == "rest_small":
             rest = r.editions[-1][1] if r.editions else w("rest_of_sample")
             reason = w("why_rest_small" + effective, n=w.number(r.min_base), rest=rest)
+        elif why == "extreme":
+            reason = w(
+                "why_extreme" + effective,
+                zero=w.percent(0.0),
+                hundred=w.percent(1.0),
+                n=w.number(BOUNDARY_BASE),
+            )
+        elif why == "expected":
+            reason = w("why_expected", n=w.number(MIN_EXPECTED))
         elif why == "unpublished":
             reason = w("why_unpublished", edition=r.editions[-1][1] if r.editions else "")
         else:
