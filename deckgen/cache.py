@@ -3,11 +3,14 @@
 The daily loop is "edit the YAML, rebuild, look": the data rarely change between
 two builds, so recomputing every indicator (and importing pandas to do it) is
 wasted time. Results are stored per survey under a key made of the codebook's
-and the responses' bytes and deckgen's version: any change to the data, to the
-codebook or to deckgen gives a new key, so a cached result is never stale. A
-result enters the cache only after the data loaded and passed every check. What
-is read back is checked: the file's survey key and the checksum of its results,
-and each result's shape and arithmetic (deckgen.results.check_result).
+and the responses' bytes, deckgen's version and the code that computes results:
+every Python file of deckgen (`code_files`; a short list of "computing" modules
+went stale once: significance.py and readers.py were not on it) and the module of any
+plug-in's compute function. Any change to the data, to the codebook or to that
+code gives a new key, so a cached result is never stale. A result enters the
+cache only after the data loaded and passed every check. What is read back is
+checked: the file's survey key and the checksum of its results, and each
+result's shape and arithmetic (deckgen.results.check_result).
 
 The cache lives in $DECKGEN_CACHE_DIR, else $XDG_CACHE_HOME/deckgen, else
 ~/.cache/deckgen. DECKGEN_NO_CACHE=1 turns it off. Anything wrong with a cache
@@ -24,8 +27,9 @@ from pathlib import Path
 from . import __version__
 from .results import Result, result_from_dict, result_to_dict
 
-FORMAT = 4  # 2: results carry no generated text; 3: a key and a checksum, results checked;
-# 4: breakdowns (series bases, by, groups)
+FORMAT = 5  # 2: results carry no generated text; 3: a key and a checksum, results checked;
+# 4: breakdowns (series bases, by, groups); 5: each figure's test or why none ran, and the
+# size of what it is compared with
 
 
 def cache_dir() -> Path | None:
@@ -37,26 +41,64 @@ def cache_dir() -> Path | None:
     return Path(base) / "deckgen"
 
 
-# the modules whose code decides what a result is: their source is part of the key,
-# so an edited deckgen (installed in editable mode, same version) never reuses results
-_COMPUTING = (
-    "bands.py",
-    "cache.py",
-    "codebook.py",
-    "conditions.py",
-    "indicator_kinds.py",
-    "indicator_spec.py",
-    "indicators.py",
-    "results.py",
-    "survey.py",
-)
+# deckgen's own source: every module of it is in the key (not a list of the "computing"
+# ones, which went stale: significance.py and readers.py were missing from it)
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_files() -> list[Path]:
+    """The files whose code can change a result: every Python file of deckgen, and the
+    module of each registered indicator kind's compute function and of each survey
+    reader that lives outside deckgen (a plug-in's), in a fixed order."""
+    package = _PACKAGE
+    own = sorted(package.rglob("*.py"), key=lambda p: p.relative_to(package).as_posix())
+    outside = sorted(
+        {p for p in _plugin_modules() if package not in p.parents}, key=lambda p: str(p)
+    )
+    return own + outside
+
+
+def _plugin_modules() -> list[Path]:
+    """Where the registered compute functions (and any reader added to READERS) are
+    defined; nothing is imported to find them (a "module:function" is looked up)."""
+    import importlib.util
+    import inspect
+    import sys
+
+    from . import indicator_kinds
+
+    found: list[Path] = []
+    functions: list[object] = [kind.compute for kind in indicator_kinds.KINDS.values()]
+    readers = sys.modules.get("deckgen.readers")  # only loaded modules can hold a plug-in
+    if readers is not None:
+        functions.extend(getattr(readers, "READERS", {}).values())
+    for function in functions:
+        source: str | None = None
+        if isinstance(function, str):
+            try:
+                spec = importlib.util.find_spec(function.partition(":")[0])
+            except (ImportError, ValueError):
+                spec = None
+            source = spec.origin if spec is not None else None
+        else:
+            try:
+                source = inspect.getsourcefile(function)  # type: ignore[arg-type]
+            except TypeError:  # a built-in: no source to follow
+                source = None
+        if source and os.path.isfile(source):
+            found.append(Path(source).resolve())
+    return found
 
 
 def _code_digest() -> bytes:
-    here = Path(__file__).resolve().parent
+    """A digest of `code_files()`: each file's name (relative to deckgen for its own) and bytes."""
+    package = _PACKAGE
     digest = hashlib.sha256()
-    for name in _COMPUTING:
-        digest.update((here / name).read_bytes())
+    for path in code_files():
+        name = path.relative_to(package).as_posix() if package in path.parents else str(path)
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
     return digest.digest()
 
 

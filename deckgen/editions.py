@@ -154,6 +154,7 @@ def trend(result: Result, figure: Figure, editions: EditionsFile, shown: list[st
         for e in earlier
     ]
     now = [summed(codes) for _, codes in categories]
+    effective = current.effective[:1] * len(categories)  # weighted: the base's, Kish's
     series.append(
         Series(
             editions.current.label,
@@ -162,6 +163,7 @@ def trend(result: Result, figure: Figure, editions: EditionsFile, shown: list[st
             code=editions.current.id,
             base=result.base,
             bases=tuple(result.base for _ in categories),
+            effective=effective,
         )
     )
     labels = [figure.labels.get(group) or _label(result, group) for group, _codes in categories]
@@ -207,7 +209,9 @@ def _merged(result: Result, figure: Figure, shown: list[str]) -> list[tuple[str,
 
 def tested(result: Result) -> Result:
     """A trend's current figures tested against the last earlier edition shown
-    (two-proportion z-test), when both bases are exact; else untested, and why."""
+    (two-proportion z-test), when both bases are exact; else untested, and why. An
+    expected count under 5 leaves a figure untested: the earlier edition's counts
+    are known only as rounded percentages, which an exact test cannot take."""
     if len(result.series) < 2 or not result.editions:
         return result
     previous, current = result.series[-2], result.series[-1]
@@ -218,12 +222,20 @@ def tested(result: Result) -> Result:
 
     ps: list[float | None] = []
     signs: list[int] = []
+    tests: list[str] = []
+    size = current.effective[0] if current.effective else float(current.base or 0)
+    before_size = float(previous.base or 0)
     for now, before in zip(current.values, previous.values):
-        if now is None or before is None:
+        if now is None or before is None:  # an empty base, or no figure that year
             ps.append(None)
             signs.append(0)
+            tests.append("empty" if now is None else "unpublished")
             continue
-        ps.append(significance.proportions(now, current.base or 0, before, previous.base or 0))
+        # an earlier edition's counts are known only as rounded percentages: no exact test
+        p, how = significance.shares(now, size, before, before_size, whole=False)
+        ps.append(p)
+        tests.append(how)
         signs.append(1 if now > before else -1 if now < before else 0)
-    series = (*result.series[:-1], replace(current, p=tuple(ps), higher=tuple(signs)))
-    return replace(result, series=series, test="z", compared="previous")
+    rest = tuple(before_size for _ in ps)
+    current = replace(current, p=tuple(ps), higher=tuple(signs), tested=tuple(tests), rest=rest)
+    return replace(result, series=(*result.series[:-1], current), test="z", compared="previous")

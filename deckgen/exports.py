@@ -36,6 +36,7 @@ COLUMNS = [
     "weighted",
     "test",
     "p",
+    "p_adjusted",
     "significance",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -89,18 +90,45 @@ def _rows(
                     "question": r.question_text,
                     "status": status,
                     "weighted": w("yes") if r.weighted else w("no"),
-                    "test": w(f"test_{r.test}") if r.test and not s.total else "",
+                    "test": _test_name(r, s, k, w),
                     "p": _p_value(r, s, k),
+                    "p_adjusted": _p_value(r, s, k, adjusted=True),
                     "significance": s.marks[k] if k < len(s.marks) else "",
                 }
             )
     return out
 
 
-def _p_value(r: Result, s: Any, k: int) -> object:
-    """The p-value of a segment's figure against the rest (blank when not tested)."""
+def _test_name(r: Result, s: Any, k: int, w: Any) -> str:
+    """The test a figure had (pairwise: the tests of its pairs), blank when none ran."""
+    from .results import TESTS, pair_tests
+
+    if not r.test or s.total:
+        return ""
+    if r.compared == "pairwise":
+        k_series = r.series.index(s)
+        used = {
+            how
+            for (j, a, b, p, _sign), how in zip(r.pairwise, pair_tests(r))
+            if j == k and k_series in (a, b) and p is not None
+        }
+    else:
+        used = {s.tested[k]} if k < len(s.tested) else set()
+    return ", ".join(w(f"test_{t}") for t in TESTS if t in used)
+
+
+def _p_value(r: Result, s: Any, k: int, adjusted: bool = False) -> object:
+    """The p-value of a segment's figure against the rest, or (`adjusted`) as the
+    correction for multiple comparisons left it (blank when not tested)."""
+    from .results import TESTS
+
     if r.compared != "rest" or k >= len(s.p) or s.p[k] is None:
         return ""
+    if k < len(s.tested) and s.tested[k] not in TESTS:
+        return ""
+    if adjusted:
+        p = s.adjusted[k] if k < len(s.adjusted) else None
+        return "" if p is None else round(float(p), 6)
     return round(float(s.p[k]), 6)
 
 

@@ -131,7 +131,9 @@ class Indicator(Model):
         default="none",
         description="With `by:`, test each segment's figure: against the rest of the sample "
         "(rest), or against each other segment (pairwise, letters A, B…); shares by the "
-        "two-proportion z-test, means by Welch's t-test, at the theme's significance_level.",
+        "two-proportion z-test (Fisher's exact test where an expected count is under 5), "
+        "means by Welch's t-test, at the theme's significance_level, the tests of a chart "
+        "corrected together (the theme's multiple_comparisons); docs/statistics.md.",
     )
     editions: EditionsRef | None = field(
         default=None,

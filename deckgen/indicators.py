@@ -310,22 +310,23 @@ def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Resu
         for k, inside in members:
             a, wa = sample(inside)
             b, wb = sample(~inside)
-            p = significance.means(a, b, wa, wb)
+            p, how = significance.samples(a, b, wa, wb)
             value = rows[k].values[0]
             sign = 0
             if value is not None and len(b) and (wb is None or wb.sum() > 0):
                 sign = int(np.sign(value - float(np.average(b, weights=wb))))
-            rows[k] = replace(rows[k], p=(p,), higher=(sign,))
-        pairs = []
+            rest = float(len(b)) if wb is None else _effective_size(wb)
+            rows[k] = replace(rows[k], p=(p,), higher=(sign,), tested=(how,), rest=(rest,))
+        pairs, tests = [], []
         for i, (ka, inside_a) in enumerate(members):
             for kb, inside_b in members[i + 1 :] if ind.test == "pairwise" else []:
                 a, wa = sample(inside_a)
                 b, wb = sample(inside_b)
-                p = significance.means(a, b, wa, wb)
-                if p is not None:
-                    va, vb = rows[ka].values[0] or 0.0, rows[kb].values[0] or 0.0
-                    pairs.append((0, ka, kb, p, 1 if va > vb else -1 if va < vb else 0))
-        common.update(test="t", compared=ind.test, pairwise=tuple(pairs))
+                p, how = significance.samples(a, b, wa, wb)
+                va, vb = rows[ka].values[0] or 0.0, rows[kb].values[0] or 0.0
+                pairs.append((0, ka, kb, p, 1 if va > vb else -1 if va < vb else 0))
+                tests.append((0, rows[ka].code, rows[kb].code, how))
+        common.update(test="t", compared=ind.test, pairwise=tuple(pairs), pair_tests=tuple(tests))
     by = survey.questions[ind.by]
     return _result(
         survey, ind, q, series=tuple(rows), bases=(n,), base=n, by=by.id, by_text=by.text,
@@ -461,6 +462,12 @@ def _summed(
         sums.squares = wide(_sums(tally.asked, segment, segments, weights * weights))
         sums.effective = _kish(sums.wbases, sums.squares)
     return sums
+
+
+def _effective_size(weights: pd.Series) -> float:
+    """Kish's effective size of one group's weights (0 for none)."""
+    squares = float((weights**2).sum())
+    return float(weights.sum()) ** 2 / squares if squares > 0 else 0.0
 
 
 def _kish(total: np.ndarray, squares: np.ndarray) -> np.ndarray:
@@ -621,31 +628,46 @@ def _rest(total: _Sums, per: _Sums, levels: list[int], r: int, j: int) -> tuple[
 
 
 def _tested_shares(ind, series, rows, total, per, levels, order, common):
-    """Each segment's share tested (two-proportion z-test) against the rest of the
-    sample, or against each other segment (`test: pairwise`)."""
+    """Each segment's share tested against the rest of the sample, or against each
+    other segment (`test: pairwise`): the two-proportion z-test, or Fisher's exact
+    test where an expected count is under 5 (deckgen.significance.shares)."""
     from . import significance
 
+    whole = per.wcounts is None  # counts of respondents: an exact test can take them
     out = list(series)
-    pairs = []
+    pairs: list[tuple[int, int, int, float | None, int]] = []
+    pair_tests: list[tuple[int, str, str, str]] = []
     segments = [(k, r) for k, (_, _, _, r, is_total) in enumerate(rows) if not is_total]
     for k, r in segments:
-        ps, signs = [], []
+        ps, signs, tests, rests = [], [], [], []
         for j in order:
             share, size = _share_and_size(per, levels, r, j)
             rest_share, rest_size = _rest(total, per, levels, r, j)
-            ps.append(significance.proportions(share, size, rest_share, rest_size))
+            p, how = significance.shares(share, size, rest_share, rest_size, whole)
+            ps.append(p)
+            tests.append(how)
+            rests.append(rest_size)
             signs.append(1 if share > rest_share else -1 if share < rest_share else 0)
-        out[k] = replace(out[k], p=tuple(ps), higher=tuple(signs))
+        out[k] = replace(
+            out[k], p=tuple(ps), higher=tuple(signs), tested=tuple(tests), rest=tuple(rests)
+        )
     if ind.test == "pairwise":
         for a, (ka, ra) in enumerate(segments):
             for kb, rb in segments[a + 1 :]:
                 for position, j in enumerate(order):
                     pa, na = _share_and_size(per, levels, ra, j)
                     pb, nb = _share_and_size(per, levels, rb, j)
-                    p = significance.proportions(pa, na, pb, nb)
-                    if p is not None:
-                        pairs.append((position, ka, kb, p, 1 if pa > pb else -1 if pa < pb else 0))
-    return tuple(out), {**common, "test": "z", "compared": ind.test, "pairwise": tuple(pairs)}
+                    p, how = significance.shares(pa, na, pb, nb, whole)
+                    sign = 1 if pa > pb else -1 if pa < pb else 0
+                    pairs.append((position, ka, kb, p, sign))
+                    pair_tests.append((position, out[ka].code, out[kb].code, how))
+    return tuple(out), {
+        **common,
+        "test": "z",
+        "compared": ind.test,
+        "pairwise": tuple(pairs),
+        "pair_tests": tuple(pair_tests),
+    }
 
 
 def _likert_blocks(survey, ind, q, tally, order, rows, common) -> Result:

@@ -261,7 +261,12 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 result = adding_up(result, chart.digits)  # what the chart, notes, exports show
             if chart.indicator.editions is not None and loaded.editions is not None:
                 result = _trend(result, chart.indicator.editions, loaded.editions)
-            result = marked(result, theme.significance_level, theme.small_base_threshold)
+            result = marked(
+                result,
+                theme.significance_level,
+                theme.small_base_threshold,
+                theme.multiple_comparisons,
+            )
             if result.editions:
                 result = with_changes(result, w)
             if loaded.personal is not None:

@@ -8,6 +8,7 @@ except in a chart that asks for largest-remainder rounding, which shows
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 
@@ -32,6 +33,12 @@ class Series:
     p: tuple[float | None, ...] = ()
     higher: tuple[int, ...] = ()
     marks: tuple[str, ...] = ()
+    # per category, the test that gave `p` (TESTS) or why no test ran (a reason of
+    # UNTESTED, or "empty": no figure); and the size of what the figure is compared
+    # with (the rest of the sample, the previous edition: effective when weighted)
+    tested: tuple[str, ...] = ()
+    rest: tuple[float, ...] = ()
+    adjusted: tuple[float | None, ...] = ()  # marked: `p` corrected for its family
 
 
 @dataclass(frozen=True)
@@ -70,12 +77,21 @@ class Result:
     decimals: int = 0
     weighted: bool = False  # values weighted; counts and bases stay respondents
     # significance: the test ("z" for shares, "t" for means), what each segment is
-    # compared with ("rest" or "pairwise"), pairwise p-values as (category, series a,
-    # series b, p, 1 when a is higher), and the segments left untested (small bases)
+    # compared with ("rest", "pairwise" or, in a trend, "previous"), pairwise p-values
+    # as (category, series a, series b, p or None, 1 when a is higher), each pair's
+    # test or why none ran (as `Series.tested`) as (category, code of series a, code of
+    # series b, test): by the segments' codes, which a deck leaving a segment out does
+    # not move (see `pair_tests`); a trend's edition left untested (approximate base)
     test: str = ""
     compared: str = ""
-    pairwise: tuple[tuple[int, int, int, float, int], ...] = ()
+    pairwise: tuple[tuple[int, int, int, float | None, int], ...] = ()
+    pair_tests: tuple[tuple[int, str, str, str], ...] = ()
     untested: tuple[str, ...] = ()
+    min_base: int = 0  # marked: the smallest (effective) base a test needs
+    # marked: the correction for multiple comparisons ("holm", "bh", "none") and the
+    # number of tests in the family it corrected (every test that ran on the chart)
+    correction: str = ""
+    family: int = 0
     # a trend: the earlier editions shown, (id, label, respondents, exact, how an
     # approximate base reads), oldest first; the last series is the current edition
     editions: tuple[tuple[str, str, int, bool, str], ...] = ()
@@ -216,44 +232,179 @@ def headroom(result: Result) -> float:
 
 UP, DOWN = "▲", "▼"
 
+TESTS = ("z", "fisher", "t")  # what `tested` holds when a test ran
+# why no test ran, in the order a footnote names them: the segment's own (effective)
+# base, or what it is compared with, under the theme's small-base threshold; a share
+# of 0 % or 100 % on a small base; an expected count under 5 where no exact test
+# applies (weights, published percentages); a trend's earlier edition that published
+# no figure for it; a test the data leave undefined (no variance)
+UNTESTED = ("small", "rest_small", "extreme", "expected", "unpublished", "undefined")
 
-def marked(result: Result, level: float, threshold: int) -> Result:
+
+def marked(result: Result, level: float, threshold: int, correction: str = "holm") -> Result:
     """A tested breakdown with what the deck shows of its tests, at `level` (0.95):
     against the rest, ▲ (significantly higher) or ▼ (lower); pairwise, each segment
     lettered (A, B…) and each cell the letters of the segments it is significantly
-    higher than. A segment (or a rest) of fewer than `threshold` respondents is not
-    tested, and named in `untested`."""
+    higher than.
+
+    Only figures whose test ran are marked, and `tested` says, figure by figure, the
+    test or why there was none: "small" when the segment's own base (its effective
+    base, with weights) is under `threshold`, "rest_small" when what it is compared
+    with is -- a segment is never called small because of its complement.
+
+    The tests that ran on the chart are one family: their p-values are corrected
+    together (`correction`: "holm", "bh" or "none"; `Series.adjusted`), and a figure
+    is marked when its corrected p-value is under 1 - `level`. A hypothesis counts
+    once however many figures read it: two segments that make up the whole base are
+    each other's rest (their two tests of a figure are one), and a distribution over
+    two options has one table per segment (its two figures' tests are one)."""
     if not result.test:
         return result
+    from .significance import adjusted
+
     alpha = 1 - level
     series = list(result.series)
     segments = [k for k, s in enumerate(series) if not s.total]
     letters = {k: chr(ord("A") + i) for i, k in enumerate(segments)}
 
-    def enough(k: int, j: int) -> bool:
-        bases = result.bases_of(series[k])
-        base = bases[j] if j < len(bases) else series[k].base or 0
-        rest = (result.bases[j] if j < len(result.bases) else result.base) - base
-        return base >= threshold and (result.compared != "rest" or rest >= threshold)
+    def size(k: int, j: int) -> float:
+        """The (effective) base of series k's figure j."""
+        s = series[k]
+        if j < len(s.effective):
+            return s.effective[j]
+        bases = result.bases_of(s)
+        return bases[j] if j < len(bases) else s.base or 0
 
-    untested = [series[k].name for k in segments if not enough(k, 0)]
-    marks: dict[int, list[str]] = {k: [""] * len(result.categories) for k in segments}
+    def own(k: int, j: int) -> str:
+        """Why series k's figure j cannot be tested whatever it is compared with, or ""."""
+        n = size(k, j)
+        return "empty" if n <= 0 else "small" if n < threshold else ""
+
+    def rest(k: int, j: int) -> float:
+        """The (effective) size of what series k's figure j is compared with."""
+        s = series[k]
+        if j < len(s.rest):
+            return s.rest[j]
+        # made without the comparison's size: the result's base but the segment's
+        return (result.bases[j] if j < len(result.bases) else result.base) - size(k, j)
+
+    def verdict(k: int, j: int) -> str:
+        """The test of series k's figure j against the rest (or the previous edition),
+        or why none ran. A figure left empty (no base, or withheld) is "empty": it is
+        not named, and nothing is said of why."""
+        s = series[k]
+        if j >= len(s.values) or s.values[j] is None:
+            return "empty"
+        if own(k, j):
+            return own(k, j)
+        if rest(k, j) < threshold:
+            return "rest_small"
+        p = s.p[j] if j < len(s.p) else None
+        how = s.tested[j] if j < len(s.tested) else ""
+        if p is None:
+            return how if how in UNTESTED else "undefined"
+        return how if how in TESTS else result.test
+
+    n = len(result.categories)
+    tested: dict[int, list[str]] = {}
+    pairs = list(result.pairwise)
+    how_pairs = pair_tests(result)  # each pair's test, or why none ran
+    # the family: each hypothesis tested, with the figures (series, category, pair or -1)
+    # it decides; one 2 x 2 table is one hypothesis, however many figures read it
+    hypotheses: dict[tuple[int, ...], list[tuple[int, int, int]]] = {}
+    # a distribution over two options (all of them: the shares add up to 1): the
+    # second's table is the first's, turned
+    binary = result.kind == "distribution" and n == 2 and not result.groups
+    binary = binary and all(
+        None not in s.values and math.isclose(sum(v or 0.0 for v in s.values), 1.0, abs_tol=1e-9)
+        for s in series
+    )
     if result.compared in ("rest", "previous"):
         for k in segments:
-            for j, (p, sign) in enumerate(zip(series[k].p, series[k].higher)):
-                if p is not None and p < alpha and enough(k, j):
-                    marks[k][j] = UP if sign > 0 else DOWN if sign < 0 else ""
+            if series[k].p or series[k].tested:  # not a trend's earlier edition
+                tested[k] = [verdict(k, j) for j in range(n)]
+        for j in range(n):
+            ran = [k for k in tested if tested[k][j] in TESTS and series[k].p[j] is not None]
+            # two segments that make up the whole base: each one's rest is the other
+            mirror = len(ran) == 2 == len(tested) and _each_other_s_rest(series, ran, j, size, rest)
+            for k in ran:
+                key = (ran[0] if mirror else k, 0 if binary else j)
+                hypotheses.setdefault(key, []).append((k, j, -1))
     else:
-        for j, a, b, p, sign in result.pairwise:
-            if p < alpha and sign and enough(a, j) and enough(b, j):
-                high, low = (a, b) if sign > 0 else (b, a)
-                marks[high][j] += letters[low]
-        for k in segments:
-            series[k] = replace(series[k], name=f"{series[k].name} ({letters[k]})")
+        for k in segments:  # a segment too small for any test, category by category
+            tested[k] = [own(k, j) for j in range(n)]
+        for i, (j, a, b, p, _sign) in enumerate(pairs):
+            why = own(a, j) or own(b, j)
+            if why:
+                how_pairs[i] = why
+            elif p is not None and how_pairs[i] in TESTS:
+                hypotheses.setdefault((a, b, 0 if binary else j), []).append((a, j, i))
+    family = [(_p_of(series, pairs, cells[0]), cells) for cells in hypotheses.values()]
+    corrected = adjusted([p for p, _ in family], correction)
+    marks: dict[int, list[str]] = {k: [""] * n for k in segments}
+    after: dict[int, list[float | None]] = {k: [None] * n for k in tested}
+    for q, (_, figures) in zip(corrected, family):
+        for k, j, i in figures:
+            if i < 0:  # against the rest, or the previous edition
+                after[k][j] = q
+                sign = series[k].higher[j]
+                if q < alpha and sign:
+                    marks[k][j] = UP if sign > 0 else DOWN
+            else:  # pairwise: the higher segment gets the letter of the lower one
+                _, a, b, _, sign = pairs[i]
+                if q < alpha and sign:
+                    high, low = (a, b) if sign > 0 else (b, a)
+                    marks[high][j] += letters[low]
     for k in segments:
-        series[k] = replace(series[k], marks=tuple(marks[k]))
-    untested = [*result.untested, *untested]  # a trend says why it was not tested
-    return replace(result, series=tuple(series), untested=tuple(dict.fromkeys(untested)))
+        changes: dict = {"marks": tuple(marks[k])}
+        if k in tested:
+            changes["tested"] = tuple(tested[k])
+            if result.compared != "pairwise":
+                changes["adjusted"] = tuple(after[k])
+        if result.compared == "pairwise":
+            changes["name"] = f"{series[k].name} ({letters[k]})"
+        series[k] = replace(series[k], **changes)
+    return replace(
+        result,
+        series=tuple(series),
+        pair_tests=tuple(
+            (j, series[a].code, series[b].code, how)
+            for (j, a, b, _p, _sign), how in zip(pairs, how_pairs)
+        ),
+        min_base=threshold,
+        correction=correction,
+        family=len(family),
+    )
+
+
+def pair_tests(result: Result) -> list[str]:
+    """The test of each of `result.pairwise`'s pairs, or why none ran, found by the
+    segments' codes in `pair_tests` (a pair without one had the result's test when it
+    has a p-value)."""
+    known = {(j, a, b): how for j, a, b, how in result.pair_tests}
+    out = []
+    for j, a, b, p, _sign in result.pairwise:
+        key = (j, result.series[a].code, result.series[b].code)
+        out.append(known.get(key) or (result.test if p is not None else "empty"))
+    return out
+
+
+def _p_of(series: list[Series], pairs: list, cell: tuple[int, int, int]) -> float:
+    """The p-value of a figure's test: (series, category, -1), or a pair's (…, index)."""
+    k, j, i = cell
+    p = series[k].p[j] if i < 0 else pairs[i][3]
+    return float(p if p is not None else 1.0)
+
+
+def _each_other_s_rest(series: list[Series], ran: list[int], j: int, size, rest) -> bool:
+    """Whether the two segments `ran` make up the whole base of figure j: each one's
+    rest is the other, and their two tests are one (the same p-value)."""
+    a, b = ran
+    return (
+        math.isclose(rest(a, j), size(b, j), rel_tol=1e-9)
+        and math.isclose(rest(b, j), size(a, j), rel_tol=1e-9)
+        and math.isclose(series[a].p[j] or 0.0, series[b].p[j] or 0.0, rel_tol=1e-9)
+    )
 
 
 def result_to_dict(result: Result) -> dict:
@@ -281,6 +432,9 @@ def result_from_dict(data: dict) -> Result:
             tuple(s.get("p", ())),
             tuple(s.get("higher", ())),
             tuple(s.get("marks", ())),
+            tuple(s.get("tested", ())),
+            tuple(s.get("rest", ())),
+            tuple(s.get("adjusted", ())),
         )
         for s in fields["series"]
     )
@@ -288,6 +442,7 @@ def result_from_dict(data: dict) -> Result:
         fields[key] = tuple(fields[key])
     fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))
     fields["pairwise"] = tuple(tuple(pair) for pair in fields.get("pairwise", ()))
+    fields["pair_tests"] = tuple(tuple(pair) for pair in fields.get("pair_tests", ()))
     fields["untested"] = tuple(fields.get("untested", ()))
     fields["editions"] = tuple(tuple(e) for e in fields.get("editions", ()))
     fields["own"] = tuple(fields.get("own", ()))

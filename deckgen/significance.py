@@ -1,14 +1,24 @@
 """Significance tests of breakdowns: is a segment's figure different from the rest
-of the sample's (or from another segment's)?
+of the sample's (or from another segment's, or from an earlier edition's)?
 
-- shares: the two-proportion z-test, pooled (statsmodels' `proportions_ztest`);
+Which test, and when none (docs/statistics.md says why):
+
+- shares: the two-proportion z-test, pooled (statsmodels' `proportions_ztest`),
+  when every expected count of the 2 x 2 table is at least MIN_EXPECTED (5);
+  below that, Fisher's exact test (scipy's `fisher_exact`, two-sided) when the
+  counts are whole respondents, else no test ("expected": weighted shares, or an
+  earlier edition known by its rounded percentages). No test either where a
+  compared share is 0 % or 100 % on a base under BOUNDARY_BASE (30): "extreme".
 - means: Welch's t-test, unequal variances (scipy's `ttest_ind`; weighted,
   statsmodels' `ttest_ind` with `usevar="unequal"`).
 
 With weights, each group counts for its effective size (Kish: (sum w)^2 / sum w^2),
 so that the design effect of the weights widens the test: the shares are the
-weighted ones, the sample sizes the effective ones; for means, the weights are
-scaled to add up to the effective size.
+weighted ones, the sample sizes (and the expected counts) the effective ones; for
+means, the weights are scaled to add up to the effective size.
+
+`adjusted` corrects the p-values of a family of tests for multiple comparisons
+(Holm, or Benjamini-Hochberg: statsmodels' `multipletests`).
 
 scipy and statsmodels are imported here only, and this module only when a spec
 asks for a test: a deck without tests never loads them.
@@ -18,6 +28,63 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+
+MIN_EXPECTED = 5  # the smallest expected count the z-test's normal approximation takes
+BOUNDARY_BASE = 30  # a share of 0 % or 100 % on a smaller base is not tested
+
+CORRECTIONS = {"holm": "holm", "bh": "fdr_bh"}  # the theme's name -> statsmodels'
+
+
+def shares(
+    p1: float, n1: float, p2: float, n2: float, whole: bool = True
+) -> tuple[float | None, str]:
+    """(p-value, the test: "z" or "fisher") of the share p1 (of n1) against p2 (of
+    n2), or (None, why none ran): "empty" for an empty group; "extreme" for a share
+    of 0 % or 100 % on a base under BOUNDARY_BASE; "expected" for an expected count
+    under MIN_EXPECTED when the counts are not whole respondents (`whole`: False
+    with weights, whose sizes are effective ones, and for published percentages)."""
+    if n1 <= 0 or n2 <= 0:
+        return None, "empty"
+    if any((p <= 0 or p >= 1) and n < BOUNDARY_BASE for p, n in ((p1, n1), (p2, n2))):
+        return None, "extreme"
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    expected = min(n * share for n in (n1, n2) for share in (pooled, 1 - pooled))
+    if expected >= MIN_EXPECTED:
+        p = proportions(p1, n1, p2, n2)
+        return (p, "z") if p is not None else (None, "undefined")
+    if not whole:
+        return None, "expected"
+    return exact(round(p1 * n1), round(n1), round(p2 * n2), round(n2)), "fisher"
+
+
+def exact(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Two-sided p-value of Fisher's exact test of k1 of n1 against k2 of n2."""
+    from scipy.stats import fisher_exact
+
+    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
+
+
+def adjusted(pvalues: Sequence[float], method: str) -> list[float]:
+    """`pvalues`, one family of tests, corrected for multiple comparisons by `method`
+    ("holm", "bh"; "none" leaves them as they are)."""
+    if method == "none" or len(pvalues) < 2:
+        return [float(p) for p in pvalues]
+    from statsmodels.stats.multitest import multipletests
+
+    return [float(p) for p in multipletests(list(pvalues), method=CORRECTIONS[method])[1]]
+
+
+def samples(
+    a: Sequence[float],
+    b: Sequence[float],
+    wa: Sequence[float] | None = None,
+    wb: Sequence[float] | None = None,
+) -> tuple[float | None, str]:
+    """(p-value, the test) of Welch's test of `a` against `b`, or (None, why none ran)."""
+    if not len(a) or not len(b):
+        return None, "empty"
+    p = means(a, b, wa, wb)
+    return (p, "t") if p is not None else (None, "undefined")
 
 
 def proportions(p1: float, n1: float, p2: float, n2: float) -> float | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from .errors import SpecError
 from .model import Model, ModelError, field, path_text
@@ -161,6 +162,13 @@ class Theme(Model):
         gt=0.5,
         check=_below_one,
         description="Confidence level of the significance tests (`test:` on a breakdown).",
+    )
+    multiple_comparisons: Literal["holm", "bh", "none"] = field(
+        default="holm",
+        description="How the p-values of the tests on one chart or table (a family) are "
+        "corrected for multiple comparisons: holm (Holm's step-down method, the family-wise "
+        "error rate), bh (Benjamini-Hochberg, the false discovery rate) or none; the "
+        "footnote says which.",
     )
     chart_title_caps: bool = field(
         default=True, description="Chart titles in capitals (a font setting, the text unchanged)."

@@ -152,23 +152,24 @@ def result_base(r: Result, w: Words) -> str:
 
 
 def significance_text(r: Result, level: float, w: Words) -> str:
-    """What the tests of a breakdown did: the markers' meaning (or that nothing was
-    significant), the test and level, effective bases, and who was not tested."""
+    """What the tests of a breakdown did: the markers' meaning (or that nothing tested
+    was significant), the test and level, effective bases, and what was not tested
+    and why. "No significant difference" is said only of figures that were tested."""
     if r.editions:
         return _trend_text(r, level, w)
     if not r.test:
         return ""
-    values = {"level": w.percent(level), "test": w(f"test_{r.test}")}
-    found = any(m for s in r.series for m in s.marks)
-    if not found:
-        text = w("sig_none", **values)
-    else:
+    untested = untested_text(r, w)
+    if not _ran(r):  # nothing was tested: nothing to claim, only why
+        return untested
+    values = {"level": w.percent(level), "test": _tests_used(r, w), "correction": _correction(r, w)}
+    if _significant(r):
         text = w("sig_pairwise" if r.compared == "pairwise" else "sig_rest", **values)
+    else:
+        text = w("sig_none_tested" if untested else "sig_none", **values)
     if r.weighted:
         text += ", " + w("sig_effective")
-    if r.untested:
-        text += w("sep") + w("sig_untested", names=", ".join(r.untested))
-    return text
+    return text + (w("sep") + untested if untested else "")
 
 
 def _trend_text(r: Result, level: float, w: Words) -> str:
@@ -179,13 +180,135 @@ def _trend_text(r: Result, level: float, w: Words) -> str:
         if not exact:
             text += w("sep") + w("editions_about", label=label, about=about or w.number(n))
     previous = r.editions[-1][1]
-    if r.test:
-        values = {"edition": previous, "level": w.percent(level), "test": w(f"test_{r.test}")}
-        found = any(m for s in r.series for m in s.marks)
-        tests = w("sig_previous" if found else "sig_previous_none", **values)
+    if not r.test:
+        return text + w("sep") + w("sig_untested_edition", edition=previous)
+    untested = untested_text(r, w)
+    if _ran(r):
+        values = {
+            "edition": previous,
+            "level": w.percent(level),
+            "test": _tests_used(r, w),
+            "correction": _correction(r, w),
+        }
+        found = _significant(r)
+        key = "sig_previous" if found else "sig_previous_none"
+        text += w("sep") + w(key + ("_tested" if untested and not found else ""), **values)
+    return text + (w("sep") + untested if untested else "")
+
+
+def _significant(r: Result) -> bool:
+    """Whether a figure of `r` is marked significant: ▲▼, or a pairwise letter (a
+    trend's marks also hold its change in points, which is no test's)."""
+    from .results import DOWN, UP
+
+    if r.compared == "pairwise":
+        return any(m for s in r.series for m in s.marks)
+    return any(UP in m or DOWN in m for s in r.series for m in s.marks)
+
+
+def _ran(r: Result) -> bool:
+    """Whether any test of `r` ran (after `results.marked`'s rules)."""
+    from .results import TESTS, pair_tests
+
+    if r.compared == "pairwise":
+        hows = pair_tests(r)
+        return any(p is not None and how in TESTS for (*_, p, _), how in zip(r.pairwise, hows))
+    return any(t in TESTS for s in r.series for t in s.tested)
+
+
+def _tests_used(r: Result, w: Words) -> str:
+    """The names of the tests that ran, as the catalogue says them."""
+    from .results import TESTS, pair_tests
+
+    if r.compared == "pairwise":
+        used = {how for (*_, p, _), how in zip(r.pairwise, pair_tests(r)) if p is not None}
     else:
-        tests = w("sig_untested_edition", edition=previous)
-    return text + w("sep") + tests
+        used = {t for s in r.series for t in s.tested}
+    return w.join([w(f"test_{t}") for t in TESTS if t in used]) or w(f"test_{r.test}")
+
+
+def _correction(r: Result, w: Words) -> str:
+    """'correction de Holm pour 8 comparaisons', or that there was none."""
+    if r.correction in ("", "none"):
+        return w("corr_none")
+    n = f"{w.number(r.family)} {w.plural(r.family, w('comparison'), w('comparisons'))}"
+    return w(f"corr_{r.correction}", n=n)
+
+
+def untested(r: Result) -> list[tuple[str, list[str]]]:
+    """What no test was run on, by reason (in `results.UNTESTED`'s order): a segment
+    whose every figure went untested for one reason by its name; else a category
+    whose every other segment's figure went untested for one reason by its name
+    (and in a trend, whose figures are those of one edition), none of them empty;
+    else each figure ("category — segment"). Pairwise, a pair not tested for a
+    reason of its own by its letters ("A/C"). Empty (or withheld) figures are not
+    named, nor what they would have been."""
+    from .results import UNTESTED, pair_tests
+
+    found: dict[str, list[str]] = {}
+
+    def add(why: str, name: str) -> None:
+        names = found.setdefault(why, [])
+        if name not in names:
+            names.append(name)
+
+    several = len(r.categories) > 1
+    rest = []  # the segments not named as a whole
+    for s in r.series:
+        if s.total or not s.tested:
+            continue
+        shown = [t for t in s.tested if t != "empty"]
+        reasons = [t for t in shown if t in UNTESTED]
+        whole = reasons and len(reasons) == len(shown) and len(set(reasons)) == 1
+        if whole and (r.compared != "previous" or not several):  # a trend names categories
+            add(reasons[0], s.name)
+            continue
+        rest.append(s)
+    for j, category in enumerate(r.categories):
+        whys = {s.tested[j] for s in rest}  # an empty figure keeps its category's name out
+        if len(whys) == 1 and whys <= set(UNTESTED) and (several or len(rest) > 1):
+            add(whys.pop(), category)  # every segment's figure, for one reason
+            continue
+        for s in rest:
+            if s.tested[j] in UNTESTED:
+                add(s.tested[j], f"{category} — {s.name}" if several else s.name)
+    if r.compared == "pairwise":
+        letters = [chr(ord("A") + i) for i, s in enumerate(x for x in r.series if not x.total)]
+        first = next((k for k, s in enumerate(r.series) if not s.total), 0)
+        for (j, a, b, _p, _sign), how in zip(r.pairwise, pair_tests(r)):
+            if how in UNTESTED and how != "small":  # a small segment is named itself
+                pair = f"{letters[a - first]}/{letters[b - first]}"
+                add(how, f"{r.categories[j]} — {pair}" if several else pair)
+    return [(why, found[why]) for why in UNTESTED if why in found]
+
+
+def untested_text(r: Result, w: Words) -> str:
+    """'pas de test pour Autres (n = 9) : base inférieure à 10 ; …', or ""."""
+    from .significance import BOUNDARY_BASE, MIN_EXPECTED
+
+    parts = []
+    for why, names in untested(r):
+        effective = "_effective" if r.weighted else ""
+        if why == "small":
+            reason = w("why_small" + effective, n=w.number(r.min_base))
+        elif why == "rest_small":
+            rest = r.editions[-1][1] if r.editions else w("rest_of_sample")
+            reason = w("why_rest_small" + effective, n=w.number(r.min_base), rest=rest)
+        elif why == "extreme":
+            reason = w(
+                "why_extreme" + effective,
+                zero=w.percent(0.0),
+                hundred=w.percent(1.0),
+                n=w.number(BOUNDARY_BASE),
+            )
+        elif why == "expected":
+            reason = w("why_expected", n=w.number(MIN_EXPECTED))
+        elif why == "unpublished":
+            reason = w("why_unpublished", edition=r.editions[-1][1] if r.editions else "")
+        else:
+            reason = w(f"why_{why}")
+        parts.append(w("sig_untested", names=", ".join(names), reason=reason))
+    return w("sep").join(parts)
 
 
 def with_changes(r: Result, w: Words) -> Result:

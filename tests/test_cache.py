@@ -16,24 +16,32 @@ from .test_spec import spec_copy  # noqa: F401  (fixture)
 PROBE = textwrap.dedent("""
     import sys
     from deckgen.pipeline import build
+    import deckgen
     build(sys.argv[1], sys.argv[2])
-    print("pandas" in sys.modules)
+    print("pandas" in sys.modules, deckgen.__file__)
 """)
 
 
-def _build(spec: Path, out: Path, cache: Path) -> bool:
-    """Build in a fresh process; return whether it imported pandas."""
+def _build(spec: Path, out: Path, cache: Path, *env_entries: str) -> bool:
+    """Build in a fresh process; return whether it imported pandas. `env_entries`
+    ("NAME=value") are added to its environment (PYTHONPATH: a copy of deckgen)."""
     env = {"PATH": "/usr/bin:/bin", "DECKGEN_CACHE_DIR": str(cache), "HOME": str(cache)}
+    env.update(entry.split("=", 1) for entry in env_entries)
+    # `python -c` looks in its working folder first: the copy's, when there is one
+    cwd = env.get("PYTHONPATH") or Path(__file__).resolve().parents[1]
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, str(spec), str(out)],
         capture_output=True,
         text=True,
         env=env,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=cwd,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    return proc.stdout.strip() == "True"
+    loaded, imported = proc.stdout.split()
+    if "PYTHONPATH" in env:  # the copy ran, not the installed package
+        assert Path(imported).is_relative_to(env["PYTHONPATH"]), imported
+    return loaded == "True"
 
 
 def _youtube(deck: Path) -> float:
@@ -112,12 +120,87 @@ def test_results_are_not_cached_when_the_data_change_during_the_build(tmp_path):
     assert ResultCache(survey_key(data), folder=tmp_path / "cache").get("k") == result
 
 
-def test_the_key_covers_deckgen_s_computing_code(monkeypatch, tmp_path):
+def _package_copy(dest: Path) -> Path:
+    """A copy of the deckgen package (no bytecode); returns its folder."""
+    import shutil
+
+    import deckgen
+
+    source = Path(deckgen.__file__).resolve().parent
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def test_a_change_to_any_module_of_deckgen_changes_the_key(monkeypatch, tmp_path):
+    """The key reads deckgen's files themselves: in a copy of the package, editing any
+    one module -- the tests of significance.py, the readers, a renderer -- gives a new
+    key, and putting it back gives the old one."""
     from deckgen import cache
 
+    package = _package_copy(tmp_path / "deckgen")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
     data = tmp_path / "responses.csv"
     data.write_text("id\nR1\n", encoding="utf-8")
     before = cache.survey_key(data)
-    monkeypatch.setattr(cache, "_code_digest", lambda: b"an edited indicators.py")
-    assert cache.survey_key(data) != before
-    assert "indicators.py" in cache._COMPUTING and "survey.py" in cache._COMPUTING
+    modules = sorted(package.rglob("*.py"))
+    names = {m.relative_to(package).as_posix() for m in modules}
+    assert {"significance.py", "readers.py", "indicators.py", "render/charts.py"} <= names
+    keys = set()
+    for module in modules:
+        text = module.read_bytes()
+        module.write_bytes(text + b"\n# edited\n")
+        keys.add(cache.survey_key(data))
+        module.write_bytes(text)
+    assert before not in keys and len(keys) == len(modules)  # one new key per edit
+    assert cache.survey_key(data) == before
+    (package / "render" / "new_kind.py").write_text("X = 1\n", encoding="utf-8")
+    assert cache.survey_key(data) != before  # a new module too
+
+
+def test_a_plug_in_s_compute_function_is_in_the_key(monkeypatch, tmp_path):
+    """An indicator kind registered from outside deckgen: its module's source is read
+    too, whether the kind names it as "module:function" or gives the function."""
+    import importlib
+    import sys
+
+    from deckgen import cache, indicator_kinds
+
+    plugin = tmp_path / "a_survey_plugin.py"
+    plugin.write_text("def share_empty(survey, indicator):\n    return 0\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    data = tmp_path / "responses.csv"
+    data.write_text("id\nR1\n", encoding="utf-8")
+    plain = cache.survey_key(data)
+    for compute in ("a_survey_plugin:share_empty", None):
+        if compute is None:  # the function itself
+            compute = importlib.import_module("a_survey_plugin").share_empty
+        indicator_kinds.register(indicator_kinds.IndicatorKind("empty_share", "", compute))
+        try:
+            assert plugin.resolve() in cache.code_files()
+            registered = cache.survey_key(data)
+            assert registered != plain
+            plugin.write_text(plugin.read_text() + "# edited\n", encoding="utf-8")
+            assert cache.survey_key(data) != registered
+        finally:
+            indicator_kinds.unregister("empty_share")
+    sys.modules.pop("a_survey_plugin", None)
+    assert cache.survey_key(data) == plain
+
+
+def test_an_edited_test_module_is_a_cache_miss(tmp_path):
+    """A build with a warm cache, then the same build after significance.py changed: the
+    results are computed again (pandas is loaded), never served from the cache. The
+    builds run a copy of the package, in processes of their own."""
+    from .helpers import communes_spec
+
+    package = _package_copy(tmp_path / "pkg" / "deckgen")
+    spec = communes_spec(tmp_path, "        test: rest\n")
+    cache = tmp_path / "cache"
+    path = f"PYTHONPATH={tmp_path / 'pkg'}"
+    assert _build(spec, tmp_path / "a.pptx", cache, path) is True  # cold
+    assert _build(spec, tmp_path / "b.pptx", cache, path) is False  # warm: no pandas
+    module = package / "significance.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert _build(spec, tmp_path / "c.pptx", cache, path) is True  # a miss
+    assert _build(spec, tmp_path / "d.pptx", cache, path) is False
+    assert len(list(cache.glob("results-*.json"))) == 2

@@ -154,7 +154,25 @@ def test_the_evolution_deck_shows_each_edition_and_says_what_was_tested(evolutio
     assert list(mix.plots[0].categories)[-1] == "Départements et régions"
     footnote = report.plan.slides[2].footnote
     assert "éditions précédentes\u202f: chiffres publiés" in footnote
-    assert "évolution significative depuis 2016-2017 au seuil de 95\u202f%" in footnote
+    # 2021 (31) against 2016-2017 (243, percentages): communes 22 of 31 against 67 %, z
+    # p = 0.657; intercommunalités 3 of 31 against 27 %, z p = 0.036, which alone would be
+    # marked; départements and régions 4 of 31 against 6 %, an expected count of
+    # 31 x (4 + 0.06 x 243) / 274 = 2.1: no test. Holm over the two tests: 2 x 0.036 =
+    # 0.072, no change is significant, and the footnote claims it of those two only.
+    p_communes = _z_test(22 / 31, 31, 0.67, 243)
+    p_inter = _z_test(3 / 31, 31, 0.27, 243)
+    assert (round(p_communes, 3), round(p_inter, 3)) == (0.657, 0.036)
+    assert round(31 * (4 + 0.06 * 243) / 274, 1) == 2.1
+    current = report.plan.slides[2].charts[0].result.series[-1]
+    assert current.tested == ("z", "z", "unpublished", "expected")
+    assert current.adjusted[:2] == pytest.approx((p_communes, 2 * p_inter), rel=1e-9)
+    assert not any("▲" in m or "▼" in m for m in current.marks)
+    assert (
+        "aucune évolution significative depuis 2016-2017 au seuil de 95\u202f% parmi les "
+        "chiffres testés (test z de comparaison de proportions, correction de Holm pour 2 "
+        "comparaisons) ; pas de test pour Départements et régions\u202f: effectif attendu "
+        "inférieur à 5 ; pas de test pour Métropole\u202f: aucun chiffre publié en 2016-2017"
+    ) in footnote
     service = report.plan.slides[3]
     assert "2018\u202f: environ 70 collectivités, base approximative" in service.footnote
     assert "pas de test avec 2018\u202f: base approximative" in service.footnote
@@ -164,6 +182,42 @@ def test_the_evolution_deck_shows_each_edition_and_says_what_was_tested(evolutio
     assert label.find("{*}numFmt").get("formatCode").endswith("\\+\\4\\4\\\u202f\\p\\t\\s")
     rows = [r for r in report.figures() if r["slide"] == 4 and r["element"] == "chart 1"]
     assert [r["series"] for r in rows] == ["2018 (n\u202f≈\u202f70)", "2021 (n\u202f=\u202f31)"]
+
+
+def test_the_evolution_deck_claims_no_difference_it_did_not_test(evolution):
+    """Slides 6 and 7, communes (22) against the other collectivités (9): every test
+    needs a base of 10 on both sides, so none ran, and the footnotes say so -- the
+    others for their own base, the communes for their rest's -- instead of "no
+    significant difference". What was at stake: the development councils, 0 of the
+    22 communes against 5 of the 9 others, for which Fisher's exact test (scipy's
+    `fisher_exact`, two-sided) gives p = 0.00074."""
+    from scipy.stats import fisher_exact
+
+    report, _ = evolution
+    rows = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str)
+    communes = rows["type_collectivite"] == "commune"
+    councils = rows["dispositifs_existants__conseil_developpement"] == "1"
+    table = [[int((councils & communes).sum()), int(communes.sum())],
+             [int((councils & ~communes).sum()), int((~communes).sum())]]  # fmt: skip
+    assert table == [[0, 22], [5, 9]]
+    fisher = fisher_exact([[0, 22], [5, 4]]).pvalue
+    assert fisher == pytest.approx(0.000742, abs=5e-7)
+    for number in (6, 7):
+        slide = report.plan.slides[number - 1]
+        footnote, result = slide.footnote, slide.charts[0].result
+        assert "aucun écart significatif" not in footnote, number
+        assert "pas de test pour Autres (n\u202f=\u202f9)\u202f: base inférieure à 10" in footnote
+        assert (
+            "pas de test pour Communes (n\u202f=\u202f22)\u202f: base de comparaison inférieure "
+            "à 10 (reste de l'échantillon)"
+        ) in footnote
+        _, communes_series, others = result.series
+        # each figure shown: untested for its segment's reason (an empty one: unnamed)
+        for series, why in ((communes_series, "rest_small"), (others, "small")):
+            assert {t for t, v in zip(series.tested, series.values) if v is not None} == {why}
+            assert {t for t, v in zip(series.tested, series.values) if v is None} <= {"empty"}
+        assert not any(m for s in result.series for m in s.marks)
+        assert "aucun écart significatif" not in slide.notes
 
 
 def test_the_evolution_deck_opens_in_libreoffice(evolution, tmp_path):
@@ -204,5 +258,11 @@ def test_editions_with_rows_are_a_breakdown_by_edition(tmp_path):
         ("2021", 31, round(30 / 31, 4)),
         ("2022", 31, round(24 / 31, 4)),
     ]
+    # 1 and 7 without a service: an expected count of 31 x 8 / 62 = 4 on that side, so
+    # Fisher's exact test (scipy's fisher_exact, two-sided: p = 0.0529)
+    from scipy.stats import fisher_exact
+
     ((_, a, b, p, sign),) = r.pairwise
-    assert (a, b, sign) == (0, 1, 1) and p == pytest.approx(_z_test(30 / 31, 31, 24 / 31, 31))
+    assert (a, b, sign) == (0, 1, 1) and r.pair_tests == ((0, "2021", "2022", "fisher"),)
+    assert p == pytest.approx(fisher_exact([[30, 1], [24, 7]]).pvalue, rel=1e-12)
+    assert p == pytest.approx(0.0529, abs=1e-4)

@@ -41,8 +41,8 @@ def test_layout_for_a_spreadsheet_user(sheet, rows):
     assert [c.value for c in ws[1]] == [xlsx_headers("fr")[k] for k in COLUMNS]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
-    last = chr(ord("A") + len(COLUMNS) - 1)  # 16 columns: A to P
-    assert ws.auto_filter.ref == f"A1:{last}{len(rows) + 1}" == f"A1:P{len(rows) + 1}"
+    last = chr(ord("A") + len(COLUMNS) - 1)  # 17 columns: A to Q
+    assert ws.auto_filter.ref == f"A1:{last}{len(rows) + 1}" == f"A1:Q{len(rows) + 1}"
     assert ws.max_row == len(rows) + 1
     widths = {
         ws.cell(row=1, column=i + 1).value: ws.column_dimensions[chr(65 + i)].width

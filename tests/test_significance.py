@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from deckgen.indicator_spec import Indicator
 from deckgen.indicators import compute
 from deckgen.survey import load_survey
 
-from .helpers import ROOT, communes_spec
+from .helpers import CODEBOOK, ROOT, communes_spec
 
 ESS = ROOT / "data" / "ess-2020-norway"
 
@@ -174,10 +175,21 @@ def test_each_segment_against_the_rest_with_the_design_effect(ess, ess_raw):
             def share(rows, code=code):
                 return rows.loc[rows["eu_vote"] == code, "anweight"].sum() / rows["anweight"].sum()
 
-            expected = _z_test(share(group), _kish(group["anweight"]),
-                               share(rest), _kish(rest["anweight"]))  # fmt: skip
-            assert series.p[k] == pytest.approx(expected, rel=1e-9)
+            n1, n2 = _kish(group["anweight"]), _kish(rest["anweight"])
+            pooled = (share(group) * n1 + share(rest) * n2) / (n1 + n2)
+            if min(n1 * pooled, n2 * pooled, n1 * (1 - pooled), n2 * (1 - pooled)) < 5:
+                # weighted: no exact test on effective counts, so no test
+                assert (series.p[k], series.tested[k]) == (None, "expected"), code
+            else:
+                expected = _z_test(share(group), n1, share(rest), n2)
+                assert series.p[k] == pytest.approx(expected, rel=1e-9)
+                assert series.tested[k] == "z"
             assert series.higher[k] == (1 if share(group) > share(rest) else -1)
+    # the blank ballots (1.5 %) and those who would not vote (0.6 %): an expected count
+    # of about 4.6 and 1.9 on effective bases of 336 and 316
+    assert [r.codes[k] for k, t in enumerate(r.series[0].tested) if t == "expected"] == [
+        "Blank Ballot", "Wouldn't Vote"
+    ]  # fmt: skip
 
 
 def test_means_by_segment_against_the_rest(ess, ess_raw):
@@ -192,27 +204,170 @@ def test_means_by_segment_against_the_rest(ess, ess_raw):
         assert series.p[0] == pytest.approx(expected, rel=1e-9)
 
 
-def test_marks_follow_the_level_and_leave_small_segments_untested():
-    from deckgen.results import DOWN, UP, Result, Series, marked
+def _breakdown(*series, bases=(205, 205), weighted=False):
+    from deckgen.results import Result
 
-    result = Result(
-        kind="distribution", question="q", question_text="Q", categories=("a", "b"),
-        codes=("a", "b"),
-        series=(
-            Series("big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
-                   p=(0.02, 0.20), higher=(1, -1)),
-            Series("other", (0.3, 0.7), (30, 70), code="2", base=100, bases=(100, 100),
-                   p=(0.02, 0.04), higher=(-1, 1)),
-            Series("tiny", (0.2, 0.8), (1, 4), code="3", base=5, bases=(5, 5),
-                   p=(0.001, 0.001), higher=(-1, 1)),
-        ),
-        bases=(205, 205), base=205, by="x", test="z", compared="rest",
+    return Result(
+        kind="multi", question="q", question_text="Q", categories=("a", "b"),
+        codes=("a", "b"), series=series, bases=bases, base=bases[0], by="x", test="z",
+        compared="rest", weighted=weighted,
     )  # fmt: skip
-    at_95 = marked(result, 0.95, 10)
+
+
+def test_marks_follow_the_level_and_leave_small_segments_untested():
+    from deckgen.results import DOWN, UP, Series, marked
+
+    result = _breakdown(
+        Series("big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
+               p=(0.02, 0.20), higher=(1, -1), tested=("z", "z"), rest=(105, 105)),
+        Series("other", (0.3, 0.7), (30, 70), code="2", base=100, bases=(100, 100),
+               p=(0.02, 0.04), higher=(-1, 1), tested=("z", "z"), rest=(105, 105)),
+        Series("tiny", (0.2, 0.8), (1, 4), code="3", base=5, bases=(5, 5),
+               p=(0.001, 0.001), higher=(-1, 1), tested=("z", "z"), rest=(200, 200)),
+    )  # fmt: skip
+    at_95 = marked(result, 0.95, 10, "none")
     assert [s.marks for s in at_95.series] == [(UP, ""), (DOWN, UP), ("", "")]
-    assert at_95.untested == ("tiny",)
-    at_99 = marked(result, 0.99, 10)
+    assert [s.tested for s in at_95.series] == [("z", "z"), ("z", "z"), ("small", "small")]
+    at_99 = marked(result, 0.99, 10, "none")
     assert [s.marks for s in at_99.series] == [("", ""), ("", ""), ("", "")]
+    # the threshold is a base of 10 and more: 10 is tested, 9 is not
+    assert marked(result, 0.95, 5).series[2].tested == ("z", "z")
+    assert marked(result, 0.95, 6).series[2].tested == ("small", "small")
+    # corrected (Holm, by hand): the four tests that ran, 0.02, 0.02, 0.04, 0.20 sorted,
+    # times 4, 3, 2, 1, each at least the one before: 0.08, 0.08, 0.08, 0.20
+    holm = marked(result, 0.95, 10)
+    assert (holm.correction, holm.family) == ("holm", 4)
+    assert [s.adjusted for s in holm.series] == [
+        pytest.approx((0.08, 0.20)), pytest.approx((0.08, 0.08)), (None, None)
+    ]  # fmt: skip
+    assert [s.marks for s in holm.series] == [("", ""), ("", ""), ("", "")]
+
+
+def test_a_segment_is_not_called_small_because_of_its_complement():
+    """22 communes against 9 others: the communes are tested against a rest of 9, so
+    they are not tested -- because of that rest, which the reason names."""
+    from deckgen.results import Series, marked
+    from deckgen.wording import untested
+
+    result = _breakdown(
+        Series("Communes", (0.0, 0.5), (0, 11), code="c", base=22, bases=(22, 22),
+               p=(0.001, 0.5), higher=(-1, 1), tested=("z", "z"), rest=(9, 9)),
+        Series("Autres", (0.56, 0.5), (5, 4), code="a", base=9, bases=(9, 9),
+               p=(0.001, 0.5), higher=(1, -1), tested=("z", "z"), rest=(22, 22)),
+        bases=(31, 31),
+    )  # fmt: skip
+    shown = marked(result, 0.95, 10)
+    assert [s.tested for s in shown.series] == [("rest_small",) * 2, ("small",) * 2]
+    assert all(m == "" for s in shown.series for m in s.marks)
+    assert untested(shown) == [("small", ["Autres"]), ("rest_small", ["Communes"])]
+
+
+def test_an_empty_or_withheld_figure_is_not_named():
+    """A figure with no value (an empty base, or one a deck withholds) is "empty"
+    whatever its test said: the footnote does not name it, nor say why (a 0 % or
+    100 % reason would tell what a withheld figure was)."""
+    from deckgen.results import Series, marked
+    from deckgen.wording import untested
+
+    result = _breakdown(
+        Series("Big", (0.5, None), (50, 0), code="1", base=100, bases=(100, 100),
+               p=(0.40, None), higher=(1, 0), tested=("z", "extreme"), rest=(105, 105)),
+        Series("Other", (0.3, 0.0), (30, 0), code="2", base=100, bases=(100, 100),
+               p=(0.40, None), higher=(-1, 0), tested=("z", "extreme"), rest=(105, 105)),
+    )  # fmt: skip
+    shown = marked(result, 0.95, 10)
+    assert [s.tested for s in shown.series] == [("z", "empty"), ("z", "extreme")]
+    assert untested(shown) == [("extreme", ["b — Other"])]
+
+
+def test_a_pair_s_test_follows_its_segments_codes():
+    """Each pair's test is found by its segments' codes, so a deck that leaves a
+    segment out (and renumbers the others in `pairwise`) keeps it; a pair without one
+    had the result's test when a p-value is there, else none ran."""
+    from deckgen.locales import words
+    from deckgen.results import Series, marked, pair_tests
+    from deckgen.wording import significance_text
+
+    def segment(name, code):
+        return Series(name, (0.9, 0.1), (90, 10), code=code, base=100, bases=(100, 100))
+
+    result = replace(
+        _breakdown(segment("North", "n"), segment("South", "s"), segment("West", "w")),
+        compared="pairwise",
+        pairwise=((0, 0, 1, 0.001, 1), (0, 0, 2, 0.5, 1), (0, 1, 2, 0.002, 1)),
+        pair_tests=((0, "n", "s", "z"), (0, "n", "w", "z"), (0, "s", "w", "fisher")),
+    )
+    assert pair_tests(result) == ["z", "z", "fisher"]
+    # North left out: South and West become series 0 and 1, their pair keeps its test
+    without = replace(result, series=result.series[1:], pairwise=((0, 0, 1, 0.002, 1),))
+    assert pair_tests(without) == ["fisher"]
+    shown = marked(without, 0.95, 10)
+    assert shown.pair_tests == ((0, "s", "w", "fisher"),)
+    assert [s.marks[0] for s in shown.series] == ["B", ""]
+    assert "(Fisher's exact test, pairwise, Holm correction for 1 comparison)" in (
+        significance_text(shown, 0.95, words("en"))
+    )
+    bare = replace(result, pair_tests=(), pairwise=((0, 0, 1, 0.001, 1), (1, 0, 1, None, -1)))
+    assert pair_tests(bare) == ["z", "empty"]
+
+
+def test_no_difference_is_claimed_only_of_the_figures_tested():
+    from deckgen.locales import words
+    from deckgen.results import Series, marked
+    from deckgen.wording import significance_text
+
+    result = _breakdown(
+        Series("Big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
+               p=(0.40, 0.60), higher=(1, -1), tested=("z", "z"), rest=(105, 105)),
+        Series("Tiny", (0.2, 0.8), (1, 4), code="3", base=5, bases=(5, 5),
+               p=(0.30, 0.30), higher=(-1, 1), tested=("z", "z"), rest=(200, 200)),
+    )  # fmt: skip
+    shown = marked(result, 0.95, 10)
+    assert significance_text(shown, 0.95, words("en")) == (
+        "no significant difference at the 95% level among the figures tested (two-proportion "
+        "z-test, Holm correction for 2 comparisons); no test for Tiny: base under 10"
+    )
+    assert significance_text(shown, 0.95, words("fr")) == (
+        "aucun écart significatif au seuil de 95\u202f% parmi les chiffres testés (test z de "
+        "comparaison de proportions, correction de Holm pour 2 comparaisons) ; pas de test pour "
+        "Tiny\u202f: base inférieure à 10"
+    )
+    everything = marked(result, 0.95, 5, "none")  # Tiny tested too: the claim is about all
+    assert significance_text(everything, 0.95, words("en")) == (
+        "no significant difference at the 95% level (two-proportion z-test, no correction for "
+        "multiple comparisons)"
+    )
+
+
+def test_weighted_segments_are_tested_on_their_effective_bases():
+    """A segment of 40 respondents whose weights make it worth 8 (Kish), and one whose
+    rest is worth 9: neither is tested at a threshold of 10."""
+    from deckgen.results import Series, marked
+
+    result = _breakdown(
+        Series("skewed", (0.5, 0.5), (20, 20), code="1", base=40, bases=(40, 40),
+               effective=(8.0, 8.0), p=(0.001, 0.001), higher=(1, -1),
+               tested=("z", "z"), rest=(300.0, 300.0)),
+        Series("even", (0.2, 0.8), (60, 240), code="2", base=300, bases=(300, 300),
+               effective=(290.0, 290.0), p=(0.001, 0.001), higher=(-1, 1),
+               tested=("z", "z"), rest=(9.0, 11.0)),
+        bases=(340, 340), weighted=True,
+    )  # fmt: skip
+    shown = marked(result, 0.95, 10)
+    assert shown.series[0].tested == ("small", "small")
+    assert shown.series[1].tested == ("rest_small", "z")
+    assert [s.marks for s in shown.series] == [("", ""), ("", "▲")]
+
+
+def test_the_rest_s_effective_base_is_computed_from_the_weights(ess, ess_raw):
+    """`rest` holds, per figure, Kish's effective size of everyone else's weights."""
+    r = _compute(
+        ess, kind="distribution", question="eu_vote", no_answer="exclude", by="female", test="rest"
+    )
+    answered = ess_raw[ess_raw["eu_vote"] != "Refuse to Answer"]
+    for series in r.series:
+        rest = answered.loc[answered["female"] != int(series.code), "anweight"]
+        assert series.rest == pytest.approx([_kish(rest)] * len(r.codes), rel=1e-12)
 
 
 # -- in a deck ----------------------------------------------------------------------------
@@ -259,9 +414,15 @@ def test_the_chart_marks_significant_figures_and_the_footnote_says_how(deck):
     assert code == "0%\\ \\▲"  # the figure stays linked to its value, the mark escaped
     assert (
         "▲▼: significantly different from the rest of the sample at the 95% level "
-        "(two-proportion z-test), on the effective bases of the weights"
+        "(two-proportion z-test, Holm correction for 4 comparisons), on the effective bases "
+        "of the weights; no test for Blank ballot, Would not vote: an expected count under 5"
     ) in report.plan.slides[0].footnote
     assert "weighted figures" in report.plan.slides[0].footnote
+    # men and women are each other's rest: one test per answer, four of them (the other
+    # two have an expected count under 5); women's "don't know", p = 0.0114, times 4
+    assert result.family == 4
+    assert result.series[women].p[k] == pytest.approx(0.01137, abs=5e-6)
+    assert result.series[women].adjusted[k] == pytest.approx(4 * result.series[women].p[k])
     notes = prs.slides[0].notes_slide.notes_text_frame.text
     assert "Women (n = 689) 6% ▲" in notes
 
@@ -271,8 +432,10 @@ def test_pairwise_letters_in_a_table(deck):
     table = next(s for s in prs.slides[1].shapes if s.has_table).table
     header = [table.cell(0, c).text for c in range(len(table.columns))]
     assert header[1].endswith("(A)") and header[3].endswith("(C)")
-    economy = [table.cell(1, c).text for c in range(len(table.columns))]
-    assert economy[3].endswith(" AB")  # the most schooled, higher than both others
+    cells = [[table.cell(row, c).text for c in (2, 3)] for row in (1, 2, 3)]
+    # the letters a Holm correction over the nine pairwise tests leaves, from the rows
+    shown = [["" if cell.endswith("%") else cell.split()[-1] for cell in row] for row in cells]
+    assert shown == _pairwise_letters()
     marked_cell = table.cell(1, 3).text_frame.paragraphs[0].runs[0].font
     plain_cell = table.cell(1, 1).text_frame.paragraphs[0].runs[0].font
     assert marked_cell.bold and not plain_cell.bold  # significant cells stand out
@@ -280,15 +443,143 @@ def test_pairwise_letters_in_a_table(deck):
     assert {r["test"] for r in rows} == {"two-proportion z-test"}
     assert {r["weighted"] for r in rows} == {"yes"}
     assert "AB" in {r["significance"] for r in rows}
+    assert "(two-proportion z-test, pairwise, Holm correction for 9 comparisons)" in (
+        report.plan.slides[1].footnote
+    )
+
+
+def _pairwise_letters() -> list[list[str]]:
+    """Per statement, the marks of segments B and C (13 to 16, 17 and more years of
+    schooling): the letters of the segments each is significantly higher than, once the
+    nine z-tests (weighted shares, Kish's effective bases) are Holm-corrected by hand."""
+    raw = pd.read_csv(ESS / "responses.csv")
+    bands = {"A": raw["eduyrs"] < 13, "B": raw["eduyrs"].between(13, 16.99),
+             "C": raw["eduyrs"] >= 17}  # fmt: skip
+    tests = []
+    for row, column in enumerate(("imbgeco", "imueclt", "imwbcnt")):
+        figures = {}
+        for letter, inside in bands.items():
+            rows = raw[inside & raw[column].notna()]
+            w = rows["anweight"]
+            figures[letter] = (w[rows[column] >= 6].sum() / w.sum(), _kish(w))
+        for a, b in (("A", "B"), ("A", "C"), ("B", "C")):
+            (pa, na), (pb, nb) = figures[a], figures[b]
+            tests.append((row, a, b, pa > pb, _z_test(pa, na, pb, nb)))
+    letters = [{"B": "", "C": ""} for _ in range(3)]
+    for (row, a, b, a_higher, _), p in zip(tests, _holm([t[-1] for t in tests])):
+        if p < 0.05:
+            high, low = (a, b) if a_higher else (b, a)
+            letters[row][high] += low
+    assert letters == [{"B": "", "C": "A"}, {"B": "", "C": "AB"}, {"B": "", "C": "A"}]
+    return [[marks[x] for x in "BC"] for marks in letters]
 
 
 def test_the_barometre_says_which_tests_its_small_bases_leave_undone(tmp_path):
+    """22 communes against 9 others: no test can run (the others are under 10, and they
+    are the communes' rest), so no footnote says "no significant difference"; each
+    segment is named with its own reason."""
     spec = communes_spec(tmp_path, "        test: rest\n")
     report = deckgen.load(spec).build(tmp_path / "deck.pptx")
     footnote = report.plan.slides[0].footnote
-    assert "pas de test pour Autres (n\u202f=\u202f9) (A)" not in footnote  # rest, no letters
-    assert "pas de test pour Communes (n\u202f=\u202f22), Autres (n\u202f=\u202f9)" in footnote
-    assert "aucun écart significatif au seuil de 95\u202f% (test z de comparaison" in footnote
+    assert "aucun écart significatif" not in footnote
+    assert "pas de test pour Autres (n\u202f=\u202f9)\u202f: base inférieure à 10" in footnote
+    assert (
+        "pas de test pour Communes (n\u202f=\u202f22)\u202f: base de comparaison inférieure "
+        "à 10 (reste de l'échantillon)"
+    ) in footnote
+    assert "Communes (n\u202f=\u202f22)\u202f: base inférieure" not in footnote
+    notes = report.plan.slides[0].notes
+    assert "aucun écart significatif" not in notes and "pas de test pour Autres" in notes
+    rows = [r for r in report.figures() if r["series"].startswith(("Communes", "Autres"))]
+    assert rows and {(r["test"], r["p"], r["significance"]) for r in rows} == {("", "", "")}
+
+
+def test_english_footnotes_name_what_was_not_tested_and_why(tmp_path):
+    spec = communes_spec(tmp_path, "        test: rest\n")
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "deck:\n", "deck:\n  locale: en\n"), encoding="utf-8")  # fmt: skip
+    footnote = deckgen.load(spec).build(tmp_path / "deck.pptx").plan.slides[0].footnote
+    assert "no significant difference" not in footnote
+    assert "no test for Autres (n = 9): base under 10" in footnote
+    assert "no test for Communes (n = 22): comparison base under 10 (the rest of the sample)" in (
+        footnote
+    )
+
+
+def test_some_figures_tested_the_claim_is_only_about_them(tmp_path):
+    """At a threshold of 5, communes (22) and others (9) are compared figure by figure,
+    each by the test its counts allow, computed here from the rows: no test of a 0 % or
+    100 % (on bases under 30); Fisher's exact test (scipy) where an expected count is
+    under 5 -- all the others, with 9 on one side; none for the neighbourhood councils,
+    asked of communes only (no rest to compare with). The five tests are one family,
+    Holm-corrected by hand; any claim is about the figures tested."""
+    from scipy.stats import fisher_exact
+
+    theme = tmp_path / "theme.yaml"
+    theme.write_text("small_base_threshold: 5\n", encoding="utf-8")
+    spec = communes_spec(tmp_path, "        test: rest\n", chart="table")
+    text = spec.read_text(encoding="utf-8").replace(
+        "dispositifs_numeriques", "dispositifs_existants"
+    )
+    spec.write_text(text.replace("deck:\n", f"deck:\n  theme: {theme}\n"), encoding="utf-8")
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    result = report.plan.slides[0].charts[0].result
+    communes, others = result.series
+    rows = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str)
+    commune = rows["type_collectivite"] == "commune"
+    expected_tests, ps = {}, {}
+    for code in result.codes:
+        column = rows[f"dispositifs_existants__{code}"]
+        k1, n1 = int((column[commune] == "1").sum()), int(column[commune].notna().sum())
+        k2, n2 = int((column[~commune] == "1").sum()), int(column[~commune].notna().sum())
+        if n2 < 5:
+            expected_tests[code] = "rest_small"
+        elif {k1, k2} & {0} or k1 == n1 or k2 == n2:  # 0 % or 100 %, bases under 30
+            expected_tests[code] = "extreme"
+        else:
+            pooled = (k1 + k2) / (n1 + n2)
+            assert min(n2 * pooled, n2 * (1 - pooled)) < 5  # 9 on one side
+            expected_tests[code] = "fisher"
+            ps[code] = fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue
+    assert sorted(c for c, t in expected_tests.items() if t == "extreme") == [
+        "conseil_developpement", "conseil_sages", "reunions_publiques"
+    ]  # fmt: skip
+    # a figure the deck leaves empty (no base, or withheld) is neither tested nor named
+    for series in (communes, others):
+        shown = {c: "empty" if v is None else expected_tests[c]
+                 for c, v in zip(result.codes, series.values)}  # fmt: skip
+        if series is others:
+            shown["conseils_quartier"] = "empty"  # asked of communes only
+        assert dict(zip(result.codes, series.tested)) == shown
+    ran = {c for s in (communes, others) for c, t in zip(result.codes, s.tested) if t == "fisher"}
+    corrected = dict(zip(sorted(ran), _holm([ps[c] for c in sorted(ran)])))
+    for series in (communes, others):
+        for k, code in enumerate(result.codes):
+            if series.tested[k] == "fisher":
+                assert series.p[k] == pytest.approx(ps[code], rel=1e-12)
+                assert series.adjusted[k] == pytest.approx(corrected[code], rel=1e-12)
+    assert result.family == len(ran) and not any(m for s in result.series for m in s.marks)
+    assert ran <= set(ps) and len(ps) == 5
+    footnote = report.plan.slides[0].footnote
+    assert (
+        "aucun écart significatif au seuil de 95\u202f% parmi les chiffres testés (test exact de "
+        f"Fisher, correction de Holm pour {len(ran)} comparaisons)"
+    ) in footnote
+    assert (
+        "pas de test pour Conseils de quartier / conseils citoyens — Communes (n\u202f=\u202f22)"
+        "\u202f: base de comparaison inférieure à 5 (reste de l'échantillon)"
+    ) in footnote
+    extreme = footnote.rsplit("pas de test pour ", 1)[1].split(" ; ")[0]  # the last reason
+    assert extreme.startswith(("Conseil de développement", "Conseil des aîné·e·s"))
+    assert extreme.endswith("\u202f: 0\u202f% ou 100\u202f% sur une base inférieure à 30")
+    for k, category in enumerate(result.categories):  # each one of those shown is named
+        assert any(s.tested[k] == "extreme" for s in result.series) == (category in extreme)
+
+
+def _holm(ps: list[float]) -> list[float]:
+    from .test_statistics import holm
+
+    return holm(ps)
 
 
 @pytest.mark.parametrize(

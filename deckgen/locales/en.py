@@ -72,24 +72,51 @@ TEXTS = {
     # significance tests of a breakdown
     "test_z": "two-proportion z-test",
     "test_t": "Welch's t-test",
+    "test_fisher": "Fisher's exact test",
+    "corr_holm": "Holm correction for {n}",
+    "corr_bh": "Benjamini-Hochberg correction for {n}",
+    "corr_none": "no correction for multiple comparisons",
+    "comparison": "comparison",
+    "comparisons": "comparisons",
     "sig_rest": (
-        "▲▼: significantly different from the rest of the sample at the {level} level ({test})"
+        "▲▼: significantly different from the rest of the sample at the {level} level ({test}, "
+        "{correction})"
     ),
     "sig_pairwise": (
         "A, B…: significantly higher than the segment of that letter at the {level} level "
-        "({test}, pairwise, no correction)"
+        "({test}, pairwise, {correction})"
     ),
-    "sig_none": "no significant difference at the {level} level ({test})",
+    "sig_none": "no significant difference at the {level} level ({test}, {correction})",
+    "sig_none_tested": "no significant difference at the {level} level among the figures "
+    "tested ({test}, {correction})",
     "sig_effective": "on the effective bases of the weights",
-    "sig_untested": "no test for {names}: small base",
+    "sig_untested": "no test for {names}: {reason}",
+    "why_small": "base under {n}",
+    "why_small_effective": "effective base under {n}",
+    "why_rest_small": "comparison base under {n} ({rest})",
+    "why_rest_small_effective": "effective comparison base under {n} ({rest})",
+    "why_extreme": "{zero} or {hundred} on a base under {n}",
+    "why_extreme_effective": "{zero} or {hundred} on an effective base under {n}",
+    "why_expected": "an expected count under {n}",
+    "why_undefined": "the test cannot be computed",
+    "why_unpublished": "no figure published in {edition}",
+    "rest_of_sample": "the rest of the sample",
     # trends over editions
     "edition_base": "{label} (n = {n})",
     "edition_about": "{label} (n ≈ {n})",
     "change": "{n} pts",
     "editions_published": "earlier editions: published figures",
     "editions_about": "{label}: {about}, approximate base",
-    "sig_previous": "▲▼: significant change since {edition} at the {level} level ({test})",
-    "sig_previous_none": "no significant change since {edition} at the {level} level ({test})",
+    "sig_previous": (
+        "▲▼: significant change since {edition} at the {level} level ({test}, {correction})"
+    ),
+    "sig_previous_none": (
+        "no significant change since {edition} at the {level} level ({test}, {correction})"
+    ),
+    "sig_previous_none_tested": (
+        "no significant change since {edition} at the {level} level among the figures tested "
+        "({test}, {correction})"
+    ),
     "sig_untested_edition": "no test against {edition}: approximate base",
     "measure_mean": "Mean",
     "measure_median": "Median",
@@ -164,6 +191,7 @@ TEXTS = {
         "weighted": "Weighted",
         "test": "Test",
         "p": "p (against the rest)",
+        "p_adjusted": "p corrected (multiple comparisons)",
         "significance": "Significance",
     },
     "table": ("slide", "element", "label", "series", "value", "n", "base", "status"),

@@ -76,16 +76,35 @@ TEXTS = {
     # significance tests of a breakdown
     "test_z": "test z de comparaison de proportions",
     "test_t": "test t de Welch",
+    "test_fisher": "test exact de Fisher",
+    "corr_holm": "correction de Holm pour {n}",
+    "corr_bh": "correction de Benjamini-Hochberg pour {n}",
+    "corr_none": "sans correction pour comparaisons multiples",
+    "comparison": "comparaison",
+    "comparisons": "comparaisons",
     "sig_rest": (
-        "▲▼\u202f: écart significatif avec le reste de l'échantillon au seuil de {level} ({test})"
+        "▲▼\u202f: écart significatif avec le reste de l'échantillon au seuil de {level} ({test}, "
+        "{correction})"
     ),
     "sig_pairwise": (
         "A, B…\u202f: significativement plus élevé que le segment de cette lettre au seuil de "
-        "{level} ({test}, deux à deux, sans correction)"
+        "{level} ({test}, deux à deux, {correction})"
     ),
-    "sig_none": "aucun écart significatif au seuil de {level} ({test})",
+    "sig_none": "aucun écart significatif au seuil de {level} ({test}, {correction})",
+    "sig_none_tested": "aucun écart significatif au seuil de {level} parmi les chiffres testés "
+    "({test}, {correction})",
     "sig_effective": "sur les bases effectives de la pondération",
-    "sig_untested": "pas de test pour {names}\u202f: base faible",
+    "sig_untested": "pas de test pour {names}\u202f: {reason}",
+    "why_small": "base inférieure à {n}",
+    "why_small_effective": "base effective inférieure à {n}",
+    "why_rest_small": "base de comparaison inférieure à {n} ({rest})",
+    "why_rest_small_effective": "base effective de comparaison inférieure à {n} ({rest})",
+    "why_extreme": "{zero} ou {hundred} sur une base inférieure à {n}",
+    "why_extreme_effective": "{zero} ou {hundred} sur une base effective inférieure à {n}",
+    "why_expected": "effectif attendu inférieur à {n}",
+    "why_undefined": "test non calculable",
+    "why_unpublished": "aucun chiffre publié en {edition}",
+    "rest_of_sample": "reste de l'échantillon",
     # trends over editions
     "edition_base": "{label} (n\u202f=\u202f{n})",
     "edition_about": "{label} (n\u202f≈\u202f{n})",
@@ -93,10 +112,15 @@ TEXTS = {
     "editions_published": "éditions précédentes\u202f: chiffres publiés",
     "editions_about": "{label}\u202f: {about}, base approximative",
     "sig_previous": (
-        "▲▼\u202f: évolution significative depuis {edition} au seuil de {level} ({test})"
+        "▲▼\u202f: évolution significative depuis {edition} au seuil de {level} ({test}, "
+        "{correction})"
     ),
     "sig_previous_none": (
-        "aucune évolution significative depuis {edition} au seuil de {level} ({test})"
+        "aucune évolution significative depuis {edition} au seuil de {level} ({test}, {correction})"
+    ),
+    "sig_previous_none_tested": (
+        "aucune évolution significative depuis {edition} au seuil de {level} parmi les "
+        "chiffres testés ({test}, {correction})"
     ),
     "sig_untested_edition": "pas de test avec {edition}\u202f: base approximative",
     "measure_mean": "Moyenne",
@@ -172,6 +196,7 @@ TEXTS = {
         "weighted": "Pondéré",
         "test": "Test",
         "p": "p (contre le reste)",
+        "p_adjusted": "p corrigée (comparaisons multiples)",
         "significance": "Significativité",
     },
     "table": ("diapo", "élément", "libellé", "série", "valeur", "n", "base", "statut"),
