@@ -258,6 +258,9 @@ def _blanked(s: Series, blank: list[bool]) -> Series:
         p=cut(s.p, None),
         higher=cut(s.higher, 0),
         marks=cut(s.marks, ""),
+        tested=cut(s.tested, "empty"),  # no figure: neither tested nor named (statistics.md)
+        rest=cut(s.rest, 0.0),
+        adjusted=cut(s.adjusted, None),
     )
 
 
@@ -329,6 +332,7 @@ def withheld_whole(result: Result, name: str) -> Result:
         return replace(
             s, values=tuple(None for _ in s.values), counts=zeros, base=0 if s.base else s.base,
             bases=zeros if s.bases else (), effective=(), p=(), higher=(), marks=(),
+            tested=(), rest=(), adjusted=(),
         )  # fmt: skip
 
     series = (

@@ -19,7 +19,7 @@ from ..formatting import percent_number_format
 from ..results import Result, headroom, shown
 from ..speedups import styled
 from ..theme import Theme, categorical
-from .colors import readable_on, rgb
+from .colors import label_colour, rgb
 from .fit import cut_label, legend_extent, slice_label_fits
 from .geometry import Rect
 from .plan import ChartPlan
@@ -238,6 +238,36 @@ def _mark_points(plot, result: Result, style: ChartStyle) -> None:
                 label.append(label.makeelement(qn(f"c:{tag}"), {"val": val}))  # fmt: skip
 
 
+def _slice_label_colours(plot, style: ChartStyle) -> None:
+    """White figures on dark slices; on a light or mid-tone slice, the point's own label
+    in a dark colour that meets WCAG AA, its format the series'."""
+    from copy import deepcopy
+
+    series = plot.series[0]
+    labels = series._element.find(qn("c:dLbls"))
+    for point in series.points:
+        fill = str(point.format.fill.fore_color.rgb) if point.format.fill.type else None
+        colour = label_colour(fill, "FFFFFF", style.theme.colors.text) if fill else "FFFFFF"
+        if colour == "FFFFFF" or labels is None:
+            continue
+        label = point.data_label._get_or_add_dLbl()
+        for child in list(label):
+            if child.tag != qn("c:idx"):
+                label.remove(child)
+        for tag in ("c:numFmt", "c:spPr", "c:txPr", "c:dLblPos"):
+            found = labels.find(qn(tag))
+            if found is not None:
+                label.append(deepcopy(found))
+        for found in label.iter(qn("a:srgbClr")):
+            if found.getparent().getparent().tag == qn("a:defRPr"):
+                found.set("val", colour)
+        for tag in ("showLegendKey", "showVal", "showCatName", "showSerName", "showPercent",
+                    "showBubbleSize"):  # fmt: skip
+            label.append(
+                label.makeelement(qn(f"c:{tag}"), {"val": "1" if tag == "showVal" else "0"})
+            )
+
+
 def _legend(
     chart, style: ChartStyle, rect: Rect, labels: list[str], default: str
 ) -> tuple[str, float] | None:
@@ -405,9 +435,11 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
         size=style.theme.sizes.chart_label - 2,
     )
     if style.labels:
-        for s in plot.series:  # dark text on light segments, white on dark ones
+        for s in plot.series:  # dark text on light segments, white on dark ones (WCAG AA)
             fill = str(s.format.fill.fore_color.rgb)
-            s.data_labels.font.color.rgb = rgb(readable_on(fill, "FFFFFF", style.theme.colors.text))
+            s.data_labels.font.color.rgb = rgb(
+                label_colour(fill, "FFFFFF", style.theme.colors.text)
+            )
     if style.labels:
         _hide_small_labels(plot, result, threshold=0.06)
     _own(plot, result, style, fill=False)  # the recipient's level of each statement
@@ -454,6 +486,7 @@ def _round(shapes, rect, result, style, kind):
     _own(plot, result, style, fill=False)  # the recipient's slice outlined
     if style.labels:
         plot.series[0].data_labels.font.bold = True
+        _slice_label_colours(plot, style)  # on its slice: a colour that reads on it (WCAG AA)
         # a figure is shown where it fits on its slice: in a small chart, fewer of them
         hole = 0.55 if kind == XL_CHART_TYPE.DOUGHNUT else 0.0
         size = style.theme.sizes.chart_label

@@ -31,3 +31,16 @@ def contrast(a: str, b: str) -> float:
 def readable_on(fill: str, light: str = "FFFFFF", dark: str = "000000") -> str:
     """Of `light` and `dark`, the text colour with more contrast on `fill`."""
     return light if contrast(light, fill) >= contrast(dark, fill) else dark
+
+
+AA = 4.5  # WCAG 2 AA contrast for text
+
+
+def label_colour(fill: str, light: str = "FFFFFF", dark: str = "000000") -> str:
+    """The colour of a figure printed on `fill`: of `light` and `dark`, the one with more
+    contrast when it meets WCAG AA (4.5:1); else black or white, whichever meets it
+    (a mid-tone fill: neither the theme's text colour nor white reads on it)."""
+    best = readable_on(fill, light, dark)
+    if contrast(best, fill) >= AA:
+        return best
+    return max(("000000", "FFFFFF"), key=lambda c: contrast(c, fill))
