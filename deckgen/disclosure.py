@@ -255,6 +255,7 @@ def _blanked(s: Series, blank: list[bool]) -> Series:
     return replace(
         s,
         values=cut(s.values, None),
+        counts=cut(s.counts, 0),  # nothing of it left to print: its count neither
         p=cut(s.p, None),
         higher=cut(s.higher, 0),
         marks=cut(s.marks, ""),

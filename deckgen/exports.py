@@ -68,7 +68,10 @@ def _rows(
         for k, label in enumerate(r.categories):
             v = s.values[k]
             pct: str | float
-            if r.is_count:
+            withheld = v is None and bool(r.withheld)  # the disclosure rule's blank
+            if withheld:
+                shown, pct = w("not_available"), ""
+            elif r.is_count:
                 shown, pct = format_number(s.counts[k], locale), ""
             elif r.measure:  # a mean, a median: the number itself, in its unit
                 shown, pct = value_text(r, v, w), ""
@@ -84,7 +87,7 @@ def _rows(
                     "series": s.name,
                     "value": shown,
                     "percent": pct,
-                    "count": s.counts[k],
+                    "count": "" if withheld else s.counts[k],
                     "base": r.bases_of(s)[k] if k < len(r.bases_of(s)) else r.base,
                     "filter": r.filter_text,
                     "question": r.question_text,

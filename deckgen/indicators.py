@@ -106,6 +106,7 @@ def _pick(seq: list[Any], positions: list[int]) -> tuple[Any, ...]:
 def count(survey: Survey, ind: Indicator) -> Result:
     """Number of respondents in scope (and meeting `condition`)."""
     mask = _scope(survey, ind)
+    in_scope = int(mask.sum())  # the count's base: those it is counted among (a filter's)
     if ind.condition is not None:
         mask &= parse_condition(ind.condition).evaluate(survey.frame, survey.questions)
     n = int(mask.sum())
@@ -120,8 +121,8 @@ def count(survey: Survey, ind: Indicator) -> Result:
         categories=(ind.label or "",),
         codes=("count",),
         series=(Series("", (float(n),), (n,)),),
-        bases=(len(survey.frame),),
-        base=len(survey.frame),
+        bases=(in_scope,),
+        base=in_scope,
         is_count=True,
     )
     return result if q is not None else replace(result, published=True)

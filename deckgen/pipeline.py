@@ -255,7 +255,11 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if not belongs(chart):  # its key stays chart-<j+1>: the others' keys do not move
                 continue
             result = compute(chart.indicator)
-            result = _disclosed(loaded, cache, result, chart.indicator, (i, "chart", j))
+            # a map is drawn whole or not at all: a region left blank would still be coloured
+            whole_only = chart.type == "map"
+            result = _disclosed(
+                loaded, cache, result, chart.indicator, (i, "chart", j), whole_only=whole_only
+            )
             rounding = chart.rounding or spec.deck.rounding
             if rounding == "largest_remainder" and adds_up(chart.indicator):
                 result = adding_up(result, chart.digits)  # what the chart, notes, exports show
@@ -460,7 +464,12 @@ def raw_results(loaded: Loaded) -> dict[tuple[int, str, int], Result]:
 
 
 def _disclosed(
-    loaded: Loaded, cache: ResultCache, result: Result, indicator, element: tuple[int, str, int]
+    loaded: Loaded,
+    cache: ResultCache,
+    result: Result,
+    indicator,
+    element: tuple[int, str, int],
+    whole_only: bool = False,
 ) -> Result:
     """The disclosure rule (deckgen.disclosure) on one chart's or callout's result: a
     segment deck applies its batch's decision; a personal deck's peer breakdown and
@@ -476,6 +485,8 @@ def _disclosed(
             return result
         if result.by == rule.question and not result.editions:  # --beside-total
             return disclosure.apply_to_breakdown(result, decision, {rule.label: rule.label})
+        if whole_only and decision.cells.get(rule.label):
+            return disclosure.withheld_whole(result, rule.label)
         return disclosure.apply_to_group(result, decision, rule.label, rule.label)
     if not result.by or result.editions or indicator.kind not in BREAKDOWN_KINDS:
         return result
@@ -614,6 +625,13 @@ def _callout_plan(
         plan = CalloutPlan(na, sentence, f"{na} {sentence}".replace("**", ""), withheld=why)
         return plan, float("nan")
     value, count, base = callout_figure(callout, result)
+    if value is None and result.withheld:  # a figure the disclosure rule blanked
+        na = w("not_available")
+        sentence = callout.text.replace("{value}", na).replace("{count}", na)
+        sentence = sentence.replace("{base}", w.number(base))
+        why = privacy_text(result, k, w)[len(w("sep")) :]
+        plan = CalloutPlan(na, sentence, f"{na} {sentence}".replace("**", ""), withheld=why)
+        return plan, float("nan")
     if result.is_count:
         text_value = w.number(count)
         number = float(count)

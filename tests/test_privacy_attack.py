@@ -1392,41 +1392,30 @@ def test_the_rule_s_boundaries():
 # -- what the rule still lets through: real disclosures, each checked against the answers ------
 
 
-@_xfail(
-    "the regions map of a segment deck draws and lists every region's count, blanks "
-    "included: public deck minus the Commune deck (slide 4) gives the 9 other collectivités "
-    "at 0 of 9 in Centre-Val de Loire, Hauts-de-France and Provence-Alpes-Côte d'Azur, and "
-    "each of the 9, its own region set aside, the 8 others at 0 there (C24, Nouvelle-"
-    "Aquitaine: 0 of 8)"
-)
-def test_a_segment_deck_map_gives_the_counts_its_footnote_says_are_masked(batch):
-    """The rule blanks some of Commune's regions (the map's footnote says "certains
-    chiffres de Commune masqués"), but the map and its alternative text show each
-    region's count whatever the rule decided."""
+def test_a_segment_deck_map_is_drawn_whole_or_not_at_all(batch):
+    """The rule would blank some of Commune's regions, but a map colours every region it
+    draws: the Commune deck's map is withheld whole (its footnote says so), no region's
+    count is left to read in it, and nothing about the 9 others follows from it."""
     b = batch("each type_collectivite")
     (deck,) = b.decks
     slide = next(s for s in deck.slides if s.spec_id == "repondants-regions")
-    assert "masqués" in slide.text_of("Footnote")
-    assert not [f for f in figures_of(deck)[0] if f.key == "repondants-regions#chart-1" and f.blank]
+    assert "chiffres non montrés pour Commune" in slide.text_of("Footnote")
+    assert not [f for f in figures_of(deck)[0] if f.key == "repondants-regions#chart-1"
+                and not f.blank]  # fmt: skip
     found = [d for d in b.derived() if d.key == "repondants-regions#chart-1"]
-    assert found and {d.base for d in found if d.how.startswith("1 ")} == {9}
-    assert check_truth(b, found) == len(found)
     assert_no_disclosure(found)
 
 
-@_xfail(
-    "a callout that shows a count writes it even where the rule blanks it: 'sont éligibles' "
-    "reads 0 in the G5 to G9 decks (0 of 5 … 0 of 9; the share beside it reads n.d.), and 0 "
-    "in G10 (0 of 9 others to each member); the rest, 1 of 6, is 0 of 5 to R001"
-)
-def test_a_segment_deck_count_callout_gives_a_count_the_rule_blanks(batch):
-    """The rule blanks a count of 0 in a segment under 2k, but a callout that shows a count
-    writes the count, not the blank."""
+def test_a_segment_deck_count_callout_blanks_its_count_where_the_rule_does(batch):
+    """A callout that shows a count ('sont éligibles') reads n.d. where the rule blanks
+    the count (0 of 5 … 0 of 10 in the G5 to G10 decks), with no base beside it;
+    nothing about fewer than k follows from it."""
     b = batch("synthetic each groupe")
-    share = [f for f in b.figures() if f.key == "avis#callout-1-value"]
-    assert [f for f in share if f.blank]  # the rule did blank the share beside it
+    counts = [f for f in b.figures() if f.key == "avis#callout-2-value" and not f.blank]
+    # G5 to G10 (0 of 5 … 0 of 10) read n.d.; G11's 11 of 11 tells its 10 others, 2k
+    assert {f.group for f in counts} == {"G11"}
     found = [d for d in b.derived() if d.key == "avis#callout-2-value"]
-    assert found and check_truth(b, found) == len(found)
+    assert check_truth(b, found) == len(found)
     assert_no_disclosure(found)
 
 
