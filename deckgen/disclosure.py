@@ -97,24 +97,51 @@ def _unsafe(cell: Cell, k: int, margin: int) -> bool:
 
 
 def hidden_cells(
-    whole: Cell, groups: Mapping[str, Cell], k: int, *, reader_in: bool = False
+    whole: Cell,
+    groups: Mapping[str, Cell],
+    k: int,
+    *,
+    reader_in: bool = False,
+    already: set[str] | frozenset[str] = frozenset(),
 ) -> set[str]:
     """Rule 3 (and the size rule per figure) on one figure of a family: which shown
-    groups' cells to blank. `groups` holds only the groups shown."""
+    groups' cells to blank (`already`: blanked for another reason). `groups` holds
+    only the groups shown. The blanks and the rest add up to what the whole minus the
+    figures shown leaves: while that pins one of them to a value that tells too much
+    (the rest alone, or every blank at 0 %), the smallest figure shown goes too."""
     if whole.count is not None and whole.base > 0 and whole.count in (0, whole.base):
         return set()  # the public whole says it of everyone
     margin = 1 if reader_in else 0
-    out = {g for g, c in groups.items() if _unsafe(c, k, margin)}
+    out = {g for g, c in groups.items() if g in already or _unsafe(c, k, margin)}
     shown = sorted((g for g in groups if g not in out), key=lambda g: groups[g].base)
-    while shown:
-        rest_base = whole.base - sum(groups[g].base for g in shown)
-        rest_count = (
-            None if whole.count is None else whole.count - sum(groups[g].count or 0 for g in shown)
-        )
-        if not _unsafe(Cell(rest_count, rest_base), k, margin):
-            break
+    while shown and _pinned(whole, groups, out, shown, k, margin):
         out.add(shown.pop(0))
     return out
+
+
+def _pinned(
+    whole: Cell, groups: Mapping[str, Cell], hidden: set[str], shown: list[str], k: int, margin: int
+) -> bool:
+    """Whether the whole minus the figures shown pins the rest, or one blank, to a value
+    that tells too much: each unknown part lies between max(0, left - the others'
+    bases) and min(its base, left)."""
+    left_base = whole.base - sum(groups[g].base for g in shown)
+    rest_base = left_base - sum(groups[g].base for g in hidden)
+    if whole.count is None:  # a magnitude: what is left is one figure about all of it
+        nonempty = [b for b in (*(groups[g].base for g in hidden), rest_base) if b > 0]
+        return _unsafe(Cell(None, left_base), k, margin) or (
+            len(nonempty) == 1 and _unsafe(Cell(None, nonempty[0]), k, margin)
+        )
+    left = whole.count - sum(groups[g].count or 0 for g in shown)
+    parts = [*((groups[g].base, True) for g in hidden), (rest_base, False)]
+    for base, blank in parts:
+        if base <= 0:
+            continue
+        low, high = max(0, left - (left_base - base)), min(base, left)
+        # a blank is never worked out to one value; the rest, only to one that tells
+        if low == high and (blank or _unsafe(Cell(low, base), k, margin)):
+            return True
+    return False
 
 
 def decide(
@@ -125,19 +152,54 @@ def decide(
     k: int,
     *,
     reader_in: bool = False,
+    wholes: list[list[str]] | tuple = (),
 ) -> Decision:
     """The whole rule on one figure of a family: `whole` and each group's cells
-    (cell key -> Cell), the family's base and each group's."""
+    (cell key -> Cell), the family's base and each group's. `wholes`: the cell keys
+    that are parts of one whole in each group (a single choice's options, a Likert
+    statement's levels): they add up to the group's base, so a blank among them is
+    held to the same check along the group as across the groups."""
     decision = Decision(hidden_groups(whole_base, group_bases, k, reader_in=reader_in))
-    for key, total in whole.items():
-        shown = {
-            g: cells[key]
-            for g, cells in groups.items()
-            if g not in decision.groups and key in cells
-        }
-        for g in hidden_cells(total, shown, k, reader_in=reader_in):
-            decision.cells.setdefault(g, set()).add(key)
+    shown_groups = {g: cells for g, cells in groups.items() if g not in decision.groups}
+    margin = 1 if reader_in else 0
+    for _ in range(len(whole) * max(len(shown_groups), 1) + 1):  # each pass blanks one more
+        changed = False
+        for key, total in whole.items():
+            column = {g: cells[key] for g, cells in shown_groups.items() if key in cells}
+            before = {g for g in column if key in decision.cells.get(g, set())}
+            for g in hidden_cells(total, column, k, reader_in=reader_in, already=before) - before:
+                decision.cells.setdefault(g, set()).add(key)
+                changed = True
+        for g, cells in shown_groups.items():
+            for keys in wholes:
+                extra = _along(cells, [x for x in keys if x in cells], decision, g, k, margin)
+                if extra is not None:
+                    decision.cells.setdefault(g, set()).add(extra)
+                    changed = True
+        if not changed:
+            break
     return decision
+
+
+def _along(
+    cells: Mapping[str, Cell], keys: list[str], decision: Decision, g: str, k: int, margin: int
+) -> str | None:
+    """A group's parts of one whole: when its figures shown pin a blank among them (one
+    blank alone, or blanks that must all be 0), the smallest other figure to blank: a
+    blank is never worked out to one value."""
+    hidden = [x for x in keys if x in decision.cells.get(g, set())]
+    shown = [x for x in keys if x not in hidden]
+    if not hidden or not shown or any(cells[x].count is None for x in keys):
+        return None
+    base = max(cells[x].base for x in keys)
+    left = base - sum(cells[x].count or 0 for x in shown)
+    if len(hidden) > 1 and left > 0:  # never one value for any of them
+        return None
+    # the figure that unpins them at least cost: one already blank in another group (the
+    # blanks then form a rectangle, which no sum gives away), with a count, the smallest
+    elsewhere = {x for h, blanks in decision.cells.items() if h != g for x in blanks}
+    counted = [x for x in shown if (cells[x].count or 0) > 0] or shown
+    return min(counted, key=lambda x: (x not in elsewhere, cells[x].count or 0, keys.index(x)))
 
 
 # -- results: a family's figures in, what a deck may show out -------------------------------
@@ -160,6 +222,29 @@ def result_cells(result: Result) -> dict[str, Cell]:
             base = bases[j] if j < len(bases) else result.base
             out[f"{s.code or s.name}|{code}"] = Cell(count, base)
     return out
+
+
+def wholes_of(result: Result, family: bool = False) -> list[list[str]]:
+    """The cell keys (as `result_cells`, or `breakdown_family` with `family`) that are
+    parts of one whole: a single choice's options in each series, a Likert statement's
+    levels. Shares of several answers, scores and magnitudes add up to nothing."""
+    if result.measure or result.kind not in ("distribution", "likert"):
+        return []
+    if result.kind == "likert" and result.by and not result.groups:
+        return []  # a score per statement and segment
+    if result.kind == "likert":  # levels are the series, statements the categories
+        statements = (
+            dict.fromkeys(code.partition("|")[0] for code in result.codes)
+            if result.groups
+            else result.codes
+        )
+        prefix = [
+            s.code if (family or result.groups) else (s.code or s.name) for s in result.series
+        ]
+        return [[f"{p}|{st}" for p in prefix] for st in statements]
+    if family:
+        return [[f"|{code}" for code in result.codes]]
+    return [[f"{s.code or s.name}|{code}" for code in result.codes] for s in result.series]
 
 
 def breakdown_family(

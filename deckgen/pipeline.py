@@ -508,6 +508,7 @@ def _disclosed(
         bases,
         loaded.theme.privacy_threshold,
         reader_in=loaded.personal is not None,
+        wholes=disclosure.wholes_of(family, family=True),
     )
     labels = {code: _group_label(by, family_indicator, code) for code in groups}
     return disclosure.apply_to_breakdown(result, decision, labels)

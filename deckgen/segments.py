@@ -163,7 +163,7 @@ def batch_decisions(
     (label -> why), then, for each chart and callout, what each built segment's
     deck may show of it. Computing every segment's figures here also fills the
     result cache the decks are then built from."""
-    from .disclosure import decide, hidden_groups, result_cells
+    from .disclosure import decide, hidden_groups, result_cells, wholes_of
     from .pipeline import raw_results
 
     k = loaded.theme.privacy_threshold
@@ -181,6 +181,7 @@ def batch_decisions(
             total.base,
             {label: results[element].base for label, results in per.items()},
             k,
+            wholes=wholes_of(total),
         )
         for element, total in whole.items()
     }

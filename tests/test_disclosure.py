@@ -102,7 +102,10 @@ def test_a_whole_at_0_or_100_percent_hides_nothing():
     assert hidden_cells(Cell(31, 31), {"g": Cell(6, 6)}, 5) == set()
     # not at 0 % or 100 %: g's 0 of 6 is blanked, and h with it (the whole minus h is g)
     assert hidden_cells(Cell(1, 31), {"g": Cell(0, 6), "h": Cell(1, 25)}, 5) == {"g", "h"}
-    assert hidden_cells(Cell(1, 31), {"g": Cell(0, 6), "h": Cell(1, 15)}, 5) == {"g"}
+    # whole minus h: g and the rest hold 0 of 16 together, so g's blank would be 0: h goes
+    assert hidden_cells(Cell(1, 31), {"g": Cell(0, 6), "h": Cell(1, 15)}, 5) == {"g", "h"}
+    # with 2 of 31 in the whole, g and the rest hold 1 of 16: g is 0 or 1, never pinned
+    assert hidden_cells(Cell(2, 31), {"g": Cell(0, 6), "h": Cell(1, 15)}, 5) == {"g"}
 
 
 @pytest.mark.parametrize(
@@ -244,3 +247,46 @@ def test_a_segment_deck_figure_withheld_keeps_nothing_of_its_group():
     assert out.base == 0 and out.bases == (0,)
     assert out.series[0].values == (None,) and out.series[0].counts == (0,)
     assert out.series[0].bases == (0,)
+
+
+def test_a_blank_among_a_group_s_options_takes_another_with_it():
+    """G8's answer: Oui 4, Non 4, Nsp 0 of 8 (others under 2k, 0: blanked). Oui and Non
+    shown would give Nsp = 8 - 4 - 4 = 0: the smaller of them is blanked too (by hand:
+    Nsp then lies in 0..4). With no `wholes` (several answers) nothing more goes."""
+    whole = {"|oui": Cell(20, 40), "|non": Cell(15, 40), "|nsp": Cell(5, 40)}
+    groups = {
+        "g8": {"|oui": Cell(4, 8), "|non": Cell(4, 8), "|nsp": Cell(0, 8)},
+        "big": {"|oui": Cell(16, 32), "|non": Cell(11, 32), "|nsp": Cell(5, 32)},
+    }
+    parts = [["|oui", "|non", "|nsp"]]
+    alone = decide(whole, groups, 40, {"g8": 8, "big": 32}, 5)
+    together = decide(whole, groups, 40, {"g8": 8, "big": 32}, 5, wholes=parts)
+    # across the groups: big's Nsp goes with g8's (whole minus big would give g8's)
+    assert alone.cells == {"g8": {"|nsp"}, "big": {"|nsp"}}
+    # g8: Nsp alone would be 8 - 4 - 4: Oui goes (Oui and Non tie at 4: the first); big:
+    # Nsp alone would be 32 - 16 - 11, so its Oui goes, already blank in g8 (a rectangle
+    # of blanks: no sum of rows or columns gives one of them)
+    assert together.cells == {"g8": {"|nsp", "|oui"}, "big": {"|nsp", "|oui"}}
+
+
+def test_blanks_that_must_all_be_0_are_pinned():
+    """Accueil / Très: 17 of 62; the groups shown hold 17 between them, so the blanks and
+    the rest (5 + 8 + 9 + 6 = 28) would all be 0: the smallest figure shown goes too."""
+    whole = Cell(17, 62)
+    groups = {
+        "g5": Cell(0, 5), "g8": Cell(0, 8), "g9": Cell(0, 9),
+        "g6": Cell(3, 6), "g7": Cell(4, 7), "g10": Cell(4, 10), "g11": Cell(6, 11),
+    }  # fmt: skip
+    hidden = hidden_cells(whole, groups, 5)
+    assert {"g5", "g8", "g9"} <= hidden and "g6" in hidden  # g6: the smallest shown
+    shown = [g for g in groups if g not in hidden]
+    left = whole.count - sum(groups[g].count for g in shown)
+    assert left > 0  # the blanks and the rest hold some: none of them pinned at 0
+
+
+def test_a_blank_is_never_worked_out_even_at_a_value_that_tells_nothing():
+    """g8's 4 of 8 was blanked for its row's sake (a safe value on its own): the whole
+    minus big would still give it exactly, so big's figure goes too."""
+    whole, groups = Cell(20, 40), {"g8": Cell(4, 8), "big": Cell(16, 32)}
+    assert hidden_cells(whole, groups, 5) == set()
+    assert hidden_cells(whole, groups, 5, already={"g8"}) == {"g8", "big"}
