@@ -146,8 +146,8 @@ def _run_all(
                 except BrokenProcessPool:
                     outcome = Outcome(str(getattr(item, "key", i)), str(getattr(item, "label", i)))
                     outcome.error = (
-                        "the process building this deck died (killed, or out of memory); "
-                        "the other decks were built"
+                        "the process building this deck died twice (killed, or out of "
+                        "memory); the batch went on without it"
                     )
                     done[i] = outcome
             finished += 1

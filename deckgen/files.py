@@ -45,7 +45,8 @@ def deck_date(text: str | None) -> tuple[int, int, int] | None:
     inputs give the same bytes): SOURCE_DATE_EPOCH when set (reproducible builds),
     else the spec's `date:` read as day month year ("01 07 2021", "1/7/2021"), year
     month day ("2021-07-01"), month and year ("07 2021") or a year alone ("2021":
-    its first day); None when neither says one."""
+    its first day); None when neither says one, or when the date has words in it
+    ("4 mars 2021": no month name is guessed)."""
     import datetime as dt
     import re
 
@@ -53,8 +54,10 @@ def deck_date(text: str | None) -> tuple[int, int, int] | None:
     if epoch.isdigit():
         when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
         return when.year, when.month, when.day
+    if re.search(r"[^\W\d_]", text or ""):  # "4 mars 2021", "T2 2021": not guessed
+        return None
     numbers = [int(n) for n in re.findall(r"\d+", text or "")]
-    if len(numbers) == 3 and numbers[0] > 31:
+    if len(numbers) in (2, 3) and numbers[0] > 31:
         numbers = numbers[::-1]  # year first: ISO
     parts = {3: numbers[-3:], 2: [1, *numbers[-2:]], 1: [1, 1, *numbers[-1:]]}
     day, month, year = parts.get(min(len(numbers), 3), [0, 0, 0])

@@ -481,21 +481,28 @@ def _disclosed(
     rule = loaded.segment_rule
     if rule is not None:
         decision = rule.decisions.get(element)
-        if decision is None:
+        if decision is not None:
+            if result.by == rule.question and not result.editions:  # --beside-total
+                return disclosure.apply_to_breakdown(result, decision, {rule.label: rule.label})
+            if whole_only and decision.cells.get(rule.label):
+                return disclosure.withheld_whole(result, rule.label)
+            result = disclosure.apply_to_group(result, decision, rule.label, rule.label)
+        if disclosure.is_withheld(result):
             return result
-        if result.by == rule.question and not result.editions:  # --beside-total
-            return disclosure.apply_to_breakdown(result, decision, {rule.label: rule.label})
-        if whole_only and decision.cells.get(rule.label):
-            return disclosure.withheld_whole(result, rule.label)
-        return disclosure.apply_to_group(result, decision, rule.label, rule.label)
+        # a `by:` chart on another question is a family of its own inside the segment:
+        # its groups (segment and group) held to the rule as in the public deck
     if not result.by or result.editions or indicator.kind not in BREAKDOWN_KINDS:
         return result
-    if loaded.personal is not None and loaded.personal[1] != result.by:
+    if rule is not None and result.by == rule.question:
         return result
     family_indicator = copy.copy(indicator)
     family_indicator.total, family_indicator.test = True, "none"
     by = loaded.codebook.questions[result.by]
-    if loaded.personal is not None:  # every peer group, as all the personal decks show them
+    personal = loaded.personal is not None
+    peers = loaded.personal[1] if loaded.personal is not None else None
+    if peers is not None and result.by == peers and indicator.segments is not None:
+        # the chart personal.for_recipient broke down by the recipient's group: its family
+        # is every peer group, as all the personal decks show them
         family_indicator.segments = {
             o.label: [o.code] for o in by.categories() if not getattr(o, "no_answer", False)
         }
@@ -507,7 +514,7 @@ def _disclosed(
         family.base,
         bases,
         loaded.theme.privacy_threshold,
-        reader_in=loaded.personal is not None,
+        reader_in=personal,  # a personal deck's reader is one of the respondents
         wholes=disclosure.wholes_of(family, family=True),
     )
     labels = {code: _group_label(by, family_indicator, code) for code in groups}
@@ -515,10 +522,11 @@ def _disclosed(
 
 
 def _group_label(by, indicator, code: str) -> str:
+    """A group's name for the footnote: its `segments:` label, its option's or band's."""
     if indicator.segments:
         return code
-    option = by.option(code)
-    return option.label if option is not None else code
+    found = next((c for c in by.categories() if str(c.code) == code), None)
+    return found.label if found is not None else code
 
 
 def _segment_warnings(result: Result, threshold: int) -> list[str]:

@@ -183,7 +183,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
 
 def _sheet(path: Path, book: Any, name: str | None) -> Any:
     """The sheet of responses: `name`, else the first visible sheet, which must be the
-    only sheet with rows (a second one would be left out without a word)."""
+    only visible sheet with rows (a second one would be left out without a word)."""
     sheets = book.worksheets
     if name is not None:
         found = next((ws for ws in sheets if ws.title == name), None)
@@ -196,7 +196,8 @@ def _sheet(path: Path, book: Any, name: str | None) -> Any:
         return found
     visible = [ws for ws in sheets if ws.sheet_state == "visible"] or sheets
     first = visible[0]
-    others = [ws.title for ws in sheets if ws is not first and (ws.max_row or 0) > 1]
+    # hidden sheets with rows (lists behind drop-downs) are not the responses
+    others = [ws.title for ws in visible if ws is not first and (ws.max_row or 0) > 1]
     say = "say which holds the responses with `sheet:` in the codebook's `survey:`"
     if others and (first.max_row or 0) <= 1:
         raise DataError(

@@ -91,10 +91,8 @@ def _grouped(q: Any, answers: Any, groups: dict[str, list[str]]) -> list[Segment
     out: list[Segment] = []
     keys: set[str] = set()
     for label, codes in groups.items():
-        parts = []
         for code in codes:
-            category = categories.get(str(code))
-            if category is None:
+            if categories.get(str(code)) is None:
                 raise SpecError(
                     f"--group {label}: `{code}` is not an option of `{q.id}`"
                     f"{suggest(str(code), categories)}; valid: {valid_list(categories)}"
@@ -105,13 +103,8 @@ def _grouped(q: Any, answers: Any, groups: dict[str, list[str]]) -> list[Segment
                     "respondent must be in one deck only"
                 )
             seen[str(code)] = label
-            if q.type == "numeric":
-                bounds = {k: v for k, v in (("min", category.min), ("max", category.max))
-                          if v is not None}  # fmt: skip
-                parts.append({"question": q.id, **bounds})
-        condition: dict[str, Any] = (
-            {"any": parts} if q.type == "numeric" else {"question": q.id, "in": list(codes)}
-        )
+        # options or bands alike: a condition's `in` reads a numeric question's bands
+        condition: dict[str, Any] = {"question": q.id, "in": [str(c) for c in codes]}
         key = slugify(label)
         while key in keys:
             key = f"{key}-{len(keys)}"

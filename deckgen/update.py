@@ -314,6 +314,8 @@ def _axis(shape: Any, source: Any, before: dict[str, Any] | None, where: str, wh
     if fresh is None or now == fresh:
         return []
     last = (before or {}).get("axis")
+    if now is None and last is not None:  # the team cleared it: the viewer's own scale
+        return []
     if now is not None and last is not None and not _same(now, last):  # the team's own
         top = max((v or 0.0 for s in manifests.chart_series(shape.chart) for v in s["values"]),
                   default=0.0)  # fmt: skip

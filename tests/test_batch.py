@@ -366,3 +366,51 @@ def test_a_worker_that_dies_is_a_failed_deck_and_the_others_are_built():
 class _Item:  # a batch's item, as a segment or a recipient is: picklable, a key and a label
     key: str
     label: str
+
+
+def _by_type_spec(tmp_path: Path) -> Path:
+    from .helpers import CODEBOOK
+
+    spec = tmp_path / "by-type.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Par type"
+  data: {CODEBOOK}
+slides:
+  - layout: chart
+    title: "Outils par type"
+    id: outils
+    chart:
+      type: table
+      indicator: {{kind: multi, question: dispositifs_numeriques, by: type_collectivite,
+                   total: true}}
+""",
+        encoding="utf-8",
+    )
+    return spec
+
+
+def _table_headers(deck: Path) -> list[str]:
+    table = next(s for s in Presentation(str(deck)).slides[0].shapes if s.has_table).table
+    return [table.cell(0, c).text for c in range(len(table.columns))]
+
+
+def test_a_spec_s_own_breakdown_holds_to_the_rule_in_personal_and_segment_decks(tmp_path):
+    """A chart `by: type_collectivite` in the spec: the public deck shows Commune only
+    (the other types hold 1 to 3); a personal deck built without --peers and a segment
+    deck of another question show no group the public deck leaves out, nor one under
+    k inside the segment."""
+    import re
+
+    spec = _by_type_spec(tmp_path)
+    project = deckgen.load(spec)
+    public = _table_headers(project.build(tmp_path / "public.pptx").path)
+    personal = project.build_personal(tmp_path / "personal", jobs=1, shard="1/31")
+    each = project.build_each("logiciel", tmp_path / "each", jobs=1, include_small=True)
+    for deck in [o.path for o in [*personal, *each] if o.path]:
+        for header in _table_headers(deck)[1:]:
+            m = re.search(r"\(n\u202f=\u202f(\d+)\)", header)
+            if m and not header.startswith("Ensemble"):
+                assert int(m.group(1)) >= 5, (deck.name, header)
+                assert header.split(" (")[0] in {h.split(" (")[0] for h in public}, header
+    assert [h.split(" (")[0] for h in public[1:]] == ["Ensemble", "Commune"]
