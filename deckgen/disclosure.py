@@ -103,15 +103,22 @@ def hidden_cells(
     *,
     reader_in: bool = False,
     already: set[str] | frozenset[str] = frozenset(),
+    published: bool = True,
 ) -> set[str]:
     """Rule 3 (and the size rule per figure) on one figure of a family: which shown
     groups' cells to blank (`already`: blanked for another reason). `groups` holds
     only the groups shown. The blanks and the rest add up to what the whole minus the
     figures shown leaves: while that pins one of them to a value that tells too much
-    (the rest alone, or every blank at 0 %), the smallest figure shown goes too."""
-    if whole.count is not None and whole.base > 0 and whole.count in (0, whole.base):
-        return set()  # the public whole says it of everyone
+    (the rest alone, or every blank at 0 %), the smallest figure shown goes too.
+    `published`: the whole is a figure the public deck prints (not a group of its own
+    breakdown, which the rule may have blanked there)."""
     margin = 1 if reader_in else 0
+    small = {g for g, c in groups.items() if c.base > 0 and c.base - margin < k}
+    extreme = whole.count is not None and whole.base > 0 and whole.count in (0, whole.base)
+    if extreme and (published or not _unsafe(whole, k, margin)):
+        # the whole says it of everyone (the public deck's figure, or one the rule lets
+        # through): every group's follows from it; only figures about fewer than k go
+        return small | (set(already) & set(groups))
     out = {g for g, c in groups.items() if g in already or _unsafe(c, k, margin)}
     shown = sorted((g for g in groups if g not in out), key=lambda g: groups[g].base)
     while shown and _pinned(whole, groups, out, shown, k, margin):
@@ -153,6 +160,7 @@ def decide(
     *,
     reader_in: bool = False,
     wholes: list[list[str]] | tuple = (),
+    published: bool = True,
 ) -> Decision:
     """The whole rule on one figure of a family: `whole` and each group's cells
     (cell key -> Cell), the family's base and each group's. `wholes`: the cell keys
@@ -167,7 +175,10 @@ def decide(
         for key, total in whole.items():
             column = {g: cells[key] for g, cells in shown_groups.items() if key in cells}
             before = {g for g in column if key in decision.cells.get(g, set())}
-            for g in hidden_cells(total, column, k, reader_in=reader_in, already=before) - before:
+            blanks = hidden_cells(
+                total, column, k, reader_in=reader_in, already=before, published=published
+            )
+            for g in blanks - before:
                 decision.cells.setdefault(g, set()).add(key)
                 changed = True
         for g, cells in shown_groups.items():
@@ -233,15 +244,11 @@ def wholes_of(result: Result, family: bool = False) -> list[list[str]]:
     if result.kind == "likert" and result.by and not result.groups:
         return []  # a score per statement and segment
     if result.kind == "likert":  # levels are the series, statements the categories
-        statements = (
-            dict.fromkeys(code.partition("|")[0] for code in result.codes)
-            if result.groups
-            else result.codes
-        )
-        prefix = [
-            s.code if (family or result.groups) else (s.code or s.name) for s in result.series
-        ]
-        return [[f"{p}|{st}" for p in prefix] for st in statements]
+        if family and result.groups:  # breakdown_family's keys: "level|statement"
+            statements = list(dict.fromkeys(code.partition("|")[0] for code in result.codes))
+            return [[f"{s.code}|{st}" for s in result.series] for st in statements]
+        # result_cells' keys: "level|category" (a grid by segment: "level|statement|group")
+        return [[f"{s.code or s.name}|{code}" for s in result.series] for code in result.codes]
     if family:
         return [[f"|{code}" for code in result.codes]]
     return [[f"{s.code or s.name}|{code}" for code in result.codes] for s in result.series]

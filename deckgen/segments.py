@@ -175,6 +175,8 @@ def batch_decisions(
             {label: results[element].base for label, results in per.items()},
             k,
             wholes=wholes_of(total),
+            # a public breakdown's groups are not published as they are: no exemption
+            published=not total.by,
         )
         for element, total in whole.items()
     }

@@ -290,3 +290,39 @@ def test_a_blank_is_never_worked_out_even_at_a_value_that_tells_nothing():
     whole, groups = Cell(20, 40), {"g8": Cell(4, 8), "big": Cell(16, 32)}
     assert hidden_cells(whole, groups, 5) == set()
     assert hidden_cells(whole, groups, 5, already={"g8"}) == {"g8", "big"}
+
+
+def test_only_a_whole_the_rule_lets_through_exempts_and_never_a_group_under_k():
+    """A 'whole' of 9 at 100 % (a segment's public group, itself blanked) says nothing
+    the rule allows: its parts are judged as any figure. A whole sample at 100 % does
+    say it of everyone, but a part of 1 is still a figure about fewer than k."""
+    nine = {"g": Cell(2, 2), "h": Cell(7, 7)}
+    assert hidden_cells(Cell(9, 9), nine, 5, published=False) == {"g", "h"}
+    assert hidden_cells(Cell(9, 9), nine, 5) == {"g"}  # the public deck prints 9 of 9
+    assert hidden_cells(Cell(31, 31), {"g": Cell(1, 1), "h": Cell(30, 30)}, 5) == {"g"}
+
+
+def test_a_likert_grid_by_segment_s_rows_are_its_cells():
+    """The parts of a whole `wholes_of` gives are keys `result_cells` has, for a
+    Likert grid by segment ("level|statement|group") as for a plain one."""
+    from deckgen.disclosure import result_cells, wholes_of
+
+    grid = Result(
+        kind="likert",
+        question="q",
+        question_text="Q",
+        categories=("A", "A"),
+        codes=("s1|", "s1|g"),
+        series=(
+            Series("Oui", (0.5, 0.4), (5, 2), code="oui"),
+            Series("Non", (0.5, 0.6), (5, 3), code="non"),
+        ),  # fmt: skip
+        bases=(10, 5),
+        base=10,
+        by="b",
+        groups=("S1", "S1"),
+    )
+    keys = set(result_cells(grid))
+    rows = wholes_of(grid)
+    assert rows and all(set(row) <= keys for row in rows)
+    assert ["oui|s1|g", "non|s1|g"] in rows
