@@ -50,6 +50,9 @@ class ChartKind:
     #: draws lengths along a value axis from 0: the charts of one unit on a slide (or of
     #: one `scale:` group) share its maximum, so equal figures are equally long
     value_axis: bool = False
+    #: draws every category or nothing (a map colours each region): where the disclosure
+    #: rule blanks one figure, the chart is withheld whole
+    whole_only: bool = False
 
     def build(self) -> Callable[..., Any]:
         return _resolve(self.builder)
@@ -203,5 +206,6 @@ register(
         "deckgen.render.slides:region_map",
         f"{_IMAGES}:draw_map",
         fits=_map_fits,
+        whole_only=True,
     )
 )

@@ -162,12 +162,7 @@ def _build_each(project, args: argparse.Namespace) -> None:
                 **common,
             )
     built = [o for o in outcomes if o.path is not None]
-    _warn_all(batch_warnings(outcomes))
-    for o in outcomes:
-        if o.skipped:
-            _say(f"{o.label}: not built: {o.skipped}", err=True, label="warning", style="yellow")
-        if o.error:
-            _say(f"{o.label}: {o.error}", err=True, label="error", style="bold red")
+    _report_outcomes(outcomes)
     if not args.quiet:
         for o in built:
             _say(f"built {o.path}")
@@ -202,6 +197,16 @@ def _groups(given: list[str] | None) -> dict[str, list[str]] | None:
             raise SpecError(f"--group: the label {label.strip()!r} is given twice")
         out[label.strip()] = picked
     return out
+
+
+def _report_outcomes(outcomes) -> None:
+    """A batch's warnings (each once), then each deck not built or failed, with why."""
+    _warn_all(batch_warnings(outcomes))
+    for o in outcomes:
+        if o.skipped:
+            _say(f"{o.label}: not built: {o.skipped}", err=True, label="warning", style="yellow")
+        if o.error:
+            _say(f"{o.label}: {o.error}", err=True, label="error", style="bold red")
 
 
 def batch_warnings(outcomes, listed: int = 3) -> list[str]:
@@ -359,12 +364,7 @@ def _preview_each(args: argparse.Namespace) -> None:
             timeout=args.timeout,
             progress=progress,
         )
-    _warn_all(batch_warnings(outcomes))
-    for o in outcomes:
-        if o.skipped:
-            _say(f"{o.label}: not built: {o.skipped}", err=True, label="warning", style="yellow")
-        if o.error:
-            _say(f"{o.label}: {o.error}", err=True, label="error", style="bold red")
+    _report_outcomes(outcomes)
     for report in reports:
         _say(f"contact sheet {report.contact_sheet}")
     _say(f"{len(reports)} of {len(outcomes)} decks previewed", err=True)

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 
 from . import disclosure, rules
 from .cache import ResultCache, survey_key
+from .chart_kinds import chart_kind
 from .codebook import Codebook, load_codebook
 from .editions import EditionsFile, load_editions, tested, trend
 from .errors import (
@@ -256,7 +257,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 continue
             result = compute(chart.indicator)
             # a map is drawn whole or not at all: a region left blank would still be coloured
-            whole_only = chart.type == "map"
+            drawn = chart_kind(chart.type)
+            whole_only = drawn is not None and drawn.whole_only
             result = _disclosed(
                 loaded, cache, result, chart.indicator, (i, "chart", j), whole_only=whole_only
             )
@@ -417,7 +419,6 @@ def shared_scales(slides: list[SlidePlan]) -> None:
     """One scale per comparison: the charts with a value axis (bars, columns) of one unit
     on a slide, or in one `scale:` group across slides, get the same maximum, the
     largest any of them needs (its longest bar and room for its label)."""
-    from .chart_kinds import chart_kind
     from .results import headroom, shown
 
     groups: dict[tuple, list[ChartPlan]] = {}
@@ -626,18 +627,12 @@ def _callout_plan(
     from .disclosure import is_withheld
     from .wording import privacy_text
 
-    if is_withheld(result):  # the disclosure rule left nothing: no figure, no count, no base
-        na = w("not_available")
-        sentence = callout.text.replace("{value}", na).replace("{count}", na)
-        sentence = sentence.replace("{base}", na)
-        why = privacy_text(result, k, w)[len(w("sep")) :]
-        plan = CalloutPlan(na, sentence, f"{na} {sentence}".replace("**", ""), withheld=why)
-        return plan, float("nan")
     value, count, base = callout_figure(callout, result)
-    if value is None and result.withheld:  # a figure the disclosure rule blanked
+    if value is None and result.withheld:  # a figure the disclosure rule blanked or withheld
         na = w("not_available")
         sentence = callout.text.replace("{value}", na).replace("{count}", na)
-        sentence = sentence.replace("{base}", w.number(base))
+        # withheld whole: no base either; blanked: its base is said as a chart's would be
+        sentence = sentence.replace("{base}", na if is_withheld(result) else w.number(base))
         why = privacy_text(result, k, w)[len(w("sep")) :]
         plan = CalloutPlan(na, sentence, f"{na} {sentence}".replace("**", ""), withheld=why)
         return plan, float("nan")
