@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from importlib import import_module
 from typing import Any
 
-from ..formatting import NNBSP, format_number, format_percent
+from deckgen.locales.numbers import NNBSP, format_number, format_percent
 
 LOCALES = ("fr", "en")
 
