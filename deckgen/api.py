@@ -93,7 +93,7 @@ class Project:
 
         template = None
         if with_template:
-            from deckgen.render.template import open_project_template
+            from deckgen.render.template_writer import open_project_template
 
             template = open_project_template(self._loaded.template, self._loaded.theme)
         check(self._loaded, template)
@@ -103,7 +103,7 @@ class Project:
         without rendering; the warnings. Raises DeckgenError with every problem,
         of every stage, at once."""
         from deckgen.errors import collected
-        from deckgen.render.template import open_project_template
+        from deckgen.render.template_writer import open_project_template
         from deckgen.workflows.pipeline import check, plan
 
         errors: list[DeckgenError] = []
@@ -265,8 +265,9 @@ class Project:
         shard = _batch_options(shard, jobs)
         from deckgen.analysis.disclosure import SMALL
         from deckgen.files import refuse_inputs
+        from deckgen.workflows.batches import batch_decisions
         from deckgen.workflows.pipeline import check
-        from deckgen.workflows.segments import batch_decisions, for_segment, segments_of
+        from deckgen.workflows.segments import for_segment, segments_of
 
         with self.protecting():
             loaded = self._loaded

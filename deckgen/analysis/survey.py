@@ -18,9 +18,9 @@ import pandas as pd
 
 from deckgen.errors import DataError, Problem, suggest, valid_list
 from deckgen.inputs.codebook import Codebook, Question, load_codebook
+from deckgen.inputs.conditions import asked_text
 from deckgen.inputs.yamlpos import UNPRINTABLE
 from deckgen.locales import words
-from deckgen.wording.phrases import asked_text
 
 MAX_LISTED = 5  # respondents named per problem before "and N more"
 MAX_UNKNOWN = 10  # unknown columns reported one by one (with a suggestion each)

@@ -55,9 +55,9 @@ def format_percent(fraction: float | None, locale: str = "fr", digits: int = 0) 
     """0.9677 -> '97 %' (fr, narrow no-break space) or '97%' (en); None (an empty
     base) -> the locale's "not available": 'n.d.' (fr), 'n/a' (en)."""
     if fraction is None:
-        from deckgen.locales import words
+        from deckgen.locales.catalogue import texts
 
-        return words(locale)("not_available")
+        return str(texts(locale)["not_available"])
     value = percent_value(fraction, digits)
     text = _group(value, locale)
     return f"{text}{NNBSP}%" if locale == "fr" else f"{text}%"

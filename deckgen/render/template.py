@@ -64,16 +64,6 @@ _TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDE
 _SOURCES: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
 
 
-def open_project_template(template: Path | None, theme: object) -> PresentationT:
-    """The template of a build: the file named, or one made now from the theme (a spec
-    with a theme and no template: its colours, fonts and sizes, at build time)."""
-    if template is not None:
-        return open_template(template)
-    from deckgen.render.template_writer import template_bytes
-
-    return Presentation(io.BytesIO(template_bytes(theme)))  # type: ignore[arg-type]
-
-
 def open_template(path: Path) -> PresentationT:
     """Open a .pptx (or .potx) template; any problem is a one-line TemplateError.
 

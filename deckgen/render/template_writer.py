@@ -16,6 +16,7 @@ import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -28,7 +29,16 @@ from pptx.util import Emu
 from deckgen.errors import DeckgenError
 from deckgen.inputs.theme import Theme, load_theme
 from deckgen.render.geometry import Rect, inches
-from deckgen.render.template import CONTENT_PLACEHOLDER_IDX, LAYOUT_NAMES, SLIDE_HEIGHT, SLIDE_WIDTH
+from deckgen.render.template import (
+    CONTENT_PLACEHOLDER_IDX,
+    LAYOUT_NAMES,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    open_template,
+)
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation as PresentationT
 
 #: Fixed timestamp for core properties and zip entries, so two builds are byte-identical.
 FIXED_DATETIME = dt.datetime(2021, 7, 1, 0, 0, 0)
@@ -547,6 +557,14 @@ def template_bytes(
     from deckgen.files import normalize
 
     return normalize(buffer.getvalue())
+
+
+def open_project_template(template: Path | None, theme: object) -> PresentationT:
+    """The template of a build: the file named, or one made now from the theme (a spec
+    with a theme and no template: its colours, fonts and sizes, at build time)."""
+    if template is not None:
+        return open_template(template)
+    return Presentation(io.BytesIO(template_bytes(theme)))  # type: ignore[arg-type]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,61 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from deckgen.analysis.disclosure import is_withheld
 from deckgen.analysis.results import Result
-from deckgen.inputs.conditions import Combine, Condition, Leaf
+from deckgen.inputs.conditions import describe
 from deckgen.locales import Words
 from deckgen.locales.numbers import percent_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from deckgen.inputs.codebook import Codebook, Question
+    from deckgen.inputs.codebook import Codebook
     from deckgen.inputs.theme import Theme
     from deckgen.render.plan import SlidePlan
 
 
 # -- what a condition says -----------------------------------------------------------
-
-
-def describe(condition: Condition, questions: dict[str, Question], w: Words) -> str:
-    """« Type de collectivité » = « Commune » ou « Région » (fr); “…” = “…” or “…” (en)."""
-    if isinstance(condition, Combine):
-        inner = [describe(p, questions, w) for p in condition.parts]
-        if condition.op == "not":
-            return w("cond_not", inner=inner[0])
-        return w.join(inner, "and" if condition.op == "all" else "or")
-    assert isinstance(condition, Leaf)
-    q = questions.get(condition.question)
-    text = w.quote(q.text if q else condition.question)
-    if condition.test == "answered":
-        return f"{text} {w('cond_answered' if condition.answered else 'cond_not_answered')}"
-    if condition.test in ("min", "max"):
-        parts = []
-        if condition.low is not None:
-            parts.append(f"≥ {condition.low:g}")
-        if condition.high is not None:
-            parts.append(f"< {condition.high:g}")
-        return f"{text} {w.join(parts, 'and')}"
-    labels = []
-    for v in condition.values:
-        found = None
-        if q is not None:
-            pool = q.bands if q.type == "numeric" else q.options
-            found = next((o for o in pool if o.code == str(v)), None)
-        labels.append(w.quote(found.label if found else str(v)))
-    verb = {"in": "cond_in", "not_in": "cond_not_in", "has": "cond_has", "has_any": "cond_has"}
-    if condition.test == "has_all":
-        return f"{text} {w('cond_has_all')} {w.join(labels, 'and')}"
-    return f"{text} {w(verb[condition.test])} {w.join(labels, 'or')}"
-
-
-def asked_text(q: Question, column: str, questions: dict[str, Question], w: Words) -> str:
-    """Who was asked the question behind `column`, for a data error message."""
-    parts = []
-    if q.asked_if is not None:
-        parts.append(describe(q.asked_if, questions, w))
-    if q.type == "multi":
-        opt = q.option(column.split("__", 1)[1])
-        if opt is not None and opt.asked_if is not None:
-            parts.append(describe(opt.asked_if, questions, w))
-    return "asked only if " + w.join(parts, "and") if parts else "asked of everyone"
 
 
 # -- what a computed result says about itself ---------------------------------------------

@@ -684,7 +684,7 @@ def build(
     from deckgen.render import manifest as manifests
     from deckgen.render import speedups
     from deckgen.render.slides import render_deck, set_properties
-    from deckgen.render.template import open_project_template
+    from deckgen.render.template_writer import open_project_template
 
     say = progress or (lambda _msg: None)
     say("reading spec, data and template")
