@@ -634,3 +634,19 @@ def test_a_deck_without_tests_never_loads_scipy_or_statsmodels(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_tests_boundaries_as_mutation_testing_found_them():
+    """Survivors of `make mutate`: the smallest groups each test still computes, and
+    the cases with no answer. References written here: Welch's by scipy.stats.ttest_ind
+    (equal_var=False); the z-test by hand."""
+    # two values a side is enough for Welch's test: t = -2.828, df = 2, p = 0.1056
+    assert significance.means([1.0, 2.0], [3.0, 4.0]) == pytest.approx(0.10557, abs=1e-4)
+    assert significance.means([1.0, 2.0, 3.0], [3.0]) is None  # one value: no variance
+    assert significance.means([2.0, 2.0, 2.0], [2.0, 2.0]) is None  # no variance at all
+    # a group of one respondent is a group (the callers' small-base rule says whether to
+    # test it): 1/1 against 10/30, pooled 11/31, se = sqrt(11/31 * 20/31 * (1 + 1/30))
+    # = 0.48638, z = (1 - 1/3) / se = 1.3707, p = erfc(z / sqrt 2) = 0.17047
+    assert significance.proportions(1.0, 1, 10 / 30, 30) == pytest.approx(0.17047, abs=1e-4)
+    assert significance.proportions(10 / 30, 30, 1.0, 1) == pytest.approx(0.17047, abs=1e-4)
+    assert significance.proportions(1.0, 10, 1.0, 12) is None  # both 100 %: nothing varies
