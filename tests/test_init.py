@@ -120,3 +120,28 @@ def test_init_never_overwrites(tmp_path):
     assert (tmp_path / "codebook.yaml").read_text(encoding="utf-8") == "# my edits\n"
     forced = invoke("init", GSS, "-o", tmp_path, "--force")
     assert forced.code == 0 and "# my edits" not in (tmp_path / "codebook.yaml").read_text()
+
+
+def test_an_spss_missing_range_is_no_answer_not_ages(tmp_path):
+    """Ages with 997-999 declared missing as a range (SPSS `MISSING VALUES age (997 THRU
+    999)`): each code of the range is no answer, so the mean age is that of the real
+    ages (by hand: 20 to 40, 21 of them -> 30), not pulled up by 998 and 999."""
+    import pyreadstat
+
+    ages = [float(a) for a in range(20, 41)] + [998.0, 999.0, 998.0]
+    frame = pd.DataFrame({"id": [f"R{i}" for i in range(len(ages))], "age": ages})
+    path = tmp_path / "ages.sav"
+    pyreadstat.write_sav(frame, str(path), missing_ranges={"age": [{"lo": 997, "hi": 999}]})
+    run = invoke("init", path, "-o", tmp_path / "deck", "--locale", "en")
+    assert run.code == 0, run.output
+    age = load_codebook(tmp_path / "deck" / "codebook.yaml").questions["age"]
+    assert age.missing == ["997", "998", "999"]
+    import deckgen
+
+    spec = tmp_path / "deck" / "deck.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + (
+        "  - layout: callouts\n    title: Ages\n    callouts:\n"
+        "      - {indicator: {kind: mean, question: age}, text: mean age}\n"
+    ), encoding="utf-8")  # fmt: skip
+    (row,) = [r for r in deckgen.load(spec).figures() if r["element"] == "callout 1"]
+    assert row["base"] == 21 and row["value"] == "30.0"

@@ -298,10 +298,25 @@ def read_spss(path: Path) -> Table:
         missing[column] = [t for v in values if (t := _text(v)) is not None]
     for column, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
         for r in ranges:
-            low, high = r.get("lo"), r.get("hi")
-            if isinstance(low, (int, float)) and low == high and (code := _text(low)):
-                missing.setdefault(column, []).append(code)
+            for code in _range_codes(r.get("lo"), r.get("hi"), frame.get(column)):
+                if code not in missing.setdefault(column, []):
+                    missing[column].append(code)
     return _from_stats(frame, meta, missing)
+
+
+def _range_codes(low: Any, high: Any, column: pd.Series | None) -> list[str]:
+    """The codes of an SPSS missing range (`997 THRU 999`): every whole number of a range
+    of whole numbers up to 1,000 wide (later waves may hold codes this one does not),
+    else the values of the column that fall in it; a text code is its own range."""
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
+        code = _text(low) if low == high else None
+        return [code] if code else []
+    whole = math.isfinite(low) and math.isfinite(high) and float(low).is_integer()
+    if whole and float(high).is_integer() and 0 <= high - low <= 1000:
+        return [str(v) for v in range(int(low), int(high) + 1)]
+    values = column.dropna().unique() if column is not None else []
+    found = sorted(v for v in values if isinstance(v, (int, float)) and low <= v <= high)
+    return [code for v in found if (code := _text(v))]
 
 
 def read_stata(path: Path) -> Table:

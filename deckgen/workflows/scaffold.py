@@ -307,7 +307,8 @@ def _single(column: Column, taken: set[str], rows: int) -> Question | None:
             missing=column.missing,
         )
     if column.numeric:
-        return Question(qid, "numeric", text, [column], bands=_bands(column), optional=True)
+        return Question(qid, "numeric", text, [column], bands=_bands(column), optional=True,
+                        missing=column.missing)  # fmt: skip
     if len(values) > max(FEW, TEXT_SHARE * rows):
         return None  # free text
     codes = _ordered(values)
