@@ -255,3 +255,36 @@ def test_xlsx_merged_cells_are_named_not_read_as_no_answer(data_copy, tmp_path):
     with pytest.raises(DataError) as info:
         load_survey(data_copy, xlsx)
     assert "merged cells in the sheet `Réponses` (B2:B4)" in str(info.value)
+
+
+def test_xlsx_a_stray_cell_far_away_is_named_not_read_into_gigabytes(data_copy, tmp_path):
+    """One value at XFD1048576 made the sheet a grid of 17 billion cells (MemoryError at
+    5.7 GB). The reader names that cell; a process limited to 1.5 GB of memory gets the
+    message, not a crash."""
+    import resource
+    import subprocess
+    import sys
+
+    from openpyxl import Workbook
+
+    xlsx = tmp_path / "responses.xlsx"
+    book = Workbook()
+    for row in _rows(data_copy):
+        book.active.append(row)
+    book.active["XFD1048576"] = "x"
+    book.save(xlsx)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    code = (
+        "from deckgen.analysis.survey import load_survey\n"
+        "from deckgen.errors import DataError\n"
+        f"try:\n    load_survey({str(data_copy)!r}, {str(xlsx)!r})\n"
+        "except DataError as exc:\n    print(exc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, preexec_fn=limit)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    assert "reaches cell XFD1048576 (1,048,576 rows by 16,384 columns" in proc.stdout
+    assert "save the responses as CSV" in proc.stdout

@@ -27,6 +27,8 @@ import pandas as pd
 from deckgen.errors import DataError, suggest, valid_list
 
 MAX_XLSX_BYTES = 300_000_000  # uncompressed: past this, openpyxl needs gigabytes (use CSV)
+# a sheet is read as a grid as wide as its farthest cell: 20 million cells is about 1.5 GB
+MAX_XLSX_CELLS = 20_000_000
 
 
 @dataclass
@@ -174,6 +176,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     values = load_workbook(path, read_only=True, data_only=True)
     try:
         chosen = _sheet(path, values, sheet)
+        _check_extent(path, chosen)
         _check_merged(path, chosen)
         if has_formulas:
             _check_formulas(path, chosen, values.worksheets.index(chosen))
@@ -181,6 +184,37 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         return Table(frame)
     finally:
         values.close()
+
+
+def _check_extent(path: Path, ws: Any) -> None:
+    """The grid the sheet is read into reaches its farthest cell, even one stray value
+    at XFD1048576 (16,384 x 1,048,576 cells, gigabytes): past MAX_XLSX_CELLS, say which
+    cell, read from the sheet's XML (its <dimension> can be anything)."""
+    from lxml import etree
+
+    part = getattr(ws, "_worksheet_path", None)
+    if part is None:
+        return
+    lowest = rightmost = ("", 0)  # (cell, its row) and (cell, its column)
+    with zipfile.ZipFile(path) as z, z.open(part) as xml:
+        for _, cell in etree.iterparse(xml, tag="{*}c"):
+            m = re.fullmatch(r"([A-Z]{1,3})(\d+)", cell.get("r") or "")
+            if m:
+                col = sum(26**i * (ord(ch) - 64) for i, ch in enumerate(reversed(m.group(1))))
+                if int(m.group(2)) > lowest[1]:
+                    lowest = (m.group(0), int(m.group(2)))
+                if col > rightmost[1]:
+                    rightmost = (m.group(0), col)
+            cell.clear()
+    rows, cols = lowest[1], rightmost[1]
+    if rows * cols > MAX_XLSX_CELLS:
+        cells = " and ".join(dict.fromkeys([lowest[0], rightmost[0]]))
+        raise DataError(
+            f"{path}: sheet `{ws.title}` reaches cell {cells} ({rows:,} rows by {cols:,} "
+            f"columns, {rows * cols:,} cells to read, more than {MAX_XLSX_CELLS:,}): delete "
+            "what lies beyond the answers (a stray value or format far below or to the right), "
+            "or save the responses as CSV"
+        )
 
 
 def _sheet(path: Path, book: Any, name: str | None) -> Any:
