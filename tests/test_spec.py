@@ -207,3 +207,49 @@ def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp
     values = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values))
     assert values["Conseils de quartier / conseils citoyens"] is None
     assert values["Réunions publiques"] is not None
+
+
+def test_a_breakdown_by_a_question_of_a_thousand_options_is_refused_at_once(tmp_path):
+    """1,000 options made 1,000 series and ran past 300 s: the check refuses it with the
+    way out (segments:), before any figure is computed; grouped, it is accepted."""
+    import time
+
+    import deckgen
+    from deckgen.errors import DeckgenError
+
+    cities = [f"v{i:04d}" for i in range(1000)]
+    rows = ["id,city,answer"] + [f"R{i},{cities[i % 1000]},{'oui' if i % 3 else 'non'}"
+                                 for i in range(2000)]  # fmt: skip
+    (tmp_path / "responses.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    options = "\n".join(f"      - {{code: {c}, label: Ville {c}}}" for c in cities)
+    (tmp_path / "codebook.yaml").write_text(
+        "survey: {title: Villes, respondent_id: id, responses: responses.csv}\nquestions:\n"
+        f"  - id: city\n    text: Ville\n    type: single\n    options:\n{options}\n"
+        "  - id: answer\n    text: Oui ou non\n    type: single\n    options:\n"
+        "      - {code: oui, label: Oui}\n      - {code: non, label: Non}\n",
+        encoding="utf-8",
+    )
+    chart = "{type: bar, indicator: {kind: distribution, question: answer, by: city%s}}"
+    spec = tmp_path / "deck.yaml"
+    template = ("deck: {title: Villes, data: codebook.yaml}\nslides:\n"
+                "  - {layout: chart, title: Par ville, chart: %s}\n")  # fmt: skip
+    spec.write_text(template % (chart % ""), encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(DeckgenError) as caught:
+        deckgen.load(spec).validate()
+    assert time.perf_counter() - start < 60  # refused by the check, not after computing
+    assert "`city` has 1,000 options: a breakdown by it would draw 1,000 series (at most 30)" in (
+        str(caught.value)
+    )
+    north, south = ", ".join(cities[:100]), ", ".join(cities[100:200])
+    grouped = f", segments: {{Nord: [{north}], Sud: [{south}]}}"
+    spec.write_text(template % (chart % grouped), encoding="utf-8")
+    deckgen.load(spec).validate()  # two segments of 200: accepted
+    # segments each under the privacy threshold: none can be shown, and it is said
+    # (this was an internal IndexError: a breakdown with no series left)
+    spec.write_text(template % (chart % ", segments: {Nord: [v0000], Sud: [v0001]}"), "utf-8")
+    with pytest.raises(DeckgenError) as caught:
+        deckgen.load(spec).validate()
+    assert "chart 1: no segment of the breakdown can be shown: each holds fewer than 5" in str(
+        caught.value
+    )

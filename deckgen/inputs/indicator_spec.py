@@ -31,6 +31,11 @@ def _kinds() -> str:
     return "What to compute: " + ", ".join(indicator_kinds.names()) + "."
 
 
+# the segments of one breakdown (`by:`): past this, a chart of series cannot be read, and
+# a question with 1,000 options took minutes to compute and draw
+MAX_SEGMENTS = 30
+
+
 class EditionsRef(Model):
     """Which earlier editions to show beside the current figure (a trend)."""
 
@@ -204,6 +209,11 @@ class Indicator(Model):
         elif self.by == self.question:
             out.append((("by",), f"`{self.by}` broken down by itself: each segment would be "
                         "100 % of one option; choose another question"))  # fmt: skip
+        elif (count := len(self.segments or by.category_codes())) > MAX_SEGMENTS:
+            out.append((("by",), f"`{by.id}` has {count:,} options: a breakdown by it would "
+                        f"draw {count:,} series (at most {MAX_SEGMENTS}); group them with "
+                        "`segments:` ({label: [codes]}) or break down by a question with fewer "
+                        "options"))  # fmt: skip
         if self.segments is not None and by.type in ("single", "numeric"):
             codes = by.category_codes()
             seen: set[str] = set()

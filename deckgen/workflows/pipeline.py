@@ -315,6 +315,20 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                         context=sp.label,
                     )
                 )
+            elif result.by and not result.series:  # the disclosure rule left no segment
+                place = spec.index_of(i)
+                key = "chart" if "chart" in spec.located.data["slides"][place] else "charts"
+                at = ("slides", place, key) + ((j,) if key == "charts" else ()) + ("indicator",)
+                problems.append(
+                    spec.located.problem(
+                        at + ("by",),
+                        f"chart {j + 1}: no segment of the breakdown can be shown: each holds "
+                        f"fewer than {theme.privacy_threshold} {result.respondents}, or would "
+                        "give theirs away by subtraction (docs/privacy.md); group the options "
+                        "with `segments:` or remove `by:`",
+                        context=sp.label,
+                    )
+                )
             elif not result.editions and (
                 empty := [  # a blank the disclosure rule made is said by the footnote
                     c
