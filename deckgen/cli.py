@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import DeckgenError
+from deckgen.errors import DeckgenError
 
 EXIT_USER = 2
 EXIT_BUG = 1
@@ -81,7 +81,7 @@ def _writing_stdout() -> Iterator[None]:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        from .errors import OutputError
+        from deckgen.errors import OutputError
 
         raise OutputError(f"cannot write to the standard output: {exc.strerror or exc}") from None
 
@@ -117,7 +117,7 @@ def _warn_all(items) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     if args.each or args.each_respondent:
@@ -143,7 +143,7 @@ def _batch(project, args: argparse.Namespace, images: bool = False) -> None:
     """`build` (or `images`) with `--each QUESTION` or `--each-respondent`: a deck (a
     folder of images) per segment or respondent, a line per deck, a summary; exit 2
     when any deck failed."""
-    from .errors import SpecError
+    from deckgen.errors import SpecError
 
     if args.each and args.each_respondent:
         raise SpecError("--each and --each-respondent: one or the other")
@@ -186,7 +186,7 @@ def _batch(project, args: argparse.Namespace, images: bool = False) -> None:
 
 def _groups(given: list[str] | None) -> dict[str, list[str]] | None:
     """`--group LABEL=CODE,CODE` (repeated) as {label: [codes]}."""
-    from .errors import SpecError
+    from deckgen.errors import SpecError
 
     if not given:
         return None
@@ -246,7 +246,7 @@ def _is_stdout(path: Path) -> bool:
 
 
 def cmd_update(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     with _progress(not args.quiet, "updating…") as progress:
@@ -277,7 +277,7 @@ def cmd_update(args: argparse.Namespace) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     _warn_all(project.validate())
@@ -288,7 +288,7 @@ def cmd_indicators(args: argparse.Namespace) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     rows = project.write_figures(csv=args.csv, xlsx=args.xlsx)
@@ -312,7 +312,7 @@ def cmd_indicators(args: argparse.Namespace) -> None:
 
 
 def cmd_images(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     if args.each or args.each_respondent:
@@ -331,7 +331,7 @@ def _formats(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def cmd_preview(args: argparse.Namespace) -> None:
-    from .preview import preview as run
+    from deckgen.preview import preview as run
 
     if args.each or args.each_respondent:
         return _preview_each(args)
@@ -354,8 +354,8 @@ def cmd_preview(args: argparse.Namespace) -> None:
 
 def _preview_each(args: argparse.Namespace) -> None:
     """`preview --each` / `--each-respondent`: a contact sheet per deck built."""
-    from .errors import SpecError
-    from .preview import preview_batch
+    from deckgen.errors import SpecError
+    from deckgen.preview import preview_batch
 
     if args.each and args.each_respondent:
         raise SpecError("--each and --each-respondent: one or the other")
@@ -385,7 +385,7 @@ def _preview_each(args: argparse.Namespace) -> None:
 
 
 def cmd_watch(args: argparse.Namespace) -> None:
-    from .watch import watch as run
+    from deckgen.watch import watch as run
 
     try:
         run(args.spec, args.out, poll=args.poll, echo=_say, deck=args.deck)
@@ -394,7 +394,7 @@ def cmd_watch(args: argparse.Namespace) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> None:
-    from .api import init
+    from deckgen.api import init
 
     written = init(args.data, args.out, locale=args.locale, force=args.force, sheet=args.sheet)
     draft = written.draft
@@ -410,7 +410,7 @@ def cmd_init(args: argparse.Namespace) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    from .api import schema_text, write_schema
+    from deckgen.api import schema_text, write_schema
 
     if args.out is None:
         with _writing_stdout():
@@ -431,7 +431,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         import re
 
-        from .errors import suggest
+        from deckgen.errors import suggest
 
         wrong = re.search(r"invalid choice: '?([^' ]+)'?", message)
         if wrong and self.commands:
@@ -530,7 +530,7 @@ def parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from . import __version__
+    from deckgen import __version__
 
     top.add_argument("--version", action="version", version=f"deckgen {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")

@@ -18,8 +18,8 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 import deckgen
 from deckgen.errors import SpecError
-from deckgen.formatting import percent_value
-from deckgen.identity import label_of
+from deckgen.locales.numbers import percent_value
+from deckgen.render.identity import label_of
 
 from .helpers import ROOT
 
