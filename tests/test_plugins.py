@@ -140,6 +140,9 @@ slides:
 
 def _run(tmp_path: Path, code: str, site: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+    # a cache of its own: with the session's, a spec another test built is not read
+    # again, and a plug-in's reader would never be asked for
+    env["DECKGEN_CACHE_DIR"] = str(tmp_path / "cache")
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                           text=True, env=env, cwd=tmp_path, timeout=300)  # fmt: skip
 
