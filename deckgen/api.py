@@ -18,7 +18,9 @@ Every mistake in the inputs is a `deckgen.DeckgenError` carrying its problems
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -260,6 +262,51 @@ class Project:
         built, skipped (under the privacy or small-base threshold) or failed. `groups`:
         {label: [codes]}, one deck per group of options instead (as an indicator's
         `segments:`). `shard`: "I/N" or (I, N), the I-th of N slices of the decks."""
+        folder = Path(out_dir) if out_dir is not None else Path("out") / self.spec_path.stem
+        return self._each(
+            question,
+            folder,
+            _Delivery(".pptx", functools.partial(_build_one, strict=strict)),
+            groups=groups,
+            include_small=include_small,
+            beside_total=beside_total,
+            jobs=jobs,
+            shard=shard,
+            progress=progress,
+        )
+
+    def images_each(
+        self,
+        question: str,
+        out_dir: str | Path | None = None,
+        *,
+        formats: tuple[str, ...] = ("png", "svg"),
+        **options: Any,
+    ) -> list[Any]:
+        """The chart images of each deck `build_each` would build, a folder per deck
+        (<spec name>-<segment>/) in `out_dir` (default out/images/): the same decks,
+        the same privacy decisions; an Outcome each, its path the folder. `options`:
+        those of `build_each` but `strict` (groups, include_small, beside_total,
+        jobs, shard, progress)."""
+        folder = Path(out_dir) if out_dir is not None else Path("out") / "images"
+        delivery = _Delivery("", functools.partial(_images_one, formats=formats))
+        return self._each(question, folder, delivery, **options)
+
+    def _each(
+        self,
+        question: str,
+        folder: Path,
+        delivery: _Delivery,
+        *,
+        groups: dict[str, list[str]] | None = None,
+        include_small: bool = False,
+        beside_total: bool = False,
+        jobs: int | None = None,
+        shard: str | tuple[int, int] | None = None,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        """The batch of `build --each`: which segment decks are made (and why not), each
+        made by `delivery` into `folder`."""
         from deckgen.workflows import batch
 
         shard = _batch_options(shard, jobs)
@@ -273,11 +320,11 @@ class Project:
             loaded = self._loaded
             check(loaded)  # the spec against data and template, once for every deck
             segments = segments_of(loaded, question, groups)  # loads the responses, before forking
-            folder = Path(out_dir) if out_dir is not None else Path("out") / self.spec_path.stem
             theme = loaded.theme
             chosen = batch.shard(segments, lambda s: s.key, shard)
+            target = delivery.target(folder, self.spec_path.stem)
             for segment in chosen:
-                refuse_inputs(folder / f"{self.spec_path.stem}-{segment.key}.pptx")
+                refuse_inputs(target(segment.key))
             # one decision for the whole batch, before forking: every shard decides alike
             left_out, decisions = batch_decisions(loaded, question, segments)
             everyone = len(loaded.survey.frame)
@@ -305,9 +352,8 @@ class Project:
                         f"{theme.small_base_threshold}); --include-small builds it"
                     )
                     return outcome
-                target = folder / f"{self.spec_path.stem}-{segment.key}.pptx"
                 rewritten = for_segment(loaded, segment, question, beside_total, decisions)
-                return _build_one(outcome, rewritten, target, strict)
+                return delivery.make(outcome, rewritten, target(segment.key))
 
             return batch.run(chosen, work, jobs=jobs, progress=progress)
 
@@ -326,6 +372,41 @@ class Project:
         out/<spec name>-personal/): their answers marked beside everyone's and, with
         `peers` (a single-choice question), their group's, under the privacy rule;
         files named by respondent id, or by their answer to `name`."""
+        stem = self.spec_path.stem
+        folder = Path(out_dir) if out_dir is not None else Path("out") / f"{stem}-personal"
+        delivery = _Delivery(".pptx", functools.partial(_build_one, strict=strict))
+        return self._personal(
+            folder, delivery, peers=peers, name=name, jobs=jobs, shard=shard, progress=progress
+        )
+
+    def images_personal(
+        self,
+        out_dir: str | Path | None = None,
+        *,
+        formats: tuple[str, ...] = ("png", "svg"),
+        **options: Any,
+    ) -> list[Any]:
+        """The chart images of each personal deck `build_personal` would build, a folder
+        per respondent (<spec name>-<id>/) in `out_dir` (default out/images/).
+        `options`: those of `build_personal` but `strict` (peers, name, jobs, shard,
+        progress)."""
+        folder = Path(out_dir) if out_dir is not None else Path("out") / "images"
+        delivery = _Delivery("", functools.partial(_images_one, formats=formats))
+        return self._personal(folder, delivery, **options)
+
+    def _personal(
+        self,
+        folder: Path,
+        delivery: _Delivery,
+        *,
+        peers: str | None = None,
+        name: str | None = None,
+        jobs: int | None = None,
+        shard: str | tuple[int, int] | None = None,
+        progress: Progress | None = None,
+    ) -> list[Any]:
+        """The batch of `build --each-respondent`: a deck per respondent, each made by
+        `delivery` into `folder`."""
         from deckgen.errors import SpecError
         from deckgen.files import refuse_inputs
         from deckgen.workflows import batch
@@ -345,16 +426,16 @@ class Project:
                         f"{suggest(peers, valid)}; valid: {valid_list(valid)}"
                     )
             people = recipients(loaded, name)  # loads the responses, before forking
-            stem = self.spec_path.stem
-            folder = Path(out_dir) if out_dir is not None else Path("out") / f"{stem}-personal"
             chosen = batch.shard(people, lambda r: r.key, part)
+            target = delivery.target(folder, self.spec_path.stem)
             for person in chosen:
-                refuse_inputs(folder / f"{stem}-{person.key}.pptx")
+                refuse_inputs(target(person.key))
 
             def work(person) -> batch.Outcome:
                 outcome = batch.Outcome(person.key, person.label)
-                target = folder / f"{stem}-{person.key}.pptx"
-                return _build_one(outcome, for_recipient(loaded, person, peers), target, strict)
+                return delivery.make(
+                    outcome, for_recipient(loaded, person, peers), target(person.key)
+                )
 
             return batch.run(chosen, work, jobs=jobs, progress=progress)
 
@@ -475,21 +556,56 @@ def default_output(spec_path: str | Path) -> Path:
     return output(spec_path)
 
 
+@dataclass(frozen=True)
+class _Delivery:
+    """What a batch makes of each of its decks: a .pptx file (`suffix` ".pptx"), or a
+    folder of chart images (`suffix` ""), made by `make(outcome, loaded, target)`."""
+
+    suffix: str
+    make: Callable[[Any, Any, Path], Any]
+
+    def target(self, folder: Path, stem: str) -> Callable[[str], Path]:
+        """Where the deck of key `key` goes: <folder>/<spec name>-<key><suffix>."""
+        return lambda key: folder / f"{stem}-{key}{self.suffix}"
+
+
+def _images_one(outcome: Any, loaded: Any, target: Path, formats: tuple[str, ...]) -> Any:
+    """Draw the charts of one deck of a batch into the folder `target`: `outcome` gets
+    the folder and the deck's warnings (its plan's and its images'), or its error."""
+    from deckgen.render.images import draw_images
+    from deckgen.workflows.pipeline import plan
+
+    def make() -> tuple[Path | None, list[str]]:
+        warnings = Warnings()
+        deck, _ = plan(loaded, warnings)
+        source = loaded.spec.deck.source
+        images = draw_images(deck, loaded.theme, target, formats=formats, source=source)
+        said = [str(w) for w in warnings.items]
+        return target, said + [f"{i.name}: {w}" for i in images for w in i.warnings]
+
+    return _made(outcome, make)
+
+
 def _build_one(outcome: Any, loaded: Any, target: Path, strict: bool) -> Any:
     """Build one deck of a batch into `outcome`: its path and warnings, or its error."""
-    from deckgen.errors import DeckgenError
     from deckgen.workflows.pipeline import build
 
-    try:
+    def make() -> tuple[Path | None, list[str]]:
         report = build(loaded, target, strict=strict, spec_path=loaded.spec.path, into_folder=True)
+        return report.path, [str(w) for w in report.warnings.items]
+
+    return _made(outcome, make)
+
+
+def _made(outcome: Any, make: Callable[[], tuple[Path | None, list[str]]]) -> Any:
+    """`outcome` with what `make()` wrote and its warnings, or the error it stopped at:
+    one deck's failure, even a bug, must not stop the batch."""
+    try:
+        outcome.path, outcome.warnings = make()
     except DeckgenError as exc:
         outcome.error = "; ".join(str(p) for p in exc.problems)
-        return outcome
     except Exception as exc:  # noqa: BLE001 - one deck's bug must not stop the batch
         outcome.error = f"internal error: {type(exc).__name__}: {exc}"
-        return outcome
-    outcome.path = report.path
-    outcome.warnings = [str(w) for w in report.warnings.items]
     return outcome
 
 

@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from deckgen.errors import DeckgenError
 
@@ -120,7 +121,7 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     project = load(args.spec)
     if args.each or args.each_respondent:
-        return _build_each(project, args)
+        return _batch(project, args)
     to_stdout = str(args.out) == "-"
     # a deck written to the standard output (-o -, or a path that is it) gets the
     # messages on the standard error, never after its bytes
@@ -138,39 +139,44 @@ def cmd_build(args: argparse.Namespace) -> None:
     _say(f"built {where} ({n} slides, {charts} charts)", err=quiet_out)
 
 
-def _build_each(project, args: argparse.Namespace) -> None:
-    """`build --each QUESTION`: a deck per option, a line per deck, a summary; exit 2
+def _batch(project, args: argparse.Namespace, images: bool = False) -> None:
+    """`build` (or `images`) with `--each QUESTION` or `--each-respondent`: a deck (a
+    folder of images) per segment or respondent, a line per deck, a summary; exit 2
     when any deck failed."""
     from deckgen.errors import SpecError
 
     if args.each and args.each_respondent:
         raise SpecError("--each and --each-respondent: one or the other")
-    with _progress(not args.quiet, "building…") as progress:
-        common = {"jobs": args.jobs, "shard": args.shard, "strict": args.strict}
-        if args.each_respondent:
-            outcomes = project.build_personal(
-                args.out, peers=args.peers, name=args.name, progress=progress, **common
-            )
+    with _progress(not args.quiet, "drawing…" if images else "building…") as progress:
+        common: dict[str, Any] = {"jobs": args.jobs, "shard": args.shard, "progress": progress}
+        if images:
+            common["formats"] = _formats(args)
         else:
-            outcomes = project.build_each(
+            common["strict"] = args.strict
+        if args.each_respondent:
+            personal = project.images_personal if images else project.build_personal
+            outcomes = personal(args.out, peers=args.peers, name=args.name, **common)
+        else:
+            each = project.images_each if images else project.build_each
+            outcomes = each(
                 args.each,
                 args.out,
                 groups=_groups(args.group),
                 include_small=args.include_small,
                 beside_total=args.beside_total,
-                progress=progress,
                 **common,
             )
+    made = "drawn" if images else "built"
     built = [o for o in outcomes if o.path is not None]
-    _report_outcomes(outcomes)
+    _report_outcomes(outcomes, made)
     if not args.quiet:
         for o in built:
-            _say(f"built {o.path}")
+            _say(f"{'drew' if images else 'built'} {o.path}")
     failed = [o for o in outcomes if o.error]
     skipped = [o for o in outcomes if o.skipped]
-    summary = f"{len(built)} of {len(outcomes)} decks built"
+    summary = f"{len(built)} of {len(outcomes)} decks {made}"
     if skipped:
-        summary += f", {len(skipped)} not built"
+        summary += f", {len(skipped)} not {made}"
     if failed:
         summary += f", {len(failed)} failed ({', '.join(o.label for o in failed)})"
     _say(summary, err=True)
@@ -199,12 +205,13 @@ def _groups(given: list[str] | None) -> dict[str, list[str]] | None:
     return out
 
 
-def _report_outcomes(outcomes) -> None:
-    """A batch's warnings (each once), then each deck not built or failed, with why."""
+def _report_outcomes(outcomes, made: str = "built") -> None:
+    """A batch's warnings (each once), then each deck not built (or drawn) or failed,
+    with why."""
     _warn_all(batch_warnings(outcomes))
     for o in outcomes:
         if o.skipped:
-            _say(f"{o.label}: not built: {o.skipped}", err=True, label="warning", style="yellow")
+            _say(f"{o.label}: not {made}: {o.skipped}", err=True, label="warning", style="yellow")
         if o.error:
             _say(f"{o.label}: {o.error}", err=True, label="error", style="bold red")
 
@@ -308,14 +315,19 @@ def cmd_images(args: argparse.Namespace) -> None:
     from deckgen.api import load
 
     project = load(args.spec)
-    with _progress(True, "drawing…") as progress:
-        formats = ("png",) if args.png_only else ("png", "svg")
-        written = project.images(args.out, formats=formats, progress=progress)
+    if args.each or args.each_respondent:
+        return _batch(project, args, images=True)
+    with _progress(not args.quiet, "drawing…") as progress:
+        written = project.images(args.out, formats=_formats(args), progress=progress)
     for image in written:
         for warning in image.warnings:
             _say(f"{image.name}: {warning}", err=True, label="warning", style="yellow")
     files = sum(len(i.files) for i in written)
     _say(f"wrote {files} files for {len(written)} charts in {args.out}")
+
+
+def _formats(args: argparse.Namespace) -> tuple[str, ...]:
+    return ("png",) if args.png_only else ("png", "svg")
 
 
 def cmd_preview(args: argparse.Namespace) -> None:
@@ -449,6 +461,69 @@ def _command(
     return parser
 
 
+def _batch_arguments(
+    p: argparse.ArgumentParser,
+    each: str,
+    each_respondent: str,
+    *,
+    beside_total: bool = True,
+    shard: bool = True,
+) -> None:
+    """The options of a batch (`--each`, `--each-respondent` and theirs), alike for
+    build, preview and images: `each` and `each_respondent` say what the command
+    makes of each deck."""
+    p.add_argument("--each", metavar="QUESTION", help=each)
+    p.add_argument("--each-respondent", action="store_true", help=each_respondent)
+    p.add_argument(
+        "--peers",
+        metavar="QUESTION",
+        help="With --each-respondent: also the respondents of the same option of this "
+        "single-choice question (shown only with at least the theme's privacy_threshold of "
+        "them besides the recipient).",
+    )
+    p.add_argument(
+        "--name",
+        metavar="QUESTION",
+        help="With --each-respondent: name each deck by the answer to this question "
+        "(default: the respondent id).",
+    )
+    p.add_argument(
+        "--group",
+        action="append",
+        metavar="LABEL=CODE,CODE",
+        help="With --each: one deck for these options (or bands) together, named LABEL, as an "
+        "indicator's `segments:` groups them; repeat it for each deck (the options left out "
+        "get no deck). Example: --group Communes=commune --group "
+        "Autres=intercommunalite,metropole,departement,region",
+    )
+    if beside_total:
+        p.add_argument(
+            "--beside-total",
+            action="store_true",
+            help="With --each: charts show the segment beside the whole sample.",
+        )
+    p.add_argument(
+        "--include-small",
+        action="store_true",
+        help="With --each: also build segments under the small-base threshold (never those "
+        "under the privacy threshold).",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="With --each or --each-respondent: decks built at once, in N processes (default: "
+        "the number of CPUs).",
+    )
+    if shard:
+        p.add_argument(
+            "--shard",
+            metavar="I/N",
+            help="With --each or --each-respondent: build only the I-th of N deterministic "
+            "slices of the decks (to share a batch between N machines).",
+        )
+
+
 def _locale(value: str) -> str:
     """--locale, checked when given: the plug-ins' locales are read then, not at every
     start of the command (reading installed packages' entry points takes a while)."""
@@ -500,63 +575,12 @@ def parser() -> argparse.ArgumentParser:
         "the summary only).",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="Also say how the deck was built.")
-    p.add_argument(
-        "--each",
-        metavar="QUESTION",
-        help="One deck per option of this single-choice question (or band of a numeric one), "
+    _batch_arguments(
+        p,
+        "One deck per option of this single-choice question (or band of a numeric one), "
         "each computed on its respondents, in the folder -o (default out/<spec name>/).",
-    )
-    p.add_argument(
-        "--each-respondent",
-        action="store_true",
-        help="One deck per respondent, their answers marked beside everyone's, in the folder -o "
+        "One deck per respondent, their answers marked beside everyone's, in the folder -o "
         "(default out/<spec name>-personal/).",
-    )
-    p.add_argument(
-        "--peers",
-        metavar="QUESTION",
-        help="With --each-respondent: also the respondents of the same option of this "
-        "single-choice question (shown only with at least the theme's privacy_threshold of "
-        "them besides the recipient).",
-    )
-    p.add_argument(
-        "--name",
-        metavar="QUESTION",
-        help="With --each-respondent: name each deck by the answer to this question "
-        "(default: the respondent id).",
-    )
-    p.add_argument(
-        "--group",
-        action="append",
-        metavar="LABEL=CODE,CODE",
-        help="With --each: one deck for these options (or bands) together, named LABEL, as an "
-        "indicator's `segments:` groups them; repeat it for each deck (the options left out "
-        "get no deck). Example: --group Communes=commune --group "
-        "Autres=intercommunalite,metropole,departement,region",
-    )
-    p.add_argument(
-        "--beside-total",
-        action="store_true",
-        help="With --each: charts show the segment beside the whole sample.",
-    )
-    p.add_argument(
-        "--include-small",
-        action="store_true",
-        help="With --each: also build segments under the small-base threshold (never those "
-        "under the privacy threshold).",
-    )
-    p.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="With --each or --each-respondent: decks built at once, in N processes (default: "
-        "the number of CPUs).",
-    )
-    p.add_argument(
-        "--shard",
-        metavar="I/N",
-        help="With --each or --each-respondent: build only the I-th of N deterministic slices "
-        "of the decks (to share a batch between N machines).",
     )
 
     p = _command(
@@ -618,7 +642,8 @@ def parser() -> argparse.ArgumentParser:
         "Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.",
         "Files are named after their slide: NN-slide-title[-k].png, e.g.\n"
         "10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.\n\n"
-        "Example: deckgen images config/barometre-2021.yaml -o out/images",
+        "Example: deckgen images config/barometre-2021.yaml -o out/images\n"
+        "         deckgen images config/barometre-2021.yaml --each-respondent -o out/personal",
     )
     p.add_argument(
         "-o",
@@ -628,6 +653,14 @@ def parser() -> argparse.ArgumentParser:
         help="Folder for the images (default: out/images).",
     )
     p.add_argument("--png-only", action="store_true", help="Write PNG files only (no SVG).")
+    p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
+    _batch_arguments(
+        p,
+        "The images of each deck of `build --each QUESTION` instead (the same decks, the "
+        "same privacy decisions): a folder per deck, <spec name>-<segment>/, in the folder -o.",
+        "The images of each personal deck of `build --each-respondent` instead: a folder "
+        "per deck, <spec name>-<id>/, in the folder -o.",
+    )
 
     p = _command(
         sub,
@@ -669,36 +702,14 @@ def parser() -> argparse.ArgumentParser:
         default=180,
         help="Seconds allowed for the LibreOffice conversion (default: 180).",
     )
-    p.add_argument(
-        "--each",
-        metavar="QUESTION",
-        help="Preview the decks of `build --each QUESTION` instead: each deck with its PDF, "
+    _batch_arguments(
+        p,
+        "Preview the decks of `build --each QUESTION` instead: each deck with its PDF, "
         "slide images and contact sheet, in the folder -o.",
-    )
-    p.add_argument(
-        "--group",
-        action="append",
-        metavar="LABEL=CODE,CODE",
-        help="With --each: one deck per group of options, as for build.",
-    )
-    p.add_argument(
-        "--include-small",
-        action="store_true",
-        help="With --each: also segments under the small-base threshold, as for build.",
-    )
-    p.add_argument(
-        "--each-respondent",
-        action="store_true",
-        help="Preview the personal decks of `build --each-respondent` instead, one contact "
+        "Preview the personal decks of `build --each-respondent` instead, one contact "
         "sheet per deck.",
-    )
-    p.add_argument("--peers", metavar="QUESTION", help="With --each-respondent: as for build.")
-    p.add_argument("--name", metavar="QUESTION", help="With --each-respondent: as for build.")
-    p.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="With --each or --each-respondent: decks built at once (default: the CPUs).",
+        beside_total=False,
+        shard=False,
     )
 
     p = _command(

@@ -343,3 +343,19 @@ def test_libreoffice_sets_no_word_over_another(crowded_pdf):
                 if w > 0 and h > 0 and w * h > 0.2 * smaller:
                     overlaps.append(f"slide {number}: {a!r} over {b!r}")
     assert overlaps == []
+
+
+def test_clustered_columns_give_each_figure_its_own_bar_measured_by_its_glyphs():
+    """Two series of six categories, 10 pt figures: a bar is the plot (90 % of the chart)
+    over 6 x (2 + 0.8) bar widths. '8 %' (1.645 em) fits a bar 18 pt wide, '88 %'
+    (2.201 em) does not; so the same chart is columns for the one, bars for the other."""
+    from deckgen.render.fit import column_labels_fit
+    from deckgen.render.metrics import word_width
+
+    assert word_width("8\u202f%") == pytest.approx(1.645)
+    assert word_width("88\u202f%") == pytest.approx(2.201)
+    width = round(18 * 6 * 2.8 / 0.9 * 12700)  # EMU: bars 18 pt wide
+    assert column_labels_fit(width, 6, 2, ["8\u202f%", "5\u202f%"], 10)
+    assert not column_labels_fit(width, 6, 2, ["8\u202f%", "88\u202f%"], 10)
+    assert column_labels_fit(width * 2, 6, 2, ["88\u202f%"], 10)  # twice as wide: fits
+    assert not column_labels_fit(width, 6, 3, ["8\u202f%"], 10)  # a third series: no room

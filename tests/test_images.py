@@ -236,3 +236,41 @@ def test_a_dollar_in_a_label_is_money_not_mathematics(tmp_path):
                          formats=("svg",))  # fmt: skip
     (image,) = [i for i in images if i.result is chart.result]
     assert money in _svg_texts(image.svg)
+
+
+def _charts_of(deck) -> int:
+    """The charts of a deck: native ones, maps and tables, each named by its key."""
+    named = re.compile(r"#chart-\d+\]$")
+    return sum(
+        bool(named.search(s.name)) for slide in Presentation(str(deck)).slides for s in slide.shapes
+    )
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        ["--each", "type_collectivite"],
+        ["--each-respondent", "--peers", "type_collectivite", "--shard", "3/16"],
+    ],
+    ids=["each", "each-respondent"],
+)
+def test_cli_images_of_each_deck_of_a_batch(tmp_path, batch):
+    """`images --each` / `--each-respondent` draws the decks `build` would build with the
+    same options, and only those (a segment the privacy rule leaves out gets no folder
+    either, for the same reason): a folder per deck, an image per chart of that deck."""
+    result = invoke("images", SPEC, *batch, "-o", tmp_path / "img", "--png-only", "--jobs", 1, "-q")
+    assert result.code == 0, result.stderr
+    built = invoke("build", SPEC, *batch, "-o", tmp_path / "decks", "--jobs", 1, "-q")
+    assert built.code == 0, built.stderr
+    decks = sorted((tmp_path / "decks").glob("*.pptx"))
+    folders = sorted(p for p in (tmp_path / "img").iterdir())
+    assert [f.name for f in folders] == [d.stem for d in decks] and decks
+    for deck, folder in zip(decks, folders):
+        images = sorted(folder.glob("*.png"))
+        assert len(images) == _charts_of(deck) and not list(folder.glob("*.svg")), folder.name
+    # what was not built is not drawn, with the same reason
+    not_built = [line.partition(": not built: ")[::2] for line in built.stderr.splitlines()]
+    not_drawn = [line.partition(": not drawn: ")[::2] for line in result.stderr.splitlines()]
+    assert [x for x in not_built if x[1]] == [x for x in not_drawn if x[1]]
+    assert len([x for x in not_drawn if x[1]]) == (4 if "--each" in batch else 0)  # 4 types
+    assert f"{len(decks)} of " in result.stderr and "decks drawn" in result.stderr

@@ -108,10 +108,14 @@ def test_each_deck_marks_the_recipient_s_own_answers(personal):
         texts = {
             label_of(s.name): s.text_frame.text for s in prs.slides[7].shapes if s.has_text_frame
         }
-        # the card counts the collectivités with a service: it says so to those that
-        # have one, and tells the others their own answer
-        own = "C'est aussi votre réponse" if service == "oui" else "Votre réponse\u202f: Non"
-        assert texts["Callout 1 text"].endswith(f"\n{own}"), outcome.key
+        # the card counts the collectivités with a service: it is marked for those that
+        # have one, and tells the others their own answer, on a line of its own
+        assert (
+            texts["Callout 1 text"] == "des collectivités ont un service dédié à la participation"
+        )
+        assert texts.get("Callout 1 own answer") == (
+            None if service == "oui" else "Votre réponse\u202f: Non"
+        ), outcome.key
 
 
 def test_a_sample_opens_in_libreoffice_and_is_valid(personal, tmp_path):
@@ -165,35 +169,45 @@ def test_one_answer_falls_in_the_band_the_whole_column_gives_it(survey):
 
 
 def test_callouts_say_once_which_figure_counts_the_recipient(personal):
-    """Slide 23: three cards over the three answers to one question. The card of
-    the recipient's answer is marked (its line, or, with no room for it, an
-    outline in the accent colour); the others stay silent; no sentence is cut."""
+    """Slide 23: three cards over the three answers to one question. The card of the
+    recipient's answer is outlined in the colour the doughnut beside marks their
+    answer with; the others stay silent; a recipient whose answer no card counts is
+    told it once, on a line of its own under the first card; no sentence is cut, and
+    no sentence carries the recipient's line."""
     folder, outcomes, rows = personal
     options = ["retour_presentiel", "hybride", "numerique_uniquement"]
     for outcome in outcomes:
         assert not [w for w in outcome.warnings if "cut with an ellipsis" in w], outcome.key
         slide = Presentation(str(outcome.path)).slides[22]
         shapes = {label_of(s.name): s for s in slide.shapes}
+        doughnut = next(s.chart for s in slide.shapes if s.has_chart)
+        marks = set(doughnut._chartSpace.xpath(".//c:dPt/c:spPr/a:ln/a:solidFill/a:srgbClr/@val"))
         answer = rows.at[outcome.key, "visio_avenir"]
+        lines = [s.text_frame.text for name, s in shapes.items() if name.endswith("own answer")]
         for n, code in enumerate(options, 1):
             card, text = shapes[f"Callout {n} card"], shapes[f"Callout {n} text"].text_frame.text
-            outlined = bool(
-                manifest.xpath(card._element, ".//a:ln/a:solidFill/a:srgbClr[@val='E63946']")
-            )
-            said = text.endswith("C'est aussi votre réponse")
+            outline = manifest.xpath(card._element, "./p:spPr/a:ln/a:solidFill/a:srgbClr/@val")
+            assert "Votre réponse" not in text and "\n" not in text, outcome.key
             if answer not in options:  # no answer: said once, under the first card
-                assert not outlined and not said
+                assert not outline
                 # visio_avenir is asked of those who used videoconference: the others
                 # were never asked, which is not the same as no answer
                 asked = rows.at[outcome.key, "visio_utilisee"] == "oui"
                 expected = "pas de réponse" if asked else "non concerné"
-                assert text.endswith(f"Votre réponse\u202f: {expected}") == (n == 1)
+                assert lines == [f"Votre réponse\u202f: {expected}"], outcome.key
+                assert ("Callout 1 own answer" in shapes) and len(lines) == 1
                 continue
-            assert "Votre réponse" not in text, outcome.key  # the answer is never repeated
+            assert lines == [], outcome.key  # the answer is never repeated
             if code == answer:
-                assert outlined or said, (outcome.key, n)
+                assert outline and set(outline) <= marks, (outcome.key, n)  # one mark
+                assert "(votre réponse compte dans ce chiffre)" in _alt(shapes, n), outcome.key
             else:
-                assert not outlined and not said, (outcome.key, n)
+                assert not outline, (outcome.key, n)
+
+
+def _alt(shapes, n: int) -> str:
+    """The alternative text of callout `n`'s figure."""
+    return shapes[f"Callout {n} value"]._element.xpath("./p:nvSpPr/p:cNvPr/@descr")[0]
 
 
 def _chart_colours(chart) -> set[str]:
@@ -243,14 +257,17 @@ def test_a_question_never_asked_says_not_asked_not_no_answer(personal):
     folder, outcomes, rows = personal
     said: dict[str, str] = {}
     for outcome in outcomes:
-        texts = [
-            s.text_frame.text
-            for slide in Presentation(str(outcome.path)).slides
-            for s in slide.shapes
-            if s.has_text_frame
-        ]
-        card = next(t for t in texts if "accompagnées par des dispositifs en présentiel\n" in t)
-        said[outcome.key] = card.splitlines()[-1]
+        for slide in Presentation(str(outcome.path)).slides:
+            shapes = {label_of(s.name): s for s in slide.shapes if s.has_text_frame}
+            card = next(
+                (name.split()[1] for name, s in shapes.items()
+                 if "accompagnées par des dispositifs en présentiel" in s.text_frame.text),
+                None,
+            )  # fmt: skip
+            if card is not None:
+                own = shapes.get(f"Callout {card} own answer")
+                said[outcome.key] = own.text_frame.text if own is not None else ""
+    assert len(said) == len(outcomes)
     for rid, line in said.items():
         asked = rows.at[rid, "outils_crise__consultation_crise"] == "1"
         if not asked:
@@ -278,9 +295,134 @@ def test_three_named_personal_decks_print_the_same_figures_in_both_clients(perso
     decks = [by_key[k].path for k in ("C01", "C26", "C02")]
     libre = to_pdf(libreoffice_or_skip(), decks, tmp_path / "lo")
     for deck in decks:
-        in_aspose = pdf_percent_figures(aspose_pdf(deck, tmp_path / f"{deck.stem}.pdf"))
+        aspose = aspose_pdf(deck, tmp_path / f"{deck.stem}.pdf")
+        in_aspose = pdf_percent_figures(aspose)
         in_libre = pdf_percent_figures(libre[deck])
         assert len(in_aspose) == len(in_libre) == len(Presentation(str(deck)).slides)
         differ = {p: (a, b) for p, (a, b) in enumerate(zip(in_aspose, in_libre), 1) if a != b}
         assert not differ, (deck.name, differ)
         assert sum(map(len, in_libre)) >= 150
+        for client, pdf in (("Aspose", aspose), ("LibreOffice", libre[deck])):
+            assert not _figures_over_each_other(pdf), (deck.name, client)
+
+
+def _figures_over_each_other(pdf) -> list[tuple[int, str, str]]:
+    """(page, figure, figure) for every two percent figures printed over each other."""
+    from .helpers import _NUMBER_WORD, _WORD, pdf_bbox
+
+    out = []
+    for number, page in enumerate(pdf_bbox(pdf).split("<page ")[1:], 1):
+        words = [
+            (float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(page)
+        ]
+        boxes = []
+        for x0, y0, x1, y1, text in words:
+            if not text.endswith("%"):
+                continue
+            if text != "%":
+                boxes.append((x0, y0, x1, y1, text))
+                continue
+            left = [w for w in words if _NUMBER_WORD.fullmatch(w[4])
+                    and abs(w[1] - y0) < (y1 - y0) / 3 and 0 <= x0 - w[2] < y1 - y0]  # fmt: skip
+            if left:
+                n = max(left, key=lambda w: w[2])
+                boxes.append((n[0], min(n[1], y0), x1, max(n[3], y1), f"{n[4]} %"))
+        # a figure's box is its font's line (ascent to descent): boxes of two lines set
+        # close meet without their glyphs touching, so a collision is set on one line
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                across = min(a[2], b[2]) - max(a[0], b[0])
+                down = min(a[3], b[3]) - max(a[1], b[1])
+                if across > 0.5 and down > 0.5 * min(a[3] - a[1], b[3] - b[1]):
+                    out.append((number, a[4], b[4]))
+    return out
+
+
+def _personal_deck(spec, rid: str, out):
+    """The personal deck of respondent `rid` alone (no batch), built from `spec`."""
+    from deckgen.workflows.personal import for_recipient, recipients
+    from deckgen.workflows.pipeline import build
+
+    loaded = deckgen.load(spec)._loaded
+    person = next(r for r in recipients(loaded) if r.id == rid)
+    return build(for_recipient(loaded, person, None), out, spec_path=spec)
+
+
+def _slide_titled(path, title: str):
+    return next(s for s in Presentation(str(path)).slides if s.shapes.title.text == title)
+
+
+PETITIONS = (
+    "    callouts:\n"
+    "      - indicator: {kind: share, condition: "
+    "{question: dispositifs_numeriques, has: petition_en_ligne}}\n"
+    '        text: "des collectivités ont des pétitions en ligne, parmi lesquelles :"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "locale, label, more",
+    [("fr", "Vos réponses\u202f: ", "autres"), ("en", "Your answers: ", "more")],
+)
+def test_a_list_of_the_recipient_s_answers_holds_in_two_lines_of_its_own(
+    tmp_path, locale, label, more
+):
+    """C17 set up six digital tools, none of them petitions: under a card about
+    petitions (a sentence ending in ':'), its answers are a line of their own, at
+    most two lines (the first answers, then '+N autres'), which makes the card no
+    taller than those two lines; the sentence is the sentence alone."""
+    from deckgen.render.text import needed_height
+
+    from .helpers import project_copy, replace_in
+
+    spec = project_copy(tmp_path)
+    anchor = '    remark: "Pratiquement absence'
+    replace_in(spec, anchor, PETITIONS + anchor)
+    replace_in(spec, "locale: fr", f"locale: {locale}")
+    report = _personal_deck(spec, "C17", tmp_path / "C17.pptx")
+    assert not [w for w in report.warnings.items if "cut" in str(w) or "overlap" in str(w)]
+    public = deckgen.load(spec).build(tmp_path / "public.pptx")
+    title = "Les dispositifs numériques"
+    shapes = {label_of(s.name): s for s in _slide_titled(report.path, title).shapes}
+    alone = {label_of(s.name): s for s in _slide_titled(public.path, title).shapes}
+    sentence = "des collectivités ont des pétitions en ligne, parmi lesquelles :"
+    assert shapes["Callout 1 text"].text_frame.text == sentence  # nothing glued to it
+    box = shapes["Callout 1 own answer"]
+    line = box.text_frame.text
+    chosen = ["Plateforme de participation", "Application d'idéation"]  # its first two
+    assert line.startswith(label + ", ".join(chosen)), line
+    listed, _, rest = line[len(label) :].rpartition(" +")
+    n = int(rest.split("\u00a0")[0])
+    assert rest == f"{n}\u00a0{more}" and len(listed.split(", ")) + n == 6, line
+    size = box.text_frame.paragraphs[0].runs[0].font.size.pt
+    height = box.height / 12700
+    assert needed_height([line], box.width, size, bold=True) <= height <= 2 * size * 1.2 + 12
+    # the card grows by the line alone, and the line sits under the sentence
+    grown = shapes["Callout 1 card"].height - alone["Callout 1 card"].height
+    assert grown <= box.height
+    assert box.top >= shapes["Callout 1 text"].top + shapes["Callout 1 text"].height
+
+
+def test_clustered_columns_too_narrow_for_their_figures_are_drawn_as_bars(personal):
+    """Slide 8's two column charts, beside the recipient's group, hold twelve figures
+    in six categories at a third of the slide: drawn as columns their figures ran into
+    each other ('19 %14 %'), so they are bars; the public deck keeps its columns."""
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    from .helpers import SPEC
+
+    folder, outcomes, rows = personal
+    public = deckgen.load(SPEC).plan()[0].slides[7]
+    assert [c.type for c in public.charts] == ["column", "column"]
+    switched = 0
+    for outcome in outcomes:
+        slide = Presentation(str(outcome.path)).slides[7]
+        charts = [s.chart for s in slide.shapes if s.has_chart]
+        several = [len(c.plots[0].series) > 1 for c in charts]
+        switched += sum(several)
+        kinds = [c.chart_type for c in charts]
+        assert kinds == [
+            XL_CHART_TYPE.BAR_CLUSTERED if two else XL_CHART_TYPE.COLUMN_CLUSTERED
+            for two in several
+        ], outcome.key
+    assert switched >= 2 * rows["type_collectivite"].eq("commune").sum()  # every commune's

@@ -47,7 +47,10 @@ TEXTS = {
     "own_level": "Ihre Antwort: {level}",
     "own_rank": "Ihre {rank} Wahl",
     "own_answer_label": "Ihre Antwort",
-    "own_match": "Das ist auch Ihre Antwort",
+    "own_answers_label": "Ihre Antworten",
+    "own_more_one": "+{n}\u00a0weitere",
+    "own_more": "+{n}\u00a0weitere",
+    "own_match": "Ihre Antwort zählt in dieser Zahl",
     "own_none": "keine Antwort",
     "own_not_asked": "nicht gefragt",
     "personal_cover": "Die Antworten von {name}: in jedem Diagramm umrandet, neben denen "

@@ -46,7 +46,10 @@ TEXTS = {
     "own_level": "your answer: {level}",
     "own_rank": "your {rank} choice",
     "own_answer_label": "Your answer",
-    "own_match": "This is your answer too",
+    "own_answers_label": "Your answers",
+    "own_more_one": "+{n}\u00a0more",
+    "own_more": "+{n}\u00a0more",
+    "own_match": "your answer counts in this figure",
     "own_none": "no answer",
     "own_not_asked": "not asked",
     "personal_cover": "The answers of {name}: outlined in every chart, beside those of all "

@@ -47,7 +47,10 @@ TEXTS = {
     "own_level": "votre réponse\u202f: {level}",
     "own_rank": "votre {rank} choix",
     "own_answer_label": "Votre réponse",
-    "own_match": "C'est aussi votre réponse",
+    "own_answers_label": "Vos réponses",
+    "own_more_one": "+{n}\u00a0autre",
+    "own_more": "+{n}\u00a0autres",
+    "own_match": "votre réponse compte dans ce chiffre",
     "own_none": "pas de réponse",
     "own_not_asked": "non concerné",
     "personal_cover": "Les réponses de {name}\u202f: encadrées dans chaque graphique, à côté de "

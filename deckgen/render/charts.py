@@ -18,8 +18,8 @@ from deckgen.analysis.results import Result, headroom, shown
 from deckgen.errors import RenderError, suggest, valid_list
 from deckgen.inputs.theme import Theme, categorical
 from deckgen.locales.numbers import percent_number_format
-from deckgen.render.colors import label_colour, rgb
-from deckgen.render.fit import cut_label, legend_extent, slice_label_fits
+from deckgen.render.colors import distinct_colour, label_colour, rgb
+from deckgen.render.fit import column_labels_fit, cut_label, legend_extent, slice_label_fits
 from deckgen.render.geometry import Rect
 from deckgen.render.plan import ChartPlan
 from deckgen.render.speedups import styled
@@ -52,6 +52,7 @@ class ChartStyle:
         self.colors = (
             [c.lstrip("#").upper() for c in colors] if colors else list(theme.colors.series)
         )
+        self.digits = digits
         self.number_format = number_format or percent_number_format(locale, digits)
         self.scale = scale  # the value axis' maximum, shared (ChartPlan.scale)
         self.problems: list[str] = []  # what did not fit, for the slide's warnings
@@ -168,26 +169,13 @@ def _own(plot, result: Result, style: ChartStyle, fill: bool) -> None:
                 point.format.line.width = Pt(2.5)
 
 
-# marks tried after the theme's, each far from the others: violet, orange, cyan, black
-_OWN_FALLBACKS = ("7B2CBF", "F77F00", "00B4D8", "000000")
-
-
 def own_colour(plot, preferred: str) -> str:
     """The first of the theme's mark colour and a few distinct others that is far
     (in RGB) from every colour the chart draws with."""
     used = {
         str(v).upper() for v in plot._element.getparent().xpath(".//a:solidFill/a:srgbClr/@val")
     }
-
-    def far(colour: str) -> bool:
-        a = [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
-        for other in used:
-            b = [int(other[i : i + 2], 16) for i in (0, 2, 4)]
-            if sum((x - y) ** 2 for x, y in zip(a, b)) < 100**2:
-                return False
-        return True
-
-    return next((c for c in (preferred, *_OWN_FALLBACKS) if far(c)), preferred)
+    return distinct_colour(used, preferred)
 
 
 def _keep_fill(point, series, plot, idx: int) -> None:
@@ -351,9 +339,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     # clustered bars are thinner: their figures a little smaller; and no figure taller
     # than its bar's slot, or neighbours' figures overlap where a shared scale keeps
     # the bars short (horizontal bars: a slot is the plot's height over the bars)
-    size = float(
-        max(style.theme.sizes.chart_label - 2, 8) if several else style.theme.sizes.chart_label
-    )
+    size = _label_size(style, several)
     if horizontal:
         bars = max(len(result.categories) * len(result.series), 1)
         slot = rect.height * 0.75 / bars / 12700  # points, the plot about 3/4 of the frame
@@ -387,7 +373,31 @@ def bar(shapes, rect, chart: ChartPlan, style):
 
 
 def column(shapes, rect, chart: ChartPlan, style):
-    return _bars(shapes, rect, shown(chart.result, "column"), style, horizontal=False)
+    """Columns; clustered columns too narrow for each figure over its own bar are
+    drawn as bars instead (a figure per line, none over its neighbour)."""
+    result = shown(chart.result, "column")
+    return _bars(shapes, rect, result, style, horizontal=not columns_fit(rect, result, style))
+
+
+def columns_fit(rect: Rect, result: Result, style: ChartStyle) -> bool:
+    """Whether `result` as clustered columns in `rect` prints each figure over its own
+    bar (one series, or no figures: always)."""
+    several = len(result.series) > 1
+    if not several or not style.labels:
+        return True
+    values = [v for s in result.series for v in s.values if v is not None]
+    if result.measure:
+        labels = [style.words.number(v, result.decimals) for v in values]
+    else:
+        labels = [style.words.percent(v, style.digits) for v in values]
+    size = _label_size(style, several)
+    return column_labels_fit(rect.width, len(result.categories), len(result.series), labels, size)
+
+
+def _label_size(style: ChartStyle, several: bool) -> float:
+    """A bar's figure: a little smaller on clustered bars, which are thinner."""
+    label = style.theme.sizes.chart_label
+    return float(max(label - 2, 8) if several else label)
 
 
 def ranking(shapes, rect, chart: ChartPlan, style):

@@ -44,3 +44,22 @@ def label_colour(fill: str, light: str = "FFFFFF", dark: str = "000000") -> str:
     if contrast(best, fill) >= AA:
         return best
     return max(("000000", "FFFFFF"), key=lambda c: contrast(c, fill))
+
+
+# marks tried after the theme's, each far from the others: violet, orange, cyan, black
+MARK_FALLBACKS = ("7B2CBF", "F77F00", "00B4D8", "000000")
+
+
+def distinct_colour(used: set[str], preferred: str) -> str:
+    """The first of `preferred` and a few distinct others that is far (in RGB) from
+    every colour of `used`: a mark that no colour around it can be mistaken for."""
+
+    def far(colour: str) -> bool:
+        a = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+        for other in used:
+            b = [int(other.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+            if sum((x - y) ** 2 for x, y in zip(a, b)) < 100**2:
+                return False
+        return True
+
+    return next((c for c in (preferred, *MARK_FALLBACKS) if far(c)), preferred)

@@ -36,7 +36,9 @@ class CalloutPlan:
     base: int = 0  # respondents the value is a share of
     is_count: bool = False
     weighted: bool = False
-    own: str = ""  # a personal deck: "Votre réponse : oui"
+    own: str = ""  # a personal deck: "Votre réponse : oui", on a line of its own
+    # shorter forms of `own` ("Vos réponses : a, b +2 autres"), for a card too narrow
+    own_short: list[str] = field(default_factory=list)
     own_match: bool = False  # a personal deck: the figure counts the recipient's answer
     key: str = ""  # "slide#callout-1" (deckgen.render.identity): its shapes' names end with it
     withheld: str = ""  # why the disclosure rule left its figure out (the footnote says it)

@@ -7,7 +7,6 @@ grid: nothing overlaps and nothing leaves the slide, whatever the template.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from pptx.oxml.ns import qn
@@ -19,7 +18,7 @@ from deckgen.inputs.theme import Theme
 from deckgen.locales.numbers import number_number_format
 from deckgen.render import speedups
 from deckgen.render.charts import ChartStyle, add_chart
-from deckgen.render.colors import rgb
+from deckgen.render.colors import AA, contrast, distinct_colour, rgb
 from deckgen.render.fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label
 from deckgen.render.geometry import EMU_PER_POINT, Rect, inches, points
 from deckgen.render.identity import element_key, named
@@ -295,6 +294,8 @@ def _content_slide(
     if sp.remark:
         area, band = _cut_bottom(area, _remark_height(sp.remark, area, theme), gap=GAP // 2)
     _content_blocks(shapes, area, sp, theme, locale, fitter)
+    if any(c.own_match or c.own for c in sp.callouts) and sp.charts:
+        _one_mark(shapes, theme)
     if band is not None:
         _remark(shapes, band, sp, theme, fitter)
     if foot is not None and sp.footnote:
@@ -436,20 +437,25 @@ def _callouts(
     value_size = min(value_size, cells[0].height / EMU_PER_POINT * 0.4) if cells else value_size
     value_h = int(points(value_size) * 1.35)
 
-    def texts(c: CalloutPlan) -> list[str]:  # the sentence, and a recipient's own answer
-        return [c.text, c.own] if c.own else [c.text]
+    # a personal deck: the recipient's line, a text of its own at the card's foot, in
+    # the colour that marks their answers; at most two lines, a long list shortened
+    own_size = max(theme.sizes.callout_text - 2, 10)
+    inner_w = (cells[0].width if cells else 0) - 2 * inches(0.12)
+    lines = [own_line(c, inner_w, own_size) for c in callouts]
+    mark = own_mark(theme)
 
-    def needed(cell: Rect, c: CalloutPlan) -> int:
+    def needed(cell: Rect, c: CalloutPlan, own_h: int) -> int:
         inner_w = cell.width - 2 * inches(0.12)
         text_size, _ = fit_size(
-            texts(c),
-            Rect(0, 0, inner_w, cell.height - value_h),
+            [c.text],
+            Rect(0, 0, inner_w, cell.height - value_h - own_h),
             theme.sizes.callout_text,
             minimum=10,
         )
         return (
             value_h
-            + points(needed_height(texts(c), inner_w, text_size, text_size * 0.3) + 6)
+            + points(needed_height([c.text], inner_w, text_size) + 6)
+            + own_h
             + 2 * inches(0.15)
         )
 
@@ -457,9 +463,10 @@ def _callouts(
     # a full-height card with two lines at the top reads as an empty box, and
     # cards of different heights side by side look accidental
     card_h = min(
-        min(cell.height for cell in cells), max(needed(cell, c) for cell, c in zip(cells, callouts))
+        min(cell.height for cell in cells),
+        max(needed(cell, c, h) for cell, c, (_, h) in zip(cells, callouts, lines)),
     )
-    for i, (cell, c) in enumerate(zip(cells, callouts)):
+    for i, (cell, c, (own, own_h)) in enumerate(zip(cells, callouts, lines)):
         card_rect = Rect(cell.left, cell.top + (cell.height - card_h) // 2, cell.width, card_h)
         card = shapes.add_shape(1, card_rect.left, card_rect.top, card_rect.width, card_rect.height)
         card.name = f"Callout {i + 1} card"
@@ -468,20 +475,14 @@ def _callouts(
         card.line.fill.background()
         card.shadow.inherit = False
         _decorative(card)
+        if c.own_match:  # its figure counts the recipient: marked as a chart marks an answer
+            card.line.color.rgb = rgb(mark)
+            card.line.width = Pt(2.25)
         inner = card_rect.inset(inches(0.12))
         head_h = min(value_h, inner.height // 2)
+        own_h = min(own_h, (inner.height - head_h) // 2)
         value_rect = Rect(inner.left, inner.top, inner.width, head_h)
-        text_rect = Rect(inner.left, inner.top + head_h, inner.width, inner.height - head_h)
-        size = theme.sizes.callout_text
-        if (
-            c.own
-            and not fit_size(texts(c), text_rect, size, 10)[1]
-            and fit_size([c.text], text_rect, size, 10)[1]
-        ):  # no room for the recipient's line: the card itself is marked instead, in
-            c = replace(c, own="")  # the colour the footnote explains ("en couleur : …")
-        if c.own_match and not c.own:
-            card.line.color.rgb = rgb(theme.colors.accent)
-            card.line.width = Pt(2.25)
+        text_rect = Rect(inner.left, inner.top + head_h, inner.width, inner.height - head_h - own_h)
         value = fitter.text(
             [c.value_text],
             value_rect,
@@ -505,19 +506,82 @@ def _callouts(
         )
         _alt(box, c.alt_text)
         sentence = fitter.text(
-            texts(c), text_rect, theme.sizes.callout_text, 10, f"callout {i + 1} sentence"
+            [c.text], text_rect, theme.sizes.callout_text, 10, f"callout {i + 1} sentence"
         )
-        own = {"color": theme.colors.accent, "bold": True, "space_before": 4}
         add_text(
             shapes,
             text_rect,
-            [(p, own if c.own and k == 1 else {}) for k, p in enumerate(sentence.paragraphs)],
+            sentence.paragraphs,
             font=theme.fonts.body,
             size=sentence.size,
             color=theme.colors.text,
             align="center",
             name=named(f"Callout {i + 1} text", f"{c.key}-text" if c.key else ""),
         )
+        if own:
+            own_rect = Rect(inner.left, text_rect.bottom, inner.width, own_h)
+            line = fitter.text([own], own_rect, own_size, 9, f"callout {i + 1} answer", bold=True)
+            add_text(
+                shapes,
+                own_rect,
+                line.paragraphs,
+                font=theme.fonts.body,
+                size=line.size,
+                color=mark if contrast(mark, theme.colors.light) >= AA else theme.colors.text,
+                bold=True,
+                align="center",
+                anchor="bottom",
+                name=f"Callout {i + 1} own answer",
+            )
+
+
+def _one_mark(shapes, theme: Theme) -> None:
+    """One mark per slide: the cards that count the recipient, and the recipient's
+    line, take the colour the slide's first marked chart picked for its answers (one
+    no colour of that chart uses, charts.own_colour), when it stands out on a card
+    as well (the line in the text colour where the mark is too light to read)."""
+    from pptx.enum.dml import MSO_FILL
+
+    marks = [
+        str(colour)
+        for shape in shapes
+        if shape.has_chart
+        for colour in shape.chart._chartSpace.xpath(
+            ".//c:dPt/c:spPr/a:ln/a:solidFill/a:srgbClr/@val"
+        )
+    ]
+    card = {theme.colors.light, theme.colors.accent}
+    mark = next((m for m in marks if distinct_colour(card, m) == m), None)
+    if mark is None:
+        return
+    text = mark if contrast(mark, theme.colors.light) >= AA else theme.colors.text
+    for shape in shapes:
+        if shape.name.endswith(" card") and shape.line.fill.type == MSO_FILL.SOLID:
+            shape.line.color.rgb = rgb(mark)
+        elif shape.name.endswith(" own answer"):
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.color.rgb = rgb(text)
+
+
+def own_line(c: CalloutPlan, width: int, size: float) -> tuple[str, int]:
+    """The recipient's line of a card `width` wide and the height it takes: the
+    longest of its forms that holds in two lines at `size` ("Vos réponses : a, b
+    +2 autres" rather than five lines of answers); ("", 0) when it has none."""
+    if not c.own:
+        return "", 0
+    two_lines = 2 * size * 1.2 + 8  # needed_height of two lines, in points
+    forms = [c.own, *c.own_short]
+    form = next(
+        (f for f in forms if needed_height([f], width, size, bold=True) <= two_lines), forms[-1]
+    )
+    return form, points(min(needed_height([form], width, size, bold=True), two_lines) + 4)
+
+
+def own_mark(theme: Theme) -> str:
+    """The colour of a card's mark: the theme's, unless a card's own colours are too
+    close to it (charts pick theirs against their series, charts.own_colour)."""
+    return distinct_colour({theme.colors.light, theme.colors.accent}, theme.colors.own)
 
 
 def _charts(

@@ -355,7 +355,7 @@ def footnote(
             + (w("sep") + tests if tests else "")
             + privacy_text(c.result, theme.privacy_threshold, w, personal)
         )
-    if any(c.result.own for c in sp.charts):
+    if any(c.result.own for c in sp.charts) or any(c.own_match for c in sp.callouts):
         parts.append(w("own_note"))
     # callouts: each distinct base once (a count of respondents has no base to state)
     mark = w("colon").lstrip()  # ": " after a chart's title

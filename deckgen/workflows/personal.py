@@ -10,7 +10,8 @@ recipient's own answer beside the figures of all respondents and, with
 - Likert grids: the recipient's level of each statement outlined, and the
   statement labelled with it;
 - the map: the recipient's region outlined;
-- callouts: "Votre réponse : oui" under the sentence.
+- callouts: a card whose figure counts the recipient's answer outlined; else
+  "Votre réponse : oui" on a line of its own, once per question.
 
 **Privacy.** The peer groups are held to the disclosure rule of every deck
 (deckgen.analysis.disclosure, docs/privacy.md), as a family: all the personal decks of a
@@ -185,55 +186,69 @@ def asked(survey: Any, q: Any, rid: str) -> bool:
     return bool(q.asked_if.evaluate(survey.frame.loc[[rid]], survey.questions).iloc[0])
 
 
-def own_text(survey: Any, indicator: Any, rid: str, w: Any) -> str:
-    """'Votre réponse : oui' for a callout: the recipient's answer to the question the
-    callout's figure is about (its condition's, or its question's)."""
+def own_forms(survey: Any, indicator: Any, rid: str, w: Any) -> list[str]:
+    """The recipient's answer to the question a callout's figure is about (its
+    condition's, or its question's), as its card says it: "Votre réponse : oui",
+    or, for several answers, "Vos réponses : a, b, c" followed by shorter forms
+    ("Vos réponses : a, b +1 autre", …), longest first, for the card to take the
+    first that fits its line. Empty when there is nothing to say."""
     if rid not in survey.frame.index:
-        return ""
-    qid = indicator.question
-    if qid is None and indicator.condition is not None:
-        qid = indicator.condition.questions()[0]
-    if qid is None:
-        return ""
-    q = survey.questions.get(qid)
+        return []
+    qid = _question_of(indicator)
+    q = survey.questions.get(qid) if qid is not None else None
     if q is None:
-        return ""
+        return []
+    label = w.label(w("own_answer_label"))
     if not asked(survey, q, rid):  # never asked: not the same as no answer
-        return f"{w.label(w('own_answer_label'))} {w('own_not_asked')}"
+        return [f"{label} {w('own_not_asked')}"]
     row = survey.frame.loc[rid]
     if q.type == "multi":
         chosen = [o.label for o in q.options if row.get(f"{q.id}__{o.code}") in (1, "1")]
-        answer = ", ".join(chosen) or w("own_none")
-    elif q.type in ("single",):
-        value = row.get(q.id)
+        if len(chosen) < 2:
+            return [f"{label} {chosen[0] if chosen else w('own_none')}"]
+        label = w.label(w("own_answers_label"))
+        forms = [f"{label} {', '.join(chosen)}"]
+        for kept in range(len(chosen) - 1, 0, -1):
+            more = len(chosen) - kept
+            others = w("own_more_one" if more == 1 else "own_more", n=more)
+            forms.append(f"{label} {', '.join(chosen[:kept])} {others}")
+        return forms
+    value = row.get(q.id)
+    if q.type == "single":
         option = q.option(str(value)) if not _empty(value) else None
         answer = option.label if option is not None else w("own_none")
     elif q.type == "numeric":
-        value = row.get(q.id)
-        answer = (
-            w.number(float(value)) + (f" {q.unit}" if q.unit else "")
-            if not _empty(value)
-            else w("own_none")
-        )
+        unit = f" {q.unit}" if q.unit else ""
+        answer = w.number(float(value)) + unit if not _empty(value) else w("own_none")
     else:
-        return ""
-    return f"{w.label(w('own_answer_label'))} {answer}"
+        return []
+    return [f"{label} {answer}"]
 
 
-def own_matches(survey: Any, indicator: Any, rid: str) -> tuple[str, bool] | None:
+def own_matches(
+    survey: Any, indicator: Any, rid: str, option: str | None = None
+) -> tuple[str, bool] | None:
     """(question, whether the recipient is counted) when a callout's figure is the
     share of one or more options of one question (`condition: {question: q, in:
-    [...]}` or `has`/`has_any`): the card can then say "this is your answer
-    too" instead of repeating the answer. None for any other figure."""
+    [...]}` or `has`/`has_any`, or a multi-answer question's `option:`): the card is
+    then marked as counting the recipient instead of repeating the answer. None for
+    any other figure."""
     from deckgen.inputs.conditions import Leaf
 
+    if rid not in survey.frame.index:
+        return None
+    row = survey.frame.loc[rid]
+    if option is not None and indicator.kind == "multi" and indicator.question is not None:
+        q = survey.questions.get(indicator.question)
+        if q is None or q.type != "multi":
+            return None
+        return q.id, row.get(f"{q.id}__{option}") in (1, "1")
     cond = indicator.condition
     if not isinstance(cond, Leaf) or cond.test not in ("in", "has", "has_any") or not cond.values:
         return None
     q = survey.questions.get(cond.question)
-    if q is None or q.type not in ("single", "multi") or rid not in survey.frame.index:
+    if q is None or q.type not in ("single", "multi"):
         return None
-    row = survey.frame.loc[rid]
     codes = {str(v) for v in cond.values}
     if q.type == "single":
         value = row.get(q.id)
@@ -243,28 +258,31 @@ def own_matches(survey: Any, indicator: Any, rid: str) -> tuple[str, bool] | Non
     return q.id, chosen
 
 
-def own_lines(survey: Any, indicators: list[Any], rid: str, w: Any) -> list[tuple[str, bool]]:
-    """The recipient's line under each callout of one slide. A card whose figure
-    counts the recipient's own answer says so ("C'est aussi votre réponse"); the
-    other cards about that question stay silent. Otherwise the recipient's answer
-    to the question ("Votre réponse : oui") is said once per question, under its
-    first card: three cards over one question's three options would otherwise
-    repeat a long answer three times and crowd the sentences out. Each line comes
-    with whether the card's figure counts the recipient's answer."""
-    matches = [own_matches(survey, ind, rid) for ind in indicators]
+def own_lines(survey: Any, callouts: list[Any], rid: str, w: Any) -> list[tuple[list[str], bool]]:
+    """What each callout of one slide says of the recipient, apart from its sentence:
+    (the forms of its line, whether its figure counts the recipient's answer).
+
+    A card whose figure counts the recipient's answer is marked (outlined, as a
+    chart marks an answer) and says nothing more; the other cards of that question
+    stay silent. Otherwise the recipient's answer to the question ("Votre réponse :
+    oui") is said once per question, on a line of its own under its first card:
+    three cards over one question's three options would otherwise repeat it three
+    times, and a sentence ending in "…parmi lesquelles :" would read as if the
+    line completed it."""
+    matches = [own_matches(survey, c.indicator, rid, c.option) for c in callouts]
     answered = {m[0] for m in matches if m is not None and m[1]}
     said: set[str] = set()
-    out = []
-    for ind, match in zip(indicators, matches):
+    out: list[tuple[list[str], bool]] = []
+    for callout, match in zip(callouts, matches):
         if match is not None and match[1]:
-            out.append((w("own_match"), True))
+            out.append(([], True))
             continue
-        qid = match[0] if match is not None else _question_of(ind)
+        qid = match[0] if match is not None else _question_of(callout.indicator)
         if qid is None or qid in answered or qid in said:
-            out.append(("", False))
+            out.append(([], False))
             continue
         said.add(qid)
-        out.append((own_text(survey, ind, rid, w), False))
+        out.append((own_forms(survey, callout.indicator, rid, w), False))
     return out
 
 

@@ -391,12 +391,14 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                         context=sp.label,
                     )
                 )
-        if loaded.personal is not None and sp.callouts:  # "Votre réponse : oui" under them
+        if loaded.personal is not None and sp.callouts:  # "Votre réponse : oui", once
             from deckgen.workflows.personal import own_lines
 
-            lines = own_lines(loaded.survey, [c.indicator for c in callouts], loaded.personal[0], w)
-            for cp, (line, match) in zip(sp.callouts, lines):
-                cp.own, cp.own_match = line, match
+            lines = own_lines(loaded.survey, callouts, loaded.personal[0], w)
+            for cp, (forms, match) in zip(sp.callouts, lines):
+                cp.own, cp.own_short, cp.own_match = forms[0] if forms else "", forms[1:], match
+                if match:  # the outline says it to the eye; the alternative text to the ear
+                    cp.alt_text = f"{cp.alt_text} ({w('own_match')})"
         unit = codebook.respondents or w("respondents")
         sp.footnote = footnote(s.footnote, sp, unit, theme, w, loaded.personal is not None)
         sp.notes = notes(
