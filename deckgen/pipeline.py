@@ -136,7 +136,7 @@ def load(spec_path: str | Path) -> Loaded:
     editions = None
     if spec.deck.editions:
         try:
-            editions = load_editions(spec.resolve(spec.deck.editions))
+            editions = load_editions(spec.resolve(spec.deck.editions), codebook.questions)
         except DeckgenError as exc:
             errors.append(exc)
     loaded = Loaded(spec, theme, codebook, template, responses, editions)

@@ -95,6 +95,8 @@ class Result:
     # a trend: the earlier editions shown, (id, label, respondents, exact, how an
     # approximate base reads), oldest first; the last series is the current edition
     editions: tuple[tuple[str, str, int, bool, str], ...] = ()
+    # a trend: the editions shown whose figure was defined otherwise, (id, what it counted)
+    breaks: tuple[tuple[str, str], ...] = ()
     # a personal deck: the recipient's answer per category ("x", a Likert level, a
     # rank; "" where not theirs), and the comparison figures privacy left out
     own: tuple[str, ...] = ()
@@ -236,9 +238,10 @@ TESTS = ("z", "fisher", "t")  # what `tested` holds when a test ran
 # why no test ran, in the order a footnote names them: the segment's own (effective)
 # base, or what it is compared with, under the theme's small-base threshold; a share
 # of 0 % or 100 % on a small base; an expected count under 5 where no exact test
-# applies (weights, published percentages); a trend's earlier edition that published
-# no figure for it; a test the data leave undefined (no variance)
-UNTESTED = ("small", "rest_small", "extreme", "expected", "unpublished", "undefined")
+# applies (weights, published percentages); a trend's earlier edition whose figure was
+# defined otherwise (a break); one that published no figure for it; a test the data
+# leave undefined (no variance)
+UNTESTED = ("small", "rest_small", "extreme", "expected", "break", "unpublished", "undefined")
 
 
 def marked(result: Result, level: float, threshold: int, correction: str = "holm") -> Result:
@@ -445,6 +448,7 @@ def result_from_dict(data: dict) -> Result:
     fields["pair_tests"] = tuple(tuple(pair) for pair in fields.get("pair_tests", ()))
     fields["untested"] = tuple(fields.get("untested", ()))
     fields["editions"] = tuple(tuple(e) for e in fields.get("editions", ()))
+    fields["breaks"] = tuple(tuple(b) for b in fields.get("breaks", ()))
     fields["own"] = tuple(fields.get("own", ()))
     fields["withheld"] = tuple(fields.get("withheld", ()))
     result = Result(**fields)

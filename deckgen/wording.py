@@ -176,9 +176,17 @@ def _trend_text(r: Result, level: float, w: Words) -> str:
     """A trend's footnote: the earlier editions and their bases, then what the test of
     the change since the last one found, or why there was none."""
     text = w("editions_published")
+    labels = {edition_id: label for edition_id, label, *_ in r.editions}
     for _, label, n, exact, about in r.editions:
         if not exact:
             text += w("sep") + w("editions_about", label=label, about=about or w.number(n))
+    for edition_id, what in r.breaks:
+        text += w("sep") + w("editions_break", edition=labels[edition_id], text=what)
+    for s, (_, label, *_rest) in zip(r.series, r.editions):  # an earlier edition's gaps
+        missing = [c for c, v in zip(r.categories, s.values) if v is None]
+        if missing:
+            na = w("not_available")
+            text += w("sep") + w("editions_missing", na=na, edition=label, names=", ".join(missing))
     previous = r.editions[-1][1]
     if not r.test:
         return text + w("sep") + w("sig_untested_edition", edition=previous)
@@ -303,8 +311,8 @@ def untested_text(r: Result, w: Words) -> str:
             )
         elif why == "expected":
             reason = w("why_expected", n=w.number(MIN_EXPECTED))
-        elif why == "unpublished":
-            reason = w("why_unpublished", edition=r.editions[-1][1] if r.editions else "")
+        elif why in ("unpublished", "break"):
+            reason = w(f"why_{why}", edition=r.editions[-1][1] if r.editions else "")
         else:
             reason = w(f"why_{why}")
         parts.append(w("sig_untested", names=", ".join(names), reason=reason))

@@ -99,6 +99,7 @@ TEXTS = {
     "why_extreme_effective": "{zero} or {hundred} on an effective base under {n}",
     "why_expected": "an expected count under {n}",
     "why_undefined": "the test cannot be computed",
+    "why_break": "defined differently in {edition}",
     "why_unpublished": "no figure published in {edition}",
     "rest_of_sample": "the rest of the sample",
     # trends over editions
@@ -107,6 +108,8 @@ TEXTS = {
     "change": "{n} pts",
     "editions_published": "earlier editions: published figures",
     "editions_about": "{label}: {about}, approximate base",
+    "editions_break": "break in the series in {edition}: {text}",
+    "editions_missing": "{na}: no figure published in {edition} for {names}",
     "sig_previous": (
         "▲▼: significant change since {edition} at the {level} level ({test}, {correction})"
     ),

@@ -103,6 +103,7 @@ TEXTS = {
     "why_extreme_effective": "{zero} ou {hundred} sur une base effective inférieure à {n}",
     "why_expected": "effectif attendu inférieur à {n}",
     "why_undefined": "test non calculable",
+    "why_break": "définition différente en {edition}",
     "why_unpublished": "aucun chiffre publié en {edition}",
     "rest_of_sample": "reste de l'échantillon",
     # trends over editions
@@ -111,6 +112,8 @@ TEXTS = {
     "change": "{n}\u202fpts",
     "editions_published": "éditions précédentes\u202f: chiffres publiés",
     "editions_about": "{label}\u202f: {about}, base approximative",
+    "editions_break": "rupture de série en {edition}\u202f: {text}",
+    "editions_missing": "{na}\u202f: aucun chiffre publié en {edition} pour {names}",
     "sig_previous": (
         "▲▼\u202f: évolution significative depuis {edition} au seuil de {level} ({test}, "
         "{correction})"
