@@ -1,8 +1,9 @@
 """Tables of every figure a deck shows, for fact-checking and spreadsheets.
 
 One row per value drawn on a slide (chart point or callout): slide, element,
-label, formatted value, count, base, filter, question wording, published or
-illustrative. Cells that a spreadsheet would run as a formula are escaped.
+label, formatted value, count, base, filter, question wording, and its own
+provenance: published (that figure, not merely its question), illustrative or the
+survey's. Cells that a spreadsheet would run as a formula are escaped.
 `write_csv` writes them as CSV, `write_xlsx` as a workbook laid out for a
 spreadsheet user (bold frozen header, filters, widths, real percent numbers).
 """
@@ -63,7 +64,6 @@ def _rows(
 ) -> list[dict[str, object]]:
     out = []
     w = words(locale)
-    status = w(f"status_{r.status}")
     for s in r.series:
         for k, label in enumerate(r.categories):
             v = s.values[k]
@@ -91,7 +91,7 @@ def _rows(
                     "base": r.bases_of(s)[k] if k < len(r.bases_of(s)) else r.base,
                     "filter": r.filter_text,
                     "question": r.question_text,
-                    "status": status,
+                    "status": w(f"status_{r.status_of(s, k)}"),  # per figure
                     "weighted": w("yes") if r.weighted else w("no"),
                     "test": _test_name(r, s, k, w),
                     "p": _p_value(r, s, k),

@@ -46,7 +46,40 @@ def compute(survey: Survey, indicator: Indicator) -> Result:
     problems = indicator.check(survey.questions)
     if problems:
         raise DataError("; ".join(msg for _, msg in problems))
-    return kind.function()(survey, indicator)
+    return provenance(kind.function()(survey, indicator), indicator, survey.questions)
+
+
+def provenance(result: Result, ind: Indicator, questions: dict[str, Question]) -> Result:
+    """`result` with the figures that were published (`Result.published_codes`), as the
+    codebook lists them: never more than the indicator's kind said (`published`). A
+    figure is published when it is the one that was: over those asked the question,
+    without a filter; an option's share, or the share having any of a listed group of
+    options (the codebook's `published_figures`), or, without that list, any figure
+    of a `published` question. The number of respondents is always published."""
+    if not result.published:
+        return replace(result, published_codes=())
+    codes: tuple[str, ...] = ()
+    if ind.filter is None:
+        if ind.kind in ("distribution", "multi") and ind.question in questions:
+            q = questions[ind.question]
+            codes = tuple(c for c in result.codes if q.figure_published([c]))
+        elif ind.condition is not None:  # a share, a count: the options it counts
+            cond = parse_condition(ind.condition)
+            about = cond.questions()
+            counted_in = questions.get(about[0]) if len(about) == 1 else None
+            values = [str(v) for v in getattr(cond, "values", ())]
+            counted = getattr(cond, "test", "") in ("in", "has", "has_any") and values
+            # over those asked: the base a published figure has
+            asked = counted_in is not None and (ind.base == "asked" or counted_in.asked_if is None)
+            if counted_in is not None and counted and asked and counted_in.figure_published(values):
+                codes = result.codes
+        elif ind.kind == "count":
+            codes = result.codes  # the number of respondents
+        elif result.question in questions:
+            q = questions[result.question]
+            codes = result.codes if q.published and not q.published_figures else ()
+    whole = set(codes) == set(result.codes) and not result.by
+    return replace(result, published=whole, published_codes=codes)
 
 
 # -- helpers -----------------------------------------------------------------

@@ -216,7 +216,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             # the words about it (who is in scope...) in the deck's locale
             results[key] = localise(raw(indicator), indicator, codebook, w)
             if loaded.segment is not None:  # a segment's figures were never published
-                results[key] = replace(results[key], published=False)
+                results[key] = replace(results[key], published=False, published_codes=())
         return results[key]
 
     def raw(indicator) -> Result:
@@ -350,11 +350,17 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 result = adding_up(result)  # the figure its chart shows beside it
             cp, value = _callout_plan(callout, result, w, theme.privacy_threshold)
             cp.key = element_key(sp.key, f"callout-{j + 1}")
-            # an `expect:` is the published figure the data must give
-            published = result.published or callout.expect is not None
+            # an `expect:` is the published figure the data must give; else the codebook
+            # says whether this figure (not merely its question) was published
+            part = shown_part(callout, result)
+            published = callout.expect is not None or (
+                not result.by and part.codes[0] in result.published_codes
+            )
+            if published:
+                part = replace(part, published=True, published_codes=part.codes)
             callout_results.append((cp, result, callout_figure(callout, result)[2], published))
             sp.callouts.append(cp)
-            computed.append((sp, f"callout {j + 1}", shown_part(callout, result)))
+            computed.append((sp, f"callout {j + 1}", part))
             if cp.withheld:
                 warnings.add(
                     f"callout {j + 1}: not shown in this deck: {cp.withheld} (docs/privacy.md)",

@@ -61,7 +61,10 @@ class Result:
     base: int  # respondents in scope (after filter)
     respondents: str = ""  # the codebook's noun, else the locale's ("répondants")
     filter_text: str = ""
-    published: bool = False
+    published: bool = False  # every figure of it was published (see `published_codes`)
+    # the categories whose figure (of the whole sample) was published: the codebook's
+    # `published_figures`, or every one of a `published` question (indicators.provenance)
+    published_codes: tuple[str, ...] = ()
     is_count: bool = False  # the value is a number of respondents, not a fraction
     multiple: bool = False  # several answers possible: shares may add up past 100 %
     # items asked of some respondents only: (label, base, who was asked, option code)
@@ -107,6 +110,17 @@ class Result:
         """`published`; `illustrative` (reconstructed rows, figures never published); or
         `survey` (computed from a survey's own answers: nothing to warn about)."""
         if self.published:
+            return "published"
+        return "illustrative" if self.reconstructed else "survey"
+
+    def status_of(self, series: Series, k: int) -> str:
+        """The provenance of one figure: `published` for an earlier edition's, or a
+        figure of the whole sample the codebook lists as published (a segment's never
+        was); else as `status` says of the rest."""
+        if self.editions and series is not self.series[-1]:
+            return "published"  # an earlier edition's published figure
+        whole = not self.by or series.total or bool(self.editions)
+        if whole and k < len(self.codes) and self.codes[k] in self.published_codes:
             return "published"
         return "illustrative" if self.reconstructed else "survey"
 
@@ -441,6 +455,7 @@ def result_from_dict(data: dict) -> Result:
         )
         for s in fields["series"]
     )
+    fields["published_codes"] = tuple(fields.get("published_codes", ()))
     for key in ("categories", "codes", "bases", "groups"):
         fields[key] = tuple(fields[key])
     fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))

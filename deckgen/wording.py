@@ -542,6 +542,11 @@ def bin_label(b: Any, one: str, many: str, w: Words) -> str:
 # -- speaker notes ------------------------------------------------------------------
 
 
+def _published_part(r: Result) -> list[str]:
+    """The labels of the figures of `r` that were published, when not all were."""
+    return [c for c, code in zip(r.categories, r.codes) if code in r.published_codes]
+
+
 def notes(
     own: str | None,
     mode: str,
@@ -596,8 +601,11 @@ def notes(
             lines.append(privacy_text(r, k, w, personal)[len(w("sep")) :] + ".")
         if r.test or r.editions:
             lines.append(significance_text(r, level, w) + ".")
+        some = [] if r.published or r.by else _published_part(r)
+        if some:  # only these figures of the chart were published: named
+            lines.append(w("note_published_some", names=", ".join(some)))
         if r.status != "survey":  # a survey's own figures need no warning
-            lines.append(w(f"note_{r.status}"))
+            lines.append(w(f"note_{r.status}" + ("_rest" if some else "")))
         blocks.append("\n".join(lines))
     for cp, r, figure_base, published in callouts:
         if cp.withheld:

@@ -139,6 +139,11 @@ TEXTS = {
     "note_illustrative": (
         "Illustrative data (reconstruction): do not quote them as published results."
     ),
+    "note_published_some": "Published figures: {names}.",
+    "note_illustrative_rest": (
+        "The other figures are illustrative (reconstruction): do not quote them as "
+        "published results."
+    ),
     "note_callout_base": "(base {n} {unit}; {status})",
     "note_callout_base_survey": "(base {n} {unit})",
     "note_callout_published": "published figure",

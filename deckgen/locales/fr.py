@@ -144,6 +144,11 @@ TEXTS = {
     "note_illustrative": (
         "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés."
     ),
+    "note_published_some": "Chiffres publiés\u202f: {names}.",
+    "note_illustrative_rest": (
+        "Les autres chiffres sont illustratifs (reconstruction) : ne pas les citer comme "
+        "résultats publiés."
+    ),
     "note_callout_base": "(base {n} {unit} ; {status})",
     "note_callout_base_survey": "(base {n} {unit})",
     "note_callout_published": "chiffre publié",
