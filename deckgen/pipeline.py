@@ -41,7 +41,7 @@ from .formatting import percent_value, round_half_up
 from .locales import Words, words
 from .packaged import default_template
 from .render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
-from .results import Result, adding_up, marked
+from .results import Result, adding_up, figure_keys, marked
 from .spec import Callout, Chart, Spec, load_spec
 from .theme import Theme, load_theme
 from .wording import alt_text, footnote, localise, notes, value_text, with_changes
@@ -239,6 +239,23 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     def belongs(item) -> bool:  # `only:` a slide, chart or callout says which decks
         return item.only is None or kind in item.only
 
+    def forced(chart) -> bool:  # its parts rounded by largest remainders, to add up
+        rounding = chart.rounding or spec.deck.rounding
+        return rounding == "largest_remainder" and adds_up(chart.indicator)
+
+    # the figures shown on their own, at their own rounding (callouts, charts whose
+    # parts are not forced to add up): a chart forcing its parts to 100 % keeps them
+    # as they are there, so that one figure has one value across the deck
+    alone: set = set()
+    for s in spec.slides:
+        if belongs(s):
+            for chart in s.charts:
+                if belongs(chart) and not forced(chart):
+                    alone |= figure_keys(compute(chart.indicator))
+            for callout in s.callouts:
+                if belongs(callout):
+                    alone |= figure_keys(shown_part(callout, compute(callout.indicator)))
+
     for i, s in enumerate(spec.slides):
         if not belongs(s):
             continue
@@ -262,9 +279,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             result = _disclosed(
                 loaded, cache, result, chart.indicator, (i, "chart", j), whole_only=whole_only
             )
-            rounding = chart.rounding or spec.deck.rounding
-            if rounding == "largest_remainder" and adds_up(chart.indicator):
-                result = adding_up(result, chart.digits)  # what the chart, notes, exports show
+            if forced(chart):  # what the chart, notes, exports show
+                result = adding_up(result, chart.digits, keep=alone)
             if chart.indicator.editions is not None and loaded.editions is not None:
                 result = _trend(result, chart.indicator.editions, loaded.editions)
             result = marked(
@@ -346,8 +362,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 continue
             result = compute(callout.indicator)
             result = _disclosed(loaded, cache, result, callout.indicator, (i, "callout", j))
-            if spec.deck.rounding == "largest_remainder" and adds_up(callout.indicator):
-                result = adding_up(result)  # the figure its chart shows beside it
+            # one figure on its own: never rounded by largest remainders (a chart forcing
+            # its parts to 100 % keeps this figure as it is here: `alone`)
             cp, value = _callout_plan(callout, result, w, theme.privacy_threshold)
             cp.key = element_key(sp.key, f"callout-{j + 1}")
             # an `expect:` is the published figure the data must give; else the codebook

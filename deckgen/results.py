@@ -9,6 +9,7 @@ except in a chart that asks for largest-remainder rounding, which shows
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 
@@ -104,6 +105,9 @@ class Result:
     # rank; "" where not theirs), and the comparison figures privacy left out
     own: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
+    # largest-remainder rounding changed a figure from its own rounding (half up) so
+    # that a whole adds up to 100 %: the footnote says so
+    forced: bool = False
 
     @property
     def status(self) -> str:
@@ -146,29 +150,70 @@ class Result:
         return list(zip(self.categories, self.series[series].values))
 
 
-def adding_up(result: Result, digits: int = 0) -> Result:
+FigureKey = tuple[str, str, int, float]
+
+
+def figure_keys(result: Result) -> set[FigureKey]:
+    """Each figure of `result`, as `figure_key` names it."""
+    return {
+        figure_key(result, s, k)
+        for s in result.series
+        for k in range(len(result.codes))
+        if k < len(s.values) and s.values[k] is not None
+    }
+
+
+def figure_key(result: Result, series: Series, k: int) -> FigureKey:
+    """What makes a figure the same figure wherever a deck shows it: its question, its
+    category (option or statement), its base and its exact value (a Likert level's
+    share and a score of that one level are one figure)."""
+    bases = result.bases_of(series)
+    base = bases[k] if k < len(bases) else result.base
+    return (result.question or "", result.codes[k], base, round(series.values[k] or 0.0, 12))
+
+
+def adding_up(result: Result, digits: int = 0, keep: Collection[FigureKey] = ()) -> Result:
     """`result` with its parts rounded (to `digits` decimals of a percent) by largest
     remainders, so that the parts of one whole add up to 100 %: a distribution's
-    categories, or each Likert statement's levels."""
-    from .formatting import largest_remainder
+    categories, or each Likert statement's levels. A part the deck also shows on its
+    own (`keep`: `figure_key`s) keeps its own rounding, so that one figure has one
+    value; the other parts make up the difference. `forced` says whether a figure
+    was changed from its own rounding."""
+    from .formatting import largest_remainder, percent_value
+
+    def kept(pairs: list[tuple[Series, int]]) -> list[int]:
+        return [i for i, (s, k) in enumerate(pairs) if figure_key(result, s, k) in keep]
 
     if result.kind == "likert" and result.by and not result.groups:
         return result  # a score per statement and segment: no whole to add up to
     if result.kind == "likert":  # a whole per statement, across the level series
-        columns = [
-            largest_remainder([s.values[k] for s in result.series], digits)
-            for k in range(len(result.categories))
-        ]
+        columns = []
+        for k in range(len(result.categories)):
+            pairs = [(s, k) for s in result.series]
+            values = [s.values[k] for s in result.series]
+            columns.append(largest_remainder(values, digits, kept(pairs)))
         series = tuple(
             replace(s, values=tuple(column[j] for column in columns))
             for j, s in enumerate(result.series)
         )
     else:  # each series is a whole: the distribution, or one segment's
         series = tuple(
-            replace(s, values=tuple(largest_remainder(list(s.values), digits)))
+            replace(
+                s,
+                values=tuple(
+                    largest_remainder(
+                        list(s.values), digits, kept([(s, k) for k in range(len(s.values))])
+                    )
+                ),
+            )
             for s in result.series
         )
-    return replace(result, series=series)
+    forced = any(
+        a is not None and b is not None and percent_value(a, digits) != percent_value(b, digits)
+        for before, after in zip(result.series, series)
+        for a, b in zip(before.values, after.values)
+    )
+    return replace(result, series=series, forced=forced)
 
 
 def transposed(result: Result) -> Result:

@@ -136,8 +136,16 @@ def item_base_text(item: str, n: int, label: str, w: Words) -> str:
 
 
 def result_base(r: Result, w: Words) -> str:
-    """The base of one result: 'Base : 24 collectivités (who) ; item bases ; several answers'."""
-    text = base_text(r.base, r.respondents, w)
+    """The base of one result: 'Base : 24 collectivités (who) ; item bases ; several answers';
+    a grid whose items have bases of their own gives their range ('Base : 2 078 à 2 326
+    répondants selon l'item'), never a base that belongs to no item."""
+    explained = {code for *_, code in r.item_bases}  # items asked of some: said below
+    own = [b for code, b in zip(r.codes, r.bases) if code not in explained and b]
+    if own and min(own) != max(own):
+        low, high = w.number(min(own)), w.number(max(own))
+        text = w("base_range", low=low, high=high, unit=r.respondents)
+    else:
+        text = base_text(own[0] if own and not r.editions else r.base, r.respondents, w)
     if r.filter_text:
         text += f" ({r.filter_text})"
     for item, n, label, _code in r.item_bases:
@@ -404,6 +412,7 @@ def footnote(
             + result_base(c.result, w)
             + small_base(c.result.base, threshold, w)
             + small_segments_text(c.result, threshold, w)
+            + (w("sep") + w("forced_100", hundred=w.percent(1.0)) if c.result.forced else "")
             + (w("sep") + tests if tests else "")
             + privacy_text(c.result, theme.privacy_threshold, w, personal)
         )

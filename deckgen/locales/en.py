@@ -9,6 +9,8 @@ TEXTS = {
     "sep": "; ",
     # bases and footnotes
     "base": "Base: {n} {unit}",
+    "base_range": "Base: {low} to {high} {unit} depending on the item",
+    "forced_100": "rounding adjusted so that each whole adds up to {hundred}",
     "footnote_chart": "{title}: ",
     "several": "several answers possible",
     "small_base": "small base, interpret with care",

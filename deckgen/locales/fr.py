@@ -10,6 +10,8 @@ TEXTS = {
     "sep": " ; ",
     # bases and footnotes
     "base": "Base\u202f: {n} {unit}",
+    "base_range": "Base\u202f: {low} à {high} {unit} selon l'item",
+    "forced_100": "arrondis ajustés pour que chaque total fasse {hundred}",
     "footnote_chart": "{title} : ",
     "several": "plusieurs réponses possibles",
     "small_base": "base faible, à interpréter avec prudence",
