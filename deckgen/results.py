@@ -40,6 +40,8 @@ class Series:
     tested: tuple[str, ...] = ()
     rest: tuple[float, ...] = ()
     adjusted: tuple[float | None, ...] = ()  # marked: `p` corrected for its family
+    # weighted: per category, the sum of the (normalised) weights of those counted
+    weighted_counts: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ class Result:
     unit: str = ""
     decimals: int = 0
     weighted: bool = False  # values weighted; counts and bases stay respondents
+    # weighted: the base's effective size (Kish), and the respondents whose weight is the
+    # largest share of the base's total weight, as (id, share), largest first
+    effective_base: float = 0.0
+    heavy: tuple[tuple[str, float], ...] = ()
     # significance: the test ("z" for shares, "t" for means), what each segment is
     # compared with ("rest", "pairwise" or, in a trend, "previous"), pairwise p-values
     # as (category, series a, series b, p or None, 1 when a is higher), each pair's
@@ -497,6 +503,7 @@ def result_from_dict(data: dict) -> Result:
             tuple(s.get("tested", ())),
             tuple(s.get("rest", ())),
             tuple(s.get("adjusted", ())),
+            tuple(s.get("weighted_counts", ())),
         )
         for s in fields["series"]
     )
@@ -509,6 +516,7 @@ def result_from_dict(data: dict) -> Result:
     fields["untested"] = tuple(fields.get("untested", ()))
     fields["editions"] = tuple(tuple(e) for e in fields.get("editions", ()))
     fields["breaks"] = tuple(tuple(b) for b in fields.get("breaks", ()))
+    fields["heavy"] = tuple(tuple(h) for h in fields.get("heavy", ()))
     fields["own"] = tuple(fields.get("own", ()))
     fields["withheld"] = tuple(fields.get("withheld", ()))
     result = Result(**fields)

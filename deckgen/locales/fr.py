@@ -11,10 +11,13 @@ TEXTS = {
     # bases and footnotes
     "base": "Base\u202f: {n} {unit}",
     "base_range": "Base\u202f: {low} à {high} {unit} selon l'item",
+    "effective_base": "(base effective {n})",
+    "effective_range": "(base effective {low} à {high})",
     "forced_100": "arrondis ajustés pour que chaque total fasse {hundred}",
     "footnote_chart": "{title} : ",
     "several": "plusieurs réponses possibles",
     "small_base": "base faible, à interpréter avec prudence",
+    "small_base_effective": "base effective faible, à interpréter avec prudence",
     "item_base": "{item} : base {n}",
     "item_base_label": "{item} : {label}",
     "respondents": "répondants",
@@ -25,6 +28,9 @@ TEXTS = {
     "segment": "{label} (n = {n})",
     "by": "selon {question}",
     "small_segments": "bases faibles\u202f: {names}, à interpréter avec prudence",
+    "small_segments_effective": (
+        "bases effectives faibles\u202f: {names}, à interpréter avec prudence"
+    ),
     # the change report of `deckgen update`
     "changes_sheet": "Changements",
     "change_slide": "diapositive",
@@ -198,8 +204,10 @@ TEXTS = {
         "series": "Série",
         "value": "Valeur affichée",
         "percent": "Pourcentage",
+        "weighted_count": "Effectif pondéré",
         "count": "Effectif",
         "base": "Base",
+        "effective_base": "Base effective",
         "filter": "Filtre",
         "question": "Question",
         "status": "Statut",
