@@ -77,8 +77,8 @@ bench: $(STAMP)
 # the packaged neutral template, and the seed deck's (its theme's colours; the
 # organisation, date and logo come from the spec at build time)
 template: $(STAMP)
-	$(BIN)/python -m deckgen.template_writer --out deckgen/resources/template.pptx
-	$(BIN)/python -m deckgen.template_writer --theme config/theme.yaml --title "Modèle deckgen" \
+	$(BIN)/python -m deckgen.render.template_writer --out deckgen/resources/template.pptx
+	$(BIN)/python -m deckgen.render.template_writer --theme config/theme.yaml --title "Modèle deckgen" \
 	  --out layouts/deckgen-template.pptx
 
 clean:

@@ -71,11 +71,11 @@ def timed(fn, *args, **kwargs):
 
 
 def measure(rows: int, path: Path | None = None) -> dict:
+    from deckgen.analysis.survey import check_responses, load_survey, read_table
     from deckgen.errors import Warnings
-    from deckgen.pipeline import Loaded, check, plan
-    from deckgen.spec import load_spec
-    from deckgen.survey import check_responses, load_survey, read_table
-    from deckgen.theme import load_theme
+    from deckgen.inputs.spec import load_spec
+    from deckgen.inputs.theme import load_theme
+    from deckgen.workflows.pipeline import Loaded, check, plan
 
     path = path or ROOT / "out" / "large" / f"responses-{rows}.csv"
     if not path.exists() or sum(1 for _ in path.open("rb")) != rows + 1:
@@ -114,8 +114,8 @@ def measure(rows: int, path: Path | None = None) -> dict:
     base = next(r for _, _, r in computed if r.kind == "count").count
     assert base == rows, (base, rows)
 
-    from deckgen.indicator_spec import Indicator
-    from deckgen.indicators import compute
+    from deckgen.analysis.indicators import compute
+    from deckgen.inputs.indicator_spec import Indicator
 
     segment = "type_collectivite"
     singles = [q.id for q in survey.questions.values() if q.type == "single" and q.id != segment]

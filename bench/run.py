@@ -43,7 +43,7 @@ TARGET_MEMORY = 1.5  # 1,600 slides: deckgen's peak memory within 1.5x of the ba
 def export_values(spec: Path, path: Path) -> dict:
     """Compute the deck's plan with deckgen and write what the baseline draws."""
     from deckgen.errors import Warnings
-    from deckgen.pipeline import load, plan
+    from deckgen.workflows.pipeline import load, plan
 
     loaded = load(spec)
     deck, _ = plan(loaded, Warnings())

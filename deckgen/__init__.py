@@ -23,11 +23,11 @@ __all__ = ["DeckgenError", "Project", "__version__", "build", "init", "inputs", 
 
 def __getattr__(name: str) -> Any:
     if name in ("Project", "load", "build", "init", "inputs", "schema"):
-        from . import api
+        from deckgen import api
 
         return getattr(api, name)
     if name == "DeckgenError":
-        from .errors import DeckgenError
+        from deckgen.errors import DeckgenError
 
         return DeckgenError
     raise AttributeError(f"module 'deckgen' has no attribute {name!r}")

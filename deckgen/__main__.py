@@ -1,5 +1,5 @@
 """`python -m deckgen`: the same command as `deckgen`."""
 
-from .cli import main
+from deckgen.cli import main
 
 main()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import DeckgenError, Problem, Warnings, suggest, valid_list
+from deckgen.errors import DeckgenError, Problem, Warnings, suggest, valid_list
 
 Progress = Callable[[str], None]
 
@@ -35,7 +35,7 @@ class Project:
     """
 
     def __init__(self, spec_path: str | Path) -> None:
-        from .pipeline import load
+        from deckgen.workflows.pipeline import load
 
         self.spec_path = Path(spec_path)
         self._loaded = load(spec_path)
@@ -75,7 +75,7 @@ class Project:
         if spec.deck.editions:
             roles.setdefault(spec.resolve(spec.deck.editions), "the editions file")
         if any(chart.type == "map" for slide in spec.slides for chart in slide.charts):
-            from .packaged import regions_geojson
+            from deckgen.packaged import regions_geojson
 
             roles.setdefault(regions_geojson().resolve(), "the regions boundaries")
         return roles
@@ -83,17 +83,17 @@ class Project:
     @contextlib.contextmanager
     def protecting(self) -> Iterator[None]:
         """While inside, nothing is written over one of the inputs (an OutputError)."""
-        from .files import protecting
+        from deckgen.files import protecting
 
         with protecting(self._roles()):
             yield
 
     def _check(self, with_template: bool) -> None:
-        from .pipeline import check
+        from deckgen.workflows.pipeline import check
 
         template = None
         if with_template:
-            from .template import open_project_template
+            from deckgen.render.template_writer import open_project_template
 
             template = open_project_template(self._loaded.template, self._loaded.theme)
         check(self._loaded, template)
@@ -102,9 +102,9 @@ class Project:
         """Every check a build makes (spec, codebook, data, template, `expect:`),
         without rendering; the warnings. Raises DeckgenError with every problem,
         of every stage, at once."""
-        from .errors import collected
-        from .pipeline import check, plan
-        from .template import open_project_template
+        from deckgen.errors import collected
+        from deckgen.render.template_writer import open_project_template
+        from deckgen.workflows.pipeline import check, plan
 
         errors: list[DeckgenError] = []
         template = None
@@ -138,21 +138,21 @@ class Project:
 
     def plan(self, warnings: Warnings | None = None) -> tuple[Any, list]:
         """(deck plan, computed figures): every indicator computed, every text laid out."""
-        from .pipeline import plan
+        from deckgen.workflows.pipeline import plan
 
         self._check(with_template=False)
         return plan(self._loaded, warnings if warnings is not None else Warnings())
 
     def figures(self) -> list[dict[str, object]]:
         """One row per figure the deck shows: slide, element, label, value, count, base…"""
-        from .exports import figure_rows
+        from deckgen.workflows.exports import figure_rows
 
         _, computed = self.plan()
         return figure_rows(computed, self.locale)
 
     def table_headers(self) -> tuple[str, ...]:
         """The headers of the figures table printed by `deckgen indicators`, in the locale."""
-        from .locales import words
+        from deckgen.locales import words
 
         return tuple(words(self.locale).get("table"))
 
@@ -160,8 +160,8 @@ class Project:
         self, csv: str | Path | None = None, xlsx: str | Path | None = None
     ) -> list[dict[str, object]]:
         """The figures, written as CSV and/or as an Excel workbook; returns the rows."""
-        from .exports import write_csv, write_xlsx
-        from .files import refuse_inputs
+        from deckgen.files import refuse_inputs
+        from deckgen.workflows.exports import write_csv, write_xlsx
 
         with self.protecting():
             for target in (csv, xlsx):
@@ -183,8 +183,8 @@ class Project:
     ) -> Any:
         """Render and write the deck (default: out/<spec name>.pptx; a binary stream:
         written into it, e.g. the standard output); the BuildReport."""
-        from .files import refuse_inputs
-        from .pipeline import build, default_output
+        from deckgen.files import refuse_inputs
+        from deckgen.workflows.pipeline import build, default_output
 
         with self.protecting():
             if out is None or isinstance(out, (str, Path)):
@@ -206,12 +206,12 @@ class Project:
         progress: Progress | None = None,
     ) -> Any:
         """New figures into `deck`, a deck deckgen built that the team has edited
-        (deckgen.update): written to `out` (default: DECK-updated.pptx; `out` equal
+        (deckgen.workflows.update): written to `out` (default: DECK-updated.pptx; `out` equal
         to `deck` updates it in place, after a backup); the UpdateReport. The change
         report also goes to `csv` / `xlsx`. Nothing is written with `dry_run`."""
-        from .errors import OutputError
-        from .files import refuse_inputs
-        from .update import update, write_changes
+        from deckgen.errors import OutputError
+        from deckgen.files import refuse_inputs
+        from deckgen.workflows.update import update, write_changes
 
         deck = Path(deck)
         written = Path(out) if out is not None else deck.with_name(f"{deck.stem}-updated.pptx")
@@ -255,18 +255,19 @@ class Project:
         strict: bool = False,
         progress: Progress | None = None,
     ) -> list[Any]:
-        """One deck per option of `question` (deckgen.segments) in `out_dir` (default
-        out/<spec name>/), built by the batch runner (deckgen.batch); an Outcome each,
+        """One deck per option of `question` (deckgen.workflows.segments) in `out_dir` (default
+        out/<spec name>/), built by the batch runner (deckgen.workflows.batch); an Outcome each,
         built, skipped (under the privacy or small-base threshold) or failed. `groups`:
         {label: [codes]}, one deck per group of options instead (as an indicator's
         `segments:`). `shard`: "I/N" or (I, N), the I-th of N slices of the decks."""
-        from . import batch
+        from deckgen.workflows import batch
 
         shard = _batch_options(shard, jobs)
-        from .disclosure import SMALL
-        from .files import refuse_inputs
-        from .pipeline import check
-        from .segments import batch_decisions, for_segment, segments_of
+        from deckgen.analysis.disclosure import SMALL
+        from deckgen.files import refuse_inputs
+        from deckgen.workflows.batches import batch_decisions
+        from deckgen.workflows.pipeline import check
+        from deckgen.workflows.segments import for_segment, segments_of
 
         with self.protecting():
             loaded = self._loaded
@@ -321,15 +322,15 @@ class Project:
         strict: bool = False,
         progress: Progress | None = None,
     ) -> list[Any]:
-        """One deck per respondent (deckgen.personal) in `out_dir` (default
+        """One deck per respondent (deckgen.workflows.personal) in `out_dir` (default
         out/<spec name>-personal/): their answers marked beside everyone's and, with
         `peers` (a single-choice question), their group's, under the privacy rule;
         files named by respondent id, or by their answer to `name`."""
-        from . import batch
-        from .errors import SpecError
-        from .files import refuse_inputs
-        from .personal import for_recipient, recipients
-        from .pipeline import check
+        from deckgen.errors import SpecError
+        from deckgen.files import refuse_inputs
+        from deckgen.workflows import batch
+        from deckgen.workflows.personal import for_recipient, recipients
+        from deckgen.workflows.pipeline import check
 
         part = _batch_options(shard, jobs)
         with self.protecting():
@@ -365,7 +366,7 @@ class Project:
         progress: Progress | None = None,
     ) -> list[Any]:
         """Every chart as PNG (1200x675) and SVG in `out_dir` (None: drawn, not written)."""
-        from .images import draw_images
+        from deckgen.render.images import draw_images
 
         with self.protecting():
             deck, _ = self.plan()
@@ -399,8 +400,8 @@ def inputs(spec_path: str | Path) -> list[Path]:
         return load(spec_path).inputs()
     except DeckgenError:
         pass
-    from .codebook import load_codebook
-    from .spec import load_spec
+    from deckgen.inputs.codebook import load_codebook
+    from deckgen.inputs.spec import load_spec
 
     files = [Path(spec_path).resolve()]
     try:
@@ -430,17 +431,17 @@ def init(
     sheet: str | None = None,
 ) -> Any:
     """Draft `codebook.yaml` and `deck.yaml` from a survey file (CSV, XLSX, SPSS, Stata)
-    into `out_dir` (default: the file's folder): deckgen.scaffold. `sheet`: an XLSX
+    into `out_dir` (default: the file's folder): deckgen.workflows.scaffold. `sheet`: an XLSX
     workbook's sheet of responses."""
-    from .scaffold import scaffold
+    from deckgen.workflows.scaffold import scaffold
 
     return scaffold(data, out_dir, locale=locale, force=force, sheet=sheet)
 
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of a spec (for editors' autocompletion)."""
-    from .model import json_schema
-    from .spec import Spec
+    from deckgen.inputs.model import json_schema
+    from deckgen.inputs.spec import Spec
 
     return json_schema(Spec)
 
@@ -453,22 +454,22 @@ def schema_text() -> str:
 
 def write_schema(path: str | Path) -> Path:
     """The JSON Schema written (atomically) to `path`."""
-    from .files import write_atomic
+    from deckgen.files import write_atomic
 
     return write_atomic(schema_text().encode("utf-8"), Path(path))
 
 
 def default_output(spec_path: str | Path) -> Path:
     """Where a build writes without `-o`: out/<spec name>.pptx, under the current folder."""
-    from .pipeline import default_output as output
+    from deckgen.workflows.pipeline import default_output as output
 
     return output(spec_path)
 
 
 def _build_one(outcome: Any, loaded: Any, target: Path, strict: bool) -> Any:
     """Build one deck of a batch into `outcome`: its path and warnings, or its error."""
-    from .errors import DeckgenError
-    from .pipeline import build
+    from deckgen.errors import DeckgenError
+    from deckgen.workflows.pipeline import build
 
     try:
         report = build(loaded, target, strict=strict, spec_path=loaded.spec.path, into_folder=True)
@@ -489,8 +490,8 @@ def _respondents(n: int) -> str:
 
 def _batch_options(shard: str | tuple[int, int] | None, jobs: int | None) -> tuple[int, int] | None:
     """A batch's `shard` ("I/N" or (I, N)) and `jobs`, checked: a SpecError says why."""
-    from .batch import parse_shard
-    from .errors import SpecError
+    from deckgen.errors import SpecError
+    from deckgen.workflows.batch import parse_shard
 
     if jobs is not None and jobs < 1:
         raise SpecError(f"--jobs takes a number of processes, 1 or more, got {jobs}")

@@ -4,7 +4,7 @@ A kind says which indicator kinds it shows, how it is drawn as a native
 PowerPoint chart (`builder`, python-pptx) and as an image (`drawer`,
 matplotlib), whether it shows a legend by default, and a description. From
 these come the spec's valid `type:` values and the JSON Schema
-(deckgen.spec), the spec-vs-data rules (deckgen.rules), the renderer
+(deckgen.inputs.spec), the spec-vs-data rules (deckgen.inputs.rules), the renderer
 (deckgen.render.slides) and `deckgen images`. Builders and drawers are named
 "module:function" and imported only when a deck or an image is drawn, so
 checking a spec imports neither python-pptx nor matplotlib. A new kind is one
@@ -12,7 +12,7 @@ checking a spec imports neither python-pptx nor matplotlib. A new kind is one
 
 Signatures:
 - builder(shapes, rect, chart_plan, style) -> the shape it added (render.charts.ChartStyle);
-- drawer(fig, ax, image, chart_plan, theme, locale) -> None (deckgen.images).
+- drawer(fig, ax, image, chart_plan, theme, locale) -> None (deckgen.render.images).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from .registry import Registry
+from deckgen.registry import Registry
 
 
 def _resolve(ref: str | Callable[..., Any]) -> Callable[..., Any]:
@@ -62,7 +62,7 @@ class ChartKind:
 
     def accepts(self, indicator: Any, questions: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
         """(key path under the chart, message) for each reason it cannot show `indicator`."""
-        from .indicator_kinds import indicator_kind
+        from deckgen.indicator_kinds import indicator_kind
 
         kind = indicator_kind(indicator.kind)
         if self.fits is not None:
@@ -128,7 +128,7 @@ def _map_fits(indicator: Any, questions: dict[str, Any]) -> str | None:
 
 
 _CHARTS = "deckgen.render.charts"
-_IMAGES = "deckgen.images"
+_IMAGES = "deckgen.render.images"
 
 register(
     ChartKind(

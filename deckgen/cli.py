@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import DeckgenError
+from deckgen.errors import DeckgenError
 
 EXIT_USER = 2
 EXIT_BUG = 1
@@ -80,7 +80,7 @@ def _writing_stdout() -> Iterator[None]:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        from .errors import OutputError
+        from deckgen.errors import OutputError
 
         raise OutputError(f"cannot write to the standard output: {exc.strerror or exc}") from None
 
@@ -116,7 +116,7 @@ def _warn_all(items) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     if args.each or args.each_respondent:
@@ -141,7 +141,7 @@ def cmd_build(args: argparse.Namespace) -> None:
 def _build_each(project, args: argparse.Namespace) -> None:
     """`build --each QUESTION`: a deck per option, a line per deck, a summary; exit 2
     when any deck failed."""
-    from .errors import SpecError
+    from deckgen.errors import SpecError
 
     if args.each and args.each_respondent:
         raise SpecError("--each and --each-respondent: one or the other")
@@ -180,7 +180,7 @@ def _build_each(project, args: argparse.Namespace) -> None:
 
 def _groups(given: list[str] | None) -> dict[str, list[str]] | None:
     """`--group LABEL=CODE,CODE` (repeated) as {label: [codes]}."""
-    from .errors import SpecError
+    from deckgen.errors import SpecError
 
     if not given:
         return None
@@ -239,7 +239,7 @@ def _is_stdout(path: Path) -> bool:
 
 
 def cmd_update(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     with _progress(not args.quiet, "updating…") as progress:
@@ -270,7 +270,7 @@ def cmd_update(args: argparse.Namespace) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     _warn_all(project.validate())
@@ -281,7 +281,7 @@ def cmd_indicators(args: argparse.Namespace) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     rows = project.write_figures(csv=args.csv, xlsx=args.xlsx)
@@ -305,7 +305,7 @@ def cmd_indicators(args: argparse.Namespace) -> None:
 
 
 def cmd_images(args: argparse.Namespace) -> None:
-    from .api import load
+    from deckgen.api import load
 
     project = load(args.spec)
     with _progress(True, "drawing…") as progress:
@@ -319,7 +319,7 @@ def cmd_images(args: argparse.Namespace) -> None:
 
 
 def cmd_preview(args: argparse.Namespace) -> None:
-    from .preview import preview as run
+    from deckgen.preview import preview as run
 
     if args.each or args.each_respondent:
         return _preview_each(args)
@@ -342,8 +342,8 @@ def cmd_preview(args: argparse.Namespace) -> None:
 
 def _preview_each(args: argparse.Namespace) -> None:
     """`preview --each` / `--each-respondent`: a contact sheet per deck built."""
-    from .errors import SpecError
-    from .preview import preview_batch
+    from deckgen.errors import SpecError
+    from deckgen.preview import preview_batch
 
     if args.each and args.each_respondent:
         raise SpecError("--each and --each-respondent: one or the other")
@@ -373,7 +373,7 @@ def _preview_each(args: argparse.Namespace) -> None:
 
 
 def cmd_watch(args: argparse.Namespace) -> None:
-    from .watch import watch as run
+    from deckgen.watch import watch as run
 
     try:
         run(args.spec, args.out, poll=args.poll, echo=_say, deck=args.deck)
@@ -382,7 +382,7 @@ def cmd_watch(args: argparse.Namespace) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> None:
-    from .api import init
+    from deckgen.api import init
 
     written = init(args.data, args.out, locale=args.locale, force=args.force, sheet=args.sheet)
     draft = written.draft
@@ -398,7 +398,7 @@ def cmd_init(args: argparse.Namespace) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    from .api import schema_text, write_schema
+    from deckgen.api import schema_text, write_schema
 
     if args.out is None:
         with _writing_stdout():
@@ -419,7 +419,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         import re
 
-        from .errors import suggest
+        from deckgen.errors import suggest
 
         wrong = re.search(r"invalid choice: '?([^' ]+)'?", message)
         if wrong and self.commands:
@@ -455,7 +455,7 @@ def parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from . import __version__
+    from deckgen import __version__
 
     top.add_argument("--version", action="version", version=f"deckgen {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from deckgen.errors import OutputError
 
 FIXED_DATE = (2021, 7, 1, 0, 0, 0)
 FIXED_ISO = "2021-07-01T00:00:00Z"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from .registry import Registry
+from deckgen.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class IndicatorKind:
 
     def check(self, indicator: Any, questions: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
         """Problems of `indicator` (of this kind) with the codebook: (key path, message)."""
-        from .errors import suggest, valid_list
+        from deckgen.errors import suggest, valid_list
 
         out: list[tuple[tuple[str, ...], str]] = []
         for key, hint in self.needs:
@@ -97,7 +97,7 @@ register(
     IndicatorKind(
         "count",
         "number of respondents in scope (meeting `condition:` if given)",
-        "deckgen.indicators:count",
+        "deckgen.analysis.indicators:count",
         not_a_chart="a `count` is one number of respondents: show it as a callout, not a chart",
     )
 )
@@ -105,7 +105,7 @@ register(
     IndicatorKind(
         "share",
         "share of respondents meeting `condition:`",
-        "deckgen.indicators:share",
+        "deckgen.analysis.indicators:share",
         needs=(("condition", " (who counts), e.g. {question: q, in: [oui]}"),),
     )
 )
@@ -113,7 +113,7 @@ register(
     IndicatorKind(
         "ratio",
         "share of respondents whose numerator/denominator is below `below:`",
-        "deckgen.indicators:ratio",
+        "deckgen.analysis.indicators:ratio",
         needs=(("numerator", ""), ("denominator", ""), ("below", "")),
         question_types={"numerator": ("numeric",), "denominator": ("numeric",)},
     )
@@ -122,7 +122,7 @@ register(
     IndicatorKind(
         "distribution",
         "share per option of a single-choice (or banded numeric) question",
-        "deckgen.indicators:distribution",
+        "deckgen.analysis.indicators:distribution",
         needs=_QUESTION,
         question_types={"question": ("single", "numeric")},
         categorised=True,
@@ -132,7 +132,7 @@ register(
     IndicatorKind(
         "multi",
         "share selecting each option of a multi-select question",
-        "deckgen.indicators:multi",
+        "deckgen.analysis.indicators:multi",
         needs=_QUESTION,
         question_types={"question": ("multi",)},
         categorised=True,
@@ -142,7 +142,7 @@ register(
     IndicatorKind(
         "likert",
         "share of each scale level, per statement of a grid",
-        "deckgen.indicators:likert",
+        "deckgen.analysis.indicators:likert",
         needs=_QUESTION,
         question_types={"question": ("likert",)},
         categorised=True,
@@ -166,7 +166,7 @@ for _name, _description, _needs in _SUMMARIES:
         IndicatorKind(
             _name,
             _description,
-            f"deckgen.indicators:{_name}",
+            f"deckgen.analysis.indicators:{_name}",
             needs=(*_QUESTION, *_needs),
             question_types={"question": ("numeric",)},
             charts=("bar", "column", "table"),
@@ -178,7 +178,7 @@ register(
     IndicatorKind(
         "ranking",
         "share who put each item in their top N",
-        "deckgen.indicators:ranking",
+        "deckgen.analysis.indicators:ranking",
         needs=_QUESTION,
         question_types={"question": ("ranking",)},
         categorised=True,

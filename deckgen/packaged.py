@@ -1,7 +1,7 @@
 """Files that ship inside the package, found wherever deckgen is installed.
 
 - `resources/template.pptx`: the neutral template a spec without `template:`
-  uses (written by `make template`, see deckgen.template_writer);
+  uses (written by `make template`, see deckgen.render.template_writer);
 - `resources/geo/regions.geojson`: the boundaries of the French regions for the
   regions map (IGN ADMIN EXPRESS via france-geojson, Licence Ouverte: see
   `resources/geo/README.md`).

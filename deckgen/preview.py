@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DeckgenError, OutputError
+from deckgen.errors import DeckgenError, OutputError
 
 INSTALL_HINT = (
     "install libreoffice-impress and poppler-utils "
@@ -114,7 +114,7 @@ def preview(
     progress: Callable[[str], None] | None = None,
 ) -> PreviewReport:
     """Build the deck of `spec_path` into `out_dir` and render its preview files there."""
-    from .api import load
+    from deckgen.api import load
 
     _bounded("--width", slide_width, 16, MAX_SLIDE_WIDTH, "px")
     _bounded("--thumb", thumb_width, 16, MAX_THUMB_WIDTH, "px")
@@ -153,7 +153,7 @@ def preview_batch(
     """The decks of `build --each` (or `--each-respondent`) in `out_dir`, each with its
     PDF, slide images and contact sheet beside it: the batch's outcomes (built,
     skipped, failed) and a PreviewReport per deck built."""
-    from .api import load
+    from deckgen.api import load
 
     _bounded("--width", slide_width, 16, MAX_SLIDE_WIDTH, "px")
     _bounded("--thumb", thumb_width, 16, MAX_THUMB_WIDTH, "px")
@@ -262,7 +262,7 @@ def _run(cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProce
 
 def to_pdf(pptx: Path, target: Path, *, soffice: str, timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Convert `pptx` with LibreOffice headless into `target` (written atomically)."""
-    from .files import write_atomic
+    from deckgen.files import write_atomic
 
     with tempfile.TemporaryDirectory(prefix="deckgen-lo-") as tmp:
         profile = Path(tmp) / "profile"
@@ -302,7 +302,7 @@ def rasterize(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> list[Path]:
     """One PNG per PDF page, `folder/slide-01.png` … (stale slide PNGs are removed)."""
-    from .files import write_atomic
+    from deckgen.files import write_atomic
 
     with tempfile.TemporaryDirectory(prefix="deckgen-ppm-") as tmp:
         proc = _run(
@@ -358,7 +358,7 @@ def contact_sheet(
             "the contact sheet needs Pillow: pip install 'deckgen[images]' (or pillow)"
         ) from None
 
-    from .files import write_atomic
+    from deckgen.files import write_atomic
 
     if not slides:
         raise OutputError("contact sheet: no slide images to assemble")

@@ -10,7 +10,7 @@ the error and leaves the last good deck in place (builds write atomically).
 `deckgen watch SPEC --deck EDITED` keeps a deck the team has edited up to date
 instead: each change of the inputs, or a new save of the edited deck, runs
 `deckgen update` into EDITED-updated.pptx (or -o) and prints its change report
-(what differs from the edited deck: deckgen.update).
+(what differs from the edited deck: deckgen.workflows.update).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import DeckgenError
+from deckgen.errors import DeckgenError
 
 
 class _Stop(Protocol):
@@ -35,7 +35,7 @@ def watched_files(spec_path: str | Path) -> list[Path]:
     """The files a build reads (deckgen.api.inputs): spec, theme, codebook,
     responses, template, boundaries. A broken spec or codebook lists what it
     can; the spec itself always, so fixing it triggers the next build."""
-    from .api import inputs
+    from deckgen.api import inputs
 
     return inputs(spec_path)
 
@@ -110,7 +110,7 @@ def watch(
     Returns the number of rebuilds. A failed build is reported through `echo`
     and never replaces the last good deck.
     """
-    from .api import default_output, load
+    from deckgen.api import default_output, load
 
     edited = Path(deck) if deck is not None else None
     if edited is not None:

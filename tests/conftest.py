@@ -22,7 +22,7 @@ SPEC = ROOT / "config" / "barometre-2021.yaml"
 
 @pytest.fixture(scope="session")
 def survey():
-    from deckgen.survey import load_survey
+    from deckgen.analysis.survey import load_survey
 
     return load_survey(CODEBOOK)
 
@@ -57,7 +57,7 @@ def libreoffice_or_skip() -> str:
 @pytest.fixture(scope="session")
 def real_deck(tmp_path_factory):
     """The real deck, built once per session; returns its BuildReport (report.path)."""
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     return build(SPEC, tmp_path_factory.mktemp("real-deck") / "barometre-2021.pptx")
 
@@ -65,7 +65,7 @@ def real_deck(tmp_path_factory):
 @pytest.fixture(scope="session")
 def gss_deck(tmp_path_factory):
     """The English example deck (General Social Survey 2018), built once per session."""
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     spec = ROOT / "config" / "gss-2018-spending.yaml"
     return build(spec, tmp_path_factory.mktemp("gss-deck") / "gss-2018-spending.pptx")
@@ -74,7 +74,7 @@ def gss_deck(tmp_path_factory):
 @pytest.fixture(scope="session")
 def ess_deck(tmp_path_factory):
     """The weighted English example (European Social Survey 2020, Norway), built once."""
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     spec = ROOT / "config" / "ess-2020-norway.yaml"
     return build(spec, tmp_path_factory.mktemp("ess-deck") / "ess-2020-norway.pptx")
@@ -83,7 +83,7 @@ def ess_deck(tmp_path_factory):
 @pytest.fixture(scope="session")
 def evolution_deck(tmp_path_factory):
     """The Baromètre's trends over editions and communes against the others, built once."""
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     spec = ROOT / "config" / "barometre-evolution.yaml"
     return build(spec, tmp_path_factory.mktemp("evolution") / "barometre-evolution.pptx")
@@ -100,7 +100,7 @@ def small_decks(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def gss_survey():
     """The English example survey (General Social Survey 2018), loaded by deckgen."""
-    from deckgen.pipeline import load
+    from deckgen.workflows.pipeline import load
 
     return load(ROOT / "config" / "gss-2018-spending.yaml").survey
 

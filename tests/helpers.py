@@ -201,7 +201,7 @@ SMALL_DECKS: dict[str, list[dict]] = {
 
 def build_small_decks(folder: Path) -> dict[str, Path]:
     """Build every SMALL_DECKS deck into `folder`; return name -> .pptx path."""
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     out = {}
     for name, slides in SMALL_DECKS.items():

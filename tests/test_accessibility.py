@@ -15,9 +15,9 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 
-from deckgen.formatting import NNBSP, format_number, format_percent
-from deckgen.identity import label_of
-from deckgen.pipeline import build
+from deckgen.locales.numbers import NNBSP, format_number, format_percent
+from deckgen.render.identity import label_of
+from deckgen.workflows.pipeline import build
 
 from .conftest import ROOT, SPEC
 

@@ -3,15 +3,13 @@ built on it and on nothing below it."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
 import deckgen
 from deckgen.errors import DeckgenError
 
 from .helpers import CODEBOOK, ROOT, SPEC, replace_in
+from .imports import graph, imported
 
 
 def test_a_program_builds_the_deck_without_the_command_line(real_deck, tmp_path):
@@ -68,70 +66,55 @@ def test_schema_lists_the_chart_kinds():
 
 # -- the commands use the API and nothing below it ----------------------------------
 
-COMMANDS = ("cli.py", "watch.py", "preview.py")
+COMMANDS = ("deckgen.cli", "deckgen.watch", "deckgen.preview")
 # what a command module may import from deckgen: the public API and the error
 # types at its boundary, and the writing of files
 PUBLIC = {"deckgen", "deckgen.api", "deckgen.errors", "deckgen.files"}
 # the pipeline: what the API hides from the commands (and from images.py)
 PIPELINE = {
-    "deckgen.pipeline",
-    "deckgen.spec",
-    "deckgen.codebook",
-    "deckgen.survey",
-    "deckgen.indicators",
-    "deckgen.rules",
-    "deckgen.cache",
-    "deckgen.template",
-    "deckgen.speedups",
+    "deckgen.workflows.pipeline",
+    "deckgen.inputs.spec",
+    "deckgen.inputs.codebook",
+    "deckgen.analysis.survey",
+    "deckgen.analysis.indicators",
+    "deckgen.inputs.rules",
+    "deckgen.analysis.cache",
+    "deckgen.render.template",
+    "deckgen.render.speedups",
 }
 
 
-def _is_module(dotted: str) -> bool:
-    path = ROOT.joinpath(*dotted.split("."))
-    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
-
-
-def _deckgen_imports(path: Path) -> set[str]:
-    """Every deckgen module `path` imports, top-level or inside a function."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:  # from .x import y / from . import y (a deckgen module)
-                module = "deckgen" + (f".{node.module}" if node.module else "")
-            elif node.module and node.module.split(".")[0] == "deckgen":
-                module = node.module
-            else:
-                continue
-            # `from deckgen import spec` imports a module, `from . import __version__` a name
-            subs = {f"{module}.{a.name}" for a in node.names if _is_module(f"{module}.{a.name}")}
-            found |= subs or {module}
-        elif isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.split(".")[0] == "deckgen"}
-    return found
+def _deckgen_imports(module: str) -> set[str]:
+    """Every deckgen module `module` imports, top-level or inside a function
+    (tests/test_imports.py builds the graph)."""
+    return graph()[module]
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_modules_import_only_the_public_api(name):
-    imported = _deckgen_imports(ROOT / "deckgen" / name)
+    imported = _deckgen_imports(name)
     assert imported <= PUBLIC | {"deckgen.preview", "deckgen.watch"}, imported - PUBLIC
     assert "deckgen.api" in imported
 
 
 def test_images_draw_a_plan_and_assemble_no_pipeline():
-    imported = _deckgen_imports(ROOT / "deckgen" / "images.py")
+    imported = _deckgen_imports("deckgen.render.images")
     assert not imported & PIPELINE, imported & PIPELINE
 
 
 def test_the_import_check_sees_a_forbidden_import(tmp_path):
     # the check above can fail: a module importing the pipeline is caught
     bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from .pipeline import plan\n    from deckgen import spec\n")
-    assert _deckgen_imports(bad) == {"deckgen.pipeline", "deckgen.spec"}
+    bad.write_text(
+        "def f():\n    from .pipeline import plan\n    from deckgen.inputs import spec\n"
+    )
+    known = dict.fromkeys(["deckgen.workflows.bad", *PIPELINE], bad)
+    found = imported("deckgen.workflows.bad", bad, known)
+    assert found == {"deckgen.workflows.pipeline", "deckgen.inputs.spec"}
 
 
 def test_chart_images_do_not_load_python_pptx():
-    """The map image reads its geometry from deckgen.geo: `deckgen images` draws
+    """The map image reads its geometry from deckgen.render.geo: `deckgen images` draws
     every chart, the map included, without python-pptx."""
     import json
     import subprocess

@@ -10,7 +10,7 @@ import pytest
 
 from deckgen.errors import DataError, OutputError, SpecError
 from deckgen.files import write_atomic
-from deckgen.pipeline import build
+from deckgen.workflows.pipeline import build
 
 from .helpers import SMALL_DECKS, deck_header, run_cli, set_cells, write_spec
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.identity import label_of
+from deckgen.render.identity import label_of
 
 from .helpers import invoke, line_of, project_copy, replace_in, run_cli, set_cells
 
@@ -757,13 +757,13 @@ def test_python_object_tag_on_a_list_is_refused(project):
 def test_internal_bug_exits_1_and_asks_for_a_report(project, monkeypatch, capsys):
     """Anything that is not a DeckgenError is a bug: exit code 1, one short
     message asking for a report, no traceback (unless DECKGEN_DEBUG is set)."""
-    import deckgen.pipeline
+    import deckgen.workflows.pipeline
     from deckgen import cli
 
     def broken(*args, **kwargs):
         return 1 / 0
 
-    monkeypatch.setattr(deckgen.pipeline, "plan", broken)
+    monkeypatch.setattr(deckgen.workflows.pipeline, "plan", broken)
     monkeypatch.delenv("DECKGEN_DEBUG", raising=False)
     assert (
         cli.guarded(["build", SPEC_REL, "-o", "out/deck.pptx", "-q"]) == 1

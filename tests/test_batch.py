@@ -13,10 +13,10 @@ import pytest
 from pptx import Presentation
 
 import deckgen
-from deckgen.batch import parse_shard, shard
-from deckgen.identity import label_of
-from deckgen.indicator_spec import Indicator
-from deckgen.indicators import compute
+from deckgen.analysis.indicators import compute
+from deckgen.inputs.indicator_spec import Indicator
+from deckgen.render.identity import label_of
+from deckgen.workflows.batch import parse_shard, shard
 
 from .helpers import ROOT, SPEC, invoke
 
@@ -242,8 +242,8 @@ def _footnote(slide) -> str:
 def test_quiet_batch_says_each_repeated_warning_once(tmp_path):
     """`-q` in a batch: no line per deck built; a warning every deck repeats is said
     once, with how many decks it concerns; a deck's own warning keeps its name."""
-    from deckgen.batch import Outcome
     from deckgen.cli import batch_warnings
+    from deckgen.workflows.batch import Outcome
 
     run = invoke("build", SPEC, "--each-respondent", "-o", tmp_path, "-q", "--jobs", "1",
                  "--shard", "1/8")  # fmt: skip
@@ -344,7 +344,7 @@ def test_a_worker_that_dies_is_a_failed_deck_and_the_others_are_built():
     import os
     import signal
 
-    from deckgen.batch import Outcome, run
+    from deckgen.workflows.batch import Outcome, run
 
     parent = os.getpid()
 

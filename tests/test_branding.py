@@ -13,7 +13,7 @@ from PIL import Image
 from pptx import Presentation
 
 import deckgen
-from deckgen.identity import label_of
+from deckgen.render.identity import label_of
 
 from .conftest import libreoffice_or_skip
 from .helpers import CODEBOOK, THEME, line_of, pdf_page_text, squash, to_pdf

@@ -13,12 +13,12 @@ import pytest
 from pptx import Presentation
 
 import deckgen
+from deckgen.analysis.indicators import compute
+from deckgen.analysis.results import shown
 from deckgen.errors import SpecError
-from deckgen.identity import label_of
-from deckgen.indicator_spec import Indicator
-from deckgen.indicators import compute
+from deckgen.inputs.indicator_spec import Indicator
 from deckgen.render.geometry import Rect
-from deckgen.results import shown
+from deckgen.render.identity import label_of
 
 from .helpers import ROOT, communes_spec
 
@@ -392,12 +392,12 @@ slides:
 def test_a_table_too_long_for_its_place_shows_what_fits_and_says_so():
     from types import SimpleNamespace
 
+    from deckgen.analysis.results import Result, Series
+    from deckgen.inputs.theme import Theme
     from deckgen.render.charts import ChartStyle
     from deckgen.render.geometry import inches
     from deckgen.render.plan import ChartPlan
     from deckgen.render.tables import table
-    from deckgen.results import Result, Series
-    from deckgen.theme import Theme
 
     n = 40
     result = Result(

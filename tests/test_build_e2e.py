@@ -10,10 +10,10 @@ import yaml
 from pptx import Presentation
 from pptx.util import Emu
 
-from deckgen.formatting import format_number, format_percent
-from deckgen.indicators import compute
-from deckgen.pipeline import build, load
+from deckgen.analysis.indicators import compute
+from deckgen.locales.numbers import format_number, format_percent
 from deckgen.render.charts import NATIVE_TYPES
+from deckgen.workflows.pipeline import build, load
 
 from .conftest import SPEC
 

@@ -15,7 +15,7 @@ from .test_spec import spec_copy  # noqa: F401  (fixture)
 
 PROBE = textwrap.dedent("""
     import sys
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
     import deckgen
     build(sys.argv[1], sys.argv[2])
     print("pandas" in sys.modules, deckgen.__file__)
@@ -86,22 +86,22 @@ def test_a_corrupt_cache_file_is_only_a_miss(spec_copy, tmp_path):  # noqa: F811
     (entry,) = cache.glob("results-*.json")
     entry.write_text("{not json", encoding="utf-8")
     assert _build(spec_copy, tmp_path / "b.pptx", cache) is True
-    from deckgen.cache import FORMAT
+    from deckgen.analysis.cache import FORMAT
 
     assert json.loads(entry.read_text(encoding="utf-8"))["format"] == FORMAT
     assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
 
 
 def test_no_cache_switch(spec_copy, tmp_path, monkeypatch):  # noqa: F811
-    from deckgen.cache import cache_dir
+    from deckgen.analysis.cache import cache_dir
 
     monkeypatch.setenv("DECKGEN_NO_CACHE", "1")
     assert cache_dir() is None
 
 
 def test_results_are_not_cached_when_the_data_change_during_the_build(tmp_path):
-    from deckgen.cache import ResultCache, survey_key
-    from deckgen.results import Result, Series
+    from deckgen.analysis.cache import ResultCache, survey_key
+    from deckgen.analysis.results import Result, Series
 
     data = tmp_path / "responses.csv"
     data.write_text("id,q\nR1,oui\n", encoding="utf-8")
@@ -135,7 +135,7 @@ def test_a_change_to_any_module_of_deckgen_changes_the_key(monkeypatch, tmp_path
     """The key reads deckgen's files themselves: in a copy of the package, editing any
     one module -- the tests of significance.py, the readers, a renderer -- gives a new
     key, and putting it back gives the old one."""
-    from deckgen import cache
+    from deckgen.analysis import cache
 
     package = _package_copy(tmp_path / "deckgen")
     monkeypatch.setattr(cache, "_PACKAGE", package)
@@ -144,7 +144,12 @@ def test_a_change_to_any_module_of_deckgen_changes_the_key(monkeypatch, tmp_path
     before = cache.survey_key(data)
     modules = sorted(package.rglob("*.py"))
     names = {m.relative_to(package).as_posix() for m in modules}
-    assert {"significance.py", "readers.py", "indicators.py", "render/charts.py"} <= names
+    assert {
+        "analysis/significance.py",
+        "inputs/readers.py",
+        "analysis/indicators.py",
+        "render/charts.py",
+    } <= names
     keys = set()
     for module in modules:
         text = module.read_bytes()
@@ -163,7 +168,8 @@ def test_a_plug_in_s_compute_function_is_in_the_key(monkeypatch, tmp_path):
     import importlib
     import sys
 
-    from deckgen import cache, indicator_kinds
+    from deckgen import indicator_kinds
+    from deckgen.analysis import cache
 
     plugin = tmp_path / "a_survey_plugin.py"
     plugin.write_text("def share_empty(survey, indicator):\n    return 0\n", encoding="utf-8")
@@ -199,7 +205,7 @@ def test_an_edited_test_module_is_a_cache_miss(tmp_path):
     path = f"PYTHONPATH={tmp_path / 'pkg'}"
     assert _build(spec, tmp_path / "a.pptx", cache, path) is True  # cold
     assert _build(spec, tmp_path / "b.pptx", cache, path) is False  # warm: no pandas
-    module = package / "significance.py"
+    module = package / "analysis" / "significance.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert _build(spec, tmp_path / "c.pptx", cache, path) is True  # a miss
     assert _build(spec, tmp_path / "d.pptx", cache, path) is False

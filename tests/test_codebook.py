@@ -125,7 +125,7 @@ def test_every_mistake_at_once(project):
 def test_yes_and_no_codes_stay_codes(tmp_path):
     """YAML 1.1 reads `no` as false: here, only true/false are booleans, so an
     answer coded yes/no (or a country NO) stays its code."""
-    from deckgen.codebook import load_codebook
+    from deckgen.inputs.codebook import load_codebook
 
     path = tmp_path / "codebook.yaml"
     path.write_text(

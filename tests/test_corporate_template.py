@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pptx import Presentation
 
-from deckgen.identity import label_of
-from deckgen.pipeline import build
+from deckgen.render.identity import label_of
+from deckgen.workflows.pipeline import build
 
 from .test_spec import spec_copy  # noqa: F401  (fixture)
 

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from deckgen.files import FIXED_DATE, WORKBOOK_DATE, normalize
-from deckgen.pipeline import build
+from deckgen.workflows.pipeline import build
 
 from .helpers import SPEC, project_copy, run_cli
 

@@ -1,4 +1,4 @@
-"""The disclosure rule (deckgen.disclosure, docs/privacy.md), table-driven.
+"""The disclosure rule (deckgen.analysis.disclosure, docs/privacy.md), table-driven.
 
 Every expected decision below is worked out by hand from the rule as
 docs/privacy.md states it, at the boundaries k-1, k, 2k-1 and 2k, with k = 5
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.disclosure import (
+from deckgen.analysis.disclosure import (
     REST,
     SMALL,
     Cell,
@@ -20,7 +20,7 @@ from deckgen.disclosure import (
     hidden_groups,
     is_withheld,
 )
-from deckgen.results import Result, Series
+from deckgen.analysis.results import Result, Series
 
 # -- rules 1 and 2: which groups are shown --------------------------------------------------
 
@@ -305,7 +305,7 @@ def test_only_a_whole_the_rule_lets_through_exempts_and_never_a_group_under_k():
 def test_a_likert_grid_by_segment_s_rows_are_its_cells():
     """The parts of a whole `wholes_of` gives are keys `result_cells` has, for a
     Likert grid by segment ("level|statement|group") as for a plain one."""
-    from deckgen.disclosure import result_cells, wholes_of
+    from deckgen.analysis.disclosure import result_cells, wholes_of
 
     grid = Result(
         kind="likert",

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from deckgen import specdoc
-from deckgen.model import json_schema
-from deckgen.spec import Spec
+from deckgen.inputs import specdoc
+from deckgen.inputs.model import json_schema
+from deckgen.inputs.spec import Spec
 
 from .conftest import ROOT
 
 
 def test_spec_reference_is_up_to_date():
     assert (ROOT / "docs" / "spec-reference.md").read_text(encoding="utf-8") == specdoc.render(), (
-        "docs/spec-reference.md is stale: run python -m deckgen.specdoc"
+        "docs/spec-reference.md is stale: run python -m deckgen.inputs.specdoc"
     )
 
 
@@ -69,8 +69,8 @@ def test_every_indicator_the_readme_shows_is_valid_on_a_shipped_survey():
 
     import yaml
 
-    from deckgen.codebook import load_codebook
-    from deckgen.indicator_spec import Indicator
+    from deckgen.inputs.codebook import load_codebook
+    from deckgen.inputs.indicator_spec import Indicator
 
     codebooks = [
         load_codebook(ROOT / "data" / name / "codebook.yaml").questions
@@ -98,6 +98,25 @@ def test_every_indicator_the_readme_shows_is_valid_on_a_shipped_survey():
         assert any(not indicator.check(questions) for questions in codebooks), data
 
 
+# where ARCHITECTURE.md's short names live: deckgen itself, then its stage packages
+STAGES = ("", "inputs", "analysis", "wording", "render", "workflows", "locales")
+
+
+def _modules_of(parts: list[str]):
+    """The deckgen module a dotted name starts with (`pipeline.plan`: the stage package
+    that holds `pipeline`), the longest that imports, and the attributes after it."""
+    import importlib
+
+    for cut in range(len(parts), 0, -1):
+        for stage in STAGES:
+            name = ".".join(["deckgen", *([stage] if stage else []), *parts[:cut]])
+            try:
+                yield importlib.import_module(name), parts[cut:]
+            except ImportError:
+                continue
+            return
+
+
 def test_architecture_names_only_what_exists():
     """ARCHITECTURE.md stays true: every module, folder, function and class it names
     in backticks exists (a renamed or removed one fails here)."""
@@ -116,21 +135,16 @@ def test_architecture_names_only_what_exists():
     for name in sorted(names):
         bare = re.sub(r"\(.*\)$", "", name)
         if re.fullmatch(r"[\w/]+\.py|[\w]+/", bare):  # a module or a folder
-            where = [ROOT / bare, ROOT / "deckgen" / bare, ROOT / "deckgen" / "render" / bare,
-                     ROOT / "deckgen" / "locales" / bare]  # fmt: skip
+            where = [ROOT / bare, *(ROOT / "deckgen" / stage / bare for stage in STAGES)]
             if not any(p.exists() for p in where):
                 missing.append(name)
         elif re.fullmatch(r"[a-z_]+(\.\w+)+", bare):  # module.attribute
             parts = bare.split(".")
             if parts[0] == "deckgen":
                 parts = parts[1:]
-            for cut in range(len(parts), 0, -1):
-                module = "deckgen." + ".".join(parts[:cut])
-                try:
-                    obj = importlib.import_module(module)
-                except ImportError:
-                    continue
-                for attr in parts[cut:]:
+            for module, attrs in _modules_of(parts):
+                obj = module
+                for attr in attrs:
                     obj = getattr(obj, attr, None)
                 if obj is None:
                     missing.append(name)

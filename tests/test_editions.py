@@ -20,11 +20,11 @@ import pytest
 from pptx import Presentation
 
 import deckgen
-from deckgen.editions import load_editions, trend
-from deckgen.editions import tested as compared_with_last
+from deckgen.analysis.editions import load_editions, trend
+from deckgen.analysis.editions import tested as compared_with_last
+from deckgen.analysis.indicators import compute
 from deckgen.errors import SpecError
-from deckgen.indicator_spec import Indicator
-from deckgen.indicators import compute
+from deckgen.inputs.indicator_spec import Indicator
 from deckgen.locales import words
 
 from .helpers import CODEBOOK, ROOT
@@ -84,8 +84,8 @@ def test_the_change_is_tested_only_against_an_exact_base(survey, editions):
 
 
 def test_the_change_in_points_and_the_bases_read_on_the_series(survey, editions):
-    from deckgen.results import marked
-    from deckgen.wording import with_changes
+    from deckgen.analysis.results import marked
+    from deckgen.wording.phrases import with_changes
 
     r = _service_since_2018(survey, editions)
     shown = with_changes(marked(r, 0.95, 10), words("fr"))
@@ -258,7 +258,7 @@ def test_editions_with_rows_are_a_breakdown_by_edition(tmp_path):
     )
     codebook = CODEBOOK.read_text(encoding="utf-8").replace("questions:\n", edition, 1)
     (tmp_path / "codebook.yaml").write_text(codebook, encoding="utf-8")
-    from deckgen.survey import load_survey
+    from deckgen.analysis.survey import load_survey
 
     survey = load_survey(tmp_path / "codebook.yaml")
     r = compute(survey, Indicator.validate({
@@ -458,7 +458,7 @@ def test_a_missing_earlier_figure_reads_not_available_with_why(tmp_path, locale,
     the footnote says why; the figures export shows n.d. for them too."""
     plan, computed = _plan(tmp_path, EDITIONS, MIX % '["2018", "2016-2017"]', locale)
     assert expected in plan.slides[0].footnote
-    from deckgen.exports import figure_rows
+    from deckgen.workflows.exports import figure_rows
 
     rows = [r for r in figure_rows(computed, locale) if r["series"].startswith("2018")]
     na = words(locale)("not_available")

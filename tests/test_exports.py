@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from deckgen.errors import OutputError, Warnings
-from deckgen.exports import COLUMNS, escape_cell, figure_rows, write_xlsx, xlsx_headers
-from deckgen.formatting import NNBSP
-from deckgen.pipeline import load, plan
+from deckgen.locales.numbers import NNBSP
+from deckgen.workflows.exports import COLUMNS, escape_cell, figure_rows, write_xlsx, xlsx_headers
+from deckgen.workflows.pipeline import load, plan
 
 from .conftest import SPEC
 from .helpers import invoke

@@ -17,7 +17,6 @@ import pytest
 import yaml
 from pptx import Presentation
 
-from deckgen.identity import label_of
 from deckgen.render.fit import (
     ELLIPSIS,
     audit,
@@ -28,6 +27,7 @@ from deckgen.render.fit import (
     placed_shapes,
 )
 from deckgen.render.geometry import Rect, inches
+from deckgen.render.identity import label_of
 from deckgen.render.text import needed_height
 
 from .conftest import libreoffice_or_skip
@@ -172,7 +172,7 @@ def _crowded_spec(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory):
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     folder = tmp_path_factory.mktemp("crowded")
     return build(_crowded_spec(folder), folder / "crowded.pptx")

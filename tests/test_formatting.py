@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.formatting import NNBSP, format_number, format_percent, percent_value
 from deckgen.locales import words
-from deckgen.wording import base_text
+from deckgen.locales.numbers import NNBSP, format_number, format_percent, percent_value
+from deckgen.wording.phrases import base_text
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_every_half_over_small_bases_rounds_up():
     ],
 )
 def test_largest_remainders_add_up_to_the_whole(values, digits, shown):
-    from deckgen.formatting import largest_remainder
+    from deckgen.locales.numbers import largest_remainder
 
     rounded = largest_remainder(values, digits)
     assert [None if v is None else float(percent_value(v, digits)) for v in rounded] == shown
@@ -81,7 +81,7 @@ def test_largest_remainders_add_up_to_the_whole(values, digits, shown):
 
 
 def test_largest_remainders_of_a_partial_whole_add_up_to_its_rounded_sum():
-    from deckgen.formatting import largest_remainder
+    from deckgen.locales.numbers import largest_remainder
 
     rounded = largest_remainder([0.125, 0.125, 0.125], 0)  # three parts of 37.5 %
     assert sum(percent_value(v) for v in rounded) == 38

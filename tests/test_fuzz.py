@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from deckgen.codebook import load_codebook
 from deckgen.errors import DeckgenError
-from deckgen.pipeline import build
+from deckgen.inputs.codebook import load_codebook
+from deckgen.workflows.pipeline import build
 
 from .helpers import CODEBOOK, deck_header
 

@@ -14,11 +14,11 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 
 import deckgen
-from deckgen.formatting import NNBSP, format_percent
-from deckgen.identity import label_of
-from deckgen.images import draw_images, font_families, slugify
-from deckgen.pipeline import build
-from deckgen.theme import load_theme
+from deckgen.inputs.theme import load_theme
+from deckgen.locales.numbers import NNBSP, format_percent
+from deckgen.render.identity import label_of
+from deckgen.render.images import draw_images, font_families, slugify
+from deckgen.workflows.pipeline import build
 
 from .conftest import ROOT, SPEC
 from .helpers import invoke
@@ -203,7 +203,7 @@ def test_cli_images_png_only(tmp_path):
 def test_svg_stays_valid_xml_whatever_the_labels_hold(tmp_path):
     """Inputs with such characters are refused on reading (docs/errors.md); the SVG
     writer still replaces them, should a plan carry one: the file stays valid XML."""
-    from deckgen.results import Result
+    from deckgen.analysis.results import Result
 
     project = deckgen.load(SPEC)
     deck, _ = project.plan()
@@ -222,7 +222,7 @@ def test_svg_stays_valid_xml_whatever_the_labels_hold(tmp_path):
 def test_a_dollar_in_a_label_is_money_not_mathematics(tmp_path):
     """'Budget de $5 000 à $10 000' was drawn as TeX italics ('5000à10 000'): every
     label is plain text, written into the SVG as it is."""
-    from deckgen.results import Result
+    from deckgen.analysis.results import Result
 
     project = deckgen.load(SPEC)
     deck, _ = project.plan()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from deckgen.formatting import percent_value
+from deckgen.analysis.indicators import Indicator, compute
+from deckgen.analysis.survey import load_survey
 from deckgen.indicator_kinds import names as indicator_kind_names
-from deckgen.indicators import Indicator, compute
-from deckgen.survey import load_survey
+from deckgen.locales.numbers import percent_value
 
 
 def test_changing_one_answer_moves_the_figures_by_one_respondent(data_copy, survey):
@@ -63,7 +63,7 @@ def test_filter_restricts_the_base(survey):
     assert sum(result.series[0].counts) == 22
     assert result.filter_text == ""  # computed results carry no generated words
     from deckgen.locales import words
-    from deckgen.wording import localise
+    from deckgen.wording.phrases import localise
 
     fr = localise(result, indicator, survey.codebook, words("fr")).filter_text
     en = localise(result, indicator, survey.codebook, words("en")).filter_text

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import deckgen
-from deckgen.codebook import load_codebook
+from deckgen.inputs.codebook import load_codebook
 
 from .helpers import ROOT, invoke
 

@@ -13,7 +13,7 @@ import re
 import pytest
 from pptx import Presentation
 
-from deckgen.identity import label_of
+from deckgen.render.identity import label_of
 
 from .conftest import libreoffice_or_skip
 from .helpers import SMALL_DECKS, pdf_page_text, pdf_pages, squash, to_pdf

@@ -1,4 +1,4 @@
-"""deckgen.model, the typed models of the spec and theme: what it accepts, what
+"""deckgen.inputs.model, the typed models of the spec and theme: what it accepts, what
 it converts, what it reports (every problem at once, with its key path) and the
 JSON Schema it gives editors."""
 
@@ -9,9 +9,9 @@ from typing import Any, Literal
 import pytest
 
 from deckgen.chart_kinds import names as chart_kind_names
-from deckgen.indicator_spec import Indicator
-from deckgen.model import Model, ModelError, field, json_schema
-from deckgen.spec import Spec
+from deckgen.inputs.indicator_spec import Indicator
+from deckgen.inputs.model import Model, ModelError, field, json_schema
+from deckgen.inputs.spec import Spec
 
 
 class Block(Model):
@@ -238,7 +238,7 @@ def test_an_indicator_with_a_date_in_a_condition_has_a_result_key():
     import datetime
     import json
 
-    from deckgen.pipeline import indicator_key
+    from deckgen.workflows.pipeline import indicator_key
 
     ind = Indicator(
         kind="share", condition={"question": "vague", "in": [datetime.date(2021, 7, 1)]}

@@ -19,13 +19,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from openpyxl import load_workbook
 
-from deckgen.formatting import (
+from deckgen.locales import LOCALES
+from deckgen.locales.numbers import (
     NNBSP,
     format_percent,
     is_portable_number_format,
     percent_number_format,
 )
-from deckgen.locales import LOCALES
 
 from .helpers import replace_in, write_spec
 
@@ -135,7 +135,7 @@ HOSTILE = {
 
 
 def test_embedded_workbooks_hold_labels_as_text(data_copy, tmp_path):
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     for label, hostile in HOSTILE.items():
         replace_in(data_copy, f'label: "{label}"', f"label: {_yaml_str(hostile)}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import deckgen
-from deckgen.theme import Theme, categorical, diverging
+from deckgen.inputs.theme import Theme, categorical, diverging
 
 from .helpers import TEMPLATE, THEME
 

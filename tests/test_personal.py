@@ -15,8 +15,8 @@ from pptx import Presentation
 from pptx.util import Pt
 
 import deckgen
-from deckgen import manifest
-from deckgen.identity import label_of
+from deckgen.render import manifest
+from deckgen.render.identity import label_of
 
 from .helpers import CODEBOOK, SPEC, invoke
 
@@ -32,7 +32,7 @@ def personal(tmp_path_factory):
 
 
 def _labels(question: str) -> dict[str, str]:
-    from deckgen.codebook import load_codebook
+    from deckgen.inputs.codebook import load_codebook
 
     return {o.code: o.label for o in load_codebook(CODEBOOK).questions[question].options}
 
@@ -151,7 +151,7 @@ def test_one_answer_falls_in_the_band_the_whole_column_gives_it(survey):
 
     import pandas as pd
 
-    from deckgen.bands import band_codes, band_of
+    from deckgen.inputs.bands import band_codes, band_of
 
     for qid in ("population", "budget_participation"):
         bands = survey.questions[qid].bands

@@ -150,7 +150,7 @@ class Deck:
 
     def manifest(self) -> dict | None:
         """The manifest deckgen keeps in the custom properties (JSON, zlib, base64, cut in
-        properties `deckgen.manifest.NNN`): read here as any reader of the file could."""
+        properties `deckgen.render.manifest.NNN`): read here as any reader of the file could."""
         chunks = sorted((k, v) for k, v in self.properties.items() if k.startswith("deckgen.m"))
         if not chunks:
             return None

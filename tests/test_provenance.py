@@ -17,10 +17,10 @@ from __future__ import annotations
 import pytest
 
 import deckgen
+from deckgen.analysis.indicators import compute
 from deckgen.errors import DeckgenError
-from deckgen.exports import figure_rows
-from deckgen.indicator_spec import Indicator
-from deckgen.indicators import compute
+from deckgen.inputs.indicator_spec import Indicator
+from deckgen.workflows.exports import figure_rows
 
 from .helpers import SPEC, replace_in, write_spec
 
@@ -132,7 +132,7 @@ def test_published_figures_name_codes_of_their_question(data_copy):
         "  - id: reseaux_sociaux_plateformes\n",
         "  - id: reseaux_sociaux_plateformes\n    published_figures: [facebok]\n",
     )
-    from deckgen.codebook import load_codebook
+    from deckgen.inputs.codebook import load_codebook
 
     with pytest.raises(DeckgenError) as caught:
         load_codebook(data_copy)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.formatting import percent_value
-from deckgen.indicators import Indicator, compute
+from deckgen.analysis.indicators import Indicator, compute
+from deckgen.locales.numbers import percent_value
 
 
 def share(question, codes, key="in", **kw):

@@ -12,15 +12,21 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from deckgen import speedups
 from deckgen.errors import RenderError
-from deckgen.geo import DEFAULT_REGIONS_PATH, Bin, _load_regions_cached, compute_bins, load_regions
-from deckgen.identity import label_of
+from deckgen.inputs.theme import Theme
 from deckgen.locales import words
+from deckgen.render import speedups
+from deckgen.render.geo import (
+    DEFAULT_REGIONS_PATH,
+    Bin,
+    _load_regions_cached,
+    compute_bins,
+    load_regions,
+)
 from deckgen.render.geometry import Rect, inches
+from deckgen.render.identity import label_of
 from deckgen.render.regionmap import add_region_map
-from deckgen.theme import Theme
-from deckgen.wording import bin_label
+from deckgen.wording.phrases import bin_label
 
 CODES = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
 COUNTS = {"84": 5, "11": 6, "53": 3, "44": 4, "75": 2, "32": 1, "93": 2}

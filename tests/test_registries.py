@@ -38,7 +38,7 @@ def draw_lollipop(fig, ax, image, chart, theme, locale):
 
 def non_response(survey, indicator):
     """Share of respondents in scope who left `question` empty."""
-    from deckgen.results import Result, Series
+    from deckgen.analysis.results import Result, Series
 
     q = survey.questions[indicator.question]
     empty = survey.frame[q.columns()].isna().all(axis=1)
@@ -110,7 +110,7 @@ def test_a_new_chart_kind_is_in_the_spec_schema_rules_deck_and_images(plugins, t
     # the new indicator kind, in a callout: the share who left the budget question empty
     import pandas as pd
 
-    from deckgen.formatting import format_percent
+    from deckgen.locales.numbers import format_percent
 
     rows = pd.read_csv(DATA / "responses.csv", dtype=str, keep_default_na=False)
     empty = int((rows["budget_participation"].str.strip() == "").sum())
@@ -139,8 +139,8 @@ def test_without_the_plugin_the_type_is_unknown(tmp_path):
 
 
 def test_the_new_indicator_computes_what_it_declares(plugins, survey):
-    from deckgen.indicator_spec import Indicator
-    from deckgen.indicators import compute
+    from deckgen.analysis.indicators import compute
+    from deckgen.inputs.indicator_spec import Indicator
 
     result = compute(survey, Indicator(kind="non_response", question="budget_participation"))
     empty = int(survey.frame["budget_participation"].isna().sum())

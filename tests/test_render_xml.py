@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
-from deckgen import speedups
+from deckgen.render import speedups
 from deckgen.render.geometry import Rect
 from deckgen.render.text import add_text
 
@@ -83,7 +83,7 @@ def _chart_xml(real_deck_plan, theme, warm: bool) -> list[bytes]:
 def test_chart_styling_copies_are_what_the_api_writes(real_deck):
     """Styles applied once by python-pptx's API and copied afterwards (speedups
     `Session.styled`) give the XML the API gives each time, for every chart of the deck."""
-    from deckgen.theme import load_theme
+    from deckgen.inputs.theme import load_theme
 
     theme = load_theme(ROOT / "config" / "theme.yaml")
     cold = _chart_xml(real_deck.plan, theme, warm=False)

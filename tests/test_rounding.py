@@ -18,8 +18,8 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 import deckgen
 from deckgen.errors import SpecError
-from deckgen.formatting import percent_value
-from deckgen.identity import label_of
+from deckgen.locales.numbers import percent_value
+from deckgen.render.identity import label_of
 
 from .helpers import ROOT
 
@@ -150,7 +150,7 @@ def test_a_figure_shown_on_its_own_is_never_forced(decks):
 
 
 def test_largest_remainders_keep_a_fixed_part():
-    from deckgen.formatting import largest_remainder
+    from deckgen.locales.numbers import largest_remainder
 
     parts = [1641 / 2294, 479 / 2294, 174 / 2294]
     assert largest_remainder(parts) == [0.71, 0.21, 0.08]  # by hand, above

@@ -4,7 +4,7 @@ No timing here (bench/run.py measures); these tests pin what makes builds fast
 without making them wrong:
 - the CLI imports no heavy library up front, and a full build never imports
   matplotlib (only `deckgen images` needs it);
-- the speed-ups' part naming (deckgen.speedups) gives unique, contiguous part
+- the speed-ups' part naming (deckgen.render.speedups) gives unique, contiguous part
   names whose relationships and content types all agree, also when the package
   already had parts, and python-pptx's own names when it has gaps; with the
   relationship index and counted slide ids it writes the very package
@@ -110,8 +110,8 @@ def test_full_build_does_not_import_matplotlib(tmp_path: Path):
             "exit": code,
             "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
             # chart images (matplotlib) and previews (LibreOffice) are other commands
-            "others": sorted(m for m in ("deckgen.images", "deckgen.preview", "deckgen.watch")
-                             if m in sys.modules),
+            "others": sorted(m for m in ("deckgen.render.images", "deckgen.preview",
+                                        "deckgen.watch") if m in sys.modules),
             # output to a pipe is plain text: rich colours terminals only
             "rich": "rich" in sys.modules,
             # a one-shot command runs without the cycle collector (see deckgen.cli.run)
@@ -205,7 +205,7 @@ def _contiguous(numbers: list[int], count: int) -> bool:
 
 @pytest.fixture(scope="module")
 def deck60(tmp_path_factory):
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     folder = tmp_path_factory.mktemp("deck60")
     spec = _make_spec_module().write_spec(60, folder / "deck60.yaml")
@@ -233,7 +233,7 @@ def test_fast_partnames_continues_numbering_of_an_existing_deck(deck60, tmp_path
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches
 
-    from deckgen import speedups
+    from deckgen.render import speedups
 
     before = package_numbers(deck60.path.read_bytes())
     prs = Presentation(str(deck60.path))
@@ -285,7 +285,7 @@ def test_part_names_follow_python_pptx_rule_when_names_have_gaps():
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.opc.packuri import PackURI
 
-    from deckgen import speedups
+    from deckgen.render import speedups
 
     def names(fast: bool) -> list[str]:
         prs = Presentation()
@@ -314,8 +314,8 @@ def _deck_by_hand(fast: bool) -> bytes:
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches
 
-    from deckgen import speedups
     from deckgen.files import normalize
+    from deckgen.render import speedups
 
     prs = Presentation()
     stack = contextlib.ExitStack()
@@ -349,7 +349,7 @@ def test_linear_bookkeeping_writes_the_package_python_pptx_writes():
 def test_relationship_index_survives_a_dropped_relationship():
     from pptx import Presentation
 
-    from deckgen import speedups
+    from deckgen.render import speedups
 
     prs = Presentation()
     speedups._fast_relationships(prs)
@@ -369,10 +369,10 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
     result = _run_python(f"""
         import io, json
         from deckgen import files
-        from deckgen.pipeline import build, load, plan
+        from deckgen.workflows.pipeline import build, load, plan
         from deckgen.errors import Warnings
         from deckgen.render.slides import render_deck, set_properties
-        from deckgen.template import open_template
+        from deckgen.render.template import open_template
 
         loaded = load({str(spec)!r})
         prs = open_template(loaded.template)  # no speed-ups session: python-pptx's own code
@@ -381,8 +381,8 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
         render_deck(prs, deck, loaded.theme, Warnings(), template_name=str(loaded.template),
                     records=elements)
         set_properties(prs, loaded.spec.deck.title, loaded.spec.deck.subtitle)
-        from deckgen import manifest
-        from deckgen.pipeline import manifest as deck_manifest
+        from deckgen.render import manifest
+        from deckgen.workflows.pipeline import manifest as deck_manifest
         manifest.write(prs, deck_manifest(deck, elements))
         buffer = io.BytesIO()
         prs.save(buffer)
@@ -400,7 +400,7 @@ def test_linear_freeforms_write_the_same_xml_as_python_pptx():
     from lxml import etree
     from pptx import Presentation
 
-    from deckgen import speedups
+    from deckgen.render import speedups
 
     def draw(fast: bool) -> bytes:
         prs = Presentation()
@@ -423,8 +423,8 @@ def test_linear_freeforms_write_the_same_xml_as_python_pptx():
 def test_save_normalized_gives_the_bytes_of_save_then_normalize(deck60):
     from pptx import Presentation
 
-    from deckgen import speedups
     from deckgen.files import normalize
+    from deckgen.render import speedups
 
     prs = Presentation(str(deck60.path))
     prs.slides.add_slide(prs.slide_layouts[0]).notes_slide.notes_text_frame.text = "one more"
@@ -442,8 +442,8 @@ def test_fast_groups_gives_python_pptx_group_extents(tmp_path: Path):
     from pptx import Presentation
     from pptx.oxml.ns import qn
 
-    from deckgen import speedups
-    from deckgen.pipeline import build
+    from deckgen.render import speedups
+    from deckgen.workflows.pipeline import build
 
     spec = _make_spec_module().write_spec(7, tmp_path / "seven.yaml")  # the 7th slide is the map
     python_pptx = speedups.originals()["_child_extents"].fget

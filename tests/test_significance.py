@@ -22,11 +22,11 @@ import pytest
 from pptx import Presentation
 
 import deckgen
-from deckgen import significance
+from deckgen.analysis import significance
+from deckgen.analysis.indicators import compute
+from deckgen.analysis.survey import load_survey
 from deckgen.errors import DataError, SpecError
-from deckgen.indicator_spec import Indicator
-from deckgen.indicators import compute
-from deckgen.survey import load_survey
+from deckgen.inputs.indicator_spec import Indicator
 
 from .helpers import CODEBOOK, ROOT, communes_spec
 
@@ -205,7 +205,7 @@ def test_means_by_segment_against_the_rest(ess, ess_raw):
 
 
 def _breakdown(*series, bases=(205, 205), weighted=False):
-    from deckgen.results import Result
+    from deckgen.analysis.results import Result
 
     return Result(
         kind="multi", question="q", question_text="Q", categories=("a", "b"),
@@ -215,7 +215,7 @@ def _breakdown(*series, bases=(205, 205), weighted=False):
 
 
 def test_marks_follow_the_level_and_leave_small_segments_untested():
-    from deckgen.results import DOWN, UP, Series, marked
+    from deckgen.analysis.results import DOWN, UP, Series, marked
 
     result = _breakdown(
         Series("big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
@@ -246,8 +246,8 @@ def test_marks_follow_the_level_and_leave_small_segments_untested():
 def test_a_segment_is_not_called_small_because_of_its_complement():
     """22 communes against 9 others: the communes are tested against a rest of 9, so
     they are not tested -- because of that rest, which the reason names."""
-    from deckgen.results import Series, marked
-    from deckgen.wording import untested
+    from deckgen.analysis.results import Series, marked
+    from deckgen.wording.phrases import untested
 
     result = _breakdown(
         Series("Communes", (0.0, 0.5), (0, 11), code="c", base=22, bases=(22, 22),
@@ -266,8 +266,8 @@ def test_an_empty_or_withheld_figure_is_not_named():
     """A figure with no value (an empty base, or one a deck withholds) is "empty"
     whatever its test said: the footnote does not name it, nor say why (a 0 % or
     100 % reason would tell what a withheld figure was)."""
-    from deckgen.results import Series, marked
-    from deckgen.wording import untested
+    from deckgen.analysis.results import Series, marked
+    from deckgen.wording.phrases import untested
 
     result = _breakdown(
         Series("Big", (0.5, None), (50, 0), code="1", base=100, bases=(100, 100),
@@ -284,9 +284,9 @@ def test_a_pair_s_test_follows_its_segments_codes():
     """Each pair's test is found by its segments' codes, so a deck that leaves a
     segment out (and renumbers the others in `pairwise`) keeps it; a pair without one
     had the result's test when a p-value is there, else none ran."""
+    from deckgen.analysis.results import Series, marked, pair_tests
     from deckgen.locales import words
-    from deckgen.results import Series, marked, pair_tests
-    from deckgen.wording import significance_text
+    from deckgen.wording.phrases import significance_text
 
     def segment(name, code):
         return Series(name, (0.9, 0.1), (90, 10), code=code, base=100, bases=(100, 100))
@@ -312,9 +312,9 @@ def test_a_pair_s_test_follows_its_segments_codes():
 
 
 def test_no_difference_is_claimed_only_of_the_figures_tested():
+    from deckgen.analysis.results import Series, marked
     from deckgen.locales import words
-    from deckgen.results import Series, marked
-    from deckgen.wording import significance_text
+    from deckgen.wording.phrases import significance_text
 
     result = _breakdown(
         Series("Big", (0.5, 0.5), (50, 50), code="1", base=100, bases=(100, 100),
@@ -342,7 +342,7 @@ def test_no_difference_is_claimed_only_of_the_figures_tested():
 def test_weighted_segments_are_tested_on_their_effective_bases():
     """A segment of 40 respondents whose weights make it worth 8 (Kish), and one whose
     rest is worth 9: neither is tested at a threshold of 10."""
-    from deckgen.results import Series, marked
+    from deckgen.analysis.results import Series, marked
 
     result = _breakdown(
         Series("skewed", (0.5, 0.5), (20, 20), code="1", base=40, bases=(40, 40),
@@ -612,7 +612,7 @@ def test_test_mistakes_are_named(tmp_path, indicator, message):
 def test_a_deck_without_tests_never_loads_scipy_or_statsmodels(tmp_path):
     code = (
         "import sys, deckgen.cli\n"
-        "from deckgen.pipeline import build\n"
+        "from deckgen.workflows.pipeline import build\n"
         f"build({str(ROOT / 'config' / 'barometre-2021.yaml')!r}, {str(tmp_path / 'd.pptx')!r})\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'statsmodels')))\n"
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from deckgen.errors import SpecError
-from deckgen.pipeline import check, load
-from deckgen.spec import load_spec
-from deckgen.template import open_template
+from deckgen.inputs.spec import load_spec
+from deckgen.render.template import open_template
+from deckgen.workflows.pipeline import check, load
 
 from .conftest import ROOT, SPEC
 
@@ -102,7 +102,7 @@ def test_unknown_option_in_callout(spec_copy):
 
 
 def test_expect_mismatch_names_the_slide(spec_copy):
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     line = _replace(spec_copy, "expect: 97", "expect: 96")
     with pytest.raises(SpecError) as info:
@@ -126,7 +126,7 @@ def test_real_spec_is_valid():
 
 
 def test_theme_errors_have_lines_and_suggestions(tmp_path):
-    from deckgen.theme import load_theme
+    from deckgen.inputs.theme import load_theme
 
     theme = tmp_path / "theme.yaml"
     theme.write_text('colors:\n  primary: "zz1234"\nsizes:\n  titel: 30\n', encoding="utf-8")
@@ -189,7 +189,7 @@ def test_duplicate_key_is_an_error_not_a_silent_overwrite(spec_copy):
 def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp_path):
     from pptx import Presentation
 
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     _replace(
         spec_copy,

@@ -1,4 +1,4 @@
-"""The python-pptx speed-ups stay behind their seam (deckgen.speedups).
+"""The python-pptx speed-ups stay behind their seam (deckgen.render.speedups).
 
 - after a build (also a failed one), python-pptx's classes and module globals
   are its own again, and a presentation made afterwards is unpatched;
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen import speedups
+from deckgen.render import speedups
 
 from .helpers import ROOT, SPEC, invoke
 
@@ -46,8 +46,8 @@ def test_python_pptx_is_its_own_again_after_a_build(tmp_path: Path):
         from pptx.oxml import ns, xmlchemy
         from pptx.oxml.shapes.groupshape import CT_GroupShape
         from pptx.shapes.freeform import FreeformBuilder
-        from deckgen import speedups
-        from deckgen.pipeline import build
+        from deckgen.render import speedups
+        from deckgen.workflows.pipeline import build
 
         def snapshot():
             return {{
@@ -97,7 +97,7 @@ def test_nested_sessions_restore_when_the_last_one_leaves():
 
 
 def test_the_real_deck_is_the_same_without_the_speed_ups(real_deck, tmp_path, monkeypatch):
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     monkeypatch.setenv(speedups.ENV_OFF, "1")
     report = build(SPEC, tmp_path / "stock.pptx")
@@ -106,7 +106,7 @@ def test_the_real_deck_is_the_same_without_the_speed_ups(real_deck, tmp_path, mo
 
 
 def test_an_unverified_python_pptx_builds_with_stock_code(real_deck, tmp_path, monkeypatch):
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     monkeypatch.setattr(speedups, "pptx_version", lambda: "1.9.0")
     on, why = speedups.status()
@@ -210,7 +210,7 @@ def test_a_long_build_without_the_cycle_collector_keeps_few_slides_alive(tmp_pat
     import gc
     import weakref
 
-    from deckgen.pipeline import build
+    from deckgen.workflows.pipeline import build
 
     from .test_scaling import _make_spec_module
 

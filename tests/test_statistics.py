@@ -19,9 +19,9 @@ from scipy.stats import fisher_exact
 from scipy.stats import t as student
 
 import deckgen
-from deckgen import significance
+from deckgen.analysis import significance
+from deckgen.analysis.results import DOWN, UP, marked
 from deckgen.errors import SpecError
-from deckgen.results import DOWN, UP, marked
 
 from .test_significance import _compute, _kish, _z_test, ess, ess_raw  # noqa: F401  (fixtures)
 

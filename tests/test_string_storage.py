@@ -14,8 +14,8 @@ import os
 import pandas as pd
 import pytest
 
+from deckgen.analysis.survey import load_survey
 from deckgen.errors import DataError
-from deckgen.survey import load_survey
 
 
 def _storage() -> str:
@@ -70,7 +70,7 @@ def test_parquet_and_feather_give_the_csv_s_figures_or_say_what_they_need(data_c
     """With pyarrow (the Arrow pass), a Parquet or Feather file of the responses, its
     codes stored as numbers where they are, gives the figures of the CSV; without it,
     the message says to install pyarrow or save as CSV."""
-    from deckgen.indicators import Indicator, compute
+    from deckgen.analysis.indicators import Indicator, compute
 
     frame = pd.read_csv(data_copy.parent / "responses.csv", dtype=str, keep_default_na=False)
     frame = frame.replace("", None)

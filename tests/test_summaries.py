@@ -9,10 +9,10 @@ import pytest
 from pptx import Presentation
 
 import deckgen
+from deckgen.analysis.indicators import compute
 from deckgen.errors import SpecError
-from deckgen.identity import label_of
-from deckgen.indicator_spec import Indicator
-from deckgen.indicators import compute
+from deckgen.inputs.indicator_spec import Indicator
+from deckgen.render.identity import label_of
 
 from .helpers import ROOT
 

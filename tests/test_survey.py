@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from deckgen.analysis.indicators import Indicator, compute
+from deckgen.analysis.survey import load_survey
 from deckgen.errors import DataError
-from deckgen.indicators import Indicator, compute
-from deckgen.survey import load_survey
 
 
 def _edit(codebook_path, fn):
@@ -172,8 +172,8 @@ def test_free_text_answers_are_kept_as_text(data_copy):
 def test_whole_number_codes_match_their_decimal_cells(tmp_path):
     """A survey file stores the code 7 as `7.0` (and SPSS/Stata exports do): when a
     question's codes are whole numbers, the cell is the code; 7.5 is not."""
+    from deckgen.analysis.survey import load_survey
     from deckgen.errors import DataError
-    from deckgen.survey import load_survey
 
     (tmp_path / "codebook.yaml").write_text(
         "questions:\n"

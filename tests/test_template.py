@@ -15,9 +15,10 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from deckgen.errors import TemplateError
+from deckgen.inputs.theme import Theme, load_theme
 from deckgen.packaged import default_template
 from deckgen.render.geometry import Rect
-from deckgen.template import (
+from deckgen.render.template import (
     LAYOUT_NAMES,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
@@ -26,8 +27,7 @@ from deckgen.template import (
     layout_names,
     open_template,
 )
-from deckgen.template_writer import build_template
-from deckgen.theme import Theme, load_theme
+from deckgen.render.template_writer import build_template
 
 ROOT = Path(__file__).resolve().parents[1]
 BRAND_THEME = ROOT / "config" / "theme.yaml"

@@ -25,8 +25,8 @@ from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
 
 import deckgen
-from deckgen import manifest
-from deckgen.identity import key_of, label_of
+from deckgen.render import manifest
+from deckgen.render.identity import key_of, label_of
 
 from .helpers import invoke, project_copy, set_cells
 
@@ -117,7 +117,7 @@ def scenario(tmp_path_factory):
 def fresh(scenario):
     """A fresh build of the changed data (its `expect: 77` no longer holds, so it is
     built as `update` builds it, going past the published figures)."""
-    from deckgen.pipeline import build, load
+    from deckgen.workflows.pipeline import build, load
 
     root, spec, _, _ = scenario
     buffer = io.BytesIO()
@@ -432,7 +432,7 @@ def test_per_point_labels_follow_the_figures(tmp_path):
     assert report.of("updated")
     after = _shape(Presentation(str(report.path)), "repondants-profil#chart-1")
     buffer = io.BytesIO()
-    from deckgen.pipeline import build, load
+    from deckgen.workflows.pipeline import build, load
 
     build(load(spec), buffer, strict_expect=False)
     fresh = _shape(Presentation(io.BytesIO(buffer.getvalue())), "repondants-profil#chart-1")
@@ -710,7 +710,7 @@ def test_an_english_survey_is_updated_and_reported_in_english(tmp_path):
     responses.write_text("".join(lines[:1] + lines[201:]), encoding="utf-8")
     report = deckgen.load(spec).update(deck, tmp_path / "u.pptx", csv=tmp_path / "c.csv")
     buffer = io.BytesIO()
-    from deckgen.pipeline import build, load
+    from deckgen.workflows.pipeline import build, load
 
     build(load(spec), buffer, strict_expect=False)
     mine, theirs = (
@@ -746,7 +746,7 @@ def test_the_value_axis_follows_the_figures_unless_the_team_set_it(tmp_path):
     report = deckgen.load(spec).update(built, tmp_path / "u.pptx")
     chart = _shape(Presentation(str(report.path)), key).chart
     buffer = io.BytesIO()
-    from deckgen.pipeline import build, load
+    from deckgen.workflows.pipeline import build, load
 
     build(load(spec), buffer, strict_expect=False)
     fresh = _shape(Presentation(io.BytesIO(buffer.getvalue())), key).chart

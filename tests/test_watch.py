@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from deckgen.formatting import NNBSP
+from deckgen.locales.numbers import NNBSP
 from deckgen.watch import figure_diff, watch, watched_files
 
 from .conftest import ROOT

@@ -17,7 +17,7 @@ import pytest
 
 import deckgen
 from deckgen.errors import Warnings
-from deckgen.exports import figure_rows
+from deckgen.workflows.exports import figure_rows
 
 from .helpers import ROOT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.identity import label_of
+from deckgen.render.identity import label_of
 
 from .helpers import invoke, line_of, project_copy, read_rows, replace_in, set_cells
 
@@ -145,7 +145,7 @@ def test_a_hand_edited_cache_is_only_a_miss(project, edit):
     social = next(k for k in data["results"] if "reseaux_sociaux_plateformes" in k)
     CACHE_EDITS[edit](data["results"][social])
     if edit != "value":  # also with a checksum made to match: each result is checked
-        from deckgen.cache import _checksum
+        from deckgen.analysis.cache import _checksum
 
         data["checksum"] = _checksum(data["results"])
     entry.write_text(json.dumps(data), encoding="utf-8")

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from importlib import import_module
 from typing import Any
 
-from ..formatting import NNBSP, format_number, format_percent
+from deckgen.locales.catalogue import LOCALES, texts
+from deckgen.locales.numbers import NNBSP, format_number, format_percent
 
-LOCALES = ("fr", "en")
+__all__ = ["LOCALES", "Words", "words"]
 
 
 class Words:
@@ -73,6 +73,4 @@ class Words:
 @functools.cache
 def words(locale: str) -> Words:
     """The catalogue of `locale` (one of LOCALES)."""
-    if locale not in LOCALES:
-        raise KeyError(f"no catalogue for locale {locale!r}; available: {', '.join(LOCALES)}")
-    return Words(locale, import_module(f"{__name__}.{locale}").TEXTS)
+    return Words(locale, texts(locale))

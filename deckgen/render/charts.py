@@ -14,16 +14,16 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from ..errors import RenderError, suggest, valid_list
-from ..formatting import percent_number_format
-from ..results import Result, headroom, shown
-from ..speedups import styled
-from ..theme import Theme, categorical
-from .colors import label_colour, rgb
-from .fit import cut_label, legend_extent, slice_label_fits
-from .geometry import Rect
-from .plan import ChartPlan
-from .workbook import ChartData
+from deckgen.analysis.results import Result, headroom, shown
+from deckgen.errors import RenderError, suggest, valid_list
+from deckgen.inputs.theme import Theme, categorical
+from deckgen.locales.numbers import percent_number_format
+from deckgen.render.colors import label_colour, rgb
+from deckgen.render.fit import cut_label, legend_extent, slice_label_fits
+from deckgen.render.geometry import Rect
+from deckgen.render.plan import ChartPlan
+from deckgen.render.speedups import styled
+from deckgen.render.workbook import ChartData
 
 
 class ChartStyle:
@@ -41,7 +41,7 @@ class ChartStyle:
         number_format: str | None = None,
         scale: float | None = None,
     ) -> None:
-        from ..locales import words
+        from deckgen.locales import words
 
         self.theme = theme
         self.locale = locale
@@ -531,7 +531,7 @@ NATIVE_TYPES = {
 
 def add_chart(shapes, rect: Rect, chart: ChartPlan, style: ChartStyle):
     """The native chart of `chart`'s kind (deckgen.chart_kinds), strictly valid."""
-    from ..chart_kinds import chart_kind, names
+    from deckgen.chart_kinds import chart_kind, names
 
     kind = chart_kind(chart.type)
     if kind is None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import Warnings
-from .geometry import EMU_PER_POINT, Rect
-from .metrics import word_width
-from .text import needed_height, plain
+from deckgen.errors import Warnings
+from deckgen.render.geometry import EMU_PER_POINT, Rect
+from deckgen.render.metrics import word_width
+from deckgen.render.text import needed_height, plain
 
 ELLIPSIS = "…"
 

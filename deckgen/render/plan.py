@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import quoted_title
-from ..results import Result
+from deckgen.analysis.results import Result
+from deckgen.errors import quoted_title
 
 
 @dataclass
@@ -22,7 +22,7 @@ class ChartPlan:
     alt_text: str
     options: Any  # the spec's Chart (labels, legend, colours, digits)
     region_codes: dict[str, str] = field(default_factory=dict)  # option code -> INSEE code (map)
-    key: str = ""  # "slide#chart-1" (deckgen.identity): written into the shape's name
+    key: str = ""  # "slide#chart-1" (deckgen.render.identity): written into the shape's name
     # the value axis' maximum, shared with the charts of the same unit on the slide or in
     # the same `scale:` group (None: the chart has no value axis)
     scale: float | None = None
@@ -38,7 +38,7 @@ class CalloutPlan:
     weighted: bool = False
     own: str = ""  # a personal deck: "Votre réponse : oui"
     own_match: bool = False  # a personal deck: the figure counts the recipient's answer
-    key: str = ""  # "slide#callout-1" (deckgen.identity): its shapes' names end with it
+    key: str = ""  # "slide#callout-1" (deckgen.render.identity): its shapes' names end with it
     withheld: str = ""  # why the disclosure rule left its figure out (the footnote says it)
 
 
@@ -55,7 +55,7 @@ class SlidePlan:
     remark: str | None = None
     footnote: str | None = None
     notes: str = ""
-    key: str = ""  # the slide's key (deckgen.identity): its spec id, or a slug of its title
+    key: str = ""  # the slide's key (deckgen.render.identity): its spec id, or a slug of its title
 
     @property
     def label(self) -> str:

@@ -6,8 +6,8 @@ and enclaves as extra contours of the same shape) inside one group, with a
 legend beside it, all inside the Rect the caller gives.
 
 The geometry (boundaries, projection, simplified outlines, colour classes) is
-deckgen.geo's, shared with the map image. With the speed-ups on
-(deckgen.speedups), the shapes of a map are cloned from those python-pptx
+deckgen.render.geo's, shared with the map image. With the speed-ups on
+(deckgen.render.speedups), the shapes of a map are cloned from those python-pptx
 wrote for an earlier map of the build, with only their id, name, position,
 size and colours changed: the bytes python-pptx writes for the same calls.
 """
@@ -24,9 +24,12 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from .. import speedups
-from ..errors import RenderError
-from ..geo import (
+from deckgen.errors import RenderError
+from deckgen.locales import Words
+from deckgen.locales import words as _words
+from deckgen.render import speedups
+from deckgen.render.colors import readable_on, rgb
+from deckgen.render.geo import (
     DEFAULT_REGIONS_PATH,
     Outline,
     Region,
@@ -36,17 +39,14 @@ from ..geo import (
     load_regions,
     outlines_at,
 )
-from ..locales import Words
-from ..locales import words as _words
-from ..wording import bin_label
-from .colors import readable_on, rgb
-from .geometry import Rect, inches, points
+from deckgen.render.geometry import Rect, inches, points
+from deckgen.wording.phrases import bin_label
 
 if TYPE_CHECKING:
     from pptx.shapes.group import GroupShape
     from pptx.shapes.shapetree import _BaseGroupShapes
 
-    from ..theme import Theme
+    from deckgen.inputs.theme import Theme
 
 # --------------------------------------------------------------------------- drawing helpers
 
@@ -182,7 +182,7 @@ def _is_emu(*values: Any) -> bool:
 
 class _Drawing:
     """The group a map is drawn in, and, with the speed-ups on, its shape ids:
-    shapes python-pptx wrote once are cloned for the next ones (deckgen.speedups)."""
+    shapes python-pptx wrote once are cloned for the next ones (deckgen.render.speedups)."""
 
     def __init__(self, group: GroupShape, w: Words) -> None:
         self.tree = group.shapes

@@ -13,19 +13,19 @@ from typing import Any
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from .. import speedups
-from ..errors import Warnings, quoted_title
-from ..formatting import number_number_format
-from ..identity import element_key, named
-from ..results import shown
-from ..template import content_area, find_layout, layout_placeholder
-from ..theme import Theme
-from .charts import ChartStyle, add_chart
-from .colors import rgb
-from .fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label
-from .geometry import EMU_PER_POINT, Rect, inches, points
-from .plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
-from .text import add_text, fit_size, needed_height
+from deckgen.analysis.results import shown
+from deckgen.errors import Warnings, quoted_title
+from deckgen.inputs.theme import Theme
+from deckgen.locales.numbers import number_number_format
+from deckgen.render import speedups
+from deckgen.render.charts import ChartStyle, add_chart
+from deckgen.render.colors import rgb
+from deckgen.render.fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label
+from deckgen.render.geometry import EMU_PER_POINT, Rect, inches, points
+from deckgen.render.identity import element_key, named
+from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
+from deckgen.render.template import content_area, find_layout, layout_placeholder
+from deckgen.render.text import add_text, fit_size, needed_height
 
 GAP = inches(0.25)
 FOOTNOTE_H = inches(0.4)
@@ -78,7 +78,7 @@ def render_deck(
 ) -> None:
     """Every slide of `plan` into `prs`, with the deck's footer and logo; each slide
     is checked after layout (deckgen.render.fit.audit), what collides a warning.
-    `records` gets what each keyed element holds (deckgen.manifest)."""
+    `records` gets what each keyed element holds (deckgen.render.manifest)."""
     for slide_plan in plan.slides:
         render_slide(prs, slide_plan, plan, theme, warnings, template_name, records)
         # the slide's objects are garbage now: let the speed-ups release them
@@ -95,7 +95,7 @@ def render_slide(
     records: dict | None = None,
 ):
     """One slide of `plan`, appended to `prs`; returns it (serialised already when
-    the speed-ups are on: deckgen.speedups.finished)."""
+    the speed-ups are on: deckgen.render.speedups.finished)."""
     layout = find_layout(prs, slide_plan.layout, source=template_name or None)
     slide = prs.slides.add_slide(layout)
     fitter = SlideFitter(warnings, slide_plan.label)
@@ -122,7 +122,7 @@ def render_slide(
     if slide_plan.notes:
         slide.notes_slide.notes_text_frame.text = slide_plan.notes
     if records is not None:
-        from ..manifest import records as records_of
+        from deckgen.render.manifest import records as records_of
 
         records.update(records_of(slide))
     speedups.finished(slide)  # serialised now: memory stays flat over a long deck
@@ -600,7 +600,7 @@ def _cut_top(area: Rect, height: int) -> tuple[Rect, Rect]:
 def _one_chart(
     shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, fitter: SlideFitter
 ) -> None:
-    from ..chart_kinds import chart_kind
+    from deckgen.chart_kinds import chart_kind
 
     o = plan.options
     kind = chart_kind(plan.type)
@@ -659,7 +659,7 @@ def _one_chart(
 
 def region_map(shapes, rect: Rect, plan: ChartPlan, style: ChartStyle):
     """The `map` chart kind: the regions choropleth of a distribution over regions."""
-    from .regionmap import add_region_map
+    from deckgen.render.regionmap import add_region_map
 
     counts = {
         plan.region_codes[code]: n

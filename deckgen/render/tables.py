@@ -14,13 +14,13 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from ..results import shown
-from ..wording import table_rows
-from .colors import rgb
-from .fit import cut_label
-from .geometry import Rect, points
-from .plan import ChartPlan
-from .text import needed_height
+from deckgen.analysis.results import shown
+from deckgen.render.colors import rgb
+from deckgen.render.fit import cut_label
+from deckgen.render.geometry import Rect, points
+from deckgen.render.plan import ChartPlan
+from deckgen.render.text import needed_height
+from deckgen.wording.phrases import table_rows
 
 MIN_SIZE = 8
 MARGIN = points(4)  # each cell's inner margins

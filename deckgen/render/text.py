@@ -20,9 +20,9 @@ from pptx.oxml.ns import qn
 from pptx.oxml.text import CT_RegularTextRun
 from pptx.util import Pt
 
-from ..speedups import current
-from .geometry import EMU_PER_POINT, Rect
-from .metrics import SPACE, word_width
+from deckgen.render.geometry import EMU_PER_POINT, Rect
+from deckgen.render.metrics import SPACE, word_width
+from deckgen.render.speedups import current
 
 WIDTH_MARGIN = 1.05  # measured widths, a little generous: kerning, font substitution
 LINE_SPACING = 1.2
@@ -116,7 +116,7 @@ def add_text(
     `inset` False: no inner margins; `caps`: shown in capitals (a font setting, so
     the text itself stays as written and an editor can turn it off).
 
-    Written with python-pptx's text API; with the speed-ups on (deckgen.speedups),
+    Written with python-pptx's text API; with the speed-ups on (deckgen.render.speedups),
     the same elements (a:pPr, a:r with a:rPr sz/b, a:solidFill, a:latin) are
     written straight into the box's XML, in a tenth of the time: the API looks
     up and reorders children on each of the four font settings of each run.

@@ -22,7 +22,7 @@ from typing import Any
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 
-from ..files import FIXED_DATE
+from deckgen.files import FIXED_DATE
 
 
 class ChartData(CategoryChartData):

@@ -1,0 +1,284 @@
+"""One deck per respondent: "your answers compared with all respondents".
+
+`deckgen build SPEC --each-respondent` writes a deck per respondent (named by
+its id, or by a text question with `--name`), where every element marks the
+recipient's own answer beside the figures of all respondents and, with
+`--peers QUESTION`, of the respondents of the same type:
+
+- bars: the recipient's categories in the accent colour, labelled "(votre
+  réponse)"; a ranking's items with the recipient's rank;
+- Likert grids: the recipient's level of each statement outlined, and the
+  statement labelled with it;
+- the map: the recipient's region outlined;
+- callouts: "Votre réponse : oui" under the sentence.
+
+**Privacy.** The peer groups are held to the disclosure rule of every deck
+(deckgen.analysis.disclosure, docs/privacy.md), as a family: all the personal decks of a
+batch together show every group that passes it, so a group is shown only with
+at least *k* respondents besides the recipient, the rest of the sample outside
+the groups shown holds none or at least *k* (besides a reader), and a figure that
+would tell a member the others' answers (they number under 2 *k* and all answered
+alike, once the reader's own answer is set aside) is blanked; whatever is left
+out says so in the footnote, without the group's size. `tests/test_personal.py`
+and `tests/test_privacy_attack.py` check it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from typing import Any
+
+from deckgen.analysis.results import Result
+from deckgen.errors import SpecError, suggest, valid_list
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # file-name slug
+    id: str  # respondent id
+    label: str
+
+
+def recipients(loaded: Any, name: str | None = None) -> list[Recipient]:
+    """Every respondent, keyed by id (or by the slug of their answer to `name`)."""
+    from deckgen.render.images import slugify
+
+    frame = loaded.survey.frame
+    if name is not None:
+        q = loaded.codebook.questions.get(name)
+        if q is None or q.type not in ("text", "single"):
+            valid = [
+                k for k, v in loaded.codebook.questions.items() if v.type in ("text", "single")
+            ]
+            raise SpecError(
+                f"--name: `{name}` is not a text or single-choice question of the codebook"
+                f"{suggest(name, valid)}; valid: {valid_list(valid)}"
+            )
+    out: list[Recipient] = []
+    keys: set[str] = set()
+    for rid in frame.index:
+        label = str(rid)
+        if name is not None and isinstance(frame.at[rid, name], str) and frame.at[rid, name]:
+            label = str(frame.at[rid, name])
+        key = slugify(label, limit=80) if name is not None else _safe_id(str(rid))
+        while key in keys:
+            key = f"{key}-{len(keys)}"
+        keys.add(key)
+        out.append(Recipient(key, str(rid), label))
+    return out
+
+
+def _safe_id(rid: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", rid).strip("-.") or "respondent"
+
+
+def for_recipient(loaded: Any, recipient: Recipient, peers: str | None) -> Any:
+    """`loaded` for `recipient`'s deck: with `peers`, each chart that can show a
+    breakdown gets the recipient's group beside the whole sample."""
+    spec = copy.copy(loaded.spec)  # what changes is copied, the rest shared
+    group = None
+    if peers is not None:
+        q = loaded.codebook.questions[peers]
+        answer = loaded.survey.frame.at[recipient.id, peers]
+        option = q.option(str(answer)) if isinstance(answer, str) else None
+        if option is not None:
+            group = (option.label, option.code)
+    if group is not None and peers is not None:
+        spec.slides = [_beside_peers(slide, peers, group) for slide in spec.slides]
+    spec.deck = copy.copy(spec.deck)
+    deck = spec.deck
+    # the cover names the recipient and says how to read the deck, in one line
+    from deckgen.locales import words
+
+    w = words(deck.locale)
+    key = w("personal_cover", name=recipient.label) + (
+        w("personal_cover_peers", group=group[0]) if group is not None else ""
+    )
+    slides = []
+    for slide in spec.slides:
+        if slide.layout.lower() == "title":
+            slide = copy.copy(slide)
+            slide.subtitle = "\n".join(p for p in (slide.subtitle or deck.subtitle, key) if p)
+        slides.append(slide)
+    spec.slides = slides
+    deck.subtitle = " — ".join(p for p in (deck.subtitle, recipient.label) if p)
+    return replace(loaded, spec=spec, personal=(recipient.id, peers))
+
+
+def _beside_peers(slide: Any, peers: str, group: tuple[str, str]) -> Any:
+    """`slide` with each chart that can show a breakdown broken down by the
+    recipient's group (a copy where something changes)."""
+    from deckgen.workflows.segments import can_show_beside, show_beside
+
+    charts = []
+    for chart in slide.charts:
+        # not a Likert grid: a block per statement and group is too heavy to read
+        if can_show_beside(chart, peers) and chart.indicator.kind != "likert":
+            chart, ind = copy.copy(chart), copy.copy(chart.indicator)
+            show_beside(ind, peers, group[0], [group[1]])
+            chart.indicator = ind
+        charts.append(chart)
+    if all(new is old for new, old in zip(charts, slide.charts)):
+        return slide
+    slide = copy.copy(slide)
+    slide.charts = charts
+    return slide
+
+
+# -- the recipient's own answers ------------------------------------------------------------
+
+
+def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -> Result:
+    """`result` with the recipient's answers marked: `own` per category ("x" for a
+    chosen option, a Likert level's code, a rank), the categories labelled."""
+    if result.question is None or rid not in survey.frame.index:
+        return result
+    q = survey.questions.get(result.question)
+    if q is None:
+        return result
+    row = survey.frame.loc[rid]
+    own: list[str] = []
+    for code in result.codes:
+        code = code.split("|")[0]  # a Likert grid by segment: "statement|segment"
+        if q.type == "multi":
+            value = row.get(f"{q.id}__{code}")
+            own.append("x" if value == 1 or value == "1" else "")
+        elif q.type == "likert":
+            value = row.get(f"{q.id}__{code}")
+            own.append("" if _empty(value) else str(_whole(value)))
+        elif q.type == "ranking":  # the recipient's own top N
+            value = row.get(f"{q.id}__{code}")
+            rank = None if _empty(value) else _whole(value)
+            top = getattr(indicator, "top", 3)
+            own.append(str(rank) if isinstance(rank, int) and rank <= top else "")
+        elif q.type == "numeric":
+            from deckgen.inputs.bands import band_of
+
+            own.append("x" if band_of(row.get(q.id), q.bands) == code else "")
+        else:
+            own.append("x" if str(row.get(q.id)) == code else "")
+    if not any(own):
+        return result
+    labels = []
+    for category, mark in zip(result.categories, own):
+        if not mark:
+            labels.append(category)
+        elif q.type == "likert":
+            level = q.option(mark)
+            labels.append(f"{category} ({w('own_level', level=level.label if level else mark)})")
+        elif q.type == "ranking":
+            labels.append(f"{category} ({w('own_rank', rank=w.ordinal(int(mark)))})")
+        else:
+            labels.append(f"{category} ({w('own_answer')})")
+    if result.kind in ("share", "ratio", "count"):
+        return replace(result, own=tuple(own))
+    return replace(result, categories=tuple(labels), own=tuple(own))
+
+
+def asked(survey: Any, q: Any, rid: str) -> bool:
+    """Whether the recipient was asked question `q` (its codebook `asked_if`)."""
+    if q.asked_if is None:
+        return True
+    return bool(q.asked_if.evaluate(survey.frame.loc[[rid]], survey.questions).iloc[0])
+
+
+def own_text(survey: Any, indicator: Any, rid: str, w: Any) -> str:
+    """'Votre réponse : oui' for a callout: the recipient's answer to the question the
+    callout's figure is about (its condition's, or its question's)."""
+    if rid not in survey.frame.index:
+        return ""
+    qid = indicator.question
+    if qid is None and indicator.condition is not None:
+        qid = indicator.condition.questions()[0]
+    if qid is None:
+        return ""
+    q = survey.questions.get(qid)
+    if q is None:
+        return ""
+    if not asked(survey, q, rid):  # never asked: not the same as no answer
+        return f"{w.label(w('own_answer_label'))} {w('own_not_asked')}"
+    row = survey.frame.loc[rid]
+    if q.type == "multi":
+        chosen = [o.label for o in q.options if row.get(f"{q.id}__{o.code}") in (1, "1")]
+        answer = ", ".join(chosen) or w("own_none")
+    elif q.type in ("single",):
+        value = row.get(q.id)
+        option = q.option(str(value)) if not _empty(value) else None
+        answer = option.label if option is not None else w("own_none")
+    elif q.type == "numeric":
+        value = row.get(q.id)
+        answer = (
+            w.number(float(value)) + (f" {q.unit}" if q.unit else "")
+            if not _empty(value)
+            else w("own_none")
+        )
+    else:
+        return ""
+    return f"{w.label(w('own_answer_label'))} {answer}"
+
+
+def own_matches(survey: Any, indicator: Any, rid: str) -> tuple[str, bool] | None:
+    """(question, whether the recipient is counted) when a callout's figure is the
+    share of one or more options of one question (`condition: {question: q, in:
+    [...]}` or `has`/`has_any`): the card can then say "this is your answer
+    too" instead of repeating the answer. None for any other figure."""
+    from deckgen.inputs.conditions import Leaf
+
+    cond = indicator.condition
+    if not isinstance(cond, Leaf) or cond.test not in ("in", "has", "has_any") or not cond.values:
+        return None
+    q = survey.questions.get(cond.question)
+    if q is None or q.type not in ("single", "multi") or rid not in survey.frame.index:
+        return None
+    row = survey.frame.loc[rid]
+    codes = {str(v) for v in cond.values}
+    if q.type == "single":
+        value = row.get(q.id)
+        chosen = not _empty(value) and str(value) in codes
+    else:
+        chosen = any(row.get(f"{q.id}__{code}") in (1, "1") for code in codes)
+    return q.id, chosen
+
+
+def own_lines(survey: Any, indicators: list[Any], rid: str, w: Any) -> list[tuple[str, bool]]:
+    """The recipient's line under each callout of one slide. A card whose figure
+    counts the recipient's own answer says so ("C'est aussi votre réponse"); the
+    other cards about that question stay silent. Otherwise the recipient's answer
+    to the question ("Votre réponse : oui") is said once per question, under its
+    first card: three cards over one question's three options would otherwise
+    repeat a long answer three times and crowd the sentences out. Each line comes
+    with whether the card's figure counts the recipient's answer."""
+    matches = [own_matches(survey, ind, rid) for ind in indicators]
+    answered = {m[0] for m in matches if m is not None and m[1]}
+    said: set[str] = set()
+    out = []
+    for ind, match in zip(indicators, matches):
+        if match is not None and match[1]:
+            out.append((w("own_match"), True))
+            continue
+        qid = match[0] if match is not None else _question_of(ind)
+        if qid is None or qid in answered or qid in said:
+            out.append(("", False))
+            continue
+        said.add(qid)
+        out.append((own_text(survey, ind, rid, w), False))
+    return out
+
+
+def _question_of(indicator: Any) -> str | None:
+    if indicator.question is not None:
+        return str(indicator.question)
+    if indicator.condition is not None:
+        return str(indicator.condition.questions()[0])
+    return None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value == ""
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value

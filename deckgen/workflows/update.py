@@ -1,0 +1,698 @@
+"""`deckgen update`: new figures into a deck the communications team has edited.
+
+Three versions of each element meet (deckgen.render.identity names them): what
+deckgen wrote last time (the deck's manifest, deckgen.render.manifest), what the
+edited deck holds now, and what a fresh build of the spec gives.
+
+- In the fresh build and in the edited deck: when its figures moved, they are
+  written into the edited element, which keeps everything else the team set:
+  a chart's data go through python-pptx's `replace_data` (its caches and its
+  embedded workbook, recreated where a tool dropped it; series colours, fonts,
+  number formats and axes stay), a text changes run by run (each run keeps its
+  formatting), the map's regions change colour, a table's cells their text.
+  Alternative texts are restored where a tool dropped them. The speaker notes'
+  generated part is replaced; what the team wrote after it is kept.
+- When the edited element no longer holds what deckgen wrote (a callout's
+  number retyped, a chart's data edited by hand), that is a conflict: it is
+  left alone and listed, unless `force`.
+- In the manifest but not in the edited deck: the team deleted it. Reported,
+  never recreated.
+- In the fresh build only: new in the spec. Reported; `add_missing` appends
+  its slide at the end of the deck.
+Elements whose figures did not move are left byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deckgen.errors import DataError as InputError
+from deckgen.render import manifest as manifests
+from deckgen.render.identity import key_of
+
+#: the elements of a slide, as the change report names them
+_ELEMENT = re.compile(r"(chart|callout)-(\d+)(?:-(value|text))?$")
+
+
+@dataclass
+class Change:
+    """One line of the change report."""
+
+    slide: str  # 'slide 10 "Les réseaux sociaux"' (the spec's numbering)
+    element: str  # "callout 1", "chart 2, Facebook", "footnote", "notes"
+    old: str
+    new: str
+    #: updated | conflict | deleted | missing | added | restored | orphan | alt | expect
+    status: str
+
+    def line(self) -> str:
+        what = f"{self.slide}, {self.element}"
+        if self.status == "updated":
+            return f"{what}: {self.old} → {self.new}"
+        if self.status == "conflict":
+            return (
+                f"{what}: conflict, left as the team wrote it ({self.old}); "
+                f"the data give {self.new} (--force writes it)"
+            )
+        if self.status == "deleted":
+            return f"{what}: no longer in the deck (deleted, or renamed): not recreated"
+        if self.status == "missing":
+            if self.new == "slide":
+                return f"{what}: new in the spec, not in the deck (--add-missing appends its slide)"
+            if self.new:
+                return f"{what}: new in the spec, not in the deck ({self.new})"
+            return f"{what}: new in the spec, on a slide the deck has: add it by hand"
+        if self.status == "added":
+            return f"{what}: new in the spec, appended at the end of the deck"
+        if self.status == "restored":
+            return f"{what}: {self.new} restored"
+        if self.status == "orphan":
+            return f"{what}: no longer in the spec: left as it is, its figures not updated"
+        if self.status == "alt":
+            return f"{what}: updated"
+        return f"{self.slide}: {self.new}"  # expect: the published figure no longer holds
+
+
+@dataclass
+class UpdateReport:
+    path: Path | None  # None: --dry-run
+    changes: list[Change] = field(default_factory=list)
+    backup: Path | None = None
+
+    def of(self, status: str) -> list[Change]:
+        return [c for c in self.changes if c.status == status]
+
+
+def update(
+    loaded: Any,
+    deck: Path,
+    out: Path | None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    add_missing: bool = False,
+    say: Callable[[str], None] | None = None,
+) -> UpdateReport:
+    """Refresh `deck` (edited) with `loaded`'s figures into `out` (see the module)."""
+    from pptx import Presentation
+
+    from deckgen.files import normalize, write_atomic
+    from deckgen.workflows.pipeline import build
+
+    tell = say or (lambda _msg: None)
+    edited = _open(deck)
+    old = manifests.read(edited)
+    if old is None:
+        raise InputError(
+            f"{deck}: no deckgen manifest in this deck: it was not built by deckgen, or by "
+            "a version before `deckgen update`; build it once with `deckgen build`, then hand "
+            "that deck to the team"
+        )
+    tell("building the new figures")
+    buffer = io.BytesIO()
+    fresh_report = build(loaded, buffer, strict_expect=False)
+    fresh = Presentation(io.BytesIO(buffer.getvalue()))
+    new = manifests.read(fresh)
+    assert new is not None
+    labels = {sp.key: sp.label for sp in fresh_report.plan.slides if sp.key}
+    locale = fresh_report.plan.locale
+    report = UpdateReport(None)
+    for problem in fresh_report.expect_problems:
+        report.changes.append(Change(problem.context or "", "", "", problem.message, "expect"))
+
+    mine = _index(edited)
+    theirs = _index(fresh)
+    old_elements: dict[str, Any] = old.get("elements", {})
+    if old_elements and not set(old_elements) & set(new["elements"]):
+        raise InputError(
+            f"{deck}: none of the deck's {len(old_elements)} elements is in this spec: it was "
+            "built from another spec; give `update` the spec the deck was built from"
+        )
+    for sp in fresh_report.plan.slides:  # where the team's deck has the slide now
+        place = mine["position"].get(sp.key)
+        if place is not None and place != sp.number and sp.key in labels:
+            labels[sp.key] = f"{sp.label} (slide {place} of the deck)"
+    kept: dict[str, Any] = {}  # the manifest's records that stay as they were
+    for key, record in sorted(new["elements"].items(), key=_order(new)):
+        slide_key, element = key.split("#", 1)
+        where, what = labels.get(slide_key, slide_key), _element_name(element)
+        before = old_elements.get(key)
+        if element == "notes":
+            slide = mine["slides"].get(slide_key)
+            if slide is None:
+                continue
+            change = _notes(slide, before, record, where, force)
+            if change is not None:
+                report.changes.append(change)
+                if change.status in ("conflict", "deleted"):
+                    kept[key] = before
+            continue
+        shape = mine["shapes"].get(key)
+        if shape is None:
+            if before is not None:
+                report.changes.append(Change(where, what, "", "", "deleted"))
+                kept[key] = before
+            else:  # new in the spec: on a slide the deck has, or on a new slide
+                whole = slide_key not in mine["slides"] and slide_key not in _known(old)
+                report.changes.append(Change(where, what, "", "slide" if whole else "", "missing"))
+            continue
+        source = theirs["shapes"][key]
+        changes = _element(shape, source, before, record, where, what, force, locale)
+        report.changes.extend(changes)
+        if any(c.status == "conflict" for c in changes):
+            kept[key] = before
+    titles = {entry[0]: entry[1] for entry in old.get("slides", []) if len(entry) == 2}
+    for key, record in sorted(old_elements.items()):  # no longer in the spec
+        if key in new["elements"]:
+            continue
+        slide_key, element = key.split("#", 1)
+        if element != "notes" and key in mine["shapes"]:
+            where = f'slide "{titles.get(slide_key, slide_key)}"'
+            report.changes.append(Change(where, _element_name(element), "", "", "orphan"))
+        kept.setdefault(key, record)  # remembered: it is not "new" if the spec brings it back
+    if add_missing:
+        _append_missing(edited, fresh_report, report, loaded, old)
+    manifest = dict(new)
+    manifest["elements"] = {**new["elements"], **{k: v for k, v in kept.items() if v}}
+    manifests.write(edited, manifest)
+    if dry_run:
+        return report
+    target = out or deck.with_name(f"{deck.stem}-updated{deck.suffix}")
+    if target.resolve() == deck.resolve():  # in place: a backup first, never over one
+        backup, n = deck.with_name(f"{deck.stem}.before-update{deck.suffix}"), 2
+        while backup.exists():
+            backup, n = deck.with_name(f"{deck.stem}.before-update-{n}{deck.suffix}"), n + 1
+        write_atomic(deck.read_bytes(), backup)
+        report.backup = backup
+    saved = io.BytesIO()
+    edited.save(saved)
+    tell(f"writing {target}")
+    report.path = write_atomic(normalize(saved.getvalue()), target)
+    return report
+
+
+def _open(deck: Path) -> Any:
+    import zipfile
+
+    from pptx import Presentation
+    from pptx.exc import PackageNotFoundError
+
+    if not deck.is_file():
+        raise InputError(f"{deck}: no such deck")
+    try:
+        return Presentation(str(deck))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise InputError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
+
+
+def _index(prs: Any) -> dict[str, Any]:
+    """{"shapes": {key: shape}, "slides": {slide key: slide}, "position": {slide key:
+    its place in the deck, from 1}}. A key copied onto another slide is found on
+    the slide holding most of its slide's keys (the copy is left alone)."""
+    owners: dict[str, Any] = {}
+    weight: dict[str, int] = {}
+    position: dict[str, int] = {}
+    for n, slide in enumerate(prs.slides, 1):
+        keys = [key_of(s.name)[0] for s in manifests.keyed_shapes(slide.shapes)]  # type: ignore[index]
+        for slide_key in set(keys):
+            if keys.count(slide_key) > weight.get(slide_key, 0):
+                owners[slide_key], weight[slide_key] = slide, keys.count(slide_key)
+                position[slide_key] = n
+    shapes: dict[str, Any] = {}
+    for slide_key, slide in owners.items():
+        for shape in manifests.keyed_shapes(slide.shapes):
+            key = key_of(shape.name)
+            if key is not None and key[0] == slide_key:
+                shapes.setdefault("#".join(key), shape)
+    return {"shapes": shapes, "slides": owners, "position": position}
+
+
+def _known(old: dict[str, Any]) -> set[str]:
+    """The slide keys the deck had when deckgen last wrote it."""
+    known = {key.split("#", 1)[0] for key in old.get("elements", {})}
+    return known | {entry[0] for entry in old.get("slides", []) if entry}
+
+
+def _order(manifest: dict[str, Any]) -> Callable[[tuple[str, Any]], tuple]:
+    """Elements in the deck's order: by slide, then charts, callouts, footnote, notes."""
+    position = {key: n for n, (key, _title) in enumerate(manifest.get("slides", []))}
+    rank = {"chart": 0, "callout": 1, "footnote": 2, "notes": 3}
+
+    def key(item: tuple[str, Any]) -> tuple:
+        slide, element = item[0].split("#", 1)
+        m = _ELEMENT.match(element)
+        number = int(m.group(2)) if m else 0
+        return (position.get(slide, len(position)), rank.get(element.split("-")[0], 9), number,
+                element)  # fmt: skip
+
+    return key
+
+
+def _element_name(element: str) -> str:
+    m = _ELEMENT.match(element)
+    if m is None:
+        return element
+    kind, n, part = m.groups()
+    return f"{kind} {n}" + (" sentence" if part == "text" else "")
+
+
+# -- one element ------------------------------------------------------------------------
+
+
+def _element(
+    shape: Any,
+    source: Any,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    where: str,
+    what: str,
+    force: bool,
+    locale: str,
+) -> list[Change]:
+    now = manifests.record(shape)
+    out: list[Change] = []
+    kind = after["kind"]
+    moved = before is None or _content(before) != _content(after)
+    retyped = before is not None and not _same(_content(now), _content(before))
+    if retyped and not force:  # the deck no longer shows what deckgen wrote: theirs
+        shown = now.get("text", "") if kind == "text" else "edited in the deck"
+        conflict = Change(where, what, shown, after.get("text", "new figures"), "conflict")
+        return [conflict, *_alt_change(shape, before, after, where, what)]
+    if kind == "chart" and shape.has_chart:
+        if moved or retyped or _no_workbook(shape):
+            _chart(shape, source)
+            if moved or retyped:
+                out += _chart_changes(before, after, where, what, source, locale)
+            else:
+                out.append(Change(where, what, "", "embedded workbook", "restored"))
+        out += _axis(shape, source, before, where, what)
+    elif kind == "text" and shape.has_text_frame:
+        if moved or retyped:
+            _retext(shape.text_frame, source.text_frame)
+            old_text = now["text"] if retyped else (before or {}).get("text", "")
+            out.append(Change(where, what, *_short(old_text, after["text"]), "updated"))
+    elif kind == "table" and getattr(shape, "has_table", False):
+        if moved or retyped:
+            _table(shape, source, where, what, out)
+    elif kind == "map" and shape.shape_type == 6 and (moved or retyped):
+        _map(shape, source)
+        out.append(Change(where, what, "", "regions and legend", "updated"))
+    return out + _alt_change(shape, before, after, where, what)
+
+
+def _axis(shape: Any, source: Any, before: dict[str, Any] | None, where: str, what: str) -> list:
+    """The value axis follows the figures as a fresh build sets it (its longest bar and
+    room for the label; the scale shared on the slide), unless the team set it by hand:
+    then it stays theirs, and a figure past it is reported."""
+    fresh, now = manifests.axis_maximum(source.chart), manifests.axis_maximum(shape.chart)
+    if fresh is None or now == fresh:
+        return []
+    last = (before or {}).get("axis")
+    if now is None and last is not None:  # the team cleared it: the viewer's own scale
+        return []
+    if now is not None and last is not None and not _same(now, last):  # the team's own
+        top = max((v or 0.0 for s in manifests.chart_series(shape.chart) for v in s["values"]),
+                  default=0.0)  # fmt: skip
+        if top > now:
+            return [Change(where, f"{what}, value axis", _number(now), _number(fresh), "conflict")]
+        return []
+    shape.chart.value_axis.maximum_scale = fresh
+    return []
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _alt_change(
+    shape: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, what: str
+) -> list[Change]:
+    """The alternative text: restored where a tool dropped it, updated where it is
+    still deckgen's; one the team rewrote is theirs (a conflict if the figures it
+    describes moved)."""
+    new = after.get("alt") or ""
+    now = manifests.alt_text(shape)
+    last = (before or {}).get("alt") or ""
+    if not new or now == new:
+        return []
+    what = f"{what}, alternative text"
+    if not now:
+        _set_alt(shape, new)
+        return [Change(where, what, "", "alternative text", "restored")]
+    if last and now != last:  # the team's own
+        if new == last:
+            return []
+        return [Change(where, what, now, new, "conflict")]
+    _set_alt(shape, new)
+    return [Change(where, what, now, new, "alt")]
+
+
+def _content(record: dict[str, Any]) -> Any:
+    """What of a record holds figures (its alternative text and axis aside)."""
+    return {k: v for k, v in record.items() if k not in ("alt", "axis")}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, numbers within a rounding of a round trip (LibreOffice writes 15 digits)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _no_workbook(shape: Any) -> bool:
+    return shape.chart.part.chart_workbook.xlsx_part is None
+
+
+def _chart(shape: Any, source: Any) -> None:
+    """The source chart's categories, series and values into `shape`'s chart."""
+    from deckgen.render.workbook import ChartData
+
+    series = manifests.chart_series(source.chart)
+    fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+    data = ChartData(number_format=str(fmt[0]) if fmt else "General")
+    data.categories = [
+        c if c is not None else "" for c in (series[0]["categories"] if series else [])
+    ]
+    for s in series:
+        data.add_series(s["name"], s["values"])
+    before = manifests.chart_series(shape.chart)
+    moved = [s["categories"] for s in before] != [s["categories"] for s in series]
+    shape.chart.replace_data(data)
+    _points(shape.chart, source.chart, moved)
+
+
+#: what follows a series' per-point formatting (c:dPt) in the schema's order
+_AFTER_POINTS = ("dLbls", "trendline", "errBars", "cat", "val", "xVal", "yVal", "shape",
+                 "smooth", "extLst")  # fmt: skip
+
+
+def _points(chart: Any, source: Any, moved: bool) -> None:
+    """Per-point formatting follows the figures. The labels of single points are
+    deckgen's (a label hidden on a slice too thin for it, a significance mark):
+    they come from the fresh chart, the series' label settings (font, number
+    format) staying the team's. Points' own colours stay the team's unless the
+    categories moved (added, removed or reordered), when they would colour
+    another category than they did: then they come from the fresh chart too."""
+    from copy import deepcopy
+
+    c = f"{{{manifests._C}}}"
+    for mine, theirs in zip(chart._chartSpace.iter(f"{c}ser"), source._chartSpace.iter(f"{c}ser")):
+        labels, fresh = mine.find(f"{c}dLbls"), theirs.find(f"{c}dLbls")
+        if labels is not None:
+            for old in labels.findall(f"{c}dLbl"):
+                labels.remove(old)
+            for k, new in enumerate(fresh.findall(f"{c}dLbl") if fresh is not None else []):
+                labels.insert(k, deepcopy(new))
+        if not moved:
+            continue
+        for old in mine.findall(f"{c}dPt"):
+            mine.remove(old)
+        anchor = next((el for el in mine if el.tag.split("}")[-1] in _AFTER_POINTS), None)
+        for new in theirs.findall(f"{c}dPt"):
+            if anchor is not None:
+                anchor.addprevious(deepcopy(new))
+            else:
+                mine.append(deepcopy(new))
+
+
+def _chart_changes(
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    where: str,
+    what: str,
+    source: Any,
+    locale: str,
+) -> list[Change]:
+    fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+    show = _shown(str(fmt[0]) if fmt else "General", locale)
+    out = []
+    old_points = {
+        (s["name"], c): v
+        for s in (before or {}).get("series", [])
+        for c, v in zip(s["categories"], s["values"])
+    }
+    many = len(after["series"]) > 1
+    now = {(s["name"], c) for s in after["series"] for c in s["categories"]}
+    for (name, c), v in old_points.items():
+        if (name, c) not in now:
+            label = f"{what}, {c}" + (f" ({name})" if many and name else "")
+            out.append(Change(where, label, show(v), "—", "updated"))
+    for s in after["series"]:
+        for c, v in zip(s["categories"], s["values"]):
+            was = old_points.get((s["name"], c), "absent")
+            if was == "absent" or show(was) != show(v):  # a figure as the chart shows it
+                label = f"{what}, {c}" + (f" ({s['name']})" if many and s["name"] else "")
+                old_text = "—" if was == "absent" else show(was)
+                out.append(Change(where, label, old_text, show(v), "updated"))
+    return out
+
+
+def _shown(fmt: str, locale: str) -> Callable[[Any], str]:
+    """How a chart value reads in the deck's locale with the number format `fmt`
+    (the chart's own: a percent or not, and its decimals)."""
+    from deckgen.locales.numbers import format_number, format_percent
+
+    digits = len(fmt.split(".", 1)[1].split("%")[0].rstrip("\\\u202f ")) if "." in fmt else 0
+
+    def show(v: Any) -> str:
+        if v is None:
+            return format_percent(None, locale)
+        if "%" in fmt:
+            return format_percent(v, locale, digits)
+        return format_number(v, locale, digits)
+
+    return show
+
+
+def _short(old: str, new: str) -> tuple[str, str]:
+    """The words that changed between two texts: '31' → '30' rather than two footnotes."""
+    if len(old) <= 40 and len(new) <= 40:
+        return old, new
+    a, b = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    olds, news = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "equal":
+            olds.append(" ".join(a[i1:i2]) or "—")
+            news.append(" ".join(b[j1:j2]) or "—")
+    if not olds or len(" ".join(olds)) > 120:
+        return old, new
+    return " … ".join(olds), " … ".join(news)
+
+
+def _retext(target: Any, source: Any) -> None:
+    """`source`'s text into `target`, changing only the characters that differ, in
+    the runs that hold them: a run the team made smaller or bold keeps its
+    formatting. Where the paragraphs themselves differ in number, each new
+    paragraph goes into the first run of one of the team's."""
+    from copy import deepcopy
+
+    mine, theirs = list(target.paragraphs), list(source.paragraphs)
+    if len(mine) == len(theirs):
+        for p, q in zip(mine, theirs):
+            _respell(p, "".join(r.text for r in q.runs))
+        return
+    while len(mine) > len(theirs) and len(mine) > 1:  # fewer paragraphs now
+        gone = mine.pop()
+        gone._p.getparent().remove(gone._p)
+    while len(mine) < len(theirs):  # more: copies of the last one
+        mine[-1]._p.addnext(deepcopy(mine[-1]._p))
+        mine = list(target.paragraphs)
+    for p, q in zip(mine, theirs):
+        runs = p.runs
+        if not runs:
+            p.text = q.text
+            continue
+        runs[0].text = q.text
+        for extra in runs[1:]:
+            extra._r.getparent().remove(extra._r)
+
+
+def _respell(paragraph: Any, new: str) -> None:
+    """The runs of `paragraph` made to read `new`, each change made in the run that
+    holds it (insertions join the run before them)."""
+    runs = paragraph.runs
+    if not runs:
+        if new:
+            paragraph.text = new
+        return
+    texts = [r.text for r in runs]
+    old = "".join(texts)
+    if old == new:
+        return
+    owner: list[int] = []  # the run of each character of `old`
+    for k, t in enumerate(texts):
+        owner.extend([k] * len(t))
+    ops = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    pieces: list[list[str]] = [[] for _ in runs]
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            for i in range(i1, i2):
+                pieces[owner[i]].append(old[i])
+            continue
+        run = owner[i1] if i1 < len(owner) else owner[-1] if owner else 0
+        if op in ("replace", "insert") and i1 > 0 and (i1 >= len(owner) or op == "insert"):
+            run = owner[i1 - 1]
+        pieces[run].append(new[j1:j2])
+    for run, text in zip(runs, pieces):
+        joined = "".join(text)
+        if run.text != joined:
+            run.text = joined
+
+
+def _table(shape: Any, source: Any, where: str, what: str, out: list[Change]) -> None:
+    mine, theirs = shape.table, source.table
+    for i, (row, new_row) in enumerate(zip(mine.rows, theirs.rows)):
+        for j, (cell, new_cell) in enumerate(zip(row.cells, new_row.cells)):
+            if cell.text != new_cell.text:
+                out.append(
+                    Change(
+                        where,
+                        f"{what}, row {i + 1} column {j + 1}",
+                        cell.text,
+                        new_cell.text,
+                        "updated",
+                    )
+                )
+                _retext(cell.text_frame, new_cell.text_frame)
+
+
+def _map(shape: Any, source: Any) -> None:
+    """The source map's region colours and texts into `shape` (children by name)."""
+    from deckgen.render.manifest import _A
+
+    theirs = {child.name: child for child in source.shapes}
+    for child in shape.shapes:
+        new = theirs.get(child.name)
+        if new is None:
+            continue
+        fill = new._element.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
+        mine = child._element.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
+        if fill is not None and mine is not None:
+            mine.set("val", fill.get("val"))
+        if (
+            new.has_text_frame
+            and child.has_text_frame
+            and new.text_frame.text != child.text_frame.text
+        ):
+            _retext(child.text_frame, new.text_frame)
+
+
+def _set_alt(shape: Any, text: str) -> None:
+    found = manifests.xpath(shape._element, "./*[1]/p:cNvPr")
+    if found:
+        found[0].set("descr", text)
+
+
+def _notes(
+    slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, force: bool
+) -> Change | None:
+    """The generated part of the speaker notes replaced, the team's additions kept.
+    The generated part is the notes' first paragraphs, as deckgen wrote them: a
+    word changed or added inside them makes the notes the team's (a conflict)."""
+    old = (before or {}).get("text", "")
+    new = after["text"]
+    frame = slide.notes_slide.notes_text_frame if slide.has_notes_slide else None
+    if frame is None:  # the team deleted the notes page, or its text
+        return Change(where, "notes", "", "", "deleted") if old != new else None
+    paragraphs = list(frame.paragraphs)
+    old_lines = old.split("\n") if old else []
+    ours = [p.text for p in paragraphs[: len(old_lines)]] == old_lines
+    if old == new and ours:
+        return None
+    if not ours and not force:
+        return Change(where, "notes", "edited in the deck", "new generated notes", "conflict")
+    generated = paragraphs[: len(old_lines)] if ours else paragraphs
+    keep = paragraphs[len(old_lines) :] if ours else []
+    _replace_paragraphs(frame, generated, new.split("\n"), keep)
+    return Change(where, "notes", *_short(old, new), "updated")
+
+
+def _replace_paragraphs(frame: Any, old: list[Any], lines: list[str], keep: list[Any]) -> None:
+    from copy import deepcopy
+
+    body = frame._txBody
+    template = deepcopy(old[0]._p) if old else None
+    for p in old:
+        body.remove(p._p)
+    anchor = keep[0]._p if keep else None
+    for line in lines:
+        if template is not None:
+            p = deepcopy(template)
+            for r in p.findall("{http://schemas.openxmlformats.org/drawingml/2006/main}r")[1:]:
+                p.remove(r)
+        else:
+            p = body.makeelement("{http://schemas.openxmlformats.org/drawingml/2006/main}p", {})
+        if anchor is not None:
+            anchor.addprevious(p)
+        else:
+            body.append(p)
+        from pptx.text.text import _Paragraph
+
+        para = _Paragraph(p, frame)
+        runs = para.runs
+        if runs:
+            runs[0].text = line
+        else:
+            para.text = line
+
+
+def _append_missing(
+    edited: Any, fresh_report: Any, report: UpdateReport, loaded: Any, old: dict
+) -> None:
+    """Append the slides new in the spec (reported as missing) to the edited deck."""
+    from deckgen.errors import DeckgenError, Warnings
+    from deckgen.render.slides import render_slide
+
+    present = {manifests.slide_key(slide) for slide in edited.slides}
+    known = _known(old)
+    plan = fresh_report.plan
+    appended = set()
+    for sp in plan.slides:  # whole slides the deck never had; not an element of one it has
+        if sp.key not in present and sp.key not in known:
+            try:
+                render_slide(edited, sp, plan, loaded.theme, Warnings(), "the edited deck")
+            except DeckgenError as exc:  # a tool renamed the layouts (LibreOffice does)
+                for c in report.changes:
+                    if c.status == "missing" and c.slide == sp.label:
+                        c.new = f"not appended: {exc}"
+                continue
+            appended.add(sp.label)
+    for c in report.changes:
+        if c.status == "missing" and c.slide in appended:
+            c.status = "added"
+
+
+# -- the change report as files ------------------------------------------------------------
+
+COLUMNS = ("slide", "element", "old", "new", "status")
+
+
+def write_changes(
+    changes: list[Change],
+    locale: str,
+    csv: str | Path | None = None,
+    xlsx: str | Path | None = None,
+) -> None:
+    """The change report as CSV and/or .xlsx, as the figure table is written
+    (deckgen.workflows.exports: formula-safe, atomic)."""
+    from deckgen.locales import words
+    from deckgen.workflows.exports import write_table_csv, write_table_xlsx
+
+    w = words(locale)
+    headers = [w(f"change_{c}") for c in COLUMNS]
+    rows = [[c.slide, c.element, c.old, c.new, w(f"status_{c.status}")] for c in changes]
+    if csv is not None:
+        write_table_csv(headers, rows, Path(csv))
+    if xlsx is not None:
+        write_table_xlsx(headers, rows, Path(xlsx), w("changes_sheet"))
