@@ -438,6 +438,13 @@ def init(
     return scaffold(data, out_dir, locale=locale, force=force, sheet=sheet)
 
 
+def locales() -> tuple[str, ...]:
+    """The locales a deck can be written in: one catalogue each in deckgen/locales."""
+    from deckgen.locales import LOCALES
+
+    return LOCALES
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of a spec (for editors' autocompletion)."""
     from deckgen.inputs.model import json_schema

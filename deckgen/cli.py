@@ -450,6 +450,8 @@ def _command(
 
 
 def parser() -> argparse.ArgumentParser:
+    from deckgen.api import locales
+
     top = _Parser(
         prog="deckgen",
         description=DESCRIPTION,
@@ -733,7 +735,7 @@ def parser() -> argparse.ArgumentParser:
         help="Folder for codebook.yaml and deck.yaml (default: the file's).",
     )
     p.add_argument(
-        "--locale", choices=("fr", "en"), default="fr", help="The deck's language (default: fr)."
+        "--locale", choices=locales(), default="fr", help="The deck's language (default: fr)."
     )
     p.add_argument(
         "--force", action="store_true", help="Replace existing codebook.yaml and deck.yaml."

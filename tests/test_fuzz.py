@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from deckgen.errors import DeckgenError
 from deckgen.inputs.codebook import load_codebook
+from deckgen.locales import LOCALES
 from deckgen.workflows.pipeline import build
 
 from .helpers import CODEBOOK, deck_header
@@ -329,7 +330,7 @@ def _build(doc: object) -> None:
 
 
 @FUZZ
-@given(specs(), st.sampled_from(["fr", "en"]))
+@given(specs(), st.sampled_from(LOCALES))
 def test_valid_specs_build_or_say_why(slides, locale):
     _build({"deck": deck_header(locale=locale), "slides": slides})
 

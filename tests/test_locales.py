@@ -1,9 +1,12 @@
-"""One catalogue per locale, complete, and decks without the other locale's words.
+"""One catalogue per locale, complete, and decks without another locale's words.
 
 The seed deck built with `locale: en` keeps the survey's French texts (its
 questions and options) but none of the words deckgen generates in French
 (footnotes, notes, alt texts, legends, exports, image footnotes), and the
-French deck none of the English ones.
+French deck none of the English ones; the same for the German deck, the third
+locale, which proves that a locale is one file (deckgen/locales/de.py): its words,
+its number format, its plural and ordinal rules, checked here against CLDR's
+(babel, an independent implementation).
 """
 
 from __future__ import annotations
@@ -99,15 +102,20 @@ def decks(tmp_path_factory, real_deck):
     english = folder / "config" / "english.yaml"
     shutil.copy(folder / "config" / "barometre-2021.yaml", english)
     replace_in(english, "  locale: fr\n", "  locale: en\n")
+    german = folder / "config" / "german.yaml"
+    shutil.copy(folder / "config" / "barometre-2021.yaml", german)
+    replace_in(german, "  locale: fr\n", "  locale: de\n")
     # breakdowns, a table, means, significance tests: their words too
     analyses = folder / "config" / "analyses.yaml"
     analyses.write_text(ANALYSES, encoding="utf-8")
     analyses_en = folder / "config" / "analyses-en.yaml"
     analyses_en.write_text(ANALYSES.replace("  locale: fr\n", "  locale: en\n"), "utf-8")
+    analyses_de = folder / "config" / "analyses-de.yaml"
+    analyses_de.write_text(ANALYSES.replace("  locale: fr\n", "  locale: de\n"), "utf-8")
     out = {}
     evolution = ROOT / "config" / "barometre-evolution.yaml"  # trends over editions
-    specs = (("fr", SPEC), ("en", english), ("fr", analyses), ("en", analyses_en),
-             ("fr", evolution))  # fmt: skip
+    specs = (("fr", SPEC), ("en", english), ("de", german), ("fr", analyses),
+             ("en", analyses_en), ("de", analyses_de), ("fr", evolution))  # fmt: skip
     for locale, spec in specs:
         project = deckgen.load(spec)
         report = project.build(folder / f"{locale}.pptx")
@@ -137,8 +145,8 @@ def decks(tmp_path_factory, real_deck):
     return out, inputs
 
 
-@pytest.mark.parametrize(("locale", "other"), [("en", "fr"), ("fr", "en")])
-def test_a_deck_has_no_generated_word_of_the_other_locale(decks, locale, other):
+@pytest.mark.parametrize(("locale", "other"), [(a, b) for a in LOCALES for b in LOCALES if a != b])
+def test_a_deck_has_no_generated_word_of_another_locale(decks, locale, other):
     texts, inputs = decks
     foreign = _fragments(other, locale, inputs)
     assert len(foreign) >= 20  # the check reads the catalogue, not a handful of words
@@ -170,3 +178,99 @@ def test_the_english_deck_speaks_english(decks):
     assert "several answers possible" in english
     assert "Published figures." in english
     assert "97%" in english and "97\u202f%" not in english
+
+
+def test_the_german_deck_speaks_german(decks):
+    """The third locale end to end: its words and its typography (DIN 5008: a space
+    before %, a point between thousands), none of French's or English's."""
+    texts, _ = decks
+    german = texts["de"]
+    assert "Basis: 31 collectivités" in german
+    assert "Mehrfachnennungen möglich" in german
+    assert "Veröffentlichte Daten." in german
+    assert "97\u00a0%" in german and "97\u202f%" not in german and "97%" not in german
+    assert "Gesamt (n = 31)" in german  # the analyses deck's total
+    assert "Kennzahlen" in german  # the export's sheet
+
+
+# -- a locale's rules, against CLDR's (babel: an independent implementation) ----------
+
+NUMBERS = (0, 7, 31, 999, 1000, 1407, 12500, 2347.5, 1234567.25)
+FRACTIONS = (0.0, 0.07, 0.333, 0.97, 1.0, 0.4567)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_numbers_are_written_as_cldr_writes_them(locale):
+    from babel.numbers import format_decimal
+
+    from deckgen.locales.numbers import format_number
+
+    for value in NUMBERS:
+        digits = len(str(value).split(".")[1]) if isinstance(value, float) else 0
+        expected = format_decimal(value, locale=locale, decimal_quantization=False)
+        assert format_number(value, locale, digits) == expected, (locale, value)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_percents_are_written_as_cldr_writes_them(locale):
+    """No tie among FRACTIONS (CLDR rounds half to even, reports half up). French
+    sets a narrow no-break space before % where CLDR has a no-break space: the
+    Imprimerie nationale's espace fine, the only difference, stated here."""
+    from babel.numbers import format_percent as cldr
+
+    from deckgen.locales.numbers import format_percent
+
+    for value in FRACTIONS:
+        expected = cldr(value, locale=locale)
+        if locale == "fr":
+            expected = expected.replace("\u00a0%", "\u202f%")
+        assert format_percent(value, locale) == expected, (locale, value)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_plurals_and_ordinals_follow_cldr_categories(locale):
+    """A count takes the singular where CLDR's plural category is `one`; an ordinal's
+    ending follows CLDR's ordinal category (en: one st, two nd, few rd, other th;
+    fr: one er, other e; de: a point for all)."""
+    from babel import Locale
+
+    cldr = Locale.parse(locale)
+    endings = {
+        "fr": {"one": "er", "other": "e"},
+        "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
+        "de": {"other": "."},
+    }[locale]
+    w = words(locale)
+    for n in (*range(0, 30), 100, 101, 102, 103, 111, 112, 113, 1000):
+        assert w.plural(n, "one", "many") == ("one" if cldr.plural_form(n) == "one" else "many")
+        assert w.ordinal(n) == f"{n}{endings[cldr.ordinal_form(n)]}", (locale, n)
+
+
+def test_a_locale_is_one_file(tmp_path):
+    """A copy of the package with one more catalogue file: the spec accepts the new
+    locale, the command line offers it, and a deck is built in it."""
+    import subprocess
+    import sys
+
+    package = tmp_path / "pkg" / "deckgen"
+    shutil.copytree(ROOT / "deckgen", package, ignore=shutil.ignore_patterns("__pycache__"))
+    source = (package / "locales" / "de.py").read_text(encoding="utf-8")
+    (package / "locales" / "xx.py").write_text(source.replace('"Basis', '"XBasis'), "utf-8")
+    spec = tmp_path / "xx.yaml"
+    spec.write_text(SPEC.read_text(encoding="utf-8").replace("  locale: fr\n", "  locale: xx\n")
+                    .replace("../data/", f"{ROOT}/data/").replace("../layouts/", f"{ROOT}/layouts/")
+                    .replace("theme: ", f"theme: {ROOT}/config/"),
+                    "utf-8")  # fmt: skip
+    code = (
+        "import deckgen, deckgen.api, deckgen.cli\n"
+        "print(deckgen.api.locales())\n"
+        "print(deckgen.cli.parser().parse_args(['init', 's.csv', '--locale', 'xx']).locale)\n"
+        f"print(deckgen.load({str(spec)!r}).build({str(tmp_path / 'xx.pptx')!r}).path)\n"
+    )
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path / "pkg")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    offered, chosen = proc.stdout.splitlines()[:2]
+    assert "'xx'" in offered and chosen == "xx"
+    assert "XBasis: 31" in _deck_texts(tmp_path / "xx.pptx")

@@ -17,6 +17,7 @@ from deckgen.inputs.indicator_spec import Indicator
 from deckgen.inputs.model import Model, ModelError, field, path_text
 from deckgen.inputs.theme import _check_hex
 from deckgen.inputs.yamlpos import UNPRINTABLE, Located, load_yaml
+from deckgen.locales.catalogue import LOCALES
 
 
 def _hex_colors(value: list[str] | None) -> list[str] | None:
@@ -205,8 +206,11 @@ class Deck(Strict):
     template: str | None = field(
         default=None, description="PowerPoint template (.pptx) with named layouts."
     )
-    locale: Literal["fr", "en"] = field(
-        default="fr", description="Number format: fr (97 %) or en (97%)."
+    locale: str = field(
+        default="fr",
+        choices=lambda: LOCALES,
+        description="The deck's language and number format: fr (97 %), en (97%), or any "
+        "other catalogue of deckgen/locales (`deckgen init --help` lists them).",
     )
     editions: str | None = field(
         default=None,

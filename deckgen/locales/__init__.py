@@ -1,11 +1,11 @@
 """Every word deckgen writes into a deck or an export, one catalogue per locale.
 
-A catalogue (`fr.py`, `en.py`) maps a key to a text, with `{name}` fields
+A catalogue (`fr.py`, `en.py`, `de.py`) maps a key to a text, with `{name}` fields
 filled by `Words.__call__`. Render and compute code never spell a word: they
 ask the deck's `Words` (`words(locale)`), which also knows the locale's quotes,
-list joining, plural, label colon and number formats. A new locale is a new
-module here with the same keys (a test checks every catalogue has them all),
-listed in LOCALES.
+list joining, plural, label colon and number formats, all declared in the
+catalogue (`catalogue.py` says what). A new locale is one new module here with the
+same keys (a test checks every catalogue has them all); LOCALES finds it.
 
 The command line's own messages (errors, progress) are English whatever the
 deck's locale; the survey's own texts (questions, options) are the survey's.
@@ -17,8 +17,8 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from deckgen.locales.catalogue import LOCALES, texts
-from deckgen.locales.numbers import NNBSP, format_number, format_percent
+from deckgen.locales.catalogue import LOCALES, module, rules, texts
+from deckgen.locales.numbers import format_number, format_percent
 
 __all__ = ["LOCALES", "Words", "words"]
 
@@ -45,23 +45,20 @@ class Words:
 
     def label(self, word: str) -> str:
         """'Question :' in French (narrow no-break space), 'Question:' in English."""
-        return f"{word}{NNBSP}:" if self.locale == "fr" else f"{word}:"
+        return word + rules(self.locale)["label"]
 
     def join(self, items: Iterable[str], how: str = "and") -> str:
         """'a et b', 'a ou b' (fr); 'a and b', 'a or b' (en): the words between items."""
         return f" {self.texts[how]} ".join(items)
 
     def plural(self, n: float, one: str, many: str) -> str:
-        """The form of a noun for `n`: French takes the singular for 0 and 1, English for 1."""
-        single = n in (0, 1) if self.locale == "fr" else n == 1
-        return one if single else many
+        """The form of a noun for `n`: French takes the singular for 0 and 1, English for 1
+        (each catalogue's `plural_is_one`)."""
+        return one if module(self.locale).plural_is_one(n) else many
 
     def ordinal(self, n: int) -> str:
-        """1er, 2e, 25e (fr); 1st, 2nd, 3rd, 25th (en)."""
-        if self.locale == "fr":
-            return f"{n}er" if n == 1 else f"{n}e"
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix}"
+        """1er, 2e, 25e (fr); 1st, 2nd, 3rd, 25th (en): each catalogue's `ordinal`."""
+        return str(module(self.locale).ordinal(n))
 
     def number(self, value: float | int, digits: int = 0) -> str:
         return format_number(value, self.locale, digits)

@@ -212,3 +212,18 @@ TEXTS = {
     },
     "table": ("slide", "element", "label", "series", "value", "n", "base", "status"),
 }
+
+
+#: how numbers and labels are written (deckgen.locales.numbers and Words read it)
+RULES = {"decimal": ".", "group": ",", "percent": "%", "label": ":"}
+
+
+def plural_is_one(n: float) -> bool:
+    """English takes the singular for 1 only."""
+    return n == 1
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 11th, 25th."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -219,3 +219,22 @@ TEXTS = {
     },
     "table": ("diapo", "élément", "libellé", "série", "valeur", "n", "base", "statut"),
 }
+
+
+#: how numbers and labels are written (deckgen.locales.numbers and Words read it)
+RULES = {
+    "decimal": ",",
+    "group": "\u202f",  # narrow no-break space between thousands
+    "percent": "\u202f%",  # after the number: a narrow no-break space, then %
+    "label": "\u202f:",  # after a label's word: "Base :"
+}
+
+
+def plural_is_one(n: float) -> bool:
+    """French takes the singular for 0 and 1 (CLDR: one = 0 and 1)."""
+    return n in (0, 1)
+
+
+def ordinal(n: int) -> str:
+    """1er, 2e, 25e."""
+    return "1er" if n == 1 else f"{n}e"

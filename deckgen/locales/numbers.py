@@ -1,15 +1,17 @@
-"""Numbers as a French (or English) report prints them.
+"""Numbers as a report in the deck's locale prints them.
 
 Survey reporting rounds half up: 15/24 = 62.5 % is published as 63 %, where
-Python's round() would give 62 (banker's rounding). French typography puts a
-narrow no-break space (U+202F) between the number and the % sign and between
-thousands groups.
+Python's round() would give 62 (banker's rounding). How a locale separates
+decimals and thousands, and what follows a percent, is its catalogue's `RULES`
+(French: a narrow no-break space between thousands and before the % sign).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from deckgen.locales.catalogue import rules, texts
 
 NNBSP = "\u202f"  # narrow no-break space
 
@@ -75,12 +77,8 @@ def format_percent(fraction: float | None, locale: str = "fr", digits: int = 0) 
     """0.9677 -> '97 %' (fr, narrow no-break space) or '97%' (en); None (an empty
     base) -> the locale's "not available": 'n.d.' (fr), 'n/a' (en)."""
     if fraction is None:
-        from deckgen.locales.catalogue import texts
-
         return str(texts(locale)["not_available"])
-    value = percent_value(fraction, digits)
-    text = _group(value, locale)
-    return f"{text}{NNBSP}%" if locale == "fr" else f"{text}%"
+    return _group(percent_value(fraction, digits), locale) + rules(locale)["percent"]
 
 
 def format_number(value: float | int, locale: str = "fr", digits: int = 0) -> str:
@@ -89,10 +87,8 @@ def format_number(value: float | int, locale: str = "fr", digits: int = 0) -> st
 
 
 def _group(value: Decimal, locale: str) -> str:
-    text = f"{value:,f}"
-    if locale == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text
+    rule = rules(locale)
+    return f"{value:,f}".translate({ord(","): rule["group"], ord("."): rule["decimal"]})
 
 
 def percent_number_format(locale: str = "fr", digits: int = 0) -> str:
@@ -107,9 +103,9 @@ def percent_number_format(locale: str = "fr", digits: int = 0) -> str:
     the escaped form when it saves. `is_portable_number_format` states the rule.
     """
     decimals = "." + "0" * digits if digits else ""
-    if locale == "fr":
-        return f"0{decimals}\\{NNBSP}%"
-    return f"0{decimals}%"
+    # what follows the number, each character but % backslash-escaped: 0\u202f% (fr)
+    suffix = "".join(c if c == "%" else f"\\{c}" for c in rules(locale)["percent"])
+    return f"0{decimals}{suffix}"
 
 
 def number_number_format(decimals: int = 0) -> str:

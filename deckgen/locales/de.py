@@ -1,0 +1,220 @@
+"""German. Typography: a no-break space before `%` (DIN 5008), none before a colon,
+„low-high“ quotes, "; " between items, a point between thousands and a decimal comma."""
+
+TEXTS = {
+    # typography
+    "quotes": ("„", "“"),
+    "and": "und",
+    "or": "oder",
+    "colon": ": ",
+    "sep": "; ",
+    # bases and footnotes
+    "base": "Basis: {n} {unit}",
+    "footnote_chart": "{title}: ",
+    "several": "Mehrfachnennungen möglich",
+    "small_base": "kleine Basis, mit Vorsicht zu interpretieren",
+    "item_base": "{item}: Basis {n}",
+    "item_base_label": "{item}: {label}",
+    "respondents": "Befragte",
+    "respondent": "befragte Person",
+    "respondents_title": "Befragte",
+    # breakdowns: a series per segment of another question
+    "total": "Gesamt",
+    "segment": "{label} (n = {n})",
+    "by": "nach {question}",
+    "small_segments": "kleine Basen: {names}, mit Vorsicht zu interpretieren",
+    # the change report of `deckgen update`
+    "changes_sheet": "Änderungen",
+    "change_slide": "Folie",
+    "change_element": "Element",
+    "change_old": "vorher",
+    "change_new": "nachher",
+    "change_status": "Status",
+    "status_updated": "aktualisiert",
+    "status_conflict": "Konflikt",
+    "status_deleted": "aus der Präsentation gelöscht",
+    "status_missing": "nicht in der Präsentation",
+    "status_added": "hinzugefügt",
+    "status_restored": "wiederhergestellt",
+    "status_alt": "Alternativtext aktualisiert",
+    "status_orphan": "nicht mehr in der Spezifikation",
+    "status_expect": "veröffentlichte Zahl widerlegt",
+    "not_available": "k. A.",  # keine Angabe: an empty base
+    "empty_segment": "Keine Antworten dieses Segments auf diese Frage (leere Basis)",
+    "table_base": "Basis",
+    # personal decks
+    "own_answer": "Ihre Antwort",
+    "own_level": "Ihre Antwort: {level}",
+    "own_rank": "Ihre {rank} Wahl",
+    "own_answer_label": "Ihre Antwort",
+    "own_match": "Das ist auch Ihre Antwort",
+    "own_none": "keine Antwort",
+    "own_not_asked": "nicht gefragt",
+    "personal_cover": "Die Antworten von {name}: in jedem Diagramm umrandet, neben denen "
+    "aller Befragten",
+    "personal_cover_peers": " und, wo es genug sind, denen Ihrer Gruppe ({group})",
+    "own_note": "umrandet: Ihre Antwort",
+    # what the disclosure rule left out (docs/privacy.md): never with a group's size
+    "privacy_group": "keine Zahlen für {group}: weniger als {k} Befragte",
+    "privacy_group_others": "kein Vergleich mit {group}: weniger als {k} andere Befragte",
+    "privacy_rest": (
+        "keine Zahlen für {group}: durch Differenzbildung würden sie die Zahlen von weniger "
+        "als {k} anderen Befragten preisgeben"
+    ),
+    "privacy_cells": (
+        "einige Zahlen für {group} ausgeblendet: sie würden einzelne Antworten preisgeben"
+    ),
+    "privacy_all": (
+        "Zahlen für {group} nicht gezeigt: allein oder durch Differenzbildung würden sie die "
+        "Antworten von weniger als {k} Befragten preisgeben"
+    ),
+    "privacy_withheld": "Nicht gezeigt, zum Schutz der Anonymität der Befragten",
+    "yes": "ja",
+    "no": "nein",
+    "weighted": "gewichtete Daten",
+    # significance tests of a breakdown
+    "test_z": "z-Test für zwei Anteile",
+    "test_t": "Welch-t-Test",
+    "test_fisher": "exakter Test nach Fisher",
+    "corr_holm": "Holm-Korrektur für {n}",
+    "corr_bh": "Benjamini-Hochberg-Korrektur für {n}",
+    "corr_none": "ohne Korrektur für multiples Testen",
+    "comparison": "Vergleich",
+    "comparisons": "Vergleiche",
+    "sig_rest": (
+        "▲▼: signifikanter Unterschied zum Rest der Stichprobe auf dem {level}-Niveau "
+        "({test}, {correction})"
+    ),
+    "sig_pairwise": (
+        "A, B…: signifikant höher als das Segment mit diesem Buchstaben auf dem "
+        "{level}-Niveau ({test}, paarweise, {correction})"
+    ),
+    "sig_none": "kein signifikanter Unterschied auf dem {level}-Niveau ({test}, {correction})",
+    "sig_none_tested": "kein signifikanter Unterschied auf dem {level}-Niveau unter den "
+    "getesteten Zahlen ({test}, {correction})",
+    "sig_effective": "auf den effektiven Basen der Gewichtung",
+    "sig_untested": "kein Test für {names}: {reason}",
+    "why_small": "Basis unter {n}",
+    "why_small_effective": "effektive Basis unter {n}",
+    "why_rest_small": "Vergleichsbasis unter {n} ({rest})",
+    "why_rest_small_effective": "effektive Vergleichsbasis unter {n} ({rest})",
+    "why_extreme": "{zero} oder {hundred} auf einer Basis unter {n}",
+    "why_extreme_effective": "{zero} oder {hundred} auf einer effektiven Basis unter {n}",
+    "why_expected": "erwartete Häufigkeit unter {n}",
+    "why_undefined": "Test nicht berechenbar",
+    "why_unpublished": "keine Zahl veröffentlicht in {edition}",
+    "rest_of_sample": "Rest der Stichprobe",
+    # trends over editions
+    "edition_base": "{label} (n = {n})",
+    "edition_about": "{label} (n ≈ {n})",
+    "change": "{n} Pkt.",
+    "editions_published": "frühere Ausgaben: veröffentlichte Zahlen",
+    "editions_about": "{label}: {about}, ungefähre Basis",
+    "sig_previous": (
+        "▲▼: signifikante Veränderung seit {edition} auf dem {level}-Niveau ({test}, {correction})"
+    ),
+    "sig_previous_none": (
+        "keine signifikante Veränderung seit {edition} auf dem {level}-Niveau ({test}, "
+        "{correction})"
+    ),
+    "sig_previous_none_tested": (
+        "keine signifikante Veränderung seit {edition} auf dem {level}-Niveau unter den "
+        "getesteten Zahlen ({test}, {correction})"
+    ),
+    "sig_untested_edition": "kein Test mit {edition}: ungefähre Basis",
+    "measure_mean": "Mittelwert",
+    "measure_median": "Median",
+    "measure_quantile": "{p} Perzentil",
+    "table_more": "… und {n} weitere Zeilen (siehe Export der Kennzahlen)",
+    # alternative texts
+    "alt_base": "Basis {n} {unit}",
+    "per_region": " (Anzahl {unit} je Region)",
+    # speaker notes
+    "note_chart": "Diagramm",
+    "note_question": "Frage",
+    "note_base": "Basis",
+    "note_figures": "Zahlen",
+    "note_key": "Kennzahl",
+    "note_who": "unter",
+    "note_published": "Veröffentlichte Daten.",
+    "note_illustrative": (
+        "Illustrative Daten (Rekonstruktion): nicht als veröffentlichte Ergebnisse zitieren."
+    ),
+    "note_callout_base": "(Basis {n} {unit}; {status})",
+    "note_callout_base_survey": "(Basis {n} {unit})",
+    "note_callout_published": "veröffentlichte Zahl",
+    "note_callout_illustrative": "illustrative Daten (Rekonstruktion)",
+    # conditions, as footnotes describe a filter
+    "cond_answered": "beantwortet",
+    "cond_not_answered": "nicht beantwortet",
+    "cond_in": "=",
+    "cond_not_in": "≠",
+    "cond_has": "enthält",
+    "cond_has_all": "enthält alle von",
+    "cond_not": "nicht ({inner})",
+    # charts and the regions map
+    "value": "Wert",
+    "top": "Top {n}",
+    "map_legend_title": "Anzahl der Befragten",
+    "map_none": "0 {many}",
+    "map_bin_range": "{low} bis {high} {many}",
+    "map_alt": "Karte der Regionen: ",
+    "map_alt_titled": "Karte der Regionen, {title}: ",
+    "map_alt_nothing": "keine Region",
+    "map_alt_absent": ". Nicht vertreten: ",
+    "shape_map": "Regionenkarte",
+    "shape_region": "Region {code} {name}",
+    "shape_region_label": "Beschriftung {code}",
+    "shape_legend_title": "Legendentitel",
+    "shape_legend": "Legende {text}",
+    "shape_legend_text": "Legendentext {text}",
+    # bands that `deckgen init` drafts for a numeric question
+    "band_under": "unter {x}",
+    "band_over": "{x} und mehr",
+    "band_range": "{low} bis {high}",
+    # exports and images
+    "status_published": "veröffentlicht",
+    "status_illustrative": "illustrativ",
+    "status_survey": "Umfragedaten",
+    "illustrative_stamp": "Illustrative Daten (Rekonstruktion), keine veröffentlichten Ergebnisse",
+    "source": "Quelle",
+    "sheet": "Kennzahlen",
+    "headers": {
+        "slide": "Folie",
+        "title": "Folientitel",
+        "element": "Element",
+        "label": "Beschriftung",
+        "series": "Reihe",
+        "value": "Angezeigter Wert",
+        "percent": "Prozent",
+        "count": "Anzahl",
+        "base": "Basis",
+        "filter": "Filter",
+        "question": "Frage",
+        "status": "Status",
+        "weighted": "Gewichtet",
+        "test": "Test",
+        "p": "p (gegen den Rest)",
+        "p_adjusted": "p korrigiert (multiples Testen)",
+        "significance": "Signifikanz",
+    },
+    "table": ("Folie", "Element", "Beschriftung", "Reihe", "Wert", "n", "Basis", "Status"),
+}
+
+#: how numbers and labels are written (deckgen.locales.numbers and Words read it)
+RULES = {
+    "decimal": ",",
+    "group": ".",
+    "percent": "\u00a0%",  # after the number: a no-break space, then %
+    "label": ":",
+}
+
+
+def plural_is_one(n: float) -> bool:
+    """German takes the singular for 1 only."""
+    return n == 1
+
+
+def ordinal(n: int) -> str:
+    """1., 2., 25. (the point is the ordinal)."""
+    return f"{n}."
