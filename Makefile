@@ -6,6 +6,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CLIENTS_STAMP := $(VENV)/.clients-stamp
 SPEC   ?= config/barometre-2021.yaml
+# the suite on every core (pytest-xdist); a test file runs on one worker, so its module
+# fixtures (decks built once for the file) are built once. PYTEST_PARALLEL= runs serially.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: deck test test-arrow lint format bench preview images template clean
 
@@ -45,10 +48,10 @@ test: $(STAMP) $(CLIENTS_STAMP)
 	$(BIN)/ruff format --check --quiet deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-arrow: $(STAMP) $(ARROW_STAMP)
-	DECKGEN_EXPECT_ARROW=1 $(ARROW_BIN)/pytest -p no:cacheprovider
+	DECKGEN_EXPECT_ARROW=1 $(ARROW_BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
 	rm -rf out/storage
 	$(BIN)/python tests/example_decks.py out/storage/python
 	$(ARROW_BIN)/python tests/example_decks.py out/storage/arrow

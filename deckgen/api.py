@@ -438,11 +438,13 @@ def init(
     return scaffold(data, out_dir, locale=locale, force=force, sheet=sheet)
 
 
-def locales() -> tuple[str, ...]:
-    """The locales a deck can be written in: one catalogue each in deckgen/locales."""
-    from deckgen.locales import LOCALES
+def locales(plug_ins: bool = True) -> tuple[str, ...]:
+    """The locales a deck can be written in: one catalogue each in deckgen/locales, then
+    those installed packages add (`plug_ins=False`: deckgen's own, no entry point read)."""
+    from deckgen.locales.catalogue import builtin
+    from deckgen.locales.catalogue import locales as found
 
-    return LOCALES
+    return found() if plug_ins else builtin()
 
 
 def schema() -> dict[str, Any]:

@@ -105,7 +105,7 @@ class ChartKind:
             )
 
 
-KINDS: Registry[ChartKind] = Registry()
+KINDS: Registry[ChartKind] = Registry("deckgen.chart_kinds", ChartKind)
 register = KINDS.register
 unregister = KINDS.unregister
 chart_kind = KINDS.get

@@ -449,6 +449,17 @@ def _command(
     return parser
 
 
+def _locale(value: str) -> str:
+    """--locale, checked when given: the plug-ins' locales are read then, not at every
+    start of the command (reading installed packages' entry points takes a while)."""
+    from deckgen.api import locales
+
+    if value not in locales():
+        choices = ", ".join(locales())
+        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {choices})")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     from deckgen.api import locales
 
@@ -735,7 +746,11 @@ def parser() -> argparse.ArgumentParser:
         help="Folder for codebook.yaml and deck.yaml (default: the file's).",
     )
     p.add_argument(
-        "--locale", choices=locales(), default="fr", help="The deck's language (default: fr)."
+        "--locale",
+        type=_locale,
+        default="fr",
+        metavar="{" + ",".join(locales(plug_ins=False)) + "}",
+        help="The deck's language (default: fr), or a locale an installed plug-in adds.",
     )
     p.add_argument(
         "--force", action="store_true", help="Replace existing codebook.yaml and deck.yaml."

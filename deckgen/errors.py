@@ -99,6 +99,13 @@ class OutputError(DeckgenError):
     kind = "output error"
 
 
+class PluginError(DeckgenError):
+    """An installed package's plug-in (an entry point of deckgen's groups) that does not
+    load or does not declare what its group takes."""
+
+    kind = "plug-in error"
+
+
 @dataclass
 class Warnings:
     """Collects non-fatal problems during a build (small bases, shrunk text)."""

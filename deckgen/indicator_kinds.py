@@ -84,7 +84,7 @@ class IndicatorKind:
         return out
 
 
-KINDS: Registry[IndicatorKind] = Registry()
+KINDS: Registry[IndicatorKind] = Registry("deckgen.indicator_kinds", IndicatorKind)
 register = KINDS.register
 unregister = KINDS.unregister
 indicator_kind = KINDS.get

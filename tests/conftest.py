@@ -35,6 +35,25 @@ def data_copy(tmp_path: Path) -> Path:
     return dest / "codebook.yaml"
 
 
+def missing_client(reason: str) -> None:
+    """Skip a test whose client is not installed, or fail it where DECKGEN_REQUIRE_CLIENTS
+    is set (CI): a check that needs LibreOffice, Aspose or openxml-audit never vanishes
+    there as a skip."""
+    if os.environ.get("DECKGEN_REQUIRE_CLIENTS"):
+        pytest.fail(reason + " -- required because DECKGEN_REQUIRE_CLIENTS is set")
+    pytest.skip(reason)
+
+
+def openxml_audit_or_skip() -> Path:
+    """openxml-audit next to this Python (make test installs it), or skip (fail in CI)."""
+    import sys
+
+    exe = Path(sys.executable).parent / "openxml-audit"
+    if not exe.exists():
+        missing_client(f"openxml-audit is not installed next to the interpreter ({exe})")
+    return exe
+
+
 def libreoffice_or_skip() -> str:
     """Path to soffice, or skip (fail when DECKGEN_REQUIRE_CLIENTS is set, as in CI)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -48,9 +67,7 @@ def libreoffice_or_skip() -> str:
             f"LibreOffice/poppler not installed ({', '.join(missing)} missing): "
             "apt-get install libreoffice-impress poppler-utils"
         )
-        if os.environ.get("DECKGEN_REQUIRE_CLIENTS"):
-            pytest.fail(reason + " -- required because DECKGEN_REQUIRE_CLIENTS is set")
-        pytest.skip(reason)
+        missing_client(reason)
     return soffice
 
 

@@ -185,3 +185,37 @@ def test_default_output_path(tmp_path, monkeypatch):
     report = build(SPEC)
     assert report.path == Path("out/barometre-2021.pptx")
     assert (tmp_path / "out" / "barometre-2021.pptx").stat().st_size > 50_000
+
+
+@pytest.mark.parametrize(
+    ("locale", "who"),
+    [
+        ("fr", "(« Type de collectivité » = « Commune »)"),
+        ("en", "(“Type de collectivité” = “Commune”)"),
+    ],
+)
+def test_a_filtered_chart_says_whom_its_figures_are_about(tmp_path, locale, who):
+    """No example deck has a filtered chart: here one is, and its footnote, its speaker
+    notes and its alternative text each say who is counted, with the base counted
+    from the CSV by pandas (the communes)."""
+    import pandas as pd
+
+    import deckgen
+
+    from .helpers import CODEBOOK, DATA, write_spec
+
+    communes = int((pd.read_csv(DATA / "responses.csv", dtype=str)["type_collectivite"]
+                    == "commune").sum())  # fmt: skip
+    chart = {"type": "bar", "indicator": {"kind": "multi", "question": "dispositifs_numeriques",
+             "filter": {"question": "type_collectivite", "in": ["commune"]}}}  # fmt: skip
+    spec = write_spec(tmp_path / "spec.yaml", [{"layout": "chart", "title": "Les communes",
+                      "chart": chart}], locale=locale, data=str(CODEBOOK))  # fmt: skip
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    base = {"fr": f"Base\u202f: {communes} collectivités", "en": f"Base: {communes} collectivités"}
+    assert f"{base[locale]} {who}" in report.plan.slides[0].footnote
+    slide = Presentation(str(report.path)).slides[0]
+    notes = slide.notes_slide.notes_text_frame.text
+    among = {"fr": "parmi", "en": "among"}[locale]
+    assert f"{among} {who[1:-1]}" in notes
+    (frame,) = [s for s in slide.shapes if s.has_chart]
+    assert who[1:-1] in frame._element.nvGraphicFramePr.cNvPr.get("descr")

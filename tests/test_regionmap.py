@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,8 @@ from deckgen.render.geometry import Rect, inches
 from deckgen.render.identity import label_of
 from deckgen.render.regionmap import add_region_map
 from deckgen.wording.phrases import bin_label
+
+from .conftest import openxml_audit_or_skip
 
 CODES = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
 COUNTS = {"84": 5, "11": 6, "53": 3, "44": 4, "75": 2, "32": 1, "93": 2}
@@ -338,9 +339,7 @@ def test_survives_save_and_reopen(drawn, tmp_path: Path) -> None:
 
 
 def test_map_deck_passes_openxml_audit(drawn, tmp_path: Path) -> None:
-    exe = Path(sys.executable).parent / "openxml-audit"
-    if not exe.exists():
-        pytest.skip("openxml-audit is not installed next to the interpreter")
+    exe = openxml_audit_or_skip()
     prs, _, _ = drawn
     path = tmp_path / "map.pptx"
     prs.save(str(path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import posixpath
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -28,6 +27,8 @@ from deckgen.render.template import (
     open_template,
 )
 from deckgen.render.template_writer import build_template
+
+from .conftest import openxml_audit_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 BRAND_THEME = ROOT / "config" / "theme.yaml"
@@ -52,9 +53,7 @@ def audit_errors(path: Path) -> list[dict]:
 
     With `-o json` the exit status is 0 even when there are errors, so read the report.
     """
-    exe = Path(sys.executable).parent / "openxml-audit"
-    if not exe.exists():
-        pytest.skip("openxml-audit is not installed next to the interpreter")
+    exe = openxml_audit_or_skip()
     proc = subprocess.run(
         [str(exe), "-o", "json", "-m", "0", str(path)], capture_output=True, text=True, timeout=300
     )

@@ -757,3 +757,37 @@ def test_the_value_axis_follows_the_figures_unless_the_team_set_it(tmp_path):
     assert manifest.axis_maximum(chart) == 0.45
     (conflict,) = [c for c in report.changes if c.element.endswith("value axis")]
     assert conflict.status == "conflict" and conflict.old == "0.45"
+
+
+def test_a_figure_the_team_retyped_stays_theirs_quarter_after_quarter(tmp_path):
+    """The team typed the new social-network figure by hand (77 % -> 74 %) before the
+    data came. Quarter 1, the data give 74 %: a conflict, theirs kept, and the manifest
+    still says deckgen wrote 77 % there (it wrote nothing new). Quarter 2, the data give
+    71 %: the 74 % is still theirs -- reported, never overwritten. (A manifest that took
+    the fresh record for a conflict would read the team's 74 % as deckgen's own and
+    overwrite it with 71 %.)"""
+    spec = project_copy(tmp_path)
+    deck = deckgen.load(spec).build(tmp_path / "deck.pptx").path
+    key = f"{SOCIAL}#callout-1-value"
+    prs = Presentation(str(deck))
+    written = manifest.read(prs)["elements"][key]
+    assert _shape(prs, key).text_frame.text == "77\u202f%"
+    _shape(prs, key).text_frame.paragraphs[0].runs[0].text = "74\u202f%"
+    prs.save(str(tmp_path / "edited.pptx"))
+    _one_answer_changed(tmp_path)  # 24/31 = 77 % -> 23/31 = 74 %
+    q1 = deckgen.load(spec).update(tmp_path / "edited.pptx", tmp_path / "q1.pptx")
+    assert [c.element for c in q1.of("conflict")].count("callout 1") == 1
+    after = Presentation(str(q1.path))
+    assert _shape(after, key).text_frame.text == "74\u202f%"
+    assert manifest.read(after)["elements"][key] == written  # what deckgen last wrote there
+    # quarter 2: another collectivité leaves social networks
+    responses = tmp_path / "data" / "barometre-2021" / "responses.csv"
+    rows = [r.split(",") for r in responses.read_text(encoding="utf-8").splitlines()]
+    column = rows[0].index("reseaux_sociaux")
+    other = next(r[0] for r in rows[1:] if r[column] == "oui" and r[0] != "C01")
+    platforms = [c for c in rows[0] if c.startswith("reseaux_sociaux_plateformes__")]
+    set_cells(responses, {(other, "reseaux_sociaux"): "non"} | {(other, p): "" for p in platforms})
+    q2 = deckgen.load(spec).update(q1.path, tmp_path / "q2.pptx")
+    assert _shape(Presentation(str(q2.path)), key).text_frame.text == "74\u202f%"
+    (conflict,) = [c for c in q2.of("conflict") if c.element == "callout 1"]
+    assert conflict.new.startswith("71")  # 22/31: the fresh figure, offered, not written

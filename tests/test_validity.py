@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import AUDIT, SMALL_DECKS, audit, audit_all
+from .conftest import openxml_audit_or_skip
+from .helpers import SMALL_DECKS, audit, audit_all
 
-pytestmark = pytest.mark.skipif(
-    not AUDIT.exists(), reason=f"openxml-audit not installed next to the interpreter ({AUDIT})"
-)
+
+@pytest.fixture(autouse=True)
+def _openxml_audit():
+    openxml_audit_or_skip()
 
 
 @pytest.fixture(scope="module")

@@ -70,7 +70,7 @@ def _plugin_modules() -> list[Path]:
     functions: list[object] = [kind.compute for kind in indicator_kinds.KINDS.values()]
     readers = sys.modules.get("deckgen.inputs.readers")  # only loaded modules can hold a plug-in
     if readers is not None:
-        functions.extend(getattr(readers, "READERS", {}).values())
+        functions.extend(readers.readers().values())
     for function in functions:
         source: str | None = None
         if isinstance(function, str):

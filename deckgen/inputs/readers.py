@@ -6,12 +6,14 @@ says about its columns when it says anything (SPSS and Stata: variable labels,
 value labels, user-missing codes). `deckgen init` builds a codebook from that;
 loading the responses (deckgen.analysis.survey) reads only the answers. SPSS and Stata
 files are read with pyreadstat, imported only for them. A new format is one
-function here, listed in READERS (see ARCHITECTURE.md).
+function here, listed in READERS, or an installed package's (`readers()`; see
+ARCHITECTURE.md).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
 import zipfile
@@ -46,9 +48,9 @@ def read(path: Path, sheet: str | None = None) -> Table:
     if not path.is_file():  # a pipe or a device would be read forever
         raise DataError(f"{path}: not a regular file (a device or a pipe); give a CSV or XLSX file")
     suffix = path.suffix.lower()
-    reader = READERS.get(suffix)
+    reader = readers().get(suffix)
     if reader is None:
-        kinds = ", ".join(sorted(READERS))
+        kinds = ", ".join(sorted(readers()))
         raise DataError(
             f"{path}: unsupported data file type `{suffix or '(none)'}`; expected one of {kinds}"
         )
@@ -339,3 +341,24 @@ READERS: dict[str, Callable[[Path], Table]] = {
     ".parquet": read_arrow_file,
     ".feather": read_arrow_file,
 }
+
+
+def readers() -> dict[str, Callable[[Path], Table]]:
+    """READERS with the readers installed packages add: entry points of the group
+    `deckgen.readers`, each named by the file extension it reads (`psv` or `.psv`),
+    loaded on first use; a plug-in may not replace one of deckgen's."""
+    _plug_in_readers()
+    return READERS
+
+
+@functools.cache
+def _plug_in_readers() -> None:
+    from deckgen.errors import PluginError
+    from deckgen.registry import plugged
+
+    for name, reader in plugged("deckgen.readers", callable, "a reader function (path) -> Table"):
+        suffix = "." + name.lower().lstrip(".")
+        if suffix in READERS:
+            raise PluginError(f"plug-in reader `{name}` (deckgen.readers): deckgen reads "
+                              f"{suffix} files already")  # fmt: skip
+        READERS[suffix] = reader

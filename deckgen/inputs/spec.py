@@ -17,7 +17,7 @@ from deckgen.inputs.indicator_spec import Indicator
 from deckgen.inputs.model import Model, ModelError, field, path_text
 from deckgen.inputs.theme import _check_hex
 from deckgen.inputs.yamlpos import UNPRINTABLE, Located, load_yaml
-from deckgen.locales.catalogue import LOCALES
+from deckgen.locales.catalogue import locales
 
 
 def _hex_colors(value: list[str] | None) -> list[str] | None:
@@ -208,7 +208,7 @@ class Deck(Strict):
     )
     locale: str = field(
         default="fr",
-        choices=lambda: LOCALES,
+        choices=locales,
         description="The deck's language and number format: fr (97 %), en (97%), or any "
         "other catalogue of deckgen/locales (`deckgen init --help` lists them).",
     )

@@ -17,10 +17,16 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from deckgen.locales.catalogue import LOCALES, module, rules, texts
+from deckgen.locales.catalogue import locales, module, rules, texts
 from deckgen.locales.numbers import format_number, format_percent
 
-__all__ = ["LOCALES", "Words", "words"]
+__all__ = ["LOCALES", "Words", "locales", "words"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LOCALES":  # read on use: deckgen's catalogues and the plug-ins'
+        return locales()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Words:

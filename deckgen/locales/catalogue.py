@@ -3,8 +3,10 @@
 A locale is one file in this folder, named by its code (`fr.py`, `en.py`, `de.py`):
 `TEXTS` (every generated word, the keys of `fr.py`), `RULES` (decimal and group
 separators, what follows a percent and a label's word), `plural_is_one(n)` and
-`ordinal(n)`. LOCALES lists the files found here, French first (the default); the
-spec's `locale:` and the command line's `--locale` offer exactly these. Read by
+`ordinal(n)`. `locales()` lists the files found here, French first (the default),
+then the catalogues installed packages add (entry points of the group
+`deckgen.locales`); the spec's `locale:` and the command line's `--locale` offer
+exactly these. Read by
 `words` and by the number formats, so neither needs the other to find them.
 """
 
@@ -19,23 +21,53 @@ from types import ModuleType
 from typing import Any
 
 _CODE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")  # a module named like a locale: de, pt_BR
+_NEEDS = ("TEXTS", "RULES", "plural_is_one", "ordinal")
 
 
-def _found() -> tuple[str, ...]:
+def builtin() -> tuple[str, ...]:
     names = {m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])}
     codes = sorted(n for n in names if _CODE.fullmatch(n))
     return tuple(sorted(codes, key=lambda c: (c != "fr", c)))
 
 
-LOCALES: tuple[str, ...] = _found()
+@functools.cache
+def _plugged() -> dict[str, ModuleType]:
+    """The catalogues installed packages add (entry points of `deckgen.locales`)."""
+    from deckgen.errors import PluginError
+    from deckgen.registry import plugged
+
+    found = plugged(
+        "deckgen.locales",
+        lambda m: isinstance(m, ModuleType) and all(hasattr(m, n) for n in _NEEDS),
+        "a catalogue module (with TEXTS, RULES, plural_is_one and ordinal)",
+    )
+    for code, _ in found:
+        if code in builtin() or not _CODE.fullmatch(code):
+            raise PluginError(f"plug-in locale {code!r} (deckgen.locales): deckgen has it already"
+                              " or it is not a locale code (de, pt_BR)")  # fmt: skip
+    return dict(found)
+
+
+def locales() -> tuple[str, ...]:
+    """The locales a deck can be written in: deckgen's own files, French first, then the
+    plug-ins'."""
+    return builtin() + tuple(sorted(_plugged()))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LOCALES":  # read on use, so importing this module reads no plug-in
+        return locales()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache
 def module(locale: str) -> ModuleType:
-    """The catalogue module of `locale` (one of LOCALES)."""
-    if locale not in LOCALES:
-        raise KeyError(f"no catalogue for locale {locale!r}; available: {', '.join(LOCALES)}")
-    return import_module(f"deckgen.locales.{locale}")
+    """The catalogue module of `locale` (one of `locales()`)."""
+    if locale in builtin():
+        return import_module(f"deckgen.locales.{locale}")
+    if locale in _plugged():
+        return _plugged()[locale]
+    raise KeyError(f"no catalogue for locale {locale!r}; available: {', '.join(locales())}")
 
 
 def texts(locale: str) -> dict[str, Any]:

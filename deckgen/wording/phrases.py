@@ -497,6 +497,8 @@ def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: in
     # "Quels outils ?, base 31" reads badly: after a question mark, a dash
     sep = " —" if head.rstrip().endswith(("?", "!", "…", ":")) else ","
     base = w("alt_base", n=w.number(r.base), unit=r.respondents)
+    if r.filter_text:  # whom the figures are about, as the footnote says
+        base += f" ({r.filter_text})"
     figures = figures_text(chart_type, r, w, digits)
     if chart_type == "map":
         return f"{head}{sep} {base}{w('colon')}{figures}{w('per_region', unit=r.respondents)}"
