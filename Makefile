@@ -10,7 +10,7 @@ SPEC   ?= config/barometre-2021.yaml
 # fixtures (decks built once for the file) are built once. PYTEST_PARALLEL= runs serially.
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: deck test test-arrow lint format bench preview images template clean
+.PHONY: deck test test-arrow mutate lint format bench preview images template clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ test-arrow: $(STAMP) $(ARROW_STAMP)
 	  cmp "$$deck" "out/storage/arrow/$$(basename "$$deck")" || exit 1; \
 	done
 	@echo "example decks byte-identical with and without pyarrow"
+
+# mutation testing of the rule modules (pyproject's [tool.mutmut]: significance,
+# disclosure, number formats and rounding); the survival rate goes in docs/testing.md
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check mutmut==3.8.1
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut results
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check deckgen tests $(wildcard bench)

@@ -87,6 +87,24 @@ class DataError(DeckgenError):
     kind = "data error"
 
 
+class ThemeError(SpecError):
+    """A theme file's mistake (a spec error, named after its file)."""
+
+    kind = "theme error"
+
+
+class EditionsError(SpecError):
+    """An editions file's mistake (a spec error, named after its file)."""
+
+    kind = "editions error"
+
+
+class DeckError(DataError):
+    """An edited deck `update` or `watch` cannot read as one deckgen built."""
+
+    kind = "deck error"
+
+
 class TemplateError(DeckgenError):
     kind = "template error"
 

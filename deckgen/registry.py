@@ -56,6 +56,12 @@ def plugged(group: str, accepts: Callable[[Any], bool], what: str) -> list[tuple
     return found
 
 
+def declared(group: str) -> list[str]:
+    """The "module:attribute" of each entry point of `group`, nothing imported (the result
+    cache's key reads a plug-in reader's source without importing pandas)."""
+    return sorted(point.value for point in _entry_points().select(group=group))
+
+
 class Registry(Generic[T]):
     """Declarations by name: the first ones are deckgen's, plug-ins add theirs (the entry
     points of `group`, loaded on first use; `kind`: the class they must be)."""

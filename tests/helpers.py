@@ -104,7 +104,8 @@ def _chart_slide(title: str, chart: dict) -> dict:
     return {"layout": "chart", "title": title, "chart": chart}
 
 
-# One small deck per chart type, plus a callouts-only deck and the text layouts.
+# One small deck per registered chart kind (tests/test_registries.py checks that none
+# is missing), plus a callouts-only deck and the text layouts.
 # Each value is the list of slides; titles are distinct so a PDF page can be matched.
 SMALL_DECKS: dict[str, list[dict]] = {
     "bar": [
@@ -162,6 +163,12 @@ SMALL_DECKS: dict[str, list[dict]] = {
                     "sort": "desc",
                 },
             },
+        )
+    ],
+    "table": [
+        _chart_slide(
+            "Essai tableau",
+            {"type": "table", "indicator": {"kind": "distribution", "question": "logiciel"}},
         )
     ],
     "map": [

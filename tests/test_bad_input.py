@@ -852,3 +852,22 @@ def test_a_renamed_word_or_excel_file_as_template_is_named_as_such(project, main
         "give a .pptx or .potx saved by PowerPoint or LibreOffice Impress"
     )
     assert "0x" not in err
+
+
+# -- each error is named after the file at fault ----------------------------------------
+
+
+def test_a_theme_mistake_is_a_theme_error_with_its_line(project):
+    """Not a 'spec error': the user opens the theme, not the spec."""
+    replace_in(Path("config/theme.yaml"), 'primary: "1D3557"', 'primary: "bleu"')
+    err = user_error(build())
+    line = line_of(Path("config/theme.yaml"), 'primary: "bleu"')
+    assert f"theme error: {project / 'config' / 'theme.yaml'}:{line}:" in err, err
+    assert "colors.primary" in err and "spec error" not in err
+
+
+def test_a_deck_update_cannot_read_is_a_deck_error(project):
+    Path("edited.pptx").write_bytes(b"not a deck")
+    run = deckgen("update", SPEC_REL, "--deck", "edited.pptx", "-o", "out/u.pptx", "-q")
+    assert run.code == 2 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("deck error: edited.pptx: not a PowerPoint deck"), run.stderr

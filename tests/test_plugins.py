@@ -139,7 +139,11 @@ slides:
 
 
 def _run(tmp_path: Path, code: str, site: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
+        "DECKGEN_CACHE_DIR": str(tmp_path / "cache"),
+    }  # cold: the survey file is read
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                           text=True, env=env, cwd=tmp_path, timeout=300)  # fmt: skip
 
@@ -232,3 +236,26 @@ def test_without_plug_ins_nothing_is_read_at_import():
                           cwd=ROOT, timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "0"
+
+
+def test_an_installed_reader_is_in_the_result_cache_s_key(tmp_path):
+    """A warm build imports no reader (nor pandas): the key reads the installed
+    plug-in reader's source from its entry point, so editing the plug-in is a miss."""
+    site = tmp_path / "site"
+    _install(site, "[deckgen.readers]\npsv = tinyplug:read_psv\n")
+    data = tmp_path / "responses.csv"
+    data.write_text("id\nR1\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from deckgen.analysis import cache\n"
+        f"print(cache.survey_key(__import__('pathlib').Path({str(data)!r})))\n"
+        "print('deckgen.inputs.readers' in sys.modules, 'pandas' in sys.modules)\n"
+    )
+    first = _run(tmp_path, code, site)
+    (site / "tinyplug" / "__init__.py").write_text(PLUGIN + "\n# fixed\n", encoding="utf-8")
+    second = _run(tmp_path, code, site)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    key_1, loaded = first.stdout.splitlines()
+    key_2, _ = second.stdout.splitlines()
+    assert key_1 != key_2
+    assert loaded == "False False"  # found without importing the reader or pandas

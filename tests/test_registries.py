@@ -147,3 +147,12 @@ def test_the_new_indicator_computes_what_it_declares(plugins, survey):
     assert result.count == empty and result.base == len(survey.frame) == 31
     with pytest.raises(DeckgenError, match="indicator `non_response` needs `question:`"):
         compute(survey, Indicator(kind="non_response"))
+
+
+def test_every_registered_chart_kind_has_a_small_deck():
+    """The small decks (opened in LibreOffice, audited, rendered in both clients) are
+    one per chart kind of the registry: a kind registered without one fails here."""
+    from .helpers import SMALL_DECKS
+
+    missing = sorted(set(chart_kinds.names()) - set(SMALL_DECKS))
+    assert not missing, f"chart kinds without a small deck in tests/helpers.py: {missing}"

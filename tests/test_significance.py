@@ -64,6 +64,20 @@ def test_welch_s_test_gives_the_textbook_example():
     assert significance.means([1.0], b) is None  # one value: no variance
 
 
+def test_welch_s_test_is_not_student_s():
+    """Unequal sizes and variances, where the two tests part: the second example of the
+    Wikipedia article "Welch's t-test" (n = 10 and 20). Welch: t = -2.2255, df = 24.52,
+    p = 0.0355 (scipy.stats.ttest_ind(equal_var=False)); Student's pooled test would
+    give t = -1.654, df = 28, p = 0.109 (equal_var=True). The equal-size example above
+    cannot tell them apart (the same t; df 28 against 24.99)."""
+    a = [19.8, 20.4, 19.6, 17.8, 18.5, 18.9, 18.3, 18.9, 19.5, 22.0]
+    b = [28.2, 26.6, 20.1, 23.3, 25.2, 22.1, 17.7, 27.6, 20.6, 13.7,
+         23.2, 17.5, 20.6, 18.0, 23.9, 21.6, 24.3, 20.4, 23.9, 13.3]  # fmt: skip
+    p = significance.means(a, b)
+    assert p == pytest.approx(0.0355, abs=5e-4)
+    assert abs(p - 0.109) > 0.05  # not the pooled-variance test
+
+
 def test_a_weighted_welch_test_uses_the_effective_sizes():
     from scipy.stats import t as student
 

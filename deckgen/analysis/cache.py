@@ -58,17 +58,20 @@ def code_files() -> list[Path]:
 
 
 def _plugin_modules() -> list[Path]:
-    """Where the registered compute functions (and any reader added to READERS) are
-    defined; nothing is imported to find them (a "module:function" is looked up)."""
+    """Where the registered compute functions and the readers from outside deckgen are
+    defined: those registered in code, and the installed plug-ins' readers, named by their
+    entry points; nothing is imported to find them (a "module:function" is looked up)."""
     import importlib.util
     import inspect
     import sys
 
     from deckgen import indicator_kinds
+    from deckgen.registry import declared
 
     found: list[Path] = []
     functions: list[object] = [kind.compute for kind in indicator_kinds.KINDS.values()]
-    readers = sys.modules.get("deckgen.inputs.readers")  # only loaded modules can hold a plug-in
+    functions.extend(declared("deckgen.readers"))  # read before any reader is imported
+    readers = sys.modules.get("deckgen.inputs.readers")  # a reader added in code: loaded
     if readers is not None:
         functions.extend(readers.readers().values())
     for function in functions:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from deckgen.errors import DataError, Problem, suggest, valid_list
 from deckgen.inputs.conditions import Condition
-from deckgen.inputs.model import Model, ModelError, field, path_text
+from deckgen.inputs.model import Model, field, validated
 from deckgen.inputs.yamlpos import Located, load_yaml
 
 QUESTION_TYPES = ("single", "multi", "likert", "ranking", "numeric", "text")
@@ -275,19 +275,7 @@ def load_codebook(path: str | Path) -> Codebook:
 def parse_codebook(doc: Located, path: Path) -> Codebook:
     if not isinstance(doc.data, dict):
         raise DataError(doc.problem((), "a codebook is a mapping with `survey:` and `questions:`"))
-    unprintable = doc.unprintable()
-    try:
-        parsed = CodebookFile.validate(doc.data)
-    except ModelError as exc:
-        raise DataError(
-            unprintable
-            + [
-                doc.problem(at, f"{path_text(at)}: {message}", key=key)
-                for at, message, key in exc.problems
-            ]
-        ) from None
-    if unprintable:
-        raise DataError(unprintable)
+    parsed = validated(doc, CodebookFile, DataError)
     problems: list[Problem] = []
     questions: dict[str, Question] = {}
     owner: dict[str, tuple[int, str]] = {}  # column -> (question index, question id)

@@ -38,11 +38,14 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Literal, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, Union
 
 from typing_extensions import dataclass_transform
 
-from deckgen.errors import suggest, valid_list
+from deckgen.errors import DeckgenError, suggest, valid_list
+
+if TYPE_CHECKING:
+    from deckgen.inputs.yamlpos import Located
 
 KeyPath = tuple  # of str (mapping keys) and int (list indexes)
 
@@ -577,3 +580,27 @@ def json_schema(model: type[Model]) -> dict[str, Any]:
     if defs:
         top["$defs"] = dict(sorted(defs.items()))
     return top
+
+
+def validated(
+    doc: Located,
+    model: type[M],
+    error: type[DeckgenError],
+    context: Callable[[KeyPath], str | None] = lambda _at: None,
+) -> M:
+    """`doc`'s data as `model`, or `error` listing every problem at once, each with its
+    file:line:col: the keys and values that do not fit the model, and the texts a slide
+    cannot show. The one way a YAML file becomes a model (theme, codebook, editions, spec);
+    `context` names where a path is for a reader ("slide 3 ...")."""
+    found = doc.unprintable(context)
+    try:
+        value = model.validate({} if doc.data is None else doc.data)
+    except ModelError as exc:
+        found += [
+            doc.problem(at, f"{path_text(at)}: {message}", key=key, context=context(at))
+            for at, message, key in exc.problems
+        ]
+        raise error(found) from None
+    if found:
+        raise error(found)
+    return value

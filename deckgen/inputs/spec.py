@@ -8,13 +8,14 @@ collected and raised once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, overload
 
 from deckgen import chart_kinds
 from deckgen.errors import DeckgenError, Problem, SpecError, quoted_title
 from deckgen.inputs.indicator_spec import Indicator
-from deckgen.inputs.model import Model, ModelError, field, path_text
+from deckgen.inputs.model import Model, ModelError, field, validated
 from deckgen.inputs.theme import _check_hex
 from deckgen.inputs.yamlpos import UNPRINTABLE, Located, load_yaml
 from deckgen.locales.catalogue import locales
@@ -288,12 +289,12 @@ def load_spec(path: str | Path, problems: list[DeckgenError] | None = None) -> S
             raise
         problems.append(exc)
         return None
-    found = _unprintable(doc)
+    found: list[Problem] = []
     spec: Spec | None
     try:
-        spec = Spec.validate(doc.data)
-    except ModelError as exc:
-        found += _problems(exc, doc)
+        spec = validated(doc, Spec, SpecError, _context(doc))
+    except SpecError as exc:
+        found = exc.problems
         spec = _partial(doc) if problems is not None else None
     if found:
         if problems is None:
@@ -326,32 +327,19 @@ def _partial(doc: Located) -> Spec | None:
     return spec
 
 
-def _unprintable(doc: Located) -> list[Problem]:
-    """A problem for each text holding a character a slide cannot show, with its place."""
+def _context(doc: Located) -> Callable[[tuple], str | None]:
+    """Where a path of the spec is, for a reader: 'slide 3 "Titre"'."""
     slides = doc.data.get("slides") if isinstance(doc.data, dict) else None
 
     def context(at: tuple) -> str | None:
-        if len(at) > 1 and at[0] == "slides" and isinstance(slides, list):
+        if (
+            len(at) > 1
+            and at[0] == "slides"
+            and isinstance(at[1], int)
+            and isinstance(slides, list)
+            and at[1] < len(slides)
+        ):
             return slide_context(slides[at[1]], at[1])
         return None
 
-    return doc.unprintable(context)
-
-
-def _problems(exc: ModelError, doc: Located) -> list[Problem]:
-    problems = []
-    slides = doc.data.get("slides")
-    for at, message, key in exc.problems:
-        context = (
-            slide_context(slides[at[1]], at[1])
-            if (
-                len(at) > 1
-                and at[0] == "slides"
-                and isinstance(at[1], int)
-                and isinstance(slides, list)
-                and at[1] < len(slides)
-            )
-            else None
-        )
-        problems.append(doc.problem(at, f"{path_text(at)}: {message}", key=key, context=context))
-    return problems
+    return context

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from deckgen.errors import SpecError
-from deckgen.inputs.model import Model, ModelError, field, path_text
+from deckgen.errors import ThemeError
+from deckgen.inputs.model import Model, field, validated
 
 _HEX = re.compile(r"^[0-9A-Fa-f]{6}$")
 
@@ -232,21 +232,7 @@ def _pick_even(own: list[str], levels: int) -> list[str]:
 
 
 def load_theme(path: str | Path) -> Theme:
-    """Read a theme file; a bad key or colour is a SpecError naming file:line and key."""
+    """Read a theme file; a bad key or colour is a ThemeError naming file:line and key."""
     from deckgen.inputs.yamlpos import load_yaml
 
-    doc = load_yaml(Path(path), SpecError)
-    unprintable = doc.unprintable()
-    try:
-        theme = Theme.validate(doc.data or {})
-    except ModelError as exc:
-        raise SpecError(
-            unprintable
-            + [
-                doc.problem(at, f"{path_text(at)}: {message}", key=key)
-                for at, message, key in exc.problems
-            ]
-        ) from None
-    if unprintable:
-        raise SpecError(unprintable)
-    return theme
+    return validated(load_yaml(Path(path), ThemeError), Theme, ThemeError)

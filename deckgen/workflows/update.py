@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deckgen.errors import DataError as InputError
+from deckgen.errors import DeckError
 from deckgen.render import manifest as manifests
 from deckgen.render.identity import key_of
 
@@ -109,7 +109,7 @@ def update(
     edited = _open(deck)
     old = manifests.read(edited)
     if old is None:
-        raise InputError(
+        raise DeckError(
             f"{deck}: no deckgen manifest in this deck: it was not built by deckgen, or by "
             "a version before `deckgen update`; build it once with `deckgen build`, then hand "
             "that deck to the team"
@@ -130,7 +130,7 @@ def update(
     theirs = _index(fresh)
     old_elements: dict[str, Any] = old.get("elements", {})
     if old_elements and not set(old_elements) & set(new["elements"]):
-        raise InputError(
+        raise DeckError(
             f"{deck}: none of the deck's {len(old_elements)} elements is in this spec: it was "
             "built from another spec; give `update` the spec the deck was built from"
         )
@@ -204,11 +204,11 @@ def _open(deck: Path) -> Any:
     from pptx.exc import PackageNotFoundError
 
     if not deck.is_file():
-        raise InputError(f"{deck}: no such deck")
+        raise DeckError(f"{deck}: no such deck")
     try:
         return Presentation(str(deck))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
+        raise DeckError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
 
 
 def _index(prs: Any) -> dict[str, Any]:
