@@ -6,7 +6,9 @@ The reference figures are the published ones (the project's published-figures
 notes, "Earlier waves"): 2016, 194 collectivités: communes 51 %,
 intercommunalités 27 %, départements 12 %, régions 5 %, métropoles 4 %;
 2016-2017, 243: communes 67 %, intercommunalités 27 %, départements and régions
-6 %; 2018, about 70: a dedicated service 53 %, a digital platform 58 %.
+6 % (three categories adding up to 100 %: no métropole category, the métropoles
+were counted with the intercommunalités); 2018, about 70: a dedicated service
+53 %, a digital consultation platform 58 %.
 """
 
 from __future__ import annotations
@@ -45,17 +47,18 @@ def _z_test(p1: float, n1: float, p2: float, n2: float) -> float:
 def test_a_distribution_trend_groups_options_as_an_edition_did(survey, editions):
     current = compute(survey, Indicator.validate({"kind": "distribution",
                                                   "question": "type_collectivite"}))  # fmt: skip
-    r = trend(current, editions.figure("type_collectivite"), editions, ["2016", "2016-2017"])
-    # départements and régions together, as 2016-2017 published them
-    assert r.codes == ("commune", "intercommunalite", "metropole", "departements_regions")
-    assert r.categories[-1] == "Départements et régions"
+    # shown in any order: by date
+    r = trend(current, editions.figure("type_collectivite"), editions, ["2016-2017", "2016"])
+    # intercommunalités with métropoles, départements with régions, as 2016-2017 published
+    assert r.codes == ("commune", "intercommunalites_metropoles", "departements_regions")
+    assert r.categories[1:] == ("Intercommunalités et métropoles", "Départements et régions")
     e2016, e2017, e2021 = r.series
     assert (e2016.code, e2017.code, e2021.code) == ("2016", "2016-2017", "2021")
-    assert e2016.values == pytest.approx((0.51, 0.27, 0.04, 0.12 + 0.05))
-    assert e2017.values[:2] == pytest.approx((0.67, 0.27)) and e2017.values[2] is None
-    assert e2017.values[3] == pytest.approx(0.06)
+    assert e2016.values == pytest.approx((0.51, 0.27 + 0.04, 0.12 + 0.05))
+    assert e2017.values == pytest.approx((0.67, 0.27, 0.06))
     share = dict(zip(current.codes, current.series[0].values))
-    assert e2021.values[3] == pytest.approx(share["departement"] + share["region"])
+    assert e2021.values[1] == pytest.approx(share["intercommunalite"] + share["metropole"])
+    assert e2021.values[2] == pytest.approx(share["departement"] + share["region"])
     assert (e2016.base, e2017.base, e2021.base) == (194, 243, 31)
 
 
@@ -90,6 +93,29 @@ def test_the_change_in_points_and_the_bases_read_on_the_series(survey, editions)
     assert shown.series[-1].marks == ("+44\u202fpts",)  # 97 % against 53 %, no test
 
 
+def _spec(tmp_path, editions_path, indicator: str, locale: str = "fr"):
+    """A one-chart spec over the Baromètre with `editions_path` and `indicator` (YAML
+    indented under `indicator:`)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"""deck:
+  title: T
+  data: {CODEBOOK}
+  editions: {editions_path}
+  locale: {locale}
+slides:
+  - layout: chart
+    title: T
+    chart:
+      type: column
+      indicator:
+{indicator}
+""",
+        encoding="utf-8",
+    )
+    return spec
+
+
 @pytest.mark.parametrize(
     ("editions_key", "message"),
     [
@@ -102,26 +128,11 @@ def test_the_change_in_points_and_the_bases_read_on_the_series(survey, editions)
     ],
 )  # fmt: skip
 def test_trend_mistakes_are_named(tmp_path, editions_key, message):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(
-        f"""deck:
-  title: T
-  data: {CODEBOOK}
-  editions: {EDITIONS}
-slides:
-  - layout: chart
-    title: T
-    chart:
-      type: column
-      indicator:
-        kind: share
+    indicator = f"""        kind: share
         condition: {{question: service_participation, in: [oui]}}
-        editions: {editions_key}
-""",
-        encoding="utf-8",
-    )
+        editions: {editions_key}"""
     with pytest.raises(SpecError) as caught:
-        deckgen.load(spec).validate()
+        deckgen.load(_spec(tmp_path, EDITIONS, indicator)).validate()
     assert message in str(caught.value)
 
 
@@ -155,23 +166,23 @@ def test_the_evolution_deck_shows_each_edition_and_says_what_was_tested(evolutio
     footnote = report.plan.slides[2].footnote
     assert "éditions précédentes\u202f: chiffres publiés" in footnote
     # 2021 (31) against 2016-2017 (243, percentages): communes 22 of 31 against 67 %, z
-    # p = 0.657; intercommunalités 3 of 31 against 27 %, z p = 0.036, which alone would be
-    # marked; départements and régions 4 of 31 against 6 %, an expected count of
-    # 31 x (4 + 0.06 x 243) / 274 = 2.1: no test. Holm over the two tests: 2 x 0.036 =
-    # 0.072, no change is significant, and the footnote claims it of those two only.
+    # p = 0.657; intercommunalités and métropoles 3 + 2 of 31 against 27 %, z p = 0.192;
+    # départements and régions 4 of 31 against 6 %, an expected count of
+    # 31 x (4 + 0.06 x 243) / 274 = 2.1: no test. Holm over the two tests: 2 x 0.192 =
+    # 0.385, no change is significant, and the footnote claims it of those two only.
     p_communes = _z_test(22 / 31, 31, 0.67, 243)
-    p_inter = _z_test(3 / 31, 31, 0.27, 243)
-    assert (round(p_communes, 3), round(p_inter, 3)) == (0.657, 0.036)
+    p_inter = _z_test(5 / 31, 31, 0.27, 243)
+    assert (round(p_communes, 3), round(p_inter, 3)) == (0.657, 0.192)
     assert round(31 * (4 + 0.06 * 243) / 274, 1) == 2.1
     current = report.plan.slides[2].charts[0].result.series[-1]
-    assert current.tested == ("z", "z", "unpublished", "expected")
+    assert current.tested == ("z", "z", "expected")
     assert current.adjusted[:2] == pytest.approx((p_communes, 2 * p_inter), rel=1e-9)
     assert not any("▲" in m or "▼" in m for m in current.marks)
     assert (
         "aucune évolution significative depuis 2016-2017 au seuil de 95\u202f% parmi les "
         "chiffres testés (test z de comparaison de proportions, correction de Holm pour 2 "
         "comparaisons) ; pas de test pour Départements et régions\u202f: effectif attendu "
-        "inférieur à 5 ; pas de test pour Métropole\u202f: aucun chiffre publié en 2016-2017"
+        "inférieur à 5"
     ) in footnote
     service = report.plan.slides[3]
     assert "2018\u202f: environ 70 collectivités, base approximative" in service.footnote
@@ -228,7 +239,7 @@ def test_the_evolution_deck_opens_in_libreoffice(evolution, tmp_path):
     pdf = to_pdf(libreoffice_or_skip(), [report.path], tmp_path)[report.path]
     assert pdf_pages(pdf) == len(prs.slides) == 8
     service = squash(pdf_page_text(pdf, 4))
-    for text in ("53%", "97%", "+44pts", "58%", "87%", "+29pts", "2018(n≈70)"):
+    for text in ("53%", "97%", "+44pts", "58%", "±0pts", "2018(n≈70)"):
         assert squash(text) in service, text
 
 
@@ -266,3 +277,189 @@ def test_editions_with_rows_are_a_breakdown_by_edition(tmp_path):
     assert (a, b, sign) == (0, 1, 1) and r.pair_tests == ((0, "2021", "2022", "fisher"),)
     assert p == pytest.approx(fisher_exact([[30, 1], [24, 7]]).pvalue, rel=1e-12)
     assert p == pytest.approx(0.0529, abs=1e-4)
+
+
+# -- like with like ---------------------------------------------------------------------
+
+
+def test_intercommunalites_against_2016_2017_are_compared_like_for_like(evolution):
+    """2016-2017's three categories add up to 100 % (67 + 27 + 6): it had no métropole
+    category, so its 27 % counted the métropoles with the intercommunalités. Like for
+    like, 2021 has 3 intercommunalités and 2 métropoles of 31 (the rows): 16 %, -11
+    points, and the two-proportion z-test (pooled variance, by hand: z = -1.303,
+    p = 0.1925; scipy's norm.sf gives the same) finds nothing, before any correction."""
+    report, prs = evolution
+    rows = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str)
+    counted = int(rows["type_collectivite"].isin(["intercommunalite", "metropole"]).sum())
+    assert (counted, len(rows)) == (5, 31)
+    assert _z_test(5 / 31, 31, 0.27, 243) == pytest.approx(0.1925, abs=5e-5)
+    result = report.plan.slides[2].charts[0].result
+    k = result.codes.index("intercommunalites_metropoles")
+    assert result.categories[k] == "Intercommunalités et métropoles"
+    current = result.series[-1]
+    assert words("fr").percent(current.values[k]) == "16\u202f%"
+    assert current.marks[k] == "\u221211\u202fpts"  # no ▲▼
+    assert current.p[k] == pytest.approx(0.1925, abs=5e-5)
+    assert result.series[-2].values[k] == pytest.approx(0.27)
+    chart = next(s for s in prs.slides[2].shapes if s.has_chart).chart
+    assert list(chart.plots[0].categories)[k] == "Intercommunalités et métropoles"
+
+
+def test_the_platform_trend_compares_2018_s_consultation_platform(evolution):
+    """2018 asked about a digital consultation platform: 58 %. Today's matching item is
+    the "plateforme de participation", 18 of the 31 (the rows) = 58 %: no change, where
+    "any digital tool" (27 of 31, 87 %) made "+29 pts"."""
+    report, _ = evolution
+    rows = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str)
+    assert int((rows["dispositifs_numeriques__plateforme_participation"] == "1").sum()) == 18
+    result = report.plan.slides[3].charts[1].result
+    before, now = result.series
+    assert before.values[0] == pytest.approx(0.58) and now.values[0] == pytest.approx(18 / 31)
+    assert now.marks == ("±0\u202fpts",)
+    assert result.categories == ("Plateforme de participation",)
+
+
+def _editions_file(tmp_path, text: str):
+    path = tmp_path / "editions.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _plan(tmp_path, editions_path, indicator: str, locale: str = "fr"):
+    """The plan of a one-chart deck over the Baromètre with `editions_path`."""
+    return deckgen.load(_spec(tmp_path, editions_path, indicator, locale)).plan()
+
+
+MIX = """        kind: distribution
+        question: type_collectivite
+        editions: {figure: type_collectivite, show: %s}"""
+
+
+def test_editions_are_ordered_by_their_date(tmp_path, editions):
+    """The file lists 2018, then 2016-2017, then 2016: the trend still runs by date."""
+    text = EDITIONS.read_text(encoding="utf-8")
+    start, end = text.index("editions:\n"), text.index("figures:\n")
+    blocks = text[start + len("editions:\n") : end].split("  - id:")[1:]
+    reversed_text = (
+        text[:start] + "editions:\n" + "".join("  - id:" + b for b in reversed(blocks))
+        + text[end:]
+    )  # fmt: skip
+    shuffled = load_editions(_editions_file(tmp_path, reversed_text))
+    assert [e.id for e in shuffled.editions] == ["2018", "2016-2017", "2016"]
+    assert [e.id for e in shuffled.dated()] == ["2016", "2016-2017", "2018"]
+    plan, _ = _plan(tmp_path, tmp_path / "editions.yaml", MIX % '["2016-2017", "2016"]')
+    result = plan.slides[0].charts[0].result
+    assert [s.code for s in result.series] == ["2016", "2016-2017", "2021"]
+    assert result.editions[-1][0] == "2016-2017"  # the change is since the latest
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("departements_regions: 6}", "departements_region: 6}",
+         "`departements_region` is neither an option of `type_collectivite` nor one of "
+         "`groups` (did you mean `departements_regions`?)"),
+        ("intercommunalites_metropoles: 27, departements_regions: 6}",
+         "intercommunalite: 27, departements_regions: 6}",
+         "edition `2016-2017`'s categories add up to 100 % without `metropole`: they were "
+         "counted in another category; say which in `groups`"),
+        ("intercommunalites_metropoles: [intercommunalite, metropole]",
+         "intercommunalites_metropoles: [intercommunalite, metropol]",
+         "group `intercommunalites_metropoles`: `metropol` is not an option of "
+         "`type_collectivite` (did you mean `metropole`?)"),
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: 67, metropole: 1,',
+         "`metropole` is counted in both `metropole` and `intercommunalites_metropoles`"),
+        ('date: "2018"', 'date: "2022"',
+         "edition `2018` (2022) is not earlier than the current edition `2021` (2021-06)"),
+    ],
+)  # fmt: skip
+def test_an_editions_category_the_codebook_does_not_know_is_an_error(tmp_path, old, new, message):
+    """Never a silent drop: each category an edition published is an option of the
+    figure's question or a group of them, each option counted once; the message names
+    the editions file and the line."""
+    text = EDITIONS.read_text(encoding="utf-8")
+    assert old in text
+    changed = text.replace(old, new, 1)
+    path = _editions_file(tmp_path, changed)
+    line = changed[: changed.index(new)].count("\n") + 1
+    with pytest.raises(SpecError) as caught:
+        _plan(tmp_path, path, MIX % '["2016", "2016-2017"]')
+    assert message in str(caught.value)
+    assert f"{path}:{line}:" in str(caught.value)
+
+
+def test_a_trend_of_another_definition_is_refused(tmp_path):
+    """The figure says what it matches today: counting any digital tool against 2018's
+    consultation platform is an error at the spec's line."""
+    indicator = """        kind: share
+        condition:
+          question: dispositifs_numeriques
+          has_any: [plateforme_participation, application_ideation, questionnaire_en_ligne]
+        editions: {figure: plateforme_numerique}"""
+    with pytest.raises(SpecError) as caught:
+        _plan(tmp_path, EDITIONS, indicator)
+    assert (
+        'but figure `plateforme_numerique` of the editions file matches {"question": '
+        '"dispositifs_numeriques", "has_any": ["plateforme_participation"]}: compare like '
+        "with like"
+    ) in str(caught.value)
+
+
+BREAK = """  - key: outils_numeriques
+    text: "Un outil numérique de participation"
+    matches:
+      question: dispositifs_numeriques
+      has_any: [plateforme_participation, application_ideation, questionnaire_en_ligne]
+    shares: {"2016-2017": 40}
+    breaks: {"2016-2017": "une plateforme de consultation seulement"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("locale", "named", "untested"),
+    [
+        ("fr", "rupture de série en 2016-2017\u202f: une plateforme de consultation seulement",
+         "définition différente en 2016-2017"),
+        ("en", "break in the series in 2016-2017: une plateforme de consultation seulement",
+         "defined differently in 2016-2017"),
+    ],
+)  # fmt: skip
+def test_a_change_of_definition_is_named_and_not_tested(tmp_path, locale, named, untested):
+    """27 of 31 (87 %) against 40 % of 243 would be a z-test's p < 0.0001; but the file
+    says 2016-2017 counted something else: the footnote names the break, and no test
+    runs across it (nor is "no significant change" claimed)."""
+    path = _editions_file(tmp_path, EDITIONS.read_text(encoding="utf-8") + BREAK)
+    indicator = """        kind: share
+        condition:
+          question: dispositifs_numeriques
+          has_any: [plateforme_participation, application_ideation, questionnaire_en_ligne]
+        editions: {figure: outils_numeriques}"""
+    plan, _ = _plan(tmp_path, path, indicator, locale)
+    assert _z_test(27 / 31, 31, 0.40, 243) < 1e-4
+    footnote, result = plan.slides[0].footnote, plan.slides[0].charts[0].result
+    assert named in footnote and untested in footnote
+    assert result.series[-1].tested == ("break",) and not any(
+        "▲" in m for m in result.series[-1].marks
+    )
+    assert "significati" not in footnote
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("fr", "n.d.\u202f: aucun chiffre publié en 2018 pour Intercommunalités et métropoles, "
+         "Départements et régions"),
+        ("en", "n/a: no figure published in 2018 for Intercommunalités et métropoles, "
+         "Départements et régions"),
+    ],
+)  # fmt: skip
+def test_a_missing_earlier_figure_reads_not_available_with_why(tmp_path, locale, expected):
+    """2018 published the share of communes only: its other categories are n.d., and
+    the footnote says why; the figures export shows n.d. for them too."""
+    plan, computed = _plan(tmp_path, EDITIONS, MIX % '["2018", "2016-2017"]', locale)
+    assert expected in plan.slides[0].footnote
+    from deckgen.workflows.exports import figure_rows
+
+    rows = [r for r in figure_rows(computed, locale) if r["series"].startswith("2018")]
+    na = words(locale)("not_available")
+    assert [r["value"] for r in rows] == ["71\u202f%" if locale == "fr" else "71%", na, na]

@@ -41,8 +41,8 @@ def test_layout_for_a_spreadsheet_user(sheet, rows):
     assert [c.value for c in ws[1]] == [xlsx_headers("fr")[k] for k in COLUMNS]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
-    last = chr(ord("A") + len(COLUMNS) - 1)  # 17 columns: A to Q
-    assert ws.auto_filter.ref == f"A1:{last}{len(rows) + 1}" == f"A1:Q{len(rows) + 1}"
+    last = chr(ord("A") + len(COLUMNS) - 1)  # 19 columns: A to S
+    assert ws.auto_filter.ref == f"A1:{last}{len(rows) + 1}" == f"A1:S{len(rows) + 1}"
     assert ws.max_row == len(rows) + 1
     widths = {
         ws.cell(row=1, column=i + 1).value: ws.column_dimensions[chr(65 + i)].width
@@ -117,9 +117,10 @@ def test_text_is_never_a_formula(tmp_path):
     cells = {c.column_letter: c for c in ws[2]}
     assert cells["D"].value == '\'=HYPERLINK("http://x")' == escape_cell(nasty["label"])
     assert cells["B"].value.startswith("'=") and cells["E"].value == "'+33 1 23"
-    assert cells["F"].value == "'-2" and cells["J"].value == "'@SUM(A1)"
+    assert cells["F"].value == "'-2" and cells["L"].value == "'@SUM(A1)"
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
-    assert cells["G"].value == pytest.approx(0.12) and cells["H"].value == 3
+    # the percent, then the weighted count (none here), the count
+    assert cells["G"].value == pytest.approx(0.12) and cells["I"].value == 3
 
 
 def test_written_atomically_and_deterministically(rows, sheet, tmp_path):

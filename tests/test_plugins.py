@@ -205,7 +205,11 @@ def test_a_broken_plug_in_is_a_clear_error_naming_its_package(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_a_plug_in_may_not_take_a_name_deckgen_has(tmp_path):
+def test_a_plug_in_may_not_take_a_name_deckgen_has(tmp_path, monkeypatch):
+    # a result cache of its own: with the seed deck's results cached by an earlier build
+    # in this session (another test file on the same worker), the build would never
+    # read the responses, and so never meet the readers' clash
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))
     site = tmp_path / "site"
     _install(site, "[deckgen.readers]\ncsv = tinyplug:read_psv\n")
     proc = _run(tmp_path, f"""

@@ -113,3 +113,79 @@ def test_a_chart_of_shares_of_several_answers_cannot_add_up(tmp_path):
         "whole: remove `rounding`"
     ) in str(caught.value)
     assert re.search(r"gss\.yaml:\d+:\d+: slide 1 \"Several answers\"", str(caught.value))
+
+
+# -- one figure, one value ----------------------------------------------------------------
+
+GSS_ROWS = ROOT / "data" / "gss-2018-spending" / "responses.csv"
+
+
+def test_a_figure_shown_on_its_own_is_never_forced(decks):
+    """ "Too little" on the nation's health: 1,641 of the 2,294 who answered (the rows,
+    counted with pandas) = 71.53 %, 72 % half up. Largest remainders over its
+    statement (1,641, 479, 174: 71.53 + 20.88 + 7.59) would give 71 + 21 + 8; the
+    callout (slide 8) and the party chart's total (slide 9) show the figure on its own:
+    72 %. So the grid (slide 6) keeps 72 % too, and its other two levels make up the
+    difference: 20 + 7 = 27 rounded down, one unit left for the larger remainder
+    (0.88, about right): 72 + 21 + 7 = 100."""
+    import pandas as pd
+
+    counts = pd.read_csv(GSS_ROWS)["natheal"].value_counts()
+    assert (counts[1.0], counts[0.0], counts[-1.0]) == (1641, 479, 174)
+    assert round(1641 / 2294 * 100, 2) == 71.53
+    report, prs = decks["largest"]
+    callout = next(sh for sh in prs.slides[7].shapes if label_of(sh.name) == "Callout 1 value")
+    assert callout.text_frame.text == "72%"
+    grid = next(sh for sh in prs.slides[5].shapes if sh.has_chart).chart
+    heal = [percent_value(s.values[0]) for s in grid.plots[0].series]
+    assert heal == [72, 21, 7]
+    by_party = next(sh for sh in prs.slides[8].shapes if sh.has_chart).chart
+    assert percent_value(by_party.plots[0].series[0].values[0]) == 72  # the total
+    rows = [
+        r for r in report.figures() if r["label"] == "Improving and protecting the nation's health"
+    ]
+    assert {r["value"] for r in rows if r["series"] in ("Too little", "Total (n = 2,347)")} == {
+        "72%"
+    }
+
+
+def test_largest_remainders_keep_a_fixed_part():
+    from deckgen.locales.numbers import largest_remainder
+
+    parts = [1641 / 2294, 479 / 2294, 174 / 2294]
+    assert largest_remainder(parts) == [0.71, 0.21, 0.08]  # by hand, above
+    assert largest_remainder(parts, fixed=[0]) == [0.72, 0.21, 0.07]
+    # the fixed parts took more than their share (50 + 50 of 99.0): a unit given back
+    assert largest_remainder([0.495, 0.495, 0.01], fixed=[0, 1]) == [0.5, 0.5, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("locale", "forced", "grid"),
+    [
+        ("en", "rounding adjusted so that each whole adds up to 100%",
+         "Base: 2,104 to 2,326 respondents depending on the item"),
+        ("fr", "arrondis ajustés pour que chaque total fasse 100\u202f%",
+         "Base\u202f: 2\u202f104 à 2\u202f326 respondents selon l'item"),
+    ],
+)  # fmt: skip
+def test_the_footnote_says_what_was_forced_and_each_item_s_base(tmp_path, locale, forced, grid):
+    """Party identification adds up to 99 % half up (slide 4): largest remainders force
+    it to 100 %, and the footnote says so; a grid of statements with bases of their
+    own (slide 6: the answers to each item, counted with pandas) gives their range,
+    not the 2,347 respondents no item has."""
+    import pandas as pd
+
+    rows = pd.read_csv(GSS_ROWS)
+    items = ["heal", "educ", "soc", "chld", "envir", "drug", "fare", "race", "mass"]
+    answered = [int(rows[f"nat{item}"].notna().sum()) for item in items]
+    assert (min(answered), max(answered), len(rows)) == (2104, 2326, 2348)
+    spec = _spec(tmp_path, "  rounding: largest_remainder\n")
+    spec.write_text(spec.read_text(encoding="utf-8").replace("locale: en", f"locale: {locale}"))
+    plan, _ = deckgen.load(spec).plan()
+    assert forced in plan.slides[3].footnote
+    assert grid in plan.slides[5].footnote and forced in plan.slides[5].footnote
+    assert forced not in plan.slides[7].footnote  # callouts: never forced
+    plain = _spec(tmp_path, "")
+    plain.write_text(plain.read_text(encoding="utf-8").replace("locale: en", f"locale: {locale}"))
+    half_up, _ = deckgen.load(plain).plan()
+    assert not any(forced in (sp.footnote or "") for sp in half_up.slides)

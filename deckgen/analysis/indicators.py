@@ -46,7 +46,40 @@ def compute(survey: Survey, indicator: Indicator) -> Result:
     problems = indicator.check(survey.questions)
     if problems:
         raise DataError("; ".join(msg for _, msg in problems))
-    return kind.function()(survey, indicator)
+    return provenance(kind.function()(survey, indicator), indicator, survey.questions)
+
+
+def provenance(result: Result, ind: Indicator, questions: dict[str, Question]) -> Result:
+    """`result` with the figures that were published (`Result.published_codes`), as the
+    codebook lists them: never more than the indicator's kind said (`published`). A
+    figure is published when it is the one that was: over those asked the question,
+    without a filter; an option's share, or the share having any of a listed group of
+    options (the codebook's `published_figures`), or, without that list, any figure
+    of a `published` question. The number of respondents is always published."""
+    if not result.published:
+        return replace(result, published_codes=())
+    codes: tuple[str, ...] = ()
+    if ind.filter is None:
+        if ind.kind in ("distribution", "multi") and ind.question in questions:
+            q = questions[ind.question]
+            codes = tuple(c for c in result.codes if q.figure_published([c]))
+        elif ind.condition is not None:  # a share, a count: the options it counts
+            cond = parse_condition(ind.condition)
+            about = cond.questions()
+            counted_in = questions.get(about[0]) if len(about) == 1 else None
+            values = [str(v) for v in getattr(cond, "values", ())]
+            counted = getattr(cond, "test", "") in ("in", "has", "has_any") and values
+            # over those asked: the base a published figure has
+            asked = counted_in is not None and (ind.base == "asked" or counted_in.asked_if is None)
+            if counted_in is not None and counted and asked and counted_in.figure_published(values):
+                codes = result.codes
+        elif ind.kind == "count":
+            codes = result.codes  # the number of respondents
+        elif result.question in questions:
+            q = questions[result.question]
+            codes = result.codes if q.published and not q.published_figures else ()
+    whole = set(codes) == set(result.codes) and not result.by
+    return replace(result, published=whole, published_codes=codes)
 
 
 # -- helpers -----------------------------------------------------------------
@@ -268,6 +301,7 @@ def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Resu
         values, kept = values[kept > 0], kept[kept > 0]
         if not len(values):
             return None, len(numbers[rows].dropna()), 0.0
+        kept = kept / kept.max()  # their squares neither vanish nor overflow
         effective = float(kept.sum() ** 2 / (kept**2).sum())
         described = DescrStatsW(values.to_numpy(float), weights=kept.to_numpy(float))
         return weighted(described), len(numbers[rows].dropna()), effective
@@ -291,6 +325,9 @@ def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Resu
         "decimals": ind.decimals,
         "weighted": weights is not None,
     }
+    if w is not None:
+        given = w[numbers.notna()]
+        common.update(_weight_facts(given.to_numpy(float), given.index))
     if ind.by is None:
         return _result(survey, ind, q, series=(total,), bases=(n,), base=n, **common)
     answers = _answers(survey, survey.questions[ind.by])[scope]
@@ -489,6 +526,33 @@ def _weights(survey: Survey, ind: Indicator, scope: pd.Series) -> np.ndarray | N
     return survey.weights.reindex(survey.frame.index)[scope].to_numpy(float)
 
 
+HEAVY = 3  # the heaviest respondents a weighted result names
+
+
+def _weight_facts(weights: np.ndarray | None, ids: pd.Index) -> dict[str, Any]:
+    """Weighted: the effective size (Kish) of the base whose `weights` (of the
+    respondents `ids`) are given, and its heaviest respondents' shares of its total
+    weight (`Result.effective_base`, `Result.heavy`)."""
+    if weights is None:
+        return {}
+    total = float(weights.sum())
+    if total <= 0:
+        return {"effective_base": 0.0}
+    top = np.argsort(-weights, kind="stable")[:HEAVY]
+    return {
+        "effective_base": total * total / float((weights * weights).sum()),
+        "heavy": tuple((str(ids[i]), float(weights[i] / total)) for i in top if weights[i] > 0),
+    }
+
+
+def _weighted_counts(sums: _Sums, levels: list[int], r: int, order: list[int]) -> tuple:
+    """Row `r`'s weighted counts of `levels`, per category in display order (or none)."""
+    if sums.wcounts is None:
+        return ()
+    counted = sum(sums.wcounts[i][r] for i in levels)
+    return _pick([float(c) for c in counted], order)
+
+
 def _sort_key(tally: Tally, sums: _Sums) -> list[float | None]:
     """What `sort:` orders categories by: the value, or for a Likert grid the share of
     its first two levels (the positive side)."""
@@ -502,6 +566,10 @@ def _categorised(survey: Survey, ind: Indicator, q: Question, tally: Tally, kind
     total = _summed(tally, weights=weights)
     order = _order(ind, tally.codes, _sort_key(tally, total))
     extra: dict[str, Any] = {"weighted": weights is not None}
+    assert tally.answered is not None
+    answered = np.asarray(tally.answered, dtype=bool)
+    ids = survey.frame.index[tally.scope.to_numpy(bool)][answered]
+    extra.update(_weight_facts(None if weights is None else weights[answered], ids))
     if kind == "multi":
         bases = total.bases[0]
         extra["item_bases"] = tuple(
@@ -522,6 +590,7 @@ def _categorised(survey: Survey, ind: Indicator, q: Question, tally: Tally, kind
                 code=level.code,
                 dont_know=level.dont_know,
                 effective=effective,
+                weighted_counts=_weighted_counts(total, [i], 0, order),
             )
             for i, level in enumerate(tally.levels)
         )
@@ -590,6 +659,7 @@ def _breakdown(
             total=is_total,
             bases=_pick([int(b) for b in sums.bases[r]], order),
             effective=_pick(sums.series_effective(r), order),
+            weighted_counts=_weighted_counts(sums, levels, r, order),
         )
         for label, code, sums, r, is_total in rows
     )

@@ -9,6 +9,7 @@ except in a chart that asks for largest-remainder rounding, which shows
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 
@@ -39,6 +40,8 @@ class Series:
     tested: tuple[str, ...] = ()
     rest: tuple[float, ...] = ()
     adjusted: tuple[float | None, ...] = ()  # marked: `p` corrected for its family
+    # weighted: per category, the sum of the (normalised) weights of those counted
+    weighted_counts: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,10 @@ class Result:
     base: int  # respondents in scope (after filter)
     respondents: str = ""  # the codebook's noun, else the locale's ("répondants")
     filter_text: str = ""
-    published: bool = False
+    published: bool = False  # every figure of it was published (see `published_codes`)
+    # the categories whose figure (of the whole sample) was published: the codebook's
+    # `published_figures`, or every one of a `published` question (indicators.provenance)
+    published_codes: tuple[str, ...] = ()
     is_count: bool = False  # the value is a number of respondents, not a fraction
     multiple: bool = False  # several answers possible: shares may add up past 100 %
     # items asked of some respondents only: (label, base, who was asked, option code)
@@ -76,6 +82,10 @@ class Result:
     unit: str = ""
     decimals: int = 0
     weighted: bool = False  # values weighted; counts and bases stay respondents
+    # weighted: the base's effective size (Kish), and the respondents whose weight is the
+    # largest share of the base's total weight, as (id, share), largest first
+    effective_base: float = 0.0
+    heavy: tuple[tuple[str, float], ...] = ()
     # significance: the test ("z" for shares, "t" for means), what each segment is
     # compared with ("rest", "pairwise" or, in a trend, "previous"), pairwise p-values
     # as (category, series a, series b, p or None, 1 when a is higher), each pair's
@@ -95,16 +105,32 @@ class Result:
     # a trend: the earlier editions shown, (id, label, respondents, exact, how an
     # approximate base reads), oldest first; the last series is the current edition
     editions: tuple[tuple[str, str, int, bool, str], ...] = ()
+    # a trend: the editions shown whose figure was defined otherwise, (id, what it counted)
+    breaks: tuple[tuple[str, str], ...] = ()
     # a personal deck: the recipient's answer per category ("x", a Likert level, a
     # rank; "" where not theirs), and the comparison figures privacy left out
     own: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
+    # largest-remainder rounding changed a figure from its own rounding (half up) so
+    # that a whole adds up to 100 %: the footnote says so
+    forced: bool = False
 
     @property
     def status(self) -> str:
         """`published`; `illustrative` (reconstructed rows, figures never published); or
         `survey` (computed from a survey's own answers: nothing to warn about)."""
         if self.published:
+            return "published"
+        return "illustrative" if self.reconstructed else "survey"
+
+    def status_of(self, series: Series, k: int) -> str:
+        """The provenance of one figure: `published` for an earlier edition's, or a
+        figure of the whole sample the codebook lists as published (a segment's never
+        was); else as `status` says of the rest."""
+        if self.editions and series is not self.series[-1]:
+            return "published"  # an earlier edition's published figure
+        whole = not self.by or series.total or bool(self.editions)
+        if whole and k < len(self.codes) and self.codes[k] in self.published_codes:
             return "published"
         return "illustrative" if self.reconstructed else "survey"
 
@@ -130,29 +156,70 @@ class Result:
         return list(zip(self.categories, self.series[series].values))
 
 
-def adding_up(result: Result, digits: int = 0) -> Result:
+FigureKey = tuple[str, str, int, float]
+
+
+def figure_keys(result: Result) -> set[FigureKey]:
+    """Each figure of `result`, as `figure_key` names it."""
+    return {
+        figure_key(result, s, k)
+        for s in result.series
+        for k in range(len(result.codes))
+        if k < len(s.values) and s.values[k] is not None
+    }
+
+
+def figure_key(result: Result, series: Series, k: int) -> FigureKey:
+    """What makes a figure the same figure wherever a deck shows it: its question, its
+    category (option or statement), its base and its exact value (a Likert level's
+    share and a score of that one level are one figure)."""
+    bases = result.bases_of(series)
+    base = bases[k] if k < len(bases) else result.base
+    return (result.question or "", result.codes[k], base, round(series.values[k] or 0.0, 12))
+
+
+def adding_up(result: Result, digits: int = 0, keep: Collection[FigureKey] = ()) -> Result:
     """`result` with its parts rounded (to `digits` decimals of a percent) by largest
     remainders, so that the parts of one whole add up to 100 %: a distribution's
-    categories, or each Likert statement's levels."""
-    from deckgen.locales.numbers import largest_remainder
+    categories, or each Likert statement's levels. A part the deck also shows on its
+    own (`keep`: `figure_key`s) keeps its own rounding, so that one figure has one
+    value; the other parts make up the difference. `forced` says whether a figure
+    was changed from its own rounding."""
+    from deckgen.locales.numbers import largest_remainder, percent_value
+
+    def kept(pairs: list[tuple[Series, int]]) -> list[int]:
+        return [i for i, (s, k) in enumerate(pairs) if figure_key(result, s, k) in keep]
 
     if result.kind == "likert" and result.by and not result.groups:
         return result  # a score per statement and segment: no whole to add up to
     if result.kind == "likert":  # a whole per statement, across the level series
-        columns = [
-            largest_remainder([s.values[k] for s in result.series], digits)
-            for k in range(len(result.categories))
-        ]
+        columns = []
+        for k in range(len(result.categories)):
+            pairs = [(s, k) for s in result.series]
+            values = [s.values[k] for s in result.series]
+            columns.append(largest_remainder(values, digits, kept(pairs)))
         series = tuple(
             replace(s, values=tuple(column[j] for column in columns))
             for j, s in enumerate(result.series)
         )
     else:  # each series is a whole: the distribution, or one segment's
         series = tuple(
-            replace(s, values=tuple(largest_remainder(list(s.values), digits)))
+            replace(
+                s,
+                values=tuple(
+                    largest_remainder(
+                        list(s.values), digits, kept([(s, k) for k in range(len(s.values))])
+                    )
+                ),
+            )
             for s in result.series
         )
-    return replace(result, series=series)
+    forced = any(
+        a is not None and b is not None and percent_value(a, digits) != percent_value(b, digits)
+        for before, after in zip(result.series, series)
+        for a, b in zip(before.values, after.values)
+    )
+    return replace(result, series=series, forced=forced)
 
 
 def transposed(result: Result) -> Result:
@@ -236,9 +303,10 @@ TESTS = ("z", "fisher", "t")  # what `tested` holds when a test ran
 # why no test ran, in the order a footnote names them: the segment's own (effective)
 # base, or what it is compared with, under the theme's small-base threshold; a share
 # of 0 % or 100 % on a small base; an expected count under 5 where no exact test
-# applies (weights, published percentages); a trend's earlier edition that published
-# no figure for it; a test the data leave undefined (no variance)
-UNTESTED = ("small", "rest_small", "extreme", "expected", "unpublished", "undefined")
+# applies (weights, published percentages); a trend's earlier edition whose figure was
+# defined otherwise (a break); one that published no figure for it; a test the data
+# leave undefined (no variance)
+UNTESTED = ("small", "rest_small", "extreme", "expected", "break", "unpublished", "undefined")
 
 
 def marked(result: Result, level: float, threshold: int, correction: str = "holm") -> Result:
@@ -435,9 +503,11 @@ def result_from_dict(data: dict) -> Result:
             tuple(s.get("tested", ())),
             tuple(s.get("rest", ())),
             tuple(s.get("adjusted", ())),
+            tuple(s.get("weighted_counts", ())),
         )
         for s in fields["series"]
     )
+    fields["published_codes"] = tuple(fields.get("published_codes", ()))
     for key in ("categories", "codes", "bases", "groups"):
         fields[key] = tuple(fields[key])
     fields["item_bases"] = tuple(tuple(item) for item in fields.get("item_bases", ()))
@@ -445,6 +515,8 @@ def result_from_dict(data: dict) -> Result:
     fields["pair_tests"] = tuple(tuple(pair) for pair in fields.get("pair_tests", ()))
     fields["untested"] = tuple(fields.get("untested", ()))
     fields["editions"] = tuple(tuple(e) for e in fields.get("editions", ()))
+    fields["breaks"] = tuple(tuple(b) for b in fields.get("breaks", ()))
+    fields["heavy"] = tuple(tuple(h) for h in fields.get("heavy", ()))
     fields["own"] = tuple(fields.get("own", ()))
     fields["withheld"] = tuple(fields.get("withheld", ()))
     result = Result(**fields)

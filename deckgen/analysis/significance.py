@@ -132,4 +132,5 @@ def _effective_scale(weights: Sequence[float]):
     import numpy as np
 
     w = np.asarray(weights, float)
+    w = w / w.max()  # at most 1, one of them 1: their squares neither vanish nor overflow
     return w * (w.sum() / (w * w).sum())

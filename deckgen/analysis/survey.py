@@ -53,7 +53,10 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
 
 def read_weights(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Series | None:
     """The weight of each respondent (indexed by id), from the codebook's `weight`
-    column: every cell a finite number, 0 or more."""
+    column: every cell a finite number, 0 or more. Normalised to average 1 over the
+    respondents, before any use: only their ratios matter, so weights a thousand, or
+    1e200, times larger or smaller give the same figures, tests and footnotes (and
+    neither sums nor squares of them overflow or vanish)."""
     if codebook.weight is None:
         return None
     column = raw[codebook.weight]
@@ -81,7 +84,10 @@ def read_weights(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Series 
         raise DataError(
             Problem(f"every weight in column `{codebook.weight}` is 0: nobody counts", file=file)
         )
-    return pd.Series(numbers.to_numpy(float), index=pd.Index(ids), name="weight")
+    values = numbers.to_numpy(float)
+    values = values / values.max()  # at most 1: a sum of them cannot overflow
+    values = values / values.mean()
+    return pd.Series(values, index=pd.Index(ids), name="weight")
 
 
 def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:

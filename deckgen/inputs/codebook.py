@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from deckgen.errors import DataError, Problem
+from deckgen.errors import DataError, Problem, suggest, valid_list
 from deckgen.inputs.conditions import Condition
 from deckgen.inputs.model import Model, field, validated
 from deckgen.inputs.yamlpos import Located, load_yaml
@@ -101,7 +101,18 @@ class Question(Model):
     bands: list[Band] = field(factory=list)
     asked_if: Condition | None = None
     base_label: str | None = None
-    published: bool = field(default=False, description="The figures built on it were published.")
+    published: bool = field(
+        default=False,
+        description="Its figures were published: every one, unless `published_figures` "
+        "lists which.",
+    )
+    published_figures: list[str | list[str]] = field(
+        factory=list,
+        description="The figures of it that were published, when not every one was: an "
+        "option's code (the share who chose it, over those asked), or a list of codes (the "
+        "share who chose any of them). A figure with an `expect:` in the spec is published "
+        "too.",
+    )
     column: str | None = field(
         default=None, description="Its column in the responses (default: the id)."
     )
@@ -142,6 +153,26 @@ class Question(Model):
             raise ValueError(
                 f"question `{self.id}`: `min` {self.min:g} is above `max` {self.max:g}"
             )
+        codes = [str(c.code) for c in self.categories()]
+        for entry in self.published_figures:
+            for code in [entry] if isinstance(entry, str) else entry:
+                if str(code) not in codes:
+                    raise ValueError(
+                        f"question `{self.id}`: `published_figures` names `{code}`, which is not "
+                        f"one of its codes{suggest(str(code), codes)}; valid: {valid_list(codes)}"
+                    )
+
+    def figure_published(self, codes: list[str] | tuple[str, ...]) -> bool:
+        """Whether the share of those who chose any of `codes` is a published figure:
+        listed in `published_figures`, or, without that list, any of a `published`
+        question's."""
+        if not self.published_figures:
+            return self.published
+        wanted = {str(c) for c in codes}
+        return any(
+            {str(c) for c in ([e] if isinstance(e, str) else e)} == wanted
+            for e in self.published_figures
+        )
 
     def columns(self) -> list[str]:
         """The response columns this question owns, in order, by their names in deckgen

@@ -41,7 +41,9 @@ class EditionsRef(Model):
 
     figure: str = field(description="The figure's `key` in the editions file.")
     show: list[str] | None = field(
-        default=None, description="Edition ids to show, oldest first (default: every one)."
+        default=None,
+        description="Edition ids to show (default: every one that published the figure); "
+        "shown by date, whatever their order here.",
     )
 
 

@@ -120,6 +120,8 @@ def chart_editions_exist(chart: Any, ctx: Context) -> Found:
                 f"`{wanted}` indicator, not `{kind}`"
             ),
         )
+    else:
+        yield from _like_with_like(chart.indicator, figure)
     if chart.indicator.by is not None:
         yield (
             at,
@@ -127,6 +129,29 @@ def chart_editions_exist(chart: Any, ctx: Context) -> Found:
                 "a trend's series are the editions: remove `by:` (with rows for each edition, "
                 "use `by: edition` instead of `editions:`)"
             ),
+        )
+
+
+def _like_with_like(indicator: Any, figure: Any) -> Found:
+    """A trend's indicator counts what the editions file says the figure matches."""
+    import json
+
+    def shown(condition: Any) -> str:
+        return json.dumps(condition.to_data(), ensure_ascii=False, default=str)
+
+    if figure.matches is not None and indicator.condition != figure.matches:
+        counted = shown(indicator.condition) if indicator.condition is not None else "nothing"
+        yield (
+            ("indicator", "condition"),
+            f"this trend counts {counted}, but figure `{figure.key}` of the editions file "
+            f"matches {shown(figure.matches)}: compare like with like (the same condition), "
+            "or give the other definition a figure of its own, its change stated in `breaks:`",
+        )
+    if figure.question is not None and indicator.question != figure.question:
+        yield (
+            ("indicator", "question"),
+            f"this trend is of `{indicator.question}`, but figure `{figure.key}` of the "
+            f"editions file is of `{figure.question}`",
         )
 
 

@@ -223,7 +223,8 @@ class Deck(Strict):
         description="How the charts' percentages are rounded: half_up, each on its own (the "
         "published figures' way), or largest_remainder, so that the parts of each "
         "distribution and Likert statement add up to 100 % (charts of shares of several "
-        "answers keep half_up). A chart's `rounding` overrides it.",
+        "answers, callouts and any figure the deck also shows on its own keep half_up; the "
+        "footnote says when a figure was adjusted). A chart's `rounding` overrides it.",
     )
 
 

@@ -170,6 +170,19 @@ class Theme(Model):
         "error rate), bh (Benjamini-Hochberg, the false discovery rate) or none; the "
         "footnote says which.",
     )
+    max_weight_share: float = field(
+        default=0.05,
+        gt=0,
+        le=1,
+        description="Weighted figures: a respondent whose weight is more than this share of "
+        "a figure's weighted base is named in a warning (one answer then decides much).",
+    )
+    max_design_effect: float = field(
+        default=3.0,
+        ge=1,
+        description="Weighted figures: a base whose design effect of the weights (Kish: "
+        "respondents over effective base) is over this gets a warning.",
+    )
     chart_title_caps: bool = field(
         default=True, description="Chart titles in capitals (a font setting, the text unchanged)."
     )

@@ -10,9 +10,14 @@ TEXTS = {
     "sep": "; ",
     # bases and footnotes
     "base": "Basis: {n} {unit}",
+    "base_range": "Basis: {low} bis {high} {unit} je nach Item",
+    "effective_base": "(effektive Basis {n})",
+    "effective_range": "(effektive Basis {low} bis {high})",
+    "forced_100": "Rundung so angepasst, dass jedes Ganze {hundred} ergibt",
     "footnote_chart": "{title}: ",
     "several": "Mehrfachnennungen möglich",
     "small_base": "kleine Basis, mit Vorsicht zu interpretieren",
+    "small_base_effective": "kleine effektive Basis, mit Vorsicht zu interpretieren",
     "item_base": "{item}: Basis {n}",
     "item_base_label": "{item}: {label}",
     "respondents": "Befragte",
@@ -23,6 +28,7 @@ TEXTS = {
     "segment": "{label} (n = {n})",
     "by": "nach {question}",
     "small_segments": "kleine Basen: {names}, mit Vorsicht zu interpretieren",
+    "small_segments_effective": "kleine effektive Basen: {names}, mit Vorsicht zu interpretieren",
     # the change report of `deckgen update`
     "changes_sheet": "Änderungen",
     "change_slide": "Folie",
@@ -105,6 +111,7 @@ TEXTS = {
     "why_extreme_effective": "{zero} oder {hundred} auf einer effektiven Basis unter {n}",
     "why_expected": "erwartete Häufigkeit unter {n}",
     "why_undefined": "Test nicht berechenbar",
+    "why_break": "andere Definition in {edition}",
     "why_unpublished": "keine Zahl veröffentlicht in {edition}",
     "rest_of_sample": "Rest der Stichprobe",
     # trends over editions
@@ -113,6 +120,8 @@ TEXTS = {
     "change": "{n} Pkt.",
     "editions_published": "frühere Ausgaben: veröffentlichte Zahlen",
     "editions_about": "{label}: {about}, ungefähre Basis",
+    "editions_break": "Bruch in der Zeitreihe in {edition}: {text}",
+    "editions_missing": "{na}: keine Zahl veröffentlicht in {edition} für {names}",
     "sig_previous": (
         "▲▼: signifikante Veränderung seit {edition} auf dem {level}-Niveau ({test}, {correction})"
     ),
@@ -142,6 +151,11 @@ TEXTS = {
     "note_published": "Veröffentlichte Daten.",
     "note_illustrative": (
         "Illustrative Daten (Rekonstruktion): nicht als veröffentlichte Ergebnisse zitieren."
+    ),
+    "note_published_some": "Veröffentlichte Zahlen: {names}.",
+    "note_illustrative_rest": (
+        "Die übrigen Zahlen sind illustrativ (Rekonstruktion): nicht als veröffentlichte "
+        "Ergebnisse zitieren."
     ),
     "note_callout_base": "(Basis {n} {unit}; {status})",
     "note_callout_base_survey": "(Basis {n} {unit})",
@@ -190,8 +204,10 @@ TEXTS = {
         "series": "Reihe",
         "value": "Angezeigter Wert",
         "percent": "Prozent",
+        "weighted_count": "Gewichtete Anzahl",
         "count": "Anzahl",
         "base": "Basis",
+        "effective_base": "Effektive Basis",
         "filter": "Filter",
         "question": "Frage",
         "status": "Status",

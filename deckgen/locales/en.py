@@ -9,9 +9,14 @@ TEXTS = {
     "sep": "; ",
     # bases and footnotes
     "base": "Base: {n} {unit}",
+    "base_range": "Base: {low} to {high} {unit} depending on the item",
+    "effective_base": "(effective {n})",
+    "effective_range": "(effective {low} to {high})",
+    "forced_100": "rounding adjusted so that each whole adds up to {hundred}",
     "footnote_chart": "{title}: ",
     "several": "several answers possible",
     "small_base": "small base, interpret with care",
+    "small_base_effective": "small effective base, interpret with care",
     "item_base": "{item}: base {n}",
     "item_base_label": "{item}: {label}",
     "respondents": "respondents",
@@ -22,6 +27,7 @@ TEXTS = {
     "segment": "{label} (n = {n})",
     "by": "by {question}",
     "small_segments": "small bases: {names}, interpret with caution",
+    "small_segments_effective": "small effective bases: {names}, interpret with caution",
     # the change report of `deckgen update`
     "changes_sheet": "Changes",
     "change_slide": "slide",
@@ -102,6 +108,7 @@ TEXTS = {
     "why_extreme_effective": "{zero} or {hundred} on an effective base under {n}",
     "why_expected": "an expected count under {n}",
     "why_undefined": "the test cannot be computed",
+    "why_break": "defined differently in {edition}",
     "why_unpublished": "no figure published in {edition}",
     "rest_of_sample": "the rest of the sample",
     # trends over editions
@@ -110,6 +117,8 @@ TEXTS = {
     "change": "{n} pts",
     "editions_published": "earlier editions: published figures",
     "editions_about": "{label}: {about}, approximate base",
+    "editions_break": "break in the series in {edition}: {text}",
+    "editions_missing": "{na}: no figure published in {edition} for {names}",
     "sig_previous": (
         "▲▼: significant change since {edition} at the {level} level ({test}, {correction})"
     ),
@@ -138,6 +147,11 @@ TEXTS = {
     "note_published": "Published figures.",
     "note_illustrative": (
         "Illustrative data (reconstruction): do not quote them as published results."
+    ),
+    "note_published_some": "Published figures: {names}.",
+    "note_illustrative_rest": (
+        "The other figures are illustrative (reconstruction): do not quote them as "
+        "published results."
     ),
     "note_callout_base": "(base {n} {unit}; {status})",
     "note_callout_base_survey": "(base {n} {unit})",
@@ -186,8 +200,10 @@ TEXTS = {
         "series": "Series",
         "value": "Value shown",
         "percent": "Percent",
+        "weighted_count": "Weighted count",
         "count": "Count",
         "base": "Base",
+        "effective_base": "Effective base",
         "filter": "Filter",
         "question": "Question",
         "status": "Status",

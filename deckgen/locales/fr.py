@@ -10,9 +10,14 @@ TEXTS = {
     "sep": " ; ",
     # bases and footnotes
     "base": "Base\u202f: {n} {unit}",
+    "base_range": "Base\u202f: {low} à {high} {unit} selon l'item",
+    "effective_base": "(base effective {n})",
+    "effective_range": "(base effective {low} à {high})",
+    "forced_100": "arrondis ajustés pour que chaque total fasse {hundred}",
     "footnote_chart": "{title} : ",
     "several": "plusieurs réponses possibles",
     "small_base": "base faible, à interpréter avec prudence",
+    "small_base_effective": "base effective faible, à interpréter avec prudence",
     "item_base": "{item} : base {n}",
     "item_base_label": "{item} : {label}",
     "respondents": "répondants",
@@ -23,6 +28,9 @@ TEXTS = {
     "segment": "{label} (n = {n})",
     "by": "selon {question}",
     "small_segments": "bases faibles\u202f: {names}, à interpréter avec prudence",
+    "small_segments_effective": (
+        "bases effectives faibles\u202f: {names}, à interpréter avec prudence"
+    ),
     # the change report of `deckgen update`
     "changes_sheet": "Changements",
     "change_slide": "diapositive",
@@ -106,6 +114,7 @@ TEXTS = {
     "why_extreme_effective": "{zero} ou {hundred} sur une base effective inférieure à {n}",
     "why_expected": "effectif attendu inférieur à {n}",
     "why_undefined": "test non calculable",
+    "why_break": "définition différente en {edition}",
     "why_unpublished": "aucun chiffre publié en {edition}",
     "rest_of_sample": "reste de l'échantillon",
     # trends over editions
@@ -114,6 +123,8 @@ TEXTS = {
     "change": "{n}\u202fpts",
     "editions_published": "éditions précédentes\u202f: chiffres publiés",
     "editions_about": "{label}\u202f: {about}, base approximative",
+    "editions_break": "rupture de série en {edition}\u202f: {text}",
+    "editions_missing": "{na}\u202f: aucun chiffre publié en {edition} pour {names}",
     "sig_previous": (
         "▲▼\u202f: évolution significative depuis {edition} au seuil de {level} ({test}, "
         "{correction})"
@@ -143,6 +154,11 @@ TEXTS = {
     "note_published": "Données publiées.",
     "note_illustrative": (
         "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés."
+    ),
+    "note_published_some": "Chiffres publiés\u202f: {names}.",
+    "note_illustrative_rest": (
+        "Les autres chiffres sont illustratifs (reconstruction) : ne pas les citer comme "
+        "résultats publiés."
     ),
     "note_callout_base": "(base {n} {unit} ; {status})",
     "note_callout_base_survey": "(base {n} {unit})",
@@ -191,8 +207,10 @@ TEXTS = {
         "series": "Série",
         "value": "Valeur affichée",
         "percent": "Pourcentage",
+        "weighted_count": "Effectif pondéré",
         "count": "Effectif",
         "base": "Base",
+        "effective_base": "Base effective",
         "filter": "Filtre",
         "question": "Question",
         "status": "Statut",

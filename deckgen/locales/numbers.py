@@ -8,6 +8,7 @@ decimals and thousands, and what follows a percent, is its catalogue's `RULES`
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from deckgen.locales.catalogue import rules, texts
@@ -32,22 +33,41 @@ def percent_value(fraction: float, digits: int = 0) -> Decimal:
     return Decimal(repr(fraction)).scaleb(2).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def largest_remainder(values: list[float | None], digits: int = 0) -> list[float | None]:
+def largest_remainder(
+    values: list[float | None], digits: int = 0, fixed: Collection[int] = ()
+) -> list[float | None]:
     """Fractions of one whole rounded so that the percents shown add up to what the
     whole rounds to (100 % for a full distribution): each percent is rounded down,
     then the units left go to the largest remainders (Hamilton's method; on a tie,
     the larger value, then the earlier one). None stays None.
 
     [0.125, 0.125, 0.75] gives 13 + 13 + 75 = 101 % half up; here 13 + 12 + 75.
+
+    The parts at the positions `fixed` (figures the deck also shows on their own)
+    keep their half-up rounding, so that a figure reads the same everywhere; the
+    others make up the difference (a unit taken back from the smallest remainders
+    when the fixed ones took more than their share).
     """
     quantum = Decimal(1).scaleb(-digits)
     exact = {i: Decimal(repr(v)).scaleb(2) for i, v in enumerate(values) if v is not None}
     target = sum(exact.values(), Decimal(0)).quantize(quantum, rounding=ROUND_HALF_UP)
-    floors = {i: (x / quantum).to_integral_value(rounding=ROUND_FLOOR) for i, x in exact.items()}
-    left = int((target / quantum) - sum(floors.values(), Decimal(0)))
-    order = sorted(exact, key=lambda i: (-(exact[i] / quantum - floors[i]), -exact[i], i))
+    pinned = {
+        i: (exact[i] / quantum).to_integral_value(rounding=ROUND_HALF_UP)
+        for i in fixed
+        if i in exact
+    }
+    floors = {
+        i: (x / quantum).to_integral_value(rounding=ROUND_FLOOR)
+        for i, x in exact.items()
+        if i not in pinned
+    }
+    left = int((target / quantum) - sum(floors.values(), Decimal(0)) - sum(pinned.values()))
+    order = sorted(floors, key=lambda i: (-(exact[i] / quantum - floors[i]), -exact[i], i))
     for i in order[: max(left, 0)]:
         floors[i] += 1
+    for i in [i for i in reversed(order) if floors[i] > 0][: max(-left, 0)]:
+        floors[i] -= 1
+    floors.update(pinned)
     return [
         float((floors[i] * quantum).scaleb(-2)) if i in floors else None for i in range(len(values))
     ]

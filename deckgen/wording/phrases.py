@@ -91,9 +91,21 @@ def item_base_text(item: str, n: int, label: str, w: Words) -> str:
     return w("item_base", item=item, n=w.number(n)) + (f" ({label})" if label else "")
 
 
-def result_base(r: Result, w: Words) -> str:
-    """The base of one result: 'Base : 24 collectivités (who) ; item bases ; several answers'."""
-    text = base_text(r.base, r.respondents, w)
+def result_base(r: Result, w: Words, threshold: int = 0) -> str:
+    """The base of one result: 'Base : 24 collectivités (who) ; item bases ; several answers';
+    a grid whose items have bases of their own gives their range ('Base : 2 078 à 2 326
+    répondants selon l'item'), never a base that belongs to no item. A weighted result
+    tested, or with a segment under `threshold` by its weights alone, gives its
+    effective base too ('Base : 1 407 répondants (base effective 652)')."""
+    explained = {code for *_, code in r.item_bases}  # items asked of some: said below
+    own = [b for code, b in zip(r.codes, r.bases) if code not in explained and b]
+    if own and min(own) != max(own):
+        low, high = w.number(min(own)), w.number(max(own))
+        text = w("base_range", low=low, high=high, unit=r.respondents)
+    else:
+        text = base_text(own[0] if own and not r.editions else r.base, r.respondents, w)
+    if r.weighted and (r.test or small_segments(r, threshold, flagged=True)):
+        text += _effective_text(r, w)  # a weighted figure tested or flagged: its precision
     if r.filter_text:
         text += f" ({r.filter_text})"
     for item, n, label, _code in r.item_bases:
@@ -105,6 +117,20 @@ def result_base(r: Result, w: Words) -> str:
     if r.weighted:
         text += w("sep") + w("weighted")
     return text
+
+
+def _effective_text(r: Result, w: Words) -> str:
+    """' (effective 652)': the effective base (Kish) of a weighted result's whole, or
+    the range of its categories' ('(effective 640 to 652)')."""
+    whole = next((s for s in r.series if s.total), None) if r.by else r.series[0]
+    sizes = [e for e in (whole.effective if whole is not None else ()) if e > 0]
+    sizes = sizes or ([r.effective_base] if r.effective_base > 0 else [])
+    if not sizes:
+        return ""
+    low, high = round(min(sizes)), round(max(sizes))
+    if low == high:
+        return " " + w("effective_base", n=w.number(low))
+    return " " + w("effective_range", low=w.number(low), high=w.number(high))
 
 
 def significance_text(r: Result, level: float, w: Words) -> str:
@@ -132,9 +158,17 @@ def _trend_text(r: Result, level: float, w: Words) -> str:
     """A trend's footnote: the earlier editions and their bases, then what the test of
     the change since the last one found, or why there was none."""
     text = w("editions_published")
+    labels = {edition_id: label for edition_id, label, *_ in r.editions}
     for _, label, n, exact, about in r.editions:
         if not exact:
             text += w("sep") + w("editions_about", label=label, about=about or w.number(n))
+    for edition_id, what in r.breaks:
+        text += w("sep") + w("editions_break", edition=labels[edition_id], text=what)
+    for s, (_, label, *_rest) in zip(r.series, r.editions):  # an earlier edition's gaps
+        missing = [c for c, v in zip(r.categories, s.values) if v is None]
+        if missing:
+            na = w("not_available")
+            text += w("sep") + w("editions_missing", na=na, edition=label, names=", ".join(missing))
     previous = r.editions[-1][1]
     if not r.test:
         return text + w("sep") + w("sig_untested_edition", edition=previous)
@@ -259,8 +293,8 @@ def untested_text(r: Result, w: Words) -> str:
             )
         elif why == "expected":
             reason = w("why_expected", n=w.number(MIN_EXPECTED))
-        elif why == "unpublished":
-            reason = w("why_unpublished", edition=r.editions[-1][1] if r.editions else "")
+        elif why in ("unpublished", "break"):
+            reason = w(f"why_{why}", edition=r.editions[-1][1] if r.editions else "")
         else:
             reason = w(f"why_{why}")
         parts.append(w("sig_untested", names=", ".join(names), reason=reason))
@@ -311,22 +345,40 @@ def privacy_text(r: Result, k: int, w: Words, personal: bool = False) -> str:
     return out
 
 
-def small_base(base: int, threshold: int, w: Words) -> str:
-    return "" if base >= threshold else w("sep") + w("small_base")
+def _size(r: Result) -> float:
+    """A result's base as a threshold reads it: its effective base with weights."""
+    return r.effective_base if r.weighted and r.effective_base > 0 else float(r.base)
 
 
-def small_segments(r: Result, threshold: int) -> list[str]:
-    """The segments of a breakdown under the small-base threshold, as they are named."""
+def small_base(base: float, threshold: int, w: Words, weighted: bool = False) -> str:
+    if base >= threshold:
+        return ""
+    return w("sep") + w("small_base_effective" if weighted else "small_base")
+
+
+def small_segments(r: Result, threshold: int, flagged: bool = False) -> list[str]:
+    """The segments of a breakdown under the small-base threshold, as they are named:
+    with weights, by their effective base (Kish), whatever their respondents.
+    `flagged`: whether a segment was flagged by its weights alone (small effective
+    base, enough respondents)."""
     if not r.by:
         return []
     if r.groups:  # a Likert grid by segment: each bar has its own base
         return list(dict.fromkeys(c for c, b in zip(r.categories, r.bases) if 0 < b < threshold))
-    return [s.name for s in r.series if s.base is not None and 0 < s.base < threshold]
+    out = []
+    for s in r.series:
+        n = s.base or 0
+        size = min(s.effective) if r.weighted and s.effective else float(n)
+        small = 0 < size < threshold
+        if small and (not flagged or (r.weighted and threshold <= n)):
+            out.append(s.name)
+    return out
 
 
 def small_segments_text(r: Result, threshold: int, w: Words) -> str:
     names = small_segments(r, threshold)
-    return w("sep") + w("small_segments", names=", ".join(names)) if names else ""
+    key = "small_segments_effective" if r.weighted else "small_segments"
+    return w("sep") + w(key, names=", ".join(names)) if names else ""
 
 
 def footnote(
@@ -349,9 +401,10 @@ def footnote(
         tests = significance_text(c.result, theme.significance_level, w)
         parts.append(
             label
-            + result_base(c.result, w)
-            + small_base(c.result.base, threshold, w)
+            + result_base(c.result, w, threshold)
+            + small_base(_size(c.result), threshold, w, c.result.weighted)
             + small_segments_text(c.result, threshold, w)
+            + (w("sep") + w("forced_100", hundred=w.percent(1.0)) if c.result.forced else "")
             + (w("sep") + tests if tests else "")
             + privacy_text(c.result, theme.privacy_threshold, w, personal)
         )
@@ -492,6 +545,11 @@ def bin_label(b: Any, one: str, many: str, w: Words) -> str:
 # -- speaker notes ------------------------------------------------------------------
 
 
+def _published_part(r: Result) -> list[str]:
+    """The labels of the figures of `r` that were published, when not all were."""
+    return [c for c, code in zip(r.categories, r.codes) if code in r.published_codes]
+
+
 def notes(
     own: str | None,
     mode: str,
@@ -546,8 +604,11 @@ def notes(
             lines.append(privacy_text(r, k, w, personal)[len(w("sep")) :] + ".")
         if r.test or r.editions:
             lines.append(significance_text(r, level, w) + ".")
+        some = [] if r.published or r.by else _published_part(r)
+        if some:  # only these figures of the chart were published: named
+            lines.append(w("note_published_some", names=", ".join(some)))
         if r.status != "survey":  # a survey's own figures need no warning
-            lines.append(w(f"note_{r.status}"))
+            lines.append(w(f"note_{r.status}" + ("_rest" if some else "")))
         blocks.append("\n".join(lines))
     for cp, r, figure_base, published in callouts:
         if cp.withheld:

@@ -1,8 +1,11 @@
 """Tables of every figure a deck shows, for fact-checking and spreadsheets.
 
 One row per value drawn on a slide (chart point or callout): slide, element,
-label, formatted value, count, base, filter, question wording, published or
-illustrative. Cells that a spreadsheet would run as a formula are escaped.
+label, formatted value, count, base (respondents), with weights the weighted count
+beside the weighted percentage and the effective base, filter, question wording,
+and its own
+provenance: published (that figure, not merely its question), illustrative or the
+survey's. Cells that a spreadsheet would run as a formula are escaped.
 `write_csv` writes them as CSV, `write_xlsx` as a workbook laid out for a
 spreadsheet user (bold frozen header, filters, widths, real percent numbers).
 """
@@ -33,8 +36,10 @@ COLUMNS = [
     "series",
     "value",
     "percent",
+    "weighted_count",
     "count",
     "base",
+    "effective_base",
     "filter",
     "question",
     "status",
@@ -68,7 +73,6 @@ def _rows(
 ) -> list[dict[str, object]]:
     out = []
     w = words(locale)
-    status = w(f"status_{r.status}")
     for s in r.series:
         for k, label in enumerate(r.categories):
             v = s.values[k]
@@ -92,11 +96,13 @@ def _rows(
                     "series": s.name,
                     "value": shown,
                     "percent": pct,
+                    "weighted_count": "" if withheld else _weighted(r, s.weighted_counts, k),
                     "count": "" if withheld else s.counts[k],
                     "base": r.bases_of(s)[k] if k < len(r.bases_of(s)) else r.base,
+                    "effective_base": _weighted(r, s.effective, k),
                     "filter": r.filter_text,
                     "question": r.question_text,
-                    "status": status,
+                    "status": w(f"status_{r.status_of(s, k)}"),  # per figure
                     "weighted": w("yes") if r.weighted else w("no"),
                     "test": _test_name(r, s, k, w),
                     "p": _p_value(r, s, k),
@@ -105,6 +111,14 @@ def _rows(
                 }
             )
     return out
+
+
+def _weighted(r: Result, values: tuple[float, ...], k: int) -> object:
+    """A weighted figure's weighted count or effective base (the weights normalised to
+    average 1 over the respondents), to one decimal; blank unweighted."""
+    if not r.weighted or k >= len(values):
+        return ""
+    return round(float(values[k]), 1)
 
 
 def _test_name(r: Result, s: Any, k: int, w: Any) -> str:

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 from deckgen.analysis import disclosure
 from deckgen.analysis.cache import ResultCache, survey_key
 from deckgen.analysis.editions import EditionsFile, load_editions, tested, trend
-from deckgen.analysis.results import Result, adding_up, marked
+from deckgen.analysis.results import Result, adding_up, figure_keys, marked
 from deckgen.chart_kinds import chart_kind
 from deckgen.errors import (
     DeckgenError,
@@ -137,7 +137,7 @@ def load(spec_path: str | Path) -> Loaded:
     editions = None
     if spec.deck.editions:
         try:
-            editions = load_editions(spec.resolve(spec.deck.editions))
+            editions = load_editions(spec.resolve(spec.deck.editions), codebook.questions)
         except DeckgenError as exc:
             errors.append(exc)
     loaded = Loaded(spec, theme, codebook, template, responses, editions)
@@ -217,7 +217,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             # the words about it (who is in scope...) in the deck's locale
             results[key] = localise(raw(indicator), indicator, codebook, w)
             if loaded.segment is not None:  # a segment's figures were never published
-                results[key] = replace(results[key], published=False)
+                results[key] = replace(results[key], published=False, published_codes=())
         return results[key]
 
     def raw(indicator) -> Result:
@@ -240,6 +240,24 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     def belongs(item) -> bool:  # `only:` a slide, chart or callout says which decks
         return item.only is None or kind in item.only
 
+    def forced(chart) -> bool:  # its parts rounded by largest remainders, to add up
+        rounding = chart.rounding or spec.deck.rounding
+        return rounding == "largest_remainder" and adds_up(chart.indicator)
+
+    # the figures shown on their own, at their own rounding (callouts, charts whose
+    # parts are not forced to add up): a chart forcing its parts to 100 % keeps them
+    # as they are there, so that one figure has one value across the deck
+    alone: set = set()
+    for s in spec.slides:
+        if belongs(s):
+            for chart in s.charts:
+                if belongs(chart) and not forced(chart):
+                    alone |= figure_keys(compute(chart.indicator))
+            for callout in s.callouts:
+                if belongs(callout):
+                    alone |= figure_keys(shown_part(callout, compute(callout.indicator)))
+
+    weights = _WeightChecks(theme.max_weight_share, theme.max_design_effect)
     for i, s in enumerate(spec.slides):
         if not belongs(s):
             continue
@@ -263,9 +281,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             result = _disclosed(
                 loaded, cache, result, chart.indicator, (i, "chart", j), whole_only=whole_only
             )
-            rounding = chart.rounding or spec.deck.rounding
-            if rounding == "largest_remainder" and adds_up(chart.indicator):
-                result = adding_up(result, chart.digits)  # what the chart, notes, exports show
+            if forced(chart):  # what the chart, notes, exports show
+                result = adding_up(result, chart.digits, keep=alone)
             if chart.indicator.editions is not None and loaded.editions is not None:
                 result = _trend(result, chart.indicator.editions, loaded.editions)
             result = marked(
@@ -278,6 +295,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 result = with_changes(result, w)
             if loaded.personal is not None:
                 result = _personal(loaded, result, chart.indicator, w)
+            weights.see(result, f"{sp.label}, chart {j + 1}")
             sp.charts.append(_chart_plan(chart, result, codebook, w))
             sp.charts[-1].key = element_key(sp.key, f"chart-{j + 1}")
             computed.append((sp, f"chart {j + 1}", result))
@@ -346,9 +364,11 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 )
             for message in _palette_warnings(chart, result, theme):
                 warnings.add(f"chart {j + 1}: {message}", context=sp.label)
-            if 0 < result.base < theme.small_base_threshold:
+            size = result.effective_base if result.weighted else result.base  # Kish's
+            if 0 < size < theme.small_base_threshold:
+                effective = f", effective {size:.1f}" if result.weighted else ""
                 warnings.add(
-                    f"small base: {result.base} {result.respondents} "
+                    f"small base: {result.base} {result.respondents}{effective} "
                     f"(under {theme.small_base_threshold})",
                     context=sp.label,
                 )
@@ -361,15 +381,22 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                 continue
             result = compute(callout.indicator)
             result = _disclosed(loaded, cache, result, callout.indicator, (i, "callout", j))
-            if spec.deck.rounding == "largest_remainder" and adds_up(callout.indicator):
-                result = adding_up(result)  # the figure its chart shows beside it
+            # one figure on its own: never rounded by largest remainders (a chart forcing
+            # its parts to 100 % keeps this figure as it is here: `alone`)
+            weights.see(result, f"{sp.label}, callout {j + 1}")
             cp, value = _callout_plan(callout, result, w, theme.privacy_threshold)
             cp.key = element_key(sp.key, f"callout-{j + 1}")
-            # an `expect:` is the published figure the data must give
-            published = result.published or callout.expect is not None
+            # an `expect:` is the published figure the data must give; else the codebook
+            # says whether this figure (not merely its question) was published
+            part = shown_part(callout, result)
+            published = callout.expect is not None or (
+                not result.by and part.codes[0] in result.published_codes
+            )
+            if published:
+                part = replace(part, published=True, published_codes=part.codes)
             callout_results.append((cp, result, callout_figure(callout, result)[2], published))
             sp.callouts.append(cp)
-            computed.append((sp, f"callout {j + 1}", shown_part(callout, result)))
+            computed.append((sp, f"callout {j + 1}", part))
             if cp.withheld:
                 warnings.add(
                     f"callout {j + 1}: not shown in this deck: {cp.withheld} (docs/privacy.md)",
@@ -413,6 +440,7 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
         )
         slides.append(sp)
     cache.save()
+    weights.warn(warnings)
     shared_scales(slides)
     if problems and strict_expect:
         raise SpecError(problems)
@@ -547,6 +575,47 @@ def _group_label(by, indicator, code: str) -> str:
     return found.label if found is not None else code
 
 
+@dataclass
+class _WeightChecks:
+    """Extreme weights, found over a deck's weighted figures and said once: the
+    respondents whose weight is more than `share` of a figure's weighted base (by id,
+    with the largest share and where), the bases whose design effect is over `limit`."""
+
+    share: float
+    limit: float
+    heavy: dict[str, tuple[float, str]] = field(default_factory=dict)
+    effect: tuple[float, int, float, str] | None = None  # the largest: deff, n, eff, where
+
+    def see(self, result: Result, where: str) -> None:
+        if not result.weighted or result.base <= 0:
+            return
+        for rid, part in result.heavy:
+            if part > self.share and part > self.heavy.get(rid, (0.0, ""))[0]:
+                self.heavy[rid] = (part, where)
+        if result.effective_base > 0:
+            deff = result.base / result.effective_base
+            if deff > self.limit and (self.effect is None or deff > self.effect[0]):
+                self.effect = (deff, result.base, result.effective_base, where)
+
+    def warn(self, warnings: Warnings) -> None:
+        if self.heavy:
+            named = sorted(self.heavy.items(), key=lambda item: -item[1][0])
+            rid, (part, where) = named[0]
+            warnings.add(
+                f"weights: respondent(s) {', '.join(r for r, _ in named)} carry more than "
+                f"{self.share:.0%} of a figure's weighted base (up to {part:.0%}, respondent "
+                f"{rid} in {where}): one answer then decides much of a figure; check the "
+                "weights (theme `max_weight_share`)"
+            )
+        if self.effect is not None:
+            deff, n, effective, where = self.effect
+            warnings.add(
+                f"weights: a design effect of {deff:.2f} (over {self.limit:g}) in {where}: "
+                f"{n:,} respondents count as {effective:,.0f}; check the weights (theme "
+                "`max_design_effect`)"
+            )
+
+
 def _segment_warnings(result: Result, threshold: int) -> list[str]:
     """A breakdown's segments with nobody in scope, or under the small-base threshold."""
     from deckgen.wording.phrases import small_segments
@@ -559,7 +628,8 @@ def _segment_warnings(result: Result, threshold: int) -> list[str]:
         out.append(f"no {result.respondents} in segment(s) {', '.join(empty)}: left blank")
     small = small_segments(result, threshold)
     if small:
-        out.append(f"small base for segment(s) {', '.join(small)} (under {threshold})")
+        effective = " effective bases" if result.weighted else ""
+        out.append(f"small{effective} base for segment(s) {', '.join(small)} (under {threshold})")
     return out
 
 
@@ -632,7 +702,15 @@ def shown_part(callout: Callout, result: Result) -> Result:
         result,
         categories=(result.categories[k],),
         codes=(result.codes[k],),
-        series=(replace(series, values=(series.values[k],), counts=(series.counts[k],)),),
+        series=(
+            replace(
+                series,
+                values=(series.values[k],),
+                counts=(series.counts[k],),
+                effective=series.effective[k : k + 1],
+                weighted_counts=series.weighted_counts[k : k + 1],
+            ),
+        ),
         bases=(result.bases[k],),
         item_bases=(),
     )
