@@ -144,8 +144,15 @@ def test_an_editions_file_that_names_an_unknown_edition(tmp_path):
         ),
         encoding="utf-8",
     )
-    with pytest.raises(SpecError, match=r"figure `service_participation`: edition `2019` is not"):
+    with pytest.raises(SpecError, match=r"figure `service_participation`: edition `2019` is not") \
+            as caught:  # fmt: skip
         load_editions(path)
+    assert caught.value.kind == "editions error"  # named after the file at fault
+    # a control character (an escape in a quoted YAML text) is named as in the spec
+    path.write_text('editions:\n  - {id: "2018\\v", label: "2018"}\nfigures: []\n', "utf-8")
+    with pytest.raises(SpecError, match="the control character U[+]000B") as caught:
+        load_editions(path)
+    assert caught.value.kind == "editions error"
 
 
 # -- the evolution deck -----------------------------------------------------------------

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.analysis.results import Result, Series
-from deckgen.errors import SpecError, suggest, valid_list
+from deckgen.errors import EditionsError, suggest, valid_list
 from deckgen.inputs.conditions import Condition
-from deckgen.inputs.model import Model, ModelError, field, path_text
+from deckgen.inputs.model import Model, field, path_text
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -145,21 +145,17 @@ class EditionsFile(Model):
 
 
 def load_editions(path: Path, questions: dict[str, Any] | None = None) -> EditionsFile:
-    """Read an editions file; a mistake is a SpecError naming file:line and key. With
-    the codebook's `questions`, every figure is checked against it too: what it
+    """Read an editions file; a mistake is an EditionsError naming file:line and key.
+    With the codebook's `questions`, every figure is checked against it too: what it
     matches, and each category an edition published (`editions_problems`)."""
+    from deckgen.inputs.model import validated
     from deckgen.inputs.yamlpos import load_yaml
 
-    doc = load_yaml(path, SpecError)
-    try:
-        editions = EditionsFile.validate(doc.data or {})
-    except ModelError as exc:
-        raise SpecError(
-            [doc.problem(at, f"{path_text(at)}: {msg}", key=key) for at, msg, key in exc.problems]
-        ) from None
+    doc = load_yaml(path, EditionsError)
+    editions = validated(doc, EditionsFile, EditionsError)
     found = editions_problems(editions, questions)
     if found:
-        raise SpecError(
+        raise EditionsError(
             [doc.problem(at, f"{path_text(at)}: {msg}", key=key) for at, msg, key in found]
         )
     return editions
