@@ -393,6 +393,8 @@ def test_an_editions_category_the_codebook_does_not_know_is_an_error(tmp_path, o
         _plan(tmp_path, path, MIX % '["2016", "2016-2017"]')
     assert message in str(caught.value)
     assert f"{path}:{line}:" in str(caught.value)
+    # the file is named in the spec: no "set deck.editions" on top of its own errors
+    assert caught.value.kind == "editions error" and "set `deck.editions`" not in str(caught.value)
 
 
 def test_a_trend_of_another_definition_is_refused(tmp_path):

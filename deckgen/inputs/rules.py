@@ -30,6 +30,9 @@ class Context:
     template_name: str
     titleless: tuple[str, ...] = ()  # layouts without a title placeholder
     editions: Any = None  # the deck's editions file (deckgen.analysis.editions), if any
+    #: the spec names an editions file: if `editions` is None it failed to load, and its
+    #: own errors say why (not "set deck.editions")
+    editions_named: bool = False
 
 
 # -- slides ------------------------------------------------------------------------
@@ -87,7 +90,11 @@ def chart_editions_exist(chart: Any, ctx: Context) -> Found:
         return
     at = ("indicator", "editions")
     if ctx.editions is None:
-        yield at, "a trend needs the earlier editions' figures: set `deck.editions` to their file"
+        if not ctx.editions_named:
+            yield (
+                at,
+                "a trend needs the earlier editions' figures: set `deck.editions` to their file",
+            )
         return
     figure = ctx.editions.figure(ref.figure)
     if figure is None:

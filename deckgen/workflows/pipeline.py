@@ -193,8 +193,9 @@ def check(loaded: Loaded, template: Any = None) -> None:
         names, titleless = layout_names(template), tuple(titleless_layouts(template))
     shown = Path(loaded.template).name if loaded.template else "made from the theme"
     context = rules.Context(
-        loaded.codebook.questions, names, shown, titleless, editions=loaded.editions
-    )
+        loaded.codebook.questions, names, shown, titleless, editions=loaded.editions,
+        editions_named=bool(loaded.spec.deck.editions),
+    )  # fmt: skip
     rules.check(loaded.spec, context)
 
 
