@@ -236,6 +236,18 @@ class SurveyInfo(Model):
         description="The column of the responses holding each respondent's weight (a number, "
         "0 or more): every figure is then weighted, unless an indicator says `weights: false`.",
     )
+    strata: str | None = field(
+        default=None,
+        description="The column of the responses holding each respondent's stratum, when the "
+        "sample was stratified: significance tests then use the design's variances "
+        "(docs/statistics.md). Each stratum needs two clusters or more.",
+    )
+    clusters: str | None = field(
+        default=None,
+        description="The column of the responses holding each respondent's cluster (primary "
+        "sampling unit), when the sample was drawn in clusters: significance tests then use "
+        "the design's variances. Without it, each respondent is their own cluster.",
+    )
     reconstruction: bool = field(
         default=False,
         description="The responses are a reconstruction, not the real answers: the figures "
@@ -262,6 +274,8 @@ class Codebook:
     ignore: tuple[str, ...] = ()
     reconstruction: bool = False  # the rows are reconstructed: unpublished figures illustrative
     weight: str | None = None  # the column of each respondent's weight
+    strata: str | None = None  # the column of each respondent's stratum (a design)
+    clusters: str | None = None  # the column of each respondent's cluster, PSU (a design)
     sheet: str | None = None  # an XLSX workbook's sheet of responses
 
 
@@ -321,5 +335,7 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
         ignore=tuple(survey.ignore),
         reconstruction=survey.reconstruction,
         weight=survey.weight,
+        strata=survey.strata,
+        clusters=survey.clusters,
         sheet=survey.sheet,
     )
