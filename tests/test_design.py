@@ -256,8 +256,8 @@ def test_the_reference_values_are_samplics_s(synthetic):
 def test_the_design_names_its_test_in_the_footnote(tmp_path):
     spec = tmp_path / "spec.yaml"
     for locale, named, not_said in (
-        ("en", "design-based t-test (strata, clusters)", "effective bases of the weights"),
-        ("fr", "test t selon le plan de sondage (strates, grappes)", "bases effectives de la"),
+        ("en", "t-test on the sampling design's strata and clusters", "effective bases of the"),
+        ("fr", "test t sur les strates et grappes du plan de sondage", "bases effectives de la"),
     ):
         spec.write_text(
             f"deck:\n  title: T\n  data: {ESS / 'codebook.yaml'}\n  locale: {locale}\n"
