@@ -260,23 +260,49 @@ def mean(survey: Survey, ind: Indicator) -> Result:
 
 
 def median(survey: Survey, ind: Indicator) -> Result:
-    """Median of a numeric question (the middle answer; the mean of the two middle ones)."""
+    """Median of a numeric question (the middle answer; the mean of the two middle ones):
+    `quantile_of` at 0.5."""
     return _summary(
-        survey, ind, "median", lambda x: float(x.median()), lambda d: _weighted_quantile(d, 0.5)
+        survey,
+        ind,
+        "median",
+        lambda x: quantile_of(x.to_numpy(float), None, 0.5),
+        lambda d: quantile_of(d.data, d.weights, 0.5),
     )
 
 
 def quantile(survey: Survey, ind: Indicator) -> Result:
-    """Quantile `q` of a numeric question (linear between the two nearest answers;
-    weighted, statsmodels' DescrStatsW quantile: the inverse of the weighted CDF)."""
+    """Quantile `q` of a numeric question (`quantile_of`, weighted or not)."""
     q = float(ind.q or 0.5)
     return _summary(
-        survey, ind, "quantile", lambda x: float(x.quantile(q)), lambda d: _weighted_quantile(d, q)
+        survey,
+        ind,
+        "quantile",
+        lambda x: quantile_of(x.to_numpy(float), None, q),
+        lambda d: quantile_of(d.data, d.weights, q),
     )
 
 
-def _weighted_quantile(described, q: float) -> float:
-    return float(described.quantile([q], return_pandas=False)[0])
+def quantile_of(values: np.ndarray, weights: np.ndarray | None, q: float) -> float:
+    """The quantile q of `values`, weighted or not, by one definition: the inverse of
+    the (weighted) distribution function, averaged where it is flat (Hyndman and Fan
+    1996, definition 2; SAS's PCTLDEF=5, the one SAS also applies to weights; numpy's
+    `averaged_inverted_cdf`). The smallest value whose cumulative share of the weight
+    reaches q; where that share is exactly q, the mean of that value and the next.
+    Equal weights give the unweighted quantile (the median of 1, 2, 3, 4 is 2.5 either
+    way), and whole-number weights the quantile of each value repeated that often."""
+    order = np.argsort(values, kind="stable")
+    x = np.asarray(values, float)[order]
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, float)[order]
+    x, w = x[w > 0], w[w > 0]
+    cumulative = np.cumsum(w)
+    target = q * cumulative[-1]
+    tolerance = 1e-9 * cumulative[-1]  # equal weights summed in floating point
+    i = int(np.searchsorted(cumulative, target - tolerance))
+    i = min(i, len(x) - 1)
+    if abs(cumulative[i] - target) <= tolerance and i + 1 < len(x):
+        return float((x[i] + x[i + 1]) / 2)
+    return float(x[i])
 
 
 def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Result:
