@@ -414,6 +414,44 @@ def test_a_trend_of_another_definition_is_refused(tmp_path):
     ) in str(caught.value)
 
 
+def test_a_trend_of_part_of_the_sample_against_the_whole_is_refused(tmp_path):
+    """2018's 53 % with a service is of every collectivité: today's communes alone are
+    another population. A figure that says `population:` takes the same filter."""
+    indicator = """        kind: share
+        condition: {question: service_participation, in: [oui]}
+        filter: {question: type_collectivite, in: [commune]}
+        editions: {figure: service_participation}"""
+    with pytest.raises(SpecError) as caught:
+        _plan(tmp_path, EDITIONS, indicator)
+    assert (
+        'this trend is of the respondents where {"question": "type_collectivite", "in": '
+        '["commune"]}, but figure `service_participation` of the editions file is of every '
+        "respondent: compare like with like (the same respondents)"
+    ) in str(caught.value)
+    text = EDITIONS.read_text(encoding="utf-8").replace(
+        "    matches: {question: service_participation, in: [oui]}\n",
+        "    matches: {question: service_participation, in: [oui]}\n"
+        "    population: {question: type_collectivite, in: [commune]}\n",
+    )
+    assert text != EDITIONS.read_text(encoding="utf-8")
+    communes = tmp_path / "editions.yaml"
+    communes.write_text(text, encoding="utf-8")
+    plan, _ = _plan(tmp_path, communes, indicator)
+    result = plan.slides[0].charts[0].result
+    answers = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str)
+    rows = answers[answers["type_collectivite"] == "commune"]
+    assert result.series[-1].bases[0] == len(rows) == 22
+    assert result.series[-1].counts[0] == (rows["service_participation"] == "oui").sum()
+    unfiltered = indicator.replace(
+        "        filter: {question: type_collectivite, in: [commune]}\n", ""
+    )
+    with pytest.raises(SpecError) as caught:
+        _plan(tmp_path, communes, unfiltered)
+    assert "this trend is of every respondent, but figure `service_participation`" in str(
+        caught.value
+    )
+
+
 BREAK = """  - key: outils_numeriques
     text: "Un outil numérique de participation"
     matches:

@@ -91,6 +91,11 @@ class Figure(Model):
         default=None,
         description="A distribution: the question whose options (or `groups`) its categories are.",
     )
+    population: Condition | None = field(
+        default=None,
+        description="Whom the earlier figures were of, when not every respondent: the filter "
+        "a trend of them must have (e.g. {question: type_collectivite, in: [commune]}).",
+    )
     shares: dict[str, float] | None = field(
         default=None, description="A share: edition id -> percent."
     )
