@@ -378,6 +378,19 @@ def test_editions_are_ordered_by_their_date(tmp_path, editions):
          "`metropole` is counted in both `metropole` and `intercommunalites_metropoles`"),
         ('date: "2018"', 'date: "2022"',
          "edition `2018` (2022) is not earlier than the current edition `2021` (2021-06)"),
+        # values: percents from 0 to 100; a single choice's categories at most 100 %
+        # (plus 0.5 per published percent for their rounding: 3 categories, 101.5)
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: 167,',
+         "figure `type_collectivite`: 167 is not a percent from 0 to 100"),
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: -67,',
+         "figure `type_collectivite`: -67 is not a percent from 0 to 100"),
+        ('shares: {"2018": 53}', 'shares: {"2018": 153}',
+         "figure `service_participation`: 153 is not a percent from 0 to 100"),
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: 87,',
+         "edition `2016-2017`'s categories add up to 120 %: each respondent gave one answer "
+         "to `type_collectivite`, so they add up to 100 % at most (here 101.5 %"),
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: 69,',
+         "edition `2016-2017`'s categories add up to 102 %"),
     ],
 )  # fmt: skip
 def test_an_editions_category_the_codebook_does_not_know_is_an_error(tmp_path, old, new, message):
@@ -395,6 +408,16 @@ def test_an_editions_category_the_codebook_does_not_know_is_an_error(tmp_path, o
     assert f"{path}:{line}:" in str(caught.value)
     # the file is named in the spec: no "set deck.editions" on top of its own errors
     assert caught.value.kind == "editions error" and "set `deck.editions`" not in str(caught.value)
+
+
+def test_published_percents_may_overshoot_by_their_rounding(tmp_path):
+    """Three whole percents rounded half up can add up to 101.5 at most: 68.5 + 27 + 6
+    is accepted, the boundary of the 102 refused above."""
+    text = EDITIONS.read_text(encoding="utf-8").replace(
+        '"2016-2017": {commune: 67,', '"2016-2017": {commune: 68.5,', 1
+    )
+    plan, _ = _plan(tmp_path, _editions_file(tmp_path, text), MIX % '["2016", "2016-2017"]')
+    assert plan.slides[0].charts[0].result.series[1].values[0] == pytest.approx(0.685)
 
 
 def test_a_trend_of_another_definition_is_refused(tmp_path):
