@@ -299,7 +299,9 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
             continue
         questions[q.id] = q
         names = q.column_names()
-        for column in dict.fromkeys([*names, *names.values()]):  # in deckgen and in the file
+        # deckgen's names of the columns are each question's own; a column of the file may
+        # serve several questions (a 0-10 scale as a grid item and as a number for a mean)
+        for column in names:
             if column in owner and owner[column][1] != q.id:
                 first = owner[column][1]
                 problems.append(
