@@ -37,7 +37,8 @@ SMALL_CODEBOOK = """survey:
   respondent_id: id
   {extra}
 questions:
-  - {{id: avis, type: single, optional: true, options: [{{code: oui}}, {{code: non}}, {{code: nsp}}]}}
+  - {{id: avis, type: single, optional: true,
+     options: [{{code: oui}}, {{code: non}}, {{code: nsp}}]}}
   - {{id: age, type: numeric, optional: true, min: 0, max: 120}}
 """
 
