@@ -11,6 +11,11 @@ counts the figures shown allow.
 
 from __future__ import annotations
 
+import itertools
+import random
+from collections import Counter
+
+import numpy as np
 import pytest
 
 from deckgen.analysis.disclosure import (
@@ -368,3 +373,182 @@ def test_a_likert_grid_by_segment_s_rows_are_its_cells():
     rows = wholes_of(grid)
     assert rows and all(set(row) <= keys for row in rows)
     assert ["oui|s1|g", "non|s1|g"] in rows
+
+
+# -- the rule against an exhaustive attacker ---------------------------------------------------
+
+CATEGORIES = ("a", "b", "c")
+
+
+def _survey(seed: int, single: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """A small random survey: (group or "" for none, answers) per respondent; one to three
+    groups of 3 to 11, each with its own leaning (rare categories, shares near 0 % and
+    100 %), and none to nine respondents in no group. `single`: one answer each (else
+    any of the options)."""
+    rng = random.Random(seed)
+    people: list[tuple[str, tuple[str, ...]]] = []
+    for g in range(rng.choice([1, 2, 2, 3])):
+        leaning = [rng.random() ** 3 + 0.01 for _ in CATEGORIES]
+        for _ in range(rng.randint(3, 11)):
+            if single:
+                answer = (rng.choices(CATEGORIES, leaning)[0],)
+            else:
+                top = max(leaning)
+                answer = tuple(c for c, w in zip(CATEGORIES, leaning) if rng.random() < w / top)
+            people.append((f"g{g}", answer))
+    for _ in range(rng.choice([0, 0, 1, 2, 3, 6, 9])):
+        answer = (
+            (rng.choice(CATEGORIES),)
+            if single
+            else tuple(c for c in CATEGORIES if rng.random() < 0.5)
+        )
+        people.append(("", answer))
+    return people
+
+
+def _decided(people, k: int, readers: int, single: bool):
+    whole = {f"|{c}": Cell(sum(c in a for _, a in people), len(people)) for c in CATEGORIES}
+    groups = {}
+    for g in sorted({g for g, _ in people if g}):
+        answers = [a for h, a in people if h == g]
+        groups[g] = {f"|{c}": Cell(sum(c in a for a in answers), len(answers)) for c in CATEGORIES}
+    bases = {g: cells["|a"].base for g, cells in groups.items()}
+    wholes = [[f"|{c}" for c in CATEGORIES]] if single else []
+    return decide(whole, groups, len(people), bases, k, readers=readers, wholes=wholes)
+
+
+def _tables(truth, base, blank, single: bool) -> list[np.ndarray]:
+    """Every table of counts (parts x categories, the rest last) that the figures shown
+    allow: the shown cells as they are, each part's row adding up to its base (one answer
+    each), each column to the whole's; per category when answers are several (a column
+    each, the categories then independent)."""
+    whole = truth.sum(axis=0)
+    if not single:
+        out = []
+        for j in range(truth.shape[1]):
+            free = [p for p in range(len(base) - 1) if blank[p, j]]
+            column = []
+            for values in itertools.product(*(range(base[p] + 1) for p in free)):
+                col = truth[:, j].copy()
+                col[free] = values
+                col[-1] = whole[j] - col[:-1].sum()
+                if 0 <= col[-1] <= base[-1]:
+                    column.append(col)
+            out.append(np.array(column))
+        return out
+    rows = []
+    for p in range(len(base) - 1):
+        free = [j for j in range(truth.shape[1]) if blank[p, j]]
+        left = base[p] - truth[p, ~blank[p]].sum()
+        options = []
+        for values in itertools.product(range(left + 1), repeat=len(free)):
+            if sum(values) == left:
+                row = truth[p].copy()
+                row[free] = values
+                options.append(row)
+        rows.append(options)
+    tables = []
+    for combo in itertools.product(*rows):
+        groups = np.array(combo).reshape(len(base) - 1, truth.shape[1])
+        rest = whole - groups.sum(axis=0)
+        if (rest >= 0).all() and (rest <= base[-1]).all():
+            tables.append(np.vstack([groups, rest]))
+    return [np.array(tables)]
+
+
+def exposed(people, decision, k: int, readers: int, single: bool) -> list[tuple]:
+    """What any coalition of up to `readers` respondents works out exactly, setting its own
+    answers aside, about a part (a group shown, the rest) or the whole less a group, that
+    is about fewer than k, or under 2k all alike -- unless the whole, or the whole less
+    the coalition, is itself all alike (the public deck says it). Brute force: every
+    table the figures allow, every coalition (by kind: part and answers)."""
+    shown = sorted({g for g, _ in people if g and g not in decision.groups})
+    if not shown:
+        return []  # the whole alone: the public deck's own figures
+    parts = [*shown, ""]
+    where = [parts.index(g) if g in shown else len(shown) for g, _ in people]
+    truth = np.zeros((len(parts), len(CATEGORIES)), int)
+    base = np.zeros(len(parts), int)
+    for p, (_, answer) in zip(where, people):
+        base[p] += 1
+        truth[p] += [c in answer for c in CATEGORIES]
+    blank = np.zeros_like(truth, bool)
+    blank[-1] = True  # the rest: never printed
+    for g, keys in decision.cells.items():
+        for key in keys:
+            blank[parts.index(g), CATEGORIES.index(key[1:])] = True
+    tables = _tables(truth, base, blank, single)
+    n, whole = len(people), truth.sum(axis=0)
+    kinds = Counter((p, answer) for p, (_, answer) in zip(where, people))
+    sets = [(parts[p] or "rest", [p]) for p in range(len(parts))]
+    sets += [
+        (f"whole - {parts[p]}", [q for q in range(len(parts)) if q != p]) for p in range(len(shown))
+    ]
+    found = []
+    for size in range(1, readers + 1):
+        for coalition in itertools.combinations_with_replacement(sorted(kinds), size):
+            if any(kinds[kind] < times for kind, times in Counter(coalition).items()):
+                continue
+            members = np.zeros(len(parts), int)
+            said = np.zeros_like(truth)
+            for p, answer in coalition:
+                members[p] += 1
+                said[p] += [c in answer for c in CATEGORIES]
+            for j, c in enumerate(CATEGORIES):
+                told = whole[j] - said[:, j].sum(), n - members.sum()
+                if whole[j] in (0, n) or told[0] in (0, told[1]):
+                    continue
+                t = tables[0] if single else tables[j]
+                if single:
+                    fits = ((t >= said) & (base[:, None] - t >= (members[:, None] - said))).all(
+                        axis=(1, 2)
+                    )
+                    column = t[fits][:, :, j] - said[:, j]
+                else:
+                    fits = ((t >= said[:, j]) & (base - t >= members - said[:, j])).all(axis=1)
+                    column = t[fits] - said[:, j]
+                assert len(column)  # the true answers are among them
+                for name, ps in sets:
+                    values, others = column[:, ps].sum(axis=1), int((base - members)[ps].sum())
+                    if others > 0 and values.min() == values.max():
+                        count = int(values[0])
+                        if others < k or (others < 2 * k and count in (0, others)):
+                            found.append((name, c, count, others, coalition))
+    return found
+
+
+@pytest.mark.parametrize("readers", [1, 2])
+@pytest.mark.parametrize("single", [True, False], ids=["one answer", "several answers"])
+def test_no_coalition_works_out_a_figure_the_rule_withholds(single, readers):
+    """k = 3 (groups of 5, figures about 8 with two readers): 250 surveys each, every
+    coalition of up to `readers` against every table the decision's figures allow."""
+    k = 3
+    for seed in range(250):
+        people = _survey(seed, single)
+        decision = _decided(people, k, readers, single)
+        found = exposed(people, decision, k, readers, single)
+        assert not found, (seed, decision, found[:3])
+
+
+def test_the_exhaustive_attacker_finds_what_primary_blanks_alone_leave():
+    """The attacker is not blind: with only the figures withheld in themselves blanked
+    (rule 3 as docs/privacy.md states it, worked out here from the counts), it works out
+    some of them, or the rest's, in many of the same surveys."""
+    k, readers, caught = 3, 2, 0
+    for seed in range(250):
+        people = _survey(seed, True)
+        decision = _decided(people, k, readers, True)
+        n = len(people)
+        primary = {}
+        for g in {g for g, _ in people if g} - set(decision.groups):
+            answers = [a for h, a in people if h == g]
+            for c in CATEGORIES:
+                count, base = sum(c in a for a in answers), len(answers)
+                w = sum(c in a for _, a in people)
+                low, high = min(readers, w - 1), min(readers, n - w - 1)
+                alike = count <= low or base - count <= high
+                if base - readers < k or (base - readers < 2 * k and alike):
+                    primary.setdefault(g, set()).add(f"|{c}")
+        decision.cells = primary
+        caught += bool(exposed(people, decision, k, readers, True))
+    assert caught >= 50  # 74 of 250, with the rule as it stands
