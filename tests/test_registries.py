@@ -4,6 +4,9 @@ export all see them, from their one declaration each."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
@@ -12,7 +15,7 @@ import deckgen
 from deckgen import chart_kinds, indicator_kinds
 from deckgen.errors import DeckgenError
 
-from .helpers import DATA, write_spec
+from .helpers import DATA, ROOT, write_spec
 
 
 def lollipop(shapes, rect, chart, style):
@@ -156,3 +159,80 @@ def test_every_registered_chart_kind_has_a_small_deck():
 
     missing = sorted(set(chart_kinds.names()) - set(SMALL_DECKS))
     assert not missing, f"chart kinds without a small deck in tests/helpers.py: {missing}"
+
+
+def _compares_a_chart_type(node, names: set[str]) -> bool:
+    """A comparison of a chart's type (`x.type`, `chart_type`, `kind`) with the name of a
+    registered chart kind, or with a tuple of them."""
+
+    def is_type(expr) -> bool:
+        return (isinstance(expr, ast.Attribute) and expr.attr == "type") or (
+            isinstance(expr, ast.Name) and expr.id in ("chart_type", "type_")
+        )
+
+    def strings(expr) -> set[str]:
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return {expr.value}
+        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+            return {e.value for e in expr.elts if isinstance(e, ast.Constant)}
+        return set()
+
+    sides = [node.left, *node.comparators]
+    return any(is_type(s) for s in sides) and any(strings(s) & names for s in sides)
+
+
+def test_no_module_compares_a_chart_type_with_a_kind_s_name():
+    """What a chart kind does is its declaration's (deckgen/chart_kinds.py): no module
+    of deckgen asks `chart.type == "map"` or `chart_type in ("bar", "column")`, which a
+    kind registered by a plug-in could never answer. The AST of every module is read."""
+    from typing import get_args, get_type_hints
+
+    from deckgen.inputs.codebook import Question
+
+    # a name that is also a question type or an indicator kind ("ranking") cannot be told
+    # apart by the syntax alone: those comparisons are about the question
+    question_types = set(get_args(get_type_hints(Question)["type"]))
+    assert "ranking" in question_types
+    names = set(chart_kinds.names()) - question_types - set(indicator_kinds.names())
+    assert {"map", "table", "pie", "doughnut", "bar", "column", "stacked100"} <= names
+    found = []
+    for path in sorted((ROOT / "deckgen").rglob("*.py")):
+        if path.name == "chart_kinds.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and _compares_a_chart_type(node, names):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    assert not found, "\n".join(found)
+    # the check itself finds what it looks for
+    probe = ast.parse('chart.type in ("pie", "doughnut") or chart_type == "map"')
+    assert (
+        sum(_compares_a_chart_type(n, names) for n in ast.walk(probe) if isinstance(n, ast.Compare))
+        == 2
+    )
+
+
+def test_an_alias_kind_draws_its_image_as_its_native_chart(tmp_path):
+    """A kind registered under another name with bar's builder, drawer and declarations
+    draws a share by segment as one series of a bar per segment, natively and in its
+    image alike (the names 'bar' and 'column' are asked nowhere)."""
+    bar = chart_kinds.chart_kind("bar")
+    assert bar is not None
+    chart_kinds.register(dataclasses.replace(bar, name="barres"))
+    try:
+        spec = write_spec(
+            tmp_path / "spec.yaml",
+            [{"layout": "chart", "title": "Working full time, by sex",
+              "chart": {"type": "barres", "indicator": {
+                  "kind": "share", "condition": {"question": "wrkstat", "in": [1]}, "by": "sex"}}}],
+            data=str(ROOT / "data" / "gss-2018-spending" / "codebook.yaml"), locale="en",
+        )  # fmt: skip
+        project = deckgen.load(spec)
+        report = project.build(tmp_path / "deck.pptx")
+        (chart,) = [s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart]
+        (series,) = chart.plots[0].series  # one series, a bar per segment
+        native = [v or 0 for v in series.values]
+        assert len(native) == len(list(chart.plots[0].categories)) >= 2
+        (image,) = project.images(tmp_path / "images", formats=("png",))
+        assert list(image.drawn.values()) == [pytest.approx(native)]
+    finally:
+        chart_kinds.unregister("barres")
