@@ -102,6 +102,16 @@ def _one_answer_changed(root: Path) -> None:
     )
 
 
+def _another_left_social_networks(root: Path) -> None:
+    """Another collectivité no longer uses social networks (after C01: 74 % -> 71 %)."""
+    responses = root / "data" / "barometre-2021" / "responses.csv"
+    rows = [r.split(",") for r in responses.read_text(encoding="utf-8").splitlines()]
+    column = rows[0].index("reseaux_sociaux")
+    other = next(r[0] for r in rows[1:] if r[column] == "oui" and r[0] != "C01")
+    platforms = [c for c in rows[0] if c.startswith("reseaux_sociaux_plateformes__")]
+    set_cells(responses, {(other, "reseaux_sociaux"): "non"} | {(other, p): "" for p in platforms})
+
+
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     root = tmp_path_factory.mktemp("update")
@@ -551,7 +561,7 @@ def test_deleted_notes_are_reported_as_deleted_and_force_does_not_break(base, tm
         assert not [c for c in report.of("conflict") if c.element == "notes"]
 
 
-def test_a_figure_copied_onto_another_slide_leaves_the_original_updated(base, tmp_path):
+def test_a_figure_copied_onto_another_slide_is_updated_with_the_original(base, tmp_path):
     def edit(prs):
         value = _shape(prs, f"{SOCIAL}#callout-1-value")
         prs.slides[0].shapes._spTree.append(copy.deepcopy(value._element))
@@ -559,10 +569,12 @@ def test_a_figure_copied_onto_another_slide_leaves_the_original_updated(base, tm
     edited = _edited(base, tmp_path, edit)
     report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
     prs = Presentation(str(report.path))
-    social = _slide_of(prs, f"{SOCIAL}#chart-1")
-    value = next(s for s in social.shapes if s.name.endswith("#callout-1-value]"))
-    assert value.text_frame.text == "74\u202f%"
+    for slide in (_slide_of(prs, f"{SOCIAL}#chart-1"), prs.slides[0]):
+        value = next(s for s in slide.shapes if s.name.endswith("#callout-1-value]"))
+        assert value.text_frame.text == "74\u202f%"
     assert not report.of("conflict")
+    (copied,) = report.of("copy")
+    assert copied.line().endswith("callout 1: also on slide 1, a copy")
 
 
 def test_in_place_twice_keeps_every_backup(base, tmp_path):
@@ -780,13 +792,7 @@ def test_a_figure_the_team_retyped_stays_theirs_quarter_after_quarter(tmp_path):
     after = Presentation(str(q1.path))
     assert _shape(after, key).text_frame.text == "74\u202f%"
     assert manifest.read(after)["elements"][key] == written  # what deckgen last wrote there
-    # quarter 2: another collectivité leaves social networks
-    responses = tmp_path / "data" / "barometre-2021" / "responses.csv"
-    rows = [r.split(",") for r in responses.read_text(encoding="utf-8").splitlines()]
-    column = rows[0].index("reseaux_sociaux")
-    other = next(r[0] for r in rows[1:] if r[column] == "oui" and r[0] != "C01")
-    platforms = [c for c in rows[0] if c.startswith("reseaux_sociaux_plateformes__")]
-    set_cells(responses, {(other, "reseaux_sociaux"): "non"} | {(other, p): "" for p in platforms})
+    _another_left_social_networks(tmp_path)  # quarter 2
     q2 = deckgen.load(spec).update(q1.path, tmp_path / "q2.pptx")
     assert _shape(Presentation(str(q2.path)), key).text_frame.text == "74\u202f%"
     (conflict,) = [c for c in q2.of("conflict") if c.element == "callout 1"]

@@ -15,6 +15,11 @@ Records, by element:
 - table: its cells' texts; map: its regions' fill colours and its texts;
 - text (callout value, callout sentence, footnote): its text;
 - notes: the speaker notes deckgen wrote.
+
+Where the deck holds copies of an element (a duplicated slide, a chart pasted
+twice), `copies` keeps, by key and by copy (1 for the first copy after the
+original), what deckgen last wrote into a copy whose record differs from the
+original's (a copy the team retyped while the others were updated).
 """
 
 from __future__ import annotations

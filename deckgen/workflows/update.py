@@ -48,7 +48,8 @@ class Change:
     element: str  # "callout 1", "chart 2, Facebook", "footnote", "notes"
     old: str
     new: str
-    #: updated | conflict | deleted | missing | added | restored | orphan | alt | expect
+    #: updated | conflict | deleted | missing | added | restored | orphan | alt | copy |
+    #: expect
     status: str
 
     def line(self) -> str:
@@ -76,6 +77,8 @@ class Change:
             return f"{what}: no longer in the spec: left as it is, its figures not updated"
         if self.status == "alt":
             return f"{what}: updated"
+        if self.status == "copy":
+            return f"{what}: also on slide {self.new}, a copy"
         return f"{self.slide}: {self.new}"  # expect: the published figure no longer holds
 
 
@@ -127,7 +130,7 @@ def update(
         report.changes.append(Change(problem.context or "", "", "", problem.message, "expect"))
 
     mine = _index(edited)
-    theirs = _index(fresh)
+    theirs = {key: entries[0][0] for key, entries in _index(fresh).shapes.items()}
     old_elements: dict[str, Any] = old.get("elements", {})
     if old_elements and not set(old_elements) & set(new["elements"]):
         raise DeckError(
@@ -135,51 +138,69 @@ def update(
             "built from another spec; give `update` the spec the deck was built from"
         )
     for sp in fresh_report.plan.slides:  # where the team's deck has the slide now
-        place = mine["position"].get(sp.key)
+        place = mine.position.get(sp.key)
         if place is not None and place != sp.number and sp.key in labels:
             labels[sp.key] = f"{sp.label} (slide {place} of the deck)"
-    kept: dict[str, Any] = {}  # the manifest's records that stay as they were
+    written: dict[str, list[Any]] = {}  # what each copy of each element holds of deckgen's
+    charts: set[int] = set()  # the chart parts written
     for key, record in sorted(new["elements"].items(), key=_order(new)):
         slide_key, element = key.split("#", 1)
         where, what = labels.get(slide_key, slide_key), _element_name(element)
         before = old_elements.get(key)
         if element == "notes":
-            slide = mine["slides"].get(slide_key)
-            if slide is None:
+            pages = [(s, n) for s, n in mine.slides.get(slide_key, []) if _has_notes(s)]
+            if not pages:  # the team deleted the notes page, or its text, on every copy
+                if slide_key in mine.slides:
+                    if before is not None and before != record:
+                        report.changes.append(Change(where, "notes", "", "", "deleted"))
+                    written[key] = [before]
                 continue
-            change = _notes(slide, before, record, where, force)
-            if change is not None:
-                report.changes.append(change)
-                if change.status in ("conflict", "deleted"):
-                    kept[key] = before
+            written[key] = []
+            for i, (slide, n) in enumerate(pages):
+                last = _written(old, key, i)
+                change = _notes(slide, last, record, where, force)
+                conflict = change is not None and change.status == "conflict"
+                written[key].append(last if conflict else record)
+                report.changes.extend(_copied(i, n, where, "notes", [change] if change else []))
             continue
-        shape = mine["shapes"].get(key)
-        if shape is None:
+        shapes = mine.shapes.get(key, [])
+        if not shapes:
             if before is not None:
                 report.changes.append(Change(where, what, "", "", "deleted"))
-                kept[key] = before
+                written[key] = [before]
             else:  # new in the spec: on a slide the deck has, or on a new slide
-                whole = slide_key not in mine["slides"] and slide_key not in _known(old)
+                whole = slide_key not in mine.slides and slide_key not in _known(old)
                 report.changes.append(Change(where, what, "", "slide" if whole else "", "missing"))
             continue
-        source = theirs["shapes"][key]
-        changes = _element(shape, source, before, record, where, what, force, locale)
-        report.changes.extend(changes)
-        if any(c.status == "conflict" for c in changes):
-            kept[key] = before
+        written[key] = []
+        for i, (shape, n) in enumerate(shapes):
+            if getattr(shape, "has_chart", False):  # a chart pasted as a second view of
+                if id(shape.chart_part) in charts:  # one chart part: written once
+                    written[key].append(record)
+                    continue
+                charts.add(id(shape.chart_part))
+            last = _written(old, key, i)
+            changes = _element(shape, theirs[key], last, record, where, what, force, locale)
+            conflict = any(c.status == "conflict" for c in changes)
+            written[key].append(last if conflict else record)
+            report.changes.extend(_copied(i, n, where, what, changes))
     titles = {entry[0]: entry[1] for entry in old.get("slides", []) if len(entry) == 2}
-    for key, record in sorted(old_elements.items()):  # no longer in the spec
+    for key in sorted(old_elements):  # no longer in the spec
         if key in new["elements"]:
             continue
         slide_key, element = key.split("#", 1)
-        if element != "notes" and key in mine["shapes"]:
+        if element != "notes" and key in mine.shapes:
             where = f'slide "{titles.get(slide_key, slide_key)}"'
             report.changes.append(Change(where, _element_name(element), "", "", "orphan"))
-        kept.setdefault(key, record)  # remembered: it is not "new" if the spec brings it back
+        count = max(1, len(mine.shapes.get(key, [])))  # remembered: it is not "new" if
+        written.setdefault(key, [_written(old, key, i) for i in range(count)])  # it comes back
     if add_missing:
         _append_missing(edited, fresh_report, report, loaded, old)
     manifest = dict(new)
-    manifest["elements"] = {**new["elements"], **{k: v for k, v in kept.items() if v}}
+    elements, copies = _held(written)
+    manifest["elements"] = {**new["elements"], **elements}
+    if copies:
+        manifest["copies"] = copies
     manifests.write(edited, manifest)
     if dry_run:
         return report
@@ -211,26 +232,68 @@ def _open(deck: Path) -> Any:
         raise DeckError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
 
 
-def _index(prs: Any) -> dict[str, Any]:
-    """{"shapes": {key: shape}, "slides": {slide key: slide}, "position": {slide key:
-    its place in the deck, from 1}}. A key copied onto another slide is found on
-    the slide holding most of its slide's keys (the copy is left alone)."""
-    owners: dict[str, Any] = {}
-    weight: dict[str, int] = {}
-    position: dict[str, int] = {}
-    for n, slide in enumerate(prs.slides, 1):
-        keys = [key_of(s.name)[0] for s in manifests.keyed_shapes(slide.shapes)]  # type: ignore[index]
-        for slide_key in set(keys):
-            if keys.count(slide_key) > weight.get(slide_key, 0):
-                owners[slide_key], weight[slide_key] = slide, keys.count(slide_key)
-                position[slide_key] = n
-    shapes: dict[str, Any] = {}
-    for slide_key, slide in owners.items():
+@dataclass
+class _Deck:
+    """Where the edited deck holds each key. `shapes`: every shape carrying a key, the
+    original first, then its copies in deck order, each with its slide's place in the
+    deck (from 1). The original is on the slide holding most of its slide's keys (a
+    figure pasted onto another slide is a copy) and, between a slide and its
+    duplicate, on the slide deckgen made: the older slide id (a LibreOffice round
+    trip numbers them in deck order). `slides`: the slides holding all of a slide
+    key's elements that its original slide holds (their notes are copies of its
+    notes), in the same order. `position`: where the original slide is."""
+
+    shapes: dict[str, list[tuple[Any, int]]]
+    slides: dict[str, list[tuple[Any, int]]]
+    position: dict[str, int]
+
+
+def _index(prs: Any) -> _Deck:
+    """Every keyed shape of the deck, each copy of an element included: a duplicated
+    slide, a chart pasted twice (see _Deck)."""
+    ids = [int(entry.get("id", "0")) for entry in prs.slides._sldIdLst]
+    found: dict[str, list[tuple[Any, int]]] = {}  # key: [(shape, place)]
+    places: dict[str, dict[int, list[int]]] = {}  # slide key: {place: [its keys, slide id]}
+    for n, (slide, slide_id) in enumerate(zip(prs.slides, ids), 1):
         for shape in manifests.keyed_shapes(slide.shapes):
-            key = key_of(shape.name)
-            if key is not None and key[0] == slide_key:
-                shapes.setdefault("#".join(key), shape)
-    return {"shapes": shapes, "slides": owners, "position": position}
+            slide_key, element = key_of(shape.name)  # type: ignore[misc]
+            found.setdefault(f"{slide_key}#{element}", []).append((shape, n))
+            places.setdefault(slide_key, {}).setdefault(n, [0, slide_id])[0] += 1
+    ranked = {  # a slide key's places, the original's first
+        slide_key: sorted(held, key=lambda n, held=held: (-held[n][0], held[n][1], n))  # type: ignore[misc]
+        for slide_key, held in places.items()
+    }
+    shapes: dict[str, list[tuple[Any, int]]] = {}
+    for key, items in found.items():
+        order = ranked[key.split("#", 1)[0]]
+        first = min(items, key=lambda item: order.index(item[1]))
+        shapes[key] = [first, *[item for item in items if item is not first]]
+    slides = {
+        slide_key: [(prs.slides[n - 1], n) for n in order
+                    if places[slide_key][n][0] == places[slide_key][order[0]][0]]
+        for slide_key, order in ranked.items()
+    }  # fmt: skip
+    return _Deck(shapes, slides, {key: order[0] for key, order in ranked.items()})
+
+
+def _written(old: dict[str, Any], key: str, copy: int) -> dict[str, Any] | None:
+    """What deckgen last wrote into the `copy`-th shape of `key` (0: the original):
+    the manifest's record, or the copy's own where it differs (one left as the team
+    retyped it while the others were updated)."""
+    own = old.get("copies", {}).get(key, {}).get(str(copy))
+    return own if own is not None else old.get("elements", {}).get(key)
+
+
+def _held(written: dict[str, list[Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The manifest's records from what each copy of each key now holds of deckgen's:
+    the original's, and the copies' that differ from it."""
+    elements = {key: records[0] for key, records in written.items() if records[0]}
+    copies = {}
+    for key, records in written.items():
+        own = {str(i): r for i, r in enumerate(records) if i and r and r != records[0]}
+        if own:
+            copies[key] = own
+    return elements, copies
 
 
 def _known(old: dict[str, Any]) -> set[str]:
@@ -252,6 +315,24 @@ def _order(manifest: dict[str, Any]) -> Callable[[tuple[str, Any]], tuple]:
                 element)  # fmt: skip
 
     return key
+
+
+def _copied(copy: int, slide: int, where: str, what: str, changes: list[Change]) -> list[Change]:
+    """The report's lines for one copy of an element: the original's as they are; a
+    copy's updates said once ("also on slide 28, a copy"), its conflicts and
+    restorations each on a line naming the copy's slide."""
+    if copy == 0 or not changes:
+        return changes
+    out = [c for c in changes if c.status not in _WRITTEN]
+    for c in out:
+        c.slide = f"{where}, its copy on slide {slide}"
+    if len(out) < len(changes):
+        out.insert(0, Change(where, what, "", str(slide), "copy"))
+    return out
+
+
+#: what a change report says of a copy in one line ("also on slide 28, a copy")
+_WRITTEN = ("updated", "alt")
 
 
 def _element_name(element: str) -> str:
@@ -594,6 +675,11 @@ def _set_alt(shape: Any, text: str) -> None:
         found[0].set("descr", text)
 
 
+def _has_notes(slide: Any) -> bool:
+    """Whether `slide` has speaker notes with a text body (the team may delete either)."""
+    return bool(slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None)
+
+
 def _notes(
     slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, force: bool
 ) -> Change | None:
@@ -602,9 +688,7 @@ def _notes(
     word changed or added inside them makes the notes the team's (a conflict)."""
     old = (before or {}).get("text", "")
     new = after["text"]
-    frame = slide.notes_slide.notes_text_frame if slide.has_notes_slide else None
-    if frame is None:  # the team deleted the notes page, or its text
-        return Change(where, "notes", "", "", "deleted") if old != new else None
+    frame = slide.notes_slide.notes_text_frame
     paragraphs = list(frame.paragraphs)
     old_lines = old.split("\n") if old else []
     ours = [p.text for p in paragraphs[: len(old_lines)]] == old_lines
