@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -200,7 +200,7 @@ class Project:
         deck: str | Path,
         out: str | Path | None = None,
         *,
-        force: bool = False,
+        force: bool | Iterable[str] = False,
         dry_run: bool = False,
         add_missing: bool = False,
         csv: str | Path | None = None,
@@ -209,8 +209,9 @@ class Project:
     ) -> Any:
         """New figures into `deck`, a deck deckgen built that the team has edited
         (deckgen.workflows.update): written to `out` (default: DECK-updated.pptx; `out` equal
-        to `deck` updates it in place, after a backup); the UpdateReport. The change
-        report also goes to `csv` / `xlsx`. Nothing is written with `dry_run`."""
+        to `deck` updates it in place, after a backup); the UpdateReport. `force`: True
+        overwrites every conflict, keys (as the report prints them) those parts only. The
+        change report also goes to `csv` / `xlsx`. Nothing is written with `dry_run`."""
         from deckgen.errors import OutputError
         from deckgen.files import refuse_inputs
         from deckgen.workflows.update import update, write_changes
@@ -241,7 +242,7 @@ class Project:
                 say=progress,
             )
             if not dry_run:
-                write_changes(report.changes, self.locale, csv=csv, xlsx=xlsx)
+                write_changes(report.listed(), self.locale, csv=csv, xlsx=xlsx)
             return report
 
     def build_each(

@@ -245,35 +245,46 @@ def _is_stdout(path: Path) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
+#: `--force` without a key: every conflict
+FORCE_ALL = "\x00all"
+
+
 def cmd_update(args: argparse.Namespace) -> None:
     from deckgen.api import load
 
     project = load(args.spec)
     with _progress(not args.quiet, "updating…") as progress:
+        keys = args.force or []
         report = project.update(
             args.deck,
             args.out,
-            force=args.force,
+            force=True if FORCE_ALL in keys else keys,
             dry_run=args.dry_run,
             add_missing=args.add_missing,
             csv=args.csv,
             xlsx=args.xlsx,
             progress=progress,
         )
-    for change in report.changes:
-        style = "yellow" if change.status in ("conflict", "deleted", "missing", "expect") else None
+    for change in report.listed():
+        warn = ("conflict", "deleted", "missing", "expect", "flag")
+        style = "yellow" if change.status in warn else None
         _say(change.line(), label=change.status if style else None, style=style or "")
     moved = len(report.of("updated"))
     conflicts = len(report.of("conflict"))
+    standing = len(report.of("held"))
+    if standing:
+        _say(f"{standing} conflict(s) and warning(s) reported before still stand, unchanged")
     if report.backup is not None:
         _say(f"backup of the edited deck: {report.backup}")
-    if report.path is None:
+    if report.unchanged:
+        _say(f"{args.deck}: already up to date; nothing written")
+    elif report.path is None:
         _say(f"dry run: {moved} change(s), {conflicts} conflict(s); nothing written")
     else:
         _say(f"updated {report.path}: {moved} change(s), {conflicts} conflict(s)")
     for written in (args.csv, args.xlsx):
         if written is not None and report.path is not None:
-            _say(f"wrote {written} ({len(report.changes)} rows)", err=True)
+            _say(f"wrote {written} ({len(report.listed())} rows)", err=True)
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
@@ -602,7 +613,16 @@ def parser() -> argparse.ArgumentParser:
         help="Output .pptx (default: DECK-updated.pptx beside it; the deck itself: updated in "
         "place, a backup DECK.before-update.pptx written first).",
     )
-    p.add_argument("--force", action="store_true", help="Also overwrite figures retyped by hand.")
+    p.add_argument(
+        "--force",
+        nargs="?",
+        action="append",
+        const=FORCE_ALL,
+        metavar="KEY",
+        help="Overwrite what the team changed by hand with the data's: the part KEY, as the "
+        "change report prints it after --force (e.g. les-moyens#callout-1-value, "
+        "les-moyens#chart-1#alt; repeat for more), or every conflict without a KEY.",
+    )
     p.add_argument("--dry-run", action="store_true", help="Print the changes; write nothing.")
     p.add_argument(
         "--add-missing",

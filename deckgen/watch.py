@@ -150,7 +150,7 @@ def watch(
     def refresh() -> list[dict[str, Any]]:
         assert edited is not None
         update = load(spec).update(edited, target)
-        for change in update.changes:
+        for change in update.listed():
             echo(change.line())
         echo(
             f"updated {update.path} ({len(update.of('updated'))} change(s), "

@@ -33,6 +33,7 @@ from .helpers import invoke, project_copy, set_cells
 SOCIAL = "les-reseaux-sociaux-pour-la"  # slide 10: the social-network chart and callout 77 %
 DELETED = "identification-des-utilisateurs"  # slide 12, deleted by the team
 RETYPED = "les-moyens#callout-1-value"  # a figure the team typed over by hand
+MOYENS_NOTES = "les-moyens#notes"  # they give the team's figure
 
 
 def _shape(prs, key: str):
@@ -190,7 +191,12 @@ def _same_figures(updated_prs, fresh_prs, skip: set[str]) -> None:
 def test_every_figure_is_a_fresh_builds(request, which, fresh, scenario):
     report = request.getfixturevalue(which)
     prs = Presentation(str(report.path))
-    _same_figures(prs, fresh, skip={RETYPED})
+    _same_figures(prs, fresh, skip={RETYPED, MOYENS_NOTES})
+    # the notes of the retyped figure's slide say the team's figure, not the data's
+    notes = _slide_of(prs, RETYPED).notes_slide.notes_text_frame.text
+    fresh_notes = _slide_of(fresh, RETYPED).notes_slide.notes_text_frame.text
+    assert notes == fresh_notes.replace("Chiffre clé\u202f: 97\u202f%", "Chiffre clé\u202f: 9 %")
+    assert manifest.alt_text(_shape(prs, RETYPED)).startswith("9 % des collectivités")
     # the retyped figure is a conflict, left as the team wrote it
     assert _shape(prs, RETYPED).text_frame.text == "9 %"
     (conflict,) = report.of("conflict")
@@ -242,7 +248,9 @@ def test_the_change_report_lists_exactly_the_figures_that_moved(updated, scenari
     assert f"{social}, chart 1, Twitter: 63\u202f% → 65\u202f%" in lines
     reported = {c.element.split(",")[0] for c in updated.of("updated") if c.slide == social}
     assert reported == {"chart 1", "callout 1", "footnote", "notes"}
-    assert {c.slide for c in updated.of("updated")} == {social}
+    # and the notes of the slide whose figure the team retyped now give the team's figure
+    moyens = {(c.element, c.old, c.new) for c in updated.of("updated") if c.slide != social}
+    assert moyens == {("notes", "97", "9")}
     deleted = {(c.slide, c.element) for c in updated.of("deleted")}
     twelve = 'slide 12 "Identification des utilisateurs·rices"'
     assert deleted == {(twelve, "chart 1"), (twelve, "footnote")}
@@ -577,16 +585,27 @@ def test_a_figure_copied_onto_another_slide_is_updated_with_the_original(base, t
     assert copied.line().endswith("callout 1: also on slide 1, a copy")
 
 
-def test_in_place_twice_keeps_every_backup(base, tmp_path):
-    root, spec, deck = base
+def test_in_place_twice_keeps_every_backup(tmp_path):
+    """Each in-place update that changes the deck keeps a backup, never over an earlier
+    one; one with nothing to change writes nothing (no backup either) and says so."""
+    spec = project_copy(tmp_path)
+    deck = deckgen.load(spec).build(tmp_path / "deck.pptx").path
     mine = tmp_path / "mine.pptx"
     shutil.copy(deck, mine)
-    project = deckgen.load(spec)
-    first = project.update(mine, mine)
-    second = project.update(mine, mine)
+    _one_answer_changed(tmp_path)
+    first = deckgen.load(spec).update(mine, mine)
+    after_first = mine.read_bytes()
+    same = deckgen.load(spec).update(mine, mine)
+    assert same.unchanged and same.backup is None and same.path is None
+    assert mine.read_bytes() == after_first
+    _another_left_social_networks(tmp_path)
+    second = deckgen.load(spec).update(mine, mine)
     assert first.backup.name == "mine.before-update.pptx"
     assert second.backup.name == "mine.before-update-2.pptx"
     assert first.backup.read_bytes() == deck.read_bytes()
+    assert second.backup.read_bytes() == after_first
+    run = invoke("update", spec, "--deck", mine, "-o", mine, "-q")
+    assert run.code == 0 and "already up to date; nothing written" in run.output
 
 
 def test_another_spec_is_refused_and_a_removed_element_reported(base, tmp_path):
@@ -791,7 +810,11 @@ def test_a_figure_the_team_retyped_stays_theirs_quarter_after_quarter(tmp_path):
     assert [c.element for c in q1.of("conflict")].count("callout 1") == 1
     after = Presentation(str(q1.path))
     assert _shape(after, key).text_frame.text == "74\u202f%"
-    assert manifest.read(after)["elements"][key] == written  # what deckgen last wrote there
+    held = manifest.read(after)["elements"][key]  # what deckgen last wrote there
+    assert held["text"] == written["text"] == "77\u202f%"
+    # its alternative text says the team's figure, as the slide shows it (not the data's)
+    assert held["alt"] == written["alt"].replace("77\u202f%", "74\u202f%")
+    assert manifest.alt_text(_shape(after, key)) == held["alt"]
     _another_left_social_networks(tmp_path)  # quarter 2
     q2 = deckgen.load(spec).update(q1.path, tmp_path / "q2.pptx")
     assert _shape(Presentation(str(q2.path)), key).text_frame.text == "74\u202f%"

@@ -45,6 +45,7 @@ TEXTS = {
     "status_alt": "Alternativtext aktualisiert",
     "status_orphan": "nicht mehr in der Spezifikation",
     "status_copy": "auch auf einer Kopie aktualisiert",
+    "status_flag": "zu prüfen",
     "status_expect": "veröffentlichte Zahl widerlegt",
     "not_available": "k. A.",  # keine Angabe: an empty base
     "empty_segment": "Keine Antworten dieses Segments auf diese Frage (leere Basis)",

@@ -44,6 +44,7 @@ TEXTS = {
     "status_alt": "alternative text updated",
     "status_orphan": "no longer in the spec",
     "status_copy": "also updated on a copy",
+    "status_flag": "to check",
     "status_expect": "published figure contradicted",
     "not_available": "n/a",  # an empty base
     "empty_segment": "No answers from this segment to this question (empty base)",

@@ -47,6 +47,7 @@ TEXTS = {
     "status_alt": "texte alternatif mis à jour",
     "status_orphan": "retiré de la spec",
     "status_copy": "mis à jour aussi sur une copie",
+    "status_flag": "à vérifier",
     "status_expect": "chiffre publié contredit",
     "not_available": "n.d.",  # non disponible: an empty base
     "empty_segment": "Aucune réponse de ce segment à cette question (base vide)",

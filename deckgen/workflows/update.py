@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,17 +49,34 @@ class Change:
     old: str
     new: str
     #: updated | conflict | deleted | missing | added | restored | orphan | alt | copy |
-    #: expect
+    #: flag | expect; `held`: a conflict reported before, standing unchanged (not listed)
     status: str
+    key: str = ""  # what `--force` takes to write it (a conflict's, a flag's)
 
     def line(self) -> str:
         what = f"{self.slide}, {self.element}"
         if self.status == "updated":
             return f"{what}: {self.old} → {self.new}"
+        if self.status == "conflict" and self.element == "notes":
+            return (
+                f"{what}: conflict, edited inside the generated notes: left as the team wrote "
+                f"them; the data change {self.old} → {self.new} (--force {self.key} replaces "
+                "the whole notes with the generated ones, the team's words in them too)"
+            )
+        if self.status == "flag" and self.element == "notes":
+            return (
+                f"{what}: give the data's {self.new} where the slide shows the team's "
+                f"{self.old}: check them"
+            )
         if self.status == "conflict":
             return (
-                f"{what}: conflict, left as the team wrote it ({self.old}); "
-                f"the data give {self.new} (--force writes it)"
+                f"{what}: conflict, left as the team wrote it ({self.old}); the data give "
+                f"{self.new} (--force {self.key} writes {_quoted(self.new)})"
+            )
+        if self.status == "flag":
+            return (
+                f"{what}: still says {_quoted(self.old)}, beside the team's figure: check it "
+                f"(--force {self.key} writes {_quoted(self.new)})"
             )
         if self.status == "deleted":
             return f"{what}: no longer in the deck (deleted, or renamed): not recreated"
@@ -82,14 +99,23 @@ class Change:
         return f"{self.slide}: {self.new}"  # expect: the published figure no longer holds
 
 
+def _quoted(text: str) -> str:
+    return f"«{text}»" if " " in text.strip() and not text.startswith("«") else text
+
+
 @dataclass
 class UpdateReport:
     path: Path | None  # None: --dry-run
     changes: list[Change] = field(default_factory=list)
     backup: Path | None = None
+    unchanged: bool = False  # updated in place, nothing to change: nothing written
 
     def of(self, status: str) -> list[Change]:
         return [c for c in self.changes if c.status == status]
+
+    def listed(self) -> list[Change]:
+        """The lines the report shows (what was reported before and stands is not)."""
+        return [c for c in self.changes if c.status != "held"]
 
 
 def update(
@@ -97,7 +123,7 @@ def update(
     deck: Path,
     out: Path | None,
     *,
-    force: bool = False,
+    force: bool | Iterable[str] = False,
     dry_run: bool = False,
     add_missing: bool = False,
     say: Callable[[str], None] | None = None,
@@ -105,7 +131,7 @@ def update(
     """Refresh `deck` (edited) with `loaded`'s figures into `out` (see the module)."""
     from pptx import Presentation
 
-    from deckgen.files import normalize, write_atomic
+    from deckgen.files import write_atomic
     from deckgen.workflows.pipeline import build
 
     tell = say or (lambda _msg: None)
@@ -141,8 +167,10 @@ def update(
         place = mine.position.get(sp.key)
         if place is not None and place != sp.number and sp.key in labels:
             labels[sp.key] = f"{sp.label} (slide {place} of the deck)"
+    forced = _forced(force, new["elements"])
     written: dict[str, list[Any]] = {}  # what each copy of each element holds of deckgen's
     charts: set[int] = set()  # the chart parts written
+    retyped: dict[str, list[tuple[str, str, str]]] = {}  # slide key: figures the team retyped
     for key, record in sorted(new["elements"].items(), key=_order(new)):
         slide_key, element = key.split("#", 1)
         where, what = labels.get(slide_key, slide_key), _element_name(element)
@@ -155,13 +183,17 @@ def update(
                         report.changes.append(Change(where, "notes", "", "", "deleted"))
                     written[key] = [before]
                 continue
+            text, unsaid = _as_retyped(record["text"], retyped.get(slide_key, []))
+            wanted = {**record, "text": text}
             written[key] = []
             for i, (slide, n) in enumerate(pages):
                 last = _written(old, key, i)
-                change = _notes(slide, last, record, where, force)
+                change = _notes(slide, last, wanted, where, forced, key)
                 conflict = change is not None and change.status == "conflict"
-                written[key].append(last if conflict else record)
+                written[key].append(last if conflict else wanted)
                 report.changes.extend(_copied(i, n, where, "notes", [change] if change else []))
+            for theirs_figure, data in unsaid:  # the notes give it, the slide another
+                report.changes.append(Change(where, "notes", theirs_figure, data, "flag", key))
             continue
         shapes = mine.shapes.get(key, [])
         if not shapes:
@@ -180,9 +212,15 @@ def update(
                     continue
                 charts.add(id(shape.chart_part))
             last = _written(old, key, i)
-            changes = _element(shape, theirs[key], last, record, where, what, force, locale)
-            conflict = any(c.status == "conflict" for c in changes)
-            written[key].append(last if conflict else record)
+            changes, held = _element(
+                shape, theirs[key], last, record, where, what, forced, locale, key
+            )
+            written[key].append(held)
+            theirs_now = any(c.status == "conflict" and c.key == key for c in changes)
+            if i == 0 and record["kind"] == "text" and theirs_now:
+                retyped.setdefault(slide_key, []).append(
+                    (what, record["text"], manifests.record(shape)["text"])
+                )
             report.changes.extend(_copied(i, n, where, what, changes))
     titles = {entry[0]: entry[1] for entry in old.get("slides", []) if len(entry) == 2}
     for key in sorted(old_elements):  # no longer in the spec
@@ -201,21 +239,52 @@ def update(
     manifest["elements"] = {**new["elements"], **elements}
     if copies:
         manifest["copies"] = copies
+    reported = _standing(report.changes, old.get("reported", []))
+    if reported:
+        manifest["reported"] = reported
     manifests.write(edited, manifest)
     if dry_run:
         return report
     target = out or deck.with_name(f"{deck.stem}-updated{deck.suffix}")
+    written_bytes = _parsed_back(edited, deck)
     if target.resolve() == deck.resolve():  # in place: a backup first, never over one
+        if written_bytes == deck.read_bytes():  # nothing moved: the deck is left as it is
+            report.unchanged = True
+            return report
         backup, n = deck.with_name(f"{deck.stem}.before-update{deck.suffix}"), 2
         while backup.exists():
             backup, n = deck.with_name(f"{deck.stem}.before-update-{n}{deck.suffix}"), n + 1
         write_atomic(deck.read_bytes(), backup)
         report.backup = backup
-    saved = io.BytesIO()
-    edited.save(saved)
     tell(f"writing {target}")
-    report.path = write_atomic(normalize(saved.getvalue()), target)
+    report.path = write_atomic(written_bytes, target)
     return report
+
+
+def _parsed_back(prs: Any, deck: Path) -> bytes:
+    """The updated deck's bytes, once read back: a deck python-pptx cannot open again,
+    or whose manifest does not read back, is never written. The bytes are those of the
+    deck read back and saved again, in the one form python-pptx writes its parts in
+    (an XML text set empty is written `<a:t></a:t>`, read back as `<a:t/>`), so that
+    updating an updated deck with the same data gives the same bytes."""
+    from pptx import Presentation
+
+    from deckgen.files import normalize
+
+    saved = io.BytesIO()
+    prs.save(saved)
+    try:
+        again = Presentation(io.BytesIO(saved.getvalue()))
+        if manifests.read(again) is None:
+            raise ValueError("its manifest does not read back")
+        final = io.BytesIO()
+        again.save(final)
+    except Exception as exc:  # noqa: BLE001  (whatever python-pptx or lxml raise)
+        raise DeckError(
+            f"{deck}: the updated deck does not read back ({type(exc).__name__}: {exc}); "
+            "nothing written"
+        ) from None
+    return normalize(final.getvalue())
 
 
 def _open(deck: Path) -> Any:
@@ -274,6 +343,48 @@ def _index(prs: Any) -> _Deck:
         for slide_key, order in ranked.items()
     }  # fmt: skip
     return _Deck(shapes, slides, {key: order[0] for key, order in ranked.items()})
+
+
+def _forced(force: bool | Iterable[str], elements: dict[str, Any]) -> Force:
+    """`--force` as given: everything (True), nothing, or keys, each checked against the
+    deck's elements (a key the report printed: an element's, or its `#alt`, `#axis`)."""
+    if isinstance(force, bool):
+        return Force(everything=force)
+    keys = frozenset(force)
+    known = set(elements) | {f"{k}#{part}" for k in elements for part in ("alt", "axis")}
+    unknown = sorted(keys - known)
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], sorted(known), n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise DeckError(
+            f"--force {unknown[0]}: no element of this deck has that key{hint}; give a key "
+            "the change report prints after --force, or --force alone for every conflict"
+        )
+    return Force(keys=keys)
+
+
+#: report lines that stand until someone acts: said once, then counted
+_STANDING = ("conflict", "flag", "expect")
+
+
+def _standing(changes: list[Change], known: list[str]) -> list[str]:
+    """Conflicts, flags and published figures contradicted, reported before and standing
+    unchanged, become `held` (counted, not listed again: a second update of unchanged
+    data reports nothing); the fingerprints of all that stand, for the next update."""
+    import hashlib
+
+    seen = set(known)
+    prints = []
+    for change in changes:
+        if change.status not in _STANDING:
+            continue
+        said = "\x1f".join((change.status, change.key, change.slide, change.element,
+                            change.old, change.new))  # fmt: skip
+        mark = hashlib.sha256(said.encode("utf-8")).hexdigest()[:16]
+        prints.append(mark)
+        if mark in seen:
+            change.status = "held"
+    return sorted(set(prints))
 
 
 def _written(old: dict[str, Any], key: str, copy: int) -> dict[str, Any] | None:
@@ -346,6 +457,19 @@ def _element_name(element: str) -> str:
 # -- one element ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Force:
+    """What `--force` overwrites: everything (bare `--force`), or the parts named by
+    the keys the report prints (`slide#callout-1-value`, `slide#notes`, and a chart's
+    `slide#chart-1#alt`, `slide#chart-1#axis`)."""
+
+    everything: bool = False
+    keys: frozenset[str] = frozenset()
+
+    def covers(self, key: str) -> bool:
+        return self.everything or key in self.keys
+
+
 def _element(
     shape: Any,
     source: Any,
@@ -353,18 +477,25 @@ def _element(
     after: dict[str, Any],
     where: str,
     what: str,
-    force: bool,
+    force: Force,
     locale: str,
-) -> list[Change]:
+    key: str,
+) -> tuple[list[Change], dict[str, Any]]:
+    """Refresh one shape; its report lines, and what deckgen now holds there (each part
+    on its own: the figures, the alternative text, the value axis)."""
     now = manifests.record(shape)
     out: list[Change] = []
     kind = after["kind"]
+    held = dict(after)  # what the manifest keeps: what deckgen wrote into each part
     moved = before is None or _content(before) != _content(after)
     retyped = before is not None and not _same(_content(now), _content(before))
-    if retyped and not force:  # the deck no longer shows what deckgen wrote: theirs
-        shown = now.get("text", "") if kind == "text" else "edited in the deck"
-        conflict = Change(where, what, shown, after.get("text", "new figures"), "conflict")
-        return [conflict, *_alt_change(shape, before, after, where, what)]
+    if retyped and not force.covers(key):  # the deck no longer shows what deckgen wrote
+        assert before is not None
+        held = {**before, "alt": before.get("alt", "")}
+        shown, offered = _offered(now, shape, locale), _offered(after, source, locale)
+        out.append(Change(where, what, shown, offered, "conflict", key))
+        alt, held["alt"] = _theirs_alt(shape, before, now, after, where, what, force, key)
+        return out + alt, held
     if kind == "chart" and shape.has_chart:
         if moved or retyped or _no_workbook(shape):
             _chart(shape, source)
@@ -372,7 +503,8 @@ def _element(
                 out += _chart_changes(before, after, where, what, source, locale)
             else:
                 out.append(Change(where, what, "", "embedded workbook", "restored"))
-        out += _axis(shape, source, before, where, what)
+        axis, held["axis"] = _axis(shape, source, before, where, what, force, key)
+        out += axis
     elif kind == "text" and shape.has_text_frame:
         if moved or retyped:
             _retext(shape.text_frame, source.text_frame)
@@ -384,27 +516,53 @@ def _element(
     elif kind == "map" and shape.shape_type == 6 and (moved or retyped):
         _map(shape, source)
         out.append(Change(where, what, "", "regions and legend", "updated"))
-    return out + _alt_change(shape, before, after, where, what)
+    alt, held["alt"] = _alt_change(shape, before, after, where, what, force, key)
+    return out + alt, held
 
 
-def _axis(shape: Any, source: Any, before: dict[str, Any] | None, where: str, what: str) -> list:
+def _offered(record: dict[str, Any], shape: Any, locale: str) -> str:
+    """What an element says, as the report quotes it: a text's text, a chart's figures
+    as the chart shows them ("Facebook 100 %, YouTube 75 %"), a table's cells."""
+    if record["kind"] == "text":
+        return str(record["text"])
+    if record["kind"] == "chart":
+        fmt = manifests.xpath(shape.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+        show = _shown(str(fmt[0]) if fmt else "General", locale)
+        many = len(record["series"]) > 1
+        return "; ".join(
+            (f"{s['name']}: " if many and s["name"] else "")
+            + ", ".join(f"{c} {show(v)}" for c, v in zip(s["categories"], s["values"]))
+            for s in record["series"]
+        )
+    if record["kind"] == "table":
+        return " | ".join(" ; ".join(row) for row in record["cells"])
+    return "regions and legend"
+
+
+def _axis(
+    shape: Any, source: Any, before: dict[str, Any] | None, where: str, what: str,
+    force: Force, key: str,
+) -> tuple[list[Change], Any]:  # fmt: skip
     """The value axis follows the figures as a fresh build sets it (its longest bar and
     room for the label; the scale shared on the slide), unless the team set it by hand:
-    then it stays theirs, and a figure past it is reported."""
+    then it stays theirs, and a figure past it is reported; what deckgen holds there."""
     fresh, now = manifests.axis_maximum(source.chart), manifests.axis_maximum(shape.chart)
-    if fresh is None or now == fresh:
-        return []
     last = (before or {}).get("axis")
+    if fresh is None or now == fresh:
+        return [], fresh
     if now is None and last is not None:  # the team cleared it: the viewer's own scale
-        return []
-    if now is not None and last is not None and not _same(now, last):  # the team's own
+        return [], last
+    theirs = now is not None and last is not None and not _same(now, last)
+    if theirs and not force.covers(f"{key}#axis"):
         top = max((v or 0.0 for s in manifests.chart_series(shape.chart) for v in s["values"]),
                   default=0.0)  # fmt: skip
-        if top > now:
-            return [Change(where, f"{what}, value axis", _number(now), _number(fresh), "conflict")]
-        return []
+        if top > now:  # type: ignore[operator]
+            conflict = Change(where, f"{what}, value axis", _number(now), _number(fresh),  # type: ignore[arg-type]
+                              "conflict", f"{key}#axis")  # fmt: skip
+            return [conflict], last
+        return [], last
     shape.chart.value_axis.maximum_scale = fresh
-    return []
+    return [], fresh
 
 
 def _number(value: float) -> str:
@@ -412,26 +570,70 @@ def _number(value: float) -> str:
 
 
 def _alt_change(
-    shape: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, what: str
-) -> list[Change]:
+    shape: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, what: str,
+    force: Force, key: str,
+) -> tuple[list[Change], str]:  # fmt: skip
     """The alternative text: restored where a tool dropped it, updated where it is
     still deckgen's; one the team rewrote is theirs (a conflict if the figures it
-    describes moved)."""
+    describes moved, which `--force KEY#alt` overwrites). With it, the alternative
+    text deckgen now holds there (the team's own is never taken for deckgen's)."""
     new = after.get("alt") or ""
     now = manifests.alt_text(shape)
     last = (before or {}).get("alt") or ""
     if not new or now == new:
-        return []
+        return [], new
     what = f"{what}, alternative text"
     if not now:
         _set_alt(shape, new)
-        return [Change(where, what, "", "alternative text", "restored")]
-    if last and now != last:  # the team's own
+        return [Change(where, what, "", "alternative text", "restored")], new
+    if last and now != last and not force.covers(f"{key}#alt"):  # the team's own
         if new == last:
-            return []
-        return [Change(where, what, now, new, "conflict")]
+            return [], last
+        return [Change(where, what, now, new, "conflict", f"{key}#alt")], last
     _set_alt(shape, new)
-    return [Change(where, what, now, new, "alt")]
+    return [Change(where, what, now, new, "alt")], new
+
+
+def _theirs_alt(
+    shape: Any, before: dict[str, Any], now: dict[str, Any], after: dict[str, Any],
+    where: str, what: str, force: Force, key: str,
+) -> tuple[list[Change], str]:  # fmt: skip
+    """The alternative text of an element the team retyped: it says the team's figure,
+    never the data's beside it: the fresh alternative text with the team's figure in
+    place of the data's; where it cannot be said so (the figure not once in it), it
+    is left and flagged. The team's own alternative text is theirs. With it, the
+    alternative text deckgen holds there."""
+    alt, last = manifests.alt_text(shape), before.get("alt") or ""
+    if force.covers(f"{key}#alt"):
+        return _alt_change(shape, before, after, where, what, force, key)
+    if last and alt and alt != last:  # the team's own
+        return [], last
+    new, data, theirs = after.get("alt") or "", str(after.get("text", "")), now.get("text", "")
+    if new and data and theirs and _once(new, data):
+        said = _replace_once(new, data, str(theirs))
+        if said != alt:
+            _set_alt(shape, said)
+            return [Change(where, f"{what}, alternative text", alt, said, "alt")], said
+        return [], said
+    if not new or new == alt:
+        return [], last
+    return [Change(where, f"{what}, alternative text", alt or last, new, "flag",
+                   f"{key}#alt")], last  # fmt: skip
+
+
+def _once(text: str, figure: str) -> bool:
+    """Whether `figure` stands in `text` once, as a whole figure (not inside 177 %)."""
+    return len(_figure_at(text, figure)) == 1
+
+
+def _figure_at(text: str, figure: str) -> list[int]:
+    pattern = r"(?<![\d.,\u202f\u00a0])" + re.escape(figure) + r"(?![\d])"
+    return [m.start() for m in re.finditer(pattern, text)]
+
+
+def _replace_once(text: str, figure: str, by: str) -> str:
+    (at,) = _figure_at(text, figure)
+    return text[:at] + by + text[at + len(figure) :]
 
 
 def _content(record: dict[str, Any]) -> Any:
@@ -681,11 +883,13 @@ def _has_notes(slide: Any) -> bool:
 
 
 def _notes(
-    slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str, force: bool
-) -> Change | None:
+    slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str,
+    force: Force, key: str,
+) -> Change | None:  # fmt: skip
     """The generated part of the speaker notes replaced, the team's additions kept.
     The generated part is the notes' first paragraphs, as deckgen wrote them: a
-    word changed or added inside them makes the notes the team's (a conflict)."""
+    word changed or added inside them makes the notes the team's (a conflict;
+    `--force KEY` replaces the whole notes with the generated ones)."""
     old = (before or {}).get("text", "")
     new = after["text"]
     frame = slide.notes_slide.notes_text_frame
@@ -694,12 +898,27 @@ def _notes(
     ours = [p.text for p in paragraphs[: len(old_lines)]] == old_lines
     if old == new and ours:
         return None
-    if not ours and not force:
-        return Change(where, "notes", "edited in the deck", "new generated notes", "conflict")
+    if not ours and not force.covers(key):
+        return Change(where, "notes", *_short(old, new), "conflict", key)
     generated = paragraphs[: len(old_lines)] if ours else paragraphs
     keep = paragraphs[len(old_lines) :] if ours else []
     _replace_paragraphs(frame, generated, new.split("\n"), keep)
     return Change(where, "notes", *_short(old, new), "updated")
+
+
+def _as_retyped(
+    notes: str, retyped: list[tuple[str, str, str]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The generated notes of a slide where the team retyped figures ((element, the
+    data's figure, the team's)): each figure the notes give once is the team's, as
+    the slide shows it; the elements whose figure they cannot say so of."""
+    unsaid = []
+    for what, data, theirs in retyped:
+        if data and theirs and _once(notes, data):
+            notes = _replace_once(notes, data, theirs)
+        elif data and data != theirs and _figure_at(notes, data):
+            unsaid.append((f"{theirs} ({what})", data))
+    return notes, unsaid
 
 
 def _replace_paragraphs(frame: Any, old: list[Any], lines: list[str], keep: list[Any]) -> None:
