@@ -378,6 +378,19 @@ def test_editions_are_ordered_by_their_date(tmp_path, editions):
          "`metropole` is counted in both `metropole` and `intercommunalites_metropoles`"),
         ('date: "2018"', 'date: "2022"',
          "edition `2018` (2022) is not earlier than the current edition `2021` (2021-06)"),
+        # values: percents from 0 to 100; a single choice's categories at most 100 %
+        # (plus 0.5 per published percent for their rounding: 3 categories, 101.5)
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: 167,',
+         "figure `type_collectivite`: 167 is not a percent from 0 to 100"),
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: -67,',
+         "figure `type_collectivite`: -67 is not a percent from 0 to 100"),
+        ('shares: {"2018": 53}', 'shares: {"2018": 153}',
+         "figure `service_participation`: 153 is not a percent from 0 to 100"),
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: 87,',
+         "edition `2016-2017`'s categories add up to 120 %: each respondent gave one answer "
+         "to `type_collectivite`, so they add up to 100 % at most (here 101.5 %"),
+        ('"2016-2017": {commune: 67,', '"2016-2017": {commune: 69,',
+         "edition `2016-2017`'s categories add up to 102 %"),
     ],
 )  # fmt: skip
 def test_an_editions_category_the_codebook_does_not_know_is_an_error(tmp_path, old, new, message):
@@ -397,6 +410,16 @@ def test_an_editions_category_the_codebook_does_not_know_is_an_error(tmp_path, o
     assert caught.value.kind == "editions error" and "set `deck.editions`" not in str(caught.value)
 
 
+def test_published_percents_may_overshoot_by_their_rounding(tmp_path):
+    """Three whole percents rounded half up can add up to 101.5 at most: 68.5 + 27 + 6
+    is accepted, the boundary of the 102 refused above."""
+    text = EDITIONS.read_text(encoding="utf-8").replace(
+        '"2016-2017": {commune: 67,', '"2016-2017": {commune: 68.5,', 1
+    )
+    plan, _ = _plan(tmp_path, _editions_file(tmp_path, text), MIX % '["2016", "2016-2017"]')
+    assert plan.slides[0].charts[0].result.series[1].values[0] == pytest.approx(0.685)
+
+
 def test_a_trend_of_another_definition_is_refused(tmp_path):
     """The figure says what it matches today: counting any digital tool against 2018's
     consultation platform is an error at the spec's line."""
@@ -412,6 +435,44 @@ def test_a_trend_of_another_definition_is_refused(tmp_path):
         '"dispositifs_numeriques", "has_any": ["plateforme_participation"]}: compare like '
         "with like"
     ) in str(caught.value)
+
+
+def test_a_trend_of_part_of_the_sample_against_the_whole_is_refused(tmp_path):
+    """2018's 53 % with a service is of every collectivité: today's communes alone are
+    another population. A figure that says `population:` takes the same filter."""
+    indicator = """        kind: share
+        condition: {question: service_participation, in: [oui]}
+        filter: {question: type_collectivite, in: [commune]}
+        editions: {figure: service_participation}"""
+    with pytest.raises(SpecError) as caught:
+        _plan(tmp_path, EDITIONS, indicator)
+    assert (
+        'this trend is of the respondents where {"question": "type_collectivite", "in": '
+        '["commune"]}, but figure `service_participation` of the editions file is of every '
+        "respondent: compare like with like (the same respondents)"
+    ) in str(caught.value)
+    text = EDITIONS.read_text(encoding="utf-8").replace(
+        "    matches: {question: service_participation, in: [oui]}\n",
+        "    matches: {question: service_participation, in: [oui]}\n"
+        "    population: {question: type_collectivite, in: [commune]}\n",
+    )
+    assert text != EDITIONS.read_text(encoding="utf-8")
+    communes = tmp_path / "editions.yaml"
+    communes.write_text(text, encoding="utf-8")
+    plan, _ = _plan(tmp_path, communes, indicator)
+    result = plan.slides[0].charts[0].result
+    answers = pd.read_csv(CODEBOOK.parent / "responses.csv", dtype=str)
+    rows = answers[answers["type_collectivite"] == "commune"]
+    assert result.series[-1].bases[0] == len(rows) == 22
+    assert result.series[-1].counts[0] == (rows["service_participation"] == "oui").sum()
+    unfiltered = indicator.replace(
+        "        filter: {question: type_collectivite, in: [commune]}\n", ""
+    )
+    with pytest.raises(SpecError) as caught:
+        _plan(tmp_path, communes, unfiltered)
+    assert "this trend is of every respondent, but figure `service_participation`" in str(
+        caught.value
+    )
 
 
 BREAK = """  - key: outils_numeriques

@@ -103,8 +103,24 @@ def test_a_weighted_welch_test_uses_the_effective_sizes():
 
 
 @pytest.fixture(scope="module")
-def ess():
-    return load_survey(ESS / "codebook.yaml")
+def kish_codebook(tmp_path_factory):
+    """The ESS codebook without its sampling design (strata, clusters): the tests of this
+    file check the tests on Kish's effective bases, which a design replaces
+    (tests/test_design.py checks those)."""
+    text = (ESS / "codebook.yaml").read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if not line.startswith(("  strata:", "  clusters:"))]
+    assert len(kept) == len(text.splitlines()) - 2
+    kept.insert(kept.index("survey:") + 1, '  ignore: ["stratum", "psu"]')
+    path = tmp_path_factory.mktemp("ess-kish") / "codebook.yaml"
+    kept = [line.replace('responses: "responses.csv"', f'responses: "{ESS / "responses.csv"}"')
+            for line in kept]  # fmt: skip
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def ess(kish_codebook):
+    return load_survey(kish_codebook)
 
 
 @pytest.fixture(scope="module")
@@ -386,31 +402,31 @@ def test_the_rest_s_effective_base_is_computed_from_the_weights(ess, ess_raw):
 
 # -- in a deck ----------------------------------------------------------------------------
 
-SPEC = f"""deck:
+SPEC = """deck:
   title: "Tests"
-  data: {ESS / "codebook.yaml"}
+  data: __CODEBOOK__
   locale: en
 slides:
   - layout: chart
     title: "EU vote by sex"
     chart:
       type: bar
-      indicator: {{kind: distribution, question: eu_vote, no_answer: exclude, by: female,
-                   test: rest}}
+      indicator: {kind: distribution, question: eu_vote, no_answer: exclude, by: female,
+                   test: rest}
   - layout: chart
     title: "Immigration by schooling"
     chart:
       type: table
-      indicator: {{kind: likert, question: imm, score: ['6', '7', '8', '9', '10'], by: eduyrs,
-                   test: pairwise}}
+      indicator: {kind: likert, question: imm, score: ['6', '7', '8', '9', '10'], by: eduyrs,
+                   test: pairwise}
 """
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory):
+def deck(tmp_path_factory, kish_codebook):
     folder = tmp_path_factory.mktemp("tests")
     spec = folder / "spec.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
+    spec.write_text(SPEC.replace("__CODEBOOK__", str(kish_codebook)), encoding="utf-8")
     report = deckgen.load(spec).build(folder / "deck.pptx")
     return report, Presentation(str(report.path))
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 from scipy.stats import t as student
@@ -23,7 +22,14 @@ from deckgen.analysis import significance
 from deckgen.analysis.results import DOWN, UP, marked
 from deckgen.errors import SpecError
 
-from .test_significance import _compute, _kish, _z_test, ess, ess_raw  # noqa: F401  (fixtures)
+from .test_significance import (  # noqa: F401  (fixtures)
+    _compute,
+    _kish,
+    _z_test,
+    ess,
+    ess_raw,
+    kish_codebook,
+)
 
 
 def holm(ps: list[float]) -> list[float]:
@@ -218,39 +224,48 @@ def test_holm_over_the_six_regions_takes_vestlandet_s_mark(ess, ess_raw):  # noq
     assert [s.marks[0] for s in alone.series] == [UP if k == west else "" for k in range(6)]
 
 
-def test_the_ess_deck_says_which_correction(ess_deck, ess_raw):  # noqa: F811
-    """The example deck, with the theme's default (Holm): the regions' slide has no ▲
-    left and says so; the age groups' keep the 30 to 49's ▼ (p = 0.0116, four groups,
-    4 x 0.0116 = 0.046)."""
+# The example deck's tests take the ESS's sampling design (tests/test_design.py): its
+# p-values, from samplics 0.6.1 (tests.test_design._samplics_p, weights anweight,
+# strata stratum, PSUs psu): the mean left-right placement of each region against the
+# rest of Norway, and "Join EU" of each age group (15-29, 30-49, 50-64, 65+) against
+# the others (a refusal is an answer: in the base)
+DESIGN_REGIONS = {
+    "Agder og Sør-Østlandet": 0.24485959340332172, "Innlandet": 0.3413308795500971,
+    "Nord-Norge": 0.6261353034488436, "Oslo og Viken": 0.9189650652188569,
+    "Trøndlet": 0.5835925397931155, "Vestlandet": 0.006332971203221407,
+}  # fmt: skip
+DESIGN_AGES = [0.3961687033082114, 0.003538897856638887, 0.3724199898010507, 0.25779585342317685]
+
+
+def test_the_ess_deck_says_which_correction(ess_deck):
+    """The example deck, with the theme's default (Holm) and the survey's design:
+    Vestlandet's placement keeps its ▲ (p = 0.0063; six regions, 6 x 0.0063 = 0.038;
+    with Kish's effective bases instead, 0.020 and 0.121, the test above); the age
+    groups' keep the 30 to 49's ▼ (p = 0.0035, four groups, 4 x 0.0035 = 0.014)."""
     regions = next(
         s for s in ess_deck.plan.slides if s.title == "Left and right across the regions"
     )
+    series = [s for s in regions.charts[0].result.series if not s.total]
+    ps = [DESIGN_REGIONS[s.code] for s in series]
+    assert [s.p[0] for s in series] == pytest.approx(ps, rel=1e-9)
+    assert [s.adjusted[0] for s in series] == pytest.approx(holm(ps), rel=1e-9)
+    assert holm(ps)[[s.code for s in series].index("Vestlandet")] == pytest.approx(0.0380, abs=5e-4)
+    assert [s.marks[0] for s in series] == [UP if s.code == "Vestlandet" else "" for s in series]
     assert (
-        "no significant difference at the 95% level (Welch's t-test, Holm correction for 6 "
-        "comparisons), on the effective bases of the weights"
+        "significantly different from the rest of the sample at the 95% level (t-test on the "
+        "sampling design's strata and clusters, Holm correction for 6 comparisons)"
     ) in regions.footnote
-    assert not any(m for s in regions.charts[0].result.series for m in s.marks)
     ages = next(
         s for s in ess_deck.plan.slides if s.title == "Joining the EU: who would vote for it"
     )
     result = ages.charts[0].result
-    answered = ess_raw[ess_raw["eu_vote"].notna()]  # a refusal is an answer: in the base
-    bands = pd.cut(answered["agea"], [0, 30, 50, 65, 200], right=False, labels=False)
-    ps = []
-    for band in range(4):
-        group, rest = answered[bands == band], answered[bands != band]
-
-        def join(rows):
-            return rows.loc[rows["eu_vote"] == "Join EU", "anweight"].sum() / rows["anweight"].sum()
-
-        ps.append(
-            _z_test(join(group), _kish(group["anweight"]), join(rest), _kish(rest["anweight"]))
-        )
-    assert ps[1] == pytest.approx(0.0116, abs=5e-5)
-    assert [s.adjusted[0] for s in result.series] == pytest.approx(holm(ps), rel=1e-9)
-    assert holm(ps)[1] == pytest.approx(0.0463, abs=5e-4)
+    assert [s.p[0] for s in result.series] == pytest.approx(DESIGN_AGES, rel=1e-9)
+    assert [s.adjusted[0] for s in result.series] == pytest.approx(holm(DESIGN_AGES), rel=1e-9)
+    assert holm(DESIGN_AGES)[1] == pytest.approx(0.0142, abs=5e-4)
     assert [s.marks[0] for s in result.series] == ["", DOWN, "", ""]
-    assert "(two-proportion z-test, Holm correction for 4 comparisons)" in ages.footnote
+    assert (
+        "(t-test on the sampling design's strata and clusters, Holm correction for 4 comparisons)"
+    ) in ages.footnote
 
 
 def test_a_two_option_distribution_is_one_test_per_segment(ess):  # noqa: F811

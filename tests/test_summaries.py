@@ -33,7 +33,42 @@ def test_mean_median_and_quantile_are_pandas_and_numpy_s(gss_survey, gss_raw):
     median = _compute(gss_survey, kind="median", question="age")
     assert median.series[0].values[0] == np.median(gss_raw["age"].dropna())
     quartile = _compute(gss_survey, kind="quantile", question="age", q=0.25)
-    assert quartile.series[0].values[0] == np.quantile(gss_raw["age"].dropna(), 0.25)
+    assert quartile.series[0].values[0] == np.quantile(
+        gss_raw["age"].dropna(), 0.25, method="averaged_inverted_cdf"
+    )
+
+
+@pytest.mark.parametrize("q", [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
+def test_one_quantile_definition_weighted_or_not(q):
+    """Hyndman and Fan's definition 2 (numpy's `averaged_inverted_cdf`, independent of
+    deckgen), with or without weights: equal weights give the unweighted quantile, and
+    whole-number weights the quantile of each value repeated that many times."""
+    from deckgen.analysis.indicators import quantile_of
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 4, 7, 10, 25):
+        values = rng.integers(0, 12, n).astype(float)
+        expected = np.quantile(values, q, method="averaged_inverted_cdf")
+        assert quantile_of(values, None, q) == expected, (values, q)
+        assert quantile_of(values, np.full(n, 1e-200 * 3), q) == expected, (values, q)
+        assert quantile_of(values, np.full(n, 0.31), q) == expected, (values, q)
+        counts = rng.integers(1, 5, n)
+        repeated = np.quantile(np.repeat(values, counts), q, method="averaged_inverted_cdf")
+        assert quantile_of(values, counts.astype(float), q) == repeated, (values, counts, q)
+
+
+def test_the_median_and_quartiles_by_hand():
+    from deckgen.analysis.indicators import quantile_of
+
+    assert quantile_of(np.array([4.0, 1.0, 3.0, 2.0]), None, 0.5) == 2.5  # the two middle
+    assert quantile_of(np.array([1.0, 2.0, 3.0, 4.0]), None, 0.25) == 1.5  # not 1.75 (linear)
+    assert quantile_of(np.array([1.0, 2.0, 3.0]), None, 0.5) == 2.0
+    # weights 1, 1, 2: the cumulative shares 0.25, 0.5, 1 -- the median is where the
+    # share is exactly 0.5, between 2 and 3; weights 1, 2, 1: 2 holds the middle
+    assert quantile_of(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 2.0]), 0.5) == 2.5
+    assert quantile_of(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 1.0]), 0.5) == 2.0
+    # a weight of 0 is no answer
+    assert quantile_of(np.array([1.0, 50.0, 3.0]), np.array([1.0, 0.0, 1.0]), 0.5) == 2.0
 
 
 def test_a_mean_by_segment_is_each_segment_s_mean(gss_survey, gss_raw):

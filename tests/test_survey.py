@@ -9,6 +9,8 @@ from deckgen.analysis.indicators import Indicator, compute
 from deckgen.analysis.survey import load_survey
 from deckgen.errors import DataError
 
+from .helpers import ROOT
+
 
 def _edit(codebook_path, fn):
     csv = codebook_path.parent / "responses.csv"
@@ -288,3 +290,35 @@ def test_xlsx_a_stray_cell_far_away_is_named_not_read_into_gigabytes(data_copy, 
     assert proc.returncode == 0, proc.stderr[-1500:]
     assert "reaches cell XFD1048576 (1,048,576 rows by 16,384 columns" in proc.stdout
     assert "save the responses as CSV" in proc.stdout
+
+
+def test_a_column_may_serve_two_questions(tmp_path):
+    """The ESS's 0-10 "good or bad for the economy" (`imbgeco`) is an item of the
+    immigration grid and, with `column: imbgeco`, a number whose mean is asked for:
+    each question reads the same cells its own way (pandas gives the reference)."""
+    from deckgen.analysis.indicators import compute
+    from deckgen.inputs.indicator_spec import Indicator
+
+    ess = ROOT / "data" / "ess-2020-norway"
+    text = (ess / "codebook.yaml").read_text(encoding="utf-8")
+    text = text.replace('responses: "responses.csv"', f'responses: "{ess / "responses.csv"}"')
+    text += (
+        "  - id: economy_number\n    text: Immigration and the economy, 0-10\n"
+        "    type: numeric\n    column: imbgeco\n    optional: true\n    min: 0\n    max: 10\n"
+    )
+    (tmp_path / "codebook.yaml").write_text(text, encoding="utf-8")
+    survey = load_survey(tmp_path / "codebook.yaml")
+    raw = pd.read_csv(ess / "responses.csv")
+    mean = compute(
+        survey, Indicator.validate({"kind": "mean", "question": "economy_number", "weights": False})
+    )
+    assert mean.series[0].values[0] == pytest.approx(raw["imbgeco"].mean(), rel=1e-12)
+    assert mean.base == raw["imbgeco"].notna().sum()
+    grid = compute(
+        survey,
+        Indicator.validate({"kind": "likert", "question": "imm", "weights": False}),
+    )
+    economy = grid.codes.index("economy")
+    ten = next(s for s in grid.series if s.code == "10")
+    answered = raw["imbgeco"].notna().sum()
+    assert ten.values[economy] == pytest.approx((raw["imbgeco"] == 10).sum() / answered)

@@ -23,6 +23,7 @@ the figures down `by: edition` instead.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,7 @@ from deckgen.errors import EditionsError, suggest, valid_list
 from deckgen.inputs.conditions import Condition
 from deckgen.inputs.model import Model, field, path_text
 
+ROUNDING = 0.5  # how far a published percent, rounded to a whole one, may be from the figure
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
@@ -90,6 +92,11 @@ class Figure(Model):
     question: str | None = field(
         default=None,
         description="A distribution: the question whose options (or `groups`) its categories are.",
+    )
+    population: Condition | None = field(
+        default=None,
+        description="Whom the earlier figures were of, when not every respondent: the filter "
+        "a trend of them must have (e.g. {question: type_collectivite, in: [commune]}).",
     )
     shares: dict[str, float] | None = field(
         default=None, description="A share: edition id -> percent."
@@ -196,8 +203,32 @@ def editions_problems(editions: EditionsFile, questions: dict[str, Any] | None) 
                             True,
                         )
                     )
+        out.extend(_percent_problems(figure, at))
         if questions is not None:
             out.extend(_against_codebook(figure, at, questions))
+    return out
+
+
+def _percent_problems(figure: Figure, at: tuple[Any, ...]) -> Found:
+    """Every published figure is a percent, from 0 to 100 (a share written as a
+    fraction, 0.53, reads 0.53 %: the file says percent)."""
+    out: Found = []
+    cells: list[tuple[tuple[str, ...], float]]
+    cells = [(("shares", e), v) for e, v in (figure.shares or {}).items()]
+    cells += [
+        (("distributions", e, category), v)
+        for e, numbers in (figure.distributions or {}).items()
+        for category, v in numbers.items()
+    ]
+    for where, value in cells:
+        if not (math.isfinite(value) and 0 <= value <= 100):
+            out.append(
+                (
+                    (*at, *where),
+                    f"figure `{figure.key}`: {value:g} is not a percent from 0 to 100",
+                    False,
+                )
+            )
     return out
 
 
@@ -253,7 +284,20 @@ def _against_codebook(figure: Figure, at: tuple[Any, ...], questions: dict[str, 
                     )
                 counted[code] = category
         left = [c for c in codes if c not in counted]
-        if q.type == "single" and left and abs(sum(numbers.values()) - 100) <= 1.5:
+        total = sum(numbers.values())
+        rounding = ROUNDING * len(numbers)  # each published percent rounded by up to 0.5
+        if q.type == "single" and total > 100 + rounding:
+            out.append(
+                (
+                    where,
+                    f"edition `{edition_id}`'s categories add up to {total:g} %: each "
+                    f"respondent gave one answer to `{q.id}`, so they add up to 100 % at most "
+                    f"(here {100 + rounding:g} % with the rounding of {len(numbers)} "
+                    "published percents)",
+                    False,
+                )
+            )
+        if q.type == "single" and left and abs(total - 100) <= 1.5:
             out.append(
                 (
                     where,

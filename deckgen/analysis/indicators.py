@@ -260,23 +260,49 @@ def mean(survey: Survey, ind: Indicator) -> Result:
 
 
 def median(survey: Survey, ind: Indicator) -> Result:
-    """Median of a numeric question (the middle answer; the mean of the two middle ones)."""
+    """Median of a numeric question (the middle answer; the mean of the two middle ones):
+    `quantile_of` at 0.5."""
     return _summary(
-        survey, ind, "median", lambda x: float(x.median()), lambda d: _weighted_quantile(d, 0.5)
+        survey,
+        ind,
+        "median",
+        lambda x: quantile_of(x.to_numpy(float), None, 0.5),
+        lambda d: quantile_of(d.data, d.weights, 0.5),
     )
 
 
 def quantile(survey: Survey, ind: Indicator) -> Result:
-    """Quantile `q` of a numeric question (linear between the two nearest answers;
-    weighted, statsmodels' DescrStatsW quantile: the inverse of the weighted CDF)."""
+    """Quantile `q` of a numeric question (`quantile_of`, weighted or not)."""
     q = float(ind.q or 0.5)
     return _summary(
-        survey, ind, "quantile", lambda x: float(x.quantile(q)), lambda d: _weighted_quantile(d, q)
+        survey,
+        ind,
+        "quantile",
+        lambda x: quantile_of(x.to_numpy(float), None, q),
+        lambda d: quantile_of(d.data, d.weights, q),
     )
 
 
-def _weighted_quantile(described, q: float) -> float:
-    return float(described.quantile([q], return_pandas=False)[0])
+def quantile_of(values: np.ndarray, weights: np.ndarray | None, q: float) -> float:
+    """The quantile q of `values`, weighted or not, by one definition: the inverse of
+    the (weighted) distribution function, averaged where it is flat (Hyndman and Fan
+    1996, definition 2; SAS's PCTLDEF=5, the one SAS also applies to weights; numpy's
+    `averaged_inverted_cdf`). The smallest value whose cumulative share of the weight
+    reaches q; where that share is exactly q, the mean of that value and the next.
+    Equal weights give the unweighted quantile (the median of 1, 2, 3, 4 is 2.5 either
+    way), and whole-number weights the quantile of each value repeated that often."""
+    order = np.argsort(values, kind="stable")
+    x = np.asarray(values, float)[order]
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, float)[order]
+    x, w = x[w > 0], w[w > 0]
+    cumulative = np.cumsum(w)
+    target = q * cumulative[-1]
+    tolerance = 1e-9 * cumulative[-1]  # equal weights summed in floating point
+    i = int(np.searchsorted(cumulative, target - tolerance))
+    i = min(i, len(x) - 1)
+    if abs(cumulative[i] - target) <= tolerance and i + 1 < len(x):
+        return float((x[i] + x[i + 1]) / 2)
+    return float(x[i])
 
 
 def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Result:
@@ -345,10 +371,18 @@ def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Resu
             values = numbers[rows_in].dropna()
             return values, (w[values.index] if w is not None else None)
 
+        tested = _design_test(survey, ind, scope, numbers.to_numpy(float), weights)
+
+        def design(first: pd.Series, second: pd.Series):
+            if tested is None:
+                return None
+            answered = numbers.notna().to_numpy(bool)
+            return lambda: tested(first.to_numpy(bool) & answered, second.to_numpy(bool) & answered)
+
         for k, inside in members:
             a, wa = sample(inside)
             b, wb = sample(~inside)
-            p, how = significance.samples(a, b, wa, wb)
+            p, how = significance.samples(a, b, wa, wb, design(inside, ~inside))
             value = rows[k].values[0]
             sign = 0
             if value is not None and len(b) and (wb is None or wb.sum() > 0):
@@ -360,11 +394,12 @@ def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Resu
             for kb, inside_b in members[i + 1 :] if ind.test == "pairwise" else []:
                 a, wa = sample(inside_a)
                 b, wb = sample(inside_b)
-                p, how = significance.samples(a, b, wa, wb)
+                p, how = significance.samples(a, b, wa, wb, design(inside_a, inside_b))
                 va, vb = rows[ka].values[0] or 0.0, rows[kb].values[0] or 0.0
                 pairs.append((0, ka, kb, p, 1 if va > vb else -1 if va < vb else 0))
                 tests.append((0, rows[ka].code, rows[kb].code, how))
-        common.update(test="t", compared=ind.test, pairwise=tuple(pairs), pair_tests=tuple(tests))
+        test = "t" if tested is None else "design"
+        common.update(test=test, compared=ind.test, pairwise=tuple(pairs), pair_tests=tuple(tests))
     by = survey.questions[ind.by]
     return _result(
         survey, ind, q, series=tuple(rows), bases=(n,), base=n, by=by.id, by_text=by.text,
@@ -664,7 +699,10 @@ def _breakdown(
         for label, code, sums, r, is_total in rows
     )
     if ind.test != "none":
-        series, common = _tested_shares(ind, series, rows, total, per, levels, order, common)
+        design = _share_design(survey, ind, tally, levels, segment, weights)
+        series, common = _tested_shares(
+            ind, series, rows, total, per, levels, order, common, design
+        )
     return _result(
         survey, ind, q, kind=kind, categories=_pick(tally.labels, order),
         codes=_pick(tally.codes, order), series=series,
@@ -698,11 +736,16 @@ def _rest(total: _Sums, per: _Sums, levels: list[int], r: int, j: int) -> tuple[
     return (hits / base if base > 0 else 0.0), base
 
 
-def _tested_shares(ind, series, rows, total, per, levels, order, common):
+def _tested_shares(ind, series, rows, total, per, levels, order, common, design=None):
     """Each segment's share tested against the rest of the sample, or against each
     other segment (`test: pairwise`): the two-proportion z-test, or Fisher's exact
-    test where an expected count is under 5 (deckgen.analysis.significance.shares)."""
+    test where an expected count is under 5 (deckgen.analysis.significance.shares);
+    with a sampling design, `design(r, other, j)`: the design-based test of segment r
+    against segment `other` (None: the rest) on category j."""
     from deckgen.analysis import significance
+
+    def by_design(r: int, other: int | None, j: int):
+        return None if design is None else (lambda: design(r, other, j))
 
     whole = per.wcounts is None  # counts of respondents: an exact test can take them
     out = list(series)
@@ -714,7 +757,9 @@ def _tested_shares(ind, series, rows, total, per, levels, order, common):
         for j in order:
             share, size = _share_and_size(per, levels, r, j)
             rest_share, rest_size = _rest(total, per, levels, r, j)
-            p, how = significance.shares(share, size, rest_share, rest_size, whole)
+            p, how = significance.shares(
+                share, size, rest_share, rest_size, whole, by_design(r, None, j)
+            )
             ps.append(p)
             tests.append(how)
             rests.append(rest_size)
@@ -728,17 +773,52 @@ def _tested_shares(ind, series, rows, total, per, levels, order, common):
                 for position, j in enumerate(order):
                     pa, na = _share_and_size(per, levels, ra, j)
                     pb, nb = _share_and_size(per, levels, rb, j)
-                    p, how = significance.shares(pa, na, pb, nb, whole)
+                    p, how = significance.shares(pa, na, pb, nb, whole, by_design(ra, rb, j))
                     sign = 1 if pa > pb else -1 if pa < pb else 0
                     pairs.append((position, ka, kb, p, sign))
                     pair_tests.append((position, out[ka].code, out[kb].code, how))
     return tuple(out), {
         **common,
-        "test": "z",
+        "test": "z" if design is None else "design",
         "compared": ind.test,
         "pairwise": tuple(pairs),
         "pair_tests": tuple(pair_tests),
     }
+
+
+def _design_test(
+    survey: Survey, ind: Indicator, scope: pd.Series, y: np.ndarray, weights: np.ndarray | None
+):
+    """With a sampling design (and weights not turned off): the design-based test of
+    the mean of `y` (the rows in scope) in some of those rows against others, as
+    `test(first, second)` (deckgen.analysis.design); else None."""
+    if survey.design is None or not ind.weights:
+        return None
+    design = survey.design.rows(scope.to_numpy(bool))
+    w = np.ones(len(y)) if weights is None else weights
+
+    def test(first: np.ndarray, second: np.ndarray) -> float | None:
+        return design.difference(y, w, first, second)
+
+    return test
+
+
+def _share_design(survey, ind, tally, levels, segment, weights):
+    """With a sampling design: `test(r, other, j)`, the design-based test of segment
+    r's share of category j against segment `other`'s (None: the rest in the base)."""
+    if survey.design is None or not ind.weights:
+        return None
+    design = survey.design.rows(tally.scope.to_numpy(bool))
+    w = np.ones(len(segment)) if weights is None else weights
+    asked = tally.asked.astype(bool)
+
+    def test(r: int, other: int | None, j: int) -> float | None:
+        base = asked[:, j if asked.shape[1] > 1 else 0]
+        y = sum(tally.hits[i][:, j] for i in levels).astype(float)
+        second = segment != r if other is None else segment == other
+        return design.difference(y, w, base & (segment == r), base & second)
+
+    return test
 
 
 def _likert_blocks(survey, ind, q, tally, order, rows, common) -> Result:

@@ -299,7 +299,7 @@ def headroom(result: Result) -> float:
 
 UP, DOWN = "▲", "▼"
 
-TESTS = ("z", "fisher", "t")  # what `tested` holds when a test ran
+TESTS = ("z", "fisher", "t", "design")  # what `tested` holds when a test ran
 # why no test ran, in the order a footnote names them: the segment's own (effective)
 # base, or what it is compared with, under the theme's small-base threshold; a share
 # of 0 % or 100 % on a small base; an expected count under 5 where no exact test

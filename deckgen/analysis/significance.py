@@ -11,6 +11,9 @@ Which test, and when none (docs/statistics.md says why):
   compared share is 0 % or 100 % on a base under BOUNDARY_BASE (30): "extreme".
 - means: Welch's t-test, unequal variances (scipy's `ttest_ind`; weighted,
   statsmodels' `ttest_ind` with `usevar="unequal"`).
+- with a sampling design (the codebook's strata and clusters), shares and means
+  alike: the design-based t-test of deckgen.analysis.design, where the tests above
+  would run ("design"); the same cases get no test.
 
 With weights, each group counts for its effective size (Kish: (sum w)^2 / sum w^2),
 so that the design effect of the weights widens the test: the shares are the
@@ -27,7 +30,7 @@ asks for a test: a deck without tests never loads them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 MIN_EXPECTED = 5  # the smallest expected count the z-test's normal approximation takes
 BOUNDARY_BASE = 30  # a share of 0 % or 100 % on a smaller base is not tested
@@ -36,13 +39,19 @@ CORRECTIONS = {"holm": "holm", "bh": "fdr_bh"}  # the theme's name -> statsmodel
 
 
 def shares(
-    p1: float, n1: float, p2: float, n2: float, whole: bool = True
+    p1: float,
+    n1: float,
+    p2: float,
+    n2: float,
+    whole: bool = True,
+    design: Callable[[], float | None] | None = None,
 ) -> tuple[float | None, str]:
     """(p-value, the test: "z" or "fisher") of the share p1 (of n1) against p2 (of
     n2), or (None, why none ran): "empty" for an empty group; "extreme" for a share
     of 0 % or 100 % on a base under BOUNDARY_BASE; "expected" for an expected count
     under MIN_EXPECTED when the counts are not whole respondents (`whole`: False
-    with weights, whose sizes are effective ones, and for published percentages)."""
+    with weights, whose sizes are effective ones, and for published percentages).
+    `design`: the p-value of the design-based test, run instead of the z-test."""
     if n1 <= 0 or n2 <= 0:
         return None, "empty"
     if any((p <= 0 or p >= 1) and n < BOUNDARY_BASE for p, n in ((p1, n1), (p2, n2))):
@@ -50,9 +59,10 @@ def shares(
     pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
     expected = min(n * share for n in (n1, n2) for share in (pooled, 1 - pooled))
     if expected >= MIN_EXPECTED:
-        p = proportions(p1, n1, p2, n2)
-        return (p, "z") if p is not None else (None, "undefined")
-    if not whole:
+        p = proportions(p1, n1, p2, n2) if design is None else design()
+        how = "z" if design is None else "design"
+        return (p, how) if p is not None else (None, "undefined")
+    if not whole or design is not None:
         return None, "expected"
     return exact(round(p1 * n1), round(n1), round(p2 * n2), round(n2)), "fisher"
 
@@ -79,10 +89,15 @@ def samples(
     b: Sequence[float],
     wa: Sequence[float] | None = None,
     wb: Sequence[float] | None = None,
+    design: Callable[[], float | None] | None = None,
 ) -> tuple[float | None, str]:
-    """(p-value, the test) of Welch's test of `a` against `b`, or (None, why none ran)."""
+    """(p-value, the test) of Welch's test of `a` against `b` (or of `design`, the
+    design-based test, when given), or (None, why none ran)."""
     if not len(a) or not len(b):
         return None, "empty"
+    if design is not None:
+        p = design() if len(a) > 1 and len(b) > 1 else None
+        return (p, "design") if p is not None else (None, "undefined")
     p = means(a, b, wa, wb)
     return (p, "t") if p is not None else (None, "undefined")
 

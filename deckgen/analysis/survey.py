@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from deckgen.analysis.design import Design, lonely
 from deckgen.errors import DataError, Problem, suggest, valid_list
 from deckgen.inputs.codebook import Codebook, Question, load_codebook
 from deckgen.inputs.conditions import asked_text
@@ -24,6 +25,7 @@ from deckgen.locales import words
 
 MAX_LISTED = 5  # respondents named per problem before "and N more"
 MAX_UNKNOWN = 10  # unknown columns reported one by one (with a suggestion each)
+SINGULAR = {"weight": "weight", "strata": "stratum", "clusters": "cluster"}  # codebook keys
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Survey:
     frame: pd.DataFrame  # indexed by respondent id
     path: Path
     weights: pd.Series | None = None  # each respondent's weight (the codebook's `weight`)
+    design: Design | None = None  # strata and clusters, in the frame's order (`strata`, `clusters`)
 
     @property
     def questions(self) -> dict[str, Question]:
@@ -48,7 +51,8 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
     raw = read_table(path, sheet=codebook.sheet)
     frame = check_responses(raw, codebook, str(path))
     weights = read_weights(raw, codebook, str(path))
-    return Survey(codebook=codebook, frame=frame, path=path, weights=weights)
+    design = read_design(raw, codebook, str(path))
+    return Survey(codebook=codebook, frame=frame, path=path, weights=weights, design=design)
 
 
 def read_weights(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Series | None:
@@ -88,6 +92,46 @@ def read_weights(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Series 
     values = values / values.max()  # at most 1: a sum of them cannot overflow
     values = values / values.mean()
     return pd.Series(values, index=pd.Index(ids), name="weight")
+
+
+def read_design(raw: pd.DataFrame, codebook: Codebook, file: str) -> Design | None:
+    """The sampling design, from the codebook's `strata` and `clusters` columns: every
+    cell filled, and two clusters or more in each stratum (a variance needs them)."""
+    if codebook.strata is None and codebook.clusters is None:
+        return None
+    ids = raw[codebook.respondent_id]
+    problems = []
+    columns: dict[str, np.ndarray | None] = {}
+    for key, column in (("strata", codebook.strata), ("clusters", codebook.clusters)):
+        columns[key] = None if column is None else raw[column].to_numpy(object)
+        if column is not None and raw[column].isna().any():
+            problems.append(
+                Problem(
+                    f"{_who(pd.Index(ids[raw[column].isna()]))}: no {SINGULAR[key]} in column "
+                    f"`{column}` (the codebook's `survey.{key}`)",
+                    file=file,
+                    context=f"column {column}",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+    single = lonely(columns["strata"], columns["clusters"])
+    if single:
+        shown = ", ".join(_cut(s, 20) for s in single[:MAX_LISTED])
+        more = f" and {len(single) - MAX_LISTED} more" if len(single) > MAX_LISTED else ""
+        raise DataError(
+            Problem(
+                f"{'stratum' if len(single) == 1 else 'strata'} {shown}{more} of column "
+                f"`{codebook.strata}` {'holds' if len(single) == 1 else 'hold'} a single "
+                "cluster: no variance can be estimated within "
+                f"{'it' if len(single) == 1 else 'them'}; merge "
+                f"{'it' if len(single) == 1 else 'each'} with a neighbouring stratum in the "
+                "responses (the codebook's `survey.strata`)",
+                file=file,
+                context=f"column {codebook.strata}",
+            )
+        )
+    return Design.of(columns["strata"], columns["clusters"], len(raw))
 
 
 def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
@@ -135,14 +179,19 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
                 file=file,
             )
         )
-    if codebook.weight is not None and codebook.weight not in raw.columns:
-        problems.append(
-            Problem(
-                f"no weight column `{codebook.weight}` (the codebook's `survey.weight`)"
-                f"{suggest(codebook.weight, raw.columns)}",
-                file=file,
+    for key, column in (
+        ("weight", codebook.weight),
+        ("strata", codebook.strata),
+        ("clusters", codebook.clusters),
+    ):
+        if column is not None and column not in raw.columns:
+            problems.append(
+                Problem(
+                    f"no {SINGULAR[key]} column `{column}` (the "
+                    f"codebook's `survey.{key}`){suggest(column, raw.columns)}",
+                    file=file,
+                )
             )
-        )
     frame = raw.set_index(id_col)
 
     # each question's columns, by their names in the file (`column:` in the codebook)
@@ -152,7 +201,8 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
         for name, in_file in q.column_names().items():
             known[in_file] = q
             names[name] = in_file
-    ignored = set(codebook.ignore) | ({codebook.weight} if codebook.weight else set())
+    design = (codebook.weight, codebook.strata, codebook.clusters)
+    ignored = set(codebook.ignore) | {column for column in design if column}
     unknown = [col for col in frame.columns if col not in known and col not in ignored]
     for col in unknown[:MAX_UNKNOWN]:
         problems.append(

@@ -236,6 +236,18 @@ class SurveyInfo(Model):
         description="The column of the responses holding each respondent's weight (a number, "
         "0 or more): every figure is then weighted, unless an indicator says `weights: false`.",
     )
+    strata: str | None = field(
+        default=None,
+        description="The column of the responses holding each respondent's stratum, when the "
+        "sample was stratified: significance tests then use the design's variances "
+        "(docs/statistics.md). Each stratum needs two clusters or more.",
+    )
+    clusters: str | None = field(
+        default=None,
+        description="The column of the responses holding each respondent's cluster (primary "
+        "sampling unit), when the sample was drawn in clusters: significance tests then use "
+        "the design's variances. Without it, each respondent is their own cluster.",
+    )
     reconstruction: bool = field(
         default=False,
         description="The responses are a reconstruction, not the real answers: the figures "
@@ -262,6 +274,8 @@ class Codebook:
     ignore: tuple[str, ...] = ()
     reconstruction: bool = False  # the rows are reconstructed: unpublished figures illustrative
     weight: str | None = None  # the column of each respondent's weight
+    strata: str | None = None  # the column of each respondent's stratum (a design)
+    clusters: str | None = None  # the column of each respondent's cluster, PSU (a design)
     sheet: str | None = None  # an XLSX workbook's sheet of responses
 
 
@@ -285,7 +299,9 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
             continue
         questions[q.id] = q
         names = q.column_names()
-        for column in dict.fromkeys([*names, *names.values()]):  # in deckgen and in the file
+        # deckgen's names of the columns are each question's own; a column of the file may
+        # serve several questions (a 0-10 scale as a grid item and as a number for a mean)
+        for column in names:
             if column in owner and owner[column][1] != q.id:
                 first = owner[column][1]
                 problems.append(
@@ -321,5 +337,7 @@ def parse_codebook(doc: Located, path: Path) -> Codebook:
         ignore=tuple(survey.ignore),
         reconstruction=survey.reconstruction,
         weight=survey.weight,
+        strata=survey.strata,
+        clusters=survey.clusters,
         sheet=survey.sheet,
     )

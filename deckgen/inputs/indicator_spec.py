@@ -105,7 +105,8 @@ class Indicator(Model):
         default=None,
         gt=0,
         check=_below_one,
-        description="quantile: which one, between 0 and 1, e.g. 0.25 for the first quartile.",
+        description="quantile: which one, between 0 and 1, e.g. 0.25 for the first quartile "
+        "(one definition, weighted or not: docs/statistics.md).",
     )
     weights: bool = field(
         default=True,

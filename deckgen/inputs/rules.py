@@ -154,12 +154,24 @@ def _like_with_like(indicator: Any, figure: Any) -> Found:
             f"matches {shown(figure.matches)}: compare like with like (the same condition), "
             "or give the other definition a figure of its own, its change stated in `breaks:`",
         )
+    if indicator.filter != figure.population:
+        yield (
+            ("indicator", "filter" if indicator.filter is not None else "editions"),
+            f"this trend is of {_population(indicator.filter, shown)}, but figure "
+            f"`{figure.key}` of the editions file is of {_population(figure.population, shown)}: "
+            "compare like with like (the same respondents), or give the earlier figures of "
+            "those respondents a figure of their own, with `population:`",
+        )
     if figure.question is not None and indicator.question != figure.question:
         yield (
             ("indicator", "question"),
             f"this trend is of `{indicator.question}`, but figure `{figure.key}` of the "
             f"editions file is of `{figure.question}`",
         )
+
+
+def _population(condition: Any, shown: Any) -> str:
+    return "every respondent" if condition is None else f"the respondents where {shown(condition)}"
 
 
 def chart_rounding_adds_up(chart: Any, ctx: Context) -> Found:

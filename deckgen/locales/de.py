@@ -86,6 +86,7 @@ TEXTS = {
     # significance tests of a breakdown
     "test_z": "z-Test für zwei Anteile",
     "test_t": "Welch-t-Test",
+    "test_design": "t-Test auf Schichten und Klumpen des Stichprobendesigns",
     "test_fisher": "exakter Test nach Fisher",
     "corr_holm": "Holm-Korrektur für {n}",
     "corr_bh": "Benjamini-Hochberg-Korrektur für {n}",

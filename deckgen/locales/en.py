@@ -83,6 +83,7 @@ TEXTS = {
     # significance tests of a breakdown
     "test_z": "two-proportion z-test",
     "test_t": "Welch's t-test",
+    "test_design": "t-test on the sampling design's strata and clusters",
     "test_fisher": "Fisher's exact test",
     "corr_holm": "Holm correction for {n}",
     "corr_bh": "Benjamini-Hochberg correction for {n}",

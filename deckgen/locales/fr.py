@@ -89,6 +89,7 @@ TEXTS = {
     # significance tests of a breakdown
     "test_z": "test z de comparaison de proportions",
     "test_t": "test t de Welch",
+    "test_design": "test t sur les strates et grappes du plan de sondage",
     "test_fisher": "test exact de Fisher",
     "corr_holm": "correction de Holm pour {n}",
     "corr_bh": "correction de Benjamini-Hochberg pour {n}",

@@ -149,7 +149,7 @@ def significance_text(r: Result, level: float, w: Words) -> str:
         text = w("sig_pairwise" if r.compared == "pairwise" else "sig_rest", **values)
     else:
         text = w("sig_none_tested" if untested else "sig_none", **values)
-    if r.weighted:
+    if r.weighted and r.test != "design":  # a design's test has the design's variances
         text += ", " + w("sig_effective")
     return text + (w("sep") + untested if untested else "")
 
