@@ -29,6 +29,28 @@ from deckgen.errors import DeckgenError, Problem, Warnings, suggest, valid_list
 Progress = Callable[[str], None]
 
 
+def _a_deck(path: Path, deck: Path) -> str:
+    """What `path` is, if writing a change report there would lose a deck: a backup of
+    `deck` (written or to be written by an in-place update), or a PowerPoint file
+    (by its name, or by its content: a zip holding ppt/presentation.xml); "" if none."""
+    import re
+    import zipfile
+
+    backup = re.compile(re.escape(deck.stem) + r"\.before-update(-\d+)?" + re.escape(deck.suffix))
+    if path.parent.resolve() == deck.parent.resolve() and backup.fullmatch(path.name):
+        return f"a backup of {deck.name}"
+    if path.suffix.lower() in (".pptx", ".potx", ".pptm", ".ppt"):
+        return "a PowerPoint file" + (" (it exists)" if path.exists() else "")
+    if path.is_file():
+        try:
+            with zipfile.ZipFile(path) as package:
+                if "ppt/presentation.xml" in package.namelist():
+                    return "a PowerPoint deck (by its content)"
+        except (zipfile.BadZipFile, OSError):
+            pass
+    return ""
+
+
 class Project:
     """A deck spec with what it names: its theme, its survey's codebook and data, its template.
 
@@ -226,6 +248,16 @@ class Project:
                         f"refusing to write the change report to {report_path}: it is {what}; "
                         "choose another file"
                     )
+            what = _a_deck(report_path, deck)
+            if what:
+                raise OutputError(
+                    f"refusing to write the change report to {report_path}: it is {what}; "
+                    "choose another file"
+                )
+        if out is not None and Path(out).resolve() != deck.resolve():
+            what = _a_deck(Path(out), deck)
+            if what.startswith("a backup"):
+                raise OutputError(f"refusing to write the updated deck to {out}: it is {what}")
         if len(reports) == 2 and reports[0].resolve() == reports[1].resolve():
             raise OutputError("--csv and --xlsx name the same file; choose two")
         with self.protecting():

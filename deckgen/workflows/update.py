@@ -24,10 +24,12 @@ Elements whose figures did not move are left byte for byte as they were.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 import re
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,7 +138,14 @@ def update(
 
     tell = say or (lambda _msg: None)
     edited = _open(deck)
-    old = manifests.read(edited)
+    try:
+        old = manifests.read(edited)
+    except manifests.Damaged as exc:
+        raise DeckError(
+            f"{deck}: its deckgen manifest (the custom document properties "
+            f"{manifests.PREFIX}*) is damaged or was altered: {exc}; update the deck the "
+            "team received from `deckgen build` instead, or rebuild it"
+        ) from None
     if old is None:
         raise DeckError(
             f"{deck}: no deckgen manifest in this deck: it was not built by deckgen, or by "
@@ -155,94 +164,99 @@ def update(
     for problem in fresh_report.expect_problems:
         report.changes.append(Change(problem.context or "", "", "", problem.message, "expect"))
 
-    mine = _index(edited)
-    theirs = {key: entries[0][0] for key, entries in _index(fresh).shapes.items()}
-    old_elements: dict[str, Any] = old.get("elements", {})
-    if old_elements and not set(old_elements) & set(new["elements"]):
-        raise DeckError(
-            f"{deck}: none of the deck's {len(old_elements)} elements is in this spec: it was "
-            "built from another spec; give `update` the spec the deck was built from"
-        )
-    for sp in fresh_report.plan.slides:  # where the team's deck has the slide now
-        place = mine.position.get(sp.key)
-        if place is not None and place != sp.number and sp.key in labels:
-            labels[sp.key] = f"{sp.label} (slide {place} of the deck)"
-    forced = _forced(force, new["elements"])
-    written: dict[str, list[Any]] = {}  # what each copy of each element holds of deckgen's
-    charts: set[int] = set()  # the chart parts written
-    retyped: dict[str, list[tuple[str, str, str]]] = {}  # slide key: figures the team retyped
-    for key, record in sorted(new["elements"].items(), key=_order(new)):
-        slide_key, element = key.split("#", 1)
-        where, what = labels.get(slide_key, slide_key), _element_name(element)
-        before = old_elements.get(key)
-        if element == "notes":
-            pages = [(s, n) for s, n in mine.slides.get(slide_key, []) if _has_notes(s)]
-            if not pages:  # the team deleted the notes page, or its text, on every copy
-                if slide_key in mine.slides:
-                    if before is not None and before != record:
-                        report.changes.append(Change(where, "notes", "", "", "deleted"))
-                    written[key] = [before]
-                continue
-            text, unsaid = _as_retyped(record["text"], retyped.get(slide_key, []))
-            wanted = {**record, "text": text}
-            written[key] = []
-            for i, (slide, n) in enumerate(pages):
-                last = _written(old, key, i)
-                change = _notes(slide, last, wanted, where, forced, key)
-                conflict = change is not None and change.status == "conflict"
-                written[key].append(last if conflict else wanted)
-                report.changes.extend(_copied(i, n, where, "notes", [change] if change else []))
-            for theirs_figure, data in unsaid:  # the notes give it, the slide another
-                report.changes.append(Change(where, "notes", theirs_figure, data, "flag", key))
-            continue
-        shapes = mine.shapes.get(key, [])
-        if not shapes:
-            if before is not None:
-                report.changes.append(Change(where, what, "", "", "deleted"))
-                written[key] = [before]
-            else:  # new in the spec: on a slide the deck has, or on a new slide
-                whole = slide_key not in mine.slides and slide_key not in _known(old)
-                report.changes.append(Change(where, what, "", "slide" if whole else "", "missing"))
-            continue
-        written[key] = []
-        for i, (shape, n) in enumerate(shapes):
-            if getattr(shape, "has_chart", False):  # a chart pasted as a second view of
-                if id(shape.chart_part) in charts:  # one chart part: written once
-                    written[key].append(record)
-                    continue
-                charts.add(id(shape.chart_part))
-            last = _written(old, key, i)
-            changes, held = _element(
-                shape, theirs[key], last, record, where, what, forced, locale, key
+    at = ["the deck"]  # what is being read, for the message of a damaged part
+    with _damage(deck, at):
+        mine = _index(edited)
+        theirs = {key: entries[0][0] for key, entries in _index(fresh).shapes.items()}
+        old_elements: dict[str, Any] = old.get("elements", {})
+        if old_elements and not set(old_elements) & set(new["elements"]):
+            raise DeckError(
+                f"{deck}: none of the deck's {len(old_elements)} elements is in this spec: it was "
+                "built from another spec; give `update` the spec the deck was built from"
             )
-            written[key].append(held)
-            theirs_now = any(c.status == "conflict" and c.key == key for c in changes)
-            if i == 0 and record["kind"] == "text" and theirs_now:
-                retyped.setdefault(slide_key, []).append(
-                    (what, record["text"], manifests.record(shape)["text"])
+        for sp in fresh_report.plan.slides:  # where the team's deck has the slide now
+            place = mine.position.get(sp.key)
+            if place is not None and place != sp.number and sp.key in labels:
+                labels[sp.key] = f"{sp.label} (slide {place} of the deck)"
+        forced = _forced(force, new["elements"])
+        written: dict[str, list[Any]] = {}  # what each copy of each element holds of deckgen's
+        charts: set[int] = set()  # the chart parts written
+        retyped: dict[str, list[tuple[str, str, str]]] = {}  # slide key: figures the team retyped
+        for key, record in sorted(new["elements"].items(), key=_order(new)):
+            slide_key, element = key.split("#", 1)
+            where, what = labels.get(slide_key, slide_key), _element_name(element)
+            at[0] = f"{where}, {what} ({key})"
+            before = old_elements.get(key)
+            if element == "notes":
+                pages = [(s, n) for s, n in mine.slides.get(slide_key, []) if _has_notes(s)]
+                if not pages:  # the team deleted the notes page, or its text, on every copy
+                    if slide_key in mine.slides:
+                        if before is not None and before != record:
+                            report.changes.append(Change(where, "notes", "", "", "deleted"))
+                        written[key] = [before]
+                    continue
+                text, unsaid = _as_retyped(record["text"], retyped.get(slide_key, []))
+                wanted = {**record, "text": text}
+                written[key] = []
+                for i, (slide, n) in enumerate(pages):
+                    last = _written(old, key, i)
+                    change = _notes(slide, last, wanted, where, forced, key)
+                    conflict = change is not None and change.status == "conflict"
+                    written[key].append(last if conflict else wanted)
+                    report.changes.extend(_copied(i, n, where, "notes", [change] if change else []))
+                for theirs_figure, data in unsaid:  # the notes give it, the slide another
+                    report.changes.append(Change(where, "notes", theirs_figure, data, "flag", key))
+                continue
+            shapes = mine.shapes.get(key, [])
+            if not shapes:
+                if before is not None:
+                    report.changes.append(Change(where, what, "", "", "deleted"))
+                    written[key] = [before]
+                else:  # new in the spec: on a slide the deck has, or on a new slide
+                    whole = slide_key not in mine.slides and slide_key not in _known(old)
+                    report.changes.append(
+                        Change(where, what, "", "slide" if whole else "", "missing")
+                    )
+                continue
+            written[key] = []
+            for i, (shape, n) in enumerate(shapes):
+                if getattr(shape, "has_chart", False):  # a chart pasted as a second view of
+                    if id(shape.chart_part) in charts:  # one chart part: written once
+                        written[key].append(record)
+                        continue
+                    charts.add(id(shape.chart_part))
+                last = _written(old, key, i)
+                changes, held = _element(
+                    shape, theirs[key], last, record, where, what, forced, locale, key
                 )
-            report.changes.extend(_copied(i, n, where, what, changes))
-    titles = {entry[0]: entry[1] for entry in old.get("slides", []) if len(entry) == 2}
-    for key in sorted(old_elements):  # no longer in the spec
-        if key in new["elements"]:
-            continue
-        slide_key, element = key.split("#", 1)
-        if element != "notes" and key in mine.shapes:
-            where = f'slide "{titles.get(slide_key, slide_key)}"'
-            report.changes.append(Change(where, _element_name(element), "", "", "orphan"))
-        count = max(1, len(mine.shapes.get(key, [])))  # remembered: it is not "new" if
-        written.setdefault(key, [_written(old, key, i) for i in range(count)])  # it comes back
-    if add_missing:
-        _append_missing(edited, fresh_report, report, loaded, old)
-    manifest = dict(new)
-    elements, copies = _held(written)
-    manifest["elements"] = {**new["elements"], **elements}
-    if copies:
-        manifest["copies"] = copies
-    reported = _standing(report.changes, old.get("reported", []))
-    if reported:
-        manifest["reported"] = reported
-    manifests.write(edited, manifest)
+                written[key].append(held)
+                theirs_now = any(c.status == "conflict" and c.key == key for c in changes)
+                if i == 0 and record["kind"] == "text" and theirs_now:
+                    retyped.setdefault(slide_key, []).append(
+                        (what, record["text"], manifests.record(shape)["text"])
+                    )
+                report.changes.extend(_copied(i, n, where, what, changes))
+        titles = {entry[0]: entry[1] for entry in old.get("slides", []) if len(entry) == 2}
+        for key in sorted(old_elements):  # no longer in the spec
+            if key in new["elements"]:
+                continue
+            slide_key, element = key.split("#", 1)
+            if element != "notes" and key in mine.shapes:
+                where = f'slide "{titles.get(slide_key, slide_key)}"'
+                report.changes.append(Change(where, _element_name(element), "", "", "orphan"))
+            count = max(1, len(mine.shapes.get(key, [])))  # remembered: it is not "new" if
+            written.setdefault(key, [_written(old, key, i) for i in range(count)])  # it comes back
+        if add_missing:
+            _append_missing(edited, fresh_report, report, loaded, old)
+        manifest = dict(new)
+        elements, copies = _held(written)
+        manifest["elements"] = {**new["elements"], **elements}
+        if copies:
+            manifest["copies"] = copies
+        reported = _standing(report.changes, old.get("reported", []))
+        if reported:
+            manifest["reported"] = reported
+        manifests.write(edited, manifest)
     if dry_run:
         return report
     target = out or deck.with_name(f"{deck.stem}-updated{deck.suffix}")
@@ -287,18 +301,101 @@ def _parsed_back(prs: Any, deck: Path) -> bytes:
     return normalize(final.getvalue())
 
 
+#: the most one XML part of a deck may inflate to (a slide of a thousand shapes is a
+#: few megabytes), any part (a video), and all of them together
+MAX_XML = 64 << 20
+MAX_PART = 512 << 20
+MAX_DECK = 1 << 30
+#: what no deck's XML declares: a document type (and with it entities)
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def _damage(deck: Path, at: list[str]) -> Iterator[None]:
+    """A part of the edited deck that is not as any Office tool writes it (a chart's XML
+    without its series, a point's index not a number...) is a DeckError naming the
+    element being read (`at[0]`), never an internal error."""
+    from lxml import etree
+
+    try:
+        yield
+    except (AttributeError, KeyError, ValueError, TypeError, IndexError, etree.LxmlError) as exc:
+        raise DeckError(
+            f"{deck}: {at[0]} is damaged, not as an Office tool writes it "
+            f"({type(exc).__name__}: {exc}); repair or delete it in the deck"
+        ) from None
+
+
 def _open(deck: Path) -> Any:
+    """The edited deck, read once its package is checked (see `_check_package`)."""
     import zipfile
 
+    from lxml import etree
     from pptx import Presentation
     from pptx.exc import PackageNotFoundError
 
     if not deck.is_file():
         raise DeckError(f"{deck}: no such deck")
+    _check_package(deck)
     try:
         return Presentation(str(deck))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.LxmlError,
+        EOFError, zlib.error, NotImplementedError,
+    ) as exc:  # fmt: skip
         raise DeckError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
+
+
+def _check_package(deck: Path) -> None:
+    """Refuse, before python-pptx inflates anything, a deck whose parts would inflate
+    past what any deck needs (a zip bomb: sizes as the zip declares them, which
+    reading never goes past) or whose XML declares a document type or entities
+    (what no Office tool writes: entity expansion, external files)."""
+    import zipfile
+
+    def refuse(why: str) -> DeckError:
+        return DeckError(f"{deck}: refused: {why}; not a deck deckgen reads")
+
+    try:
+        with zipfile.ZipFile(deck) as package:
+            infos = package.infolist()
+            if len(infos) > 100_000:
+                raise refuse(f"it holds {len(infos):,} parts")
+            total = 0
+            for info in infos:
+                xml = info.filename.endswith((".xml", ".rels", ".vml"))
+                limit = MAX_XML if xml else MAX_PART
+                total += info.file_size
+                if info.file_size > limit or total > MAX_DECK:
+                    raise refuse(
+                        f"its part {info.filename} inflates to {info.file_size:,} bytes"
+                        if info.file_size > limit
+                        else f"its parts inflate to more than {MAX_DECK >> 20} MB"
+                    )
+                if xml and _declares_entities(package, info):
+                    raise refuse(f"its part {info.filename} declares a document type or entities")
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+        raise DeckError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
+    except (NotImplementedError, RuntimeError) as exc:  # encrypted, unknown compression
+        raise DeckError(f"{deck}: not a PowerPoint deck deckgen can read ({exc})") from None
+
+
+def _declares_entities(package: Any, info: Any) -> bool:
+    """Whether an XML part declares a DTD: looked for before its root element, where a
+    declaration must stand (the part read up to its first element only)."""
+    with package.open(info) as fh:
+        head = b""
+        while len(head) < MAX_XML:
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            head += chunk
+            text = re.sub(rb"<!--.*?-->|<\?.*?\?>", b"", head.replace(b"\x00", b""), flags=re.S)
+            if _DTD.search(text):  # (NULs out: UTF-16 reads as ASCII)
+                return True
+            if re.search(rb"<[A-Za-z_]", text):  # the root element: nothing declared before
+                return False
+    return False
 
 
 @dataclass
@@ -504,6 +601,8 @@ def _element(
             else:
                 out.append(Change(where, what, "", "embedded workbook", "restored"))
         axis, held["axis"] = _axis(shape, source, before, where, what, force, key)
+        if held["axis"] is None:  # no maximum set: none recorded, as a build records it
+            del held["axis"]
         out += axis
     elif kind == "text" and shape.has_text_frame:
         if moved or retyped:
