@@ -72,6 +72,12 @@ class Project:
     def locale(self) -> str:
         return str(self._loaded.spec.deck.locale)
 
+    def words(self) -> Any:
+        """The deck's words (deckgen.locales.Words): what a command says in its language."""
+        from deckgen.locales import words
+
+        return words(self.locale)
+
     @property
     def template(self) -> Path | None:
         """The template file, or None: one is made from the theme at build time."""

@@ -44,29 +44,32 @@ def _colour(stream) -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or (hasattr(stream, "isatty") and stream.isatty())
 
 
-def _say(text: str, *, err: bool = False, label: str | None = None, style: str = "") -> None:
-    """One message line; `label` ("warning", "spec error") is coloured on a terminal.
+def _say(
+    text: str, *, err: bool = False, label: str | None = None, style: str = "", colon: str = ": "
+) -> None:
+    """One message line; `label` ("warning", "spec error") is coloured on a terminal,
+    `colon` after it (the change report's: its deck's language's).
 
     User text (titles, values) is never read as markup: a `[/]` in a slide title
     is text.
     """
     if err:
-        _write_line(sys.stderr, text, label, style)
+        _write_line(sys.stderr, text, label, style, colon)
         return
     with _writing_stdout():
-        _write_line(sys.stdout, text, label, style)
+        _write_line(sys.stdout, text, label, style, colon)
 
 
-def _write_line(stream, text: str, label: str | None, style: str) -> None:
+def _write_line(stream, text: str, label: str | None, style: str, colon: str = ": ") -> None:
     if label is not None and style and _colour(stream):
         from rich.console import Console
         from rich.markup import escape
 
         Console(file=stream, highlight=False, soft_wrap=True).print(
-            f"[{style}]{escape(label)}[/]: {escape(text)}"
+            f"[{style}]{escape(label)}[/]{colon}{escape(text)}"
         )
         return
-    stream.write((f"{label}: {text}" if label is not None else text) + "\n")
+    stream.write((f"{label}{colon}{text}" if label is not None else text) + "\n")
     stream.flush()
 
 
@@ -253,7 +256,8 @@ def cmd_update(args: argparse.Namespace) -> None:
     from deckgen.api import load
 
     project = load(args.spec)
-    with _progress(not args.quiet, "updating…") as progress:
+    w = project.words()
+    with _progress(not args.quiet, w("upd_updating")) as progress:
         keys = args.force or []
         report = project.update(
             args.deck,
@@ -268,23 +272,13 @@ def cmd_update(args: argparse.Namespace) -> None:
     for change in report.listed():
         warn = ("conflict", "deleted", "missing", "expect", "flag")
         style = "yellow" if change.status in warn else None
-        _say(change.line(), label=change.status if style else None, style=style or "")
-    moved = len(report.of("updated"))
-    conflicts = len(report.of("conflict"))
-    standing = len(report.of("held"))
-    if standing:
-        _say(f"{standing} conflict(s) and warning(s) reported before still stand, unchanged")
-    if report.backup is not None:
-        _say(f"backup of the edited deck: {report.backup}")
-    if report.unchanged:
-        _say(f"{args.deck}: already up to date; nothing written")
-    elif report.path is None:
-        _say(f"dry run: {moved} change(s), {conflicts} conflict(s); nothing written")
-    else:
-        _say(f"updated {report.path}: {moved} change(s), {conflicts} conflict(s)")
+        label = w(f"status_{change.status}") if style else None
+        _say(change.line(), label=label, style=style or "", colon=w("colon"))
+    for line in report.closing(args.deck):
+        _say(line)
     for written in (args.csv, args.xlsx):
         if written is not None and report.path is not None:
-            _say(f"wrote {written} ({len(report.listed())} rows)", err=True)
+            _say(report.wrote(written), err=True)
 
 
 def cmd_validate(args: argparse.Namespace) -> None:

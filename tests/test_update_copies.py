@@ -219,10 +219,12 @@ def test_a_duplicated_slide_is_updated_in_both_places(base, tmp_path, at):
     _every_copy_is_fresh(report, fresh, dict.fromkeys(keys, 2))
     assert not report.of("deleted") and not report.of("conflict")
     copies = report.of("copy")
-    moved = {c.element.split(",")[0] for c in report.of("updated")}
-    assert {c.element for c in copies} == moved == {"chart 1", "callout 1", "footnote", "notes"}
+    moved = {c.key for c in report.of("updated")}
+    elements = {f"{SOCIAL}#{e}" for e in ("chart-1", "callout-1-value", "footnote", "notes")}
+    assert {c.key for c in copies} == moved == elements
     copy_place = at + 1  # where the copy is, from 1
-    assert {c.line().split(": ", 1)[1] for c in copies} == {f"also on slide {copy_place}, a copy"}
+    said = {c.line().rsplit(" : ", 1)[1] for c in copies}
+    assert said == {f"aussi sur la diapositive {copy_place}, une copie"}
 
 
 def test_a_copy_without_notes_placed_first_leaves_the_original_s_notes_updated(base, tmp_path):
@@ -237,8 +239,8 @@ def test_a_copy_without_notes_placed_first_leaves_the_original_s_notes_updated(b
     assert not report.of("deleted")
     keys = [k for k in _social_keys(fresh) if not k.endswith("#notes")]
     _every_copy_is_fresh(report, fresh, dict.fromkeys(keys, 2))
-    notes = [c for c in report.of("updated") if c.element == "notes"]
-    assert len(notes) == 1 and notes[0].slide.startswith("slide 10 ")
+    notes = [c for c in report.of("updated") if c.key == f"{SOCIAL}#notes"]
+    assert len(notes) == 1 and notes[0].slide.startswith("diapositive 10 ")
 
 
 def test_a_chart_pasted_twice_is_updated_twice(base, tmp_path):
@@ -267,8 +269,8 @@ def test_a_chart_pasted_twice_is_updated_twice(base, tmp_path):
     shown = _shown(Presentation(str(report.path)))
     assert shown[key] == fresh[key] * 4
     assert not report.of("conflict") and not report.of("deleted")
-    lines = [c.line() for c in report.of("copy") if c.element == "chart 1"]
-    assert lines and all("a copy" in line for line in lines)
+    lines = [c.line() for c in report.of("copy") if c.key == key]
+    assert lines and all(line.endswith(", une copie") for line in lines)
 
 
 def test_a_copy_the_team_retyped_is_theirs_and_the_original_follows_the_data(tmp_path):
@@ -288,13 +290,13 @@ def test_a_copy_the_team_retyped_is_theirs_and_the_original_follows_the_data(tmp
     _one_answer_changed(tmp_path)
     first = deckgen.load(spec).update(tmp_path / "edited.pptx", tmp_path / "q1.pptx")
     (conflict,) = first.of("conflict")
-    assert conflict.old == "74\u202f%" and "copy on slide 28" in conflict.slide
+    assert conflict.old == "74\u202f%" and "sa copie en diapositive 28" in conflict.slide
     assert _shown(Presentation(str(first.path)))[key] == ["74\u202f%", "74\u202f%"]
     _another_left_social_networks(tmp_path)  # 22/31: 71 %
     second = deckgen.load(spec).update(first.path, tmp_path / "q2.pptx")
     assert _shown(Presentation(str(second.path)))[key] == ["71\u202f%", "74\u202f%"]
-    (conflict,) = [c for c in second.of("conflict") if c.element == "callout 1"]
-    assert "copy on slide 28" in conflict.slide and conflict.new.startswith("71")
+    (conflict,) = [c for c in second.of("conflict") if c.key == key]
+    assert "sa copie en diapositive 28" in conflict.slide and conflict.new.startswith("71")
 
 
 @pytest.mark.parametrize("at", [28, 0], ids=["clone-after", "clone-first"])
@@ -308,9 +310,4 @@ def test_a_slide_duplicated_by_the_powerpoint_engine_then_libreoffice(base, tmp_
         report = deckgen.load(spec).update(edited, tmp_path / f"u-{edited.parent.name}.pptx")
         _every_copy_is_fresh(report, fresh, dict.fromkeys(keys, 2))
         assert not report.of("conflict") and not report.of("deleted")
-        assert {c.element for c in report.of("copy")} == {
-            "chart 1",
-            "callout 1",
-            "footnote",
-            "notes",
-        }
+        assert {c.key for c in report.of("copy")} == set(keys) - {f"{SOCIAL}#callout-1-text"}

@@ -141,7 +141,7 @@ def _cases(deck: Path) -> dict[str, tuple[Callable[[Path], Path], str]]:
         ),
         "chart point index not a number": (
             lambda out: _rewritten(deck, out, {chart: lambda b: b.replace(b'idx="0"', b'idx="x"')}),
-            "chart 1 (les-reseaux-sociaux-pour-la#chart-1) is damaged",
+            "the element les-reseaux-sociaux-pour-la#chart-1 is damaged",
         ),
         "slide XML cut off": (
             lambda out: _rewritten(deck, out, {"ppt/slides/slide10.xml": lambda b: b[:-40]}),

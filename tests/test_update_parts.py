@@ -86,8 +86,8 @@ def test_an_alternative_text_the_team_rewrote_never_freezes_the_chart(seed, tmp_
         assert _chart_values(_slide_of(prs, CHART), chart._element) == _fresh(spec)[CHART][0]
         assert _alt(chart) == "Notre description du graphique"
         conflicts = [(c.element, c.key) for c in report.of("conflict")]
-        assert conflicts == [("chart 1, alternative text", f"{CHART}#alt")]
-        assert any(c.element.startswith("chart 1, ") for c in report.of("updated"))
+        assert conflicts == [("graphique 1, texte alternatif", f"{CHART}#alt")]
+        assert [c.key for c in report.of("updated") if c.pairs] == [CHART]  # the figures
 
 
 def _team_edits(prs) -> None:
@@ -131,8 +131,8 @@ def test_a_second_update_of_unchanged_data_reports_nothing_and_writes_the_same_b
     shutil.copy(first.path, mine)
     run = invoke("update", spec, "--deck", mine, "-o", mine, "-q")
     assert run.code == 0, run.output
-    assert "already up to date; nothing written" in run.output
-    assert "conflict:" not in run.output and "→" not in run.output
+    assert "mine.pptx : déjà à jour ; rien n'est écrit" in run.output
+    assert "conflit :" not in run.output and "→" not in run.output
     assert mine.read_bytes() == first.path.read_bytes()
     assert not list(tmp_path.glob("mine.before-update*"))
 
@@ -146,7 +146,7 @@ def _conflicted(prs) -> None:
     _set_alt(_shape(prs, CHART), "Notre description")
 
 
-_FORCE = re.compile(r"\(--force (\S+) writes (.*)\)$")
+_FORCE = re.compile(r"\(--force (\S+) écrit « (.*) »\)$")
 
 
 def test_force_takes_the_keys_the_report_prints_and_writes_what_it_says(seed, tmp_path):
@@ -157,10 +157,10 @@ def test_force_takes_the_keys_the_report_prints_and_writes_what_it_says(seed, tm
     for c in dry.of("conflict"):
         m = _FORCE.search(c.line())
         if m:
-            said[m.group(1)] = m.group(2).strip("«»")
+            said[m.group(1)] = m.group(2)
     assert set(said) == {VALUE, f"{CHART}#alt"}
-    (notes,) = [c for c in dry.of("conflict") if c.element == "notes"]
-    assert f"--force {NOTES} replaces the whole notes" in notes.line()
+    (notes,) = [c for c in dry.of("conflict") if c.key == NOTES]
+    assert f"--force {NOTES} remplace toutes les notes par les notes générées" in notes.line()
     # one key: that part only; the notes and the alternative text stay the team's
     out = tmp_path / "one.pptx"
     run = invoke("update", spec, "--deck", edited, "-o", out, "--force", VALUE, "-q")
@@ -178,7 +178,7 @@ def test_force_takes_the_keys_the_report_prints_and_writes_what_it_says(seed, tm
     assert "(à revoir)" in _slide_of(prs, CHART).notes_slide.notes_text_frame.text
     # bare --force: everything, the notes too
     run = invoke("update", spec, "--deck", edited, "-o", out, "--force", "-q")
-    assert run.code == 0 and "conflict:" not in run.output and "0 conflict(s)" in run.output
+    assert run.code == 0 and "conflit :" not in run.output and "0 conflit" in run.output
     notes_text = _slide_of(Presentation(str(out)), CHART).notes_slide.notes_text_frame.text
     assert "(à revoir)" not in notes_text and notes_text == _fresh(spec)[NOTES][0]
     # a key that is no element: a one-line reason, exit 2
@@ -204,7 +204,7 @@ def test_a_chart_whose_data_the_team_edited_is_reported_with_the_figures_force_w
     (conflict,) = report.of("conflict")
     assert conflict.key == CHART and conflict.old.startswith("Facebook 50\u202f%")
     assert conflict.new.startswith("Facebook 100\u202f%, YouTube 74\u202f%")
-    assert conflict.line().endswith(f"(--force {CHART} writes «{conflict.new}»)")
+    assert conflict.line().endswith(f"(--force {CHART} écrit « {conflict.new} »)")
     forced = deckgen.load(spec).update(edited, tmp_path / "f.pptx", force=[CHART])
     prs = Presentation(str(forced.path))
     assert (
@@ -233,5 +233,5 @@ def test_a_retyped_figure_s_alternative_text_and_notes_say_the_team_s_figure(see
     assert _alt(_shape(prs, MOYENS)).startswith("9 % des collectivités ont")
     assert _alt(_shape(prs, VALUE)).startswith("80\u202f% des collectivités utilisent")
     (flag,) = report.of("flag")
-    assert flag.element == "notes" and flag.slide.startswith("slide 10 ")
-    assert "80\u202f% (callout 1)" in flag.line() and "74\u202f%" in flag.line()
+    assert flag.key == NOTES and flag.slide.startswith("diapositive 10 ")
+    assert "80\u202f% (chiffre clé 1)" in flag.line() and "74\u202f%" in flag.line()

@@ -25,6 +25,7 @@ Elements whose figures did not move are left byte for byte as they were.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import difflib
 import io
 import re
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.errors import DeckError
+from deckgen.locales import words
 from deckgen.render import manifest as manifests
 from deckgen.render.identity import key_of
 
@@ -44,65 +46,72 @@ _ELEMENT = re.compile(r"(chart|callout)-(\d+)(?:-(value|text))?$")
 
 @dataclass
 class Change:
-    """One line of the change report."""
+    """One line of the change report, in the deck's language: every word comes from the
+    locale's catalogue (`upd_*`, `status_*`); `slide` and `element` are already said
+    in it ('diapositive 10 « Les réseaux sociaux »', 'graphique 1')."""
 
-    slide: str  # 'slide 10 "Les réseaux sociaux"' (the spec's numbering)
-    element: str  # "callout 1", "chart 2, Facebook", "footnote", "notes"
+    slide: str
+    element: str
     old: str
     new: str
     #: updated | conflict | deleted | missing | added | restored | orphan | alt | copy |
     #: flag | expect; `held`: a conflict reported before, standing unchanged (not listed)
     status: str
-    key: str = ""  # what `--force` takes to write it (a conflict's, a flag's)
+    key: str = ""  # the element's key; a conflict's or a flag's is what `--force` takes
+    #: a chart's figures that moved: (category, before, after), said on one line
+    pairs: tuple[tuple[str, str, str], ...] = ()
+    count: int = 0  # notes: how many figures moved in them
+    folded: bool = False  # its alternative text was updated with it (no line of its own)
+    locale: str = "en"
 
     def line(self) -> str:
-        what = f"{self.slide}, {self.element}"
-        if self.status == "updated":
-            return f"{what}: {self.old} → {self.new}"
-        if self.status == "conflict" and self.element == "notes":
-            return (
-                f"{what}: conflict, edited inside the generated notes: left as the team wrote "
-                f"them; the data change {self.old} → {self.new} (--force {self.key} replaces "
-                "the whole notes with the generated ones, the team's words in them too)"
-            )
-        if self.status == "flag" and self.element == "notes":
-            return (
-                f"{what}: give the data's {self.new} where the slide shows the team's "
-                f"{self.old}: check them"
-            )
-        if self.status == "conflict":
-            return (
-                f"{what}: conflict, left as the team wrote it ({self.old}); the data give "
-                f"{self.new} (--force {self.key} writes {_quoted(self.new)})"
-            )
-        if self.status == "flag":
-            return (
-                f"{what}: still says {_quoted(self.old)}, beside the team's figure: check it "
-                f"(--force {self.key} writes {_quoted(self.new)})"
-            )
-        if self.status == "deleted":
-            return f"{what}: no longer in the deck (deleted, or renamed): not recreated"
-        if self.status == "missing":
-            if self.new == "slide":
-                return f"{what}: new in the spec, not in the deck (--add-missing appends its slide)"
-            if self.new:
-                return f"{what}: new in the spec, not in the deck ({self.new})"
-            return f"{what}: new in the spec, on a slide the deck has: add it by hand"
-        if self.status == "added":
-            return f"{what}: new in the spec, appended at the end of the deck"
-        if self.status == "restored":
-            return f"{what}: {self.new} restored"
-        if self.status == "orphan":
-            return f"{what}: no longer in the spec: left as it is, its figures not updated"
-        if self.status == "alt":
-            return f"{what}: updated"
-        if self.status == "copy":
-            return f"{what}: also on slide {self.new}, a copy"
-        return f"{self.slide}: {self.new}"  # expect: the published figure no longer holds
+        w = words(self.locale)
+        where = ", ".join(p for p in (self.slide, self.element) if p)
+        body = self.body(w)
+        return f"{where}{w('colon')}{body}" if where else body
 
+    def body(self, w: Any) -> str:
+        """What happened, without the slide and element."""
+        status, new, old = self.status, self.new, self.old
+        if status == "updated":
+            if self.pairs:
+                said = ", ".join(f"{c} {a} → {b}" for c, a, b in self.pairs)
+            elif self.count:
+                said = _counted(w, self.count, "upd_figures")
+            else:
+                said = f"{old} → {new}" if old else new  # (a map: its regions, said)
+            return w("upd_and_alt", body=said) if self.folded else said
+        if status == "conflict" and self.element == w("upd_notes"):
+            return w("upd_conflict_notes", old=old, new=new, force=self.key)
+        if status == "conflict":
+            return w("upd_conflict", old=old, new=new, force=self.key, writes=w.quote(new))
+        if status == "flag" and self.element == w("upd_notes"):
+            return w("upd_flag_notes", old=old, new=new)
+        if status == "flag":
+            return w("upd_flag", old=w.quote(old), force=self.key, writes=w.quote(new))
+        if status == "missing":
+            return w({"slide": "upd_missing_slide", "": "upd_missing_here"}.get(new,
+                     "upd_not_appended"))  # fmt: skip
+        if status in ("deleted", "added", "orphan"):
+            return w(f"upd_{status}")
+        if status == "restored":
+            return w("upd_restored", what=new)
+        if status == "alt":
+            return w("status_updated")
+        if status == "copy":
+            return w("upd_copy", place=new)
+        return w("upd_expect", value=old, expect=new)  # a published figure that moved
 
-def _quoted(text: str) -> str:
-    return f"«{text}»" if " " in text.strip() and not text.startswith("«") else text
+    def cells(self, w: Any) -> list[str]:
+        """Its row of the change report's table (CSV, XLSX): slide, element, before,
+        after, status, key; a chart's moved figures joined in one cell each."""
+        old, new = self.old, self.new
+        if self.pairs:
+            old = w("sep").join(f"{c} {a}" for c, a, _ in self.pairs)
+            new = w("sep").join(f"{c} {b}" for c, _, b in self.pairs)
+        elif self.status not in ("updated", "conflict", "flag"):
+            old, new = "", self.body(w)
+        return [self.slide, self.element, old, new, w(f"status_{self.status}"), self.key]
 
 
 @dataclass
@@ -111,6 +120,7 @@ class UpdateReport:
     changes: list[Change] = field(default_factory=list)
     backup: Path | None = None
     unchanged: bool = False  # updated in place, nothing to change: nothing written
+    locale: str = "en"  # the deck's: the report's words
 
     def of(self, status: str) -> list[Change]:
         return [c for c in self.changes if c.status == status]
@@ -118,6 +128,45 @@ class UpdateReport:
     def listed(self) -> list[Change]:
         """The lines the report shows (what was reported before and stands is not)."""
         return [c for c in self.changes if c.status != "held"]
+
+    def closing(self, deck: Path | str) -> list[str]:
+        """The report's last lines, in the deck's language: what still stands, the
+        backup, and what was written (or not)."""
+        w = words(self.locale)
+
+        lines = []
+        standing = len(self.of("held"))
+        if standing:
+            lines.append(_counted(w, standing, "upd_standing"))
+        if self.backup is not None:
+            lines.append(w("upd_backup", path=self.backup))
+        moved = _counted(w, len(self.of("updated")), "upd_changes")
+        conflicts = _counted(w, len(self.of("conflict")), "upd_conflicts")
+        if self.unchanged:
+            lines.append(w("upd_up_to_date", path=deck))
+        elif self.path is None:
+            lines.append(w("upd_dry_run", changes=moved, conflicts=conflicts))
+        else:
+            lines.append(w("upd_done", path=self.path, changes=moved, conflicts=conflicts))
+        return lines
+
+    def wrote(self, path: Path | str) -> str:
+        return _counted(words(self.locale), len(self.listed()), "upd_wrote", path=path)
+
+
+def _counted(w: Any, n: int, stem: str, **values: Any) -> str:
+    """`n` things in the deck's language, singular or plural (`stem`_one, `stem`_many)."""
+    return str(w.plural(n, w.get(f"{stem}_one"), w.get(f"{stem}_many"))).format(n=n, **values)
+
+
+#: the words of the update being made (its deck's locale), for the names of the
+#: report's slides, elements and parts (`_t`)
+_WORDS: contextvars.ContextVar[Any] = contextvars.ContextVar("update_words")
+
+
+def _t(key: str, **values: Any) -> str:
+    """A word of the change report, in the deck's language."""
+    return str(_WORDS.get()(key, **values))
 
 
 def update(
@@ -152,17 +201,27 @@ def update(
             "a version before `deckgen update`; build it once with `deckgen build`, then hand "
             "that deck to the team"
         )
-    tell("building the new figures")
+    w = words(loaded.spec.deck.locale)
+    _WORDS.set(w)
+    tell(w("upd_building"))
     buffer = io.BytesIO()
     fresh_report = build(loaded, buffer, strict_expect=False)
     fresh = Presentation(io.BytesIO(buffer.getvalue()))
     new = manifests.read(fresh)
     assert new is not None
-    labels = {sp.key: sp.label for sp in fresh_report.plan.slides if sp.key}
     locale = fresh_report.plan.locale
-    report = UpdateReport(None)
-    for problem in fresh_report.expect_problems:
-        report.changes.append(Change(problem.context or "", "", "", problem.message, "expect"))
+    labels = {
+        sp.key: w("upd_slide", n=sp.number, title=w.quote(sp.title))
+        for sp in fresh_report.plan.slides
+        if sp.key
+    }
+    numbered = {sp.label: labels.get(sp.key, sp.label) for sp in fresh_report.plan.slides}
+    report = UpdateReport(None, locale=locale)
+    for problem in fresh_report.expect_problems:  # (callout number, figure, published)
+        callout, value, expect = problem.detail or (0, "", problem.message)
+        where = numbered.get(problem.context or "", problem.context or "")
+        what = _t("upd_callout", n=callout) if callout else ""
+        report.changes.append(Change(where, what, value, expect, "expect"))
 
     at = ["the deck"]  # what is being read, for the message of a damaged part
     with _damage(deck, at):
@@ -177,7 +236,7 @@ def update(
         for sp in fresh_report.plan.slides:  # where the team's deck has the slide now
             place = mine.position.get(sp.key)
             if place is not None and place != sp.number and sp.key in labels:
-                labels[sp.key] = f"{sp.label} (slide {place} of the deck)"
+                labels[sp.key] = w("upd_slide_moved", slide=labels[sp.key], place=place)
         forced = _forced(force, new["elements"])
         written: dict[str, list[Any]] = {}  # what each copy of each element holds of deckgen's
         charts: set[int] = set()  # the chart parts written
@@ -185,14 +244,14 @@ def update(
         for key, record in sorted(new["elements"].items(), key=_order(new)):
             slide_key, element = key.split("#", 1)
             where, what = labels.get(slide_key, slide_key), _element_name(element)
-            at[0] = f"{where}, {what} ({key})"
+            at[0] = f"the element {key}"
             before = old_elements.get(key)
             if element == "notes":
                 pages = [(s, n) for s, n in mine.slides.get(slide_key, []) if _has_notes(s)]
                 if not pages:  # the team deleted the notes page, or its text, on every copy
                     if slide_key in mine.slides:
                         if before is not None and before != record:
-                            report.changes.append(Change(where, "notes", "", "", "deleted"))
+                            report.changes.append(Change(where, what, "", "", "deleted", key))
                         written[key] = [before]
                     continue
                 text, unsaid = _as_retyped(record["text"], retyped.get(slide_key, []))
@@ -201,21 +260,23 @@ def update(
                 for i, (slide, n) in enumerate(pages):
                     last = _written(old, key, i)
                     change = _notes(slide, last, wanted, where, forced, key)
+                    if change is not None:
+                        change.key = key
                     conflict = change is not None and change.status == "conflict"
                     written[key].append(last if conflict else wanted)
-                    report.changes.extend(_copied(i, n, where, "notes", [change] if change else []))
+                    report.changes.extend(_copied(i, n, where, what, [change] if change else []))
                 for theirs_figure, data in unsaid:  # the notes give it, the slide another
-                    report.changes.append(Change(where, "notes", theirs_figure, data, "flag", key))
+                    report.changes.append(Change(where, what, theirs_figure, data, "flag", key))
                 continue
             shapes = mine.shapes.get(key, [])
             if not shapes:
                 if before is not None:
-                    report.changes.append(Change(where, what, "", "", "deleted"))
+                    report.changes.append(Change(where, what, "", "", "deleted", key))
                     written[key] = [before]
                 else:  # new in the spec: on a slide the deck has, or on a new slide
                     whole = slide_key not in mine.slides and slide_key not in _known(old)
                     report.changes.append(
-                        Change(where, what, "", "slide" if whole else "", "missing")
+                        Change(where, what, "", "slide" if whole else "", "missing", key)
                     )
                 continue
             written[key] = []
@@ -230,6 +291,8 @@ def update(
                     shape, theirs[key], last, record, where, what, forced, locale, key
                 )
                 written[key].append(held)
+                for c in changes:
+                    c.key = c.key or key
                 theirs_now = any(c.status == "conflict" and c.key == key for c in changes)
                 if i == 0 and record["kind"] == "text" and theirs_now:
                     retyped.setdefault(slide_key, []).append(
@@ -242,21 +305,22 @@ def update(
                 continue
             slide_key, element = key.split("#", 1)
             if element != "notes" and key in mine.shapes:
-                where = f'slide "{titles.get(slide_key, slide_key)}"'
-                report.changes.append(Change(where, _element_name(element), "", "", "orphan"))
+                where = w("upd_slide_gone", title=w.quote(titles.get(slide_key, slide_key)))
+                report.changes.append(Change(where, _element_name(element), "", "", "orphan", key))
             count = max(1, len(mine.shapes.get(key, [])))  # remembered: it is not "new" if
             written.setdefault(key, [_written(old, key, i) for i in range(count)])  # it comes back
-        if add_missing:
-            _append_missing(edited, fresh_report, report, loaded, old)
-        manifest = dict(new)
-        elements, copies = _held(written)
-        manifest["elements"] = {**new["elements"], **elements}
-        if copies:
-            manifest["copies"] = copies
-        reported = _standing(report.changes, old.get("reported", []))
-        if reported:
-            manifest["reported"] = reported
-        manifests.write(edited, manifest)
+    if add_missing:
+        _append_missing(edited, fresh_report, report, loaded, old)
+    manifest = dict(new)
+    elements, copies = _held(written)
+    manifest["elements"] = {**new["elements"], **elements}
+    if copies:
+        manifest["copies"] = copies
+    report.changes = _tidy(report.changes, locale)
+    reported = _standing(report.changes, old.get("reported", []))
+    if reported:
+        manifest["reported"] = reported
+    manifests.write(edited, manifest)
     if dry_run:
         return report
     target = out or deck.with_name(f"{deck.stem}-updated{deck.suffix}")
@@ -270,7 +334,7 @@ def update(
             backup, n = deck.with_name(f"{deck.stem}.before-update-{n}{deck.suffix}"), n + 1
         write_atomic(deck.read_bytes(), backup)
         report.backup = backup
-    tell(f"writing {target}")
+    tell(w("upd_writing", path=target))
     report.path = write_atomic(written_bytes, target)
     return report
 
@@ -460,6 +524,34 @@ def _forced(force: bool | Iterable[str], elements: dict[str, Any]) -> Force:
     return Force(keys=keys)
 
 
+def _tidy(changes: list[Change], locale: str) -> list[Change]:
+    """The report as a person reads it: an alternative text updated with its element's
+    figures folded into that element's line; what a tool dropped and update restored
+    (embedded workbooks, alternative texts) said in one line; every line in `locale`."""
+    w = words(locale)
+    out: list[Change] = []
+    restored = {"workbook": 0, "alt": 0}
+    for c in changes:
+        if c.status == "restored":
+            restored[c.new] += 1
+            continue
+        if c.status == "alt":
+            owner = next(
+                (o for o in reversed(out) if o.status == "updated" and o.slide == c.slide
+                 and w("upd_alt", what=o.element) == c.element), None,
+            )  # fmt: skip
+            if owner is not None:
+                owner.folded = True
+                continue
+        out.append(c)
+    said = [_counted(w, n, f"upd_restored_{what}") for what, n in restored.items() if n]
+    if said:
+        out.append(Change("", "", "", ", ".join(said), "restored"))
+    for c in out:
+        c.locale = locale
+    return out
+
+
 #: report lines that stand until someone acts: said once, then counted
 _STANDING = ("conflict", "flag", "expect")
 
@@ -533,9 +625,9 @@ def _copied(copy: int, slide: int, where: str, what: str, changes: list[Change])
         return changes
     out = [c for c in changes if c.status not in _WRITTEN]
     for c in out:
-        c.slide = f"{where}, its copy on slide {slide}"
+        c.slide = _t("upd_copy_on", slide=where, place=slide)
     if len(out) < len(changes):
-        out.insert(0, Change(where, what, "", str(slide), "copy"))
+        out.insert(0, Change(where, what, "", str(slide), "copy", changes[0].key))
     return out
 
 
@@ -544,11 +636,15 @@ _WRITTEN = ("updated", "alt")
 
 
 def _element_name(element: str) -> str:
+    """'graphique 1', 'chiffre clé 2', 'phrase du chiffre clé 2', 'notes'... in the deck's
+    language."""
+    if element in ("notes", "footnote"):
+        return _t(f"upd_{element}")
     m = _ELEMENT.match(element)
     if m is None:
         return element
     kind, n, part = m.groups()
-    return f"{kind} {n}" + (" sentence" if part == "text" else "")
+    return _t("upd_callout_text" if part == "text" else f"upd_{kind}", n=n)
 
 
 # -- one element ------------------------------------------------------------------------
@@ -599,7 +695,7 @@ def _element(
             if moved or retyped:
                 out += _chart_changes(before, after, where, what, source, locale)
             else:
-                out.append(Change(where, what, "", "embedded workbook", "restored"))
+                out.append(Change(where, what, "", "workbook", "restored"))
         axis, held["axis"] = _axis(shape, source, before, where, what, force, key)
         if held["axis"] is None:  # no maximum set: none recorded, as a build records it
             del held["axis"]
@@ -614,9 +710,23 @@ def _element(
             _table(shape, source, where, what, out)
     elif kind == "map" and shape.shape_type == 6 and (moved or retyped):
         _map(shape, source)
-        out.append(Change(where, what, "", "regions and legend", "updated"))
+        out.append(Change(where, what, "", _regions(now, after), "updated", key))
     alt, held["alt"] = _alt_change(shape, before, after, where, what, force, key)
     return out + alt, held
+
+
+def _regions(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """A map's change, said: the regions whose colour changed (by name), its legend."""
+    w = _WORDS.get()
+    changed = [
+        re.sub(r"^\D*\d+\s+", "", name)  # "Région 53 Bretagne": Bretagne
+        for name, fill in after.get("fills", {}).items()
+        if before.get("fills", {}).get(name) != fill
+    ]
+    parts = [w("upd_regions", regions=", ".join(changed))] if changed else []
+    if before.get("texts") != after.get("texts"):
+        parts.append(w("upd_legend"))
+    return w("sep").join(parts) or w("status_updated")
 
 
 def _offered(record: dict[str, Any], shape: Any, locale: str) -> str:
@@ -635,7 +745,7 @@ def _offered(record: dict[str, Any], shape: Any, locale: str) -> str:
         )
     if record["kind"] == "table":
         return " | ".join(" ; ".join(row) for row in record["cells"])
-    return "regions and legend"
+    return _regions({}, record)
 
 
 def _axis(
@@ -656,7 +766,7 @@ def _axis(
         top = max((v or 0.0 for s in manifests.chart_series(shape.chart) for v in s["values"]),
                   default=0.0)  # fmt: skip
         if top > now:  # type: ignore[operator]
-            conflict = Change(where, f"{what}, value axis", _number(now), _number(fresh),  # type: ignore[arg-type]
+            conflict = Change(where, _t("upd_axis", what=what), _number(now), _number(fresh),  # type: ignore[arg-type]
                               "conflict", f"{key}#axis")  # fmt: skip
             return [conflict], last
         return [], last
@@ -665,7 +775,11 @@ def _axis(
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """An axis maximum as the deck's language writes a number (0,45 in French)."""
+    from deckgen.locales.numbers import format_number
+
+    digits = len(f"{value:g}".split(".", 1)[1]) if "." in f"{value:g}" else 0
+    return format_number(value, _WORDS.get().locale, digits)
 
 
 def _alt_change(
@@ -681,10 +795,10 @@ def _alt_change(
     last = (before or {}).get("alt") or ""
     if not new or now == new:
         return [], new
-    what = f"{what}, alternative text"
+    what = _t("upd_alt", what=what)
     if not now:
         _set_alt(shape, new)
-        return [Change(where, what, "", "alternative text", "restored")], new
+        return [Change(where, what, "", "alt", "restored")], new
     if last and now != last and not force.covers(f"{key}#alt"):  # the team's own
         if new == last:
             return [], last
@@ -712,11 +826,11 @@ def _theirs_alt(
         said = _replace_once(new, data, str(theirs))
         if said != alt:
             _set_alt(shape, said)
-            return [Change(where, f"{what}, alternative text", alt, said, "alt")], said
+            return [Change(where, _t("upd_alt", what=what), alt, said, "alt")], said
         return [], said
     if not new or new == alt:
         return [], last
-    return [Change(where, f"{what}, alternative text", alt or last, new, "flag",
+    return [Change(where, _t("upd_alt", what=what), alt or last, new, "flag",
                    f"{key}#alt")], last  # fmt: skip
 
 
@@ -815,9 +929,12 @@ def _chart_changes(
     source: Any,
     locale: str,
 ) -> list[Change]:
+    """The chart's figures that moved, as the chart shows them, on one line:
+    "graphique 1 : Twitter 63 % → 65 %, YouTube 75 % → 74 %" (— where a category
+    came or went; the series named where there are several)."""
     fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
     show = _shown(str(fmt[0]) if fmt else "General", locale)
-    out = []
+    pairs: list[tuple[str, str, str]] = []
     old_points = {
         (s["name"], c): v
         for s in (before or {}).get("series", [])
@@ -827,16 +944,16 @@ def _chart_changes(
     now = {(s["name"], c) for s in after["series"] for c in s["categories"]}
     for (name, c), v in old_points.items():
         if (name, c) not in now:
-            label = f"{what}, {c}" + (f" ({name})" if many and name else "")
-            out.append(Change(where, label, show(v), "—", "updated"))
+            pairs.append((f"{c}" + (f" ({name})" if many and name else ""), show(v), "—"))
     for s in after["series"]:
         for c, v in zip(s["categories"], s["values"]):
             was = old_points.get((s["name"], c), "absent")
             if was == "absent" or show(was) != show(v):  # a figure as the chart shows it
-                label = f"{what}, {c}" + (f" ({s['name']})" if many and s["name"] else "")
-                old_text = "—" if was == "absent" else show(was)
-                out.append(Change(where, label, old_text, show(v), "updated"))
-    return out
+                label = f"{c}" + (f" ({s['name']})" if many and s["name"] else "")
+                pairs.append((label, "—" if was == "absent" else show(was), show(v)))
+    if not pairs:
+        return []
+    return [Change(where, what, "", "", "updated", pairs=tuple(pairs))]
 
 
 def _shown(fmt: str, locale: str) -> Callable[[Any], str]:
@@ -933,20 +1050,16 @@ def _respell(paragraph: Any, new: str) -> None:
 
 
 def _table(shape: Any, source: Any, where: str, what: str, out: list[Change]) -> None:
+    """The cells that changed, on one line ("ligne 2 colonne 3 12 % → 14 %")."""
     mine, theirs = shape.table, source.table
+    pairs = []
     for i, (row, new_row) in enumerate(zip(mine.rows, theirs.rows)):
         for j, (cell, new_cell) in enumerate(zip(row.cells, new_row.cells)):
             if cell.text != new_cell.text:
-                out.append(
-                    Change(
-                        where,
-                        f"{what}, row {i + 1} column {j + 1}",
-                        cell.text,
-                        new_cell.text,
-                        "updated",
-                    )
-                )
+                pairs.append((_t("upd_cell", row=i + 1, column=j + 1), cell.text, new_cell.text))
                 _retext(cell.text_frame, new_cell.text_frame)
+    if pairs:
+        out.append(Change(where, what, "", "", "updated", pairs=tuple(pairs)))
 
 
 def _map(shape: Any, source: Any) -> None:
@@ -985,6 +1098,7 @@ def _notes(
     slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str,
     force: Force, key: str,
 ) -> Change | None:  # fmt: skip
+    what = _t("upd_notes")
     """The generated part of the speaker notes replaced, the team's additions kept.
     The generated part is the notes' first paragraphs, as deckgen wrote them: a
     word changed or added inside them makes the notes the team's (a conflict;
@@ -998,11 +1112,19 @@ def _notes(
     if old == new and ours:
         return None
     if not ours and not force.covers(key):
-        return Change(where, "notes", *_short(old, new), "conflict", key)
+        return Change(where, what, *_short(old, new), "conflict", key)
     generated = paragraphs[: len(old_lines)] if ours else paragraphs
     keep = paragraphs[len(old_lines) :] if ours else []
     _replace_paragraphs(frame, generated, new.split("\n"), keep)
-    return Change(where, "notes", *_short(old, new), "updated")
+    return Change(where, what, *_short(old, new), "updated", count=_figures_moved(old, new))
+
+
+def _figures_moved(old: str, new: str) -> int:
+    """How many figures differ between two versions of the notes (at least 1)."""
+    number = re.compile(r"\d[\d\u202f\u00a0.,]*\d|\d")
+    a, b = number.findall(old), number.findall(new)
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    return max(1, sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in ops if op != "equal"))
 
 
 def _as_retyped(
@@ -1064,20 +1186,20 @@ def _append_missing(
         if sp.key not in present and sp.key not in known:
             try:
                 render_slide(edited, sp, plan, loaded.theme, Warnings(), "the edited deck")
-            except DeckgenError as exc:  # a tool renamed the layouts (LibreOffice does)
+            except DeckgenError:  # a tool renamed the layouts (LibreOffice does)
                 for c in report.changes:
-                    if c.status == "missing" and c.slide == sp.label:
-                        c.new = f"not appended: {exc}"
+                    if c.status == "missing" and c.key.split("#")[0] == sp.key:
+                        c.new = "layout"  # not appended: the deck lacks its layout
                 continue
-            appended.add(sp.label)
+            appended.add(sp.key)
     for c in report.changes:
-        if c.status == "missing" and c.slide in appended:
+        if c.status == "missing" and c.key.split("#")[0] in appended:
             c.status = "added"
 
 
 # -- the change report as files ------------------------------------------------------------
 
-COLUMNS = ("slide", "element", "old", "new", "status")
+COLUMNS = ("slide", "element", "old", "new", "status", "key")
 
 
 def write_changes(
@@ -1087,14 +1209,18 @@ def write_changes(
     xlsx: str | Path | None = None,
 ) -> None:
     """The change report as CSV and/or .xlsx, as the figure table is written
-    (deckgen.workflows.exports: formula-safe, atomic)."""
-    from deckgen.locales import words
+    (deckgen.workflows.exports: formula-safe, atomic, the workbook styled alike), every
+    word in the deck's language. The CSV opens in that language's spreadsheet: UTF-8
+    with a byte-order mark, and `;` between fields where numbers take a decimal comma
+    (French, German), as Excel there splits them."""
+    from deckgen.locales.catalogue import rules
     from deckgen.workflows.exports import write_table_csv, write_table_xlsx
 
     w = words(locale)
     headers = [w(f"change_{c}") for c in COLUMNS]
-    rows = [[c.slide, c.element, c.old, c.new, w(f"status_{c.status}")] for c in changes]
+    rows = [c.cells(w) for c in changes]
     if csv is not None:
-        write_table_csv(headers, rows, Path(csv))
+        delimiter = ";" if rules(locale)["decimal"] == "," else ","
+        write_table_csv(headers, rows, Path(csv), delimiter=delimiter)
     if xlsx is not None:
         write_table_xlsx(headers, rows, Path(xlsx), w("changes_sheet"))
