@@ -126,6 +126,21 @@ def test_a_second_update_of_unchanged_data_reports_nothing_and_writes_the_same_b
             continue
         assert set(map(repr, shown[key])) == {repr(values[0])}, key
     assert len(shown[CHART]) == 2 and shown[MOYENS] == ["9 %"]
+
+    # the engine's "Evaluation only." box on every slide it saved: the team's addition,
+    # kept as it is and never reported
+    def boxes(path):
+        return [
+            shape.text_frame.text
+            for slide in Presentation(str(path)).slides
+            for shape in slide.shapes
+            if shape.has_text_frame and shape.text_frame.text.startswith("Evaluation only.")
+        ]
+
+    assert boxes(second.path) == boxes(decks[path])
+    if path != "script":
+        assert len(boxes(decks[path])) >= 28
+    assert not [c for c in first.listed() if "Evaluation" in c.line()]
     # in place: nothing to write, nothing written, no backup, and said so
     mine = tmp_path / "mine.pptx"
     shutil.copy(first.path, mine)
