@@ -422,7 +422,7 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
                 for w in words
                 if _NUMBER_WORD.fullmatch(w[4])
                 and abs(w[1] - y0) < height / 3
-                and 0 <= x0 - w[2] < height
+                and -height / 4 <= x0 - w[2] < height  # side by side, kerned a little into it
             ]
             if left:
                 figures.append(max(left, key=lambda w: w[2])[4])

@@ -17,7 +17,7 @@ from deckgen.analysis.indicators import compute
 from deckgen.analysis.results import shown
 from deckgen.errors import SpecError
 from deckgen.inputs.indicator_spec import Indicator
-from deckgen.render.geometry import Rect
+from deckgen.render.geometry import Rect, points
 from deckgen.render.identity import label_of
 
 from .helpers import ROOT, communes_spec
@@ -260,14 +260,19 @@ def test_clustered_bars_have_a_series_per_segment_named_with_its_base(deck):
     result = report.plan.slides[0].charts[0].result
     chart = _frame(prs.slides[0]).chart
     names = [s.name for s in chart.plots[0].series]
-    assert names == ["Total (n = 2,247)", "Male (n = 1,013)", "Female (n = 1,234)"]
+    assert names == [
+        "Total (n\u00a0=\u00a02,247)",
+        "Male (n\u00a0=\u00a01,013)",
+        "Female (n\u00a0=\u00a01,234)",
+    ]
     for native, series in zip(chart.plots[0].series, result.series):
         assert list(native.values) == pytest.approx([v or 0 for v in series.values])
     assert chart.has_legend
     notes = prs.slides[0].notes_slide.notes_text_frame.text
     assert "Base: 2,247 respondents; by “Sex”." in notes
     assert (
-        "– Moderate: Total (n = 2,247) 38%, Male (n = 1,013) 36%, Female (n = 1,234) 40%" in notes
+        "– Moderate: Total (n\u00a0=\u00a02,247) 38%, Male (n\u00a0=\u00a01,013) 36%, "
+        "Female (n\u00a0=\u00a01,234) 40%" in notes
     )
 
 
@@ -275,7 +280,7 @@ def test_a_distribution_broken_down_as_100_percent_bars_has_a_bar_per_segment(de
     report, prs = deck
     chart = _frame(prs.slides[1]).chart
     categories = list(chart.plots[0].categories)
-    assert categories[0] == "Less than high school (n = 259)" and len(categories) == 5
+    assert categories[0] == "Less than high school (n\u00a0=\u00a0259)" and len(categories) == 5
     assert len(chart.plots[0].series) == 8  # the party options, stacked
     for k in range(len(categories)):
         assert sum(s.values[k] for s in chart.plots[0].series) == pytest.approx(1.0)
@@ -285,7 +290,7 @@ def test_a_share_broken_down_shows_a_bar_per_segment(deck):
     _, prs = deck
     chart = _frame(prs.slides[4]).chart
     assert len(chart.plots[0].series) == 1 and not chart.has_legend
-    assert list(chart.plots[0].categories)[0] == "Less than high school (n = 262)"
+    assert list(chart.plots[0].categories)[0] == "Less than high school (n\u00a0=\u00a0262)"
 
 
 def test_a_crosstab_is_a_native_table_with_its_bases(deck):
@@ -294,7 +299,12 @@ def test_a_crosstab_is_a_native_table_with_its_bases(deck):
     cells = [
         [table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))
     ]
-    assert cells[0] == ["", "Total (n = 2,247)", "Male (n = 1,013)", "Female (n = 1,234)"]
+    assert cells[0] == [
+        "",
+        "Total (n\u00a0=\u00a02,247)",
+        "Male (n\u00a0=\u00a01,013)",
+        "Female (n\u00a0=\u00a01,234)",
+    ]
     assert cells[4] == ["Moderate", "38%", "36%", "40%"]
     assert cells[-1] == ["Base", "2,247", "1,013", "1,234"]
     assert len(cells) == 1 + 7 + 1
@@ -303,16 +313,18 @@ def test_a_crosstab_is_a_native_table_with_its_bases(deck):
         label_of(frame.name)
         == "Table: Political views, from extremely liberal to extremely conservative"
     )
-    assert "Moderate: Total (n = 2,247) 38%" in frame._element.find(".//{*}cNvPr").get("descr")
+    assert "Moderate: Total (n\u00a0=\u00a02,247) 38%" in frame._element.find(".//{*}cNvPr").get(
+        "descr"
+    )
 
 
 def test_exports_give_each_segment_its_own_base(deck):
     report, _ = deck
     rows = [r for r in report.figures() if r["slide"] == 1 and r["label"] == "Moderate"]
     assert [(r["series"], r["base"]) for r in rows] == [
-        ("Total (n = 2,247)", 2247),
-        ("Male (n = 1,013)", 1013),
-        ("Female (n = 1,234)", 1234),
+        ("Total (n\u00a0=\u00a02,247)", 2247),
+        ("Male (n\u00a0=\u00a01,013)", 1013),
+        ("Female (n\u00a0=\u00a01,234)", 1234),
     ]
 
 
@@ -336,7 +348,7 @@ def test_the_breakdowns_open_in_libreoffice_with_their_figures(deck, tmp_path):
     table_page = squash(pdf_page_text(pdf, 4))
     for text in ("Total(n=2,247)", "Moderate", "38%", "36%", "40%", "Base", "1,013"):
         assert text in table_page
-    assert squash("Female (n = 1,234)") in squash(pdf_page_text(pdf, 1))
+    assert squash("Female (n\u00a0=\u00a01,234)") in squash(pdf_page_text(pdf, 1))
 
 
 def test_the_images_draw_what_the_native_charts_show(deck, tmp_path):
@@ -422,3 +434,79 @@ def test_a_table_too_long_for_its_place_shows_what_fits_and_says_so():
         "(`options:`) or give it a slide of its own"
     ]
     assert sum(row.height for row in frame.table.rows) <= inches(3)
+
+
+def _table_in(rect_width, headers, labels):
+    """A crosstab of `labels` by `headers` (segment names), rendered by `table` into a
+    rect `rect_width` wide: (frame, style)."""
+    from types import SimpleNamespace
+
+    from deckgen.analysis.results import Result, Series
+    from deckgen.inputs.theme import Theme
+    from deckgen.render.charts import ChartStyle
+    from deckgen.render.geometry import inches
+    from deckgen.render.plan import ChartPlan
+    from deckgen.render.tables import table
+
+    k = len(labels)
+    result = Result(
+        kind="distribution", question="q", question_text="Q", categories=tuple(labels),
+        codes=tuple(str(i) for i in range(k)),
+        series=tuple(
+            Series(h, tuple(0.5 for _ in range(k)), tuple(100 for _ in range(k)), code=h,
+                   base=200, bases=(200,) * k)
+            for h in headers
+        ),
+        bases=(200,) * k, base=600, by="x",
+    )  # fmt: skip
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    style = ChartStyle(Theme(), "en")
+    plan = ChartPlan("table", result, None, "", SimpleNamespace(digits=0))
+    return table(slide.shapes, Rect(0, 0, rect_width, inches(4)), plan, style), style
+
+
+def test_table_columns_are_as_wide_as_their_words():
+    """Column widths come from the text: the row labels on one line, every header word
+    (and "(n = 200)", held by its non-breaking spaces) within its column, the value
+    columns alike; a short table sits in the middle of its place."""
+    from deckgen.render.geometry import inches
+    from deckgen.render.metrics import word_width
+    from deckgen.render.text import WIDTH_MARGIN
+
+    n = "(n\u202f=\u202f200)"  # as the plan names a segment
+    headers = [f"Democrats {n}", f"Independents {n}", f"Republicans {n}"]
+    labels = ["Slightly conservative", "Extremely liberal"]
+    frame, style = _table_in(inches(9), headers, labels)
+    table = frame.table
+    widths = [c.width for c in table.columns]
+    assert sum(widths) == inches(9) and not style.problems
+    assert max(widths[1:]) - min(widths[1:]) <= 3  # the value columns alike (EMU rounding)
+    size = table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+    margins = 2 * points(4)
+
+    def fits(text, width, bold=False):  # the text in one line of the column, by hand
+        return points(word_width(text, bold) * size * WIDTH_MARGIN) + margins <= width
+
+    for label in labels:  # the row labels on one line
+        assert fits(label, widths[0]), label
+    for c in range(1, 4):
+        header = table.cell(0, c).text
+        assert "(n\u202f=\u202f200)" in header
+        for word in header.replace("\u202f", "~").split():  # no word broken
+            assert fits(word.replace("~", "\u202f"), widths[c], bold=True), word
+    height = sum(r.height for r in table.rows)
+    assert height < inches(4) and frame.top == (inches(4) - height) // 2
+
+
+def test_a_table_too_narrow_for_its_words_is_warned():
+    """Five segments with long names in 3 inches: even at 8 pt a word is wider than its
+    column; the table is drawn, and the slide says how much width it needs."""
+    from deckgen.render.geometry import inches
+
+    headers = [f"Extraordinarily{i} (segment)" for i in range(5)]
+    frame, style = _table_in(inches(3), headers, ["A label"])
+    assert sum(c.width for c in frame.table.columns) == inches(3)
+    assert len(style.problems) == 1
+    assert style.problems[0].startswith("its table needs ")
+    assert "cm of width for its longest words at 8 pt and has 7.6 cm" in style.problems[0]

@@ -219,3 +219,35 @@ def test_a_filtered_chart_says_whom_its_figures_are_about(tmp_path, locale, who)
     assert f"{among} {who[1:-1]}" in notes
     (frame,) = [s for s in slide.shapes if s.has_chart]
     assert who[1:-1] in frame._element.nvGraphicFramePr.cNvPr.get("descr")
+
+
+def test_every_base_in_a_footnote_says_what_it_is_the_base_of(deck):
+    """Read from the file: each part of a footnote that states a base either is the
+    slide's one unnamed base, or names what it is about -- chart titles and callout
+    figures of that slide, and nothing else -- so "Base : 24 … · Base : 31 …" never
+    leaves a reader guessing. Slide 10: the chart's 24 users of social networks, and
+    the callout's 77 % of all 31."""
+    _, prs, _ = deck
+    checked = 0
+    for number, slide in enumerate(prs.slides, 1):
+        shapes = {s.name: s.text_frame.text for s in slide.shapes if s.has_text_frame}
+        footnote = next((t for n, t in shapes.items() if n.startswith("Footnote")), "")
+        titles = [t for n, t in shapes.items() if n.startswith("Chart title")]
+        figures = [f"« {t} »" for n, t in shapes.items() if re.match(r"Callout \d+ value", n)]
+        based = [p for p in footnote.split(" · ") if "Base\u202f:" in p]
+        unnamed = [p for p in based if p.startswith("Base\u202f:")]
+        assert len(unnamed) <= 1, (number, footnote)
+        for part in based:
+            if part in unnamed:
+                continue
+            label = part[: part.index(" : Base\u202f:")]
+            for item in sorted([*titles, *figures], key=len, reverse=True):
+                label = label.replace(item, "")
+            assert re.fullmatch(r"(, | et )*", label), (number, part, label)
+            checked += 1
+    assert checked >= 8
+    social = next(s for s in prs.slides if _title(s) == "Les réseaux sociaux pour la participation")
+    assert (
+        "Base\u202f: 24 collectivités ; plusieurs réponses possibles · "
+        "« 77\u202f% » : Base\u202f: 31 collectivités"
+    ) in _texts(social)

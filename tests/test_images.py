@@ -274,3 +274,36 @@ def test_cli_images_of_each_deck_of_a_batch(tmp_path, batch):
     assert [x for x in not_built if x[1]] == [x for x in not_drawn if x[1]]
     assert len([x for x in not_drawn if x[1]]) == (4 if "--each" in batch else 0)  # 4 types
     assert f"{len(decks)} of " in result.stderr and "decks drawn" in result.stderr
+
+
+def test_a_table_image_keeps_every_cell_text_inside_its_cell():
+    """The ESS crosstab by schooling (long headers: "17 years or more (n = 479) (C)"):
+    matplotlib measures each drawn text with the real font, and each lies within its
+    cell -- headers wrapped at their spaces, never over the next column."""
+    import matplotlib
+
+    from deckgen.render.images import ChartImage, _figure, _rc
+
+    project = deckgen.load(ROOT / "config" / "ess-2020-norway.yaml")
+    deck, _ = project.plan()
+    chart = next(c for s in deck.slides for c in s.charts if c.type == "table")
+    image = ChartImage(1, 1, "t", "table", "T", chart.result)
+    theme = load_theme(ROOT / "config" / "theme.yaml")
+    with matplotlib.rc_context(_rc(theme)):  # as draw_images draws: the theme's fonts
+        fig = _figure(image, chart, theme, "en")
+        fig.canvas.draw()  # the table lays its cells out when drawn
+    renderer = fig.canvas.get_renderer()
+    (table,) = fig.axes[0].tables
+    cells = table.get_celld()
+    assert len({col for _, col in cells}) == 5
+    wrapped = 0
+    for (row, col), cell in cells.items():
+        box, text = cell.get_window_extent(renderer), cell.get_text()
+        if not text.get_text():
+            continue
+        drawn = text.get_window_extent(renderer)
+        assert box.x0 - 0.5 <= drawn.x0 and drawn.x1 <= box.x1 + 0.5, (row, col, text.get_text())
+        assert box.y0 - 0.5 <= drawn.y0 and drawn.y1 <= box.y1 + 0.5, (row, col, text.get_text())
+        wrapped += row == 0 and "\n" in text.get_text()
+        assert "(n\u00a0=" not in text.get_text().replace("\n", "|").replace("(n\u00a0=\u00a0", "")
+    assert wrapped >= 1  # the long headers took two lines rather than the next column

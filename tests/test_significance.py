@@ -454,7 +454,7 @@ def test_the_chart_marks_significant_figures_and_the_footnote_says_how(deck):
     assert result.series[women].p[k] == pytest.approx(0.01137, abs=5e-6)
     assert result.series[women].adjusted[k] == pytest.approx(4 * result.series[women].p[k])
     notes = prs.slides[0].notes_slide.notes_text_frame.text
-    assert "Women (n = 689) 6% ▲" in notes
+    assert "Women (n\u00a0=\u00a0689) 6% ▲" in notes
 
 
 def test_pairwise_letters_in_a_table(deck):
@@ -530,9 +530,10 @@ def test_english_footnotes_name_what_was_not_tested_and_why(tmp_path):
         "deck:\n", "deck:\n  locale: en\n"), encoding="utf-8")  # fmt: skip
     footnote = deckgen.load(spec).build(tmp_path / "deck.pptx").plan.slides[0].footnote
     assert "no significant difference" not in footnote
-    assert "no test for Autres (n = 9): base under 10" in footnote
-    assert "no test for Communes (n = 22): comparison base under 10 (the rest of the sample)" in (
-        footnote
+    assert "no test for Autres (n\u00a0=\u00a09): base under 10" in footnote
+    assert (
+        "no test for Communes (n\u00a0=\u00a022): comparison base under 10 (the rest of the sample)"
+        in (footnote)
     )
 
 

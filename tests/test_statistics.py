@@ -161,7 +161,9 @@ def test_a_deck_names_a_0_of_12_cell_it_did_not_test(tmp_path):
     result = report.plan.slides[0].charts[0].result
     assert [s.tested for s in result.series] == [("extreme",), ("extreme",)]
     footnote = report.plan.slides[0].footnote
-    assert footnote.endswith("no test for A (n = 12), B (n = 100): 0% or 100% on a base under 30")
+    assert footnote.endswith(
+        "no test for A (n\u00a0=\u00a012), B (n\u00a0=\u00a0100): 0% or 100% on a base under 30"
+    )
     assert "no significant difference" not in footnote
 
 

@@ -147,9 +147,9 @@ def test_a_mean_by_segment_is_a_bar_per_segment_and_a_quantile_a_table(decks, gs
     frames = [s for s in prs.slides[1].shapes if s.has_chart or s.has_table]
     chart = frames[0].chart
     assert list(chart.plots[0].categories) == [
-        "Democrats (n = 1,038)",
-        "Independents (n = 412)",
-        "Republicans (n = 786)",
+        "Democrats (n\u00a0=\u00a01,038)",
+        "Independents (n\u00a0=\u00a0412)",
+        "Republicans (n\u00a0=\u00a0786)",
     ]
     democrats = gss_raw[gss_raw["partyid"].isin([0, 1, 2])]["educ"].mean()
     assert chart.plots[0].series[0].values[0] == pytest.approx(democrats)
@@ -161,9 +161,9 @@ def test_a_mean_by_segment_is_a_bar_per_segment_and_a_quantile_a_table(decks, gs
     assert cells[0] == ["", "75th percentile", "Base"]
     male = gss_raw.loc[gss_raw["sex"] == 0, "age"].dropna()
     n = f"{len(male):,}"
-    assert cells[2] == [f"Male (n = {n})", f"{male.quantile(0.75):.1f} years", n]
+    assert cells[2] == [f"Male (n\u00a0=\u00a0{n})", f"{male.quantile(0.75):.1f} years", n]
     notes = prs.slides[1].notes_slide.notes_text_frame.text
-    assert "Mean: Democrats (n = 1,038) 14.1 years" in notes
+    assert "Mean: Democrats (n\u00a0=\u00a01,038) 14.1 years" in notes
     rows = [r for r in report.figures() if r["slide"] == 2 and r["element"] == "chart 1"]
     assert [r["value"] for r in rows][0] == "14.1 years" and rows[0]["percent"] == ""
 

@@ -136,6 +136,6 @@ def test_a_segment_small_by_its_weights_is_not_tested_and_is_flagged(tmp_path):
 
     plan, _, _ = _ess(tmp_path, skewed)
     footnote = plan.slides[6].footnote
-    assert "no test for Nord-Norge (n = 88): effective base under 10" in footnote
-    assert "Nord-Norge (n = 88)" in footnote.split("small effective bases: ")[1]
+    assert "no test for Nord-Norge (n\u00a0=\u00a088): effective base under 10" in footnote
+    assert "Nord-Norge (n\u00a0=\u00a088)" in footnote.split("small effective bases: ")[1]
     assert "(effective " in footnote.split(";")[0]

@@ -25,7 +25,7 @@ TEXTS = {
     "respondents_title": "Befragte",
     # breakdowns: a series per segment of another question
     "total": "Gesamt",
-    "segment": "{label} (n = {n})",
+    "segment": "{label} (n\u00a0=\u00a0{n})",
     "by": "nach {question}",
     "small_segments": "kleine Basen: {names}, mit Vorsicht zu interpretieren",
     "small_segments_effective": "kleine effektive Basen: {names}, mit Vorsicht zu interpretieren",
@@ -192,8 +192,8 @@ TEXTS = {
     "why_unpublished": "keine Zahl veröffentlicht in {edition}",
     "rest_of_sample": "Rest der Stichprobe",
     # trends over editions
-    "edition_base": "{label} (n = {n})",
-    "edition_about": "{label} (n ≈ {n})",
+    "edition_base": "{label} (n\u00a0=\u00a0{n})",
+    "edition_about": "{label} (n\u00a0≈\u00a0{n})",
     "change": "{n} Pkt.",
     "editions_published": "frühere Ausgaben: veröffentlichte Zahlen",
     "editions_about": "{label}: {about}, ungefähre Basis",

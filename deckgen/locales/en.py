@@ -24,7 +24,7 @@ TEXTS = {
     "respondents_title": "Respondents",
     # breakdowns: a series per segment of another question
     "total": "Total",
-    "segment": "{label} (n = {n})",
+    "segment": "{label} (n\u00a0=\u00a0{n})",
     "by": "by {question}",
     "small_segments": "small bases: {names}, interpret with caution",
     "small_segments_effective": "small effective bases: {names}, interpret with caution",
@@ -179,8 +179,8 @@ TEXTS = {
     "why_unpublished": "no figure published in {edition}",
     "rest_of_sample": "the rest of the sample",
     # trends over editions
-    "edition_base": "{label} (n = {n})",
-    "edition_about": "{label} (n ≈ {n})",
+    "edition_base": "{label} (n\u00a0=\u00a0{n})",
+    "edition_about": "{label} (n\u00a0≈\u00a0{n})",
     "change": "{n} pts",
     "editions_published": "earlier editions: published figures",
     "editions_about": "{label}: {about}, approximate base",

@@ -31,8 +31,11 @@ from deckgen.analysis.results import Result, shown
 from deckgen.errors import DeckgenError
 from deckgen.inputs.theme import Theme
 from deckgen.locales.numbers import format_number, format_percent
+from deckgen.render.geometry import points
 from deckgen.render.identity import slugify
 from deckgen.render.plan import ChartPlan, DeckPlan
+from deckgen.render.tables import MARGIN, column_widths
+from deckgen.render.text import wrapped
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 675, 100
 DEFAULT_DIR = Path("out") / "images"
@@ -540,16 +543,30 @@ def draw_table(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, local
     r = shown(chart.result, chart.type)
     rows = table_rows(r, words(locale), _digits(chart))
     ax.set_axis_off()
-    n_cols = len(rows[0])
-    label_share = 0.4 if n_cols > 1 else 1.0
-    widths = [label_share] + [(1 - label_share) / max(n_cols - 1, 1)] * (n_cols - 1)
-    cells = [[_wrap(text, 48) if c == 0 else text for c, text in enumerate(row)] for row in rows]
-    table = ax.table(cellText=cells, colWidths=widths, loc="upper center", cellLoc="right")
-    table.auto_set_font_size(False)
     size = max(8.0, min(theme.sizes.chart_label, ax.bbox.height / len(rows) / DPI * 72 / 1.6))
+    # the native table's column widths (deckgen.render.tables), each cell wrapped to its
+    # column at its spaces: headers never run into each other
+    total = points(ax.bbox.width / DPI * 72)
+    widths = column_widths(rows, total, size)
+    if widths is None:
+        least = column_widths(rows, total, size, spread=False) or [total]
+        widths = [w * total // sum(least) for w in least]
+    cells = [
+        [
+            "\n".join(wrapped(text, w - 2 * MARGIN, size, bold=r == 0))
+            for text, w in zip(row, widths)
+        ]
+        for r, row in enumerate(rows)
+    ]
+    table = ax.table(
+        cellText=cells, colWidths=[w / total for w in widths], loc="upper center", cellLoc="right"
+    )
+    table.auto_set_font_size(False)
     table.set_fontsize(size)
     table.scale(1, 1.35)
     for (row, col), cell in table.get_celld().items():
+        cell.set_height(cell.get_height() * cells[row][col].count("\n") + cell.get_height())
+        cell.PAD = MARGIN / widths[col]  # the native table's margins, not a tenth of the width
         cell.set_edgecolor(_hex(theme.colors.background))
         cell.get_text().set_ha("left" if col == 0 else "right")
         if row == 0:

@@ -18,13 +18,13 @@ from deckgen.analysis.results import shown
 from deckgen.render.colors import rgb
 from deckgen.render.fit import cut_label
 from deckgen.render.geometry import Rect, points
+from deckgen.render.metrics import word_width
 from deckgen.render.plan import ChartPlan
-from deckgen.render.text import needed_height
+from deckgen.render.text import BREAKS, WIDTH_MARGIN, needed_height
 from deckgen.wording.phrases import table_rows
 
 MIN_SIZE = 8
 MARGIN = points(4)  # each cell's inner margins
-LABEL_SHARE = 0.4  # of the width, for the row labels
 
 
 def table(shapes, rect: Rect, plan: ChartPlan, style):
@@ -33,24 +33,35 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
     rows = table_rows(shown(plan.result, "table"), words, getattr(plan.options, "digits", 0) or 0)
     has_base_row = rows[-1][0] == words("table_base") and len(rows) > 2
     n_cols = len(rows[0])
-    label_w = int(rect.width * LABEL_SHARE) if n_cols > 1 else rect.width
-    value_w = (rect.width - label_w) // max(n_cols - 1, 1)
-    widths = [label_w] + [value_w] * (n_cols - 1)
-    widths[-1] = rect.width - sum(widths[:-1])
 
-    def heights(size: float) -> list[int]:
+    def heights(size: float, widths: list[int]) -> list[int]:
         return [
             max(
-                points(needed_height([cut_label(text)], width - 2 * MARGIN + points(14), size, 0))
+                points(
+                    needed_height(
+                        [cut_label(text)], width - 2 * MARGIN + points(14), size, 0, bold=r == 0
+                    )
+                )
                 for text, width in zip(row, widths)
             )
-            for row in rows
+            for r, row in enumerate(rows)
         ]
 
     size = style.theme.sizes.chart_label
-    while size > MIN_SIZE and sum(heights(size)) > rect.height:
+    widths = column_widths(rows, rect.width, size)
+    while size > MIN_SIZE and (widths is None or sum(heights(size, widths)) > rect.height):
         size -= 1
-    row_h = heights(size)
+        widths = column_widths(rows, rect.width, size)
+    if widths is None:  # even at the smallest size a word is wider than its column
+        need = column_widths(rows, 10**12, size, spread=False) or [rect.width]
+        style.problems.append(
+            f"its table needs {sum(need) / 360000:.1f} cm of width for its longest words at "
+            f"{MIN_SIZE} pt and has {rect.width / 360000:.1f} cm: give it more of the slide "
+            "(a slide of its own, or `options:` with fewer columns)"
+        )
+        widths = [round(w * rect.width / sum(need)) for w in need]
+        widths[-1] = rect.width - sum(widths[:-1])
+    row_h = heights(size, widths)
     if sum(row_h) > rect.height:  # even at the smallest size: the rows that fit, then "… more"
         keep, used = 1, row_h[0] + row_h[-1] * has_base_row
         more_h = points(size * 1.2 + 8)
@@ -67,9 +78,9 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
             f"its table has {len(body)} rows, {left_out} more than fit even at {MIN_SIZE} pt: "
             "split it (`options:`) or give it a slide of its own"
         )
-    frame = shapes.add_table(
-        len(rows), n_cols, rect.left, rect.top, rect.width, min(sum(row_h), rect.height)
-    )
+    height = min(sum(row_h), rect.height)
+    top = rect.top + (rect.height - height) // 2  # a short table in the middle of its place
+    frame = shapes.add_table(len(rows), n_cols, rect.left, top, rect.width, height)
     tbl = frame.table
     _plain_style(tbl)
     for i, width in enumerate(widths):
@@ -115,6 +126,44 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
                 color = down if "▼" in text else up if "▲" in text else theme.colors.primary
             font.color.rgb = rgb(color)
     return frame
+
+
+def column_widths(
+    rows: list[list[str]], total: int, size: float, spread: bool = True
+) -> list[int] | None:
+    """Column widths (EMU) adding up to `total`, from the cells' text at `size` pt: each
+    column at least as wide as its longest word (so that no word, and no "(n = 200)"
+    held by its non-breaking spaces, breaks), the value columns alike; the width left is
+    given first to the row labels, to set each on one line, then to the value columns in
+    proportion to what each needs to set its header on one line.
+    None when the longest words alone are wider than `total`; `spread=False` gives the
+    least widths themselves."""
+    n = len(rows[0])
+
+    def extent(text: str, bold: bool, whole: bool) -> float:
+        pieces = [cut_label(text)] if whole else BREAKS.split(cut_label(text))
+        return max((word_width(piece, bold) for piece in pieces), default=0.0)
+
+    def widths(whole: bool) -> list[int]:
+        ems = [max(extent(row[c], r == 0, whole) for r, row in enumerate(rows)) for c in range(n)]
+        if n > 1:  # the value columns alike: a crosstab reads down equal columns
+            ems[1:] = [max(ems[1:])] * (n - 1)
+        return [points(e * size * WIDTH_MARGIN) + 2 * MARGIN + points(2) for e in ems]
+
+    least, most = widths(False), widths(True)
+    if not spread:
+        return least
+    if sum(least) > total:
+        return None
+    if sum(most) <= total:  # everything on one line: the width left in proportion
+        out = [m + (total - sum(most)) * m // sum(most) for m in most]
+    else:  # the row labels on one line first, then the headers share what is left
+        out = list(least)
+        out[0] = min(most[0], total - sum(least[1:]))
+        slack, need = total - sum(out), [m - lo for m, lo in zip(most[1:], least[1:])]
+        out[1:] = [lo + slack * d // max(sum(need), 1) for lo, d in zip(least[1:], need)]
+    out[-1] = total - sum(out[:-1])
+    return out
 
 
 def _significant(text: str) -> bool:

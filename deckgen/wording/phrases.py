@@ -390,43 +390,83 @@ def footnote(
     if isinstance(setting, str):
         return setting
     threshold = theme.small_base_threshold
-    parts = []
+    # each part: (what it is about -- chart titles, callout figures; None: the slide's
+    # base, which needs no name -- and what it says); parts that say the same are one
+    entries: list[tuple[list[str] | None, str]] = []
     for c in sp.charts:
-        label = w("footnote_chart", title=c.title) if c.title and len(sp.charts) > 1 else ""
+        about = [c.title] if c.title and len(sp.charts) > 1 else None
         if is_withheld(c.result):  # nothing of it shown: no base either, only why
-            parts.append(
-                label + privacy_text(c.result, theme.privacy_threshold, w)[len(w("sep")) :]
+            entries.append(
+                (about, privacy_text(c.result, theme.privacy_threshold, w)[len(w("sep")) :])
             )
             continue
         tests = significance_text(c.result, theme.significance_level, w)
-        parts.append(
-            label
-            + result_base(c.result, w, threshold)
-            + small_base(_size(c.result), threshold, w, c.result.weighted)
-            + small_segments_text(c.result, threshold, w)
-            + (w("sep") + w("forced_100", hundred=w.percent(1.0)) if c.result.forced else "")
-            + (w("sep") + tests if tests else "")
-            + privacy_text(c.result, theme.privacy_threshold, w, personal)
+        entries.append(
+            (
+                about,
+                result_base(c.result, w, threshold)
+                + small_base(_size(c.result), threshold, w, c.result.weighted)
+                + small_segments_text(c.result, threshold, w)
+                + (w("sep") + w("forced_100", hundred=w.percent(1.0)) if c.result.forced else "")
+                + (w("sep") + tests if tests else "")
+                + privacy_text(c.result, theme.privacy_threshold, w, personal),
+            )
         )
     if any(c.result.own for c in sp.charts) or any(c.own_match for c in sp.callouts):
-        parts.append(w("own_note"))
-    # callouts: each distinct base once (a count of respondents has no base to state)
-    mark = w("colon").lstrip()  # ": " after a chart's title
-    for base, weighted in dict.fromkeys(
-        (c.base, c.weighted) for c in sp.callouts if not c.is_count and not c.withheld
-    ):
+        entries.append((None, w("own_note")))
+    # callouts: each distinct base once (a count of respondents has no base to state),
+    # named by its figures where another base stands beside it
+    stated = [c for c in sp.callouts if not c.is_count and not c.withheld]
+    bases = dict.fromkeys((c.base, c.weighted) for c in stated)
+    for base, weighted in bases:
+        figures = [
+            w.quote(c.value_text) for c in stated if (c.base, c.weighted) == (base, weighted)
+        ]
         bare = base_text(base, unit, w) + (w("sep") + w("weighted") if weighted else "")
-        # already stated by a chart's part ("Titre : Base : 9 … ; …")? then once is enough
-        if not any(
-            p == bare
-            or p.startswith(bare + " ")
-            or f"{mark}{bare} " in p
-            or p.endswith(f"{mark}{bare}")
-            for p in parts
-        ):
-            parts.append(bare + small_base(base, threshold, w))
+        # a chart's part that states this base already ("Base : 9 … ; …") takes the figures
+        # into what it is about (the slide's base, unnamed, needs nothing more)
+        k = next(
+            (i for i, (_, t) in enumerate(entries) if t == bare or t.startswith(bare + " ")), -1
+        )
+        if k >= 0:
+            about = entries[k][0]
+            entries[k] = (None if about is None else [*about, *figures], entries[k][1])
+            continue
+        entries.append(
+            (
+                figures if sp.charts or len(bases) > 1 else None,
+                bare + small_base(base, threshold, w),
+            )
+        )
+    merged: dict[str, list[str] | None] = {}
+    for about, text in entries:
+        if text not in merged:
+            merged[text] = about
+        else:  # the same words: one part, about both (unnamed if either was)
+            before = merged[text]
+            merged[text] = None if before is None or about is None else [*before, *about]
+    quoted = {w.quote(c.value_text) for c in stated}  # figures after the charts' titles
+    parts = [
+        (
+            w(
+                "footnote_chart",
+                title=_listing(sorted(dict.fromkeys(about), key=quoted.__contains__), w),
+            )
+            if about
+            else ""
+        )
+        + text
+        for text, about in merged.items()
+    ]
     parts.extend(c.withheld for c in sp.callouts if c.withheld)
     return " · ".join(dict.fromkeys(parts)) or None
+
+
+def _listing(items: list[str], w: Words) -> str:
+    """'a, b et c' (fr), 'a, b and c' (en)."""
+    return (
+        items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {w.texts['and']} " + items[-1]
+    )
 
 
 def chart_footnote(r: Result, w: Words, source: str | None = None) -> str:
