@@ -122,7 +122,7 @@ def test_a_second_update_of_unchanged_data_reports_nothing_and_writes_the_same_b
     # every copy of every element is the data's, but the one the team retyped
     fresh, shown = _fresh(spec), _shown(Presentation(str(second.path)))
     for key, values in fresh.items():
-        if key in (MOYENS, "les-moyens#notes") or key.endswith("#notes"):
+        if key in (MOYENS, "les-moyens#footnote") or key.endswith("#notes"):
             continue
         assert set(map(repr, shown[key])) == {repr(values[0])}, key
     assert len(shown[CHART]) == 2 and shown[MOYENS] == ["9 %"]
@@ -229,10 +229,11 @@ def test_a_chart_whose_data_the_team_edited_is_reported_with_the_figures_force_w
 
 
 def test_a_retyped_figure_s_alternative_text_and_notes_say_the_team_s_figure(seed, tmp_path):
-    """Les moyens: the notes give 97 % once: they now give the team's 9 %, as does the
-    callout's alternative text. Social networks: the notes give 74 % twice after the
-    change (the callout and YouTube): the team's 80 % cannot be put in without guessing
-    which, so the notes are flagged; the alternative text says 80 %."""
+    """Les moyens: the notes give 97 % once: they now give the team's 9 %, as do the
+    callout's alternative text and the footnote (which names the callout's base).
+    Social networks: the notes give 74 % twice after the change (the callout and
+    YouTube): the team's 80 % cannot be put in without guessing which, so the notes
+    are flagged; the alternative text and the footnote say 80 %."""
 
     def edit(prs):
         _shape(prs, MOYENS).text_frame.paragraphs[0].runs[0].text = "9 %"
@@ -247,6 +248,11 @@ def test_a_retyped_figure_s_alternative_text_and_notes_say_the_team_s_figure(see
     assert "97\u202f%" not in moyens_notes
     assert _alt(_shape(prs, MOYENS)).startswith("9 % des collectivités ont")
     assert _alt(_shape(prs, VALUE)).startswith("80\u202f% des collectivités utilisent")
+    # the footnotes name each callout's figure with its base: the team's figure there too
+    moyens_footnote = _shape(prs, "les-moyens#footnote").text_frame.text
+    assert "« 9 % » : Base" in moyens_footnote and "97\u202f%" not in moyens_footnote
+    social_footnote = _shape(prs, f"{SOCIAL}#footnote").text_frame.text
+    assert "« 80\u202f% » : Base\u202f: 31" in social_footnote, social_footnote
     (flag,) = report.of("flag")
     assert flag.key == NOTES and flag.slide.startswith("diapositive 10 ")
     assert "80\u202f% (chiffre clé 1)" in flag.line() and "74\u202f%" in flag.line()

@@ -83,6 +83,9 @@ TEXTS = {
     "upd_flag_notes": (
         "nennen die Zahl der Daten, {new}, wo die Folie die des Teams zeigt, {old}: bitte prüfen"
     ),
+    "upd_flag_text": (
+        "nennt die Zahl der Daten, {new}, wo die Folie die des Teams zeigt, {old}: bitte prüfen"
+    ),
     "upd_deleted": "nicht mehr in der Präsentation (gelöscht oder umbenannt): nicht neu erstellt",
     "upd_missing_slide": (
         "neu in der Spezifikation, nicht in der Präsentation (--add-missing hängt ihre Folie an)"

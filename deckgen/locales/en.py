@@ -79,6 +79,7 @@ TEXTS = {
         "still says {old}, beside the team's figure: check it (--force {force} writes {writes})"
     ),
     "upd_flag_notes": "give the data's {new} where the slide shows the team's {old}: check them",
+    "upd_flag_text": ("gives the data's {new} where the slide shows the team's {old}: check it"),
     "upd_deleted": "no longer in the deck (deleted, or renamed): not recreated",
     "upd_missing_slide": "new in the spec, not in the deck (--add-missing appends its slide)",
     "upd_missing_here": "new in the spec, on a slide the deck has: add it by hand",

@@ -86,6 +86,10 @@ TEXTS = {
         "donnent le chiffre des données, {new}, là où la diapositive montre celui de "
         "l'équipe, {old} : à vérifier"
     ),
+    "upd_flag_text": (
+        "donne le chiffre des données, {new}, là où la diapositive montre celui de "
+        "l'équipe, {old} : à vérifier"
+    ),
     "upd_deleted": "n'est plus dans le deck (supprimé ou renommé) : pas recréé",
     "upd_missing_slide": (
         "nouveau dans la spec, absent du deck (--add-missing ajoute sa diapositive)"

@@ -87,8 +87,10 @@ class Change:
             return w("upd_conflict", old=old, new=new, force=self.key, writes=w.quote(new))
         if status == "flag" and self.element == w("upd_notes"):
             return w("upd_flag_notes", old=old, new=new)
-        if status == "flag":
+        if status == "flag" and self.key.endswith("#alt"):
             return w("upd_flag", old=w.quote(old), force=self.key, writes=w.quote(new))
+        if status == "flag":  # a text of deckgen's that gives the figure the team retyped
+            return w("upd_flag_text", old=old, new=new)
         if status == "missing":
             return w({"slide": "upd_missing_slide", "": "upd_missing_here"}.get(new,
                      "upd_not_appended"))  # fmt: skip
@@ -280,6 +282,9 @@ def update(
                     )
                 continue
             written[key] = []
+            source, unsaid = theirs[key], []
+            if record["kind"] == "text" and retyped.get(slide_key):  # (a footnote naming it)
+                record, source, unsaid = _said_as_retyped(record, source, retyped[slide_key])
             for i, (shape, n) in enumerate(shapes):
                 if getattr(shape, "has_chart", False):  # a chart pasted as a second view of
                     if id(shape.chart_part) in charts:  # one chart part: written once
@@ -288,7 +293,7 @@ def update(
                     charts.add(id(shape.chart_part))
                 last = _written(old, key, i)
                 changes, held = _element(
-                    shape, theirs[key], last, record, where, what, forced, locale, key
+                    shape, source, last, record, where, what, forced, locale, key
                 )
                 written[key].append(held)
                 for c in changes:
@@ -299,6 +304,8 @@ def update(
                         (what, record["text"], manifests.record(shape)["text"])
                     )
                 report.changes.extend(_copied(i, n, where, what, changes))
+            for theirs_figure, data in unsaid:  # it gives the data's figure, the slide another
+                report.changes.append(Change(where, what, theirs_figure, data, "flag", key))
         titles = {entry[0]: entry[1] for entry in old.get("slides", []) if len(entry) == 2}
         for key in sorted(old_elements):  # no longer in the spec
             if key in new["elements"]:
@@ -1098,11 +1105,11 @@ def _notes(
     slide: Any, before: dict[str, Any] | None, after: dict[str, Any], where: str,
     force: Force, key: str,
 ) -> Change | None:  # fmt: skip
-    what = _t("upd_notes")
     """The generated part of the speaker notes replaced, the team's additions kept.
     The generated part is the notes' first paragraphs, as deckgen wrote them: a
     word changed or added inside them makes the notes the team's (a conflict;
     `--force KEY` replaces the whole notes with the generated ones)."""
+    what = _t("upd_notes")
     old = (before or {}).get("text", "")
     new = after["text"]
     frame = slide.notes_slide.notes_text_frame
@@ -1140,6 +1147,30 @@ def _as_retyped(
         elif data and data != theirs and _figure_at(notes, data):
             unsaid.append((f"{theirs} ({what})", data))
     return notes, unsaid
+
+
+def _said_as_retyped(
+    record: dict[str, Any], source: Any, retyped: list[tuple[str, str, str]]
+) -> tuple[dict[str, Any], Any, list[tuple[str, str]]]:
+    """A generated text of a slide where the team retyped figures (a footnote naming a
+    callout's figure, « 97 % » : Base…), said as the slide shows them: the fresh
+    text and a copy of the fresh shape with the team's figure in place of the data's
+    where the text gives it once, in one run; the figures it cannot say so of."""
+    from copy import deepcopy
+
+    text, unsaid = _as_retyped(record["text"], retyped)
+    if text == record["text"]:
+        return record, source, unsaid
+    element = deepcopy(source._element)
+    for node in element.iter(f"{{{manifests._A}}}t"):
+        for _what, data, theirs in retyped:
+            if node.text and _once(node.text, data) and _once(record["text"], data):
+                node.text = _replace_once(node.text, data, theirs)
+    said = type(source)(element, source._parent)
+    if said.text_frame.text != text:  # a figure across runs: not said, flagged
+        unsaid += [(f"{t} ({w})", d) for w, d, t in retyped if _once(record["text"], d)]
+        return record, source, unsaid
+    return {**record, "text": text}, said, unsaid
 
 
 def _replace_paragraphs(frame: Any, old: list[Any], lines: list[str], keep: list[Any]) -> None:
