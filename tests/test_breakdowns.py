@@ -471,8 +471,7 @@ def test_table_columns_are_as_wide_as_their_words():
     (and "(n = 200)", held by its non-breaking spaces) within its column, the value
     columns alike; a short table sits in the middle of its place."""
     from deckgen.render.geometry import inches
-    from deckgen.render.metrics import word_width
-    from deckgen.render.text import WIDTH_MARGIN
+    from deckgen.render.metrics import WIDTH_MARGIN, word_width
 
     n = "(n\u202f=\u202f200)"  # as the plan names a segment
     headers = [f"Democrats {n}", f"Independents {n}", f"Republicans {n}"]

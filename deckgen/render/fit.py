@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from deckgen.errors import Warnings
 from deckgen.render.geometry import EMU_PER_POINT, Rect
-from deckgen.render.metrics import word_width
-from deckgen.render.text import WIDTH_MARGIN, needed_height, plain
+from deckgen.render.metrics import WIDTH_MARGIN, word_width
+from deckgen.render.text import needed_height, plain
 
 ELLIPSIS = "…"
 

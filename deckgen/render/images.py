@@ -31,11 +31,11 @@ from deckgen.analysis.results import Result, shown
 from deckgen.errors import DeckgenError
 from deckgen.inputs.theme import Theme
 from deckgen.locales.numbers import format_number, format_percent
+from deckgen.render.columns import MARGIN, column_widths
 from deckgen.render.geometry import points
 from deckgen.render.identity import slugify
+from deckgen.render.metrics import wrapped
 from deckgen.render.plan import ChartPlan, DeckPlan
-from deckgen.render.tables import MARGIN, column_widths
-from deckgen.render.text import wrapped
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 675, 100
 DEFAULT_DIR = Path("out") / "images"

@@ -10,8 +10,11 @@ little (0.6 em), and East Asian wide characters as a full em.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
+
+from deckgen.render.geometry import EMU_PER_POINT
 
 # characters 32 (space) to 126 (~)
 # fmt: off
@@ -79,3 +82,19 @@ def word_width(word: str, bold: bool = False) -> float:
 
 
 SPACE = 0.278  # the width of a space, in ems, in both weights
+# where a line may break: spaces, not the non-breaking ones ("n = 31", "97 %" stay whole)
+BREAKS = re.compile(r"[ \t\n\r]+")
+WIDTH_MARGIN = 1.05  # measured widths, a little generous: kerning, font substitution
+
+
+def wrapped(text: str, width_emu: int, size_pt: float, bold: bool = False) -> list[str]:
+    """`text` broken into lines at its spaces (never at a non-breaking one) so that each
+    fits `width_emu` at `size_pt` (a word longer than that stays whole on its line)."""
+    avail = width_emu / EMU_PER_POINT / (size_pt * WIDTH_MARGIN)  # in ems
+    lines: list[str] = []
+    for word in (w for w in BREAKS.split(text) if w):
+        if lines and word_width(f"{lines[-1]} {word}", bold) <= avail:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [text]

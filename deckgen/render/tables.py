@@ -16,21 +16,21 @@ from pptx.util import Emu, Pt
 
 from deckgen.analysis.results import shown
 from deckgen.render.colors import rgb
+from deckgen.render.columns import MARGIN, column_widths
 from deckgen.render.fit import cut_label
 from deckgen.render.geometry import Rect, points
-from deckgen.render.metrics import word_width
 from deckgen.render.plan import ChartPlan
-from deckgen.render.text import BREAKS, WIDTH_MARGIN, needed_height
+from deckgen.render.text import needed_height
 from deckgen.wording.phrases import table_rows
 
 MIN_SIZE = 8
-MARGIN = points(4)  # each cell's inner margins
 
 
 def table(shapes, rect: Rect, plan: ChartPlan, style):
     """The native table of `plan` in `rect`; what does not fit goes to `style.problems`."""
     words = style.words
     rows = table_rows(shown(plan.result, "table"), words, getattr(plan.options, "digits", 0) or 0)
+    rows = [[cut_label(text) for text in row] for row in rows]
     has_base_row = rows[-1][0] == words("table_base") and len(rows) > 2
     n_cols = len(rows[0])
 
@@ -126,44 +126,6 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
                 color = down if "▼" in text else up if "▲" in text else theme.colors.primary
             font.color.rgb = rgb(color)
     return frame
-
-
-def column_widths(
-    rows: list[list[str]], total: int, size: float, spread: bool = True
-) -> list[int] | None:
-    """Column widths (EMU) adding up to `total`, from the cells' text at `size` pt: each
-    column at least as wide as its longest word (so that no word, and no "(n = 200)"
-    held by its non-breaking spaces, breaks), the value columns alike; the width left is
-    given first to the row labels, to set each on one line, then to the value columns in
-    proportion to what each needs to set its header on one line.
-    None when the longest words alone are wider than `total`; `spread=False` gives the
-    least widths themselves."""
-    n = len(rows[0])
-
-    def extent(text: str, bold: bool, whole: bool) -> float:
-        pieces = [cut_label(text)] if whole else BREAKS.split(cut_label(text))
-        return max((word_width(piece, bold) for piece in pieces), default=0.0)
-
-    def widths(whole: bool) -> list[int]:
-        ems = [max(extent(row[c], r == 0, whole) for r, row in enumerate(rows)) for c in range(n)]
-        if n > 1:  # the value columns alike: a crosstab reads down equal columns
-            ems[1:] = [max(ems[1:])] * (n - 1)
-        return [points(e * size * WIDTH_MARGIN) + 2 * MARGIN + points(2) for e in ems]
-
-    least, most = widths(False), widths(True)
-    if not spread:
-        return least
-    if sum(least) > total:
-        return None
-    if sum(most) <= total:  # everything on one line: the width left in proportion
-        out = [m + (total - sum(most)) * m // sum(most) for m in most]
-    else:  # the row labels on one line first, then the headers share what is left
-        out = list(least)
-        out[0] = min(most[0], total - sum(least[1:]))
-        slack, need = total - sum(out), [m - lo for m, lo in zip(most[1:], least[1:])]
-        out[1:] = [lo + slack * d // max(sum(need), 1) for lo, d in zip(least[1:], need)]
-    out[-1] = total - sum(out[:-1])
-    return out
 
 
 def _significant(text: str) -> bool:

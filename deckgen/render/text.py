@@ -21,12 +21,9 @@ from pptx.oxml.text import CT_RegularTextRun
 from pptx.util import Pt
 
 from deckgen.render.geometry import EMU_PER_POINT, Rect
-from deckgen.render.metrics import SPACE, word_width
+from deckgen.render.metrics import BREAKS, SPACE, WIDTH_MARGIN, word_width
 from deckgen.render.speedups import current
 
-# where a line may break: spaces, not the non-breaking ones ("n = 31", "97 %" stay whole)
-BREAKS = re.compile(r"[ \t\n\r]+")
-WIDTH_MARGIN = 1.05  # measured widths, a little generous: kerning, font substitution
 LINE_SPACING = 1.2
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -61,19 +58,6 @@ def needed_height(
             [(w, b or bold) for chunk, b in runs(p) for w in BREAKS.split(chunk) if w], avail
         )
     return lines * size_pt * LINE_SPACING + spacing_pt * max(len(paragraphs) - 1, 0) + 8
-
-
-def wrapped(text: str, width_emu: int, size_pt: float, bold: bool = False) -> list[str]:
-    """`text` broken into lines at its spaces (never at a non-breaking one) so that each
-    fits `width_emu` at `size_pt` (a word longer than that stays whole on its line)."""
-    avail = width_emu / EMU_PER_POINT / (size_pt * WIDTH_MARGIN)  # in ems
-    lines: list[str] = []
-    for word in (w for w in BREAKS.split(text) if w):
-        if lines and word_width(f"{lines[-1]} {word}", bold) <= avail:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines or [text]
 
 
 def _lines(words: list[tuple[str, bool]], avail: float) -> int:
