@@ -12,14 +12,22 @@ edited deck holds now, and what a fresh build of the spec gives.
   formatting), the map's regions change colour, a table's cells their text.
   Alternative texts are restored where a tool dropped them. The speaker notes'
   generated part is replaced; what the team wrote after it is kept.
-- When the edited element no longer holds what deckgen wrote (a callout's
-  number retyped, a chart's data edited by hand), that is a conflict: it is
-  left alone and listed, unless `force`.
+- Every shape carrying a key is updated: a duplicated slide, a chart pasted twice
+  (the manifest keeps what deckgen wrote into a copy where it differs).
+- When a part of the edited element no longer holds what deckgen wrote (a
+  callout's number retyped, a chart's data edited by hand, an alternative text
+  rewritten), that part is a conflict: left alone and listed once, unless
+  `force` names it; the element's other parts still follow the data, and its
+  alternative text, the slide's notes and footnote say the team's figure (or
+  are flagged).
 - In the manifest but not in the edited deck: the team deleted it. Reported,
   never recreated.
 - In the fresh build only: new in the spec. Reported; `add_missing` appends
   its slide at the end of the deck.
-Elements whose figures did not move are left byte for byte as they were.
+Elements whose figures did not move are left byte for byte as they were; a deck
+with nothing to change reads back to the same bytes. A hostile deck (a zip bomb,
+entities, damaged XML, a tampered manifest) is a DeckError, and no deck is
+written that does not read back. The report is said in the deck's language.
 """
 
 from __future__ import annotations
