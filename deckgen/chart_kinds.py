@@ -53,6 +53,11 @@ class ChartKind:
     #: draws every category or nothing (a map colours each region): where the disclosure
     #: rule blanks one figure, the chart is withheld whole
     whole_only: bool = False
+    #: draws parts of a whole as slices: between two and this many parts that are not
+    #: empty, else the chart is drawn as `instead` (a warning says so, unless the spec
+    #: keeps the type with a reason, `keep_type:`)
+    slices: int | None = None
+    instead: str = "bar"
 
     def build(self) -> Callable[..., Any]:
         return _resolve(self.builder)
@@ -172,6 +177,7 @@ register(
     )
 )
 _PARTS = "a {chart} shows parts of a whole: use {indicators} indicator, not `{kind}`"
+MAX_SLICES = 5  # more parts than this read better as bars (angles compare badly)
 register(
     ChartKind(
         "pie",
@@ -181,6 +187,7 @@ register(
         indicators=("distribution",),
         mismatch=_PARTS,
         legend=True,
+        slices=MAX_SLICES,
     )
 )
 register(
@@ -192,6 +199,7 @@ register(
         indicators=("distribution",),
         mismatch=_PARTS,
         legend=True,
+        slices=MAX_SLICES,
     )
 )
 register(

@@ -83,6 +83,12 @@ class Chart(Strict):
         default=1.0, gt=0, description="Relative width when several charts share a slide."
     )
     only: list[Literal["public", "segment", "personal"]] | None = _only()
+    keep_type: str | None = field(
+        default=None,
+        description="Why this chart keeps its `type` where deckgen would draw it otherwise (a "
+        "pie or doughnut of one part, or of more than five, is drawn as bars): the reason, "
+        "for whoever reads the spec.",
+    )
     scale: str | None = field(
         default=None,
         description="A name shared by charts on several slides that must be read on one scale "

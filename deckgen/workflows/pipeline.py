@@ -297,7 +297,10 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if loaded.personal is not None:
                 result = _personal(loaded, result, chart.indicator, w)
             weights.see(result, f"{sp.label}, chart {j + 1}")
-            sp.charts.append(_chart_plan(chart, result, codebook, w))
+            shape, why = chart_discipline(chart, result)
+            if why:
+                warnings.add(f"chart {j + 1}: {why}", context=sp.label)
+            sp.charts.append(_chart_plan(chart, result, codebook, w, shape))
             sp.charts[-1].key = element_key(sp.key, f"chart-{j + 1}")
             computed.append((sp, f"chart {j + 1}", result))
             if disclosure.is_withheld(result):
@@ -676,13 +679,40 @@ def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:
     return out
 
 
-def _chart_plan(chart: Chart, result: Result, codebook: Codebook, w: Words) -> ChartPlan:
+def chart_discipline(chart: Chart, result: Result) -> tuple[str, str]:
+    """(the chart type to draw, why it is not the spec's, or ""): a kind that draws
+    slices (`ChartKind.slices`) with one part that is not empty, or more parts than it
+    takes, is drawn as its `instead`, unless the spec says why not (`keep_type:`)."""
+    from deckgen.chart_kinds import chart_kind
+
+    kind = chart_kind(chart.type)
+    if kind is None or kind.slices is None or chart.keep_type:
+        return chart.type, ""
+    parts = sum(1 for k in range(len(result.categories)) if _part_shown(result, k))
+    if 1 < parts <= kind.slices:
+        return chart.type, ""
+    what = "one part" if parts <= 1 else f"{parts} parts (more than {kind.slices})"
+    return kind.instead, (
+        f"a {chart.type} of {what} is drawn as `{kind.instead}`: "
+        + ("a whole of one part compares nothing" if parts <= 1 else "angles compare badly")
+        + f"; write `type: {kind.instead}`, or keep the {chart.type} with `keep_type:` and why"
+    )
+
+
+def _part_shown(result: Result, k: int) -> bool:
+    return any((s.values[k] or 0) > 0 for s in result.series if k < len(s.values))
+
+
+def _chart_plan(
+    chart: Chart, result: Result, codebook: Codebook, w: Words, drawn: str | None = None
+) -> ChartPlan:
     regions = {}
-    if chart.type == "map":
+    kind = drawn or chart.type
+    if kind == "map":
         q = codebook.questions[result.question or ""]
         regions = {str(o.code): o.insee for o in q.options if o.insee}
-    text = chart.alt_text or alt_text(chart.type, chart.title, result, w, chart.digits)
-    return ChartPlan(chart.type, result, chart.title, text, chart, regions)
+    text = chart.alt_text or alt_text(kind, chart.title, result, w, chart.digits)
+    return ChartPlan(kind, result, chart.title, text, chart, regions)
 
 
 def callout_figure(callout: Callout, result: Result) -> tuple[float | None, int, int]:
