@@ -349,7 +349,7 @@ class Project:
         from deckgen.workflows import batch
 
         shard = _batch_options(shard, jobs)
-        from deckgen.analysis.disclosure import SMALL
+        from deckgen.analysis.disclosure import COALITION, SMALL
         from deckgen.files import refuse_inputs
         from deckgen.workflows.batches import batch_decisions
         from deckgen.workflows.pipeline import check
@@ -367,22 +367,25 @@ class Project:
             # one decision for the whole batch, before forking: every shard decides alike
             left_out, decisions = batch_decisions(loaded, question, segments)
             everyone = len(loaded.survey.frame)
+            # k besides the readers who may pool their answers (docs/privacy.md)
+            k = theme.privacy_threshold
+            fewest = f"fewer than {k + COALITION} (the privacy threshold, {k}, besides "
+            fewest += f"{COALITION} readers pooling their answers)"
 
             def work(segment) -> batch.Outcome:
                 outcome = batch.Outcome(segment.key, segment.label)
                 why = left_out.get(segment.label)
                 if why == SMALL:
                     outcome.skipped = (
-                        f"{_respondents(segment.base)}, under the privacy threshold "
-                        f"({theme.privacy_threshold}): never built"
+                        f"{_respondents(segment.base)}, {fewest}: never built (docs/privacy.md)"
                     )
                     return outcome
                 if why is not None:
                     outcome.skipped = (
                         f"{_respondents(segment.base)}, but the public deck minus this deck "
                         f"would give the figures of the {_respondents(everyone - segment.base)} "
-                        "not in it, with the segments not built, under the privacy threshold "
-                        f"({theme.privacy_threshold}): never built (docs/privacy.md)"
+                        f"not in it, with the segments not built, {fewest}: never built "
+                        "(docs/privacy.md)"
                     )
                     return outcome
                 if segment.base < theme.small_base_threshold and not include_small:

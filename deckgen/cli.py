@@ -483,8 +483,8 @@ def _batch_arguments(
         "--peers",
         metavar="QUESTION",
         help="With --each-respondent: also the respondents of the same option of this "
-        "single-choice question (shown only with at least the theme's privacy_threshold of "
-        "them besides the recipient).",
+        "single-choice question (shown only with the theme's privacy_threshold of them "
+        "besides two readers pooling their answers: docs/privacy.md).",
     )
     p.add_argument(
         "--name",

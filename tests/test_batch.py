@@ -37,7 +37,10 @@ def test_a_deck_per_type_the_ones_too_small_never_built(communes):
     assert by_label["Commune"].path == folder / "barometre-2021-commune.pptx"
     for label in ("Intercommunalité", "Métropole", "Département", "Région"):
         assert by_label[label].path is None
-        assert "under the privacy threshold (5): never built" in by_label[label].skipped
+        assert by_label[label].skipped.endswith(
+            "fewer than 7 (the privacy threshold, 5, besides 2 readers pooling their answers): "
+            "never built (docs/privacy.md)"
+        )
     assert sorted(p.name for p in folder.iterdir()) == ["barometre-2021-commune.pptx"]
 
 
@@ -217,8 +220,8 @@ slides:
     # withholds like any figure about fewer than k (an empty cell can be a 0 % of a group)
     assert any(
         'slide 1 "Les régions, puis tout le monde": chart 1: not shown in this deck: its '
-        "figures, alone or subtracted from the public deck's, would be about fewer than 5 "
-        "collectivités" in w
+        "figures, alone or subtracted from the public deck's, would give away individual "
+        "answers (docs/privacy.md)" in w
         for w in commune.warnings
     ), commune.warnings
     shapes = Presentation(str(commune.path)).slides[0].shapes

@@ -68,7 +68,7 @@ def _spec(folder: Path, codebook: Path, theme: Path | None = None) -> Path:
         header + "slides:\n"
         "  - {layout: chart, title: Grid, chart: {type: stacked100, "
         "indicator: {kind: likert, question: g}}}\n"
-        "  - {layout: chart, title: Parts, chart: {type: pie, "
+        "  - {layout: chart, title: Parts, chart: {type: pie, keep_type: nine slices on purpose, "
         "indicator: {kind: distribution, question: s}}}\n",
         encoding="utf-8",
     )

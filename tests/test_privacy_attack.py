@@ -29,14 +29,15 @@ share of exactly 0 % or 100 % (it tells every member's answer), except where the
 deck already says it of everyone: the whole sample's own figure at 0 % or 100 %, or, to
 an attacker, the whole less its own answers. A chart about the batch's own question is
 not attacked (its categories are the groups: a group's figure there says who is in it).
-k is the theme's `privacy_threshold` (5).
+k is the theme's `privacy_threshold` (5); the rule holds a group to k besides two readers.
 
 The decks are read as files (zip, XML: chart caches, alternative texts, notes,
 embedded workbooks, custom properties), never through deckgen's privacy code;
 the true answers come from responses.csv, with pandas. Every figure the attack claims
-to work out exactly is checked against them. Each disclosure found on today's code is a
-strict xfail raising `Disclosure`: a case that gets fixed turns the test red until its
-mark goes, and any other failure (the attack itself wrong) stays a plain failure.
+to work out exactly is checked against them. A disclosure raises `Disclosure`, with the
+figures it names; any other failure is the attack itself at fault. Each coalition of two
+is tried in `test_a_coalition_of_two_recipients`; every other test tries each respondent
+alone.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ import deckgen
 from .helpers import CODEBOOK, SPEC, THEME
 
 K = 5  # the theme's privacy_threshold (config/theme.yaml leaves the default)
+READERS = 2  # the attacker: one respondent, or two pooling their answers (docs/privacy.md)
 WHOLE = "*"  # the group of the whole sample (the public deck, "Ensemble")
 TOTAL = "Ensemble"  # the whole sample's series in a breakdown (fr locale)
 
@@ -540,13 +542,13 @@ def assert_no_disclosure(found: Iterable[Derived], k: int = K, show: int = 8) ->
 
 
 def _jointly(read: list[list[Figure]], whole: dict) -> list[list[Figure]]:
-    """Cells whose share fits several bases (an option asked of some only, in a group),
-    worked out together: when the groups shown across the decks make up the whole sample
-    (their sizes add up to it) and none of them is blank there, their counts and bases add
-    up to the whole's, and the one combination that does settles each group's."""
+    """Cells whose share fits several bases (an option asked of some only, in a group), or
+    a blank whose base its group does not say, worked out together: when the groups shown
+    across the decks make up the whole sample (their sizes add up to it), their bases add
+    up to the whole's, and their counts too where none is blank; the one combination
+    that does settles each group's (a blank's base only, when it is the one not read)."""
     options: dict[tuple, dict[str, list]] = defaultdict(dict)
     sizes: dict[str, dict[str, int | None]] = defaultdict(dict)
-    blanks: set[Cell] = set()
     for figures in read:
         for f in figures:
             if f.group == WHOLE:
@@ -556,32 +558,43 @@ def _jointly(read: list[list[Figure]], whole: dict) -> list[list[Figure]]:
                 choice = [(f.count, f.base)]
             elif f.fits:
                 choice = list(f.fits)
-            else:  # a blank: any count, so it settles nothing
-                blanks.add(f.cell)
-                continue
+            else:  # a blank: any count, and its base if read
+                choice = [(None, f.base)]
             if len(choice) < len(options[f.cell].get(f.group, choice + [None])):
                 options[f.cell][f.group] = choice
     settled = {}
     for cell, by_group in options.items():
         w = whole.get(cell)
         groups = sizes[cell[0]]
-        if cell in blanks or w is None or not w.resolved or set(by_group) != set(groups):
+        if w is None or not w.resolved or set(by_group) != set(groups):
             continue
         if sum(n or 0 for n in groups.values()) != w.n:
             continue
         labels = sorted(by_group)
-        combos = [
-            c
-            for c in itertools.product(*(by_group[label] for label in labels))
-            if sum(x[0] for x in c) == w.count and sum(x[1] for x in c) == w.base
-        ]
+        unread = [label for label in labels if by_group[label] == [(None, None)]]
+        if len(unread) > 1:
+            continue
+        combos = []
+        for c in itertools.product(*(by_group[label] for label in labels)):
+            bases = [x[1] for x in c if x[1] is not None]
+            left = w.base - sum(bases)
+            if unread:  # the one base not read: what the others leave
+                if left < 0:
+                    continue
+                c = tuple((None, left) if x == (None, None) else x for x in c)
+            elif left != 0:
+                continue
+            counts = [x[0] for x in c]
+            if None not in counts and sum(counts) != w.count:
+                continue
+            combos.append(c)
         for i, label in enumerate(labels):
             if len({c[i] for c in combos}) == 1:
                 settled[cell, label] = combos[0][i]
     return [
         [
             replace(f, count=settled[f.cell, f.group][0], base=settled[f.cell, f.group][1], fits=())
-            if f.fits and (f.cell, f.group) in settled
+            if (f.fits or f.base is None) and (f.cell, f.group) in settled
             else f
             for f in figures
         ]
@@ -618,6 +631,8 @@ def families(read: list[list[Figure]], several: set[str]) -> dict[str, Family]:
             fam.whole[f.cell] = f
     for figures in read:
         for f in figures:
+            if f.blank and f.base is None:
+                continue  # a blank whose base no figure gives: it counts in the rest
             if f.group != WHOLE and f.key in out and f.cell in out[f.key].whole:
                 out[f.key].groups.setdefault(f.cell, {}).setdefault(f.group, f)
     for fam in out.values():
@@ -764,7 +779,8 @@ def attack_family(fam: Family, coalitions=(), survey=None, question=None) -> lis
         return _propagate(bounds, sums), columns, bases
 
     def how(part: str, cell: Cell, columns) -> str:
-        shown = fam.groups[cell].values() if part == REST else [fam.groups[cell][part]]
+        groups = fam.groups.get(cell, {})
+        shown = groups.values() if part == REST else [groups[part]]
         if all(g.count is not None for g in shown):
             return ""  # read, or read and subtracted: exact
         lo, hi = columns[part, cell]
@@ -772,7 +788,7 @@ def attack_family(fam: Family, coalitions=(), survey=None, question=None) -> lis
 
     alone, columns, bases = pins({})
     for (part, cell), (lo, hi) in alone.items():
-        if lo == hi and bases[part, cell]:
+        if lo == hi and bases[part, cell] and fam.groups.get(cell):  # else the whole's own
             suffix = how(part, cell, columns)
             kind = "2 residual" if part == REST else "4 masked cell" if suffix else "0 shown"
             emit(kind + suffix, part, cell, lo, bases[part, cell])
@@ -788,7 +804,7 @@ def attack_family(fam: Family, coalitions=(), survey=None, question=None) -> lis
             continue
         theirs, columns, bases = pins(known)
         for (part, cell), (lo, hi) in theirs.items():
-            if lo != hi or not bases[part, cell]:
+            if lo != hi or not bases[part, cell] or not fam.groups.get(cell):
                 continue
             _, members, mine = known[cell].get(part, (0, 0, ()))
             if members:  # attackers among its respondents
@@ -968,7 +984,9 @@ def _band(value: str | None, bands: list[dict]) -> str | None:
 
 # -- a survey made to stress the rule --------------------------------------------------------
 
-SIZES = {f"g{n}": n for n in range(K - 1, 2 * K + 2)}  # groups of k-1, k, ..., 2k+1
+# groups of k-1, ..., 2k+r: each side of k + r (a group held to k besides r readers) and
+# of 2k + r (its others, besides them, under 2k)
+SIZES = {f"g{n}": n for n in range(K - 1, 2 * K + READERS + 1)}
 NO_GROUP = 2  # respondents who did not say their group: always in the residual
 
 
@@ -983,7 +1001,8 @@ def _synthetic_answers() -> list[dict[str, str]]:
         row["avis"] = {
             "g4": "oui", "g5": "non", "g6": "non" if j == 0 else "oui", "g7": "oui",
             "g8": "oui" if j < 4 else "non", "g9": "nsp", "g10": ("oui", "non", "nsp")[j % 3],
-            "g11": "oui" if j < 5 else "non" if j < 10 else "nsp", "": ("oui", "non")[j % 2],
+            "g11": "oui" if j < 5 else "non" if j < 10 else "nsp", "g12": "oui",
+            "": ("oui", "non")[j % 2],
         }[g]  # fmt: skip
         row["outils__x"] = "1" if g == "g6" or j % 2 == 0 else "0"
         row["outils__y"] = "1" if g == "g10" or j % 3 == 0 else "0"
@@ -1193,10 +1212,6 @@ def batch(tmp_path_factory):
     return get
 
 
-def _xfail(reason: str):
-    return pytest.mark.xfail(strict=True, raises=Disclosure, reason=f"privacy rule: {reason}")
-
-
 def check_truth(batch: Batch, found: Iterable[Derived]) -> int:
     """Every recovered figure the answers can be checked against is the true one (the
     attack is sound): returns how many were checked."""
@@ -1211,9 +1226,9 @@ def check_truth(batch: Batch, found: Iterable[Derived]) -> int:
     return checked
 
 
-def left_out(sizes: dict[str, int], whole: int, k: int = K, margin: int = 0) -> set[str]:
+def left_out(sizes: dict[str, int], whole: int, k: int = K, margin: int = READERS) -> set[str]:
     """Rules 1 and 2 of docs/privacy.md, stated again from the sizes alone: the groups of a
-    family left out (under k, `margin` the reader, or the smallest while the rest is)."""
+    family left out (under k besides `margin` readers, or the smallest while the rest is)."""
     out = {g for g, n in sizes.items() if n - margin < k}
     shown = sorted((g for g in sizes if g not in out), key=lambda g: sizes[g])
     while shown and 0 < whole - sum(sizes[g] for g in shown) < k + margin:
@@ -1305,15 +1320,25 @@ def test_peers_type_collectivite_give_the_nine_others_0_and_100_percent(batch):
 
 def test_peers_reseaux_sociaux_own_answer_gives_every_other_member(batch):
     """Peers "Non (n = 7)": each recipient sets its own answer aside (and no one else's:
-    the marks of the decks it does not hold are not used); a figure of 6 of 7 (or 1 of 7)
-    is blank, so the 6 others' answers are never all alike, and no blank is worked out."""
+    the marks of the decks it does not hold are not used). A figure of Non within two of
+    0 or of 7 is blank -- unless Non holds every such answer of the whole, which then
+    tells whoever gave them that nobody else did -- so the others besides two readers
+    are never all alike, and no blank is worked out."""
     b = batch("peers reseaux_sociaux")
     own = b.derived("3 own answer set aside")
     non = [d for d in own if d.who[0] == "Non" and d.who[1] == ()]
     assert non and min(d.base for d in non) >= K
     assert all(len(d.who[2]) == 1 for d in own)  # one recipient at a time
     shown = [f for f in b.figures() if f.group == "Non" and f.resolved]
-    assert shown and not [f for f in shown if f.count in (1, f.base - 1) and f.base < 2 * K + 1]
+    whole = {f.cell: f for f in figures_of(b.public)[0] if f.group == WHOLE}
+
+    def near(f: Figure) -> bool:  # within READERS of 0 or of its base, and not told so
+        w = whole[f.cell]
+        low = f.count <= READERS and f.count < w.count
+        high = f.base - f.count <= READERS and f.base - f.count < w.base - w.count
+        return f.base - READERS < 2 * K and (low or high)
+
+    assert shown and not [f for f in shown if near(f)]
     assert check_truth(b, own + b.derived("4 ")) > 0
     assert_no_disclosure(own + b.derived("4 "))
 
@@ -1408,25 +1433,15 @@ def test_a_segment_deck_map_is_drawn_whole_or_not_at_all(batch):
 
 def test_a_segment_deck_count_callout_blanks_its_count_where_the_rule_does(batch):
     """A callout that shows a count ('sont éligibles') reads n.d. where the rule blanks
-    the count (0 of 5 … 0 of 10 in the G5 to G10 decks), with no base beside it;
-    nothing about fewer than k follows from it."""
+    the count (0 of 7 … 0 of 10 in the G7 to G10 decks, 11 of 11 in G11's), with no base
+    beside it; nothing about fewer than k follows from it."""
     b = batch("synthetic each groupe")
     counts = [f for f in b.figures() if f.key == "avis#callout-2-value" and not f.blank]
-    # G5 to G10 (0 of 5 … 0 of 10) read n.d.; G11's 11 of 11 tells its 10 others, 2k
-    assert {f.group for f in counts} == {"G11"}
+    # G7 to G11 read n.d.; G12's 0 of 12 tells its 10 others besides two readers, 2k
+    assert {(f.group, f.count, f.base) for f in counts} == {("G12", 0, 12)}
     found = [d for d in b.derived() if d.key == "avis#callout-2-value"]
     assert check_truth(b, found) == len(found)
     assert_no_disclosure(found)
-
-
-_OTHER_CATEGORIES = _xfail(
-    "a single choice's categories (a Likert statement's levels) add up to the group's base, "
-    "and the rule blanks them one by one: G8's 'Avis' reads Oui 50 %, Non 50 %, Nsp n.d., so "
-    "Nsp is 0 of 8 (G8 deck and every personal deck of G8); the Commune deck's Likert rows "
-    "give the 9 others at 0 of 9 (slide 14, 'Renforcer la transparence' / 'Non, plutôt pas'); "
-    "in the personal decks by type, C27 sets aside its ETP 'Plus de 10' (the only one) and "
-    "reads the 8 other non-communes at 0 of 8 for 'Moins de 1' and 'Pas de réponse'"
-)
 
 
 @pytest.mark.parametrize(
@@ -1434,13 +1449,15 @@ _OTHER_CATEGORIES = _xfail(
     [
         "synthetic each groupe",
         "synthetic peers groupe",
-        pytest.param("each type_collectivite", marks=_OTHER_CATEGORIES),
-        pytest.param("peers type_collectivite", marks=_OTHER_CATEGORIES),
+        "each type_collectivite",
+        "peers type_collectivite",
     ],
 )
 def test_a_blank_is_worked_out_from_the_group_s_other_categories(batch, name):
-    """The categories of a single choice share out the group's base: the others' sum gives
-    a lone blank, and bounds several blanks whose sum the whole also bounds."""
+    """The categories of a single choice share out the group's base: the others' sum would
+    give a lone blank, and bound several blanks whose sum the whole also bounds (G8's
+    'Avis' once read Oui 50 %, Non 50 %, Nsp n.d.: Nsp 0 of 8; the Commune deck's Likert
+    rows gave the 9 others at 0 of 9). Blanks now come in rectangles the sums leave open."""
     b = batch(name)
     found = [d for d in b.derived() if "other categories" in d.how]
     assert check_truth(b, found) == len(found)
@@ -1458,72 +1475,39 @@ def test_a_blank_is_worked_out_when_the_groups_shown_add_up_to_the_whole(batch):
     assert_no_disclosure(found)
 
 
-@_xfail(
-    "segment decks hold a segment and the rest to k, not to k besides a reader: each member "
-    "of G5 sets its own answer aside and reads the 4 others (G5 − R005, 'Outils' X: 2 of 4); "
-    "each concerned non-commune reads the 4 others of the rest of 5 in the Commune deck's "
-    "callouts (slide 18 'existait déjà' 17 of 27 less Commune's 14 of 22: 3 of 5, C23 "
-    "set aside: 2 of 4)"
-)
 @pytest.mark.parametrize("name", ["synthetic each groupe", "each type_collectivite"])
 def test_a_member_of_a_segment_sets_its_own_answer_aside(batch, name):
-    """docs/privacy.md lets any reader be a member of any group it reads about, but rule 1
-    gives segment decks no reader's margin: a segment (or a rest) of exactly k is shown,
-    and each of its members reads the figures of k - 1 others."""
+    """docs/privacy.md lets any reader be a member of any group it reads about: a segment
+    deck holds its segment and the rest to k besides two readers (G5 and G6 are not built;
+    the Commune deck leaves itself out of the callouts over the 27 concerned, whose rest
+    is 5: C23 once set itself aside there and read 2 of 4), so a member that sets its own
+    answer aside reads k others at the least, never all alike under 2k."""
     b = batch(name)
-    found = [d for d in b.derived() if d.how == "3 own answer set aside" and d.base < K]
-    assert found
+    found = b.derived("3 own answer set aside")
+    assert found and min(d.base for d in found) >= K
     assert check_truth(b, found) == len(found)
     assert_no_disclosure(found)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "peers service_participation",
-        pytest.param(
-            "peers type_collectivite",
-            marks=_xfail("C23 and C24 set aside: the 7 other non-communes at 0 for ETP '1 ou 2'"),
-        ),
-        pytest.param(
-            "peers reseaux_sociaux",
-            marks=_xfail("C16 and C28 set aside: Non's 5 others all in '5 000 – 10 000' (5 of 5)"),
-        ),
-        pytest.param(
-            "synthetic peers groupe",
-            marks=_xfail("R010 and R011 set aside: G6's 4 others, 'Outils' Y 1 of 4"),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", [*SEED_BATCHES, *SYNTHETIC_BATCHES])
 def test_a_coalition_of_two_recipients(batch, name):
-    """Two recipients pooling their own answers (and nobody else's): the rule's margin is
-    one reader, so a group of fewer than 2k + 2 is open to two of its members (Non, 7:
-    C16 and C28 set aside, the 5 others all in '5 000 – 10 000')."""
+    """Two respondents pooling their own answers (and nobody else's): every group shown,
+    and the rest, holds k besides them, and a figure within two of 0 or of its base is
+    blank under 2k + 2 (two members of Non, 7, once set their answers aside and read the
+    5 others all in '5 000 – 10 000'; of G6, the 4 others)."""
     b = batch(name)
-    found, _ = attack(b.public, b.decks, b.survey, b.question, b.attackers(2))
-    found = [d for d in found if len(d.who[2]) == 2]
-    check_truth(b, [d for d in found if d.disclosure()])
+    found, _ = attack(b.public, b.decks, b.survey, b.question, b.attackers(READERS))
+    found = [d for d in found if len(d.who[2]) == READERS]
+    if [f for f in b.figures() if f.group != WHOLE and not f.blank]:
+        assert found  # figures to subtract from, and pairs that did
+    check_truth(b, found)
     assert_no_disclosure(found)
 
 
 # -- every subtraction over every deck of each batch -------------------------------------------
 
 
-ALL_BATCHES = [
-    "each service_participation",
-    pytest.param("each type_collectivite", marks=_xfail("map counts, other categories, margin")),
-    "peers service_participation",
-    pytest.param("peers type_collectivite", marks=_xfail("other categories, own answer")),
-    "peers reseaux_sociaux",
-    "public by service_participation",
-    pytest.param(
-        "synthetic each groupe", marks=_xfail("count callout, other categories, sums, margin")
-    ),
-    "synthetic peers groupe",
-]
-
-
-@pytest.mark.parametrize("name", ALL_BATCHES)
+@pytest.mark.parametrize("name", [*SEED_BATCHES, *SYNTHETIC_BATCHES])
 def test_no_subtraction_discloses_fewer_than_k(batch, name):
     """Types 0-4 over every chart, callout and map of every deck of the batch, each
     respondent in turn setting its own answers aside: no figure about fewer than k
@@ -1552,12 +1536,12 @@ def test_what_the_attack_recovers_is_true(batch, name):
 def test_the_groups_shown_are_those_their_sizes_allow(batch, name):
     """Rules 1 and 2 from responses.csv alone: the segment decks built, the peer groups and
     the `by:` segments shown beside a whole of everyone are exactly the groups of at least
-    k (k besides the reader, for peers) whose rest holds none or at least as many."""
+    k besides two readers whose rest holds none or at least as many."""
     b = batch(name)
     sizes = sizes_of(b)
     everyone = len(b.survey.rows)
     which, kind, _ = {**SEED_BATCHES, **SYNTHETIC_BATCHES}[name]
-    expected = set(sizes) - left_out(sizes, everyone, margin=1 if b.personal else 0)
+    expected = set(sizes) - left_out(sizes, everyone)
     if kind == "each":
         assert {o.label for o in b.outcomes if o.path is not None} == expected
         return
@@ -1573,12 +1557,12 @@ def test_the_groups_shown_are_those_their_sizes_allow(batch, name):
 def test_the_synthetic_survey_has_the_groups_it_is_made_of(batch):
     b = batch("synthetic each groupe")
     built = {o.label: o.path is not None for o in b.outcomes}
-    assert built == {label.capitalize(): n >= K for label, n in SIZES.items()}
+    assert built == {label.capitalize(): n - READERS >= K for label, n in SIZES.items()}
     sizes = Counter(b.survey.rows["groupe"].fillna(""))
     assert sizes == {**SIZES, "": NO_GROUP}
     peers = batch("synthetic peers groupe")
     shown = {d.group for d in peers.derived("0 ")}
-    assert shown == {g.capitalize() for g, n in SIZES.items() if n - 1 >= K}
+    assert shown == {g.capitalize() for g, n in SIZES.items() if n - READERS >= K}
 
 
 # -- the decks as the attack reads them -------------------------------------------------------
@@ -1587,7 +1571,9 @@ def test_the_synthetic_survey_has_the_groups_it_is_made_of(batch):
 @pytest.mark.parametrize("name", [*SEED_BATCHES, *SYNTHETIC_BATCHES])
 def test_every_deck_keeps_the_spec_slide_order_and_every_figure_is_read(batch, name):
     """Charts are matched across decks by the key in their shape's name; segment and
-    personal decks keep the spec's slides in its order; every figure is read."""
+    personal decks keep the spec's slides in its order; every figure is read, a blank's
+    base too -- but where two groups' blanks of an option asked of some only leave only
+    the sum of their bases (the attack then counts them in the rest)."""
     b = batch(name)
     order = [s.spec_id for s in b.public.slides]
     assert len([i for i in order if i]) == len(set(order) - {None})
@@ -1598,7 +1584,11 @@ def test_every_deck_keeps_the_spec_slide_order_and_every_figure_is_read(batch, n
     whole = {f.cell: f for f in read[0][0] if f.group == WHOLE}
     unknown = [f for figures in _jointly([f for f, _ in read], whole) for f in figures]
     unknown = [f for f in unknown if f.base is None]
-    assert not unknown, unknown[:3]
+    assert not [f for f in unknown if not f.blank], unknown[:3]
+    groups = defaultdict(set)
+    for f in unknown:
+        groups[f.cell].add(f.group)
+    assert all(len(labels) > 1 for labels in groups.values()), groups
 
 
 @pytest.mark.parametrize("name", ["each type_collectivite", "synthetic each groupe"])
@@ -1629,9 +1619,13 @@ def test_a_chart_withheld_whole_gives_no_figure_and_no_base(batch, name):
 
 
 def _words(text: str, group: str = "") -> str:
-    """A note less what names the chart, the group and the rule's k: any number left would
-    be a figure or a size."""
-    for said in (r"Graphique \d+", rf"moins de {K}\b", re.escape(group) if group else None):
+    """A note less what names the chart, the group and the rule's k + r: any number left
+    would be a figure or a size."""
+    for said in (
+        r"Graphique \d+",
+        rf"moins de {K + READERS}\b",
+        re.escape(group) if group else None,
+    ):
         text = re.sub(said, "", text) if said else text
     return text
 

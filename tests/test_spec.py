@@ -250,6 +250,6 @@ def test_a_breakdown_by_a_question_of_a_thousand_options_is_refused_at_once(tmp_
     spec.write_text(template % (chart % ", segments: {Nord: [v0000], Sud: [v0001]}"), "utf-8")
     with pytest.raises(DeckgenError) as caught:
         deckgen.load(spec).validate()
-    assert "chart 1: no segment of the breakdown can be shown: each holds fewer than 5" in str(
+    assert "chart 1: no segment of the breakdown can be shown: each holds fewer than 7" in str(
         caught.value
     )

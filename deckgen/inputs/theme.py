@@ -154,8 +154,9 @@ class Theme(Model):
     privacy_threshold: int = field(
         default=5,
         ge=1,
-        description="Fewest respondents a segment deck, or a comparison group of a personal "
-        "deck, may show (besides the recipient).",
+        description="Fewest respondents a group (a segment deck, a personal deck's comparison "
+        "group, a `by:` segment) may show besides two readers pooling their own answers "
+        "(docs/privacy.md).",
     )
     significance_level: float = field(
         default=0.95,

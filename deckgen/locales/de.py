@@ -143,18 +143,22 @@ TEXTS = {
     "personal_cover_peers": " und, wo es genug sind, denen Ihrer Gruppe ({group})",
     "own_note": "umrandet: Ihre Antwort",
     # what the disclosure rule left out (docs/privacy.md): never with a group's size
-    "privacy_group": "keine Zahlen für {group}: weniger als {k} Befragte",
-    "privacy_group_others": "kein Vergleich mit {group}: weniger als {k} andere Befragte",
+    "privacy_group": "keine Zahlen für {group}: weniger als {n} Befragte",
+    "privacy_group_others": "kein Vergleich mit {group}: weniger als {n} Befragte",
     "privacy_rest": (
         "keine Zahlen für {group}: durch Differenzbildung würden sie die Zahlen von weniger "
-        "als {k} anderen Befragten preisgeben"
+        "als {n} anderen Befragten preisgeben"
     ),
     "privacy_cells": (
         "einige Zahlen für {group} ausgeblendet: sie würden einzelne Antworten preisgeben"
     ),
+    "privacy_pinned": (
+        "keine Zahlen für {group}: zusammen mit den übrigen Zahlen des Diagramms würden sie "
+        "einzelne Antworten preisgeben"
+    ),
     "privacy_all": (
-        "Zahlen für {group} nicht gezeigt: allein oder durch Differenzbildung würden sie die "
-        "Antworten von weniger als {k} Befragten preisgeben"
+        "Zahlen für {group} nicht gezeigt: allein oder durch Differenzbildung würden sie "
+        "einzelne Antworten preisgeben"
     ),
     "privacy_withheld": "Nicht gezeigt, zum Schutz der Anonymität der Befragten",
     "yes": "ja",

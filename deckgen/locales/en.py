@@ -130,16 +130,20 @@ TEXTS = {
     "personal_cover_peers": " and, where there are enough of them, of your group ({group})",
     "own_note": "outlined: your answer",
     # what the disclosure rule left out (docs/privacy.md): never with a group's size
-    "privacy_group": "no figures for {group}: fewer than {k} respondents",
-    "privacy_group_others": "no comparison with {group}: fewer than {k} other respondents",
+    "privacy_group": "no figures for {group}: fewer than {n} respondents",
+    "privacy_group_others": "no comparison with {group}: fewer than {n} respondents",
     "privacy_rest": (
         "no figures for {group}: by subtraction they would give away those of fewer than "
-        "{k} other respondents"
+        "{n} other respondents"
     ),
     "privacy_cells": "some figures for {group} hidden: they would give away individual answers",
+    "privacy_pinned": (
+        "no figures for {group}: with the chart's other figures they would give away "
+        "individual answers"
+    ),
     "privacy_all": (
-        "figures for {group} not shown: alone or by subtraction they would give away the "
-        "answers of fewer than {k} respondents"
+        "figures for {group} not shown: alone or by subtraction they would give away "
+        "individual answers"
     ),
     "privacy_withheld": "Not shown, to protect respondents' anonymity",
     "yes": "yes",

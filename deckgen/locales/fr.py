@@ -142,19 +142,23 @@ TEXTS = {
     "personal_cover_peers": " et, quand ils sont assez nombreux, de votre groupe ({group})",
     "own_note": "encadré\u202f: votre réponse",
     # what the disclosure rule left out (docs/privacy.md): never with a group's size
-    "privacy_group": "pas de chiffres pour {group}\u202f: moins de {k} répondants",
-    "privacy_group_others": "pas de comparaison avec {group}\u202f: moins de {k} autres répondants",
+    "privacy_group": "pas de chiffres pour {group}\u202f: moins de {n} répondants",
+    "privacy_group_others": "pas de comparaison avec {group}\u202f: moins de {n} répondants",
     "privacy_rest": (
         "pas de chiffres pour {group}\u202f: par différence, ils feraient connaître ceux de "
-        "moins de {k} autres répondants"
+        "moins de {n} autres répondants"
     ),
     "privacy_cells": (
         "certains chiffres de {group} masqués\u202f: ils feraient connaître des réponses "
         "individuelles"
     ),
+    "privacy_pinned": (
+        "pas de chiffres pour {group}\u202f: avec les autres chiffres du graphique, ils "
+        "feraient connaître des réponses individuelles"
+    ),
     "privacy_all": (
         "chiffres non montrés pour {group}\u202f: seuls ou par différence, ils feraient "
-        "connaître les réponses de moins de {k} répondants"
+        "connaître des réponses individuelles"
     ),
     "privacy_withheld": "Non montré, pour préserver l'anonymat des répondants",
     "yes": "oui",

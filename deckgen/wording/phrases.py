@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from deckgen.analysis.disclosure import is_withheld
+from deckgen.analysis.disclosure import COALITION, is_withheld
 from deckgen.analysis.results import Result
 from deckgen.inputs.conditions import describe
 from deckgen.locales import Words
@@ -331,17 +331,19 @@ def with_changes(r: Result, w: Words) -> Result:
 
 
 def privacy_text(r: Result, k: int, w: Words, personal: bool = False) -> str:
-    """What the disclosure rule (deckgen.analysis.disclosure) left out of a chart, and why."""
+    """What the disclosure rule (deckgen.analysis.disclosure) left out of a chart, and why:
+    a group is shown with k besides the readers who may pool their answers (n = k + them)."""
     keys = {
         "group": "privacy_group_others" if personal else "privacy_group",
         "rest": "privacy_rest",
+        "pinned": "privacy_pinned",
         "cells": "privacy_cells",
         "all": "privacy_all",
     }
     out = ""
     for note in r.withheld:
         what, _, group = note.partition(":")
-        out += w("sep") + w(keys[what], group=group, k=k)
+        out += w("sep") + w(keys[what], group=group, n=k + COALITION)
     return out
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from deckgen.analysis.disclosure import decide, hidden_groups, result_cells, wholes_of
-from deckgen.workflows.pipeline import raw_results
+from deckgen.workflows.pipeline import public_results, raw_results
 from deckgen.workflows.segments import Segment, for_segment
 
 
@@ -26,7 +26,7 @@ def batch_decisions(
     result cache the decks are then built from."""
     k = loaded.theme.privacy_threshold
     left_out = hidden_groups(len(loaded.survey.frame), {s.label: s.base for s in segments}, k)
-    whole = raw_results(loaded)
+    whole = public_results(loaded)
     per = {
         s.label: raw_results(for_segment(loaded, s, question_id, beside_total=False))
         for s in segments
@@ -40,8 +40,6 @@ def batch_decisions(
             {label: results[element].base for label, results in per.items()},
             k,
             wholes=wholes_of(total),
-            # a public breakdown's groups are not published as they are: no exemption
-            published=not total.by,
         )
         for element, total in whole.items()
     }

@@ -16,10 +16,11 @@ recipient's own answer beside the figures of all respondents and, with
 **Privacy.** The peer groups are held to the disclosure rule of every deck
 (deckgen.analysis.disclosure, docs/privacy.md), as a family: all the personal decks of a
 batch together show every group that passes it, so a group is shown only with
-at least *k* respondents besides the recipient, the rest of the sample outside
-the groups shown holds none or at least *k* (besides a reader), and a figure that
-would tell a member the others' answers (they number under 2 *k* and all answered
-alike, once the reader's own answer is set aside) is blanked; whatever is left
+at least *k* respondents besides two readers (the recipient, and one other pooling
+answers), the rest of the sample outside the groups shown holds none or as many,
+and a figure that would tell two members the others' answers (they number under
+2 *k* and all answered alike, once the readers' own answers are set aside) is
+blanked, with the figures that keep it from being worked out; whatever is left
 out says so in the footnote, without the group's size. `tests/test_personal.py`
 and `tests/test_privacy_attack.py` check it.
 """

@@ -306,9 +306,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             if disclosure.is_withheld(result):
                 warnings.add(
                     f"chart {j + 1}: not shown in this deck: its figures, alone or subtracted "
-                    "from the public deck's, would be about fewer than "
-                    f"{theme.privacy_threshold} {result.respondents} (docs/privacy.md); "
-                    "the slide says so",
+                    "from the public deck's, would give away individual answers "
+                    "(docs/privacy.md); the slide says so",
                     context=sp.label,
                 )
             elif result.base == 0 and loaded.segment is not None:
@@ -345,9 +344,9 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                     spec.located.problem(
                         at + ("by",),
                         f"chart {j + 1}: no segment of the breakdown can be shown: each holds "
-                        f"fewer than {theme.privacy_threshold} {result.respondents}, or would "
-                        "give theirs away by subtraction (docs/privacy.md); group the options "
-                        "with `segments:` or remove `by:`",
+                        f"fewer than {theme.privacy_threshold + disclosure.COALITION} "
+                        f"{result.respondents}, or would give figures away by subtraction "
+                        "(docs/privacy.md); group the options with `segments:` or remove `by:`",
                         context=sp.label,
                     )
                 )
@@ -513,6 +512,24 @@ def raw_results(loaded: Loaded) -> dict[tuple[int, str, int], Result]:
     return out
 
 
+def public_results(loaded: Loaded) -> dict[tuple[int, str, int], Result]:
+    """`raw_results` as the public deck prints them: a `by:` breakdown under the disclosure
+    rule (its groups left out, its figures blanked), what a batch's decks are subtracted
+    from; every other figure is the whole's, as computed."""
+    cache = loaded.cache()
+    raw = raw_results(loaded)
+    out = {}
+    for i, s in enumerate(loaded.spec.slides):
+        indicators = [("chart", j, c.indicator) for j, c in enumerate(s.charts)]
+        indicators += [("callout", j, c.indicator) for j, c in enumerate(s.callouts)]
+        for kind, j, indicator in indicators:
+            result = raw[(i, kind, j)]
+            if result.by:
+                result = _disclosed(loaded, cache, result, indicator, (i, kind, j))
+            out[(i, kind, j)] = result
+    return out
+
+
 def _disclosed(
     loaded: Loaded,
     cache: ResultCache,
@@ -548,7 +565,6 @@ def _disclosed(
     family_indicator = copy.copy(indicator)
     family_indicator.total, family_indicator.test = True, "none"
     by = loaded.codebook.questions[result.by]
-    personal = loaded.personal is not None
     peers = loaded.personal[1] if loaded.personal is not None else None
     if peers is not None and result.by == peers and indicator.segments is not None:
         # the chart personal.for_recipient broke down by the recipient's group: its family
@@ -564,7 +580,6 @@ def _disclosed(
         family.base,
         bases,
         loaded.theme.privacy_threshold,
-        reader_in=personal,  # a personal deck's reader is one of the respondents
         wholes=disclosure.wholes_of(family, family=True),
     )
     labels = {code: _group_label(by, family_indicator, code) for code in groups}
