@@ -815,6 +815,14 @@ def test_the_value_axis_follows_the_figures_unless_the_team_set_it(tmp_path):
     (conflict,) = [c for c in report.changes if c.key == f"{key}#axis"]
     assert conflict.status == "conflict" and conflict.old == "0,45"
     assert conflict.element == "graphique 1, axe des valeurs"
+    # --force KEY#axis writes the axis the line says, and only that
+    assert conflict.line().endswith(f"(--force {key}#axis écrit « {conflict.new} »)")
+    forced = deckgen.load(spec).update(tmp_path / "by-hand.pptx", tmp_path / "f.pptx",
+                                       force=[f"{key}#axis"])  # fmt: skip
+    chart = _shape(Presentation(str(forced.path)), key).chart
+    assert manifest.axis_maximum(chart) == manifest.axis_maximum(fresh)
+    assert f"{manifest.axis_maximum(fresh):g}".replace(".", ",") == conflict.new
+    assert not forced.of("conflict")
 
 
 def test_a_figure_the_team_retyped_stays_theirs_quarter_after_quarter(tmp_path):
