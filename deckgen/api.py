@@ -104,7 +104,9 @@ class Project:
             roles.setdefault(spec.resolve(spec.deck.logo), "the logo")
         if spec.deck.editions:
             roles.setdefault(spec.resolve(spec.deck.editions), "the editions file")
-        if any(chart.type == "map" for slide in spec.slides for chart in slide.charts):
+        from deckgen.chart_kinds import draws_regions
+
+        if any(draws_regions(chart.type) for slide in spec.slides for chart in slide.charts):
             from deckgen.packaged import regions_geojson
 
             roles.setdefault(regions_geojson().resolve(), "the regions boundaries")

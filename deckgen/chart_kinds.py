@@ -58,6 +58,16 @@ class ChartKind:
     #: keeps the type with a reason, `keep_type:`)
     slices: int | None = None
     instead: str = "bar"
+    #: with `by:`, which results it draws as a row (a bar) per segment rather than a
+    #: series per segment: "share" and "ratio" (one figure per segment), "measure" (a
+    #: mean, median or quantile), "parts" (a distribution's parts stacked per segment)
+    segment_rows: frozenset[str] = frozenset()
+    #: stacks a Likert scale's levels (their palette); by segment, each statement heads
+    #: the rows of its segments
+    levels: bool = False
+    #: colours regions by their respondents (a map): counts per region, the options'
+    #: region codes, the regions' boundaries file
+    regions: bool = False
 
     def build(self) -> Callable[..., Any]:
         return _resolve(self.builder)
@@ -117,6 +127,12 @@ chart_kind = KINDS.get
 names = KINDS.names
 
 
+def draws_regions(name: str) -> bool:
+    """Whether the chart kind `name` colours regions (a map)."""
+    kind = chart_kind(name)
+    return kind is not None and kind.regions
+
+
 def described() -> str:
     """'bar (horizontal bars), column (…), …': for the spec reference."""
     return ", ".join(f"{k.name} ({k.description})" for k in KINDS.values()) + "."
@@ -143,6 +159,7 @@ register(
         f"{_IMAGES}:draw_bars",
         breakdowns=True,
         value_axis=True,
+        segment_rows=frozenset({"share", "ratio", "measure"}),
     )
 )
 register(
@@ -153,6 +170,7 @@ register(
         f"{_IMAGES}:draw_columns",
         breakdowns=True,
         value_axis=True,
+        segment_rows=frozenset({"share", "ratio", "measure"}),
     )
 )
 register(
@@ -165,6 +183,8 @@ register(
         indicators=("likert", "distribution"),
         legend=True,
         breakdowns=True,
+        segment_rows=frozenset({"parts"}),
+        levels=True,
     )
 )
 register(
@@ -174,6 +194,7 @@ register(
         "deckgen.render.tables:table",
         f"{_IMAGES}:draw_table",
         breakdowns=True,
+        segment_rows=frozenset({"measure"}),
     )
 )
 _PARTS = "a {chart} shows parts of a whole: use {indicators} indicator, not `{kind}`"
@@ -215,5 +236,6 @@ register(
         f"{_IMAGES}:draw_map",
         fits=_map_fits,
         whole_only=True,
+        regions=True,
     )
 )

@@ -254,13 +254,19 @@ def shown(result: Result, chart_type: str) -> Result:
     segments' bars (`headed`)."""
     if not result.by:
         return result
-    if chart_type == "stacked100" and result.kind != "likert":
+    from deckgen.chart_kinds import chart_kind
+
+    kind = chart_kind(chart_type)
+    if kind is None:
+        return result
+    rows = kind.segment_rows  # what the kind draws as a row (a bar) per segment
+    if "parts" in rows and result.kind != "likert":
         return transposed(result)
-    if chart_type in ("bar", "column") and result.kind in ("share", "ratio"):
+    if result.kind in rows:  # a share or a ratio: one figure per segment
         return transposed(result)
-    if chart_type in ("bar", "column", "table") and result.measure:
-        return transposed(result)  # a bar (a row) per segment
-    if chart_type == "stacked100" and result.groups:
+    if "measure" in rows and result.measure:
+        return transposed(result)
+    if kind.levels and result.groups:
         return headed(result)
     return result
 

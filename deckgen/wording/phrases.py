@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from deckgen.analysis.disclosure import COALITION, is_withheld
 from deckgen.analysis.results import Result
+from deckgen.chart_kinds import draws_regions
 from deckgen.inputs.conditions import describe
 from deckgen.locales import Words
 from deckgen.locales.numbers import percent_value
@@ -503,7 +504,7 @@ def figures_text(chart_type: str, r: Result, w: Words, digits: int = 0) -> str:
     A map lists the regions with respondents and their counts; a Likert block
     lists, per statement, every level ('Statement : Tout à fait 30 %, … ; …').
     """
-    if chart_type == "map":
+    if draws_regions(chart_type):
         return ", ".join(
             f"{c} {w.number(n)}" for c, n in zip(r.categories, r.series[0].counts) if n
         )
@@ -542,7 +543,7 @@ def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: in
     if r.filter_text:  # whom the figures are about, as the footnote says
         base += f" ({r.filter_text})"
     figures = figures_text(chart_type, r, w, digits)
-    if chart_type == "map":
+    if draws_regions(chart_type):
         return f"{head}{sep} {base}{w('colon')}{figures}{w('per_region', unit=r.respondents)}"
     if len(r.series) > 1 or r.by:
         return f"{head}{sep} {base}. {figures}"
@@ -639,7 +640,7 @@ def notes(
                 w.label(w("note_figures")) + "".join(f"\n– {t}" for t in series_parts(r, w, digits))
             )
         else:
-            per_region = w("per_region", unit=r.respondents) if c.type == "map" else ""
+            per_region = w("per_region", unit=r.respondents) if draws_regions(c.type) else ""
             figures = figures_text(c.type, r, w, digits)
             lines.append(f"{w.label(w('note_figures'))} {figures}{per_region}.")
         if r.withheld:

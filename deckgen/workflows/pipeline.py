@@ -680,10 +680,13 @@ def adds_up(indicator) -> bool:
 def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:
     """A palette listed (in the theme or the chart) with fewer colours than needed:
     the others are generated, and the person who listed them is told."""
+    from deckgen.chart_kinds import chart_kind
+
+    kind = chart_kind(chart.type)
     levels = sum(1 for series in result.series if not series.dont_know)
-    parts = chart.type in ("pie", "doughnut")
+    parts = kind is not None and kind.slices is not None
     out = theme.short_palettes(
-        likert_levels=levels if chart.type == "stacked100" else 0,
+        likert_levels=levels if kind is not None and kind.levels else 0,
         categories=len(result.categories) if parts else 0,
     )
     if parts and chart.colors is not None and len(chart.colors) < len(result.categories):
@@ -721,9 +724,11 @@ def _part_shown(result: Result, k: int) -> bool:
 def _chart_plan(
     chart: Chart, result: Result, codebook: Codebook, w: Words, drawn: str | None = None
 ) -> ChartPlan:
+    from deckgen.chart_kinds import draws_regions
+
     regions = {}
     kind = drawn or chart.type
-    if kind == "map":
+    if draws_regions(kind):
         q = codebook.questions[result.question or ""]
         regions = {str(o.code): o.insee for o in q.options if o.insee}
     text = chart.alt_text or alt_text(kind, chart.title, result, w, chart.digits)
