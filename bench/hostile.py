@@ -1,4 +1,5 @@
-"""Peak memory and time of every hand-written hostile input (tests/test_hostile.py).
+"""Peak memory and time of every hand-written hostile input (tests/test_hostile.py) and
+of every hostile deck given to `deckgen update` (tests/test_update_hostile.py).
 
     python bench/hostile.py [RESULT.md]
 
@@ -31,30 +32,54 @@ def measure(case) -> dict:
         root = Path(folder)
         project_copy(root)
         case.edit(root)
-        result = root / "result.json"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "DECKGEN_CACHE_DIR": str(root / "cache")}
-        start = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "measure.py"), str(result), "-m", "deckgen",
-             *case.args],
-            cwd=root, env=env, capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
-        wall = time.perf_counter() - start
-        out = json.loads(result.read_text()) if result.exists() else {}
-        return {
-            "case": case.name,
-            "exit": proc.returncode,
-            "mb": out.get("maxrss_kb", 0) / 1024,
-            "cpu": out.get("cpu_s", float("nan")),
-            "wall": wall,
-        }
+        return _run(case.name, root, case.args)
+
+
+def measure_decks() -> list[dict]:
+    """The seed deck built once; each hostile deck made from it, then updated."""
+    import deckgen
+    from tests.test_update_hostile import CASES as DECKS
+    from tests.test_update_hostile import _cases
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        spec = project_copy(root)
+        deck = deckgen.load(spec).build(root / "deck.pptx").path
+        made = _cases(deck)
+        rows = []
+        for name in DECKS:
+            hostile = made[name][0](root / "hostile.pptx")
+            args = ["update", str(spec), "--deck", str(hostile), "-o", str(root / "o.pptx"), "-q"]
+            rows.append(_run(f"update: {name}", root, args))
+        return rows
+
+
+def _run(name: str, root: Path, args: list[str]) -> dict:
+    result = root / "result.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DECKGEN_CACHE_DIR": str(root / "cache")}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "measure.py"), str(result), "-m", "deckgen",
+         *args],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    out = json.loads(result.read_text()) if result.exists() else {}
+    return {
+        "case": name,
+        "exit": proc.returncode,
+        "mb": out.get("maxrss_kb", 0) / 1024,
+        "cpu": out.get("cpu_s", float("nan")),
+        "wall": wall,
+    }
 
 
 def main() -> None:
-    rows = [measure(case) for case in CASES]
+    rows = [measure(case) for case in CASES] + measure_decks()
     rows.sort(key=lambda r: -r["mb"])
     lines = [
-        f"{len(rows)} hostile inputs (tests/test_hostile.py), each in a fresh interpreter:",
+        f"{len(rows)} hostile inputs (tests/test_hostile.py, tests/test_update_hostile.py), "
+        "each in a fresh interpreter:",
         "",
         "| case | exit | peak MB | CPU s | wall s |",
         "|---|---|---|---|---|",

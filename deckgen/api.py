@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,6 +27,28 @@ from typing import Any, BinaryIO
 from deckgen.errors import DeckgenError, Problem, Warnings, suggest, valid_list
 
 Progress = Callable[[str], None]
+
+
+def _a_deck(path: Path, deck: Path) -> str:
+    """What `path` is, if writing a change report there would lose a deck: a backup of
+    `deck` (written or to be written by an in-place update), or a PowerPoint file
+    (by its name, or by its content: a zip holding ppt/presentation.xml); "" if none."""
+    import re
+    import zipfile
+
+    backup = re.compile(re.escape(deck.stem) + r"\.before-update(-\d+)?" + re.escape(deck.suffix))
+    if path.parent.resolve() == deck.parent.resolve() and backup.fullmatch(path.name):
+        return f"a backup of {deck.name}"
+    if path.suffix.lower() in (".pptx", ".potx", ".pptm", ".ppt"):
+        return "a PowerPoint file" + (" (it exists)" if path.exists() else "")
+    if path.is_file():
+        try:
+            with zipfile.ZipFile(path) as package:
+                if "ppt/presentation.xml" in package.namelist():
+                    return "a PowerPoint deck (by its content)"
+        except (zipfile.BadZipFile, OSError):
+            pass
+    return ""
 
 
 class Project:
@@ -49,6 +71,12 @@ class Project:
     @property
     def locale(self) -> str:
         return str(self._loaded.spec.deck.locale)
+
+    def words(self) -> Any:
+        """The deck's words (deckgen.locales.Words): what a command says in its language."""
+        from deckgen.locales import words
+
+        return words(self.locale)
 
     @property
     def template(self) -> Path | None:
@@ -202,7 +230,7 @@ class Project:
         deck: str | Path,
         out: str | Path | None = None,
         *,
-        force: bool = False,
+        force: bool | Iterable[str] = False,
         dry_run: bool = False,
         add_missing: bool = False,
         csv: str | Path | None = None,
@@ -211,8 +239,9 @@ class Project:
     ) -> Any:
         """New figures into `deck`, a deck deckgen built that the team has edited
         (deckgen.workflows.update): written to `out` (default: DECK-updated.pptx; `out` equal
-        to `deck` updates it in place, after a backup); the UpdateReport. The change
-        report also goes to `csv` / `xlsx`. Nothing is written with `dry_run`."""
+        to `deck` updates it in place, after a backup); the UpdateReport. `force`: True
+        overwrites every conflict, keys (as the report prints them) those parts only. The
+        change report also goes to `csv` / `xlsx`. Nothing is written with `dry_run`."""
         from deckgen.errors import OutputError
         from deckgen.files import refuse_inputs
         from deckgen.workflows.update import update, write_changes
@@ -227,6 +256,16 @@ class Project:
                         f"refusing to write the change report to {report_path}: it is {what}; "
                         "choose another file"
                     )
+            what = _a_deck(report_path, deck)
+            if what:
+                raise OutputError(
+                    f"refusing to write the change report to {report_path}: it is {what}; "
+                    "choose another file"
+                )
+        if out is not None and Path(out).resolve() != deck.resolve():
+            what = _a_deck(Path(out), deck)
+            if what.startswith("a backup"):
+                raise OutputError(f"refusing to write the updated deck to {out}: it is {what}")
         if len(reports) == 2 and reports[0].resolve() == reports[1].resolve():
             raise OutputError("--csv and --xlsx name the same file; choose two")
         with self.protecting():
@@ -243,7 +282,7 @@ class Project:
                 say=progress,
             )
             if not dry_run:
-                write_changes(report.changes, self.locale, csv=csv, xlsx=xlsx)
+                write_changes(report.listed(), self.locale, csv=csv, xlsx=xlsx)
             return report
 
     def build_each(

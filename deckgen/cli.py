@@ -44,29 +44,32 @@ def _colour(stream) -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or (hasattr(stream, "isatty") and stream.isatty())
 
 
-def _say(text: str, *, err: bool = False, label: str | None = None, style: str = "") -> None:
-    """One message line; `label` ("warning", "spec error") is coloured on a terminal.
+def _say(
+    text: str, *, err: bool = False, label: str | None = None, style: str = "", colon: str = ": "
+) -> None:
+    """One message line; `label` ("warning", "spec error") is coloured on a terminal,
+    `colon` after it (the change report's: its deck's language's).
 
     User text (titles, values) is never read as markup: a `[/]` in a slide title
     is text.
     """
     if err:
-        _write_line(sys.stderr, text, label, style)
+        _write_line(sys.stderr, text, label, style, colon)
         return
     with _writing_stdout():
-        _write_line(sys.stdout, text, label, style)
+        _write_line(sys.stdout, text, label, style, colon)
 
 
-def _write_line(stream, text: str, label: str | None, style: str) -> None:
+def _write_line(stream, text: str, label: str | None, style: str, colon: str = ": ") -> None:
     if label is not None and style and _colour(stream):
         from rich.console import Console
         from rich.markup import escape
 
         Console(file=stream, highlight=False, soft_wrap=True).print(
-            f"[{style}]{escape(label)}[/]: {escape(text)}"
+            f"[{style}]{escape(label)}[/]{colon}{escape(text)}"
         )
         return
-    stream.write((f"{label}: {text}" if label is not None else text) + "\n")
+    stream.write((f"{label}{colon}{text}" if label is not None else text) + "\n")
     stream.flush()
 
 
@@ -245,35 +248,37 @@ def _is_stdout(path: Path) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
+#: `--force` without a key: every conflict
+FORCE_ALL = "\x00all"
+
+
 def cmd_update(args: argparse.Namespace) -> None:
     from deckgen.api import load
 
     project = load(args.spec)
-    with _progress(not args.quiet, "updating…") as progress:
+    w = project.words()
+    with _progress(not args.quiet, w("upd_updating")) as progress:
+        keys = args.force or []
         report = project.update(
             args.deck,
             args.out,
-            force=args.force,
+            force=True if FORCE_ALL in keys else keys,
             dry_run=args.dry_run,
             add_missing=args.add_missing,
             csv=args.csv,
             xlsx=args.xlsx,
             progress=progress,
         )
-    for change in report.changes:
-        style = "yellow" if change.status in ("conflict", "deleted", "missing", "expect") else None
-        _say(change.line(), label=change.status if style else None, style=style or "")
-    moved = len(report.of("updated"))
-    conflicts = len(report.of("conflict"))
-    if report.backup is not None:
-        _say(f"backup of the edited deck: {report.backup}")
-    if report.path is None:
-        _say(f"dry run: {moved} change(s), {conflicts} conflict(s); nothing written")
-    else:
-        _say(f"updated {report.path}: {moved} change(s), {conflicts} conflict(s)")
+    for change in report.listed():
+        warn = ("conflict", "deleted", "missing", "expect", "flag")
+        style = "yellow" if change.status in warn else None
+        label = w(f"status_{change.status}") if style else None
+        _say(change.line(), label=label, style=style or "", colon=w("colon"))
+    for line in report.closing(args.deck):
+        _say(line)
     for written in (args.csv, args.xlsx):
         if written is not None and report.path is not None:
-            _say(f"wrote {written} ({len(report.changes)} rows)", err=True)
+            _say(report.wrote(written), err=True)
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
@@ -602,7 +607,16 @@ def parser() -> argparse.ArgumentParser:
         help="Output .pptx (default: DECK-updated.pptx beside it; the deck itself: updated in "
         "place, a backup DECK.before-update.pptx written first).",
     )
-    p.add_argument("--force", action="store_true", help="Also overwrite figures retyped by hand.")
+    p.add_argument(
+        "--force",
+        nargs="?",
+        action="append",
+        const=FORCE_ALL,
+        metavar="KEY",
+        help="Overwrite what the team changed by hand with the data's: the part KEY, as the "
+        "change report prints it after --force (e.g. les-moyens#callout-1-value, "
+        "les-moyens#chart-1#alt; repeat for more), or every conflict without a KEY.",
+    )
     p.add_argument("--dry-run", action="store_true", help="Print the changes; write nothing.")
     p.add_argument(
         "--add-missing",

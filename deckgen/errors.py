@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -23,6 +24,9 @@ class Problem:
     column: int | None = None  # 1-based
     context: str | None = None  # e.g. 'slide 7 "Les moyens"' or 'row id=R12, column region'
     kind: str | None = None  # "spec error", "data error"...: when reported with others
+    #: what the message says, as values, for a report that says it in another language
+    #: (a published figure that moved: its callout's number, the figure, `expect:`)
+    detail: tuple[Any, ...] = ()
 
     def location(self) -> str:
         parts = []

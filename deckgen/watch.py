@@ -150,12 +150,10 @@ def watch(
     def refresh() -> list[dict[str, Any]]:
         assert edited is not None
         update = load(spec).update(edited, target)
-        for change in update.changes:
+        for change in update.listed():  # the change report, in the deck's language
             echo(change.line())
-        echo(
-            f"updated {update.path} ({len(update.of('updated'))} change(s), "
-            f"{len(update.of('conflict'))} conflict(s))"
-        )
+        for line in update.closing(edited):
+            echo(line)
         return []  # the change report says what moved, against the edited deck
 
     def inputs() -> list[Path]:

@@ -213,13 +213,13 @@ def test_watch_keeps_an_edited_deck_up_to_date(tmp_path):
     thread.start()
     try:
         _wait_for(lines, lambda s: s.startswith("watching "), "the first refresh")
-        assert f"updated {out} (0 change(s), 0 conflict(s))" in lines
+        assert f"{out} mis à jour : 0 changement, 0 conflit" in lines
         assert "edited.pptx" in lines[-1]  # the team's deck is watched too
         start = len(lines)
         _drop_one_youtube_user(spec.parent.parent / "data" / "barometre-2021" / "responses.csv")
         line = _wait_for(lines, lambda s: "YouTube" in s, "the change report", start)
-        assert line.endswith(f"chart 1, YouTube: 75{NNBSP}% → 71{NNBSP}%")
-        _wait_for(lines, lambda s: s.startswith("updated "), "the refresh", start)
+        assert f"graphique 1 : YouTube 75{NNBSP}% → 71{NNBSP}%" in line
+        _wait_for(lines, lambda s: " mis à jour : " in s, "the refresh", start)
         slide = Presentation(str(out)).slides[9]
         assert slide.shapes.title.text == "Notre titre"  # the team's edit stays
         # the team saves their deck again: refreshed from it
@@ -227,7 +227,7 @@ def test_watch_keeps_an_edited_deck_up_to_date(tmp_path):
         prs.slides[9].shapes.title.text = "Notre nouveau titre"
         prs.save(str(edited))
         _wait_for(lines, lambda s: s == "changed: edited.pptx", "the deck's change", start)
-        _wait_for(lines, lambda s: s.startswith("updated "), "the second refresh", start)
+        _wait_for(lines, lambda s: " mis à jour : " in s, "the second refresh", start)
         assert Presentation(str(out)).slides[9].shapes.title.text == "Notre nouveau titre"
     finally:
         stop.set()

@@ -8,7 +8,9 @@ catalogue (`catalogue.py` says what). A new locale is one new module here with t
 same keys (a test checks every catalogue has them all); LOCALES finds it.
 
 The command line's own messages (errors, progress) are English whatever the
-deck's locale; the survey's own texts (questions, options) are the survey's.
+deck's locale, except the change report of `deckgen update` (its lines, summary,
+CSV and workbook: the `upd_*` and `change_*` keys), which the team reads: the
+deck's. The survey's own texts (questions, options) are the survey's.
 """
 
 from __future__ import annotations

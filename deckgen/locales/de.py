@@ -44,6 +44,85 @@ TEXTS = {
     "status_restored": "wiederhergestellt",
     "status_alt": "Alternativtext aktualisiert",
     "status_orphan": "nicht mehr in der Spezifikation",
+    "status_copy": "auch auf einer Kopie aktualisiert",
+    "status_flag": "zu prüfen",
+    "change_key": "Schlüssel",
+    "upd_updating": "Aktualisierung…",
+    "upd_building": "die neuen Zahlen werden berechnet",
+    "upd_writing": "{path} wird geschrieben",
+    "upd_slide": "Folie {n} {title}",
+    "upd_slide_moved": "{slide} (Folie {place} der Präsentation)",
+    "upd_slide_gone": "Folie {title}",
+    "upd_copy_on": "{slide}, ihre Kopie auf Folie {place}",
+    "upd_chart": "Diagramm {n}",
+    "upd_callout": "Kennzahl {n}",
+    "upd_callout_text": "Satz der Kennzahl {n}",
+    "upd_footnote": "Fußnote",
+    "upd_notes": "Notizen",
+    "upd_alt": "{what}, Alternativtext",
+    "upd_axis": "{what}, Werteachse",
+    "upd_cell": "Zeile {row} Spalte {column}",
+    "upd_figures_one": "{n} Zahl aktualisiert",
+    "upd_figures_many": "{n} Zahlen aktualisiert",
+    "upd_and_alt": "{body}; Alternativtext aktualisiert",
+    "upd_regions": "geänderte Regionen: {regions}",
+    "upd_legend": "Legende",
+    "upd_conflict": (
+        "Konflikt, so belassen, wie das Team es geschrieben hat ({old}); die Daten "
+        "ergeben {new} (--force {force} schreibt {writes})"
+    ),
+    "upd_conflict_notes": (
+        "Konflikt, im erzeugten Teil bearbeitet: so belassen, wie das Team sie "
+        "geschrieben hat; die Daten ändern {old} → {new} (--force {force} ersetzt die "
+        "ganzen Notizen durch die erzeugten, samt den Worten des Teams darin)"
+    ),
+    "upd_flag": (
+        "sagt noch {old}, neben der Zahl des Teams: bitte prüfen (--force {force} schreibt "
+        "{writes})"
+    ),
+    "upd_flag_notes": (
+        "nennen die Zahl der Daten, {new}, wo die Folie die des Teams zeigt, {old}: bitte prüfen"
+    ),
+    "upd_flag_text": (
+        "nennt die Zahl der Daten, {new}, wo die Folie die des Teams zeigt, {old}: bitte prüfen"
+    ),
+    "upd_deleted": "nicht mehr in der Präsentation (gelöscht oder umbenannt): nicht neu erstellt",
+    "upd_missing_slide": (
+        "neu in der Spezifikation, nicht in der Präsentation (--add-missing hängt ihre Folie an)"
+    ),
+    "upd_missing_here": (
+        "neu in der Spezifikation, auf einer Folie der Präsentation: von Hand einfügen"
+    ),
+    "upd_not_appended": (
+        "neu in der Spezifikation, nicht in der Präsentation; nicht angehängt: der "
+        "Präsentation fehlt ihr Layout"
+    ),
+    "upd_added": "neu in der Spezifikation, am Ende der Präsentation angehängt",
+    "upd_orphan": (
+        "nicht mehr in der Spezifikation: so belassen, seine Zahlen werden nicht mehr aktualisiert"
+    ),
+    "upd_copy": "auch auf Folie {place}, eine Kopie",
+    "upd_expect": (
+        "die Daten ergeben {value}, aber `expect: {expect}` (die veröffentlichte Zahl): "
+        "Daten oder Spezifikation prüfen"
+    ),
+    "upd_restored": "wiederhergestellt, ein Programm hatte sie entfernt: {what}",
+    "upd_restored_workbook_one": "{n} eingebettete Arbeitsmappe",
+    "upd_restored_workbook_many": "{n} eingebettete Arbeitsmappen",
+    "upd_restored_alt_one": "{n} Alternativtext",
+    "upd_restored_alt_many": "{n} Alternativtexte",
+    "upd_changes_one": "{n} Änderung",
+    "upd_changes_many": "{n} Änderungen",
+    "upd_conflicts_one": "{n} Konflikt",
+    "upd_conflicts_many": "{n} Konflikte",
+    "upd_standing_one": "{n} bereits gemeldeter Konflikt oder Hinweis besteht unverändert",
+    "upd_standing_many": "{n} bereits gemeldete Konflikte und Hinweise bestehen unverändert",
+    "upd_backup": "Sicherungskopie der bearbeiteten Präsentation: {path}",
+    "upd_up_to_date": "{path}: bereits aktuell; nichts geschrieben",
+    "upd_dry_run": "Probelauf: {changes}, {conflicts}; nichts geschrieben",
+    "upd_done": "{path} aktualisiert: {changes}, {conflicts}",
+    "upd_wrote_one": "{path} geschrieben ({n} Zeile)",
+    "upd_wrote_many": "{path} geschrieben ({n} Zeilen)",
     "status_expect": "veröffentlichte Zahl widerlegt",
     "not_available": "k. A.",  # keine Angabe: an empty base
     "empty_segment": "Keine Antworten dieses Segments auf diese Frage (leere Basis)",

@@ -43,6 +43,73 @@ TEXTS = {
     "status_restored": "restored",
     "status_alt": "alternative text updated",
     "status_orphan": "no longer in the spec",
+    "status_copy": "also updated on a copy",
+    "status_flag": "to check",
+    "change_key": "key",
+    "upd_updating": "updating…",
+    "upd_building": "building the new figures",
+    "upd_writing": "writing {path}",
+    "upd_slide": "slide {n} {title}",
+    "upd_slide_moved": "{slide} (slide {place} of the deck)",
+    "upd_slide_gone": "slide {title}",
+    "upd_copy_on": "{slide}, its copy on slide {place}",
+    "upd_chart": "chart {n}",
+    "upd_callout": "callout {n}",
+    "upd_callout_text": "callout {n} sentence",
+    "upd_footnote": "footnote",
+    "upd_notes": "notes",
+    "upd_alt": "{what}, alternative text",
+    "upd_axis": "{what}, value axis",
+    "upd_cell": "row {row} column {column}",
+    "upd_figures_one": "{n} figure updated",
+    "upd_figures_many": "{n} figures updated",
+    "upd_and_alt": "{body}; alternative text updated",
+    "upd_regions": "regions changed: {regions}",
+    "upd_legend": "legend",
+    "upd_conflict": (
+        "conflict, left as the team wrote it ({old}); the data give {new} (--force {force} "
+        "writes {writes})"
+    ),
+    "upd_conflict_notes": (
+        "conflict, edited inside the generated notes: left as the team wrote them; the "
+        "data change {old} → {new} (--force {force} replaces the whole notes with the "
+        "generated ones, the team's words in them too)"
+    ),
+    "upd_flag": (
+        "still says {old}, beside the team's figure: check it (--force {force} writes {writes})"
+    ),
+    "upd_flag_notes": "give the data's {new} where the slide shows the team's {old}: check them",
+    "upd_flag_text": ("gives the data's {new} where the slide shows the team's {old}: check it"),
+    "upd_deleted": "no longer in the deck (deleted, or renamed): not recreated",
+    "upd_missing_slide": "new in the spec, not in the deck (--add-missing appends its slide)",
+    "upd_missing_here": "new in the spec, on a slide the deck has: add it by hand",
+    "upd_not_appended": (
+        "new in the spec, not in the deck; not appended: the deck no longer has its layout"
+    ),
+    "upd_added": "new in the spec, appended at the end of the deck",
+    "upd_orphan": "no longer in the spec: left as it is, its figures not updated",
+    "upd_copy": "also on slide {place}, a copy",
+    "upd_expect": (
+        "the data give {value} but `expect: {expect}` (the published figure); the data or"
+        " the spec is wrong"
+    ),
+    "upd_restored": "restored, a tool had dropped them: {what}",
+    "upd_restored_workbook_one": "{n} embedded workbook",
+    "upd_restored_workbook_many": "{n} embedded workbooks",
+    "upd_restored_alt_one": "{n} alternative text",
+    "upd_restored_alt_many": "{n} alternative texts",
+    "upd_changes_one": "{n} change",
+    "upd_changes_many": "{n} changes",
+    "upd_conflicts_one": "{n} conflict",
+    "upd_conflicts_many": "{n} conflicts",
+    "upd_standing_one": "{n} conflict or warning reported before still stands, unchanged",
+    "upd_standing_many": "{n} conflicts and warnings reported before still stand, unchanged",
+    "upd_backup": "backup of the edited deck: {path}",
+    "upd_up_to_date": "{path}: already up to date; nothing written",
+    "upd_dry_run": "dry run: {changes}, {conflicts}; nothing written",
+    "upd_done": "updated {path}: {changes}, {conflicts}",
+    "upd_wrote_one": "wrote {path} ({n} row)",
+    "upd_wrote_many": "wrote {path} ({n} rows)",
     "status_expect": "published figure contradicted",
     "not_available": "n/a",  # an empty base
     "empty_segment": "No answers from this segment to this question (empty base)",

@@ -46,6 +46,82 @@ TEXTS = {
     "status_restored": "rétabli",
     "status_alt": "texte alternatif mis à jour",
     "status_orphan": "retiré de la spec",
+    "status_copy": "mis à jour aussi sur une copie",
+    "status_flag": "à vérifier",
+    "change_key": "clé",
+    "upd_updating": "mise à jour…",
+    "upd_building": "calcul des nouveaux chiffres",
+    "upd_writing": "écriture de {path}",
+    "upd_slide": "diapositive {n} {title}",
+    "upd_slide_moved": "{slide} (diapositive {place} du deck)",
+    "upd_slide_gone": "diapositive {title}",
+    "upd_copy_on": "{slide}, sa copie en diapositive {place}",
+    "upd_chart": "graphique {n}",
+    "upd_callout": "chiffre clé {n}",
+    "upd_callout_text": "phrase du chiffre clé {n}",
+    "upd_footnote": "note de bas de page",
+    "upd_notes": "notes",
+    "upd_alt": "{what}, texte alternatif",
+    "upd_axis": "{what}, axe des valeurs",
+    "upd_cell": "ligne {row} colonne {column}",
+    "upd_figures_one": "{n} chiffre mis à jour",
+    "upd_figures_many": "{n} chiffres mis à jour",
+    "upd_and_alt": "{body} ; texte alternatif mis à jour",
+    "upd_regions": "régions changées : {regions}",
+    "upd_legend": "légende",
+    "upd_conflict": (
+        "conflit, laissé tel que l'équipe l'a écrit ({old}) ; les données donnent {new} "
+        "(--force {force} écrit {writes})"
+    ),
+    "upd_conflict_notes": (
+        "conflit, modifiées dans leur partie générée : laissées telles que l'équipe les a"
+        " écrites ; les données changent {old} → {new} (--force {force} remplace toutes les"
+        " notes par les notes générées, mots de l'équipe compris)"
+    ),
+    "upd_flag": (
+        "dit encore {old}, à côté du chiffre de l'équipe : à vérifier (--force {force} "
+        "écrit {writes})"
+    ),
+    "upd_flag_notes": (
+        "donnent le chiffre des données, {new}, là où la diapositive montre celui de "
+        "l'équipe, {old} : à vérifier"
+    ),
+    "upd_flag_text": (
+        "donne le chiffre des données, {new}, là où la diapositive montre celui de "
+        "l'équipe, {old} : à vérifier"
+    ),
+    "upd_deleted": "n'est plus dans le deck (supprimé ou renommé) : pas recréé",
+    "upd_missing_slide": (
+        "nouveau dans la spec, absent du deck (--add-missing ajoute sa diapositive)"
+    ),
+    "upd_missing_here": "nouveau dans la spec, sur une diapositive du deck : à ajouter à la main",
+    "upd_not_appended": (
+        "nouveau dans la spec, absent du deck ; pas ajouté : le deck n'a plus sa mise en page"
+    ),
+    "upd_added": "nouveau dans la spec, ajouté à la fin du deck",
+    "upd_orphan": "retiré de la spec : laissé tel quel, ses chiffres ne sont plus mis à jour",
+    "upd_copy": "aussi sur la diapositive {place}, une copie",
+    "upd_expect": (
+        "les données donnent {value} mais `expect: {expect}` (le chiffre publié) : les "
+        "données ou la spec sont à revoir"
+    ),
+    "upd_restored": "rétablis, un outil les avait retirés : {what}",
+    "upd_restored_workbook_one": "{n} classeur de données intégré",
+    "upd_restored_workbook_many": "{n} classeurs de données intégrés",
+    "upd_restored_alt_one": "{n} texte alternatif",
+    "upd_restored_alt_many": "{n} textes alternatifs",
+    "upd_changes_one": "{n} changement",
+    "upd_changes_many": "{n} changements",
+    "upd_conflicts_one": "{n} conflit",
+    "upd_conflicts_many": "{n} conflits",
+    "upd_standing_one": "{n} conflit ou avertissement déjà signalé reste tel quel",
+    "upd_standing_many": "{n} conflits et avertissements déjà signalés restent tels quels",
+    "upd_backup": "copie de sauvegarde du deck de l'équipe : {path}",
+    "upd_up_to_date": "{path} : déjà à jour ; rien n'est écrit",
+    "upd_dry_run": "essai à blanc : {changes}, {conflicts} ; rien n'est écrit",
+    "upd_done": "{path} mis à jour : {changes}, {conflicts}",
+    "upd_wrote_one": "{path} écrit ({n} ligne)",
+    "upd_wrote_many": "{path} écrit ({n} lignes)",
     "status_expect": "chiffre publié contredit",
     "not_available": "n.d.",  # non disponible: an empty base
     "empty_segment": "Aucune réponse de ce segment à cette question (base vide)",

@@ -15,6 +15,11 @@ Records, by element:
 - table: its cells' texts; map: its regions' fill colours and its texts;
 - text (callout value, callout sentence, footnote): its text;
 - notes: the speaker notes deckgen wrote.
+
+Where the deck holds copies of an element (a duplicated slide, a chart pasted
+twice), `copies` keeps, by key and by copy (1 for the first copy after the
+original), what deckgen last wrote into a copy whose record differs from the
+original's (a copy the team retyped while the others were updated).
 """
 
 from __future__ import annotations
@@ -178,7 +183,7 @@ def write(prs: Any, manifest: dict[str, Any]) -> None:
     root = None
     if part is not None:
         try:
-            root = etree.fromstring(part.blob)
+            root = etree.fromstring(part.blob, parser=safe_parser())
         except etree.XMLSyntaxError:
             root = None  # unreadable: written afresh
     if root is None or root.tag != f"{{{_NS}}}Properties":
@@ -205,18 +210,35 @@ def write(prs: Any, manifest: dict[str, Any]) -> None:
         part._blob = xml
 
 
+class Damaged(ValueError):
+    """A manifest that is there but cannot be trusted: not readable, larger than any
+    deck's, or not of the shape deckgen writes (altered by hand or by a tool)."""
+
+
+#: the most a manifest may inflate to: a 1,600-slide deck's is a few megabytes
+MAX_INFLATED = 64 << 20
+#: what a record of each kind holds, and the types of its fields
+_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "chart": {"series": (list,), "alt": (str,), "axis": (int, float, type(None))},
+    "table": {"cells": (list,), "alt": (str,)},
+    "map": {"fills": (dict,), "texts": (dict,), "alt": (str,)},
+    "text": {"text": (str,), "alt": (str,)},
+    "notes": {"text": (str,)},
+}
+
+
 def read(prs: Any) -> dict[str, Any] | None:
-    """The manifest deckgen wrote into `prs`, or None (not a deck deckgen built,
-    or its manifest unreadable)."""
+    """The manifest deckgen wrote into `prs`, or None (not a deck deckgen built, or by
+    a version before the manifest); Damaged where one is there but cannot be trusted."""
     from lxml import etree
 
     part = _custom_part(prs)
     if part is None:
         return None
     try:
-        root = etree.fromstring(part.blob)
-    except etree.XMLSyntaxError:
-        return None
+        root = etree.fromstring(part.blob, parser=safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise Damaged(f"its custom document properties are not readable XML: {exc}") from None
     chunks = sorted(
         (_number(str(p.get("name"))), "".join(p.itertext()))
         for p in root
@@ -226,9 +248,74 @@ def read(prs: Any) -> dict[str, Any] | None:
         return None
     try:
         data = _unpacked("".join(text for _, text in chunks))
-    except (ValueError, binascii.Error, zlib.error):
-        return None
-    return data if isinstance(data, dict) and data.get("version") == VERSION else None
+    except Damaged:
+        raise
+    except (ValueError, binascii.Error, zlib.error) as exc:
+        raise Damaged(f"its properties {PREFIX}* do not decode ({exc})") from None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise Damaged(f"it is not a version {VERSION} manifest")
+    problem = _shape_problem(data)
+    if problem:
+        raise Damaged(problem)
+    return data
+
+
+def safe_parser() -> Any:
+    """An XML parser that reads no entity, no DTD and nothing from the network."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False)  # fmt: skip
+
+
+def _shape_problem(data: dict[str, Any]) -> str:
+    """What, in a decoded manifest, is not as deckgen writes it ("" when all is)."""
+
+    def record_problem(key: str, record: Any) -> str:
+        if not isinstance(key, str) or key_of(f"x [{key}]") is None:
+            return f"{key!r} is not an element's key"
+        if not isinstance(record, dict) or record.get("kind") not in _FIELDS:
+            return f"the record of {key} has no known kind"
+        for name, types in _FIELDS[record["kind"]].items():
+            if name in record and not isinstance(record[name], types):
+                return f"the record of {key} has a {name} of the wrong type"
+        for series in record.get("series", []):
+            if not (
+                isinstance(series, dict)
+                and isinstance(series.get("name"), str)
+                and isinstance(series.get("categories"), list)
+                and isinstance(series.get("values"), list)
+                and all(v is None or isinstance(v, (int, float)) for v in series["values"])
+            ):
+                return f"a series of {key} is not as deckgen writes it"
+        return ""
+
+    elements = data.get("elements", {})
+    if not isinstance(elements, dict):
+        return "its elements are not a table"
+    for key, record in elements.items():
+        problem = record_problem(key, record)
+        if problem:
+            return problem
+    copies = data.get("copies", {})
+    if not isinstance(copies, dict):
+        return "its copies are not a table"
+    for key, own in copies.items():
+        if not isinstance(own, dict) or not all(str(n).isdigit() for n in own):
+            return f"the copies of {key!r} are not numbered"
+        for record in own.values():
+            problem = record_problem(key, record)
+            if problem:
+                return problem
+    slides = data.get("slides", [])
+    if not isinstance(slides, list) or not all(
+        isinstance(entry, list) and all(isinstance(x, str) for x in entry) for entry in slides
+    ):
+        return "its slides are not a list of keys and titles"
+    reported = data.get("reported", [])
+    if not isinstance(reported, list) or not all(isinstance(x, str) for x in reported):
+        return "its reported conflicts are not a list"
+    return ""
 
 
 def _number(name: str) -> int:
@@ -243,7 +330,13 @@ def _packed(manifest: dict[str, Any]) -> str:
 
 
 def _unpacked(text: str) -> Any:
-    return json.loads(zlib.decompress(base64.b64decode(text.encode("ascii"), validate=True)))
+    """The manifest's JSON, inflated to MAX_INFLATED at most (Damaged past it)."""
+    packed = base64.b64decode(text.encode("ascii"), validate=True)
+    inflate = zlib.decompressobj()
+    raw = inflate.decompress(packed, MAX_INFLATED)
+    if inflate.unconsumed_tail:
+        raise Damaged(f"it inflates past {MAX_INFLATED >> 20} MB, more than any deck's manifest")
+    return json.loads(raw)
 
 
 def _custom_part(prs: Any) -> Any:

@@ -165,15 +165,19 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
     return write_table_csv(list(COLUMNS), [[row.get(k, "") for k in COLUMNS] for row in rows], path)
 
 
-def write_table_csv(header: list[str], rows: Sequence[Sequence[object]], path: Path) -> Path:
+def write_table_csv(
+    header: list[str], rows: Sequence[Sequence[object]], path: Path, delimiter: str = ","
+) -> Path:
     """A table as CSV for spreadsheets: UTF-8 with a byte-order mark, text that a
-    spreadsheet would evaluate escaped (`escape_cell`), written atomically."""
+    spreadsheet would evaluate escaped (`escape_cell`), written atomically. `delimiter`:
+    `;` for the change report of a deck whose numbers take a decimal comma; the figure
+    table (`indicators --csv`) keeps `,` and its numbers' decimal point, for programs."""
     from deckgen.files import write_atomic
 
     buffer = io.StringIO()
     # RFC 4180 line ends: the csv module quotes a field holding any character of the
     # line terminator, so a label with a bare CR stays one field (with "\n" it would not)
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(header)
     writer.writerows([escape_cell(v) for v in row] for row in rows)
     return write_atomic(buffer.getvalue().encode("utf-8-sig"), path)

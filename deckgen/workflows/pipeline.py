@@ -412,15 +412,15 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
                     context=sp.label,
                 )
             if callout.expect is not None and value != callout.expect:
-                problems.append(
-                    spec.located.problem(
-                        ("slides", spec.index_of(i), "callouts", j, "expect"),
-                        f"callout {j + 1}: the data give {cp.value_text} but "
-                        f"`expect: {callout.expect:g}` (the published figure); "
-                        "the data or the spec is wrong",
-                        context=sp.label,
-                    )
+                problem = spec.located.problem(
+                    ("slides", spec.index_of(i), "callouts", j, "expect"),
+                    f"callout {j + 1}: the data give {cp.value_text} but "
+                    f"`expect: {callout.expect:g}` (the published figure); "
+                    "the data or the spec is wrong",
+                    context=sp.label,
                 )
+                problem.detail = (j + 1, cp.value_text, f"{callout.expect:g}")
+                problems.append(problem)
         if loaded.personal is not None and sp.callouts:  # "Votre réponse : oui", once
             from deckgen.workflows.personal import own_lines
 
