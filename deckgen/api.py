@@ -51,6 +51,9 @@ def _a_deck(path: Path, deck: Path) -> str:
     return ""
 
 
+EXPECT = ("error", "warn")  # what a published figure the data no longer give is
+
+
 class Project:
     """A deck spec with what it names: its theme, its survey's codebook and data, its template.
 
@@ -58,11 +61,17 @@ class Project:
     when a figure must be computed (not at all when every result is cached).
     """
 
-    def __init__(self, spec_path: str | Path) -> None:
+    def __init__(self, spec_path: str | Path, expect: str = "error") -> None:
         from deckgen.workflows.pipeline import load
 
+        if expect not in EXPECT:
+            raise ValueError(f"expect: one of {', '.join(EXPECT)}, not {expect!r}")
         self.spec_path = Path(spec_path)
         self._loaded = load(spec_path)
+        #: a published figure (`expect:`) the data no longer give: "error" stops the
+        #: build, validate and the figures; "warn" says so and goes on (new data, a
+        #: quarter's fact-check); the figure is then not called published
+        self.expect = expect
 
     @property
     def spec(self) -> Any:
@@ -158,7 +167,7 @@ class Project:
         warnings = Warnings()
         if sound:  # figures need a spec that fits the codebook, and sound data
             try:
-                plan(self._loaded, warnings)
+                plan(self._loaded, warnings, **self._expecting())
             except DeckgenError as exc:
                 errors.append(exc)
         if errors:
@@ -173,7 +182,13 @@ class Project:
         from deckgen.workflows.pipeline import plan
 
         self._check(with_template=False)
-        return plan(self._loaded, warnings if warnings is not None else Warnings())
+        return plan(
+            self._loaded, warnings if warnings is not None else Warnings(), **self._expecting()
+        )
+
+    def _expecting(self) -> dict[str, bool]:
+        warn = self.expect == "warn"
+        return {"strict_expect": not warn, "expect_warns": warn}
 
     def figures(self) -> list[dict[str, object]]:
         """One row per figure the deck shows: slide, element, label, value, count, base…"""
@@ -222,8 +237,9 @@ class Project:
             if out is None or isinstance(out, (str, Path)):
                 refuse_inputs(Path(out) if out is not None else default_output(self.spec_path))
             return build(
-                self._loaded, out, strict=strict, progress=progress, spec_path=self.spec_path
-            )
+                self._loaded, out, strict=strict, progress=progress, spec_path=self.spec_path,
+                expect_warns=self.expect == "warn",
+            )  # fmt: skip
 
     def update(
         self,
@@ -505,9 +521,11 @@ class Project:
             )
 
 
-def load(spec_path: str | Path) -> Project:
-    """The project of a spec; a mistake in the spec, theme or codebook is a DeckgenError."""
-    return Project(spec_path)
+def load(spec_path: str | Path, expect: str = "error") -> Project:
+    """The project of a spec; a mistake in the spec, theme or codebook is a DeckgenError.
+    `expect="warn"`: a published figure the data no longer give is a warning, not an
+    error (Project.expect)."""
+    return Project(spec_path, expect)
 
 
 def build(spec_path: str | Path, out: str | Path | None = None, **options: Any) -> Any:

@@ -122,7 +122,7 @@ def _warn_all(items) -> None:
 def cmd_build(args: argparse.Namespace) -> None:
     from deckgen.api import load
 
-    project = load(args.spec)
+    project = load(args.spec, expect=args.expect)
     if args.each or args.each_respondent:
         return _batch(project, args)
     to_stdout = str(args.out) == "-"
@@ -284,7 +284,7 @@ def cmd_update(args: argparse.Namespace) -> None:
 def cmd_validate(args: argparse.Namespace) -> None:
     from deckgen.api import load
 
-    project = load(args.spec)
+    project = load(args.spec, expect=args.expect)
     _warn_all(project.validate())
     _say(f"{args.spec}: valid ({project.slide_count()} slides)")
 
@@ -295,7 +295,9 @@ def cmd_indicators(args: argparse.Namespace) -> None:
 
     from deckgen.api import load
 
-    project = load(args.spec)
+    project = load(args.spec, expect=args.expect)
+    if args.expect == "warn":  # the published figures that moved, said before the table
+        _warn_all(w for w in project.validate() if w.detail)
     rows = project.write_figures(csv=args.csv, xlsx=args.xlsx)
     table = Table(*project.table_headers())
     for r in rows:
@@ -540,6 +542,17 @@ def _locale(value: str) -> str:
     return value
 
 
+def _expect_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--expect",
+        choices=("error", "warn"),
+        default="error",
+        help="A published figure (`expect:`) the data no longer give: `error` stops "
+        "(default); `warn` says so and goes on, for a quarter's new data (the figure is "
+        "then not called published).",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     from deckgen.api import locales
 
@@ -580,6 +593,7 @@ def parser() -> argparse.ArgumentParser:
         "the summary only).",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="Also say how the deck was built.")
+    _expect_argument(p)
     _batch_arguments(
         p,
         "One deck per option of this single-choice question (or band of a numeric one), "
@@ -627,13 +641,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", type=Path, help="Also write the change report as an Excel workbook.")
     p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
 
-    _command(
+    p = _command(
         sub,
         "validate",
         cmd_validate,
         "Check the spec against its data and template, without building.",
         "Example: deckgen validate config/barometre-2021.yaml",
     )
+    _expect_argument(p)
 
     p = _command(
         sub,
@@ -648,6 +663,7 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         help="Also write the table as an Excel workbook (header, filters, percents as numbers).",
     )
+    _expect_argument(p)
 
     p = _command(
         sub,

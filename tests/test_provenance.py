@@ -140,3 +140,42 @@ def test_published_figures_name_codes_of_their_question(data_copy):
         "question `reseaux_sociaux_plateformes`: `published_figures` names `facebok`, which is "
         "not one of its codes (did you mean `facebook`?)"
     ) in str(caught.value)
+
+
+def test_a_published_figure_that_moved_is_built_with_expect_warn_and_not_called_published(
+    tmp_path,
+):
+    """A quarter with new data: `expect: 77` (social networks) now reads 79 in the spec
+    against the data's 77 %. By default build, validate and indicators stop; with
+    `--expect warn` each says it as a warning and goes on, and the figure is no longer
+    called published: the notes give the published 79 % beside it, the export's status
+    is not 'publié'."""
+    from pptx import Presentation
+
+    from .helpers import invoke, project_copy
+
+    spec_copy = project_copy(tmp_path)
+    replace_in(spec_copy, "expect: 77\n", "expect: 79\n")
+    out = spec_copy.parent / "deck.pptx"
+    stopped = invoke("build", spec_copy, "-o", out)
+    assert stopped.code == 2 and "`expect: 79`" in stopped.stderr and not out.exists()
+    built = invoke("build", spec_copy, "-o", out, "--expect", "warn", "-q")
+    assert built.code == 0 and out.exists()
+    assert "warning:" in built.stderr and "the data give 77\u202f% but `expect: 79`" in built.stderr
+    valid = invoke("validate", spec_copy, "--expect", "warn")
+    assert valid.code == 0 and "`expect: 79`" in valid.stderr
+    csv = spec_copy.parent / "figures.csv"
+    listed = invoke("indicators", spec_copy, "--expect", "warn", "--csv", csv)
+    assert listed.code == 0 and "`expect: 79`" in listed.stderr
+    social = next(
+        s for s in Presentation(str(out)).slides
+        if s.shapes.title.text == "Les réseaux sociaux pour la participation"
+    )  # fmt: skip
+    notes = social.notes_slide.notes_text_frame.text
+    assert "(base 31 collectivités ; différent du chiffre publié, 79\u202f%)" in notes
+    assert "chiffre publié)" not in notes.split("Chiffre clé")[1]
+    row = next(
+        line for line in csv.read_text(encoding="utf-8-sig").splitlines()
+        if line.startswith("10,") and ",callout 1," in line
+    )  # fmt: skip
+    assert ",publié," not in row

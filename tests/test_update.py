@@ -226,7 +226,8 @@ def test_every_edit_of_the_team_is_kept(request, which, scenario):
     assert social.shapes.title.text == "Réseaux sociaux : notre titre"
     notes = social.notes_slide.notes_text_frame.text
     assert notes.endswith("Note de l'équipe : insister sur Facebook.")
-    assert "74\u202f%" in notes and "77\u202f%" not in notes  # the generated part is new
+    assert "74\u202f%" in notes and "77\u202f% des collectivités" not in notes  # generated anew
+    assert "différent du chiffre publié, 77\u202f%" in notes  # the `expect:` that moved
     titles = [s.shapes.title.text if s.shapes.title else "" for s in after.slides]
     expected = [
         s.shapes.title.text if s.shapes.title else "" for s in Presentation(str(edited)).slides
@@ -263,7 +264,8 @@ def test_the_change_report_lists_exactly_the_figures_that_moved(updated, scenari
         f"{SOCIAL}#{e}" for e in ("chart-1", "callout-1-value", "footnote", "notes")
     }
     (notes,) = [c for c in updated.of("updated") if c.key == f"{SOCIAL}#notes"]
-    assert notes.line() == f"{social}, notes : 6 chiffres mis à jour"
+    # six figures moved; the callout's line also names the published 77 % it now differs from
+    assert notes.line() == f"{social}, notes : 8 chiffres mis à jour"
     # and the notes of the slide whose figure the team retyped now give the team's figure
     moyens = {(c.key, c.old, c.new) for c in updated.of("updated") if c.slide != social}
     assert moyens == {("les-moyens#notes", "97", "9"), ("les-moyens#footnote", "97", "9")}

@@ -244,6 +244,7 @@ TEXTS = {
     "note_callout_base": "(Basis {n} {unit}; {status})",
     "note_callout_base_survey": "(Basis {n} {unit})",
     "note_callout_published": "veröffentlichte Zahl",
+    "note_callout_moved": "nicht die veröffentlichte Zahl, {expect}",
     "note_callout_illustrative": "illustrative Daten (Rekonstruktion)",
     # conditions, as footnotes describe a filter
     "cond_answered": "beantwortet",

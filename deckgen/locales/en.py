@@ -228,6 +228,7 @@ TEXTS = {
     "note_callout_base": "(base {n} {unit}; {status})",
     "note_callout_base_survey": "(base {n} {unit})",
     "note_callout_published": "published figure",
+    "note_callout_moved": "not the published figure, {expect}",
     "note_callout_illustrative": "illustrative data (reconstruction)",
     # conditions, as footnotes describe a filter
     "cond_answered": "answered",

@@ -244,6 +244,7 @@ TEXTS = {
     "note_callout_base": "(base {n} {unit} ; {status})",
     "note_callout_base_survey": "(base {n} {unit})",
     "note_callout_published": "chiffre publié",
+    "note_callout_moved": "différent du chiffre publié, {expect}",
     "note_callout_illustrative": "donnée illustrative (reconstruction)",
     # conditions, as footnotes describe a filter
     "cond_answered": "renseigné",

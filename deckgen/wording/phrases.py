@@ -597,7 +597,7 @@ def notes(
     own: str | None,
     mode: str,
     sp: SlidePlan,
-    callouts: list[tuple[Any, Result, int, bool]],  # (callout plan, result, base, published)
+    callouts: list[tuple[Any, Result, int, bool | str]],  # (callout plan, result, base, published)
     w: Words,
     level: float = 0.95,  # of the significance tests, as the footnote states it
     k: int = 5,  # the privacy threshold, as the footnote states it
@@ -657,10 +657,17 @@ def notes(
         if cp.withheld:
             blocks.append(f"{w.label(w('note_key'))} {cp.text.replace('**', '')}: {cp.withheld}.")
             continue
-        status = "published" if published else r.status
+        status = "published" if published is True else r.status
         sentence = f"{cp.value_text} {cp.text}".replace("**", "").rstrip(" :")
         shown_base = w.number(figure_base)
-        if status == "survey":
+        if isinstance(published, str):  # `expect:` the data no longer give
+            basis = w(
+                "note_callout_base",
+                n=shown_base,
+                unit=r.respondents,
+                status=w("note_callout_moved", expect=published),
+            )
+        elif status == "survey":
             basis = w("note_callout_base_survey", n=shown_base, unit=r.respondents)
         else:
             basis = w(

@@ -199,7 +199,9 @@ def check(loaded: Loaded, template: Any = None) -> None:
     rules.check(loaded.spec, context)
 
 
-def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tuple[DeckPlan, list]:
+def plan(
+    loaded: Loaded, warnings: Warnings, strict_expect: bool = True, expect_warns: bool = False
+) -> tuple[DeckPlan, list]:
     """Compute every indicator and lay out each slide's texts."""
     spec, codebook, theme = loaded.spec, loaded.codebook, loaded.theme
     locale = spec.deck.locale
@@ -392,12 +394,21 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
             # an `expect:` is the published figure the data must give; else the codebook
             # says whether this figure (not merely its question) was published
             part = shown_part(callout, result)
-            published = callout.expect is not None or (
-                not result.by and part.codes[0] in result.published_codes
+            # a figure that moved from its `expect:` is no longer the published one
+            published = (
+                value == callout.expect
+                if callout.expect is not None
+                else (not result.by and part.codes[0] in result.published_codes)
             )
-            if published:
-                part = replace(part, published=True, published_codes=part.codes)
-            callout_results.append((cp, result, callout_figure(callout, result)[2], published))
+            # a published figure the data no longer give (`--expect warn`): not called
+            # published, in the exports or the notes (which give the published one)
+            moved = callout.expect is not None and not published
+            if published or moved:
+                part = replace(part, published=published, published_codes=part.codes * published)
+            expected = callout.expect or 0.0
+            shown = w.number(expected) if result.measure else w.percent(expected / 100)
+            status = shown if moved else published
+            callout_results.append((cp, result, callout_figure(callout, result)[2], status))
             sp.callouts.append(cp)
             computed.append((sp, f"callout {j + 1}", part))
             if cp.withheld:
@@ -447,6 +458,8 @@ def plan(loaded: Loaded, warnings: Warnings, strict_expect: bool = True) -> tupl
     shared_scales(slides)
     if problems and strict_expect:
         raise SpecError(problems)
+    if expect_warns:  # `--expect warn`: a quarter's new data, built and fact-checked
+        warnings.items.extend(problems)
     deck = spec.deck
     footer = deck.organisation if deck.footer is None or deck.footer is True else deck.footer
     deck_plan = DeckPlan(
@@ -822,6 +835,7 @@ def build(
     spec_path: str | Path | None = None,
     strict_expect: bool = True,
     into_folder: bool = False,
+    expect_warns: bool = False,
 ) -> BuildReport:
     """Build the deck of a spec (its path, or what `load` read of it); return where
     it went and what was noticed."""
@@ -859,7 +873,12 @@ def build(
     warnings = Warnings()
     notes: list[str] = []
     say("computing indicators")
-    deck_plan, computed = plan(loaded, warnings, strict_expect=strict_expect)
+    deck_plan, computed = plan(
+        loaded,
+        warnings,
+        strict_expect=strict_expect and not expect_warns,
+        expect_warns=expect_warns,
+    )
     say(f"rendering {len(deck_plan.slides)} slides")
     elements: dict[str, dict] = {}  # what each keyed element holds: the manifest
     with speedups.applied(prs, note=notes.append):
