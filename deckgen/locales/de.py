@@ -45,6 +45,7 @@ TEXTS = {
     "status_alt": "Alternativtext aktualisiert",
     "status_orphan": "nicht mehr in der Spezifikation",
     "status_copy": "auch auf einer Kopie aktualisiert",
+    "status_format": "Formatierung entfernt",
     "status_flag": "zu prüfen",
     "change_key": "Schlüssel",
     "upd_updating": "Aktualisierung…",
@@ -102,6 +103,7 @@ TEXTS = {
         "nicht mehr in der Spezifikation: so belassen, seine Zahlen werden nicht mehr aktualisiert"
     ),
     "upd_copy": "auch auf Folie {place}, eine Kopie",
+    "upd_format_gone": "die Kategorie {name} gibt es nicht mehr: ihre Formatierung ging mit ihr",
     "upd_expect": (
         "die Daten ergeben {value}, aber `expect: {expect}` (die veröffentlichte Zahl): "
         "Daten oder Spezifikation prüfen"

@@ -44,6 +44,7 @@ TEXTS = {
     "status_alt": "alternative text updated",
     "status_orphan": "no longer in the spec",
     "status_copy": "also updated on a copy",
+    "status_format": "formatting removed",
     "status_flag": "to check",
     "change_key": "key",
     "upd_updating": "updating…",
@@ -89,6 +90,7 @@ TEXTS = {
     "upd_added": "new in the spec, appended at the end of the deck",
     "upd_orphan": "no longer in the spec: left as it is, its figures not updated",
     "upd_copy": "also on slide {place}, a copy",
+    "upd_format_gone": "the category {name} is gone: its formatting went with it",
     "upd_expect": (
         "the data give {value} but `expect: {expect}` (the published figure); the data or"
         " the spec is wrong"

@@ -47,6 +47,7 @@ TEXTS = {
     "status_alt": "texte alternatif mis à jour",
     "status_orphan": "retiré de la spec",
     "status_copy": "mis à jour aussi sur une copie",
+    "status_format": "mise en forme retirée",
     "status_flag": "à vérifier",
     "change_key": "clé",
     "upd_updating": "mise à jour…",
@@ -101,6 +102,7 @@ TEXTS = {
     "upd_added": "nouveau dans la spec, ajouté à la fin du deck",
     "upd_orphan": "retiré de la spec : laissé tel quel, ses chiffres ne sont plus mis à jour",
     "upd_copy": "aussi sur la diapositive {place}, une copie",
+    "upd_format_gone": "la catégorie {name} n'y est plus : sa mise en forme est partie avec elle",
     "upd_expect": (
         "les données donnent {value} mais `expect: {expect}` (le chiffre publié) : les "
         "données ou la spec sont à revoir"

@@ -110,6 +110,8 @@ class Change:
             return w("status_updated")
         if status == "copy":
             return w("upd_copy", place=new)
+        if status == "format":  # a category gone, and the team's formatting of it
+            return w("upd_format_gone", name=w.quote(old))
         return w("upd_expect", value=old, expect=new)  # a published figure that moved
 
     def cells(self, w: Any) -> list[str]:
@@ -706,11 +708,12 @@ def _element(
         return out + alt, held
     if kind == "chart" and shape.has_chart:
         if moved or retyped or _no_workbook(shape):
-            _chart(shape, source)
+            gone = _chart(shape, source)
             if moved or retyped:
                 out += _chart_changes(before, after, where, what, source, locale)
             else:
                 out.append(Change(where, what, "", "workbook", "restored"))
+            out += [Change(where, what, name, "", "format", key) for name in gone]
         axis, held["axis"] = _axis(shape, source, before, where, what, force, key)
         if held["axis"] is None:  # no maximum set: none recorded, as a build records it
             del held["axis"]
@@ -884,22 +887,22 @@ def _no_workbook(shape: Any) -> bool:
     return shape.chart.part.chart_workbook.xlsx_part is None
 
 
-def _chart(shape: Any, source: Any) -> None:
-    """The source chart's categories, series and values into `shape`'s chart."""
+def _chart(shape: Any, source: Any) -> list[str]:
+    """The source chart's categories, series and values into `shape`'s chart; the
+    categories gone whose own formatting (a bar the team recoloured) went with them."""
     from deckgen.render.workbook import ChartData
 
     series = manifests.chart_series(source.chart)
     fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
     data = ChartData(number_format=str(fmt[0]) if fmt else "General")
-    data.categories = [
-        c if c is not None else "" for c in (series[0]["categories"] if series else [])
-    ]
+    labels = [c if c is not None else "" for c in (series[0]["categories"] if series else [])]
+    data.categories = labels
     for s in series:
         data.add_series(s["name"], s["values"])
     before = manifests.chart_series(shape.chart)
     moved = [s["categories"] for s in before] != [s["categories"] for s in series]
     shape.chart.replace_data(data)
-    _points(shape.chart, source.chart, moved)
+    return _points(shape.chart, source.chart, moved, [s["categories"] for s in before], labels)
 
 
 #: what follows a series' per-point formatting (c:dPt) in the schema's order
@@ -907,17 +910,23 @@ _AFTER_POINTS = ("dLbls", "trendline", "errBars", "cat", "val", "xVal", "yVal", 
                  "smooth", "extLst")  # fmt: skip
 
 
-def _points(chart: Any, source: Any, moved: bool) -> None:
+def _points(
+    chart: Any, source: Any, moved: bool, old: list[list[Any]], new: list[Any]
+) -> list[str]:
     """Per-point formatting follows the figures. The labels of single points are
     deckgen's (a label hidden on a slice too thin for it, a significance mark):
     they come from the fresh chart, the series' label settings (font, number
-    format) staying the team's. Points' own colours stay the team's unless the
-    categories moved (added, removed or reordered), when they would colour
-    another category than they did: then they come from the fresh chart too."""
+    format) staying the team's. Points' own formatting (a bar the team recoloured)
+    follows its category by name when the categories moved (reordered, added,
+    removed); a category new here takes the fresh chart's; the categories gone
+    whose formatting went with them are returned, to report."""
     from copy import deepcopy
 
     c = f"{{{manifests._C}}}"
-    for mine, theirs in zip(chart._chartSpace.iter(f"{c}ser"), source._chartSpace.iter(f"{c}ser")):
+    gone: list[str] = []
+    names = [str(n) for n in new]
+    pairs = zip(chart._chartSpace.iter(f"{c}ser"), source._chartSpace.iter(f"{c}ser"))
+    for k, (mine, theirs) in enumerate(pairs):
         labels, fresh = mine.find(f"{c}dLbls"), theirs.find(f"{c}dLbls")
         if labels is not None:
             for old in labels.findall(f"{c}dLbl"):
@@ -926,14 +935,29 @@ def _points(chart: Any, source: Any, moved: bool) -> None:
                 labels.insert(k, deepcopy(new))
         if not moved:
             continue
-        for old in mine.findall(f"{c}dPt"):
-            mine.remove(old)
+        categories = [str(n) for n in (old[k] if k < len(old) else [])]
+        kept: dict[int, Any] = {}  # new position -> the point's formatting
+        for point in mine.findall(f"{c}dPt"):
+            mine.remove(point)
+            idx = point.find(f"{c}idx")
+            at = int(idx.get("val")) if idx is not None else -1
+            name = categories[at] if 0 <= at < len(categories) else None
+            if name in names:  # its category is still there: it follows it
+                idx.set("val", str(names.index(name)))
+                kept[names.index(name)] = point
+            elif name is not None and name not in gone:
+                gone.append(name)
+        for point in theirs.findall(f"{c}dPt"):
+            idx = point.find(f"{c}idx")
+            at = int(idx.get("val")) if idx is not None else -1
+            kept.setdefault(at, deepcopy(point))
         anchor = next((el for el in mine if el.tag.split("}")[-1] in _AFTER_POINTS), None)
-        for new in theirs.findall(f"{c}dPt"):
+        for _, point in sorted(kept.items()):
             if anchor is not None:
-                anchor.addprevious(deepcopy(new))
+                anchor.addprevious(point)
             else:
-                mine.append(deepcopy(new))
+                mine.append(point)
+    return gone
 
 
 def _chart_changes(
