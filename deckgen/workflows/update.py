@@ -911,7 +911,7 @@ _AFTER_POINTS = ("dLbls", "trendline", "errBars", "cat", "val", "xVal", "yVal", 
 
 
 def _points(
-    chart: Any, source: Any, moved: bool, old: list[list[Any]], new: list[Any]
+    chart: Any, source: Any, moved: bool, was: list[list[Any]], new: list[Any]
 ) -> list[str]:
     """Per-point formatting follows the figures. The labels of single points are
     deckgen's (a label hidden on a slice too thin for it, a significance mark):
@@ -919,7 +919,8 @@ def _points(
     format) staying the team's. Points' own formatting (a bar the team recoloured)
     follows its category by name when the categories moved (reordered, added,
     removed); a category new here takes the fresh chart's; the categories gone
-    whose formatting went with them are returned, to report."""
+    whose formatting went with them are returned, to report. `was`: each series'
+    categories before, `new`: the fresh chart's."""
     from copy import deepcopy
 
     c = f"{{{manifests._C}}}"
@@ -929,13 +930,13 @@ def _points(
     for k, (mine, theirs) in enumerate(pairs):
         labels, fresh = mine.find(f"{c}dLbls"), theirs.find(f"{c}dLbls")
         if labels is not None:
-            for old in labels.findall(f"{c}dLbl"):
-                labels.remove(old)
+            for label in labels.findall(f"{c}dLbl"):
+                labels.remove(label)
             for k, new in enumerate(fresh.findall(f"{c}dLbl") if fresh is not None else []):
                 labels.insert(k, deepcopy(new))
         if not moved:
             continue
-        categories = [str(n) for n in (old[k] if k < len(old) else [])]
+        categories = [str(n) for n in (was[k] if k < len(was) else [])]
         kept: dict[int, Any] = {}  # new position -> the point's formatting
         for point in mine.findall(f"{c}dPt"):
             mine.remove(point)
