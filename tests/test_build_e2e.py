@@ -251,3 +251,23 @@ def test_every_base_in_a_footnote_says_what_it_is_the_base_of(deck):
         "Base\u202f: 24 collectivités ; plusieurs réponses possibles · "
         "« 77\u202f% » : Base\u202f: 31 collectivités"
     ) in _texts(social)
+
+
+def test_no_tick_marks_on_a_category_axis(deck):
+    """Categories are named, not measured: no chart of the deck draws tick marks on its
+    category axis (read from every chart part of the file)."""
+    import zipfile
+
+    _, _, path = deck
+    axes = 0
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not re.fullmatch(r"ppt/charts/chart\d+\.xml", name):
+                continue
+            xml = zf.read(name).decode("utf-8")
+            for axis in re.findall(r"<c:catAx>.*?</c:catAx>", xml, flags=re.S):
+                axes += 1
+                for tick in ("majorTickMark", "minorTickMark"):
+                    mark = re.search(rf'<c:{tick} val="(\w+)"/>', axis)
+                    assert mark is not None and mark.group(1) == "none", (name, tick)
+    assert axes >= 15

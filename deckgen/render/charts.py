@@ -10,7 +10,7 @@ validators reject (negative axis ids).
 
 from __future__ import annotations
 
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -324,6 +324,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
 
     def category_axis() -> None:
         cat.has_major_gridlines = False
+        _no_ticks(cat)
         cat.format.line.color.rgb = rgb(style.theme.colors.muted)
         cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - (2 if narrow else 0))
         if horizontal:
@@ -352,6 +353,12 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     # one scale for the charts compared on a slide, with headroom for the labels
     chart.value_axis.maximum_scale = style.scale or headroom(result)
     return frame
+
+
+def _no_ticks(axis) -> None:
+    """No tick marks on a category axis: its categories are named, not measured."""
+    axis.major_tick_mark = XL_TICK_MARK.NONE
+    axis.minor_tick_mark = XL_TICK_MARK.NONE
 
 
 def _horizontal_tick_labels(axis) -> None:
@@ -435,6 +442,7 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     chart.value_axis.maximum_scale = 1.0
     cat = chart.category_axis
     cat.reverse_order = True
+    _no_ticks(cat)
     cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - 1)
     cat.format.line.fill.background()
     _data_labels(
