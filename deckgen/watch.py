@@ -188,9 +188,12 @@ def watch(
                 if not diff:
                     echo("no figure changed")
             rows = new_rows
-        # the spec may now name other files (a new theme, other data)
+        # the spec may now name other files (a new theme, other data); a file watched
+        # before keeps the state it had before this build, so that a change written
+        # while it ran (a fix typed right after the error) is still seen
         new_files = inputs()
         if new_files != files:
+            now = snapshot(new_files)
+            state = {p: state[p] if p in state else now[p] for p in new_files}
             files = new_files
-            state = snapshot(files)
     return rebuilds
