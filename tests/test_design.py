@@ -298,3 +298,14 @@ def test_a_design_that_cannot_give_a_variance_is_named(tmp_path, synthetic, chan
     with pytest.raises(DataError) as caught:
         load_survey(tmp_path / "codebook.yaml")
     assert message in str(caught.value)
+
+
+def test_one_cluster_for_the_whole_sample_is_named(tmp_path, synthetic):
+    """Clusters without strata: the whole sample is one stratum, and one cluster in it
+    gives no variance."""
+    _, frame = synthetic
+    frame.assign(psu="1").drop(columns="stratum").to_csv(tmp_path / "responses.csv", index=False)
+    (tmp_path / "codebook.yaml").write_text(CODEBOOK.replace("  strata: stratum\n", ""), "utf-8")
+    with pytest.raises(DataError) as caught:
+        load_survey(tmp_path / "codebook.yaml")
+    assert "every respondent is in one cluster of column `psu`: no variance" in str(caught.value)

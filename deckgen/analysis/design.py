@@ -41,19 +41,20 @@ class Design:
     stratum: np.ndarray  # per row: its stratum's code, 0 .. strata - 1
     cluster: np.ndarray  # per row: its cluster's code, 0 .. clusters - 1
     of_cluster: np.ndarray  # per cluster: its stratum's code
+    labels: tuple[str, ...] = ()  # per stratum code: its label in the responses
 
     @classmethod
     def of(cls, strata: np.ndarray | None, clusters: np.ndarray | None, rows: int) -> Design:
         """The design of `rows` respondents from their strata and clusters (any hashable
         labels; None: one stratum, or each respondent its own cluster). A cluster label
         is read within its stratum, as R's `survey` does with `nest = TRUE`."""
-        s = np.zeros(rows, np.int64) if strata is None else _codes(strata)
-        c = np.arange(rows, dtype=np.int64) if clusters is None else _codes(clusters)
+        labels, s = ((), np.zeros(rows, np.int64)) if strata is None else _codes(strata)
+        c = np.arange(rows, dtype=np.int64) if clusters is None else _codes(clusters)[1]
         pairs = s * (int(c.max(initial=0)) + 1) + c  # a cluster within its stratum
         unique, cluster = np.unique(pairs, return_inverse=True)
         of_cluster = np.zeros(len(unique), np.int64)
         of_cluster[cluster] = s
-        return cls(s, cluster.astype(np.int64), of_cluster)
+        return cls(s, cluster.astype(np.int64), of_cluster, labels)
 
     @property
     def strata(self) -> int:
@@ -67,6 +68,13 @@ class Design:
         """The number of clusters in each stratum."""
         return np.bincount(self.of_cluster, minlength=self.strata)
 
+    def lonely(self) -> list[str]:
+        """The strata (their labels) that hold a single cluster: no variance can be
+        estimated within them."""
+        return [
+            self.labels[h] if self.labels else "" for h in np.flatnonzero(self.per_stratum() < 2)
+        ]
+
     @property
     def degrees(self) -> int:
         """The design's degrees of freedom: clusters minus strata."""
@@ -75,7 +83,7 @@ class Design:
     def rows(self, mask: np.ndarray) -> Design:
         """The design of the rows where `mask` is true: every cluster and stratum kept
         (a figure's filter makes a domain, it does not change the design)."""
-        return Design(self.stratum[mask], self.cluster[mask], self.of_cluster)
+        return Design(self.stratum[mask], self.cluster[mask], self.of_cluster, self.labels)
 
     def variance(self, scores: np.ndarray) -> float:
         """The design's variance of a total whose rows contribute `scores`: cluster
@@ -109,19 +117,7 @@ class Design:
         return float(2 * student.sf(abs(m1 - m2) / math.sqrt(var), self.degrees))
 
 
-def _codes(labels: np.ndarray) -> np.ndarray:
-    """0-based codes of the labels, in the order of their sorted distinct values."""
-    return np.unique(np.asarray(labels).astype(str), return_inverse=True)[1].astype(np.int64)
-
-
-def lonely(strata: np.ndarray | None, clusters: np.ndarray | None) -> list[str]:
-    """The strata (their labels) that hold a single cluster: no variance can be
-    estimated within them."""
-    if strata is None:
-        return []
-    s = np.asarray(strata).astype(str)
-    c = np.arange(len(s)).astype(str) if clusters is None else np.asarray(clusters).astype(str)
-    counts: dict[str, set[str]] = {}
-    for stratum, cluster in zip(s, c):
-        counts.setdefault(stratum, set()).add(cluster)
-    return sorted(label for label, held in counts.items() if len(held) < 2)
+def _codes(labels: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    """(the distinct labels, sorted; each row's 0-based code among them)."""
+    unique, codes = np.unique(np.asarray(labels).astype(str), return_inverse=True)
+    return tuple(str(u) for u in unique), codes.astype(np.int64)

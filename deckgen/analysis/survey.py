@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from deckgen.analysis.design import Design, lonely
+from deckgen.analysis.design import Design
 from deckgen.errors import DataError, Problem, suggest, valid_list
 from deckgen.inputs.codebook import Codebook, Question, load_codebook
 from deckgen.inputs.conditions import asked_text
@@ -115,7 +115,17 @@ def read_design(raw: pd.DataFrame, codebook: Codebook, file: str) -> Design | No
             )
     if problems:
         raise DataError(problems)
-    single = lonely(columns["strata"], columns["clusters"])
+    design = Design.of(columns["strata"], columns["clusters"], len(raw))
+    single = design.lonely()
+    if single and codebook.strata is None:  # one stratum, the whole sample, in one cluster
+        raise DataError(
+            Problem(
+                f"every respondent is in one cluster of column `{codebook.clusters}`: no "
+                "variance can be estimated (the codebook's `survey.clusters`)",
+                file=file,
+                context=f"column {codebook.clusters}",
+            )
+        )
     if single:
         shown = ", ".join(_cut(s, 20) for s in single[:MAX_LISTED])
         more = f" and {len(single) - MAX_LISTED} more" if len(single) > MAX_LISTED else ""
@@ -131,7 +141,7 @@ def read_design(raw: pd.DataFrame, codebook: Codebook, file: str) -> Design | No
                 context=f"column {codebook.strata}",
             )
         )
-    return Design.of(columns["strata"], columns["clusters"], len(raw))
+    return design
 
 
 def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
