@@ -12,6 +12,8 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
+from deckgen.chart_kinds import chart_kind
+
 
 @dataclass(frozen=True)
 class Series:
@@ -254,8 +256,6 @@ def shown(result: Result, chart_type: str) -> Result:
     segments' bars (`headed`)."""
     if not result.by:
         return result
-    from deckgen.chart_kinds import chart_kind
-
     kind = chart_kind(chart_type)
     if kind is None:
         return result

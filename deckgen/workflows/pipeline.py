@@ -26,7 +26,7 @@ from deckgen.analysis import disclosure
 from deckgen.analysis.cache import ResultCache, survey_key
 from deckgen.analysis.editions import EditionsFile, load_editions, tested, trend
 from deckgen.analysis.results import Result, adding_up, figure_keys, marked
-from deckgen.chart_kinds import chart_kind
+from deckgen.chart_kinds import chart_kind, draws_regions
 from deckgen.errors import (
     DeckgenError,
     OutputError,
@@ -405,9 +405,10 @@ def plan(
             moved = callout.expect is not None and not published
             if published or moved:
                 part = replace(part, published=published, published_codes=part.codes * published)
-            expected = callout.expect or 0.0
-            shown = w.number(expected) if result.measure else w.percent(expected / 100)
-            status = shown if moved else published
+            status: bool | str = published
+            if moved and callout.expect is not None:  # the published figure, said in the notes
+                expected = callout.expect
+                status = w.number(expected) if result.measure else w.percent(expected / 100)
             callout_results.append((cp, result, callout_figure(callout, result)[2], status))
             sp.callouts.append(cp)
             computed.append((sp, f"callout {j + 1}", part))
@@ -693,8 +694,6 @@ def adds_up(indicator) -> bool:
 def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:
     """A palette listed (in the theme or the chart) with fewer colours than needed:
     the others are generated, and the person who listed them is told."""
-    from deckgen.chart_kinds import chart_kind
-
     kind = chart_kind(chart.type)
     levels = sum(1 for series in result.series if not series.dont_know)
     parts = kind is not None and kind.slices is not None
@@ -714,8 +713,6 @@ def chart_discipline(chart: Chart, result: Result) -> tuple[str, str]:
     """(the chart type to draw, why it is not the spec's, or ""): a kind that draws
     slices (`ChartKind.slices`) with one part that is not empty, or more parts than it
     takes, is drawn as its `instead`, unless the spec says why not (`keep_type:`)."""
-    from deckgen.chart_kinds import chart_kind
-
     kind = chart_kind(chart.type)
     if kind is None or kind.slices is None or chart.keep_type:
         return chart.type, ""
@@ -737,8 +734,6 @@ def _part_shown(result: Result, k: int) -> bool:
 def _chart_plan(
     chart: Chart, result: Result, codebook: Codebook, w: Words, drawn: str | None = None
 ) -> ChartPlan:
-    from deckgen.chart_kinds import draws_regions
-
     regions = {}
     kind = drawn or chart.type
     if draws_regions(kind):
