@@ -868,7 +868,8 @@ def build(
     from deckgen.files import write_atomic
     from deckgen.render import manifest as manifests
     from deckgen.render import speedups
-    from deckgen.render.slides import render_deck, set_properties
+    from deckgen.render.properties import set_properties
+    from deckgen.render.slides import render_deck
     from deckgen.render.template_writer import open_project_template
 
     say = progress or (lambda _msg: None)
