@@ -399,24 +399,9 @@ def _axis_labels(
 
 
 def _no_ticks(axis) -> None:
-    """No tick marks on a category axis: its categories are named, not measured; and
-    every category named (`c:tickLblSkip` 1): where rows are thinner than a label the
-    PowerPoint-compatible engine otherwise names every other one, LibreOffice all."""
+    """No tick marks on a category axis: its categories are named, not measured."""
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.minor_tick_mark = XL_TICK_MARK.NONE
-    element = xml_of(axis)
-    if element.find(qn("c:tickLblSkip")) is None:
-        skip = element.makeelement(qn("c:tickLblSkip"), {"val": "1"})
-        # the schema's order: after c:lblOffset (or c:lblAlgn), before c:noMultiLvlLbl
-        before = element.find(qn("c:lblOffset"))
-        before = before if before is not None else element.find(qn("c:lblAlgn"))
-        after = element.find(qn("c:noMultiLvlLbl"))
-        if before is not None:
-            before.addnext(skip)
-        elif after is not None:
-            after.addprevious(skip)
-        else:
-            element.append(skip)
 
 
 def _horizontal_tick_labels(axis) -> None:
