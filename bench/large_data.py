@@ -236,18 +236,22 @@ def arrow_figures(path: Path) -> dict:
 
 
 def peak_mb(path: Path, env: dict[str, str]) -> float:
-    """Peak resident memory of a fresh interpreter loading `path`, less that of one
-    that only imported what it needs (the memory the load itself took)."""
+    """Peak resident memory of a fresh interpreter loading `path`, less what it held
+    once its imports were done (the memory the load itself took). Read from VmHWM:
+    ru_maxrss would keep the peak of this process, which the child was forked from."""
     import subprocess
 
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from deckgen.analysis.survey import load_survey\n"
         "import pyarrow.csv, pyarrow.parquet\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "def hwm():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM:'):\n"
+        "            return int(line.split()[1])\n"
+        "before = hwm()\n"
         "load_survey(sys.argv[1], sys.argv[2])\n"
-        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print((after - before) / 1024)\n"
+        "print((hwm() - before) / 1024)\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code, str(CODEBOOK), str(path)],
