@@ -8,7 +8,12 @@ each with a new id, so every row is consistent with the codebook (asked_if
 rules, rankings) and the file passes deckgen's validation. Then measures, in
 this process:
 - read: plain `pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])`;
-- load: deckgen's `load_survey` (reading plus every check of the data);
+- arrow read: plain `pyarrow.csv.read_csv(path)` (where pyarrow is installed), and
+  `pyarrow.parquet.read_table` of the same rows written as Parquet;
+- load: deckgen's `load_survey` (reading plus every check of the data): with the
+  reader it chooses (Arrow's where pyarrow is installed), with pandas' reader
+  (`DECKGEN_PANDAS_CSV=1`), and from the Parquet file; the peak memory of each in a
+  fresh process, against the size of the Arrow table of the CSV;
 - indicators: every indicator of the real deck (config/barometre-2021.yaml)
   computed through `build.plan` (texts, footnotes, notes), without rendering;
   the published `expect:` figures are not enforced (resampling moves them);
@@ -16,7 +21,9 @@ this process:
   collectivité, each segment tested against the rest (z-tests), computed after
   loading (scipy and statsmodels imported on the way, as a spec asking for
   tests would).
-The targets are indicators, and breakdowns, each under 2x the read time.
+The targets are indicators, and breakdowns, each under 2x the read time; with
+pyarrow, load_survey within 2x the Arrow read of the CSV and 1.2x of the Parquet
+read, the indicators within 0.5x the Arrow read.
 """
 
 from __future__ import annotations
@@ -89,6 +96,7 @@ def measure(rows: int, path: Path | None = None) -> dict:
     raw, t_read = timed(pd.read_csv, path, dtype=str, keep_default_na=False, na_values=[""])
     assert len(raw) == rows
     del raw
+    arrow = arrow_figures(path) if _has_arrow() else {}
 
     survey, t_load = timed(load_survey, CODEBOOK, path)
     # the two halves of load_survey, for the record
@@ -149,6 +157,27 @@ def measure(rows: int, path: Path | None = None) -> dict:
         "breakdowns_s": round(t_breakdowns, 3),
         "breakdowns_over_read": round(t_breakdowns / t_read, 3),
     }
+    out.update(arrow)
+    if arrow:
+        out["load_over_arrow_read"] = round(t_load / arrow["arrow_read_s"], 3)
+        out["indicators_over_arrow_read"] = round(t_plan / arrow["arrow_read_s"], 3)
+        out["arrow_targets"] = [
+            {
+                "target": "load_survey within 2x the Arrow read of the CSV",
+                "value": out["load_over_arrow_read"],
+                "met": out["load_over_arrow_read"] <= 2.0,
+            },
+            {
+                "target": "load_survey of the Parquet file within 1.2x its Arrow read",
+                "value": arrow["parquet_load_over_read"],
+                "met": arrow["parquet_load_over_read"] <= 1.2,
+            },
+            {
+                "target": "the indicators within 0.5x the Arrow read of the CSV",
+                "value": out["indicators_over_arrow_read"],
+                "met": out["indicators_over_arrow_read"] <= 0.5,
+            },
+        ]
     out["target"] = {
         "target": f"indicators under {TARGET}x the read time",
         "value": out["indicators_over_read"],
@@ -160,6 +189,78 @@ def measure(rows: int, path: Path | None = None) -> dict:
         "met": out["breakdowns_over_read"] < TARGET,
     }
     return out
+
+
+def _has_arrow() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def arrow_figures(path: Path) -> dict:
+    """The Arrow reads (CSV, and the rows as Parquet), load_survey with pandas' reader
+    and from Parquet, and the peak memory of each load in a fresh process."""
+    import pyarrow.csv as arrow_csv
+    import pyarrow.parquet as pq
+
+    from deckgen.analysis.survey import load_survey
+
+    table, t_arrow = timed(arrow_csv.read_csv, path)
+    table_mb = table.nbytes / 1e6
+    parquet = path.with_suffix(".parquet")
+    if not parquet.exists():  # empty cells as nulls, as a survey tool would write them
+        options = arrow_csv.ConvertOptions(strings_can_be_null=True)
+        pq.write_table(arrow_csv.read_csv(path, convert_options=options), parquet)
+    del table
+    _, t_parquet = timed(pq.read_table, parquet)
+    os.environ["DECKGEN_PANDAS_CSV"] = "1"
+    try:
+        _, t_pandas_load = timed(load_survey, CODEBOOK, path)
+    finally:
+        del os.environ["DECKGEN_PANDAS_CSV"]
+    _, t_parquet_load = timed(load_survey, CODEBOOK, parquet)
+    return {
+        "arrow_read_s": round(t_arrow, 3),
+        "arrow_table_mb": round(table_mb, 1),
+        "load_survey_pandas_reader_s": round(t_pandas_load, 3),
+        "parquet_mb": round(parquet.stat().st_size / 1e6, 1),
+        "parquet_read_s": round(t_parquet, 3),
+        "parquet_load_s": round(t_parquet_load, 3),
+        "parquet_load_over_read": round(t_parquet_load / t_parquet, 3),
+        "peak_mb": {
+            "load_survey (Arrow reader)": peak_mb(path, {}),
+            "load_survey (pandas' reader)": peak_mb(path, {"DECKGEN_PANDAS_CSV": "1"}),
+            "load_survey (Parquet)": peak_mb(parquet, {}),
+        },
+    }
+
+
+def peak_mb(path: Path, env: dict[str, str]) -> float:
+    """Peak resident memory of a fresh interpreter loading `path`, less what it held
+    once its imports were done (the memory the load itself took). Read from VmHWM:
+    ru_maxrss would keep the peak of this process, which the child was forked from."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from deckgen.analysis.survey import load_survey\n"
+        "import pyarrow.csv, pyarrow.parquet\n"
+        "def hwm():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM:'):\n"
+        "            return int(line.split()[1])\n"
+        "before = hwm()\n"
+        "load_survey(sys.argv[1], sys.argv[2])\n"
+        "print((hwm() - before) / 1024)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(CODEBOOK), str(path)],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return round(float(run.stdout.strip()), 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,7 +287,17 @@ def main(argv: list[str] | None = None) -> int:
         f"  {out['breakdowns']} breakdowns with tests   {out['breakdowns_s']:8.2f} s  "
         f"({out['breakdowns_over_read']:.2f}x read)"
     )
-    for t in (out["target"], out["breakdowns_target"]):
+    if "arrow_read_s" in out:
+        print(f"  pyarrow.csv.read_csv            {out['arrow_read_s']:8.2f} s  "
+              f"(table {out['arrow_table_mb']} MB)")  # fmt: skip
+        print(f"  load_survey, pandas' reader     {out['load_survey_pandas_reader_s']:8.2f} s")
+        print(
+            f"  pyarrow.parquet.read_table      {out['parquet_read_s']:8.2f} s; load_survey "
+            f"{out['parquet_load_s']:.2f} s ({out['parquet_load_over_read']:.2f}x)"
+        )
+        for what, mb in out["peak_mb"].items():
+            print(f"  peak memory, {what}: {mb:.0f} MB")
+    for t in (out["target"], out["breakdowns_target"], *out.get("arrow_targets", [])):
         print(f"{'MET   ' if t['met'] else 'NOT MET'} {t['target']}: {t['value']}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

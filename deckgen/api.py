@@ -318,7 +318,9 @@ class Project:
         out/<spec name>/), built by the batch runner (deckgen.workflows.batch); an Outcome each,
         built, skipped (under the privacy or small-base threshold) or failed. `groups`:
         {label: [codes]}, one deck per group of options instead (as an indicator's
-        `segments:`). `shard`: "I/N" or (I, N), the I-th of N slices of the decks."""
+        `segments:`). `shard`: "I/N" or (I, N), the I-th of N slices of the decks, or
+        "auto[/N]", from the scheduler's environment (deckgen.workflows.batch.auto_shard);
+        a shard writes its summary file beside its decks (`summary-shard-I-of-N.csv`)."""
         folder = Path(out_dir) if out_dir is not None else Path("out") / self.spec_path.stem
         return self._each(
             question,
@@ -415,7 +417,7 @@ class Project:
                 rewritten = for_segment(loaded, segment, question, beside_total, decisions)
                 return delivery.make(outcome, rewritten, target(segment.key))
 
-            return batch.run(chosen, work, jobs=jobs, progress=progress)
+            return _sharded(batch.run(chosen, work, jobs=jobs, progress=progress), folder, shard)
 
     def build_personal(
         self,
@@ -497,7 +499,7 @@ class Project:
                     outcome, for_recipient(loaded, person, peers), target(person.key)
                 )
 
-            return batch.run(chosen, work, jobs=jobs, progress=progress)
+            return _sharded(batch.run(chosen, work, jobs=jobs, progress=progress), folder, part)
 
     def images(
         self,
@@ -675,8 +677,19 @@ def _respondents(n: int) -> str:
     return f"{n} respondent" if n == 1 else f"{n} respondents"
 
 
+def _sharded(outcomes: list[Any], folder: Path, part: tuple[int, int] | None) -> list[Any]:
+    """A shard's outcomes, its summary file written beside its decks (one per shard:
+    N machines sharing an output folder never write the same file)."""
+    if part is not None:
+        from deckgen.workflows.batch import write_summary
+
+        write_summary(outcomes, folder, part)
+    return outcomes
+
+
 def _batch_options(shard: str | tuple[int, int] | None, jobs: int | None) -> tuple[int, int] | None:
-    """A batch's `shard` ("I/N" or (I, N)) and `jobs`, checked: a SpecError says why."""
+    """A batch's `shard` ("I/N", "auto[/N]" or (I, N)) and `jobs`, checked: a SpecError
+    says why."""
     from deckgen.errors import SpecError
     from deckgen.workflows.batch import parse_shard
 

@@ -548,7 +548,10 @@ def _batch_arguments(
                     "--shard",
                     metavar="I/N",
                     help="With --each or --each-respondent: build only the I-th of N "
-                    "deterministic slices of the decks (to share a batch between N machines).",
+                    "deterministic slices of the decks (to share a batch between N machines), "
+                    "and write this shard's summary-shard-I-of-N.csv beside them. auto, or "
+                    "auto/N: I (and N) from the scheduler: a Slurm job array, a Kubernetes "
+                    "Indexed Job (N given), a GitLab CI parallel job.",
                 ),
             )
             if shard

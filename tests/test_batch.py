@@ -136,8 +136,71 @@ def test_shards_never_overlap_and_cover_every_deck(tmp_path):
     first = invoke("build", spec, "--each", "region", "-o", tmp_path / "s", "--shard", "1/2", "-q")
     second = invoke("build", spec, "--each", "region", "-o", tmp_path / "s", "--shard", "2/2", "-q")
     assert first.code == second.code == 0, first.output + second.output
-    assert len(list((tmp_path / "s").iterdir())) == 6
+    assert len(list((tmp_path / "s").glob("*.pptx"))) == 6
+    summaries = sorted(p.name for p in (tmp_path / "s").glob("*.csv"))
+    assert summaries == ["summary-shard-1-of-2.csv", "summary-shard-2-of-2.csv"]
     assert "3 of 3 decks built" in first.output and "3 of 3 decks built" in second.output
+
+
+SLURM = {"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_COUNT": "4"}
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "expected"),
+    [
+        ("auto", SLURM, (3, 4)),  # --array=5-8: task 7 is the third of four
+        ("auto/6", SLURM, (3, 6)),  # N given: the array's count is not read
+        ("auto", {**SLURM, "SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_STEP": "2"}, (3, 4)),
+        ("auto/4", {"JOB_COMPLETION_INDEX": "0"}, (1, 4)),  # Kubernetes counts from 0
+        ("AUTO/4", {"JOB_COMPLETION_INDEX": "3"}, (4, 4)),
+        ("auto", {"CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"}, (2, 3)),  # GitLab parallel:
+    ],
+)
+def test_shard_auto_reads_the_schedulers_index(text, env, expected):
+    assert parse_shard(text, env) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "message"),
+    [
+        ("auto", {}, "no scheduler's index in the environment (SLURM_ARRAY_TASK_ID"),
+        ("auto", {"JOB_COMPLETION_INDEX": "2"}, "give --shard auto/N, N the Job's `completions`"),
+        ("auto/2", {"JOB_COMPLETION_INDEX": "2"}, "gives shard 3 of 2"),
+        ("auto", {**SLURM, "SLURM_ARRAY_TASK_ID": "9"}, "gives shard 5 of 4"),
+        ("auto", {**SLURM, "JOB_COMPLETION_INDEX": "1"}, "both SLURM_ARRAY_TASK_ID and"),
+        ("auto", {**SLURM, "SLURM_ARRAY_TASK_MIN": "x"}, "SLURM_ARRAY_TASK_MIN must be a whole"),
+        ("auto/0", SLURM, "--shard auto/0: N must be 1 or more"),
+        ("auto/many", SLURM, "--shard auto/N takes a number of shards"),
+    ],
+)
+def test_shard_auto_mistakes_are_named(text, env, message):
+    with pytest.raises(ValueError) as caught:
+        parse_shard(text, env)
+    assert message in str(caught.value)
+
+
+def test_slurm_array_tasks_share_a_batch_each_with_its_own_summary(tmp_path, monkeypatch):
+    """Two tasks of `sbatch --array=1-2`, one command: each builds its own decks and
+    writes its own summary file; together every deck once."""
+    folder = tmp_path / "s"
+    rows = []
+    for task in ("1", "2"):
+        monkeypatch.setenv("SLURM_ARRAY_TASK_ID", task)
+        monkeypatch.setenv("SLURM_ARRAY_TASK_MIN", "1")
+        monkeypatch.setenv("SLURM_ARRAY_TASK_COUNT", "2")
+        run = invoke("build", ESS_SPEC, "--each", "region", "-o", folder, "--shard", "auto", "-q")
+        assert run.code == 0, run.output
+        summary = folder / f"summary-shard-{task}-of-2.csv"
+        lines = summary.read_text(encoding="utf-8-sig").splitlines()
+        assert lines[0] == "key,label,status,file,reason"
+        rows += [line.split(",") for line in lines[1:]]
+    decks = sorted(p.name for p in folder.glob("*.pptx"))
+    assert len(decks) == 6 and sorted(row[3] for row in rows) == decks
+    assert {row[2] for row in rows} == {"built"}
+    monkeypatch.delenv("SLURM_ARRAY_TASK_ID")
+    run = invoke("build", ESS_SPEC, "--each", "region", "-o", tmp_path / "x", "--shard", "auto")
+    assert run.code == 2 and "--shard auto: no scheduler's index" in run.output, run.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_one_deck_failing_does_not_stop_the_others(tmp_path):

@@ -266,7 +266,9 @@ def test_cli_images_of_each_deck_of_a_batch(tmp_path, batch):
     built = invoke("build", SPEC, *batch, "-o", tmp_path / "decks", "--jobs", 1, "-q")
     assert built.code == 0, built.stderr
     decks = sorted((tmp_path / "decks").glob("*.pptx"))
-    folders = sorted(p for p in (tmp_path / "img").iterdir())
+    folders = sorted(p for p in (tmp_path / "img").iterdir() if p.is_dir())
+    files = [p.name for p in (tmp_path / "img").iterdir() if not p.is_dir()]
+    assert files == (["summary-shard-3-of-16.csv"] if "--shard" in batch else [])
     assert [f.name for f in folders] == [d.stem for d in decks] and decks
     for deck, folder in zip(decks, folders):
         images = sorted(folder.glob("*.png"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -22,10 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from deckgen.errors import DataError, suggest, valid_list
 
+# past this many columns, pandas' reader: Arrow's, with a pandas column each, takes several kB a
+# column (a 1 MB file of 20,000 columns ran out of 500 MB of address space)
+ARROW_MAX_COLUMNS = 2_000
 MAX_XLSX_BYTES = 300_000_000  # uncompressed: past this, openpyxl needs gigabytes (use CSV)
 # a sheet is read as a grid as wide as its farthest cell: 20 million cells is about 1.5 GB
 MAX_XLSX_CELLS = 20_000_000
@@ -62,6 +67,11 @@ def read(path: Path, sheet: str | None = None) -> Table:
         table = read_xlsx(path, sheet) if reader is read_xlsx else reader(path)
     except DataError:
         raise
+    except MemoryError:
+        raise DataError(
+            f"{path}: not enough memory to read it ({path.stat().st_size / 1e6:,.0f} MB); "
+            "give the process more memory, or read a part of the responses"
+        ) from None
     except UnicodeDecodeError as exc:
         raise DataError(
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
@@ -89,12 +99,86 @@ def read(path: Path, sheet: str | None = None) -> Table:
 
 
 def read_csv(path: Path) -> Table:
-    # pandas' own reader, not engine="pyarrow" (3 to 6 times faster on 100,000 rows):
-    # Arrow's aborts the process on memory limits (std::bad_alloc) and words a
-    # malformed row otherwise; see the performance notes in docs/benchmark.md
-    _check_csv_header(path)
+    """A CSV file, every cell text or empty (NA). Where pyarrow is installed, Arrow's
+    reader, each column dictionary-encoded (pandas categoricals: a code per cell, each
+    distinct answer one string); a file Arrow refuses (a short or long row, bytes that
+    are not UTF-8, no header) goes to pandas' reader, which says what is wrong as it
+    always has. `DECKGEN_PANDAS_CSV=1` reads with pandas' reader only."""
+    header = _check_csv_header(path)
+    if _has_arrow() and os.environ.get("DECKGEN_PANDAS_CSV") != "1":
+        frame = _arrow_csv(path, header)
+        if frame is not None:
+            return Table(frame)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     return Table(frame)
+
+
+def _arrow_csv(path: Path, header: list[str]) -> pd.DataFrame | None:
+    """The responses through pyarrow.csv, as pandas' reader reads them (only an empty
+    cell is NA; the header as the csv module reads it, a byte-order mark dropped), or
+    None when Arrow cannot read them alike (see read_csv).
+
+    Under an address-space limit (RLIMIT_AS) Arrow reads on this thread alone: its
+    thread pool aborts the process when a new thread cannot get memory (pandas'
+    `engine="pyarrow"` died so, std::bad_alloc), while a read on this thread raises
+    ArrowMemoryError; pandas' reader then reads the file, or runs out of memory
+    itself, said as a DataError. A file of more than ARROW_MAX_COLUMNS columns is left
+    to pandas' reader."""
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    names = [header[0].removeprefix("\ufeff"), *header[1:]] if header else []
+    if not names or any(not n.strip() or "\n" in n or "\r" in n for n in names):
+        return None  # pandas names a blank header cell `Unnamed: N`: its reader does
+    if len(names) > ARROW_MAX_COLUMNS:
+        return None
+    threads = _threads_allowed()
+    # under a limit, the C library's allocator: what Arrow gives back, pandas can reuse
+    # (mimalloc keeps its arenas' address space)
+    pool = pa.default_memory_pool() if threads else pa.system_memory_pool()
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = arrow_csv.read_csv(
+            path,
+            read_options=arrow_csv.ReadOptions(
+                use_threads=threads, column_names=names, skip_rows=1
+            ),
+            # a quoted value may hold a line break only where the file has quotes;
+            # without any, Arrow can split the file at every line break, in parallel
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=_has_quotes(path)),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, text),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+            memory_pool=pool,
+        )
+        return table.to_pandas(use_threads=threads, memory_pool=pool)
+    except (MemoryError, pa.ArrowException, ValueError, OSError):
+        # Arrow's builders take memory per column (20,000 columns of a 1 MB file
+        # exhaust 500 MB): pandas' reader tries, and says it if it runs out too
+        return None
+
+
+def _threads_allowed() -> bool:
+    """Whether Arrow may start its threads: not under an address-space limit."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return True
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return soft == resource.RLIM_INFINITY
+
+
+def _has_quotes(path: Path) -> bool:
+    import mmap
+
+    with path.open("rb") as fh:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b'"') >= 0
 
 
 def _has_arrow() -> bool:
@@ -105,7 +189,9 @@ def _has_arrow() -> bool:
 
 def read_arrow_file(path: Path) -> Table:
     """A Parquet or Feather file (pyarrow), every cell as text as a CSV would give it:
-    a whole number stored as a decimal is its code (7.0 is `7`), an empty cell NA."""
+    a whole number stored as a decimal is its code (7.0 is `7`), an empty cell NA.
+    Each column is made text on its distinct values only (`_arrow_text`), and held as
+    categorical codes as the CSV read through Arrow is."""
     if not _has_arrow():
         raise DataError(
             f"{path}: reading {path.suffix} files needs pyarrow (pip install pyarrow), or save "
@@ -113,12 +199,45 @@ def read_arrow_file(path: Path) -> Table:
         )
     import pyarrow as pa
 
-    reader = pd.read_parquet if path.suffix.lower() == ".parquet" else pd.read_feather
     try:
-        frame = reader(path)
+        if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+        else:
+            import pyarrow.feather as feather
+
+            table = feather.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"{path}: cannot read as {path.suffix[1:]} ({exc})") from None
-    return Table(frame.apply(_as_text).astype(object))
+    # a pandas index stored beside the columns (pandas' `index=True`) is not a question
+    index = (table.schema.pandas_metadata or {}).get("index_columns", [])
+    names = [n for n in table.column_names if n not in {i for i in index if isinstance(i, str)}]
+    columns = {str(n): _arrow_text(table.column(n)) for n in names}
+    return Table(pd.DataFrame(columns) if columns else pd.DataFrame(index=range(table.num_rows)))
+
+
+def _arrow_text(column: Any) -> pd.Series:
+    """An Arrow column as categorical text: its distinct values made text by
+    `_as_text` (as the cells of pandas' conversion would be; text stays as it is),
+    then the codes of the rows pointed at them; a type Arrow cannot encode so, cell
+    by cell."""
+    import pyarrow as pa
+
+    try:
+        encoded = column.combine_chunks().dictionary_encode()
+    except (pa.ArrowException, NotImplementedError):
+        return _as_text(column.to_pandas()).astype(object)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    values = encoded.dictionary
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        categories = pd.Index(values.to_numpy(zero_copy_only=False), dtype=object)
+    else:  # two values may give one text (7 and 7.0): a category each text
+        texts = _as_text(values.to_pandas()).to_numpy(object)
+        remap, unique = pd.factorize(texts)
+        codes = np.append(remap, -1)[codes]
+        categories = pd.Index(unique, dtype=object)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
 def _as_text(column: pd.Series) -> pd.Series:
@@ -136,8 +255,9 @@ def _as_text(column: pd.Series) -> pd.Series:
     return column.map(text, na_action=None).astype(object)
 
 
-def _check_csv_header(path: Path) -> None:
-    """Two columns with one name: pandas would rename the second `name.1`, silently."""
+def _check_csv_header(path: Path) -> list[str]:
+    """The header, checked: two columns with one name would be renamed `name.1` by
+    pandas, silently."""
     with path.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh), [])
     seen: dict[str, int] = {}
@@ -149,6 +269,7 @@ def _check_csv_header(path: Path) -> None:
                 f"and {i}); each question's column must appear once"
             )
         seen[name] = i
+    return header
 
 
 # -- XLSX ----------------------------------------------------------------------------

@@ -8,14 +8,17 @@ deck's failure is recorded with its name and does not stop the others; each
 deck is written atomically, so an interrupted batch leaves only whole decks.
 `--shard I/N` keeps a deterministic slice of the decks, so that N machines (a CI
 job matrix, any scheduler) can share a batch: shard I takes the decks whose
-position in key order is I-1 modulo N.
+position in key order is I-1 modulo N. `--shard auto[/N]` reads I (and N) from the
+scheduler running the process (`auto_shard`: a Slurm job array, a Kubernetes
+Indexed Job, a GitLab CI parallel job). A sharded batch writes its own summary
+file beside its decks (`write_summary`), so shards never write the same file.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,15 +36,112 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """'2/5' -> (2, 5); ValueError with the reason otherwise."""
+def parse_shard(text: str, environ: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """'2/5' -> (2, 5); 'auto' or 'auto/N': from the scheduler (`auto_shard`, reading
+    `environ`, default the process's); ValueError with the reason otherwise."""
+    head, slash, tail = text.partition("/")
+    if head.strip().lower() == "auto":
+        total = None
+        if slash:
+            try:
+                total = int(tail)
+            except ValueError:
+                raise ValueError(f"--shard auto/N takes a number of shards, got `{text}`") from None
+            if total < 1:
+                raise ValueError(f"--shard {text}: N must be 1 or more")
+        return auto_shard(os.environ if environ is None else environ, total)
     try:
         index, total = (int(part) for part in text.split("/"))
     except ValueError:
-        raise ValueError(f"--shard takes I/N, e.g. 2/5, got `{text}`") from None
+        raise ValueError(f"--shard takes I/N or auto[/N], e.g. 2/5, got `{text}`") from None
     if total < 1 or not 1 <= index <= total:
         raise ValueError(f"--shard {text}: I must be between 1 and N")
     return index, total
+
+
+SCHEDULERS = (  # (name, the variable giving the index): what `--shard auto` reads
+    ("a Slurm job array", "SLURM_ARRAY_TASK_ID"),
+    ("a Kubernetes Indexed Job", "JOB_COMPLETION_INDEX"),
+    ("a GitLab CI parallel job", "CI_NODE_INDEX"),
+)
+
+
+def auto_shard(env: Mapping[str, str], total: int | None = None) -> tuple[int, int]:
+    """(I, N) of the scheduler this process runs under; `total`: N as given (`auto/N`).
+
+    - Slurm job array: I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 (divided by
+      SLURM_ARRAY_TASK_STEP when the array has a step), N = SLURM_ARRAY_TASK_COUNT
+      unless given;
+    - Kubernetes Indexed Job: I = JOB_COMPLETION_INDEX + 1 (it counts from 0); N must
+      be given (the Job's `completions`), the pod is not told it;
+    - GitLab CI `parallel:`: I = CI_NODE_INDEX, N = CI_NODE_TOTAL unless given.
+    """
+    found = [(name, var) for name, var in SCHEDULERS if env.get(var, "").strip()]
+    if not found:
+        names = "; ".join(f"{var} ({name})" for name, var in SCHEDULERS)
+        raise ValueError(
+            f"--shard auto: no scheduler's index in the environment ({names}); "
+            "give the shard as I/N"
+        )
+    if len(found) > 1:
+        both = " and ".join(var for _, var in found)
+        raise ValueError(f"--shard auto: both {both} are set; give the shard as I/N")
+    name, var = found[0]
+
+    def number(key: str, default: int | None = None) -> int:
+        raw = env.get(key, "").strip()
+        if not raw and default is not None:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            got = f"`{raw}`" if raw else "not set"
+            raise ValueError(
+                f"--shard auto: {key} must be a whole number ({name}), {got}"
+            ) from None
+
+    if var == "SLURM_ARRAY_TASK_ID":
+        offset = number(var) - number("SLURM_ARRAY_TASK_MIN")
+        step = max(1, number("SLURM_ARRAY_TASK_STEP", 1))
+        index = offset // step + 1 if offset % step == 0 else 0
+        if total is None:
+            total = number("SLURM_ARRAY_TASK_COUNT")
+        count = "SLURM_ARRAY_TASK_COUNT"
+    elif var == "JOB_COMPLETION_INDEX":
+        if total is None:
+            raise ValueError(
+                "--shard auto: a Kubernetes Indexed Job does not tell its pods how many "
+                "there are; give --shard auto/N, N the Job's `completions`"
+            )
+        index, count = number(var) + 1, "N"
+    else:
+        index = number(var)
+        if total is None:
+            total = number("CI_NODE_TOTAL")
+        count = "CI_NODE_TOTAL"
+    if total < 1 or not 1 <= index <= total:
+        raise ValueError(
+            f"--shard auto: {var} gives shard {index} of {total} ({name}; I must be between "
+            f"1 and {count}: the array's indices must follow each other, e.g. 1-{total})"
+        )
+    return index, total
+
+
+def write_summary(outcomes: Sequence[Outcome], folder: Path, part: tuple[int, int]) -> Path:
+    """The summary of shard `part` = (I, N) in `folder`, a file of its own per shard
+    (`summary-shard-I-of-N.csv`): each deck, whether it was built, its file, why not.
+    Formula-safe and atomic as every table deckgen writes; a link in its place is
+    replaced, never followed."""
+    from deckgen.workflows.exports import write_table_csv
+
+    rows = []
+    for o in outcomes:
+        status = "failed" if o.error else "skipped" if o.skipped else "built"
+        rows.append([o.key, o.label, status, o.path.name if o.path else "", o.error or o.skipped])
+    index, total = part
+    path = Path(folder) / f"summary-shard-{index}-of-{total}.csv"
+    header = ["key", "label", "status", "file", "reason"]
+    return write_table_csv(header, rows, path, into_folder=True)
 
 
 def shard(items: Sequence[Any], key: Callable[[Any], str], part: tuple[int, int] | None) -> list:

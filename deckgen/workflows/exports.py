@@ -166,12 +166,17 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
 
 
 def write_table_csv(
-    header: list[str], rows: Sequence[Sequence[object]], path: Path, delimiter: str = ","
+    header: list[str],
+    rows: Sequence[Sequence[object]],
+    path: Path,
+    delimiter: str = ",",
+    into_folder: bool = False,
 ) -> Path:
     """A table as CSV for spreadsheets: UTF-8 with a byte-order mark, text that a
     spreadsheet would evaluate escaped (`escape_cell`), written atomically. `delimiter`:
     `;` for the change report of a deck whose numbers take a decimal comma; the figure
-    table (`indicators --csv`) keeps `,` and its numbers' decimal point, for programs."""
+    table (`indicators --csv`) keeps `,` and its numbers' decimal point, for programs.
+    `into_folder`: a file deckgen names itself in a folder (files.write_atomic)."""
     from deckgen.files import write_atomic
 
     buffer = io.StringIO()
@@ -180,7 +185,7 @@ def write_table_csv(
     writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(header)
     writer.writerows([escape_cell(v) for v in row] for row in rows)
-    return write_atomic(buffer.getvalue().encode("utf-8-sig"), path)
+    return write_atomic(buffer.getvalue().encode("utf-8-sig"), path, into_folder=into_folder)
 
 
 def write_table_xlsx(header: list[str], rows: list[list[str]], path: Path, sheet: str) -> Path:
