@@ -67,7 +67,11 @@ class Chart(Strict):
         description="Legend position; auto shows one where series or slices need it.",
     )
     colors: list[str] | None = field(
-        default=None, description="Override the theme's series colours (hex).", check=_hex_colors
+        default=None,
+        description="Replace the generated palette (the theme's series colours, a scale's "
+        "light-to-dark or diverging colours), in order (hex); an option's own `color:` in "
+        "the codebook still wins.",
+        check=_hex_colors,
     )
     digits: int = field(default=0, ge=0, le=2, description="Decimals in percentages.")
     rounding: Literal["half_up", "largest_remainder"] | None = field(

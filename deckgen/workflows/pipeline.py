@@ -44,7 +44,7 @@ from deckgen.inputs.theme import Theme, load_theme
 from deckgen.locales import Words, words
 from deckgen.locales.numbers import percent_value, round_half_up
 from deckgen.packaged import default_template
-from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
+from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, OptionColours, SlidePlan
 from deckgen.wording.phrases import alt_text, footnote, localise, notes, value_text, with_changes
 
 
@@ -740,7 +740,28 @@ def _chart_plan(
         q = codebook.questions[result.question or ""]
         regions = {str(o.code): o.insee for o in q.options if o.insee}
     text = chart.alt_text or alt_text(kind, chart.title, result, w, chart.digits)
-    return ChartPlan(kind, result, chart.title, text, chart, regions)
+    groups = getattr(chart.indicator, "segments", None) or {}
+    palettes = {
+        qid: _option_colours(codebook.questions[qid], groups if qid == result.by else {})
+        for qid in (result.question, result.by)
+        if qid and qid in codebook.questions
+    }
+    return ChartPlan(kind, result, chart.title, text, chart, regions, palettes=palettes)
+
+
+def _option_colours(q, groups: dict[str, list[str]]) -> OptionColours:
+    """The codebook's word on `q`'s colours: its scale, its options' own colours; a
+    segment grouping options (`segments:`) takes the colour every one of them has."""
+    colors = {str(o.code): o.color for o in q.options if o.color}
+    for label, codes in groups.items():
+        shared = {colors.get(str(c)) for c in codes}
+        if len(shared) == 1 and None not in shared:
+            colors[label] = shared.pop()
+    return OptionColours(
+        q.ordering,
+        colors,
+        frozenset(str(o.code) for o in q.options if o.dont_know or o.no_answer),
+    )
 
 
 def callout_figure(callout: Callout, result: Result) -> tuple[float | None, int, int]:
