@@ -69,6 +69,13 @@ class Colors(Model):
         "as many colours as levels are spread evenly over the list, both ends kept "
         "(default: `map_scale`).",
     )
+    callout: str | None = field(
+        default=None,
+        check=lambda value: None if value is None else _colour(value),
+        before=True,
+        description="A callout's figure (default: `accent`); a callout's own `color:` in the "
+        "spec, or the `color:` of the one option it counts, comes first.",
+    )
     total: str = field(
         default="8C939B",
         check=_colour,
@@ -92,6 +99,10 @@ class Colors(Model):
     )
     map_empty: str = field(default="EEF0F2", check=_colour, before=True)
     map_line: str = field(default="FFFFFF", check=_colour, before=True)
+
+
+#: the theme's single colours a spec may name (a callout's `color: primary`)
+THEME_COLOURS = ("primary", "accent", "text", "muted", "callout", "total")
 
 
 def _below_one(level: object) -> object:
@@ -240,6 +251,15 @@ class Theme(Model):
         if negative == own[0]:  # one colour listed: the other end from the theme
             negative = self.colors.accent if self.colors.accent != own[0] else "C8414D"
         return diverging(own[0], negative, levels)
+
+    def named(self, colour: str) -> str:
+        """A colour as the spec writes it: one of the theme's own (`primary`, `accent`,
+        `callout`…) by its name, or 6 hex digits."""
+        key = colour.lower()
+        if key in THEME_COLOURS:
+            own = getattr(self.colors, key)
+            return own if key != "callout" else (own or self.colors.accent)
+        return _check_hex(colour)
 
     def sequential_palette(self, levels: int) -> list[str]:
         """`levels` colours of one-sided order, lightest first: spread over

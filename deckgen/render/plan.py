@@ -53,6 +53,7 @@ class CalloutPlan:
     own_match: bool = False  # a personal deck: the figure counts the recipient's answer
     key: str = ""  # "slide#callout-1" (deckgen.render.identity): its shapes' names end with it
     withheld: str = ""  # why the disclosure rule left its figure out (the footnote says it)
+    color: str = ""  # its figure's colour ("": the theme's callout colour)
 
 
 @dataclass

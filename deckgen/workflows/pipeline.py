@@ -391,6 +391,9 @@ def plan(
             weights.see(result, f"{sp.label}, callout {j + 1}")
             cp, value = _callout_plan(callout, result, w, theme.privacy_threshold)
             cp.key = element_key(sp.key, f"callout-{j + 1}")
+            cp.color, why = callout_colour(callout, loaded.codebook, theme)
+            if why:
+                warnings.add(f"callout {j + 1}: {why}", context=sp.label)
             # an `expect:` is the published figure the data must give; else the codebook
             # says whether this figure (not merely its question) was published
             part = shown_part(callout, result)
@@ -794,6 +797,46 @@ def shown_part(callout: Callout, result: Result) -> Result:
         bases=(result.bases[k],),
         item_bases=(),
     )
+
+
+LARGE_TEXT_AA = 3.0  # WCAG 2 AA contrast for large text (a callout's figure)
+
+
+def callout_colour(callout: Callout, codebook: Codebook, theme: Theme) -> tuple[str, str]:
+    """(the colour of a callout's figure, a warning or ""): its `color:`, else the
+    `color:` of the one option it counts (`option:`, or a condition `in:`/`has:` one
+    code), else "" (the theme's callout colour). Each on the card must reach WCAG AA for
+    large text; an option's that does not leaves the theme's, and says so."""
+    from deckgen.inputs.conditions import Leaf
+    from deckgen.render.colors import contrast
+
+    card = theme.colors.light
+    if callout.color is not None:
+        colour = theme.named(callout.color)
+        ratio = contrast(colour, card)
+        if ratio < LARGE_TEXT_AA:
+            return colour, (
+                f"its `color: {callout.color}` reads at {ratio:.1f}:1 on the card, under "
+                f"{LARGE_TEXT_AA:g}:1 (WCAG AA for large text): a darker colour"
+            )
+        return colour, ""
+    ind = callout.indicator
+    question, code = ind.question, callout.option
+    cond = getattr(ind, "condition", None)
+    if code is None and isinstance(cond, Leaf) and cond.test in ("in", "has"):
+        question, code = cond.question, (str(cond.values[0]) if len(cond.values) == 1 else None)
+    q = codebook.questions.get(question or "")
+    option = q.option(str(code)) if q is not None and code is not None else None
+    if option is None or not option.color:
+        return "", ""
+    ratio = contrast(option.color, card)
+    if ratio < LARGE_TEXT_AA:
+        return "", (
+            f"the colour of `{option.code}` ({option.color}) reads at {ratio:.1f}:1 on the "
+            f"card, under {LARGE_TEXT_AA:g}:1 (WCAG AA for large text): the theme's callout "
+            "colour instead; give the callout its own `color:`"
+        )
+    return option.color, ""
 
 
 def _callout_plan(
