@@ -232,7 +232,7 @@ register(
     ChartKind(
         "map",
         "the French regions, coloured by respondents",
-        "deckgen.render.slides:region_map",
+        "deckgen.render.regionmap:region_map",
         f"{_IMAGES}:draw_map",
         fits=_map_fits,
         whole_only=True,

@@ -19,6 +19,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -446,89 +447,114 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _command(
-    sub,
-    name: str,
-    func: Callable[[argparse.Namespace], None],
-    summary: str,
-    details: str,
-    *,
-    spec: bool = True,
-) -> argparse.ArgumentParser:
-    """A sub-command whose help is its summary, details and example, as written."""
-    parser = sub.add_parser(
-        name,
-        help=summary,
-        description=f"{summary}\n\n{details}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    if spec:
-        parser.add_argument("spec", type=Path, help="The deck spec (YAML).")
-    parser.set_defaults(func=func)
-    return parser
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a command: argparse's flags (or name) and keywords."""
+
+    flags: tuple[str, ...]
+    options: dict[str, Any]
+
+
+def arg(*flags: str, **options: Any) -> Arg:
+    return Arg(flags, options)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A sub-command: its help is its summary, details and example, as written; it
+    takes the spec as its first argument unless `spec` is false."""
+
+    name: str
+    run: Callable[[argparse.Namespace], None]
+    summary: str
+    details: str
+    arguments: tuple[Arg, ...] = ()
+    spec: bool = True
+
+
+def _out(default: Path | None, help: str) -> Arg:
+    return arg("-o", "--out", type=Path, default=default, help=help)
+
+
+QUIET = arg("-q", "--quiet", action="store_true", help="No progress display.")
+EXPECT = arg(
+    "--expect",
+    choices=("error", "warn"),
+    default="error",
+    help="A published figure (`expect:`) the data no longer give: `error` stops "
+    "(default); `warn` says so and goes on, for a quarter's new data (the figure is "
+    "then not called published).",
+)
 
 
 def _batch_arguments(
-    p: argparse.ArgumentParser,
-    each: str,
-    each_respondent: str,
-    *,
-    beside_total: bool = True,
-    shard: bool = True,
-) -> None:
+    each: str, each_respondent: str, *, beside_total: bool = True, shard: bool = True
+) -> tuple[Arg, ...]:
     """The options of a batch (`--each`, `--each-respondent` and theirs), alike for
     build, preview and images: `each` and `each_respondent` say what the command
     makes of each deck."""
-    p.add_argument("--each", metavar="QUESTION", help=each)
-    p.add_argument("--each-respondent", action="store_true", help=each_respondent)
-    p.add_argument(
-        "--peers",
-        metavar="QUESTION",
-        help="With --each-respondent: also the respondents of the same option of this "
-        "single-choice question (shown only with the theme's privacy_threshold of them "
-        "besides two readers pooling their answers: docs/privacy.md).",
-    )
-    p.add_argument(
-        "--name",
-        metavar="QUESTION",
-        help="With --each-respondent: name each deck by the answer to this question "
-        "(default: the respondent id).",
-    )
-    p.add_argument(
-        "--group",
-        action="append",
-        metavar="LABEL=CODE,CODE",
-        help="With --each: one deck for these options (or bands) together, named LABEL, as an "
-        "indicator's `segments:` groups them; repeat it for each deck (the options left out "
-        "get no deck). Example: --group Communes=commune --group "
-        "Autres=intercommunalite,metropole,departement,region",
-    )
-    if beside_total:
-        p.add_argument(
-            "--beside-total",
+    return (
+        arg("--each", metavar="QUESTION", help=each),
+        arg("--each-respondent", action="store_true", help=each_respondent),
+        arg(
+            "--peers",
+            metavar="QUESTION",
+            help="With --each-respondent: also the respondents of the same option of this "
+            "single-choice question (shown only with the theme's privacy_threshold of them "
+            "besides two readers pooling their answers: docs/privacy.md).",
+        ),
+        arg(
+            "--name",
+            metavar="QUESTION",
+            help="With --each-respondent: name each deck by the answer to this question "
+            "(default: the respondent id).",
+        ),
+        arg(
+            "--group",
+            action="append",
+            metavar="LABEL=CODE,CODE",
+            help="With --each: one deck for these options (or bands) together, named LABEL, as "
+            "an indicator's `segments:` groups them; repeat it for each deck (the options left "
+            "out get no deck). Example: --group Communes=commune --group "
+            "Autres=intercommunalite,metropole,departement,region",
+        ),
+        *(
+            (
+                arg(
+                    "--beside-total",
+                    action="store_true",
+                    help="With --each: charts show the segment beside the whole sample.",
+                ),
+            )
+            if beside_total
+            else ()
+        ),
+        arg(
+            "--include-small",
             action="store_true",
-            help="With --each: charts show the segment beside the whole sample.",
-        )
-    p.add_argument(
-        "--include-small",
-        action="store_true",
-        help="With --each: also build segments under the small-base threshold (never those "
-        "under the privacy threshold).",
+            help="With --each: also build segments under the small-base threshold (never "
+            "those under the privacy threshold).",
+        ),
+        arg(
+            "--jobs",
+            type=int,
+            metavar="N",
+            help="With --each or --each-respondent: decks built at once, in N processes "
+            "(default: the number of CPUs).",
+        ),
+        *(
+            (
+                arg(
+                    "--shard",
+                    metavar="I/N",
+                    help="With --each or --each-respondent: build only the I-th of N "
+                    "deterministic slices of the decks (to share a batch between N machines).",
+                ),
+            )
+            if shard
+            else ()
+        ),
     )
-    p.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="With --each or --each-respondent: decks built at once, in N processes (default: "
-        "the number of CPUs).",
-    )
-    if shard:
-        p.add_argument(
-            "--shard",
-            metavar="I/N",
-            help="With --each or --each-respondent: build only the I-th of N deterministic "
-            "slices of the decks (to share a batch between N machines).",
-        )
 
 
 def _locale(value: str) -> str:
@@ -542,276 +568,272 @@ def _locale(value: str) -> str:
     return value
 
 
-def _expect_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--expect",
-        choices=("error", "warn"),
-        default="error",
-        help="A published figure (`expect:`) the data no longer give: `error` stops "
-        "(default); `warn` says so and goes on, for a quarter's new data (the figure is "
-        "then not called published).",
+def commands() -> tuple[Command, ...]:
+    """Every sub-command, in the order `deckgen --help` lists them."""
+    from deckgen.api import locales
+
+    return (
+        Command(
+            "build",
+            cmd_build,
+            "Build the deck.",
+            "Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx",
+            (
+                _out(
+                    None,
+                    "Output .pptx (default: out/<spec name>.pptx under the current folder; "
+                    "`-` writes the deck to the standard output).",
+                ),
+                arg(
+                    "--strict",
+                    action="store_true",
+                    help="Treat warnings (small bases, text too long) as errors.",
+                ),
+                arg(
+                    "-q",
+                    "--quiet",
+                    action="store_true",
+                    help="No progress display; in a batch, no line per deck built (warnings, "
+                    "errors and the summary only).",
+                ),
+                arg(
+                    "-v", "--verbose", action="store_true", help="Also say how the deck was built."
+                ),
+                EXPECT,
+                *_batch_arguments(
+                    "One deck per option of this single-choice question (or band of a numeric "
+                    "one), each computed on its respondents, in the folder -o (default "
+                    "out/<spec name>/).",
+                    "One deck per respondent, their answers marked beside everyone's, in the "
+                    "folder -o (default out/<spec name>-personal/).",
+                ),
+            ),
+        ),
+        Command(
+            "update",
+            cmd_update,
+            "Write new figures into a deck the team has edited, keeping their edits.",
+            "Charts, callouts, footnotes, tables, the map, alternative texts and the generated\n"
+            "speaker notes get the figures of a fresh build; positions, colours, fonts, titles,\n"
+            "slide order and the team's own slides stay. A figure retyped by hand is a\n"
+            "conflict, left alone (--force overwrites it). See docs/refresh.md.\n\n"
+            "Example: deckgen update config/barometre-2021.yaml --deck edited.pptx",
+            (
+                arg("--deck", type=Path, required=True, help="The edited deck (.pptx)."),
+                _out(
+                    None,
+                    "Output .pptx (default: DECK-updated.pptx beside it; the deck itself: "
+                    "updated in place, a backup DECK.before-update.pptx written first).",
+                ),
+                arg(
+                    "--force",
+                    nargs="?",
+                    action="append",
+                    const=FORCE_ALL,
+                    metavar="KEY",
+                    help="Overwrite what the team changed by hand with the data's: the part "
+                    "KEY, as the change report prints it after --force (e.g. "
+                    "les-moyens#callout-1-value, les-moyens#chart-1#alt; repeat for more), or "
+                    "every conflict without a KEY.",
+                ),
+                arg("--dry-run", action="store_true", help="Print the changes; write nothing."),
+                arg(
+                    "--add-missing",
+                    action="store_true",
+                    help="Append the slides new in the spec at the end of the deck.",
+                ),
+                arg("--csv", type=Path, help="Also write the change report as CSV."),
+                arg("--xlsx", type=Path, help="Also write the change report as an Excel workbook."),
+                QUIET,
+            ),
+        ),
+        Command(
+            "validate",
+            cmd_validate,
+            "Check the spec against its data and template, without building.",
+            "Example: deckgen validate config/barometre-2021.yaml",
+            (EXPECT,),
+        ),
+        Command(
+            "indicators",
+            cmd_indicators,
+            "Print every figure the deck shows, with its base.",
+            "Example: deckgen indicators config/barometre-2021.yaml --xlsx out/indicateurs.xlsx",
+            (
+                arg("--csv", type=Path, help="Also write the table as CSV (UTF-8, formula-safe)."),
+                arg(
+                    "--xlsx",
+                    type=Path,
+                    help="Also write the table as an Excel workbook (header, filters, percents "
+                    "as numbers).",
+                ),
+                EXPECT,
+            ),
+        ),
+        Command(
+            "images",
+            cmd_images,
+            "Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.",
+            "Files are named after their slide: NN-slide-title[-k].png, e.g.\n"
+            "10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.\n\n"
+            "Example: deckgen images config/barometre-2021.yaml -o out/images\n"
+            "         deckgen images config/barometre-2021.yaml --each-respondent -o out/personal",
+            (
+                _out(Path("out/images"), "Folder for the images (default: out/images)."),
+                arg("--png-only", action="store_true", help="Write PNG files only (no SVG)."),
+                QUIET,
+                *_batch_arguments(
+                    "The images of each deck of `build --each QUESTION` instead (the same "
+                    "decks, the same privacy decisions): a folder per deck, <spec "
+                    "name>-<segment>/, in the folder -o.",
+                    "The images of each personal deck of `build --each-respondent` instead: a "
+                    "folder per deck, <spec name>-<id>/, in the folder -o.",
+                ),
+            ),
+        ),
+        Command(
+            "preview",
+            cmd_preview,
+            "Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact "
+            "sheet.",
+            "Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and\n"
+            "out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).\n\n"
+            "With --each or --each-respondent, the decks of that batch, each with its own\n"
+            "contact sheet.\n\n"
+            "Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4\n"
+            "         deckgen preview config/barometre-2021.yaml --each type_collectivite -o "
+            "out/types",
+            (
+                _out(Path("out"), "Folder for the deck, PDF and images (default: out)."),
+                arg(
+                    "--width",
+                    type=int,
+                    default=1280,
+                    help="Width of each slide PNG, in pixels (default: 1280).",
+                ),
+                arg(
+                    "--thumb",
+                    type=int,
+                    default=320,
+                    help="Width of each thumbnail on the contact sheet, in pixels (default: 320).",
+                ),
+                arg(
+                    "--cols",
+                    type=int,
+                    default=4,
+                    help="Thumbnails per row on the contact sheet (default: 4).",
+                ),
+                arg(
+                    "--timeout",
+                    type=float,
+                    default=180,
+                    help="Seconds allowed for the LibreOffice conversion (default: 180).",
+                ),
+                *_batch_arguments(
+                    "Preview the decks of `build --each QUESTION` instead: each deck with its "
+                    "PDF, slide images and contact sheet, in the folder -o.",
+                    "Preview the personal decks of `build --each-respondent` instead, one "
+                    "contact sheet per deck.",
+                    beside_total=False,
+                    shard=False,
+                ),
+            ),
+        ),
+        Command(
+            "watch",
+            cmd_watch,
+            "Rebuild the deck whenever the spec, data, theme or template changes.",
+            'Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed\n'
+            "rebuild prints the error and keeps the last good deck. With --deck, refreshes a\n"
+            "deck the team has edited instead (deckgen update). Stop with Ctrl+C.\n\n"
+            "Example: deckgen watch config/barometre-2021.yaml\n"
+            "         deckgen watch config/barometre-2021.yaml --deck edited.pptx",
+            (
+                _out(None, "Output .pptx (default: out/<spec name>.pptx)."),
+                arg(
+                    "--deck",
+                    type=Path,
+                    help="A deck the team has edited: refresh it (deckgen update) into "
+                    "DECK-updated.pptx (or -o) on every change of the inputs or of the deck "
+                    "itself.",
+                ),
+                arg(
+                    "--poll",
+                    type=float,
+                    default=0.5,
+                    help="Seconds between two checks of the files (default: 0.5).",
+                ),
+            ),
+        ),
+        Command(
+            "init",
+            cmd_init,
+            "Draft a codebook and a first deck spec from a survey file.",
+            "Reads a CSV, XLSX, SPSS (.sav), Stata (.dta), Parquet or Feather file, infers each\n"
+            "question's type (single choice, multi-select, Likert grid, ranking, numeric) and "
+            "writes\n"
+            "codebook.yaml and deck.yaml, which build as they are. Existing files are kept\n"
+            "unless --force.\n\n"
+            "Example: deckgen init data/survey.sav -o data/survey --locale en",
+            (
+                arg("data", type=Path, help="The survey file (.csv, .xlsx, .sav, .dta)."),
+                _out(None, "Folder for codebook.yaml and deck.yaml (default: the file's)."),
+                arg(
+                    "--locale",
+                    type=_locale,
+                    default="fr",
+                    metavar="{" + ",".join(locales(plug_ins=False)) + "}",
+                    help="The deck's language (default: fr), or a locale an installed plug-in "
+                    "adds.",
+                ),
+                arg(
+                    "--force",
+                    action="store_true",
+                    help="Replace existing codebook.yaml and deck.yaml.",
+                ),
+                arg(
+                    "--sheet",
+                    metavar="NAME",
+                    help="An XLSX workbook's sheet of responses (default: the first visible "
+                    "one, when no other sheet has rows); written into the codebook as `sheet:`.",
+                ),
+            ),
+            spec=False,
+        ),
+        Command(
+            "schema",
+            cmd_schema,
+            "Print the spec's JSON Schema (for editor autocompletion).",
+            "Example: deckgen schema -o deckgen.schema.json",
+            (_out(None, "Write to a file instead of stdout."),),
+            spec=False,
+        ),
     )
 
 
 def parser() -> argparse.ArgumentParser:
-    from deckgen.api import locales
+    """The command line, built from `commands()`."""
+    from deckgen import __version__
 
     top = _Parser(
         prog="deckgen",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from deckgen import __version__
-
     top.add_argument("--version", action="version", version=f"deckgen {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-
-    p = _command(
-        sub,
-        "build",
-        cmd_build,
-        "Build the deck.",
-        "Example: deckgen build config/barometre-2021.yaml -o out/webinaire.pptx",
-    )
-    p.add_argument(
-        "-o",
-        "--out",
-        type=Path,
-        help="Output .pptx (default: out/<spec name>.pptx under the current folder; "
-        "`-` writes the deck to the standard output).",
-    )
-    p.add_argument(
-        "--strict",
-        action="store_true",
-        help="Treat warnings (small bases, text too long) as errors.",
-    )
-    p.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="No progress display; in a batch, no line per deck built (warnings, errors and "
-        "the summary only).",
-    )
-    p.add_argument("-v", "--verbose", action="store_true", help="Also say how the deck was built.")
-    _expect_argument(p)
-    _batch_arguments(
-        p,
-        "One deck per option of this single-choice question (or band of a numeric one), "
-        "each computed on its respondents, in the folder -o (default out/<spec name>/).",
-        "One deck per respondent, their answers marked beside everyone's, in the folder -o "
-        "(default out/<spec name>-personal/).",
-    )
-
-    p = _command(
-        sub,
-        "update",
-        cmd_update,
-        "Write new figures into a deck the team has edited, keeping their edits.",
-        "Charts, callouts, footnotes, tables, the map, alternative texts and the generated\n"
-        "speaker notes get the figures of a fresh build; positions, colours, fonts, titles,\n"
-        "slide order and the team's own slides stay. A figure retyped by hand is a\n"
-        "conflict, left alone (--force overwrites it). See docs/refresh.md.\n\n"
-        "Example: deckgen update config/barometre-2021.yaml --deck edited.pptx",
-    )
-    p.add_argument("--deck", type=Path, required=True, help="The edited deck (.pptx).")
-    p.add_argument(
-        "-o",
-        "--out",
-        type=Path,
-        help="Output .pptx (default: DECK-updated.pptx beside it; the deck itself: updated in "
-        "place, a backup DECK.before-update.pptx written first).",
-    )
-    p.add_argument(
-        "--force",
-        nargs="?",
-        action="append",
-        const=FORCE_ALL,
-        metavar="KEY",
-        help="Overwrite what the team changed by hand with the data's: the part KEY, as the "
-        "change report prints it after --force (e.g. les-moyens#callout-1-value, "
-        "les-moyens#chart-1#alt; repeat for more), or every conflict without a KEY.",
-    )
-    p.add_argument("--dry-run", action="store_true", help="Print the changes; write nothing.")
-    p.add_argument(
-        "--add-missing",
-        action="store_true",
-        help="Append the slides new in the spec at the end of the deck.",
-    )
-    p.add_argument("--csv", type=Path, help="Also write the change report as CSV.")
-    p.add_argument("--xlsx", type=Path, help="Also write the change report as an Excel workbook.")
-    p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
-
-    p = _command(
-        sub,
-        "validate",
-        cmd_validate,
-        "Check the spec against its data and template, without building.",
-        "Example: deckgen validate config/barometre-2021.yaml",
-    )
-    _expect_argument(p)
-
-    p = _command(
-        sub,
-        "indicators",
-        cmd_indicators,
-        "Print every figure the deck shows, with its base.",
-        "Example: deckgen indicators config/barometre-2021.yaml --xlsx out/indicateurs.xlsx",
-    )
-    p.add_argument("--csv", type=Path, help="Also write the table as CSV (UTF-8, formula-safe).")
-    p.add_argument(
-        "--xlsx",
-        type=Path,
-        help="Also write the table as an Excel workbook (header, filters, percents as numbers).",
-    )
-    _expect_argument(p)
-
-    p = _command(
-        sub,
-        "images",
-        cmd_images,
-        "Write every chart of the deck as PNG (1200x675) and SVG, in the deck's theme.",
-        "Files are named after their slide: NN-slide-title[-k].png, e.g.\n"
-        "10-les-reseaux-sociaux-pour-la-participation.png. Needs matplotlib.\n\n"
-        "Example: deckgen images config/barometre-2021.yaml -o out/images\n"
-        "         deckgen images config/barometre-2021.yaml --each-respondent -o out/personal",
-    )
-    p.add_argument(
-        "-o",
-        "--out",
-        type=Path,
-        default=Path("out/images"),
-        help="Folder for the images (default: out/images).",
-    )
-    p.add_argument("--png-only", action="store_true", help="Write PNG files only (no SVG).")
-    p.add_argument("-q", "--quiet", action="store_true", help="No progress display.")
-    _batch_arguments(
-        p,
-        "The images of each deck of `build --each QUESTION` instead (the same decks, the "
-        "same privacy decisions): a folder per deck, <spec name>-<segment>/, in the folder -o.",
-        "The images of each personal deck of `build --each-respondent` instead: a folder "
-        "per deck, <spec name>-<id>/, in the folder -o.",
-    )
-
-    p = _command(
-        sub,
-        "preview",
-        cmd_preview,
-        "Build the deck and render it with LibreOffice: PDF, one PNG per slide, a contact sheet.",
-        "Writes out/<deck>.pdf, out/<deck>-preview/slide-NN.png and\n"
-        "out/<deck>-contact-sheet.png. Needs LibreOffice (soffice) and poppler (pdftoppm).\n\n"
-        "With --each or --each-respondent, the decks of that batch, each with its own\n"
-        "contact sheet.\n\n"
-        "Example: deckgen preview config/barometre-2021.yaml --thumb 320 --cols 4\n"
-        "         deckgen preview config/barometre-2021.yaml --each type_collectivite -o out/types",
-    )
-    p.add_argument(
-        "-o",
-        "--out",
-        type=Path,
-        default=Path("out"),
-        help="Folder for the deck, PDF and images (default: out).",
-    )
-    p.add_argument(
-        "--width",
-        type=int,
-        default=1280,
-        help="Width of each slide PNG, in pixels (default: 1280).",
-    )
-    p.add_argument(
-        "--thumb",
-        type=int,
-        default=320,
-        help="Width of each thumbnail on the contact sheet, in pixels (default: 320).",
-    )
-    p.add_argument(
-        "--cols", type=int, default=4, help="Thumbnails per row on the contact sheet (default: 4)."
-    )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=180,
-        help="Seconds allowed for the LibreOffice conversion (default: 180).",
-    )
-    _batch_arguments(
-        p,
-        "Preview the decks of `build --each QUESTION` instead: each deck with its PDF, "
-        "slide images and contact sheet, in the folder -o.",
-        "Preview the personal decks of `build --each-respondent` instead, one contact "
-        "sheet per deck.",
-        beside_total=False,
-        shard=False,
-    )
-
-    p = _command(
-        sub,
-        "watch",
-        cmd_watch,
-        "Rebuild the deck whenever the spec, data, theme or template changes.",
-        'Prints the figures that changed ("slide 8 callout 1: 97 % → 94 %"); a failed\n'
-        "rebuild prints the error and keeps the last good deck. With --deck, refreshes a\n"
-        "deck the team has edited instead (deckgen update). Stop with Ctrl+C.\n\n"
-        "Example: deckgen watch config/barometre-2021.yaml\n"
-        "         deckgen watch config/barometre-2021.yaml --deck edited.pptx",
-    )
-    p.add_argument("-o", "--out", type=Path, help="Output .pptx (default: out/<spec name>.pptx).")
-    p.add_argument(
-        "--deck",
-        type=Path,
-        help="A deck the team has edited: refresh it (deckgen update) into DECK-updated.pptx "
-        "(or -o) on every change of the inputs or of the deck itself.",
-    )
-    p.add_argument(
-        "--poll",
-        type=float,
-        default=0.5,
-        help="Seconds between two checks of the files (default: 0.5).",
-    )
-
-    p = _command(
-        sub,
-        "init",
-        cmd_init,
-        "Draft a codebook and a first deck spec from a survey file.",
-        "Reads a CSV, XLSX, SPSS (.sav), Stata (.dta), Parquet or Feather file, infers each\n"
-        "question's type (single choice, multi-select, Likert grid, ranking, numeric) and writes\n"
-        "codebook.yaml and deck.yaml, which build as they are. Existing files are kept\n"
-        "unless --force.\n\n"
-        "Example: deckgen init data/survey.sav -o data/survey --locale en",
-        spec=False,
-    )
-    p.add_argument("data", type=Path, help="The survey file (.csv, .xlsx, .sav, .dta).")
-    p.add_argument(
-        "-o",
-        "--out",
-        type=Path,
-        help="Folder for codebook.yaml and deck.yaml (default: the file's).",
-    )
-    p.add_argument(
-        "--locale",
-        type=_locale,
-        default="fr",
-        metavar="{" + ",".join(locales(plug_ins=False)) + "}",
-        help="The deck's language (default: fr), or a locale an installed plug-in adds.",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="Replace existing codebook.yaml and deck.yaml."
-    )
-    p.add_argument(
-        "--sheet",
-        metavar="NAME",
-        help="An XLSX workbook's sheet of responses (default: the first visible one, when no "
-        "other sheet has rows); written into the codebook as `sheet:`.",
-    )
-
-    p = _command(
-        sub,
-        "schema",
-        cmd_schema,
-        "Print the spec's JSON Schema (for editor autocompletion).",
-        "Example: deckgen schema -o deckgen.schema.json",
-        spec=False,
-    )
-    p.add_argument("-o", "--out", type=Path, help="Write to a file instead of stdout.")
+    for command in commands():
+        p = sub.add_parser(
+            command.name,
+            help=command.summary,
+            description=f"{command.summary}\n\n{command.details}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if command.spec:
+            p.add_argument("spec", type=Path, help="The deck spec (YAML).")
+        for argument in command.arguments:
+            p.add_argument(*argument.flags, **argument.options)
+        p.set_defaults(func=command.run)
     top.commands = tuple(sub.choices)
     return top
 

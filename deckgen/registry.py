@@ -18,8 +18,6 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from deckgen.errors import PluginError
 
-GROUPS = ("deckgen.chart_kinds", "deckgen.indicator_kinds", "deckgen.readers", "deckgen.locales")
-
 
 class Named(Protocol):
     @property

@@ -8,14 +8,24 @@ from pathlib import Path
 import pytest
 import yaml
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
 from deckgen.analysis.indicators import compute
 from deckgen.locales.numbers import format_number, format_percent
-from deckgen.render.charts import NATIVE_TYPES
 from deckgen.workflows.pipeline import build, load
 
 from .conftest import SPEC
+
+# the native chart each spec type is drawn as (python-pptx's chart type enums)
+NATIVE_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "ranking": XL_CHART_TYPE.BAR_CLUSTERED,
+    "stacked100": XL_CHART_TYPE.BAR_STACKED_100,
+    "pie": XL_CHART_TYPE.PIE,
+    "doughnut": XL_CHART_TYPE.DOUGHNUT,
+}
 
 OUTLINE_TITLES = [
     "Baromètre de la démocratie locale numérique",

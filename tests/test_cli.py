@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.cli import commands
+
 from .helpers import SPEC, line_of, project_copy, read_rows, replace_in, run_cli
 
-COMMANDS = ["build", "validate", "indicators", "schema"]
+COMMANDS = [command.name for command in commands()]  # the table the parser is built from
 
 
 def test_main_help_has_an_example_and_lists_every_command():
@@ -32,6 +34,24 @@ def test_every_command_help_has_an_example(command):
     example = proc.stdout.split("Example:", 1)
     assert len(example) == 2, proc.stdout
     assert f"deckgen {command}" in example[1].split("\n\n")[0].replace("\n", " ")
+
+
+def test_the_parser_has_the_table_s_commands_and_arguments_in_its_order():
+    import argparse
+
+    from deckgen.cli import parser
+
+    (sub,) = [a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert list(sub.choices) == COMMANDS
+    for command in commands():
+        parsed = sub.choices[command.name]
+        flags = [a.option_strings or [a.dest] for a in parsed._actions if a.dest != "help"]
+        expected = [["spec"]] * command.spec + [
+            [f for f in arg.flags if f.startswith("-")] or [arg.flags[0]]
+            for arg in command.arguments
+        ]
+        assert flags == expected, command.name
+        assert parsed.get_default("func") is command.run
 
 
 def test_schema_is_valid_json_describing_slides():

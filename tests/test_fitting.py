@@ -23,7 +23,7 @@ from deckgen.render.fit import (
     cut_label,
     cut_to_fit,
     fit_text,
-    legend_fits,
+    legend_extent,
     placed_shapes,
 )
 from deckgen.render.geometry import Rect, inches
@@ -81,9 +81,10 @@ def test_a_legend_fits_or_moves_as_laid_out():
     labels = ["Strong democrat", "Not strong democrat", "Independent, close to democrat"]
     wide = Rect(0, 0, inches(6), inches(4))
     narrow = Rect(0, 0, inches(1.4), inches(1.2))
-    assert legend_fits(labels, wide, "bottom", 12) and legend_fits(labels, wide, "right", 12)
-    assert not legend_fits(labels, narrow, "bottom", 8)
-    assert not legend_fits(labels, narrow, "right", 8)
+    assert legend_extent(labels, wide, "bottom", 12) is not None
+    assert legend_extent(labels, wide, "right", 12) is not None
+    assert legend_extent(labels, narrow, "bottom", 8) is None
+    assert legend_extent(labels, narrow, "right", 8) is None
 
 
 def test_the_audit_finds_overlaps_and_shapes_off_the_slide():

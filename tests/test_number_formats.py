@@ -20,14 +20,26 @@ import pytest
 from openpyxl import load_workbook
 
 from deckgen.locales import LOCALES
-from deckgen.locales.numbers import (
-    NNBSP,
-    format_percent,
-    is_portable_number_format,
-    percent_number_format,
-)
+from deckgen.locales.numbers import NNBSP, format_percent, percent_number_format
 
 from .helpers import replace_in, write_spec
+
+
+def is_portable_number_format(code: str) -> bool:
+    """True when every client reads `code` alike: no quoted literal, no bracket
+    section ([Red], [$-40C]), no text placeholder; literals only backslash-escaped."""
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == "\\":
+            if i + 1 == len(code):
+                return False
+            i += 2
+            continue
+        if ch not in "0#.,%":
+            return False
+        i += 1
+    return True
 
 
 def render(code: str, value: float, decimal_mark: str) -> str:

@@ -371,7 +371,8 @@ def test_build_writes_the_bytes_python_pptx_alone_would_write(tmp_path: Path):
         from deckgen import files
         from deckgen.workflows.pipeline import build, load, plan
         from deckgen.errors import Warnings
-        from deckgen.render.slides import render_deck, set_properties
+        from deckgen.render.properties import set_properties
+        from deckgen.render.slides import render_deck
         from deckgen.render.template import open_template
 
         loaded = load({str(spec)!r})

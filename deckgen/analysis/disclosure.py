@@ -79,11 +79,6 @@ class Decision:
     groups: dict[str, str] = field(default_factory=dict)
     cells: dict[str, set[str]] = field(default_factory=dict)
 
-    def hides(self, group: str, cell: str | None = None) -> bool:
-        if group in self.groups:
-            return True
-        return cell is not None and cell in self.cells.get(group, set())
-
 
 def hidden_groups(
     whole: int, groups: Mapping[str, int], k: int, *, readers: int = COALITION

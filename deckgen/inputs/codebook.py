@@ -20,7 +20,6 @@ from deckgen.inputs.conditions import Condition
 from deckgen.inputs.model import Model, field, validated
 from deckgen.inputs.yamlpos import Located, load_yaml
 
-QUESTION_TYPES = ("single", "multi", "likert", "ranking", "numeric", "text")
 _WHOLE = re.compile(r"-?\d+")
 SEP = "__"  # between a question id and an option/item code in column names
 MAX_PICKS = 1000  # a ranking of more items than this is a mistake

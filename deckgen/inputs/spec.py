@@ -45,9 +45,6 @@ class Strict(Model):
     """Unknown keys are errors (every model of deckgen.inputs.model forbids them)."""
 
 
-DECK_KINDS = ("public", "segment", "personal")
-
-
 def _deck_kinds(value: Any) -> Any:
     """`only: public` is `only: [public]`."""
     return [value] if isinstance(value, str) else value

@@ -269,11 +269,6 @@ class Theme(Model):
             self.colors.primary, levels, self.colors.sequential or self.colors.map_scale
         )
 
-    def series_palette(self, n: int) -> list[str]:
-        """`n` distinct colours for the categories of a pie or the series of a chart."""
-        own = list(self.colors.series)
-        return own[:n] if len(own) >= n else categorical(own, n)
-
     def short_palettes(self, likert_levels: int = 0, categories: int = 0) -> list[str]:
         """Warnings for palettes the theme lists itself with fewer colours than needed
         (the missing ones are generated, never reused)."""

@@ -100,7 +100,7 @@ def percent_number_format(locale: str = "fr", digits: int = 0) -> str:
     backslash-escaped (0, backslash, U+202F, %), never as a quoted literal (0"U+202F"%):
     PowerPoint-compatible engines stop scaling by 100 when `%` follows a quoted
     literal (0.9 printed "1 %"), and LibreOffice itself rewrites such formats to
-    the escaped form when it saves. `is_portable_number_format` states the rule.
+    the escaped form when it saves (tests/test_number_formats.py states the rule).
     """
     decimals = "." + "0" * digits if digits else ""
     # what follows the number, each character but % backslash-escaped: 0\u202f% (fr)
@@ -112,20 +112,3 @@ def number_number_format(decimals: int = 0) -> str:
     """The number format of a mean or a median on a chart: thousands grouped, and
     `decimals` decimals (the viewer sets the separators of its own locale)."""
     return "#,##0" + ("." + "0" * decimals if decimals else "")
-
-
-def is_portable_number_format(code: str) -> bool:
-    """True when every client reads `code` alike: no quoted literal, no bracket
-    section ([Red], [$-40C]), no text placeholder; literals only backslash-escaped."""
-    i = 0
-    while i < len(code):
-        ch = code[i]
-        if ch == "\\":
-            if i + 1 == len(code):
-                return False
-            i += 2
-            continue
-        if ch not in "0#.,%":
-            return False
-        i += 1
-    return True

@@ -550,17 +550,6 @@ def doughnut(shapes, rect, chart: ChartPlan, style):
     return _round(shapes, rect, chart.result, style, XL_CHART_TYPE.DOUGHNUT)
 
 
-# python-pptx chart type enums per spec type, for tests and readers
-NATIVE_TYPES = {
-    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
-    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-    "ranking": XL_CHART_TYPE.BAR_CLUSTERED,
-    "stacked100": XL_CHART_TYPE.BAR_STACKED_100,
-    "pie": XL_CHART_TYPE.PIE,
-    "doughnut": XL_CHART_TYPE.DOUGHNUT,
-}
-
-
 def add_chart(shapes, rect: Rect, chart: ChartPlan, style: ChartStyle):
     """The native chart of `chart`'s kind (deckgen.chart_kinds), strictly valid."""
     from deckgen.chart_kinds import chart_kind, names

@@ -124,12 +124,6 @@ def legend_extent(labels: list[str], chart: Rect, position: str, size: float) ->
     return extent if extent <= height * 0.35 else None
 
 
-def legend_fits(labels: list[str], chart: Rect, position: str, size: float) -> bool:
-    """Whether a legend of `labels` at `size` pt fits a chart of `chart`'s size at
-    `position` (`bottom`, `top` or `right`) and leaves the plot its room."""
-    return legend_extent(labels, chart, position, size) is not None
-
-
 COLUMN_GAP = 0.8  # a clustered column chart's gap between categories, in bar widths
 
 

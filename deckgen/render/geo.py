@@ -277,10 +277,3 @@ def outlines_at(path: str, scale: float, left: int = 0, top: int = 0) -> tuple[O
             anchor = to_emu(centroid(largest[0]))
         outlines.append(Outline(region, tuple(contours), corner, anchor))
     return tuple(outlines)
-
-
-def clear_caches() -> None:
-    """Forget cached boundaries and outlines (the next map computes them from scratch)."""
-    _load_regions_cached.cache_clear()
-    geo_box.cache_clear()
-    outlines_at.cache_clear()

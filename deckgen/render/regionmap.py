@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from pptx.shapes.shapetree import _BaseGroupShapes
 
     from deckgen.inputs.theme import Theme
+    from deckgen.render.charts import ChartStyle
+    from deckgen.render.plan import ChartPlan
 
 # --------------------------------------------------------------------------- drawing helpers
 
@@ -495,4 +497,42 @@ def add_region_map(
         parent.recalculate_extents()
     descr = alt_text if alt_text else default_alt_text(clean, regions, legend_title, labels, w)
     group._element.nvGrpSpPr.cNvPr.set("descr", descr)  # type: ignore[union-attr]
+    return group
+
+
+def region_map(shapes, rect: Rect, plan: ChartPlan, style: ChartStyle):
+    """The `map` chart kind: the regions choropleth of a distribution over regions."""
+    counts = {
+        plan.region_codes[code]: n
+        for code, n in zip(plan.result.codes, plan.result.series[0].counts)
+        if code in plan.region_codes
+    }
+    labels = {
+        plan.region_codes[c]: lab
+        for c, lab in zip(plan.result.codes, plan.result.categories)
+        if c in plan.region_codes
+    }
+    w = style.words
+    group = add_region_map(
+        shapes,
+        rect,
+        counts,
+        style.theme,
+        legend_title=w("map_legend_title"),
+        labels=labels,
+        alt_text=plan.alt_text,
+        words=w,
+    )
+    own = {
+        plan.region_codes[c]
+        for c, mark in zip(plan.result.codes, plan.result.own)
+        if mark and c in plan.region_codes
+    }
+    if own:  # a personal deck: the recipient's region outlined in the accent colour
+        prefixes = tuple(w("shape_region", code=code, name="").rstrip() + " " for code in own)
+        regions: Any = group.shapes  # freeforms (python-pptx types them as BaseShape)
+        for shape in regions:
+            if shape.name.startswith(prefixes):
+                shape.line.color.rgb = rgb(style.theme.colors.accent)
+                shape.line.width = Pt(2.5)
     return group

@@ -7,8 +7,6 @@ grid: nothing overlaps and nothing leaves the slide, whatever the template.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -31,40 +29,6 @@ FOOTNOTE_H = inches(0.4)
 REMARK_H = inches(0.6)
 CHART_TITLE_H = inches(0.4)
 MIN_CHART_W = inches(2.0)  # narrower, a chart's legend and labels run into each other
-
-
-def set_properties(
-    prs, title: str, subtitle: str | None = None, date: tuple[int, int, int] | None = None
-) -> None:
-    """The deck's document properties, dated `date` (files.deck_date: the spec's date or
-    SOURCE_DATE_EPOCH, never the wall clock), or undated when there is none."""
-    import datetime as dt
-
-    core = prs.core_properties
-    core.title = _property(title)
-    core.subject = _property(subtitle or "")
-    core.author = "deckgen"
-    core.last_modified_by = "deckgen"
-    core.revision = 1
-    if date is not None:
-        stamp = dt.datetime(*date)
-        core.created = stamp
-        core.modified = stamp
-        core.last_printed = stamp
-        return
-    element = core._element  # no such date: none, rather than one that is not the survey's
-    element._remove_created()
-    element._remove_modified()
-    element._remove_lastPrinted()
-
-
-def _property(text: str, limit: int = 255) -> str:
-    """A document property within PowerPoint's 255 characters (a long answer used as a
-    personal deck's name), cut at a space with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
 
 
 def render_deck(
@@ -726,46 +690,6 @@ def _one_chart(
         _alt(shape, plan.alt_text)
     elif shape is not None and plan.key:  # the regions map: a group
         shape.name = named(shape.name, plan.key)
-
-
-def region_map(shapes, rect: Rect, plan: ChartPlan, style: ChartStyle):
-    """The `map` chart kind: the regions choropleth of a distribution over regions."""
-    from deckgen.render.regionmap import add_region_map
-
-    counts = {
-        plan.region_codes[code]: n
-        for code, n in zip(plan.result.codes, plan.result.series[0].counts)
-        if code in plan.region_codes
-    }
-    labels = {
-        plan.region_codes[c]: lab
-        for c, lab in zip(plan.result.codes, plan.result.categories)
-        if c in plan.region_codes
-    }
-    w = style.words
-    group = add_region_map(
-        shapes,
-        rect,
-        counts,
-        style.theme,
-        legend_title=w("map_legend_title"),
-        labels=labels,
-        alt_text=plan.alt_text,
-        words=w,
-    )
-    own = {
-        plan.region_codes[c]
-        for c, mark in zip(plan.result.codes, plan.result.own)
-        if mark and c in plan.region_codes
-    }
-    if own:  # a personal deck: the recipient's region outlined in the accent colour
-        prefixes = tuple(w("shape_region", code=code, name="").rstrip() + " " for code in own)
-        regions: Any = group.shapes  # freeforms (python-pptx types them as BaseShape)
-        for shape in regions:
-            if shape.name.startswith(prefixes):
-                shape.line.color.rgb = rgb(style.theme.colors.accent)
-                shape.line.width = Pt(2.5)
-    return group
 
 
 def _alt(shape, text: str) -> None:

@@ -203,263 +203,15 @@ def plan(
     loaded: Loaded, warnings: Warnings, strict_expect: bool = True, expect_warns: bool = False
 ) -> tuple[DeckPlan, list]:
     """Compute every indicator and lay out each slide's texts."""
-    spec, codebook, theme = loaded.spec, loaded.codebook, loaded.theme
-    locale = spec.deck.locale
-    w = words(locale)
-    problems: list[Problem] = []
-    computed: list[tuple[SlidePlan, str, Result]] = []
-    slides = []
-    # one computation per distinct indicator: a deck repeats them (five callouts over
-    # one multi-select question), and a Result is immutable, so slides can share it
-    results: dict[str, Result] = {}
-    cache = loaded.cache()
-
-    def compute(indicator) -> Result:
-        key = indicator_key(indicator)
-        if key not in results:
-            # the words about it (who is in scope...) in the deck's locale
-            results[key] = localise(raw(indicator), indicator, codebook, w)
-            if loaded.segment is not None:  # a segment's figures were never published
-                results[key] = replace(results[key], published=False, published_codes=())
-        return results[key]
-
-    def raw(indicator) -> Result:
-        return _computed(loaded, cache, indicator)
-
-    from deckgen.render.identity import element_key, slide_keys
-
-    keys = slide_keys(spec.slides)
-    unnamed = [n for n, s in enumerate(spec.slides) if s.id is None and (s.charts or s.callouts)]
-    if unnamed:
-        first = spec.slides[unnamed[0]]
-        warnings.add(
-            f"{len(unnamed)} slide(s) with figures but no `id:` (first: slide "
-            f"{spec.index_of(unnamed[0]) + 1} {quoted_title(first.title)}): their keys come "
-            "from their titles, and `deckgen update` cannot follow a slide whose title "
-            "changed; give each slide an `id:`"
-        )
-    kind = "personal" if loaded.personal else "segment" if loaded.segment else "public"
-
-    def belongs(item) -> bool:  # `only:` a slide, chart or callout says which decks
-        return item.only is None or kind in item.only
-
-    def forced(chart) -> bool:  # its parts rounded by largest remainders, to add up
-        rounding = chart.rounding or spec.deck.rounding
-        return rounding == "largest_remainder" and adds_up(chart.indicator)
-
-    # the figures shown on their own, at their own rounding (callouts, charts whose
-    # parts are not forced to add up): a chart forcing its parts to 100 % keeps them
-    # as they are there, so that one figure has one value across the deck
-    alone: set = set()
-    for s in spec.slides:
-        if belongs(s):
-            for chart in s.charts:
-                if belongs(chart) and not forced(chart):
-                    alone |= figure_keys(compute(chart.indicator))
-            for callout in s.callouts:
-                if belongs(callout):
-                    alone |= figure_keys(shown_part(callout, compute(callout.indicator)))
-
-    weights = _WeightChecks(theme.max_weight_share, theme.max_design_effect)
-    for i, s in enumerate(spec.slides):
-        if not belongs(s):
-            continue
-        sp = SlidePlan(
-            number=spec.index_of(i) + 1,
-            layout=s.layout,
-            title=s.title,
-            subtitle=s.subtitle,
-            section_number=s.number,
-            text=list(s.text),
-            remark=s.remark,
-            key=keys[i],
-        )
-        for j, chart in enumerate(s.charts):
-            if not belongs(chart):  # its key stays chart-<j+1>: the others' keys do not move
-                continue
-            result = compute(chart.indicator)
-            # a map is drawn whole or not at all: a region left blank would still be coloured
-            drawn = chart_kind(chart.type)
-            whole_only = drawn is not None and drawn.whole_only
-            result = _disclosed(
-                loaded, cache, result, chart.indicator, (i, "chart", j), whole_only=whole_only
-            )
-            if forced(chart):  # what the chart, notes, exports show
-                result = adding_up(result, chart.digits, keep=alone)
-            if chart.indicator.editions is not None and loaded.editions is not None:
-                result = _trend(result, chart.indicator.editions, loaded.editions)
-            result = marked(
-                result,
-                theme.significance_level,
-                theme.small_base_threshold,
-                theme.multiple_comparisons,
-            )
-            if result.editions:
-                result = with_changes(result, w)
-            if loaded.personal is not None:
-                result = _personal(loaded, result, chart.indicator, w)
-            weights.see(result, f"{sp.label}, chart {j + 1}")
-            shape, why = chart_discipline(chart, result)
-            if why:
-                warnings.add(f"chart {j + 1}: {why}", context=sp.label)
-            sp.charts.append(_chart_plan(chart, result, codebook, w, shape))
-            sp.charts[-1].key = element_key(sp.key, f"chart-{j + 1}")
-            computed.append((sp, f"chart {j + 1}", result))
-            if disclosure.is_withheld(result):
-                warnings.add(
-                    f"chart {j + 1}: not shown in this deck: its figures, alone or subtracted "
-                    "from the public deck's, would give away individual answers "
-                    "(docs/privacy.md); the slide says so",
-                    context=sp.label,
-                )
-            elif result.base == 0 and loaded.segment is not None:
-                # a segment deck: this segment has nobody in scope, which is data, not a
-                # mistake of the spec; the chart's place says so
-                warnings.add(
-                    f"chart {j + 1}: empty base in this segment: no {result.respondents} "
-                    "in scope; the slide says so",
-                    context=sp.label,
-                )
-            elif result.base == 0:
-                # nothing to draw: a chart of zeros would read as "0 %", so say so and stop
-                place = spec.index_of(i)
-                key = "chart" if "chart" in spec.located.data["slides"][place] else "charts"
-                at = (
-                    ("slides", place, key)
-                    + ((j,) if key == "charts" else ())
-                    + ("indicator", "filter")
-                )
-                problems.append(
-                    spec.located.problem(
-                        at,
-                        f"chart {j + 1}: empty base: no {result.respondents} in scope"
-                        f"{f' ({result.filter_text})' if result.filter_text else ''}, "
-                        "so there is nothing to chart; check the filter",
-                        context=sp.label,
-                    )
-                )
-            elif result.by and not result.series:  # the disclosure rule left no segment
-                place = spec.index_of(i)
-                key = "chart" if "chart" in spec.located.data["slides"][place] else "charts"
-                at = ("slides", place, key) + ((j,) if key == "charts" else ()) + ("indicator",)
-                problems.append(
-                    spec.located.problem(
-                        at + ("by",),
-                        f"chart {j + 1}: no segment of the breakdown can be shown: each holds "
-                        f"fewer than {theme.privacy_threshold + disclosure.COALITION} "
-                        f"{result.respondents}, or would give figures away by subtraction "
-                        "(docs/privacy.md); group the options with `segments:` or remove `by:`",
-                        context=sp.label,
-                    )
-                )
-            elif not result.editions and (
-                empty := [  # a blank the disclosure rule made is said by the footnote
-                    c
-                    for c, v, b in zip(
-                        result.categories,
-                        result.series[0].values,
-                        result.bases_of(result.series[0]),
-                    )
-                    if v is None and b == 0
-                ]
-            ):
-                warnings.add(
-                    f"chart {j + 1}: empty base for {', '.join(empty)}: left blank",
-                    context=sp.label,
-                )
-            for message in _palette_warnings(chart, result, theme):
-                warnings.add(f"chart {j + 1}: {message}", context=sp.label)
-            size = result.effective_base if result.weighted else result.base  # Kish's
-            if 0 < size < theme.small_base_threshold:
-                effective = f", effective {size:.1f}" if result.weighted else ""
-                warnings.add(
-                    f"small base: {result.base} {result.respondents}{effective} "
-                    f"(under {theme.small_base_threshold})",
-                    context=sp.label,
-                )
-            for message in _segment_warnings(result, theme.small_base_threshold):
-                warnings.add(f"chart {j + 1}: {message}", context=sp.label)
-        callout_results = []
-        callouts = [c for c in s.callouts if belongs(c)]
-        for j, callout in enumerate(s.callouts):
-            if not belongs(callout):
-                continue
-            result = compute(callout.indicator)
-            result = _disclosed(loaded, cache, result, callout.indicator, (i, "callout", j))
-            # one figure on its own: never rounded by largest remainders (a chart forcing
-            # its parts to 100 % keeps this figure as it is here: `alone`)
-            weights.see(result, f"{sp.label}, callout {j + 1}")
-            cp, value = _callout_plan(callout, result, w, theme.privacy_threshold)
-            cp.key = element_key(sp.key, f"callout-{j + 1}")
-            cp.color, why = callout_colour(callout, loaded.codebook, theme)
-            if why:
-                warnings.add(f"callout {j + 1}: {why}", context=sp.label)
-            # an `expect:` is the published figure the data must give; else the codebook
-            # says whether this figure (not merely its question) was published
-            part = shown_part(callout, result)
-            # a figure that moved from its `expect:` is no longer the published one
-            published = (
-                value == callout.expect
-                if callout.expect is not None
-                else (not result.by and part.codes[0] in result.published_codes)
-            )
-            # a published figure the data no longer give (`--expect warn`): not called
-            # published, in the exports or the notes (which give the published one)
-            moved = callout.expect is not None and not published
-            if published or moved:
-                part = replace(part, published=published, published_codes=part.codes * published)
-            status: bool | str = published
-            if moved and callout.expect is not None:  # the published figure, said in the notes
-                expected = callout.expect
-                status = w.number(expected) if result.measure else w.percent(expected / 100)
-            callout_results.append((cp, result, callout_figure(callout, result)[2], status))
-            sp.callouts.append(cp)
-            computed.append((sp, f"callout {j + 1}", part))
-            if cp.withheld:
-                warnings.add(
-                    f"callout {j + 1}: not shown in this deck: {cp.withheld} (docs/privacy.md)",
-                    context=sp.label,
-                )
-            elif callout_figure(callout, result)[2] == 0:
-                warnings.add(
-                    f"callout {j + 1}: empty base: no {result.respondents} in scope, "
-                    f"it shows {cp.value_text}",
-                    context=sp.label,
-                )
-            if callout.expect is not None and value != callout.expect:
-                problem = spec.located.problem(
-                    ("slides", spec.index_of(i), "callouts", j, "expect"),
-                    f"callout {j + 1}: the data give {cp.value_text} but "
-                    f"`expect: {callout.expect:g}` (the published figure); "
-                    "the data or the spec is wrong",
-                    context=sp.label,
-                )
-                problem.detail = (j + 1, cp.value_text, f"{callout.expect:g}")
-                problems.append(problem)
-        if loaded.personal is not None and sp.callouts:  # "Votre réponse : oui", once
-            from deckgen.workflows.personal import own_lines
-
-            lines = own_lines(loaded.survey, callouts, loaded.personal[0], w)
-            for cp, (forms, match) in zip(sp.callouts, lines):
-                cp.own, cp.own_short, cp.own_match = forms[0] if forms else "", forms[1:], match
-                if match:  # the outline says it to the eye; the alternative text to the ear
-                    cp.alt_text = f"{cp.alt_text} ({w('own_match')})"
-        unit = codebook.respondents or w("respondents")
-        sp.footnote = footnote(s.footnote, sp, unit, theme, w, loaded.personal is not None)
-        sp.notes = notes(
-            s.notes,
-            s.notes_mode,
-            sp,
-            callout_results,
-            w,
-            level=theme.significance_level,
-            k=theme.privacy_threshold,
-            personal=loaded.personal is not None,
-        )
-        slides.append(sp)
-    cache.save()
-    weights.warn(warnings)
+    spec = loaded.spec
+    _warn_unnamed(spec, warnings)
+    planning = _Planning(loaded, warnings, words(spec.deck.locale), loaded.cache())
+    planning.find_alone()
+    slides = [planning.slide(i, s) for i, s in enumerate(spec.slides) if planning.belongs(s)]
+    planning.cache.save()
+    planning.weights.warn(warnings)
     shared_scales(slides)
+    problems = planning.problems
     if problems and strict_expect:
         raise SpecError(problems)
     if expect_warns:  # `--expect warn`: a quarter's new data, built and fact-checked
@@ -471,13 +223,292 @@ def plan(
         deck.subtitle,
         deck.date,
         deck.organisation,
-        locale,
+        deck.locale,
         slides,
         footer=footer or None,
         logo=spec.resolve(deck.logo) if deck.logo else None,
         problems=problems,
     )
-    return deck_plan, computed
+    return deck_plan, planning.computed
+
+
+def _warn_unnamed(spec: Spec, warnings: Warnings) -> None:
+    """Slides with figures but no `id:`: `update` cannot follow them through a new title."""
+    unnamed = [n for n, s in enumerate(spec.slides) if s.id is None and (s.charts or s.callouts)]
+    if unnamed:
+        first = spec.slides[unnamed[0]]
+        warnings.add(
+            f"{len(unnamed)} slide(s) with figures but no `id:` (first: slide "
+            f"{spec.index_of(unnamed[0]) + 1} {quoted_title(first.title)}): their keys come "
+            "from their titles, and `deckgen update` cannot follow a slide whose title "
+            "changed; give each slide an `id:`"
+        )
+
+
+@dataclass
+class _Planning:
+    """Planning one deck: what its slides share (one computation per distinct
+    indicator, the figures shown on their own, the weight checks, the problems found),
+    and one method per element kind: `slide`, `chart`, `callout`."""
+
+    loaded: Loaded
+    warnings: Warnings
+    w: Words
+    cache: ResultCache
+    # one computation per distinct indicator: a deck repeats them (five callouts over
+    # one multi-select question), and a Result is immutable, so slides can share it
+    results: dict[str, Result] = field(default_factory=dict)
+    # the figures shown on their own, at their own rounding (callouts, charts whose
+    # parts are not forced to add up): a chart forcing its parts to 100 % keeps them
+    # as they are there, so that one figure has one value across the deck
+    alone: set = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    computed: list[tuple[SlidePlan, str, Result]] = field(default_factory=list)
+    weights: _WeightChecks = field(init=False)
+
+    def __post_init__(self) -> None:
+        theme = self.loaded.theme
+        self.weights = _WeightChecks(theme.max_weight_share, theme.max_design_effect)
+        loaded = self.loaded
+        self.kind = "personal" if loaded.personal else "segment" if loaded.segment else "public"
+        from deckgen.render.identity import slide_keys
+
+        self.keys = slide_keys(loaded.spec.slides)
+
+    def compute(self, indicator) -> Result:
+        key = indicator_key(indicator)
+        if key not in self.results:
+            raw = _computed(self.loaded, self.cache, indicator)
+            # the words about it (who is in scope...) in the deck's locale
+            result = localise(raw, indicator, self.loaded.codebook, self.w)
+            if self.loaded.segment is not None:  # a segment's figures were never published
+                result = replace(result, published=False, published_codes=())
+            self.results[key] = result
+        return self.results[key]
+
+    def belongs(self, item) -> bool:  # `only:` a slide, chart or callout says which decks
+        return item.only is None or self.kind in item.only
+
+    def forced(self, chart: Chart) -> bool:  # its parts rounded by largest remainders
+        rounding = chart.rounding or self.loaded.spec.deck.rounding
+        return rounding == "largest_remainder" and adds_up(chart.indicator)
+
+    def find_alone(self) -> None:
+        for s in self.loaded.spec.slides:
+            if self.belongs(s):
+                for chart in s.charts:
+                    if self.belongs(chart) and not self.forced(chart):
+                        self.alone |= figure_keys(self.compute(chart.indicator))
+                for callout in s.callouts:
+                    if self.belongs(callout):
+                        part = shown_part(callout, self.compute(callout.indicator))
+                        self.alone |= figure_keys(part)
+
+    def slide(self, i: int, s) -> SlidePlan:
+        from deckgen.render.identity import element_key
+
+        loaded, w, theme = self.loaded, self.w, self.loaded.theme
+        spec = loaded.spec
+        sp = SlidePlan(
+            number=spec.index_of(i) + 1,
+            layout=s.layout,
+            title=s.title,
+            subtitle=s.subtitle,
+            section_number=s.number,
+            text=list(s.text),
+            remark=s.remark,
+            key=self.keys[i],
+        )
+        for j, chart in enumerate(s.charts):
+            if self.belongs(chart):  # else its key stays chart-<j+1>: the others' stay
+                self.chart(sp, i, j, chart)
+                sp.charts[-1].key = element_key(sp.key, f"chart-{j + 1}")
+        callout_results = []
+        for j, callout in enumerate(s.callouts):
+            if self.belongs(callout):
+                callout_results.append(self.callout(sp, i, j, callout))
+                sp.callouts[-1].key = element_key(sp.key, f"callout-{j + 1}")
+        if loaded.personal is not None and sp.callouts:  # "Votre réponse : oui", once
+            from deckgen.workflows.personal import own_lines
+
+            callouts = [c for c in s.callouts if self.belongs(c)]
+            lines = own_lines(loaded.survey, callouts, loaded.personal[0], w)
+            for cp, (forms, match) in zip(sp.callouts, lines):
+                cp.own, cp.own_short, cp.own_match = forms[0] if forms else "", forms[1:], match
+                if match:  # the outline says it to the eye; the alternative text to the ear
+                    cp.alt_text = f"{cp.alt_text} ({w('own_match')})"
+        unit = loaded.codebook.respondents or w("respondents")
+        sp.footnote = footnote(s.footnote, sp, unit, theme, w, loaded.personal is not None)
+        sp.notes = notes(
+            s.notes,
+            s.notes_mode,
+            sp,
+            callout_results,
+            w,
+            level=theme.significance_level,
+            k=theme.privacy_threshold,
+            personal=loaded.personal is not None,
+        )
+        return sp
+
+    def chart(self, sp: SlidePlan, i: int, j: int, chart: Chart) -> None:
+        result = self.chart_result(i, j, chart)
+        self.weights.see(result, f"{sp.label}, chart {j + 1}")
+        shape, why = chart_discipline(chart, result)
+        if why:
+            self.warnings.add(f"chart {j + 1}: {why}", context=sp.label)
+        sp.charts.append(_chart_plan(chart, result, self.loaded.codebook, self.w, shape))
+        self.computed.append((sp, f"chart {j + 1}", result))
+        self.chart_checks(sp, i, j, chart, result)
+
+    def chart_result(self, i: int, j: int, chart: Chart) -> Result:
+        """The chart's figures: disclosed, rounded, set beside earlier editions,
+        tested, with the recipient's answers marked in a personal deck."""
+        loaded, theme = self.loaded, self.loaded.theme
+        result = self.compute(chart.indicator)
+        # a map is drawn whole or not at all: a region left blank would still be coloured
+        drawn = chart_kind(chart.type)
+        whole_only = drawn is not None and drawn.whole_only
+        result = _disclosed(
+            loaded, self.cache, result, chart.indicator, (i, "chart", j), whole_only=whole_only
+        )
+        if self.forced(chart):  # what the chart, notes, exports show
+            result = adding_up(result, chart.digits, keep=self.alone)
+        if chart.indicator.editions is not None and loaded.editions is not None:
+            result = _trend(result, chart.indicator.editions, loaded.editions)
+        result = marked(
+            result, theme.significance_level, theme.small_base_threshold, theme.multiple_comparisons
+        )
+        if result.editions:
+            result = with_changes(result, self.w)
+        if loaded.personal is not None:
+            result = _personal(loaded, result, chart.indicator, self.w)
+        return result
+
+    def chart_checks(self, sp: SlidePlan, i: int, j: int, chart: Chart, result: Result) -> None:
+        """What a chart's figures say about the spec (problems) or the data (warnings)."""
+        loaded, theme, warn = self.loaded, self.loaded.theme, self.warnings.add
+        if disclosure.is_withheld(result):
+            warn(
+                f"chart {j + 1}: not shown in this deck: its figures, alone or subtracted "
+                "from the public deck's, would give away individual answers "
+                "(docs/privacy.md); the slide says so",
+                context=sp.label,
+            )
+        elif result.base == 0 and loaded.segment is not None:
+            # a segment deck: this segment has nobody in scope, which is data, not a
+            # mistake of the spec; the chart's place says so
+            warn(
+                f"chart {j + 1}: empty base in this segment: no {result.respondents} "
+                "in scope; the slide says so",
+                context=sp.label,
+            )
+        elif result.base == 0:
+            # nothing to draw: a chart of zeros would read as "0 %", so say so and stop
+            self.problems.append(
+                loaded.spec.located.problem(
+                    _indicator_at(loaded.spec, i, j) + ("filter",),
+                    f"chart {j + 1}: empty base: no {result.respondents} in scope"
+                    f"{f' ({result.filter_text})' if result.filter_text else ''}, "
+                    "so there is nothing to chart; check the filter",
+                    context=sp.label,
+                )
+            )
+        elif result.by and not result.series:  # the disclosure rule left no segment
+            self.problems.append(
+                loaded.spec.located.problem(
+                    _indicator_at(loaded.spec, i, j) + ("by",),
+                    f"chart {j + 1}: no segment of the breakdown can be shown: each holds "
+                    f"fewer than {theme.privacy_threshold + disclosure.COALITION} "
+                    f"{result.respondents}, or would give figures away by subtraction "
+                    "(docs/privacy.md); group the options with `segments:` or remove `by:`",
+                    context=sp.label,
+                )
+            )
+        elif not result.editions and (
+            empty := [  # a blank the disclosure rule made is said by the footnote
+                c
+                for c, v, b in zip(
+                    result.categories, result.series[0].values, result.bases_of(result.series[0])
+                )
+                if v is None and b == 0
+            ]
+        ):
+            warn(f"chart {j + 1}: empty base for {', '.join(empty)}: left blank", context=sp.label)
+        for message in _palette_warnings(chart, result, theme):
+            warn(f"chart {j + 1}: {message}", context=sp.label)
+        size = result.effective_base if result.weighted else result.base  # Kish's
+        if 0 < size < theme.small_base_threshold:
+            effective = f", effective {size:.1f}" if result.weighted else ""
+            warn(
+                f"small base: {result.base} {result.respondents}{effective} "
+                f"(under {theme.small_base_threshold})",
+                context=sp.label,
+            )
+        for message in _segment_warnings(result, theme.small_base_threshold):
+            warn(f"chart {j + 1}: {message}", context=sp.label)
+
+    def callout(self, sp: SlidePlan, i: int, j: int, callout: Callout) -> tuple:
+        """Plan one callout into `sp`; return what its speaker notes need."""
+        loaded, w = self.loaded, self.w
+        result = self.compute(callout.indicator)
+        result = _disclosed(loaded, self.cache, result, callout.indicator, (i, "callout", j))
+        # one figure on its own: never rounded by largest remainders (a chart forcing
+        # its parts to 100 % keeps this figure as it is here: `alone`)
+        self.weights.see(result, f"{sp.label}, callout {j + 1}")
+        cp, value = _callout_plan(callout, result, w, loaded.theme.privacy_threshold)
+        cp.color, why = callout_colour(callout, loaded.codebook, loaded.theme)
+        if why:
+            self.warnings.add(f"callout {j + 1}: {why}", context=sp.label)
+        # an `expect:` is the published figure the data must give; else the codebook
+        # says whether this figure (not merely its question) was published
+        part = shown_part(callout, result)
+        # a figure that moved from its `expect:` is no longer the published one
+        published = (
+            value == callout.expect
+            if callout.expect is not None
+            else (not result.by and part.codes[0] in result.published_codes)
+        )
+        # a published figure the data no longer give (`--expect warn`): not called
+        # published, in the exports or the notes (which give the published one)
+        moved = callout.expect is not None and not published
+        if published or moved:
+            part = replace(part, published=published, published_codes=part.codes * published)
+        status: bool | str = published
+        if moved and callout.expect is not None:  # the published figure, said in the notes
+            expected = callout.expect
+            status = w.number(expected) if result.measure else w.percent(expected / 100)
+        sp.callouts.append(cp)
+        self.computed.append((sp, f"callout {j + 1}", part))
+        if cp.withheld:
+            self.warnings.add(
+                f"callout {j + 1}: not shown in this deck: {cp.withheld} (docs/privacy.md)",
+                context=sp.label,
+            )
+        elif callout_figure(callout, result)[2] == 0:
+            self.warnings.add(
+                f"callout {j + 1}: empty base: no {result.respondents} in scope, "
+                f"it shows {cp.value_text}",
+                context=sp.label,
+            )
+        if callout.expect is not None and value != callout.expect:
+            problem = loaded.spec.located.problem(
+                ("slides", loaded.spec.index_of(i), "callouts", j, "expect"),
+                f"callout {j + 1}: the data give {cp.value_text} but "
+                f"`expect: {callout.expect:g}` (the published figure); "
+                "the data or the spec is wrong",
+                context=sp.label,
+            )
+            problem.detail = (j + 1, cp.value_text, f"{callout.expect:g}")
+            self.problems.append(problem)
+        return cp, result, callout_figure(callout, result)[2], status
+
+
+def _indicator_at(spec: Spec, i: int, j: int) -> tuple:
+    """Where chart j of slide i's indicator is in the spec (for a problem's file:line)."""
+    place = spec.index_of(i)
+    key = "chart" if "chart" in spec.located.data["slides"][place] else "charts"
+    return ("slides", place, key) + ((j,) if key == "charts" else ()) + ("indicator",)
 
 
 def shared_scales(slides: list[SlidePlan]) -> None:
@@ -901,7 +932,8 @@ def build(
     from deckgen.files import write_atomic
     from deckgen.render import manifest as manifests
     from deckgen.render import speedups
-    from deckgen.render.slides import render_deck, set_properties
+    from deckgen.render.properties import set_properties
+    from deckgen.render.slides import render_deck
     from deckgen.render.template_writer import open_project_template
 
     say = progress or (lambda _msg: None)
