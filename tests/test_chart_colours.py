@@ -11,6 +11,8 @@ from pathlib import Path
 
 from lxml import etree
 
+import deckgen
+
 from .helpers import ROOT
 from .test_contrast import _luminance as _lightness  # WCAG, written out there
 
@@ -127,7 +129,6 @@ def test_a_bipolar_likert_scale_keeps_its_diverging_palette(real_deck):
 
 
 def test_the_images_use_the_same_colours(tmp_path):
-    import deckgen
 
     deckgen.load(ROOT / "config" / "gss-2018-spending.yaml").images(tmp_path)
     svgs = {p.name: p.read_text(encoding="utf-8").lower() for p in tmp_path.rglob("*.svg")}
@@ -137,3 +138,26 @@ def test_the_images_use_the_same_colours(tmp_path):
     segments = next(text for name, text in svgs.items() if "too-little-spending" in name)
     for colour in (TOTAL, DEMOCRAT, INDEPENDENT, REPUBLICAN):
         assert f"#{colour.lower()}" in segments, colour
+
+
+def test_a_personal_deck_keeps_the_option_colours_and_marks_apart(tmp_path):
+    decks = deckgen.load(ROOT / "config" / "gss-2018-spending.yaml").build_personal(
+        tmp_path, shard=(1, 800), jobs=1
+    )
+    assert len(decks) == 3
+    marked = 0
+    for deck in decks:
+        chart = _chart_with(deck.path, "Strong Democrat")
+        # the recipient's bar is labelled "(your answer)": categories by their start
+        bars = {name.split(" (")[0]: fill for name, fill in _point_fills(chart).items()}
+        assert bars["Strong Democrat"] == DEMOCRAT and bars["Independent"] == INDEPENDENT
+        assert bars["Strong Republican"] == REPUBLICAN
+        # the recipient's bar outlined in a colour far from every bar's
+        for outline in chart.iterfind(".//c:dPt/c:spPr/a:ln/a:solidFill/a:srgbClr", NS):
+            mark = outline.get("val")
+            for fill in set(bars.values()):
+                a = [int(mark[i : i + 2], 16) for i in (0, 2, 4)]
+                b = [int(fill[i : i + 2], 16) for i in (0, 2, 4)]
+                assert sum((x - y) ** 2 for x, y in zip(a, b)) >= 100**2, (mark, fill)
+            marked += 1
+    assert marked >= 2  # those who answered the question
