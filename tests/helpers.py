@@ -7,12 +7,14 @@ openxml-audit, LibreOffice and poppler. Nothing is mocked.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -460,3 +462,59 @@ slides:
         encoding="utf-8",
     )
     return spec
+
+
+# -- chart labels printed whole -------------------------------------------------------
+
+
+def _page_words(pdf) -> list[Counter]:
+    """Each page's words, as the PDF prints them (`pdftotext -bbox`); a word a client
+    broke after its hyphen ("Sør-" / "Østlandet") counts whole too."""
+    pages = []
+    for page in pdf_bbox(pdf).split("<page ")[1:]:
+        words = [_plain(t) for *_, t in _WORD.findall(page)]
+        joined = [a + b for a, b in zip(words, words[1:]) if a.endswith("-")]
+        pages.append(Counter(words + joined))
+    return pages
+
+
+def _plain(word: str) -> str:
+    word = html.unescape(word)  # pdftotext writes XHTML: l&apos;avis
+    return word.replace("\u2019", "'").replace("\ufb01", "fi").replace("\ufb02", "fl")
+
+
+def chart_labels_missing(
+    deck: Path, pdf: Path, at_least: int = 1, unless: tuple[str, ...] = ()
+) -> dict[int, dict[str, int]]:
+    """Per page of `pdf` (`deck` rendered by a client), the words of chart labels
+    deckgen wrote (categories; series names in a legend) that the page does not print:
+    a client that cuts a label with "…" leaves its last words out. A label deckgen
+    shortened itself ends in "…" in the deck too, so both clients print that label.
+    `at_least`: the label words the deck must hold (a check of many, not a handful);
+    `unless`: the charts (by name) the build warned do not fit, left out."""
+    from pptx import Presentation
+
+    from deckgen.render.identity import label_of
+
+    wanted = []
+    for slide in Presentation(str(deck)).slides:
+        labels = []
+        for shape in slide.shapes:
+            if not getattr(shape, "has_chart", False) or label_of(shape.name) in unless:
+                continue
+            chart = shape.chart
+            for plot in chart.plots:
+                slices = type(plot).__name__ in ("PiePlot", "DoughnutPlot")
+                if not slices or chart.has_legend:  # a pie's categories: in its legend
+                    labels += [str(c) for c in plot.categories]
+                if chart.has_legend and len(plot.series) > 1:  # a legend of series
+                    labels += [s.name for s in plot.series]
+        wanted.append(Counter(_plain(w) for label in labels for w in label.split()))
+    assert sum(map(len, wanted)) >= at_least
+    printed = _page_words(pdf)
+    assert len(printed) == len(wanted)
+    return {
+        page: dict(want - have)
+        for page, (want, have) in enumerate(zip(wanted, printed), 1)
+        if want - have
+    }

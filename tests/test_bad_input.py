@@ -710,7 +710,12 @@ def test_small_base_footnote_warning_and_strict(project):
     assert "base faible, à interpréter avec prudence" in footnote
     Path("out/deck.pptx").unlink()
     err = user_error(build("--strict"))
-    assert err.strip() == f"error: {SMALL_BASE} (--strict makes warnings errors)"
+    # every warning is an error then: the small base, and the labels shortened beside
+    # the bars of slides 13 and 21 (test_fitting)
+    lines = err.strip().splitlines()
+    assert lines[0] == "error: 3 problems"
+    assert lines[1] == f"  - {SMALL_BASE} (--strict makes warnings errors)"
+    assert all("label(s) shortened beside the bars" in line for line in lines[2:])
 
 
 # -- YAML that tries to run code --------------------------------------------------

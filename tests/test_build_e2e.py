@@ -93,7 +93,16 @@ def test_charts_are_native_and_match_the_indicator_engine(deck):
             chart = frame.chart
             assert chart.chart_type == NATIVE_TYPES[chart_spec.type]
             result = compute(loaded.survey, chart_spec.indicator)
-            assert list(chart.plots[0].categories) == list(result.categories)
+            drawn = list(chart.plots[0].categories)
+            assert len(drawn) == len(result.categories)
+            for label, whole in zip(drawn, result.categories):
+                # a label too long beside its bar is shortened at a word, with an
+                # ellipsis (test_fitting); the alternative text keeps it whole
+                assert label == whole or (
+                    label.endswith("…") and whole.startswith(label[:-1]) and len(label) < len(whole)
+                ), (label, whole)
+                if label != whole:
+                    assert whole in frame._element.xpath(".//p:cNvPr")[0].get("descr")
             for series, rs in zip(chart.plots[0].series, result.series):
                 assert list(series.values) == pytest.approx([v or 0.0 for v in rs.values])
             # the embedded workbook is there, so "Edit data" works in PowerPoint

@@ -18,16 +18,19 @@ import yaml
 from pptx import Presentation
 
 from deckgen.render.fit import (
+    AXIS_SHARE,
     ELLIPSIS,
     audit,
+    category_labels,
     cut_label,
     cut_to_fit,
     fit_text,
     legend_extent,
     placed_shapes,
 )
-from deckgen.render.geometry import Rect, inches
+from deckgen.render.geometry import EMU_PER_POINT, Rect, inches
 from deckgen.render.identity import label_of
+from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
 from deckgen.render.text import needed_height
 
 from .conftest import libreoffice_or_skip
@@ -360,3 +363,96 @@ def test_clustered_columns_give_each_figure_its_own_bar_measured_by_its_glyphs()
     assert not column_labels_fit(width, 6, 2, ["8\u202f%", "88\u202f%"], 10)
     assert column_labels_fit(width * 2, 6, 2, ["88\u202f%"], 10)  # twice as wide: fits
     assert not column_labels_fit(width, 6, 3, ["8\u202f%"], 10)  # a third series: no room
+
+
+# What the PowerPoint-compatible engine (Aspose.Slides 26.10) printed of one long
+# label among short ones, beside bars, Arial 12 pt, in charts 6 in wide: (categories,
+# chart height in inches, lines of the label printed before it cut it with "…", or
+# None where it printed all five lines whole). Rendered to PDF, read with pdftotext.
+ENGINE_LINES = [
+    (3, 1.0, 1), (3, 1.5, 1), (3, 2.0, 1), (3, 2.5, 2), (3, 3.0, 3), (3, 3.5, None),
+    (3, 4.0, None), (3, 5.0, None), (3, 6.0, None),
+    (6, 1.0, 1), (6, 1.5, 1), (6, 2.0, 1), (6, 2.5, 1), (6, 3.0, 1), (6, 3.5, 1),
+    (6, 4.0, 2), (6, 5.0, 3), (6, 6.0, 3),
+    (12, 1.0, 1), (12, 2.0, 1), (12, 3.0, 1), (12, 4.0, 1), (12, 5.0, 1), (12, 6.0, 1),
+]  # fmt: skip
+ENGINE_LABEL = (
+    "00 alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+    "rho sigma tau upsilon phi chi psi omega alpha beta gamma delta epsilon zeta"
+)
+
+
+@pytest.mark.parametrize(("rows", "height", "printed"), ENGINE_LINES)
+def test_category_labels_never_count_on_more_lines_than_the_engine_prints(rows, height, printed):
+    """Kept at 12 pt (no shrinking), the long label is shortened to no more lines than
+    the engine printed before cutting it; where the engine printed it whole in a tall
+    chart, so does deckgen (the rule is cautious, not blind: it may shorten a label the
+    engine would just have fitted, 3 rows 3.5 to 5 in tall)."""
+    chart = Rect(0, 0, inches(6), inches(height))
+    labels = [ENGINE_LABEL] + [f"{i:02d} short" for i in range(1, rows)]
+    out, size, shortened = category_labels(labels, chart, 12, smallest=12)
+    assert size == 12
+    lines = len(wrapped(out[0], int(chart.width * AXIS_SHARE), 12))
+    if printed is None:
+        assert shortened == 0 or height < 6
+    else:
+        assert shortened == 1 and out[0].endswith("…") and lines <= printed
+        assert out[1:] == labels[1:]
+
+
+def test_category_labels_shrink_before_they_are_shortened():
+    """Seed slide 13's chart, 12.33 x 4.85 in, 14 categories, one line a row: a label
+    of 0.465 of the chart's width printed whole in the engine, one of 0.517 cut. A
+    label over AXIS_SHARE at 12 pt that fits at 10 pt is kept whole at 10 pt; one
+    that fits at no size down to 10 pt is shortened at a word, and fits then."""
+    chart = Rect(0, 0, inches(12.33), inches(4.85))
+    limit = chart.width * AXIS_SHARE
+
+    def label(share: float, size: float = 12) -> str:  # words up to `share` of the chart
+        words = ENGINE_LABEL.split()
+        text = words[0]
+        for word in words[1:]:
+            if word_width(f"{text} {word}") * size * WIDTH_MARGIN * EMU_PER_POINT > (
+                chart.width * share
+            ):
+                break
+            text += f" {word}"
+        return text
+
+    short = [f"{i:02d} short" for i in range(1, 13)]
+    assert category_labels([label(0.40)] + short, chart, 12) == ([label(0.40)] + short, 12, 0)
+    middling = label(0.50)  # over 0.44 at 12 pt, 0.42 at 10 pt
+    assert category_labels([middling] + short, chart, 12) == ([middling] + short, 10, 0)
+    out, size, shortened = category_labels([label(0.70)] + short, chart, 12)
+    assert (size, shortened) == (10, 1)
+    assert out[0].endswith("…") and label(0.70).startswith(out[0][:-1].rstrip())
+    assert len(wrapped(out[0], int(limit), 10)) == 1
+    # no more words than fit: the next word would not
+    kept = len(out[0][:-1].split())
+    longer = " ".join(label(0.70).split()[: kept + 1]) + "…"
+    assert len(wrapped(longer, int(limit), 10)) > 1
+
+
+@pytest.mark.libreoffice
+def test_the_crowded_deck_s_chart_labels_are_printed_whole_in_both_clients(
+    crowded, crowded_pdf, tmp_path
+):
+    """Seven doughnuts a slide, long bar titles, a 5,000-character answer label: what
+    deckgen writes on a chart (cut and shortened where it had to) is what each client
+    prints, the PowerPoint-compatible engine included, but for the charts the build
+    warned do not fit (a legend too long: the engine leaves its last entries out; rows
+    thinner than a line: clients name every other category)."""
+    from .helpers import chart_labels_missing
+    from .test_two_clients import aspose_pdf
+
+    aspose = aspose_pdf(crowded.path, tmp_path / "aspose.pdf")
+    unfit = tuple(
+        ": ".join(w.message.split(": ")[:2])  # "Chart: Degree"
+        for w in crowded.warnings.items
+        if "does not fit the chart" in w.message or "too short to name each" in w.message
+    )
+    # 5 entries beside a doughnut 103 pt tall; 8 and more categories beside bars as tall
+    assert "Chart: Degree" in unfit and len(unfit) >= 3
+    for client, pdf in (("Aspose", aspose), ("LibreOffice", crowded_pdf)):
+        missing = chart_labels_missing(crowded.path, pdf, at_least=30, unless=unfit)
+        assert not missing, client

@@ -119,6 +119,27 @@ def test_each_deck_marks_the_recipient_s_own_answers(personal):
         ), outcome.key
 
 
+def test_a_shortened_label_keeps_the_recipient_s_mark(personal):
+    """A category label too long beside its bar is shortened (render.fit.category_labels),
+    but never its "(votre réponse)": every mark the chart's alternative text gives (it
+    names every category whole) is on a label, whole, and the seed decks do shorten."""
+    folder, outcomes, _ = personal
+    mark = re.compile(r"\(votre [^)]*\)")
+    shortened = 0
+    for outcome in outcomes:
+        prs = Presentation(str(outcome.path))
+        for slide in prs.slides:
+            for shape in slide.shapes:
+                if not getattr(shape, "has_chart", False):
+                    continue
+                labels = [str(c) for c in shape.chart.plots[0].categories]
+                alt = shape._element.xpath(".//p:cNvPr")[0].get("descr")
+                on_labels = [m for label in labels for m in mark.findall(label)]
+                assert sorted(on_labels) == sorted(mark.findall(alt)), (outcome.key, labels)
+                shortened += sum("…" in label and bool(mark.search(label)) for label in labels)
+    assert shortened >= 31  # seed slide 13's long objectives, marked in most decks
+
+
 def test_a_sample_opens_in_libreoffice_and_is_valid(personal, tmp_path):
     from .conftest import libreoffice_or_skip
     from .helpers import audit_all, pdf_page_text, pdf_pages, squash, to_pdf
@@ -285,7 +306,7 @@ def test_three_named_personal_decks_print_the_same_figures_in_both_clients(perso
     LibreOffice and by the PowerPoint-compatible engine, every page prints the same
     percent figures (no label dropped or misread by one of them)."""
     from .conftest import libreoffice_or_skip
-    from .helpers import pdf_percent_figures, to_pdf
+    from .helpers import chart_labels_missing, pdf_percent_figures, to_pdf
     from .test_two_clients import aspose_pdf
 
     folder, outcomes, rows = personal
@@ -305,6 +326,8 @@ def test_three_named_personal_decks_print_the_same_figures_in_both_clients(perso
         assert sum(map(len, in_libre)) >= 150
         for client, pdf in (("Aspose", aspose), ("LibreOffice", libre[deck])):
             assert not _figures_over_each_other(pdf), (deck.name, client)
+            # every chart label whole, the recipient's "(votre réponse)" included
+            assert not chart_labels_missing(deck, pdf, at_least=100), (deck.name, client)
 
 
 def _figures_over_each_other(pdf) -> list[tuple[int, str, str]]:

@@ -440,6 +440,17 @@ def figures_of(deck: Deck) -> tuple[list[Figure], list[str]]:
     return out, unread
 
 
+def _whole(label: str, alt: str) -> str:
+    """A category label as the alternative text gives it whole: a label too long beside
+    its bar ends in "…" on the chart (shorter in a personal deck, whose mark takes room),
+    and the figures of one category are matched across decks by their whole label."""
+    if not label.endswith("…"):
+        return label
+    ends = rf"(?:{_SP}\(votre [^()]*\))?(?:{_SP}?:|{_SP}[\d,]+{_SP}?%|{_SP}n\.d\.)"
+    found = re.search(rf"{re.escape(label[:-1])}[^;:]*?(?={ends})", alt)
+    return found.group(0) if found else label
+
+
 def _chart_figures(slide, shape, group, hints, add, unread) -> None:
     named = [_NAMED.match(s.name) for s in shape.series]
     alt = _BASE.search(shape.alt)
@@ -451,9 +462,10 @@ def _chart_figures(slide, shape, group, hints, add, unread) -> None:
         for s in shape.series:
             level = s.name if len(shape.series) > 1 else ""
             for category, value in zip(s.categories, s.values):
-                label = _OWN.sub("", category)
+                label = _whole(_OWN.sub("", category), shape.alt)
                 fit = _over(value, n, hints.get(label))
-                add(slide, shape.key, label, level, group, fit, label != category, n, value is None)
+                own = _OWN.search(category) is not None
+                add(slide, shape.key, label, level, group, fit, own, n, value is None)
         return
     if not all(named):
         unread.append(f"slide {slide.number} {shape.key}: series {[s.name for s in shape.series]}")
@@ -462,8 +474,8 @@ def _chart_figures(slide, shape, group, hints, add, unread) -> None:
     sizes = [(m.group("label"), _int(m.group("n"))) for m in named]
     whole = next((i for i, (label, _) in enumerate(sizes) if label == TOTAL), None)
     for j, category in enumerate(shape.series[0].categories):
-        label = _OWN.sub("", category)
-        own = label != category
+        label = _whole(_OWN.sub("", category), shape.alt)
+        own = _OWN.search(category) is not None
         wb = None
         if whole is not None:
             value = shape.series[whole].values[j]
@@ -1695,6 +1707,8 @@ def test_a_masked_cell_is_blank_in_every_place_a_figure_is_kept(batch, name):
                 )
             for i, j in masked:
                 series, category = shape.series[i], shape.series[i].categories[j]
+                mark = _OWN.search(category)  # the texts give a shortened label whole
+                category = _whole(_OWN.sub("", category), shape.alt) + (mark[0] if mark else "")
                 if len(shape.series) == 1:  # "Commune n.d."
                     said = rf"(^|[:,]{_SP}){re.escape(category)}{_SP}n\.d\."
                 else:  # "Statement : … Level n.d." or "Category : … Group (n = 22) n.d."

@@ -15,11 +15,19 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from deckgen.analysis.results import Result, headroom, shown
-from deckgen.errors import RenderError, suggest, valid_list
+from deckgen.errors import RenderError, quoted_title, suggest, valid_list
 from deckgen.inputs.theme import Theme, categorical
 from deckgen.locales.numbers import percent_number_format
 from deckgen.render.colors import distinct_colour, label_colour, rgb
-from deckgen.render.fit import column_labels_fit, cut_label, legend_extent, slice_label_fits
+from deckgen.render.fit import (
+    LABEL_LEADING,
+    category_labels,
+    column_labels_fit,
+    cut_label,
+    legend_extent,
+    row_height,
+    slice_label_fits,
+)
 from deckgen.render.geometry import Rect
 from deckgen.render.palette import Fills, fills
 from deckgen.render.plan import ChartPlan
@@ -60,11 +68,17 @@ class ChartStyle:
         self.problems: list[str] = []  # what did not fit, for the slide's warnings
 
 
-def _data(result: Result, style: ChartStyle, series_indexes: list[int] | None = None) -> ChartData:
+def _data(
+    result: Result,
+    style: ChartStyle,
+    series_indexes: list[int] | None = None,
+    categories: list[str] | None = None,
+) -> ChartData:
     data = ChartData(
         number_format=style.number_format
     )  # the embedded sheet shows the labels' percents
-    data.categories = [cut_label(c) for c in result.categories]  # past 160 characters, cut
+    # past 160 characters, cut; beside bars, as both clients print them (`_axis_labels`)
+    data.categories = categories or [cut_label(c) for c in result.categories]
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
         name = cut_label(s.name or result.question_text or style.words("value"))
@@ -301,13 +315,20 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     """Bars of one series, or clustered bars of a breakdown's segments (a colour each)."""
     kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
     several = len(result.series) > 1
+    narrow = (
+        not horizontal and rect.width / max(len(result.categories), 1) < 914400
+    )  # under an inch per column
+    axis_size = style.theme.sizes.chart_axis - (2 if narrow else 0)
+    categories = None
+    if horizontal:
+        categories, axis_size = _axis_labels(result, rect, axis_size, style)
     frame = shapes.add_chart(
         kind,
         rect.left,
         rect.top,
         rect.width,
         rect.height,
-        _data(result, style, None if several else [0]),
+        _data(result, style, None if several else [0], categories),
     )
     chart = frame.chart
     _fonts(chart, style)
@@ -326,15 +347,12 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
                 point.format.fill.fore_color.rgb = rgb(colour)
     _value_axis_off(chart)
     cat = chart.category_axis
-    narrow = (
-        not horizontal and rect.width / max(len(result.categories), 1) < 914400
-    )  # under an inch per column
 
     def category_axis() -> None:
         cat.has_major_gridlines = False
         _no_ticks(cat)
         cat.format.line.color.rgb = rgb(style.theme.colors.muted)
-        cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - (2 if narrow else 0))
+        cat.tick_labels.font.size = Pt(axis_size)
         if horizontal:
             cat.reverse_order = True  # first category on top, as it reads
         else:
@@ -342,7 +360,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
 
     styled(
         cat._element,
-        ("category axis", style.theme.colors.muted, style.theme.sizes.chart_axis, narrow),
+        ("category axis", style.theme.colors.muted, axis_size, horizontal),
         category_axis,
     )
     # clustered bars are thinner: their figures a little smaller; and no figure taller
@@ -363,10 +381,51 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     return frame
 
 
+def _axis_labels(
+    result: Result, rect: Rect, size: float, style: ChartStyle
+) -> tuple[list[str], float]:
+    """The category labels beside bars, and their size, as both clients print them
+    whole (`render.fit.category_labels`); the chart's warnings say what was shortened."""
+    labels = [cut_label(c) for c in result.categories]
+    # a personal deck's mark ends its category's label, " (votre réponse)": kept whole
+    keep = [
+        label[label.rfind(" (") :] if mark and " (" in label else ""
+        for label, mark in zip(labels, result.own or [""] * len(labels))
+    ]
+    labels, size, shortened = category_labels(labels, rect, size, keep=keep)
+    if shortened:
+        first = next(a for a, b in zip(result.categories, labels) if cut_label(a) != b)
+        style.problems.append(
+            f"{shortened} label(s) shortened beside the bars (first: {quoted_title(first, 40)}"
+            "): whole in the alternative text; shorten them in the codebook"
+        )
+    if row_height(rect, len(labels)) < size * LABEL_LEADING:
+        style.problems.append(
+            f"{len(labels)} categories in a chart too short to name each (a row under a "
+            f"line of {size:g} pt): clients name every other one; make it taller"
+        )
+    return labels, size
+
+
 def _no_ticks(axis) -> None:
-    """No tick marks on a category axis: its categories are named, not measured."""
+    """No tick marks on a category axis: its categories are named, not measured; and
+    every category named (`c:tickLblSkip` 1): where rows are thinner than a label the
+    PowerPoint-compatible engine otherwise names every other one, LibreOffice all."""
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.minor_tick_mark = XL_TICK_MARK.NONE
+    element = axis._element
+    if element.find(qn("c:tickLblSkip")) is None:
+        skip = element.makeelement(qn("c:tickLblSkip"), {"val": "1"})
+        # the schema's order: after c:lblOffset (or c:lblAlgn), before c:noMultiLvlLbl
+        before = element.find(qn("c:lblOffset"))
+        before = before if before is not None else element.find(qn("c:lblAlgn"))
+        after = element.find(qn("c:noMultiLvlLbl"))
+        if before is not None:
+            before.addnext(skip)
+        elif after is not None:
+            after.addprevious(skip)
+        else:
+            element.append(skip)
 
 
 def _horizontal_tick_labels(axis) -> None:
@@ -432,13 +491,14 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     grey), per segment and statement (a Likert grid by segment), or per segment of a
     distribution broken down (its options stacked, in distinct colours)."""
     result = _coloured(plan, style, plan.type)
+    categories, axis_size = _axis_labels(result, rect, style.theme.sizes.chart_axis - 1, style)
     frame = shapes.add_chart(
         XL_CHART_TYPE.BAR_STACKED_100,
         rect.left,
         rect.top,
         rect.width,
         rect.height,
-        _data(result, style),
+        _data(result, style, categories=categories),
     )
     chart = frame.chart
     _fonts(chart, style)
@@ -454,7 +514,7 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     cat = chart.category_axis
     cat.reverse_order = True
     _no_ticks(cat)
-    cat.tick_labels.font.size = Pt(style.theme.sizes.chart_axis - 1)
+    cat.tick_labels.font.size = Pt(axis_size)
     cat.format.line.fill.background()
     _data_labels(
         plot,
