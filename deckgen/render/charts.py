@@ -29,6 +29,7 @@ from deckgen.render.fit import (
     slice_label_fits,
 )
 from deckgen.render.geometry import Rect
+from deckgen.render.oxml import chart_xml, data_label_xml, xml_of
 from deckgen.render.palette import Fills, fills
 from deckgen.render.plan import ChartPlan
 from deckgen.render.speedups import styled
@@ -94,7 +95,7 @@ def _fonts(chart, style: ChartStyle) -> None:
         chart.font.color.rgb = rgb(style.theme.colors.text)
 
     key = ("fonts", style.theme.fonts.body, style.theme.sizes.chart_axis, style.theme.colors.text)
-    styled(chart._chartSpace.get_or_add_txPr(), key, apply)
+    styled(chart_xml(chart).get_or_add_txPr(), key, apply)
 
 
 def _value_axis_off(chart) -> None:
@@ -107,7 +108,7 @@ def _value_axis_off(chart) -> None:
         axis.maximum_scale = None
         axis.minimum_scale = 0
 
-    styled(axis._element, ("value axis off",), apply)
+    styled(xml_of(axis), ("value axis off",), apply)
 
 
 def _fill(series, color: str) -> None:
@@ -117,7 +118,7 @@ def _fill(series, color: str) -> None:
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = rgb(color)
 
-    styled(series._element.get_or_add_spPr(), ("fill", color), apply)
+    styled(xml_of(series).get_or_add_spPr(), ("fill", color), apply)
 
 
 def _data_labels(
@@ -150,7 +151,7 @@ def _data_labels(
             if position is not None:
                 labels.position = position
 
-        styled(series._element.get_or_add_dLbls(), key, apply)
+        styled(xml_of(series).get_or_add_dLbls(), key, apply)
 
 
 def _series_names(chart) -> list[str]:
@@ -188,9 +189,7 @@ def _own(plot, result: Result, style: ChartStyle, fill: bool) -> None:
 def own_colour(plot, preferred: str) -> str:
     """The first of the theme's mark colour and a few distinct others that is far
     (in RGB) from every colour the chart draws with."""
-    used = {
-        str(v).upper() for v in plot._element.getparent().xpath(".//a:solidFill/a:srgbClr/@val")
-    }
+    used = {str(v).upper() for v in xml_of(plot).getparent().xpath(".//a:solidFill/a:srgbClr/@val")}
     return distinct_colour(used, preferred)
 
 
@@ -215,11 +214,11 @@ def _mark_points(plot, result: Result, style: ChartStyle) -> None:
     for series, info in zip(plot.series, result.series):
         if not any(info.marks):
             continue
-        labels = series._element.find(qn("c:dLbls"))
+        labels = xml_of(series).find(qn("c:dLbls"))
         for idx, mark in enumerate(info.marks):
             if not mark:
                 continue
-            label = series.points[idx].data_label._get_or_add_dLbl()
+            label = data_label_xml(series.points[idx].data_label)
             for child in list(label):
                 if child.tag != qn("c:idx"):
                     label.remove(child)
@@ -248,13 +247,13 @@ def _slice_label_colours(plot, style: ChartStyle) -> None:
     from copy import deepcopy
 
     series = plot.series[0]
-    labels = series._element.find(qn("c:dLbls"))
+    labels = xml_of(series).find(qn("c:dLbls"))
     for point in series.points:
         fill = str(point.format.fill.fore_color.rgb) if point.format.fill.type else None
         colour = label_colour(fill, "FFFFFF", style.theme.colors.text) if fill else "FFFFFF"
         if colour == "FFFFFF" or labels is None:
             continue
-        label = point.data_label._get_or_add_dLbl()
+        label = data_label_xml(point.data_label)
         for child in list(label):
             if child.tag != qn("c:idx"):
                 label.remove(child)
@@ -359,7 +358,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
             _horizontal_tick_labels(cat)
 
     styled(
-        cat._element,
+        xml_of(cat),
         ("category axis", style.theme.colors.muted, axis_size, horizontal),
         category_axis,
     )
@@ -408,35 +407,20 @@ def _axis_labels(
 
 
 def _no_ticks(axis) -> None:
-    """No tick marks on a category axis: its categories are named, not measured; and
-    every category named (`c:tickLblSkip` 1): where rows are thinner than a label the
-    PowerPoint-compatible engine otherwise names every other one, LibreOffice all."""
+    """No tick marks on a category axis: its categories are named, not measured."""
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.minor_tick_mark = XL_TICK_MARK.NONE
-    element = axis._element
-    if element.find(qn("c:tickLblSkip")) is None:
-        skip = element.makeelement(qn("c:tickLblSkip"), {"val": "1"})
-        # the schema's order: after c:lblOffset (or c:lblAlgn), before c:noMultiLvlLbl
-        before = element.find(qn("c:lblOffset"))
-        before = before if before is not None else element.find(qn("c:lblAlgn"))
-        after = element.find(qn("c:noMultiLvlLbl"))
-        if before is not None:
-            before.addnext(skip)
-        elif after is not None:
-            after.addprevious(skip)
-        else:
-            element.append(skip)
 
 
 def _horizontal_tick_labels(axis) -> None:
     """Keep column labels horizontal (they wrap) instead of the viewer's 45° slant."""
     txPr = (
-        axis.tick_labels._element.get_or_add_txPr()
+        xml_of(axis.tick_labels).get_or_add_txPr()
         if hasattr(axis.tick_labels, "_element")
         else None
     )
     if txPr is None:
-        txPr = axis._element.get_or_add_txPr()
+        txPr = xml_of(axis).get_or_add_txPr()
     body = txPr.find(qn("a:bodyPr"))
     body.set("rot", "0")
     body.set("vert", "horz")
@@ -545,7 +529,7 @@ def _hide_small_labels(
         for idx, v in enumerate(info.values):
             if v is not None and (v < threshold or (keep is not None and not keep[idx])):
                 dl = s.points[idx].data_label
-                dLbl = dl._get_or_add_dLbl()
+                dLbl = data_label_xml(dl)
                 for child in list(dLbl):
                     if child.tag != qn("c:idx"):
                         dLbl.remove(child)
@@ -592,10 +576,10 @@ def _round(shapes, rect, result, style, kind):
                 "fewer charts on the slide"
             )
     if kind == XL_CHART_TYPE.DOUGHNUT:
-        hole = plot._element.find(qn("c:holeSize"))
+        hole = xml_of(plot).find(qn("c:holeSize"))
         if hole is None:
-            hole = plot._element.makeelement(qn("c:holeSize"), {})
-            plot._element.append(hole)
+            hole = xml_of(plot).makeelement(qn("c:holeSize"), {})
+            xml_of(plot).append(hole)
         hole.set("val", "55")
     return frame
 
@@ -633,7 +617,7 @@ def fix_chart_xml(chart) -> None:
     them as unsigned ints, and strict validators (and some PowerPoint builds)
     reject them. Renumber each axis id to a small positive, stable value.
     """
-    space = chart._chartSpace
+    space = chart_xml(chart)
     mapping: dict[str, str] = {}
     for el in space.iter(qn("c:axId"), qn("c:crossAx")):
         old = el.get("val")

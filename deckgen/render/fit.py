@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from deckgen.errors import Warnings
 from deckgen.render.geometry import EMU_PER_POINT, Rect
 from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
+from deckgen.render.oxml import shape_tree
 from deckgen.render.text import needed_height, plain
 
 ELLIPSIS = "…"
@@ -282,7 +283,7 @@ def placed_shapes(slide, layout_rect) -> list[Placed]:
     """Every shape of `slide` with its rectangle, read from the XML; a placeholder
     without a position of its own takes its layout's, from `layout_rect(idx)`."""
     out = []
-    for element in slide.shapes._spTree.iterchildren():
+    for element in shape_tree(slide.shapes).iterchildren():
         path = _XFRM.get(element.tag)
         if path is None:
             continue

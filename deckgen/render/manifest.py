@@ -31,6 +31,7 @@ import zlib
 from typing import Any
 
 from deckgen.render.identity import key_of
+from deckgen.render.oxml import chart_xml, plain_part, relationships, xml_of
 
 CHUNK = 240
 PREFIX = "deckgen.manifest."
@@ -105,7 +106,7 @@ def record(shape: Any) -> dict[str, Any]:
     if shape.shape_type == 6:  # a group: the regions map
         fills, texts = {}, {}
         for child in shape.shapes:
-            fill = child._element.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
+            fill = xml_of(child).find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
             if fill is not None:  # LibreOffice writes hex in lower case
                 fills[child.name] = str(fill.get("val")).upper()
             if child.has_text_frame and child.text_frame.text:
@@ -117,7 +118,7 @@ def record(shape: Any) -> dict[str, Any]:
 
 def axis_maximum(chart: Any) -> float | None:
     """The maximum of a chart's value axis, when it has one set."""
-    found = xpath(chart._chartSpace, ".//c:valAx/c:scaling/c:max/@val")
+    found = xpath(chart_xml(chart), ".//c:valAx/c:scaling/c:max/@val")
     try:
         return float(found[0]) if found else None
     except ValueError:
@@ -125,7 +126,7 @@ def axis_maximum(chart: Any) -> float | None:
 
 
 def alt_text(shape: Any) -> str:
-    found = xpath(shape._element, "./*[1]/p:cNvPr/@descr")
+    found = xpath(xml_of(shape), "./*[1]/p:cNvPr/@descr")
     return str(found[0]) if found else ""
 
 
@@ -133,7 +134,7 @@ def chart_series(chart: Any) -> list[dict[str, Any]]:
     """Each series of `chart` in document order: name, categories, values (None: no
     point), as the chart's own caches hold them (what every viewer draws)."""
     out = []
-    for ser in chart._chartSpace.iter(f"{{{_C}}}ser"):
+    for ser in chart_xml(chart).iter(f"{{{_C}}}ser"):
         name = "".join(xpath(ser, "./c:tx//c:v/text()"))
         cats = _points(ser, "c:cat")
         vals = _points(ser, "c:val")
@@ -205,9 +206,7 @@ def write(prs: Any, manifest: dict[str, Any]) -> None:
         part = Part(PackURI("/docProps/custom.xml"), _CT_CUSTOM, package, xml)
         package.relate_to(part, _RT_CUSTOM)
     else:
-        part.__class__ = Part  # a loaded XmlPart or a plain Part: bytes from now on
-        part.__dict__.pop("_element", None)
-        part._blob = xml
+        plain_part(part, xml)  # a loaded XmlPart or a plain Part: bytes from now on
 
 
 class Damaged(ValueError):
@@ -341,7 +340,7 @@ def _unpacked(text: str) -> Any:
 
 def _custom_part(prs: Any) -> Any:
     package = prs.part.package
-    for rel in package._rels.values():
+    for rel in relationships(package).values():
         if rel.reltype == _RT_CUSTOM and not rel.is_external:
             return rel.target_part
     return None

@@ -3,6 +3,8 @@ the same bytes, so the dates are the spec's or SOURCE_DATE_EPOCH, never the cloc
 
 from __future__ import annotations
 
+from deckgen.render.oxml import xml_of
+
 
 def set_properties(
     prs, title: str, subtitle: str | None = None, date: tuple[int, int, int] | None = None
@@ -23,7 +25,7 @@ def set_properties(
         core.modified = stamp
         core.last_printed = stamp
         return
-    element = core._element  # no such date: none, rather than one that is not the survey's
+    element = xml_of(core)  # no such date: none, rather than one that is not the survey's
     element._remove_created()
     element._remove_modified()
     element._remove_lastPrinted()

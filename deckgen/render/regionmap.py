@@ -40,6 +40,7 @@ from deckgen.render.geo import (
     outlines_at,
 )
 from deckgen.render.geometry import Rect, inches, points
+from deckgen.render.oxml import xml_of
 from deckgen.wording.phrases import bin_label
 
 if TYPE_CHECKING:
@@ -91,9 +92,9 @@ def _drop_theme_style(shape: Any) -> None:
     `a:effectLst`. Fill and line are explicit, so the style has nothing left to give.
     """
     shape.shadow.inherit = False
-    style = shape._element.find(qn("p:style"))
+    style = xml_of(shape).find(qn("p:style"))
     if style is not None:
-        shape._element.remove(style)
+        xml_of(shape).remove(style)
 
 
 _LINE_WIDTH_PT = 0.75
@@ -121,7 +122,7 @@ def fit_group_transform(group: GroupShape) -> Rect:
     box and shows nothing. Returns the box.
     """
     boxes = []
-    for child in group._element.iter_shape_elms():
+    for child in xml_of(group).iter_shape_elms():
         xfrm = _child_xfrm(child)
         if xfrm is None:
             continue
@@ -134,7 +135,7 @@ def fit_group_transform(group: GroupShape) -> Rect:
         raise RenderError("regions map: the group has no shapes to fit")
     left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
     right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    xfrm = group._element.grpSpPr.get_or_add_xfrm()
+    xfrm = xml_of(group).grpSpPr.get_or_add_xfrm()
     for tag, attrs in (
         ("a:off", {"x": left, "y": top}),
         ("a:ext", {"cx": right - left, "cy": bottom - top}),
@@ -190,7 +191,7 @@ class _Drawing:
         self.tree = group.shapes
         self.words = w
         self.session = speedups.current()
-        self.ids = speedups.ShapeIds(group._element) if self.session is not None else None
+        self.ids = speedups.ShapeIds(xml_of(group)) if self.session is not None else None
 
     def prototype(self, store: str, key: Any, *emu: Any) -> Any:
         if self.session is None or not _is_emu(*emu):
@@ -201,7 +202,7 @@ class _Drawing:
         if self.session is not None and self.ids is not None:
             self.ids.add(shape.shape_id)
             if key is not None:
-                speedups.remember_shape(self.session, store, key, shape._element)
+                speedups.remember_shape(self.session, store, key, xml_of(shape))
 
 
 def _add_text(
@@ -294,7 +295,7 @@ def _add_region(
     shape.line.color.rgb = rgb(line)
     shape.line.width = Pt(_LINE_WIDTH_PT)
     _drop_theme_style(shape)
-    keep = shape_key is not None and _is_emu(left, top) and _fill_colours(shape._element)
+    keep = shape_key is not None and _is_emu(left, top) and _fill_colours(xml_of(shape))
     drawing.added("map regions", shape_key if keep else None, shape)
 
 
@@ -490,13 +491,13 @@ def add_region_map(
         y += row
 
     fit_group_transform(group)
-    parent = group._element.getparent()
+    parent = xml_of(group).getparent()
     if parent is not None and parent.tag == qn("p:grpSp"):
         # python-pptx resizes the groups holding this one after each shape it adds
         # in it; cloned shapes are added without: resize them once, now it is complete.
         parent.recalculate_extents()
     descr = alt_text if alt_text else default_alt_text(clean, regions, legend_title, labels, w)
-    group._element.nvGrpSpPr.cNvPr.set("descr", descr)  # type: ignore[union-attr]
+    xml_of(group).nvGrpSpPr.cNvPr.set("descr", descr)
     return group
 
 

@@ -20,6 +20,7 @@ from deckgen.render.colors import AA, contrast, distinct_colour, rgb
 from deckgen.render.fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label
 from deckgen.render.geometry import EMU_PER_POINT, Rect, inches, points
 from deckgen.render.identity import element_key, named
+from deckgen.render.oxml import chart_xml, shape_tree, xml_of
 from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
 from deckgen.render.template import content_area, find_layout, layout_placeholder
 from deckgen.render.text import add_text, fit_size, needed_height
@@ -116,10 +117,10 @@ def _title_first(slide) -> None:
     title = slide.shapes.title
     if title is None:
         return
-    tree = slide.shapes._spTree
+    tree = shape_tree(slide.shapes)
     first = next(iter(tree.iter_shape_elms()), None)
-    if first is not None and first is not title._element:
-        first.addprevious(title._element)
+    if first is not None and first is not xml_of(title):
+        first.addprevious(xml_of(title))
 
 
 def _put(slide, ph, paragraphs: list[str], fallback: float, fitter: SlideFitter, what: str):
@@ -147,7 +148,7 @@ def _drop_unused(slide, used: set[int]) -> None:
     """Remove placeholders left empty: an empty one shows 'Click to add text'."""
     for ph in list(slide.placeholders):
         if ph.placeholder_format.idx not in used:
-            ph._element.getparent().remove(ph._element)
+            xml_of(ph).getparent().remove(xml_of(ph))
 
 
 def _fill(
@@ -510,7 +511,7 @@ def _one_mark(shapes, theme: Theme) -> None:
         str(colour)
         for shape in shapes
         if shape.has_chart
-        for colour in shape.chart._chartSpace.xpath(
+        for colour in chart_xml(shape.chart).xpath(
             ".//c:dPt/c:spPr/a:ln/a:solidFill/a:srgbClr/@val"
         )
     ]
@@ -696,7 +697,7 @@ def _alt(shape, text: str) -> None:
     """Alternative text: the `descr` of the shape's non-visual properties."""
     if not text:
         return
-    el = shape._element
+    el = xml_of(shape)
     cnv = el.find(".//" + qn("p:cNvPr"))
     if cnv is not None:
         cnv.set("descr", text)
@@ -710,7 +711,7 @@ def _decorative(shape) -> None:
     """Mark a purely visual shape (a card, a bar) as decorative, as PowerPoint's
     "Mark as decorative" does: screen readers then skip it instead of announcing
     "rectangle"."""
-    cnv = shape._element.find(".//" + qn("p:cNvPr"))
+    cnv = xml_of(shape).find(".//" + qn("p:cNvPr"))
     if cnv is None or cnv.find(qn("a:extLst")) is not None:
         return
     ext_lst = cnv.makeelement(qn("a:extLst"), {})

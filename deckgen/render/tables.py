@@ -19,6 +19,7 @@ from deckgen.render.colors import rgb
 from deckgen.render.columns import MARGIN, column_widths
 from deckgen.render.fit import cut_label
 from deckgen.render.geometry import Rect, points
+from deckgen.render.oxml import table_xml
 from deckgen.render.plan import ChartPlan
 from deckgen.render.text import needed_height
 from deckgen.wording.phrases import table_rows
@@ -136,7 +137,7 @@ def _significant(text: str) -> bool:
 
 def _plain_style(tbl) -> None:
     """No built-in banding or first-column emphasis: the theme's fills are explicit."""
-    pr = tbl._tbl.tblPr
+    pr = table_xml(tbl).tblPr
     for flag in ("bandRow", "firstCol", "lastRow", "lastCol", "bandCol"):
         pr.set(flag, "0")
     pr.set("firstRow", "1")

@@ -23,6 +23,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 
 from deckgen.errors import TemplateError, suggest, valid_list
 from deckgen.render.geometry import Rect, inches
+from deckgen.render.oxml import xml_of
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation as PresentationT
@@ -266,15 +267,15 @@ def placeholder_font_size(layout: SlideLayout, idx: int) -> float | None:
     ph = next((p for p in layout_placeholders if p.placeholder_format.idx == idx), None)
     if ph is None:
         return None
-    candidates = [ph._element]
+    candidates = [xml_of(ph)]
     master = layout.slide_master
     ph_type = ph.placeholder_format.type
     master_placeholders: Iterable[Any] = master.placeholders
     for master_ph in master_placeholders:
         if master_ph.placeholder_format.type == ph_type:
-            candidates.append(master_ph._element)
+            candidates.append(xml_of(master_ph))
             break
-    styles = master._element.find(f"{_P}txStyles")
+    styles = xml_of(master).find(f"{_P}txStyles")
     if styles is not None:
         name = "titleStyle" if ph_type in _TITLE_TYPES else "bodyStyle"
         candidates.append(styles.find(f"{_P}{name}"))

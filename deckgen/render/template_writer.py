@@ -29,6 +29,7 @@ from pptx.util import Emu
 from deckgen.errors import DeckgenError
 from deckgen.inputs.theme import Theme, load_theme
 from deckgen.render.geometry import Rect, inches
+from deckgen.render.oxml import relationships, set_blob, xml_of
 from deckgen.render.template import (
     CONTENT_PLACEHOLDER_IDX,
     LAYOUT_NAMES,
@@ -509,7 +510,7 @@ def template_bytes(
     prs = Presentation()
     prs.slide_width = Emu(SLIDE_WIDTH)
     prs.slide_height = Emu(SLIDE_HEIGHT)
-    sld_sz = prs.part._element.find(qn("p:sldSz"))
+    sld_sz = xml_of(prs.part).find(qn("p:sldSz"))
     if sld_sz is not None and "type" in sld_sz.attrib:
         del sld_sz.attrib["type"]  # "screen4x3" would be a lie; no type means custom size
 
@@ -518,19 +519,19 @@ def template_bytes(
     for extra in layouts[len(LAYOUT_NAMES) :]:
         master.slide_layouts.remove(extra)  # drops the sldLayoutId, the rel and so the part
     for layout, xml in zip(layouts, _layouts(theme, organisation), strict=False):
-        _replace_element_content(layout._element, xml)
+        _replace_element_content(xml_of(layout), xml)
 
     csld_xml, styles_xml = _master_parts(theme)
-    master_el = master._element
+    master_el = xml_of(master)
     master_el.replace(master_el.find(qn("p:cSld")), parse_xml(csld_xml))
     master_el.replace(master_el.find(qn("p:txStyles")), parse_xml(styles_xml))
 
     theme_part = master.part.part_related_by(RT.THEME)
-    theme_part._blob = _apply_theme_part(theme_part.blob, theme)
+    set_blob(theme_part, _apply_theme_part(theme_part.blob, theme))
 
     # -- leftovers of python-pptx's default template --
     package = prs.part.package
-    for rId, rel in list(package._rels.items()):
+    for rId, rel in list(relationships(package).items()):
         if rel.reltype == RT.THUMBNAIL:
             package.drop_rel(rId)
     for rId, rel in list(prs.part.rels.items()):
@@ -538,7 +539,7 @@ def template_bytes(
             prs.part.drop_rel(rId)
     for part in package.iter_parts():
         if str(part.partname) == "/docProps/app.xml":
-            part._blob = _app_properties(part.blob, theme)
+            set_blob(part, _app_properties(part.blob, theme))
 
     props = prs.core_properties
     props.title = title

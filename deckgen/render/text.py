@@ -17,11 +17,11 @@ from lxml.etree import SubElement
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.oxml.text import CT_RegularTextRun
 from pptx.util import Pt
 
 from deckgen.render.geometry import EMU_PER_POINT, Rect
 from deckgen.render.metrics import BREAKS, SPACE, WIDTH_MARGIN, word_width
+from deckgen.render.oxml import escaped, run_xml, xml_of
 from deckgen.render.speedups import current
 
 LINE_SPACING = 1.2
@@ -158,12 +158,12 @@ def _api_text(box, items, anchor: str, bullets: bool, style: dict) -> None:
             f.size = Pt(over.get("size", style["size"]))
             f.bold = bool(is_bold or over.get("bold", style["bold"]))
             if style["caps"]:
-                r._r.get_or_add_rPr().set("cap", "all")
+                run_xml(r).get_or_add_rPr().set("cap", "all")
             f.color.rgb = RGBColor.from_string(over.get("color", style["color"]))
 
 
 def _xml_text(box, items, anchor: str, bullets: bool, style: dict) -> None:
-    body = box._element.txBody
+    body = xml_of(box).txBody
     body_pr = body.find(qn("a:bodyPr"))
     body_pr.set("wrap", "square")
     body_pr.set("anchor", _ANCHOR[anchor])
@@ -194,4 +194,4 @@ def _xml_text(box, items, anchor: str, bullets: bool, style: dict) -> None:
             SubElement(SubElement(r_pr, qn("a:solidFill")), qn("a:srgbClr"), val=str(rgb))
             SubElement(r_pr, qn("a:latin"), typeface=style["font"])
             # control characters escaped as run.text does ("_x0007_")
-            SubElement(r, qn("a:t")).text = CT_RegularTextRun._escape_ctrl_chars(chunk)
+            SubElement(r, qn("a:t")).text = escaped(chunk)

@@ -47,6 +47,15 @@ from deckgen.errors import DeckError
 from deckgen.locales import words
 from deckgen.render import manifest as manifests
 from deckgen.render.identity import key_of
+from deckgen.render.oxml import (
+    chart_xml,
+    paragraph_xml,
+    parent_of,
+    run_xml,
+    slide_ids,
+    text_body,
+    xml_of,
+)
 
 #: the elements of a slide, as the change report names them
 _ELEMENT = re.compile(r"(chart|callout)-(\d+)(?:-(value|text))?$")
@@ -498,7 +507,7 @@ class _Deck:
 def _index(prs: Any) -> _Deck:
     """Every keyed shape of the deck, each copy of an element included: a duplicated
     slide, a chart pasted twice (see _Deck)."""
-    ids = [int(entry.get("id", "0")) for entry in prs.slides._sldIdLst]
+    ids = [int(entry.get("id", "0")) for entry in slide_ids(prs.slides)]
     found: dict[str, list[tuple[Any, int]]] = {}  # key: [(shape, place)]
     places: dict[str, dict[int, list[int]]] = {}  # slide key: {place: [its keys, slide id]}
     for n, (slide, slide_id) in enumerate(zip(prs.slides, ids), 1):
@@ -753,7 +762,7 @@ def _offered(record: dict[str, Any], shape: Any, locale: str) -> str:
     if record["kind"] == "text":
         return str(record["text"])
     if record["kind"] == "chart":
-        fmt = manifests.xpath(shape.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+        fmt = manifests.xpath(chart_xml(shape.chart), ".//c:val//c:numCache/c:formatCode/text()")
         show = _shown(str(fmt[0]) if fmt else "General", locale)
         many = len(record["series"]) > 1
         return "; ".join(
@@ -893,7 +902,7 @@ def _chart(shape: Any, source: Any) -> list[str]:
     from deckgen.render.workbook import ChartData
 
     series = manifests.chart_series(source.chart)
-    fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+    fmt = manifests.xpath(chart_xml(source.chart), ".//c:val//c:numCache/c:formatCode/text()")
     data = ChartData(number_format=str(fmt[0]) if fmt else "General")
     labels = [c if c is not None else "" for c in (series[0]["categories"] if series else [])]
     data.categories = labels
@@ -926,7 +935,7 @@ def _points(
     c = f"{{{manifests._C}}}"
     gone: list[str] = []
     names = [str(n) for n in new]
-    pairs = zip(chart._chartSpace.iter(f"{c}ser"), source._chartSpace.iter(f"{c}ser"))
+    pairs = zip(chart_xml(chart).iter(f"{c}ser"), chart_xml(source).iter(f"{c}ser"))
     for k, (mine, theirs) in enumerate(pairs):
         labels, fresh = mine.find(f"{c}dLbls"), theirs.find(f"{c}dLbls")
         if labels is not None:
@@ -972,7 +981,7 @@ def _chart_changes(
     """The chart's figures that moved, as the chart shows them, on one line:
     "graphique 1 : Twitter 63 % → 65 %, YouTube 75 % → 74 %" (— where a category
     came or went; the series named where there are several)."""
-    fmt = manifests.xpath(source.chart._chartSpace, ".//c:val//c:numCache/c:formatCode/text()")
+    fmt = manifests.xpath(chart_xml(source.chart), ".//c:val//c:numCache/c:formatCode/text()")
     show = _shown(str(fmt[0]) if fmt else "General", locale)
     pairs: list[tuple[str, str, str]] = []
     old_points = {
@@ -1043,9 +1052,9 @@ def _retext(target: Any, source: Any) -> None:
         return
     while len(mine) > len(theirs) and len(mine) > 1:  # fewer paragraphs now
         gone = mine.pop()
-        gone._p.getparent().remove(gone._p)
+        paragraph_xml(gone).getparent().remove(paragraph_xml(gone))
     while len(mine) < len(theirs):  # more: copies of the last one
-        mine[-1]._p.addnext(deepcopy(mine[-1]._p))
+        paragraph_xml(mine[-1]).addnext(deepcopy(paragraph_xml(mine[-1])))
         mine = list(target.paragraphs)
     for p, q in zip(mine, theirs):
         runs = p.runs
@@ -1054,7 +1063,7 @@ def _retext(target: Any, source: Any) -> None:
             continue
         runs[0].text = q.text
         for extra in runs[1:]:
-            extra._r.getparent().remove(extra._r)
+            run_xml(extra).getparent().remove(run_xml(extra))
 
 
 def _respell(paragraph: Any, new: str) -> None:
@@ -1111,8 +1120,8 @@ def _map(shape: Any, source: Any) -> None:
         new = theirs.get(child.name)
         if new is None:
             continue
-        fill = new._element.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
-        mine = child._element.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
+        fill = xml_of(new).find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
+        mine = xml_of(child).find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr")
         if fill is not None and mine is not None:
             mine.set("val", fill.get("val"))
         if (
@@ -1124,7 +1133,7 @@ def _map(shape: Any, source: Any) -> None:
 
 
 def _set_alt(shape: Any, text: str) -> None:
-    found = manifests.xpath(shape._element, "./*[1]/p:cNvPr")
+    found = manifests.xpath(xml_of(shape), "./*[1]/p:cNvPr")
     if found:
         found[0].set("descr", text)
 
@@ -1194,12 +1203,12 @@ def _said_as_retyped(
     text, unsaid = _as_retyped(record["text"], retyped)
     if text == record["text"]:
         return record, source, unsaid
-    element = deepcopy(source._element)
+    element = deepcopy(xml_of(source))
     for node in element.iter(f"{{{manifests._A}}}t"):
         for _what, data, theirs in retyped:
             if node.text and _once(node.text, data) and _once(record["text"], data):
                 node.text = _replace_once(node.text, data, theirs)
-    said = type(source)(element, source._parent)
+    said = type(source)(element, parent_of(source))
     if said.text_frame.text != text:  # a figure across runs: not said, flagged
         unsaid += [(f"{t} ({w})", d) for w, d, t in retyped if _once(record["text"], d)]
         return record, source, unsaid
@@ -1209,11 +1218,11 @@ def _said_as_retyped(
 def _replace_paragraphs(frame: Any, old: list[Any], lines: list[str], keep: list[Any]) -> None:
     from copy import deepcopy
 
-    body = frame._txBody
-    template = deepcopy(old[0]._p) if old else None
+    body = text_body(frame)
+    template = deepcopy(paragraph_xml(old[0])) if old else None
     for p in old:
-        body.remove(p._p)
-    anchor = keep[0]._p if keep else None
+        body.remove(paragraph_xml(p))
+    anchor = paragraph_xml(keep[0]) if keep else None
     for line in lines:
         if template is not None:
             p = deepcopy(template)
