@@ -32,7 +32,7 @@ CASES = [
         '{code: gauche, label: "Gauche"}',
         '{code: gauche, lable: "Gauche"}',
         "unknown key `lable` (did you mean `label`?); valid keys: `asked_if`, `attrs`, "
-        "`base_label`, `code`, `column`, `dont_know`, `label`, `no_answer`",
+        "`base_label`, `code`, `color`, `column`, `dont_know`, `label`, `no_answer`",
     ),
     (
         "misspelt question key",
@@ -70,6 +70,19 @@ CASES = [
         'attrs: {insee: "11"}}',
         'insee: "11"}',
         "unknown key `insee`",
+    ),
+    (
+        "option colour not a colour",
+        '{code: gauche, label: "Gauche"}',
+        '{code: gauche, label: "Gauche", color: "red"}',
+        "color: expected a colour as 6 hex digits like 1D3557, got 'red'",
+    ),
+    (
+        "scale on a ranking",
+        "  - id: actions_renforcer\n",
+        "  - id: actions_renforcer\n    scale: ascending\n",
+        "`scale: ascending` orders the options of a single, likert or numeric question; a "
+        "ranking question's are not one scale",
     ),
     (
         "band upside down",

@@ -303,6 +303,35 @@ def test_templates_carry_no_organisation() -> None:
         assert not [t for t in texts if "Observatoire" in t], path
 
 
+# the words of the five layouts and the master, as PowerPoint's selection pane and
+# master view show them: neutral English, for a deck in any language
+ENGLISH_NAMES = {
+    "Title", "Subtitle", "Date and organisation", "Accent bar", "Section number",
+    "Section title", "Content area", "Footer", "Next event", "Text",
+}  # fmt: skip
+ENGLISH_PROMPTS = {
+    "Presentation title", "Subtitle", "Date · organisation", "01", "Section title",
+    "Slide title", "Chart area", "Key figures area", "Closing title", "Next event",
+    "Master title", "Master text",
+}  # fmt: skip
+
+
+def test_the_templates_speak_no_language_of_their_own(gss_deck) -> None:
+    """No French left in an English deck: the names and prompts of the master and
+    layouts are neutral English, and no part sets a proofing language."""
+    for path in (default_template(), BRAND_TEMPLATE, gss_deck.path):
+        prs = Presentation(str(path))
+        master = prs.slide_masters[0]
+        shapes = [s for lay in prs.slide_layouts for s in lay.shapes] + list(master.shapes)
+        names = {s.name for s in shapes}
+        prompts = {s.text_frame.text for s in shapes if s.has_text_frame} - {""}
+        assert names <= ENGLISH_NAMES, (path, names - ENGLISH_NAMES)
+        assert prompts <= ENGLISH_PROMPTS, (path, prompts - ENGLISH_PROMPTS)
+        with zipfile.ZipFile(path) as z:
+            parts = [n for n in z.namelist() if n.startswith(("ppt/slideLayouts/", "ppt/slideM"))]
+            assert not [n for n in parts if b'lang="fr' in z.read(n)], path
+
+
 def test_template_passes_openxml_audit(template_path: Path) -> None:
     assert audit_errors(template_path) == []
 

@@ -116,6 +116,8 @@ class Result:
     # largest-remainder rounding changed a figure from its own rounding (half up) so
     # that a whole adds up to 100 %: the footnote says so
     forced: bool = False
+    # drawn turned (`transposed`): the categories are the segments, the series the options
+    turned: bool = False
 
     @property
     def status(self) -> str:
@@ -246,6 +248,7 @@ def transposed(result: Result) -> Result:
         bases=tuple(result.bases_of(s)[0] if result.bases_of(s) else 0 for s in result.series),
         groups=(),
         own=(),
+        turned=True,
     )
 
 

@@ -35,6 +35,13 @@ def _code(value: Any) -> str:
     return text
 
 
+def _option_colour(value: Any) -> Any:
+    """An option's `color:` as 6 upper-case hex digits (`#` allowed)."""
+    from deckgen.inputs.theme import _check_hex
+
+    return None if value is None else _check_hex(str(value))
+
+
 class Option(Model):
     """An answer option (single, multi, likert scale) or an item (likert, ranking)."""
 
@@ -57,6 +64,13 @@ class Option(Model):
         default=None,
         description="multi option, likert or ranking item: its column in the responses "
         "(default: <question id>__<code>).",
+    )
+    color: str | None = field(
+        default=None,
+        description="The colour this option is drawn in wherever it appears (a party's "
+        "colour), as 6 hex digits: its bar, slice or segment, in every chart and image.",
+        check=_option_colour,
+        before=True,
     )
 
     def validated(self) -> None:
@@ -127,6 +141,15 @@ class Question(Model):
         before=True,
     )
     max_picks: int | None = field(default=None, ge=1, le=MAX_PICKS)
+    scale: Literal["bipolar", "ascending", "descending", "none"] | None = field(
+        default=None,
+        what="scale",
+        description="How its options are ordered, for their colours: bipolar (two sides "
+        "around a middle, agree to disagree: a diverging palette), ascending (one side, "
+        "listed from the weakest level, lightest, to the strongest, darkest: a sequential "
+        "palette), descending (one side, listed from the strongest, darkest) or none (no "
+        "order: distinct colours). Default: bipolar for a likert question, none otherwise.",
+    )
     unit: str | None = None
     min: float | None = None
     max: float | None = None
@@ -141,6 +164,11 @@ class Question(Model):
             raise ValueError(f"question `{self.id}` of type {self.type} needs `{wanted}`")
         if self.type == "likert" and not self.options:
             raise ValueError(f"likert question `{self.id}` needs `options` (its scale)")
+        if self.scale not in (None, "none") and self.type not in ("single", "likert", "numeric"):
+            raise ValueError(
+                f"question `{self.id}`: `scale: {self.scale}` orders the options of a single, "
+                f"likert or numeric question; a {self.type} question's are not one scale"
+            )
         if self.type == "ranking" and self.max_picks is None:
             raise ValueError(f"ranking question `{self.id}` needs an integer `max_picks`")
         for name in ("options", "items", "bands"):
@@ -160,6 +188,13 @@ class Question(Model):
                         f"question `{self.id}`: `published_figures` names `{code}`, which is not "
                         f"one of its codes{suggest(str(code), codes)}; valid: {valid_list(codes)}"
                     )
+
+    @property
+    def ordering(self) -> str:
+        """Its `scale:`, or the default: bipolar for a Likert scale, else none."""
+        if self.scale is not None:
+            return self.scale
+        return "bipolar" if self.type == "likert" else "none"
 
     def figure_published(self, codes: list[str] | tuple[str, ...]) -> bool:
         """Whether the share of those who chose any of `codes` is a published figure:

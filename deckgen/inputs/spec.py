@@ -25,6 +25,22 @@ def _hex_colors(value: list[str] | None) -> list[str] | None:
     return None if value is None else [_check_hex(v) for v in value]
 
 
+def _callout_colour(value: Any) -> Any:
+    """A callout's `color:`: a theme colour's name, or 6 hex digits."""
+    from deckgen.inputs.theme import THEME_COLOURS
+
+    if value is None or str(value).lower() in THEME_COLOURS:
+        return None if value is None else str(value).lower()
+    try:
+        return _check_hex(str(value))
+    except ValueError:
+        names = ", ".join(f"`{n}`" for n in THEME_COLOURS)
+        raise ValueError(
+            f"expected one of the theme's colours ({names}) or 6 hex digits like 1D3557, "
+            f"got {value!r}"
+        ) from None
+
+
 class Strict(Model):
     """Unknown keys are errors (every model of deckgen.inputs.model forbids them)."""
 
@@ -64,7 +80,11 @@ class Chart(Strict):
         description="Legend position; auto shows one where series or slices need it.",
     )
     colors: list[str] | None = field(
-        default=None, description="Override the theme's series colours (hex).", check=_hex_colors
+        default=None,
+        description="Replace the generated palette (the theme's series colours, a scale's "
+        "light-to-dark or diverging colours), in order (hex); an option's own `color:` in "
+        "the codebook still wins.",
+        check=_hex_colors,
     )
     digits: int = field(default=0, ge=0, le=2, description="Decimals in percentages.")
     rounding: Literal["half_up", "largest_remainder"] | None = field(
@@ -115,6 +135,15 @@ class Callout(Strict):
         default=None, description="Alternative text; generated from the value when absent."
     )
     only: list[Literal["public", "segment", "personal"]] | None = _only()
+    color: str | None = field(
+        default=None,
+        check=_callout_colour,
+        before=True,
+        description="Its figure's colour: one of the theme's colours by name (`primary`, "
+        "`accent`, `text`, `muted`, `callout`, `total`) or 6 hex digits. Default: the colour "
+        "of the one option it counts, when the codebook gives it one, else the theme's "
+        "`callout` colour.",
+    )
 
 
 class TextBlock(Strict):

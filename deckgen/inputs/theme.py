@@ -59,6 +59,30 @@ class Colors(Model):
         before=True,
     )
     dont_know: str = field(default="BFC5CC", check=_colour, before=True)
+    sequential: list[str] | None = field(
+        default=None,
+        min_length=2,
+        check=lambda value: None if value is None else _colour(value),
+        before=True,
+        description="A one-sided ordered scale (a question's `scale: ascending` or "
+        "`descending`) and the editions of a trend, from the lightest colour to the darkest: "
+        "as many colours as levels are spread evenly over the list, both ends kept "
+        "(default: `map_scale`).",
+    )
+    callout: str | None = field(
+        default=None,
+        check=lambda value: None if value is None else _colour(value),
+        before=True,
+        description="A callout's figure (default: `accent`); a callout's own `color:` in the "
+        "spec, or the `color:` of the one option it counts, comes first.",
+    )
+    total: str = field(
+        default="8C939B",
+        check=_colour,
+        before=True,
+        description="The whole sample's series beside its segments (`total: true`, "
+        "`--beside-total`): a neutral no segment takes.",
+    )
     own: str = field(
         default="7B2CBF",
         check=_colour,
@@ -75,6 +99,10 @@ class Colors(Model):
     )
     map_empty: str = field(default="EEF0F2", check=_colour, before=True)
     map_line: str = field(default="FFFFFF", check=_colour, before=True)
+
+
+#: the theme's single colours a spec may name (a callout's `color: primary`)
+THEME_COLOURS = ("primary", "accent", "text", "muted", "callout", "total")
 
 
 def _below_one(level: object) -> object:
@@ -119,6 +147,30 @@ def diverging(positive: str, negative: str, levels: int, neutral: str = _NEUTRAL
     high = [mix(positive, "FFFFFF", t) for t in fades]
     low = [mix(negative, "FFFFFF", t) for t in reversed(fades)]
     return high + ([neutral] if levels % 2 else []) + low
+
+
+def sequential(darkest: str, levels: int, listed: list[str] | None = None) -> list[str]:
+    """`levels` colours from the lightest to the darkest: spread evenly over `listed`
+    (lightest first, both ends kept; colours between two of it where it is short), else
+    `darkest` faded toward white (the lightest 75 % of the way, still seen on white)."""
+    if levels <= 0:
+        return []
+    if not listed:
+        if levels == 1:
+            return [darkest.upper()]
+        return [mix(darkest, "FFFFFF", 0.75 * (1 - k / (levels - 1))) for k in range(levels)]
+    if levels == 1:
+        return [listed[-1]]
+    last = len(listed) - 1
+    out = []
+    for k in range(levels):
+        at = k * last / (levels - 1)
+        low = int(at)
+        if levels <= len(listed) or at == low:
+            out.append(listed[round(at)])
+        else:
+            out.append(mix(listed[low], listed[low + 1], at - low))
+    return out
 
 
 def categorical(base: list[str], n: int) -> list[str]:
@@ -199,6 +251,23 @@ class Theme(Model):
         if negative == own[0]:  # one colour listed: the other end from the theme
             negative = self.colors.accent if self.colors.accent != own[0] else "C8414D"
         return diverging(own[0], negative, levels)
+
+    def named(self, colour: str) -> str:
+        """A colour as the spec writes it: one of the theme's own (`primary`, `accent`,
+        `callout`…) by its name, or 6 hex digits."""
+        key = colour.lower()
+        if key in THEME_COLOURS:
+            own = getattr(self.colors, key)
+            return own if key != "callout" else (own or self.colors.accent)
+        return _check_hex(colour)
+
+    def sequential_palette(self, levels: int) -> list[str]:
+        """`levels` colours of one-sided order, lightest first: spread over
+        `colors.sequential`, else over the map's scale (`colors.map_scale`, from fewest
+        to most), the theme's own light-to-dark colours."""
+        return sequential(
+            self.colors.primary, levels, self.colors.sequential or self.colors.map_scale
+        )
 
     def short_palettes(self, likert_levels: int = 0, categories: int = 0) -> list[str]:
         """Warnings for palettes the theme lists itself with fewer colours than needed

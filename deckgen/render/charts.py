@@ -30,6 +30,7 @@ from deckgen.render.fit import (
 )
 from deckgen.render.geometry import Rect
 from deckgen.render.oxml import chart_xml, data_label_xml, xml_of
+from deckgen.render.palette import Fills, fills
 from deckgen.render.plan import ChartPlan
 from deckgen.render.speedups import styled
 from deckgen.render.workbook import ChartData
@@ -64,6 +65,7 @@ class ChartStyle:
         self.digits = digits
         self.number_format = number_format or percent_number_format(locale, digits)
         self.scale = scale  # the value axis' maximum, shared (ChartPlan.scale)
+        self.fills: Fills | None = None  # the chart's colours (render.palette), set per chart
         self.problems: list[str] = []  # what did not fit, for the slide's warnings
 
 
@@ -332,10 +334,16 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     plot = chart.plots[0]
     plot.gap_width = (45 if horizontal else 60) if not several else 80
     plot.vary_by_categories = False
-    colors = categorical(style.colors, len(plot.series)) if several else style.colors[:1]
-    for series, color in zip(plot.series, colors):
+    colours = style.fills or Fills(style.colors[:1], [])
+    for series, color in zip(plot.series, colours.series):
         _fill(series, color)
         series.invert_if_negative = False
+    if not several:  # an option's own colour on its bar
+        for idx, colour in enumerate(colours.points):
+            if colour is not None:
+                point = plot.series[0].points[idx]
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = rgb(colour)
     _value_axis_off(chart)
     cat = chart.category_axis
 
@@ -418,14 +426,21 @@ def _horizontal_tick_labels(axis) -> None:
     body.set("vert", "horz")
 
 
+def _coloured(chart: ChartPlan, style: ChartStyle, drawn_as: str) -> Result:
+    """The result as `drawn_as` draws it, its colours set in `style` (render.palette)."""
+    result = shown(chart.result, drawn_as)
+    style.fills = fills(chart, result, style.theme)
+    return result
+
+
 def bar(shapes, rect, chart: ChartPlan, style):
-    return _bars(shapes, rect, shown(chart.result, "bar"), style, horizontal=True)
+    return _bars(shapes, rect, _coloured(chart, style, chart.type), style, horizontal=True)
 
 
 def column(shapes, rect, chart: ChartPlan, style):
     """Columns; clustered columns too narrow for each figure over its own bar are
     drawn as bars instead (a figure per line, none over its neighbour)."""
-    result = shown(chart.result, "column")
+    result = _coloured(chart, style, chart.type)
     return _bars(shapes, rect, result, style, horizontal=not columns_fit(rect, result, style))
 
 
@@ -451,6 +466,7 @@ def _label_size(style: ChartStyle, several: bool) -> float:
 
 
 def ranking(shapes, rect, chart: ChartPlan, style):
+    _coloured(chart, style, chart.type)
     return _bars(shapes, rect, chart.result, style, horizontal=True)
 
 
@@ -458,7 +474,7 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     """A 100 % stacked bar per statement (positive levels to negative, 'don't know' in
     grey), per segment and statement (a Likert grid by segment), or per segment of a
     distribution broken down (its options stacked, in distinct colours)."""
-    result = shown(plan.result, plan.type)
+    result = _coloured(plan, style, plan.type)
     categories, axis_size = _axis_labels(result, rect, style.theme.sizes.chart_axis - 1, style)
     frame = shapes.add_chart(
         XL_CHART_TYPE.BAR_STACKED_100,
@@ -473,14 +489,9 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     plot = chart.plots[0]
     plot.gap_width = 40
     plot.overlap = 100
-    levels = sum(1 for info in result.series if not info.dont_know)
-    palette = iter(
-        style.theme.likert_palette(levels)  # diverging, whatever the scale
-        if result.kind == "likert"
-        else categorical(style.colors, levels)  # options: no order to show
-    )
-    for s, info in zip(plot.series, result.series):
-        _fill(s, style.theme.colors.dont_know if info.dont_know else next(palette))
+    assert style.fills is not None
+    for s, colour in zip(plot.series, style.fills.series):
+        _fill(s, colour)  # a scale's levels in its order, options each their own
         s.invert_if_negative = False
     _value_axis_off(chart)
     chart.value_axis.maximum_scale = 1.0
@@ -533,12 +544,13 @@ def _round(shapes, rect, result, style, kind):
     _fonts(chart, style)
     plot = chart.plots[0]
     plot.vary_by_categories = True
-    colors = iter(categorical(style.colors, len(result.categories)))  # never one colour twice
+    colours = style.fills.points if style.fills else [None] * len(result.categories)
+    fallback = iter(categorical(style.colors, len(result.categories)))  # never one twice
     points = plot.series[0].points
-    for idx in range(len(result.categories)):
+    for idx, colour in enumerate(colours):
         point = points[idx]
         point.format.fill.solid()
-        point.format.fill.fore_color.rgb = rgb(next(colors))
+        point.format.fill.fore_color.rgb = rgb(colour or next(fallback))
         point.format.line.color.rgb = rgb(style.theme.colors.background)
     # labels sit on the slices: white and bold reads on every palette colour
     _data_labels(
@@ -573,10 +585,12 @@ def _round(shapes, rect, result, style, kind):
 
 
 def pie(shapes, rect, chart: ChartPlan, style):
+    _coloured(chart, style, chart.type)
     return _round(shapes, rect, chart.result, style, XL_CHART_TYPE.PIE)
 
 
 def doughnut(shapes, rect, chart: ChartPlan, style):
+    _coloured(chart, style, chart.type)
     return _round(shapes, rect, chart.result, style, XL_CHART_TYPE.DOUGHNUT)
 
 

@@ -1,12 +1,21 @@
-"""Colours as the renderers use them: python-pptx RGB values, and readable text on a fill."""
+"""Colours as the renderers use them: python-pptx RGB values, and readable text on a fill.
+
+python-pptx is imported by `rgb` only: the contrast functions serve the plan (a
+callout's colour) and the chart images too, which never load python-pptx.
+"""
 
 from __future__ import annotations
 
-from pptx.dml.color import RGBColor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pptx.dml.color import RGBColor
 
 
 def rgb(hex_color: str) -> RGBColor:
     """'1D3557' (or '#1D3557') as python-pptx's RGBColor."""
+    from pptx.dml.color import RGBColor
+
     return RGBColor.from_string(hex_color.lstrip("#"))
 
 

@@ -262,12 +262,18 @@ def _hex(color: str) -> str:
     return "#" + color.lstrip("#")
 
 
-def _series_colors(chart: ChartPlan, theme: Theme) -> list[str]:
-    """One distinct colour per category, as the native chart (never one twice)."""
-    from deckgen.inputs.theme import categorical
+def _fills(chart: ChartPlan, r: Result, theme: Theme):
+    """The native chart's colours (render.palette) of `r`, the result as drawn."""
+    from deckgen.render.palette import fills
 
-    own = getattr(chart.options, "colors", None) or theme.colors.series
-    return [_hex(c) for c in categorical(list(own), max(len(chart.result.categories), 1))]
+    return fills(chart, r, theme)
+
+
+def _on(fill: str, theme: Theme) -> str:
+    """A figure's colour on `fill`: white, or the text colour, that meets WCAG AA."""
+    from deckgen.render.colors import label_colour
+
+    return _hex(label_colour(fill.lstrip("#"), "FFFFFF", theme.colors.text))
 
 
 def _digits(chart: ChartPlan) -> int:
@@ -330,14 +336,6 @@ def _category_labels(categories, slot_px: float, theme: Theme) -> tuple[list[str
     return labels, size
 
 
-def _bar_colors(chart: ChartPlan, r: Result, theme: Theme) -> list[str]:
-    """The first series colour for one series; a colour per segment for a breakdown."""
-    from deckgen.inputs.theme import categorical
-
-    own = list(getattr(chart.options, "colors", None) or theme.colors.series)
-    return [_hex(c) for c in categorical(own, max(len(r.series), 1))]
-
-
 def draw_bars(fig, ax, image: ChartImage, chart: ChartPlan, theme: Theme, locale: str) -> None:
     """Horizontal bars, first category on top (bar, ranking); clustered for a breakdown."""
     _draw_bars(fig, ax, image, chart, theme, locale, horizontal=True)
@@ -353,7 +351,8 @@ def _draw_bars(
 ) -> None:
     r = shown(chart.result, chart.type)
     n, k = len(r.categories), len(r.series)
-    colors = _bar_colors(chart, r, theme) if k > 1 else [_series_colors(chart, theme)[0]]
+    fills = _fills(chart, r, theme)
+    colors = [_hex(c) for c in fills.series]
     thickness = (0.68 if horizontal else 0.62) if k == 1 else 0.8 / k
     top = max((v or 0.0 for s in r.series for v in s.values), default=0.0)
     if horizontal:
@@ -367,10 +366,12 @@ def _draw_bars(
         offset = (j - (k - 1) / 2) * thickness if k > 1 else 0.0
         positions = [i + offset for i in range(n)]
         values = [v or 0.0 for v in s.values]
+        # one series: an option's own colour on its bar
+        own = [_hex(p) if p else color for p in fills.points] if k == 1 and fills.points else color
         if horizontal:
-            bars = ax.barh(positions, values, height=thickness, color=color, label=s.name)
+            bars = ax.barh(positions, values, height=thickness, color=own, label=s.name)
         else:
-            bars = ax.bar(positions, values, width=thickness, color=color, label=s.name)
+            bars = ax.bar(positions, values, width=thickness, color=own, label=s.name)
         if _show_labels(chart):
             for i, (bar, v) in enumerate(zip(bars, s.values)):
                 text = _label(r, v, locale, _digits(chart))
@@ -418,15 +419,8 @@ def draw_stacked100(
     )
     positions = list(range(len(r.categories)))
     left = [0.0] * len(positions)
-    levels = sum(1 for s in r.series if not s.dont_know)
-    palette = iter(
-        theme.likert_palette(levels)
-        if r.kind == "likert"
-        else [c.lstrip("#") for c in _bar_colors(chart, r, theme)]
-    )
     drawn = {}
-    for s in r.series:
-        color = theme.colors.dont_know if s.dont_know else next(palette)
+    for s, color in zip(r.series, _fills(chart, r, theme).series):
         values = [v or 0.0 for v in s.values]
         bars = ax.barh(
             positions,
@@ -448,7 +442,7 @@ def draw_stacked100(
                         text,
                         ha="center",
                         va="center",
-                        color="white",
+                        color=_on(color, theme),  # as the native chart: WCAG AA on its fill
                         fontsize=theme.sizes.chart_label - 2,
                     )
                     image.labels.append(text)
@@ -479,7 +473,7 @@ def _round(
     """Pie or doughnut, clockwise from 12 o'clock as PowerPoint draws them, legend on the right."""
     r = chart.result
     values = [v or 0.0 for v in r.series[0].values]
-    colors = _series_colors(chart, theme)
+    colors = [_hex(c or "888888") for c in _fills(chart, r, theme).points]
     if sum(values) <= 0:
         ax.text(
             0.5, 0.5, format_percent(None, locale), ha="center", va="center", transform=ax.transAxes
@@ -503,7 +497,7 @@ def _round(
     ax.set_aspect("equal")
     if _show_labels(chart):
         radius = 1 - (1 - hole) / 2 if hole else 0.62
-        for wedge, v in zip(wedges, r.series[0].values):
+        for wedge, v, fill in zip(wedges, r.series[0].values, colors):
             if v is None or v < 0.04:  # as the native chart: no label on a sliver
                 continue
             angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
@@ -514,7 +508,7 @@ def _round(
                 text,
                 ha="center",
                 va="center",
-                color="white",
+                color=_on(fill, theme),
                 fontweight="bold",
                 fontsize=theme.sizes.chart_label,
             )

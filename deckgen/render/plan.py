@@ -14,6 +14,15 @@ from deckgen.analysis.results import Result
 from deckgen.errors import quoted_title
 
 
+@dataclass(frozen=True)
+class OptionColours:
+    """What the codebook says of one question's options for their colours."""
+
+    ordering: str = "none"  # its scale: bipolar, ascending, descending or none
+    colors: dict[str, str] = field(default_factory=dict)  # option code -> its own colour
+    apart: frozenset[str] = frozenset()  # "don't know" and no-answer codes: outside the scale
+
+
 @dataclass
 class ChartPlan:
     type: str
@@ -26,6 +35,8 @@ class ChartPlan:
     # the value axis' maximum, shared with the charts of the same unit on the slide or in
     # the same `scale:` group (None: the chart has no value axis)
     scale: float | None = None
+    # question id -> its options' colours (the chart's question and its `by:` question)
+    palettes: dict[str, OptionColours] = field(default_factory=dict)
 
 
 @dataclass
@@ -42,6 +53,7 @@ class CalloutPlan:
     own_match: bool = False  # a personal deck: the figure counts the recipient's answer
     key: str = ""  # "slide#callout-1" (deckgen.render.identity): its shapes' names end with it
     withheld: str = ""  # why the disclosure rule left its figure out (the footnote says it)
+    color: str = ""  # its figure's colour ("": the theme's callout colour)
 
 
 @dataclass

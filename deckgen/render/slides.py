@@ -407,7 +407,7 @@ def _callouts(
     own_size = max(theme.sizes.callout_text - 2, 10)
     inner_w = (cells[0].width if cells else 0) - 2 * inches(0.12)
     lines = [own_line(c, inner_w, own_size) for c in callouts]
-    mark = own_mark(theme)
+    mark = own_mark(theme, [c.color for c in callouts])
 
     def needed(cell: Rect, c: CalloutPlan, own_h: int) -> int:
         inner_w = cell.width - 2 * inches(0.12)
@@ -463,7 +463,7 @@ def _callouts(
             value.paragraphs,
             font=theme.fonts.heading,
             size=value.size,
-            color=theme.colors.accent,
+            color=c.color or callout_colour(theme),  # the spec's, its option's, the theme's
             bold=True,
             align="center",
             anchor="bottom",
@@ -515,7 +515,7 @@ def _one_mark(shapes, theme: Theme) -> None:
             ".//c:dPt/c:spPr/a:ln/a:solidFill/a:srgbClr/@val"
         )
     ]
-    card = {theme.colors.light, theme.colors.accent}
+    card = {theme.colors.light, callout_colour(theme)}
     mark = next((m for m in marks if distinct_colour(card, m) == m), None)
     if mark is None:
         return
@@ -543,10 +543,17 @@ def own_line(c: CalloutPlan, width: int, size: float) -> tuple[str, int]:
     return form, points(min(needed_height([form], width, size, bold=True), two_lines) + 4)
 
 
-def own_mark(theme: Theme) -> str:
-    """The colour of a card's mark: the theme's, unless a card's own colours are too
-    close to it (charts pick theirs against their series, charts.own_colour)."""
-    return distinct_colour({theme.colors.light, theme.colors.accent}, theme.colors.own)
+def callout_colour(theme: Theme) -> str:
+    """A callout figure's colour when neither the spec nor its option gives one."""
+    return theme.colors.callout or theme.colors.accent
+
+
+def own_mark(theme: Theme, figures: list[str] | None = None) -> str:
+    """The colour of a card's mark: the theme's, unless a card's own colours (its
+    background, its figure's) are too close to it (charts pick theirs against their
+    series, charts.own_colour)."""
+    used = {theme.colors.light, callout_colour(theme), *(f for f in figures or [] if f)}
+    return distinct_colour(used, theme.colors.own)
 
 
 def _charts(

@@ -115,7 +115,7 @@ def _placeholder(
         f'rtlCol="0" anchor="{anchor}"><a:normAutofit/></a:bodyPr>'
         f'<a:lstStyle><a:lvl1pPr marL="0" indent="0" algn="{align}"><a:buNone/>'
         f"{_rpr(size=size, color=color, font=font, bold=bold)}</a:lvl1pPr></a:lstStyle>"
-        f'<a:p><a:r><a:rPr lang="fr-FR"/><a:t>{escape(prompt)}</a:t></a:r></a:p>'
+        f"<a:p><a:r><a:rPr/><a:t>{escape(prompt)}</a:t></a:r></a:p>"
         "</p:txBody></p:sp>"
     )
 
@@ -123,7 +123,7 @@ def _placeholder(
 def _bar(shape_id: int, rect: Rect, color: str) -> str:
     """The thin accent bar: a static rectangle, part of the brand, not editable per slide."""
     return (
-        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="Barre d&apos;accent"/>'
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="Accent bar"/>'
         '<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>'
         f'<p:spPr>{_xfrm(rect)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
         f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr>'
@@ -135,7 +135,7 @@ def _static_text(
     shape_id: int, name: str, rect: Rect, text: str, *, size: float, color: str, font: str
 ) -> str:
     """A static text box on a layout (footer): shows on every slide, never filled in."""
-    run_props = _rpr(size=size, color=color, font=font, tag="a:rPr", extra=' lang="fr-FR"')
+    run_props = _rpr(size=size, color=color, font=font, tag="a:rPr")
     return (
         f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{escape(name)}"/>'
         '<p:cNvSpPr txBox="1"/><p:nvPr userDrawn="1"/></p:nvSpPr>'
@@ -187,10 +187,10 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
     title = [
         _placeholder(
             2,
-            "Titre",
+            "Title",
             'type="ctrTitle"',
             _box(0.8, 1.6, 11.733, 2.1),
-            "Titre de la présentation",
+            "Presentation title",
             size=hero,
             color=c.on_primary,
             font=f.heading,
@@ -200,17 +200,17 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
         _bar(3, _box(0.8, 3.92, 1.4, 0.08), c.accent),
         _placeholder(
             4,
-            "Sous-titre",
+            "Subtitle",
             'type="subTitle" idx="1"',
             _box(0.8, 4.25, 11.733, 1.2),
-            "Sous-titre",
+            "Subtitle",
             size=lead,
             color=c.on_primary,
             font=f.body,
         ),
         _placeholder(
             5,
-            "Date et organisation",
+            "Date and organisation",
             'type="body" sz="quarter" idx="10"',
             _box(0.8, 6.2, 11.733, 0.6),
             "Date · organisation",
@@ -223,7 +223,7 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
     section = [
         _placeholder(
             2,
-            "Numéro de section",
+            "Section number",
             'type="body" idx="1"',
             _box(0.8, 0.8, 11.733, 2.6),
             "01",
@@ -235,10 +235,10 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
         ),
         _placeholder(
             3,
-            "Titre de section",
+            "Section title",
             'type="title"',
             _box(0.8, 3.6, 11.733, 2.2),
-            "Titre de la section",
+            "Section title",
             size=s.section_title,
             color=c.on_primary,
             font=f.heading,
@@ -250,10 +250,10 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
         shapes = [
             _placeholder(
                 2,
-                "Titre",
+                "Title",
                 'type="title"',
                 _box(0.5, 0.3, 12.333, 0.85),
-                "Titre de la diapositive",
+                "Slide title",
                 size=s.title,
                 color=c.primary,
                 font=f.heading,
@@ -263,7 +263,7 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
             _bar(3, _box(0.5, 1.25, 0.9, 0.06), c.accent),
             _placeholder(
                 4,
-                "Zone de contenu",
+                "Content area",
                 f'type="body" idx="{CONTENT_PLACEHOLDER_IDX}"',
                 _box(0.5, 1.5, 12.333, 5.25),
                 prompt,
@@ -276,7 +276,7 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
             shapes.append(
                 _static_text(
                     5,
-                    "Pied de page",
+                    "Footer",
                     _box(0.5, 6.95, 9.0, 0.3),
                     organisation,
                     size=s.footnote,
@@ -289,10 +289,10 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
     closing = [
         _placeholder(
             2,
-            "Titre",
+            "Title",
             'type="title"',
             _box(0.8, 1.6, 11.733, 2.2),
-            "Merci !",
+            "Closing title",
             size=hero,
             color=c.on_primary,
             font=f.heading,
@@ -302,10 +302,10 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
         _bar(3, _box(0.8, 4.02, 1.4, 0.08), c.accent),
         _placeholder(
             4,
-            "Prochain rendez-vous",
+            "Next event",
             'type="body" idx="1"',
             _box(0.8, 4.35, 11.733, 2.2),
-            "Prochain rendez-vous",
+            "Next event",
             size=lead,
             color=c.on_primary,
             font=f.body,
@@ -314,8 +314,8 @@ def _layouts(theme: Theme, organisation: str | None) -> list[str]:
     return [
         _layout_xml("title", "title", c.primary, title),
         _layout_xml("section", "secHead", c.primary, section),
-        _layout_xml("chart", "obj", c.background, content("Zone du graphique")),
-        _layout_xml("callouts", "obj", c.background, content("Zone des chiffres clés")),
+        _layout_xml("chart", "obj", c.background, content("Chart area")),
+        _layout_xml("callouts", "obj", c.background, content("Key figures area")),
         _layout_xml("closing", "cust", c.primary, closing),
     ]
 
@@ -330,10 +330,10 @@ def _master_parts(theme: Theme) -> tuple[str, str]:
         f"<p:cSld {nsdecls('a', 'r', 'p')}>{_background(c.background)}<p:spTree>{_EMPTY_GROUP}"
         + _placeholder(
             2,
-            "Titre",
+            "Title",
             'type="title"',
             _box(0.5, 0.3, 12.333, 0.85),
-            "Titre du masque",
+            "Master title",
             size=s.title,
             color=c.text,
             font=f.heading,
@@ -342,10 +342,10 @@ def _master_parts(theme: Theme) -> tuple[str, str]:
         )
         + _placeholder(
             3,
-            "Texte",
+            "Text",
             'type="body" idx="1"',
             _box(0.5, 1.5, 12.333, 5.25),
-            "Texte du masque",
+            "Master text",
             size=s.body,
             color=c.text,
             font=f.body,
@@ -374,7 +374,7 @@ def _master_parts(theme: Theme) -> tuple[str, str]:
         '<a:spcBef><a:spcPct val="0"/></a:spcBef><a:buNone/>'
         f"{_rpr(size=s.title, color=c.text, font=f.heading, bold=True)}</a:lvl1pPr></p:titleStyle>"
         f"<p:bodyStyle>{''.join(levels)}</p:bodyStyle>"
-        f'<p:otherStyle><a:defPPr><a:defRPr lang="fr-FR"/></a:defPPr>{other}</p:otherStyle>'
+        f"<p:otherStyle><a:defPPr><a:defRPr/></a:defPPr>{other}</p:otherStyle>"
         "</p:txStyles>"
     )
     return csld, styles

@@ -44,7 +44,7 @@ from deckgen.inputs.theme import Theme, load_theme
 from deckgen.locales import Words, words
 from deckgen.locales.numbers import percent_value, round_half_up
 from deckgen.packaged import default_template
-from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, SlidePlan
+from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, OptionColours, SlidePlan
 from deckgen.wording.phrases import alt_text, footnote, localise, notes, value_text, with_changes
 
 
@@ -457,6 +457,9 @@ class _Planning:
         # its parts to 100 % keeps this figure as it is here: `alone`)
         self.weights.see(result, f"{sp.label}, callout {j + 1}")
         cp, value = _callout_plan(callout, result, w, loaded.theme.privacy_threshold)
+        cp.color, why = callout_colour(callout, loaded.codebook, loaded.theme)
+        if why:
+            self.warnings.add(f"callout {j + 1}: {why}", context=sp.label)
         # an `expect:` is the published figure the data must give; else the codebook
         # says whether this figure (not merely its question) was published
         part = shown_part(callout, result)
@@ -771,7 +774,28 @@ def _chart_plan(
         q = codebook.questions[result.question or ""]
         regions = {str(o.code): o.insee for o in q.options if o.insee}
     text = chart.alt_text or alt_text(kind, chart.title, result, w, chart.digits)
-    return ChartPlan(kind, result, chart.title, text, chart, regions)
+    groups = getattr(chart.indicator, "segments", None) or {}
+    palettes = {
+        qid: _option_colours(codebook.questions[qid], groups if qid == result.by else {})
+        for qid in (result.question, result.by)
+        if qid and qid in codebook.questions
+    }
+    return ChartPlan(kind, result, chart.title, text, chart, regions, palettes=palettes)
+
+
+def _option_colours(q, groups: dict[str, list[str]]) -> OptionColours:
+    """The codebook's word on `q`'s colours: its scale, its options' own colours; a
+    segment grouping options (`segments:`) takes the colour every one of them has."""
+    colors = {str(o.code): o.color for o in q.options if o.color}
+    for label, codes in groups.items():
+        shared = {colors.get(str(c)) for c in codes}
+        if len(shared) == 1 and None not in shared:
+            colors[label] = shared.pop()
+    return OptionColours(
+        q.ordering,
+        colors,
+        frozenset(str(o.code) for o in q.options if o.dont_know or o.no_answer),
+    )
 
 
 def callout_figure(callout: Callout, result: Result) -> tuple[float | None, int, int]:
@@ -804,6 +828,46 @@ def shown_part(callout: Callout, result: Result) -> Result:
         bases=(result.bases[k],),
         item_bases=(),
     )
+
+
+LARGE_TEXT_AA = 3.0  # WCAG 2 AA contrast for large text (a callout's figure)
+
+
+def callout_colour(callout: Callout, codebook: Codebook, theme: Theme) -> tuple[str, str]:
+    """(the colour of a callout's figure, a warning or ""): its `color:`, else the
+    `color:` of the one option it counts (`option:`, or a condition `in:`/`has:` one
+    code), else "" (the theme's callout colour). Each on the card must reach WCAG AA for
+    large text; an option's that does not leaves the theme's, and says so."""
+    from deckgen.inputs.conditions import Leaf
+    from deckgen.render.colors import contrast
+
+    card = theme.colors.light
+    if callout.color is not None:
+        colour = theme.named(callout.color)
+        ratio = contrast(colour, card)
+        if ratio < LARGE_TEXT_AA:
+            return colour, (
+                f"its `color: {callout.color}` reads at {ratio:.1f}:1 on the card, under "
+                f"{LARGE_TEXT_AA:g}:1 (WCAG AA for large text): a darker colour"
+            )
+        return colour, ""
+    ind = callout.indicator
+    question, code = ind.question, callout.option
+    cond = getattr(ind, "condition", None)
+    if code is None and isinstance(cond, Leaf) and cond.test in ("in", "has"):
+        question, code = cond.question, (str(cond.values[0]) if len(cond.values) == 1 else None)
+    q = codebook.questions.get(question or "")
+    option = q.option(str(code)) if q is not None and code is not None else None
+    if option is None or not option.color:
+        return "", ""
+    ratio = contrast(option.color, card)
+    if ratio < LARGE_TEXT_AA:
+        return "", (
+            f"the colour of `{option.code}` ({option.color}) reads at {ratio:.1f}:1 on the "
+            f"card, under {LARGE_TEXT_AA:g}:1 (WCAG AA for large text): the theme's callout "
+            "colour instead; give the callout its own `color:`"
+        )
+    return option.color, ""
 
 
 def _callout_plan(
