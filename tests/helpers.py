@@ -31,6 +31,16 @@ AUDIT = Path(sys.executable).parent / "openxml-audit"
 # -- copies of the real project ------------------------------------------------
 
 
+def flat(shapes):
+    """Every shape of a shape collection, those inside groups too (a chart grouped with
+    its title); a keyed group (the regions map) is one shape, as update reads it."""
+    for shape in shapes:
+        if shape.shape_type == 6 and not shape.name.endswith("]"):
+            yield from flat(shape.shapes)
+        else:
+            yield shape
+
+
 def project_copy(dest: Path) -> Path:
     """Copy config/, data/barometre-2021/ and layouts/ under `dest` (same relative
     layout, so the spec's `../data/...` paths resolve); return the spec's path."""

@@ -13,7 +13,7 @@ from deckgen.chart_kinds import MAX_SLICES
 from deckgen.inputs.spec import Chart
 from deckgen.workflows.pipeline import chart_discipline
 
-from .helpers import CODEBOOK
+from .helpers import CODEBOOK, flat
 
 
 def _result(values):
@@ -73,7 +73,7 @@ def test_a_segment_deck_draws_its_one_part_doughnut_as_bars(tmp_path):
     )
     report = deckgen.load(spec).build(tmp_path / "deck.pptx")
     xml = [
-        next(s for s in slide.shapes if s.has_chart).chart._chartSpace.xml
+        next(s for s in flat(slide.shapes) if s.has_chart).chart._chartSpace.xml
         for slide in Presentation(str(report.path)).slides
     ]
     assert "<c:barChart>" in xml[0] and "<c:doughnutChart>" not in xml[0]

@@ -34,7 +34,7 @@ from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
 from deckgen.render.text import needed_height
 
 from .conftest import libreoffice_or_skip
-from .helpers import ROOT, pdf_bbox, to_pdf
+from .helpers import ROOT, flat, pdf_bbox, to_pdf
 
 LONG = ("Spending priorities of respondents across many different programmes " * 80)[:5000]
 GSS = ROOT / "data" / "gss-2018-spending"
@@ -223,7 +223,7 @@ def test_no_shape_leaves_the_slide_or_covers_another(crowded):
     bounds = Rect(0, 0, int(prs.slide_width), int(prs.slide_height))
     problems = []
     for number, slide in enumerate(prs.slides, 1):
-        shapes = [(s.name, _rect(s)) for s in slide.shapes]
+        shapes = [(s.name, _rect(s)) for s in flat(slide.shapes)]
         for name, r in shapes:
             if not bounds.contains(r):
                 problems.append(f"slide {number}: {name} off the slide")
@@ -239,7 +239,7 @@ def test_no_shape_leaves_the_slide_or_covers_another(crowded):
 def test_seven_charts_are_laid_out_in_two_rows_wide_enough(crowded):
     prs = Presentation(str(crowded.path))
     for slide in (prs.slides[1], prs.slides[2]):
-        charts = [s for s in slide.shapes if s.has_chart]
+        charts = [s for s in flat(slide.shapes) if s.has_chart]
         assert len(charts) == 7
         assert len({c.top for c in charts}) == 2  # 4 + 3
         assert min(c.width for c in charts) >= inches(2.0)
@@ -265,14 +265,14 @@ def test_overlong_texts_end_with_an_ellipsis_and_begin_as_written(crowded):
         assert last.endswith(ELLIPSIS) and LONG.startswith(last[:-1].rstrip())
     # the caps of a cut chart title stay a font setting: the text is as written
     title = next(
-        s for s in prs.slides[3].shapes if label_of(s.name).startswith("Chart title")
+        s for s in flat(prs.slides[3].shapes) if label_of(s.name).startswith("Chart title")
     ).text_frame.text
     assert title.endswith(ELLIPSIS) and title[:20] == LONG[:20]
 
 
 def test_a_label_of_5000_characters_is_cut_in_the_chart_and_its_sheet(crowded):
     prs = Presentation(str(crowded.path))
-    chart = next(s for s in prs.slides[3].shapes if s.has_chart).chart
+    chart = next(s for s in flat(prs.slides[3].shapes) if s.has_chart).chart
     labels = list(chart.plots[0].categories)
     assert len(labels[0]) <= 160 and labels[0].endswith(ELLIPSIS)
     assert LONG.startswith(labels[0][:-1])
@@ -315,7 +315,7 @@ def test_libreoffice_sets_every_word_inside_its_box(crowded, crowded_pdf):
     tolerance = 3  # points: a glyph's side bearing, the PDF's rounding
     strays = []
     for number, (slide, (_, _, words)) in enumerate(zip(prs.slides, pages), 1):
-        boxes = [_rect(s) for s in slide.shapes]
+        boxes = [_rect(s) for s in flat(slide.shapes)]
         assert words, f"slide {number} shows no text"
         for x0, y0, x1, y1, text in words:
             # a word's box runs from the font's ascent to its descent: its glyphs
