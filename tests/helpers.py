@@ -509,7 +509,7 @@ def chart_labels_missing(
     wanted = []
     for slide in Presentation(str(deck)).slides:
         labels = []
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):
             if not getattr(shape, "has_chart", False) or label_of(shape.name) in unless:
                 continue
             chart = shape.chart

@@ -250,7 +250,7 @@ def test_overlong_texts_end_with_an_ellipsis_and_begin_as_written(crowded):
     texts = [
         shape.text_frame.text
         for slide in prs.slides
-        for shape in slide.shapes
+        for shape in flat(slide.shapes)
         if shape.has_text_frame and shape.text_frame.text.startswith("Spending priorities")
     ]
     whole = {LONG[:n] for n in (120, 200, 300, 400)}  # the shorter texts of the spec

@@ -245,7 +245,9 @@ def _charts_of(deck) -> int:
     """The charts of a deck: native ones, maps and tables, each named by its key."""
     named = re.compile(r"#chart-\d+\]$")
     return sum(
-        bool(named.search(s.name)) for slide in Presentation(str(deck)).slides for s in slide.shapes
+        bool(named.search(s.name))
+        for slide in Presentation(str(deck)).slides
+        for s in flat(slide.shapes)
     )
 
 

@@ -129,7 +129,7 @@ def test_a_shortened_label_keeps_the_recipient_s_mark(personal):
     for outcome in outcomes:
         prs = Presentation(str(outcome.path))
         for slide in prs.slides:
-            for shape in slide.shapes:
+            for shape in flat(slide.shapes):
                 if not getattr(shape, "has_chart", False):
                     continue
                 labels = [str(c) for c in shape.chart.plots[0].categories]
