@@ -34,7 +34,7 @@ from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
 from deckgen.render.text import needed_height
 
 from .conftest import libreoffice_or_skip
-from .helpers import ROOT, flat, pdf_bbox, to_pdf
+from .helpers import ROOT, flat, pdf_bbox, to_pdf, words_over_each_other
 
 LONG = ("Spending priorities of respondents across many different programmes " * 80)[:5000]
 GSS = ROOT / "data" / "gss-2018-spending"
@@ -334,19 +334,7 @@ def test_libreoffice_sets_every_word_inside_its_box(crowded, crowded_pdf):
 
 
 def test_libreoffice_sets_no_word_over_another(crowded_pdf):
-    overlaps = []
-    for number, (_, _, words) in enumerate(_pages(crowded_pdf), 1):
-        words = sorted(words)
-        for i, (ax0, ay0, ax1, ay1, a) in enumerate(words):
-            for bx0, by0, bx1, by1, b in words[i + 1 :]:
-                if bx0 >= ax1:
-                    break  # sorted by left edge: no later word reaches back
-                w = min(ax1, bx1) - max(ax0, bx0)
-                h = min(ay1, by1) - max(ay0, by0)
-                smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
-                if w > 0 and h > 0 and w * h > 0.2 * smaller:
-                    overlaps.append(f"slide {number}: {a!r} over {b!r}")
-    assert overlaps == []
+    assert words_over_each_other(crowded_pdf) == []
 
 
 def test_clustered_columns_give_each_figure_its_own_bar_measured_by_its_glyphs():

@@ -22,7 +22,14 @@ import sys
 import pytest
 
 from .conftest import libreoffice_or_skip
-from .helpers import chart_labels_missing, pdf_percent_figures, to_pdf
+from .helpers import (
+    SPEC,
+    chart_labels_missing,
+    pdf_percent_figures,
+    shapes_over_each_other,
+    to_pdf,
+    words_over_each_other,
+)
 
 RENDER = """
 import sys
@@ -148,3 +155,49 @@ def test_every_chart_label_is_printed_whole_in_both_clients(deck, request, both_
     for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(report.path)):
         missing = chart_labels_missing(report.path, pdf, at_least=20)
         assert not missing, f"{name} leaves words of chart labels out: {missing}"
+
+
+@pytest.fixture(scope="module")
+def segment_deck(tmp_path_factory):
+    """The seed deck of the communes (`build --each type_collectivite --include-small`;
+    the other types, 1 to 3 collectivités, are under the privacy threshold): every
+    figure on 22 collectivités, the doughnuts of one part drawn as bars, figures masked."""
+    import deckgen
+
+    outcomes = deckgen.load(SPEC).build_each(
+        "type_collectivite", tmp_path_factory.mktemp("each"), include_small=True, jobs=1
+    )
+    (built,) = [o.path for o in outcomes if o.path]
+    assert built.name == "barometre-2021-commune.pptx"
+    return built
+
+
+def test_a_segment_deck_prints_its_figures_and_labels_whole_in_both_clients(
+    segment_deck, both_clients
+):
+    """A deck of one segment has other figures, other labels shortened beside its bars
+    and masked figures in its footnotes: both clients print the same figures, and every
+    word of every chart label."""
+    aspose, libre = both_clients(segment_deck)
+    in_aspose, in_libre = pdf_percent_figures(aspose), pdf_percent_figures(libre)
+    assert in_aspose == in_libre and sum(map(len, in_libre)) >= 60  # many masked (docs/privacy.md)
+    for name, pdf in (("Aspose", aspose), ("LibreOffice", libre)):
+        missing = chart_labels_missing(segment_deck, pdf, at_least=400)
+        assert not missing, f"{name} leaves words of chart labels out: {missing}"
+
+
+@pytest.mark.parametrize(
+    "deck", ["segment_deck", "real_deck", "evolution_deck", "gss_deck", "ess_deck"]
+)
+def test_no_two_shapes_and_no_two_words_lie_over_each_other_in_either_client(
+    deck, request, both_clients
+):
+    """The deck's geometry first: every two shapes of a slide apart (a chart's group
+    with its title looked into), but the parts of one callout. Then what each client
+    prints: no word over another (a text a client sets taller than deckgen measured
+    would run into the next box)."""
+    deck = request.getfixturevalue(deck)
+    path = getattr(deck, "path", deck)
+    assert not shapes_over_each_other(path)
+    for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(path)):
+        assert not words_over_each_other(pdf), name
