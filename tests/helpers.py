@@ -418,14 +418,20 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
     its "%" are paired when they sit on one line side by side, so text another
     engine draws across them (an evaluation watermark) cannot split or merge them.
     """
+    return [sorted(text for *_, text in page) for page in pdf_figure_boxes(pdf)]
+
+
+def pdf_figure_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's percent figures with their boxes (points): ("97" of "97 %", and the
+    box from the number to its "%"), paired as pdf_percent_figures says."""
     html = pdf_bbox(pdf)
     pages = []
     for page in html.split("<page ")[1:]:
         words = [
             (float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(page)
         ]
-        figures = [t[:-1] for *_, t in words if _PERCENT_WORD.fullmatch(t)]
-        for x0, y0, _x1, y1, text in words:
+        figures = [(*w[:4], w[4][:-1]) for w in words if _PERCENT_WORD.fullmatch(w[4])]
+        for x0, y0, x1, y1, text in words:
             if text != "%":
                 continue
             height = y1 - y0
@@ -437,8 +443,9 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
                 and -height / 4 <= x0 - w[2] < height  # side by side, kerned a little into it
             ]
             if left:
-                figures.append(max(left, key=lambda w: w[2])[4])
-        pages.append(sorted(figures))
+                n = max(left, key=lambda w: w[2])
+                figures.append((n[0], min(n[1], y0), x1, max(n[3], y1), n[4]))
+        pages.append(figures)
     return pages
 
 
