@@ -630,6 +630,8 @@ def _chart_row(
                     caps=caps,
                 )
         drawn = _one_chart(shapes, cell, plan, theme, locale, fitter)
+        if heading is not None and getattr(drawn, "has_table", False) and len(plans) == 1:
+            heading.top += drawn.top - cell.top  # a short table, centred: its title on it
         if heading is not None and drawn is not None:
             _with_title(shapes, heading, drawn, i)
 
