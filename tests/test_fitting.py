@@ -115,6 +115,30 @@ def test_the_audit_finds_overlaps_and_shapes_off_the_slide():
     ]
 
 
+def test_the_audit_looks_into_a_chart_s_group_and_names_what_collides():
+    """A chart grouped with its title is audited shape by shape, each placed through
+    the group's transform: a group moved over the footnote names its chart, and its
+    title and chart, one above the other, do not collide with each other."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    title = slide.shapes.add_textbox(inches(1), inches(1), inches(4), inches(0.5))
+    title.name = "Chart title: Age"
+    chart = slide.shapes.add_textbox(inches(1), inches(1.5), inches(4), inches(3))
+    chart.name = "Chart: Age [age#chart-1]"
+    group = slide.shapes.add_group_shape([title, chart])
+    group.name = "Chart 1 with its title"
+    footnote = slide.shapes.add_textbox(inches(1), inches(6), inches(6), inches(0.5))
+    footnote.name = "Footnote"
+    width, height = int(prs.slide_width), int(prs.slide_height)
+    assert audit(placed_shapes(slide, lambda idx: None), width, height) == []
+    group.top = inches(3)  # the team's move: the children's own offsets stay
+    placed = placed_shapes(slide, lambda idx: None)
+    assert dict((n, r) for n, r, _ in placed)["Chart: Age [age#chart-1]"] == Rect(
+        inches(1), inches(3.5), inches(4), inches(3)
+    )
+    assert audit(placed, width, height) == ["Chart: Age [age#chart-1] and Footnote overlap"]
+
+
 # -- a crowded deck, built --------------------------------------------------------------
 
 

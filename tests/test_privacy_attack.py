@@ -61,7 +61,7 @@ from lxml import etree
 
 import deckgen
 
-from .helpers import CODEBOOK, SPEC, THEME, flat
+from .helpers import CODEBOOK, SPEC, THEME
 
 K = 5  # the theme's privacy_threshold (config/theme.yaml leaves the default)
 READERS = 2  # the attacker: one respondent, or two pooling their answers (docs/privacy.md)
@@ -122,7 +122,7 @@ class Slide:
             stack[:0] = shape.children
 
     def text_of(self, prefix: str) -> str:
-        return " · ".join(s.text for s in flat(self.shapes) if s.name.startswith(prefix))
+        return " · ".join(s.text for s in self.all_shapes() if s.name.startswith(prefix))
 
     @property
     def spec_id(self) -> str | None:

@@ -310,9 +310,19 @@ Placed = tuple[str, Rect, bool]  # a shape's name, its rectangle, whether a plac
 
 def placed_shapes(slide, layout_rect) -> list[Placed]:
     """Every shape of `slide` with its rectangle, read from the XML; a placeholder
-    without a position of its own takes its layout's, from `layout_rect(idx)`."""
-    out = []
-    for element in shape_tree(slide.shapes).iterchildren():
+    without a position of its own takes its layout's, from `layout_rect(idx)`. A group
+    without a key (a chart with its title) is looked into, each of its shapes placed
+    through the group's transform, so that what collides is named as it is drawn (the
+    chart, not its group); a keyed group (the regions map) is one shape."""
+    out: list[Placed] = []
+    _place(shape_tree(slide.shapes), layout_rect, None, out)
+    return out
+
+
+def _place(tree, layout_rect, frame, out: list[Placed]) -> None:
+    """`tree`'s shapes into `out`; `frame`: a group's (off, ext, chOff, chExt), the map
+    from its children's coordinates onto the slide (None: the slide's own)."""
+    for element in tree.iterchildren():
         path = _XFRM.get(element.tag)
         if path is None:
             continue
@@ -326,14 +336,41 @@ def placed_shapes(slide, layout_rect) -> list[Placed]:
             rect = Rect(
                 int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy"))
             )
+            rect = _onto(rect, frame) if frame is not None else rect
         elif ph is not None:
             rect = layout_rect(int(ph.get("idx", "0")))
             if rect is None:  # nor does the layout give it one
                 continue
         else:
             continue
+        inner = _children_frame(xfrm) if element.tag == f"{_P}grpSp" else None
+        if inner is not None and not name.endswith("]"):
+            _place(element, layout_rect, (rect, inner), out)
+            continue
         out.append((name, rect, ph is not None))
-    return out
+
+
+def _children_frame(xfrm) -> Rect | None:
+    """The rectangle a group's children's coordinates span (its chOff, chExt)."""
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(f"{_A}chOff"), xfrm.find(f"{_A}chExt")
+    if off is None or ext is None:
+        return None
+    return Rect(int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")))
+
+
+def _onto(rect: Rect, frame: tuple[Rect, Rect]) -> Rect:
+    """`rect`, in a group's children's coordinates, on the slide: `frame` is the group's
+    rectangle there and the rectangle its children's coordinates span."""
+    group, inner = frame
+    sx, sy = group.width / max(inner.width, 1), group.height / max(inner.height, 1)
+    return Rect(
+        round(group.left + (rect.left - inner.left) * sx),
+        round(group.top + (rect.top - inner.top) * sy),
+        round(rect.width * sx),
+        round(rect.height * sy),
+    )
 
 
 def audit(placed: list[Placed], slide_width: int, slide_height: int) -> list[str]:
