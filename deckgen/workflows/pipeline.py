@@ -446,6 +446,17 @@ class _Planning:
                 f"(under {theme.small_base_threshold})",
                 context=sp.label,
             )
+        rule = loaded.segment_rule
+        if rule is not None and result.by == rule.question and not result.editions:
+            # a segment deck split by the question this chart breaks down by: one bar
+            # of its own segment, every other left blank
+            warn(
+                f"chart {j + 1}: broken down by `{rule.question}`, the question these decks "
+                "are split by: this deck holds one of its segments and leaves the others "
+                "blank; give the chart or its slide `only: public`",
+                context=sp.label,
+            )
+            return
         for message in _segment_warnings(result, theme.small_base_threshold):
             warn(f"chart {j + 1}: {message}", context=sp.label)
 
