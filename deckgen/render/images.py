@@ -433,9 +433,10 @@ def draw_stacked100(
             linewidth=0.8,
         )
         if _show_labels(chart):
-            for bar, v in zip(bars, s.values):
+            for i, (bar, v) in enumerate(zip(bars, s.values)):
+                mark = s.marks[i] if i < len(s.marks) else ""
                 if v is not None and v >= 0.06:  # as the native chart: no label in a sliver
-                    text = _label(r, v, locale, _digits(chart))
+                    text = _label(r, v, locale, _digits(chart)) + (f" {mark}" if mark else "")
                     ax.text(
                         bar.get_x() + bar.get_width() / 2,
                         bar.get_y() + bar.get_height() / 2,
