@@ -731,3 +731,5 @@ slides:
     assert drawn == expected
     (image,) = project.images(tmp_path / "images", formats=("png",))
     assert sorted(t[-1] for t in image.labels if t[-1] in "▲▼") == sorted(m for *_, m in expected)
+    # and the image says what its marks mean, as the slide's footnote does
+    assert "▲▼: significantly different from the rest" in image.footnote

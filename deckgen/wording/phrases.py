@@ -480,9 +480,15 @@ def _listing(items: list[str], w: Words) -> str:
     )
 
 
-def chart_footnote(r: Result, w: Words, source: str | None = None) -> str:
-    """Under a chart image: its base (+ illustrative, + source)."""
+def chart_footnote(
+    r: Result, w: Words, source: str | None = None, level: float | None = None
+) -> str:
+    """Under a chart image: its base (+ what its tests did, at `level`, as the slide's
+    footnote says it: an image with marks explains them; + illustrative, + source)."""
     text = result_base(r, w)
+    tests = significance_text(r, level, w) if level is not None else ""
+    if tests:
+        text += w("sep") + tests
     if r.status == "illustrative":
         text += " · " + w("illustrative_stamp")
     if source:
