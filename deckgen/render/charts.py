@@ -414,14 +414,9 @@ def _no_ticks(axis) -> None:
 
 
 def _horizontal_tick_labels(axis) -> None:
-    """Keep column labels horizontal (they wrap) instead of the viewer's 45° slant."""
-    txPr = (
-        xml_of(axis.tick_labels).get_or_add_txPr()
-        if hasattr(axis.tick_labels, "_element")
-        else None
-    )
-    if txPr is None:
-        txPr = xml_of(axis).get_or_add_txPr()
+    """Keep column labels horizontal (they wrap) instead of the viewer's 45° slant. The
+    tick labels' text properties are the axis element's own `c:txPr`."""
+    txPr = xml_of(axis).get_or_add_txPr()
     body = txPr.find(qn("a:bodyPr"))
     body.set("rot", "0")
     body.set("vert", "horz")
@@ -515,6 +510,9 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
                 label_colour(fill, "FFFFFF", style.theme.colors.text)
             )
     if style.labels:
+        # a segment's significance marks (a distribution by segment, tested), which
+        # the footnote explains, after the figure of each label
+        _mark_points(plot, result, style)
         _hide_small_labels(plot, result, threshold=0.06)
     _own(plot, result, style, fill=False)  # the recipient's level of each statement
     _legend(chart, style, rect, _series_names(chart), "bottom")
@@ -524,8 +522,9 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
 def _hide_small_labels(
     plot, result: Result, threshold: float, keep: list[bool] | None = None
 ) -> None:
-    """Delete the labels of thin segments: '3 %' in a sliver is unreadable. `keep`:
-    for the one series of a pie, which figures fit their slice."""
+    """Delete the labels of thin segments: '3 %' in a sliver is unreadable (marked or
+    not: the notes and the alternative text keep every figure). `keep`: for the one
+    series of a pie, which figures fit their slice."""
     for s, info in zip(plot.series, result.series):
         for idx, v in enumerate(info.values):
             if v is not None and (v < threshold or (keep is not None and not keep[idx])):
