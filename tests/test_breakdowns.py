@@ -252,7 +252,7 @@ def deck(tmp_path_factory):
 
 
 def _frame(slide, kind: str = "chart"):
-    return next(s for s in slide.shapes if getattr(s, f"has_{kind}", False))
+    return next(s for s in flat(slide.shapes) if getattr(s, f"has_{kind}", False))
 
 
 def test_clustered_bars_have_a_series_per_segment_named_with_its_base(deck):

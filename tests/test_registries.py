@@ -307,7 +307,9 @@ def test_a_plugged_indicator_kind_takes_by_when_it_declares_it(tmp_path, breaks_
         if breaks_down:
             report = deckgen.load(spec).build(tmp_path / "deck.pptx")
             (chart,) = [
-                s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart
+                s.chart
+                for s in flat(Presentation(str(report.path)).slides[0].shapes)
+                if s.has_chart
             ]
             assert len(chart.plots[0].series) == 3  # White, Black, Other
         else:
@@ -353,7 +355,9 @@ def test_a_plugged_indicator_kind_adds_up_when_its_parts_make_a_whole(tmp_path, 
                 deckgen.load(spec).build(tmp_path / "deck.pptx")
             return
         report = deckgen.load(spec).build(tmp_path / "deck.pptx")
-        (chart,) = [s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart]
+        (chart,) = [
+            s.chart for s in flat(Presentation(str(report.path)).slides[0].shapes) if s.has_chart
+        ]
         drawn = [[round(v * 100) for v in s.values] for s in chart.plots[0].series]
         assert drawn == [_largest_remainder(list(r)) for r in exact.to_numpy()]
     finally:

@@ -715,7 +715,9 @@ slides:
     project = deckgen.load(spec)
     report = project.build(tmp_path / "deck.pptx")
     assert "▲▼: significantly different from the rest" in report.plan.slides[0].footnote
-    chart = next(s for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart).chart
+    chart = next(
+        s for s in flat(Presentation(str(report.path)).slides[0].shapes) if s.has_chart
+    ).chart
     xml = etree.fromstring(chart.part.blob)
     ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
     categories = [v.text.split(" (n")[0] for v in xml.find(".//c:cat", ns).iterfind(".//c:v", ns)]
