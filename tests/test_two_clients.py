@@ -20,13 +20,16 @@ import subprocess
 import sys
 
 import pytest
+from pptx import Presentation
 
 from .conftest import libreoffice_or_skip
 from .helpers import (
     SPEC,
     chart_labels_missing,
+    flat,
     pdf_percent_figures,
     shapes_over_each_other,
+    table_words_outside,
     to_pdf,
     words_over_each_other,
 )
@@ -211,9 +214,7 @@ def test_both_clients_draw_a_round_chart_alike(deck, request, both_clients):
     circle the chart places, under 6."""
     import math
 
-    from pptx import Presentation
-
-    from .helpers import flat, pdf_figure_boxes
+    from .helpers import pdf_figure_boxes
 
     report = request.getfixturevalue(deck)
     frames = [
@@ -245,3 +246,19 @@ def test_both_clients_draw_a_round_chart_alike(deck, request, both_clients):
                 apart.append((number, text, round(min(same), 1)))
     assert compared >= (15 if deck == "real_deck" else 5)
     assert not apart
+
+
+@pytest.mark.parametrize("deck", ["evolution_deck", "gss_deck", "ess_deck"])
+def test_every_table_word_is_printed_inside_its_cell_in_both_clients(deck, request, both_clients):
+    """The examples' tables (the editions of the Baromètre, the ESS table of a score by
+    schooling with its pairwise letters, the GSS means and quantiles): every word of
+    every cell is printed
+    inside that cell by both clients, so no header wraps mid-word ("Independ-ent"), no
+    "(n = 200)" breaks and no row grows past the height deckgen gave it."""
+    report = request.getfixturevalue(deck)
+    tables = [s for slide in Presentation(str(report.path)).slides for s in flat(slide.shapes)
+              if getattr(s, "has_table", False)]  # fmt: skip
+    assert tables, "the deck has a table to check"
+    for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(report.path)):
+        outside = table_words_outside(report.path, pdf)
+        assert not outside, f"{name} prints table words outside their cells: {outside}"
