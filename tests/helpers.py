@@ -31,6 +31,16 @@ AUDIT = Path(sys.executable).parent / "openxml-audit"
 # -- copies of the real project ------------------------------------------------
 
 
+def flat(shapes):
+    """Every shape of a shape collection, those inside groups too (a chart grouped with
+    its title); a keyed group (the regions map) is one shape, as update reads it."""
+    for shape in shapes:
+        if shape.shape_type == 6 and not shape.name.endswith("]"):
+            yield from flat(shape.shapes)
+        else:
+            yield shape
+
+
 def project_copy(dest: Path) -> Path:
     """Copy config/, data/barometre-2021/ and layouts/ under `dest` (same relative
     layout, so the spec's `../data/...` paths resolve); return the spec's path."""
@@ -408,14 +418,20 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
     its "%" are paired when they sit on one line side by side, so text another
     engine draws across them (an evaluation watermark) cannot split or merge them.
     """
+    return [sorted(text for *_, text in page) for page in pdf_figure_boxes(pdf)]
+
+
+def pdf_figure_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's percent figures with their boxes (points): ("97" of "97 %", and the
+    box from the number to its "%"), paired as pdf_percent_figures says."""
     html = pdf_bbox(pdf)
     pages = []
     for page in html.split("<page ")[1:]:
         words = [
             (float(a), float(b), float(c), float(d), t) for a, b, c, d, t in _WORD.findall(page)
         ]
-        figures = [t[:-1] for *_, t in words if _PERCENT_WORD.fullmatch(t)]
-        for x0, y0, _x1, y1, text in words:
+        figures = [(*w[:4], w[4][:-1]) for w in words if _PERCENT_WORD.fullmatch(w[4])]
+        for x0, y0, x1, y1, text in words:
             if text != "%":
                 continue
             height = y1 - y0
@@ -427,8 +443,9 @@ def pdf_percent_figures(pdf: Path) -> list[list[str]]:
                 and -height / 4 <= x0 - w[2] < height  # side by side, kerned a little into it
             ]
             if left:
-                figures.append(max(left, key=lambda w: w[2])[4])
-        pages.append(sorted(figures))
+                n = max(left, key=lambda w: w[2])
+                figures.append((n[0], min(n[1], y0), x1, max(n[3], y1), n[4]))
+        pages.append(figures)
     return pages
 
 
@@ -499,7 +516,7 @@ def chart_labels_missing(
     wanted = []
     for slide in Presentation(str(deck)).slides:
         labels = []
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):
             if not getattr(shape, "has_chart", False) or label_of(shape.name) in unless:
                 continue
             chart = shape.chart
@@ -520,6 +537,104 @@ def chart_labels_missing(
     }
 
 
+# -- nothing printed over anything else ------------------------------------------------
+
+_GROUP = 6  # MSO_SHAPE_TYPE.GROUP
+
+
+def shapes_over_each_other(deck: Path) -> list[tuple[int, str, str]]:
+    """(slide, shape, shape) for every two shapes of a slide whose rectangles meet,
+    read with python-pptx: a group is looked into, each child placed on the slide
+    through the group's own transform; a keyed group (the regions map) is one shape.
+    The parts of one callout (its card, figure, text, a recipient's line) lie on
+    each other by design; nothing else may."""
+    from pptx import Presentation
+
+    from deckgen.render.identity import label_of
+
+    def placed(shapes, frame):
+        """Each shape's name and rectangle on the slide; `frame` maps a rectangle of
+        the collection's coordinates onto the slide."""
+        for shape in shapes:
+            rect = frame(shape.left, shape.top, shape.width, shape.height)
+            if shape.shape_type == _GROUP and not shape.name.endswith("]"):
+                xfrm = shape._element.grpSpPr.xfrm  # its children's coordinates: chOff, chExt
+                yield from placed(shape.shapes, _onto(rect, xfrm.chOff, xfrm.chExt))
+            else:
+                yield label_of(shape.name), rect
+
+    def block(name: str) -> str:
+        words = name.split()
+        return " ".join(words[:2]) if name.startswith("Callout ") else name
+
+    out = []
+    for number, slide in enumerate(Presentation(str(deck)).slides, 1):
+        shapes = list(placed(slide.shapes, lambda *rect: rect))
+        for i, (a, (al, at, aw, ah)) in enumerate(shapes):
+            for b, (bl, bt, bw, bh) in shapes[i + 1 :]:
+                apart = al >= bl + bw or bl >= al + aw or at >= bt + bh or bt >= at + ah
+                if not apart and block(a) != block(b):
+                    out.append((number, a, b))
+    return out
+
+
+def _onto(rect, ch_off, ch_ext):
+    """The map from a group's child coordinates onto the slide, the group at `rect`."""
+    left, top, width, height = rect
+    sx, sy = width / ch_ext.cx, height / ch_ext.cy
+
+    def frame(x, y, w, h):
+        return left + (x - ch_off.x) * sx, top + (y - ch_off.y) * sy, w * sx, h * sy
+
+    return frame
+
+
+_MARK = re.compile(r"[:;!?%«»]")
+_WATERMARK = re.compile(
+    r"Evaluation|only\.|Created|with|Aspose\.Slides|for|Python|via|\.NET|[\d.]+\.?"
+    r"|Copyright|\d{4}-\d{4}Aspose|Pty|Ltd\."
+)
+
+
+def _heights(words, text: str) -> set[float]:
+    return {round(w[3] - w[1], 2) for w in words if w[4] == text}
+
+
+def words_over_each_other(pdf: Path) -> list[tuple[int, str, str]]:
+    """(page, word, word) for every two words of `pdf` printed over each other: more
+    than a fifth of the smaller one's box covered (two lines set close meet at their
+    boxes' edges, not over a fifth). A lone mark (":", "%", "»") is left out: the
+    PowerPoint-compatible engine sets a narrow no-break space at no width, so the
+    colon of "masqués :" reaches into the "s" before it; two text boxes over each
+    other set words over words. The evaluation watermark that engine stamps across
+    every slide (the words at the height of its "Evaluation" and "Aspose.Slides") is
+    no word of the deck's and is left out too."""
+    out = []
+    for number, page in enumerate(pdf_bbox(pdf).split("<page ")[1:], 1):
+        words = [
+            (float(a), float(b), float(c), float(d), html.unescape(t))
+            for a, b, c, d, t in _WORD.findall(page)
+        ]
+
+        stamp = _heights(words, "Evaluation") & _heights(words, "Aspose.Slides")
+        words = sorted(
+            w
+            for w in words
+            if not _MARK.fullmatch(w[4])
+            and not (round(w[3] - w[1], 2) in stamp and _WATERMARK.fullmatch(w[4]))
+        )
+        for i, (ax0, ay0, ax1, ay1, a) in enumerate(words):
+            for bx0, by0, bx1, by1, b in words[i + 1 :]:
+                if bx0 >= ax1:
+                    break  # sorted by left edge: no later word reaches back
+                w = min(ax1, bx1) - max(ax0, bx0)
+                h = min(ay1, by1) - max(ay0, by0)
+                smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+                if w > 0 and h > 0 and w * h > 0.2 * smaller:
+                    out.append((number, a, b))
+    return out
+
+
 def table_words_outside(deck: Path, pdf: Path, slack: float = 3.0) -> dict[int, list[str]]:
     """Per page of `pdf` (`deck` rendered by a client), the words of table cells that
     the page does not print inside their cell: a word broken in two ("Independ-" /
@@ -538,7 +653,7 @@ def table_words_outside(deck: Path, pdf: Path, slack: float = 3.0) -> dict[int, 
     ]  # fmt: skip
     out: dict[int, list[str]] = {}
     for number, slide in enumerate(Presentation(str(deck)).slides, 1):
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):  # a table grouped with its title too
             if not getattr(shape, "has_table", False):
                 continue
             table = shape.table

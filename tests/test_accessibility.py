@@ -20,6 +20,7 @@ from deckgen.render.identity import label_of
 from deckgen.workflows.pipeline import build
 
 from .conftest import ROOT, SPEC
+from .helpers import flat
 
 DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 SOCIAL = "Les réseaux sociaux pour la participation"
@@ -92,8 +93,8 @@ def test_every_chart_and_map_has_alt_text_with_its_values_in_reading_order(deck)
     report, prs = deck
     checked = maps = 0
     for slide, sp in zip(prs.slides, report.plan.slides):
-        frames = [s for s in slide.shapes if s.has_chart]
-        groups = [s for s in slide.shapes if s.shape_type == 6]  # the map's group
+        frames = [s for s in flat(slide.shapes) if s.has_chart]
+        groups = [s for s in flat(slide.shapes) if s.shape_type == 6]  # the map's group
         native = [c for c in sp.charts if c.type != "map"]
         assert len(frames) == len(native), sp.label
         for frame, chart in zip(frames, native):
@@ -114,7 +115,7 @@ def test_every_chart_and_map_has_alt_text_with_its_values_in_reading_order(deck)
 def test_social_networks_alt_text_reads_as_published(deck):
     report, prs = deck
     slide = next(s for s in prs.slides if _title(s) == SOCIAL)
-    (frame,) = [s for s in slide.shapes if s.has_chart]
+    (frame,) = [s for s in flat(slide.shapes) if s.has_chart]
     assert _descr(frame) == (
         "Parmi les utilisatrices des réseaux sociaux, base 24 collectivités : Facebook "
         f"100{NNBSP}%, "
@@ -150,7 +151,7 @@ def test_cards_and_bars_are_decorative_not_announced(deck):
     report, prs = deck
     marked = 0
     for slide in prs.slides:
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):
             if label_of(shape.name).endswith(" card") or label_of(shape.name) == "Remark bar":
                 cnv = shape._element.find(".//" + qn("p:cNvPr"))
                 assert cnv.find(".//" + DECORATIVE).get("val") == "1", shape.name
@@ -236,11 +237,11 @@ def test_alt_text_override_replaces_the_generated_text(deck, edited):
     _, prs = deck
     original = next(s for s in prs.slides if _title(s) == SOCIAL)
     slide = next(s for s in edited.slides if _title(s) == SOCIAL)
-    (frame,) = [s for s in slide.shapes if s.has_chart]
+    (frame,) = [s for s in flat(slide.shapes) if s.has_chart]
     assert _descr(frame) == CHART_ALT
     value = next(s for s in slide.shapes if label_of(s.name) == "Callout 1 value")
     assert _descr(value) == CALLOUT_ALT
-    (before,) = [s for s in original.shapes if s.has_chart]
+    (before,) = [s for s in flat(original.shapes) if s.has_chart]
     assert _descr(before) != CHART_ALT and "Facebook" in _descr(before)
 
 

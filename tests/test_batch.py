@@ -19,7 +19,7 @@ from deckgen.inputs.indicator_spec import Indicator
 from deckgen.render.identity import label_of
 from deckgen.workflows.batch import parse_shard, shard
 
-from .helpers import ROOT, SPEC, invoke
+from .helpers import ROOT, SPEC, flat, invoke
 
 ESS_SPEC = ROOT / "config" / "ess-2020-norway.yaml"
 
@@ -49,7 +49,7 @@ def test_a_segment_deck_computes_every_figure_on_its_segment(communes, survey):
     folder, _ = communes
     prs = Presentation(str(folder / "barometre-2021-commune.pptx"))
     # the social networks chart, on the communes that use them
-    chart = next(s for s in prs.slides[9].shapes if s.has_chart).chart
+    chart = next(s for s in flat(prs.slides[9].shapes) if s.has_chart).chart
     indicator = Indicator.validate({
         "kind": "multi", "question": "reseaux_sociaux_plateformes", "sort": "desc",
         "filter": {"question": "type_collectivite", "in": ["commune"]},
@@ -97,7 +97,7 @@ def test_beside_the_total_and_identical_in_parallel(tmp_path):
     (path_one,) = [o.path for o in one if o.path]
     (path_two,) = [o.path for o in two if o.path]
     assert path_one.read_bytes() == path_two.read_bytes()  # same deck from a forked worker
-    chart = next(s for s in Presentation(str(path_one)).slides[9].shapes if s.has_chart).chart
+    chart = next(s for s in flat(Presentation(str(path_one)).slides[9].shapes) if s.has_chart).chart
     assert [s.name for s in chart.plots[0].series] == [
         "Ensemble (n\u202f=\u202f24)", "Commune (n\u202f=\u202f16)"
     ]  # fmt: skip
@@ -306,7 +306,7 @@ slides:
     )
     project = deckgen.load(spec)
     whole = Presentation(str(project.build(tmp_path / "whole.pptx").path))
-    assert sum(s.has_chart for s in whole.slides[0].shapes) == 2
+    assert sum(s.has_chart for s in flat(whole.slides[0].shapes)) == 2
     (commune,) = [o for o in project.build_each("type_collectivite", tmp_path / "each", jobs=1)
                   if o.path]  # fmt: skip
     # nobody of the communes is a région: an empty figure, which the disclosure rule
@@ -318,7 +318,7 @@ slides:
         for w in commune.warnings
     ), commune.warnings
     shapes = Presentation(str(commune.path)).slides[0].shapes
-    charts = [s for s in shapes if s.has_chart]
+    charts = [s for s in flat(shapes) if s.has_chart]
     assert len(charts) == 1 and label_of(charts[0].name) == "Chart: Toutes"
     (empty,) = [s for s in shapes if label_of(s.name) == "Chart: Régions (empty)"]
     assert empty.text_frame.text == "Non montré, pour préserver l'anonymat des répondants"
@@ -424,12 +424,14 @@ slides:
     public = Presentation(str(project.build(tmp_path / "public.pptx").path))
     assert len(public.slides) == 2
     names = [label_of(s.name) for s in public.slides[0].shapes]
-    assert sum(s.has_chart for s in public.slides[0].shapes) == 2 and "Callout 1 text" in names
+    assert (
+        sum(s.has_chart for s in flat(public.slides[0].shapes)) == 2 and "Callout 1 text" in names
+    )
     (commune,) = [o for o in project.build_each("type_collectivite", tmp_path / "each", jobs=1)
                   if o.path]  # fmt: skip
     deck = Presentation(str(commune.path))
     assert len(deck.slides) == 1
-    charts = [s for s in deck.slides[0].shapes if s.has_chart]
+    charts = [s for s in flat(deck.slides[0].shapes) if s.has_chart]
     assert len(charts) == 1 and charts[0].name.endswith("[reseaux#chart-2]")
     assert not any(label_of(s.name).startswith("Callout") for s in deck.slides[0].shapes)
 
@@ -487,7 +489,7 @@ slides:
 
 
 def _table_headers(deck: Path) -> list[str]:
-    table = next(s for s in Presentation(str(deck)).slides[0].shapes if s.has_table).table
+    table = next(s for s in flat(Presentation(str(deck)).slides[0].shapes) if s.has_table).table
     return [table.cell(0, c).text for c in range(len(table.columns))]
 
 

@@ -16,7 +16,7 @@ import deckgen
 from deckgen.render.identity import label_of
 
 from .conftest import libreoffice_or_skip
-from .helpers import CODEBOOK, THEME, line_of, pdf_page_text, squash, to_pdf
+from .helpers import CODEBOOK, THEME, flat, line_of, pdf_page_text, squash, to_pdf
 
 SLIDES = """
 slides:
@@ -102,7 +102,7 @@ def test_a_theme_without_a_template_colours_the_template(tmp_path):
 def test_chart_titles_in_capitals_are_a_font_setting(tmp_path):
     spec = _spec(tmp_path)
     prs = Presentation(str(deckgen.load(spec).build(tmp_path / "d.pptx").path))
-    (title,) = [s for s in prs.slides[1].shapes if label_of(s.name).startswith("Chart title")]
+    (title,) = [s for s in flat(prs.slides[1].shapes) if label_of(s.name).startswith("Chart title")]
     run = title.text_frame.paragraphs[0].runs[0]
     assert run.text == "Quels dispositifs ?"  # as written: an editor can undo the capitals
     assert run._r.rPr.get("cap") == "all"
@@ -110,7 +110,7 @@ def test_chart_titles_in_capitals_are_a_font_setting(tmp_path):
     theme.write_text(THEME.read_text(encoding="utf-8") + "chart_title_caps: false\n")
     spec = _spec(tmp_path, theme="theme.yaml")
     prs = Presentation(str(deckgen.load(spec).build(tmp_path / "e.pptx").path))
-    (title,) = [s for s in prs.slides[1].shapes if label_of(s.name).startswith("Chart title")]
+    (title,) = [s for s in flat(prs.slides[1].shapes) if label_of(s.name).startswith("Chart title")]
     assert title.text_frame.paragraphs[0].runs[0]._r.rPr.get("cap") is None
 
 

@@ -20,7 +20,7 @@ from deckgen.inputs.indicator_spec import Indicator
 from deckgen.render.geometry import Rect, points
 from deckgen.render.identity import label_of
 
-from .helpers import ROOT, communes_spec
+from .helpers import ROOT, communes_spec, flat
 
 GSS = ROOT / "data" / "gss-2018-spending"
 BAROMETRE = ROOT / "data" / "barometre-2021"
@@ -252,7 +252,7 @@ def deck(tmp_path_factory):
 
 
 def _frame(slide, kind: str = "chart"):
-    return next(s for s in slide.shapes if getattr(s, f"has_{kind}", False))
+    return next(s for s in flat(slide.shapes) if getattr(s, f"has_{kind}", False))
 
 
 def test_clustered_bars_have_a_series_per_segment_named_with_its_base(deck):
@@ -497,6 +497,18 @@ def test_table_columns_are_as_wide_as_their_words():
             assert fits(word.replace("~", "\u202f"), widths[c], bold=True), word
     height = sum(r.height for r in table.rows)
     assert height < inches(4) and frame.top == (inches(4) - height) // 2
+
+
+def test_a_short_table_alone_in_its_row_keeps_its_title_on_it(ess_deck):
+    """ESS slide 6: the table of three statements sits in the middle of its place, and
+    its title comes down with it, on its top edge, instead of staying at the top of the
+    place with the empty half of the slide between them."""
+    slide = Presentation(str(ess_deck.path)).slides[5]
+    (title,) = [s for s in flat(slide.shapes) if label_of(s.name).startswith("Chart title")]
+    (frame,) = [s for s in flat(slide.shapes) if s.has_table]
+    assert title.top + title.height == frame.top
+    body = slide.shapes.title.top + slide.shapes.title.height  # the slide's title band
+    assert title.top - body > frame.height // 2  # a short table: it did move down
 
 
 def test_a_table_too_narrow_for_its_words_is_warned():

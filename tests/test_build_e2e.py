@@ -16,6 +16,7 @@ from deckgen.locales.numbers import format_number, format_percent
 from deckgen.workflows.pipeline import build, load
 
 from .conftest import SPEC
+from .helpers import flat
 
 # the native chart each spec type is drawn as (python-pptx's chart type enums)
 NATIVE_TYPES = {
@@ -86,7 +87,7 @@ def test_charts_are_native_and_match_the_indicator_engine(deck):
     spec_slides = loaded.spec.slides
     n_native = 0
     for slide, spec_slide in zip(prs.slides, spec_slides):
-        frames = [s for s in slide.shapes if s.has_chart]
+        frames = [s for s in flat(slide.shapes) if s.has_chart]
         expected = [c for c in spec_slide.charts if c.type != "map"]
         assert len(frames) == len(expected), _title(slide)
         for frame, chart_spec in zip(frames, expected):
@@ -167,7 +168,9 @@ def test_content_shapes_do_not_overlap(deck):
 
     for slide in prs.slides:
         blocks = [
-            s for s in slide.shapes if s.has_chart or s.name.endswith("card") or s.shape_type == 6
+            s
+            for s in flat(slide.shapes)
+            if s.has_chart or s.name.endswith("card") or s.shape_type == 6
         ]
         for i, a in enumerate(blocks):
             for b in blocks[i + 1 :]:
@@ -221,7 +224,7 @@ def test_a_filtered_chart_says_whom_its_figures_are_about(tmp_path, locale, who)
 
     import deckgen
 
-    from .helpers import CODEBOOK, DATA, write_spec
+    from .helpers import CODEBOOK, DATA, flat, write_spec
 
     communes = int((pd.read_csv(DATA / "responses.csv", dtype=str)["type_collectivite"]
                     == "commune").sum())  # fmt: skip
@@ -236,7 +239,7 @@ def test_a_filtered_chart_says_whom_its_figures_are_about(tmp_path, locale, who)
     notes = slide.notes_slide.notes_text_frame.text
     among = {"fr": "parmi", "en": "among"}[locale]
     assert f"{among} {who[1:-1]}" in notes
-    (frame,) = [s for s in slide.shapes if s.has_chart]
+    (frame,) = [s for s in flat(slide.shapes) if s.has_chart]
     assert who[1:-1] in frame._element.nvGraphicFramePr.cNvPr.get("descr")
 
 
@@ -249,7 +252,7 @@ def test_every_base_in_a_footnote_says_what_it_is_the_base_of(deck):
     _, prs, _ = deck
     checked = 0
     for number, slide in enumerate(prs.slides, 1):
-        shapes = {s.name: s.text_frame.text for s in slide.shapes if s.has_text_frame}
+        shapes = {s.name: s.text_frame.text for s in flat(slide.shapes) if s.has_text_frame}
         footnote = next((t for n, t in shapes.items() if n.startswith("Footnote")), "")
         titles = [t for n, t in shapes.items() if n.startswith("Chart title")]
         figures = [f"« {t} »" for n, t in shapes.items() if re.match(r"Callout \d+ value", n)]

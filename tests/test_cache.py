@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from pptx import Presentation
 
+from .helpers import flat
 from .test_spec import spec_copy  # noqa: F401  (fixture)
 
 PROBE = textwrap.dedent("""
@@ -49,7 +50,7 @@ def _youtube(deck: Path) -> float:
     slide = next(
         s for s in prs.slides if s.shapes.title.text == "Les réseaux sociaux pour la participation"
     )
-    chart = next(s for s in slide.shapes if s.has_chart).chart
+    chart = next(s for s in flat(slide.shapes) if s.has_chart).chart
     return dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values))["YouTube"]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from pptx import Presentation
 
+from .helpers import flat
+
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
@@ -79,7 +81,7 @@ def test_every_label_on_a_bar_or_slice_meets_wcag_aa(deck, request):
     report = request.getfixturevalue(deck)
     checked, poor = 0, []
     for number, slide in enumerate(Presentation(str(report.path)).slides, 1):
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):
             if not shape.has_chart:
                 continue
             for text, fill in _inside_labels(shape.chart._chartSpace):

@@ -27,7 +27,7 @@ from deckgen.errors import SpecError
 from deckgen.inputs.indicator_spec import Indicator
 from deckgen.locales import words
 
-from .helpers import CODEBOOK, ROOT
+from .helpers import CODEBOOK, ROOT, flat
 
 EDITIONS = ROOT / "data" / "barometre-editions" / "editions.yaml"
 EVOLUTION = ROOT / "config" / "barometre-evolution.yaml"
@@ -165,7 +165,7 @@ def evolution(evolution_deck):
 
 def test_the_evolution_deck_shows_each_edition_and_says_what_was_tested(evolution):
     report, prs = evolution
-    mix = next(s for s in prs.slides[2].shapes if s.has_chart).chart
+    mix = next(s for s in flat(prs.slides[2].shapes) if s.has_chart).chart
     assert [s.name for s in mix.plots[0].series] == [
         "2016 (n\u202f=\u202f194)", "2016-2017 (n\u202f=\u202f243)", "2021 (n\u202f=\u202f31)"
     ]  # fmt: skip
@@ -195,7 +195,7 @@ def test_the_evolution_deck_shows_each_edition_and_says_what_was_tested(evolutio
     assert "2018\u202f: environ 70 collectivités, base approximative" in service.footnote
     assert "pas de test avec 2018\u202f: base approximative" in service.footnote
     # the current bar's label: the figure, linked to its value, and its change
-    chart = next(s for s in prs.slides[3].shapes if s.has_chart).chart
+    chart = next(s for s in flat(prs.slides[3].shapes) if s.has_chart).chart
     label = next(chart.plots[0].series[0]._element.iter("{*}dLbl"))
     assert label.find("{*}numFmt").get("formatCode").endswith("\\+\\4\\4\\\u202f\\p\\t\\s")
     rows = [r for r in report.figures() if r["slide"] == 4 and r["element"] == "chart 1"]
@@ -308,7 +308,7 @@ def test_intercommunalites_against_2016_2017_are_compared_like_for_like(evolutio
     assert current.marks[k] == "\u221211\u202fpts"  # no ▲▼
     assert current.p[k] == pytest.approx(0.1925, abs=5e-5)
     assert result.series[-2].values[k] == pytest.approx(0.27)
-    chart = next(s for s in prs.slides[2].shapes if s.has_chart).chart
+    chart = next(s for s in flat(prs.slides[2].shapes) if s.has_chart).chart
     assert list(chart.plots[0].categories)[k] == "Intercommunalités et métropoles"
 
 

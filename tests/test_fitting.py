@@ -34,7 +34,7 @@ from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
 from deckgen.render.text import needed_height
 
 from .conftest import libreoffice_or_skip
-from .helpers import ROOT, pdf_bbox, to_pdf
+from .helpers import ROOT, flat, pdf_bbox, to_pdf, words_over_each_other
 
 LONG = ("Spending priorities of respondents across many different programmes " * 80)[:5000]
 GSS = ROOT / "data" / "gss-2018-spending"
@@ -113,6 +113,30 @@ def test_the_audit_finds_overlaps_and_shapes_off_the_slide():
         "Text goes past the edge of the slide",
         "Remark and Footnote overlap",
     ]
+
+
+def test_the_audit_looks_into_a_chart_s_group_and_names_what_collides():
+    """A chart grouped with its title is audited shape by shape, each placed through
+    the group's transform: a group moved over the footnote names its chart, and its
+    title and chart, one above the other, do not collide with each other."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    title = slide.shapes.add_textbox(inches(1), inches(1), inches(4), inches(0.5))
+    title.name = "Chart title: Age"
+    chart = slide.shapes.add_textbox(inches(1), inches(1.5), inches(4), inches(3))
+    chart.name = "Chart: Age [age#chart-1]"
+    group = slide.shapes.add_group_shape([title, chart])
+    group.name = "Chart 1 with its title"
+    footnote = slide.shapes.add_textbox(inches(1), inches(6), inches(6), inches(0.5))
+    footnote.name = "Footnote"
+    width, height = int(prs.slide_width), int(prs.slide_height)
+    assert audit(placed_shapes(slide, lambda idx: None), width, height) == []
+    group.top = inches(3)  # the team's move: the children's own offsets stay
+    placed = placed_shapes(slide, lambda idx: None)
+    assert dict((n, r) for n, r, _ in placed)["Chart: Age [age#chart-1]"] == Rect(
+        inches(1), inches(3.5), inches(4), inches(3)
+    )
+    assert audit(placed, width, height) == ["Chart: Age [age#chart-1] and Footnote overlap"]
 
 
 # -- a crowded deck, built --------------------------------------------------------------
@@ -223,7 +247,7 @@ def test_no_shape_leaves_the_slide_or_covers_another(crowded):
     bounds = Rect(0, 0, int(prs.slide_width), int(prs.slide_height))
     problems = []
     for number, slide in enumerate(prs.slides, 1):
-        shapes = [(s.name, _rect(s)) for s in slide.shapes]
+        shapes = [(s.name, _rect(s)) for s in flat(slide.shapes)]
         for name, r in shapes:
             if not bounds.contains(r):
                 problems.append(f"slide {number}: {name} off the slide")
@@ -239,7 +263,7 @@ def test_no_shape_leaves_the_slide_or_covers_another(crowded):
 def test_seven_charts_are_laid_out_in_two_rows_wide_enough(crowded):
     prs = Presentation(str(crowded.path))
     for slide in (prs.slides[1], prs.slides[2]):
-        charts = [s for s in slide.shapes if s.has_chart]
+        charts = [s for s in flat(slide.shapes) if s.has_chart]
         assert len(charts) == 7
         assert len({c.top for c in charts}) == 2  # 4 + 3
         assert min(c.width for c in charts) >= inches(2.0)
@@ -250,7 +274,7 @@ def test_overlong_texts_end_with_an_ellipsis_and_begin_as_written(crowded):
     texts = [
         shape.text_frame.text
         for slide in prs.slides
-        for shape in slide.shapes
+        for shape in flat(slide.shapes)
         if shape.has_text_frame and shape.text_frame.text.startswith("Spending priorities")
     ]
     whole = {LONG[:n] for n in (120, 200, 300, 400)}  # the shorter texts of the spec
@@ -265,14 +289,14 @@ def test_overlong_texts_end_with_an_ellipsis_and_begin_as_written(crowded):
         assert last.endswith(ELLIPSIS) and LONG.startswith(last[:-1].rstrip())
     # the caps of a cut chart title stay a font setting: the text is as written
     title = next(
-        s for s in prs.slides[3].shapes if label_of(s.name).startswith("Chart title")
+        s for s in flat(prs.slides[3].shapes) if label_of(s.name).startswith("Chart title")
     ).text_frame.text
     assert title.endswith(ELLIPSIS) and title[:20] == LONG[:20]
 
 
 def test_a_label_of_5000_characters_is_cut_in_the_chart_and_its_sheet(crowded):
     prs = Presentation(str(crowded.path))
-    chart = next(s for s in prs.slides[3].shapes if s.has_chart).chart
+    chart = next(s for s in flat(prs.slides[3].shapes) if s.has_chart).chart
     labels = list(chart.plots[0].categories)
     assert len(labels[0]) <= 160 and labels[0].endswith(ELLIPSIS)
     assert LONG.startswith(labels[0][:-1])
@@ -315,7 +339,7 @@ def test_libreoffice_sets_every_word_inside_its_box(crowded, crowded_pdf):
     tolerance = 3  # points: a glyph's side bearing, the PDF's rounding
     strays = []
     for number, (slide, (_, _, words)) in enumerate(zip(prs.slides, pages), 1):
-        boxes = [_rect(s) for s in slide.shapes]
+        boxes = [_rect(s) for s in flat(slide.shapes)]
         assert words, f"slide {number} shows no text"
         for x0, y0, x1, y1, text in words:
             # a word's box runs from the font's ascent to its descent: its glyphs
@@ -334,19 +358,7 @@ def test_libreoffice_sets_every_word_inside_its_box(crowded, crowded_pdf):
 
 
 def test_libreoffice_sets_no_word_over_another(crowded_pdf):
-    overlaps = []
-    for number, (_, _, words) in enumerate(_pages(crowded_pdf), 1):
-        words = sorted(words)
-        for i, (ax0, ay0, ax1, ay1, a) in enumerate(words):
-            for bx0, by0, bx1, by1, b in words[i + 1 :]:
-                if bx0 >= ax1:
-                    break  # sorted by left edge: no later word reaches back
-                w = min(ax1, bx1) - max(ax0, bx0)
-                h = min(ay1, by1) - max(ay0, by0)
-                smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
-                if w > 0 and h > 0 and w * h > 0.2 * smaller:
-                    overlaps.append(f"slide {number}: {a!r} over {b!r}")
-    assert overlaps == []
+    assert words_over_each_other(crowded_pdf) == []
 
 
 def test_clustered_columns_give_each_figure_its_own_bar_measured_by_its_glyphs():

@@ -21,7 +21,7 @@ from deckgen.render.images import draw_images, font_families, slugify
 from deckgen.workflows.pipeline import build
 
 from .conftest import ROOT, SPEC
-from .helpers import invoke
+from .helpers import flat, invoke
 
 SOCIAL = "10-les-reseaux-sociaux-pour-la-participation"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -131,7 +131,7 @@ def test_drawn_values_are_the_native_charts_values(drawn):
             continue
         sp = report.plan.slides[image.slide - 1]
         native_index = [c for c in sp.charts if c.type != "map"].index(sp.charts[image.chart - 1])
-        frames = [s for s in prs.slides[image.slide - 1].shapes if s.has_chart]
+        frames = [s for s in flat(prs.slides[image.slide - 1].shapes) if s.has_chart]
         plot = frames[native_index].chart.plots[0]
         drawn_labels = list(plot.categories)  # beside bars, maybe shortened with "…"
         assert len(drawn_labels) == len(image.result.categories), image.name
@@ -152,7 +152,7 @@ def test_drawn_values_are_the_native_charts_values(drawn):
 def test_map_regions_have_the_native_maps_colours(drawn):
     images, _, prs, _ = drawn
     (image,) = [i for i in images if i.type == "map"]
-    (group,) = [s for s in prs.slides[image.slide - 1].shapes if s.shape_type == 6]
+    (group,) = [s for s in flat(prs.slides[image.slide - 1].shapes) if s.shape_type == 6]
     native = {}
     for shape in group.shapes:
         m = re.match(r"Région (\d+) ", shape.name)
@@ -245,7 +245,9 @@ def _charts_of(deck) -> int:
     """The charts of a deck: native ones, maps and tables, each named by its key."""
     named = re.compile(r"#chart-\d+\]$")
     return sum(
-        bool(named.search(s.name)) for slide in Presentation(str(deck)).slides for s in slide.shapes
+        bool(named.search(s.name))
+        for slide in Presentation(str(deck)).slides
+        for s in flat(slide.shapes)
     )
 
 

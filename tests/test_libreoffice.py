@@ -16,7 +16,7 @@ from pptx import Presentation
 from deckgen.render.identity import label_of
 
 from .conftest import libreoffice_or_skip
-from .helpers import SMALL_DECKS, pdf_page_text, pdf_pages, squash, to_pdf
+from .helpers import SMALL_DECKS, flat, pdf_page_text, pdf_pages, squash, to_pdf
 
 CALLOUT_VALUE = re.compile(r"Callout \d+ value")
 
@@ -109,7 +109,7 @@ def test_native_chart_is_drawn_with_its_largest_label(small_decks, pdfs, name):
     """LibreOffice draws the chart itself (not a picture): the data label of the
     largest value, formatted by the chart's number format, is in the page text."""
     chart = next(
-        s.chart for s in Presentation(str(small_decks[name])).slides[0].shapes if s.has_chart
+        s.chart for s in flat(Presentation(str(small_decks[name])).slides[0].shapes) if s.has_chart
     )
     values = [
         v for plot in chart.plots for series in plot.series for v in series.values if v is not None

@@ -18,7 +18,7 @@ import deckgen
 from deckgen.render import manifest
 from deckgen.render.identity import label_of
 
-from .helpers import CODEBOOK, SPEC, invoke
+from .helpers import CODEBOOK, SPEC, flat, invoke
 
 K = 5  # the theme's privacy_threshold (default)
 READERS = 2  # the rule holds a group to k besides two readers pooling their answers
@@ -40,7 +40,7 @@ def _labels(question: str) -> dict[str, str]:
 
 def _charts(prs):
     for number, slide in enumerate(prs.slides, 1):
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):
             if shape.has_chart:
                 yield number, shape.chart
 
@@ -129,7 +129,7 @@ def test_a_shortened_label_keeps_the_recipient_s_mark(personal):
     for outcome in outcomes:
         prs = Presentation(str(outcome.path))
         for slide in prs.slides:
-            for shape in slide.shapes:
+            for shape in flat(slide.shapes):
                 if not getattr(shape, "has_chart", False):
                     continue
                 labels = [str(c) for c in shape.chart.plots[0].categories]
@@ -202,7 +202,7 @@ def test_callouts_say_once_which_figure_counts_the_recipient(personal):
         assert not [w for w in outcome.warnings if "cut with an ellipsis" in w], outcome.key
         slide = Presentation(str(outcome.path)).slides[22]
         shapes = {label_of(s.name): s for s in slide.shapes}
-        doughnut = next(s.chart for s in slide.shapes if s.has_chart)
+        doughnut = next(s.chart for s in flat(slide.shapes) if s.has_chart)
         marks = set(doughnut._chartSpace.xpath(".//c:dPt/c:spPr/a:ln/a:solidFill/a:srgbClr/@val"))
         answer = rows.at[outcome.key, "visio_avenir"]
         lines = [s.text_frame.text for name, s in shapes.items() if name.endswith("own answer")]
@@ -441,7 +441,7 @@ def test_clustered_columns_too_narrow_for_their_figures_are_drawn_as_bars(person
     switched = 0
     for outcome in outcomes:
         slide = Presentation(str(outcome.path)).slides[7]
-        charts = [s.chart for s in slide.shapes if s.has_chart]
+        charts = [s.chart for s in flat(slide.shapes) if s.has_chart]
         several = [len(c.plots[0].series) > 1 for c in charts]
         switched += sum(several)
         kinds = [c.chart_type for c in charts]

@@ -122,7 +122,7 @@ class Slide:
             stack[:0] = shape.children
 
     def text_of(self, prefix: str) -> str:
-        return " · ".join(s.text for s in self.shapes if s.name.startswith(prefix))
+        return " · ".join(s.text for s in self.all_shapes() if s.name.startswith(prefix))
 
     @property
     def spec_id(self) -> str | None:

@@ -16,7 +16,7 @@ import deckgen
 from deckgen import chart_kinds, indicator_kinds
 from deckgen.errors import DeckgenError
 
-from .helpers import DATA, ROOT, write_spec
+from .helpers import DATA, ROOT, flat, write_spec
 
 
 def lollipop(shapes, rect, chart, style):
@@ -103,7 +103,9 @@ def test_a_new_chart_kind_is_in_the_spec_schema_rules_deck_and_images(plugins, t
     project = deckgen.load(spec)  # the spec accepts `type: lollipop`
     assert "lollipop" in deckgen.schema()["$defs"]["Chart"]["properties"]["type"]["enum"]
     report = project.build(tmp_path / "deck.pptx")
-    (chart,) = [s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart]
+    (chart,) = [
+        s.chart for s in flat(Presentation(str(report.path)).slides[0].shapes) if s.has_chart
+    ]
     assert chart.plots[0].gap_width == 400
     values = list(chart.plots[0].series[0].values)
     (plan,) = report.plan.slides[0].charts
@@ -231,7 +233,9 @@ def test_an_alias_kind_draws_its_image_as_its_native_chart(tmp_path):
         )  # fmt: skip
         project = deckgen.load(spec)
         report = project.build(tmp_path / "deck.pptx")
-        (chart,) = [s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart]
+        (chart,) = [
+            s.chart for s in flat(Presentation(str(report.path)).slides[0].shapes) if s.has_chart
+        ]
         (series,) = chart.plots[0].series  # one series, a bar per segment
         native = [v or 0 for v in series.values]
         assert len(native) == len(list(chart.plots[0].categories)) >= 2
@@ -303,7 +307,9 @@ def test_a_plugged_indicator_kind_takes_by_when_it_declares_it(tmp_path, breaks_
         if breaks_down:
             report = deckgen.load(spec).build(tmp_path / "deck.pptx")
             (chart,) = [
-                s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart
+                s.chart
+                for s in flat(Presentation(str(report.path)).slides[0].shapes)
+                if s.has_chart
             ]
             assert len(chart.plots[0].series) == 3  # White, Black, Other
         else:
@@ -349,7 +355,9 @@ def test_a_plugged_indicator_kind_adds_up_when_its_parts_make_a_whole(tmp_path, 
                 deckgen.load(spec).build(tmp_path / "deck.pptx")
             return
         report = deckgen.load(spec).build(tmp_path / "deck.pptx")
-        (chart,) = [s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart]
+        (chart,) = [
+            s.chart for s in flat(Presentation(str(report.path)).slides[0].shapes) if s.has_chart
+        ]
         drawn = [[round(v * 100) for v in s.values] for s in chart.plots[0].series]
         assert drawn == [_largest_remainder(list(r)) for r in exact.to_numpy()]
     finally:

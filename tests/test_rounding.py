@@ -21,7 +21,7 @@ from deckgen.errors import SpecError
 from deckgen.locales.numbers import percent_value
 from deckgen.render.identity import label_of
 
-from .helpers import ROOT
+from .helpers import ROOT, flat
 
 GSS_SPEC = ROOT / "config" / "gss-2018-spending.yaml"
 
@@ -62,14 +62,20 @@ def decks(tmp_path_factory):
 def test_half_up_leaves_wholes_that_do_not_add_up(decks):
     _, prs = decks["half_up"]
     sums = {
-        sum(w) for s in prs.slides for sh in s.shapes if sh.has_chart for w in _wholes(sh.chart)
+        sum(w)
+        for s in prs.slides
+        for sh in flat(s.shapes)
+        if sh.has_chart
+        for w in _wholes(sh.chart)
     }
     assert {99, 101} <= sums  # what the option is for
 
 
 def test_largest_remainders_make_every_whole_add_up(decks):
     _, prs = decks["largest"]
-    wholes = [w for s in prs.slides for sh in s.shapes if sh.has_chart for w in _wholes(sh.chart)]
+    wholes = [
+        w for s in prs.slides for sh in flat(s.shapes) if sh.has_chart for w in _wholes(sh.chart)
+    ]
     assert len(wholes) >= 20  # every distribution and each of the 18 statements
     assert {sum(w) for w in wholes} == {100}
 
@@ -77,14 +83,14 @@ def test_largest_remainders_make_every_whole_add_up(decks):
 def test_notes_alt_texts_and_callouts_show_the_chart_figures(decks):
     report, prs = decks["largest"]
     party = prs.slides[3]  # party identification: 99 % half up
-    chart = next(sh for sh in party.shapes if sh.has_chart)
+    chart = next(sh for sh in flat(party.shapes) if sh.has_chart)
     shown = [f"{p}%" for p in _wholes(chart.chart)[0]]
     notes = party.notes_slide.notes_text_frame.text
     assert re.findall(r"\d+%", notes) == shown
     alt = chart._element.find(".//{*}cNvPr").get("descr")
     assert re.findall(r"\d+%", alt) == shown
     # the key figure of a callout is the one its statement shows in the chart
-    health_chart = next(sh for sh in prs.slides[5].shapes if sh.has_chart).chart
+    health_chart = next(sh for sh in flat(prs.slides[5].shapes) if sh.has_chart).chart
     too_little = percent_value(health_chart.plots[0].series[0].values[0])
     callout = next(sh for sh in prs.slides[7].shapes if label_of(sh.name) == "Callout 1 value")
     assert callout.text_frame.text == f"{too_little}%"
@@ -136,10 +142,10 @@ def test_a_figure_shown_on_its_own_is_never_forced(decks):
     report, prs = decks["largest"]
     callout = next(sh for sh in prs.slides[7].shapes if label_of(sh.name) == "Callout 1 value")
     assert callout.text_frame.text == "72%"
-    grid = next(sh for sh in prs.slides[5].shapes if sh.has_chart).chart
+    grid = next(sh for sh in flat(prs.slides[5].shapes) if sh.has_chart).chart
     heal = [percent_value(s.values[0]) for s in grid.plots[0].series]
     assert heal == [72, 21, 7]
-    by_party = next(sh for sh in prs.slides[8].shapes if sh.has_chart).chart
+    by_party = next(sh for sh in flat(prs.slides[8].shapes) if sh.has_chart).chart
     assert percent_value(by_party.plots[0].series[0].values[0]) == 72  # the total
     rows = [
         r for r in report.figures() if r["label"] == "Improving and protecting the nation's health"

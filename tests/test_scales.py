@@ -10,13 +10,15 @@ from pptx import Presentation
 
 import deckgen
 
+from .helpers import flat
+
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 
 
 def _bar_charts(slide):
     """(maximum of the value axis, unit, largest value) of each bar or column chart."""
     out = []
-    for shape in slide.shapes:
+    for shape in flat(slide.shapes):
         if not shape.has_chart:
             continue
         space = shape.chart._chartSpace

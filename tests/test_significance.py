@@ -28,7 +28,7 @@ from deckgen.analysis.survey import load_survey
 from deckgen.errors import DataError, SpecError
 from deckgen.inputs.indicator_spec import Indicator
 
-from .helpers import CODEBOOK, ROOT, communes_spec
+from .helpers import CODEBOOK, ROOT, communes_spec, flat
 
 ESS = ROOT / "data" / "ess-2020-norway"
 
@@ -434,7 +434,7 @@ def deck(tmp_path_factory, kish_codebook):
 def test_the_chart_marks_significant_figures_and_the_footnote_says_how(deck):
     report, prs = deck
     result = report.plan.slides[0].charts[0].result
-    chart = next(s for s in prs.slides[0].shapes if s.has_chart).chart
+    chart = next(s for s in flat(prs.slides[0].shapes) if s.has_chart).chart
     women = next(i for i, s in enumerate(result.series) if s.name.startswith("Women"))
     k = result.categories.index("Don't know")
     assert result.series[women].marks[k] == "▲"
@@ -459,7 +459,7 @@ def test_the_chart_marks_significant_figures_and_the_footnote_says_how(deck):
 
 def test_pairwise_letters_in_a_table(deck):
     report, prs = deck
-    table = next(s for s in prs.slides[1].shapes if s.has_table).table
+    table = next(s for s in flat(prs.slides[1].shapes) if s.has_table).table
     header = [table.cell(0, c).text for c in range(len(table.columns))]
     assert header[1].endswith("(A)") and header[3].endswith("(C)")
     cells = [[table.cell(row, c).text for c in (2, 3)] for row in (1, 2, 3)]
@@ -715,7 +715,9 @@ slides:
     project = deckgen.load(spec)
     report = project.build(tmp_path / "deck.pptx")
     assert "▲▼: significantly different from the rest" in report.plan.slides[0].footnote
-    chart = next(s for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart).chart
+    chart = next(
+        s for s in flat(Presentation(str(report.path)).slides[0].shapes) if s.has_chart
+    ).chart
     xml = etree.fromstring(chart.part.blob)
     ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
     categories = [v.text.split(" (n")[0] for v in xml.find(".//c:cat", ns).iterfind(".//c:v", ns)]

@@ -13,6 +13,7 @@ from deckgen.render.template import open_template
 from deckgen.workflows.pipeline import check, load
 
 from .conftest import ROOT, SPEC
+from .helpers import flat
 
 
 @pytest.fixture
@@ -203,7 +204,7 @@ def test_a_category_with_an_empty_base_is_left_blank_and_reported(spec_copy, tmp
         for w in report.warnings.items
     )
     slide = Presentation(str(tmp_path / "deck.pptx")).slides[6]
-    chart = next(s for s in slide.shapes if s.has_chart).chart
+    chart = next(s for s in flat(slide.shapes) if s.has_chart).chart
     values = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values))
     assert values["Conseils de quartier / conseils citoyens"] is None
     assert values["Réunions publiques"] is not None

@@ -14,7 +14,7 @@ from deckgen.errors import SpecError
 from deckgen.inputs.indicator_spec import Indicator
 from deckgen.render.identity import label_of
 
-from .helpers import ROOT
+from .helpers import ROOT, flat
 
 GSS = ROOT / "data" / "gss-2018-spending"
 PARTIES = {"Democrats": [0, 1, 2], "Independents": [3], "Republicans": [4, 5, 6]}
@@ -144,7 +144,7 @@ def test_callouts_show_the_number_in_its_unit_and_the_locale(decks, locale, mean
 
 def test_a_mean_by_segment_is_a_bar_per_segment_and_a_quantile_a_table(decks, gss_raw):
     report, prs = decks["en"]
-    frames = [s for s in prs.slides[1].shapes if s.has_chart or s.has_table]
+    frames = [s for s in flat(prs.slides[1].shapes) if s.has_chart or s.has_table]
     chart = frames[0].chart
     assert list(chart.plots[0].categories) == [
         "Democrats (n\u00a0=\u00a01,038)",

@@ -29,7 +29,7 @@ import deckgen
 from deckgen.render import manifest
 from deckgen.render.identity import key_of, label_of
 
-from .helpers import invoke, project_copy, set_cells
+from .helpers import flat, invoke, project_copy, set_cells
 
 SOCIAL = "les-reseaux-sociaux-pour-la"  # slide 10: the social-network chart and callout 77 %
 DELETED = "identification-des-utilisateurs"  # slide 12, deleted by the team
@@ -38,12 +38,16 @@ MOYENS_NOTES = "les-moyens#notes"  # they give the team's figure
 
 
 def _shape(prs, key: str):
-    return next(s for slide in prs.slides for s in slide.shapes if s.name.endswith(f"[{key}]"))
+    return next(
+        s for slide in prs.slides for s in flat(slide.shapes) if s.name.endswith(f"[{key}]")
+    )
 
 
 def _slide_of(prs, key: str):
     return next(
-        slide for slide in prs.slides if any(s.name.endswith(f"[{key}]") for s in slide.shapes)
+        slide
+        for slide in prs.slides
+        if any(s.name.endswith(f"[{key}]") for s in flat(slide.shapes))
     )
 
 
@@ -234,7 +238,7 @@ def test_every_edit_of_the_team_is_kept(request, which, scenario):
     ]
     assert titles == expected and titles[-1] == "Notre diapositive"
     assert len(after.slides) == 28  # 28 - 1 deleted + 1 of the team's
-    assert not any(DELETED in s.name for slide in after.slides for s in slide.shapes)
+    assert not any(DELETED in s.name for slide in after.slides for s in flat(slide.shapes))
 
 
 def test_the_change_report_lists_exactly_the_figures_that_moved(updated, scenario, fresh):
@@ -304,7 +308,7 @@ def test_after_the_round_trip_workbooks_and_alt_texts_come_back(round_tripped, f
     assert found and int(found[1]) >= 20 and int(found[2]) >= 40, restored.line()
     prs = Presentation(str(round_tripped.path))
     for slide in prs.slides:
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):
             if key_of(shape.name) and shape.has_chart:
                 assert manifest.alt_text(shape), label_of(shape.name)
 
@@ -400,7 +404,7 @@ def test_a_slide_with_figures_but_no_id_is_warned_about(tmp_path):
     assert warning.startswith('1 slide(s) with figures but no `id:` (first: slide 8 "Les moyens")')
     # its key comes from its title, and it is in the names all the same
     prs = Presentation(str(report.path))
-    assert any(s.name.endswith("[les-moyens#chart-1]") for s in prs.slides[7].shapes)
+    assert any(s.name.endswith("[les-moyens#chart-1]") for s in flat(prs.slides[7].shapes))
 
 
 def test_a_slide_new_in_the_spec_is_reported_or_appended(tmp_path):
@@ -425,7 +429,7 @@ def test_a_slide_new_in_the_spec_is_reported_or_appended(tmp_path):
     assert {c.status for c in added.changes} == {"added"}
     prs = Presentation(str(added.path))
     assert len(prs.slides) == 29 and prs.slides[28].shapes.title.text == "Une diapositive nouvelle"
-    assert any(s.name.endswith("[nouvelle#chart-1]") for s in prs.slides[28].shapes)
+    assert any(s.name.endswith("[nouvelle#chart-1]") for s in flat(prs.slides[28].shapes))
     # the next update finds it: nothing missing, nothing to change
     assert project.update(added.path, tmp_path / "again.pptx").changes == []
 
@@ -548,9 +552,44 @@ def test_figures_the_team_grouped_are_still_updated(base, tmp_path):
     report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
     assert not report.of("deleted")
     slide = _slide_of(Presentation(str(report.path)), f"{SOCIAL}#chart-1")
-    (group,) = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.GROUP]
-    value = next(s for s in group.shapes if s.name.endswith("#callout-1-value]"))
+    (group,) = [  # the team's, beside the chart deckgen grouped with its title
+        s
+        for s in slide.shapes
+        if s.shape_type == MSO_SHAPE_TYPE.GROUP and not s.name.endswith("with its title")
+    ]
+    value = next(s for s in flat(group.shapes) if s.name.endswith("#callout-1-value]"))
     assert value.text_frame.text == "74\u202f%"
+
+
+def test_a_chart_moved_with_its_title_is_updated_where_the_team_put_it(base, tmp_path):
+    """A chart and its title are one group: the team drags both at once, and update
+    finds the chart inside and writes its new figures, the group where they left it."""
+    from pptx.util import Emu
+
+    moved = {}
+
+    def edit(prs):
+        slide = _slide_of(prs, f"{SOCIAL}#chart-1")
+        (group,) = [s for s in slide.shapes if s.name.endswith("with its title")]
+        title, chart = list(group.shapes)
+        assert title.name.startswith("Chart title: ") and chart.name.endswith("#chart-1]")
+        group.left, group.top = Emu(group.left + Inches(0.5)), Emu(group.top + Inches(0.25))
+        moved["at"] = (group.left, group.top)
+
+    edited = _edited(base, tmp_path, edit)
+    report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
+    assert not report.of("deleted")
+    prs = Presentation(str(report.path))
+    slide = _slide_of(prs, f"{SOCIAL}#chart-1")
+    (group,) = [s for s in slide.shapes if s.name.endswith("with its title")]
+    assert (group.left, group.top) == moved["at"]
+    chart = _shape(prs, f"{SOCIAL}#chart-1").chart
+    fresh_deck = deckgen.load(base[1], expect="warn").build(tmp_path / "f.pptx").path
+    fresh = _shape(Presentation(str(fresh_deck)), f"{SOCIAL}#chart-1").chart
+    before = _shape(Presentation(str(base[2])), f"{SOCIAL}#chart-1").chart
+    new = list(chart.plots[0].series[0].values)
+    assert new == list(fresh.plots[0].series[0].values)
+    assert new != list(before.plots[0].series[0].values)  # the data moved: so did the chart
 
 
 def test_an_alternative_text_the_team_wrote_is_theirs(base, tmp_path):
@@ -605,7 +644,7 @@ def test_a_figure_copied_onto_another_slide_is_updated_with_the_original(base, t
     report = deckgen.load(base[1]).update(edited, tmp_path / "u.pptx")
     prs = Presentation(str(report.path))
     for slide in (_slide_of(prs, f"{SOCIAL}#chart-1"), prs.slides[0]):
-        value = next(s for s in slide.shapes if s.name.endswith("#callout-1-value]"))
+        value = next(s for s in flat(slide.shapes) if s.name.endswith("#callout-1-value]"))
         assert value.text_frame.text == "74\u202f%"
     assert not report.of("conflict")
     (copied,) = report.of("copy")
@@ -713,7 +752,7 @@ def test_the_updated_decks_print_the_same_figures_in_both_clients(updated, round
     in_aspose, in_libre = figures(updated.path)
     assert in_aspose == in_libre and sum(map(len, in_libre)) >= 200
     social = next(i for i, s in enumerate(Presentation(str(updated.path)).slides)
-                  if any(SOCIAL in sh.name for sh in s.shapes))  # fmt: skip
+                  if any(SOCIAL in sh.name for sh in flat(s.shapes)))  # fmt: skip
     assert sorted(["100", "74", "65", "43", "13", "9", "74", "74"]) == in_libre[social]  # footnote
     lo_input = updated.path.parent / "lo" / "edited.pptx"
     assert differing(round_tripped.path) <= differing(lo_input)

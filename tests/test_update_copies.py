@@ -24,7 +24,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 import deckgen
 
-from .helpers import project_copy
+from .helpers import flat, project_copy
 from .test_update import _another_left_social_networks, _one_answer_changed
 
 SOCIAL = "les-reseaux-sociaux-pour-la"  # slide 10: a chart, a callout 77 %, a footnote, notes
@@ -72,7 +72,7 @@ def _shown(prs) -> dict[str, list]:
     out: dict[str, list] = {}
     for slide in prs.slides:
         keys = set()
-        for shape in slide.shapes:
+        for shape in flat(slide.shapes):
             if not shape.name.endswith("]") or " [" not in shape.name:
                 continue
             key = shape.name.rsplit(" [", 1)[1][:-1]
@@ -144,7 +144,7 @@ def _duplicate(prs, slide, at: int, notes: bool = True):
 
 
 def _slide_of(prs, key: str):
-    return next(s for s in prs.slides if any(sh.name.endswith(f"[{key}]") for sh in s.shapes))
+    return next(s for s in prs.slides if any(sh.name.endswith(f"[{key}]") for sh in flat(s.shapes)))
 
 
 def _edited(base, tmp_path, edit, name="edited.pptx") -> Path:
@@ -252,11 +252,11 @@ def test_a_chart_pasted_twice_is_updated_twice(base, tmp_path):
     def edit(prs):
         social = _slide_of(prs, key)
         twin = _duplicate(prs, social, 0)  # a slide made of the copy, then reduced to it
-        for shape in list(twin.shapes):
-            if not shape.name.endswith(f"[{key}]"):
+        for shape in list(twin.shapes):  # (and the group of the chart with its title)
+            if not any(s.name.endswith(f"[{key}]") for s in flat([shape])):
                 shape._element.getparent().remove(shape._element)
         again = _duplicate(prs, social, 0)  # and a second chart part, pasted beside it
-        pasted = next(s for s in again.shapes if s.name.endswith(f"[{key}]"))
+        pasted = next(s for s in flat(again.shapes) if s.name.endswith(f"[{key}]"))
         rid = pasted._element.find(".//" + _C + "chart").get(_R + "id")
         part = again.part.related_part(rid)
         element = copy.deepcopy(pasted._element)
@@ -284,7 +284,7 @@ def test_a_copy_the_team_retyped_is_theirs_and_the_original_follows_the_data(tmp
     key = f"{SOCIAL}#callout-1-value"
     prs = Presentation(str(deck))
     twin = _duplicate(prs, _slide_of(prs, key), 27)
-    value = next(s for s in twin.shapes if s.name.endswith(f"[{key}]"))
+    value = next(s for s in flat(twin.shapes) if s.name.endswith(f"[{key}]"))
     value.text_frame.paragraphs[0].runs[0].text = "74\u202f%"
     prs.save(str(tmp_path / "edited.pptx"))
     _one_answer_changed(tmp_path)

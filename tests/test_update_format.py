@@ -14,7 +14,7 @@ from pptx.oxml.ns import qn
 
 import deckgen
 
-from .helpers import DATA, set_cells, write_spec
+from .helpers import DATA, flat, set_cells, write_spec
 from .test_update import _round_trip
 
 PINK = RGBColor(0xFF, 0x00, 0xAA)
@@ -31,7 +31,7 @@ def _slide(options=None):
 
 def _chart(path):
     slide = Presentation(str(path)).slides[0]
-    return next(s for s in slide.shapes if s.has_chart).chart
+    return next(s for s in flat(slide.shapes) if s.has_chart).chart
 
 
 def _coloured(chart) -> dict[str, str]:
@@ -60,7 +60,7 @@ def test_a_recoloured_bar_keeps_its_colour_across_a_reorder_and_leaves_with_its_
     deckgen.load(spec).build(deck)
     # the team recolours Instagram (4th, 42 %) pink and SnapChat (last) green
     prs = Presentation(str(deck))
-    chart = next(s for s in prs.slides[0].shapes if s.has_chart).chart
+    chart = next(s for s in flat(prs.slides[0].shapes) if s.has_chart).chart
     before = [str(c) for c in chart.plots[0].categories]
     assert before.index("Instagram") == 3 and before.index("Twitter") == 2
     series = chart.plots[0].series[0]

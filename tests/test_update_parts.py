@@ -20,7 +20,7 @@ from pptx import Presentation
 
 import deckgen
 
-from .helpers import invoke, project_copy
+from .helpers import flat, invoke, project_copy
 from .test_update import _another_left_social_networks, _one_answer_changed, _round_trip
 from .test_update_copies import _aspose_duplicate, _chart_values, _duplicate, _shown, _slide_of
 
@@ -31,7 +31,9 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
 def _shape(prs, key: str):
-    return next(s for slide in prs.slides for s in slide.shapes if s.name.endswith(f"[{key}]"))
+    return next(
+        s for slide in prs.slides for s in flat(slide.shapes) if s.name.endswith(f"[{key}]")
+    )
 
 
 def _alt(shape) -> str:

@@ -24,7 +24,7 @@ from pptx import Presentation
 
 import deckgen
 
-from .helpers import ROOT, invoke, project_copy, replace_in, set_cells
+from .helpers import ROOT, flat, invoke, project_copy, replace_in, set_cells
 from .test_locales import _fragments
 from .test_update import _one_answer_changed, _round_trip
 from .test_update_copies import _chart_values, _duplicate, _slide_of
@@ -35,7 +35,9 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
 def _shape(prs, key: str):
-    return next(s for slide in prs.slides for s in slide.shapes if s.name.endswith(f"[{key}]"))
+    return next(
+        s for slide in prs.slides for s in flat(slide.shapes) if s.name.endswith(f"[{key}]")
+    )
 
 
 def _edit(prs) -> None:
@@ -170,9 +172,9 @@ def test_the_report_lists_exactly_the_figures_that_moved(reports, tmp_path):
     charts = [
         key
         for slide in fresh.slides
-        for shape in slide.shapes
+        for shape in flat(slide.shapes)
         if shape.has_chart and (key := shape.name.rsplit(" [", 1)[-1][:-1]) in
-        {s.name.rsplit(" [", 1)[-1][:-1] for sl in team.slides for s in sl.shapes}
+        {s.name.rsplit(" [", 1)[-1][:-1] for sl in team.slides for s in flat(sl.shapes)}
     ]  # fmt: skip
     assert len(charts) >= 20
     for key in charts:

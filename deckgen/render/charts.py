@@ -25,6 +25,7 @@ from deckgen.render.fit import (
     column_labels_fit,
     cut_label,
     legend_extent,
+    round_layout,
     row_height,
     slice_label_fits,
 )
@@ -555,7 +556,9 @@ def _round(shapes, rect, result, style, kind):
     _data_labels(
         plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"
     )
-    legend = _legend(chart, style, rect, [cut_label(c) for c in result.categories], "right")
+    entries = [cut_label(c) for c in result.categories]
+    legend = _legend(chart, style, rect, entries, "right")
+    circle = _round_layout(chart, rect, entries, legend)
     _own(plot, result, style, fill=False)  # the recipient's slice outlined
     if style.labels:
         plot.series[0].data_labels.font.bold = True
@@ -565,7 +568,7 @@ def _round(shapes, rect, result, style, kind):
         size = style.theme.sizes.chart_label
         values = result.series[0].values
         fits = [
-            v is not None and slice_label_fits(rect, legend, v, f"{v * 100:.0f} %", size, hole)
+            v is not None and slice_label_fits(circle, v, f"{v * 100:.0f} %", size, hole)
             for v in values
         ]
         _hide_small_labels(plot, result, threshold=0.04, keep=fits)
@@ -581,6 +584,38 @@ def _round(shapes, rect, result, style, kind):
             xml_of(plot).append(hole)
         hole.set("val", "55")
     return frame
+
+
+def _round_layout(chart, rect: Rect, entries: list[str], legend) -> float:
+    """The circle and the legend placed by deckgen (fit.round_layout), written as the
+    chart's manual layout, so that both clients draw them alike; returns the circle's
+    diameter in points."""
+    size = chart.legend.font.size.pt if legend is not None else 0.0
+    plot, box = round_layout(entries, rect, legend, size)
+    space = chart_xml(chart)
+    _manual_layout(space.find(f"{qn('c:chart')}/{qn('c:plotArea')}"), plot, inner=True)
+    if box is not None:
+        _manual_layout(space.find(f"{qn('c:chart')}/{qn('c:legend')}"), box, inner=False)
+    return plot[3] * rect.height / 12_700
+
+
+def _manual_layout(parent, box, inner: bool) -> None:
+    """`parent`'s c:layout (a plot area's or a legend's) set to `box`, shares of the
+    chart from its top left corner; a plot area's box is its inner one, without its
+    axes' labels."""
+    layout = parent.find(qn("c:layout"))  # python-pptx writes an empty one in both
+    if layout is None:  # first in a plot area, after a legend's c:legendPos
+        layout = parent.makeelement(qn("c:layout"), {})
+        parent.insert(1 if parent.tag == qn("c:legend") else 0, layout)
+    layout.clear()
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    layout.append(manual)
+    if inner:
+        manual.append(manual.makeelement(qn("c:layoutTarget"), {"val": "inner"}))
+    for tag in ("xMode", "yMode"):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": "edge"}))
+    for tag, value in zip("xywh", box):
+        manual.append(manual.makeelement(qn(f"c:{tag}"), {"val": f"{value:.4f}"}))
 
 
 def pie(shapes, rect, chart: ChartPlan, style):

@@ -223,28 +223,57 @@ def column_labels_fit(
     return widest <= bar
 
 
-def slice_label_fits(
-    chart: Rect,
-    legend: tuple[str, float] | None,
-    share: float,
-    label: str,
-    size: float,
-    hole: float,
-) -> bool:
-    """Whether the figure `label` fits on a slice of `share` of a pie (`hole` 0) or a
-    doughnut. `legend`: its side and the points it takes from the plot.
+ROUND_PLOT = 0.95  # a pie's or doughnut's diameter, of the room its legend leaves it
+ROUND_GAP = 6.0  # points between a round chart's plot, its legend and the chart's edge
 
-    The plot is a circle in what the legend leaves (85 % of it, as LibreOffice draws
-    it); a figure needs its width along the slice's middle arc, and its height
-    across the ring."""
+Box = tuple[float, float, float, float]  # left, top, width, height: shares of the chart
+
+
+def round_layout(
+    labels: list[str], chart: Rect, legend: tuple[str, float] | None, size: float
+) -> tuple[Box, Box | None]:
+    """Where a pie or doughnut's circle and its legend go, as shares of the chart (the
+    chart's c:manualLayout). Left to their own layout, the clients differ: the
+    PowerPoint-compatible engine drew the circle smaller than LibreOffice and wrapped
+    the legend in a narrower column, over 4 to 6 lines. `legend`: its side and the
+    points legend_extent gave it. Beside the circle, the legend keeps that column,
+    as tall as its entries each given the height of the longest (its lines as
+    legend_extent wraps them), a tenth to spare: the engine sets the entries of a
+    legend of set size that far apart, and leaves out those past its bottom (a box
+    just as tall as the lines dropped "Autre" from seed slide 27). Under it, as many
+    columns as legend_extent counts. The circle is ROUND_PLOT of what is left, in
+    its middle."""
     width, height = chart.width / EMU_PER_POINT, chart.height / EMU_PER_POINT
-    if legend is not None:
+    room_w, room_h, box = width, height, None
+    if legend is not None and labels:
         side, extent = legend
+        widths, key, _ = _legend_entries(labels, size)
         if side == "right":
-            width -= extent
+            column = extent - key
+            most = max(max(1, -(-w // column)) for w in widths)
+            tall = min(len(widths) * (most * 1.2 + 0.6) * size * 1.1, height - 2 * ROUND_GAP)
+            left = width - extent - ROUND_GAP
+            box = (left, (height - tall) / 2, extent, tall)
+            room_w = left - ROUND_GAP
         else:
-            height -= extent
-    radius = max(min(width, height) * 0.85 / 2, 1.0)
+            across = min(len(labels), int((width - 10) // (max(widths) + key)))
+            wide = min(across * (max(widths) + key) + key, width)
+            box = ((width - wide) / 2, height - extent - ROUND_GAP / 2, wide, extent)
+            room_h = height - extent - ROUND_GAP
+    diameter = max(min(room_w, room_h) * ROUND_PLOT, 1.0)
+    plot = ((room_w - diameter) / 2, (room_h - diameter) / 2, diameter, diameter)
+
+    def shares(b: Box) -> Box:
+        return (b[0] / width, b[1] / height, b[2] / width, b[3] / height)
+
+    return shares(plot), shares(box) if box is not None else None
+
+
+def slice_label_fits(diameter: float, share: float, label: str, size: float, hole: float) -> bool:
+    """Whether the figure `label` fits on a slice of `share` of a pie (`hole` 0) or a
+    doughnut `diameter` points across (round_layout places it): a figure needs its
+    width along the slice's middle arc, and its height across the ring."""
+    radius = max(diameter / 2, 1.0)
     if radius * (1 - hole) < size * 1.2:  # a ring thinner than a line of text
         return False
     middle = radius * (1 + hole) / 2 if hole else radius * 0.6
@@ -281,9 +310,19 @@ Placed = tuple[str, Rect, bool]  # a shape's name, its rectangle, whether a plac
 
 def placed_shapes(slide, layout_rect) -> list[Placed]:
     """Every shape of `slide` with its rectangle, read from the XML; a placeholder
-    without a position of its own takes its layout's, from `layout_rect(idx)`."""
-    out = []
-    for element in shape_tree(slide.shapes).iterchildren():
+    without a position of its own takes its layout's, from `layout_rect(idx)`. A group
+    without a key (a chart with its title) is looked into, each of its shapes placed
+    through the group's transform, so that what collides is named as it is drawn (the
+    chart, not its group); a keyed group (the regions map) is one shape."""
+    out: list[Placed] = []
+    _place(shape_tree(slide.shapes), layout_rect, None, out)
+    return out
+
+
+def _place(tree, layout_rect, frame, out: list[Placed]) -> None:
+    """`tree`'s shapes into `out`; `frame`: a group's (off, ext, chOff, chExt), the map
+    from its children's coordinates onto the slide (None: the slide's own)."""
+    for element in tree.iterchildren():
         path = _XFRM.get(element.tag)
         if path is None:
             continue
@@ -297,14 +336,41 @@ def placed_shapes(slide, layout_rect) -> list[Placed]:
             rect = Rect(
                 int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy"))
             )
+            rect = _onto(rect, frame) if frame is not None else rect
         elif ph is not None:
             rect = layout_rect(int(ph.get("idx", "0")))
             if rect is None:  # nor does the layout give it one
                 continue
         else:
             continue
+        inner = _children_frame(xfrm) if element.tag == f"{_P}grpSp" else None
+        if inner is not None and not name.endswith("]"):
+            _place(element, layout_rect, (rect, inner), out)
+            continue
         out.append((name, rect, ph is not None))
-    return out
+
+
+def _children_frame(xfrm) -> Rect | None:
+    """The rectangle a group's children's coordinates span (its chOff, chExt)."""
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(f"{_A}chOff"), xfrm.find(f"{_A}chExt")
+    if off is None or ext is None:
+        return None
+    return Rect(int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")))
+
+
+def _onto(rect: Rect, frame: tuple[Rect, Rect]) -> Rect:
+    """`rect`, in a group's children's coordinates, on the slide: `frame` is the group's
+    rectangle there and the rectangle its children's coordinates span."""
+    group, inner = frame
+    sx, sy = group.width / max(inner.width, 1), group.height / max(inner.height, 1)
+    return Rect(
+        round(group.left + (rect.left - inner.left) * sx),
+        round(group.top + (rect.top - inner.top) * sy),
+        round(rect.width * sx),
+        round(rect.height * sy),
+    )
 
 
 def audit(placed: list[Placed], slide_width: int, slide_height: int) -> list[str]:

@@ -509,7 +509,7 @@ def _one_mark(shapes, theme: Theme) -> None:
 
     marks = [
         str(colour)
-        for shape in shapes
+        for shape in _flat(shapes)
         if shape.has_chart
         for colour in chart_xml(shape.chart).xpath(
             ".//c:dPt/c:spPr/a:ln/a:solidFill/a:srgbClr/@val"
@@ -527,6 +527,15 @@ def _one_mark(shapes, theme: Theme) -> None:
             for paragraph in shape.text_frame.paragraphs:
                 for run in paragraph.runs:
                     run.font.color.rgb = rgb(text)
+
+
+def _flat(shapes):
+    """The shapes of a slide, those inside groups (a chart with its title) too."""
+    for shape in shapes:
+        if shape.shape_type == 6:  # MSO_SHAPE_TYPE.GROUP
+            yield from _flat(shape.shapes)
+        else:
+            yield shape
 
 
 def own_line(c: CalloutPlan, width: int, size: float) -> tuple[str, int]:
@@ -599,6 +608,7 @@ def _chart_row(
     band = min(max([CHART_TITLE_H, *heights]), max(CHART_TITLE_H, area.height * 3 // 10))
     band = band if heights else 0
     for i, (cell, plan) in enumerate(zip(cells, plans), start=first):
+        heading = None
         if band:
             head, cell = _cut_top(cell, band)
             if plan.title:
@@ -608,7 +618,7 @@ def _chart_row(
                 text = plan.title
                 if title.cut:  # the cut measured in capitals, the text kept as written
                     text = plan.title[: len(title.paragraphs[0]) - 1].rstrip() + "…"
-                add_text(
+                heading = add_text(
                     shapes,
                     head,
                     [text],
@@ -619,7 +629,19 @@ def _chart_row(
                     name=cut_label(f"Chart title: {plan.title}"),
                     caps=caps,
                 )
-        _one_chart(shapes, cell, plan, theme, locale, fitter)
+        drawn = _one_chart(shapes, cell, plan, theme, locale, fitter)
+        if heading is not None and getattr(drawn, "has_table", False) and len(plans) == 1:
+            heading.top += drawn.top - cell.top  # a short table, centred: its title on it
+        if heading is not None and drawn is not None:
+            _with_title(shapes, heading, drawn, i)
+
+
+def _with_title(shapes, heading, drawn, i: int) -> None:
+    """The chart and its title in one group, so that moving the chart moves its title.
+    The group carries no key: `update` looks into it for the chart's
+    (manifest.keyed_shapes), as into any group the team makes."""
+    group = shapes.add_group_shape([heading, drawn])
+    group.name = f"Chart {i + 1} with its title"
 
 
 def _shown(title: str, caps: bool) -> str:
@@ -633,9 +655,8 @@ def _cut_top(area: Rect, height: int) -> tuple[Rect, Rect]:
     )
 
 
-def _one_chart(
-    shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, fitter: SlideFitter
-) -> None:
+def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, fitter: SlideFitter):
+    """Draw `plan` in `rect`; return the shape drawn (None: a text saying it is empty)."""
     from deckgen.chart_kinds import chart_kind
 
     o = plan.options
@@ -669,7 +690,7 @@ def _one_chart(
                 cut_label(f"Chart: {plan.title or plan.result.question_text} (empty)"), plan.key
             ),
         )
-        return
+        return None
     long = [
         label
         for label in [*plan.result.categories, *(s.name or "" for s in plan.result.series)]
@@ -691,6 +712,7 @@ def _one_chart(
         _alt(shape, plan.alt_text)
     elif shape is not None and plan.key:  # the regions map: a group
         shape.name = named(shape.name, plan.key)
+    return shape
 
 
 def _alt(shape, text: str) -> None:
