@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -489,6 +489,7 @@ class Project:
                         f"{suggest(peers, valid)}; valid: {valid_list(valid)}"
                     )
             people = recipients(loaded, name)  # loads the responses, before forking
+            loaded = replace(loaded, batch_cache=[])  # one result cache for every deck
             chosen = batch.shard(people, lambda r: r.key, part)
             target = delivery.target(folder, self.spec_path.stem)
             for person in chosen:

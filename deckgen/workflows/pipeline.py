@@ -65,6 +65,9 @@ class Loaded:
     personal: tuple[str, str | None] | None = None  # a personal deck: (respondent, peers)
     # a segment deck's share of its batch's disclosure decisions (deckgen.workflows.segments)
     segment_rule: Any = None
+    # a batch's decks read one result cache, opened for the first (`cache`): a list
+    # holding it, shared by the copies `replace` makes for each deck; None: one per call
+    batch_cache: list | None = None
     _survey: object = None
 
     @property
@@ -76,7 +79,16 @@ class Loaded:
         return self._survey
 
     def cache(self) -> ResultCache:
-        """The result cache for these exact data files (validated once, on first load)."""
+        """The result cache for these exact data files (validated once, on first load);
+        in a batch (`batch_cache`), the one the batch's first deck opened: its decks are
+        computed from the same responses, loaded once."""
+        if self.batch_cache is not None:
+            if not self.batch_cache:
+                self.batch_cache.append(self._open_cache())
+            return self.batch_cache[0]
+        return self._open_cache()
+
+    def _open_cache(self) -> ResultCache:
         data_file = self.responses or self.codebook.responses
         files = (Path(self.codebook.file), data_file)
         try:
