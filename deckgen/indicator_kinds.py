@@ -37,6 +37,31 @@ class IndicatorKind:
     score_charts: tuple[str, ...] | None = None
     #: why it is never a chart (a callout only), or "" when it can be one
     not_a_chart: str = ""
+    #: `by:` may break it down into segments of a question's options
+    breaks_down: bool = False
+    #: its figures are parts of one whole (a single choice's options; a scale's levels
+    #: per statement): largest-remainder rounding adds them up, and the privacy rule
+    #: counts a blank as worked out from the others
+    parts_of_a_whole: bool = False
+    #: a series per level of a scale, and a category per statement (a Likert grid);
+    #: `score:` turns it into the share of some levels; with `by:`, a block of
+    #: segments per statement
+    levels: bool = False
+    #: a respondent may count in several categories (several answers, a top N)
+    multiple: bool = False
+    #: each category is one option of its question (a figure may have been published
+    #: per option; a personal deck marks the recipient's own)
+    per_option: bool = False
+    #: a significance test can compare its figures (a share or a mean can be
+    #: compared; a median or a quantile cannot)
+    testable: bool = True
+    #: the figure is the number of respondents: published whenever the survey is, and
+    #: titled, when no question names it, with the catalogue's word for respondents
+    respondents: bool = False
+    #: an unlabelled figure is named by what its `condition:` counts
+    named_by_condition: bool = False
+    #: the catalogue word naming each series, given the indicator's `top:` ("top")
+    series_word: str = ""
 
     def allowed_charts(self, indicator: Any) -> tuple[str, ...] | None:
         """The chart kinds that may show `indicator` (None: any)."""
@@ -91,6 +116,18 @@ indicator_kind = KINDS.get
 names = KINDS.names
 
 
+def declared(name: str) -> IndicatorKind:
+    """The declaration of the kind `name` (of an indicator, or of the result it
+    computed); a name no longer registered (a result kept in the cache after its
+    plug-in left) declares nothing: every flag off."""
+    return indicator_kind(name) or IndicatorKind(name, "", "")
+
+
+def which(flag: str) -> list[str]:
+    """The kinds that declare `flag`, in the order they were registered (for messages)."""
+    return [k.name for k in KINDS.values() if getattr(k, flag)]
+
+
 _QUESTION = (("question", ""),)
 
 register(
@@ -99,6 +136,7 @@ register(
         "number of respondents in scope (meeting `condition:` if given)",
         "deckgen.analysis.indicators:count",
         not_a_chart="a `count` is one number of respondents: show it as a callout, not a chart",
+        respondents=True,
     )
 )
 register(
@@ -107,6 +145,8 @@ register(
         "share of respondents meeting `condition:`",
         "deckgen.analysis.indicators:share",
         needs=(("condition", " (who counts), e.g. {question: q, in: [oui]}"),),
+        breaks_down=True,
+        named_by_condition=True,
     )
 )
 register(
@@ -126,6 +166,9 @@ register(
         needs=_QUESTION,
         question_types={"question": ("single", "numeric")},
         categorised=True,
+        breaks_down=True,
+        parts_of_a_whole=True,
+        per_option=True,
     )
 )
 register(
@@ -136,6 +179,9 @@ register(
         needs=_QUESTION,
         question_types={"question": ("multi",)},
         categorised=True,
+        breaks_down=True,
+        multiple=True,
+        per_option=True,
     )
 )
 register(
@@ -146,22 +192,26 @@ register(
         needs=_QUESTION,
         question_types={"question": ("likert",)},
         categorised=True,
+        breaks_down=True,
+        parts_of_a_whole=True,
+        levels=True,
         charts=("stacked100", "table"),
         charts_hint="a `likert` indicator has a series per scale level: show it as {charts}, "
         "not `{chart}`",
         score_charts=("bar", "column", "table"),
     )
 )
-_SUMMARIES = (  # name, description, keys it needs besides `question:`
-    ("mean", "mean of a numeric question, over those who gave a number", ()),
-    ("median", "median of a numeric question (half the answers below, half above)", ()),
+_SUMMARIES = (  # name, description, keys it needs besides `question:`, testable
+    ("mean", "mean of a numeric question, over those who gave a number", (), True),
+    ("median", "median of a numeric question (half the answers below, half above)", (), False),
     (
         "quantile",
         "quantile `q:` of a numeric question (0.25: a quarter of the answers below)",
         (("q", " (which quantile, e.g. 0.25)"),),
+        False,
     ),
 )
-for _name, _description, _needs in _SUMMARIES:
+for _name, _description, _needs, _testable in _SUMMARIES:
     register(
         IndicatorKind(
             _name,
@@ -172,6 +222,8 @@ for _name, _description, _needs in _SUMMARIES:
             charts=("bar", "column", "table"),
             charts_hint=f"a `{_name}` is one number per segment: show it as {{charts}}, "
             "not `{chart}`",
+            breaks_down=True,
+            testable=_testable,
         )
     )
 register(
@@ -182,5 +234,7 @@ register(
         needs=_QUESTION,
         question_types={"question": ("ranking",)},
         categorised=True,
+        multiple=True,
+        series_word="top",
     )
 )

@@ -74,6 +74,17 @@ class Registry(Generic[T]):
         if self._loaded or self._group is None:
             return
         self._loaded = True  # first: a plug-in reading the registry as it loads sees it
+        before = dict(self._items)
+        try:
+            self._plug_in()
+        except PluginError:
+            # none of the group's plug-ins, and the same error at the next use: a long
+            # `watch` never goes on building without a plug-in that failed once
+            self._items, self._loaded = before, False
+            raise
+
+    def _plug_in(self) -> None:
+        assert self._group is not None
         kind = self._kind
         what = f"a {kind.__name__}" if kind is not None else "a declaration"
         for _, item in plugged(self._group, lambda x: kind is None or isinstance(x, kind), what):

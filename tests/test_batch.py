@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from pptx import Presentation
 
 import deckgen
@@ -120,6 +121,35 @@ def test_small_segments_are_skipped_unless_asked(tmp_path):
     )}  # fmt: skip
     assert again["Nord-Norge"].path == tmp_path / "b" / "ess-nord-norge.pptx"
     assert len([o for o in again.values() if o.path]) == 6
+
+
+def test_a_chart_by_the_batch_s_own_question_is_named_with_its_fix(tmp_path):
+    """A deck per region of a chart by region holds one bar and five blanks: the ESS
+    example marks that slide `only: public`, so no region's deck has it; without the
+    mark, each deck says so with the fix, not as five empty segments."""
+    text = ESS_SPEC.read_text(encoding="utf-8").replace("../data/", f"{ROOT}/data/")
+    document = yaml.safe_load(text)
+    (by_region,) = [s for s in document["slides"] if s.get("id") == "left-and-right-across-the"]
+    assert by_region["only"] == "public"
+    del by_region["only"]
+    title = "Left and right across the regions"
+    split_by = "the question these decks are split by"
+
+    def built(slides):  # two of the six decks (a shard): enough to read what they say
+        spec = tmp_path / f"ess-{len(slides)}.yaml"
+        spec.write_text(yaml.safe_dump({**document, "slides": slides}), "utf-8")
+        outcomes = deckgen.load(spec).build_each("region", tmp_path / spec.stem, shard=(1, 3))
+        return [o for o in outcomes if o.path]
+
+    marked = built([s for s in document["slides"] if s is not by_region])
+    assert len(marked) == 2
+    assert not [w for o in marked for w in o.warnings if split_by in w or "in segment(s)" in w]
+    unmarked = built([document["slides"][0], by_region])
+    assert len(unmarked) == 2
+    for outcome in unmarked:
+        ours = [w for w in outcome.warnings if split_by in w]
+        assert len(ours) == 1 and "`only: public`" in ours[0] and title in ours[0]
+        assert not [w for w in outcome.warnings if "in segment(s)" in w]
 
 
 def test_shards_never_overlap_and_cover_every_deck(tmp_path):

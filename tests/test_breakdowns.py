@@ -161,7 +161,7 @@ def _problems(folder, chart: str) -> str:
         ),
         (
             "      type: bar\n      indicator: {kind: ranking, question: nat, by: sex}\n",
-            "`by:` breaks down `distribution`, `share`, `multi`, `likert`, `mean`, `median`, "
+            "`by:` breaks down `share`, `distribution`, `multi`, `likert`, `mean`, `median`, "
             "`quantile` indicators, not `ranking`",
         ),
         (

@@ -205,6 +205,21 @@ def test_a_broken_plug_in_is_a_clear_error_naming_its_package(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_a_broken_plug_in_fails_every_build_of_a_long_run_not_only_the_first(tmp_path):
+    """`deckgen watch` builds again in the same process: a plug-in that failed to load
+    fails the next build too, with the same message, instead of leaving that build to
+    go on without it."""
+    site = tmp_path / "site"
+    _install(site, "[deckgen.chart_kinds]\nslim = tinyplug:NOT_THERE\n")
+    proc = _run(tmp_path, f"""
+        from deckgen.cli import guarded
+        spec = {str(ROOT / "config" / "barometre-2021.yaml")!r}
+        print([guarded(["validate", spec]) for _ in range(2)])
+    """, site)  # fmt: skip
+    assert proc.stdout.strip() == "[2, 2]", proc.stderr
+    assert proc.stderr.count("plug-in error: plug-in tinyplug's `slim") == 2
+
+
 def test_a_plug_in_may_not_take_a_name_deckgen_has(tmp_path, monkeypatch):
     # a result cache of its own: with the seed deck's results cached by an earlier build
     # in this session (another test file on the same worker), the build would never

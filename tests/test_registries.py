@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import math
 
 import pytest
 from pptx import Presentation
@@ -161,6 +162,15 @@ def test_every_registered_chart_kind_has_a_small_deck():
     assert not missing, f"chart kinds without a small deck in tests/helpers.py: {missing}"
 
 
+def _strings(expr) -> set[str]:
+    """The string constants an expression is, or lists (`"map"`, `("bar", "column")`)."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return {expr.value}
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return {e.value for e in expr.elts if isinstance(e, ast.Constant)}
+    return set()
+
+
 def _compares_a_chart_type(node, names: set[str]) -> bool:
     """A comparison of a chart's type (`x.type`, `chart_type`, `kind`) with the name of a
     registered chart kind, or with a tuple of them."""
@@ -170,15 +180,8 @@ def _compares_a_chart_type(node, names: set[str]) -> bool:
             isinstance(expr, ast.Name) and expr.id in ("chart_type", "type_")
         )
 
-    def strings(expr) -> set[str]:
-        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-            return {expr.value}
-        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
-            return {e.value for e in expr.elts if isinstance(e, ast.Constant)}
-        return set()
-
     sides = [node.left, *node.comparators]
-    return any(is_type(s) for s in sides) and any(strings(s) & names for s in sides)
+    return any(is_type(s) for s in sides) and any(_strings(s) & names for s in sides)
 
 
 def test_no_module_compares_a_chart_type_with_a_kind_s_name():
@@ -236,3 +239,118 @@ def test_an_alias_kind_draws_its_image_as_its_native_chart(tmp_path):
         assert list(image.drawn.values()) == [pytest.approx(native)]
     finally:
         chart_kinds.unregister("barres")
+
+
+def _compares_an_indicator_kind(node, names: set[str]) -> bool:
+    """A comparison of an indicator's or a result's kind (`x.kind`, `kind`) with the name
+    of a registered indicator kind, or with a tuple of them."""
+
+    def is_kind(expr) -> bool:
+        return (isinstance(expr, ast.Attribute) and expr.attr == "kind") or (
+            isinstance(expr, ast.Name) and expr.id == "kind"
+        )
+
+    sides = [node.left, *node.comparators]
+    return any(is_kind(s) for s in sides) and any(_strings(s) & names for s in sides)
+
+
+def test_no_module_compares_an_indicator_kind_with_a_kind_s_name():
+    """What an indicator kind does is its declaration's (deckgen/indicator_kinds.py: it
+    breaks down, its parts make a whole, its levels, its wording): no module asks
+    `indicator.kind == "likert"` or `result.kind in ("share", "ratio")`, which a kind
+    registered by a plug-in could never answer. The chart kinds' declarations may name
+    the indicator kinds they take."""
+    names = set(indicator_kinds.names())
+    assert {"share", "distribution", "multi", "likert", "mean", "count", "ranking"} <= names
+    found = []
+    for path in sorted((ROOT / "deckgen").rglob("*.py")):
+        if path.name in ("indicator_kinds.py", "chart_kinds.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and _compares_an_indicator_kind(node, names):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    assert not found, "\n".join(found)
+    probe = ast.parse(
+        'result.kind == "likert" or kind in ("multi", "ranking") or q.type == "multi"'
+    )
+    compares = [n for n in ast.walk(probe) if isinstance(n, ast.Compare)]
+    assert [_compares_an_indicator_kind(n, names) for n in compares] == [True, True, False]
+
+
+def _by_race(tmp_path, kind: str, rounding: str | None = None):
+    chart = {"type": "bar", "indicator": {"kind": kind, "question": "degree", "by": "race"}}
+    if rounding:
+        chart["rounding"] = rounding
+    return write_spec(
+        tmp_path / "spec.yaml",
+        [{"layout": "chart", "title": "Highest degree by race", "chart": chart}],
+        data=str(ROOT / "data" / "gss-2018-spending" / "codebook.yaml"),
+        locale="en",
+    )
+
+
+@pytest.mark.parametrize("breaks_down", [True, False])
+def test_a_plugged_indicator_kind_takes_by_when_it_declares_it(tmp_path, breaks_down):
+    """`by:` is for the kinds that declare `breaks_down`, whatever their name: a copy of
+    `distribution` under another name takes it or is refused, by its flag alone."""
+    distribution = indicator_kinds.indicator_kind("distribution")
+    assert distribution is not None and distribution.breaks_down
+    indicator_kinds.register(
+        dataclasses.replace(distribution, name="repartition", breaks_down=breaks_down)
+    )
+    try:
+        spec = _by_race(tmp_path, "repartition")
+        if breaks_down:
+            report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+            (chart,) = [
+                s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart
+            ]
+            assert len(chart.plots[0].series) == 3  # White, Black, Other
+        else:
+            with pytest.raises(DeckgenError) as caught:
+                deckgen.load(spec).build(tmp_path / "deck.pptx")
+            assert "breaks down `share`, `distribution`," in str(caught.value)
+            assert "not `repartition`" in str(caught.value)
+    finally:
+        indicator_kinds.unregister("repartition")
+
+
+def _largest_remainder(percents: list[float]) -> list[int]:
+    """Hamilton's method, written here from its definition: each part rounded down, then
+    the points left given one each to the largest remainders."""
+    floors = [math.floor(p) for p in percents]
+    left = round(100 - sum(floors))
+    order = sorted(range(len(percents)), key=lambda i: percents[i] - floors[i], reverse=True)
+    for i in order[:left]:
+        floors[i] += 1
+    return floors
+
+
+@pytest.mark.parametrize("parts", [True, False])
+def test_a_plugged_indicator_kind_adds_up_when_its_parts_make_a_whole(tmp_path, parts):
+    """`rounding: largest_remainder` is for kinds that declare `parts_of_a_whole`. Highest
+    degree by race in the GSS 2018: rounded half-up each race's five shares add up to
+    99 % (pandas crosstab below); as parts of a whole they add up to 100 %, as
+    Hamilton's method gives them."""
+    import pandas as pd
+
+    rows = pd.read_csv(ROOT / "data" / "gss-2018-spending" / "responses.csv")
+    exact = pd.crosstab(rows["race"], rows["degree"], normalize="index") * 100
+    assert [int(sum(math.floor(p + 0.5) for p in r)) for r in exact.to_numpy()] == [99, 99, 99]
+    distribution = indicator_kinds.indicator_kind("distribution")
+    assert distribution is not None
+    indicator_kinds.register(
+        dataclasses.replace(distribution, name="repartition", parts_of_a_whole=parts)
+    )
+    try:
+        spec = _by_race(tmp_path, "repartition", rounding="largest_remainder")
+        if not parts:
+            with pytest.raises(DeckgenError, match="are not parts of one whole"):
+                deckgen.load(spec).build(tmp_path / "deck.pptx")
+            return
+        report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+        (chart,) = [s.chart for s in Presentation(str(report.path)).slides[0].shapes if s.has_chart]
+        drawn = [[round(v * 100) for v in s.values] for s in chart.plots[0].series]
+        assert drawn == [_largest_remainder(list(r)) for r in exact.to_numpy()]
+    finally:
+        indicator_kinds.unregister("repartition")

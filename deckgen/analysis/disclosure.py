@@ -545,11 +545,12 @@ def wholes_of(result: Result, family: bool = False) -> list[list[str]]:
     """The cell keys (as `result_cells`, or `breakdown_family` with `family`) that are
     parts of one whole: a single choice's options in each series, a Likert statement's
     levels. Shares of several answers, scores and magnitudes add up to nothing."""
-    if result.measure or result.kind not in ("distribution", "likert"):
+    of_kind = result.declared
+    if result.measure or not of_kind.parts_of_a_whole:
         return []
-    if result.kind == "likert" and result.by and not result.groups:
+    if of_kind.levels and result.by and not result.groups:
         return []  # a score per statement and segment
-    if result.kind == "likert":  # levels are the series, statements the categories
+    if of_kind.levels:  # levels are the series, statements the categories
         if family and result.groups:  # breakdown_family's keys: "level|statement"
             statements = list(dict.fromkeys(code.partition("|")[0] for code in result.codes))
             return [[f"{s.code}|{st}" for s in result.series] for st in statements]

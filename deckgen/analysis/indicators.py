@@ -60,7 +60,8 @@ def provenance(result: Result, ind: Indicator, questions: dict[str, Question]) -
         return replace(result, published_codes=())
     codes: tuple[str, ...] = ()
     if ind.filter is None:
-        if ind.kind in ("distribution", "multi") and ind.question in questions:
+        of_kind = indicator_kinds.declared(ind.kind)
+        if of_kind.per_option and ind.question in questions:
             q = questions[ind.question]
             codes = tuple(c for c in result.codes if q.figure_published([c]))
         elif ind.condition is not None:  # a share, a count: the options it counts
@@ -73,7 +74,7 @@ def provenance(result: Result, ind: Indicator, questions: dict[str, Question]) -
             asked = counted_in is not None and (ind.base == "asked" or counted_in.asked_if is None)
             if counted_in is not None and counted and asked and counted_in.figure_published(values):
                 codes = result.codes
-        elif ind.kind == "count":
+        elif of_kind.respondents:
             codes = result.codes  # the number of respondents
         elif result.question in questions:
             q = questions[result.question]
@@ -605,14 +606,15 @@ def _categorised(survey: Survey, ind: Indicator, q: Question, tally: Tally, kind
     answered = np.asarray(tally.answered, dtype=bool)
     ids = survey.frame.index[tally.scope.to_numpy(bool)][answered]
     extra.update(_weight_facts(None if weights is None else weights[answered], ids))
-    if kind == "multi":
+    of_kind = indicator_kinds.declared(kind)
+    if of_kind.multiple and of_kind.per_option:  # options each asked of their own respondents
         bases = total.bases[0]
         extra["item_bases"] = tuple(
             (o.label, int(bases[i]), o.base_label or "", o.code)  # who was asked: the text layer's
             for i, o in enumerate(q.options)
             if o.asked_if is not None and i in order
         )
-    if kind in ("multi", "ranking"):
+    if of_kind.multiple:
         extra["multiple"] = True
     base = int(total.base[0])
     if ind.by is None:
@@ -679,11 +681,12 @@ def _breakdown(
     ] if ind.total else []  # fmt: skip
     rows += [(label, code, per, i, False) for i, (label, code, _) in enumerate(segments)]
     common = {"by": by.id, "by_text": by.text, "base": int(total.base[0]), **extra}
-    if kind == "likert" and not ind.score:  # a block per statement: a bar per segment
+    of_levels = indicator_kinds.declared(kind).levels
+    if of_levels and not ind.score:  # a block per statement: a bar per segment
         return _likert_blocks(survey, ind, q, tally, order, rows, common)
     # one series per segment: the share of the scored levels (a Likert score), or of the one
     levels = [i for i, level in enumerate(tally.levels) if level.code in (ind.score or [])]
-    levels = levels if kind == "likert" else [0]
+    levels = levels if of_levels else [0]
     series = tuple(
         Series(
             label,

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from deckgen.chart_kinds import chart_kind
+from deckgen.indicator_kinds import IndicatorKind, declared
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,11 @@ class Result:
     turned: bool = False
 
     @property
+    def declared(self) -> IndicatorKind:
+        """What the indicator kind that computed it declares (deckgen/indicator_kinds.py)."""
+        return declared(self.kind)
+
+    @property
     def status(self) -> str:
         """`published`; `illustrative` (reconstructed rows, figures never published); or
         `survey` (computed from a survey's own answers: nothing to warn about)."""
@@ -194,9 +200,10 @@ def adding_up(result: Result, digits: int = 0, keep: Collection[FigureKey] = ())
     def kept(pairs: list[tuple[Series, int]]) -> list[int]:
         return [i for i, (s, k) in enumerate(pairs) if figure_key(result, s, k) in keep]
 
-    if result.kind == "likert" and result.by and not result.groups:
+    levels = result.declared.levels
+    if levels and result.by and not result.groups:
         return result  # a score per statement and segment: no whole to add up to
-    if result.kind == "likert":  # a whole per statement, across the level series
+    if levels:  # a whole per statement, across the level series
         columns = []
         for k in range(len(result.categories)):
             pairs = [(s, k) for s in result.series]
@@ -263,7 +270,7 @@ def shown(result: Result, chart_type: str) -> Result:
     if kind is None:
         return result
     rows = kind.segment_rows  # what the kind draws as a row (a bar) per segment
-    if "parts" in rows and result.kind != "likert":
+    if "parts" in rows and not result.declared.levels:
         return transposed(result)
     if result.kind in rows:  # a share or a ratio: one figure per segment
         return transposed(result)
@@ -391,7 +398,8 @@ def marked(result: Result, level: float, threshold: int, correction: str = "holm
     hypotheses: dict[tuple[int, ...], list[tuple[int, int, int]]] = {}
     # a distribution over two options (all of them: the shares add up to 1): the
     # second's table is the first's, turned
-    binary = result.kind == "distribution" and n == 2 and not result.groups
+    of_kind = result.declared
+    binary = of_kind.parts_of_a_whole and not of_kind.levels and n == 2 and not result.groups
     binary = binary and all(
         None not in s.values and math.isclose(sum(v or 0.0 for v in s.values), 1.0, abs_tol=1e-9)
         for s in series

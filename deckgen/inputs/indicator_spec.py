@@ -198,8 +198,9 @@ class Indicator(Model):
                 out.append((("score",), "`score:` is the share shown per segment of `by:`: "
                             "set `by:` or remove `score`"))  # fmt: skip
             return out
-        if self.kind not in BREAKDOWN_KINDS:
-            kinds = ", ".join(f"`{k}`" for k in BREAKDOWN_KINDS)
+        declared = indicator_kinds.declared(self.kind)
+        if not declared.breaks_down:
+            kinds = ", ".join(f"`{k}`" for k in indicator_kinds.which("breaks_down"))
             return [(("by",), f"`by:` breaks down {kinds} indicators, not `{self.kind}`")]
         by = questions.get(self.by)
         if by is None:
@@ -231,18 +232,17 @@ class Indicator(Model):
                         out.append((("segments", label), f"`{code}` is in two segments: "
                                     "each option may make part of one only"))  # fmt: skip
                     seen.add(code)
-        if self.test != "none" and (
-            self.kind in ("median", "quantile") or (self.kind == "likert" and not self.score)
-        ):
+        if self.test != "none" and (not declared.testable or (declared.levels and not self.score)):
             what = (
                 "a Likert grid's blocks of levels: test a score (`score:`)"
-                if self.kind == "likert"
+                if declared.testable
                 else f"a `{self.kind}`: test a mean or a share"
             )
             out.append((("test",), f"no significance test for {what}"))
         if self.score is not None:
-            if self.kind != "likert":
-                out.append((("score",), "`score:` is for a `likert` indicator"))
+            if not declared.levels:
+                kinds = " or ".join(f"`{k}`" for k in indicator_kinds.which("levels"))
+                out.append((("score",), f"`score:` is for a {kinds} indicator"))
             elif self.question in questions:
                 levels = [o.code for o in questions[self.question].options]
                 for code in self.score:
@@ -251,7 +251,3 @@ class Indicator(Model):
                                     f"`{self.question}`{suggest(code, levels)}; valid: "
                                     f"{valid_list(levels)}"))  # fmt: skip
         return out
-
-
-#: the indicator kinds `by:` breaks down
-BREAKDOWN_KINDS = ("distribution", "share", "multi", "likert", "mean", "median", "quantile")

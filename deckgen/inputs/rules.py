@@ -80,9 +80,6 @@ def chart_shows_its_indicator(chart: Any, ctx: Context) -> Found:
     yield from kind.accepts(chart.indicator, ctx.questions)
 
 
-PARTS_OF_A_WHOLE = ("distribution", "likert")  # what largest-remainder rounding can add up
-
-
 def chart_editions_exist(chart: Any, ctx: Context) -> Found:
     """A trend names a figure of the editions file, editions it has, on a kind it fits."""
     ref = chart.indicator.editions
@@ -176,8 +173,10 @@ def _population(condition: Any, shown: Any) -> str:
 
 def chart_rounding_adds_up(chart: Any, ctx: Context) -> Found:
     """`rounding: largest_remainder` on a chart whose figures are parts of one whole."""
+    from deckgen.indicator_kinds import declared
+
     kind = chart.indicator.kind
-    if chart.rounding == "largest_remainder" and kind not in PARTS_OF_A_WHOLE:
+    if chart.rounding == "largest_remainder" and not declared(kind).parts_of_a_whole:
         yield (
             ("rounding",),
             "`rounding: largest_remainder` makes the parts of one whole add up to 100 %, "
@@ -188,8 +187,6 @@ def chart_rounding_adds_up(chart: Any, ctx: Context) -> Found:
 
 # -- callouts ------------------------------------------------------------------------
 
-_WITH_CATEGORIES = ("distribution", "multi", "likert", "ranking")
-
 
 def callout_indicator_valid(callout: Any, ctx: Context) -> Found:
     for sub, msg in callout.indicator.check(ctx.questions):
@@ -198,15 +195,16 @@ def callout_indicator_valid(callout: Any, ctx: Context) -> Found:
 
 def callout_picks_one_number(callout: Any, ctx: Context) -> Found:
     """A callout shows one number: `option:` with a categorised indicator, never without."""
-    from deckgen.indicator_kinds import indicator_kind
+    from deckgen.indicator_kinds import declared, which
 
-    kind = indicator_kind(callout.indicator.kind)
-    categorised = kind.categorised if kind is not None else False
     name = callout.indicator.kind
+    categorised = declared(name).categorised
     if callout.option is not None and not categorised:
+        kinds = ", ".join(which("categorised"))
+        kinds = " or ".join(kinds.rsplit(", ", 1))
         yield (
             ("option",),
-            f"`option:` picks one category of a distribution, multi, likert or ranking "
+            f"`option:` picks one category of a {kinds} "
             f"indicator; a `{name}` indicator gives one number already: remove `option:`",
         )
     elif callout.option is None and categorised:

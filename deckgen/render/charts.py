@@ -413,14 +413,9 @@ def _no_ticks(axis) -> None:
 
 
 def _horizontal_tick_labels(axis) -> None:
-    """Keep column labels horizontal (they wrap) instead of the viewer's 45° slant."""
-    txPr = (
-        xml_of(axis.tick_labels).get_or_add_txPr()
-        if hasattr(axis.tick_labels, "_element")
-        else None
-    )
-    if txPr is None:
-        txPr = xml_of(axis).get_or_add_txPr()
+    """Keep column labels horizontal (they wrap) instead of the viewer's 45° slant. The
+    tick labels' text properties are the axis element's own `c:txPr`."""
+    txPr = xml_of(axis).get_or_add_txPr()
     body = txPr.find(qn("a:bodyPr"))
     body.set("rot", "0")
     body.set("vert", "horz")

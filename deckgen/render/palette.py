@@ -54,7 +54,7 @@ def fills(plan: ChartPlan, shown: Result, theme: Theme) -> Fills:
     if shown.turned:  # a distribution stacked per segment: its options are the series
         series = _scale(of_question, codes, [False] * len(codes), theme, listed)
         return Fills(series, points)
-    if result.kind == "likert" and (not result.by or result.groups):  # its levels
+    if result.declared.levels and (not result.by or result.groups):  # its levels
         dont_know = [s.dont_know for s in shown.series]
         return Fills(_scale(of_question, codes, dont_know, theme, listed), points)
     if result.by:  # segments, the whole sample in the neutral

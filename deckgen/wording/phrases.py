@@ -47,12 +47,14 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
     if result.measure and not indicator.label:  # "Moyenne", "Médiane", "25e centile"
         q = round((indicator.q or 0.5) * 100)
         changes["categories"] = (w(f"measure_{result.measure}", p=w.ordinal(q)),)
-    if result.kind == "share" and not indicator.label:
+    of_kind = result.declared
+    if of_kind.named_by_condition and not indicator.label:
         changes["categories"] = (describe(parse_condition(indicator.condition), questions, w),)
-    if result.kind == "count" and not result.question_text:
+    if of_kind.respondents and not result.question_text:
         changes["question_text"] = w("respondents_title")
-    if result.kind == "ranking":
-        changes["series"] = tuple(replace(s, name=w("top", n=indicator.top)) for s in result.series)
+    if of_kind.series_word:  # "Top 3"
+        word = of_kind.series_word
+        changes["series"] = tuple(replace(s, name=w(word, n=indicator.top)) for s in result.series)
     if result.item_bases:
         q = questions.get(result.question or "")
         items = []

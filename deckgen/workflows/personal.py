@@ -33,6 +33,7 @@ from typing import Any
 
 from deckgen.analysis.results import Result
 from deckgen.errors import SpecError, suggest, valid_list
+from deckgen.indicator_kinds import declared
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _beside_peers(slide: Any, peers: str, group: tuple[str, str]) -> Any:
     charts = []
     for chart in slide.charts:
         # not a Likert grid: a block per statement and group is too heavy to read
-        if can_show_beside(chart, peers) and chart.indicator.kind != "likert":
+        if can_show_beside(chart, peers) and not declared(chart.indicator.kind).levels:
             chart, ind = copy.copy(chart), copy.copy(chart.indicator)
             show_beside(ind, peers, group[0], [group[1]])
             chart.indicator = ind
@@ -175,7 +176,7 @@ def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -
             labels.append(f"{category} ({w('own_rank', rank=w.ordinal(int(mark)))})")
         else:
             labels.append(f"{category} ({w('own_answer')})")
-    if result.kind in ("share", "ratio", "count"):
+    if not result.declared.categorised:  # one figure (a share): its label stays as it is
         return replace(result, own=tuple(own))
     return replace(result, categories=tuple(labels), own=tuple(own))
 
@@ -239,7 +240,7 @@ def own_matches(
     if rid not in survey.frame.index:
         return None
     row = _row(survey, rid)
-    if option is not None and indicator.kind == "multi" and indicator.question is not None:
+    if option is not None and declared(indicator.kind).multiple and indicator.question is not None:
         q = survey.questions.get(indicator.question)
         if q is None or q.type != "multi":
             return None

@@ -38,6 +38,7 @@ from deckgen.errors import (
     quoted_title,
 )
 from deckgen.files import deck_date
+from deckgen.indicator_kinds import declared
 from deckgen.inputs import rules
 from deckgen.inputs.codebook import Codebook, load_codebook
 from deckgen.inputs.spec import Callout, Chart, Spec, load_spec
@@ -458,6 +459,17 @@ class _Planning:
                 f"(under {theme.small_base_threshold})",
                 context=sp.label,
             )
+        rule = loaded.segment_rule
+        if rule is not None and result.by == rule.question and not result.editions:
+            # a segment deck split by the question this chart breaks down by: one bar
+            # of its own segment, every other left blank
+            warn(
+                f"chart {j + 1}: broken down by `{rule.question}`, the question these decks "
+                "are split by: this deck holds one of its segments and leaves the others "
+                "blank; give the chart or its slide `only: public`",
+                context=sp.label,
+            )
+            return
         for message in _segment_warnings(result, theme.small_base_threshold):
             warn(f"chart {j + 1}: {message}", context=sp.label)
 
@@ -604,7 +616,6 @@ def _disclosed(
     the public deck's `by:` breakdowns are decided here, against the whole family of
     their question (every group, with the total)."""
     from deckgen.analysis import disclosure
-    from deckgen.inputs.indicator_spec import BREAKDOWN_KINDS
 
     rule = loaded.segment_rule
     if rule is not None:
@@ -619,7 +630,7 @@ def _disclosed(
             return result
         # a `by:` chart on another question is a family of its own inside the segment:
         # its groups (segment and group) held to the rule as in the public deck
-    if not result.by or result.editions or indicator.kind not in BREAKDOWN_KINDS:
+    if not result.by or result.editions or not declared(indicator.kind).breaks_down:
         return result
     if rule is not None and result.by == rule.question:
         return result
@@ -735,7 +746,7 @@ def _trend(result: Result, ref, editions: EditionsFile) -> Result:
 
 def adds_up(indicator) -> bool:
     """Whether largest-remainder rounding applies: figures that are parts of one whole."""
-    return indicator.kind in rules.PARTS_OF_A_WHOLE
+    return declared(indicator.kind).parts_of_a_whole
 
 
 def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:

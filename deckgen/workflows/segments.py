@@ -119,13 +119,13 @@ def can_show_beside(chart: Any, question_id: str) -> bool:
     a chart kind that draws breakdowns, of an indicator that can be broken down
     and is not already (nor over editions, nor about that question itself)."""
     from deckgen.chart_kinds import chart_kind
-    from deckgen.inputs.indicator_spec import BREAKDOWN_KINDS
+    from deckgen.indicator_kinds import declared
 
     ind, kind = chart.indicator, chart_kind(chart.type)
     return (
         kind is not None
         and kind.breakdowns
-        and ind.kind in BREAKDOWN_KINDS
+        and declared(ind.kind).breaks_down
         and ind.by is None
         and ind.editions is None
         and ind.question != question_id
