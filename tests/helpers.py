@@ -518,3 +518,49 @@ def chart_labels_missing(
         for page, (want, have) in enumerate(zip(wanted, printed), 1)
         if want - have
     }
+
+
+def table_words_outside(deck: Path, pdf: Path, slack: float = 3.0) -> dict[int, list[str]]:
+    """Per page of `pdf` (`deck` rendered by a client), the words of table cells that
+    the page does not print inside their cell: a word broken in two ("Independ-" /
+    "ent"), cut, or pushed below its row by a row the client grew. Cells are placed
+    from the deck's geometry (EMU; 12,700 to a point, the PDF's unit), a merged cell
+    over its whole span; a word counts when the words printed with their middle in the
+    cell (`slack` points around it) hold it."""
+    from itertools import accumulate
+
+    from pptx import Presentation
+
+    pages = [
+        [((float(x0) + float(x1)) / 2, (float(y0) + float(y1)) / 2, _plain(t))
+         for x0, y0, x1, y1, t in _WORD.findall(page)]
+        for page in pdf_bbox(pdf).split("<page ")[1:]
+    ]  # fmt: skip
+    out: dict[int, list[str]] = {}
+    for number, slide in enumerate(Presentation(str(deck)).slides, 1):
+        for shape in slide.shapes:
+            if not getattr(shape, "has_table", False):
+                continue
+            table = shape.table
+            xs = [shape.left / 12700, *accumulate(c.width / 12700 for c in table.columns)]
+            xs[1:] = [xs[0] + x for x in xs[1:]]
+            ys = [shape.top / 12700, *accumulate(r.height / 12700 for r in table.rows)]
+            ys[1:] = [ys[0] + y for y in ys[1:]]
+            for i, row in enumerate(table.rows):
+                for k, cell in enumerate(row.cells):
+                    if cell.is_spanned:  # inside a merged cell: its origin holds the text
+                        continue
+                    right = xs[k + (cell.span_width if cell.is_merge_origin else 1)]
+                    bottom = ys[i + (cell.span_height if cell.is_merge_origin else 1)]
+                    across = (xs[k] - slack, right + slack)
+                    down = (ys[i] - slack, bottom + slack)
+                    text = " ".join(
+                        " ".join(
+                            t for x, y, t in pages[number - 1]
+                            if across[0] <= x <= across[1] and down[0] <= y <= down[1]
+                        ).split()
+                    )  # fmt: skip
+                    out.setdefault(number, []).extend(
+                        w for w in cell.text.split() if _plain(w) not in text
+                    )
+    return {page: words for page, words in out.items() if words}

@@ -161,3 +161,59 @@ def test_a_personal_deck_keeps_the_option_colours_and_marks_apart(tmp_path):
                 assert sum((x - y) ** 2 for x, y in zip(a, b)) >= 100**2, (mark, fill)
             marked += 1
     assert marked >= 2  # those who answered the question
+
+
+def _party_by_race(tmp_path: Path, chart_type: str, turned: bool = False) -> Path:
+    """Party identification by race, or with `turned` race by party identification (a
+    segment per answer)."""
+    question, by = ("race", "partyid") if turned else ("partyid", "race")
+    spec = tmp_path / f"{chart_type}{turned}.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Parties"
+  data: {ROOT / "data" / "gss-2018-spending" / "codebook.yaml"}
+  locale: en
+slides:
+  - layout: chart
+    title: "Party identification by race"
+    chart:
+      type: {chart_type}
+      indicator: {{kind: distribution, question: {question}, by: {by}, total: true}}
+""",
+        encoding="utf-8",
+    )
+    return deckgen.load(spec).build(tmp_path / f"{chart_type}{turned}.pptx").path
+
+
+def test_options_that_share_a_colour_are_shades_of_it_where_a_legend_names_them(tmp_path):
+    """The GSS codebook gives the three Democrat answers one blue and the three
+    Republican ones one red. Stacked per race, each answer is a series the legend names
+    by its colour: the three are shades of their party's colour, the strongest
+    (Strong Democrat, Strong Republican) in the colour itself, each lighter one a
+    further 30 % toward white (here: lighter by WCAG relative luminance)."""
+    chart = _chart_with(_party_by_race(tmp_path, "stacked100"), "Not very strong Republican")
+    fills = _series_fills(chart)
+    assert len(set(fills.values())) == len(fills) == 8  # every answer told apart
+    democrats = [fills[n] for n in ("Strong Democrat", "Not very strong Democrat",
+                                    "Independent, close to Democrat")]  # fmt: skip
+    republicans = [fills[n] for n in ("Strong Republican", "Not very strong Republican",
+                                      "Independent, close to Republican")]  # fmt: skip
+    assert democrats[0] == DEMOCRAT and republicans[0] == REPUBLICAN
+    for party in (democrats, republicans):
+        light = [_lightness(c) for c in party]
+        assert light == sorted(light) and len(set(light)) == 3, party
+    # 30 % of the way to white, by hand: 1F5FA8 -> (31 + 0.3 * 224, 95 + 0.3 * 160, ...)
+    assert democrats[1] == "628FC2"
+    assert fills["Independent"] == INDEPENDENT and fills["Other party"] == OTHER
+    # the answers as the segments of a breakdown: a series each, told apart the same way
+    segments = _series_fills(_chart_with(_party_by_race(tmp_path, "bar", turned=True), "Black"))
+    named = {name.split(" (n")[0]: fill for name, fill in segments.items()}
+    assert len(set(named.values())) == len(named) == 9  # the total and the eight answers
+    assert named["Strong Democrat"] == DEMOCRAT and named["Not very strong Democrat"] == "628FC2"
+
+
+def test_bars_of_options_that_share_a_colour_keep_it(gss_deck):
+    """Where the axis names each bar (a plain bar chart of party identification), the
+    shared colour is the point: the three Democrat bars stay the one party blue."""
+    fills = _point_fills(_chart_with(gss_deck.path, "Not very strong Democrat"))
+    assert {fills[n] for n in fills if "Democrat" in n} == {DEMOCRAT}

@@ -312,3 +312,31 @@ def test_a_table_image_keeps_every_cell_text_inside_its_cell():
         wrapped += row == 0 and "\n" in text.get_text()
         assert "(n\u00a0=" not in text.get_text().replace("\n", "|").replace("(n\u00a0=\u00a0", "")
     assert wrapped >= 1  # the long headers took two lines rather than the next column
+
+
+def test_a_legend_under_the_plot_reads_row_by_row_in_the_series_order():
+    """Five levels, four a row: matplotlib fills a legend's columns first, which put
+    "Poor" under "Very poor" and "Fair" beside it. Read from where the texts are
+    drawn (top to bottom, then left to right), the legend gives the series' order."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from deckgen.render.images import _legend_below
+
+    names = ["Very poor", "Poor", "Fair", "Good", "Very good"]
+    fig, ax = plt.subplots()
+    for i, name in enumerate(names):
+        ax.barh([0], [0.2], left=[0.2 * i], label=name)
+    _legend_below(ax, -0.02, load_theme(ROOT / "config" / "theme.yaml"))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for text in ax.get_legend().get_texts():
+        box = text.get_window_extent(renderer)
+        placed.append((-round(box.y0), box.x0, text.get_text()))
+    plt.close(fig)
+    rows = sorted({y for y, _, _ in placed})
+    assert len(rows) == 2
+    assert [t for _, _, t in sorted(placed)] == names

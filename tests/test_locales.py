@@ -274,3 +274,36 @@ def test_a_locale_is_one_file(tmp_path):
     offered, chosen = proc.stdout.splitlines()[:2]
     assert "'xx'" in offered and chosen == "xx"
     assert "XBasis: 31" in _deck_texts(tmp_path / "xx.pptx")
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_a_callout_on_the_chart_s_base_is_not_given_that_base_again(tmp_path, locale):
+    """A chart of everyone, tested by sex, beside a callout of everyone: one base, said
+    once, in every locale. The chart's part goes on after the locale's separator ("; " in
+    English and German, " ; " in French), which the merging once knew only in French:
+    English and German footnotes said "Base: 2,346 respondents" twice."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"""deck:
+  title: "Base"
+  data: {ROOT / "data" / "gss-2018-spending" / "codebook.yaml"}
+  locale: {locale}
+slides:
+  - layout: chart
+    title: "Work"
+    chart:
+      type: bar
+      indicator: {{kind: share, condition: {{question: wrkstat, in: [1]}}, by: sex, test: rest}}
+    callouts:
+      - indicator: {{kind: share, condition: {{question: wrkstat, in: [1]}}}}
+        text: "work full time"
+""", encoding="utf-8")  # fmt: skip
+    import pandas as pd
+
+    rows = pd.read_csv(ROOT / "data" / "gss-2018-spending" / "responses.csv")
+    n = int(rows["wrkstat"].notna().sum())  # those who answered: 2,346 of 2,348
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    footnote = report.plan.slides[0].footnote
+    w = words(locale)
+    base = w("base", n=w.number(n), unit="respondents")
+    assert footnote.count(w.number(n)) == 1, footnote
+    assert footnote.startswith(base + w("sep")), footnote

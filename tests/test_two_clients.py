@@ -20,9 +20,10 @@ import subprocess
 import sys
 
 import pytest
+from pptx import Presentation
 
 from .conftest import libreoffice_or_skip
-from .helpers import chart_labels_missing, pdf_percent_figures, to_pdf
+from .helpers import chart_labels_missing, pdf_percent_figures, table_words_outside, to_pdf
 
 RENDER = """
 import sys
@@ -148,3 +149,19 @@ def test_every_chart_label_is_printed_whole_in_both_clients(deck, request, both_
     for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(report.path)):
         missing = chart_labels_missing(report.path, pdf, at_least=20)
         assert not missing, f"{name} leaves words of chart labels out: {missing}"
+
+
+@pytest.mark.parametrize("deck", ["evolution_deck", "gss_deck", "ess_deck"])
+def test_every_table_word_is_printed_inside_its_cell_in_both_clients(deck, request, both_clients):
+    """The examples' tables (the editions of the Baromètre, the ESS table of a score by
+    schooling with its pairwise letters, the GSS means and quantiles): every word of
+    every cell is printed
+    inside that cell by both clients, so no header wraps mid-word ("Independ-ent"), no
+    "(n = 200)" breaks and no row grows past the height deckgen gave it."""
+    report = request.getfixturevalue(deck)
+    tables = [s for slide in Presentation(str(report.path)).slides for s in slide.shapes
+              if getattr(s, "has_table", False)]  # fmt: skip
+    assert tables, "the deck has a table to check"
+    for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(report.path)):
+        outside = table_words_outside(report.path, pdf)
+        assert not outside, f"{name} prints table words outside their cells: {outside}"

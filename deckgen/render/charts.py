@@ -509,6 +509,9 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
                 label_colour(fill, "FFFFFF", style.theme.colors.text)
             )
     if style.labels:
+        # a segment's significance marks (a distribution by segment, tested), which
+        # the footnote explains, after the figure of each label
+        _mark_points(plot, result, style)
         _hide_small_labels(plot, result, threshold=0.06)
     _own(plot, result, style, fill=False)  # the recipient's level of each statement
     _legend(chart, style, rect, _series_names(chart), "bottom")
@@ -518,8 +521,9 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
 def _hide_small_labels(
     plot, result: Result, threshold: float, keep: list[bool] | None = None
 ) -> None:
-    """Delete the labels of thin segments: '3 %' in a sliver is unreadable. `keep`:
-    for the one series of a pie, which figures fit their slice."""
+    """Delete the labels of thin segments: '3 %' in a sliver is unreadable (marked or
+    not: the notes and the alternative text keep every figure). `keep`: for the one
+    series of a pie, which figures fit their slice."""
     for s, info in zip(plot.series, result.series):
         for idx, v in enumerate(info.values):
             if v is not None and (v < threshold or (keep is not None and not keep[idx])):

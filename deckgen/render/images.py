@@ -88,12 +88,15 @@ def image_jobs(deck: DeckPlan) -> list[tuple[ChartImage, ChartPlan]]:
     return jobs
 
 
-def chart_footnote(r: Result, locale: str = "fr", source: str | None = None) -> str:
-    """'Base : 24 collectivités ; plusieurs réponses possibles' (+ illustrative, + source)."""
+def chart_footnote(
+    r: Result, locale: str = "fr", source: str | None = None, level: float | None = None
+) -> str:
+    """'Base : 24 collectivités ; plusieurs réponses possibles' (+ the tests at `level`,
+    + illustrative, + source)."""
     from deckgen.locales import words
     from deckgen.wording.phrases import chart_footnote as footnote
 
-    return footnote(r, words(locale), source)
+    return footnote(r, words(locale), source, level)
 
 
 def draw_images(
@@ -116,7 +119,9 @@ def draw_images(
     images = []
     with mpl.rc_context(_rc(theme)):
         for image, chart in image_jobs(deck):
-            image.footnote = chart_footnote(chart.result, deck.locale, source)
+            image.footnote = chart_footnote(
+                chart.result, deck.locale, source, theme.significance_level
+            )
             say(f"drawing {image.name}")
             # matplotlib warns on stderr (a glyph no font has); say it once, as a warning
             with warnings.catch_warnings(record=True) as caught:
@@ -401,9 +406,7 @@ def _draw_bars(
         ax.set_ylim(0, max(top * 1.15, 0.05))
         _clean_axes(ax, keep="bottom")
     if k > 1 and getattr(chart.options, "legend", "auto") != "none":
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04 if horizontal else -0.12),
-                  ncol=min(k, 4), frameon=False, fontsize=theme.sizes.chart_legend,
-                  handlelength=1, handleheight=1)  # fmt: skip
+        _legend_below(ax, -0.04 if horizontal else -0.12, theme)
     _fit_axes(fig, ax)
     image.drawn = drawn
 
@@ -433,9 +436,10 @@ def draw_stacked100(
             linewidth=0.8,
         )
         if _show_labels(chart):
-            for bar, v in zip(bars, s.values):
+            for i, (bar, v) in enumerate(zip(bars, s.values)):
+                mark = s.marks[i] if i < len(s.marks) else ""
                 if v is not None and v >= 0.06:  # as the native chart: no label in a sliver
-                    text = _label(r, v, locale, _digits(chart))
+                    text = _label(r, v, locale, _digits(chart)) + (f" {mark}" if mark else "")
                     ax.text(
                         bar.get_x() + bar.get_width() / 2,
                         bar.get_y() + bar.get_height() / 2,
@@ -454,17 +458,30 @@ def draw_stacked100(
     ax.set_xticks([])
     ax.set_xlim(0, 1)
     _clean_axes(ax)
+    _legend_below(ax, -0.02, theme)
+    _fit_axes(fig, ax)
+    image.drawn = drawn
+
+
+def _legend_below(ax, y: float, theme: Theme) -> None:
+    """The legend under the plot, at most four entries a row, read row by row in the
+    series' order: matplotlib fills a legend's columns first (np.array_split), which
+    put "Poor" under "Very poor" and "Fair" beside it; the entries are given to it in
+    the order that fills each row instead."""
+    handles, labels = ax.get_legend_handles_labels()
+    ncol = min(len(handles), 4)
+    order = [i for column in range(ncol) for i in range(column, len(handles), ncol)]
     ax.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.02),
-        ncol=min(len(r.series), 4),
+        bbox_to_anchor=(0.5, y),
+        ncol=ncol,
         frameon=False,
         fontsize=theme.sizes.chart_legend,
         handlelength=1,
         handleheight=1,
     )
-    _fit_axes(fig, ax)
-    image.drawn = drawn
 
 
 def _round(

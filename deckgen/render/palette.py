@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deckgen.analysis.results import Result
-from deckgen.inputs.theme import Theme, categorical
+from deckgen.inputs.theme import Theme, categorical, mix
 from deckgen.render.plan import ChartPlan, OptionColours
 
 _NONE = OptionColours()
@@ -95,7 +95,7 @@ def _scale(
             palette = palette[::-1]
     colours = iter(palette)
     out = [theme.colors.dont_know if a else next(colours) for a in apart]
-    return [of.colors.get(code, colour) for code, colour in zip(codes, out)]
+    return _told_apart([of.colors.get(code, colour) for code, colour in zip(codes, out)], of, codes)
 
 
 def _segments(shown: Result, of_by: OptionColours, base: list[str], theme: Theme) -> list[str]:
@@ -116,6 +116,30 @@ def _segments(shown: Result, of_by: OptionColours, base: list[str], theme: Theme
             out.append(theme.colors.total)
         else:
             out.append(of_by.colors.get(s.code) or next(colours))
+    return _told_apart(out, of_by, [s.code or "" for s in shown.series])
+
+
+def _told_apart(colours: list[str], of: OptionColours, codes: list[str]) -> list[str]:
+    """Series (or slices) that the legend names by their colour, where several options
+    share one in the codebook (the three Democrat answers, one party blue): shades of
+    it, the strongest at the end of the scale the options sit at (first half of the
+    options: darkest first; second half: darkest last), lighter by 30 % steps (at most
+    60 %), so that a reader can tell each from the legend."""
+    out = list(colours)
+    shared: dict[str, list[int]] = {}
+    for i, code in enumerate(codes):
+        own = of.colors.get(code)
+        if own is not None and own == colours[i]:
+            shared.setdefault(own.upper(), []).append(i)
+    middle = (len(codes) - 1) / 2
+    for colour, places in shared.items():
+        if len(places) < 2:
+            continue
+        step = min(0.3, 0.6 / (len(places) - 1))
+        if sum(places) / len(places) > middle:  # toward the end: darkest last
+            places = places[::-1]
+        for k, i in enumerate(places):
+            out[i] = mix(colour, "FFFFFF", step * k)
     return out
 
 

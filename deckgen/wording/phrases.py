@@ -428,10 +428,16 @@ def footnote(
             w.quote(c.value_text) for c in stated if (c.base, c.weighted) == (base, weighted)
         ]
         bare = base_text(base, unit, w) + (w("sep") + w("weighted") if weighted else "")
-        # a chart's part that states this base already ("Base : 9 … ; …") takes the figures
-        # into what it is about (the slide's base, unnamed, needs nothing more)
+        # a chart's part that states this base already ("Base : 9 … ; …", "Base: 9 …; …":
+        # the locale's separator, or a note after a space) takes the figures into what it
+        # is about (the slide's base, unnamed, needs nothing more)
         k = next(
-            (i for i, (_, t) in enumerate(entries) if t == bare or t.startswith(bare + " ")), -1
+            (
+                i
+                for i, (_, t) in enumerate(entries)
+                if t == bare or t.startswith((bare + " ", bare + w("sep")))
+            ),
+            -1,
         )
         if k >= 0:
             about = entries[k][0]
@@ -474,9 +480,15 @@ def _listing(items: list[str], w: Words) -> str:
     )
 
 
-def chart_footnote(r: Result, w: Words, source: str | None = None) -> str:
-    """Under a chart image: its base (+ illustrative, + source)."""
+def chart_footnote(
+    r: Result, w: Words, source: str | None = None, level: float | None = None
+) -> str:
+    """Under a chart image: its base (+ what its tests did, at `level`, as the slide's
+    footnote says it: an image with marks explains them; + illustrative, + source)."""
     text = result_base(r, w)
+    tests = significance_text(r, level, w) if level is not None else ""
+    if tests:
+        text += w("sep") + tests
     if r.status == "illustrative":
         text += " · " + w("illustrative_stamp")
     if source:

@@ -984,25 +984,35 @@ def _chart_changes(
     fmt = manifests.xpath(chart_xml(source.chart), ".//c:val//c:numCache/c:formatCode/text()")
     show = _shown(str(fmt[0]) if fmt else "General", locale)
     pairs: list[tuple[str, str, str]] = []
+    # a segment is the same segment when only its base moved ("Women (n = 689)" then
+    # "Women (n = 652)"): matched without it, said with the new one
     old_points = {
-        (s["name"], c): v
+        (_unbased(s["name"]), _unbased(c)): (s["name"], c, v)
         for s in (before or {}).get("series", [])
         for c, v in zip(s["categories"], s["values"])
     }
     many = len(after["series"]) > 1
-    now = {(s["name"], c) for s in after["series"] for c in s["categories"]}
-    for (name, c), v in old_points.items():
-        if (name, c) not in now:
+    now = {(_unbased(s["name"]), _unbased(c)) for s in after["series"] for c in s["categories"]}
+    for key, (name, c, v) in old_points.items():
+        if key not in now:
             pairs.append((f"{c}" + (f" ({name})" if many and name else ""), show(v), "—"))
     for s in after["series"]:
         for c, v in zip(s["categories"], s["values"]):
-            was = old_points.get((s["name"], c), "absent")
+            was = old_points.get((_unbased(s["name"]), _unbased(c)), (None, None, "absent"))[2]
             if was == "absent" or show(was) != show(v):  # a figure as the chart shows it
                 label = f"{c}" + (f" ({s['name']})" if many and s["name"] else "")
                 pairs.append((label, "—" if was == "absent" else show(was), show(v)))
     if not pairs:
         return []
     return [Change(where, what, "", "", "updated", pairs=tuple(pairs))]
+
+
+_SEGMENT_BASE = re.compile(r"\s\(n\s?=\s?[\d\s.,\u00a0\u202f]+\)")
+
+
+def _unbased(label: str) -> str:
+    """A category or series name without the base a segment carries ("(n = 22)")."""
+    return _SEGMENT_BASE.sub("", label or "")
 
 
 def _shown(fmt: str, locale: str) -> Callable[[Any], str]:
