@@ -571,6 +571,11 @@ def _locale(value: str) -> str:
     return value
 
 
+#: the survey files deckgen reads (inputs.readers.READERS, which imports pandas: the
+#: help names them without it; tests/test_cli.py checks the two agree)
+_FORMATS = ".csv, .xlsx, .xlsm, .sav, .zsav, .dta, .parquet, .feather"
+
+
 def commands() -> tuple[Command, ...]:
     """Every sub-command, in the order `deckgen --help` lists them."""
     from deckgen.api import locales
@@ -779,7 +784,7 @@ def commands() -> tuple[Command, ...]:
             "unless --force.\n\n"
             "Example: deckgen init data/survey.sav -o data/survey --locale en",
             (
-                arg("data", type=Path, help="The survey file (.csv, .xlsx, .sav, .dta)."),
+                arg("data", type=Path, help=f"The survey file ({_FORMATS}, or a plug-in's)."),
                 _out(None, "Folder for codebook.yaml and deck.yaml (default: the file's)."),
                 arg(
                     "--locale",

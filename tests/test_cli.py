@@ -279,3 +279,15 @@ def _plain_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
     return env
+
+
+def test_init_s_help_names_every_format_deckgen_reads():
+    """`init --help` names the survey files without importing the readers (pandas): the
+    list it gives is the readers' own (it said .csv, .xlsx, .sav, .dta, while Parquet
+    and Feather were read too)."""
+    from deckgen.cli import _FORMATS
+    from deckgen.inputs.readers import READERS
+
+    assert _FORMATS.split(", ") == list(READERS)
+    proc = run_cli("init", "--help")
+    assert ".parquet, .feather, or a plug-in's" in " ".join(proc.stdout.split())
