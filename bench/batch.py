@@ -203,6 +203,27 @@ def table(cases: list[dict], cpus: int) -> str:
                 f"{c['parallel_speedup']:.2f}×",
             )
         )
+    return aligned(rows)
+
+
+def scale_line(scale: dict, communes: int, cpus: int) -> str:
+    """The projection of `scale_case`, in a line."""
+    return (
+        f"scale: {communes:,} personal decks at {scale['per_deck_s']:.3f} s a deck "
+        f"(--jobs {cpus}) after {scale['start_s']:.1f} s of loading: "
+        + ", ".join(f"{k} {v / 3600:.2f} h" for k, v in scale["projected_s"].items())
+    )
+
+
+def write_json(path: Path | None, report: dict) -> None:
+    """`report` as JSON into `path` (None: nowhere)."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+
+
+def aligned(rows: list[tuple[str, ...]]) -> str:
+    """Rows of text as columns, right-aligned, the first row a header."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -268,15 +289,9 @@ def main(argv: list[str] | None = None) -> int:
         print("measuring the scale projection…", file=sys.stderr, flush=True)
         scale = scale_case(resampled, args.communes, cpus, args.repeat)
         report["scale"] = scale
-        print(
-            f"scale: {args.communes:,} personal decks at {scale['per_deck_s']:.3f} s a deck "
-            f"(--jobs {cpus}) after {scale['start_s']:.1f} s of loading: "
-            + ", ".join(f"{k} {v / 3600:.2f} h" for k, v in scale["projected_s"].items())
-        )
+        print(scale_line(scale, args.communes, cpus))
     report["load_average_1min"] = {"start": load_start, "end": os.getloadavg()[0]}
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_json(args.json, report)
     return 0
 
 

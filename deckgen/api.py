@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -471,6 +471,7 @@ class Project:
         `delivery` into `folder`."""
         from deckgen.errors import SpecError
         from deckgen.files import refuse_inputs
+        from deckgen.render.shared import sharing
         from deckgen.workflows import batch
         from deckgen.workflows.personal import for_recipient, recipients
         from deckgen.workflows.pipeline import check
@@ -488,6 +489,7 @@ class Project:
                         f"{suggest(peers, valid)}; valid: {valid_list(valid)}"
                     )
             people = recipients(loaded, name)  # loads the responses, before forking
+            loaded = replace(loaded, batch_cache=[])  # one result cache for every deck
             chosen = batch.shard(people, lambda r: r.key, part)
             target = delivery.target(folder, self.spec_path.stem)
             for person in chosen:
@@ -499,7 +501,11 @@ class Project:
                     outcome, for_recipient(loaded, person, peers), target(person.key)
                 )
 
-            return _sharded(batch.run(chosen, work, jobs=jobs, progress=progress), folder, part)
+            # the decks differ by their marks: a slide or zip entry made for one deck is
+            # reused by the next that has it (deckgen.render.shared; DECKGEN_NO_SHARED=1: not)
+            with sharing():
+                outcomes = batch.run(chosen, work, jobs=jobs, progress=progress)
+            return _sharded(outcomes, folder, part)
 
     def images(
         self,

@@ -125,10 +125,15 @@ def write_entry(
         blob = normalize(blob, WORKBOOK_DATE)
     elif stamps and name.endswith("core.xml"):
         blob = _fixed_stamps(blob)
+    dst.writestr(entry_info(name, date_time), blob)
+
+
+def entry_info(name: str, date_time: tuple = FIXED_DATE) -> zipfile.ZipInfo:
+    """The header of one entry as `write_entry` writes it (before its sizes and CRC)."""
     entry = zipfile.ZipInfo(name, date_time=date_time)
     entry.compress_type = zipfile.ZIP_DEFLATED
     entry.external_attr = _ENTRY_MODE
-    dst.writestr(entry, blob)
+    return entry
 
 
 _PROTECTED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(

@@ -14,7 +14,7 @@ from deckgen.analysis.results import shown
 from deckgen.errors import Warnings, quoted_title
 from deckgen.inputs.theme import Theme
 from deckgen.locales.numbers import number_number_format
-from deckgen.render import speedups
+from deckgen.render import shared, speedups
 from deckgen.render.charts import ChartStyle, add_chart
 from deckgen.render.colors import AA, contrast, distinct_colour, rgb
 from deckgen.render.fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label
@@ -43,8 +43,21 @@ def render_deck(
     """Every slide of `plan` into `prs`, with the deck's footer and logo; each slide
     is checked after layout (deckgen.render.fit.audit), what collides a warning.
     `records` gets what each keyed element holds (deckgen.render.manifest)."""
+    store = shared.current() if speedups.current() is not None else None
     for slide_plan in plan.slides:
-        render_slide(prs, slide_plan, plan, theme, warnings, template_name, records)
+        key = shared.slide_key(slide_plan, plan, template_name) if store is not None else None
+        if key is None:
+            render_slide(prs, slide_plan, plan, theme, warnings, template_name, records)
+        else:  # a batch's deck: a slide another deck rendered already is added as it was
+            assert store is not None
+            layout = find_layout(prs, slide_plan.layout, source=template_name or None)
+            if not shared.replay(store, key, prs, layout, warnings, records):
+                before = len(warnings.items)
+                own: dict | None = {} if records is not None else None
+                slide = render_slide(prs, slide_plan, plan, theme, warnings, template_name, own)
+                if records is not None and own is not None:
+                    records.update(own)
+                shared.keep(store, key, slide, warnings.items[before:], own)
         # the slide's objects are garbage now: let the speed-ups release them
         speedups.between_slides()
 

@@ -278,19 +278,27 @@ def _fast_slide_ids(prs: Any) -> None:
     last = [max([255, *(int(v) for v in lst.xpath("./p:sldId/@id"))])]
     original = type(slides).add_slide
 
-    def add_slide(slide_layout: Any) -> Any:
+    def add_slide(slide_layout: Any, bare: bool = False) -> Any:
         if len(lst):
             last[0] = max(last[0], int(lst[-1].get("id")))
         if last[0] >= max_id:
             return original(slides, slide_layout)
         rId, slide = slides.part.add_slide(slide_layout)
-        slide.shapes.clone_layout_placeholders(slide_layout)
+        if not bare:  # bare: its XML is about to be replaced (deckgen.render.shared)
+            slide.shapes.clone_layout_placeholders(slide_layout)
         last[0] += 1
         lst._add_sldId(id=last[0], rId=rId)
         return slide
 
     add_slide.__doc__ = original.__doc__
     slides.add_slide = add_slide
+
+
+def add_bare_slide(prs: Any, layout: Any) -> Any:
+    """A new slide of `layout`, its layout's placeholders not copied into it (with
+    the speed-ups on): for a slide whose serialised XML is set right after."""
+    add = vars(prs.slides).get("add_slide")
+    return add(layout, bare=True) if add is not None else prs.slides.add_slide(layout)
 
 
 # -- on classes, while a build runs ------------------------------------------------
@@ -655,11 +663,33 @@ def _freeze(part: Any) -> None:
     part._blob = blob
 
 
+def frozen_blob(part: Any) -> bytes | None:
+    """The bytes `finished` serialised of `part` (None: a part not frozen)."""
+    frozen: Any = _frozen()
+    return part._blob if isinstance(part, frozen) else None
+
+
+def frozen_part(partname: Any, content_type: str, package: Any, blob: bytes) -> Any:
+    """A new part of `package` as `finished` leaves one: a name, a type, bytes."""
+    return _frozen()(partname, content_type, package, blob)
+
+
+def freeze_with(part: Any, blob: bytes) -> None:
+    """`part` as `finished` leaves it, with `blob` for its bytes instead of its XML's
+    (deckgen.render.shared: a slide kept from another deck)."""
+    kept = {name: part.__dict__[name] for name in _KEPT if name in part.__dict__}
+    part.__dict__.clear()
+    part.__dict__.update(kept)
+    part.__class__ = _frozen()
+    part._blob = blob
+
+
 # -- saving ----------------------------------------------------------------------
 
 
-def save(prs: Any) -> bytes:
-    """The bytes of `prs` in the normal form of `files.normalize`.
+def save(prs: Any, copy: Callable[..., None] | None = None) -> bytes:
+    """The bytes of `prs` in the normal form of `files.normalize`; `copy(zip, name,
+    bytes, write)` writes each entry instead of `write` (deckgen.render.shared).
 
     With the speed-ups on, written in one pass: python-pptx's save compresses
     every part into a zip that `normalize` would decompress and compress again;
@@ -676,15 +706,24 @@ def save(prs: Any) -> bytes:
     from pptx.opc.oxml import serialize_part_xml
     from pptx.opc.serialized import _ContentTypesItem
 
+    def entry(dst: zipfile.ZipFile, name: str, blob: bytes) -> None:
+        write_entry(dst, name, blob, stamps=False)
+
+    def write(dst: zipfile.ZipFile, name: str, blob: bytes) -> None:
+        if copy is None:
+            entry(dst, name, blob)
+        else:  # an entry a deck of the batch wrote before: compressed once
+            copy(dst, name, blob, entry)
+
     package = prs.part.package
     parts = tuple(package.iter_parts())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         types = serialize_part_xml(_ContentTypesItem.xml_for(parts))
-        write_entry(dst, "[Content_Types].xml", types, stamps=False)
-        write_entry(dst, "_rels/.rels", package._rels.xml, stamps=False)
+        write(dst, "[Content_Types].xml", types)
+        write(dst, "_rels/.rels", package._rels.xml)
         for part in parts:  # a deck's document dates are the spec's (set_properties)
-            write_entry(dst, part.partname.membername, part.blob, stamps=False)
+            write(dst, part.partname.membername, part.blob)
             if part._rels:
-                write_entry(dst, part.partname.rels_uri.membername, part.rels.xml, stamps=False)
+                write(dst, part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()

@@ -142,7 +142,7 @@ def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -
     q = survey.questions.get(result.question)
     if q is None:
         return result
-    row = survey.frame.loc[rid]
+    row = _row(survey, rid)
     own: list[str] = []
     for code in result.codes:
         code = code.split("|")[0]  # a Likert grid by segment: "statement|segment"
@@ -203,7 +203,7 @@ def own_forms(survey: Any, indicator: Any, rid: str, w: Any) -> list[str]:
     label = w.label(w("own_answer_label"))
     if not asked(survey, q, rid):  # never asked: not the same as no answer
         return [f"{label} {w('own_not_asked')}"]
-    row = survey.frame.loc[rid]
+    row = _row(survey, rid)
     if q.type == "multi":
         chosen = [o.label for o in q.options if row.get(f"{q.id}__{o.code}") in (1, "1")]
         if len(chosen) < 2:
@@ -239,7 +239,7 @@ def own_matches(
 
     if rid not in survey.frame.index:
         return None
-    row = survey.frame.loc[rid]
+    row = _row(survey, rid)
     if option is not None and declared(indicator.kind).multiple and indicator.question is not None:
         q = survey.questions.get(indicator.question)
         if q is None or q.type != "multi":
@@ -286,6 +286,24 @@ def own_lines(survey: Any, callouts: list[Any], rid: str, w: Any) -> list[tuple[
         said.add(qid)
         out.append((own_forms(survey, callout.indicator, rid, w), False))
     return out
+
+
+_ROWS: dict[str, Any] = {}  # the last frame read and its rows read, by respondent id
+
+
+def _row(survey: Any, rid: str) -> Any:
+    """`survey.frame.loc[rid]`, read once per respondent: a deck asks for it once per
+    chart and callout."""
+    frame = survey.frame
+    if _ROWS.get("frame") is not frame:
+        _ROWS.clear()
+        _ROWS["frame"] = frame
+    rows = _ROWS.setdefault("rows", {})
+    if rid not in rows:
+        if len(rows) >= 64:  # a batch goes respondent by respondent
+            rows.clear()
+        rows[rid] = frame.loc[rid]
+    return rows[rid]
 
 
 def _question_of(indicator: Any) -> str | None:

@@ -16,6 +16,7 @@ Programs and commands call these through the library API (deckgen.api).
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,9 @@ class Loaded:
     personal: tuple[str, str | None] | None = None  # a personal deck: (respondent, peers)
     # a segment deck's share of its batch's disclosure decisions (deckgen.workflows.segments)
     segment_rule: Any = None
+    # a batch's decks read one result cache, opened for the first (`cache`): a list
+    # holding it, shared by the copies `replace` makes for each deck; None: one per call
+    batch_cache: list | None = None
     _survey: object = None
 
     @property
@@ -76,7 +80,16 @@ class Loaded:
         return self._survey
 
     def cache(self) -> ResultCache:
-        """The result cache for these exact data files (validated once, on first load)."""
+        """The result cache for these exact data files (validated once, on first load);
+        in a batch (`batch_cache`), the one the batch's first deck opened: its decks are
+        computed from the same responses, loaded once."""
+        if self.batch_cache is not None:
+            if not self.batch_cache:
+                self.batch_cache.append(self._open_cache())
+            return self.batch_cache[0]
+        return self._open_cache()
+
+    def _open_cache(self) -> ResultCache:
         data_file = self.responses or self.codebook.responses
         files = (Path(self.codebook.file), data_file)
         try:
@@ -942,7 +955,7 @@ def build(
     it went and what was noticed."""
     from deckgen.files import write_atomic
     from deckgen.render import manifest as manifests
-    from deckgen.render import speedups
+    from deckgen.render import shared, speedups
     from deckgen.render.properties import set_properties
     from deckgen.render.slides import render_deck
     from deckgen.render.template_writer import open_project_template
@@ -982,27 +995,39 @@ def build(
         expect_warns=expect_warns,
     )
     say(f"rendering {len(deck_plan.slides)} slides")
-    elements: dict[str, dict] = {}  # what each keyed element holds: the manifest
-    with speedups.applied(prs, note=notes.append):
-        render_deck(
-            prs,
-            deck_plan,
-            loaded.theme,
-            warnings,
-            template_name=str(loaded.template or ""),
-            records=elements,
-        )
-        if strict and warnings:
-            raise DeckgenError(
-                [
-                    Problem(f"{w.message} (--strict makes warnings errors)", context=w.context)
-                    for w in warnings.items
-                ]
+    planned = len(warnings.items)
+
+    def render(prs: Any) -> bytes:
+        elements: dict[str, dict] = {}  # what each keyed element holds: the manifest
+        with speedups.applied(prs, note=notes.append):
+            render_deck(
+                prs,
+                deck_plan,
+                loaded.theme,
+                warnings,
+                template_name=str(loaded.template or ""),
+                records=elements,
             )
-        deck = loaded.spec.deck
-        set_properties(prs, deck.title, deck.subtitle, deck_date(deck.date))
-        manifests.write(prs, manifest(deck_plan, elements))
-        data = speedups.save(prs)  # normalised bytes (files.normalize)
+            if strict and warnings:
+                raise DeckgenError(
+                    [
+                        Problem(f"{w.message} (--strict makes warnings errors)", context=w.context)
+                        for w in warnings.items
+                    ]
+                )
+            deck = loaded.spec.deck
+            set_properties(prs, deck.title, deck.subtitle, deck_date(deck.date))
+            manifests.write(prs, manifest(deck_plan, elements))
+            store = shared.current()  # a batch's: entries written before copied
+            copied = functools.partial(shared.write_entry, store) if store else None
+            return speedups.save(prs, copied)  # normalised bytes (files.normalize)
+
+    try:
+        data = render(prs)
+    except shared.Diverged:  # a slide kept by the batch does not fit here: slide by slide
+        del warnings.items[planned:], notes[:]
+        with shared.suspended():
+            data = render(open_project_template(loaded.template, loaded.theme))
     if out is not None and not isinstance(out, (str, Path)):  # a stream: the standard output
         say("writing the deck to the output stream")
         try:

@@ -1,0 +1,366 @@
+"""What the decks of one batch share: slides rendered once, zip entries compressed once.
+
+The personal decks of a batch (`build --each-respondent`) differ from one another
+by a few marks: the recipient's category on each chart, the figures the privacy
+rule blanks for the recipient's group, the cover. Two recipients of the same
+group who gave the same answer to a chart's question get the same slide plan for
+it, and so the same slide. A batch opens a `Store` (`sharing()`); while it is
+open, each deck:
+
+- renders a slide only the first time its plan is seen: the slide's parts (its
+  XML, its charts and their workbooks, its notes), what the manifest records of
+  it and the warnings it gave are kept, keyed by the slide plan and what of the
+  deck plan the slide reads (`slide_key`); the next deck with the same plan at
+  the same place adds a slide and relates those very bytes to it (`replay`);
+- compresses each zip entry only the first time its name and bytes are seen;
+  the next deck writing the same entry writes the kept compressed bytes
+  (`write_entry`), with the very header `zipfile` writes.
+
+Every deck is byte for byte the deck rendered slide by slide:
+`DECKGEN_NO_SHARED=1` turns the store off (every slide rendered, every entry
+compressed, as in a single build) and `tests/test_shared.py` compares decks
+built both ways. What a replayed slide relates to (part names, relationship
+ids) is checked against what the first rendering gave; where it differs (a
+slide before it added other parts), the deck is rendered again without the
+store (`Diverged`). A slide related to anything but its layout, its charts
+(with their workbooks) and its notes is never kept.
+
+The store lives in the process that builds the decks: forked workers start with
+the parent's (empty) store and fill their own. It is bounded (`LIMIT` bytes of
+kept slides and entries, the least recently used let go first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import pickle
+import zipfile
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+ENV_OFF = "DECKGEN_NO_SHARED"
+LIMIT = 96_000_000  # bytes kept per process, slides and compressed entries together
+
+_RT_LAYOUT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
+_RT_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+_RT_NOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
+_RT_PACKAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+_CHART_NAME = "/ppt/charts/chart%d.xml"
+
+
+class Diverged(Exception):
+    """A kept slide, added to this deck, would not relate to the parts it did when it
+    was rendered: the deck is rendered again without the store."""
+
+
+@dataclass(frozen=True)
+class _Own:
+    """A part a kept slide owns (a chart, its workbook, the notes): its name when it
+    was rendered, its content type, its bytes and its own parts (rId, type, part)."""
+
+    partname: str
+    content_type: str
+    blob: bytes
+    children: tuple[tuple[str, str, _Own], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Slide:
+    partname: str
+    blob: bytes
+    layout: str  # the layout's part name
+    rels: tuple[tuple[str, str, _Own | None], ...]  # (rId, type, own part; None: the layout)
+    records: bytes  # what the manifest records of the slide (pickled)
+    warnings: tuple[Any, ...]
+    size: int
+
+
+class Store:
+    """Kept slides and compressed zip entries, least recently used let go first."""
+
+    def __init__(self, limit: int = LIMIT) -> None:
+        self.limit = limit
+        self.size = 0
+        self.slides: OrderedDict[bytes, _Slide | None] = OrderedDict()  # None: not kept
+        # (name, bytes given) -> (CRC, size written, compressed bytes)
+        self.entries: OrderedDict[tuple[str, bytes], tuple[int, int, bytes]] = OrderedDict()
+        self.hits = 0  # slides added as kept
+        self.renders = 0  # slides rendered
+        self.copied = 0  # zip entries written from their kept compressed bytes
+
+    def _shrink(self) -> None:
+        while self.size > self.limit and (self.slides or self.entries):
+            if len(self.entries) >= len(self.slides):
+                (_, blob), (_, _, packed) = self.entries.popitem(last=False)
+                self.size -= len(blob) + len(packed)
+            else:
+                _, slide = self.slides.popitem(last=False)
+                self.size -= slide.size if slide is not None else 0
+
+
+_CURRENT: contextvars.ContextVar[Store | None] = contextvars.ContextVar(
+    "deckgen_shared", default=None
+)
+
+
+def enabled() -> bool:
+    return not os.environ.get(ENV_OFF)
+
+
+def current() -> Store | None:
+    return _CURRENT.get()
+
+
+@contextlib.contextmanager
+def sharing() -> Iterator[Store | None]:
+    """A store for the decks built inside (None with DECKGEN_NO_SHARED=1)."""
+    store = Store(LIMIT) if enabled() else None
+    token = _CURRENT.set(store)
+    try:
+        yield store
+    finally:
+        _CURRENT.reset(token)
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """No store inside: a deck rendered slide by slide."""
+    token = _CURRENT.set(None)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+# -- slides ------------------------------------------------------------------------------
+
+
+def slide_key(slide_plan: Any, deck_plan: Any, template_name: str) -> bytes | None:
+    """What the rendering of `slide_plan` reads, as bytes: the slide plan whole, and of
+    the deck plan what a slide of its layout reads (a title slide the deck's title,
+    subtitle, date and organisation; every slide the locale, footer and logo). None
+    where it cannot be pickled (never kept)."""
+    deck: tuple = (deck_plan.locale, deck_plan.footer, str(deck_plan.logo or ""))
+    if slide_plan.layout.lower() == "title":
+        deck += (deck_plan.title, deck_plan.subtitle, deck_plan.date, deck_plan.organisation)
+    try:
+        return pickle.dumps((slide_plan, deck, template_name), protocol=5)
+    except Exception:  # noqa: BLE001 - an unpicklable plan is only never shared
+        return None
+
+
+def replay(
+    store: Store, key: bytes, prs: Any, layout: Any, warnings: Any, records: dict | None
+) -> bool:
+    """Add the slide kept under `key` to `prs`, with its parts, records and warnings;
+    False if none is kept. Diverged if its parts would not be named and related as
+    when it was rendered."""
+    kept = store.slides.get(key)
+    if kept is None:
+        return False
+    store.slides.move_to_end(key)
+    from deckgen.render.speedups import add_bare_slide, freeze_with
+
+    slide = add_bare_slide(prs, layout)
+    part = slide.part
+    package = part.package
+    if str(part.partname) != kept.partname:
+        raise Diverged(kept.partname)
+    for rId, reltype, own in kept.rels:
+        if own is None:  # the layout, related by add_slide
+            rel = part.rels.get(rId)
+            if (
+                rel is None
+                or rel.reltype != reltype
+                or str(rel.target_part.partname) != kept.layout
+            ):
+                raise Diverged(kept.partname)
+            continue
+        target = _notes(package, part, own) if reltype == _RT_NOTES else _part(package, own)
+        if part.relate_to(target, reltype) != rId:
+            raise Diverged(kept.partname)
+    if len(part.rels) != len(kept.rels):
+        raise Diverged(kept.partname)
+    freeze_with(part, kept.blob)
+    if records is not None:
+        records.update(pickle.loads(kept.records))
+    warnings.items.extend(kept.warnings)
+    store.hits += 1
+    return True
+
+
+def _template(partname: str) -> str:
+    stem, dot, ext = partname.rpartition(".")
+    digits = len(stem) - len(stem.rstrip("0123456789"))
+    return f"{stem[: len(stem) - digits]}%d{dot}{ext}"
+
+
+def _part(package: Any, own: _Own) -> Any:
+    """A new part of `package` with `own`'s bytes and parts, named as it was."""
+    from deckgen.render.speedups import frozen_part
+
+    name = package.next_partname(_template(own.partname))
+    if str(name) != own.partname:
+        raise Diverged(own.partname)
+    target = frozen_part(name, own.content_type, package, own.blob)
+    for rId, reltype, child in own.children:
+        if target.relate_to(_part(package, child), reltype) != rId:
+            raise Diverged(own.partname)
+    return target
+
+
+def _notes(package: Any, slide_part: Any, own: _Own) -> Any:
+    """The notes slide of `slide_part`, as python-pptx relates one
+    (`NotesSlidePart._add_notes_slide_part`), with `own`'s bytes."""
+    from deckgen.render.speedups import frozen_part
+
+    master = package.presentation_part.notes_master_part  # made if the template has none
+    name = package.next_partname(_template(own.partname))
+    if str(name) != own.partname:
+        raise Diverged(own.partname)
+    notes = frozen_part(name, own.content_type, package, own.blob)
+    notes.relate_to(master, _RT_NOTES_MASTER)
+    notes.relate_to(slide_part, _RT_SLIDE)
+    return notes
+
+
+_RT_NOTES_MASTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesMaster"
+_RT_SLIDE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
+
+
+def keep(
+    store: Store, key: bytes, slide: Any, new_warnings: list[Any], records: dict | None
+) -> None:
+    """Keep the slide just rendered (its parts serialised: speedups.finished) under
+    `key`, unless it relates to anything but its layout, charts and notes."""
+    store.renders += 1
+    kept = _kept(slide.part, new_warnings, records)
+    if key in store.slides:
+        return
+    store.slides[key] = kept
+    store.size += kept.size if kept is not None else 0
+    store._shrink()
+
+
+def _kept(part: Any, new_warnings: list[Any], records: dict | None) -> _Slide | None:
+    from deckgen.render.speedups import frozen_blob
+
+    blob = frozen_blob(part)
+    if blob is None:
+        return None
+    rels: list[tuple[str, str, _Own | None]] = []
+    layout = ""
+    size = len(blob)
+    for rId, rel in part.rels.items():
+        if rel.is_external:
+            return None
+        target = rel.target_part
+        if rel.reltype == _RT_LAYOUT:
+            layout = str(target.partname)
+            rels.append((rId, rel.reltype, None))
+        elif rel.reltype == _RT_CHART:
+            own = _own(target)
+            if own is None:
+                return None
+            rels.append((rId, rel.reltype, own))
+        elif rel.reltype == _RT_NOTES:
+            notes = frozen_blob(target)
+            if notes is None or not _notes_rels(target, part):
+                return None
+            rels.append((rId, rel.reltype, _Own(str(target.partname), target.content_type, notes)))
+        else:
+            return None
+    if not layout:
+        return None
+    owns = [own for _, _, own in rels if own is not None]
+    size += sum(len(o.blob) + sum(len(c.blob) for _, _, c in o.children) for o in owns)
+    return _Slide(
+        str(part.partname),
+        blob,
+        layout,
+        tuple(rels),
+        pickle.dumps(records or {}, protocol=5),
+        tuple(new_warnings),
+        size,
+    )
+
+
+def _own(target: Any) -> _Own | None:
+    """A chart part and its workbook, if that is all it relates to."""
+    from deckgen.render.speedups import frozen_blob
+
+    blob = frozen_blob(target)
+    if blob is None or not str(target.partname).startswith("/ppt/charts/chart"):
+        return None
+    children = []
+    for rId, rel in target.rels.items():
+        child = rel.target_part if not rel.is_external else None
+        if rel.reltype != _RT_PACKAGE or child is None or child.rels:
+            return None
+        name = str(child.partname)
+        children.append((rId, rel.reltype, _Own(name, child.content_type, child.blob)))
+    return _Own(str(target.partname), target.content_type, blob, tuple(children))
+
+
+def _notes_rels(notes: Any, slide_part: Any) -> bool:
+    """Whether `notes` relates to the notes master then to its slide, and nothing else,
+    as python-pptx relates a notes slide."""
+    rels = list(notes.rels.items())
+    return (
+        len(rels) == 2
+        and rels[0][1].reltype == _RT_NOTES_MASTER
+        and rels[1][1].reltype == _RT_SLIDE
+        and rels[1][1].target_part is slide_part
+        and [rId for rId, _ in rels] == ["rId1", "rId2"]
+    )
+
+
+# -- zip entries -------------------------------------------------------------------------
+
+
+def write_entry(store: Store, dst: zipfile.ZipFile, name: str, blob: bytes, write: Any) -> None:
+    """`write(dst, name, blob)` (files.write_entry), or, when the same entry was
+    written before, its header and its kept compressed bytes, as `zipfile` writes
+    them (`ZipFile.writestr` into a seekable file: header, data, then the header
+    written again with the sizes and CRC)."""
+    key = (name, blob)
+    kept = store.entries.get(key)
+    if kept is None:
+        start = dst.start_dir
+        write(dst, name, blob)
+        info = dst.NameToInfo[name]
+        buffer = dst.fp.getbuffer()  # type: ignore[union-attr]
+        data_at = info.header_offset + len(info.FileHeader(False))
+        packed = bytes(buffer[data_at : data_at + info.compress_size])
+        del buffer
+        if info.header_offset != start or info.flag_bits & 0x08 or info.extra:
+            return  # not the form this copies: never kept
+        store.entries[key] = (info.CRC, info.file_size, packed)
+        store.size += len(blob) + len(packed)
+        store._shrink()
+        return
+    store.entries.move_to_end(key)
+    store.copied += 1
+    crc, size, packed = kept
+    from deckgen.files import entry_info
+
+    info = entry_info(name)
+    info.file_size = size
+    info.compress_size = len(packed)
+    info.CRC = crc
+    info.flag_bits = 0
+    fp = dst.fp
+    assert fp is not None
+    fp.seek(dst.start_dir)
+    info.header_offset = fp.tell()
+    dst._writecheck(info)  # type: ignore[attr-defined]
+    dst._didModify = True  # type: ignore[attr-defined]
+    fp.write(info.FileHeader(False))
+    fp.write(packed)
+    dst.filelist.append(info)
+    dst.NameToInfo[name] = info
+    dst.start_dir = fp.tell()

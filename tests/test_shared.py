@@ -1,0 +1,82 @@
+"""The decks of a batch share what they have in common (deckgen.render.shared): a
+slide another deck of the batch rendered from the same plan is added as it was, a
+zip entry another deck wrote is copied compressed. Every deck is byte for byte the
+deck rendered slide by slide (`DECKGEN_NO_SHARED=1`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+
+import deckgen
+from deckgen.render import shared
+
+from .helpers import SPEC
+
+SAMPLE = "2/3"  # every third respondent from the second: 10 of the 31 personal decks
+
+
+def _personal(folder: Path, monkeypatch, peers: str = "type_collectivite", **env: str) -> list:
+    """The personal decks of the sample in `folder`, and the stores their batch opened."""
+    stores: list = []
+    opened = shared.sharing
+
+    @contextlib.contextmanager
+    def watched():
+        with opened() as store:
+            stores.append(store)
+            yield store
+
+    with monkeypatch.context() as patch:
+        patch.setattr(shared, "sharing", watched)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        outcomes = deckgen.load(SPEC).build_personal(folder, peers=peers, jobs=1, shard=SAMPLE)
+    assert outcomes and all(o.path is not None and not o.error for o in outcomes), outcomes
+    return stores
+
+
+def _same_decks(shared_folder: Path, alone_folder: Path) -> None:
+    decks = sorted(p.name for p in shared_folder.glob("*.pptx"))
+    assert len(decks) == 10 and decks == sorted(p.name for p in alone_folder.glob("*.pptx"))
+    differ = [
+        d for d in decks if (shared_folder / d).read_bytes() != (alone_folder / d).read_bytes()
+    ]
+    assert differ == [], f"decks not byte for byte the decks rendered slide by slide: {differ}"
+
+
+@pytest.mark.parametrize("peers", ["type_collectivite", "reseaux_sociaux"])
+def test_shared_decks_are_the_decks_rendered_slide_by_slide(tmp_path, monkeypatch, peers):
+    """The sample built with the store and with DECKGEN_NO_SHARED=1: the same bytes,
+    while the store did add kept slides and copy kept entries (or the comparison
+    would say nothing)."""
+    (store,) = _personal(tmp_path / "shared", monkeypatch, peers)
+    (off,) = _personal(tmp_path / "alone", monkeypatch, peers, DECKGEN_NO_SHARED="1")
+    assert off is None  # the switch: no store, every slide rendered
+    assert store.hits > 50 and store.renders > 0 and store.copied > 500
+    _same_decks(tmp_path / "shared", tmp_path / "alone")
+
+
+def test_a_kept_slide_that_does_not_fit_is_rendered_again(tmp_path, monkeypatch):
+    """A kept slide whose parts would be named otherwise in this deck (`Diverged`):
+    the deck is rendered again slide by slide, the same bytes; and a store too small
+    to keep anything long still gives the same decks."""
+    replay = shared.replay
+    seen = []
+
+    def diverging(store, key, prs, layout, warnings, records):
+        # once, in the middle of a deck, where a kept slide would be added
+        if not seen and len(prs.slides) >= 5 and store.slides.get(key) is not None:
+            seen.append(key)
+            raise shared.Diverged("test")
+        return replay(store, key, prs, layout, warnings, records)
+
+    monkeypatch.setattr(shared, "replay", diverging)
+    monkeypatch.setattr(shared, "LIMIT", 3_000_000)
+    (store,) = _personal(tmp_path / "shared", monkeypatch)
+    assert seen and store.hits > 0 and store.size <= 3_000_000
+    _personal(tmp_path / "alone", monkeypatch, DECKGEN_NO_SHARED="1")
+    _same_decks(tmp_path / "shared", tmp_path / "alone")
