@@ -512,3 +512,38 @@ def test_a_spec_s_own_breakdown_holds_to_the_rule_in_personal_and_segment_decks(
                 assert int(m.group(1)) >= 5, (deck.name, header)
                 assert header.split(" (")[0] in {h.split(" (")[0] for h in public}, header
     assert [h.split(" (")[0] for h in public[1:]] == ["Ensemble", "Commune"]
+
+
+def test_a_chart_of_the_batch_s_own_question_is_named_with_its_fix(tmp_path):
+    """A deck per type of collectivité drawing the types is one type at 100 %: the seed
+    deck keeps that doughnut for the public and personal decks only, so the Commune
+    deck's slide holds the other chart; without the mark, the deck says why the chart
+    says nothing and names the fix, instead of only redrawing it as bars."""
+    text = SPEC.read_text(encoding="utf-8").replace("../data/", f"{ROOT}/data/")
+    text = text.replace("template: ../layouts/", f"template: {ROOT}/layouts/")
+    text = text.replace("theme: theme.yaml", f"theme: {ROOT}/config/theme.yaml")
+    document = yaml.safe_load(text)
+    (profile,) = [s for s in document["slides"] if s.get("id") == "repondants-profil"]
+    types = profile["charts"][0]
+    assert types["indicator"]["question"] == "type_collectivite"
+    assert types["only"] == ["public", "personal"]
+    split_by = "`type_collectivite`, the question these decks are split by"
+
+    def built(name):
+        spec = tmp_path / f"{name}.yaml"
+        spec.write_text(yaml.safe_dump({**document, "slides": [profile]}), "utf-8")
+        loaded = deckgen.load(spec)
+        (commune,) = [o for o in loaded.build_each("type_collectivite", tmp_path / name) if o.path]
+        charts = [s for s in flat(Presentation(str(commune.path)).slides[0].shapes) if s.has_chart]
+        return commune.warnings, len(charts), loaded
+
+    warnings, charts, loaded = built("marked")
+    assert charts == 1 and not [w for w in warnings if split_by in w or "one part" in w]
+    (personal,) = [o.path for o in loaded.build_personal(tmp_path / "personal", shard=(1, 31))]
+    slide = Presentation(str(personal)).slides[0]
+    assert len([s for s in flat(slide.shapes) if s.has_chart]) == 2  # kept where it says more
+    del types["only"]
+    warnings, charts, _ = built("unmarked")
+    ours = [w for w in warnings if split_by in w]
+    assert charts == 2 and len(ours) == 1 and "`only: [public, personal]`" in ours[0]
+    assert not [w for w in warnings if "a doughnut of one part" in w]  # one warning, the fix

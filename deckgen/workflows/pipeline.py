@@ -369,6 +369,7 @@ class _Planning:
         result = self.chart_result(i, j, chart)
         self.weights.see(result, f"{sp.label}, chart {j + 1}")
         shape, why = chart_discipline(chart, result)
+        why = _split_by_itself(self.loaded, result) or why
         if why:
             self.warnings.add(f"chart {j + 1}: {why}", context=sp.label)
         sp.charts.append(_chart_plan(chart, result, self.loaded.codebook, self.w, shape))
@@ -765,6 +766,19 @@ def _palette_warnings(chart: Chart, result: Result, theme: Theme) -> list[str]:
             "chart's `colors`: the others are lighter and darker versions of them"
         )
     return out
+
+
+def _split_by_itself(loaded: Loaded, result: Result) -> str:
+    """Why a segment deck's chart of the question its batch splits by says nothing
+    (one answer holds every respondent of the deck), or ""."""
+    rule = loaded.segment_rule
+    if rule is None or result.question != rule.question or result.by or result.editions:
+        return ""
+    return (
+        f"a chart of `{rule.question}`, the question these decks are split by: in this "
+        "deck one answer holds every respondent; give the chart or its slide "
+        "`only: [public, personal]`"
+    )
 
 
 def chart_discipline(chart: Chart, result: Result) -> tuple[str, str]:
