@@ -849,6 +849,10 @@ def test_the_value_axis_follows_the_figures_unless_the_team_set_it(tmp_path):
     build(load(spec), buffer, strict_expect=False)
     fresh = _shape(Presentation(io.BytesIO(buffer.getvalue())), key).chart
     assert manifest.axis_maximum(chart) == manifest.axis_maximum(fresh) > 19 / 31 * 1.15
+    # the budget chart beside it did not move (48 % at most), yet keeps the slide's one
+    # scale: its bars stay comparable with the staff chart's
+    budget = _shape(Presentation(str(report.path)), "les-moyens#chart-2").chart
+    assert manifest.axis_maximum(budget) == manifest.axis_maximum(chart) > before
 
     report = deckgen.load(spec).update(tmp_path / "by-hand.pptx", tmp_path / "h.pptx")
     chart = _shape(Presentation(str(report.path)), key).chart
