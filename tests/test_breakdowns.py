@@ -499,6 +499,34 @@ def test_table_columns_are_as_wide_as_their_words():
     assert height < inches(4) and frame.top == (inches(4) - height) // 2
 
 
+def test_a_narrow_table_is_as_wide_as_it_reads_not_as_its_place():
+    """Two short columns in a place 12 in wide (a mean by party alone on its slide):
+    the table keeps to its text, left under its title, instead of setting each label
+    half a slide from its figure. Widths measured independently, with Liberation Sans
+    (the face both clients set Arial in) through PIL, not deckgen's glyph tables."""
+    from PIL import ImageFont
+
+    from deckgen.render.geometry import inches
+
+    faces = "/usr/share/fonts/truetype/liberation/LiberationSans-%s.ttf"  # .ci/run installs
+    regular, bold = (ImageFont.truetype(faces % s, 1000) for s in ("Regular", "Bold"))
+    labels = ["Democrats", "Independents", "Republicans"]
+    frame, style = _table_in(inches(12), ["Total"], labels)
+    table = frame.table
+    widths = [c.width for c in table.columns]
+    size = table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+    margins = 2 * points(4)
+
+    def one_line(text, font):  # EMU, at the table's size, with the cell's margins
+        return font.getlength(text) / 1000 * size * 12700 + margins
+
+    for c in range(len(widths)):
+        texts = [table.cell(r, c).text for r in range(len(table.rows))]
+        need = max(one_line(t, bold if r == 0 else regular) for r, t in enumerate(texts))
+        assert need <= widths[c] <= 2 * need, (c, widths[c], need)  # on one line, no wider
+    assert frame.width == sum(widths) < inches(6) and frame.left == 0 and not style.problems
+
+
 def test_a_short_table_alone_in_its_row_keeps_its_title_on_it(ess_deck):
     """ESS slide 6: the table of three statements sits in the middle of its place, and
     its title comes down with it, on its top edge, instead of staying at the top of the

@@ -81,7 +81,7 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
         )
     height = min(sum(row_h), rect.height)
     top = rect.top + (rect.height - height) // 2  # a short table in the middle of its place
-    frame = shapes.add_table(len(rows), n_cols, rect.left, top, rect.width, height)
+    frame = shapes.add_table(len(rows), n_cols, rect.left, top, sum(widths), height)
     tbl = frame.table
     _plain_style(tbl)
     for i, width in enumerate(widths):
