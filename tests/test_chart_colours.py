@@ -217,3 +217,44 @@ def test_bars_of_options_that_share_a_colour_keep_it(gss_deck):
     shared colour is the point: the three Democrat bars stay the one party blue."""
     fills = _point_fills(_chart_with(gss_deck.path, "Not very strong Democrat"))
     assert {fills[n] for n in fills if "Democrat" in n} == {DEMOCRAT}
+
+
+def test_a_figure_per_segment_has_its_total_in_the_neutral_and_parties_in_theirs(
+    tmp_path, ess_deck
+):
+    """A bar per segment (a mean or a share by party): the whole sample's bar in the
+    theme's neutral, each party's in the codebook's colour, as where the segments are
+    series; the ESS mean by region (no region has a colour): the total grey, the
+    regions in the series' colour."""
+    spec = tmp_path / "age.yaml"
+    spec.write_text(
+        f"""deck:
+  title: "Age"
+  data: {ROOT / "data" / "gss-2018-spending" / "codebook.yaml"}
+  locale: en
+slides:
+  - layout: chart
+    title: "Mean age by party"
+    chart:
+      type: column
+      indicator:
+        kind: mean
+        question: age
+        by: partyid
+        segments: {{Democrats: [0, 1, 2], Independents: [3], Republicans: [4, 5, 6]}}
+        total: true
+""",
+        encoding="utf-8",
+    )
+    deck = deckgen.load(spec).build(tmp_path / "age.pptx").path
+    bars = {
+        name.split(" (")[0]: f for name, f in _point_fills(_chart_with(deck, "Democrats")).items()
+    }
+    assert bars == {
+        "Total": TOTAL,
+        "Democrats": DEMOCRAT,
+        "Independents": INDEPENDENT,
+        "Republicans": REPUBLICAN,
+    }
+    regions = _point_fills(_chart_with(ess_deck.path, "Vestlandet (n"))
+    assert list(regions.values()) == [TOTAL] and next(iter(regions)).startswith("Total (n")

@@ -53,6 +53,8 @@ def fills(plan: ChartPlan, shown: Result, theme: Theme) -> Fills:
         return Fills(listed[: len(codes)] or _editions(theme, len(codes)), points)
     if shown.turned:  # a distribution stacked per segment: its options are the series
         series = _scale(of_question, codes, [False] * len(codes), theme, listed)
+        if len(shown.series) == 1:  # one figure per segment: a bar each, told as segments
+            points = _segment_bars(result, of_by, theme)
         return Fills(series, points)
     if result.declared.levels and (not result.by or result.groups):  # its levels
         dont_know = [s.dont_know for s in shown.series]
@@ -117,6 +119,15 @@ def _segments(shown: Result, of_by: OptionColours, base: list[str], theme: Theme
         else:
             out.append(of_by.colors.get(s.code) or next(colours))
     return _told_apart(out, of_by, [s.code or "" for s in shown.series])
+
+
+def _segment_bars(result: Result, of_by: OptionColours, theme: Theme) -> list[str | None]:
+    """Per bar of a figure per segment (a share by party): the whole sample in the
+    theme's neutral, a segment that is one option with a colour in it (a party's), the
+    others in the series' colour."""
+    return [
+        theme.colors.total if s.total else of_by.colors.get(s.code or "") for s in result.series
+    ]
 
 
 def _told_apart(colours: list[str], of: OptionColours, codes: list[str]) -> list[str]:
