@@ -450,3 +450,55 @@ def test_clustered_columns_too_narrow_for_their_figures_are_drawn_as_bars(person
             for two in several
         ], outcome.key
     assert switched >= 2 * rows["type_collectivite"].eq("commune").sum()  # every commune's
+
+
+def test_a_shortened_label_keeps_its_whole_mark_when_its_level_has_brackets(tmp_path):
+    """A statement too long for its row is shortened, its mark kept whole: also when the
+    recipient's level itself ends in brackets ("Oui, plutôt (2)"), which a mark found
+    from the label's last " (" would have split, shortening "(votre réponse : Oui,
+    plutôt" away."""
+    from .helpers import project_copy, replace_in
+
+    spec = project_copy(tmp_path)
+    codebook = tmp_path / "data" / "barometre-2021" / "codebook.yaml"
+    replace_in(codebook, 'label: "Oui, plutôt"}', 'label: "Oui, plutôt (2)"}')
+    long = (  # with its mark, past the 160 characters a label is cut at
+        "Évaluer l'action publique, ses résultats, ses coûts et ses effets sur la vie "
+        "quotidienne des habitant·es de la collectivité comme de ses voisines"
+    )
+    replace_in(codebook, 'label: "Évaluer l\'action publique"', f'label: "{long}"')
+    (deck,) = [o.path for o in deckgen.load(spec).build_personal(tmp_path / "p", shard=(1, 31))]
+    assert deck.stem.endswith("C01")  # C01 answered "Oui, plutôt" (responses.csv)
+    slide = next(
+        s
+        for s in Presentation(str(deck)).slides
+        if s.shapes.title.text == "À quoi servent ces outils ?"
+    )
+    (chart,) = [s.chart for s in flat(slide.shapes) if s.has_chart]
+    (label,) = [c for c in chart.plots[0].categories if c.startswith("Évaluer l'action publique,")]
+    assert "…" in label  # shortened
+    assert label.endswith(" (votre réponse\u202f: Oui, plutôt (2))"), label
+
+
+def test_a_label_shortened_to_fit_its_row_keeps_its_whole_mark():
+    """Beside bars too short for their labels, a marked label is shortened at a word
+    before its mark, which stays whole even with brackets of its own."""
+    from deckgen.analysis.results import Result, Series
+    from deckgen.inputs.theme import Theme
+    from deckgen.render.charts import ChartStyle, _axis_labels
+    from deckgen.render.geometry import Rect, inches
+
+    mark = " (votre réponse\u202f: Oui, plutôt (2))"
+    statement = "Renforcer la transparence de l'action publique auprès de tous les habitants"
+    categories = (statement + mark, *(f"{statement} {i}" for i in range(7)))
+    result = Result(
+        kind="likert", question="q", question_text="Q", categories=categories,
+        codes=tuple(str(i) for i in range(8)),
+        series=(Series("Oui", (0.5,) * 8, (10,) * 8, code="oui"),),
+        bases=(20,) * 8, base=20, own=("plutot_oui",) + ("",) * 7,
+        own_words=(mark,) + ("",) * 7,
+    )  # fmt: skip
+    style = ChartStyle(Theme(), "fr")
+    labels, _ = _axis_labels(result, Rect(0, 0, inches(5), inches(2.5)), 12, style)
+    assert labels[0] != categories[0] and "…" in labels[0]  # shortened to fit its row
+    assert labels[0].startswith("Renforcer") and labels[0].endswith(mark), labels[0]

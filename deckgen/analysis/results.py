@@ -113,6 +113,9 @@ class Result:
     # a personal deck: the recipient's answer per category ("x", a Likert level, a
     # rank; "" where not theirs), and the comparison figures privacy left out
     own: tuple[str, ...] = ()
+    # ... and what its mark adds to each category's label (" (votre réponse)"; ""
+    # where none), which a label shortened to fit keeps whole
+    own_words: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
     # largest-remainder rounding changed a figure from its own rounding (half up) so
     # that a whole adds up to 100 %: the footnote says so
@@ -255,6 +258,7 @@ def transposed(result: Result) -> Result:
         bases=tuple(result.bases_of(s)[0] if result.bases_of(s) else 0 for s in result.series),
         groups=(),
         own=(),
+        own_words=(),
         turned=True,
     )
 
@@ -303,6 +307,7 @@ def headed(result: Result) -> Result:
         bases=pick(result.bases, 0),
         groups=(),
         own=pick(result.own, "") if result.own else (),
+        own_words=pick(result.own_words, "") if result.own_words else (),
     )
 
 
@@ -535,6 +540,7 @@ def result_from_dict(data: dict) -> Result:
     fields["breaks"] = tuple(tuple(b) for b in fields.get("breaks", ()))
     fields["heavy"] = tuple(tuple(h) for h in fields.get("heavy", ()))
     fields["own"] = tuple(fields.get("own", ()))
+    fields["own_words"] = tuple(fields.get("own_words", ()))
     fields["withheld"] = tuple(fields.get("withheld", ()))
     result = Result(**fields)
     check_result(result)

@@ -21,6 +21,7 @@ from deckgen.locales.numbers import percent_number_format
 from deckgen.render.colors import distinct_colour, label_colour, rgb
 from deckgen.render.fit import (
     LABEL_LEADING,
+    LABEL_LIMIT,
     category_labels,
     column_labels_fit,
     cut_label,
@@ -80,7 +81,7 @@ def _data(
         number_format=style.number_format
     )  # the embedded sheet shows the labels' percents
     # past 160 characters, cut; beside bars, as both clients print them (`_axis_labels`)
-    data.categories = categories or [cut_label(c) for c in result.categories]
+    data.categories = categories or category_names(result)
     for i in series_indexes if series_indexes is not None else range(len(result.series)):
         s = result.series[i]
         name = cut_label(s.name or result.question_text or style.words("value"))
@@ -381,20 +382,34 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     return frame
 
 
+def category_names(result: Result) -> list[str]:
+    """The categories as a chart names them: at most LABEL_LIMIT characters, cut, but a
+    personal deck's mark (" (votre réponse)") kept whole at the end of its label."""
+    words = result.own_words or ("",) * len(result.categories)
+    return [
+        cut_label(c[: len(c) - len(w)], LABEL_LIMIT - len(w)) + w
+        if w and c.endswith(w)
+        else cut_label(c)
+        for c, w in zip(result.categories, words)
+    ]
+
+
 def _axis_labels(
     result: Result, rect: Rect, size: float, style: ChartStyle
 ) -> tuple[list[str], float]:
     """The category labels beside bars, and their size, as both clients print them
     whole (`render.fit.category_labels`); the chart's warnings say what was shortened."""
-    labels = [cut_label(c) for c in result.categories]
+    labels = category_names(result)
     # a personal deck's mark ends its category's label, " (votre réponse)": kept whole
     keep = [
-        label[label.rfind(" (") :] if mark and " (" in label else ""
-        for label, mark in zip(labels, result.own or [""] * len(labels))
+        words if words and label.endswith(words) else ""
+        for label, words in zip(labels, result.own_words or [""] * len(labels))
     ]
     labels, size, shortened = category_labels(labels, rect, size, keep=keep)
     if shortened:
-        first = next(a for a, b in zip(result.categories, labels) if cut_label(a) != b)
+        first = next(
+            a for a, b, c in zip(result.categories, labels, category_names(result)) if b != c
+        )
         style.problems.append(
             f"{shortened} label(s) shortened beside the bars (first: {quoted_title(first, 40)}"
             "): whole in the alternative text; shorten them in the codebook"
@@ -556,7 +571,7 @@ def _round(shapes, rect, result, style, kind):
     _data_labels(
         plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"
     )
-    entries = [cut_label(c) for c in result.categories]
+    entries = category_names(result)
     legend = _legend(chart, style, rect, entries, "right")
     circle = _round_layout(chart, rect, entries, legend)
     _own(plot, result, style, fill=False)  # the recipient's slice outlined

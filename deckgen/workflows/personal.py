@@ -165,20 +165,21 @@ def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -
             own.append("x" if str(row.get(q.id)) == code else "")
     if not any(own):
         return result
-    labels = []
-    for category, mark in zip(result.categories, own):
+    added = []  # what each mark adds to its category's label
+    for mark in own:
         if not mark:
-            labels.append(category)
+            added.append("")
         elif q.type == "likert":
             level = q.option(mark)
-            labels.append(f"{category} ({w('own_level', level=level.label if level else mark)})")
+            added.append(f" ({w('own_level', level=level.label if level else mark)})")
         elif q.type == "ranking":
-            labels.append(f"{category} ({w('own_rank', rank=w.ordinal(int(mark)))})")
+            added.append(f" ({w('own_rank', rank=w.ordinal(int(mark)))})")
         else:
-            labels.append(f"{category} ({w('own_answer')})")
+            added.append(f" ({w('own_answer')})")
     if not result.declared.categorised:  # one figure (a share): its label stays as it is
         return replace(result, own=tuple(own))
-    return replace(result, categories=tuple(labels), own=tuple(own))
+    labels = tuple(category + words for category, words in zip(result.categories, added))
+    return replace(result, categories=labels, own=tuple(own), own_words=tuple(added))
 
 
 def asked(survey: Any, q: Any, rid: str) -> bool:
