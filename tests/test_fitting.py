@@ -2,10 +2,11 @@
 (deckgen.render.fit) on crowded slides, checked on the geometry deckgen writes
 and on where LibreOffice really sets the words (`pdftotext -bbox`).
 
-The crowded deck is made from the English example survey (General Social Survey
-2018, data/gss-2018-spending), with a codebook label, titles, remarks,
-footnotes, callout sentences and texts of 5,000 characters, a section number of
-500 digits, and slides of seven charts with legends.
+The crowded deck (the `crowded` fixture, tests/helpers.crowded_spec) is made from
+the English example survey (General Social Survey 2018, data/gss-2018-spending),
+with a codebook label, titles, remarks, footnotes, callout sentences and texts of
+5,000 characters, a section number of 500 digits, and slides of seven charts with
+legends.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from pptx import Presentation
 
 from deckgen.render.fit import (
@@ -34,12 +34,7 @@ from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
 from deckgen.render.text import needed_height
 
 from .conftest import libreoffice_or_skip
-from .helpers import ROOT, flat, pdf_bbox, to_pdf, words_over_each_other
-
-LONG = ("Spending priorities of respondents across many different programmes " * 80)[:5000]
-GSS = ROOT / "data" / "gss-2018-spending"
-SEVEN = ["age", "sex", "degree", "race", "partyid", "polviews", "wrkstat"]
-
+from .helpers import LONG, flat, pdf_bbox, to_pdf, words_over_each_other
 
 # -- the measures ---------------------------------------------------------------------
 
@@ -140,70 +135,6 @@ def test_the_audit_looks_into_a_chart_s_group_and_names_what_collides():
 
 
 # -- a crowded deck, built --------------------------------------------------------------
-
-
-def _crowded_spec(folder: Path) -> Path:
-    codebook = yaml.safe_load((GSS / "codebook.yaml").read_text(encoding="utf-8"))
-    codebook["survey"]["responses"] = str(GSS / "responses.csv")
-    news = next(q for q in codebook["questions"] if q["id"] == "news")
-    news["options"][0]["label"] = LONG  # a 5,000-character answer label
-    (folder / "codebook.yaml").write_text(
-        yaml.safe_dump(codebook, allow_unicode=True), encoding="utf-8"
-    )
-    doughnuts = [
-        {"type": "doughnut", "title": q.capitalize(), "indicator": {"kind": "distribution",
-         "question": q}}
-        for q in SEVEN
-    ]  # fmt: skip
-    bars = [
-        {"type": "bar", "title": f"{q.capitalize()} of the respondents, all of them",
-         "indicator": {"kind": "distribution", "question": q}}
-        for q in SEVEN
-    ]  # fmt: skip
-    footnote = (
-        "Base: 2,348 respondents of the General Social Survey 2018, each chart on those "
-        "who answered its question; unweighted figures; categories as the survey asked "
-        "them, in the order of the questionnaire; percentages rounded half up. "
-    ) * 2
-    slides = [
-        {"layout": "title", "title": LONG, "subtitle": LONG},
-        {"layout": "chart", "title": "Seven charts with their legends", "charts": doughnuts,
-         "remark": "Each chart has its own base", "footnote": footnote},
-        {"layout": "chart", "title": "Seven bar charts and a long footnote", "charts": bars,
-         "footnote": footnote * 2},
-        {"layout": "chart", "title": LONG, "remark": LONG, "footnote": LONG,
-         "chart": {"type": "bar", "title": LONG,
-                   "indicator": {"kind": "distribution", "question": "news"}}},
-        {"layout": "section", "title": LONG, "number": "9" * 500},
-        {"layout": "callouts", "title": "Callouts", "callouts": [
-            {"indicator": {"kind": "count"}, "text": LONG},
-            {"indicator": {"kind": "distribution", "question": "sex"}, "option": "1",
-             "text": "are women"},
-            {"indicator": {"kind": "count"}, "text": LONG[:300]},
-            {"indicator": {"kind": "count"}, "text": "short"},
-            {"indicator": {"kind": "count"}, "text": LONG[:120]}]},
-        {"layout": "chart", "title": "Text", "text": [
-            LONG[:400], {"heading": LONG[:200], "bullets": [LONG, "a bullet"]}, LONG]},
-        {"layout": "chart", "title": "Text beside callouts", "text": [LONG],
-         "callouts": [{"indicator": {"kind": "count"}, "text": LONG}]},
-        {"layout": "closing", "title": LONG, "text": [LONG]},
-    ]  # fmt: skip
-    spec = {
-        "deck": {"title": "Crowded", "data": "codebook.yaml", "locale": "en",
-                 "footer": LONG[:300]},
-        "slides": slides,
-    }  # fmt: skip
-    path = folder / "crowded.yaml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def crowded(tmp_path_factory):
-    from deckgen.workflows.pipeline import build
-
-    folder = tmp_path_factory.mktemp("crowded")
-    return build(_crowded_spec(folder), folder / "crowded.pptx")
 
 
 def _rect(shape) -> Rect:

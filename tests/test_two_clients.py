@@ -24,7 +24,6 @@ from pptx import Presentation
 
 from .conftest import libreoffice_or_skip
 from .helpers import (
-    SPEC,
     chart_labels_missing,
     flat,
     pdf_percent_figures,
@@ -158,21 +157,6 @@ def test_every_chart_label_is_printed_whole_in_both_clients(deck, request, both_
     for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(report.path)):
         missing = chart_labels_missing(report.path, pdf, at_least=20)
         assert not missing, f"{name} leaves words of chart labels out: {missing}"
-
-
-@pytest.fixture(scope="module")
-def segment_deck(tmp_path_factory):
-    """The seed deck of the communes (`build --each type_collectivite --include-small`;
-    the other types, 1 to 3 collectivités, are under the privacy threshold): every
-    figure on 22 collectivités, the doughnuts of one part drawn as bars, figures masked."""
-    import deckgen
-
-    outcomes = deckgen.load(SPEC).build_each(
-        "type_collectivite", tmp_path_factory.mktemp("each"), include_small=True, jobs=1
-    )
-    (built,) = [o.path for o in outcomes if o.path]
-    assert built.name == "barometre-2021-commune.pptx"
-    return built
 
 
 def test_a_segment_deck_prints_its_figures_and_labels_whole_in_both_clients(
