@@ -22,7 +22,7 @@ import sys
 import pytest
 from pptx import Presentation
 
-from .conftest import libreoffice_or_skip
+from .conftest import AUDITED, deck_path, libreoffice_or_skip
 from .helpers import (
     chart_labels_missing,
     flat,
@@ -173,18 +173,16 @@ def test_a_segment_deck_prints_its_figures_and_labels_whole_in_both_clients(
         assert not missing, f"{name} leaves words of chart labels out: {missing}"
 
 
-@pytest.mark.parametrize(
-    "deck", ["segment_deck", "real_deck", "evolution_deck", "gss_deck", "ess_deck"]
-)
+@pytest.mark.parametrize("deck", AUDITED)
 def test_no_two_shapes_and_no_two_words_lie_over_each_other_in_either_client(
     deck, request, both_clients
 ):
-    """The deck's geometry first: every two shapes of a slide apart (a chart's group
-    with its title looked into), but the parts of one callout. Then what each client
-    prints: no word over another (a text a client sets taller than deckgen measured
-    would run into the next box)."""
-    deck = request.getfixturevalue(deck)
-    path = getattr(deck, "path", deck)
+    """On every audited deck (the examples, three personal decks, the segment deck and
+    the crowded deck), the deck's geometry first: every two shapes of a slide apart (a
+    chart's group with its title looked into), but the parts of one callout. Then what
+    each client prints: no word over another (a text a client sets taller than deckgen
+    measured would run into the next box)."""
+    path = deck_path(request, deck)
     assert not shapes_over_each_other(path)
     for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(path)):
         assert not words_over_each_other(pdf), name
