@@ -399,3 +399,60 @@ def test_the_crowded_deck_s_chart_labels_are_printed_whole_in_both_clients(
     for client, pdf in (("Aspose", aspose), ("LibreOffice", crowded_pdf)):
         missing = chart_labels_missing(crowded.path, pdf, at_least=30, unless=unfit)
         assert not missing, client
+
+
+# -- a table beside a chart ---------------------------------------------------------------
+
+
+def _table_beside_a_chart(folder: Path, weight: float) -> Path:
+    """A slide of a bar chart `weight` times as wide as the table of collectivités
+    beside it."""
+    from .helpers import write_spec
+
+    return write_spec(
+        folder / "beside.yaml",
+        [
+            {
+                "layout": "chart",
+                "id": "beside",
+                "title": "Un tableau à côté d'un graphique",
+                "charts": [
+                    {
+                        "type": "bar",
+                        "indicator": {"kind": "multi", "question": "outils_crise"},
+                        "weight": weight,
+                    },
+                    {
+                        "type": "table",
+                        "indicator": {"kind": "distribution", "question": "type_collectivite"},
+                    },
+                ],
+            }
+        ],
+    )
+
+
+TOO_NARROW = re.compile(
+    r'slide 1 "Un tableau à côté d\'un graphique": Table: Type de collectivité: its table '
+    r"needs (\d+\.\d) cm of width for its longest words at 8 pt and has (\d+\.\d) cm"
+)
+
+
+def test_a_table_crushed_beside_a_chart_is_warned_and_an_error_with_strict(tmp_path):
+    """A table whose longest words do not fit its share of the row even at 8 pt (here a
+    chart eight times its weight beside it) is drawn, and the build says so; with
+    `--strict` that is an error: exit code 2, the message, no deck."""
+    from .helpers import run_cli
+
+    spec = _table_beside_a_chart(tmp_path, 8)
+    built = run_cli("build", spec, "-o", tmp_path / "deck.pptx", "-q")
+    assert built.returncode == 0, built.stderr
+    (warning,) = built.stderr.splitlines()
+    assert warning.startswith("warning: ") and (found := TOO_NARROW.search(warning)), warning
+    assert float(found[1]) > float(found[2])
+    stopped = run_cli("build", spec, "-o", tmp_path / "strict.pptx", "-q", "--strict")
+    assert stopped.returncode == 2, stopped.stderr
+    (error,) = stopped.stderr.splitlines()
+    assert error.startswith("error: ") and TOO_NARROW.search(error), error
+    assert error.endswith("(--strict makes warnings errors)")
+    assert not (tmp_path / "strict.pptx").exists()
