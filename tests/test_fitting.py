@@ -404,7 +404,7 @@ def test_the_crowded_deck_s_chart_labels_are_printed_whole_in_both_clients(
 # -- a table beside a chart ---------------------------------------------------------------
 
 
-def _table_beside_a_chart(folder: Path, weight: float) -> Path:
+def _table_beside_a_chart(folder: Path, weight: float, **deck: object) -> Path:
     """A slide of a bar chart `weight` times as wide as the table of collectivités
     beside it."""
     from .helpers import write_spec
@@ -429,6 +429,7 @@ def _table_beside_a_chart(folder: Path, weight: float) -> Path:
                 ],
             }
         ],
+        **deck,
     )
 
 
@@ -438,13 +439,46 @@ TOO_NARROW = re.compile(
 )
 
 
-def test_a_table_crushed_beside_a_chart_is_warned_and_an_error_with_strict(tmp_path):
-    """A table whose longest words do not fit its share of the row even at 8 pt (here a
-    chart eight times its weight beside it) is drawn, and the build says so; with
-    `--strict` that is an error: exit code 2, the message, no deck."""
-    from .helpers import run_cli
+@pytest.mark.libreoffice
+def test_a_table_beside_a_chart_gets_the_width_its_words_need(tmp_path):
+    """The weights give the table a ninth of the row (3.4 cm, too narrow for
+    "Intercommunalité" even at 8 pt): it takes what its words need from the chart
+    beside it, so the build says nothing, the table keeps the theme's label size, and
+    both clients print every word of every cell inside it."""
+    from .helpers import run_cli, table_words_outside
+    from .test_two_clients import aspose_pdf
 
     spec = _table_beside_a_chart(tmp_path, 8)
+    deck = tmp_path / "deck.pptx"
+    built = run_cli("build", spec, "-o", deck, "-q", "--strict")
+    assert built.returncode == 0 and not built.stderr, built.stderr
+    shapes = {label_of(s.name): s for s in flat(Presentation(str(deck)).slides[0].shapes)}
+    table = shapes["Table: Type de collectivité"]
+    chart = next(s for name, s in shapes.items() if name.startswith("Chart: "))
+    assert table.width > (chart.width + table.width) / 9 * 1.2  # more than its weight
+    assert chart.width >= (chart.width + table.width) * 8 / 9 / 2  # the chart keeps half
+    sizes = {
+        run.font.size.pt
+        for row in table.table.rows
+        for cell in row.cells
+        for p in cell.text_frame.paragraphs
+        for run in p.runs
+    }
+    assert sizes == {12.0}  # the theme's chart_label, not shrunk
+    libre = to_pdf(libreoffice_or_skip(), [deck], tmp_path / "lo")[deck]
+    for client, pdf in (("LibreOffice", libre), ("Aspose", aspose_pdf(deck, tmp_path / "a.pdf"))):
+        assert not table_words_outside(deck, pdf), client
+
+
+def test_a_table_crushed_beside_a_chart_is_warned_and_an_error_with_strict(tmp_path, data_copy):
+    """A table whose longest word does not fit even with all the chart beside it can
+    give (half its share) is drawn, and the build says so; with `--strict` that is an
+    error: exit code 2, the message, no deck."""
+    from .helpers import replace_in, run_cli
+
+    word = "Établissementpublicdecoopérationintercommunaleàfiscalitépropre" * 2
+    replace_in(data_copy, 'label: "Intercommunalité"', f'label: "{word}"')
+    spec = _table_beside_a_chart(tmp_path, 8, data=str(data_copy))
     built = run_cli("build", spec, "-o", tmp_path / "deck.pptx", "-q")
     assert built.returncode == 0, built.stderr
     (warning,) = built.stderr.splitlines()

@@ -97,7 +97,13 @@ class Chart(Strict):
         default=None, description="Alternative text; generated from the values when absent."
     )
     weight: float = field(
-        default=1.0, gt=0, description="Relative width when several charts share a slide."
+        default=1.0,
+        gt=0,
+        description=(
+            "Relative width when several charts share a slide; a table beside charts "
+            "takes at least what its longest words need from them (each keeps half its "
+            "share), or the build warns."
+        ),
     )
     only: list[Literal["public", "segment", "personal"]] | None = _only()
     keep_type: str | None = field(
