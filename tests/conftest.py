@@ -128,3 +128,70 @@ def gss_raw():
     import pandas as pd
 
     return pd.read_csv(ROOT / "data" / "gss-2018-spending" / "responses.csv")
+
+
+@pytest.fixture(scope="session")
+def segment_deck(tmp_path_factory) -> Path:
+    """The seed deck of the communes (`build --each type_collectivite --include-small`;
+    the other types, 1 to 3 collectivités, are under the privacy threshold): every
+    figure on 22 collectivités, the doughnuts of one part drawn as bars, figures masked."""
+    import deckgen
+
+    outcomes = deckgen.load(SPEC).build_each(
+        "type_collectivite", tmp_path_factory.mktemp("each"), include_small=True, jobs=1
+    )
+    (built,) = [o.path for o in outcomes if o.path]
+    assert built.name == "barometre-2021-commune.pptx"
+    return built
+
+
+PERSONAL = ("C01", "C26", "C02")  # a commune, a métropole (its own slice red), never asked
+
+
+@pytest.fixture(scope="session")
+def personal_decks(tmp_path_factory) -> dict[str, Path]:
+    """Three personal decks of the seed survey (`build --each-respondent --peers
+    type_collectivite`), each built alone: respondent id -> path. C01 a commune beside
+    its peers, C26 a métropole whose own slice is the red one, C02 a collectivité never
+    asked a filtered question."""
+    import deckgen
+    from deckgen.workflows.personal import for_recipient, recipients
+    from deckgen.workflows.pipeline import build
+
+    folder = tmp_path_factory.mktemp("personal-decks")
+    loaded = deckgen.load(SPEC)._loaded
+    people = {r.id: r for r in recipients(loaded)}
+    return {
+        rid: build(
+            for_recipient(loaded, people[rid], "type_collectivite"),
+            folder / f"barometre-2021-{rid}.pptx",
+            spec_path=SPEC,
+        ).path
+        for rid in PERSONAL
+    }
+
+
+@pytest.fixture(scope="session")
+def crowded(tmp_path_factory):
+    """The crowded test deck (tests/helpers.crowded_spec), built once: its BuildReport."""
+    from deckgen.workflows.pipeline import build
+
+    from .helpers import crowded_spec
+
+    folder = tmp_path_factory.mktemp("crowded")
+    return build(crowded_spec(folder), folder / "crowded.pptx")
+
+
+EXAMPLE_DECKS = ("real_deck", "evolution_deck", "gss_deck", "ess_deck")
+PERSONAL_DECKS = tuple(f"personal_{rid}" for rid in PERSONAL)
+# the decks the layout audit reads (issue 23): every example, three personal decks, a
+# segment deck and the crowded test deck
+AUDITED = (*EXAMPLE_DECKS, *PERSONAL_DECKS, "segment_deck", "crowded")
+
+
+def deck_path(request, name: str) -> Path:
+    """The path of the deck named `name` in AUDITED, built by its fixture."""
+    if name.startswith("personal_"):
+        return request.getfixturevalue("personal_decks")[name.removeprefix("personal_")]
+    deck = request.getfixturevalue(name)
+    return Path(getattr(deck, "path", deck))

@@ -537,6 +537,73 @@ def chart_labels_missing(
     }
 
 
+# -- the crowded test deck ---------------------------------------------------------------
+
+LONG = ("Spending priorities of respondents across many different programmes " * 80)[:5000]
+GSS = ROOT / "data" / "gss-2018-spending"
+SEVEN = ["age", "sex", "degree", "race", "partyid", "polviews", "wrkstat"]
+
+
+def crowded_spec(folder: Path) -> Path:
+    """The crowded test deck's spec, written in `folder` with its codebook: the English
+    example survey (GSS 2018) with a codebook label, titles, remarks, footnotes, callout
+    sentences and texts of 5,000 characters, a section number of 500 digits and slides of
+    seven charts with legends (tests/test_fitting.py)."""
+    codebook = yaml.safe_load((GSS / "codebook.yaml").read_text(encoding="utf-8"))
+    codebook["survey"]["responses"] = str(GSS / "responses.csv")
+    news = next(q for q in codebook["questions"] if q["id"] == "news")
+    news["options"][0]["label"] = LONG  # a 5,000-character answer label
+    (folder / "codebook.yaml").write_text(
+        yaml.safe_dump(codebook, allow_unicode=True), encoding="utf-8"
+    )
+    doughnuts = [
+        {"type": "doughnut", "title": q.capitalize(), "indicator": {"kind": "distribution",
+         "question": q}}
+        for q in SEVEN
+    ]  # fmt: skip
+    bars = [
+        {"type": "bar", "title": f"{q.capitalize()} of the respondents, all of them",
+         "indicator": {"kind": "distribution", "question": q}}
+        for q in SEVEN
+    ]  # fmt: skip
+    footnote = (
+        "Base: 2,348 respondents of the General Social Survey 2018, each chart on those "
+        "who answered its question; unweighted figures; categories as the survey asked "
+        "them, in the order of the questionnaire; percentages rounded half up. "
+    ) * 2
+    slides = [
+        {"layout": "title", "title": LONG, "subtitle": LONG},
+        {"layout": "chart", "title": "Seven charts with their legends", "charts": doughnuts,
+         "remark": "Each chart has its own base", "footnote": footnote},
+        {"layout": "chart", "title": "Seven bar charts and a long footnote", "charts": bars,
+         "footnote": footnote * 2},
+        {"layout": "chart", "title": LONG, "remark": LONG, "footnote": LONG,
+         "chart": {"type": "bar", "title": LONG,
+                   "indicator": {"kind": "distribution", "question": "news"}}},
+        {"layout": "section", "title": LONG, "number": "9" * 500},
+        {"layout": "callouts", "title": "Callouts", "callouts": [
+            {"indicator": {"kind": "count"}, "text": LONG},
+            {"indicator": {"kind": "distribution", "question": "sex"}, "option": "1",
+             "text": "are women"},
+            {"indicator": {"kind": "count"}, "text": LONG[:300]},
+            {"indicator": {"kind": "count"}, "text": "short"},
+            {"indicator": {"kind": "count"}, "text": LONG[:120]}]},
+        {"layout": "chart", "title": "Text", "text": [
+            LONG[:400], {"heading": LONG[:200], "bullets": [LONG, "a bullet"]}, LONG]},
+        {"layout": "chart", "title": "Text beside callouts", "text": [LONG],
+         "callouts": [{"indicator": {"kind": "count"}, "text": LONG}]},
+        {"layout": "closing", "title": LONG, "text": [LONG]},
+    ]  # fmt: skip
+    spec = {
+        "deck": {"title": "Crowded", "data": "codebook.yaml", "locale": "en",
+                 "footer": LONG[:300]},
+        "slides": slides,
+    }  # fmt: skip
+    path = folder / "crowded.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 # -- nothing printed over anything else ------------------------------------------------
 
 _GROUP = 6  # MSO_SHAPE_TYPE.GROUP

@@ -2,10 +2,11 @@
 (deckgen.render.fit) on crowded slides, checked on the geometry deckgen writes
 and on where LibreOffice really sets the words (`pdftotext -bbox`).
 
-The crowded deck is made from the English example survey (General Social Survey
-2018, data/gss-2018-spending), with a codebook label, titles, remarks,
-footnotes, callout sentences and texts of 5,000 characters, a section number of
-500 digits, and slides of seven charts with legends.
+The crowded deck (the `crowded` fixture, tests/helpers.crowded_spec) is made from
+the English example survey (General Social Survey 2018, data/gss-2018-spending),
+with a codebook label, titles, remarks, footnotes, callout sentences and texts of
+5,000 characters, a section number of 500 digits, and slides of seven charts with
+legends.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from pptx import Presentation
 
 from deckgen.render.fit import (
@@ -34,12 +34,7 @@ from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
 from deckgen.render.text import needed_height
 
 from .conftest import libreoffice_or_skip
-from .helpers import ROOT, flat, pdf_bbox, to_pdf, words_over_each_other
-
-LONG = ("Spending priorities of respondents across many different programmes " * 80)[:5000]
-GSS = ROOT / "data" / "gss-2018-spending"
-SEVEN = ["age", "sex", "degree", "race", "partyid", "polviews", "wrkstat"]
-
+from .helpers import LONG, flat, pdf_bbox, to_pdf, words_over_each_other
 
 # -- the measures ---------------------------------------------------------------------
 
@@ -140,70 +135,6 @@ def test_the_audit_looks_into_a_chart_s_group_and_names_what_collides():
 
 
 # -- a crowded deck, built --------------------------------------------------------------
-
-
-def _crowded_spec(folder: Path) -> Path:
-    codebook = yaml.safe_load((GSS / "codebook.yaml").read_text(encoding="utf-8"))
-    codebook["survey"]["responses"] = str(GSS / "responses.csv")
-    news = next(q for q in codebook["questions"] if q["id"] == "news")
-    news["options"][0]["label"] = LONG  # a 5,000-character answer label
-    (folder / "codebook.yaml").write_text(
-        yaml.safe_dump(codebook, allow_unicode=True), encoding="utf-8"
-    )
-    doughnuts = [
-        {"type": "doughnut", "title": q.capitalize(), "indicator": {"kind": "distribution",
-         "question": q}}
-        for q in SEVEN
-    ]  # fmt: skip
-    bars = [
-        {"type": "bar", "title": f"{q.capitalize()} of the respondents, all of them",
-         "indicator": {"kind": "distribution", "question": q}}
-        for q in SEVEN
-    ]  # fmt: skip
-    footnote = (
-        "Base: 2,348 respondents of the General Social Survey 2018, each chart on those "
-        "who answered its question; unweighted figures; categories as the survey asked "
-        "them, in the order of the questionnaire; percentages rounded half up. "
-    ) * 2
-    slides = [
-        {"layout": "title", "title": LONG, "subtitle": LONG},
-        {"layout": "chart", "title": "Seven charts with their legends", "charts": doughnuts,
-         "remark": "Each chart has its own base", "footnote": footnote},
-        {"layout": "chart", "title": "Seven bar charts and a long footnote", "charts": bars,
-         "footnote": footnote * 2},
-        {"layout": "chart", "title": LONG, "remark": LONG, "footnote": LONG,
-         "chart": {"type": "bar", "title": LONG,
-                   "indicator": {"kind": "distribution", "question": "news"}}},
-        {"layout": "section", "title": LONG, "number": "9" * 500},
-        {"layout": "callouts", "title": "Callouts", "callouts": [
-            {"indicator": {"kind": "count"}, "text": LONG},
-            {"indicator": {"kind": "distribution", "question": "sex"}, "option": "1",
-             "text": "are women"},
-            {"indicator": {"kind": "count"}, "text": LONG[:300]},
-            {"indicator": {"kind": "count"}, "text": "short"},
-            {"indicator": {"kind": "count"}, "text": LONG[:120]}]},
-        {"layout": "chart", "title": "Text", "text": [
-            LONG[:400], {"heading": LONG[:200], "bullets": [LONG, "a bullet"]}, LONG]},
-        {"layout": "chart", "title": "Text beside callouts", "text": [LONG],
-         "callouts": [{"indicator": {"kind": "count"}, "text": LONG}]},
-        {"layout": "closing", "title": LONG, "text": [LONG]},
-    ]  # fmt: skip
-    spec = {
-        "deck": {"title": "Crowded", "data": "codebook.yaml", "locale": "en",
-                 "footer": LONG[:300]},
-        "slides": slides,
-    }  # fmt: skip
-    path = folder / "crowded.yaml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def crowded(tmp_path_factory):
-    from deckgen.workflows.pipeline import build
-
-    folder = tmp_path_factory.mktemp("crowded")
-    return build(_crowded_spec(folder), folder / "crowded.pptx")
 
 
 def _rect(shape) -> Rect:
@@ -468,3 +399,94 @@ def test_the_crowded_deck_s_chart_labels_are_printed_whole_in_both_clients(
     for client, pdf in (("Aspose", aspose), ("LibreOffice", crowded_pdf)):
         missing = chart_labels_missing(crowded.path, pdf, at_least=30, unless=unfit)
         assert not missing, client
+
+
+# -- a table beside a chart ---------------------------------------------------------------
+
+
+def _table_beside_a_chart(folder: Path, weight: float, **deck: object) -> Path:
+    """A slide of a bar chart `weight` times as wide as the table of collectivités
+    beside it."""
+    from .helpers import write_spec
+
+    return write_spec(
+        folder / "beside.yaml",
+        [
+            {
+                "layout": "chart",
+                "id": "beside",
+                "title": "Un tableau à côté d'un graphique",
+                "charts": [
+                    {
+                        "type": "bar",
+                        "indicator": {"kind": "multi", "question": "outils_crise"},
+                        "weight": weight,
+                    },
+                    {
+                        "type": "table",
+                        "indicator": {"kind": "distribution", "question": "type_collectivite"},
+                    },
+                ],
+            }
+        ],
+        **deck,
+    )
+
+
+TOO_NARROW = re.compile(
+    r'slide 1 "Un tableau à côté d\'un graphique": Table: Type de collectivité: its table '
+    r"needs (\d+\.\d) cm of width for its longest words at 8 pt and has (\d+\.\d) cm"
+)
+
+
+@pytest.mark.libreoffice
+def test_a_table_beside_a_chart_gets_the_width_its_words_need(tmp_path):
+    """The weights give the table a ninth of the row (3.4 cm, too narrow for
+    "Intercommunalité" even at 8 pt): it takes what its words need from the chart
+    beside it, so the build says nothing, the table keeps the theme's label size, and
+    both clients print every word of every cell inside it."""
+    from .helpers import run_cli, table_words_outside
+    from .test_two_clients import aspose_pdf
+
+    spec = _table_beside_a_chart(tmp_path, 8)
+    deck = tmp_path / "deck.pptx"
+    built = run_cli("build", spec, "-o", deck, "-q", "--strict")
+    assert built.returncode == 0 and not built.stderr, built.stderr
+    shapes = {label_of(s.name): s for s in flat(Presentation(str(deck)).slides[0].shapes)}
+    table = shapes["Table: Type de collectivité"]
+    chart = next(s for name, s in shapes.items() if name.startswith("Chart: "))
+    assert table.width > (chart.width + table.width) / 9 * 1.2  # more than its weight
+    assert chart.width >= (chart.width + table.width) * 8 / 9 / 2  # the chart keeps half
+    sizes = {
+        run.font.size.pt
+        for row in table.table.rows
+        for cell in row.cells
+        for p in cell.text_frame.paragraphs
+        for run in p.runs
+    }
+    assert sizes == {12.0}  # the theme's chart_label, not shrunk
+    libre = to_pdf(libreoffice_or_skip(), [deck], tmp_path / "lo")[deck]
+    for client, pdf in (("LibreOffice", libre), ("Aspose", aspose_pdf(deck, tmp_path / "a.pdf"))):
+        assert not table_words_outside(deck, pdf), client
+
+
+def test_a_table_crushed_beside_a_chart_is_warned_and_an_error_with_strict(tmp_path, data_copy):
+    """A table whose longest word does not fit even with all the chart beside it can
+    give (half its share) is drawn, and the build says so; with `--strict` that is an
+    error: exit code 2, the message, no deck."""
+    from .helpers import replace_in, run_cli
+
+    word = "Établissementpublicdecoopérationintercommunaleàfiscalitépropre" * 2
+    replace_in(data_copy, 'label: "Intercommunalité"', f'label: "{word}"')
+    spec = _table_beside_a_chart(tmp_path, 8, data=str(data_copy))
+    built = run_cli("build", spec, "-o", tmp_path / "deck.pptx", "-q")
+    assert built.returncode == 0, built.stderr
+    (warning,) = built.stderr.splitlines()
+    assert warning.startswith("warning: ") and (found := TOO_NARROW.search(warning)), warning
+    assert float(found[1]) > float(found[2])
+    stopped = run_cli("build", spec, "-o", tmp_path / "strict.pptx", "-q", "--strict")
+    assert stopped.returncode == 2, stopped.stderr
+    (error,) = stopped.stderr.splitlines()
+    assert error.startswith("error: ") and TOO_NARROW.search(error), error
+    assert error.endswith("(--strict makes warnings errors)")
+    assert not (tmp_path / "strict.pptx").exists()

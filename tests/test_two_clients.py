@@ -22,9 +22,8 @@ import sys
 import pytest
 from pptx import Presentation
 
-from .conftest import libreoffice_or_skip
+from .conftest import AUDITED, deck_path, libreoffice_or_skip
 from .helpers import (
-    SPEC,
     chart_labels_missing,
     flat,
     pdf_percent_figures,
@@ -160,21 +159,6 @@ def test_every_chart_label_is_printed_whole_in_both_clients(deck, request, both_
         assert not missing, f"{name} leaves words of chart labels out: {missing}"
 
 
-@pytest.fixture(scope="module")
-def segment_deck(tmp_path_factory):
-    """The seed deck of the communes (`build --each type_collectivite --include-small`;
-    the other types, 1 to 3 collectivités, are under the privacy threshold): every
-    figure on 22 collectivités, the doughnuts of one part drawn as bars, figures masked."""
-    import deckgen
-
-    outcomes = deckgen.load(SPEC).build_each(
-        "type_collectivite", tmp_path_factory.mktemp("each"), include_small=True, jobs=1
-    )
-    (built,) = [o.path for o in outcomes if o.path]
-    assert built.name == "barometre-2021-commune.pptx"
-    return built
-
-
 def test_a_segment_deck_prints_its_figures_and_labels_whole_in_both_clients(
     segment_deck, both_clients
 ):
@@ -189,18 +173,16 @@ def test_a_segment_deck_prints_its_figures_and_labels_whole_in_both_clients(
         assert not missing, f"{name} leaves words of chart labels out: {missing}"
 
 
-@pytest.mark.parametrize(
-    "deck", ["segment_deck", "real_deck", "evolution_deck", "gss_deck", "ess_deck"]
-)
+@pytest.mark.parametrize("deck", AUDITED)
 def test_no_two_shapes_and_no_two_words_lie_over_each_other_in_either_client(
     deck, request, both_clients
 ):
-    """The deck's geometry first: every two shapes of a slide apart (a chart's group
-    with its title looked into), but the parts of one callout. Then what each client
-    prints: no word over another (a text a client sets taller than deckgen measured
-    would run into the next box)."""
-    deck = request.getfixturevalue(deck)
-    path = getattr(deck, "path", deck)
+    """On every audited deck (the examples, three personal decks, the segment deck and
+    the crowded deck), the deck's geometry first: every two shapes of a slide apart (a
+    chart's group with its title looked into), but the parts of one callout. Then what
+    each client prints: no word over another (a text a client sets taller than deckgen
+    measured would run into the next box)."""
+    path = deck_path(request, deck)
     assert not shapes_over_each_other(path)
     for name, pdf in zip(("Aspose", "LibreOffice"), both_clients(path)):
         assert not words_over_each_other(pdf), name

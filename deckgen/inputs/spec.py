@@ -97,7 +97,13 @@ class Chart(Strict):
         default=None, description="Alternative text; generated from the values when absent."
     )
     weight: float = field(
-        default=1.0, gt=0, description="Relative width when several charts share a slide."
+        default=1.0,
+        gt=0,
+        description=(
+            "Relative width when several charts share a slide; a table beside charts "
+            "takes at least what its longest words need from them (each keeps half its "
+            "share), or the build warns."
+        ),
     )
     only: list[Literal["public", "segment", "personal"]] | None = _only()
     keep_type: str | None = field(
@@ -213,7 +219,15 @@ class Deck(Strict):
     subtitle: str | None = field(default=None, description="Deck subtitle.")
     date: str | None = field(
         default=None,
-        description="Date, as written: on the title slide (when its `text:` does not say it).",
+        description=(
+            "Date, as written: on the title slide (when its `text:` does not say it). "
+            "The deck's core properties (created, modified) are dated from it, read as "
+            "day month year, year-month-day, month and year (its first day) or a year "
+            "alone (its first day: 2021 is 2021-01-01), or from `SOURCE_DATE_EPOCH` when "
+            "that is set, which wins; never from the clock, so the same inputs give the "
+            'same bytes. A date with words in it ("4 mars 2021") or none leaves them '
+            "undated."
+        ),
     )
     organisation: str | None = field(
         default=None,

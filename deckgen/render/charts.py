@@ -366,11 +366,13 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     )
     # clustered bars are thinner: their figures a little smaller; and no figure taller
     # than its bar's slot, or neighbours' figures overlap where a shared scale keeps
-    # the bars short (horizontal bars: a slot is the plot's height over the bars)
+    # two bars of a cluster alike (horizontal bars: a category's band is the plot's
+    # height over the categories; a cluster's bars share it with the gap between
+    # clusters, so two figures of a cluster stand a bar's thickness apart)
     size = _label_size(style, several)
     if horizontal:
-        bars = max(len(result.categories) * len(result.series), 1)
-        slot = rect.height * 0.75 / bars / 12700  # points, the plot about 3/4 of the frame
+        band = rect.height * 0.75 / max(len(result.categories), 1) / 12700  # points
+        slot = band / (len(result.series) + plot.gap_width / 100) if several else band
         size = max(min(size, round(slot * 0.9, 1)), 7.0)
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END, size=size)
     if style.labels:

@@ -607,7 +607,7 @@ def _chart_row(
     fitter: SlideFitter,
     first: int = 0,
 ) -> None:
-    cells = area.split_columns([c.options.weight for c in plans], gap=GAP)
+    cells = _row_cells(area, plans, theme, locale)
     size = theme.sizes.chart_axis + 1
     # one title band for all charts of the row, as tall as the longest title
     # wraps (so a three-line title never runs into its chart), the charts aligned
@@ -647,6 +647,37 @@ def _chart_row(
             heading.top += drawn.top - cell.top  # a short table, centred: its title on it
         if heading is not None and drawn is not None:
             _with_title(shapes, heading, drawn, i)
+
+
+def _row_cells(area: Rect, plans: list[ChartPlan], theme: Theme, locale: str) -> list[Rect]:
+    """A row's cells, in proportion to its charts' `weight`; but a table beside charts
+    gets at least what its longest words need at the theme's label size (measured from
+    its content: deckgen.render.tables.least_width), taken from the charts beside it in
+    proportion to their shares, each keeping at least half of its own. A table that
+    still lacks room shrinks its text, or the build warns (deckgen.render.tables)."""
+    weights = [float(p.options.weight) for p in plans]
+    tables = [i for i, p in enumerate(plans) if p.type == "table" and p.result.base]
+    charts = [i for i in range(len(plans)) if i not in tables]
+    if not tables or not charts:
+        return area.split_columns(weights, gap=GAP)
+    from deckgen.locales import words
+    from deckgen.render.tables import least_width
+
+    usable = area.width - GAP * (len(plans) - 1)
+    shares = [usable * w / sum(weights) for w in weights]
+    said = words(locale)
+    size = theme.sizes.chart_label
+    short = {i: max(least_width(plans[i], said, size) - shares[i], 0.0) for i in tables}
+    wanted = sum(short.values())
+    if not wanted:
+        return area.split_columns(weights, gap=GAP)
+    spare = sum(shares[i] for i in charts)
+    given = min(wanted, spare / 2)
+    for i in tables:
+        shares[i] += short[i] * given / wanted
+    for i in charts:
+        shares[i] -= shares[i] * given / spare
+    return area.split_columns(shares, gap=GAP)
 
 
 def _with_title(shapes, heading, drawn, i: int) -> None:

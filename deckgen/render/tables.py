@@ -30,8 +30,7 @@ MIN_SIZE = 8
 def table(shapes, rect: Rect, plan: ChartPlan, style):
     """The native table of `plan` in `rect`; what does not fit goes to `style.problems`."""
     words = style.words
-    rows = table_rows(shown(plan.result, "table"), words, getattr(plan.options, "digits", 0) or 0)
-    rows = [[cut_label(text) for text in row] for row in rows]
+    rows = _rows(plan, words)
     has_base_row = rows[-1][0] == words("table_base") and len(rows) > 2
     n_cols = len(rows[0])
 
@@ -58,7 +57,8 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
         style.problems.append(
             f"its table needs {sum(need) / 360000:.1f} cm of width for its longest words at "
             f"{MIN_SIZE} pt and has {rect.width / 360000:.1f} cm: give it more of the slide "
-            "(a slide of its own, or `options:` with fewer columns)"
+            "(a larger `weight:` than the charts beside it, a slide of its own, or `options:` "
+            "with fewer columns)"
         )
         widths = [round(w * rect.width / sum(need)) for w in need]
         widths[-1] = rect.width - sum(widths[:-1])
@@ -127,6 +127,19 @@ def table(shapes, rect: Rect, plan: ChartPlan, style):
                 color = down if "▼" in text else up if "▲" in text else theme.colors.primary
             font.color.rgb = rgb(color)
     return frame
+
+
+def _rows(plan: ChartPlan, words) -> list[list[str]]:
+    """The table's cells as printed: a header row, a row per category, a base row."""
+    rows = table_rows(shown(plan.result, "table"), words, getattr(plan.options, "digits", 0) or 0)
+    return [[cut_label(text) for text in row] for row in rows]
+
+
+def least_width(plan: ChartPlan, words, size: float) -> int:
+    """The width (EMU) `plan`'s table needs at `size` pt for each column to hold its
+    longest word (deckgen.render.columns.column_widths): what a row of charts gives a
+    table beside them (deckgen.render.slides)."""
+    return sum(column_widths(_rows(plan, words), 10**12, size, spread=False) or [0])
 
 
 def _significant(text: str) -> bool:
