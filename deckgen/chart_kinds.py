@@ -68,12 +68,18 @@ class ChartKind:
     #: colours regions by their respondents (a map): counts per region, the options'
     #: region codes, the regions' boundaries file
     regions: bool = False
+    #: the least width (EMU) it needs to print its words at a size, (plan, words, size)
+    #: -> float: beside charts, it takes that width from them (a table's columns)
+    least_width: str | Callable[..., float] | None = None
 
     def build(self) -> Callable[..., Any]:
         return _resolve(self.builder)
 
     def draw(self) -> Callable[..., Any] | None:
         return _resolve(self.drawer) if self.drawer is not None else None
+
+    def least(self) -> Callable[..., float] | None:
+        return _resolve(self.least_width) if self.least_width is not None else None
 
     def accepts(self, indicator: Any, questions: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
         """(key path under the chart, message) for each reason it cannot show `indicator`."""
@@ -195,6 +201,7 @@ register(
         f"{_IMAGES}:draw_table",
         breakdowns=True,
         segment_rows=frozenset({"measure"}),
+        least_width="deckgen.render.tables:least_width",
     )
 )
 _PARTS = "a {chart} shows parts of a whole: use {indicators} indicator, not `{kind}`"

@@ -105,7 +105,7 @@ MINIMUM_CHARTS = {
     "evolution_deck": 4,
     "gss_deck": 8,
     "ess_deck": 6,
-    "segment_deck": 22,
+    "segment_deck": 21,  # its types doughnut is the public and personal decks' only
     "crowded": 11,
     **dict.fromkeys(PERSONAL_DECKS, 20),
 }

@@ -655,19 +655,26 @@ def _row_cells(area: Rect, plans: list[ChartPlan], theme: Theme, locale: str) ->
     its content: deckgen.render.tables.least_width), taken from the charts beside it in
     proportion to their shares, each keeping at least half of its own. A table that
     still lacks room shrinks its text, or the build warns (deckgen.render.tables)."""
+    from deckgen.chart_kinds import chart_kind
+
     weights = [float(p.options.weight) for p in plans]
-    tables = [i for i, p in enumerate(plans) if p.type == "table" and p.result.base]
+    kinds = [chart_kind(p.type) for p in plans]
+    least = {  # the kinds that need a width for their words (a table): what they need
+        i: need
+        for i, (p, k) in enumerate(zip(plans, kinds))
+        if k is not None and (need := k.least()) is not None and p.result.base
+    }
+    tables = list(least)
     charts = [i for i in range(len(plans)) if i not in tables]
     if not tables or not charts:
         return area.split_columns(weights, gap=GAP)
     from deckgen.locales import words
-    from deckgen.render.tables import least_width
 
     usable = area.width - GAP * (len(plans) - 1)
     shares = [usable * w / sum(weights) for w in weights]
     said = words(locale)
     size = theme.sizes.chart_label
-    short = {i: max(least_width(plans[i], said, size) - shares[i], 0.0) for i in tables}
+    short = {i: max(least[i](plans[i], said, size) - shares[i], 0.0) for i in tables}
     wanted = sum(short.values())
     if not wanted:
         return area.split_columns(weights, gap=GAP)
