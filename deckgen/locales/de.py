@@ -233,7 +233,6 @@ TEXTS = {
     "note_base": "Basis",
     "note_figures": "Zahlen",
     "note_key": "Kennzahl",
-    "note_who": "unter",
     "note_published": "Veröffentlichte Daten.",
     "note_illustrative": (
         "Illustrative Daten (Rekonstruktion): nicht als veröffentlichte Ergebnisse zitieren."
@@ -256,6 +255,23 @@ TEXTS = {
     "cond_has": "enthält",
     "cond_has_all": "enthält alle von",
     "cond_not": "nicht ({inner})",
+    # whom a filter keeps, as a clause after a base ("Basis: 22 Befragte, die …")
+    "filtered": "{base}, {who}",
+    "filtered_range": "{base}; nur {unit}, {who}",
+    "item_base_who": "Basis {{n}} {unit}, {who}",
+    "who_answered_with": "die auf {question} mit {options} geantwortet haben",
+    "who_not_answered_with": "die auf {question} nicht mit {options} geantwortet haben",
+    "who_other": "die auf {question} mit etwas anderem als {options} geantwortet haben",
+    "who_ticked": "die bei {question} {options} angekreuzt haben",
+    "who_not_ticked": "die bei {question} {options} nicht angekreuzt haben",
+    "who_not_ticked_all": "die bei {question} nicht alle von {options} angekreuzt haben",
+    "who_band": "deren Antwort auf {question} in {options} liegt",
+    "who_not_band": "deren Antwort auf {question} nicht in {options} liegt",
+    "who_at_least": "deren Antwort auf {question} mindestens {low} beträgt",
+    "who_under": "deren Antwort auf {question} unter {high} liegt",
+    "who_between": "deren Antwort auf {question} mindestens {low} und weniger als {high} beträgt",
+    "who_answered": "die {question} beantwortet haben",
+    "who_not_answered": "die {question} nicht beantwortet haben",
     # charts and the regions map
     "value": "Wert",
     "top": "Top {n}",

@@ -233,7 +233,6 @@ TEXTS = {
     "note_base": "Base",
     "note_figures": "Chiffres",
     "note_key": "Chiffre clé",
-    "note_who": "parmi",
     "note_published": "Données publiées.",
     "note_illustrative": (
         "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés."
@@ -256,6 +255,23 @@ TEXTS = {
     "cond_has": "inclut",
     "cond_has_all": "inclut tout",
     "cond_not": "non ({inner})",
+    # whom a filter keeps, as a clause after a base ("Base : 22 collectivités ayant…")
+    "filtered": "{base} {who}",
+    "filtered_range": "{base}, parmi les {unit} {who}",
+    "item_base_who": "base {{n}} {unit} {who}",
+    "who_answered_with": "ayant répondu {options} à {question}",
+    "who_not_answered_with": "n'ayant pas répondu {options} à {question}",
+    "who_other": "ayant répondu à {question} autre chose que {options}",
+    "who_ticked": "ayant coché {options} à {question}",
+    "who_not_ticked": "n'ayant pas coché {options} à {question}",
+    "who_not_ticked_all": "n'ayant pas coché à la fois {options} à {question}",
+    "who_band": "dont la réponse à {question} est dans {options}",
+    "who_not_band": "dont la réponse à {question} n'est pas dans {options}",
+    "who_at_least": "dont la réponse à {question} est d'au moins {low}",
+    "who_under": "dont la réponse à {question} est inférieure à {high}",
+    "who_between": "dont la réponse à {question} est d'au moins {low} et inférieure à {high}",
+    "who_answered": "ayant répondu à {question}",
+    "who_not_answered": "n'ayant pas répondu à {question}",
     # charts and the regions map
     "value": "Valeur",
     "top": "Top {n}",

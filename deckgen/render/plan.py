@@ -47,6 +47,7 @@ class CalloutPlan:
     base: int = 0  # respondents the value is a share of
     is_count: bool = False
     weighted: bool = False
+    who: str = ""  # whom its base counts, in words, when a filter chose them (the footnote)
     own: str = ""  # a personal deck: "Votre réponse : oui", on a line of its own
     # shorter forms of `own` ("Vos réponses : a, b +2 autres"), for a card too narrow
     own_short: list[str] = field(default_factory=list)

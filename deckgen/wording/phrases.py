@@ -20,12 +20,98 @@ from deckgen.locales import Words
 from deckgen.locales.numbers import percent_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from deckgen.inputs.codebook import Codebook
+    from deckgen.inputs.codebook import Codebook, Question
+    from deckgen.inputs.conditions import Condition
     from deckgen.inputs.theme import Theme
     from deckgen.render.plan import SlidePlan
 
 
 # -- what a condition says -----------------------------------------------------------
+
+
+def who_text(condition: Condition, questions: dict[str, Question], w: Words) -> str:
+    """Whom `condition` keeps, as a clause that follows a count of them: 'ayant
+    répondu « Commune » ou « Région » à « Type de collectivité »' (fr), 'who answered
+    “Commune” to “Type de collectivité”' (en), 'die auf „…“ mit „Commune“ geantwortet
+    haben' (de). Each test has its words, and its negation too (a `not` is carried
+    down to the tests, De Morgan's way), each saying exactly whom the mask keeps:
+    a negated test keeps those who did not answer, and says so."""
+    return _who(condition, questions, w, negated=False)[0]
+
+
+def _who(
+    condition: Condition, questions: dict[str, Question], w: Words, negated: bool
+) -> tuple[str, str]:
+    """The clause, and the word that joins its parts ("" for one test's clause)."""
+    from deckgen.inputs.conditions import Combine
+
+    if not isinstance(condition, Combine):
+        return _leaf(condition, questions, w, negated)
+    if condition.op == "not":
+        return _who(condition.parts[0], questions, w, not negated)
+    how = "and" if (condition.op == "all") != negated else "or"
+    return _joined([_who(p, questions, w, negated) for p in condition.parts], how, w)
+
+
+def _leaf(
+    condition: Condition, questions: dict[str, Question], w: Words, negated: bool
+) -> tuple[str, str]:
+    from deckgen.inputs.conditions import Leaf, value_labels
+
+    assert isinstance(condition, Leaf)
+    q = questions.get(condition.question)
+    text = w.quote(q.text if q else condition.question)
+    if condition.test == "answered":
+        kept = condition.answered != negated
+        return w("who_answered" if kept else "who_not_answered", question=text), ""
+    silent = (w("who_not_answered", question=text), "")  # a negated test keeps them too
+    if condition.test in ("min", "max"):
+        low, high = condition.low, condition.high
+        if not negated:
+            if low is not None and high is not None:
+                return w("who_between", question=text, low=_num(low, w), high=_num(high, w)), ""
+            if low is not None:
+                return w("who_at_least", question=text, low=_num(low, w)), ""
+            return w("who_under", question=text, high=_num(high or 0, w)), ""
+        outside = []
+        if low is not None:
+            outside.append((w("who_under", question=text, high=_num(low, w)), ""))
+        if high is not None:
+            outside.append((w("who_at_least", question=text, low=_num(high, w)), ""))
+        return _joined([*outside, silent], "or", w)
+    labels = [w.quote(label) for label in value_labels(condition, q)]
+    both = condition.test == "has_all"
+    options = w.join(labels, "and" if both else "or")
+    if condition.test in ("has", "has_any", "has_all"):
+        key = "who_ticked" if not negated else "who_not_ticked_all" if both else "who_not_ticked"
+        return w(key, question=text, options=options), ""
+    if q is not None and q.type == "numeric":  # `in`/`not_in` of bands: of those who answered
+        band = (w("who_band", question=text, options=options), "")
+        other = (w("who_not_band", question=text, options=options), "")
+        if (condition.test == "in") != negated:
+            return band if not negated else _joined([band, silent], "or", w)
+        return other if not negated else _joined([other, silent], "or", w)
+    if condition.test == "not_in":  # answered, something else
+        if not negated:
+            return w("who_other", question=text, options=options), ""
+        answered = (w("who_answered_with", question=text, options=options), "")
+        return _joined([answered, silent], "or", w)
+    key = "who_not_answered_with" if negated else "who_answered_with"
+    return w(key, question=text, options=options), ""
+
+
+def _joined(clauses: list[tuple[str, str]], how: str, w: Words) -> tuple[str, str]:
+    """Clauses joined by 'et'/'ou' (the locale's); a clause joining its own parts with
+    the other word is bracketed, so 'A et (B ou C)' never reads as '(A et B) ou C'."""
+    if len(clauses) == 1:
+        return clauses[0]
+    return w.join([f"({c})" if inner not in ("", how) else c for c, inner in clauses], how), how
+
+
+def _num(value: float, w: Words) -> str:
+    """A bound as the locale writes numbers, with the decimals it was written with."""
+    digits = 0 if float(value).is_integer() else min(len(repr(float(value)).split(".")[1]), 6)
+    return w.number(value, digits)
 
 
 # -- what a computed result says about itself ---------------------------------------------
@@ -43,7 +129,7 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
         "reconstructed": codebook.reconstruction,
     }
     if indicator.filter is not None:
-        changes["filter_text"] = describe(parse_condition(indicator.filter), questions, w)
+        changes["filter_text"] = who_text(parse_condition(indicator.filter), questions, w)
     if result.measure and not indicator.label:  # "Moyenne", "Médiane", "25e centile"
         q = round((indicator.q or 0.5) * 100)
         changes["categories"] = (w(f"measure_{result.measure}", p=w.ordinal(q)),)
@@ -61,7 +147,8 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
         for label, n, who, code in result.item_bases:
             option = q.option(code) if q is not None else None
             if not who and option is not None and option.asked_if is not None:
-                who = describe(option.asked_if, questions, w)
+                unit = changes["respondents"]  # 'base {n} collectivités ayant répondu …'
+                who = w("item_base_who", unit=unit, who=who_text(option.asked_if, questions, w))
             items.append((label, n, who, code))
         changes["item_bases"] = tuple(items)
     if result.by:  # each segment named with its base: "Communes (n = 22)"
@@ -107,10 +194,11 @@ def result_base(r: Result, w: Words, threshold: int = 0) -> str:
         text = w("base_range", low=low, high=high, unit=r.respondents)
     else:
         text = base_text(own[0] if own and not r.editions else r.base, r.respondents, w)
+    if r.filter_text:  # 'Base : 22 collectivités ayant répondu « Commune » à « … »'
+        key = "filtered_range" if own and min(own) != max(own) else "filtered"
+        text = w(key, base=text, unit=r.respondents, who=r.filter_text)
     if r.weighted and (r.test or small_segments(r, threshold, flagged=True)):
         text += _effective_text(r, w)  # a weighted figure tested or flagged: its precision
-    if r.filter_text:
-        text += f" ({r.filter_text})"
     for item, n, label, _code in r.item_bases:
         text += w("sep") + item_base_text(item, n, label, w)
     if r.multiple:
@@ -422,20 +510,26 @@ def footnote(
     # callouts: each distinct base once (a count of respondents has no base to state),
     # named by its figures where another base stands beside it
     stated = [c for c in sp.callouts if not c.is_count and not c.withheld]
-    bases = dict.fromkeys((c.base, c.weighted) for c in stated)
-    for base, weighted in bases:
+    bases = dict.fromkeys((c.base, c.weighted, c.who) for c in stated)
+    for base, weighted, who in bases:
         figures = [
-            w.quote(c.value_text) for c in stated if (c.base, c.weighted) == (base, weighted)
+            w.quote(c.value_text)
+            for c in stated
+            if (c.base, c.weighted, c.who) == (base, weighted, who)
         ]
-        bare = base_text(base, unit, w) + (w("sep") + w("weighted") if weighted else "")
+        bare = base_text(base, unit, w)
+        if who:  # 'Base : 22 collectivités ayant répondu « Commune » à « … »'
+            bare = w("filtered", base=bare, unit=unit, who=who)
+        bare += w("sep") + w("weighted") if weighted else ""
         # a chart's part that states this base already ("Base : 9 … ; …", "Base: 9 …; …":
-        # the locale's separator, or a note after a space) takes the figures into what it
-        # is about (the slide's base, unnamed, needs nothing more)
+        # the locale's separator, or a note in brackets) takes the figures into what it
+        # is about (the slide's base, unnamed, needs nothing more); the same count of
+        # others (a filter's words after it) is another base
         k = next(
             (
                 i
                 for i, (_, t) in enumerate(entries)
-                if t == bare or t.startswith((bare + " ", bare + w("sep")))
+                if t == bare or t.startswith((bare + " (", bare + w("sep")))
             ),
             -1,
         )
@@ -555,7 +649,7 @@ def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: in
     sep = " —" if head.rstrip().endswith(("?", "!", "…", ":")) else ","
     base = w("alt_base", n=w.number(r.base), unit=r.respondents)
     if r.filter_text:  # whom the figures are about, as the footnote says
-        base += f" ({r.filter_text})"
+        base = w("filtered", base=base, unit=r.respondents, who=r.filter_text)
     figures = figures_text(chart_type, r, w, digits)
     if draws_regions(chart_type):
         return f"{head}{sep} {base}{w('colon')}{figures}{w('per_region', unit=r.respondents)}"
@@ -640,8 +734,8 @@ def notes(
             blocks.append("\n".join(lines))
             continue
         base = f"{w.label(w('note_base'))} {w.number(r.base)} {r.respondents}"
-        if r.filter_text:
-            base += f" ({w('note_who')} {r.filter_text})"
+        if r.filter_text:  # whom the figures are about, as the footnote says
+            base = w("filtered", base=base, unit=r.respondents, who=r.filter_text)
         for item, n, label, _code in r.item_bases:
             base += w("sep") + item_base_text(item, n, label, w)
         if r.by and not r.editions:

@@ -925,7 +925,13 @@ def _callout_plan(
     )
     alt = callout.alt_text or f"{text_value} {sentence}".replace("**", "")
     plan = CalloutPlan(
-        text_value, sentence, alt, base=base, is_count=result.is_count, weighted=result.weighted
+        text_value,
+        sentence,
+        alt,
+        base=base,
+        is_count=result.is_count,
+        weighted=result.weighted,
+        who=result.filter_text,
     )
     return plan, number
 

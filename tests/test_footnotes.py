@@ -1,0 +1,138 @@
+"""Footnotes a reader can trace (issue 23, step 2): a chart's filter in words, in
+every locale, saying exactly whom the computed figures count."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckgen.inputs.conditions import parse_condition
+from deckgen.locales import words
+from deckgen.wording.phrases import who_text
+
+TYPE = {"question": "type_collectivite", "in": ["commune"]}
+BUDGET = "Budget annuel dédié à la participation"
+NUMERIQUES = "Quels dispositifs numériques mis en place ?"
+PLATEFORME = "plateforme_participation"
+
+# condition -> (fr, en, de): the clause that follows a base ("Base : 22 collectivités …")
+SHAPES = [
+    (
+        TYPE,
+        "ayant répondu « Commune » à « Type de collectivité »",
+        "who answered “Commune” to “Type de collectivité”",
+        "die auf „Type de collectivité“ mit „Commune“ geantwortet haben",
+    ),
+    (
+        {"question": "type_collectivite", "in": ["commune", "region"]},
+        "ayant répondu « Commune » ou « Région » à « Type de collectivité »",
+        "who answered “Commune” or “Région” to “Type de collectivité”",
+        "die auf „Type de collectivité“ mit „Commune“ oder „Région“ geantwortet haben",
+    ),
+    (
+        {"question": "type_collectivite", "not_in": ["commune"]},
+        "ayant répondu à « Type de collectivité » autre chose que « Commune »",
+        "who answered “Type de collectivité” with something other than “Commune”",
+        "die auf „Type de collectivité“ mit etwas anderem als „Commune“ geantwortet haben",
+    ),
+    (
+        {"not": TYPE},
+        "n'ayant pas répondu « Commune » à « Type de collectivité »",
+        "who did not answer “Commune” to “Type de collectivité”",
+        "die auf „Type de collectivité“ nicht mit „Commune“ geantwortet haben",
+    ),
+    (
+        {"question": "dispositifs_numeriques", "has_any": [PLATEFORME, "visioconference"]},
+        f"ayant coché « Plateforme de participation » ou « Visioconférence » à « {NUMERIQUES} »",
+        f"who selected “Plateforme de participation” or “Visioconférence” for “{NUMERIQUES}”",
+        f"die bei „{NUMERIQUES}“ „Plateforme de participation“ oder „Visioconférence“ "
+        "angekreuzt haben",
+    ),
+    (
+        {"not": {"question": "dispositifs_numeriques", "has_all": [PLATEFORME, "visioconference"]}},
+        f"n'ayant pas coché à la fois « Plateforme de participation » et « Visioconférence » à "
+        f"« {NUMERIQUES} »",
+        "who did not select all of “Plateforme de participation” and “Visioconférence” for "
+        f"“{NUMERIQUES}”",
+        f"die bei „{NUMERIQUES}“ nicht alle von „Plateforme de participation“ und "
+        "„Visioconférence“ angekreuzt haben",
+    ),
+    (
+        {"question": "population", "min": 10000, "max": 50000},
+        "dont la réponse à « Nombre d'habitant·es » est d'au moins 10\u202f000 et inférieure "
+        "à 50\u202f000",
+        "whose answer to “Nombre d'habitant·es” is at least 10,000 and under 50,000",
+        "deren Antwort auf „Nombre d'habitant·es“ mindestens 10.000 und weniger als 50.000 beträgt",
+    ),
+    (
+        {"question": "population", "in": ["de_10000_a_50000"]},
+        "dont la réponse à « Nombre d'habitant·es » est dans « 10\u202f000 – 50\u202f000 »",
+        "whose answer to “Nombre d'habitant·es” is in “10\u202f000 – 50\u202f000”",
+        "deren Antwort auf „Nombre d'habitant·es“ in „10\u202f000 – 50\u202f000“ liegt",
+    ),
+    (
+        {"not": {"question": "budget_participation", "min": 10000}},
+        f"dont la réponse à « {BUDGET} » est inférieure à 10\u202f000 ou n'ayant pas répondu "
+        f"à « {BUDGET} »",
+        f"whose answer to “{BUDGET}” is under 10,000 or who did not answer “{BUDGET}”",
+        f"deren Antwort auf „{BUDGET}“ unter 10.000 liegt oder die „{BUDGET}“ nicht "
+        "beantwortet haben",
+    ),
+    (
+        {
+            "all": [
+                TYPE,
+                {
+                    "any": [
+                        {"question": "budget_participation", "answered": False},
+                        {"question": "population", "max": 2.5},
+                    ]
+                },
+            ]
+        },  # fmt: skip
+        f"ayant répondu « Commune » à « Type de collectivité » et (n'ayant pas répondu à "
+        f"« {BUDGET} » ou dont la réponse à « Nombre d'habitant·es » est inférieure à 2,5)",
+        f"who answered “Commune” to “Type de collectivité” and (who did not answer “{BUDGET}” "
+        "or whose answer to “Nombre d'habitant·es” is under 2.5)",
+        "die auf „Type de collectivité“ mit „Commune“ geantwortet haben und (die "
+        f"„{BUDGET}“ nicht beantwortet haben oder deren Antwort auf „Nombre d'habitant·es“ "
+        "unter 2,5 liegt)",
+    ),
+    (
+        {"not": {"any": [TYPE, {"question": "budget_participation", "answered": True}]}},
+        f"n'ayant pas répondu « Commune » à « Type de collectivité » et n'ayant pas répondu à "
+        f"« {BUDGET} »",
+        f"who did not answer “Commune” to “Type de collectivité” and who did not answer “{BUDGET}”",
+        "die auf „Type de collectivité“ nicht mit „Commune“ geantwortet haben und die "
+        f"„{BUDGET}“ nicht beantwortet haben",
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "fr", "en", "de"), SHAPES)
+def test_a_filter_reads_as_words_in_every_locale(survey, raw, fr, en, de):
+    condition = parse_condition(raw)
+    for locale, expected in (("fr", fr), ("en", en), ("de", de)):
+        text = who_text(condition, survey.questions, words(locale))
+        assert text == expected, locale
+        assert " = " not in text and "≠" not in text and "≥" not in text  # no code
+
+
+@pytest.mark.parametrize(("raw", "fr", "en", "de"), SHAPES[:-2])  # one test, or its negation
+def test_a_filter_says_the_respondents_without_an_answer_when_it_keeps_them(
+    survey, raw, fr, en, de
+):
+    """True of what was computed: a clause names those who did not answer a question
+    ("n'ayant pas répondu à « Q »", or a negated answer: "n'ayant pas répondu « A »
+    à « Q »") exactly where the mask, evaluated on the survey and on a respondent
+    who answered nothing, keeps that respondent."""
+    import pandas as pd
+
+    frame = survey.frame
+    silent = pd.DataFrame([{c: None for c in frame.columns}], index=["silent"])
+    frame = pd.concat([frame, silent.astype(frame.dtypes.to_dict())])
+    condition = parse_condition(raw)
+    keeps_silent = bool(condition.evaluate(frame, survey.questions).loc["silent"])
+    text = who_text(condition, survey.questions, words("fr"))  # as the deck writes it
+    negated = ("n'ayant pas répondu « ", "n'ayant pas coché")
+    said = "n'ayant pas répondu à « " in text or any(n in text for n in negated)
+    assert said == keeps_silent, text
