@@ -136,3 +136,79 @@ def test_a_filter_says_the_respondents_without_an_answer_when_it_keeps_them(
     negated = ("n'ayant pas répondu « ", "n'ayant pas coché")
     said = "n'ayant pas répondu à « " in text or any(n in text for n in negated)
     assert said == keeps_silent, text
+
+
+def _charts_slide(n: int, text: bool = False, callouts: int = 0) -> dict:
+    """A slide of `n` untitled charts on different bases (everyone, those on social
+    networks, the communes), with a text block and callouts to narrow them."""
+    indicators = [
+        {"kind": "distribution", "question": "type_collectivite"},
+        {"kind": "multi", "question": "reseaux_sociaux_plateformes"},
+        {"kind": "distribution", "question": "logiciel", "filter": TYPE},
+    ]
+    slide: dict = {
+        "layout": "chart",
+        "title": f"{n} graphiques",
+        "charts": [{"type": "bar", "indicator": indicators[i % 3]} for i in range(n)],
+    }
+    if text:
+        slide["text"] = ["Un texte qui prend sa colonne, à gauche des graphiques."]
+    if callouts:
+        slide["callouts"] = [
+            {"indicator": {"kind": "share", "condition": {"question": "logiciel", "in": ["libre"]}},
+             "text": "logiciel libre"}
+        ] * callouts  # fmt: skip
+    return slide
+
+
+@pytest.mark.parametrize(
+    ("locale", "left", "right", "third", "base"),
+    [
+        ("fr", "Graphique de gauche", "Graphique de droite", "Graphique 3", " : Base\u202f: "),
+        ("en", "Left chart", "Right chart", "Chart 3", ": Base: "),
+        ("de", "Linkes Diagramm", "Rechtes Diagramm", "Diagramm 3", ": Basis: "),
+    ],
+)
+def test_an_untitled_chart_among_several_is_named_by_its_place(
+    tmp_path, locale, left, right, third, base
+):
+    """Each base of a slide with several untitled charts names its chart: left and
+    right for two (and the two are drawn so, even narrowed by text and callouts; the
+    callouts, on the left chart's base, join it), its number in reading order beyond."""
+    from pptx import Presentation
+
+    import deckgen
+
+    from .helpers import CODEBOOK, flat, write_spec
+
+    slides = [_charts_slide(2, text=True, callouts=3), _charts_slide(3)]
+    spec = write_spec(tmp_path / "spec.yaml", slides, locale=locale, data=str(CODEBOOK))
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    two, three = (s.footnote or "" for s in report.plan.slides)
+    names = [p.split(base, 1)[0] for p in two.split(" · ")]
+    closing = words(locale).texts["quotes"][1]  # the callouts' figure, quoted
+    assert names[0].startswith(left + " ") and names[0].endswith("%" + closing), two
+    assert names[1] == right, two
+    assert [p.split(base, 1)[0] for p in three.split(" · ")] == [
+        third.replace("3", str(k)) for k in (1, 2, 3)
+    ], three
+    prs = Presentation(str(report.path))
+    charts = sorted((s for s in flat(prs.slides[0].shapes) if s.has_chart), key=lambda s: s.left)
+    assert len(charts) == 2 and charts[0].left + charts[0].width <= charts[1].left
+    assert abs(charts[0].top - charts[1].top) < 12700  # one row: left and right
+
+
+def test_untitled_charts_on_one_base_share_the_slide_s_unnamed_base(tmp_path):
+    """Two untitled charts on the same respondents: one base, the slide's, unnamed
+    (naming both places would say nothing more)."""
+    import deckgen
+
+    from .helpers import CODEBOOK, write_spec
+
+    slide = {"layout": "chart", "title": "Deux", "charts": [
+        {"type": "bar", "indicator": {"kind": "distribution", "question": "type_collectivite"}},
+        {"type": "bar", "indicator": {"kind": "distribution", "question": "region"}},
+    ]}  # fmt: skip
+    spec = write_spec(tmp_path / "spec.yaml", [slide], data=str(CODEBOOK))
+    report = deckgen.load(spec).build(tmp_path / "deck.pptx")
+    assert report.plan.slides[0].footnote == "Base\u202f: 31 collectivités"

@@ -15,6 +15,10 @@ TEXTS = {
     "effective_range": "(effektive Basis {low} bis {high})",
     "forced_100": "Rundung so angepasst, dass jedes Ganze {hundred} ergibt",
     "footnote_chart": "{title}: ",
+    # an untitled chart among several, named by its place (reading order beyond two)
+    "chart_left": "Linkes Diagramm",
+    "chart_right": "Rechtes Diagramm",
+    "chart_number": "Diagramm {n}",
     "several": "Mehrfachnennungen möglich",
     "small_base": "kleine Basis, mit Vorsicht zu interpretieren",
     "small_base_effective": "kleine effektive Basis, mit Vorsicht zu interpretieren",

@@ -486,8 +486,9 @@ def footnote(
     # each part: (what it is about -- chart titles, callout figures; None: the slide's
     # base, which needs no name -- and what it says); parts that say the same are one
     entries: list[tuple[list[str] | None, str]] = []
-    for c in sp.charts:
-        about = [c.title] if c.title and len(sp.charts) > 1 else None
+    places = [chart_place(i, len(sp.charts), w) for i in range(len(sp.charts))]
+    for c, place in zip(sp.charts, places):
+        about = [c.title or place] if len(sp.charts) > 1 else None
         if is_withheld(c.result):  # nothing of it shown: no base either, only why
             entries.append(
                 (about, privacy_text(c.result, theme.privacy_threshold, w)[len(w("sep")) :])
@@ -550,6 +551,9 @@ def footnote(
         else:  # the same words: one part, about both (unnamed if either was)
             before = merged[text]
             merged[text] = None if before is None or about is None else [*before, *about]
+    for text, about in merged.items():  # every chart, by its place alone: the slide's base
+        if about is not None and len(places) > 1 and sorted(about) == sorted(places):
+            merged[text] = None
     quoted = {w.quote(c.value_text) for c in stated}  # figures after the charts' titles
     parts = [
         (
@@ -565,6 +569,15 @@ def footnote(
     ]
     parts.extend(c.withheld for c in sp.callouts if c.withheld)
     return " · ".join(dict.fromkeys(parts)) or None
+
+
+def chart_place(i: int, n: int, w: Words) -> str:
+    """How a footnote names the `i`-th of `n` charts of a slide when it has no title:
+    'Graphique de gauche' / 'de droite' for two (render.slides keeps two charts side
+    by side), else its number in reading order ('Graphique 3', as the notes number it)."""
+    if n == 2:
+        return w("chart_left" if i == 0 else "chart_right")
+    return w("chart_number", n=i + 1)
 
 
 def _listing(items: list[str], w: Words) -> str:
