@@ -212,3 +212,31 @@ def test_untitled_charts_on_one_base_share_the_slide_s_unnamed_base(tmp_path):
     spec = write_spec(tmp_path / "spec.yaml", [slide], data=str(CODEBOOK))
     report = deckgen.load(spec).build(tmp_path / "deck.pptx")
     assert report.plan.slides[0].footnote == "Base\u202f: 31 collectivités"
+
+
+def test_an_item_asked_of_some_says_whom_in_words(data_copy):
+    """An option asked only of some (`asked_if`) and with no `base_label` of its own:
+    its base in the footnote says whom it counts in the same words as a filter."""
+    from deckgen.analysis.indicators import compute
+    from deckgen.analysis.survey import load_survey
+    from deckgen.inputs.indicator_spec import Indicator
+    from deckgen.wording.phrases import localise, result_base
+
+    from .helpers import replace_in
+
+    replace_in(data_copy, ', base_label: "s\'appliquent seulement aux {n} communes"', "")
+    survey = load_survey(data_copy)
+    indicator = Indicator(kind="multi", question="dispositifs_existants")
+    result = compute(survey, indicator)
+    texts = {
+        locale: result_base(
+            localise(result, indicator, survey.codebook, words(locale)), words(locale)
+        )
+        for locale in ("fr", "en", "de")
+    }
+    assert (
+        "Conseils de quartier / conseils citoyens : base 22 collectivités ayant répondu "
+        "« Commune » à « Type de collectivité »"
+    ) in texts["fr"]
+    assert "base 22 collectivités who answered “Commune” to “Type de collectivité”" in texts["en"]
+    assert "Basis 22 collectivités, die auf „Type de collectivité“ mit „Commune“" in texts["de"]
