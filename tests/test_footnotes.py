@@ -240,3 +240,68 @@ def test_an_item_asked_of_some_says_whom_in_words(data_copy):
     ) in texts["fr"]
     assert "base 22 collectivités who answered “Commune” to “Type de collectivité”" in texts["en"]
     assert "Basis 22 collectivités, die auf „Type de collectivité“ mit „Commune“" in texts["de"]
+
+
+def _crowded(locale: str) -> list[dict]:
+    """A slide whose footnote says much: two breakdowns tested against the rest, one
+    whose tests ran (by software, 17 and 14), one with an item asked of communes only
+    and groups too small to test or to show; and a slide with one plain chart."""
+    segments = {"Communes": ["commune"],
+                "Autres": ["intercommunalite", "metropole", "departement", "region"]}  # fmt: skip
+    by = {"by": "type_collectivite", "segments": segments, "total": True, "test": "rest"}
+    return [
+        {"layout": "chart", "title": "Beaucoup à dire", "charts": [
+            {"type": "bar", "title": "Numérique",
+             "indicator": {"kind": "multi", "question": "dispositifs_numeriques",
+                           "by": "logiciel", "test": "rest"}},
+            {"type": "bar", "title": "Existants",
+             "indicator": {"kind": "multi", "question": "dispositifs_existants", **by}},
+        ]},
+        {"layout": "chart", "title": "Peu à dire",
+         "chart": {"type": "bar", "indicator": {"kind": "distribution",
+                                                "question": "type_collectivite"}}},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("locale", "whole", "untested", "kept"),
+    [
+        ("fr", "Note de bas de page\u202f: ", "pas de test pour", ("correction", "masqués")),
+        ("en", "Footnote: ", "no test for", ("correction", "hidden")),
+    ],
+)
+def test_a_footnote_over_two_lines_keeps_what_must_stay_and_moves_the_rest_to_the_notes(
+    tmp_path, locale, whole, untested, kept
+):
+    """At most two lines on the slide: where the whole footnote would take more at its
+    size, the slide keeps its bases, tests, corrections and what was withheld, without
+    the per-segment reasons and per-item bases; the speaker notes hold the whole
+    footnote, uncut. A short footnote stays whole, and the notes say nothing more."""
+    from pptx import Presentation
+
+    import deckgen
+    from deckgen.render.fit import longer_than
+    from deckgen.render.identity import label_of
+
+    from .helpers import CODEBOOK, write_spec
+
+    spec = write_spec(tmp_path / "spec.yaml", _crowded(locale), locale=locale, data=str(CODEBOOK))
+    project = deckgen.load(spec)
+    report = project.build(tmp_path / "deck.pptx")
+    crowded, plain = report.plan.slides
+    assert crowded.footnote and untested in crowded.footnote  # the whole says why
+    prs = Presentation(str(report.path))
+    drawn = []
+    for slide in prs.slides:
+        (foot,) = [s for s in slide.shapes if label_of(s.name) == "Footnote"]
+        drawn.append((foot, slide.notes_slide.notes_text_frame.text))
+    (foot, notes), (plain_foot, plain_notes) = drawn
+    assert longer_than(crowded.footnote, foot.width, project._loaded.theme.sizes.footnote, 2)
+    shown = foot.text_frame.text
+    assert shown == crowded.footnote_brief and untested not in shown
+    for word in kept:
+        assert word in crowded.footnote and word in shown, word
+    assert "…" not in shown
+    assert notes.endswith(whole + crowded.footnote)  # nothing cut
+    assert plain_foot.text_frame.text == plain.footnote
+    assert whole not in plain_notes

@@ -193,6 +193,7 @@ TEXTS = {
     "getesteten Zahlen ({test}, {correction})",
     "sig_effective": "auf den effektiven Basen der Gewichtung",
     "sig_untested": "kein Test für {names}: {reason}",
+    "sig_untested_brief": "kein Test (die Gründe stehen in den Notizen)",
     "why_small": "Basis unter {n}",
     "why_small_effective": "effektive Basis unter {n}",
     "why_rest_small": "Vergleichsbasis unter {n} ({rest})",
@@ -233,6 +234,7 @@ TEXTS = {
     "per_region": " (Anzahl {unit} je Region)",
     # speaker notes
     "note_chart": "Diagramm",
+    "note_footnote": "Fußnote",  # the whole footnote, where the slide shows it briefly
     "note_question": "Frage",
     "note_base": "Basis",
     "note_figures": "Zahlen",

@@ -178,6 +178,7 @@ TEXTS = {
     "tested ({test}, {correction})",
     "sig_effective": "on the effective bases of the weights",
     "sig_untested": "no test for {names}: {reason}",
+    "sig_untested_brief": "no test (the reasons are in the notes)",
     "why_small": "base under {n}",
     "why_small_effective": "effective base under {n}",
     "why_rest_small": "comparison base under {n} ({rest})",
@@ -217,6 +218,7 @@ TEXTS = {
     "per_region": " ({unit} per region)",
     # speaker notes
     "note_chart": "Chart",
+    "note_footnote": "Footnote",  # the whole footnote, where the slide shows it briefly
     "note_question": "Question",
     "note_base": "Base",
     "note_figures": "Figures",

@@ -193,6 +193,7 @@ TEXTS = {
     "({test}, {correction})",
     "sig_effective": "sur les bases effectives de la pondération",
     "sig_untested": "pas de test pour {names}\u202f: {reason}",
+    "sig_untested_brief": "aucun test (les raisons sont dans les notes)",
     "why_small": "base inférieure à {n}",
     "why_small_effective": "base effective inférieure à {n}",
     "why_rest_small": "base de comparaison inférieure à {n} ({rest})",
@@ -233,6 +234,7 @@ TEXTS = {
     "per_region": " (nombre de {unit} par région)",
     # speaker notes
     "note_chart": "Graphique",
+    "note_footnote": "Note de bas de page",  # the whole footnote, where the slide shows it briefly
     "note_question": "Question",
     "note_base": "Base",
     "note_figures": "Chiffres",

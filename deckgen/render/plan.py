@@ -69,6 +69,9 @@ class SlidePlan:
     callouts: list[CalloutPlan] = field(default_factory=list)
     remark: str | None = None
     footnote: str | None = None
+    # the footnote without its details (wording.phrases.footnote `brief`), drawn where
+    # the whole would take more than two lines; the whole then goes to the notes
+    footnote_brief: str | None = None
     notes: str = ""
     key: str = ""  # the slide's key (deckgen.render.identity): its spec id, or a slug of its title
 

@@ -181,12 +181,13 @@ def item_base_text(item: str, n: int, label: str, w: Words) -> str:
     return w("item_base", item=item, n=w.number(n)) + (f" ({label})" if label else "")
 
 
-def result_base(r: Result, w: Words, threshold: int = 0) -> str:
+def result_base(r: Result, w: Words, threshold: int = 0, brief: bool = False) -> str:
     """The base of one result: 'Base : 24 collectivités (who) ; item bases ; several answers';
     a grid whose items have bases of their own gives their range ('Base : 2 078 à 2 326
     répondants selon l'item'), never a base that belongs to no item. A weighted result
     tested, or with a segment under `threshold` by its weights alone, gives its
-    effective base too ('Base : 1 407 répondants (base effective 652)')."""
+    effective base too ('Base : 1 407 répondants (base effective 652)'). `brief`: without
+    the items' own bases, details the speaker notes keep."""
     explained = {code for *_, code in r.item_bases}  # items asked of some: said below
     own = [b for code, b in zip(r.codes, r.bases) if code not in explained and b]
     if own and min(own) != max(own):
@@ -199,7 +200,7 @@ def result_base(r: Result, w: Words, threshold: int = 0) -> str:
         text = w(key, base=text, unit=r.respondents, who=r.filter_text)
     if r.weighted and (r.test or small_segments(r, threshold, flagged=True)):
         text += _effective_text(r, w)  # a weighted figure tested or flagged: its precision
-    for item, n, label, _code in r.item_bases:
+    for item, n, label, _code in () if brief else r.item_bases:
         text += w("sep") + item_base_text(item, n, label, w)
     if r.multiple:
         text += w("sep") + w("several")
@@ -224,17 +225,18 @@ def _effective_text(r: Result, w: Words) -> str:
     return " " + w("effective_range", low=w.number(low), high=w.number(high))
 
 
-def significance_text(r: Result, level: float, w: Words) -> str:
+def significance_text(r: Result, level: float, w: Words, brief: bool = False) -> str:
     """What the tests of a breakdown did: the markers' meaning (or that nothing tested
     was significant), the test and level, effective bases, and what was not tested
-    and why. "No significant difference" is said only of figures that were tested."""
+    and why. "No significant difference" is said only of figures that were tested.
+    `brief`: without what was not tested and why (per segment: the notes keep it)."""
     if r.editions:
-        return _trend_text(r, level, w)
+        return _trend_text(r, level, w, brief)
     if not r.test:
         return ""
     untested = untested_text(r, w)
     if not _ran(r):  # nothing was tested: nothing to claim, only why
-        return untested
+        return w("sig_untested_brief") if brief and untested else untested
     values = {"level": w.percent(level), "test": _tests_used(r, w), "correction": _correction(r, w)}
     if _significant(r):
         text = w("sig_pairwise" if r.compared == "pairwise" else "sig_rest", **values)
@@ -242,20 +244,22 @@ def significance_text(r: Result, level: float, w: Words) -> str:
         text = w("sig_none_tested" if untested else "sig_none", **values)
     if r.weighted and r.test != "design":  # a design's test has the design's variances
         text += ", " + w("sig_effective")
-    return text + (w("sep") + untested if untested else "")
+    return text + (w("sep") + untested if untested and not brief else "")
 
 
-def _trend_text(r: Result, level: float, w: Words) -> str:
+def _trend_text(r: Result, level: float, w: Words, brief: bool = False) -> str:
     """A trend's footnote: the earlier editions and their bases, then what the test of
-    the change since the last one found, or why there was none."""
+    the change since the last one found, or why there was none. `brief`: without the
+    editions' approximate bases and gaps, nor what was not tested (the notes keep
+    them); a break in the series stays."""
     text = w("editions_published")
     labels = {edition_id: label for edition_id, label, *_ in r.editions}
     for _, label, n, exact, about in r.editions:
-        if not exact:
+        if not exact and not brief:
             text += w("sep") + w("editions_about", label=label, about=about or w.number(n))
     for edition_id, what in r.breaks:
         text += w("sep") + w("editions_break", edition=labels[edition_id], text=what)
-    for s, (_, label, *_rest) in zip(r.series, r.editions):  # an earlier edition's gaps
+    for s, (_, label, *_rest) in zip(() if brief else r.series, r.editions):  # its gaps
         missing = [c for c, v in zip(r.categories, s.values) if v is None]
         if missing:
             na = w("not_available")
@@ -274,7 +278,7 @@ def _trend_text(r: Result, level: float, w: Words) -> str:
         found = _significant(r)
         key = "sig_previous" if found else "sig_previous_none"
         text += w("sep") + w(key + ("_tested" if untested and not found else ""), **values)
-    return text + (w("sep") + untested if untested else "")
+    return text + (w("sep") + untested if untested and not brief else "")
 
 
 def _significant(r: Result) -> bool:
@@ -477,11 +481,32 @@ def small_segments_text(r: Result, threshold: int, w: Words) -> str:
 def footnote(
     setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, personal: bool = False
 ) -> str | None:
-    """'Base : 31 collectivités répondantes' by default, from the results on the slide."""
+    """The whole footnote: `_footnote`, with every detail."""
+    return _footnote(setting, sp, unit, theme, w, (personal, False))
+
+
+def brief_footnote(
+    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, personal: bool = False
+) -> str | None:
+    """The footnote without its details: `_footnote` brief."""
+    return _footnote(setting, sp, unit, theme, w, (personal, True))
+
+
+def _footnote(
+    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, how: tuple[bool, bool]
+) -> str | None:
+    """'Base : 31 collectivités répondantes' by default, from the results on the slide.
+    `how`: (whether a personal deck's, whether brief). Brief: what must stay on the
+    slide (bases, the test and its correction, the weighting, a forced 100 %, a break
+    in a trend, what was withheld), without the details per item, per segment or per
+    edition (what was not tested and why, an item's own base, an edition's approximate
+    base or gaps): the renderer draws it where the whole would take more than two
+    lines, the whole going to the notes."""
     if setting is False:
         return None
     if isinstance(setting, str):
         return setting
+    personal, brief = how
     threshold = theme.small_base_threshold
     # each part: (what it is about -- chart titles, callout figures; None: the slide's
     # base, which needs no name -- and what it says); parts that say the same are one
@@ -494,11 +519,11 @@ def footnote(
                 (about, privacy_text(c.result, theme.privacy_threshold, w)[len(w("sep")) :])
             )
             continue
-        tests = significance_text(c.result, theme.significance_level, w)
+        tests = significance_text(c.result, theme.significance_level, w, brief)
         entries.append(
             (
                 about,
-                result_base(c.result, w, threshold)
+                result_base(c.result, w, threshold, brief)
                 + small_base(_size(c.result), threshold, w, c.result.weighted)
                 + small_segments_text(c.result, threshold, w)
                 + (w("sep") + w("forced_100", hundred=w.percent(1.0)) if c.result.forced else "")
