@@ -331,6 +331,25 @@ slides:
     assert empty.left < charts[0].left and empty.width > 0 and empty.height > 0
 
 
+def test_a_segment_deck_says_in_words_whom_each_base_counts(communes):
+    """Every chart of a segment deck is filtered to its segment: each base in its
+    footnotes says so in words, the 22 communes by their answer, never as code."""
+    folder, _ = communes
+    prs = Presentation(str(folder / "barometre-2021-commune.pptx"))
+    who = "ayant répondu « Commune » à « Type de collectivité »"
+    footnotes = [_footnote(slide) for slide in prs.slides if _has_footnote(slide)]
+    bases = [p for f in footnotes for p in f.split(" · ") if "Base\u202f:" in p]
+    assert f"Base\u202f: 22 collectivités {who}" in " · ".join(bases)
+    for part in bases:
+        assert "» = «" not in part
+        if not part.split("Base\u202f: ", 1)[1].startswith("31 "):  # a callout's, the whole
+            assert who in part, part
+
+
+def _has_footnote(slide) -> bool:
+    return any(label_of(s.name) == "Footnote" for s in slide.shapes)
+
+
 def _footnote(slide) -> str:
     return next(s.text_frame.text for s in slide.shapes if label_of(s.name) == "Footnote")
 

@@ -212,8 +212,9 @@ def test_default_output_path(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("locale", "who"),
     [
-        ("fr", "(« Type de collectivité » = « Commune »)"),
-        ("en", "(“Type de collectivité” = “Commune”)"),
+        ("fr", " ayant répondu « Commune » à « Type de collectivité »"),
+        ("en", " who answered “Commune” to “Type de collectivité”"),
+        ("de", ", die auf „Type de collectivité“ mit „Commune“ geantwortet haben"),
     ],
 )
 def test_a_filtered_chart_says_whom_its_figures_are_about(tmp_path, locale, who):
@@ -233,14 +234,14 @@ def test_a_filtered_chart_says_whom_its_figures_are_about(tmp_path, locale, who)
     spec = write_spec(tmp_path / "spec.yaml", [{"layout": "chart", "title": "Les communes",
                       "chart": chart}], locale=locale, data=str(CODEBOOK))  # fmt: skip
     report = deckgen.load(spec).build(tmp_path / "deck.pptx")
-    base = {"fr": f"Base\u202f: {communes} collectivités", "en": f"Base: {communes} collectivités"}
-    assert f"{base[locale]} {who}" in report.plan.slides[0].footnote
+    base = {"fr": f"Base\u202f: {communes} collectivités", "en": f"Base: {communes} collectivités",
+            "de": f"Basis: {communes} collectivités"}[locale]  # fmt: skip
+    assert f"{base}{who}" in report.plan.slides[0].footnote
     slide = Presentation(str(report.path)).slides[0]
     notes = slide.notes_slide.notes_text_frame.text
-    among = {"fr": "parmi", "en": "among"}[locale]
-    assert f"{among} {who[1:-1]}" in notes
+    assert f"{base}{who}." in notes
     (frame,) = [s for s in flat(slide.shapes) if s.has_chart]
-    assert who[1:-1] in frame._element.nvGraphicFramePr.cNvPr.get("descr")
+    assert f"{communes} collectivités{who}" in frame._element.nvGraphicFramePr.cNvPr.get("descr")
 
 
 def test_every_base_in_a_footnote_says_what_it_is_the_base_of(deck):

@@ -67,8 +67,8 @@ def test_filter_restricts_the_base(survey):
 
     fr = localise(result, indicator, survey.codebook, words("fr")).filter_text
     en = localise(result, indicator, survey.codebook, words("en")).filter_text
-    assert fr == "« Type de collectivité » = « Commune »"
-    assert en == "“Type de collectivité” = “Commune”"
+    assert fr == "ayant répondu « Commune » à « Type de collectivité »"
+    assert en == "who answered “Commune” to “Type de collectivité”"
 
 
 def test_sort_orders(survey):

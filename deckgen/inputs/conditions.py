@@ -11,8 +11,9 @@ One small language serves both the codebook (`asked_if`) and the deck spec
     {all: [...]}, {any: [...]}, {not: {...}}
 
 Evaluation is vectorised over the whole response frame (one boolean Series),
-never a Python loop per respondent. What a condition says in words (in a
-footnote, in a message) is the text layer's: deckgen.wording.phrases.describe.
+never a Python loop per respondent. `describe` writes a condition compactly
+(« Q » = « A »), for the name of a share and for data error messages; whom a
+filter keeps, in a footnote's words, is the text layer's: deckgen.wording.phrases.who_text.
 """
 
 from __future__ import annotations
@@ -245,17 +246,24 @@ def describe(condition: Condition, questions: dict[str, Question], w: Words) -> 
         if condition.high is not None:
             parts.append(f"< {condition.high:g}")
         return f"{text} {w.join(parts, 'and')}"
+    labels = [w.quote(label) for label in value_labels(condition, q)]
+    verb = {"in": "cond_in", "not_in": "cond_not_in", "has": "cond_has", "has_any": "cond_has"}
+    if condition.test == "has_all":
+        return f"{text} {w('cond_has_all')} {w.join(labels, 'and')}"
+    return f"{text} {w(verb[condition.test])} {w.join(labels, 'or')}"
+
+
+def value_labels(condition: Leaf, q: Question | None) -> list[str]:
+    """The labels of the options (or a numeric question's bands) a test names, its
+    codes where the codebook has none."""
     labels = []
     for v in condition.values:
         found = None
         if q is not None:
             pool = q.bands if q.type == "numeric" else q.options
             found = next((o for o in pool if o.code == str(v)), None)
-        labels.append(w.quote(found.label if found else str(v)))
-    verb = {"in": "cond_in", "not_in": "cond_not_in", "has": "cond_has", "has_any": "cond_has"}
-    if condition.test == "has_all":
-        return f"{text} {w('cond_has_all')} {w.join(labels, 'and')}"
-    return f"{text} {w(verb[condition.test])} {w.join(labels, 'or')}"
+        labels.append(found.label if found else str(v))
+    return labels
 
 
 def asked_text(q: Question, column: str, questions: dict[str, Question], w: Words) -> str:

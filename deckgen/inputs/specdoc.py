@@ -74,7 +74,15 @@ def render() -> str:
         "See [codebook.md](codebook.md#conditions-asked_if-and-filter-in-a-deck-spec):",
         "`{question: q, in: [a, b]}`, `not_in`, `has`, `has_any`, `has_all`, `answered`, "
         "`min`/`max`,",
-        "and `all:` / `any:` / `not:` to combine.",
+        "and `all:` / `any:` / `not:` to combine. A filter is written in the footnote, the",
+        "speaker notes and the alternative text as the words after a base, in the deck's",
+        'locale (`who_*` in `deckgen/locales/`): `in` "ayant répondu « A » ou « B » à « Q »",',
+        '`not_in` "ayant répondu à « Q » autre chose que « A »", `has`/`has_any` "ayant',
+        'coché « A » à « Q »", `min`/`max` "dont la réponse à « Q » est d\'au moins 10 000',
+        'et inférieure à 50 000", `answered` "ayant répondu à « Q »"; `all:`/`any:` join',
+        'with "et"/"ou" (a nested one in brackets); `not:` negates each test (De',
+        "Morgan's way), and a negated test keeps, and names, those who did not answer",
+        '("… ou n\'ayant pas répondu à « Q »").',
         "",
     ]
     return "\n".join(lines)

@@ -15,6 +15,10 @@ TEXTS = {
     "effective_range": "(effektive Basis {low} bis {high})",
     "forced_100": "Rundung so angepasst, dass jedes Ganze {hundred} ergibt",
     "footnote_chart": "{title}: ",
+    # an untitled chart among several, named by its place (reading order beyond two)
+    "chart_left": "Linkes Diagramm",
+    "chart_right": "Rechtes Diagramm",
+    "chart_number": "Diagramm {n}",
     "several": "Mehrfachnennungen möglich",
     "small_base": "kleine Basis, mit Vorsicht zu interpretieren",
     "small_base_effective": "kleine effektive Basis, mit Vorsicht zu interpretieren",
@@ -189,6 +193,7 @@ TEXTS = {
     "getesteten Zahlen ({test}, {correction})",
     "sig_effective": "auf den effektiven Basen der Gewichtung",
     "sig_untested": "kein Test für {names}: {reason}",
+    "sig_untested_brief": "kein Test (die Gründe stehen in den Notizen)",
     "why_small": "Basis unter {n}",
     "why_small_effective": "effektive Basis unter {n}",
     "why_rest_small": "Vergleichsbasis unter {n} ({rest})",
@@ -229,11 +234,11 @@ TEXTS = {
     "per_region": " (Anzahl {unit} je Region)",
     # speaker notes
     "note_chart": "Diagramm",
+    "note_footnote": "Fußnote",  # the whole footnote, where the slide shows it briefly
     "note_question": "Frage",
     "note_base": "Basis",
     "note_figures": "Zahlen",
     "note_key": "Kennzahl",
-    "note_who": "unter",
     "note_published": "Veröffentlichte Daten.",
     "note_illustrative": (
         "Illustrative Daten (Rekonstruktion): nicht als veröffentlichte Ergebnisse zitieren."
@@ -256,6 +261,23 @@ TEXTS = {
     "cond_has": "enthält",
     "cond_has_all": "enthält alle von",
     "cond_not": "nicht ({inner})",
+    # whom a filter keeps, as a clause after a base ("Basis: 22 Befragte, die …")
+    "filtered": "{base}, {who}",
+    "filtered_range": "{base}; nur {unit}, {who}",
+    "item_base_who": "Basis {{n}} {unit}, {who}",
+    "who_answered_with": "die auf {question} mit {options} geantwortet haben",
+    "who_not_answered_with": "die auf {question} nicht mit {options} geantwortet haben",
+    "who_other": "die auf {question} mit etwas anderem als {options} geantwortet haben",
+    "who_ticked": "die bei {question} {options} angekreuzt haben",
+    "who_not_ticked": "die bei {question} {options} nicht angekreuzt haben",
+    "who_not_ticked_all": "die bei {question} nicht alle von {options} angekreuzt haben",
+    "who_band": "deren Antwort auf {question} in {options} liegt",
+    "who_not_band": "deren Antwort auf {question} nicht in {options} liegt",
+    "who_at_least": "deren Antwort auf {question} mindestens {low} beträgt",
+    "who_under": "deren Antwort auf {question} unter {high} liegt",
+    "who_between": "deren Antwort auf {question} mindestens {low} und weniger als {high} beträgt",
+    "who_answered": "die {question} beantwortet haben",
+    "who_not_answered": "die {question} nicht beantwortet haben",
     # charts and the regions map
     "value": "Wert",
     "top": "Top {n}",

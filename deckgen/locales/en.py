@@ -14,6 +14,10 @@ TEXTS = {
     "effective_range": "(effective {low} to {high})",
     "forced_100": "rounding adjusted so that each whole adds up to {hundred}",
     "footnote_chart": "{title}: ",
+    # an untitled chart among several, named by its place (reading order beyond two)
+    "chart_left": "Left chart",
+    "chart_right": "Right chart",
+    "chart_number": "Chart {n}",
     "several": "several answers possible",
     "small_base": "small base, interpret with care",
     "small_base_effective": "small effective base, interpret with care",
@@ -174,6 +178,7 @@ TEXTS = {
     "tested ({test}, {correction})",
     "sig_effective": "on the effective bases of the weights",
     "sig_untested": "no test for {names}: {reason}",
+    "sig_untested_brief": "no test (the reasons are in the notes)",
     "why_small": "base under {n}",
     "why_small_effective": "effective base under {n}",
     "why_rest_small": "comparison base under {n} ({rest})",
@@ -213,11 +218,11 @@ TEXTS = {
     "per_region": " ({unit} per region)",
     # speaker notes
     "note_chart": "Chart",
+    "note_footnote": "Footnote",  # the whole footnote, where the slide shows it briefly
     "note_question": "Question",
     "note_base": "Base",
     "note_figures": "Figures",
     "note_key": "Key figure",
-    "note_who": "among",
     "note_published": "Published figures.",
     "note_illustrative": (
         "Illustrative data (reconstruction): do not quote them as published results."
@@ -240,6 +245,23 @@ TEXTS = {
     "cond_has": "includes",
     "cond_has_all": "includes all of",
     "cond_not": "not ({inner})",
+    # whom a filter keeps, as a clause after a base ("Base: 22 respondents who…")
+    "filtered": "{base} {who}",
+    "filtered_range": "{base}, among {unit} {who}",
+    "item_base_who": "base {{n}} {unit} {who}",
+    "who_answered_with": "who answered {options} to {question}",
+    "who_not_answered_with": "who did not answer {options} to {question}",
+    "who_other": "who answered {question} with something other than {options}",
+    "who_ticked": "who selected {options} for {question}",
+    "who_not_ticked": "who did not select {options} for {question}",
+    "who_not_ticked_all": "who did not select all of {options} for {question}",
+    "who_band": "whose answer to {question} is in {options}",
+    "who_not_band": "whose answer to {question} is not in {options}",
+    "who_at_least": "whose answer to {question} is at least {low}",
+    "who_under": "whose answer to {question} is under {high}",
+    "who_between": "whose answer to {question} is at least {low} and under {high}",
+    "who_answered": "who answered {question}",
+    "who_not_answered": "who did not answer {question}",
     # charts and the regions map
     "value": "Value",
     "top": "Top {n}",

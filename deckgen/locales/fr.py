@@ -15,6 +15,10 @@ TEXTS = {
     "effective_range": "(base effective {low} à {high})",
     "forced_100": "arrondis ajustés pour que chaque total fasse {hundred}",
     "footnote_chart": "{title} : ",
+    # an untitled chart among several, named by its place (reading order beyond two)
+    "chart_left": "Graphique de gauche",
+    "chart_right": "Graphique de droite",
+    "chart_number": "Graphique {n}",
     "several": "plusieurs réponses possibles",
     "small_base": "base faible, à interpréter avec prudence",
     "small_base_effective": "base effective faible, à interpréter avec prudence",
@@ -189,6 +193,7 @@ TEXTS = {
     "({test}, {correction})",
     "sig_effective": "sur les bases effectives de la pondération",
     "sig_untested": "pas de test pour {names}\u202f: {reason}",
+    "sig_untested_brief": "aucun test (les raisons sont dans les notes)",
     "why_small": "base inférieure à {n}",
     "why_small_effective": "base effective inférieure à {n}",
     "why_rest_small": "base de comparaison inférieure à {n} ({rest})",
@@ -229,11 +234,11 @@ TEXTS = {
     "per_region": " (nombre de {unit} par région)",
     # speaker notes
     "note_chart": "Graphique",
+    "note_footnote": "Note de bas de page",  # the whole footnote, where the slide shows it briefly
     "note_question": "Question",
     "note_base": "Base",
     "note_figures": "Chiffres",
     "note_key": "Chiffre clé",
-    "note_who": "parmi",
     "note_published": "Données publiées.",
     "note_illustrative": (
         "Données illustratives (reconstruction) : ne pas les citer comme résultats publiés."
@@ -256,6 +261,23 @@ TEXTS = {
     "cond_has": "inclut",
     "cond_has_all": "inclut tout",
     "cond_not": "non ({inner})",
+    # whom a filter keeps, as a clause after a base ("Base : 22 collectivités ayant…")
+    "filtered": "{base} {who}",
+    "filtered_range": "{base}, parmi les {unit} {who}",
+    "item_base_who": "base {{n}} {unit} {who}",
+    "who_answered_with": "ayant répondu {options} à {question}",
+    "who_not_answered_with": "n'ayant pas répondu {options} à {question}",
+    "who_other": "ayant répondu à {question} autre chose que {options}",
+    "who_ticked": "ayant coché {options} à {question}",
+    "who_not_ticked": "n'ayant pas coché {options} à {question}",
+    "who_not_ticked_all": "n'ayant pas coché à la fois {options} à {question}",
+    "who_band": "dont la réponse à {question} est dans {options}",
+    "who_not_band": "dont la réponse à {question} n'est pas dans {options}",
+    "who_at_least": "dont la réponse à {question} est d'au moins {low}",
+    "who_under": "dont la réponse à {question} est inférieure à {high}",
+    "who_between": "dont la réponse à {question} est d'au moins {low} et inférieure à {high}",
+    "who_answered": "ayant répondu à {question}",
+    "who_not_answered": "n'ayant pas répondu à {question}",
     # charts and the regions map
     "value": "Valeur",
     "top": "Top {n}",

@@ -20,7 +20,7 @@ from deckgen.errors import Warnings
 from deckgen.render.geometry import EMU_PER_POINT, Rect
 from deckgen.render.metrics import WIDTH_MARGIN, word_width, wrapped
 from deckgen.render.oxml import shape_tree
-from deckgen.render.text import needed_height, plain
+from deckgen.render.text import LINE_SPACING, needed_height, plain
 
 ELLIPSIS = "…"
 
@@ -38,6 +38,11 @@ class Fitted:
 def fits(paragraphs: list[str], rect: Rect, size: float, bold: bool = False) -> bool:
     height = needed_height(paragraphs, rect.width, size, size * 0.3, bold=bold)
     return height <= rect.height / EMU_PER_POINT
+
+
+def longer_than(text: str, width: int, size: float, lines: int) -> bool:
+    """Whether `text`, wrapped at `width` (EMU) at `size`, takes more than `lines` lines."""
+    return needed_height([text], width, size) > lines * size * LINE_SPACING + 8
 
 
 def fit_text(

@@ -47,6 +47,7 @@ class CalloutPlan:
     base: int = 0  # respondents the value is a share of
     is_count: bool = False
     weighted: bool = False
+    who: str = ""  # whom its base counts, in words, when a filter chose them (the footnote)
     own: str = ""  # a personal deck: "Votre réponse : oui", on a line of its own
     # shorter forms of `own` ("Vos réponses : a, b +2 autres"), for a card too narrow
     own_short: list[str] = field(default_factory=list)
@@ -68,6 +69,9 @@ class SlidePlan:
     callouts: list[CalloutPlan] = field(default_factory=list)
     remark: str | None = None
     footnote: str | None = None
+    # the footnote without its details (wording.phrases.footnote `brief`), drawn where
+    # the whole would take more than two lines; the whole then goes to the notes
+    footnote_brief: str | None = None
     notes: str = ""
     key: str = ""  # the slide's key (deckgen.render.identity): its spec id, or a slug of its title
 

@@ -17,7 +17,7 @@ from deckgen.locales.numbers import number_number_format
 from deckgen.render import shared, speedups
 from deckgen.render.charts import ChartStyle, add_chart
 from deckgen.render.colors import AA, contrast, distinct_colour, rgb
-from deckgen.render.fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label
+from deckgen.render.fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label, longer_than
 from deckgen.render.geometry import EMU_PER_POINT, Rect, inches, points
 from deckgen.render.identity import element_key, named
 from deckgen.render.oxml import chart_xml, shape_tree, xml_of
@@ -77,6 +77,7 @@ def render_slide(
     slide = prs.slides.add_slide(layout)
     fitter = SlideFitter(warnings, slide_plan.label)
     kind = slide_plan.layout.lower()
+    moved = ""  # a footnote too long for the slide, whole, for the notes
     if kind == "title":
         _title_slide(slide, slide_plan, plan, theme, fitter)
     elif kind == "section":
@@ -84,7 +85,7 @@ def render_slide(
     elif kind == "closing":
         _closing_slide(slide, slide_plan, theme, fitter)
     else:
-        _content_slide(slide, layout, slide_plan, theme, plan.locale, fitter)
+        moved = _content_slide(slide, layout, slide_plan, theme, plan.locale, fitter)
         if plan.footer:
             _footer(slide, prs, layout, plan.footer, theme, fitter)
     if plan.logo is not None:
@@ -96,8 +97,14 @@ def render_slide(
         int(prs.slide_width),
         int(prs.slide_height),
     )
-    if slide_plan.notes:
-        slide.notes_slide.notes_text_frame.text = slide_plan.notes
+    notes = slide_plan.notes
+    if moved:  # the whole footnote, where the slide shows it briefly
+        from deckgen.locales import words
+
+        whole = f"{words(plan.locale).label(words(plan.locale)('note_footnote'))} {moved}"
+        notes = f"{notes}\n\n{whole}" if notes else whole
+    if notes:
+        slide.notes_slide.notes_text_frame.text = notes
     if records is not None:
         from deckgen.render.manifest import records as records_of
 
@@ -252,10 +259,12 @@ def _closing_slide(slide, sp: SlidePlan, theme: Theme, fitter: SlideFitter) -> N
 
 def _content_slide(
     slide, layout, sp: SlidePlan, theme: Theme, locale: str, fitter: SlideFitter
-) -> None:
+) -> str:
     """Fill a content slide. Shapes are added in reading order (the order of the
     slide's shape tree is the order a screen reader follows): title, text,
-    charts and callouts top-to-bottom then left-to-right, remark, footnote."""
+    charts and callouts top-to-bottom then left-to-right, remark, footnote.
+    A footnote longer than two lines at its size gives way to its brief form (what
+    must stay: wording.phrases.footnote); returned then, the whole, for the notes."""
     title, _ = _placeholders(slide)
     if title is not None:
         _put(slide, title, [sp.title], theme.sizes.title, fitter, "title")
@@ -264,8 +273,11 @@ def _content_slide(
     shapes = slide.shapes
 
     foot = band = None
-    if sp.footnote:  # as tall as the footnote needs, up to a quarter of the area
-        need = points(needed_height([sp.footnote], area.width, theme.sizes.footnote))
+    shown, moved = sp.footnote, ""
+    if shown and sp.footnote_brief and longer_than(shown, area.width, theme.sizes.footnote, 2):
+        shown, moved = sp.footnote_brief, shown
+    if shown:  # as tall as the footnote needs, up to a quarter of the area
+        need = points(needed_height([shown], area.width, theme.sizes.footnote))
         area, foot = _cut_bottom(
             area, min(max(FOOTNOTE_H, need), max(FOOTNOTE_H, area.height // 4))
         )
@@ -276,8 +288,8 @@ def _content_slide(
         _one_mark(shapes, theme)
     if band is not None:
         _remark(shapes, band, sp, theme, fitter)
-    if foot is not None and sp.footnote:
-        fitted = fitter.text([sp.footnote], foot, theme.sizes.footnote, 7, "footnote")
+    if foot is not None and shown:
+        fitted = fitter.text([shown], foot, theme.sizes.footnote, 7, "footnote")
         add_text(
             shapes,
             foot,
@@ -288,6 +300,7 @@ def _content_slide(
             anchor="bottom",
             name=named("Footnote", element_key(sp.key, "footnote")),
         )
+    return moved
 
 
 def _remark_height(remark: str, area: Rect, theme: Theme) -> int:
@@ -582,10 +595,14 @@ def _charts(
     shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, fitter: SlideFitter
 ) -> None:
     """The slide's charts side by side, in rows when side by side they would be
-    narrower than MIN_CHART_W (every row's cells as wide as the first row's)."""
+    narrower than MIN_CHART_W (every row's cells as wide as the first row's); two
+    charts always side by side."""
     n = len(sp.charts)
     columns = n
-    while columns > 1 and (area.width - GAP * (columns - 1)) // columns < MIN_CHART_W:
+    # two charts stay side by side, however narrow: the footnote names an untitled one
+    # by its place, left or right (wording.phrases.chart_place)
+    least = 2 if n == 2 else 1
+    while columns > least and (area.width - GAP * (columns - 1)) // columns < MIN_CHART_W:
         columns -= 1
     rows = -(-n // columns)
     columns = -(-n // rows)  # balanced: 7 charts as 4 + 3, not 5 + 2

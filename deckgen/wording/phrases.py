@@ -20,12 +20,98 @@ from deckgen.locales import Words
 from deckgen.locales.numbers import percent_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from deckgen.inputs.codebook import Codebook
+    from deckgen.inputs.codebook import Codebook, Question
+    from deckgen.inputs.conditions import Condition
     from deckgen.inputs.theme import Theme
     from deckgen.render.plan import SlidePlan
 
 
 # -- what a condition says -----------------------------------------------------------
+
+
+def who_text(condition: Condition, questions: dict[str, Question], w: Words) -> str:
+    """Whom `condition` keeps, as a clause that follows a count of them: 'ayant
+    répondu « Commune » ou « Région » à « Type de collectivité »' (fr), 'who answered
+    “Commune” to “Type de collectivité”' (en), 'die auf „…“ mit „Commune“ geantwortet
+    haben' (de). Each test has its words, and its negation too (a `not` is carried
+    down to the tests, De Morgan's way), each saying exactly whom the mask keeps:
+    a negated test keeps those who did not answer, and says so."""
+    return _who(condition, questions, w, negated=False)[0]
+
+
+def _who(
+    condition: Condition, questions: dict[str, Question], w: Words, negated: bool
+) -> tuple[str, str]:
+    """The clause, and the word that joins its parts ("" for one test's clause)."""
+    from deckgen.inputs.conditions import Combine
+
+    if not isinstance(condition, Combine):
+        return _leaf(condition, questions, w, negated)
+    if condition.op == "not":
+        return _who(condition.parts[0], questions, w, not negated)
+    how = "and" if (condition.op == "all") != negated else "or"
+    return _joined([_who(p, questions, w, negated) for p in condition.parts], how, w)
+
+
+def _leaf(
+    condition: Condition, questions: dict[str, Question], w: Words, negated: bool
+) -> tuple[str, str]:
+    from deckgen.inputs.conditions import Leaf, value_labels
+
+    assert isinstance(condition, Leaf)
+    q = questions.get(condition.question)
+    text = w.quote(q.text if q else condition.question)
+    if condition.test == "answered":
+        kept = condition.answered != negated
+        return w("who_answered" if kept else "who_not_answered", question=text), ""
+    silent = (w("who_not_answered", question=text), "")  # a negated test keeps them too
+    if condition.test in ("min", "max"):
+        low, high = condition.low, condition.high
+        if not negated:
+            if low is not None and high is not None:
+                return w("who_between", question=text, low=_num(low, w), high=_num(high, w)), ""
+            if low is not None:
+                return w("who_at_least", question=text, low=_num(low, w)), ""
+            return w("who_under", question=text, high=_num(high or 0, w)), ""
+        outside = []
+        if low is not None:
+            outside.append((w("who_under", question=text, high=_num(low, w)), ""))
+        if high is not None:
+            outside.append((w("who_at_least", question=text, low=_num(high, w)), ""))
+        return _joined([*outside, silent], "or", w)
+    labels = [w.quote(label) for label in value_labels(condition, q)]
+    both = condition.test == "has_all"
+    options = w.join(labels, "and" if both else "or")
+    if condition.test in ("has", "has_any", "has_all"):
+        key = "who_ticked" if not negated else "who_not_ticked_all" if both else "who_not_ticked"
+        return w(key, question=text, options=options), ""
+    if q is not None and q.type == "numeric":  # `in`/`not_in` of bands: of those who answered
+        band = (w("who_band", question=text, options=options), "")
+        other = (w("who_not_band", question=text, options=options), "")
+        if (condition.test == "in") != negated:
+            return band if not negated else _joined([band, silent], "or", w)
+        return other if not negated else _joined([other, silent], "or", w)
+    if condition.test == "not_in":  # answered, something else
+        if not negated:
+            return w("who_other", question=text, options=options), ""
+        answered = (w("who_answered_with", question=text, options=options), "")
+        return _joined([answered, silent], "or", w)
+    key = "who_not_answered_with" if negated else "who_answered_with"
+    return w(key, question=text, options=options), ""
+
+
+def _joined(clauses: list[tuple[str, str]], how: str, w: Words) -> tuple[str, str]:
+    """Clauses joined by 'et'/'ou' (the locale's); a clause joining its own parts with
+    the other word is bracketed, so 'A et (B ou C)' never reads as '(A et B) ou C'."""
+    if len(clauses) == 1:
+        return clauses[0]
+    return w.join([f"({c})" if inner not in ("", how) else c for c, inner in clauses], how), how
+
+
+def _num(value: float, w: Words) -> str:
+    """A bound as the locale writes numbers, with the decimals it was written with."""
+    digits = 0 if float(value).is_integer() else min(len(repr(float(value)).split(".")[1]), 6)
+    return w.number(value, digits)
 
 
 # -- what a computed result says about itself ---------------------------------------------
@@ -43,7 +129,7 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
         "reconstructed": codebook.reconstruction,
     }
     if indicator.filter is not None:
-        changes["filter_text"] = describe(parse_condition(indicator.filter), questions, w)
+        changes["filter_text"] = who_text(parse_condition(indicator.filter), questions, w)
     if result.measure and not indicator.label:  # "Moyenne", "Médiane", "25e centile"
         q = round((indicator.q or 0.5) * 100)
         changes["categories"] = (w(f"measure_{result.measure}", p=w.ordinal(q)),)
@@ -61,7 +147,8 @@ def localise(result: Result, indicator: Any, codebook: Codebook, w: Words) -> Re
         for label, n, who, code in result.item_bases:
             option = q.option(code) if q is not None else None
             if not who and option is not None and option.asked_if is not None:
-                who = describe(option.asked_if, questions, w)
+                unit = changes["respondents"]  # 'base {n} collectivités ayant répondu …'
+                who = w("item_base_who", unit=unit, who=who_text(option.asked_if, questions, w))
             items.append((label, n, who, code))
         changes["item_bases"] = tuple(items)
     if result.by:  # each segment named with its base: "Communes (n = 22)"
@@ -94,12 +181,13 @@ def item_base_text(item: str, n: int, label: str, w: Words) -> str:
     return w("item_base", item=item, n=w.number(n)) + (f" ({label})" if label else "")
 
 
-def result_base(r: Result, w: Words, threshold: int = 0) -> str:
+def result_base(r: Result, w: Words, threshold: int = 0, brief: bool = False) -> str:
     """The base of one result: 'Base : 24 collectivités (who) ; item bases ; several answers';
     a grid whose items have bases of their own gives their range ('Base : 2 078 à 2 326
     répondants selon l'item'), never a base that belongs to no item. A weighted result
     tested, or with a segment under `threshold` by its weights alone, gives its
-    effective base too ('Base : 1 407 répondants (base effective 652)')."""
+    effective base too ('Base : 1 407 répondants (base effective 652)'). `brief`: without
+    the items' own bases, details the speaker notes keep."""
     explained = {code for *_, code in r.item_bases}  # items asked of some: said below
     own = [b for code, b in zip(r.codes, r.bases) if code not in explained and b]
     if own and min(own) != max(own):
@@ -107,11 +195,12 @@ def result_base(r: Result, w: Words, threshold: int = 0) -> str:
         text = w("base_range", low=low, high=high, unit=r.respondents)
     else:
         text = base_text(own[0] if own and not r.editions else r.base, r.respondents, w)
+    if r.filter_text:  # 'Base : 22 collectivités ayant répondu « Commune » à « … »'
+        key = "filtered_range" if own and min(own) != max(own) else "filtered"
+        text = w(key, base=text, unit=r.respondents, who=r.filter_text)
     if r.weighted and (r.test or small_segments(r, threshold, flagged=True)):
         text += _effective_text(r, w)  # a weighted figure tested or flagged: its precision
-    if r.filter_text:
-        text += f" ({r.filter_text})"
-    for item, n, label, _code in r.item_bases:
+    for item, n, label, _code in () if brief else r.item_bases:
         text += w("sep") + item_base_text(item, n, label, w)
     if r.multiple:
         text += w("sep") + w("several")
@@ -136,17 +225,18 @@ def _effective_text(r: Result, w: Words) -> str:
     return " " + w("effective_range", low=w.number(low), high=w.number(high))
 
 
-def significance_text(r: Result, level: float, w: Words) -> str:
+def significance_text(r: Result, level: float, w: Words, brief: bool = False) -> str:
     """What the tests of a breakdown did: the markers' meaning (or that nothing tested
     was significant), the test and level, effective bases, and what was not tested
-    and why. "No significant difference" is said only of figures that were tested."""
+    and why. "No significant difference" is said only of figures that were tested.
+    `brief`: without what was not tested and why (per segment: the notes keep it)."""
     if r.editions:
-        return _trend_text(r, level, w)
+        return _trend_text(r, level, w, brief)
     if not r.test:
         return ""
     untested = untested_text(r, w)
     if not _ran(r):  # nothing was tested: nothing to claim, only why
-        return untested
+        return w("sig_untested_brief") if brief and untested else untested
     values = {"level": w.percent(level), "test": _tests_used(r, w), "correction": _correction(r, w)}
     if _significant(r):
         text = w("sig_pairwise" if r.compared == "pairwise" else "sig_rest", **values)
@@ -154,20 +244,22 @@ def significance_text(r: Result, level: float, w: Words) -> str:
         text = w("sig_none_tested" if untested else "sig_none", **values)
     if r.weighted and r.test != "design":  # a design's test has the design's variances
         text += ", " + w("sig_effective")
-    return text + (w("sep") + untested if untested else "")
+    return text + (w("sep") + untested if untested and not brief else "")
 
 
-def _trend_text(r: Result, level: float, w: Words) -> str:
+def _trend_text(r: Result, level: float, w: Words, brief: bool = False) -> str:
     """A trend's footnote: the earlier editions and their bases, then what the test of
-    the change since the last one found, or why there was none."""
+    the change since the last one found, or why there was none. `brief`: without the
+    editions' approximate bases and gaps, nor what was not tested (the notes keep
+    them); a break in the series stays."""
     text = w("editions_published")
     labels = {edition_id: label for edition_id, label, *_ in r.editions}
     for _, label, n, exact, about in r.editions:
-        if not exact:
+        if not exact and not brief:
             text += w("sep") + w("editions_about", label=label, about=about or w.number(n))
     for edition_id, what in r.breaks:
         text += w("sep") + w("editions_break", edition=labels[edition_id], text=what)
-    for s, (_, label, *_rest) in zip(r.series, r.editions):  # an earlier edition's gaps
+    for s, (_, label, *_rest) in zip(() if brief else r.series, r.editions):  # its gaps
         missing = [c for c, v in zip(r.categories, s.values) if v is None]
         if missing:
             na = w("not_available")
@@ -186,7 +278,7 @@ def _trend_text(r: Result, level: float, w: Words) -> str:
         found = _significant(r)
         key = "sig_previous" if found else "sig_previous_none"
         text += w("sep") + w(key + ("_tested" if untested and not found else ""), **values)
-    return text + (w("sep") + untested if untested else "")
+    return text + (w("sep") + untested if untested and not brief else "")
 
 
 def _significant(r: Result) -> bool:
@@ -389,27 +481,49 @@ def small_segments_text(r: Result, threshold: int, w: Words) -> str:
 def footnote(
     setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, personal: bool = False
 ) -> str | None:
-    """'Base : 31 collectivités répondantes' by default, from the results on the slide."""
+    """The whole footnote: `_footnote`, with every detail."""
+    return _footnote(setting, sp, unit, theme, w, (personal, False))
+
+
+def brief_footnote(
+    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, personal: bool = False
+) -> str | None:
+    """The footnote without its details: `_footnote` brief."""
+    return _footnote(setting, sp, unit, theme, w, (personal, True))
+
+
+def _footnote(
+    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, how: tuple[bool, bool]
+) -> str | None:
+    """'Base : 31 collectivités répondantes' by default, from the results on the slide.
+    `how`: (whether a personal deck's, whether brief). Brief: what must stay on the
+    slide (bases, the test and its correction, the weighting, a forced 100 %, a break
+    in a trend, what was withheld), without the details per item, per segment or per
+    edition (what was not tested and why, an item's own base, an edition's approximate
+    base or gaps): the renderer draws it where the whole would take more than two
+    lines, the whole going to the notes."""
     if setting is False:
         return None
     if isinstance(setting, str):
         return setting
+    personal, brief = how
     threshold = theme.small_base_threshold
     # each part: (what it is about -- chart titles, callout figures; None: the slide's
     # base, which needs no name -- and what it says); parts that say the same are one
     entries: list[tuple[list[str] | None, str]] = []
-    for c in sp.charts:
-        about = [c.title] if c.title and len(sp.charts) > 1 else None
+    places = [chart_place(i, len(sp.charts), w) for i in range(len(sp.charts))]
+    for c, place in zip(sp.charts, places):
+        about = [c.title or place] if len(sp.charts) > 1 else None
         if is_withheld(c.result):  # nothing of it shown: no base either, only why
             entries.append(
                 (about, privacy_text(c.result, theme.privacy_threshold, w)[len(w("sep")) :])
             )
             continue
-        tests = significance_text(c.result, theme.significance_level, w)
+        tests = significance_text(c.result, theme.significance_level, w, brief)
         entries.append(
             (
                 about,
-                result_base(c.result, w, threshold)
+                result_base(c.result, w, threshold, brief)
                 + small_base(_size(c.result), threshold, w, c.result.weighted)
                 + small_segments_text(c.result, threshold, w)
                 + (w("sep") + w("forced_100", hundred=w.percent(1.0)) if c.result.forced else "")
@@ -422,20 +536,26 @@ def footnote(
     # callouts: each distinct base once (a count of respondents has no base to state),
     # named by its figures where another base stands beside it
     stated = [c for c in sp.callouts if not c.is_count and not c.withheld]
-    bases = dict.fromkeys((c.base, c.weighted) for c in stated)
-    for base, weighted in bases:
+    bases = dict.fromkeys((c.base, c.weighted, c.who) for c in stated)
+    for base, weighted, who in bases:
         figures = [
-            w.quote(c.value_text) for c in stated if (c.base, c.weighted) == (base, weighted)
+            w.quote(c.value_text)
+            for c in stated
+            if (c.base, c.weighted, c.who) == (base, weighted, who)
         ]
-        bare = base_text(base, unit, w) + (w("sep") + w("weighted") if weighted else "")
+        bare = base_text(base, unit, w)
+        if who:  # 'Base : 22 collectivités ayant répondu « Commune » à « … »'
+            bare = w("filtered", base=bare, unit=unit, who=who)
+        bare += w("sep") + w("weighted") if weighted else ""
         # a chart's part that states this base already ("Base : 9 … ; …", "Base: 9 …; …":
-        # the locale's separator, or a note after a space) takes the figures into what it
-        # is about (the slide's base, unnamed, needs nothing more)
+        # the locale's separator, or a note in brackets) takes the figures into what it
+        # is about (the slide's base, unnamed, needs nothing more); the same count of
+        # others (a filter's words after it) is another base
         k = next(
             (
                 i
                 for i, (_, t) in enumerate(entries)
-                if t == bare or t.startswith((bare + " ", bare + w("sep")))
+                if t == bare or t.startswith((bare + " (", bare + w("sep")))
             ),
             -1,
         )
@@ -456,6 +576,9 @@ def footnote(
         else:  # the same words: one part, about both (unnamed if either was)
             before = merged[text]
             merged[text] = None if before is None or about is None else [*before, *about]
+    for text, about in merged.items():  # every chart, by its place alone: the slide's base
+        if about is not None and len(places) > 1 and sorted(about) == sorted(places):
+            merged[text] = None
     quoted = {w.quote(c.value_text) for c in stated}  # figures after the charts' titles
     parts = [
         (
@@ -471,6 +594,15 @@ def footnote(
     ]
     parts.extend(c.withheld for c in sp.callouts if c.withheld)
     return " · ".join(dict.fromkeys(parts)) or None
+
+
+def chart_place(i: int, n: int, w: Words) -> str:
+    """How a footnote names the `i`-th of `n` charts of a slide when it has no title:
+    'Graphique de gauche' / 'de droite' for two (render.slides keeps two charts side
+    by side), else its number in reading order ('Graphique 3', as the notes number it)."""
+    if n == 2:
+        return w("chart_left" if i == 0 else "chart_right")
+    return w("chart_number", n=i + 1)
 
 
 def _listing(items: list[str], w: Words) -> str:
@@ -555,7 +687,7 @@ def alt_text(chart_type: str, title: str | None, r: Result, w: Words, digits: in
     sep = " —" if head.rstrip().endswith(("?", "!", "…", ":")) else ","
     base = w("alt_base", n=w.number(r.base), unit=r.respondents)
     if r.filter_text:  # whom the figures are about, as the footnote says
-        base += f" ({r.filter_text})"
+        base = w("filtered", base=base, unit=r.respondents, who=r.filter_text)
     figures = figures_text(chart_type, r, w, digits)
     if draws_regions(chart_type):
         return f"{head}{sep} {base}{w('colon')}{figures}{w('per_region', unit=r.respondents)}"
@@ -640,8 +772,8 @@ def notes(
             blocks.append("\n".join(lines))
             continue
         base = f"{w.label(w('note_base'))} {w.number(r.base)} {r.respondents}"
-        if r.filter_text:
-            base += f" ({w('note_who')} {r.filter_text})"
+        if r.filter_text:  # whom the figures are about, as the footnote says
+            base = w("filtered", base=base, unit=r.respondents, who=r.filter_text)
         for item, n, label, _code in r.item_bases:
             base += w("sep") + item_base_text(item, n, label, w)
         if r.by and not r.editions:

@@ -47,7 +47,15 @@ from deckgen.locales import Words, words
 from deckgen.locales.numbers import percent_value, round_half_up
 from deckgen.packaged import default_template
 from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, OptionColours, SlidePlan
-from deckgen.wording.phrases import alt_text, footnote, localise, notes, value_text, with_changes
+from deckgen.wording.phrases import (
+    alt_text,
+    brief_footnote,
+    footnote,
+    localise,
+    notes,
+    value_text,
+    with_changes,
+)
 
 
 @dataclass
@@ -352,7 +360,10 @@ class _Planning:
                 if match:  # the outline says it to the eye; the alternative text to the ear
                     cp.alt_text = f"{cp.alt_text} ({w('own_match')})"
         unit = loaded.codebook.respondents or w("respondents")
-        sp.footnote = footnote(s.footnote, sp, unit, theme, w, loaded.personal is not None)
+        personal = loaded.personal is not None
+        sp.footnote = footnote(s.footnote, sp, unit, theme, w, personal)
+        brief = brief_footnote(s.footnote, sp, unit, theme, w, personal)
+        sp.footnote_brief = brief if brief != sp.footnote else None
         sp.notes = notes(
             s.notes,
             s.notes_mode,
@@ -939,7 +950,13 @@ def _callout_plan(
     )
     alt = callout.alt_text or f"{text_value} {sentence}".replace("**", "")
     plan = CalloutPlan(
-        text_value, sentence, alt, base=base, is_count=result.is_count, weighted=result.weighted
+        text_value,
+        sentence,
+        alt,
+        base=base,
+        is_count=result.is_count,
+        weighted=result.weighted,
+        who=result.filter_text,
     )
     return plan, number
 
