@@ -16,8 +16,6 @@ TEXTS = {
     "forced_100": "Rundung so angepasst, dass jedes Ganze {hundred} ergibt",
     "footnote_chart": "{title}: ",
     # an untitled chart among several, named by its place (reading order beyond two)
-    "chart_left": "Linkes Diagramm",
-    "chart_right": "Rechtes Diagramm",
     "chart_number": "Diagramm {n}",
     "several": "Mehrfachnennungen möglich",
     "small_base": "kleine Basis, mit Vorsicht zu interpretieren",

@@ -15,8 +15,6 @@ TEXTS = {
     "forced_100": "rounding adjusted so that each whole adds up to {hundred}",
     "footnote_chart": "{title}: ",
     # an untitled chart among several, named by its place (reading order beyond two)
-    "chart_left": "Left chart",
-    "chart_right": "Right chart",
     "chart_number": "Chart {n}",
     "several": "several answers possible",
     "small_base": "small base, interpret with care",

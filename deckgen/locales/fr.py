@@ -16,8 +16,6 @@ TEXTS = {
     "forced_100": "arrondis ajustés pour que chaque total fasse {hundred}",
     "footnote_chart": "{title} : ",
     # an untitled chart among several, named by its place (reading order beyond two)
-    "chart_left": "Graphique de gauche",
-    "chart_right": "Graphique de droite",
     "chart_number": "Graphique {n}",
     "several": "plusieurs réponses possibles",
     "small_base": "base faible, à interpréter avec prudence",

@@ -595,14 +595,10 @@ def _charts(
     shapes, area: Rect, sp: SlidePlan, theme: Theme, locale: str, fitter: SlideFitter
 ) -> None:
     """The slide's charts side by side, in rows when side by side they would be
-    narrower than MIN_CHART_W (every row's cells as wide as the first row's); two
-    charts always side by side."""
+    narrower than MIN_CHART_W (every row's cells as wide as the first row's)."""
     n = len(sp.charts)
     columns = n
-    # two charts stay side by side, however narrow: the footnote names an untitled one
-    # by its place, left or right (wording.phrases.chart_place)
-    least = 2 if n == 2 else 1
-    while columns > least and (area.width - GAP * (columns - 1)) // columns < MIN_CHART_W:
+    while columns > 1 and (area.width - GAP * (columns - 1)) // columns < MIN_CHART_W:
         columns -= 1
     rows = -(-n // columns)
     columns = -(-n // rows)  # balanced: 7 charts as 4 + 3, not 5 + 2

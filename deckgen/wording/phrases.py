@@ -597,11 +597,10 @@ def _footnote(
 
 
 def chart_place(i: int, n: int, w: Words) -> str:
-    """How a footnote names the `i`-th of `n` charts of a slide when it has no title:
-    'Graphique de gauche' / 'de droite' for two (render.slides keeps two charts side
-    by side), else its number in reading order ('Graphique 3', as the notes number it)."""
-    if n == 2:
-        return w("chart_left" if i == 0 else "chart_right")
+    """How a footnote names the `i`-th of `n` charts of a slide when it has no title: its
+    number in reading order ('Graphique 2', as the notes number it), true however the
+    slide sets them (side by side, or stacked where side by side they would be too
+    narrow: render.slides._charts)."""
     return w("chart_number", n=i + 1)
 
 
