@@ -566,3 +566,25 @@ def test_a_chart_of_the_batch_s_own_question_is_named_with_its_fix(tmp_path):
     ours = [w for w in warnings if split_by in w]
     assert charts == 2 and len(ours) == 1 and "`only: [public, personal]`" in ours[0]
     assert not [w for w in warnings if "a doughnut of one part" in w]  # one warning, the fix
+
+
+def test_a_reason_a_slide_gives_once_is_printed_once(tmp_path):
+    """The Commune deck's "Les moyens": both charts and both callouts lose figures to
+    the disclosure rule, for one reason; the footnote says it once, not once for the
+    charts and again for the callouts."""
+    text = SPEC.read_text(encoding="utf-8").replace("../data/", f"{ROOT}/data/")
+    text = text.replace("template: ../layouts/", f"template: {ROOT}/layouts/")
+    text = text.replace("theme: theme.yaml", f"theme: {ROOT}/config/theme.yaml")
+    document = yaml.safe_load(text)
+    (means,) = [s for s in document["slides"] if s.get("id") == "les-moyens"]
+    spec = tmp_path / "moyens.yaml"
+    spec.write_text(yaml.safe_dump({**document, "slides": [means]}), "utf-8")
+    built = deckgen.load(spec).build_each("type_collectivite", tmp_path / "out")
+    (commune,) = [o for o in built if o.path]
+    reason = "certains chiffres de Commune masqués\u202f: ils feraient connaître des réponses"
+    withheld = [w for w in commune.warnings if "callout" in w and reason in w]
+    assert len(withheld) == 2  # both callouts lose their figure for that reason
+    slide = Presentation(str(commune.path)).slides[0]
+    (footnote,) = [s.text_frame.text for s in flat(slide.shapes)
+                   if s.has_text_frame and "Base\u202f: 22" in s.text_frame.text]  # fmt: skip
+    assert footnote.count(reason) == 1, footnote

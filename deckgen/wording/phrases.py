@@ -592,8 +592,17 @@ def _footnote(
         + text
         for text, about in merged.items()
     ]
-    parts.extend(c.withheld for c in sp.callouts if c.withheld)
+    for callout in sp.callouts:  # a withheld figure's reason, unless a chart's part says it
+        why = callout.withheld
+        if why and not any(_says(part, why, w) for part in parts):
+            parts.append(why)
     return " · ".join(dict.fromkeys(parts)) or None
+
+
+def _says(part: str, sentence: str, w: Words) -> bool:
+    """Whether a footnote's `part` says `sentence`: is it, or one of its clauses."""
+    sep = w("sep")
+    return part == sentence or part.endswith(sep + sentence) or sep + sentence + sep in part
 
 
 def chart_place(i: int, n: int, w: Words) -> str:
