@@ -303,3 +303,16 @@ def test_a_footnote_over_two_lines_keeps_what_must_stay_and_moves_the_rest_to_th
     assert notes.endswith(whole + crowded.footnote)  # nothing cut
     assert plain_foot.text_frame.text == plain.footnote
     assert whole not in plain_notes
+
+
+def test_the_notes_word_each_question_once(real_deck):
+    """Seed slide 8: the budget chart and the "62 %" card count the same question; its
+    wording comes once, with the chart, while the "97 %" card on another question
+    keeps its own."""
+    from pptx import Presentation
+
+    notes = Presentation(str(real_deck.path)).slides[7].notes_slide.notes_text_frame.text
+    budget = "Question\u202f: Budget annuel dédié à la participation"
+    assert notes.count(budget) == 1, notes
+    assert notes.index(budget) < notes.index("Chiffre clé\u202f: 62")  # with the chart
+    assert notes.count("Question\u202f: Disposez-vous d'un service dédié à la participation ?") == 1

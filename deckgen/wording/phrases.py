@@ -765,6 +765,7 @@ def notes(
     notes come first (mode extend) or alone (mode replace).
     """
     blocks = []
+    worded: set[str] = set()  # the questions the notes have worded: each once
     for i, c in enumerate(sp.charts):
         r = c.result
         digits = int(getattr(c.options, "digits", 0) or 0)
@@ -775,6 +776,7 @@ def notes(
         if r.question_text:
             several = f" ({w('several')})" if r.multiple else ""
             lines.append(f"{w.label(w('note_question'))} {r.question_text}{several}")
+            worded.add(r.question_text)
         if is_withheld(r):  # nothing of it shown, no base either: only why
             lines.append(privacy_text(r, k, w)[len(w("sep")) :] + ".")
             blocks.append("\n".join(lines))
@@ -831,8 +833,9 @@ def notes(
                 status=w(f"note_callout_{status}"),
             )
         line = f"{w.label(w('note_key'))} {sentence} {basis}."
-        if r.question_text:
+        if r.question_text and r.question_text not in worded:
             line += f"\n{w.label(w('note_question'))} {r.question_text}"
+            worded.add(r.question_text)
         blocks.append(line)
     text = "\n\n".join(blocks)
     if own:
