@@ -401,17 +401,15 @@ def _axis_labels(
 ) -> tuple[list[str], float]:
     """The category labels beside bars, and their size, as both clients print them
     whole (`render.fit.category_labels`); the chart's warnings say what was shortened."""
-    labels = category_names(result)
+    names = category_names(result)
     # a personal deck's mark ends its category's label, " (votre réponse)": kept whole
     keep = [
-        words if words and label.endswith(words) else ""
-        for label, words in zip(labels, result.own_words or [""] * len(labels))
+        words if words and name.endswith(words) else ""
+        for name, words in zip(names, result.own_words or [""] * len(names))
     ]
-    labels, size, shortened = category_labels(labels, rect, size, keep=keep)
+    labels, size, shortened = category_labels(names, rect, size, keep=keep)
     if shortened:
-        first = next(
-            a for a, b, c in zip(result.categories, labels, category_names(result)) if b != c
-        )
+        first = next(a for a, b, c in zip(result.categories, labels, names) if b != c)
         style.problems.append(
             f"{shortened} label(s) shortened beside the bars (first: {quoted_title(first, 40)}"
             "): whole in the alternative text; shorten them in the codebook"

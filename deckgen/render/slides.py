@@ -101,7 +101,8 @@ def render_slide(
     if moved:  # the whole footnote, where the slide shows it briefly
         from deckgen.locales import words
 
-        whole = f"{words(plan.locale).label(words(plan.locale)('note_footnote'))} {moved}"
+        said = words(plan.locale)
+        whole = f"{said.label(said('note_footnote'))} {moved}"
         notes = f"{notes}\n\n{whole}" if notes else whole
     if notes:
         slide.notes_slide.notes_text_frame.text = notes

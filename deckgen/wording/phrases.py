@@ -479,24 +479,16 @@ def small_segments_text(r: Result, threshold: int, w: Words) -> str:
 
 
 def footnote(
-    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, personal: bool = False
+    setting: Any,
+    sp: SlidePlan,
+    unit: str,
+    theme: Theme,
+    w: Words,
+    personal: bool = False,
+    brief: bool = False,
 ) -> str | None:
-    """The whole footnote: `_footnote`, with every detail."""
-    return _footnote(setting, sp, unit, theme, w, (personal, False))
-
-
-def brief_footnote(
-    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, personal: bool = False
-) -> str | None:
-    """The footnote without its details: `_footnote` brief."""
-    return _footnote(setting, sp, unit, theme, w, (personal, True))
-
-
-def _footnote(
-    setting: Any, sp: SlidePlan, unit: str, theme: Theme, w: Words, how: tuple[bool, bool]
-) -> str | None:
-    """'Base : 31 collectivités répondantes' by default, from the results on the slide.
-    `how`: (whether a personal deck's, whether brief). Brief: what must stay on the
+    """'Base : 31 collectivités répondantes' by default, from the results on the slide
+    (`personal`: a personal deck's). `brief`: what must stay on the
     slide (bases, the test and its correction, the weighting, a forced 100 %, a break
     in a trend, what was withheld), without the details per item, per segment or per
     edition (what was not tested and why, an item's own base, an edition's approximate
@@ -506,12 +498,11 @@ def _footnote(
         return None
     if isinstance(setting, str):
         return setting
-    personal, brief = how
     threshold = theme.small_base_threshold
     # each part: (what it is about -- chart titles, callout figures; None: the slide's
     # base, which needs no name -- and what it says); parts that say the same are one
     entries: list[tuple[list[str] | None, str]] = []
-    places = [chart_place(i, len(sp.charts), w) for i in range(len(sp.charts))]
+    places = [chart_place(i, w) for i in range(len(sp.charts))]
     for c, place in zip(sp.charts, places):
         about = [c.title or place] if len(sp.charts) > 1 else None
         if is_withheld(c.result):  # nothing of it shown: no base either, only why
@@ -605,8 +596,8 @@ def _says(part: str, sentence: str, w: Words) -> bool:
     return part == sentence or part.endswith(sep + sentence) or sep + sentence + sep in part
 
 
-def chart_place(i: int, n: int, w: Words) -> str:
-    """How a footnote names the `i`-th of `n` charts of a slide when it has no title: its
+def chart_place(i: int, w: Words) -> str:
+    """How a footnote names the `i`-th chart of a slide when it has no title: its
     number in reading order ('Graphique 2', as the notes number it), true however the
     slide sets them (side by side, or stacked where side by side they would be too
     narrow: render.slides._charts)."""

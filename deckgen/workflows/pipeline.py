@@ -49,7 +49,6 @@ from deckgen.packaged import default_template
 from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, OptionColours, SlidePlan
 from deckgen.wording.phrases import (
     alt_text,
-    brief_footnote,
     footnote,
     localise,
     notes,
@@ -362,7 +361,7 @@ class _Planning:
         unit = loaded.codebook.respondents or w("respondents")
         personal = loaded.personal is not None
         sp.footnote = footnote(s.footnote, sp, unit, theme, w, personal)
-        brief = brief_footnote(s.footnote, sp, unit, theme, w, personal)
+        brief = footnote(s.footnote, sp, unit, theme, w, personal, brief=True)
         sp.footnote_brief = brief if brief != sp.footnote else None
         sp.notes = notes(
             s.notes,
