@@ -10,7 +10,7 @@ SPEC   ?= config/barometre-2021.yaml
 # fixtures (decks built once for the file) are built once. PYTEST_PARALLEL= runs serially.
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: deck test test-arrow mutate lint format bench preview images template clean
+.PHONY: deck test test-clients test-arrow mutate lint format bench preview images template clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,8 @@ $(CLIENTS_STAMP): requirements-clients.lock $(STAMP)
 	  || echo "note: Aspose.Slides not installed; tests/test_two_clients.py will be skipped"
 
 # the same suite where pyarrow is installed (pandas then stores text as Arrow strings),
-# and the example decks built cold in both environments, compared byte for byte
+# and the example decks built cold in both environments, compared byte for byte (the
+# rendering tests are not run again: the decks they would render are the same bytes)
 ARROW_VENV  := .venv-arrow
 ARROW_BIN   := $(ARROW_VENV)/bin
 ARROW_STAMP := $(ARROW_VENV)/.installed-stamp
@@ -44,14 +45,20 @@ $(ARROW_STAMP): requirements.lock requirements-arrow.lock requirements-clients.l
 deck: $(STAMP)
 	$(BIN)/deckgen build $(SPEC)
 
+# every test but those that render decks in LibreOffice or the PowerPoint-compatible
+# engine (the `clients` marker: minutes of rendering), which `make test-clients` runs
 test: $(STAMP) $(CLIENTS_STAMP)
 	$(BIN)/ruff format --check --quiet deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not clients"
+
+# the tests that render decks in both clients and read what they print (CI runs both)
+test-clients: $(STAMP) $(CLIENTS_STAMP)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m clients
 
 test-arrow: $(STAMP) $(ARROW_STAMP)
-	DECKGEN_EXPECT_ARROW=1 $(ARROW_BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
+	DECKGEN_EXPECT_ARROW=1 $(ARROW_BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not clients"
 	rm -rf out/storage
 	$(BIN)/python tests/example_decks.py out/storage/python
 	$(ARROW_BIN)/python tests/example_decks.py out/storage/arrow

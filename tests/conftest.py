@@ -35,6 +35,30 @@ def data_copy(tmp_path: Path) -> Path:
     return dest / "codebook.yaml"
 
 
+# -- the `clients` marker: tests that render decks in LibreOffice or the engine ---------------
+
+_RUNNING: list = []  # the test being set up, run or torn down
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    _RUNNING[:] = [item]
+
+
+def rendering_in(client: str) -> None:
+    """Called by every helper that starts a rendering client (LibreOffice, the
+    PowerPoint-compatible engine): a test that renders must carry the `clients` marker,
+    so that `make test` (`-m "not clients"`) leaves exactly those tests to `make
+    test-clients`, which CI runs too. An unmarked test that renders fails here."""
+    item = _RUNNING[0] if _RUNNING else None
+    if item is not None and item.get_closest_marker("clients") is None:
+        pytest.fail(
+            f"{item.nodeid} renders in {client} but is not marked @pytest.mark.clients "
+            "(make test leaves rendering to make test-clients)",
+            pytrace=False,
+        )
+
+
 def missing_client(reason: str) -> None:
     """Skip a test whose client is not installed, or fail it where DECKGEN_REQUIRE_CLIENTS
     is set (CI): a check that needs LibreOffice, Aspose or openxml-audit never vanishes
@@ -56,6 +80,7 @@ def openxml_audit_or_skip() -> Path:
 
 def libreoffice_or_skip() -> str:
     """Path to soffice, or skip (fail when DECKGEN_REQUIRE_CLIENTS is set, as in CI)."""
+    rendering_in("LibreOffice")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     missing = [
         name

@@ -263,6 +263,7 @@ def test_batch_mistakes_are_named(tmp_path, args, message):
     assert not Path(tmp_path / "x").exists()
 
 
+@pytest.mark.clients
 def test_a_segment_deck_opens_in_libreoffice_and_is_valid(communes, tmp_path):
     from .conftest import libreoffice_or_skip
     from .helpers import audit, pdf_page_text, pdf_pages, squash, to_pdf

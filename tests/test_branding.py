@@ -47,6 +47,7 @@ def logo(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.clients
 def test_organisation_date_footer_and_logo_come_from_the_spec(tmp_path, logo):
     spec = _spec(tmp_path, organisation='"Ville de Xville"', date='"12 mars 2026"', logo="logo.png")
     report = deckgen.load(spec).build(tmp_path / "deck.pptx")

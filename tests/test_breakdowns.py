@@ -338,6 +338,7 @@ def test_small_segments_are_flagged_in_the_footnote_and_warned(tmp_path):
     assert "bases faibles\u202f: Autres (n\u202f=\u202f9), à interpréter avec prudence" in footnote
 
 
+@pytest.mark.clients
 def test_the_breakdowns_open_in_libreoffice_with_their_figures(deck, tmp_path):
     from .conftest import libreoffice_or_skip
     from .helpers import pdf_page_text, squash, to_pdf

@@ -238,6 +238,7 @@ def test_the_evolution_deck_claims_no_difference_it_did_not_test(evolution):
         assert "aucun écart significatif" not in slide.notes
 
 
+@pytest.mark.clients
 def test_the_evolution_deck_opens_in_libreoffice(evolution, tmp_path):
     from .conftest import libreoffice_or_skip
     from .helpers import pdf_page_text, pdf_pages, squash, to_pdf

@@ -261,6 +261,7 @@ def crowded_pdf(crowded, tmp_path_factory):
     return to_pdf(soffice, [crowded.path], tmp_path_factory.mktemp("crowded-pdf"))[crowded.path]
 
 
+@pytest.mark.clients
 def test_libreoffice_sets_every_word_inside_its_box(crowded, crowded_pdf):
     """Each word LibreOffice draws lies inside a shape deckgen placed (a text box, a
     placeholder, a chart): no text spills out of its box onto another."""
@@ -288,6 +289,7 @@ def test_libreoffice_sets_every_word_inside_its_box(crowded, crowded_pdf):
     assert strays == []
 
 
+@pytest.mark.clients
 def test_libreoffice_sets_no_word_over_another(crowded_pdf):
     assert words_over_each_other(crowded_pdf) == []
 
@@ -376,7 +378,7 @@ def test_category_labels_shrink_before_they_are_shortened():
     assert len(wrapped(longer, int(limit), 10)) > 1
 
 
-@pytest.mark.libreoffice
+@pytest.mark.clients
 def test_the_crowded_deck_s_chart_labels_are_printed_whole_in_both_clients(
     crowded, crowded_pdf, tmp_path
 ):
@@ -439,7 +441,7 @@ TOO_NARROW = re.compile(
 )
 
 
-@pytest.mark.libreoffice
+@pytest.mark.clients
 def test_a_table_beside_a_chart_gets_the_width_its_words_need(tmp_path):
     """The weights give the table a ninth of the row (3.4 cm, too narrow for
     "Intercommunalité" even at 8 pt): it takes what its words need from the chart

@@ -18,6 +18,8 @@ from deckgen.render.identity import label_of
 from .conftest import libreoffice_or_skip
 from .helpers import SMALL_DECKS, flat, pdf_page_text, pdf_pages, squash, to_pdf
 
+pytestmark = pytest.mark.clients  # every test here renders in LibreOffice
+
 CALLOUT_VALUE = re.compile(r"Callout \d+ value")
 
 

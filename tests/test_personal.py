@@ -140,6 +140,7 @@ def test_a_shortened_label_keeps_the_recipient_s_mark(personal):
     assert shortened >= 31  # seed slide 13's long objectives, marked in most decks
 
 
+@pytest.mark.clients
 def test_a_sample_opens_in_libreoffice_and_is_valid(personal, tmp_path):
     from .conftest import libreoffice_or_skip
     from .helpers import audit_all, pdf_page_text, pdf_pages, squash, to_pdf
@@ -299,7 +300,7 @@ def test_a_question_never_asked_says_not_asked_not_no_answer(personal):
     assert sum(line.endswith("non concerné") for line in said.values()) >= 5
 
 
-@pytest.mark.libreoffice
+@pytest.mark.clients
 def test_three_named_personal_decks_print_the_same_figures_in_both_clients(personal, tmp_path):
     """A commune (C01, beside its peers), a métropole whose own slice is the red one
     (C26) and a collectivité never asked a filtered question (C02): rendered by

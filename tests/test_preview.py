@@ -37,6 +37,7 @@ def _pages(pdf) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
+@pytest.mark.clients
 def test_pdf_has_one_page_per_slide(previewed):
     report, out = previewed
     n = len(Presentation(str(report.deck)).slides)
@@ -47,6 +48,7 @@ def test_pdf_has_one_page_per_slide(previewed):
     assert _pages(report.pdf) == n
 
 
+@pytest.mark.clients
 def test_one_png_per_slide(previewed):
     report, out = previewed
     n = len(Presentation(str(report.deck)).slides)
@@ -60,6 +62,7 @@ def test_one_png_per_slide(previewed):
             assert png.height == pytest.approx(WIDTH * 9 / 16, abs=2)  # 16:9 slides
 
 
+@pytest.mark.clients
 def test_contact_sheet_is_the_grid_of_all_slides(previewed):
     report, out = previewed
     n = len(report.slides)
@@ -120,6 +123,7 @@ def test_a_hung_converter_is_killed_with_a_clear_message():
         preview_module._run(["sleep", "30"], 0.2, "sleep")
 
 
+@pytest.mark.clients
 def test_preview_each_writes_a_contact_sheet_per_deck(tmp_path):
     """`preview --each` with groups: each deck built gets its own PDF and contact sheet,
     with as many thumbnails as the deck has slides; the summary names them."""

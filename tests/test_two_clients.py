@@ -22,7 +22,7 @@ import sys
 import pytest
 from pptx import Presentation
 
-from .conftest import AUDITED, deck_path, libreoffice_or_skip
+from .conftest import AUDITED, deck_path, libreoffice_or_skip, rendering_in
 from .helpers import (
     chart_labels_missing,
     flat,
@@ -32,6 +32,8 @@ from .helpers import (
     to_pdf,
     words_over_each_other,
 )
+
+pytestmark = pytest.mark.clients  # every test here renders in both clients
 
 RENDER = """
 import sys
@@ -50,6 +52,7 @@ def _missing(reason: str) -> None:
 
 def aspose_pdf(deck, out):
     """`deck` rendered to PDF by Aspose.Slides, in a process of its own (it loads .NET)."""
+    rendering_in("the PowerPoint-compatible engine")
     try:
         import aspose.slides  # noqa: F401
     except ImportError:

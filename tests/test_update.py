@@ -35,6 +35,8 @@ SOCIAL = "les-reseaux-sociaux-pour-la"  # slide 10: the social-network chart and
 DELETED = "identification-des-utilisateurs"  # slide 12, deleted by the team
 RETYPED = "les-moyens#callout-1-value"  # a figure the team typed over by hand
 MOYENS_NOTES = "les-moyens#notes"  # they give the team's figure
+# the deck after a LibreOffice round trip: a case that renders in a client
+ROUND_TRIPPED = pytest.param("round_tripped", marks=pytest.mark.clients)
 
 
 def _shape(prs, key: str):
@@ -192,7 +194,7 @@ def _same_figures(updated_prs, fresh_prs, skip: set[str]) -> None:
                 assert [row[1 + j] for row in cells] == pytest.approx(s["values"]), key
 
 
-@pytest.mark.parametrize("which", ["updated", "round_tripped"])
+@pytest.mark.parametrize("which", ["updated", ROUND_TRIPPED])
 def test_every_figure_is_a_fresh_builds(request, which, fresh, scenario):
     report = request.getfixturevalue(which)
     prs = Presentation(str(report.path))
@@ -213,7 +215,7 @@ def test_every_figure_is_a_fresh_builds(request, which, fresh, scenario):
     assert conflict.old == "9 %"
 
 
-@pytest.mark.parametrize("which", ["updated", "round_tripped"])
+@pytest.mark.parametrize("which", ["updated", ROUND_TRIPPED])
 def test_every_edit_of_the_team_is_kept(request, which, scenario):
     root, _, original, edited = scenario
     report = request.getfixturevalue(which)
@@ -298,6 +300,7 @@ def test_without_the_round_trip_workbooks_and_alt_texts_are_updated_not_restored
     assert not updated.of("restored")  # nothing was dropped: nothing to restore
 
 
+@pytest.mark.clients
 def test_after_the_round_trip_workbooks_and_alt_texts_come_back(round_tripped, fresh):
     (restored,) = round_tripped.of("restored")  # one line for all that a tool dropped
     found = re.fullmatch(
@@ -313,6 +316,7 @@ def test_after_the_round_trip_workbooks_and_alt_texts_come_back(round_tripped, f
                 assert manifest.alt_text(shape), label_of(shape.name)
 
 
+@pytest.mark.clients
 def test_the_updated_decks_open_in_libreoffice_and_stay_valid(updated, round_tripped, tmp_path):
     from .conftest import libreoffice_or_skip
     from .helpers import audit, pdf_pages, to_pdf
@@ -691,6 +695,7 @@ def test_another_spec_is_refused_and_a_removed_element_reported(base, tmp_path):
     assert all(c.slide == "diapositive « Les moyens »" for c in report.of("orphan"))
 
 
+@pytest.mark.clients
 def test_add_missing_after_a_libreoffice_round_trip_reports_instead_of_failing(base, tmp_path):
     from .helpers import replace_in
 
@@ -728,6 +733,7 @@ def test_a_manifest_of_a_thousand_properties_reads_back():
     assert len(names) > 1000  # past .999: read back in order all the same
 
 
+@pytest.mark.clients
 def test_the_updated_decks_print_the_same_figures_in_both_clients(updated, round_tripped, tmp_path):
     """The updated deck prints the same percent figures in LibreOffice and in the
     PowerPoint-compatible engine (required in CI, see tests/test_two_clients.py).

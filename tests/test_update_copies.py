@@ -158,7 +158,10 @@ def _edited(base, tmp_path, edit, name="edited.pptx") -> Path:
 def _aspose_duplicate(deck: Path, out: Path, slide: int, at: int) -> Path:
     """The PowerPoint-compatible engine's own "duplicate slide" (`insert_clone`), and its
     save (its evaluation build adds an "Evaluation only." text box to every slide)."""
+    from .conftest import rendering_in
     from .test_two_clients import _missing
+
+    rendering_in("the PowerPoint-compatible engine")
 
     script = (
         "import sys\nimport aspose.slides as slides\n"
@@ -299,6 +302,7 @@ def test_a_copy_the_team_retyped_is_theirs_and_the_original_follows_the_data(tmp
     assert "sa copie en diapositive 28" in conflict.slide and conflict.new.startswith("71")
 
 
+@pytest.mark.clients
 @pytest.mark.parametrize("at", [28, 0], ids=["clone-after", "clone-first"])
 def test_a_slide_duplicated_by_the_powerpoint_engine_then_libreoffice(base, tmp_path, at):
     """The engine's own duplicate (and its evaluation text box, the team's addition),

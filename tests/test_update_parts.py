@@ -111,6 +111,7 @@ def edited_three_ways(seed, tmp_path_factory):
     return spec, {"script": edited, "engine": engine, "libreoffice": lo}
 
 
+@pytest.mark.clients
 @pytest.mark.parametrize("path", ["script", "engine", "libreoffice"])
 def test_a_second_update_of_unchanged_data_reports_nothing_and_writes_the_same_bytes(
     edited_three_ways, tmp_path, path

@@ -107,6 +107,7 @@ def _inputs() -> str:
     ).read_text(encoding="utf-8")
 
 
+@pytest.mark.clients
 @pytest.mark.parametrize(("locale", "other"), [("fr", "en"), ("de", "en"), ("de", "fr")])
 def test_the_report_has_no_word_of_another_catalogue(reports, locale, other):
     text = _everything(reports[locale])
@@ -118,6 +119,7 @@ def test_the_report_has_no_word_of_another_catalogue(reports, locale, other):
     assert {"updated", "conflict", "flag", "copy", "deleted", "restored", "expect"} <= statuses
 
 
+@pytest.mark.clients
 def test_one_line_per_element(reports):
     report = reports["fr"]["report"]
     keys = [c.key for c in report.listed() if c.status == "updated"]
@@ -133,6 +135,7 @@ def test_one_line_per_element(reports):
     assert "diapositive 8 « Les moyens », graphique 1, axe des valeurs : conflit, laissé " in output
 
 
+@pytest.mark.clients
 def test_the_french_csv_opens_in_french_excel(reports):
     raw = reports["fr"]["csv"].read_bytes()
     assert raw[:3] == b"\xef\xbb\xbf"  # UTF-8 byte-order mark
@@ -146,6 +149,7 @@ def test_the_french_csv_opens_in_french_excel(reports):
     assert german == "Folie;Element;vorher;nachher;Status;Schlüssel"
 
 
+@pytest.mark.clients
 def test_the_report_lists_exactly_the_figures_that_moved(reports, tmp_path):
     """Read from the chart XML: for each chart of the team's deck (before the update)
     and of a fresh build, the percents as shown; the categories whose shown figure
