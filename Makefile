@@ -10,7 +10,7 @@ SPEC   ?= config/barometre-2021.yaml
 # fixtures (decks built once for the file) are built once. PYTEST_PARALLEL= runs serially.
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: deck test test-clients test-arrow mutate lint format bench preview images template clean
+.PHONY: deck test test-slow test-arrow mutate lint format bench preview images template clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,20 +45,23 @@ $(ARROW_STAMP): requirements.lock requirements-arrow.lock requirements-clients.l
 deck: $(STAMP)
 	$(BIN)/deckgen build $(SPEC)
 
-# every test but those that render decks in LibreOffice or the PowerPoint-compatible
-# engine (the `clients` marker: minutes of rendering), which `make test-clients` runs
+# every test but the two slow passes, which `make test-slow` runs (CI runs both): the
+# tests that render decks in LibreOffice or the PowerPoint-compatible engine (the
+# `clients` marker) and the privacy attack on every deck of every batch (`attack`)
+FAST := -m "not clients and not attack"
+SLOW := -m "clients or attack"
+
 test: $(STAMP) $(CLIENTS_STAMP)
 	$(BIN)/ruff format --check --quiet deckgen tests $(wildcard bench)
 	$(BIN)/ruff check deckgen tests $(wildcard bench)
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not clients"
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(FAST)
 
-# the tests that render decks in both clients and read what they print (CI runs both)
-test-clients: $(STAMP) $(CLIENTS_STAMP)
-	$(BIN)/pytest $(PYTEST_PARALLEL) -m clients
+test-slow: $(STAMP) $(CLIENTS_STAMP)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(SLOW)
 
 test-arrow: $(STAMP) $(ARROW_STAMP)
-	DECKGEN_EXPECT_ARROW=1 $(ARROW_BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not clients"
+	DECKGEN_EXPECT_ARROW=1 $(ARROW_BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) $(FAST)
 	rm -rf out/storage
 	$(BIN)/python tests/example_decks.py out/storage/python
 	$(ARROW_BIN)/python tests/example_decks.py out/storage/arrow

@@ -48,13 +48,13 @@ def pytest_runtest_setup(item) -> None:
 def rendering_in(client: str) -> None:
     """Called by every helper that starts a rendering client (LibreOffice, the
     PowerPoint-compatible engine): a test that renders must carry the `clients` marker,
-    so that `make test` (`-m "not clients"`) leaves exactly those tests to `make
-    test-clients`, which CI runs too. An unmarked test that renders fails here."""
+    so that `make test` (`-m "not clients and not attack"`) leaves them to `make
+    test-slow`, which CI runs too. An unmarked test that renders fails here."""
     item = _RUNNING[0] if _RUNNING else None
     if item is not None and item.get_closest_marker("clients") is None:
         pytest.fail(
             f"{item.nodeid} renders in {client} but is not marked @pytest.mark.clients "
-            "(make test leaves rendering to make test-clients)",
+            "(make test leaves rendering to make test-slow)",
             pytrace=False,
         )
 

@@ -1,7 +1,8 @@
-"""The suite's two halves: `make test` runs every test but those that render decks in
-LibreOffice or the PowerPoint-compatible engine (the `clients` marker), `make
-test-clients` runs those, and CI runs both. A rendering test that is not marked would
-slip into `make test` and slow it down unseen: the helpers that start a client fail it.
+"""The suite's two halves: `make test` runs every test but the two slow passes, which
+`make test-slow` runs, and CI runs both: the tests that render decks in LibreOffice or
+the PowerPoint-compatible engine (the `clients` marker) and the privacy attack on every
+deck of every batch (`attack`). A rendering test that is not marked would slip into
+`make test` and slow it down unseen: the helpers that start a client fail it.
 """
 
 from __future__ import annotations
@@ -20,19 +21,27 @@ def test_a_test_that_renders_without_the_clients_marker_fails(request):
     assert rendering_in("LibreOffice") is None
 
 
-def _recipe(target: str) -> list[str]:
-    """The command lines of a Makefile target."""
+def _make(target: str) -> str:
+    """The pytest command line of a Makefile target, its variables expanded."""
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     body = re.search(rf"^{re.escape(target)}:.*\n((?:\t.*\n)+)", text, re.M)
     assert body, target
-    return [line.strip() for line in body.group(1).splitlines()]
+    (line,) = [c.strip() for c in body.group(1).splitlines() if "pytest" in c]
+    variables = dict(re.findall(r"^(\w+)\s*:?=\s*(.*)$", text, re.M))
+    return re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), m.group(0)), line)
 
 
-def test_make_test_leaves_the_rendering_tests_to_make_test_clients_and_ci_runs_both():
-    (test,) = [c for c in _recipe("test") if "pytest" in c]
-    (clients,) = [c for c in _recipe("test-clients") if "pytest" in c]
-    assert test.endswith('-m "not clients"') and clients.endswith("-m clients")
+def test_make_test_leaves_the_slow_passes_to_make_test_slow_and_ci_runs_both():
+    assert _make("test").endswith('-m "not clients and not attack"')
+    assert _make("test-slow").endswith('-m "clients or attack"')
+    assert _make("test-arrow").endswith('-m "not clients and not attack"')
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
-    assert {"make test", "make test-clients", "make test-arrow"} <= set(ci)
+    assert {"make test", "make test-slow", "make test-arrow"} <= set(ci)
     assert "export DECKGEN_REQUIRE_CLIENTS=1" in ci  # a missing client fails, not skips
-    assert ci.index("export DECKGEN_REQUIRE_CLIENTS=1") < ci.index("make test-clients")
+    assert ci.index("export DECKGEN_REQUIRE_CLIENTS=1") < ci.index("make test-slow")
+
+
+def test_the_attack_is_marked_as_a_whole():
+    from . import test_privacy_attack
+
+    assert test_privacy_attack.pytestmark.name == "attack"

@@ -63,6 +63,10 @@ import deckgen
 
 from .helpers import CODEBOOK, SPEC, THEME
 
+# a slow pass (minutes: every batch built, every coalition of two tried): `make test-slow`
+# runs it, as CI does; the rule's own tests (tests/test_disclosure.py) stay in `make test`
+pytestmark = pytest.mark.attack
+
 K = 5  # the theme's privacy_threshold (config/theme.yaml leaves the default)
 READERS = 2  # the attacker: one respondent, or two pooling their answers (docs/privacy.md)
 WHOLE = "*"  # the group of the whole sample (the public deck, "Ensemble")
