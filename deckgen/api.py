@@ -473,7 +473,7 @@ class Project:
         from deckgen.files import refuse_inputs
         from deckgen.render.shared import sharing
         from deckgen.workflows import batch
-        from deckgen.workflows.personal import for_recipient, recipients
+        from deckgen.workflows.personal import alike, for_recipient, recipients
         from deckgen.workflows.pipeline import check
 
         part = _batch_options(shard, jobs)
@@ -503,8 +503,12 @@ class Project:
 
             # the decks differ by their marks: a slide or zip entry made for one deck is
             # reused by the next that has it (deckgen.render.shared; DECKGEN_NO_SHARED=1: not)
+            # each process builds a stripe of alike recipients: its kept slides serve more
             with sharing():
-                outcomes = batch.run(chosen, work, jobs=jobs, progress=progress)
+                outcomes = batch.run(
+                    chosen, work, jobs=jobs, progress=progress,
+                    alike=alike(loaded.survey.frame, peers),
+                )  # fmt: skip
             return _sharded(outcomes, folder, part)
 
     def images(

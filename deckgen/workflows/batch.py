@@ -6,6 +6,12 @@ each starts with them in memory (`--jobs N`, default the number of CPUs; where
 processes cannot be forked, on Windows or macOS' default, one at a time). One
 deck's failure is recorded with its name and does not stop the others; each
 deck is written atomically, so an interrupted batch leaves only whole decks.
+With several processes, the decks are dealt in stripes (`stripes`): each process
+builds a run of neighbouring decks in the order `alike` gives (a personal batch:
+recipients of the same peer group with the same answers side by side), so that
+the slides and zip entries it keeps for one deck (deckgen.render.shared, a store
+per process) serve the next. Dealt one at a time, each process saw every other
+deck and kept half as much of use.
 `--shard I/N` keeps a deterministic slice of the decks, so that N machines (a CI
 job matrix, any scheduler) can share a batch: shard I takes the decks whose
 position in key order is I-1 modulo N. `--shard auto[/N]` reads I (and N) from the
@@ -175,13 +181,22 @@ def _collected(work: Callable[[Any], Outcome], item: Any) -> Outcome:
         gc.collect()
 
 
+def stripes(order: Sequence[int], jobs: int) -> list[list[int]]:
+    """`order` cut into `jobs` runs of neighbours, as even as can be (one per process)."""
+    n = len(order)
+    cuts = [j * n // jobs for j in range(jobs + 1)]
+    return [list(order[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
 def run(
     items: Sequence[Any],
     work: Callable[[Any], Outcome],
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
+    alike: Callable[[Any], Any] | None = None,
 ) -> list[Outcome]:
-    """`work(item)` for every item, in `jobs` forked processes (1: here), in order."""
+    """`work(item)` for every item, in `jobs` forked processes (1: here), in order;
+    each process builds a stripe of neighbours in `alike` order (its items' sort key)."""
     say = progress or (lambda _msg: None)
     jobs = max(1, jobs or os.cpu_count() or 1)
     total = len(items)
@@ -198,7 +213,7 @@ def run(
     gc.collect()
     gc.freeze()  # the shared inputs: never scanned again, pages shared with the workers
     try:
-        _run_all(items, work, jobs, done, tell)
+        _run_all(items, work, jobs, done, tell, alike)
     finally:
         gc.unfreeze()  # a program that goes on after the batch collects them again
     return [d for d in done if d is not None]
@@ -210,6 +225,7 @@ def _run_all(
     jobs: int,
     done: list[Outcome | None],
     tell: Callable[[int], None],
+    alike: Callable[[Any], Any] | None = None,
 ) -> None:
     global _WORK
     import multiprocessing
@@ -225,16 +241,30 @@ def _run_all(
     _WORK = work  # the forked workers inherit it, with everything already loaded
     context = multiprocessing.get_context("fork")
     finished = 0
+    order: Sequence[int] = range(len(items))
+    if alike is not None:
+        order = sorted(order, key=lambda i: alike(items[i]))
+    # a process per stripe (a pool of one each), fed its stripe deck by deck
+    pools = [
+        ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(min(jobs, len(items)))
+    ]
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
-            futures = {pool.submit(_run_one, item): i for i, item in enumerate(items)}
+        try:
+            futures = {
+                pool.submit(_run_one, items[i]): i
+                for pool, stripe in zip(pools, stripes(order, len(pools)))
+                for i in stripe
+            }
             for future in as_completed(futures):
                 try:
                     done[futures[future]] = future.result()
                 except BrokenProcessPool:
-                    continue  # a worker died: its deck and the unfinished ones, below
+                    continue  # a worker died: its deck and its stripe's unfinished ones, below
                 finished += 1
                 tell(finished)
+        finally:
+            for pool in pools:
+                pool.shutdown(cancel_futures=True)
         # a worker killed (out of memory, a signal) broke the pool: each deck not built
         # is tried again alone, in a process of its own; the one that dies again fails
         for i, item in enumerate(items):

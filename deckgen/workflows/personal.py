@@ -28,6 +28,7 @@ and `tests/test_privacy_attack.py` check it.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -70,6 +71,27 @@ def recipients(loaded: Any, name: str | None = None) -> list[Recipient]:
         keys.add(key)
         out.append(Recipient(key, str(rid), label))
     return out
+
+
+def alike(frame: Any, peers: str | None) -> Callable[[Recipient], int]:
+    """A recipient's place in the order where neighbours' decks share the most slides
+    (deckgen.workflows.batch.stripes): by peer group, then answer by answer, question by
+    question, since a slide differs from the same slide of another deck by the marks of
+    the answers it shows. Answers are compared as codes of equal values (pd.factorize):
+    alike ones side by side is all the order is for."""
+    import numpy as np
+    import pandas as pd
+
+    columns = [c for c in frame.columns if c != peers]
+    if peers in frame.columns:
+        columns.insert(0, peers)
+    try:
+        codes = [pd.factorize(frame[c], use_na_sentinel=True)[0] for c in columns]
+    except TypeError:  # an unhashable answer: the recipients' own order, only slower
+        codes = []
+    ranks = np.lexsort(codes[::-1]) if codes else range(len(frame))
+    place = {str(frame.index[i]): n for n, i in enumerate(ranks)}
+    return lambda recipient: place.get(recipient.id, len(place))
 
 
 def _safe_id(rid: str) -> str:
