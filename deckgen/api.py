@@ -370,7 +370,7 @@ class Project:
 
         shard = _batch_options(shard, jobs)
         from deckgen.analysis.disclosure import COALITION, SMALL
-        from deckgen.files import refuse_inputs
+        from deckgen.files import refuse_inputs, refuse_unwritable
         from deckgen.workflows.batches import batch_decisions
         from deckgen.workflows.pipeline import check
         from deckgen.workflows.segments import for_segment, segments_of
@@ -382,6 +382,7 @@ class Project:
             theme = loaded.theme
             chosen = batch.shard(segments, lambda s: s.key, shard)
             target = delivery.target(folder, self.spec_path.stem)
+            refuse_unwritable(folder)
             for segment in chosen:
                 refuse_inputs(target(segment.key))
             # one decision for the whole batch, before forking: every shard decides alike
@@ -470,7 +471,7 @@ class Project:
         """The batch of `build --each-respondent`: a deck per respondent, each made by
         `delivery` into `folder`."""
         from deckgen.errors import SpecError
-        from deckgen.files import refuse_inputs
+        from deckgen.files import refuse_inputs, refuse_unwritable
         from deckgen.render.shared import sharing
         from deckgen.workflows import batch
         from deckgen.workflows.personal import alike, for_recipient, recipients
@@ -492,6 +493,7 @@ class Project:
             loaded = replace(loaded, batch_cache=[])  # one result cache for every deck
             chosen = batch.shard(people, lambda r: r.key, part)
             target = delivery.target(folder, self.spec_path.stem)
+            refuse_unwritable(folder)
             for person in chosen:
                 refuse_inputs(target(person.key))
 

@@ -232,14 +232,33 @@ def write_atomic(data: bytes, target: Path, *, into_folder: bool = False) -> Pat
     if target.exists() and not target.is_file():
         return _write_through(data, target)
     folder = target.parent
-    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-    if existing is not None and not existing.is_dir():
+    existing = _in_the_way(folder)
+    if existing is not None:
         raise OutputError(f"cannot write {target}: {existing} is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {folder}: {exc.strerror}") from None
     return _replace(data, target)
+
+
+def _in_the_way(folder: Path) -> Path | None:
+    """The file that stands where `folder`, or a folder above it, should be."""
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    return existing if existing is not None and not existing.is_dir() else None
+
+
+def refuse_unwritable(folder: Path) -> None:
+    """OutputError where a batch could write no file into `folder` (a file in the way
+    of it, or the nearest folder that exists not writable): said once, before any deck
+    is built, rather than by every deck after it was."""
+    folder = Path(folder)
+    existing = _in_the_way(folder)
+    if existing is not None:
+        raise OutputError(f"cannot write in {folder}: {existing} is a file, not a folder")
+    nearest = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if nearest is not None and not os.access(nearest, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write in {folder}: {nearest} is not writable")
 
 
 def _replace(data: bytes, target: Path) -> Path:

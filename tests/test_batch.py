@@ -659,3 +659,24 @@ def test_a_parallel_personal_batch_writes_the_decks_of_a_serial_one(tmp_path):
     assert [o.key for o in one] == [o.key for o in two] and len(one) == 8
     for a, b in zip(one, two):
         assert a.path.read_bytes() == b.path.read_bytes(), a.key
+
+
+@pytest.mark.parametrize("each", [["--each-respondent"], ["--each", "type_collectivite"]])
+def test_an_output_folder_under_a_file_is_refused_once_before_any_deck_is_built(
+    tmp_path, monkeypatch, each
+):
+    """`-o` under a file: one line, exit 2, and no deck built first (a batch of 31 decks
+    used to build every deck, then say 31 times that it could not write it)."""
+    from deckgen.errors import OutputError
+    from deckgen.workflows import batch
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(batch, "run", lambda *a, **k: pytest.fail("a deck was built"))
+    with pytest.raises(OutputError, match=r"cannot write in .*afile is a file, not a folder"):
+        deckgen.load(SPEC).build_personal(blocker / "decks")
+    run = invoke("build", SPEC, *each, "-o", blocker / "decks", "-q")
+    assert run.code == 2
+    lines = run.output.strip().splitlines()
+    assert len(lines) == 1 and f"{blocker} is a file, not a folder" in lines[0], run.output
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
