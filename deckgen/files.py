@@ -253,10 +253,18 @@ def refuse_unwritable(folder: Path) -> None:
     of it, or the nearest folder that exists not writable): said once, before any deck
     is built, rather than by every deck after it was."""
     folder = Path(folder)
-    existing = _in_the_way(folder)
-    if existing is not None:
-        raise OutputError(f"cannot write in {folder}: {existing} is a file, not a folder")
-    nearest = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    try:
+        broken = next(
+            (p for p in (folder, *folder.parents) if p.is_symlink() and not p.exists()), None
+        )
+        if broken is not None:
+            raise OutputError(f"cannot write in {folder}: {broken} is a broken link")
+        existing = _in_the_way(folder)
+        if existing is not None:
+            raise OutputError(f"cannot write in {folder}: {existing} is a file, not a folder")
+        nearest = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    except OSError as exc:  # a folder above it that cannot be looked into
+        raise OutputError(f"cannot write in {folder}: {exc.strerror}") from None
     if nearest is not None and not os.access(nearest, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write in {folder}: {nearest} is not writable")
 

@@ -336,6 +336,9 @@ def audit_all(path: Path) -> dict[str, dict]:
 
 def to_pdf(soffice: str, decks: list[Path], outdir: Path, timeout: int = 300) -> dict[Path, Path]:
     """Convert every deck to PDF in ONE soffice run (it takes seconds to start)."""
+    from .conftest import rendering_in
+
+    rendering_in("LibreOffice")
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "lo-profile"
     proc = subprocess.run(

@@ -594,17 +594,19 @@ def test_a_reason_a_slide_gives_once_is_printed_once(tmp_path):
 # -- dealing the decks to the processes ---------------------------------------------------
 
 
-def test_stripes_are_even_runs_of_neighbours_covering_every_deck_once():
-    from deckgen.workflows.batch import stripes
+def test_runs_are_even_runs_of_neighbours_covering_every_deck_once():
+    from deckgen.workflows.batch import RUN, runs
 
-    assert stripes(list(range(7)), 2) == [[0, 1, 2], [3, 4, 5, 6]]
-    assert stripes([5, 3, 9, 1], 3) == [[5], [3], [9, 1]]
-    assert stripes([4, 2], 4) == [[4], [2]]  # more processes than decks: none idle-dealt
-    for n in range(1, 12):
+    assert runs(list(range(7)), 2) == [[0, 1, 2], [3, 4, 5, 6]]
+    assert runs([5, 3, 9, 1], 3) == [[5], [3], [9, 1]]
+    assert runs([4, 2], 4) == [[4], [2]]  # more processes than decks: none dealt empty
+    assert [len(r) for r in runs(list(range(40)), 2)] == [13, 13, 14]  # RUN at most
+    for n in range(1, 70):
         for jobs in range(1, 5):
-            runs = stripes(list(range(n)), jobs)
-            assert [i for r in runs for i in r] == list(range(n))
-            assert max(map(len, runs)) - min(map(len, runs)) <= 1
+            cut = runs(list(range(n)), jobs)
+            assert [i for r in cut for i in r] == list(range(n))
+            assert max(map(len, cut)) - min(map(len, cut)) <= 1
+            assert max(map(len, cut)) <= RUN and len(cut) >= min(jobs, n)
 
 
 def _pid_of(item: int):
@@ -615,31 +617,35 @@ def _pid_of(item: int):
     return Outcome(str(item), str(os.getpid()))
 
 
-def test_each_process_builds_one_run_of_alike_decks_and_the_outcomes_keep_their_order():
-    """Eight items whose `alike` key groups them as 0-3 / 4-7 once sorted (the key is the
-    item mod 2): two processes get the even items and the odd ones, each its own run,
-    and the outcomes come back in the items' order."""
+def test_a_run_of_alike_decks_is_built_by_one_process_and_the_outcomes_keep_their_order():
+    """Eight items whose `alike` key (the item mod 2) sorts them as the even ones, then
+    the odd ones: two runs, each built whole by one process (the same one, or two), and
+    the outcomes come back in the items' order."""
     from deckgen.workflows.batch import run
 
     items = list(range(8))
     outcomes = run(items, _pid_of, jobs=2, alike=lambda i: i % 2)
     assert [o.key for o in outcomes] == [str(i) for i in items]
-    pids = {o.label for o in outcomes}
-    assert len(pids) == 2
-    runs = {pid: {int(o.key) for o in outcomes if o.label == pid} for pid in pids}
-    assert sorted(runs.values(), key=min) == [{0, 2, 4, 6}, {1, 3, 5, 7}]
+    by_pid = {o.label: set() for o in outcomes}
+    for o in outcomes:
+        by_pid[o.label].add(int(o.key))
+    evens, odds = {0, 2, 4, 6}, {1, 3, 5, 7}
+    assert all(built in (evens, odds, evens | odds) for built in by_pid.values()), by_pid
 
 
 def test_recipients_alike_sit_side_by_side_by_peer_group_then_answers():
-    """By hand: the peer group first, then the answers in column order, each in the order
-    its values first appear (no answer first): two respondents with the same answers are
+    """By hand: the peer group first, then the answers of the columns of few values,
+    fewest first (q1 and q2, two values each, in column order; "size", all different,
+    would keep alike respondents apart: last, as a tie-break only), each in the order its
+    values first appear (no answer first): two respondents with the same answers are
     neighbours whatever their ids."""
     import pandas as pd
 
     from deckgen.workflows.personal import Recipient, alike
 
     frame = pd.DataFrame(
-        {"q1": ["x", "y", "x", "x", None], "peer": ["b", "a", "a", "b", "a"],
+        {"size": [15000, 230, 98000, 4100, 760],  # all different: not looked at
+         "q1": ["x", "y", "x", "x", None], "peer": ["b", "a", "a", "b", "a"],
          "q2": ["1", "2", "1", "1", "2"]},
         index=["R1", "R2", "R3", "R4", "R5"],
     )  # fmt: skip
@@ -680,3 +686,7 @@ def test_an_output_folder_under_a_file_is_refused_once_before_any_deck_is_built(
     lines = run.output.strip().splitlines()
     assert len(lines) == 1 and f"{blocker} is a file, not a folder" in lines[0], run.output
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+    broken = tmp_path / "gone"
+    broken.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(OutputError, match=r"gone is a broken link"):
+        deckgen.load(SPEC).build_personal(broken)

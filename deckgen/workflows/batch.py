@@ -6,12 +6,11 @@ each starts with them in memory (`--jobs N`, default the number of CPUs; where
 processes cannot be forked, on Windows or macOS' default, one at a time). One
 deck's failure is recorded with its name and does not stop the others; each
 deck is written atomically, so an interrupted batch leaves only whole decks.
-With several processes, the decks are dealt in stripes (`stripes`): each process
-builds a run of neighbouring decks in the order `alike` gives (a personal batch:
-recipients of the same peer group with the same answers side by side), so that
-the slides and zip entries it keeps for one deck (deckgen.render.shared, a store
-per process) serve the next. Dealt one at a time, each process saw every other
-deck and kept half as much of use.
+With several processes, the decks are dealt in runs of neighbours (`runs`, at most
+`RUN` decks each) in the order `alike` gives (a personal batch: recipients of the
+same peer group who answered alike side by side), each run built by one process,
+so that the slides and zip entries it keeps for one deck (deckgen.render.shared, a
+store per process) serve the next; a process that is done takes the next run.
 `--shard I/N` keeps a deterministic slice of the decks, so that N machines (a CI
 job matrix, any scheduler) can share a batch: shard I takes the decks whose
 position in key order is I-1 modulo N. `--shard auto[/N]` reads I (and N) from the
@@ -167,6 +166,11 @@ def _run_one(item: Any) -> Outcome:
     return _collected(_WORK, item)
 
 
+def _run_run(items: list[Any]) -> list[Outcome]:
+    assert _WORK is not None
+    return [_collected(_WORK, item) for item in items]
+
+
 def _collected(work: Callable[[Any], Outcome], item: Any) -> Outcome:
     """`work(item)`, then its garbage collected: a deck leaves reference cycles
     (python-pptx's objects), and a one-shot `deckgen build` runs without the
@@ -181,10 +185,15 @@ def _collected(work: Callable[[Any], Outcome], item: Any) -> Outcome:
         gc.collect()
 
 
-def stripes(order: Sequence[int], jobs: int) -> list[list[int]]:
-    """`order` cut into `jobs` runs of neighbours, as even as can be (one per process)."""
+RUN = 16  # the most decks a process builds in one go (neighbours in `alike` order)
+
+
+def runs(order: Sequence[int], jobs: int, most: int = RUN) -> list[list[int]]:
+    """`order` cut into runs of neighbours, as even as can be: at least one per process,
+    none longer than `most`."""
     n = len(order)
-    cuts = [j * n // jobs for j in range(jobs + 1)]
+    count = max(jobs, -(-n // most)) if n else 0
+    cuts = [j * n // count for j in range(count + 1)]
     return [list(order[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
@@ -196,7 +205,7 @@ def run(
     alike: Callable[[Any], Any] | None = None,
 ) -> list[Outcome]:
     """`work(item)` for every item, in `jobs` forked processes (1: here), in order;
-    each process builds a stripe of neighbours in `alike` order (its items' sort key)."""
+    a process builds a run of neighbours in `alike` order (its items' sort key) at once."""
     say = progress or (lambda _msg: None)
     jobs = max(1, jobs or os.cpu_count() or 1)
     total = len(items)
@@ -244,27 +253,23 @@ def _run_all(
     order: Sequence[int] = range(len(items))
     if alike is not None:
         order = sorted(order, key=lambda i: alike(items[i]))
-    # a process per stripe (a pool of one each), fed its stripe deck by deck
-    pools = [
-        ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(min(jobs, len(items)))
-    ]
     try:
-        try:
-            futures = {
-                pool.submit(_run_one, items[i]): i
-                for pool, stripe in zip(pools, stripes(order, len(pools)))
-                for i in stripe
-            }
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
+            futures = {}
+            try:
+                for run_ in runs(order, jobs):
+                    futures[pool.submit(_run_run, [items[i] for i in run_])] = run_
+            except BrokenProcessPool:
+                pass  # a worker died already: what was not built is tried again below
             for future in as_completed(futures):
                 try:
-                    done[futures[future]] = future.result()
+                    outcomes = future.result()
                 except BrokenProcessPool:
-                    continue  # a worker died: its deck and its stripe's unfinished ones, below
-                finished += 1
+                    continue  # a worker died: its run and the unfinished ones, below
+                for i, outcome in zip(futures[future], outcomes):
+                    done[i] = outcome
+                finished += len(outcomes)
                 tell(finished)
-        finally:
-            for pool in pools:
-                pool.shutdown(cancel_futures=True)
         # a worker killed (out of memory, a signal) broke the pool: each deck not built
         # is tried again alone, in a process of its own; the one that dies again fails
         for i, item in enumerate(items):

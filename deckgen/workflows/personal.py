@@ -73,23 +73,32 @@ def recipients(loaded: Any, name: str | None = None) -> list[Recipient]:
     return out
 
 
+FEW = 12  # the most distinct answers of a column `alike` orders by
+
+
 def alike(frame: Any, peers: str | None) -> Callable[[Recipient], int]:
     """A recipient's place in the order where neighbours' decks share the most slides
-    (deckgen.workflows.batch.stripes): by peer group, then answer by answer, question by
-    question, since a slide differs from the same slide of another deck by the marks of
-    the answers it shows. Answers are compared as codes of equal values (pd.factorize):
-    alike ones side by side is all the order is for."""
+    (deckgen.workflows.batch.runs): by peer group, then by the answers to the columns
+    of at most FEW distinct values, fewest first, since a slide differs from the same
+    slide of another deck by the marks of the answers it shows. A column of many values
+    (a number, a free text: different for nearly everyone) would keep alike recipients
+    apart, so it is not looked at. Answers are compared as codes of equal values
+    (pd.factorize): alike ones side by side is all the order is for."""
     import numpy as np
     import pandas as pd
 
-    columns = [c for c in frame.columns if c != peers]
-    if peers in frame.columns:
-        columns.insert(0, peers)
-    try:
-        codes = [pd.factorize(frame[c], use_na_sentinel=True)[0] for c in columns]
-    except TypeError:  # an unhashable answer: the recipients' own order, only slower
-        codes = []
-    ranks = np.lexsort(codes[::-1]) if codes else range(len(frame))
+    keys: list[tuple[int, Any]] = []
+    for column in frame.columns:
+        try:
+            codes, values = pd.factorize(frame[column], use_na_sentinel=True)
+        except (TypeError, ValueError):  # unhashable answers, a repeated column: not used
+            continue
+        if column == peers:
+            keys.insert(0, (-1, codes))
+        elif len(values) <= FEW:
+            keys.append((len(values), codes))
+    keys.sort(key=lambda k: k[0])  # stable: the peer group, then the fewest values first
+    ranks = np.lexsort([codes for _, codes in reversed(keys)]) if keys else range(len(frame))
     place = {str(frame.index[i]): n for n, i in enumerate(ranks)}
     return lambda recipient: place.get(recipient.id, len(place))
 
