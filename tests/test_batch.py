@@ -656,12 +656,20 @@ def test_recipients_alike_sit_side_by_side_by_peer_group_then_answers():
     assert place(Recipient("?", "R9", "R9")) == len(frame)  # not in the frame: last
 
 
-def test_a_parallel_personal_batch_writes_the_decks_of_a_serial_one(tmp_path):
-    """Dealt in stripes of alike recipients, each deck is the same bytes as built one
-    after another in one process (a sample of 8 of the 31 decks)."""
+def test_a_parallel_personal_batch_writes_the_decks_of_a_serial_one(tmp_path, monkeypatch):
+    """Dealt in runs of alike recipients, each deck is the same bytes as built one
+    after another in one process (a sample of 8 of the 31 decks); the order of alike
+    recipients is worked out only where it is used, by a parallel batch, once."""
+    from deckgen.workflows import personal
+
+    ordered = []
+    places = personal._places
+    monkeypatch.setattr(personal, "_places", lambda *a: ordered.append(1) or places(*a))
     project = deckgen.load(SPEC)
     one = project.build_personal(tmp_path / "one", peers="type_collectivite", jobs=1, shard="1/4")
+    assert not ordered
     two = project.build_personal(tmp_path / "two", peers="type_collectivite", jobs=2, shard="1/4")
+    assert len(ordered) == 1
     assert [o.key for o in one] == [o.key for o in two] and len(one) == 8
     for a, b in zip(one, two):
         assert a.path.read_bytes() == b.path.read_bytes(), a.key

@@ -83,7 +83,18 @@ def alike(frame: Any, peers: str | None) -> Callable[[Recipient], int]:
     slide of another deck by the marks of the answers it shows. A column of many values
     (a number, a free text: different for nearly everyone) would keep alike recipients
     apart, so it is not looked at. Answers are compared as codes of equal values
-    (pd.factorize): alike ones side by side is all the order is for."""
+    (pd.factorize): alike ones side by side is all the order is for. Worked out on the
+    first call: a batch built in one process never asks."""
+    import functools
+
+    @functools.cache
+    def places() -> dict[str, int]:
+        return _places(frame, peers)
+
+    return lambda recipient: places().get(recipient.id, len(frame))
+
+
+def _places(frame: Any, peers: str | None) -> dict[str, int]:
     import numpy as np
     import pandas as pd
 
@@ -99,8 +110,7 @@ def alike(frame: Any, peers: str | None) -> Callable[[Recipient], int]:
             keys.append((len(values), codes))
     keys.sort(key=lambda k: k[0])  # stable: the peer group, then the fewest values first
     ranks = np.lexsort([codes for _, codes in reversed(keys)]) if keys else range(len(frame))
-    place = {str(frame.index[i]): n for n, i in enumerate(ranks)}
-    return lambda recipient: place.get(recipient.id, len(place))
+    return {str(frame.index[i]): n for n, i in enumerate(ranks)}
 
 
 def _safe_id(rid: str) -> str:

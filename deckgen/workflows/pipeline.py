@@ -47,14 +47,7 @@ from deckgen.locales import Words, words
 from deckgen.locales.numbers import percent_value, round_half_up
 from deckgen.packaged import default_template
 from deckgen.render.plan import CalloutPlan, ChartPlan, DeckPlan, OptionColours, SlidePlan
-from deckgen.wording.phrases import (
-    alt_text,
-    footnote,
-    localise,
-    notes,
-    value_text,
-    with_changes,
-)
+from deckgen.wording.phrases import alt_text, footnote, localise, notes, value_text, with_changes
 
 
 @dataclass
