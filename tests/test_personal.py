@@ -485,8 +485,7 @@ def test_a_label_shortened_to_fit_its_row_keeps_its_whole_mark():
     """Beside bars too short for their labels, a marked label is shortened at a word
     before its mark, which stays whole even with brackets of its own."""
     from deckgen.analysis.results import Result, Series
-    from deckgen.inputs.theme import Theme
-    from deckgen.render.charts import ChartStyle, _axis_labels
+    from deckgen.render.charts import _axis_labels
     from deckgen.render.geometry import Rect, inches
 
     mark = " (votre réponse\u202f: Oui, plutôt (2))"
@@ -499,7 +498,7 @@ def test_a_label_shortened_to_fit_its_row_keeps_its_whole_mark():
         bases=(20,) * 8, base=20, own=("plutot_oui",) + ("",) * 7,
         own_words=(mark,) + ("",) * 7,
     )  # fmt: skip
-    style = ChartStyle(Theme(), "fr")
-    labels, _ = _axis_labels(result, Rect(0, 0, inches(5), inches(2.5)), 12, style)
+    labels, _, said = _axis_labels(result, Rect(0, 0, inches(5), inches(2.5)), 12)
     assert labels[0] != categories[0] and "…" in labels[0]  # shortened to fit its row
+    assert len(said) == 1 and said[0].startswith("8 label(s) shortened"), said  # all 8 long
     assert labels[0].startswith("Renforcer") and labels[0].endswith(mark), labels[0]

@@ -19,8 +19,15 @@ from .helpers import SPEC
 SAMPLE = "2/3"  # every third respondent from the second: 10 of the 31 personal decks
 
 
-def _personal(folder: Path, monkeypatch, peers: str = "type_collectivite", **env: str) -> list:
-    """The personal decks of the sample in `folder`, and the stores their batch opened."""
+def _personal(
+    folder: Path,
+    monkeypatch,
+    peers: str = "type_collectivite",
+    warned: list | None = None,
+    **env: str,
+) -> list:
+    """The personal decks of the sample in `folder`, and the stores their batch opened;
+    `warned` gets each deck's warnings."""
     stores: list = []
     opened = shared.sharing
 
@@ -36,6 +43,8 @@ def _personal(folder: Path, monkeypatch, peers: str = "type_collectivite", **env
             patch.setenv(name, value)
         outcomes = deckgen.load(SPEC).build_personal(folder, peers=peers, jobs=1, shard=SAMPLE)
     assert outcomes and all(o.path is not None and not o.error for o in outcomes), outcomes
+    if warned is not None:
+        warned.extend((o.key, o.warnings) for o in outcomes)
     return stores
 
 
@@ -53,11 +62,65 @@ def test_shared_decks_are_the_decks_rendered_slide_by_slide(tmp_path, monkeypatc
     """The sample built with the store and with DECKGEN_NO_SHARED=1: the same bytes,
     while the store did add kept slides and copy kept entries (or the comparison
     would say nothing)."""
-    (store,) = _personal(tmp_path / "shared", monkeypatch, peers)
-    (off,) = _personal(tmp_path / "alone", monkeypatch, peers, DECKGEN_NO_SHARED="1")
+    said: list = []
+    alone_said: list = []
+    (store,) = _personal(tmp_path / "shared", monkeypatch, peers, said)
+    (off,) = _personal(tmp_path / "alone", monkeypatch, peers, alone_said, DECKGEN_NO_SHARED="1")
     assert off is None  # the switch: no store, every slide rendered
     assert store.hits > 50 and store.renders > 0 and store.copied > 500
+    # slides another deck drew unmarked, read back and given this recipient's marks
+    assert store.marked > 20
     _same_decks(tmp_path / "shared", tmp_path / "alone")
+    # the warnings too, in their order (a marked label's, said where it was drawn)
+    assert said == alone_said and any("shortened" in w for _, ws in said for w in ws)
+
+
+def test_marks_drawn_last_give_the_deck_drawn_in_one_go(tmp_path, monkeypatch):
+    """A slide with a personal deck's marks is drawn unmarked, then marked (deckgen.
+    render.marks): the decks, and what the build says, are those of the slides drawn
+    with their marks in one go (`deferrable` off), the drawing before the store shared
+    unmarked slides. Checked without the store, so that only the drawing differs."""
+    from deckgen.render import marks
+
+    said: list = []
+    once_said: list = []
+    _personal(tmp_path / "two", monkeypatch, warned=said, DECKGEN_NO_SHARED="1")
+    monkeypatch.setattr(marks, "deferrable", lambda slide_plan: False)
+    _personal(tmp_path / "one", monkeypatch, warned=once_said, DECKGEN_NO_SHARED="1")
+    _same_decks(tmp_path / "two", tmp_path / "one")
+    assert said == once_said and any("shortened" in w for _, ws in said for w in ws)
+
+
+def test_strip_gives_back_the_public_categories():
+    """`strip`: the recipient's words cut off their categories' ends, the marks gone;
+    a result without marks is returned as it is (worked out by hand)."""
+    from dataclasses import replace
+
+    from deckgen.analysis.results import Result, Series
+    from deckgen.render.marks import strip
+
+    plain = Result(
+        kind="multi",
+        question="q",
+        question_text="Dispositifs",
+        categories=("Réunions publiques", "Budget participatif", "Conseil (votre réponse)"),
+        codes=("a", "b", "c"),
+        series=(Series("Ensemble", (0.9, 0.6, 0.5), (28, 19, 16)),),
+        bases=(31, 31, 31),
+        base=31,
+    )
+    marked = replace(
+        plain,
+        categories=(
+            "Réunions publiques (votre réponse)",
+            "Budget participatif",
+            "Conseil (votre réponse) (votre réponse)",
+        ),
+        own=("x", "", "x"),
+        own_words=(" (votre réponse)", "", " (votre réponse)"),
+    )
+    assert strip(marked) == plain
+    assert strip(plain) is plain
 
 
 def test_a_kept_slide_that_does_not_fit_is_rendered_again(tmp_path, monkeypatch):

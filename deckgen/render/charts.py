@@ -10,6 +10,8 @@ validators reject (negative axis ids).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
 from pptx.oxml.ns import qn
 from pptx.util import Pt
@@ -69,6 +71,9 @@ class ChartStyle:
         self.scale = scale  # the value axis' maximum, shared (ChartPlan.scale)
         self.fills: Fills | None = None  # the chart's colours (render.palette), set per chart
         self.problems: list[str] = []  # what did not fit, for the slide's warnings
+        # a personal deck's chart whose marks are drawn last (deckgen.render.marks): the
+        # builder draws the chart unmarked and says here how to fit the marked labels
+        self.deferral: Any = None
 
 
 def _data(
@@ -186,6 +191,41 @@ def _own(plot, result: Result, style: ChartStyle, fill: bool) -> None:
                 _keep_fill(point, series, plot, idx)  # a point's own shape properties
                 point.format.line.color.rgb = mark  # would otherwise reset its colour
                 point.format.line.width = Pt(2.5)
+
+
+def draw_marks(
+    frame,
+    result: Result,
+    style: ChartStyle,
+    labels: list[str],
+    fill: bool,
+    series: list[int] | None,
+) -> None:
+    """A chart drawn unmarked (`style.deferral`) given the recipient's marks: the
+    categories named `labels` (the marked ones) in its caches and its workbook, then
+    the recipient's answers outlined (`_own`). Applied to a chart just drawn and to the
+    same chart read back from its bytes, it gives the same chart."""
+    chart = frame.chart
+    relabel(chart, labels)
+    blob = _data(result, style, series, labels).xlsx_blob
+    frame.chart_part.chart_workbook.update_from_xlsx_blob(blob)
+    _own(chart.plots[0], result, style, fill)
+
+
+def relabel(chart, labels: list[str]) -> None:
+    """`labels` as the chart's categories in every series' category cache (what each
+    viewer draws), as python-pptx's writer puts them there: a carriage return read as
+    an XML parser reads it, a line break."""
+    for ser in chart_xml(chart).iter(qn("c:ser")):
+        cache = ser.find(f"{qn('c:cat')}/{qn('c:strRef')}/{qn('c:strCache')}")
+        points = [] if cache is None else cache.findall(qn("c:pt"))
+        if len(points) != len(labels):
+            raise RenderError(
+                f"internal: a chart of {len(points)} categories given {len(labels)} labels"
+            )
+        for pt in points:
+            text = labels[int(pt.get("idx"))]
+            pt.find(qn("c:v")).text = text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def own_colour(plot, preferred: str) -> str:
@@ -320,9 +360,9 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         not horizontal and rect.width / max(len(result.categories), 1) < 914400
     )  # under an inch per column
     axis_size = style.theme.sizes.chart_axis - (2 if narrow else 0)
-    categories = None
-    if horizontal:
-        categories, axis_size = _axis_labels(result, rect, axis_size, style)
+    categories, axis_size = _category_axis(result, rect, axis_size, style, fit=horizontal)
+    if style.deferral is not None:
+        style.deferral.drawn(fill=True, series=None if several else [0])
     frame = shapes.add_chart(
         kind,
         rect.left,
@@ -377,7 +417,8 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END, size=size)
     if style.labels:
         _mark_points(plot, result, style)
-    _own(plot, result, style, fill=True)
+    if style.deferral is None:
+        _own(plot, result, style, fill=True)
     _legend(chart, style, rect, _series_names(chart), "bottom")
     # one scale for the charts compared on a slide, with headroom for the labels
     chart.value_axis.maximum_scale = style.scale or headroom(result)
@@ -396,11 +437,28 @@ def category_names(result: Result) -> list[str]:
     ]
 
 
-def _axis_labels(
-    result: Result, rect: Rect, size: float, style: ChartStyle
+def _category_axis(
+    result: Result, rect: Rect, size: float, style: ChartStyle, fit: bool = True
 ) -> tuple[list[str], float]:
+    """The categories as the chart names them and their size: fitted beside bars
+    (`fit`, `_axis_labels`), else as `category_names` cuts them. A chart whose marks
+    are drawn last (`style.deferral`) is named without them, at the size its marked
+    labels fit at; the marks phase writes those labels (deckgen.render.marks)."""
+
+    def fitted(shown: Result) -> tuple[list[str], float, list[str]]:  # kept: `size` stays
+        return _axis_labels(shown, rect, size) if fit else (category_names(shown), size, [])
+
+    if style.deferral is None:
+        labels, fitted_size, problems = fitted(result)
+        style.problems.extend(problems)
+        return labels, fitted_size
+    return category_names(result), style.deferral.fitted_by(fitted)
+
+
+def _axis_labels(result: Result, rect: Rect, size: float) -> tuple[list[str], float, list[str]]:
     """The category labels beside bars, and their size, as both clients print them
-    whole (`render.fit.category_labels`); the chart's warnings say what was shortened."""
+    whole (`render.fit.category_labels`); and what the chart's warnings say of them
+    (what was shortened)."""
     names = category_names(result)
     # a personal deck's mark ends its category's label, " (votre réponse)": kept whole
     keep = [
@@ -408,18 +466,19 @@ def _axis_labels(
         for name, words in zip(names, result.own_words or [""] * len(names))
     ]
     labels, size, shortened = category_labels(names, rect, size, keep=keep)
+    problems: list[str] = []
     if shortened:
         first = next(a for a, b, c in zip(result.categories, labels, names) if b != c)
-        style.problems.append(
+        problems.append(
             f"{shortened} label(s) shortened beside the bars (first: {quoted_title(first, 40)}"
             "): whole in the alternative text; shorten them in the codebook"
         )
     if row_height(rect, len(labels)) < size * LABEL_LEADING:
-        style.problems.append(
+        problems.append(
             f"{len(labels)} categories in a chart too short to name each (a row under a "
             f"line of {size:g} pt): clients name every other one; make it taller"
         )
-    return labels, size
+    return labels, size, problems
 
 
 def _no_ticks(axis) -> None:
@@ -478,6 +537,8 @@ def _label_size(style: ChartStyle, several: bool) -> float:
 
 def ranking(shapes, rect, chart: ChartPlan, style):
     _coloured(chart, style, chart.type)
+    if style.deferral is not None:  # its marked result drawn as it is too
+        style.deferral.drawn_as = None
     return _bars(shapes, rect, chart.result, style, horizontal=True)
 
 
@@ -486,7 +547,9 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
     grey), per segment and statement (a Likert grid by segment), or per segment of a
     distribution broken down (its options stacked, in distinct colours)."""
     result = _coloured(plan, style, plan.type)
-    categories, axis_size = _axis_labels(result, rect, style.theme.sizes.chart_axis - 1, style)
+    categories, axis_size = _category_axis(result, rect, style.theme.sizes.chart_axis - 1, style)
+    if style.deferral is not None:
+        style.deferral.drawn(fill=False, series=None)
     frame = shapes.add_chart(
         XL_CHART_TYPE.BAR_STACKED_100,
         rect.left,
@@ -529,7 +592,8 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
         # the footnote explains, after the figure of each label
         _mark_points(plot, result, style)
         _hide_small_labels(plot, result, threshold=0.06)
-    _own(plot, result, style, fill=False)  # the recipient's level of each statement
+    if style.deferral is None:
+        _own(plot, result, style, fill=False)  # the recipient's level of each statement
     _legend(chart, style, rect, _series_names(chart), "bottom")
     return frame
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from deckgen.errors import Warnings
 from deckgen.render.geometry import EMU_PER_POINT, Rect
@@ -408,6 +409,8 @@ class SlideFitter:
 
     warnings: Warnings
     context: str
+    # a slide whose marks are drawn last (deckgen.render.marks.Marks), else None
+    marks: Any = None
 
     def text(
         self,

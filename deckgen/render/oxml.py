@@ -104,6 +104,25 @@ def plain_part(part: Any, blob: bytes) -> None:
     part._blob = blob
 
 
+def load_xml(slide_part: Any, blob: bytes) -> Any:
+    """A new slide's part given the XML `blob` (a slide kept by deckgen.render.shared),
+    parsed as python-pptx parses a package's; returns its slide object, made anew."""
+    from pptx.oxml import parse_xml
+
+    _private(slide_part, "_element")
+    slide_part._element = parse_xml(blob)
+    slide_part.__dict__.pop("slide", None)  # the lazy property's slide of the old XML
+    return slide_part.slide
+
+
+def loaded_part(partname: Any, content_type: str, package: Any, blob: bytes) -> Any:
+    """A part of `package` made from its bytes as python-pptx makes one when it reads a
+    package (a chart part parsed, a workbook kept as bytes)."""
+    from pptx.opc.package import PartFactory
+
+    return PartFactory(partname, content_type, package, blob)
+
+
 def escaped(text: str) -> str:
     """`text` with the control characters XML cannot hold escaped, as python-pptx
     escapes a run's text (`_x0007_`)."""

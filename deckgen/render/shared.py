@@ -69,6 +69,18 @@ class _Own:
 
 
 @dataclass(frozen=True)
+class _Unmarked:
+    """A slide drawn without its marks (deckgen.render.marks, phase 1): its parts
+    (no notes yet), the warnings it gave, its charts drawn unmarked, the footnote it
+    moved to the notes."""
+
+    slide: _Slide
+    marks: tuple[Any, ...]  # marks.Deferred, each chart's
+    moved: str
+    size: int
+
+
+@dataclass(frozen=True)
 class _Slide:
     partname: str
     blob: bytes
@@ -85,11 +97,13 @@ class Store:
     def __init__(self, limit: int = LIMIT) -> None:
         self.limit = limit
         self.size = 0
-        self.slides: OrderedDict[bytes, _Slide | None] = OrderedDict()  # None: not kept
+        # None: not kept; _Unmarked: under an `unmarked_key`
+        self.slides: OrderedDict[bytes, _Slide | _Unmarked | None] = OrderedDict()
         # (name, bytes given) -> (CRC, size written, compressed bytes)
         self.entries: OrderedDict[tuple[str, bytes], tuple[int, int, bytes]] = OrderedDict()
         self.hits = 0  # slides added as kept
-        self.renders = 0  # slides rendered
+        self.renders = 0  # slides rendered (their marks drawn below or not)
+        self.marked = 0  # of them, slides kept unmarked from another deck, marks drawn
         self.copied = 0  # zip entries written from their kept compressed bytes
 
     def _shrink(self) -> None:
@@ -100,6 +114,13 @@ class Store:
             else:
                 _, slide = self.slides.popitem(last=False)
                 self.size -= slide.size if slide is not None else 0
+
+    def unmarked(self, key: bytes) -> _Unmarked | None:
+        kept = self.slides.get(key)
+        if not isinstance(kept, _Unmarked):
+            return None
+        self.slides.move_to_end(key)
+        return kept
 
 
 _CURRENT: contextvars.ContextVar[Store | None] = contextvars.ContextVar(
@@ -153,6 +174,45 @@ def slide_key(slide_plan: Any, deck_plan: Any, template_name: str) -> bytes | No
         return None
 
 
+def unmarked_key(slide_plan: Any, deck_plan: Any, template_name: str) -> bytes | None:
+    """The key of `slide_plan` drawn without its marks (marks.stripped): what phase 1
+    reads, never a `slide_key`."""
+    from deckgen.render.marks import stripped
+
+    key = slide_key(stripped(slide_plan), deck_plan, template_name)
+    return None if key is None else b"unmarked:" + key
+
+
+def keep_unmarked(
+    store: Store, key: bytes, slide: Any, marks: Any, new_warnings: list[Any], moved: str
+) -> None:
+    """Keep `slide` as phase 1 left it (its XML not serialised yet) under `key`."""
+    if key in store.slides:
+        return
+    kept = _kept(slide.part, new_warnings, None, live=True)
+    if kept is None:
+        store.slides[key] = None
+        return
+    unmarked = _Unmarked(kept, tuple(marks.items), moved, kept.size)
+    store.slides[key] = unmarked
+    store.size += unmarked.size
+    store._shrink()
+
+
+def redraw(store: Store, kept: _Unmarked, prs: Any, layout: Any) -> Any:
+    """A new slide of `prs` as phase 1 left `kept`: its parts read back from their bytes
+    (python-pptx objects, for phase 2 to mark). Diverged if they would not be named
+    and related as when it was drawn."""
+    from deckgen.render.oxml import load_xml
+    from deckgen.render.speedups import add_bare_slide
+
+    slide = add_bare_slide(prs, layout)
+    part = slide.part
+    _relate(part, kept.slide, lambda own, reltype: _part(part.package, own, live=True))
+    store.marked += 1
+    return load_xml(part, kept.slide.blob)
+
+
 def replay(
     store: Store, key: bytes, prs: Any, layout: Any, warnings: Any, records: dict | None
 ) -> bool:
@@ -160,7 +220,7 @@ def replay(
     False if none is kept. Diverged if its parts would not be named and related as
     when it was rendered."""
     kept = store.slides.get(key)
-    if kept is None:
+    if not isinstance(kept, _Slide):
         return False
     store.slides.move_to_end(key)
     from deckgen.render.speedups import add_bare_slide, freeze_with
@@ -168,6 +228,22 @@ def replay(
     slide = add_bare_slide(prs, layout)
     part = slide.part
     package = part.package
+
+    def made(own: _Own, reltype: str) -> Any:
+        return _notes(package, part, own) if reltype == _RT_NOTES else _part(package, own)
+
+    _relate(part, kept, made)
+    freeze_with(part, kept.blob)
+    if records is not None:
+        records.update(pickle.loads(kept.records))
+    warnings.items.extend(kept.warnings)
+    store.hits += 1
+    return True
+
+
+def _relate(part: Any, kept: _Slide, made: Any) -> None:
+    """Relate the new slide `part` to the parts `kept` relates to, `made(own, reltype)`
+    for its own ones; Diverged where a name or relationship id would differ."""
     if str(part.partname) != kept.partname:
         raise Diverged(kept.partname)
     for rId, reltype, own in kept.rels:
@@ -180,17 +256,10 @@ def replay(
             ):
                 raise Diverged(kept.partname)
             continue
-        target = _notes(package, part, own) if reltype == _RT_NOTES else _part(package, own)
-        if part.relate_to(target, reltype) != rId:
+        if part.relate_to(made(own, reltype), reltype) != rId:
             raise Diverged(kept.partname)
     if len(part.rels) != len(kept.rels):
         raise Diverged(kept.partname)
-    freeze_with(part, kept.blob)
-    if records is not None:
-        records.update(pickle.loads(kept.records))
-    warnings.items.extend(kept.warnings)
-    store.hits += 1
-    return True
 
 
 def _template(partname: str) -> str:
@@ -199,16 +268,19 @@ def _template(partname: str) -> str:
     return f"{stem[: len(stem) - digits]}%d{dot}{ext}"
 
 
-def _part(package: Any, own: _Own) -> Any:
-    """A new part of `package` with `own`'s bytes and parts, named as it was."""
+def _part(package: Any, own: _Own, live: bool = False) -> Any:
+    """A new part of `package` with `own`'s bytes and parts, named as it was: as
+    `finished` leaves one, or (`live`) read back as python-pptx reads a package."""
+    from deckgen.render.oxml import loaded_part
     from deckgen.render.speedups import frozen_part
 
     name = package.next_partname(_template(own.partname))
     if str(name) != own.partname:
         raise Diverged(own.partname)
-    target = frozen_part(name, own.content_type, package, own.blob)
+    make = loaded_part if live else frozen_part
+    target = make(name, own.content_type, package, own.blob)
     for rId, reltype, child in own.children:
-        if target.relate_to(_part(package, child), reltype) != rId:
+        if target.relate_to(_part(package, child, live), reltype) != rId:
             raise Diverged(own.partname)
     return target
 
@@ -246,10 +318,11 @@ def keep(
     store._shrink()
 
 
-def _kept(part: Any, new_warnings: list[Any], records: dict | None) -> _Slide | None:
-    from deckgen.render.speedups import frozen_blob
-
-    blob = frozen_blob(part)
+def _kept(
+    part: Any, new_warnings: list[Any], records: dict | None, live: bool = False
+) -> _Slide | None:
+    """What `keep` keeps of a finished slide, or (`live`) of a slide not serialised yet."""
+    blob = _blob(part, live)
     if blob is None:
         return None
     rels: list[tuple[str, str, _Own | None]] = []
@@ -263,12 +336,12 @@ def _kept(part: Any, new_warnings: list[Any], records: dict | None) -> _Slide | 
             layout = str(target.partname)
             rels.append((rId, rel.reltype, None))
         elif rel.reltype == _RT_CHART:
-            own = _own(target)
+            own = _own(target, live)
             if own is None:
                 return None
             rels.append((rId, rel.reltype, own))
-        elif rel.reltype == _RT_NOTES:
-            notes = frozen_blob(target)
+        elif rel.reltype == _RT_NOTES and not live:
+            notes = _blob(target, live)
             if notes is None or not _notes_rels(target, part):
                 return None
             rels.append((rId, rel.reltype, _Own(str(target.partname), target.content_type, notes)))
@@ -289,11 +362,16 @@ def _kept(part: Any, new_warnings: list[Any], records: dict | None) -> _Slide | 
     )
 
 
-def _own(target: Any) -> _Own | None:
-    """A chart part and its workbook, if that is all it relates to."""
+def _blob(part: Any, live: bool) -> bytes | None:
+    """A part's bytes as `finished` serialised them, or (`live`) as save would write them."""
     from deckgen.render.speedups import frozen_blob
 
-    blob = frozen_blob(target)
+    return part.blob if live and frozen_blob(part) is None else frozen_blob(part)
+
+
+def _own(target: Any, live: bool = False) -> _Own | None:
+    """A chart part and its workbook, if that is all it relates to."""
+    blob = _blob(target, live)
     if blob is None or not str(target.partname).startswith("/ppt/charts/chart"):
         return None
     children = []

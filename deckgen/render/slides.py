@@ -7,6 +7,9 @@ grid: nothing overlaps and nothing leaves the slide, whatever the template.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -14,7 +17,7 @@ from deckgen.analysis.results import shown
 from deckgen.errors import Warnings, quoted_title
 from deckgen.inputs.theme import Theme
 from deckgen.locales.numbers import number_number_format
-from deckgen.render import shared, speedups
+from deckgen.render import marks, shared, speedups
 from deckgen.render.charts import ChartStyle, add_chart
 from deckgen.render.colors import AA, contrast, distinct_colour, rgb
 from deckgen.render.fit import LABEL_LIMIT, Fitted, SlideFitter, cut_label, longer_than
@@ -54,12 +57,58 @@ def render_deck(
             if not shared.replay(store, key, prs, layout, warnings, records):
                 before = len(warnings.items)
                 own: dict | None = {} if records is not None else None
-                slide = render_slide(prs, slide_plan, plan, theme, warnings, template_name, own)
+                slide, unmarked = _marked_only(
+                    store, prs, layout, slide_plan, plan, theme, warnings, own, template_name
+                )
+                if slide is None:
+                    slide = render_slide(
+                        prs, slide_plan, plan, theme, warnings, template_name, own,
+                        drawn=_keeping(store, unmarked, warnings),
+                    )  # fmt: skip
                 if records is not None and own is not None:
                     records.update(own)
                 shared.keep(store, key, slide, warnings.items[before:], own)
         # the slide's objects are garbage now: let the speed-ups release them
         speedups.between_slides()
+
+
+def _marked_only(store, prs, layout, slide_plan, plan, theme, warnings, records, template_name):
+    """(`slide_plan` from the slide another deck drew without its marks, its parts read
+    back and the marks drawn (phase 2 alone: deckgen.render.marks), None), or (None,
+    the key to keep it unmarked under once drawn; None: never kept). Kept under the
+    key of the stripped plan, and of the sizes its labels fit at where those of the
+    recipient it was drawn for fit at others."""
+    if not marks.deferrable(slide_plan):
+        return None, None
+    key = shared.unmarked_key(slide_plan, plan, template_name)
+    kept = store.unmarked(key) if key is not None else None
+    if key is None or kept is None:
+        return None, key
+    fitted = marks.sizes(list(kept.marks), slide_plan)
+    if fitted != tuple(d.size for d in kept.marks):
+        key += b"@" + repr(fitted).encode()
+        kept = store.unmarked(key)
+        if kept is None:
+            return None, key
+    slide = shared.redraw(store, kept, prs, layout)
+    fitter = SlideFitter(warnings, slide_plan.label)
+    fitter.marks = marks.Marks(len(warnings.items), items=list(kept.marks))
+    warnings.items.extend(kept.slide.warnings)
+    finish_slide(slide, slide_plan, plan, theme, fitter, kept.moved, records)
+    return slide, None
+
+
+def _keeping(store, key: bytes | None, warnings):
+    """What `render_slide` calls between a slide's two phases: keep it unmarked under
+    `key`."""
+    if key is None:
+        return None
+    before = len(warnings.items)
+
+    def keep(slide, drawn: marks.Marks, moved: str) -> None:
+        shared.keep_unmarked(store, key, slide, drawn, warnings.items[before:], moved)
+
+    return keep
 
 
 def render_slide(
@@ -70,12 +119,29 @@ def render_slide(
     warnings: Warnings,
     template_name: str = "",
     records: dict | None = None,
+    drawn: Any = None,
 ):
     """One slide of `plan`, appended to `prs`; returns it (serialised already when
-    the speed-ups are on: deckgen.render.speedups.finished)."""
+    the speed-ups are on: deckgen.render.speedups.finished). A slide with marks of a
+    personal deck is drawn in two phases (deckgen.render.marks); `drawn(slide, marks,
+    moved)` is called between them (the batch's store keeps the unmarked slide)."""
+    slide, fitter, moved = draw_slide(prs, slide_plan, plan, theme, warnings, template_name)
+    if drawn is not None and fitter.marks is not None:
+        drawn(slide, fitter.marks, moved)
+    finish_slide(slide, slide_plan, plan, theme, fitter, moved, records)
+    return slide
+
+
+def draw_slide(
+    prs, slide_plan, plan: DeckPlan, theme: Theme, warnings: Warnings, template_name: str = ""
+) -> tuple[Any, SlideFitter, str]:
+    """`slide_plan` drawn into a new slide of `prs`, but for what `finish_slide` adds:
+    (the slide, its fitter, the whole footnote where the slide shows it briefly)."""
     layout = find_layout(prs, slide_plan.layout, source=template_name or None)
     slide = prs.slides.add_slide(layout)
     fitter = SlideFitter(warnings, slide_plan.label)
+    if marks.deferrable(slide_plan):
+        fitter.marks = marks.Marks(len(warnings.items), slide_plan.charts)
     kind = slide_plan.layout.lower()
     moved = ""  # a footnote too long for the slide, whole, for the notes
     if kind == "title":
@@ -97,6 +163,22 @@ def render_slide(
         int(prs.slide_width),
         int(prs.slide_height),
     )
+    return slide, fitter, moved
+
+
+def finish_slide(
+    slide,
+    slide_plan,
+    plan: DeckPlan,
+    theme: Theme,
+    fitter: SlideFitter,
+    moved: str,
+    records: dict | None = None,
+) -> None:
+    """The rest of a slide `draw_slide` drew (or the store gave back unmarked): the
+    recipient's marks (`draw_marks`), the notes, its records; then serialised."""
+    if fitter.marks is not None:
+        draw_marks(slide, slide_plan, fitter.marks, theme, fitter)
     notes = slide_plan.notes
     if moved:  # the whole footnote, where the slide shows it briefly
         from deckgen.locales import words
@@ -111,7 +193,32 @@ def render_slide(
 
         records.update(records_of(slide))
     speedups.finished(slide)  # serialised now: memory stays flat over a long deck
-    return slide
+
+
+def draw_marks(slide, sp: SlidePlan, drawn: marks.Marks, theme: Theme, fitter: SlideFitter) -> None:
+    """Phase 2 of a slide drawn in two (deckgen.render.marks): each chart drawn unmarked
+    gets the recipient's marks, its alternative text and, where a slide drawn in one go
+    would have said them, the warnings its labels give; then the callout cards take the
+    charts' mark colour (`_one_mark`)."""
+    from deckgen.errors import Problem
+    from deckgen.render.charts import draw_marks as mark_chart
+
+    frames = {str(s.chart_part.partname): s for s in _flat(slide.shapes) if s.has_chart}
+    added = 0
+    for d in drawn.items:
+        plan = sp.charts[d.index]
+        result = d.shown(plan.result)
+        assert d.fit is not None
+        labels, _, problems = d.fit(result)
+        frame = frames[d.partname]
+        mark_chart(frame, result, d.style, labels, d.fill, d.series)
+        _alt(frame, plan.alt_text)
+        said = _long_labels(plan) + [f"{d.name}: {problem}" for problem in problems]
+        at = drawn.start + d.at + added
+        fitter.warnings.items[at:at] = [Problem(m, context=fitter.context) for m in said]
+        added += len(said)
+    if any(c.own_match or c.own for c in sp.callouts) and sp.charts:
+        _one_mark(slide.shapes, theme)
 
 
 # -- placeholders ----------------------------------------------------------------
@@ -285,8 +392,8 @@ def _content_slide(
     if sp.remark:
         area, band = _cut_bottom(area, _remark_height(sp.remark, area, theme), gap=GAP // 2)
     _content_blocks(shapes, area, sp, theme, locale, fitter)
-    if any(c.own_match or c.own for c in sp.callouts) and sp.charts:
-        _one_mark(shapes, theme)
+    if any(c.own_match or c.own for c in sp.callouts) and sp.charts and fitter.marks is None:
+        _one_mark(shapes, theme)  # else with the marks (draw_marks)
     if band is not None:
         _remark(shapes, band, sp, theme, fitter)
     if foot is not None and shown:
@@ -724,6 +831,12 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, f
     """Draw `plan` in `rect`; return the shape drawn (None: a text saying it is empty)."""
     from deckgen.chart_kinds import chart_kind
 
+    deferral = None
+    if fitter.marks is not None and plan.type in marks.KINDS and plan.result.base:
+        # drawn unmarked, marked last (draw_marks): what is drawn now is the same for
+        # every recipient whose marked labels fit at the same size
+        deferral = fitter.marks.defer(plan, len(fitter.warnings.items))
+        plan = replace(plan, result=marks.strip(plan.result), alt_text="")
     o = plan.options
     kind = chart_kind(plan.type)
     style = ChartStyle(
@@ -740,6 +853,7 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, f
         number_format=number_number_format(plan.result.decimals) if plan.result.measure else None,
         scale=plan.scale,
     )
+    style.deferral = deferral
     if plan.result.base == 0:  # a segment deck whose segment is not in scope, or withheld
         withheld = any(note.startswith("all:") for note in plan.result.withheld)
         add_text(
@@ -756,20 +870,15 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, f
             ),
         )
         return None
-    long = [
-        label
-        for label in [*plan.result.categories, *(s.name or "" for s in plan.result.series)]
-        if len(label) > LABEL_LIMIT
-    ]
-    if long:
-        fitter.warnings.add(
-            f"{len(long)} chart label(s) longer than {LABEL_LIMIT} characters, cut with "
-            f"an ellipsis (first: {quoted_title(long[0])}): shorten them in the codebook",
-            context=fitter.context,
-        )
+    if deferral is None:  # else said with the marks, from the marked labels
+        for message in _long_labels(plan):
+            fitter.warnings.add(message, context=fitter.context)
     shape = add_chart(shapes, rect, plan, style)
     what = "Table" if getattr(shape, "has_table", False) else "Chart"
     name = cut_label(f"{what}: {plan.title or plan.result.question_text}")
+    if deferral is not None:
+        deferral.name, deferral.style = name, style
+        deferral.partname = str(shape.chart_part.partname)
     for problem in style.problems:
         fitter.warnings.add(f"{name}: {problem}", context=fitter.context)
     if getattr(shape, "has_chart", False) or getattr(shape, "has_table", False):
@@ -778,6 +887,21 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, f
     elif shape is not None and plan.key:  # the regions map: a group
         shape.name = named(shape.name, plan.key)
     return shape
+
+
+def _long_labels(plan: ChartPlan) -> list[str]:
+    """What a build says of `plan`'s labels longer than a chart prints them."""
+    long = [
+        label
+        for label in [*plan.result.categories, *(s.name or "" for s in plan.result.series)]
+        if len(label) > LABEL_LIMIT
+    ]
+    if not long:
+        return []
+    return [
+        f"{len(long)} chart label(s) longer than {LABEL_LIMIT} characters, cut with "
+        f"an ellipsis (first: {quoted_title(long[0])}): shorten them in the codebook"
+    ]
 
 
 def _alt(shape, text: str) -> None:
