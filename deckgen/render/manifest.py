@@ -86,6 +86,22 @@ def records(slide: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+def marked_records(
+    slide: Any, kept: dict[str, dict[str, Any]], owner: str | None, charts: list[Any]
+) -> dict[str, dict[str, Any]]:
+    """`records(slide)` of a slide whose other elements were recorded before its marks
+    were drawn (`kept`, `owner`: deckgen.render.marks): `charts`, which the marks
+    changed, and the notes, read again."""
+    out = dict(kept)
+    for shape in charts:
+        key = key_of(shape.name)
+        if key is not None:
+            out["#".join(key)] = record(shape)
+    if owner is not None and slide.has_notes_slide:
+        out[f"{owner}#notes"] = {"kind": "notes", "text": notes_text(slide)}
+    return out
+
+
 def notes_text(slide: Any) -> str:
     frame = slide.notes_slide.notes_text_frame
     return frame.text if frame is not None else ""

@@ -116,6 +116,10 @@ class Marks:
     start: int  # the slide's first warning in the deck's list
     charts: list[Any] = field(default_factory=list)  # the slide plan's (phase 1)
     items: list[Deferred] = field(default_factory=list)
+    # phase 2 alone: what phase 1 recorded of the slide's elements (manifest.records)
+    # and the key it is recorded under; the charts marked (phase 2)
+    recorded: tuple[dict[str, Any], str | None] | None = None
+    frames: list[Any] = field(default_factory=list)
 
     def defer(self, plan: Any, warnings: int) -> Deferred:
         """A chart of the slide plan, drawn unmarked; `warnings`: the deck's count so far."""

@@ -77,6 +77,7 @@ class _Unmarked:
     slide: _Slide
     marks: tuple[Any, ...]  # marks.Deferred, each chart's
     moved: str
+    recorded: tuple[dict[str, Any], str | None]  # manifest.records of it, its key
     size: int
 
 
@@ -184,7 +185,13 @@ def unmarked_key(slide_plan: Any, deck_plan: Any, template_name: str) -> bytes |
 
 
 def keep_unmarked(
-    store: Store, key: bytes, slide: Any, marks: Any, new_warnings: list[Any], moved: str
+    store: Store,
+    key: bytes,
+    slide: Any,
+    marks: Any,
+    new_warnings: list[Any],
+    moved: str,
+    recorded: tuple[dict[str, Any], str | None],
 ) -> None:
     """Keep `slide` as phase 1 left it (its XML not serialised yet) under `key`."""
     if key in store.slides:
@@ -193,7 +200,7 @@ def keep_unmarked(
     if kept is None:
         store.slides[key] = None
         return
-    unmarked = _Unmarked(kept, tuple(marks.items), moved, kept.size)
+    unmarked = _Unmarked(kept, tuple(marks.items), moved, recorded, kept.size)
     store.slides[key] = unmarked
     store.size += unmarked.size
     store._shrink()

@@ -92,7 +92,7 @@ def _marked_only(store, prs, layout, slide_plan, plan, theme, warnings, records,
             return None, key
     slide = shared.redraw(store, kept, prs, layout)
     fitter = SlideFitter(warnings, slide_plan.label)
-    fitter.marks = marks.Marks(len(warnings.items), items=list(kept.marks))
+    fitter.marks = marks.Marks(len(warnings.items), items=list(kept.marks), recorded=kept.recorded)
     warnings.items.extend(kept.slide.warnings)
     finish_slide(slide, slide_plan, plan, theme, fitter, kept.moved, records)
     return slide, None
@@ -106,7 +106,12 @@ def _keeping(store, key: bytes | None, warnings):
     before = len(warnings.items)
 
     def keep(slide, drawn: marks.Marks, moved: str) -> None:
-        shared.keep_unmarked(store, key, slide, drawn, warnings.items[before:], moved)
+        if key in store.slides:
+            return
+        from deckgen.render.manifest import records, slide_key
+
+        recorded = (records(slide), slide_key(slide))  # its elements but the marked charts'
+        shared.keep_unmarked(store, key, slide, drawn, warnings.items[before:], moved, recorded)
 
     return keep
 
@@ -177,8 +182,9 @@ def finish_slide(
 ) -> None:
     """The rest of a slide `draw_slide` drew (or the store gave back unmarked): the
     recipient's marks (`draw_marks`), the notes, its records; then serialised."""
-    if fitter.marks is not None:
-        draw_marks(slide, slide_plan, fitter.marks, theme, fitter)
+    drawn = fitter.marks
+    if drawn is not None:
+        draw_marks(slide, slide_plan, drawn, theme, fitter)
     notes = slide_plan.notes
     if moved:  # the whole footnote, where the slide shows it briefly
         from deckgen.locales import words
@@ -189,9 +195,14 @@ def finish_slide(
     if notes:
         slide.notes_slide.notes_text_frame.text = notes
     if records is not None:
+        from deckgen.render.manifest import marked_records
         from deckgen.render.manifest import records as records_of
 
-        records.update(records_of(slide))
+        if drawn is not None and drawn.recorded is not None:  # the others read in phase 1
+            kept, owner = drawn.recorded
+            records.update(marked_records(slide, kept, owner, drawn.frames))
+        else:
+            records.update(records_of(slide))
     speedups.finished(slide)  # serialised now: memory stays flat over a long deck
 
 
@@ -211,6 +222,7 @@ def draw_marks(slide, sp: SlidePlan, drawn: marks.Marks, theme: Theme, fitter: S
         assert d.fit is not None
         labels, _, problems = d.fit(result)
         frame = frames[d.partname]
+        drawn.frames.append(frame)
         mark_chart(frame, result, d.style, labels, d.fill, d.series)
         _alt(frame, plan.alt_text)
         said = _long_labels(plan) + [f"{d.name}: {problem}" for problem in problems]

@@ -1,0 +1,77 @@
+"""A personal deck's marks (deckgen.render.marks, deckgen.render.charts): the outline
+of a recipient's answer is written through python-pptx's element methods, not its
+proxy objects; it must be the XML python-pptx's documented API writes."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.util import Inches, Pt
+
+from deckgen.render.charts import _keep_fill, _outline
+from deckgen.render.oxml import xml_of
+
+MARK = "F77F00"
+
+
+def _plot(series_fill: str | None, theme_fill: bool = False):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    data = CategoryChartData()
+    data.categories = ["a", "b", "c", "d"]
+    data.add_series("Ensemble", (0.5, 0.4, 0.3, 0.2))
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED, 0, 0, Inches(4), Inches(3), data
+    ).chart
+    series = chart.plots[0].series[0]
+    if series_fill is not None:
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = RGBColor.from_string(series_fill)
+    if theme_fill:  # a theme colour: not an RGB the fast path can copy
+        from pptx.enum.dml import MSO_THEME_COLOR
+
+        series.format.fill.solid()
+        series.format.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_2
+    point = series.points[1]  # a point with a colour of its own (an option's)
+    point.format.fill.solid()
+    point.format.fill.fore_color.rgb = RGBColor.from_string("2A9D8F")
+    point.format.line.color.rgb = RGBColor.from_string("1D3557")  # and an outline
+    return chart.plots[0]
+
+
+def _by_the_api(plot, idx: int) -> None:
+    """What `charts._own` wrote before: python-pptx's documented proxies."""
+    series = plot.series[0]
+    point = series.points[idx]
+    _keep_fill(point, series, plot, idx)
+    point.format.line.color.rgb = RGBColor.from_string(MARK)
+    point.format.line.width = Pt(2.5)
+
+
+@pytest.mark.parametrize(
+    "series_fill, theme_fill",
+    [("8C939B", False), (None, False), (None, True)],
+    ids=["series-rgb", "series-unfilled", "series-theme-colour"],
+)
+@pytest.mark.parametrize("idx", [0, 1, 3], ids=["new-point", "own-fill-and-outline", "last"])
+def test_an_outline_is_what_python_pptx_api_writes(series_fill, theme_fill, idx):
+    """Each kind of point (none yet; one with its own fill and outline) on each kind of
+    series (an RGB fill, none, a theme colour, where the fast path hands over to the
+    API), marked twice over (two recipients' runs on one point): the same XML."""
+    plot, fast = _plot(series_fill, theme_fill), _plot(series_fill, theme_fill)
+    if theme_fill and idx != 1:  # python-pptx cannot read a theme colour as RGB: nor can deckgen
+        with pytest.raises(AttributeError):
+            _by_the_api(plot, idx)
+        with pytest.raises(AttributeError):
+            _outline(fast.series[0], fast, idx, MARK)
+        return
+    for _ in range(2):
+        _by_the_api(plot, idx)
+        _outline(fast.series[0], fast, idx, MARK)
+    api_xml = etree.tostring(xml_of(plot.series[0]))
+    assert etree.tostring(xml_of(fast.series[0])) == api_xml
+    assert api_xml.count(b"<c:dPt>") == (1 if idx == 1 else 2) and MARK.encode() in api_xml
