@@ -75,3 +75,65 @@ def test_an_outline_is_what_python_pptx_api_writes(series_fill, theme_fill, idx)
     api_xml = etree.tostring(xml_of(plot.series[0]))
     assert etree.tostring(xml_of(fast.series[0])) == api_xml
     assert api_xml.count(b"<c:dPt>") == (1 if idx == 1 else 2) and MARK.encode() in api_xml
+
+
+def _chart_data(labels: list[str]):
+    from deckgen.render.workbook import ChartData
+
+    data = ChartData(number_format="0%")
+    data.categories = labels
+    data.add_series("Ensemble (n = 31)", [0.5, None, 0.25, 0.1])
+    data.add_series("Commune (n = 22)", [0.4, 0.3, None, 0.2])
+    return data
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Réunions publiques (votre réponse)", "Budget & co", "Conseil <jeunes>", "Autre"],
+        [" leading space", "trailing space ", "a bell\x07 in it", "_x0041_ as written"],
+        ["émoji 😀", "two\nlines", "a\ttab", "quotes \"' here"],
+    ],
+    ids=["marked", "spaces-and-escapes", "unicode-and-breaks"],
+)
+def test_a_workbook_relabelled_is_the_one_xlsxwriter_writes(monkeypatch, labels):
+    """A workbook whose data differ from one written before by their categories' names
+    alone is that one with its shared strings written again: the bytes xlsxwriter
+    writes for those names (the workbook caches emptied, so that it writes them)."""
+    from deckgen.render import workbook
+
+    monkeypatch.setattr(workbook, "_WRITTEN", {})
+    monkeypatch.setattr(workbook, "_SHAPES", {})
+    relabelled = []
+    original = workbook._relabelled
+    monkeypatch.setattr(workbook, "_relabelled", lambda *a: relabelled.append(a) or original(*a))
+    before = ["Réunions publiques", "Budget & co", "Conseil <jeunes>", "Autre"]
+    assert _chart_data(before).xlsx_blob[:2] == b"PK"  # written by xlsxwriter, kept
+    fast = _chart_data(labels).xlsx_blob
+    assert len(relabelled) == 1  # the names written again, not the workbook
+    workbook._WRITTEN.clear()
+    workbook._SHAPES.clear()
+    assert fast == _chart_data(labels).xlsx_blob and len(relabelled) == 1
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["same", "same", "c", "d"],
+        ["", "b", "c", "d"],
+        ["{=A1}", "b", "c", "d"],
+        ["Ensemble (n = 31)", "b", "c", "d"],
+    ],
+    ids=["repeated", "empty", "array-formula", "a-series-name"],
+)
+def test_names_xlsxwriter_writes_otherwise_are_written_by_it(monkeypatch, labels):
+    """Names that are not one shared string each (repeated, empty, a formula, a
+    series' name): xlsxwriter writes the workbook."""
+    from deckgen.render import workbook
+
+    monkeypatch.setattr(workbook, "_WRITTEN", {})
+    monkeypatch.setattr(workbook, "_SHAPES", {})
+    relabelled = []
+    monkeypatch.setattr(workbook, "_relabelled", lambda *a: relabelled.append(a))
+    assert _chart_data(["a", "b", "c", "d"]).xlsx_blob[:2] == b"PK"
+    assert _chart_data(labels).xlsx_blob and relabelled == []

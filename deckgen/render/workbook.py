@@ -8,7 +8,11 @@ the fixed date of `files.normalize` and write every label as text: the bytes
 
 Because the bytes depend only on the chart's data, a workbook already written
 for the same categories, series and number formats is reused (a batch of
-personal decks embeds the same whole-sample workbooks in every deck).
+personal decks embeds the same whole-sample workbooks in every deck). A workbook
+whose data differ from one written before by the categories' names alone (a
+personal deck's marked labels) is that one with its shared strings written
+again (`_relabelled`): the bytes xlsxwriter writes, compared with it by
+tests/test_marks.py.
 """
 
 from __future__ import annotations
@@ -49,13 +53,43 @@ def _content(data: CategoryChartData) -> tuple:
     )
 
 
+#: a workbook written, by what its data hold but the categories' names (`_shape`)
+_SHAPES: dict[tuple, tuple[tuple[str, ...], bytes]] = {}
+
+
+def _shape(key: tuple) -> tuple | None:
+    """What a workbook's bytes depend on but its categories' names, where those and
+    the series' names are text xlsxwriter writes as one shared string each (distinct,
+    not empty, no formula, no rich text); else None."""
+    depth, levels, number_format, series = key
+    if depth != 1:
+        return None
+    strings = [name for _, name in levels[0]] + [s[0] for s in series]
+    if len(set(strings)) != len(strings) or not all(
+        isinstance(s, str) and 0 < len(s) <= 32767 and not s.startswith(("{=", "<r>"))
+        for s in strings
+    ):
+        return None
+    return (len(levels[0]), tuple(off for off, _ in levels[0]), number_format, series)
+
+
 class _SafeWorkbookWriter(CategoryWorkbookWriter):
     @property
     def xlsx_blob(self) -> bytes:
         key = _content(self._chart_data)
         blob = _WRITTEN.get(key)
         if blob is None:
-            blob = super().xlsx_blob
+            shape = _shape(key)
+            kept = _SHAPES.get(shape) if shape is not None else None
+            names = tuple(name for _, name in key[1][0]) if shape is not None else ()
+            if kept is not None:
+                blob = _relabelled(kept[1], names + tuple(s[0] for s in key[3]))
+            else:
+                blob = super().xlsx_blob
+                if shape is not None:
+                    if len(_SHAPES) >= _WRITTEN_LIMIT:
+                        _SHAPES.clear()
+                    _SHAPES[shape] = (names, blob)
             if len(_WRITTEN) >= _WRITTEN_LIMIT:
                 _WRITTEN.clear()
             _WRITTEN[key] = blob
@@ -70,3 +104,35 @@ class _SafeWorkbookWriter(CategoryWorkbookWriter):
         workbook.set_properties({"created": dt.datetime(*FIXED_DATE)})
         yield workbook, workbook.add_worksheet()
         workbook.close()
+
+
+def _relabelled(blob: bytes, strings: tuple[str, ...]) -> bytes:
+    """The workbook `blob` with `strings` (its categories' names, then its series')
+    as its shared strings, each its own (`_shape`): xlsxwriter's own writer of that
+    part, and the package zipped again entry by entry as xlsxwriter zips it (each
+    entry's name, date and attributes kept)."""
+    import io
+    import zipfile
+
+    from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
+
+    table = SharedStringTable()
+    for string in strings:
+        table._get_shared_string_index(string)
+    table._sort_string_data()
+    writer = SharedStrings()
+    writer.string_table = table
+    text = io.StringIO()
+    writer._set_filehandle(text)
+    writer._assemble_xml_file()
+    shared = text.getvalue().encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            for name in ("compress_type", "external_attr", "create_system", "create_version"):
+                setattr(entry, name, getattr(info, name))
+            entry.extract_version = info.extract_version
+            data = shared if info.filename == "xl/sharedStrings.xml" else src.read(info)
+            dst.writestr(entry, data)
+    return out.getvalue()
