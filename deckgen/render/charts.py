@@ -173,14 +173,14 @@ _POSITIONS = {
 }
 
 
-def _own(plot, result: Result, style: ChartStyle, fill: bool) -> None:
+def _own(plot, result: Result, style: ChartStyle, fill: bool, mark: str = "") -> None:
     """A personal deck: the recipient's answers stand out without repainting anything:
     each of their bars (`fill`: one per series of their category), or, in stacked bars
     and pies, the segment of their answer, outlined in a colour no part of the chart
     uses (`own_colour`), so every series keeps its colour and the legend stays true."""
     if not result.own:
         return
-    mark = str(rgb(own_colour(plot, style.theme.colors.own)))
+    mark = mark or _mark_colour(plot, style)
     for series in plot.series:
         named = series.name or ""
         info = next((s for s in result.series if cut_label(s.name or "") == named), None)
@@ -218,6 +218,7 @@ def draw_marks(
     labels: list[str],
     fill: bool,
     series: list[int] | None,
+    mark: str,
 ) -> None:
     """A chart drawn unmarked (`style.deferral`) given the recipient's marks: the
     categories named `labels` (the marked ones) in its caches and its workbook, then
@@ -227,7 +228,7 @@ def draw_marks(
     relabel(chart, labels)
     blob = _data(result, style, series, labels).xlsx_blob
     frame.chart_part.chart_workbook.update_from_xlsx_blob(blob)
-    _own(chart.plots[0], result, style, fill)
+    _own(chart.plots[0], result, style, fill, mark)
 
 
 def relabel(chart, labels: list[str]) -> None:
@@ -244,6 +245,13 @@ def relabel(chart, labels: list[str]) -> None:
         for pt in points:
             text = labels[int(pt.get("idx"))]
             pt.find(qn("c:v")).text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _mark_colour(plot, style: ChartStyle) -> str:
+    """The colour `_own` marks the recipient's answers in, from the colours the chart
+    draws with now (deckgen.render.marks: worked out where a chart drawn in one go
+    marks them, kept for the marks drawn last)."""
+    return str(rgb(own_colour(plot, style.theme.colors.own)))
 
 
 def own_colour(plot, preferred: str) -> str:
@@ -338,10 +346,29 @@ def _legend(
     at `default`'s side, or the other side when it fits only there. Its font shrinks
     (to 8 pt) to fit the chart; a legend that fits nowhere is noted in `style.problems`.
     Returns the legend's side and the points it takes from the plot (None: no legend)."""
-    wanted = style.legend_default if style.legend == "auto" else style.legend != "none"
+    wanted = _legend_wanted(style)
     chart.has_legend = wanted
     if not wanted:
         return None
+    placed, problems = _legend_place(style, rect, labels, default)
+    style.problems.extend(problems)
+    side, size, extent = placed
+    chart.legend.position = _POSITIONS[side]
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(size)
+    chart.legend.font.name = style.theme.fonts.body
+    return side, extent
+
+
+def _legend_wanted(style: ChartStyle) -> bool:
+    return style.legend_default if style.legend == "auto" else style.legend != "none"
+
+
+def _legend_place(
+    style: ChartStyle, rect: Rect, labels: list[str], default: str
+) -> tuple[tuple[str, float, float], list[str]]:
+    """Where `_legend` puts a legend it draws, (side, font size, extent), and what the
+    warnings say of it."""
     nominal = style.theme.sizes.chart_legend
     smallest = min(8, nominal)
     sides = [style.legend] if style.legend in _POSITIONS else [default]
@@ -355,19 +382,15 @@ def _legend(
         if extent is not None:
             placed = (side, size, extent)
             break
+    problems = []
     if placed is None:
-        style.problems.append(
+        problems.append(
             f"its legend ({len(labels)} entries) does not fit the chart: "
             "fewer charts on the slide, shorter labels or `legend: none`"
         )
         side = sides[0]
         placed = (side, smallest, rect.width / 12_700 * 0.4 if side == "right" else 0.0)
-    side, size, extent = placed
-    chart.legend.position = _POSITIONS[side]
-    chart.legend.include_in_layout = False
-    chart.legend.font.size = Pt(size)
-    chart.legend.font.name = style.theme.fonts.body
-    return side, extent
+    return placed, problems
 
 
 def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: bool):
@@ -437,6 +460,8 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
         _mark_points(plot, result, style)
     if style.deferral is None:
         _own(plot, result, style, fill=True)
+    else:
+        style.deferral.mark = _mark_colour(plot, style)
     _legend(chart, style, rect, _series_names(chart), "bottom")
     # one scale for the charts compared on a slide, with headroom for the labels
     chart.value_axis.maximum_scale = style.scale or headroom(result)
@@ -612,6 +637,8 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
         _hide_small_labels(plot, result, threshold=0.06)
     if style.deferral is None:
         _own(plot, result, style, fill=False)  # the recipient's level of each statement
+    else:
+        style.deferral.mark = _mark_colour(plot, style)
     _legend(chart, style, rect, _series_names(chart), "bottom")
     return frame
 
@@ -634,6 +661,19 @@ def _hide_small_labels(
 
 
 def _round(shapes, rect, result, style, kind):
+    deferral = style.deferral
+    if deferral is not None:  # its legend and circle placed for the marked names
+        deferral.drawn_as = None  # its result drawn as it is
+        deferral.drawn(fill=False, series=[0])
+
+        def placed(shown: Result) -> tuple[list[str], Any, list[str]]:
+            entries = category_names(shown)
+            if not _legend_wanted(style):
+                return entries, round_layout(entries, rect, None, 0.0), []
+            (side, size, extent), _ = _legend_place(style, rect, entries, "right")
+            return entries, (side, size, round_layout(entries, rect, (side, extent), size)), []
+
+        deferral.fitted_by(placed)
     frame = shapes.add_chart(
         kind, rect.left, rect.top, rect.width, rect.height, _data(result, style, [0])
     )
@@ -653,10 +693,13 @@ def _round(shapes, rect, result, style, kind):
     _data_labels(
         plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"
     )
-    entries = category_names(result)
+    entries = category_names(result if deferral is None else deferral.result)
     legend = _legend(chart, style, rect, entries, "right")
     circle = _round_layout(chart, rect, entries, legend)
-    _own(plot, result, style, fill=False)  # the recipient's slice outlined
+    if deferral is None:
+        _own(plot, result, style, fill=False)  # the recipient's slice outlined
+    else:
+        deferral.mark = _mark_colour(plot, style)
     if style.labels:
         plot.series[0].data_labels.font.bold = True
         _slice_label_colours(plot, style)  # on its slice: a colour that reads on it (WCAG AA)

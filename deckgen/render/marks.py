@@ -5,13 +5,14 @@ answers: their categories labelled " (votre réponse)", their bars or segments
 outlined. Two recipients of one peer group who answered differently get slides
 that differ by those marks alone, but drawing a slide costs the same either way.
 
-So a slide whose marks are all on bar, column, ranking or stacked 100 % charts
-(`deferrable`) is drawn in two phases, always, in every deck:
+So a slide whose marks are all on bar, column, ranking, stacked 100 %, pie or
+doughnut charts (`deferrable`) is drawn in two phases, always, in every deck:
 
 1. the slide without the marks (`stripped`): each such chart from its result
    without the recipient's answers (`strip`), its categories named without them,
-   at the size the marked labels fit at (the builders' `style.deferral`), no
-   alternative text, no notes;
+   placed as the marked labels fit (the builders' `style.deferral`: their size
+   beside bars, a pie's legend and circle), the colour of the marks worked out
+   where a drawing in one go works it out, no alternative text, no notes;
 2. the marks (`deckgen.render.slides.draw_marks`): each chart's marked labels
    written into its category caches and workbook, the recipient's answers
    outlined (`charts.draw_marks`), its alternative text, the warnings its labels
@@ -36,7 +37,7 @@ from typing import Any
 from deckgen.analysis.results import Result, shown
 
 #: the chart types whose builders draw their marks last (charts._category_axis)
-KINDS = frozenset({"bar", "column", "ranking", "stacked100"})
+KINDS = frozenset({"bar", "column", "ranking", "stacked100", "pie", "doughnut"})
 
 _PLAIN = ("title", "section", "closing")
 
@@ -83,11 +84,13 @@ class Deferred:
     drawn_as: str | None = None
     name: str = ""  # the chart's name, which its warnings begin with
     partname: str = ""  # its chart part
-    size: float = 0.0  # its category labels' size: the marked labels'
+    # how its marked labels fit: their size beside bars, a pie's legend and circle
+    size: Any = 0.0
     fill: bool = True  # marks fill a bar per series (else: outline a segment)
+    mark: str = ""  # the colour of the marks, worked out where a drawing in one go does
     series: list[int] | None = None  # the series its workbook holds (None: all)
-    # the marked result as drawn -> (labels, their size, what the warnings say of them)
-    fit: Callable[[Result], tuple[list[str], float, list[str]]] | None = None
+    # the marked result as drawn -> (labels, how they fit, what the warnings say of them)
+    fit: Callable[[Result], tuple[list[str], Any, list[str]]] | None = None
     style: Any = None  # the chart's style (charts.ChartStyle)
 
     def shown(self, result: Result) -> Result:
@@ -99,8 +102,8 @@ class Deferred:
         """The marked result as the builder draws it."""
         return self.shown(self.marked)
 
-    def fitted_by(self, fit: Callable[[Result], tuple[list[str], float, list[str]]]) -> float:
-        """The builder's fitting of labels, kept for phase 2: the marked labels' size."""
+    def fitted_by(self, fit: Callable[[Result], tuple[list[str], Any, list[str]]]) -> Any:
+        """The builder's fitting of labels, kept for phase 2: how the marked labels fit."""
         self.fit = fit
         self.size = fit(self.result)[1]
         return self.size
@@ -129,7 +132,7 @@ class Marks:
         return deferred
 
 
-def sizes(items: list[Deferred], slide_plan: Any) -> tuple[float, ...]:
+def sizes(items: list[Deferred], slide_plan: Any) -> tuple[Any, ...]:
     """The sizes `slide_plan`'s marked labels fit the charts of `items` at: phase 1 drew
     them at `d.size`, the labels of the recipient it drew them for."""
     out = []

@@ -223,7 +223,7 @@ def draw_marks(slide, sp: SlidePlan, drawn: marks.Marks, theme: Theme, fitter: S
         labels, _, problems = d.fit(result)
         frame = frames[d.partname]
         drawn.frames.append(frame)
-        mark_chart(frame, result, d.style, labels, d.fill, d.series)
+        mark_chart(frame, result, d.style, labels, d.fill, d.series, d.mark)
         _alt(frame, plan.alt_text)
         said = _long_labels(plan) + [f"{d.name}: {problem}" for problem in problems]
         at = drawn.start + d.at + added
