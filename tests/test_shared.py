@@ -14,7 +14,7 @@ import pytest
 import deckgen
 from deckgen.render import shared
 
-from .helpers import SPEC
+from .helpers import SPEC, project_copy, replace_in
 
 SAMPLE = "2/3"  # every third respondent from the second: 10 of the 31 personal decks
 
@@ -24,6 +24,7 @@ def _personal(
     monkeypatch,
     peers: str = "type_collectivite",
     warned: list | None = None,
+    spec: Path = SPEC,
     **env: str,
 ) -> list:
     """The personal decks of the sample in `folder`, and the stores their batch opened;
@@ -41,7 +42,7 @@ def _personal(
         patch.setattr(shared, "sharing", watched)
         for name, value in env.items():
             patch.setenv(name, value)
-        outcomes = deckgen.load(SPEC).build_personal(folder, peers=peers, jobs=1, shard=SAMPLE)
+        outcomes = deckgen.load(spec).build_personal(folder, peers=peers, jobs=1, shard=SAMPLE)
     assert outcomes and all(o.path is not None and not o.error for o in outcomes), outcomes
     if warned is not None:
         warned.extend((o.key, o.warnings) for o in outcomes)
@@ -89,6 +90,34 @@ def test_marks_drawn_last_give_the_deck_drawn_in_one_go(tmp_path, monkeypatch):
     _personal(tmp_path / "one", monkeypatch, warned=once_said, DECKGEN_NO_SHARED="1")
     _same_decks(tmp_path / "two", tmp_path / "one")
     assert said == once_said and any("shortened" in w for _, ws in said for w in ws)
+
+
+def test_a_marked_label_s_warning_keeps_its_place_among_the_slide_s(tmp_path, monkeypatch):
+    """A slide whose chart's marked labels are shortened and whose footnote, drawn after
+    the chart, is cut: each deck says the label's warning before the footnote's, as
+    the slide drawn in one go says them, with the store and without."""
+    from deckgen.render import marks
+
+    spec = project_copy(tmp_path / "project")
+    footnote = "Une note très longue sur la méthode, répétée. " * 120
+    replace_in(
+        spec,
+        '    title: "Objectifs des outils numériques"\n    chart:',
+        f'    title: "Objectifs des outils numériques"\n    footnote: "{footnote}"\n    chart:',
+    )
+    said: dict[str, list] = {"shared": [], "alone": [], "one go": []}
+    _personal(tmp_path / "shared", monkeypatch, warned=said["shared"], spec=spec)
+    _personal(tmp_path / "alone", monkeypatch, warned=said["alone"], spec=spec,
+              DECKGEN_NO_SHARED="1")  # fmt: skip
+    monkeypatch.setattr(marks, "deferrable", lambda slide_plan: False)
+    _personal(tmp_path / "one", monkeypatch, warned=said["one go"], spec=spec,
+              DECKGEN_NO_SHARED="1")  # fmt: skip
+    assert said["shared"] == said["alone"] == said["one go"]
+    for _, warnings in said["shared"]:
+        on_slide = [w for w in warnings if "Objectifs des outils" in w]
+        label = [i for i, w in enumerate(on_slide) if "shortened beside the bars" in w]
+        foot = [i for i, w in enumerate(on_slide) if "footnote too long" in w]
+        assert label and foot and label[0] < foot[0], on_slide
 
 
 def test_strip_gives_back_the_public_categories():
