@@ -20,7 +20,7 @@ counted, their own peaks are about the --jobs 1 figure).
 - separate: the same decks, each built by its own `deckgen build ... --shard I/N`
   process with N = the number of decks (one deck per process: a cold build);
 - scale: personal decks over the resampled data, one per French commune
-  (about 35,000): two slices (`--shard 1/1000` and `--shard 1/500`, with
+  (about 35,000): two slices (`--shard 1/1000` and `--shard 1/100`, with
   --jobs = CPUs) give the time per additional deck, from which the whole batch
   on this machine, and on K machines sharing it with --shard, is projected.
 
@@ -145,7 +145,7 @@ def scale_case(spec: Path, communes: int, cpus: int, repeat: int) -> dict:
     each = ["--each-respondent", "--peers", "type_collectivite", "--jobs", str(cpus)]
     out = WORK / "scale"
     slices = {}
-    for parts in (1000, 500):
+    for parts in (1000, 100):
         samples = [
             deckgen(spec, out / f"1of{parts}", *each, "--shard", f"1/{parts}")
             for _ in range(repeat)
@@ -155,7 +155,7 @@ def scale_case(spec: Path, communes: int, cpus: int, repeat: int) -> dict:
             "wall_s": round(statistics.median(s["wall_s"] for s in samples), 3),
             "peak_mb": round(max(s["peak_mb"] for s in samples), 1),
         }
-    small, big = slices[1000], slices[500]
+    small, big = slices[1000], slices[100]
     per_deck = (big["wall_s"] - small["wall_s"]) / (big["decks"] - small["decks"])
     fixed = max(0.0, small["wall_s"] - per_deck * small["decks"])
     whole = fixed + per_deck * communes

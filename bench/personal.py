@@ -21,7 +21,7 @@ build of the same round; medians over the rounds are reported.
 Scale: personal decks over the seed rows resampled to --communes respondents
 (bench/large_data.generate; the resampled respondents repeat the 31 seed
 respondents' answers, so their decks share more slides than real respondents'
-would), two slices with --jobs 2 (`--shard 1/1000` and `--shard 1/500`) give the
+would), two slices with --jobs 2 (`--shard 1/1000` and `--shard 1/100`) give the
 time per additional deck, projected to every respondent on one machine and on N
 machines with `--shard I/N`.
 
