@@ -7,6 +7,7 @@ deck rendered slide by slide (`DECKGEN_NO_SHARED=1`).
 from __future__ import annotations
 
 import contextlib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ def _personal(
     peers: str = "type_collectivite",
     warned: list | None = None,
     spec: Path = SPEC,
+    shard: str = SAMPLE,
     **env: str,
 ) -> list:
     """The personal decks of the sample in `folder`, and the stores their batch opened;
@@ -42,7 +44,7 @@ def _personal(
         patch.setattr(shared, "sharing", watched)
         for name, value in env.items():
             patch.setenv(name, value)
-        outcomes = deckgen.load(spec).build_personal(folder, peers=peers, jobs=1, shard=SAMPLE)
+        outcomes = deckgen.load(spec).build_personal(folder, peers=peers, jobs=1, shard=shard)
     assert outcomes and all(o.path is not None and not o.error for o in outcomes), outcomes
     if warned is not None:
         warned.extend((o.key, o.warnings) for o in outcomes)
@@ -118,6 +120,76 @@ def test_a_marked_label_s_warning_keeps_its_place_among_the_slide_s(tmp_path, mo
         label = [i for i, w in enumerate(on_slide) if "shortened beside the bars" in w]
         foot = [i for i, w in enumerate(on_slide) if "footnote too long" in w]
         assert label and foot and label[0] < foot[0], on_slide
+
+
+def _three_ways(tmp_path: Path, monkeypatch, spec: Path, shard: str) -> dict[str, list]:
+    """The personal decks of `spec`'s `shard` built with the store, without it, and
+    drawn in one go without it; each build's warnings."""
+    from deckgen.render import marks
+
+    said: dict[str, list] = {"shared": [], "alone": [], "one go": []}
+    _personal(tmp_path / "shared", monkeypatch, warned=said["shared"], spec=spec, shard=shard)
+    _personal(tmp_path / "alone", monkeypatch, warned=said["alone"], spec=spec, shard=shard,
+              DECKGEN_NO_SHARED="1")  # fmt: skip
+    with monkeypatch.context() as patch:
+        patch.setattr(marks, "deferrable", lambda slide_plan: False)
+        _personal(tmp_path / "one go", monkeypatch, warned=said["one go"], spec=spec,
+                  shard=shard, DECKGEN_NO_SHARED="1")  # fmt: skip
+    return said
+
+
+def _same(a: Path, b: Path) -> list[str]:
+    return [p.name for p in sorted(a.glob("*.pptx")) if p.read_bytes() != (b / p.name).read_bytes()]
+
+
+def test_a_doughnut_legend_that_fits_for_one_recipient_only_is_said_for_each(tmp_path, monkeypatch):
+    """Two recipients whose marked names place a doughnut's legend alike, though for
+    one of them it does not fit (the place a legend that fits nowhere takes): the one
+    whose legend does not fit is told, with the store as without it. (Found in review:
+    the kept drawing carried the first recipient's verdict.)"""
+    spec = project_copy(tmp_path / "project")
+    codebook = tmp_path / "project" / "data" / "barometre-2021" / "codebook.yaml"
+    more = " avec des échanges ponctuels avec la direction générale des services"
+    replace_in(
+        codebook,
+        'label: "Renforcement de la participation citoyenne"}',
+        f'label: "Renforcement de la participation citoyenne{more[:60].rstrip()}"}}',
+    )
+    replace_in(codebook, 'label: "Continuité des dispositifs existants"}',
+               f'label: "Continuité des dispositifs existants{more}"}}')  # fmt: skip
+    said = _three_ways(tmp_path, monkeypatch, spec, "1/10")
+    assert said["shared"] == said["alone"] == said["one go"]
+    told = [key for key, warnings in said["shared"] if any("its legend" in w for w in warnings)]
+    assert told and len(told) < len(said["shared"]), told  # some recipients, not all
+    assert _same(tmp_path / "shared", tmp_path / "one go") == []
+
+
+def test_a_breakdown_drawn_as_a_bar_per_segment_keeps_its_marked_names(tmp_path, monkeypatch):
+    """A distribution beside the recipient's peers drawn as 100 % bars turns its options
+    into the series (`shown`): the recipient's words name a series and a legend entry,
+    which a chart drawn unmarked would lose; such a chart is drawn in one go. (Found in
+    review: the stripped names stayed in the series and the legend.)"""
+    spec = project_copy(tmp_path / "project")
+    replace_in(
+        spec,
+        '      - type: doughnut\n        title: "Quelle évolution suite aux élections ?"',
+        '      - type: stacked100\n        title: "Quelle évolution suite aux élections ?"',
+    )
+    said = _three_ways(tmp_path, monkeypatch, spec, "1/10")
+    assert said["shared"] == said["alone"] == said["one go"]
+    assert _same(tmp_path / "alone", tmp_path / "one go") == []
+    assert _same(tmp_path / "shared", tmp_path / "one go") == []
+    marked = 0
+    for deck in (tmp_path / "shared").glob("*.pptx"):
+        with zipfile.ZipFile(deck) as z:
+            marked += any(
+                "votre réponse" in z.read(n).decode("utf-8")
+                and "Renforcement de la participation" in z.read(n).decode("utf-8")
+                and "<c:barChart>" in z.read(n).decode("utf-8")
+                for n in z.namelist()
+                if n.startswith("ppt/charts/chart")
+            )
+    assert marked  # the marked name is in a stacked bar chart of some deck
 
 
 def test_strip_gives_back_the_public_categories():

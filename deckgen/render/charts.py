@@ -340,18 +340,20 @@ def _slice_label_colours(plot, style: ChartStyle) -> None:
 
 
 def _legend(
-    chart, style: ChartStyle, rect: Rect, labels: list[str], default: str
+    chart, style: ChartStyle, rect: Rect, labels: list[str], default: str, said: bool = True
 ) -> tuple[str, float] | None:
     """The legend the spec asks for; `auto`: the chart kind's default (deckgen.chart_kinds)
     at `default`'s side, or the other side when it fits only there. Its font shrinks
-    (to 8 pt) to fit the chart; a legend that fits nowhere is noted in `style.problems`.
+    (to 8 pt) to fit the chart; a legend that fits nowhere is noted in `style.problems`
+    (unless `said` is False: its labels are marked ones, said with the marks).
     Returns the legend's side and the points it takes from the plot (None: no legend)."""
     wanted = _legend_wanted(style)
     chart.has_legend = wanted
     if not wanted:
         return None
     placed, problems = _legend_place(style, rect, labels, default)
-    style.problems.extend(problems)
+    if said:
+        style.problems.extend(problems)
     side, size, extent = placed
     chart.legend.position = _POSITIONS[side]
     chart.legend.include_in_layout = False
@@ -670,8 +672,10 @@ def _round(shapes, rect, result, style, kind):
             entries = category_names(shown)
             if not _legend_wanted(style):
                 return entries, round_layout(entries, rect, None, 0.0), []
-            (side, size, extent), _ = _legend_place(style, rect, entries, "right")
-            return entries, (side, size, round_layout(entries, rect, (side, extent), size)), []
+            # whether it fits is said with the marks: two sets of names can be placed
+            # alike, one fitting, the other not (the fallback's place)
+            (side, size, extent), said = _legend_place(style, rect, entries, "right")
+            return entries, (side, size, round_layout(entries, rect, (side, extent), size)), said
 
         deferral.fitted_by(placed)
     frame = shapes.add_chart(
@@ -694,7 +698,7 @@ def _round(shapes, rect, result, style, kind):
         plot, style, XL_LABEL_POSITION.CENTER if kind == XL_CHART_TYPE.PIE else None, color="FFFFFF"
     )
     entries = category_names(result if deferral is None else deferral.result)
-    legend = _legend(chart, style, rect, entries, "right")
+    legend = _legend(chart, style, rect, entries, "right", said=deferral is None)
     circle = _round_layout(chart, rect, entries, legend)
     if deferral is None:
         _own(plot, result, style, fill=False)  # the recipient's slice outlined

@@ -54,20 +54,27 @@ def strip(result: Result) -> Result:
     return replace(result, categories=categories, own=(), own_words=())
 
 
+def defers(chart: Any) -> bool:
+    """Whether `chart` (a chart plan) is drawn unmarked then marked: of a kind above,
+    its marks on its categories. A breakdown drawn as a bar per segment (`shown`
+    turns it) names its options in the legend, marks included, and is drawn in one go."""
+    return chart.type in KINDS and not shown(chart.result, chart.type).turned
+
+
 def deferrable(slide_plan: Any) -> bool:
     """Whether `slide_plan` is drawn in two phases: a content slide with marks, every
-    marked chart of a kind that draws its marks last."""
+    marked chart drawn unmarked then marked (`defers`)."""
     if slide_plan.layout.lower() in _PLAIN:
         return False
     marked = [c for c in slide_plan.charts if c.result.own]
-    return bool(marked) and all(c.type in KINDS for c in marked)
+    return bool(marked) and all(defers(c) for c in marked)
 
 
 def stripped(slide_plan: Any) -> Any:
     """What phase 1 draws of `slide_plan` (a copy): its charts of the kinds above
     without the recipient's answers or their alternative text, no notes."""
     charts = [
-        replace(c, result=strip(c.result), alt_text="") if c.type in KINDS else c
+        replace(c, result=strip(c.result), alt_text="") if defers(c) else c
         for c in slide_plan.charts
     ]
     return replace(slide_plan, charts=charts, notes="")

@@ -844,7 +844,7 @@ def _one_chart(shapes, rect: Rect, plan: ChartPlan, theme: Theme, locale: str, f
     from deckgen.chart_kinds import chart_kind
 
     deferral = None
-    if fitter.marks is not None and plan.type in marks.KINDS and plan.result.base:
+    if fitter.marks is not None and marks.defers(plan) and plan.result.base:
         # drawn unmarked, marked last (draw_marks): what is drawn now is the same for
         # every recipient whose marked labels fit at the same size
         deferral = fitter.marks.defer(plan, len(fitter.warnings.items))
