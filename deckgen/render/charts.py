@@ -247,6 +247,15 @@ def relabel(chart, labels: list[str]) -> None:
             pt.find(qn("c:v")).text = text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _answers(plot, result: Result, style: ChartStyle, fill: bool) -> None:
+    """The recipient's answers outlined (`_own`), or, on a chart whose marks are drawn
+    last (`style.deferral`), the colour they will be outlined in, worked out here."""
+    if style.deferral is None:
+        _own(plot, result, style, fill)
+    else:
+        style.deferral.mark = _mark_colour(plot, style)
+
+
 def _mark_colour(plot, style: ChartStyle) -> str:
     """The colour `_own` marks the recipient's answers in, from the colours the chart
     draws with now (deckgen.render.marks: worked out where a chart drawn in one go
@@ -460,10 +469,7 @@ def _bars(shapes, rect: Rect, result: Result, style: ChartStyle, horizontal: boo
     _data_labels(plot, style, XL_LABEL_POSITION.OUTSIDE_END, size=size)
     if style.labels:
         _mark_points(plot, result, style)
-    if style.deferral is None:
-        _own(plot, result, style, fill=True)
-    else:
-        style.deferral.mark = _mark_colour(plot, style)
+    _answers(plot, result, style, fill=True)
     _legend(chart, style, rect, _series_names(chart), "bottom")
     # one scale for the charts compared on a slide, with headroom for the labels
     chart.value_axis.maximum_scale = style.scale or headroom(result)
@@ -637,10 +643,7 @@ def stacked100(shapes, rect, plan: ChartPlan, style):
         # the footnote explains, after the figure of each label
         _mark_points(plot, result, style)
         _hide_small_labels(plot, result, threshold=0.06)
-    if style.deferral is None:
-        _own(plot, result, style, fill=False)  # the recipient's level of each statement
-    else:
-        style.deferral.mark = _mark_colour(plot, style)
+    _answers(plot, result, style, fill=False)  # the recipient's level of each statement
     _legend(chart, style, rect, _series_names(chart), "bottom")
     return frame
 
@@ -700,10 +703,7 @@ def _round(shapes, rect, result, style, kind):
     entries = category_names(result if deferral is None else deferral.result)
     legend = _legend(chart, style, rect, entries, "right", said=deferral is None)
     circle = _round_layout(chart, rect, entries, legend)
-    if deferral is None:
-        _own(plot, result, style, fill=False)  # the recipient's slice outlined
-    else:
-        deferral.mark = _mark_colour(plot, style)
+    _answers(plot, result, style, fill=False)  # the recipient's slice outlined
     if style.labels:
         plot.series[0].data_labels.font.bold = True
         _slice_label_colours(plot, style)  # on its slice: a colour that reads on it (WCAG AA)

@@ -373,7 +373,8 @@ def _blob(part: Any, live: bool) -> bytes | None:
     """A part's bytes as `finished` serialised them, or (`live`) as save would write them."""
     from deckgen.render.speedups import frozen_blob
 
-    return part.blob if live and frozen_blob(part) is None else frozen_blob(part)
+    blob = frozen_blob(part)
+    return part.blob if blob is None and live else blob
 
 
 def _own(target: Any, live: bool = False) -> _Own | None:

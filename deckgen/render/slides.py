@@ -229,7 +229,7 @@ def draw_marks(slide, sp: SlidePlan, drawn: marks.Marks, theme: Theme, fitter: S
         at = drawn.start + d.at + added
         fitter.warnings.items[at:at] = [Problem(m, context=fitter.context) for m in said]
         added += len(said)
-    if any(c.own_match or c.own for c in sp.callouts) and sp.charts:
+    if _cards_marked(sp):
         _one_mark(slide.shapes, theme)
 
 
@@ -404,7 +404,7 @@ def _content_slide(
     if sp.remark:
         area, band = _cut_bottom(area, _remark_height(sp.remark, area, theme), gap=GAP // 2)
     _content_blocks(shapes, area, sp, theme, locale, fitter)
-    if any(c.own_match or c.own for c in sp.callouts) and sp.charts and fitter.marks is None:
+    if _cards_marked(sp) and fitter.marks is None:
         _one_mark(shapes, theme)  # else with the marks (draw_marks)
     if band is not None:
         _remark(shapes, band, sp, theme, fitter)
@@ -644,6 +644,11 @@ def _callouts(
                 anchor="bottom",
                 name=f"Callout {i + 1} own answer",
             )
+
+
+def _cards_marked(sp: SlidePlan) -> bool:
+    """Whether the slide's cards take its charts' mark colour (`_one_mark`)."""
+    return bool(sp.charts) and any(c.own_match or c.own for c in sp.callouts)
 
 
 def _one_mark(shapes, theme: Theme) -> None:
