@@ -633,6 +633,46 @@ def test_a_run_of_alike_decks_is_built_by_one_process_and_the_outcomes_keep_thei
     assert all(built in (evens, odds, evens | odds) for built in by_pid.values()), by_pid
 
 
+class _Cycle:
+    """An object in a reference cycle, for the collector alone to free."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_batch_frees_cycles_that_grew_old_at_its_full_passes(monkeypatch):
+    """Each deck leaves a cycle it held long enough to be promoted to the oldest
+    generation, then let go. The young-only pass after each deck cannot free it;
+    the full pass every `FULL` decks frees all of them, so memory stays bounded
+    however long the batch."""
+    import gc
+    import weakref
+
+    from deckgen.workflows import batch
+
+    monkeypatch.setattr(batch, "_built", 0)
+    refs = []
+    alive = []  # at the start of each deck, how many of the earlier decks' cycles
+
+    def work(item: int):
+        alive.append(sum(ref() is not None for ref in refs))
+        held = _Cycle()
+        gc.collect(1)  # survives two young passes: now in the oldest generation
+        gc.collect(1)
+        refs.append(weakref.ref(held))
+        return batch.Outcome(str(item), "")
+
+    enabled = gc.isenabled()
+    gc.disable()  # as in `deckgen build`: no automatic pass in between
+    try:
+        batch.run(list(range(batch.FULL)), work, jobs=1)
+    finally:
+        if enabled:
+            gc.enable()
+    assert alive == list(range(batch.FULL))  # young passes only in between
+    assert all(ref() is None for ref in refs)  # the full pass after the last freed all
+
+
 def test_recipients_alike_sit_side_by_side_by_peer_group_then_answers():
     """By hand: the peer group first, then the answers of the columns of few values,
     fewest first (q1 and q2, two values each, in column order; "size", all different,
