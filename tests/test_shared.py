@@ -73,6 +73,7 @@ def test_shared_decks_are_the_decks_rendered_slide_by_slide(tmp_path, monkeypatc
     assert store.hits > 50 and store.renders > 0 and store.copied > 500
     # slides another deck drew unmarked, read back and given this recipient's marks
     assert store.marked > 20
+    assert store.noted > 5  # notes slides given another deck's bytes of the same notes
     _same_decks(tmp_path / "shared", tmp_path / "alone")
     # the warnings too, in their order (a marked label's, said where it was drawn)
     assert said == alone_said and any("shortened" in w for _, ws in said for w in ws)
@@ -222,6 +223,61 @@ def test_strip_gives_back_the_public_categories():
     )
     assert strip(marked) == plain
     assert strip(plain) is plain
+
+
+NOTES = [
+    'Base : 31 collectivités.\n\nNote : «\u00a0détails\u00a0» & <balises> "cités"',
+    "ligne\vsaut\ttab\x07cloche \U0001f600",
+    "  espaces  \n\n\n",
+]
+
+
+def _notes_part(prs):
+    from deckgen.render.speedups import frozen_blob
+
+    (slide,) = prs.slides
+    rel = next(r for r in slide.part.rels.values() if r.reltype == shared._RT_NOTES)
+    part = rel.target_part
+    blob = frozen_blob(part)
+    blob = part.blob if blob is None else blob
+    relations = [(rId, r.reltype, str(r.target_part.partname)) for rId, r in part.rels.items()]
+    slide_rels = [(rId, r.reltype) for rId, r in slide.part.rels.items()]
+    return str(part.partname), part.content_type, blob, relations, slide_rels
+
+
+@pytest.mark.parametrize("text", NOTES)
+def test_notes_from_kept_bytes_are_the_notes_python_pptx_writes(text):
+    """A notes slide given the bytes another deck's same notes were written with, or
+    written into a blank notes slide read back from the batch's first: each is the
+    part python-pptx's `slide.notes_slide.notes_text_frame.text = text` writes (name,
+    type, bytes, relationships, and the slide's), and the text its records read back
+    is what python-pptx reads from its own."""
+    from pptx import Presentation
+
+    from deckgen.render.manifest import notes_text
+
+    def new_slide():
+        prs = Presentation()
+        return prs, prs.slides.add_slide(prs.slide_layouts[6])
+
+    own, slide = new_slide()
+    slide.notes_slide.notes_text_frame.text = text
+    expected = _notes_part(own)
+    read = notes_text(slide)
+
+    store = shared.Store()
+    _, slide = new_slide()
+    shared.notes(store, slide, "other notes", "t")  # the first: its blank notes kept
+    assert store.blank_notes.keys() == {"t"}
+    first, slide = new_slide()
+    assert shared.notes(store, slide, text, "t") == read  # written into the blank, kept
+    again, slide = new_slide()
+    assert shared.notes(store, slide, text, "t") == read  # from the kept bytes
+    assert store.noted == 1
+    assert _notes_part(first) == expected and _notes_part(again) == expected
+    other, slide = new_slide()
+    shared.notes(store, slide, text, "another template")  # not the same key
+    assert store.noted == 1
 
 
 def test_a_kept_slide_that_does_not_fit_is_rendered_again(tmp_path, monkeypatch):

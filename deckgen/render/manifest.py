@@ -73,21 +73,24 @@ def slide_key(slide: Any) -> str | None:
     return max(sorted(set(keys)), key=keys.count) if keys else None
 
 
-def records(slide: Any) -> dict[str, dict[str, Any]]:
-    """Every keyed element of `slide`: {"slide#element": record}; the notes too."""
+def records(slide: Any, notes: str | None = None) -> dict[str, dict[str, Any]]:
+    """Every keyed element of `slide`: {"slide#element": record}; the notes too
+    (`notes`: their text as read before their part became bytes)."""
     out: dict[str, dict[str, Any]] = {}
     for shape in keyed_shapes(slide.shapes):
         key = key_of(shape.name)
         if key is not None:
             out["#".join(key)] = record(shape)
-    owner = slide_key(slide)
-    if owner is not None and slide.has_notes_slide:
-        out[f"{owner}#notes"] = {"kind": "notes", "text": notes_text(slide)}
+    _notes_record(out, slide, slide_key(slide), notes)
     return out
 
 
 def marked_records(
-    slide: Any, kept: dict[str, dict[str, Any]], owner: str | None, charts: list[Any]
+    slide: Any,
+    kept: dict[str, dict[str, Any]],
+    owner: str | None,
+    charts: list[Any],
+    notes: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """`records(slide)` of a slide whose other elements were recorded before its marks
     were drawn (`kept`, `owner`: deckgen.render.marks): `charts`, which the marks
@@ -97,9 +100,14 @@ def marked_records(
         key = key_of(shape.name)
         if key is not None:
             out["#".join(key)] = record(shape)
-    if owner is not None and slide.has_notes_slide:
-        out[f"{owner}#notes"] = {"kind": "notes", "text": notes_text(slide)}
+    _notes_record(out, slide, owner, notes)
     return out
+
+
+def _notes_record(out: dict, slide: Any, owner: str | None, notes: str | None) -> None:
+    if owner is not None and slide.has_notes_slide:
+        text = notes if notes is not None else notes_text(slide)
+        out[f"{owner}#notes"] = {"kind": "notes", "text": text}
 
 
 def notes_text(slide: Any) -> str:

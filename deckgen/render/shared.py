@@ -12,6 +12,8 @@ open, each deck:
   it and the warnings it gave are kept, keyed by the slide plan and what of the
   deck plan the slide reads (`slide_key`); the next deck with the same plan at
   the same place adds a slide and relates those very bytes to it (`replay`);
+- writes a notes slide only the first time its text is seen: the next slide with
+  the same notes gets a notes slide with the kept bytes (`notes`);
 - compresses each zip entry only the first time its name and bytes are seen;
   the next deck writing the same entry writes the kept compressed bytes
   (`write_entry`), with the very header `zipfile` writes.
@@ -102,19 +104,28 @@ class Store:
         self.slides: OrderedDict[bytes, _Slide | _Unmarked | None] = OrderedDict()
         # (name, bytes given) -> (CRC, size written, compressed bytes)
         self.entries: OrderedDict[tuple[str, bytes], tuple[int, int, bytes]] = OrderedDict()
+        # (template, text) -> (the notes slide's bytes, its text as python-pptx reads it)
+        self.notes: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
+        # template -> a new notes slide's bytes before its text is written
+        self.blank_notes: dict[str, bytes] = {}
         self.hits = 0  # slides added as kept
         self.renders = 0  # slides rendered (their marks drawn below or not)
         self.marked = 0  # of them, slides kept unmarked from another deck, marks drawn
         self.copied = 0  # zip entries written from their kept compressed bytes
+        self.noted = 0  # notes slides given the kept bytes of the same notes
 
     def _shrink(self) -> None:
-        while self.size > self.limit and (self.slides or self.entries):
-            if len(self.entries) >= len(self.slides):
+        while self.size > self.limit and (self.slides or self.entries or self.notes):
+            most = max(len(self.entries), len(self.slides), len(self.notes))
+            if len(self.entries) == most:
                 (_, blob), (_, _, packed) = self.entries.popitem(last=False)
                 self.size -= len(blob) + len(packed)
-            else:
+            elif len(self.slides) == most:
                 _, slide = self.slides.popitem(last=False)
                 self.size -= slide.size if slide is not None else 0
+            else:
+                (_, text), (blob, read) = self.notes.popitem(last=False)
+                self.size -= len(text) + len(blob) + len(read)
 
     def unmarked(self, key: bytes) -> _Unmarked | None:
         kept = self.slides.get(key)
@@ -295,16 +306,72 @@ def _part(package: Any, own: _Own, live: bool = False) -> Any:
 def _notes(package: Any, slide_part: Any, own: _Own) -> Any:
     """The notes slide of `slide_part`, as python-pptx relates one
     (`NotesSlidePart._add_notes_slide_part`), with `own`'s bytes."""
+    notes = _new_notes(package, slide_part, own.content_type, own.blob)
+    if str(notes.partname) != own.partname:
+        raise Diverged(own.partname)
+    return notes
+
+
+def _new_notes(
+    package: Any, slide_part: Any, content_type: str, blob: bytes, live: bool = False
+) -> Any:
+    """A notes slide part with `blob` for its bytes (`live`: parsed, as python-pptx
+    reads a package's), named and related to the notes master then to `slide_part`
+    as `NotesSlidePart.new` names and relates one."""
+    from deckgen.render.oxml import loaded_part
     from deckgen.render.speedups import frozen_part
 
     master = package.presentation_part.notes_master_part  # made if the template has none
-    name = package.next_partname(_template(own.partname))
-    if str(name) != own.partname:
-        raise Diverged(own.partname)
-    notes = frozen_part(name, own.content_type, package, own.blob)
+    name = package.next_partname(_NOTES_NAME)
+    notes = (loaded_part if live else frozen_part)(name, content_type, package, blob)
     notes.relate_to(master, _RT_NOTES_MASTER)
     notes.relate_to(slide_part, _RT_SLIDE)
     return notes
+
+
+_NOTES_NAME = "/ppt/notesSlides/notesSlide%d.xml"
+_CT_NOTES = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
+
+
+def notes(store: Store, slide: Any, text: str, template_name: str) -> str:
+    """`slide`'s notes, `text`: the bytes of the notes slide a deck of the batch gave
+    the same text (with the same template), related as python-pptx relates a new
+    notes slide (`SlidePart._add_notes_slide_part`); else written by python-pptx
+    into a new notes slide (the first of the batch's; then one read back from its
+    bytes before its text was written: a notes slide holds the notes master's
+    placeholders and the text, nothing of its slide), serialised now
+    (speedups.finished) and kept. Returns the text as python-pptx reads it back
+    (manifest.notes_text), for the records."""
+    from deckgen.render.manifest import notes_text
+    from deckgen.render.speedups import freeze, frozen_blob
+
+    key = (template_name, text)
+    part = slide.part
+    kept = store.notes.get(key)
+    if kept is not None:
+        store.notes.move_to_end(key)
+        store.noted += 1
+        part.relate_to(_new_notes(part.package, part, _CT_NOTES, kept[0]), _RT_NOTES)
+        return kept[1]
+    blank = store.blank_notes.get(template_name)
+    if blank is None:
+        frame = slide.notes_slide.notes_text_frame
+        made = part.part_related_by(_RT_NOTES)
+        if made.content_type == _CT_NOTES and _notes_rels(made, part):
+            store.blank_notes[template_name] = made.blob
+    else:
+        part.relate_to(_new_notes(part.package, part, _CT_NOTES, blank, live=True), _RT_NOTES)
+        frame = slide.notes_slide.notes_text_frame
+    frame.text = text
+    read = notes_text(slide)
+    written = part.part_related_by(_RT_NOTES)
+    freeze(written)
+    blob = frozen_blob(written)
+    if blob is not None and written.content_type == _CT_NOTES and _notes_rels(written, part):
+        store.notes[key] = (blob, read)
+        store.size += len(text) + len(blob) + len(read)
+        store._shrink()
+    return read
 
 
 _RT_NOTES_MASTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesMaster"

@@ -94,7 +94,7 @@ def _marked_only(store, prs, layout, slide_plan, plan, theme, warnings, records,
     fitter = SlideFitter(warnings, slide_plan.label)
     fitter.marks = marks.Marks(len(warnings.items), items=list(kept.marks), recorded=kept.recorded)
     warnings.items.extend(kept.slide.warnings)
-    finish_slide(slide, slide_plan, plan, theme, fitter, kept.moved, records)
+    finish_slide(slide, slide_plan, plan, theme, fitter, kept.moved, records, template_name)
     return slide, None
 
 
@@ -133,7 +133,7 @@ def render_slide(
     slide, fitter, moved = draw_slide(prs, slide_plan, plan, theme, warnings, template_name)
     if drawn is not None and fitter.marks is not None:
         drawn(slide, fitter.marks, moved)
-    finish_slide(slide, slide_plan, plan, theme, fitter, moved, records)
+    finish_slide(slide, slide_plan, plan, theme, fitter, moved, records, template_name)
     return slide
 
 
@@ -179,9 +179,11 @@ def finish_slide(
     fitter: SlideFitter,
     moved: str,
     records: dict | None = None,
+    template_name: str = "",
 ) -> None:
     """The rest of a slide `draw_slide` drew (or the store gave back unmarked): the
-    recipient's marks (`draw_marks`), the notes, its records; then serialised."""
+    recipient's marks (`draw_marks`), the notes (in a batch, the bytes of the same
+    notes of another deck: shared.notes), its records; then serialised."""
     drawn = fitter.marks
     if drawn is not None:
         draw_marks(slide, slide_plan, drawn, theme, fitter)
@@ -192,7 +194,11 @@ def finish_slide(
         said = words(plan.locale)
         whole = f"{said.label(said('note_footnote'))} {moved}"
         notes = f"{notes}\n\n{whole}" if notes else whole
-    if notes:
+    store = shared.current() if speedups.current() is not None else None
+    read = None  # the notes' text as read back, where their part is bytes already
+    if notes and store is not None:
+        read = shared.notes(store, slide, notes, template_name)
+    elif notes:
         slide.notes_slide.notes_text_frame.text = notes
     if records is not None:
         from deckgen.render.manifest import marked_records
@@ -200,9 +206,9 @@ def finish_slide(
 
         if drawn is not None and drawn.recorded is not None:  # the others read in phase 1
             kept, owner = drawn.recorded
-            records.update(marked_records(slide, kept, owner, drawn.frames))
+            records.update(marked_records(slide, kept, owner, drawn.frames, read))
         else:
-            records.update(records_of(slide))
+            records.update(records_of(slide, read))
     speedups.finished(slide)  # serialised now: memory stays flat over a long deck
 
 

@@ -647,11 +647,12 @@ def finished(slide: Any) -> None:
     part = slide.part
     for rel in list(part.rels.values()):
         if not rel.is_external and rel.reltype in _SLIDE_OWN:
-            _freeze(rel.target_part)
-    _freeze(part)
+            freeze(rel.target_part)
+    freeze(part)
 
 
-def _freeze(part: Any) -> None:
+def freeze(part: Any) -> None:
+    """`part` serialised now and its tree let go, as `finished` leaves a slide's."""
     frozen = _frozen()
     if isinstance(part, frozen) or not hasattr(part, "_element"):
         return
