@@ -136,6 +136,30 @@ def entry_info(name: str, date_time: tuple = FIXED_DATE) -> zipfile.ZipInfo:
     return entry
 
 
+def write_packed(
+    dst: zipfile.ZipFile, info: zipfile.ZipInfo, crc: int, size: int, packed: bytes
+) -> None:
+    """The entry `info` with `packed` for its compressed bytes (`size` bytes whose
+    CRC is `crc`), as `ZipFile.writestr` writes one into a seekable file (its header
+    written again with the sizes and CRC once known): an entry compressed before is
+    not compressed again."""
+    info.file_size = size
+    info.compress_size = len(packed)
+    info.CRC = crc
+    info.flag_bits = 0
+    fp = dst.fp
+    assert fp is not None
+    fp.seek(dst.start_dir)
+    info.header_offset = fp.tell()
+    dst._writecheck(info)  # type: ignore[attr-defined]
+    dst._didModify = True  # type: ignore[attr-defined]
+    fp.write(info.FileHeader(False))
+    fp.write(packed)
+    dst.filelist.append(info)
+    dst.NameToInfo[info.filename] = info
+    dst.start_dir = fp.tell()
+
+
 _PROTECTED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "deckgen_protected", default=None
 )

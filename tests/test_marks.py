@@ -137,3 +137,28 @@ def test_names_xlsxwriter_writes_otherwise_are_written_by_it(monkeypatch, labels
     monkeypatch.setattr(workbook, "_relabelled", lambda *a: relabelled.append(a))
     assert _chart_data(["a", "b", "c", "d"]).xlsx_blob[:2] == b"PK"
     assert _chart_data(labels).xlsx_blob and relabelled == []
+
+
+def test_a_zip_s_entries_are_read_compressed_past_each_local_header():
+    """`workbook._packed` finds each entry's compressed bytes past its local header,
+    whose extra field may be longer than the directory's: each decompresses to the
+    entry (zlib, raw deflate), and each carries the CRC `zipfile` read."""
+    import io
+    import zipfile
+    import zlib
+
+    from deckgen.render.workbook import _packed
+
+    contents = {"a.xml": b"<a/>" * 50, "b/c.xml": "é".encode() * 99, "empty": b""}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for i, (name, data) in enumerate(contents.items()):
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.extra = b"\xfe\xca" + (4 * i).to_bytes(2, "little") + b"x" * (4 * i)
+            dst.writestr(info, data)
+    entries = _packed(out.getvalue())
+    assert [info.filename for info, _ in entries] == list(contents)
+    for info, packed in entries:
+        data = zlib.decompressobj(-15).decompress(packed)
+        assert data == contents[info.filename] and zlib.crc32(data) == info.CRC

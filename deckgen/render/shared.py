@@ -499,21 +499,6 @@ def write_entry(store: Store, dst: zipfile.ZipFile, name: str, blob: bytes, writ
     store.entries.move_to_end(key)
     store.copied += 1
     crc, size, packed = kept
-    from deckgen.files import entry_info
+    from deckgen.files import entry_info, write_packed
 
-    info = entry_info(name)
-    info.file_size = size
-    info.compress_size = len(packed)
-    info.CRC = crc
-    info.flag_bits = 0
-    fp = dst.fp
-    assert fp is not None
-    fp.seek(dst.start_dir)
-    info.header_offset = fp.tell()
-    dst._writecheck(info)  # type: ignore[attr-defined]
-    dst._didModify = True  # type: ignore[attr-defined]
-    fp.write(info.FileHeader(False))
-    fp.write(packed)
-    dst.filelist.append(info)
-    dst.NameToInfo[name] = info
-    dst.start_dir = fp.tell()
+    write_packed(dst, entry_info(name), crc, size, packed)

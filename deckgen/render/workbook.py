@@ -26,7 +26,7 @@ from typing import Any
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 
-from deckgen.files import FIXED_DATE
+from deckgen.files import FIXED_DATE, write_packed
 
 
 class ChartData(CategoryChartData):
@@ -127,12 +127,31 @@ def _relabelled(blob: bytes, strings: tuple[str, ...]) -> bytes:
     writer._assemble_xml_file()
     shared = text.getvalue().encode("utf-8")
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
+    with zipfile.ZipFile(out, "w") as dst:
+        for info, packed in _packed(blob):
             entry = zipfile.ZipInfo(info.filename, info.date_time)
             for name in ("compress_type", "external_attr", "create_system", "create_version"):
                 setattr(entry, name, getattr(info, name))
             entry.extract_version = info.extract_version
-            data = shared if info.filename == "xl/sharedStrings.xml" else src.read(info)
-            dst.writestr(entry, data)
+            if info.filename == "xl/sharedStrings.xml":
+                dst.writestr(entry, shared)
+            else:  # its compressed bytes as they are: the same bytes compressed again
+                write_packed(dst, entry, info.CRC, info.file_size, packed)
     return out.getvalue()
+
+
+@functools.lru_cache(maxsize=64)
+def _packed(blob: bytes) -> tuple[tuple[Any, bytes], ...]:
+    """Each entry of the zip `blob`: its header as read, and its compressed bytes."""
+    import io
+    import struct
+    import zipfile
+
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(blob)) as src:
+        for info in src.infolist():
+            at = info.header_offset
+            name, extra = struct.unpack("<HH", blob[at + 26 : at + 30])  # the local header's
+            start = at + 30 + name + extra
+            entries.append((info, blob[start : start + info.compress_size]))
+    return tuple(entries)
