@@ -61,7 +61,8 @@ def _by_the_api(plot, idx: int) -> None:
 def test_an_outline_is_what_python_pptx_api_writes(series_fill, theme_fill, idx):
     """Each kind of point (none yet; one with its own fill and outline) on each kind of
     series (an RGB fill, none, a theme colour, where the fast path hands over to the
-    API), marked twice over (two recipients' runs on one point): the same XML."""
+    API), marked twice over (two recipients' runs on one point): the same XML. A new
+    point on an RGB series takes the copied properties (`_outlined`)."""
     plot, fast = _plot(series_fill, theme_fill), _plot(series_fill, theme_fill)
     if theme_fill and idx != 1:  # python-pptx cannot read a theme colour as RGB: nor can deckgen
         with pytest.raises(AttributeError):
@@ -69,11 +70,11 @@ def test_an_outline_is_what_python_pptx_api_writes(series_fill, theme_fill, idx)
         with pytest.raises(AttributeError):
             _outline(fast.series[0], fast, idx, MARK)
         return
-    for _ in range(2):
+    for _ in range(2):  # the same after each: the second marks a point marked already
         _by_the_api(plot, idx)
         _outline(fast.series[0], fast, idx, MARK)
-    api_xml = etree.tostring(xml_of(plot.series[0]))
-    assert etree.tostring(xml_of(fast.series[0])) == api_xml
+        api_xml = etree.tostring(xml_of(plot.series[0]))
+        assert etree.tostring(xml_of(fast.series[0])) == api_xml
     assert api_xml.count(b"<c:dPt>") == (1 if idx == 1 else 2) and MARK.encode() in api_xml
 
 

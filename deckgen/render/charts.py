@@ -10,6 +10,7 @@ validators reject (negative axis ids).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pptx.dml.color import RGBColor
@@ -195,9 +196,21 @@ def _outline(series, plot, idx: int, mark: str) -> None:
     """The point `idx` of `series` keeps the fill it shows (`_keep_fill`) and gets an
     outline in `mark`, 2.5 pt: what python-pptx's `point.format.line.color.rgb = mark`
     and `.width = Pt(2.5)` write, through the same element methods they call, without
-    their proxy objects (a personal deck marks thousands of points)."""
+    their proxy objects (a personal deck marks thousands of points). A point with no
+    shape properties yet, on a series filled with an RGB colour (most marks), gets a
+    copy of those written once for that colour and mark (`_outlined`)."""
+    from copy import deepcopy
+
     ser = xml_of(series)
-    spPr = ser.get_or_add_dPt_for_point(idx).get_or_add_spPr()
+    dPt = ser.get_or_add_dPt_for_point(idx)
+    fresh = dPt.spPr is None
+    spPr = dPt.get_or_add_spPr()
+    if fresh and ser.spPr is not None:
+        fill = ser.spPr.eg_fillProperties
+        colour = fill.eg_colorChoice if fill is not None and fill.tag == qn("a:solidFill") else None
+        if colour is not None and colour.tag == qn("a:srgbClr"):
+            spPr.extend(deepcopy(child) for child in _outlined(colour.val, mark))
+            return
     if spPr.eg_fillProperties is None:  # no fill of its own: its series', if solid
         fill = ser.get_or_add_spPr().eg_fillProperties
         colour = fill.eg_colorChoice if fill is not None and fill.tag == qn("a:solidFill") else None
@@ -209,6 +222,22 @@ def _outline(series, plot, idx: int, mark: str) -> None:
     ln = spPr.get_or_add_ln()
     ln.get_or_change_to_solidFill().get_or_change_to_srgbClr().val = mark
     ln.w = Pt(2.5)
+
+
+@functools.lru_cache(maxsize=256)
+def _outlined(colour: str, mark: str) -> Any:
+    """The shape properties `_outline` writes into a point that has none, on a series
+    filled with `colour`: written once on a loose point by the same element methods,
+    then copied."""
+    from pptx.oxml.chart.series import CT_DPt
+
+    spPr = CT_DPt.new_dPt().get_or_add_spPr()
+    solid = spPr.get_or_change_to_solidFill()
+    solid.get_or_change_to_srgbClr().val = str(RGBColor.from_string(colour))
+    ln = spPr.get_or_add_ln()
+    ln.get_or_change_to_solidFill().get_or_change_to_srgbClr().val = mark
+    ln.w = Pt(2.5)
+    return spPr
 
 
 def draw_marks(
