@@ -234,3 +234,42 @@ def test_a_long_build_without_the_cycle_collector_keeps_few_slides_alive(tmp_pat
             gc.enable()
     assert len(seen) == 96
     assert alive <= 96 // speedups.COLLECT_EVERY + 1, alive
+
+
+def test_relationships_xml_made_once_is_python_pptx_s_for_each_set():
+    """`speedups.rels_xml` gives python-pptx's `_Relationships.xml` of every part of a
+    deck, made once per set of relationships: a set that differs only by a target's
+    mode (a link to a file named like a part) or a type gets its own XML."""
+    import io
+
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide.shapes.add_picture(io.BytesIO(_PNG), 0, 0)
+    parts = [p for p in prs.part.package.iter_parts() if p.rels]
+    assert len(parts) > 5
+    for part in parts:
+        assert speedups.rels_xml(part.rels) == part.rels.xml
+    assert speedups.rels_xml(prs.part.package._rels) == prs.part.package._rels.xml
+
+    def one_rel(external: bool, reltype: str = RT.IMAGE) -> bytes:
+        other = Presentation().slides.add_slide(Presentation().slide_layouts[6])
+        rels = other.part.rels
+        if external:
+            rels.get_or_add_ext_rel(reltype, "../media/image1.png")
+        else:
+            other.shapes.add_picture(io.BytesIO(_PNG), 0, 0)
+        return speedups.rels_xml(rels), rels.xml
+
+    for external, reltype in [(False, RT.IMAGE), (True, RT.IMAGE), (True, RT.HYPERLINK)]:
+        made, expected = one_rel(external, reltype)
+        assert made == expected and (b'TargetMode="External"' in made) == external
+
+
+# a 1x1 PNG
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201e5273fba0000000049454e44ae426082"
+)

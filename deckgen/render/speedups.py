@@ -722,9 +722,28 @@ def save(prs: Any, copy: Callable[..., None] | None = None) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         types = serialize_part_xml(_ContentTypesItem.xml_for(parts))
         write(dst, "[Content_Types].xml", types)
-        write(dst, "_rels/.rels", package._rels.xml)
+        write(dst, "_rels/.rels", rels_xml(package._rels))
         for part in parts:  # a deck's document dates are the spec's (set_properties)
             write(dst, part.partname.membername, part.blob)
             if part._rels:
-                write(dst, part.partname.rels_uri.membername, part.rels.xml)
+                write(dst, part.partname.rels_uri.membername, rels_xml(part.rels))
     return out.getvalue()
+
+
+#: relationships' XML by what it is made of (`rels_xml`); bounded, cleared when full
+_RELS: dict[tuple, bytes] = {}
+_RELS_LIMIT = 4096
+
+
+def rels_xml(rels: Any) -> bytes:
+    """`rels.xml` (python-pptx's `_Relationships`): made once for each set of
+    relationships it is a function of (each one's id, type, target reference and
+    mode), as a batch's decks and a deck's slides repeat them."""
+    key = tuple((rId, r.reltype, r.target_ref, r.is_external) for rId, r in rels.items())
+    blob = _RELS.get(key)
+    if blob is None:
+        blob = rels.xml
+        if len(_RELS) >= _RELS_LIMIT:
+            _RELS.clear()
+        _RELS[key] = blob
+    return blob
