@@ -224,10 +224,15 @@ def own_answers(survey: Any, result: Result, indicator: Any, rid: str, w: Any) -
 
 
 def asked(survey: Any, q: Any, rid: str) -> bool:
-    """Whether the recipient was asked question `q` (its codebook `asked_if`)."""
+    """Whether the recipient was asked question `q` (its codebook `asked_if`): the
+    condition evaluated once over every respondent (row by row: one row's value is
+    that row's alone), then read for each recipient of the batch."""
     if q.asked_if is None:
         return True
-    return bool(q.asked_if.evaluate(survey.frame.loc[[rid]], survey.questions).iloc[0])
+    masks = _read(survey.frame).setdefault("asked", {})
+    if q.id not in masks:
+        masks[q.id] = q.asked_if.evaluate(survey.frame, survey.questions)
+    return bool(masks[q.id].loc[rid])
 
 
 def own_forms(survey: Any, indicator: Any, rid: str, w: Any) -> list[str]:
@@ -330,17 +335,22 @@ def own_lines(survey: Any, callouts: list[Any], rid: str, w: Any) -> list[tuple[
     return out
 
 
-_ROWS: dict[str, Any] = {}  # the last frame read and its rows read, by respondent id
+_ROWS: dict[str, Any] = {}  # the last frame read, its rows read and its questions asked
+
+
+def _read(frame: Any) -> dict[str, Any]:
+    """What was read of `frame` (the last frame read: a batch reads one)."""
+    if _ROWS.get("frame") is not frame:
+        _ROWS.clear()
+        _ROWS["frame"] = frame
+    return _ROWS
 
 
 def _row(survey: Any, rid: str) -> Any:
     """`survey.frame.loc[rid]`, read once per respondent: a deck asks for it once per
     chart and callout."""
     frame = survey.frame
-    if _ROWS.get("frame") is not frame:
-        _ROWS.clear()
-        _ROWS["frame"] = frame
-    rows = _ROWS.setdefault("rows", {})
+    rows = _read(frame).setdefault("rows", {})
     if rid not in rows:
         if len(rows) >= 64:  # a batch goes respondent by respondent
             rows.clear()
