@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import zlib
 from typing import Any
@@ -49,9 +50,15 @@ NS = {"a": _A, "c": _C, "p": _P}
 
 def xpath(element: Any, path: str) -> list[Any]:
     """`path` on any element (python-pptx's or plain lxml), with a:, c: and p:."""
+    return list(_compiled(path)(element))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(path: str) -> Any:
+    """`path` compiled once (a deck's records evaluate a few paths thousands of times)."""
     from lxml import etree
 
-    return list(etree.XPath(path, namespaces=NS)(element))
+    return etree.XPath(path, namespaces=NS)
 
 
 # -- what a slide holds ----------------------------------------------------------------
