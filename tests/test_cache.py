@@ -211,3 +211,23 @@ def test_an_edited_test_module_is_a_cache_miss(tmp_path):
     assert _build(spec, tmp_path / "c.pptx", cache, path) is True  # a miss
     assert _build(spec, tmp_path / "d.pptx", cache, path) is False
     assert len(list(cache.glob("results-*.json"))) == 2
+
+
+def test_a_result_is_read_from_the_cache_once_and_a_new_one_replaces_it(tmp_path):
+    """`ResultCache.get` reads a cached result once (a batch's decks each ask for it)
+    and gives back what the file holds; a result put again under its key is what the
+    next `get` gives, never the one read before."""
+    from dataclasses import replace
+
+    from deckgen.analysis.cache import ResultCache
+    from deckgen.analysis.results import Result, Series, result_from_dict, result_to_dict
+
+    ensemble = Series("Ensemble", (0.25, 0.75), (1, 3))
+    first = Result("distribution", "q", "Q ?", ("a", "b"), ("1", "2"), (ensemble,), (4, 4), 4)
+    cache = ResultCache("k" * 32, folder=tmp_path)
+    assert cache.get("x") is None
+    cache.put("x", first)
+    read = cache.get("x")
+    assert read == result_from_dict(result_to_dict(first)) and cache.get("x") is read
+    cache.put("x", replace(first, base=5))
+    assert cache.get("x").base == 5

@@ -136,6 +136,7 @@ class ResultCache:
         self.folder = folder if folder is not None else cache_dir()
         self.path = self.folder / f"results-{key}.json" if (self.folder and key) else None
         self._data: dict[str, dict] = self._read()
+        self._results: dict[str, Result] = {}  # read already (a Result is immutable)
         self.dirty = False
 
     def _read(self) -> dict[str, dict]:
@@ -160,16 +161,22 @@ class ResultCache:
             return {}
 
     def get(self, key: str) -> Result | None:
+        """The result cached under `key`, read once (a batch's decks ask for it each)."""
+        if key in self._results:
+            return self._results[key]
         raw = self._data.get(key)
         if raw is None:
             return None
         try:
-            return result_from_dict(raw)  # checked: a result an indicator could give
+            result = result_from_dict(raw)  # checked: a result an indicator could give
         except (TypeError, KeyError, ValueError, AttributeError):
             return None
+        self._results[key] = result
+        return result
 
     def put(self, key: str, result: Result) -> None:
         self._data[key] = result_to_dict(result)
+        self._results.pop(key, None)  # `get` reads it back, as from the file
         self.dirty = True
 
     def save(self) -> None:

@@ -292,7 +292,7 @@ class _Planning:
     def compute(self, indicator) -> Result:
         key = indicator_key(indicator)
         if key not in self.results:
-            raw = _computed(self.loaded, self.cache, indicator)
+            raw = _computed(self.loaded, self.cache, indicator, key)
             # the words about it (who is in scope...) in the deck's locale
             result = localise(raw, indicator, self.loaded.codebook, self.w)
             if self.loaded.segment is not None:  # a segment's figures were never published
@@ -562,9 +562,10 @@ def shared_scales(slides: list[SlidePlan]) -> None:
             c.scale = top
 
 
-def _computed(loaded: Loaded, cache: ResultCache, indicator) -> Result:
-    """An indicator's result from the cache, else computed (and cached)."""
-    key = indicator_key(indicator)
+def _computed(loaded: Loaded, cache: ResultCache, indicator, key: str | None = None) -> Result:
+    """An indicator's result from the cache, else computed (and cached); `key`: its
+    `indicator_key`, when worked out already."""
+    key = indicator_key(indicator) if key is None else key
     result = cache.get(key)
     if result is None:
         from deckgen.analysis.indicators import compute as compute_indicator
