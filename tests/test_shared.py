@@ -73,7 +73,7 @@ def test_shared_decks_are_the_decks_rendered_slide_by_slide(tmp_path, monkeypatc
     assert store.hits > 50 and store.renders > 0 and store.copied > 500
     # slides another deck drew unmarked, read back and given this recipient's marks
     assert store.marked > 20
-    assert store.noted > 5  # notes slides given another deck's bytes of the same notes
+    assert store.noted > 100  # notes slides written as bytes (deckgen.render.notes)
     _same_decks(tmp_path / "shared", tmp_path / "alone")
     # the warnings too, in their order (a marked label's, said where it was drawn)
     assert said == alone_said and any("shortened" in w for _, ws in said for w in ws)
@@ -229,6 +229,8 @@ NOTES = [
     'Base : 31 collectivités.\n\nNote : «\u00a0détails\u00a0» & <balises> "cités"',
     "ligne\vsaut\ttab\x07cloche \U0001f600",
     "  espaces  \n\n\n",
+    "retour\r\nchariot\r\v\n]]> fin",
+    "a\n a\na \na",  # lines alike but for their spaces: each its own paragraph
 ]
 
 
@@ -247,9 +249,9 @@ def _notes_part(prs):
 
 @pytest.mark.parametrize("text", NOTES)
 def test_notes_from_kept_bytes_are_the_notes_python_pptx_writes(text):
-    """A notes slide given the bytes another deck's same notes were written with, or
-    written into a blank notes slide read back from the batch's first: each is the
-    part python-pptx's `slide.notes_slide.notes_text_frame.text = text` writes (name,
+    """A notes slide written as bytes from the form read from the batch's first
+    (deckgen.render.notes), its lines' paragraphs new, then kept: each time the part
+    python-pptx's `slide.notes_slide.notes_text_frame.text = text` writes (name,
     type, bytes, relationships, and the slide's), and the text its records read back
     is what python-pptx reads from its own."""
     from pptx import Presentation
@@ -267,17 +269,17 @@ def test_notes_from_kept_bytes_are_the_notes_python_pptx_writes(text):
 
     store = shared.Store()
     _, slide = new_slide()
-    shared.notes(store, slide, "other notes", "t")  # the first: its blank notes kept
-    assert store.blank_notes.keys() == {"t"}
+    shared.notes(store, slide, "other notes", "t")  # the first: python-pptx's, form read
+    assert store.notes["t"] is not None and store.noted == 0
     first, slide = new_slide()
-    assert shared.notes(store, slide, text, "t") == read  # written into the blank, kept
+    assert shared.notes(store, slide, text, "t") == read  # its lines' paragraphs new
     again, slide = new_slide()
-    assert shared.notes(store, slide, text, "t") == read  # from the kept bytes
-    assert store.noted == 1
+    assert shared.notes(store, slide, text, "t") == read  # its lines' paragraphs kept
+    assert store.noted == 2
     assert _notes_part(first) == expected and _notes_part(again) == expected
     other, slide = new_slide()
-    shared.notes(store, slide, text, "another template")  # not the same key
-    assert store.noted == 1
+    assert shared.notes(store, slide, text, "another template") == read
+    assert store.noted == 2 and _notes_part(other) == expected  # another's first
 
 
 def test_a_kept_slide_that_does_not_fit_is_rendered_again(tmp_path, monkeypatch):

@@ -12,8 +12,8 @@ open, each deck:
   it and the warnings it gave are kept, keyed by the slide plan and what of the
   deck plan the slide reads (`slide_key`); the next deck with the same plan at
   the same place adds a slide and relates those very bytes to it (`replay`);
-- writes a notes slide only the first time its text is seen: the next slide with
-  the same notes gets a notes slide with the kept bytes (`notes`);
+- writes its notes slides as bytes, each line's paragraph written by python-pptx
+  once (`notes`: deckgen.render.notes);
 - compresses each zip entry only the first time its name and bytes are seen;
   the next deck writing the same entry writes the kept compressed bytes
   (`write_entry`), with the very header `zipfile` writes.
@@ -104,28 +104,22 @@ class Store:
         self.slides: OrderedDict[bytes, _Slide | _Unmarked | None] = OrderedDict()
         # (name, bytes given) -> (CRC, size written, compressed bytes)
         self.entries: OrderedDict[tuple[str, bytes], tuple[int, int, bytes]] = OrderedDict()
-        # (template, text) -> (the notes slide's bytes, its text as python-pptx reads it)
-        self.notes: OrderedDict[tuple[str, str], tuple[bytes, str]] = OrderedDict()
-        # template -> a new notes slide's bytes before its text is written
-        self.blank_notes: dict[str, bytes] = {}
+        # template -> the form of its notes slides (None: written by python-pptx)
+        self.notes: dict[str, Any] = {}
         self.hits = 0  # slides added as kept
         self.renders = 0  # slides rendered (their marks drawn below or not)
         self.marked = 0  # of them, slides kept unmarked from another deck, marks drawn
         self.copied = 0  # zip entries written from their kept compressed bytes
-        self.noted = 0  # notes slides given the kept bytes of the same notes
+        self.noted = 0  # notes slides written from kept paragraphs (deckgen.render.notes)
 
     def _shrink(self) -> None:
-        while self.size > self.limit and (self.slides or self.entries or self.notes):
-            most = max(len(self.entries), len(self.slides), len(self.notes))
-            if len(self.entries) == most:
+        while self.size > self.limit and (self.slides or self.entries):
+            if len(self.entries) >= len(self.slides):
                 (_, blob), (_, _, packed) = self.entries.popitem(last=False)
                 self.size -= len(blob) + len(packed)
-            elif len(self.slides) == most:
+            else:
                 _, slide = self.slides.popitem(last=False)
                 self.size -= slide.size if slide is not None else 0
-            else:
-                (_, text), (blob, read) = self.notes.popitem(last=False)
-                self.size -= len(text) + len(blob) + len(read)
 
     def unmarked(self, key: bytes) -> _Unmarked | None:
         kept = self.slides.get(key)
@@ -312,18 +306,14 @@ def _notes(package: Any, slide_part: Any, own: _Own) -> Any:
     return notes
 
 
-def _new_notes(
-    package: Any, slide_part: Any, content_type: str, blob: bytes, live: bool = False
-) -> Any:
-    """A notes slide part with `blob` for its bytes (`live`: parsed, as python-pptx
-    reads a package's), named and related to the notes master then to `slide_part`
-    as `NotesSlidePart.new` names and relates one."""
-    from deckgen.render.oxml import loaded_part
+def _new_notes(package: Any, slide_part: Any, content_type: str, blob: bytes) -> Any:
+    """A notes slide part with `blob` for its bytes, named and related to the notes
+    master then to `slide_part` as `NotesSlidePart.new` names and relates one."""
     from deckgen.render.speedups import frozen_part
 
     master = package.presentation_part.notes_master_part  # made if the template has none
     name = package.next_partname(_NOTES_NAME)
-    notes = (loaded_part if live else frozen_part)(name, content_type, package, blob)
+    notes = frozen_part(name, content_type, package, blob)
     notes.relate_to(master, _RT_NOTES_MASTER)
     notes.relate_to(slide_part, _RT_SLIDE)
     return notes
@@ -334,43 +324,31 @@ _CT_NOTES = "application/vnd.openxmlformats-officedocument.presentationml.notesS
 
 
 def notes(store: Store, slide: Any, text: str, template_name: str) -> str:
-    """`slide`'s notes, `text`: the bytes of the notes slide a deck of the batch gave
-    the same text (with the same template), related as python-pptx relates a new
-    notes slide (`SlidePart._add_notes_slide_part`); else written by python-pptx
-    into a new notes slide (the first of the batch's; then one read back from its
-    bytes before its text was written: a notes slide holds the notes master's
-    placeholders and the text, nothing of its slide), serialised now
-    (speedups.finished) and kept. Returns the text as python-pptx reads it back
-    (manifest.notes_text), for the records."""
+    """`slide`'s notes, `text`, in a notes slide written as bytes from the form its
+    template's notes slides take (deckgen.render.notes), related as python-pptx
+    relates a new notes slide (`SlidePart._add_notes_slide_part`). The batch's first
+    notes slide (the form read from it before its text is written) and any notes
+    the form cannot write are python-pptx's. Returns the text as python-pptx reads
+    it back (manifest.notes_text), for the records."""
     from deckgen.render.manifest import notes_text
-    from deckgen.render.speedups import freeze, frozen_blob
+    from deckgen.render.notes import form_of
 
-    key = (template_name, text)
     part = slide.part
-    kept = store.notes.get(key)
-    if kept is not None:
-        store.notes.move_to_end(key)
-        store.noted += 1
-        part.relate_to(_new_notes(part.package, part, _CT_NOTES, kept[0]), _RT_NOTES)
-        return kept[1]
-    blank = store.blank_notes.get(template_name)
-    if blank is None:
+    if template_name not in store.notes:  # the first: python-pptx's, its form read
         frame = slide.notes_slide.notes_text_frame
         made = part.part_related_by(_RT_NOTES)
-        if made.content_type == _CT_NOTES and _notes_rels(made, part):
-            store.blank_notes[template_name] = made.blob
-    else:
-        part.relate_to(_new_notes(part.package, part, _CT_NOTES, blank, live=True), _RT_NOTES)
-        frame = slide.notes_slide.notes_text_frame
-    frame.text = text
-    read = notes_text(slide)
-    written = part.part_related_by(_RT_NOTES)
-    freeze(written)
-    blob = frozen_blob(written)
-    if blob is not None and written.content_type == _CT_NOTES and _notes_rels(written, part):
-        store.notes[key] = (blob, read)
-        store.size += len(text) + len(blob) + len(read)
-        store._shrink()
+        usable = made.content_type == _CT_NOTES and _notes_rels(made, part)
+        store.notes[template_name] = form_of(made.blob) if usable else None
+        frame.text = text
+        return str(notes_text(slide))
+    form = store.notes[template_name]
+    written = form.written(text) if form is not None else None
+    if written is None:
+        slide.notes_slide.notes_text_frame.text = text
+        return str(notes_text(slide))
+    blob, read = written
+    part.relate_to(_new_notes(part.package, part, _CT_NOTES, blob), _RT_NOTES)
+    store.noted += 1
     return read
 
 

@@ -647,12 +647,11 @@ def finished(slide: Any) -> None:
     part = slide.part
     for rel in list(part.rels.values()):
         if not rel.is_external and rel.reltype in _SLIDE_OWN:
-            freeze(rel.target_part)
-    freeze(part)
+            _freeze(rel.target_part)
+    _freeze(part)
 
 
-def freeze(part: Any) -> None:
-    """`part` serialised now and its tree let go, as `finished` leaves a slide's."""
+def _freeze(part: Any) -> None:
     frozen = _frozen()
     if isinstance(part, frozen) or not hasattr(part, "_element"):
         return
