@@ -74,6 +74,8 @@ def test_shared_decks_are_the_decks_rendered_slide_by_slide(tmp_path, monkeypatc
     # slides another deck drew unmarked, read back and given this recipient's marks
     assert store.marked > 20
     assert store.noted > 100  # notes slides written as bytes (deckgen.render.notes)
+    # the map's regions one deck drew, cloned in the next (speedups.Kept, the batch's)
+    assert len(store.kept.prototypes["map regions"]) >= 13
     _same_decks(tmp_path / "shared", tmp_path / "alone")
     # the warnings too, in their order (a marked label's, said where it was drawn)
     assert said == alone_said and any("shortened" in w for _, ws in said for w in ws)

@@ -106,6 +106,10 @@ class Store:
         self.entries: OrderedDict[tuple[str, bytes], tuple[int, int, bytes]] = OrderedDict()
         # template -> the form of its notes slides (None: written by python-pptx)
         self.notes: dict[str, Any] = {}
+        # the subtrees python-pptx wrote, to copy into the next decks (speedups.Kept)
+        from deckgen.render.speedups import Kept
+
+        self.kept = Kept()
         self.hits = 0  # slides added as kept
         self.renders = 0  # slides rendered (their marks drawn below or not)
         self.marked = 0  # of them, slides kept unmarked from another deck, marks drawn

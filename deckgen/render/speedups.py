@@ -49,6 +49,7 @@ import threading
 import types
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 #: python-pptx versions the test suite has run with the speed-ups on.
@@ -81,17 +82,28 @@ def status() -> tuple[bool, str]:
     return True, ""
 
 
+@dataclass
+class Kept:
+    """What a session keeps of the subtrees python-pptx wrote, to copy: one deck's,
+    or a batch's decks' (deckgen.render.shared.Store.kept), all copies of the
+    elements written, none of any deck's tree."""
+
+    styles: dict[tuple, Any] = field(default_factory=dict)
+    prototypes: dict[str, dict[Any, Any]] = field(default_factory=dict)
+
+
 class Session:
     """What renderers may use while the speed-ups are applied to one presentation."""
 
     STYLE_LIMIT = 256
     PROTOTYPE_LIMIT = 512
 
-    def __init__(self) -> None:
+    def __init__(self, kept: Kept | None = None) -> None:
         self.slides_done = 0
-        self._styles: dict[tuple, Any] = {}
+        kept = kept if kept is not None else Kept()
+        self._styles = kept.styles
         #: shapes as python-pptx wrote them, to clone: {store name: {key: element}}
-        self.prototypes: dict[str, dict[Any, Any]] = {}
+        self.prototypes = kept.prototypes
 
     def styled(self, element: Any, key: tuple, apply: Callable[[], None]) -> None:
         """Style `element` with `apply()` (python-pptx's API), or copy that result.
@@ -142,8 +154,11 @@ def styled(element: Any, key: tuple, apply: Callable[[], None]) -> None:
 
 
 @contextlib.contextmanager
-def applied(prs: Any, note: Callable[[str], None] | None = None) -> Iterator[Session | None]:
-    """The speed-ups for building `prs`: yields the session (None when off).
+def applied(
+    prs: Any, note: Callable[[str], None] | None = None, kept: Kept | None = None
+) -> Iterator[Session | None]:
+    """The speed-ups for building `prs`: yields the session (None when off); `kept`:
+    the styled subtrees and prototypes of the decks built before (a batch's).
 
     Class-level changes are undone when the last build using them leaves;
     `prs` keeps its instance-level ones, which only make it faster.
@@ -157,7 +172,7 @@ def applied(prs: Any, note: Callable[[str], None] | None = None) -> Iterator[Ses
     _fast_partnames(prs)
     _fast_relationships(prs)
     _fast_slide_ids(prs)
-    session = Session()
+    session = Session(kept)
     token = _CURRENT.set(session)
     _patch_classes()
     try:

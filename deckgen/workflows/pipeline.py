@@ -1023,7 +1023,8 @@ def build(
 
     def render(prs: Any) -> bytes:
         elements: dict[str, dict] = {}  # what each keyed element holds: the manifest
-        with speedups.applied(prs, note=notes.append):
+        store = shared.current()  # a batch's: what python-pptx wrote for its decks before
+        with speedups.applied(prs, note=notes.append, kept=store.kept if store else None):
             render_deck(
                 prs,
                 deck_plan,
@@ -1042,7 +1043,7 @@ def build(
             deck = loaded.spec.deck
             set_properties(prs, deck.title, deck.subtitle, deck_date(deck.date))
             manifests.write(prs, manifest(deck_plan, elements))
-            store = shared.current()  # a batch's: entries written before copied
+            # a batch's: entries written before copied
             copied = functools.partial(shared.write_entry, store) if store else None
             return speedups.save(prs, copied)  # normalised bytes (files.normalize)
 
