@@ -372,7 +372,7 @@ class Project:
         from deckgen.analysis.disclosure import COALITION, SMALL
         from deckgen.files import refuse_inputs, refuse_unwritable
         from deckgen.workflows.batches import batch_decisions
-        from deckgen.workflows.pipeline import check
+        from deckgen.workflows.pipeline import check, preload
         from deckgen.workflows.segments import for_segment, segments_of
 
         with self.protecting():
@@ -418,7 +418,9 @@ class Project:
                 rewritten = for_segment(loaded, segment, question, beside_total, decisions)
                 return delivery.make(outcome, rewritten, target(segment.key))
 
-            return _sharded(batch.run(chosen, work, jobs=jobs, progress=progress), folder, shard)
+            warm = functools.partial(preload, loaded.spec.deck.locale)
+            outcomes = batch.run(chosen, work, jobs=jobs, progress=progress, before_fork=warm)
+            return _sharded(outcomes, folder, shard)
 
     def build_personal(
         self,
@@ -475,7 +477,7 @@ class Project:
         from deckgen.render.shared import sharing
         from deckgen.workflows import batch
         from deckgen.workflows.personal import alike, for_recipient, recipients
-        from deckgen.workflows.pipeline import check
+        from deckgen.workflows.pipeline import check, preload
 
         part = _batch_options(shard, jobs)
         with self.protecting():
@@ -510,6 +512,7 @@ class Project:
                 outcomes = batch.run(
                     chosen, work, jobs=jobs, progress=progress,
                     alike=alike(loaded.survey.frame, peers),
+                    before_fork=functools.partial(preload, loaded.spec.deck.locale),
                 )  # fmt: skip
             return _sharded(outcomes, folder, part)
 

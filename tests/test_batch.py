@@ -6,6 +6,9 @@ small to show) and on the weighted European Social Survey example (regions).
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -738,3 +741,65 @@ def test_an_output_folder_under_a_file_is_refused_once_before_any_deck_is_built(
     broken.symlink_to(tmp_path / "nowhere")
     with pytest.raises(OutputError, match=r"gone is a broken link"):
         deckgen.load(SPEC).build_personal(broken)
+
+
+_FORKED_AFTER = {"warm": False}
+
+
+def _saw_warm(item: int):
+    from deckgen.workflows.batch import Outcome
+
+    return Outcome(str(item), str(_FORKED_AFTER["warm"]))
+
+
+def test_what_every_worker_loads_is_loaded_once_before_forking(monkeypatch):
+    """`before_fork` runs in the parent before the workers fork (they see what it did),
+    and not at all when nothing forks."""
+    from deckgen.workflows.batch import run
+
+    calls = []
+
+    def warm():
+        calls.append(1)
+        _FORKED_AFTER["warm"] = True
+
+    monkeypatch.setitem(_FORKED_AFTER, "warm", False)
+    assert {o.label for o in run(list(range(4)), _saw_warm, jobs=2, before_fork=warm)} == {"True"}
+    assert calls == [1]
+    monkeypatch.setitem(_FORKED_AFTER, "warm", False)
+    assert {o.label for o in run(list(range(4)), _saw_warm, jobs=1, before_fork=warm)} == {"False"}
+    assert calls == [1]
+
+
+def test_preload_loads_what_a_first_personal_deck_would():
+    """In a fresh interpreter, after `pipeline.preload`, building the first
+    personal deck of a batch (where a forked worker starts) imports none of deckgen's,
+    python-pptx's, xlsxwriter's or Pillow's modules: workers forked after it import
+    nothing of those again."""
+    code = textwrap.dedent(
+        f"""
+        import sys, tempfile
+        import deckgen
+        from deckgen.workflows import batch
+        from deckgen.workflows.pipeline import preload
+        project = deckgen.load({str(SPEC)!r})
+        preload(project.spec.deck.locale)
+        new = []
+        collected = batch._collected
+
+        def first(work, item):
+            before = set(sys.modules)
+            try:
+                return collected(work, item)
+            finally:
+                new.append(set(sys.modules) - before)
+
+        batch._collected = first
+        project.build_personal(tempfile.mkdtemp(), peers="type_collectivite", jobs=1, shard="1/31")
+        heavy = ("deckgen", "pptx", "xlsxwriter", "PIL")
+        print(sorted(m for m in new[0] if m.split(".")[0] in heavy))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

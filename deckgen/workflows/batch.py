@@ -216,9 +216,12 @@ def run(
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
     alike: Callable[[Any], Any] | None = None,
+    before_fork: Callable[[], None] | None = None,
 ) -> list[Outcome]:
     """`work(item)` for every item, in `jobs` forked processes (1: here), in order;
-    a process builds a run of neighbours in `alike` order (its items' sort key) at once."""
+    a process builds a run of neighbours in `alike` order (its items' sort key) at once.
+    `before_fork()` is called before the processes are forked (what each would load
+    on its first item, loaded once and shared: pipeline.preload)."""
     say = progress or (lambda _msg: None)
     jobs = max(1, jobs or os.cpu_count() or 1)
     total = len(items)
@@ -232,6 +235,8 @@ def run(
 
     import gc
 
+    if before_fork is not None and jobs > 1 and total > 1:
+        before_fork()
     gc.collect()
     gc.freeze()  # the shared inputs: never scanned again, pages shared with the workers
     try:
