@@ -205,39 +205,43 @@ def _outline(series, plot, idx: int, mark: str) -> None:
     dPt = ser.get_or_add_dPt_for_point(idx)
     fresh = dPt.spPr is None
     spPr = dPt.get_or_add_spPr()
-    if fresh and ser.spPr is not None:
-        fill = ser.spPr.eg_fillProperties
-        colour = fill.eg_colorChoice if fill is not None and fill.tag == qn("a:solidFill") else None
-        if colour is not None and colour.tag == qn("a:srgbClr"):
-            spPr.extend(deepcopy(child) for child in _outlined(colour.val, mark))
-            return
     if spPr.eg_fillProperties is None:  # no fill of its own: its series', if solid
         fill = ser.get_or_add_spPr().eg_fillProperties
         colour = fill.eg_colorChoice if fill is not None and fill.tag == qn("a:solidFill") else None
         if colour is not None and colour.tag == qn("a:srgbClr"):
-            solid = spPr.get_or_change_to_solidFill()
-            solid.get_or_change_to_srgbClr().val = str(RGBColor.from_string(colour.val))
+            if fresh:  # the properties written once for this colour and mark, copied
+                spPr.extend(deepcopy(child) for child in _outlined(colour.val, mark))
+                return
+            _filled(spPr, colour.val)
         elif fill is not None:  # another kind of fill or colour: python-pptx's own way
             _keep_fill(series.points[idx], series, plot, idx)
-    ln = spPr.get_or_add_ln()
-    ln.get_or_change_to_solidFill().get_or_change_to_srgbClr().val = mark
-    ln.w = Pt(2.5)
+    _lined(spPr, mark)
 
 
 @functools.lru_cache(maxsize=256)
 def _outlined(colour: str, mark: str) -> Any:
     """The shape properties `_outline` writes into a point that has none, on a series
-    filled with `colour`: written once on a loose point by the same element methods,
-    then copied."""
+    filled with `colour`: written once on a loose point, then copied."""
     from pptx.oxml.chart.series import CT_DPt
 
     spPr = CT_DPt.new_dPt().get_or_add_spPr()
-    solid = spPr.get_or_change_to_solidFill()
-    solid.get_or_change_to_srgbClr().val = str(RGBColor.from_string(colour))
+    _filled(spPr, colour)
+    _lined(spPr, mark)
+    return spPr
+
+
+def _filled(spPr, colour: str) -> None:
+    """What python-pptx's `fill.solid()` then `fore_color.rgb = colour` write."""
+    spPr.get_or_change_to_solidFill().get_or_change_to_srgbClr().val = str(
+        RGBColor.from_string(colour)
+    )
+
+
+def _lined(spPr, mark: str) -> None:
+    """What python-pptx's `line.color.rgb = mark` and `line.width = Pt(2.5)` write."""
     ln = spPr.get_or_add_ln()
     ln.get_or_change_to_solidFill().get_or_change_to_srgbClr().val = mark
     ln.w = Pt(2.5)
-    return spPr
 
 
 def draw_marks(

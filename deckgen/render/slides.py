@@ -182,8 +182,8 @@ def finish_slide(
     template_name: str = "",
 ) -> None:
     """The rest of a slide `draw_slide` drew (or the store gave back unmarked): the
-    recipient's marks (`draw_marks`), the notes (in a batch, the bytes of the same
-    notes of another deck: shared.notes), its records; then serialised."""
+    recipient's marks (`draw_marks`), the notes (in a batch, written as bytes from
+    paragraphs written once: shared.notes), its records; then serialised."""
     drawn = fitter.marks
     if drawn is not None:
         draw_marks(slide, slide_plan, drawn, theme, fitter)
