@@ -476,7 +476,7 @@ class Project:
         from deckgen.files import refuse_inputs, refuse_unwritable
         from deckgen.render.shared import sharing
         from deckgen.workflows import batch
-        from deckgen.workflows.personal import alike, for_recipient, recipients
+        from deckgen.workflows.personal import alike, for_recipient, peer_group, recipients
         from deckgen.workflows.pipeline import check, preload
 
         part = _batch_options(shard, jobs)
@@ -507,12 +507,15 @@ class Project:
 
             # the decks differ by their marks: a slide or zip entry made for one deck is
             # reused by the next that has it (deckgen.render.shared; DECKGEN_NO_SHARED=1: not)
-            # each process builds a stripe of alike recipients: its kept slides serve more
+            # each process builds a stripe of alike recipients: its kept slides serve more;
+            # the stripes are cut by peer group, so that no process gets most of the groups
+            frame = loaded.survey.frame
             with sharing():
                 outcomes = batch.run(
                     chosen, work, jobs=jobs, progress=progress,
-                    alike=alike(loaded.survey.frame, peers),
+                    alike=alike(frame, peers),
                     before_fork=functools.partial(preload, loaded.spec.deck.locale),
+                    group=None if peers is None else peer_group(frame, peers),
                 )  # fmt: skip
             return _sharded(outcomes, folder, part)
 

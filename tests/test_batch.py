@@ -612,6 +612,55 @@ def test_runs_are_even_runs_of_neighbours_covering_every_deck_once():
             assert max(map(len, cut)) <= RUN and len(cut) >= min(jobs, n)
 
 
+def _highest_cost(cut: list[list[int]], group: list[int], extra: int) -> int:
+    """The costliest run of `cut`: a deck per deck, `extra` more per group it starts."""
+
+    def cost(run: list[int]) -> int:
+        return len(run) + extra * sum(i == run[0] or group[i] != group[i - 1] for i in run)
+
+    return max(cost(run) for run in cut)
+
+
+def test_runs_cut_by_group_give_the_small_groups_fewer_decks():
+    """The seed's personal batch at --jobs 2, by hand: 22 communes, then groups of 3, 2,
+    3 and 1. Even runs (15 and 16 decks) cost 15 + 1 and 16 + 5 (a deck each, one more
+    per group started); cut after 18 communes they cost 18 + 1 and 13 + 5, the least
+    the costliest can be (after c communes: c + 1 and 36 - c)."""
+    from deckgen.workflows.batch import GROUP, runs
+
+    assert GROUP == 1
+    group = [0] * 22 + [1] * 3 + [2] * 2 + [3] * 3 + [4]
+    even = runs(list(range(31)), 2)
+    assert [len(r) for r in even] == [15, 16] and _highest_cost(even, group, 1) == 21
+    cut = runs(list(range(31)), 2, group=group)
+    assert cut == [list(range(18)), list(range(18, 31))]
+
+
+def test_runs_cut_by_group_are_the_least_costly_runs_of_neighbours():
+    """Against every way of cutting the items into runs of neighbours (brute force over
+    the cut points), for random groups: the costliest run costs the least it can, every
+    item is dealt once in order, and there are as many runs as processes, or items."""
+    import itertools
+    import random
+
+    from deckgen.workflows.batch import GROUP, runs
+
+    rng = random.Random(26)
+    for _ in range(300):
+        n, jobs = rng.randint(1, 11), rng.randint(1, 4)
+        group = sorted(rng.choice("abcd") for _ in range(n))
+        cut = runs(list(range(n)), jobs, group=group)
+        assert [i for r in cut for i in r] == list(range(n)) and all(cut)
+        assert len(cut) == min(jobs, n)
+        best = min(
+            _highest_cost([list(range(a, b)) for a, b in zip((0, *c), (*c, n))], group, GROUP)
+            for k in range(min(jobs, n))
+            for c in itertools.combinations(range(1, n), k)
+        )
+        assert _highest_cost(cut, group, GROUP) == best, (group, jobs, cut)
+    assert runs([], 3, group=[]) == []
+
+
 def _pid_of(item: int):
     import os
 
@@ -684,7 +733,7 @@ def test_recipients_alike_sit_side_by_side_by_peer_group_then_answers():
     neighbours whatever their ids."""
     import pandas as pd
 
-    from deckgen.workflows.personal import Recipient, alike
+    from deckgen.workflows.personal import Recipient, alike, peer_group
 
     frame = pd.DataFrame(
         {"size": [15000, 230, 98000, 4100, 760],  # all different: not looked at
@@ -697,22 +746,33 @@ def test_recipients_alike_sit_side_by_side_by_peer_group_then_answers():
     # b (first seen): R1 and R4 (x, 1) together; a: R5 (no answer), R3 (x), R2 (y)
     assert order == ["R1", "R4", "R5", "R3", "R2"]
     assert place(Recipient("?", "R9", "R9")) == len(frame)  # not in the frame: last
+    group = peer_group(frame, "q1")  # equal answers, equal codes; no answer its own
+    codes = [group(Recipient(rid, rid, rid)) for rid in frame.index]
+    assert codes[0] == codes[2] == codes[3] != codes[1] != codes[4] != codes[0]
 
 
 def test_a_parallel_personal_batch_writes_the_decks_of_a_serial_one(tmp_path, monkeypatch):
     """Dealt in runs of alike recipients, each deck is the same bytes as built one
     after another in one process (a sample of 8 of the 31 decks); the order of alike
     recipients is worked out only where it is used, by a parallel batch, once."""
-    from deckgen.workflows import personal
+    from deckgen.workflows import batch, personal
 
     ordered = []
     places = personal._places
     monkeypatch.setattr(personal, "_places", lambda *a: ordered.append(1) or places(*a))
+    groups = []  # the runs are cut by peer group, each group's recipients side by side
+    cut = batch.runs
+    monkeypatch.setattr(batch, "runs", lambda *a, **k: groups.append(k["group"]) or cut(*a, **k))
     project = deckgen.load(SPEC)
     one = project.build_personal(tmp_path / "one", peers="type_collectivite", jobs=1, shard="1/4")
     assert not ordered
     two = project.build_personal(tmp_path / "two", peers="type_collectivite", jobs=2, shard="1/4")
     assert len(ordered) == 1
+    frame = project._loaded.survey.frame
+    types = {o.key: frame.at[o.key, "type_collectivite"] for o in two}  # keys: the ids
+    (group,) = groups
+    assert len(group) == 8 and len(set(group)) == len(set(types.values())) > 1
+    assert all(a == b or b not in group[:i] for i, (a, b) in enumerate(zip(group, group[1:])))
     assert [o.key for o in one] == [o.key for o in two] and len(one) == 8
     for a, b in zip(one, two):
         assert a.path.read_bytes() == b.path.read_bytes(), a.key

@@ -94,6 +94,17 @@ def alike(frame: Any, peers: str | None) -> Callable[[Recipient], int]:
     return lambda recipient: places().get(recipient.id, len(frame))
 
 
+def peer_group(frame: Any, peers: str) -> Callable[[Recipient], int]:
+    """A recipient's peer group, as a code (equal answers, no answer included, equal
+    codes): what the batch's runs are cut by (deckgen.workflows.batch.runs), since a
+    group's first deck in a process draws the slides the group's decks share."""
+    import pandas as pd
+
+    codes, _ = pd.factorize(frame[peers], use_na_sentinel=True)
+    group = dict(zip(map(str, frame.index), codes.tolist()))
+    return lambda recipient: group.get(recipient.id, -2)
+
+
 def _places(frame: Any, peers: str | None) -> dict[str, int]:
     import numpy as np
     import pandas as pd
