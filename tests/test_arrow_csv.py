@@ -166,6 +166,68 @@ def test_parquet_and_feather_cells_are_the_text_of_each_value(tmp_path, suffix):
     assert got["code"].astype(object).tolist()[:1] == ["7"]
 
 
+@needs_arrow
+@pytest.mark.parametrize("suffix", [".parquet", ".feather"])
+def test_a_stored_dictionary_gives_the_csv_s_table_whatever_it_holds(data_copy, suffix):
+    """A column stored with its own dictionary (a pandas categorical, a Parquet text
+    column read as its dictionaries) gives what the CSV gives, even when that dictionary
+    holds a value no row has (a declared category no one chose, here one the codebook
+    does not know, which used to be reported as an answer of no respondent), the same
+    value twice, or a dictionary per row group (Parquet, 7 rows each)."""
+    import pyarrow as pa
+    import pyarrow.feather as feather
+    import pyarrow.parquet as pq
+
+    folder = data_copy.parent
+    expected = load_survey(data_copy).frame
+    frame = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False)
+    frame = frame.replace("", None)
+    kinds = frame["type_collectivite"]
+    frame["type_collectivite"] = pd.Categorical(
+        kinds,
+        categories=[*kinds.dropna().unique(), "inconnu"],  # the last one unused
+    )
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    regions = table.column("region").combine_chunks().dictionary_encode()
+    codes = regions.indices.to_numpy(zero_copy_only=False).copy()
+    codes[1::2] += len(regions.dictionary)  # every other row points at the second copy
+    twice = pa.DictionaryArray.from_arrays(  # each value twice in the dictionary
+        pa.array(codes, pa.int32(), mask=regions.indices.is_null().to_numpy(False)),
+        pa.concat_arrays([regions.dictionary, regions.dictionary]).cast(pa.string()),
+    )
+    path = folder / f"responses{suffix}"
+    if suffix == ".parquet":
+        pq.write_table(table, path, row_group_size=7)
+        assert pq.ParquetFile(path).metadata.num_row_groups == 5
+    else:
+        i = table.column_names.index("region")
+        feather.write_feather(table.set_column(i, "region", twice), path)
+        assert len(feather.read_table(path).column("region").chunk(0).dictionary) > len(
+            regions.dictionary
+        )
+    got = load_survey(data_copy, path).frame
+    pd.testing.assert_frame_equal(got, expected, check_index_type=False)  # str, object
+
+
+@needs_arrow
+@pytest.mark.parametrize(
+    "values, texts",
+    [(["x", "y", "x", "y"], ["x", "y", "x", "y", None, "x"]),  # each value twice
+     (["x", "y", None, "z"], ["x", "y", None, "z", None, "x"])],  # a null value
+)  # fmt: skip
+def test_a_dictionary_with_a_value_twice_or_null_gives_each_text_once(values, texts):
+    """A stored dictionary whose rows point at every entry, one of them twice in it or
+    null: the text of each row, each category once and none missing (a categorical
+    cannot have a category twice, nor a null one)."""
+    import pyarrow as pa
+
+    rows = pa.array([0, 1, 2, 3, None, 0], pa.int32())
+    column = pa.chunked_array([pa.DictionaryArray.from_arrays(rows, pa.array(values))])
+    got = readers._arrow_text(column)
+    assert got.astype(object).where(got.notna(), None).tolist() == texts
+    assert got.cat.categories.tolist() == list(dict.fromkeys(t for t in texts if t))
+
+
 def test_a_file_too_large_for_memory_is_a_data_error(monkeypatch, tmp_path):
     """Out of memory while reading (a limit on the process, a huge file) is said, with
     the file and its size, never a traceback."""

@@ -203,7 +203,11 @@ def read_arrow_file(path: Path) -> Table:
         if path.suffix.lower() == ".parquet":
             import pyarrow.parquet as pq
 
-            table = pq.read_table(path)
+            # text columns read as the dictionaries Parquet stores them with: no string
+            # made per cell only to be encoded again (`_arrow_text`)
+            fields = pq.read_schema(path)
+            text = [f.name for f in fields if pa.types.is_string(f.type)]
+            table = pq.read_table(path, read_dictionary=text or None)
         else:
             import pyarrow.feather as feather
 
@@ -226,6 +230,8 @@ def _arrow_text(column: Any) -> pd.Series:
 
     try:
         encoded = column.combine_chunks().dictionary_encode()
+        if pa.types.is_dictionary(column.type):  # the file's: maybe values no row holds
+            encoded = _in_use(encoded)
     except (pa.ArrowException, NotImplementedError):
         return _as_text(column.to_pandas()).astype(object)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
@@ -238,6 +244,23 @@ def _arrow_text(column: Any) -> pd.Series:
         codes = np.append(remap, -1)[codes]
         categories = pd.Index(unique, dtype=object)
     return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+
+
+def _in_use(encoded: Any) -> Any:
+    """A dictionary column as a file stored it, made what `dictionary_encode` gives:
+    each value once, none null, each held by a row. A pandas categorical saved with
+    its declared categories keeps those no one chose, which the checks would read as
+    answers (an unknown code reported of no respondent): such a column is encoded
+    again from its rows."""
+    import pyarrow.compute as pc
+
+    values = encoded.dictionary
+    held = np.bincount(
+        encoded.indices.drop_null().to_numpy(zero_copy_only=False), minlength=len(values)
+    )
+    if values.null_count or (held == 0).any() or len(pc.unique(values)) < len(values):
+        return encoded.dictionary_decode().dictionary_encode()
+    return encoded
 
 
 def _as_text(column: pd.Series) -> pd.Series:
