@@ -24,6 +24,14 @@ this process:
 The targets are indicators, and breakdowns, each under 2x the read time; with
 pyarrow, load_survey within 2x the Arrow read of the CSV and 1.2x of the Parquet
 read, the indicators within 0.5x the Arrow read.
+
+With pyarrow, the reads and loads these targets compare are timed in --repeat
+rounds (default 3), each round the Arrow read of the CSV, load_survey of the CSV,
+the Parquet read and load_survey of the Parquet file, one after the other; the
+medians are compared, and every time is kept (`rounds`). A single Parquet read of
+300,000 rows took from 0.2 to 5.5 s on one machine (the slow ones in the kernel:
+7 s of system time on two threads), which one timing each could not tell from the
+load.
 """
 
 from __future__ import annotations
@@ -70,6 +78,9 @@ def generate(rows: int, path: Path, seed: int = 2021, chunk: int = 200_000) -> P
     return path
 
 
+REPEAT = 3
+
+
 def timed(fn, *args, **kwargs):
     gc.collect()
     start = time.perf_counter()
@@ -77,7 +88,7 @@ def timed(fn, *args, **kwargs):
     return value, time.perf_counter() - start
 
 
-def measure(rows: int, path: Path | None = None) -> dict:
+def measure(rows: int, path: Path | None = None, repeat: int = REPEAT) -> dict:
     from deckgen.analysis.survey import check_responses, load_survey, read_table
     from deckgen.errors import Warnings
     from deckgen.inputs.spec import load_spec
@@ -96,9 +107,11 @@ def measure(rows: int, path: Path | None = None) -> dict:
     raw, t_read = timed(pd.read_csv, path, dtype=str, keep_default_na=False, na_values=[""])
     assert len(raw) == rows
     del raw
-    arrow = arrow_figures(path) if _has_arrow() else {}
+    arrow = arrow_figures(path, repeat) if _has_arrow() else {}
 
     survey, t_load = timed(load_survey, CODEBOOK, path)
+    if arrow:  # the median of the rounds, beside the Arrow reads it is compared with
+        t_load = arrow["load_survey_median_s"]
     # the two halves of load_survey, for the record
     table, t_read_table = timed(read_table, path)
     _, t_check = timed(check_responses, table, survey.codebook, str(path))
@@ -197,36 +210,51 @@ def _has_arrow() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def arrow_figures(path: Path) -> dict:
-    """The Arrow reads (CSV, and the rows as Parquet), load_survey with pandas' reader
-    and from Parquet, and the peak memory of each load in a fresh process."""
+def arrow_figures(path: Path, repeat: int = REPEAT) -> dict:
+    """The Arrow reads (CSV, and the rows as Parquet) and load_survey of each, the
+    medians of `repeat` interleaved rounds; load_survey with pandas' reader; the peak
+    memory of each load in a fresh process."""
+    import statistics
+
     import pyarrow.csv as arrow_csv
     import pyarrow.parquet as pq
 
     from deckgen.analysis.survey import load_survey
 
-    table, t_arrow = timed(arrow_csv.read_csv, path)
+    table, _ = timed(arrow_csv.read_csv, path)
     table_mb = table.nbytes / 1e6
     parquet = path.with_suffix(".parquet")
     if not parquet.exists():  # empty cells as nulls, as a survey tool would write them
         options = arrow_csv.ConvertOptions(strings_can_be_null=True)
         pq.write_table(arrow_csv.read_csv(path, convert_options=options), parquet)
     del table
-    _, t_parquet = timed(pq.read_table, parquet)
+    steps = {
+        "arrow_read": lambda: arrow_csv.read_csv(path),
+        "load_survey": lambda: load_survey(CODEBOOK, path),
+        "parquet_read": lambda: pq.read_table(parquet),
+        "parquet_load": lambda: load_survey(CODEBOOK, parquet),
+    }
+    rounds: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(repeat):
+        for name, step in steps.items():
+            _, seconds = timed(step)
+            rounds[name].append(round(seconds, 3))
+    median = {name: statistics.median(times) for name, times in rounds.items()}
     os.environ["DECKGEN_PANDAS_CSV"] = "1"
     try:
         _, t_pandas_load = timed(load_survey, CODEBOOK, path)
     finally:
         del os.environ["DECKGEN_PANDAS_CSV"]
-    _, t_parquet_load = timed(load_survey, CODEBOOK, parquet)
     return {
-        "arrow_read_s": round(t_arrow, 3),
+        "rounds": rounds,
+        "arrow_read_s": round(median["arrow_read"], 3),
+        "load_survey_median_s": round(median["load_survey"], 3),
         "arrow_table_mb": round(table_mb, 1),
         "load_survey_pandas_reader_s": round(t_pandas_load, 3),
         "parquet_mb": round(parquet.stat().st_size / 1e6, 1),
-        "parquet_read_s": round(t_parquet, 3),
-        "parquet_load_s": round(t_parquet_load, 3),
-        "parquet_load_over_read": round(t_parquet_load / t_parquet, 3),
+        "parquet_read_s": round(median["parquet_read"], 3),
+        "parquet_load_s": round(median["parquet_load"], 3),
+        "parquet_load_over_read": round(median["parquet_load"] / median["parquet_read"], 3),
         "peak_mb": {
             "load_survey (Arrow reader)": peak_mb(path, {}),
             "load_survey (pandas' reader)": peak_mb(path, {"DECKGEN_PANDAS_CSV": "1"}),
@@ -270,8 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         "--csv", type=Path, help="use (or write) this CSV instead of out/large/responses-<rows>.csv"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--repeat", type=int, default=REPEAT, help="rounds of the Arrow reads and loads"
+    )
     args = parser.parse_args(argv)
-    out = measure(args.rows, args.csv)
+    out = measure(args.rows, args.csv, max(1, args.repeat))
     print(f"{out['rows']:,} respondents, {out['csv_mb']} MB of CSV")
     print(f"  pd.read_csv (dtype=str)         {out['read_csv_s']:8.2f} s")
     print(
@@ -295,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  pyarrow.parquet.read_table      {out['parquet_read_s']:8.2f} s; load_survey "
             f"{out['parquet_load_s']:.2f} s ({out['parquet_load_over_read']:.2f}x)"
         )
+        for name, times in out["rounds"].items():
+            print(f"  {name} in each round: {', '.join(f'{t:.2f}' for t in times)} s")
         for what, mb in out["peak_mb"].items():
             print(f"  peak memory, {what}: {mb:.0f} MB")
     for t in (out["target"], out["breakdowns_target"], *out.get("arrow_targets", [])):

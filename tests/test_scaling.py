@@ -485,3 +485,11 @@ def test_large_data_benchmark_computes_every_indicator_on_the_generated_table(tm
     figures = json.loads(out.read_text())
     assert figures["rows"] == 300 and figures["indicators"] >= 40
     assert figures["indicators_s"] > 0 and figures["read_csv_s"] > 0
+    if importlib.util.find_spec("pyarrow") is not None:  # medians of 3 interleaved rounds
+        import statistics
+
+        rounds = figures["rounds"]
+        assert all(len(times) == 3 for times in rounds.values()) and len(rounds) == 4
+        for name in ("arrow_read", "parquet_read", "parquet_load"):
+            assert figures[f"{name}_s"] == statistics.median(rounds[name])
+        assert figures["load_survey_s"] == statistics.median(rounds["load_survey"])
