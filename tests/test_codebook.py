@@ -105,6 +105,27 @@ def test_a_codebook_mistake_is_exit_2_with_its_line(project, name, old, new, mes
     assert err.count("\n") == 1  # one problem, one line
 
 
+@pytest.mark.parametrize(
+    ("flag", "what"), [("no_answer", "an empty cell"), ("other", "a number no band holds")]
+)
+def test_two_bands_for_empty_cells_or_for_the_rest_are_refused(project, flag, what):
+    """Two no-answer bands, or two `other` bands: which one a cell goes to would be a
+    guess (the column and one respondent's answer guessed differently), so the codebook
+    is refused at the question's line, naming both."""
+    line = line_of(CODEBOOK, "  - id: population")
+    replace_in(
+        CODEBOOK,
+        "min: 1000000}",
+        f"min: 1000000}}\n      - {{code: a, {flag}: true}}\n      - {{code: b, {flag}: true}}",
+    )
+    code, err = _validate()
+    assert code == 2 and f"{CODEBOOK.resolve()}:{line}:" in err, err
+    assert (
+        f"question `population`: bands `a` and `b` are both `{flag}: true`; {what} goes to "
+        "one band only" in err
+    ), err
+
+
 def test_a_question_claiming_another_questions_column(project):
     """A question whose id is a column of another (a multi-select option) would
     read the same cells as a single choice: the figures of both would be wrong."""

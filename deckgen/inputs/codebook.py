@@ -180,6 +180,13 @@ class Question(Model):
             raise ValueError(
                 f"question `{self.id}`: `min` {self.min:g} is above `max` {self.max:g}"
             )
+        for flag, what in (("no_answer", "an empty cell"), ("other", "a number no band holds")):
+            both = [str(b.code) for b in self.bands if getattr(b, flag)]
+            if len(both) > 1:  # which one would be a guess, made one way or another
+                raise ValueError(
+                    f"question `{self.id}`: bands `{both[0]}` and `{both[1]}` are both "
+                    f"`{flag}: true`; {what} goes to one band only"
+                )
         codes = [str(c.code) for c in self.categories()]
         for entry in self.published_figures:
             for code in [entry] if isinstance(entry, str) else entry:
