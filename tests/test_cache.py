@@ -94,10 +94,22 @@ def test_a_corrupt_cache_file_is_only_a_miss(spec_copy, tmp_path):  # noqa: F811
 
 
 def test_no_cache_switch(spec_copy, tmp_path, monkeypatch):  # noqa: F811
+    """DECKGEN_NO_CACHE=1: no cache folder, and the data files are not hashed for a key
+    no cache will use (0.5 s for a million rows); with the cache on, they are."""
+    import deckgen
     from deckgen.analysis.cache import cache_dir
+    from deckgen.workflows import pipeline
 
+    hashed = []
+    real = pipeline.survey_key
+    monkeypatch.setattr(pipeline, "survey_key", lambda *f: hashed.append(f) or real(*f))
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    deckgen.load(spec_copy).plan()
+    assert len(hashed) == 1
     monkeypatch.setenv("DECKGEN_NO_CACHE", "1")
     assert cache_dir() is None
+    deckgen.load(spec_copy).plan()
+    assert len(hashed) == 1
 
 
 def test_results_are_not_cached_when_the_data_change_during_the_build(tmp_path):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from deckgen.analysis import disclosure
-from deckgen.analysis.cache import ResultCache, survey_key
+from deckgen.analysis.cache import ResultCache, cache_dir, survey_key
 from deckgen.analysis.editions import EditionsFile, load_editions, tested, trend
 from deckgen.analysis.results import Result, adding_up, figure_keys, marked
 from deckgen.chart_kinds import chart_kind, draws_regions
@@ -92,6 +92,8 @@ class Loaded:
     def _open_cache(self) -> ResultCache:
         data_file = self.responses or self.codebook.responses
         files = (Path(self.codebook.file), data_file)
+        if cache_dir() is None:  # off (DECKGEN_NO_CACHE): the data need no hashing
+            return ResultCache(None, files=files)
         try:
             key = survey_key(*files)
         except OSError:
