@@ -490,6 +490,7 @@ def test_large_data_benchmark_computes_every_indicator_on_the_generated_table(tm
 
         rounds = figures["rounds"]
         assert all(len(times) == 3 for times in rounds.values()) and len(rounds) == 4
+        assert figures["rounds_system_cpu"].keys() == rounds.keys()
         for name in ("arrow_read", "parquet_read", "parquet_load"):
             assert figures[f"{name}_s"] == statistics.median(rounds[name])
         assert figures["load_survey_s"] == statistics.median(rounds["load_survey"])
