@@ -243,20 +243,31 @@ def test_a_file_too_large_for_memory_is_a_data_error(monkeypatch, tmp_path):
 
 
 _KEEP_FREED = """
-import ctypes, resource, sys
+import resource, sys
 from pathlib import Path
 from deckgen.inputs import readers
 path = Path(sys.argv[1])
 readers.LARGE = path.stat().st_size + int(sys.argv[2])  # 0: the file is large, 1: not
 if sys.argv[3] == "limited":
     resource.setrlimit(resource.RLIMIT_AS, (4_000_000_000, 4_000_000_000))
-readers.read(path)
-pool = "none"
+pools = []  # Arrow's pool while a Parquet file's columns are made, and after
 if readers._has_arrow():
     import pyarrow as pa
-    pool = pa.default_memory_pool().backend_name
+    inner = readers._read_arrow_file
+    def spied(path):
+        pools.append(pa.default_memory_pool().backend_name)
+        return inner(path)
+    readers._read_arrow_file = spied
+    parquet = Path(sys.argv[4])
+readers.read(path)
 called = readers.keep_freed.cache_info().currsize == 1
-print(called, called and readers.keep_freed(), pool)
+if readers._has_arrow():
+    import pandas as pd
+    pd.read_csv(path, dtype=str).to_parquet(parquet)
+    readers.LARGE = parquet.stat().st_size + int(sys.argv[2])
+    readers.read(parquet)
+    pools.append(pa.default_memory_pool().backend_name)
+print(called, called and readers.keep_freed(), ",".join(pools) or "-")
 """
 
 
@@ -264,21 +275,26 @@ print(called, called and readers.keep_freed(), pool)
     ("more", "limit", "kept"),
     [(0, "none", True), (1, "none", False), (0, "limited", False)],
 )
-def test_freed_memory_is_kept_for_a_large_file_only_and_not_under_a_limit(more, limit, kept):
+def test_freed_memory_is_kept_for_a_large_file_only_and_not_under_a_limit(
+    tmp_path, more, limit, kept
+):
     """A data file of LARGE bytes or more: glibc keeps what is freed (mallopt says
-    yes to both settings) and Arrow allocates from it (its system pool); a smaller
-    file, or a process under an address-space limit: nothing changed, Arrow's own pool
-    stays. In a process of its own: the settings are the process's."""
+    yes to both settings), and a Parquet file's columns are made with Arrow allocating
+    from that heap (its system pool), its own pool back after; a smaller file, or a
+    process under an address-space limit: nothing changed. In a process of its own:
+    the settings are the process's."""
     import subprocess
     import sys
     from pathlib import Path
 
     data = Path(__file__).resolve().parents[1] / "data" / "barometre-2021" / "responses.csv"
+    parquet = tmp_path / "responses.parquet"
     run = subprocess.run(
-        [sys.executable, "-c", _KEEP_FREED, str(data), str(more), limit],
+        [sys.executable, "-c", _KEEP_FREED, str(data), str(more), limit, str(parquet)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    called, done, pool = run.stdout.split()
+    called, done, pools = run.stdout.split()
     assert called == str(more == 0) and done == str(kept), run.stdout
     if importlib.util.find_spec("pyarrow") is not None:
-        assert (pool == "system") is kept, run.stdout
+        during, after = pools.split(",")
+        assert (during == "system") is kept and after != "system", run.stdout
