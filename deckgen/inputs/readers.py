@@ -64,8 +64,7 @@ def read(path: Path, sheet: str | None = None) -> Table:
         )
     if sheet is not None and reader is not read_xlsx:
         raise DataError(f"{path}: `sheet: {sheet}` is for an XLSX workbook, not a {suffix} file")
-    if path.stat().st_size >= LARGE:
-        keep_freed()
+    _keeping(path)
     try:
         table = read_xlsx(path, sheet) if reader is read_xlsx else reader(path)
     except DataError:
@@ -96,6 +95,11 @@ def read(path: Path, sheet: str | None = None) -> Table:
     if frame.empty:
         raise DataError(f"{path}: no respondents (the file has a header but no rows)")
     return table
+
+
+def _keeping(path: Path) -> bool:
+    """Whether `path` is a large file, read with freed memory kept (keep_freed)."""
+    return path.stat().st_size >= LARGE and keep_freed()
 
 
 @functools.cache
@@ -236,7 +240,7 @@ def read_arrow_file(path: Path) -> Table:
     # rows in a fresh process, 17.7-18.7 s and a 2.9 GB peak before, 10.4-12.8 s and
     # 2.3-2.5 GB after. (Not the CSV reader's: from that heap, its threads' table
     # peaked 1 GB higher, 2.9-3.1 against 1.9-2.2 GB, and was no faster.)
-    shared = path.stat().st_size >= LARGE and keep_freed()
+    shared = _keeping(path)
     previous = pa.default_memory_pool()
     if shared:
         pa.set_memory_pool(pa.system_memory_pool())
