@@ -286,6 +286,9 @@ def _typed_column(
         uniques = col.cat.categories.array
     else:
         codes, uniques = pd.factorize(col)  # missing cells get code -1
+    # numpy indexes with a small integer type (a categorical's int8 codes) three times
+    # slower than with its own (300,000 rows: 0.59 against 0.20 ms a spread)
+    codes = codes.astype(np.intp, copy=False)
     distinct = pd.Series(uniques, dtype=uniques.dtype).str.strip()
     if q.numeric_codes or q.type in ("numeric", "multi", "ranking"):
         # 7.0 is the code 7 (survey files often store codes as decimals)
@@ -302,11 +305,13 @@ def _typed_column(
 
     d_text = distinct.astype("object").to_numpy()
     d_present = distinct.notna().to_numpy()
-    present = spread(d_present, False)
+    present = spread(d_present, False) if not d_present.all() else codes >= 0
     index = col.index
 
+    # the arrays made here are this column's own: pandas 3 would copy each given to a
+    # Series (567 copies, 0.18 s of a 300,000-row load), hence `copy=False`
     def text() -> pd.Series:
-        return pd.Series(spread(d_text, np.nan), index=index, dtype="object")
+        return pd.Series(spread(d_text, np.nan), index=index, dtype="object", copy=False)
 
     def first_text(rows: np.ndarray) -> str:
         return d_text[codes[np.argmax(rows)]]
@@ -410,7 +415,7 @@ def _typed_column(
             )
             in_range &= ~above
         _check_bands(numbers, in_range, q, index, first_text, where, problems)
-    return pd.Series(numbers, index=index, dtype="float64"), ~np.isnan(numbers)
+    return pd.Series(numbers, index=index, dtype="float64", copy=False), ~np.isnan(numbers)
 
 
 def _check_bands(
@@ -539,7 +544,7 @@ def _check_asked(
             opt = q.option(col.split("__", 1)[1])
             if opt is not None and opt.asked_if is not None:
                 col_asked = asked & opt.asked_if.evaluate(frame, questions)
-        has = pd.Series(answered[col], index=frame.index)
+        has = pd.Series(answered[col], index=frame.index, copy=False)
         extra = has & ~col_asked
         where: dict[str, Any] = {"file": file, "context": f"column {names.get(col, col)}"}
         if extra.any():
