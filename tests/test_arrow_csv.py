@@ -263,10 +263,17 @@ readers.read(path)
 called = readers.keep_freed.cache_info().currsize == 1
 if readers._has_arrow():
     import pandas as pd
-    pd.read_csv(path, dtype=str).to_parquet(parquet)
-    readers.LARGE = parquet.stat().st_size + int(sys.argv[2])
-    readers.read(parquet)
-    pools.append(pa.default_memory_pool().backend_name)
+    frame = pd.read_csv(path, dtype=str)
+    frame.to_parquet(parquet)
+    feather = parquet.with_suffix(".feather")
+    frame.to_feather(feather)  # compressed (lz4): its bytes say less of it still
+    # a Parquet or Feather file is large by its cells, as many as a CSV of LARGE bytes
+    # holds at CELL bytes a cell: 31 respondents, every column of the file
+    cells = 31 * len(path.read_text(encoding="utf-8").splitlines()[0].split(","))
+    readers.LARGE = cells * readers.CELL + int(sys.argv[2])
+    for arrow_file in (parquet, feather):
+        readers.read(arrow_file)
+        pools.append(pa.default_memory_pool().backend_name)
 print(called, called and readers.keep_freed(), ",".join(pools) or "-")
 """
 
@@ -279,10 +286,11 @@ def test_freed_memory_is_kept_for_a_large_file_only_and_not_under_a_limit(
     tmp_path, more, limit, kept
 ):
     """A data file of LARGE bytes or more: glibc keeps what is freed (mallopt says
-    yes to both settings), and a Parquet file's columns are made with Arrow allocating
-    from that heap (its system pool), its own pool back after; a smaller file, or a
-    process under an address-space limit: nothing changed. In a process of its own:
-    the settings are the process's."""
+    yes to both settings); a Parquet or Feather file of as many cells as a CSV of
+    LARGE bytes holds: its columns are made with Arrow allocating from that heap (its
+    system pool), its own pool back after; a smaller file, or a process under an
+    address-space limit: nothing changed. In a process of its own: the settings are
+    the process's."""
     import subprocess
     import sys
     from pathlib import Path
@@ -296,5 +304,6 @@ def test_freed_memory_is_kept_for_a_large_file_only_and_not_under_a_limit(
     called, done, pools = run.stdout.split()
     assert called == str(more == 0) and done == str(kept), run.stdout
     if importlib.util.find_spec("pyarrow") is not None:
-        during, after = pools.split(",")
+        during, after, during_feather, after_feather = pools.split(",")
         assert (during == "system") is kept and after != "system", run.stdout
+        assert (during_feather == "system") is kept and after_feather != "system", run.stdout
