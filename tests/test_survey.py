@@ -195,6 +195,28 @@ def test_whole_number_codes_match_their_decimal_cells(tmp_path):
     assert "the codes are whole numbers: a cell holds one of them (7 or 7.0)" in str(caught.value)
 
 
+def test_spaces_around_an_answer_are_not_part_of_it(tmp_path):
+    """A cell typed ` 2 ` holds the code 2, a number ` 12.5` the number 12.5 and a
+    declared no-answer code `9 ` no answer: spreadsheets and hand-edited files pad
+    cells. Spaces inside a cell stay (`a b` is not a code)."""
+    (tmp_path / "codebook.yaml").write_text(
+        "questions:\n"
+        "  - id: pid\n    type: single\n    optional: true\n    missing: [9]\n"
+        "    options: [{code: 1, label: Dem}, {code: 2, label: Rep}, {code: a, label: A}]\n"
+        "  - id: age\n    type: numeric\n    optional: true\n",
+        encoding="utf-8",
+    )
+    rows = ["id,pid,age", "r1, 2 , 12.5", "r2,1\t,40 ", "r3,9 ,", "r4,\u00a0a,7"]
+    (tmp_path / "responses.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    frame = load_survey(tmp_path / "codebook.yaml").frame
+    assert frame["pid"].tolist()[:2] == ["2", "1"] and pd.isna(frame["pid"].iloc[2])
+    assert frame["pid"].iloc[3] == "a"  # a no-break space is a space too (str.strip)
+    assert frame["age"].tolist()[:2] == [12.5, 40.0] and frame["age"].iloc[3] == 7.0
+    (tmp_path / "responses.csv").write_text("id,pid,age\nr1,a b,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="unknown answer `a b`"):
+        load_survey(tmp_path / "codebook.yaml")
+
+
 def _workbook(path, sheets: dict, hidden: tuple = (), merge: str | None = None) -> None:
     """A workbook with these sheets ({title: rows}), some hidden, one range merged."""
     from openpyxl import Workbook
