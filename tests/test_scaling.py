@@ -494,3 +494,33 @@ def test_large_data_benchmark_computes_every_indicator_on_the_generated_table(tm
         for name in ("arrow_read", "parquet_read", "parquet_load"):
             assert figures[f"{name}_s"] == statistics.median(rounds[name])
         assert figures["load_survey_s"] == statistics.median(rounds["load_survey"])
+
+
+def test_personal_benchmark_compares_the_jobs_at_scale_from_its_rounds(tmp_path, monkeypatch):
+    """bench/personal.py's slice of 350 decks, --jobs 1 against --jobs 2: builds taken in
+    turns, the medians of each compared, the decks of the two compared byte for byte
+    (the builds stand in: a fake `deckgen` that writes decks and says its time)."""
+    spec = importlib.util.spec_from_file_location("bench_personal", ROOT / "bench" / "personal.py")
+    personal = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(personal)
+    walls = {"1": iter([9.0, 7.0, 8.0]), "2": iter([5.0, 4.0, 6.5])}
+    order = []
+
+    def fake(spec_path, out, *options):
+        jobs = options[options.index("--jobs") + 1]
+        assert options[options.index("--shard") + 1] == "1/100"
+        order.append(jobs)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("a", "b"):  # the third round's --jobs 2 decks differ in one deck
+            text = "y" if jobs == "2" and len(order) == 6 and name == "b" else "x"
+            (out / f"{name}.pptx").write_text(text)
+        return {"wall_s": next(walls[jobs]), "decks": 2}
+
+    monkeypatch.setattr(personal, "deckgen", fake)
+    monkeypatch.setattr(personal, "WORK", tmp_path)
+    wide = personal.parallel_at_scale(tmp_path / "spec.yaml", 2, 3)
+    assert order == ["1", "2"] * 3  # in turns, the same load on both
+    assert wide["jobs1_wall_s"] == 8.0 and wide["jobs_wall_s"] == 5.0  # medians
+    assert wide["speedup"] == 1.6 and wide["decks"] == 2
+    assert wide["decks_differing"] == 1
