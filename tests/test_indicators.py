@@ -138,3 +138,56 @@ def test_wrong_question_type_for_kind(survey):
 
     with pytest.raises(DataError, match="`likert` needs a likert question; `logiciel` is single"):
         compute(survey, Indicator(kind="likert", question="logiciel"))
+
+
+def test_the_heaviest_respondents_named_are_those_of_the_filtered_base(survey):
+    """A weighted share over the communes only: the respondent it names as carrying the
+    most of the figure is one of them, with its part of their total weight. By hand:
+    the 22 communes, C03 weighing 100 and every other respondent 1: C03 carries
+    100 / (100 + 21) of the base, whose effective size is 121² / (100² + 21) =
+    14641 / 10021."""
+    import dataclasses
+
+    weights = pd.Series(1.0, index=survey.frame.index)
+    weights["C03"] = 100.0
+    weights["C24"] = 1000.0  # heavier still, but not a commune: never named here
+    weighted = dataclasses.replace(survey, weights=weights)
+    communes = {"question": "type_collectivite", "in": ["commune"]}
+    assert (survey.frame["type_collectivite"] == "commune").sum() == 22
+    assert survey.frame.loc["C24", "type_collectivite"] != "commune"
+    result = compute(
+        weighted,
+        Indicator(
+            kind="share", condition={"question": "reseaux_sociaux", "in": ["oui"]}, filter=communes
+        ),
+    )
+    assert result.heavy[0] == ("C03", pytest.approx(100 / 121))
+    assert all(rid != "C24" for rid, _ in result.heavy)
+    assert result.effective_base == pytest.approx(14641 / 10021)
+
+
+def test_the_heaviest_named_are_of_those_who_answered(survey):
+    """A weighted distribution over the communes, its no-answer left out: one commune
+    answered "pas de réponse" (C14), so the base is the 21 others. C14 weighs 100 and is
+    not named; C20 (after C14 in the file), weighing 50, carries 50 / (50 + 20) of the
+    base (by hand), whose effective size is 70² / (50² + 20)."""
+    import dataclasses
+
+    communes = survey.frame["type_collectivite"] == "commune"
+    silent = survey.frame.index[communes & (survey.frame["etp_participation"] == "pas_de_reponse")]
+    assert silent.tolist() == ["C14"] and communes.sum() == 22
+    weights = pd.Series(1.0, index=survey.frame.index)
+    weights["C14"], weights["C20"] = 100.0, 50.0
+    result = compute(
+        dataclasses.replace(survey, weights=weights),
+        Indicator(
+            kind="distribution",
+            question="etp_participation",
+            no_answer="exclude",
+            filter={"question": "type_collectivite", "in": ["commune"]},
+        ),
+    )
+    assert result.base == 21
+    assert result.heavy[0] == ("C20", pytest.approx(50 / 70))
+    assert all(rid != "C14" for rid, _ in result.heavy)
+    assert result.effective_base == pytest.approx(70**2 / (50**2 + 20))
