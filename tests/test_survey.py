@@ -344,3 +344,33 @@ def test_a_column_may_serve_two_questions(tmp_path):
     ten = next(s for s in grid.series if s.code == "10")
     answered = raw["imbgeco"].notna().sum()
     assert ten.values[economy] == pytest.approx((raw["imbgeco"] == 10).sum() / answered)
+
+
+def test_a_reader_that_gives_numbers_not_text_is_named(tmp_path, monkeypatch):
+    """Every reader gives a cell as its text (readers.Table); one that gives numbers (a
+    plug-in's, say) is named with the column and what it gave, not read as no answer
+    (every cell of a column of numbers was taken for empty) nor a traceback. Missing
+    cells may be None, NaN or pd.NA."""
+    import numpy as np
+
+    from deckgen.inputs import readers
+
+    (tmp_path / "codebook.yaml").write_text(
+        "questions:\n  - id: age\n    type: numeric\n    optional: true\n", encoding="utf-8"
+    )
+    (tmp_path / "responses.csv").write_text("id,age\na,1\n", encoding="utf-8")
+
+    def giving(column):
+        def reader(_path):
+            return readers.Table(pd.DataFrame({"id": ["a", "b", "c"], "age": column}))
+
+        return reader
+
+    monkeypatch.setitem(readers.READERS, ".csv", giving(pd.Series([40.0, np.nan, 12.5])))
+    with pytest.raises(DataError) as caught:
+        load_survey(tmp_path / "codebook.yaml")
+    assert "column age: the reader of .csv gave `40.0` (float), not text" in str(caught.value)
+    missing = pd.Series(["40", pd.NA, None], dtype=object)
+    monkeypatch.setitem(readers.READERS, ".csv", giving(missing))
+    frame = load_survey(tmp_path / "codebook.yaml").frame
+    assert frame["age"].iloc[0] == 40.0 and frame["age"].iloc[1:].isna().all()

@@ -289,11 +289,24 @@ def _typed_column(
     # numpy indexes with a small integer type (a categorical's int8 codes) three times
     # slower than with its own (300,000 rows: 0.59 against 0.20 ms a spread)
     codes = codes.astype(np.intp, copy=False)
-    # each distinct answer stripped, as Python text (NaN: none): a column holds a few,
-    # and pandas' string methods on them cost more than the rows' spreads (150 columns
-    # of 31 rows: 0.1 s). Python's strip and Arrow's (pandas' Arrow-backed text) take
-    # away the same characters, every code point tried.
-    values: list[Any] = [u.strip() if isinstance(u, str) else np.nan for u in uniques]
+    # every distinct answer is text (an empty cell is none: factorize and a categorical's
+    # categories leave it out, as code -1)
+    stray = next((u for u in uniques if not isinstance(u, str)), None)
+    if stray is not None:  # a reader (a plug-in's) gave a number, not the cell's text
+        raise DataError(
+            Problem(
+                f"the reader of {Path(file).suffix or 'this file'} gave `{_cut(repr(stray))}` "
+                f"({type(stray).__name__}), not text: a reader gives every cell as the text "
+                "a CSV cell would hold, or empty (deckgen.inputs.readers.Table)",
+                file=file,
+                context=f"column {name}",
+            )
+        )
+    # each distinct answer stripped, as Python text (NaN, later: none): a column holds a
+    # few, and pandas' string methods on them cost more than the rows' spreads (150
+    # columns of 31 rows: 0.1 s). Python's strip and Arrow's (pandas' Arrow-backed
+    # text) take away the same characters, every code point tried.
+    values: list[Any] = [u.strip() for u in uniques]
     if q.numeric_codes or q.type in ("numeric", "multi", "ranking"):
         # 7.0 is the code 7 (survey files often store codes as decimals)
         values = [_whole_number(v) for v in values]
