@@ -20,7 +20,7 @@ from deckgen.errors import DataError
 from deckgen.inputs import readers
 from deckgen.inputs.codebook import load_codebook
 
-from .helpers import set_cells
+from .helpers import ROOT, set_cells
 
 needs_arrow = pytest.mark.skipif(
     importlib.util.find_spec("pyarrow") is None, reason="pyarrow not installed"
@@ -307,3 +307,27 @@ def test_freed_memory_is_kept_for_a_large_file_only_and_not_under_a_limit(
         during, after, during_feather, after_feather = pools.split(",")
         assert (during == "system") is kept and after != "system", run.stdout
         assert (during_feather == "system") is kept and after_feather != "system", run.stdout
+
+
+@needs_arrow
+@pytest.mark.parametrize("suffix", [".parquet", ".feather"])
+@pytest.mark.parametrize("damage", ["random", "text", "empty", "half"])
+def test_a_damaged_parquet_or_feather_file_is_said_never_a_traceback(tmp_path, suffix, damage):
+    """Whether a Parquet or Feather file is large is read from its metadata before its
+    rows (readers._holds_many): a file whose metadata cannot be read is said as
+    before, naming the file and what Arrow says of it, at its read."""
+    whole = tmp_path / f"whole{suffix}"
+    frame = pd.read_csv(ROOT / "data" / "barometre-2021" / "responses.csv", dtype=str)
+    frame.to_parquet(whole) if suffix == ".parquet" else frame.to_feather(whole)
+    blob = whole.read_bytes()
+    damaged = {
+        "random": bytes(range(256)) * 8,
+        "text": b"id,a\n1,2\n",
+        "empty": b"",
+        "half": blob[: len(blob) // 2],
+    }[damage]
+    path = tmp_path / f"responses{suffix}"
+    path.write_bytes(damaged)
+    assert readers._holds_many(path) is False
+    with pytest.raises(DataError, match=rf"responses\{suffix}: cannot read as {suffix[1:]} \("):
+        readers.read(path)
