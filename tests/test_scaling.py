@@ -504,7 +504,7 @@ def test_personal_benchmark_compares_the_jobs_at_scale_from_its_rounds(tmp_path,
     personal = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(personal)
-    walls = {"1": iter([9.0, 7.0, 8.0]), "2": iter([5.0, 4.0, 6.5])}
+    walls = {"1": iter([9.0, 7.0, 8.0]), "2": iter([5.0, 4.0, 6.5])}  # each round's
     order = []
 
     def fake(spec_path, out, *options):
@@ -519,8 +519,8 @@ def test_personal_benchmark_compares_the_jobs_at_scale_from_its_rounds(tmp_path,
 
     monkeypatch.setattr(personal, "deckgen", fake)
     monkeypatch.setattr(personal, "WORK", tmp_path)
-    wide = personal.parallel_at_scale(tmp_path / "spec.yaml", 2, 3)
-    assert order == ["1", "2"] * 3  # in turns, the same load on both
+    wide = personal.parallel_at_scale(tmp_path / "spec.yaml", 3)
+    assert order == ["1", "2", "2", "1", "1", "2"]  # in turns, first one then the other
     assert wide["jobs1_wall_s"] == 8.0 and wide["jobs_wall_s"] == 5.0  # medians
     assert wide["speedup"] == 1.6 and wide["decks"] == 2
     assert wide["decks_differing"] == 1
