@@ -321,8 +321,7 @@ def _typed_column(
         lut[-1] = missing
         return lut[codes]
 
-    d_text = np.empty(len(values), dtype=object)
-    d_text[:] = values
+    d_text = np.array(values, dtype=object)
     d_present = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
     present = spread(d_present, False) if not d_present.all() else codes >= 0
     index = col.index

@@ -98,7 +98,10 @@ def read(path: Path, sheet: str | None = None) -> Table:
 
 
 def _keeping(path: Path) -> bool:
-    """Whether `path` is a large file, read with freed memory kept (keep_freed)."""
+    """Whether `path` is a large file, read with freed memory kept (keep_freed): by its
+    bytes, or a Parquet or Feather file by its cells (`_holds_many`)."""
+    if path.suffix.lower() in (".parquet", ".feather"):
+        return _holds_many(path)
     return path.stat().st_size >= LARGE and keep_freed()
 
 
@@ -110,7 +113,9 @@ def _holds_many(path: Path) -> bool:
     bytes, read with freed memory kept: its bytes say little of it (300,000 rows, 151
     columns: 11 MB of Parquet against 163 MB of CSV). The cells are counted from the
     file's metadata; a file whose metadata cannot be read is not large (its read says
-    what is wrong)."""
+    what is wrong), nor is any where pyarrow is not installed (its read says so)."""
+    if not _has_arrow():
+        return False
     import pyarrow as pa
 
     try:
@@ -266,7 +271,7 @@ def read_arrow_file(path: Path) -> Table:
     # rows in a fresh process, 17.7-18.7 s and a 2.9 GB peak before, 10.4-12.8 s and
     # 2.3-2.5 GB after. (Not the CSV reader's: from that heap, its threads' table
     # peaked 1 GB higher, 2.9-3.1 against 1.9-2.2 GB, and was no faster.)
-    shared = _holds_many(path)
+    shared = _keeping(path)
     previous = pa.default_memory_pool()
     if shared:
         pa.set_memory_pool(pa.system_memory_pool())
