@@ -90,7 +90,7 @@ def _scope(survey: Survey, ind: Indicator) -> pd.Series:
     """Respondents in scope: everyone, or those meeting the filter."""
     if ind.filter is None:
         return pd.Series(True, index=survey.frame.index)
-    return parse_condition(ind.filter).evaluate(survey.frame, survey.questions)
+    return parse_condition(ind.filter).evaluate(survey.frame, survey.questions, survey.codes)
 
 
 def _question(survey: Survey, qid: str | None) -> Question:
@@ -142,7 +142,9 @@ def count(survey: Survey, ind: Indicator) -> Result:
     mask = _scope(survey, ind)
     in_scope = int(mask.sum())  # the count's base: those it is counted among (a filter's)
     if ind.condition is not None:
-        mask &= parse_condition(ind.condition).evaluate(survey.frame, survey.questions)
+        mask &= parse_condition(ind.condition).evaluate(
+            survey.frame, survey.questions, survey.codes
+        )
     n = int(mask.sum())
     # the number of respondents is always published; a count of those meeting a
     # condition is as published as the condition's question
@@ -169,10 +171,10 @@ def share(survey: Survey, ind: Indicator) -> Result:
     scope = _scope(survey, ind)
     if ind.base == "asked":
         for qid in cond.questions():
-            scope &= survey.frame[questions[qid].columns()].notna().any(axis=1)
+            scope &= _any_answer(survey, questions[qid].columns())
     # the respondents in scope as a mask of the array, not of the Series: filtering a
     # Series filters its index too (a million respondent ids: 4 ms a time)
-    hits = cond.evaluate(survey.frame, questions).to_numpy(bool)[scope.to_numpy(bool)]
+    hits = cond.evaluate(survey.frame, questions, survey.codes).to_numpy(bool)[scope.to_numpy(bool)]
     q = questions[cond.questions()[0]]
     label = ind.label or ""  # else the text layer describes the condition
     tally = Tally(scope, ["share"], [label], [_ONE_LEVEL], [hits[:, None]], _ones(hits))
@@ -195,10 +197,10 @@ def distribution(survey: Survey, ind: Indicator) -> Result:
     q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     if q.asked_if is not None:
-        scope &= q.asked_if.evaluate(survey.frame, survey.questions)
+        scope &= q.asked_if.evaluate(survey.frame, survey.questions, survey.codes)
     cats = [c for c in q.categories() if not (ind.no_answer == "exclude" and c.no_answer)]
     codes = [c.code for c in cats]
-    hits = _one_hot(_answers(survey, q)[scope], codes)
+    hits = _one_hot(_answer_positions(survey, q, codes, scope), len(codes))
     answered: np.ndarray = np.asarray(hits.any(axis=1))
     tally = Tally(scope, codes, [c.label for c in cats], [_ONE_LEVEL], [hits], answered[:, None])
     return _categorised(survey, ind, q, tally, kind="distribution")
@@ -226,7 +228,6 @@ def likert(survey: Survey, ind: Indicator) -> Result:
     """For each statement, the share of each scale level (a 100 % stacked bar)."""
     q = _question(survey, ind.question)
     scope = _scope(survey, ind)
-    cols = survey.frame.loc[scope, q.columns()]
     levels = [
         o for o in q.options if not (ind.no_answer == "exclude" and (o.no_answer or o.dont_know))
     ]
@@ -235,8 +236,15 @@ def likert(survey: Survey, ind: Indicator) -> Result:
     # Column by column in memory, as the frame's own matrix: weighted sums add up
     # in the same order, to the last digit
     codes = [o.code for o in levels]
-    at = np.array([_positions(cols[c], codes) for c in cols.columns], ndmin=2)
-    at = at.reshape(len(cols.columns), len(cols)).T
+    columns = q.columns()
+    inside = scope.to_numpy(bool)
+    coded = [survey.codes(c) for c in columns]
+    if None in coded:
+        cols = survey.frame.loc[scope, columns]
+        at = np.array([_positions(cols[c], codes) for c in columns], ndmin=2)
+    else:  # from the columns' codes (deckgen.inputs.coded)
+        at = np.array([c.positions(codes)[inside] for c in coded if c is not None], ndmin=2)
+    at = at.reshape(len(columns), int(inside.sum())).T
     asked = at >= 0
     tally = Tally(
         scope,
@@ -321,7 +329,7 @@ def _summary(survey: Survey, ind: Indicator, kind: str, plain, weighted) -> Resu
     q = _question(survey, ind.question)
     scope = _scope(survey, ind)
     if q.asked_if is not None:
-        scope &= q.asked_if.evaluate(survey.frame, survey.questions)
+        scope &= q.asked_if.evaluate(survey.frame, survey.questions, survey.codes)
     numbers = pd.to_numeric(survey.frame.loc[scope, q.id], errors="coerce")
     weights = _weights(survey, ind, scope)
     w = pd.Series(weights, index=numbers.index) if weights is not None else None
@@ -459,9 +467,31 @@ def _ones(hits: np.ndarray) -> np.ndarray:
     return np.ones((len(hits), 1), dtype=bool)
 
 
-def _one_hot(answers: pd.Series, codes: list[str]) -> np.ndarray:
-    """respondents x codes: True where the answer is that code."""
-    return _positions(answers, codes)[:, None] == np.arange(len(codes))[None, :]
+def _one_hot(at: np.ndarray, n: int) -> np.ndarray:
+    """respondents x codes: True where the answer is that code (`at`: each answer's
+    position among the `n` codes, -1 for none)."""
+    return at[:, None] == np.arange(n)[None, :]
+
+
+def _answer_positions(
+    survey: Survey, q: Question, codes: list[str], scope: pd.Series
+) -> np.ndarray:
+    """`_positions` of the answers of the respondents in `scope` (`_answers`), from
+    the column's codes where the survey holds them (deckgen.inputs.coded)."""
+    coded = survey.codes(q.id) if q.type != "numeric" else None
+    if coded is None:
+        return _positions(_answers(survey, q)[scope], codes)
+    return coded.positions(codes)[scope.to_numpy(bool)]
+
+
+def _any_answer(survey: Survey, columns: list[str]) -> pd.Series:
+    """Whether each respondent answered any of `columns` (`notna().any(axis=1)`),
+    from their codes where the survey holds them."""
+    coded = [survey.codes(c) for c in columns]
+    if not coded or None in coded:
+        return survey.frame[columns].notna().any(axis=1)
+    has = np.logical_or.reduce([c.present() for c in coded if c is not None])
+    return pd.Series(has, index=survey.frame.index, copy=False)
 
 
 def _positions(answers: pd.Series, codes: list[str]) -> np.ndarray:
@@ -688,8 +718,13 @@ def _breakdown(
     by = survey.questions[ind.by or ""]
     segments = _segments(survey, ind)
     position = {code: i for i, (_, _, codes) in enumerate(segments) for code in codes}
-    answers = _answers(survey, by)[tally.scope]
-    segment = answers.map(position).fillna(len(segments)).to_numpy(np.int64)
+    coded = survey.codes(by.id) if by.type != "numeric" else None
+    if coded is None:
+        answers = _answers(survey, by)[tally.scope]
+        segment = answers.map(position).fillna(len(segments)).to_numpy(np.int64)
+    else:  # from the column's codes (deckgen.inputs.coded)
+        inside = tally.scope.to_numpy(bool)
+        segment = coded.mapped(position, len(segments))[inside].astype(np.int64, copy=False)
     per = _summed(tally, segment, len(segments), weights)
     # the rows: the total (when asked for) then each segment, as (label, code, sums row)
     rows: list[tuple[str, str, _Sums, int, bool]] = [

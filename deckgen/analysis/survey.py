@@ -9,6 +9,7 @@ Checks are vectorised per column so a million rows load in seconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pandas as pd
 from deckgen.analysis.design import Design
 from deckgen.errors import DataError, Problem, suggest, valid_list
 from deckgen.inputs.codebook import Codebook, Question, load_codebook
+from deckgen.inputs.coded import Coded
 from deckgen.inputs.conditions import asked_text
 from deckgen.inputs.yamlpos import UNPRINTABLE
 from deckgen.locales import words
@@ -35,6 +37,15 @@ class Survey:
     path: Path
     weights: pd.Series | None = None  # each respondent's weight (the codebook's `weight`)
     design: Design | None = None  # strata and clusters, in the frame's order (`strata`, `clusters`)
+    # the text columns as codes (deckgen.inputs.coded), and the frame they were read with
+    coded: tuple[pd.DataFrame, dict[str, Coded]] | None = None
+
+    def codes(self, name: str) -> Coded | None:
+        """Column `name` as codes, where it is a text column of the frame they were read
+        with (a Survey made with another frame gets None: its columns are looked at)."""
+        if self.coded is None or self.coded[0] is not self.frame:
+            return None
+        return self.coded[1].get(name)
 
     @property
     def questions(self) -> dict[str, Question]:
@@ -49,10 +60,18 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
     codebook = load_codebook(codebook_path)
     path = Path(responses) if responses is not None else codebook.responses
     raw = read_table(path, sheet=codebook.sheet)
-    frame = check_responses(raw, codebook, str(path))
+    coded: dict[str, Coded] = {}
+    frame = check_responses(raw, codebook, str(path), coded)
     weights = read_weights(raw, codebook, str(path))
     design = read_design(raw, codebook, str(path))
-    return Survey(codebook=codebook, frame=frame, path=path, weights=weights, design=design)
+    return Survey(
+        codebook=codebook,
+        frame=frame,
+        path=path,
+        weights=weights,
+        design=design,
+        coded=(frame, coded),
+    )
 
 
 def read_weights(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Series | None:
@@ -176,8 +195,11 @@ def _plain(column: pd.Series) -> pd.Series:
     return column
 
 
-def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.DataFrame:
-    """Type and validate every column; return the frame indexed by respondent id."""
+def check_responses(
+    raw: pd.DataFrame, codebook: Codebook, file: str, coded: dict[str, Coded] | None = None
+) -> pd.DataFrame:
+    """Type and validate every column; return the frame indexed by respondent id.
+    `coded` gets each text column (single-choice, Likert, free text) as its codes."""
     problems: list[Problem] = []
     id_col = codebook.respondent_id
     if id_col not in raw.columns:
@@ -254,9 +276,14 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
 
     typed: dict[str, pd.Series] = {}
     answered: dict[str, np.ndarray] = {}  # each column's filled cells
+    found: dict[str, Coded] = {} if coded is None else coded  # the text columns' codes
     for q in codebook.questions.values():
         for name, in_file in q.column_names().items():
-            typed[name], answered[name] = _typed_column(frame[in_file], q, in_file, file, problems)
+            typed[name], answered[name], column_codes = _typed_column(
+                frame[in_file], q, in_file, file, problems
+            )
+            if column_codes is not None:
+                found[name] = column_codes
     # side by side, not consolidated into one block per dtype: that copy of every
     # column cost more than all the checks (1 s of 3 on 300,000 rows)
     out = pd.concat(typed, axis=1) if typed else pd.DataFrame(index=frame.index)
@@ -264,7 +291,7 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
         for q in codebook.questions.values():
             if q.type == "ranking":
                 _check_ranking(out, q, file, problems)
-            _check_asked(out, q, codebook, file, problems, names, answered)
+            _check_asked(out, q, codebook, file, problems, names, answered, found.get)
     if problems:
         raise DataError(problems)
     return out
@@ -272,9 +299,10 @@ def check_responses(raw: pd.DataFrame, codebook: Codebook, file: str) -> pd.Data
 
 def _typed_column(
     col: pd.Series, q: Question, name: str, file: str, problems: list[Problem]
-) -> tuple[pd.Series, np.ndarray]:
+) -> tuple[pd.Series, np.ndarray, Coded | None]:
     """Strip, type and check one column; with its filled cells (what `notna` of it
-    gives, without a pass over its Python strings).
+    gives, without a pass over its Python strings) and, for a column kept as text,
+    its codes (None for a column of numbers).
 
     A column holds few distinct answers (codes, 0/1, ranks), so each distinct
     raw value is stripped, converted and checked once, and the results are
@@ -331,6 +359,10 @@ def _typed_column(
     def text() -> pd.Series:
         return pd.Series(spread(d_text, np.nan), index=index, dtype="object", copy=False)
 
+    def as_codes() -> Coded:  # as few bytes a row as the distinct answers allow
+        small = np.int8 if len(d_text) < 127 else np.int16 if len(d_text) < 32767 else np.int32
+        return Coded(codes.astype(small), d_text)
+
     def first_text(rows: np.ndarray) -> str:
         return d_text[codes[np.argmax(rows)]]
 
@@ -352,7 +384,7 @@ def _typed_column(
                 **where,
             )
         )
-        return text(), present
+        return text(), present, None
     if q.type in ("single", "likert"):
         valid = [o.code for o in q.options]
         codes_known = set(valid)
@@ -377,9 +409,9 @@ def _typed_column(
                     **where,
                 )
             )
-        return text(), present
+        return text(), present, as_codes()
     if q.type == "text":  # free text: nothing to convert or check
-        return text(), present
+        return text(), present, as_codes()
     d_numbers = np.asarray(pd.to_numeric(d_text, errors="coerce"), dtype="float64")
     numbers = spread(d_numbers, np.nan)
     known = ~np.isnan(numbers)
@@ -434,7 +466,7 @@ def _typed_column(
             )
             in_range &= ~above
         _check_bands(numbers, in_range, q, index, first_text, where, problems)
-    return pd.Series(numbers, index=index, dtype="float64", copy=False), ~np.isnan(numbers)
+    return pd.Series(numbers, index=index, dtype="float64", copy=False), ~np.isnan(numbers), None
 
 
 def _check_bands(
@@ -548,12 +580,13 @@ def _check_asked(
     problems: list[Problem],
     names: dict[str, str],
     answered: dict[str, np.ndarray],
+    codes: Callable[[str], Coded | None],
 ) -> None:
     """Answers only from those asked; an answer from everyone who was asked
-    (`answered`: each column's filled cells)."""
+    (`answered`: each column's filled cells; `codes`: the text columns' codes)."""
     questions = codebook.questions
     asked = (
-        q.asked_if.evaluate(frame, questions)
+        q.asked_if.evaluate(frame, questions, codes)
         if q.asked_if is not None
         else pd.Series(True, index=frame.index)
     )
@@ -562,7 +595,7 @@ def _check_asked(
         if q.type == "multi":
             opt = q.option(col.split("__", 1)[1])
             if opt is not None and opt.asked_if is not None:
-                col_asked = asked & opt.asked_if.evaluate(frame, questions)
+                col_asked = asked & opt.asked_if.evaluate(frame, questions, codes)
         has = pd.Series(answered[col], index=frame.index, copy=False)
         extra = has & ~col_asked
         where: dict[str, Any] = {"file": file, "context": f"column {names.get(col, col)}"}

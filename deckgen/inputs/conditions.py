@@ -26,9 +26,14 @@ from typing import TYPE_CHECKING, Any
 from deckgen.errors import suggest, valid_list
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     import pandas as pd
 
     from deckgen.inputs.codebook import Question
+    from deckgen.inputs.coded import Coded
+
+    Codes = Callable[[str], Coded | None]
     from deckgen.locales import Words
 
 SEP = "__"
@@ -61,7 +66,12 @@ class Condition:
     def check(self, questions: dict[str, Question]) -> list[str]:
         raise NotImplementedError
 
-    def evaluate(self, frame: pd.DataFrame, questions: dict[str, Question]) -> pd.Series:
+    def evaluate(
+        self, frame: pd.DataFrame, questions: dict[str, Question], codes: Codes | None = None
+    ) -> pd.Series:
+        """Whom the condition holds for, a row of `frame` each. `codes` gives a text
+        column of `frame` as codes (deckgen.inputs.coded), where it has them: the same
+        mask, without a look at each row's text."""
         raise NotImplementedError
 
 
@@ -108,11 +118,16 @@ class Leaf(Condition):
                     )
         return errors
 
-    def evaluate(self, frame: pd.DataFrame, questions: dict[str, Question]) -> pd.Series:
+    def evaluate(
+        self, frame: pd.DataFrame, questions: dict[str, Question], codes: Codes | None = None
+    ) -> pd.Series:
         q = questions[self.question]
         if self.test in ("has", "has_any", "has_all"):
             cols = frame[[f"{q.id}{SEP}{v}" for v in self.values]].eq(1)
             return cols.all(axis=1) if self.test == "has_all" else cols.any(axis=1)
+        coded = [codes(c) for c in q.columns()] if codes is not None else []
+        if self.test in ("answered", "in", "not_in") and coded and None not in coded:
+            return self._coded(frame, [c for c in coded if c is not None])  # text, as codes
         if self.test == "answered":
             cols = frame[q.columns()]
             has = cols.notna().any(axis=1)
@@ -135,6 +150,20 @@ class Leaf(Condition):
             return col.notna() & ~hit
         return hit.fillna(False).astype(bool)
 
+    def _coded(self, frame: pd.DataFrame, coded: list[Coded]) -> pd.Series:
+        """`evaluate` of `answered`, `in` or `not_in` on a text question, from its
+        columns' codes: the same Series, named as the frame's column would name it."""
+        import numpy as np
+        import pandas as pd
+
+        if self.test == "answered":
+            has = np.logical_or.reduce([c.present() for c in coded])
+            return pd.Series(has if self.answered else ~has, index=frame.index, copy=False)
+        (col,) = coded  # `in` and `not_in`: a single-choice question, one column
+        hit = col.isin(str(v) for v in self.values)
+        mask = col.present() & ~hit if self.test == "not_in" else hit
+        return pd.Series(mask, index=frame.index, name=self.question, copy=False)
+
 
 @dataclass(frozen=True)
 class Combine(Condition):
@@ -147,8 +176,10 @@ class Combine(Condition):
     def check(self, questions: dict[str, Question]) -> list[str]:
         return [msg for p in self.parts for msg in p.check(questions)]
 
-    def evaluate(self, frame: pd.DataFrame, questions: dict[str, Question]) -> pd.Series:
-        masks = [p.evaluate(frame, questions) for p in self.parts]
+    def evaluate(
+        self, frame: pd.DataFrame, questions: dict[str, Question], codes: Codes | None = None
+    ) -> pd.Series:
+        masks = [p.evaluate(frame, questions, codes) for p in self.parts]
         if self.op == "not":
             return ~masks[0]
         out = masks[0]

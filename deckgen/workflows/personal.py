@@ -242,7 +242,7 @@ def asked(survey: Any, q: Any, rid: str) -> bool:
         return True
     masks = _read(survey.frame).setdefault("asked", {})
     if q.id not in masks:
-        masks[q.id] = q.asked_if.evaluate(survey.frame, survey.questions)
+        masks[q.id] = q.asked_if.evaluate(survey.frame, survey.questions, survey.codes)
     return bool(masks[q.id].loc[rid])
 
 
