@@ -374,3 +374,50 @@ def test_a_reader_that_gives_numbers_not_text_is_named(tmp_path, monkeypatch):
     monkeypatch.setitem(readers.READERS, ".csv", giving(missing))
     frame = load_survey(tmp_path / "codebook.yaml").frame
     assert frame["age"].iloc[0] == 40.0 and frame["age"].iloc[1:].isna().all()
+
+
+@pytest.mark.parametrize("kind", ["multi", "ranking", "numeric"])
+def test_a_wrong_answer_no_row_holds_is_no_problem(tmp_path, monkeypatch, kind):
+    """A reader may give a column as a categorical whose categories hold answers no row
+    has (pandas keeps declared categories). The checks look at each distinct answer,
+    then at the rows: a wrong category that no row holds is no problem; held by a
+    row, that row is named."""
+    from deckgen.inputs import readers
+
+    questions = {
+        "multi": "  - id: q\n    type: multi\n"
+        "    options: [{code: a, label: A}, {code: b, label: B}]\n",
+        "ranking": "  - id: q\n    type: ranking\n    max_picks: 2\n"
+        "    items: [{code: a, label: A}, {code: b, label: B}, {code: c, label: C}]\n",
+        "numeric": "  - id: q\n    type: numeric\n    optional: true\n"
+        "    bands: [{code: low, label: Low, min: 0, max: 10}]\n",
+    }[kind]
+    (tmp_path / "codebook.yaml").write_text("questions:\n" + questions, encoding="utf-8")
+    (tmp_path / "responses.csv").write_text("id\na\n", encoding="utf-8")
+    columns = {"multi": ["q__a", "q__b"], "ranking": ["q__a", "q__b", "q__c"], "numeric": ["q"]}
+    names = columns[kind]
+    wrong = {"multi": ["2", "x", "inf"], "ranking": ["3", "x", "inf"], "numeric": ["x", "inf"]}
+
+    def giving(cells: list[str]):
+        def reader(_path):
+            data = {"id": ["r1", "r2"]}
+            for i, name in enumerate(names):  # a ranking: its first item ranked alone
+                given = cells if i == 0 or kind != "ranking" else [None, None]
+                data[name] = pd.Categorical(given, categories=["1", *wrong[kind]])
+            return readers.Table(pd.DataFrame(data))
+
+        return reader
+
+    monkeypatch.setitem(readers.READERS, ".csv", giving(["1", "1"]))
+    survey = load_survey(tmp_path / "codebook.yaml")
+    assert survey.frame[names[0]].tolist() == [1.0, 1.0]
+    for value in wrong[kind]:
+        monkeypatch.setitem(readers.READERS, ".csv", giving(["1", value]))
+        with pytest.raises(DataError) as caught:
+            load_survey(tmp_path / "codebook.yaml")
+        message = str(caught.value)
+        assert "respondent r2" in message and "r1" not in message
+        if value == "inf":  # not finite: not said to be a wrong selection or rank too
+            assert "expected a finite number, got `inf`" in message
+            assert "multi-select" not in message and "a rank is" not in message
+            assert "none of the bands" not in message
