@@ -8,6 +8,7 @@ were before the codes were kept (a Survey without them).
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pandas as pd
@@ -30,13 +31,13 @@ def _column(coded: Coded) -> pd.Series:
 def _random_coded(seed: int) -> Coded:
     rng = np.random.default_rng(seed)
     pool = ["1", "2", "10", "oui", "non", "Non", "01", "a b", "é", ""]
-    k = int(rng.integers(1, 8))
+    k = int(rng.integers(0, 8))  # no distinct answer at all: every cell empty
     texts = np.array(
         [np.nan if rng.random() < 0.2 else pool[int(i)] for i in rng.integers(0, len(pool), k)],
         dtype=object,
     )
-    codes = rng.integers(-1, k, int(rng.integers(0, 60))).astype(np.int8)
-    return Coded(codes, texts)
+    width = (np.int8, np.int16, np.int32)[seed % 3]  # as many as the answers need
+    return Coded(rng.integers(-1, k, int(rng.integers(0, 60))).astype(width), texts)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -86,6 +87,26 @@ def test_a_survey_given_another_frame_is_not_given_codes(survey):
     assert other.codes(name) is None
     same_rows = dataclasses.replace(survey, frame=survey.frame.copy())
     assert same_rows.codes(name) is None  # a copy may be changed: not the frame read
+
+
+def test_a_text_column_changed_is_looked_at_again(data_copy):
+    """The frame read is the survey's own: a text column replaced (a plug-in's, say)
+    is read from the frame, not from codes of what it held; its cells cannot be
+    written, pandas refuses."""
+    from deckgen.analysis.survey import load_survey
+
+    survey = load_survey(data_copy)
+    name = "type_collectivite"
+    everyone = Indicator.validate({"kind": "distribution", "question": name})
+    communes = parse_condition({"question": name, "in": ["commune"]})
+    assert compute(survey, everyone).series[0].counts[0] == 22
+    with pytest.raises(ValueError, match="read-only"):
+        survey.frame.loc[survey.frame.index[0], name] = "region"
+    survey.frame[name] = "commune"  # a column of its own, elsewhere
+    assert survey.codes(name) is None
+    assert compute(survey, everyone).series[0].counts == (31, 0, 0, 0, 0)
+    assert communes.evaluate(survey.frame, survey.questions, survey.codes).sum() == 31
+    assert survey.codes("reseaux_sociaux") is not None  # the others: as read
 
 
 CONDITIONS = [
@@ -175,8 +196,9 @@ CASES = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_figures_are_those_computed_from_the_frames_columns(surveys, name):
     """Every indicator of the example decks, also filtered and broken down, gives the
-    same result from the codes as from the frame's columns (a Survey without codes:
-    the computation before they were kept), to the last digit."""
+    same result from the codes as from the frame's columns (a Survey without codes,
+    whose indicators look at each row's text: pandas' get_indexer, notna, isin and
+    map), to the last digit."""
     spec_name, segment, keep = CASES[name]
     survey = surveys[name]
     plain = dataclasses.replace(survey, coded=None)
@@ -188,11 +210,15 @@ def test_figures_are_those_computed_from_the_frames_columns(surveys, name):
         assert repr(compute(survey, ind)) == repr(compute(plain, ind)), ind
 
 
-@pytest.mark.parametrize("distinct", [126, 127, 300, 32_766, 32_768])
-def test_many_distinct_answers_keep_their_codes(tmp_path, distinct):
+@pytest.mark.parametrize(
+    ("distinct", "width"),
+    # the distinct answers, and the declared no-answer code, a text of its own (NaN)
+    [(125, np.int8), (126, np.int16), (300, np.int16), (32_765, np.int16), (32_766, np.int32)],
+)
+def test_many_distinct_answers_keep_their_codes(tmp_path, distinct, width):
     """A free-text column of many distinct answers (beside a declared no-answer code
-    and padded cells): its codes take a wider integer where a byte cannot hold them,
-    and still give the frame's column."""
+    and padded cells): its codes take a wider integer where a byte cannot hold them
+    (a byte a row where it can), and still give the frame's column."""
     from deckgen.analysis.survey import load_survey
 
     (tmp_path / "codebook.yaml").write_text(
@@ -213,6 +239,8 @@ def test_many_distinct_answers_keep_their_codes(tmp_path, distinct):
         assert coded is not None
         column = _column(coded).set_axis(survey.frame.index).rename(name)
         pd.testing.assert_series_equal(column, survey.frame[name].astype(object))
+    assert survey.codes("note").codes.dtype == width
+    assert survey.codes("pid").codes.dtype == np.int8
     note = survey.frame["note"]
     assert note.iloc[0] == "t0" and note.iloc[1:3].isna().all()
     assert note.nunique() == distinct  # t0 .. t(distinct-1), some twice
@@ -242,8 +270,24 @@ def test_counts_and_any_answer_of_a_tally_are_numpys(k, order):
     assert _any_row(matrix).tolist() == matrix.any(axis=1).tolist()
     numbers = matrix.astype(np.int64) * 3  # a plug-in's tally of numbers
     assert _any_row(numbers).tolist() == matrix.any(axis=1).tolist()
+    # by segment (three, and rows in none), and weighted: counted by hand, row by row
+    segment = rng.integers(0, 4, 1001)
+    by_hand = [[sum(1 for i in range(1001) if segment[i] == s and matrix[i, j]) for j in
+                range(k)] for s in range(3)]  # fmt: skip
+    assert _sums(matrix, segment, 3).tolist() == by_hand
     weights = rng.random(1001)
-    assert (
-        _sums(matrix, None, 1, weights).tolist()
-        == (matrix * weights[:, None]).sum(axis=0, keepdims=True).tolist()
-    )
+    weighted = _sums(matrix, None, 1, weights)[0]
+    for j in range(k):
+        assert weighted[j] == pytest.approx(math.fsum(weights[matrix[:, j]]), rel=1e-12)
+
+
+def test_in_on_a_grid_is_refused_as_it_was(survey):
+    """`in` applies to one column (a single-choice question); on a Likert grid `check`
+    refuses it, and evaluated anyway it fails as it did without codes, not as a
+    mask of one of the grid's statements."""
+    grid = next(q for q in survey.questions.values() if q.type == "likert")
+    condition = parse_condition({"question": grid.id, "in": [grid.options[0].code]})
+    assert condition.check(survey.questions)
+    for codes in (None, survey.codes):
+        with pytest.raises(KeyError):
+            condition.evaluate(survey.frame, survey.questions, codes)

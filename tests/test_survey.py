@@ -376,7 +376,7 @@ def test_a_reader_that_gives_numbers_not_text_is_named(tmp_path, monkeypatch):
     assert frame["age"].iloc[0] == 40.0 and frame["age"].iloc[1:].isna().all()
 
 
-@pytest.mark.parametrize("kind", ["multi", "ranking", "numeric"])
+@pytest.mark.parametrize("kind", ["multi", "ranking", "numeric", "range"])
 def test_a_wrong_answer_no_row_holds_is_no_problem(tmp_path, monkeypatch, kind):
     """A reader may give a column as a categorical whose categories hold answers no row
     has (pandas keeps declared categories). The checks look at each distinct answer,
@@ -391,12 +391,26 @@ def test_a_wrong_answer_no_row_holds_is_no_problem(tmp_path, monkeypatch, kind):
         "    items: [{code: a, label: A}, {code: b, label: B}, {code: c, label: C}]\n",
         "numeric": "  - id: q\n    type: numeric\n    optional: true\n"
         "    bands: [{code: low, label: Low, min: 0, max: 10}]\n",
+        "range": "  - id: q\n    type: numeric\n    optional: true\n    min: 0\n    max: 100\n",
     }[kind]
     (tmp_path / "codebook.yaml").write_text("questions:\n" + questions, encoding="utf-8")
     (tmp_path / "responses.csv").write_text("id\na\n", encoding="utf-8")
-    columns = {"multi": ["q__a", "q__b"], "ranking": ["q__a", "q__b", "q__c"], "numeric": ["q"]}
-    names = columns[kind]
-    wrong = {"multi": ["2", "x", "inf"], "ranking": ["3", "x", "inf"], "numeric": ["x", "inf"]}
+    columns = {"multi": ["q__a", "q__b"], "ranking": ["q__a", "q__b", "q__c"]}
+    names = columns.get(kind, ["q"])
+    wrong = {
+        "multi": ["2", "x", "inf"],
+        "ranking": ["3", "x", "inf"],
+        "numeric": ["x", "inf"],
+        "range": ["x", "inf", "500", "-1"],
+    }
+    said = {  # what each wrong answer is called, for r2 alone
+        "2": "a multi-select cell is 1 (selected), 0 (not) or empty (not asked); got `2`",
+        "3": "a rank is a whole number from 1 to 2; got `3`",
+        "x": "expected a number, got `x`",
+        "inf": "expected a finite number, got `inf`",
+        "500": "value above the maximum 100",
+        "-1": "value below the minimum 0",
+    }
 
     def giving(cells: list[str]):
         def reader(_path):
@@ -416,8 +430,7 @@ def test_a_wrong_answer_no_row_holds_is_no_problem(tmp_path, monkeypatch, kind):
         with pytest.raises(DataError) as caught:
             load_survey(tmp_path / "codebook.yaml")
         message = str(caught.value)
-        assert "respondent r2" in message and "r1" not in message
+        assert f"respondent r2: {said[value]}" in message and "r1" not in message
         if value == "inf":  # not finite: not said to be a wrong selection or rank too
-            assert "expected a finite number, got `inf`" in message
             assert "multi-select" not in message and "a rank is" not in message
             assert "none of the bands" not in message

@@ -37,15 +37,20 @@ class Survey:
     path: Path
     weights: pd.Series | None = None  # each respondent's weight (the codebook's `weight`)
     design: Design | None = None  # strata and clusters, in the frame's order (`strata`, `clusters`)
-    # the text columns as codes (deckgen.inputs.coded), and the frame they were read with
-    coded: tuple[pd.DataFrame, dict[str, Coded]] | None = None
+    # the text columns as codes (deckgen.inputs.coded), for the frame they were read with
+    coded: Codes | None = None
 
     def codes(self, name: str) -> Coded | None:
         """Column `name` as codes, where it is a text column of the frame they were read
-        with (a Survey made with another frame gets None: its columns are looked at)."""
-        if self.coded is None or self.coded[0] is not self.frame:
+        with, as it was read. A Survey made with another frame (a copy included), or
+        whose column was replaced since, gets None: its columns are looked at. The
+        cells of a text column cannot be written (read-only arrays: pandas refuses)."""
+        kept = self.coded
+        if kept is None or kept.frame is not self.frame or name not in kept.columns:
             return None
-        return self.coded[1].get(name)
+        if _address(self.frame, name) != kept.addresses[name]:
+            return None
+        return kept.columns[name]
 
     @property
     def questions(self) -> dict[str, Question]:
@@ -53,6 +58,30 @@ class Survey:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The text columns of `frame` as codes, and where each column's cells lay when
+    they were read (a column replaced since lies elsewhere)."""
+
+    frame: pd.DataFrame
+    columns: dict[str, Coded]
+    addresses: dict[str, int]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, columns: dict[str, Coded]) -> Codes:
+        addresses = {n: at for n in columns if (at := _address(frame, n)) is not None}
+        return cls(frame, {n: c for n, c in columns.items() if n in addresses}, addresses)
+
+
+def _address(frame: pd.DataFrame, name: str) -> int | None:
+    """Where the cells of column `name` of `frame` lie (None: no such single column)."""
+    try:
+        cells = np.asarray(frame[name])
+    except (KeyError, ValueError, TypeError):
+        return None
+    return int(cells.__array_interface__["data"][0]) if cells.ndim == 1 else None
 
 
 def load_survey(codebook_path: str | Path, responses: str | Path | None = None) -> Survey:
@@ -70,7 +99,7 @@ def load_survey(codebook_path: str | Path, responses: str | Path | None = None) 
         path=path,
         weights=weights,
         design=design,
-        coded=(frame, coded),
+        coded=Codes.of(frame, coded),
     )
 
 
@@ -359,7 +388,9 @@ def _typed_column(
     # the arrays made here are this column's own: pandas 3 would copy each given to a
     # Series (567 copies, 0.18 s of a 300,000-row load), hence `copy=False`
     def text() -> pd.Series:
-        return pd.Series(spread(d_text, np.nan), index=index, dtype="object", copy=False)
+        cells = spread(d_text, np.nan)
+        cells.flags.writeable = False  # the frame's text, as its codes say (Survey.codes)
+        return pd.Series(cells, index=index, dtype="object", copy=False)
 
     def as_codes() -> Coded:  # as few bytes a row as the distinct answers allow
         small = np.int8 if len(d_text) < 127 else np.int16 if len(d_text) < 32767 else np.int32

@@ -126,7 +126,8 @@ class Leaf(Condition):
             cols = frame[[f"{q.id}{SEP}{v}" for v in self.values]].eq(1)
             return cols.all(axis=1) if self.test == "has_all" else cols.any(axis=1)
         coded = [codes(c) for c in q.columns()] if codes is not None else []
-        if self.test in ("answered", "in", "not_in") and coded and None not in coded:
+        whole = self.test == "answered" or q.type == "single"  # `in`: its one column
+        if self.test in ("answered", "in", "not_in") and whole and coded and None not in coded:
             return self._coded(frame, [c for c in coded if c is not None])  # text, as codes
         if self.test == "answered":
             cols = frame[q.columns()]
