@@ -30,7 +30,7 @@ from deckgen.analysis.results import Result, Series
 from deckgen.analysis.survey import Survey
 from deckgen.errors import DataError, suggest, valid_list
 from deckgen.inputs.codebook import Question
-from deckgen.inputs.conditions import parse_condition
+from deckgen.inputs.conditions import Leaf, parse_condition
 from deckgen.inputs.indicator_spec import Indicator
 
 
@@ -171,7 +171,8 @@ def share(survey: Survey, ind: Indicator) -> Result:
     scope = _scope(survey, ind)
     if ind.base == "asked":
         for qid in cond.questions():
-            scope &= _any_answer(survey, questions[qid].columns())
+            answered = Leaf(qid, "answered")  # from the codes of a text question
+            scope &= answered.evaluate(survey.frame, questions, survey.codes)
     # the respondents in scope as a mask of the array, not of the Series: filtering a
     # Series filters its index too (a million respondent ids: 4 ms a time)
     hits = cond.evaluate(survey.frame, questions, survey.codes).to_numpy(bool)[scope.to_numpy(bool)]
@@ -482,16 +483,6 @@ def _answer_positions(
     if coded is None:
         return _positions(_answers(survey, q)[scope], codes)
     return coded.positions(codes)[scope.to_numpy(bool)]
-
-
-def _any_answer(survey: Survey, columns: list[str]) -> pd.Series:
-    """Whether each respondent answered any of `columns` (`notna().any(axis=1)`),
-    from their codes where the survey holds them."""
-    coded = [survey.codes(c) for c in columns]
-    if not coded or None in coded:
-        return survey.frame[columns].notna().any(axis=1)
-    has = np.logical_or.reduce([c.present() for c in coded if c is not None])
-    return pd.Series(has, index=survey.frame.index, copy=False)
 
 
 def _positions(answers: pd.Series, codes: list[str]) -> np.ndarray:

@@ -32,9 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from deckgen.inputs.codebook import Question
     from deckgen.inputs.coded import Coded
-
-    Codes = Callable[[str], Coded | None]
     from deckgen.locales import Words
+
+    ColumnCodes = Callable[[str], Coded | None]  # a column's codes, or None
 
 SEP = "__"
 _LEAF_KEYS = {"question", "in", "not_in", "has", "has_any", "has_all", "answered", "min", "max"}
@@ -67,7 +67,7 @@ class Condition:
         raise NotImplementedError
 
     def evaluate(
-        self, frame: pd.DataFrame, questions: dict[str, Question], codes: Codes | None = None
+        self, frame: pd.DataFrame, questions: dict[str, Question], codes: ColumnCodes | None = None
     ) -> pd.Series:
         """Whom the condition holds for, a row of `frame` each. `codes` gives a text
         column of `frame` as codes (deckgen.inputs.coded), where it has them: the same
@@ -119,16 +119,20 @@ class Leaf(Condition):
         return errors
 
     def evaluate(
-        self, frame: pd.DataFrame, questions: dict[str, Question], codes: Codes | None = None
+        self, frame: pd.DataFrame, questions: dict[str, Question], codes: ColumnCodes | None = None
     ) -> pd.Series:
         q = questions[self.question]
         if self.test in ("has", "has_any", "has_all"):
             cols = frame[[f"{q.id}{SEP}{v}" for v in self.values]].eq(1)
             return cols.all(axis=1) if self.test == "has_all" else cols.any(axis=1)
-        coded = [codes(c) for c in q.columns()] if codes is not None else []
-        whole = self.test == "answered" or q.type == "single"  # `in`: its one column
-        if self.test in ("answered", "in", "not_in") and whole and coded and None not in coded:
-            return self._coded(frame, [c for c in coded if c is not None])  # text, as codes
+        # a text question's answers, from their codes: whether answered, or (a single
+        # choice: one column) which
+        if codes is not None and (
+            self.test == "answered" or (self.test in ("in", "not_in") and q.type == "single")
+        ):
+            coded = [codes(c) for c in q.columns()]
+            if coded and None not in coded:
+                return self._coded(frame, [c for c in coded if c is not None])
         if self.test == "answered":
             cols = frame[q.columns()]
             has = cols.notna().any(axis=1)
@@ -178,7 +182,7 @@ class Combine(Condition):
         return [msg for p in self.parts for msg in p.check(questions)]
 
     def evaluate(
-        self, frame: pd.DataFrame, questions: dict[str, Question], codes: Codes | None = None
+        self, frame: pd.DataFrame, questions: dict[str, Question], codes: ColumnCodes | None = None
     ) -> pd.Series:
         masks = [p.evaluate(frame, questions, codes) for p in self.parts]
         if self.op == "not":
